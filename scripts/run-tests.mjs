@@ -1,0 +1,26 @@
+// Runs the whole suite with node's test runner: a type check of everything, then unit tests
+// beside the code (src/**/*.test.ts) and integration tests (test/**/*.test.ts).
+// Usage: node scripts/run-tests.mjs [--unit] [--no-typecheck] [extra files...]
+import { spawnSync } from 'node:child_process';
+import { listFiles } from './files.mjs';
+
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const skipTypecheck = args.includes('--no-typecheck');
+const explicit = args.filter((a) => !a.startsWith('--'));
+
+if (!skipTypecheck) {
+  const tc = spawnSync('npx', ['tsc', '-p', 'tsconfig.check.json'], { stdio: 'inherit' });
+  if (tc.status !== 0) { console.error('type check failed'); process.exit(tc.status ?? 1); }
+}
+const isTest = (name) => name.endsWith('.test.ts');
+const files = explicit.length > 0 ? explicit : [
+  ...listFiles('src', isTest),
+  ...(unitOnly ? [] : listFiles('test', isTest)),
+];
+if (files.length === 0) { console.error('no test files found'); process.exit(1); }
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test' },
+});
+process.exit(r.status ?? 1);

@@ -1,0 +1,78 @@
+/**
+ * @module cli/common
+ * What every command shares: Kepler-style config flags bound to the key table, config loading with
+ * warnings, a logger from `log.*`, and one place that turns errors into exit codes (2 for bad input,
+ * naming the flag, key or file).
+ */
+import { Command, Option, CommanderError } from 'commander';
+import { CONFIG_KEYS } from '../core/config-keys.js';
+import { flagForKey, loadConfig, type PowerplaneConfig } from '../core/config.js';
+import { formatDuration } from '../core/duration.js';
+import { PowerplaneError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/logger.js';
+
+/** Adds `--config.file` and the flags of the given config keys (or key prefixes ending in `.`) to a command. */
+export function addConfigOptions(cmd: Command, keys: readonly string[]): Command {
+  cmd.option('--config.file <path>', 'YAML config file (flags override it)');
+  for (const spec of CONFIG_KEYS) {
+    if (!keys.some((k) => (k.endsWith('.') ? spec.key.startsWith(k) : spec.key === k))) continue;
+    const flag = flagForKey(spec.key);
+    const shown = spec.type === 'duration' ? formatDuration(spec.default as number) : Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
+    const desc = `${spec.description}${shown !== '' ? ` (default: ${shown})` : ''}`;
+    cmd.addOption(new Option(spec.type === 'bool' ? `${flag} [bool]` : `${flag} <value>`, desc));
+  }
+  return cmd;
+}
+
+/** Commander's attribute name for a flag: `--web.listen-address` → `web.listenAddress`. */
+function attributeName(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** Loads the config for a command from its parsed options; logs warnings; returns config and logger. */
+export function resolveConfig(opts: Record<string, unknown>, defaults: Record<string, unknown> = {}): { config: PowerplaneConfig; log: Logger } {
+  const flags: Record<string, string | boolean | undefined> = {};
+  for (const spec of CONFIG_KEYS) {
+    const v = opts[attributeName(flagForKey(spec.key))];
+    if (v !== undefined) flags[spec.key] = v as string | boolean;
+  }
+  const { config, warnings } = loadConfig({ file: opts['config.file'] as string | undefined, flags, defaults });
+  const log = createLogger({ level: config.log.level, format: config.log.format });
+  for (const w of warnings) log.warn(w);
+  return { config, log };
+}
+
+/** Wraps a command action: catalog errors print `error: message` to stderr and exit with their exit code. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      exitWithError(err);
+    }
+  };
+}
+
+/** Prints an error and exits: 2 for bad input (catalog exit code), 1 otherwise. */
+export function exitWithError(err: unknown): never {
+  if (err instanceof PowerplaneError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+}
+
+/** Registers a command that this build does not provide yet: it says so and exits 2. */
+export function notAvailable(program: Command, name: string, description: string): void {
+  program
+    .command(name)
+    .description(`${description} (not available yet)`)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      process.stderr.write(`powerplane ${name} is not available yet in this build\n`);
+      process.exit(2);
+    });
+}

@@ -1,0 +1,95 @@
+/**
+ * @module core/config-keys
+ * Every configuration key powerplane knows, once: its type, default and flag. The YAML config file
+ * (`--config.file`) uses the nested form of the dotted key (`monitor: {interval: 5s}`); the flag is the
+ * dotted key in kebab case (`--monitor.interval`), following the Kepler exporter's names.
+ */
+
+/** Value types a key may have. `duration` values are strings like `5s`, `500ms`, `1m` and load as milliseconds. */
+export type KeyType = 'string' | 'bool' | 'int' | 'number' | 'duration' | 'list' | { enum: readonly string[] };
+
+/** One configuration key. */
+export interface KeySpec {
+  readonly key: string;
+  readonly type: KeyType;
+  readonly default: unknown;
+  readonly description: string;
+  /** Minimum for numbers and durations (ms). */
+  readonly min?: number;
+  /** For `list`: the allowed items. */
+  readonly items?: readonly string[];
+}
+
+/** The metric levels of `--metrics`. */
+export const METRIC_LEVELS = ['node', 'process', 'container', 'vm', 'pod'] as const;
+/** The node meters of `--meter`. */
+export const METER_NAMES = ['rapl', 'hwmon', 'model', 'fake'] as const;
+
+/** The key table. Components read their values from the typed {@link PowerplaneConfig}. */
+export const CONFIG_KEYS: readonly KeySpec[] = [
+  { key: 'log.level', type: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] }, default: 'info', description: 'Log level' },
+  { key: 'log.format', type: { enum: ['auto', 'json', 'text'] }, default: 'auto', description: 'Log format: json lines, pretty text, or auto (text on a TTY)' },
+  { key: 'host.sysfs', type: 'string', default: '/sys', description: 'Path of the host sysfs' },
+  { key: 'host.procfs', type: 'string', default: '/proc', description: 'Path of the host procfs' },
+  { key: 'monitor.interval', type: 'duration', default: 5000, min: 100, description: 'Refresh interval of the node agent' },
+  { key: 'monitor.staleness', type: 'duration', default: 500, min: 0, description: 'A scrape refreshes when the last snapshot is older than this' },
+  { key: 'monitor.maxTerminated', type: 'int', default: 500, min: 0, description: 'Terminated workloads kept in the export, largest energy first' },
+  { key: 'monitor.minTerminatedEnergyThreshold', type: 'number', default: 10, min: 0, description: 'Terminated workloads below this many joules are dropped at once' },
+  { key: 'web.listenAddress', type: 'string', default: '', description: 'host:port to listen on (default depends on the command)' },
+  { key: 'web.ui', type: 'bool', default: false, description: 'Serve the dashboard page at / (always on for `up`)' },
+  { key: 'kube.enable', type: 'bool', default: false, description: 'Map containers to pods through Kubernetes' },
+  { key: 'kube.nodeName', type: 'string', default: '', description: 'This node\'s name (default: $NODE_NAME, then the host name)' },
+  { key: 'kube.config', type: 'string', default: '', description: 'Kubeconfig file (default: in-cluster service account)' },
+  { key: 'kube.podInformer.mode', type: { enum: ['kubelet', 'apiserver'] }, default: 'kubelet', description: 'Where pods come from: the kubelet /pods endpoint or an API-server watch' },
+  { key: 'kube.kubeletPort', type: 'int', default: 10250, min: 1, description: 'Kubelet port for the /pods endpoint' },
+  { key: 'metrics', type: 'list', items: ['node', 'process', 'container', 'vm', 'pod'], default: ['node', 'container', 'pod', 'vm'], description: 'Metric levels to export' },
+  { key: 'meter', type: 'list', items: ['rapl', 'hwmon', 'model', 'fake'], default: ['rapl', 'hwmon', 'model'], description: 'Node meters to try, in order' },
+  { key: 'model.idleWatts', type: 'number', default: 0, min: 0, description: 'Model meter: node watts at 0% CPU (0 = derive from the CPU model)' },
+  { key: 'model.maxWatts', type: 'number', default: 0, min: 0, description: 'Model meter: node watts at 100% CPU (0 = derive from the CPU model)' },
+  { key: 'model.weightsFile', type: 'string', default: '', description: 'Model meter: a Kepler model-db weight JSON file' },
+  { key: 'model.serverUrl', type: 'string', default: '', description: 'Model meter: a powerplane model server to fetch the node model from' },
+  { key: 'model.name', type: 'string', default: '', description: 'Model meter: model name on the model server' },
+  { key: 'platform.redfish.endpoint', type: 'string', default: '', description: 'Redfish BMC base URL for platform power' },
+  { key: 'platform.redfish.username', type: 'string', default: '', description: 'Redfish user' },
+  { key: 'platform.redfish.passwordFile', type: 'string', default: '', description: 'File holding the Redfish password' },
+  { key: 'platform.redfish.insecureSkipVerify', type: 'bool', default: false, description: 'Skip TLS verification of the BMC' },
+  { key: 'platform.ipmi.exporterUrl', type: 'string', default: '', description: 'prometheus ipmi_exporter /metrics URL for platform power' },
+  { key: 'platform.ipmi.ipmitool', type: 'bool', default: false, description: 'Read platform power with `ipmitool dcmi power reading`' },
+  { key: 'platform.acpi', type: 'bool', default: true, description: 'Read platform power from the ACPI power meter (hwmon power_meter) when present' },
+  { key: 'gpu.enable', type: 'bool', default: true, description: 'Meter NVIDIA GPUs when nvidia-smi or NVML is present' },
+  { key: 'gpu.nvidiaSmiPath', type: 'string', default: 'nvidia-smi', description: 'Path of nvidia-smi' },
+  { key: 'attribution.idlePolicy', type: { enum: ['none', 'cpu-share', 'requests'] }, default: 'none', description: 'How idle energy is attributed (exported as powerplane_*_idle_joules_total)' },
+  { key: 'calibration.enable', type: 'bool', default: false, description: 'Record features and measured power for self-calibration (needs a real meter)' },
+  { key: 'calibration.file', type: 'string', default: '', description: 'Rolling sample file for self-calibration' },
+  { key: 'calibration.maxSamples', type: 'int', default: 100000, min: 10, description: 'Samples kept in the rolling calibration file' },
+  { key: 'dashboard.historyLength', type: 'int', default: 180, min: 10, description: 'Points of chart history kept in memory per series' },
+  { key: 'modelServer.storeDir', type: 'string', default: '.powerplane/models', description: 'Model directory of the model server' },
+  { key: 'modelServer.token', type: 'string', default: '', description: 'Bearer token required by write routes (empty: open)' },
+  { key: 'modelServer.maxBodyBytes', type: 'int', default: 16777216, min: 1024, description: 'Largest accepted request body (uploads)' },
+  { key: 'estimator.configFile', type: 'string', default: '', description: 'Standalone estimator configuration (estimators and nodes)' },
+  { key: 'estimator.apiKey', type: 'string', default: '', description: 'Required X-API-KEY header value (empty: open)' },
+  { key: 'estimator.maxWorkloads', type: 'int', default: 1000, min: 1, description: 'Largest num_workloads accepted' },
+];
+
+/** The typed configuration every command receives. */
+export interface PowerplaneConfig {
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; format: 'auto' | 'json' | 'text' };
+  host: { sysfs: string; procfs: string };
+  monitor: { interval: number; staleness: number; maxTerminated: number; minTerminatedEnergyThreshold: number };
+  web: { listenAddress: string; ui: boolean };
+  kube: { enable: boolean; nodeName: string; config: string; podInformer: { mode: 'kubelet' | 'apiserver' }; kubeletPort: number };
+  metrics: Array<(typeof METRIC_LEVELS)[number]>;
+  meter: Array<(typeof METER_NAMES)[number]>;
+  model: { idleWatts: number; maxWatts: number; weightsFile: string; serverUrl: string; name: string };
+  platform: {
+    redfish: { endpoint: string; username: string; passwordFile: string; insecureSkipVerify: boolean };
+    ipmi: { exporterUrl: string; ipmitool: boolean };
+    acpi: boolean;
+  };
+  gpu: { enable: boolean; nvidiaSmiPath: string };
+  attribution: { idlePolicy: 'none' | 'cpu-share' | 'requests' };
+  calibration: { enable: boolean; file: string; maxSamples: number };
+  dashboard: { historyLength: number };
+  modelServer: { storeDir: string; token: string; maxBodyBytes: number };
+  estimator: { configFile: string; apiKey: string; maxWorkloads: number };
+}

@@ -1,0 +1,36 @@
+/**
+ * @module core/version
+ * The product's version and commit, for `powerplane version`, logs and PowerNode status.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/** Root of the package (works from src/ under tsx and from dist/src/ when built). */
+export const PACKAGE_ROOT: string = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && !dir.endsWith('dist')) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+})();
+
+let cached: { version: string; commit: string; node: string } | undefined;
+
+/** Version of powerplane, the git commit it was built from (`POWERPLANE_COMMIT`, else git, else `unknown`), and Node's. */
+export function versionInfo(): { version: string; commit: string; node: string } {
+  if (cached) return cached;
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  let commit = process.env.POWERPLANE_COMMIT ?? '';
+  if (!commit) {
+    try {
+      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    } catch {
+      commit = 'unknown';
+    }
+  }
+  cached = { version: pkg.version, commit, node: process.version };
+  return cached;
+}
