@@ -1,0 +1,92 @@
+/**
+ * @module agent/types
+ * Seams of the node agent: node meters (RAPL, hwmon, model, fake), platform meters (Redfish, IPMI,
+ * ACPI) and GPU meters (NVIDIA). One implementation per file under `meters/`, `platform/`, `gpu/`.
+ */
+import type { MeterInfo, MeterCapability, FeatureVector } from '../core/contracts.js';
+
+/** A zone a node meter reports (Kepler's `zone` and `path` labels). */
+export interface ZoneDescriptor {
+  /** Zone name without index: `package`, `core`, `uncore`, `dram`, `psys`, `platform`, … */
+  zone: string;
+  /** sysfs path of the zone, or `aggregated-<zone>` when several sockets are summed. */
+  path: string;
+  /** True when this zone is contained in another (core/uncore in package): excluded from node totals. */
+  nested: boolean;
+}
+
+/** What the agent tells a meter at each read: the interval's utilisation (the model meter needs it). */
+export interface MeterReadContext {
+  /** `/proc/stat` busy ratio over the interval, in [0,1]. */
+  busyRatio: number;
+  /** Length of the interval in ms. */
+  intervalMs: number;
+  /** Node features for model-based meters (e.g. `cpu_busy_ratio`, `bpf_cpu_time_ms`). */
+  features: FeatureVector;
+}
+
+/** Energy one zone used over the last interval. Energy is kept in integer microjoules. */
+export interface ZoneDelta {
+  zone: string;
+  path: string;
+  /** Energy used since the previous read, µJ (integer, ≥ 0; wraps already handled). */
+  deltaMicroJoules: number;
+}
+
+/** The result of one read. */
+export interface MeterSample {
+  zones: ZoneDelta[];
+  /** Zones whose interval was dropped as implausible (counter reset, double wrap); counted in a self-metric. */
+  dropped: string[];
+}
+
+/** A source of node energy per zone. */
+export interface NodeMeter {
+  readonly info: MeterInfo;
+  /** Zones this meter reports (fixed after construction). */
+  zones(): ZoneDescriptor[];
+  /** Reads energy since the last call. The first call establishes the baseline and returns zero deltas. */
+  read(ctx: MeterReadContext): Promise<MeterSample>;
+  close?(): Promise<void>;
+}
+
+/** Platform (wall) power from a BMC or ACPI. */
+export interface PlatformMeter {
+  /** `redfish`, `ipmi-exporter`, `ipmitool`, `acpi`. */
+  readonly source: string;
+  /** Current platform power in watts. */
+  read(): Promise<number>;
+  close?(): Promise<void>;
+}
+
+/** One GPU's reading. */
+export interface GpuReading {
+  index: number;
+  uuid: string;
+  name: string;
+  watts: number;
+  /** SM utilisation in [0,1] when known. */
+  utilization?: number;
+}
+
+/** GPU processes with their share of a GPU (for process/container/pod GPU attribution). */
+export interface GpuProcessUsage {
+  pid: number;
+  gpuIndex: number;
+  /** SM utilisation share in [0,1] of that GPU when known; else shares are split evenly. */
+  smUtilization?: number;
+  usedMemoryMiB?: number;
+}
+
+/** NVIDIA GPUs through nvidia-smi (or NVML). */
+export interface GpuMeter {
+  readonly source: string;
+  read(): Promise<{ devices: GpuReading[]; processes: GpuProcessUsage[] }>;
+  close?(): Promise<void>;
+}
+
+/** What meter selection found: the chosen meter and why each other one was not used. */
+export interface MeterSelection {
+  meter: NodeMeter;
+  tried: MeterCapability[];
+}
