@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { solvePlacement, isConvex, convexPower, minPlusPower, type CostGroup } from './minplus.js';
+import { exhaustiveLeastCosts } from './exhaustive.js';
+import { costCurve, patchWattRow, toDiff } from './costs.js';
+
+/** Cost curves from a WAO diff matrix (rows of D[i][k-1]). */
+const fromDiffs = (diffs: number[][]): CostGroup[] => diffs.map((r) => ({ cost: Float64Array.from([0, ...r]), count: 1 }));
+const dpCosts = (diffs: number[][]): number[] => [...solvePlacement(fromDiffs(diffs), diffs[0]?.length ?? 0).totals].slice(1);
+
+// WAO pkg/estimator/optimize_test.go, findLeastCosts (reference §8).
+const WAO_8x6 = [
+  [11, 14, 14, 16, 30, 31],
+  [11, 14, 15, 15, 22, 29],
+  [10, 17, 19, 25, 26, 30],
+  [72, 80, 92, 99, 99, 99],
+  [11, 17, 19, 25, 27, 29],
+  [14, 15, 15, 26, 31, 32],
+  [16, 16, 16, 16, 24, 32],
+  [29, 29, 29, 29, 29, 29],
+];
+
+test('WAO findLeastCosts 8x6 matrix gives [10,14,14,15,22,29] (DP and exhaustive)', () => {
+  assert.deepEqual(dpCosts(WAO_8x6), [10, 14, 14, 15, 22, 29]);
+});
+
+test('WAO findLeastCosts small cases: single row, 8x1 column, empty', () => {
+  assert.deepEqual(dpCosts([WAO_8x6[0]]), WAO_8x6[0]);
+  assert.deepEqual(exhaustiveLeastCosts([WAO_8x6[0]]).costs, WAO_8x6[0]);
+  const column = WAO_8x6.map((r) => [r[0]]);
+  assert.deepEqual(dpCosts(column), [10]);
+  assert.deepEqual(exhaustiveLeastCosts(column).costs, [10]);
+  assert.deepEqual(exhaustiveLeastCosts([]).costs, []);
+  assert.deepEqual(exhaustiveLeastCosts(WAO_8x6.map(() => [])).costs, []);
+  assert.deepEqual([...solvePlacement([], 0).totals].slice(1), []);
+  assert.throws(() => exhaustiveLeastCosts([[1, 2], [1]]), RangeError);
+});
+
+test('the exhaustive reference refuses what WAO refuses (24 nodes)', () => {
+  assert.throws(() => exhaustiveLeastCosts(Array.from({ length: 24 }, () => [1])), /sampling/);
+});
+
+test('WAO toDiff and patchWattMatrix', () => {
+  assert.deepEqual(toDiff([[100, 120, 140], [200, 300, 400], [500, 500, 500]]), [[20, 40], [100, 200], [0, 0]]);
+  assert.deepEqual(toDiff([[123]]), [[]]);
+  assert.throws(() => toDiff([[]]));
+  assert.deepEqual(patchWattRow([1, Infinity, 3]), [0, Infinity, Infinity]);
+  assert.deepEqual(patchWattRow([1, 2, 3]), [1, 2, 3]);
+  // the raw 8x6 matrix: base 100·(i+1) prepended, values shifted
+  const raw = WAO_8x6.map((r, i) => [100 * (i + 1), ...r.map((d) => d + 100 * (i + 1))]);
+  assert.deepEqual(toDiff(raw), WAO_8x6);
+  assert.deepEqual([...costCurve(raw[0])], [0, ...WAO_8x6[0]]);
+  assert.deepEqual([...costCurve([5, NaN, 7])], [0, Infinity, Infinity]);
+  assert.deepEqual([...costCurve([5, 6, 7, 8], 2)], [0, 1, 2, Infinity]);
+});
+
+test('nonlinear example: [2,4,14,22] with patterns (0,0,1),(0,0,2),(1,0,2),(2,0,2)', () => {
+  const diffs = [[10, 18, 24, 28], [15, 30, 45, 60], [2, 4, 20, 50]];
+  assert.deepEqual(dpCosts(diffs), [2, 4, 14, 22]);
+  const ex = exhaustiveLeastCosts(diffs);
+  assert.deepEqual(ex.costs, [2, 4, 14, 22]);
+  assert.deepEqual(ex.patterns, [[0, 0, 1], [0, 0, 2], [1, 0, 2], [2, 0, 2]]);
+  const sol = solvePlacement(fromDiffs(diffs), 4, true);
+  assert.deepEqual(sol.counts?.map((c) => c?.flat()), [[0, 0, 1], [0, 0, 2], [1, 0, 2], [2, 0, 2]]);
+});
+
+test('infinite rows: a failed node takes 0 for free and nothing more', () => {
+  const inf = [Infinity, Infinity, Infinity];
+  assert.deepEqual(dpCosts([inf]), [Infinity, Infinity, Infinity]);
+  assert.deepEqual(dpCosts([inf, [5, 10, 15]]), [5, 10, 15]);
+  const sol = solvePlacement(fromDiffs([inf]), 3, true);
+  assert.deepEqual(sol.counts, [undefined, undefined, undefined]);
+});
+
+test('group powers equal repeated single-node folding', () => {
+  const convex = Float64Array.from([0, 1, 3, 6, 10, Infinity]);
+  const concave = Float64Array.from([0, 10, 12, 13, 13.5, 14]);
+  assert.equal(isConvex(convex), true);
+  assert.equal(isConvex(concave), false);
+  for (const c of [convex, concave]) {
+    for (const m of [1, 2, 3, 5]) {
+      const folded = solvePlacement(Array.from({ length: m }, () => ({ cost: c, count: 1 })), 5).totals;
+      const power = isConvex(c) ? convexPower(c, m, 5) : minPlusPower(c, m, 5);
+      assert.deepEqual([...power], [...folded], `m=${m}`);
+    }
+  }
+});
+
+/** A random small instance: rows of finite or +Inf diffs, some rows capacity-limited. */
+const instance = fc
+  .record({ n: fc.integer({ min: 1, max: 4 }), nodes: fc.integer({ min: 1, max: 3 }) })
+  .chain(({ n, nodes }) =>
+    fc.array(
+      fc.record({
+        row: fc.array(fc.oneof(fc.integer({ min: -20, max: 60 }), fc.constant(Infinity)), { minLength: n, maxLength: n }),
+        count: fc.integer({ min: 1, max: 3 }),
+      }),
+      { minLength: nodes, maxLength: nodes },
+    ),
+  );
+
+test('property: the DP (grouped and explained) equals WAO exhaustive search on random small instances', () => {
+  fc.assert(
+    fc.property(instance, (rows) => {
+      const n = rows[0].row.length;
+      const expanded = rows.flatMap((r) => Array.from({ length: r.count }, () => r.row));
+      const expected = exhaustiveLeastCosts(expanded).costs;
+      const groups = rows.map((r) => ({ cost: Float64Array.from([0, ...r.row]), count: r.count }));
+      const grouped = solvePlacement(groups, n).totals;
+      const explained = solvePlacement(groups, n, true);
+      for (let k = 1; k <= n; k++) {
+        const e = expected[k - 1];
+        for (const got of [grouped[k], explained.totals[k]]) {
+          if (e === Infinity) assert.equal(got, Infinity);
+          else assert.ok(Math.abs(got - e) < 1e-9, `k=${k}: ${got} != ${e}`);
+        }
+        const counts = explained.counts?.[k - 1];
+        if (e === Infinity) assert.equal(counts, undefined);
+        else {
+          // the explanation is a valid placement of k with the optimal cost
+          assert.ok(counts);
+          let total = 0;
+          let cost = 0;
+          counts.forEach((perNode, g) => perNode.forEach((c) => {
+            total += c;
+            if (c > 0) cost += rows[g].row[c - 1];
+          }));
+          assert.equal(total, k);
+          assert.ok(Math.abs(cost - e) < 1e-9);
+          assert.deepEqual(counts.map((c) => c.length), rows.map((r) => r.count));
+        }
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
