@@ -1,0 +1,94 @@
+/**
+ * @module agent/meters/rapl
+ * The RAPL node meter: energy counters of every powercap zone, wraparound handled per socket with
+ * `max_energy_range_uj` before multi-socket sums, implausible intervals dropped. An unreadable
+ * `energy_uj` (root-only since Linux 5.10) makes the meter unavailable with a message naming the
+ * file and the fix, so selection moves on to the next meter.
+ */
+import { performance } from 'node:perf_hooks';
+import type { MeterInfo } from '../../core/contracts.js';
+import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '../types.js';
+import { CounterTracker } from './counter.js';
+import { discoverRaplZones, type RaplCounter } from './rapl-zones.js';
+import { buildSample } from './sample.js';
+import { fsSysfsReader, isPermissionDenied, readInteger, type SysfsReader } from './sysfs-reader.js';
+import type { ZoneGroup, ZoneMember } from './zones.js';
+import { ERR_METER_READ, ERR_METER_UNAVAILABLE } from './errors.js';
+
+/** Default implied-power bound per counter (one socket's zone), watts. */
+export const DEFAULT_MAX_PLAUSIBLE_WATTS = 2000;
+
+/** Options of {@link createRaplMeter}. */
+export interface RaplMeterOptions {
+  /** Host sysfs root (`--host.sysfs`). */
+  sysfs: string;
+  reader?: SysfsReader;
+  /** Monotonic clock in ms. */
+  now?: () => number;
+  /** An interval implying more than this per counter is dropped (counter reset, double wrap). */
+  maxPlausibleWatts?: number;
+}
+
+/** The message of an unreadable `energy_uj`: names the file and the ways to fix it. */
+export function energyPermissionMessage(file: string): string {
+  return (
+    `cannot read ${file}: permission denied. Since Linux 5.10 (CVE-2020-8694) RAPL energy counters are readable by root only. ` +
+    `Fix: run the agent as root (privileged DaemonSet, or a container with CAP_DAC_READ_SEARCH), or grant read access, ` +
+    `e.g. \`sudo chmod a+r /sys/class/powercap/intel-rapl:*/energy_uj /sys/class/powercap/intel-rapl:*:*/energy_uj\` (reset at boot; use a udev rule to keep it)`
+  );
+}
+
+class RaplMeter implements NodeMeter {
+  readonly info: MeterInfo = { name: 'rapl', estimated: false };
+  private readonly trackers = new Map<ZoneMember<RaplCounter>, CounterTracker>();
+
+  constructor(
+    private readonly groups: ZoneGroup<RaplCounter>[],
+    private readonly reader: SysfsReader,
+    private readonly now: () => number,
+    maxPlausibleWatts: number,
+  ) {
+    for (const g of groups) for (const m of g.members) this.trackers.set(m, new CounterTracker(m.source.maxEnergyRangeUj, maxPlausibleWatts));
+  }
+
+  zones(): ZoneDescriptor[] {
+    return this.groups.map((g) => ({ ...g.descriptor }));
+  }
+
+  async read(_ctx: MeterReadContext): Promise<MeterSample> {
+    const members = this.groups.flatMap((g) => g.members);
+    const values = await Promise.all(
+      members.map(async (m) => {
+        try {
+          return await readInteger(this.reader, m.source.energyFile);
+        } catch (err) {
+          throw ERR_METER_READ(`rapl: ${(err as Error).message}`, { path: m.source.energyFile }, { cause: err });
+        }
+      }),
+    );
+    const at = this.now();
+    const steps = new Map(members.map((m, i) => [m, this.trackers.get(m)!.step(values[i], at)]));
+    return buildSample(this.groups, (m) => steps.get(m)!);
+  }
+}
+
+/**
+ * Discovers the powercap zones and checks every `energy_uj` is readable.
+ * Throws `PP_AGENT_METER_UNAVAILABLE` (no zones, or EACCES with the fix in the message).
+ */
+export async function createRaplMeter(opts: RaplMeterOptions): Promise<NodeMeter> {
+  const reader = opts.reader ?? fsSysfsReader;
+  const groups = await discoverRaplZones(reader, opts.sysfs);
+  for (const g of groups) {
+    for (const m of g.members) {
+      try {
+        await readInteger(reader, m.source.energyFile);
+      } catch (err) {
+        if (isPermissionDenied(err)) throw ERR_METER_UNAVAILABLE(energyPermissionMessage(m.source.energyFile), { path: m.source.energyFile });
+        throw ERR_METER_UNAVAILABLE(`rapl: cannot read ${m.source.energyFile}: ${(err as Error).message}`, { path: m.source.energyFile });
+      }
+    }
+  }
+  return new RaplMeter(groups, reader, opts.now ?? (() => performance.now()), opts.maxPlausibleWatts ?? DEFAULT_MAX_PLAUSIBLE_WATTS);
+}
+
