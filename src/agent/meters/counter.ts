@@ -5,6 +5,12 @@
  * interval (counter reset, double wrap) instead of producing a spike.
  */
 
+/**
+ * Default implied-power bound per counter (one socket's zone, one sensor), watts: far above any
+ * CPU package, far below what a counter reset read as a wrap implies.
+ */
+export const DEFAULT_MAX_PLAUSIBLE_WATTS = 2000;
+
 /** The outcome of one counter step. */
 export interface CounterStep {
   /** Energy used since the previous reading, µJ (0 when dropped). */

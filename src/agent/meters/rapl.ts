@@ -8,15 +8,12 @@
 import { performance } from 'node:perf_hooks';
 import type { MeterInfo } from '../../core/contracts.js';
 import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '../types.js';
-import { CounterTracker } from './counter.js';
+import { CounterTracker, DEFAULT_MAX_PLAUSIBLE_WATTS } from './counter.js';
 import { discoverRaplZones, type RaplCounter } from './rapl-zones.js';
 import { buildSample } from './sample.js';
 import { fsSysfsReader, isPermissionDenied, readInteger, type SysfsReader } from './sysfs-reader.js';
 import type { ZoneGroup, ZoneMember } from './zones.js';
 import { ERR_METER_READ, ERR_METER_UNAVAILABLE } from './errors.js';
-
-/** Default implied-power bound per counter (one socket's zone), watts. */
-export const DEFAULT_MAX_PLAUSIBLE_WATTS = 2000;
 
 /** Options of {@link createRaplMeter}. */
 export interface RaplMeterOptions {
