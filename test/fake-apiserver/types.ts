@@ -1,0 +1,143 @@
+/**
+ * @module fake-apiserver/types
+ * Public shapes of the in-process fake Kubernetes API server used by tests and benchmarks.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** A stored object (plain JSON as the server would serialise it). */
+export interface StoredObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid: string;
+    resourceVersion: string;
+    generation?: number;
+    creationTimestamp: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
+    managedFields?: unknown[];
+    [k: string]: unknown;
+  };
+  [field: string]: unknown;
+}
+
+/** How one resource is served. */
+export interface ResourceDef {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  /** Served `status` subresource: the main endpoint ignores status, `/status` ignores everything else. */
+  statusSubresource: boolean;
+  /** metadata.generation is maintained (bumped on spec changes). */
+  generation: boolean;
+  /** Created from a CustomResourceDefinition (list items carry apiVersion/kind; PUT needs resourceVersion). */
+  custom: boolean;
+  /** The CRD's openAPIV3Schema for this version (custom resources only). */
+  schema?: Record<string, unknown>;
+}
+
+/** The write verbs counted by the server (one per request received, whether or not it changed anything). */
+export type FakeWriteVerb = 'create' | 'update' | 'patch' | 'apply' | 'delete' | 'deletecollection';
+
+/** What a request hook sees. */
+export interface FakeRequestInfo {
+  verb: 'get' | 'list' | 'watch' | FakeWriteVerb;
+  group: string;
+  version: string;
+  plural: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  /** The raw query. */
+  query: URLSearchParams;
+}
+
+/** A failure a hook injects: the server answers with this Status instead of serving the request. */
+export interface InjectedFailure {
+  code: number;
+  reason: string;
+  message?: string;
+}
+
+/** Request counters of the fake server. */
+export interface FakeWriteCounts {
+  /** Write requests received, by verb. */
+  requests: Record<FakeWriteVerb, number>;
+  /** Writes that changed stored state (each bumped the resourceVersion). */
+  changes: number;
+  /** Total write requests received. */
+  total(): number;
+  /** Sets every counter back to zero. */
+  reset(): void;
+}
+
+/** Options of startFakeApiServer. */
+export interface FakeApiServerOptions {
+  /** Port on 127.0.0.1 (default 0 = any free port). */
+  port?: number;
+  /** Events kept for watch replay; older resourceVersions get 410 (default 10 000). */
+  eventLogSize?: number;
+  /** Interval of BOOKMARK events on watches that allow them (default 1000 ms). */
+  bookmarkIntervalMs?: number;
+  /** Largest request body accepted (default 3 MiB, as the real server). */
+  maxBodyBytes?: number;
+}
+
+/** A running fake API server. */
+export interface FakeApiServer {
+  /** `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** A client-node KubeConfig pointing at the server (skipTLSVerify set, as client-node requires for http). */
+  readonly kubeConfig: KubeConfig;
+  /** A kubeconfig file for the same (for CLIs: `--kubeconfig PATH`). */
+  readonly kubeconfigPath: string;
+  /** Direct access to the stored objects, for seeding and assertions (no HTTP). */
+  readonly store: FakeStoreAccess;
+  /** Write request counters. */
+  readonly writes: FakeWriteCounts;
+  /** Hooks: inject failures, close watches, compact the event log. */
+  readonly hooks: FakeHooks;
+  /** Closes every connection and the server, removes the kubeconfig file. */
+  stop(): Promise<void>;
+}
+
+/** Direct store access. `apiVersion`/`kind` identify the resource. */
+export interface FakeStoreAccess {
+  /** One object or undefined. */
+  get(apiVersion: string, kind: string, name: string, namespace?: string): StoredObject | undefined;
+  /** All objects of a kind (optionally of one namespace), sorted by namespace/name. */
+  list(apiVersion: string, kind: string, namespace?: string): StoredObject[];
+  /**
+   * Creates or overwrites objects directly, as if created through the API (rv, uid, events, CRD
+   * registration) but without HTTP, admission or counters: for seeding large fixtures fast.
+   */
+  seed(...objects: Array<Omit<StoredObject, 'metadata'> & { metadata: Partial<StoredObject['metadata']> & { name: string } }>): StoredObject[];
+  /** The current (latest) resourceVersion. */
+  resourceVersion(): number;
+  /** Number of stored objects of all kinds. */
+  size(): number;
+  /** The resource definitions currently served (built-in and from CRDs). */
+  resources(): ResourceDef[];
+}
+
+/** Test hooks. */
+export interface FakeHooks {
+  /** Called before each request is served; return a failure to answer with it instead. Returns an unregister function. */
+  onRequest(hook: (req: FakeRequestInfo) => InjectedFailure | undefined): () => void;
+  /** Ends every open watch stream (as a server restart or load balancer would). */
+  closeWatches(): void;
+  /** Drops the event log: every watch from an older resourceVersion then gets 410 Gone. */
+  compact(): void;
+  /** Number of watch streams open now. */
+  openWatches(): number;
+}
