@@ -1,7 +1,51 @@
+/**
+ * @module dashboard/component
+ * The dashboard as a {@link Component}: the page at `/`, chart history fed by the in-process agent
+ * (when there is one), and the live event stream. `powerplane up` mounts it; the agent and the
+ * estimator mount it too when `--web.ui` is on (without an agent in-process the page still works
+ * from the JSON routes of its server, without history).
+ */
 import type { Component, ComponentContext } from '../core/component.js';
-import { ERR_NOT_AVAILABLE } from '../core/errors.js';
+import { loadAssets } from './assets.js';
+import { ChartHistory } from './history.js';
+import { EventStreamHub } from './event-stream.js';
+import { HistoryRecorder } from './recorder.js';
+import { mountDashboardRoutes } from './routes.js';
 
-/** Creates this component. (Placeholder until the component lands.) */
-export async function createDashboardComponent(_ctx: ComponentContext): Promise<Component> {
-  throw ERR_NOT_AVAILABLE('the dashboard is not available yet in this build');
+/** Workloads per level recorded into the history at each refresh (for sparklines and workload charts). */
+export const HISTORY_TOP_PER_LEVEL = 25;
+/** Most browsers streaming at once. */
+export const MAX_STREAMS = 64;
+/** Comment heartbeat on the event stream (ms). */
+export const STREAM_HEARTBEAT_MS = 15_000;
+
+/** Creates the dashboard component. */
+export async function createDashboardComponent(ctx: ComponentContext): Promise<Component> {
+  const assets = loadAssets();
+  const agent = ctx.agent;
+  const history = agent ? new ChartHistory({ length: ctx.config.dashboard.historyLength, topPerLevel: HISTORY_TOP_PER_LEVEL }) : undefined;
+  const hub = new EventStreamHub({ maxClients: MAX_STREAMS, heartbeatMs: STREAM_HEARTBEAT_MS });
+  const recorder = agent && history ? new HistoryRecorder(agent, history, hub, HISTORY_TOP_PER_LEVEL, ctx.log.child({ component: 'dashboard' })) : undefined;
+  return {
+    name: 'dashboard',
+    routes(app) {
+      mountDashboardRoutes(app, {
+        assets,
+        history,
+        hub,
+        intervalMs: ctx.config.monitor.interval,
+        historyLength: ctx.config.dashboard.historyLength,
+        topPerLevel: HISTORY_TOP_PER_LEVEL,
+        nodeName: () => agent?.node()?.nodeName ?? (ctx.config.kube.nodeName || undefined),
+      });
+      app.addHook('preClose', async () => hub.closeAll());
+    },
+    async start() {
+      recorder?.start();
+    },
+    async stop() {
+      recorder?.stop();
+      hub.closeAll();
+    },
+  };
 }

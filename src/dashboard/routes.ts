@@ -1,0 +1,113 @@
+/**
+ * @module dashboard/routes
+ * The dashboard's routes: the page at `/` and its files under `/dashboard/`, the chart history as
+ * JSON (`/api/v1/history/node`, `/api/v1/history/workloads`), the live stream (`/api/v1/stream`,
+ * server-sent events) and `/api/v1/dashboard` (what this server offers the page).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Asset } from './assets.js';
+import type { ChartHistory } from './history.js';
+import { WORKLOAD_LEVELS } from './history.js';
+import type { EventStreamHub } from './event-stream.js';
+import type { WorkloadLevel } from '../core/contracts.js';
+import { ERR_NOT_FOUND } from '../core/errors.js';
+import { ERR_DASHBOARD_NO_AGENT, ERR_DASHBOARD_TOO_MANY_STREAMS } from './errors.js';
+
+/** What {@link mountDashboardRoutes} serves. */
+export interface DashboardRouteOptions {
+  assets: Map<string, Asset>;
+  /** Absent where no agent runs in this process (e.g. the estimator with `--ui`). */
+  history?: ChartHistory;
+  hub?: EventStreamHub;
+  /** Agent refresh interval (ms): the page polls at this rate when it has no stream. */
+  intervalMs: number;
+  historyLength: number;
+  /** Workloads per level recorded into the history. */
+  topPerLevel: number;
+  /** This node's name, once the agent knows it. */
+  nodeName?: () => string | undefined;
+}
+
+/** `GET /api/v1/dashboard`. */
+export interface DashboardInfo {
+  nodeName: string | null;
+  intervalMs: number;
+  historyLength: number;
+  /** True when this server keeps history and streams refreshes (an agent runs in-process). */
+  live: boolean;
+  /** Workloads per level recorded into the history at each refresh. */
+  topPerLevel: number;
+  levels: readonly WorkloadLevel[];
+}
+
+const PAGE_HEADERS = {
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+function sendAsset(reply: FastifyReply, a: Asset, ifNoneMatch: string | undefined): FastifyReply {
+  reply.headers({ ...PAGE_HEADERS, 'cache-control': 'no-cache', etag: a.etag });
+  if (ifNoneMatch === a.etag) return reply.status(304).send();
+  return reply.type(a.contentType).send(a.body);
+}
+
+/** Registers the dashboard's routes on `app`. Mountable by any server (`up`, the agent, the estimator). */
+export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteOptions): void {
+  const index = opts.assets.get('index.html');
+  if (!index) throw new Error('dashboard static files are missing index.html');
+  const levelSchema = { type: 'string', enum: [...WORKLOAD_LEVELS] };
+
+  app.get('/', async (req, reply) => sendAsset(reply, index, req.headers['if-none-match']));
+  app.get<{ Params: { '*': string } }>('/dashboard/*', async (req, reply) => {
+    const a = opts.assets.get(req.params['*']);
+    if (!a) throw ERR_NOT_FOUND(`no dashboard file ${req.params['*']}`, { field: 'path' });
+    return sendAsset(reply, a, req.headers['if-none-match']);
+  });
+
+  app.get('/api/v1/dashboard', async (): Promise<DashboardInfo> => ({
+    nodeName: opts.nodeName?.() ?? null,
+    intervalMs: opts.intervalMs,
+    historyLength: opts.historyLength,
+    live: Boolean(opts.history),
+    topPerLevel: opts.topPerLevel,
+    levels: WORKLOAD_LEVELS,
+  }));
+
+  const needHistory = (): ChartHistory => {
+    if (!opts.history) throw ERR_DASHBOARD_NO_AGENT('this server runs no agent, so it keeps no power history');
+    return opts.history;
+  };
+  app.get('/api/v1/history/node', async () => needHistory().node());
+  app.get<{ Querystring: { level: WorkloadLevel; id?: string } }>(
+    '/api/v1/history/workloads',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['level'],
+          additionalProperties: false,
+          properties: { level: levelSchema, id: { type: 'string', minLength: 1, maxLength: 256 } },
+        },
+      },
+    },
+    async (req) => {
+      const h = needHistory();
+      if (req.query.id !== undefined && !h.hasWorkload(req.query.level, req.query.id)) {
+        throw ERR_NOT_FOUND(`no history for ${req.query.level} ${JSON.stringify(req.query.id)}`, { field: 'id' });
+      }
+      return h.workloads(req.query.level, req.query.id);
+    },
+  );
+
+  app.get('/api/v1/stream', async (req, reply) => {
+    const h = needHistory();
+    const hub = opts.hub!;
+    if (!hub.hasRoom()) throw ERR_DASHBOARD_TOO_MANY_STREAMS(`at most ${hub.size} live streams may be open; close a tab or poll the JSON routes`);
+    reply.hijack();
+    const latest = h.latest();
+    hub.add(reply.raw, [{ event: 'hello', data: { intervalMs: opts.intervalMs, points: h.length, latest: latest ?? null } }]);
+    req.raw.on('close', () => reply.raw.end());
+  });
+}

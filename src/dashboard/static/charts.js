@@ -1,0 +1,112 @@
+// Charts: uPlot line charts that follow their container's width and the colour scheme, and tiny
+// canvas sparklines for table rows.
+import uPlot from './vendor/uPlot.esm.js';
+
+/** The value of a CSS custom property on :root. */
+export function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/** The n-th series colour (cycles through 8). */
+export function seriesColor(i) {
+  return cssVar(`--series-${(i % 8) + 1}`) || '#888';
+}
+
+function axis(label, extra = {}) {
+  const fg = cssVar('--fg');
+  const grid = cssVar('--border');
+  return { label, stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, ...extra };
+}
+
+/**
+ * A line chart in `el`. `series`: [{label, color?, scale?, dash?, points?}]; `opts.time`: x is unix
+ * seconds; `opts.yLabel`, `opts.y2` ({label, range}) for a second axis. Returns {setData(data), destroy()}.
+ */
+export function lineChart(el, series, opts = {}) {
+  let plot = null;
+  let pending = null;
+  const height = opts.height ?? 240;
+  const make = (data) => {
+    const width = Math.max(200, el.clientWidth || 0);
+    const axes = [axis(opts.xLabel ?? '', opts.time === false ? {} : {}), axis(opts.yLabel ?? 'W')];
+    const scales = { x: { time: opts.time !== false } };
+    if (opts.y2) {
+      axes.push(axis(opts.y2.label, { scale: 'y2', side: 1, grid: { show: false } }));
+      scales.y2 = { range: opts.y2.range };
+    }
+    if (opts.yRange) scales.y = { range: opts.yRange };
+    plot = new uPlot(
+      {
+        width,
+        height,
+        scales,
+        axes,
+        cursor: { drag: { x: false, y: false } },
+        series: [
+          { label: opts.xLabel ?? 'time' },
+          ...series.map((s, i) => ({
+            label: s.label,
+            stroke: s.color ?? seriesColor(i),
+            width: 2,
+            scale: s.scale ?? 'y',
+            dash: s.dash,
+            spanGaps: false,
+            points: s.points ?? { show: false },
+            paths: s.paths,
+          })),
+        ],
+      },
+      data,
+      el,
+    );
+  };
+  const ro = new ResizeObserver(() => {
+    const w = el.clientWidth;
+    if (!w) return;
+    if (!plot && pending) make(pending);
+    else if (plot && Math.abs(plot.width - w) > 2) plot.setSize({ width: w, height });
+  });
+  ro.observe(el);
+  return {
+    setData(data) {
+      pending = data;
+      if (plot) plot.setData(data);
+      else if (el.clientWidth) make(data);
+    },
+    destroy() {
+      ro.disconnect();
+      plot?.destroy();
+      plot = null;
+    },
+  };
+}
+
+/** Scatter points without lines (for measured-vs-predicted plots). */
+export const pointsOnly = { paths: () => null, points: { show: true, size: 6 } };
+
+/** Draws `values` (numbers or nulls) as a sparkline on `canvas`. */
+export function sparkline(canvas, values, color = seriesColor(0)) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 120;
+  const hgt = canvas.clientHeight || 24;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(hgt * dpr);
+  const ctx = canvas.getContext('2d');
+  ctx.scale(dpr, dpr);
+  ctx.clearRect(0, 0, w, hgt);
+  const nums = values.filter((v) => v !== null && Number.isFinite(v));
+  if (nums.length === 0) return;
+  const max = Math.max(...nums, 1e-9);
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  let drawing = false;
+  values.forEach((v, i) => {
+    const x = values.length === 1 ? w / 2 : (i / (values.length - 1)) * (w - 2) + 1;
+    if (v === null || !Number.isFinite(v)) { drawing = false; return; }
+    const y = hgt - 2 - (v / max) * (hgt - 4);
+    if (drawing) ctx.lineTo(x, y);
+    else { ctx.moveTo(x, y); drawing = true; }
+  });
+  ctx.stroke();
+}

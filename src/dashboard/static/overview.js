@@ -1,0 +1,130 @@
+// Overview: node power now (measured or estimated, with the meter named), per-zone table, and charts
+// of the last 15 minutes per zone and of active vs idle with the CPU busy ratio.
+import { h, replace, setText } from './dom.js';
+import { watts, joules, percent, meterText } from './format.js';
+import { lineChart } from './charts.js';
+
+const WINDOW_S = 15 * 60;
+
+/** Creates the overview view; keeps its own copy of the node history (bounded to `maxPoints`). */
+export function createOverview(maxPoints) {
+  let hist = { t: [], watts: [], active: [], idle: [], busy: [], zones: new Map() };
+  let zoneChart = null;
+  let zoneChartKeys = '';
+  let activeChart = null;
+
+  function zoneKey(z) { return `${z.zone}\t${z.path}`; }
+
+  function zoneLabels() {
+    const names = [...hist.zones.values()].map((z) => z.zone);
+    return [...hist.zones.values()].map((z) => (names.filter((n) => n === z.zone).length > 1 ? `${z.zone} (${z.path})` : z.zone));
+  }
+
+  function trim() {
+    const cut = Math.max(0, hist.t.length - maxPoints);
+    if (cut === 0) return;
+    for (const k of ['t', 'watts', 'active', 'idle', 'busy']) hist[k].splice(0, cut);
+    for (const z of hist.zones.values()) z.values.splice(0, cut);
+  }
+
+  function render() {
+    const now = hist.t.length ? hist.t[hist.t.length - 1] : 0;
+    let from = hist.t.findIndex((t) => t >= now - WINDOW_S);
+    if (from < 0) from = 0;
+    const t = hist.t.slice(from);
+    const keys = [...hist.zones.keys()].join('|');
+    if (!zoneChart || keys !== zoneChartKeys) {
+      zoneChart?.destroy();
+      const el = document.getElementById('chart-zones');
+      replace(el);
+      zoneChart = lineChart(el, [{ label: 'node total', color: undefined, dash: [6, 3] }, ...zoneLabels().map((label) => ({ label }))], { yLabel: 'W' });
+      zoneChartKeys = keys;
+    }
+    zoneChart.setData([t, hist.watts.slice(from), ...[...hist.zones.values()].map((z) => z.values.slice(from))]);
+    if (!activeChart) {
+      activeChart = lineChart(document.getElementById('chart-active'), [
+        { label: 'active W' },
+        { label: 'idle W' },
+        { label: 'CPU busy %', scale: 'y2', dash: [4, 3] },
+      ], { yLabel: 'W', y2: { label: '%', range: [0, 100] } });
+    }
+    activeChart.setData([t, hist.active.slice(from), hist.idle.slice(from), hist.busy.slice(from).map((b) => b * 100)]);
+  }
+
+  return {
+    /** Replaces the history with `/api/v1/history/node`. */
+    setHistory(nh) {
+      hist = {
+        t: nh.timestamps.map((ms) => ms / 1000),
+        watts: nh.watts.slice(),
+        active: nh.activeWatts.slice(),
+        idle: nh.idleWatts.slice(),
+        busy: nh.busyRatio.slice(),
+        zones: new Map(nh.zones.map((z) => [zoneKey(z), { zone: z.zone, path: z.path, values: z.watts.slice() }])),
+      };
+      trim();
+      render();
+    },
+    /** Appends one point of a `refresh` event. */
+    appendPoint(p) {
+      const ts = p.t / 1000;
+      if (hist.t.length && hist.t[hist.t.length - 1] >= ts) return;
+      const n = hist.t.length;
+      hist.t.push(ts);
+      hist.watts.push(p.watts);
+      hist.active.push(p.activeWatts);
+      hist.idle.push(p.idleWatts);
+      hist.busy.push(p.busyRatio);
+      for (const [key, w] of Object.entries(p.zones)) {
+        if (!hist.zones.has(key)) {
+          const i = key.indexOf('\t');
+          hist.zones.set(key, { zone: key.slice(0, i), path: key.slice(i + 1), values: new Array(n).fill(null) });
+        }
+      }
+      for (const [key, z] of hist.zones) z.values.push(p.zones[key] ?? null);
+      trim();
+      render();
+    },
+    /** Shows a `NodeView` in the cards and the zone table. */
+    showNode(node) {
+      setText('node-watts', watts(node.watts));
+      setText('node-source', meterText(node.meter));
+      setText('node-active', watts(node.activeWatts));
+      setText('node-idle', watts(node.idleWatts));
+      setText('node-busy', percent(node.busyRatio));
+      setText('node-cpus', `${node.cpus} logical CPUs, averaged over ${node.intervalSeconds.toFixed(1)} s`);
+      setText('node-name', node.nodeName);
+      const badge = document.getElementById('meter-badge');
+      badge.textContent = node.meter.estimated ? `estimated · ${node.meter.model ?? node.meter.name}` : `measured · ${node.meter.name}`;
+      badge.className = `badge ${node.meter.estimated ? 'estimated' : 'measured'}`;
+      const plat = document.getElementById('card-platform');
+      plat.hidden = node.platformWatts === undefined || node.platformWatts === null;
+      if (!plat.hidden) {
+        setText('node-platform', watts(node.platformWatts));
+        setText('node-platform-source', node.platformSource ? `from ${node.platformSource}` : '');
+      }
+      const gpu = document.getElementById('card-gpu');
+      gpu.hidden = !node.gpus || node.gpus.length === 0;
+      if (!gpu.hidden) {
+        setText('node-gpu', watts(node.gpus.reduce((s, g) => s + g.watts, 0)));
+        setText('node-gpu-names', node.gpus.map((g) => `${g.index}: ${g.name}`).join(', '));
+      }
+      const rows = node.zones.map((z) =>
+        h('tr', {}, h('th', { scope: 'row' }, z.zone), h('td', {}, z.path), h('td', { class: 'num' }, watts(z.watts)), h('td', { class: 'num' }, watts(z.activeWatts)), h('td', { class: 'num' }, watts(z.idleWatts)), h('td', { class: 'num' }, joules(z.joulesTotal))),
+      );
+      replace(
+        document.getElementById('zone-table-wrap'),
+        h('div', { class: 'table-wrap' },
+          h('table', { 'aria-label': 'Power per zone now', id: 'zone-table' },
+            h('thead', {}, h('tr', {}, ...['Zone', 'Path', 'W now', 'Active W', 'Idle W', 'J since start'].map((c, i) => h('th', { scope: 'col', class: i >= 2 ? 'num' : undefined }, c)))),
+            h('tbody', {}, rows))),
+        h('p', { class: 'muted' }, 'Node power is the sum of the zones that do not nest inside another (package already includes core and uncore).'),
+      );
+    },
+    /** Says plainly that this server has no agent. */
+    showNoAgent(message) {
+      setText('node-watts', 'n/a');
+      setText('node-source', message);
+    },
+  };
+}

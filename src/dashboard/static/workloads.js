@@ -1,0 +1,156 @@
+// Workloads: the top processes / containers / pods / VMs by watts now or joules since start;
+// sortable, searchable, a sparkline each; a row opens the workload's history.
+import { h, replace, setText } from './dom.js';
+import { watts, joules, seconds } from './format.js';
+import { lineChart, sparkline, seriesColor } from './charts.js';
+import { getJson } from './api.js';
+
+const TOP = 200;
+
+/** Creates the workloads view from `/api/v1/dashboard` info (`live`: the server keeps history for sparklines and charts). */
+export function createWorkloads(info) {
+  const live = info.live;
+  const levelEl = document.getElementById('workload-level');
+  const searchEl = document.getElementById('workload-search');
+  const tbody = document.querySelector('#workload-table tbody');
+  const detailEl = document.getElementById('workload-detail');
+  let sortKey = 'watts';
+  let sortDir = -1;
+  let data = null;
+  let history = null;
+  let selected = null;
+  let detailChart = null;
+  let loading = null;
+
+  for (const btn of document.querySelectorAll('#workload-table th button[data-sort]')) {
+    btn.addEventListener('click', () => {
+      const key = btn.dataset.sort;
+      sortDir = key === sortKey ? -sortDir : -1;
+      sortKey = key;
+      for (const th of document.querySelectorAll('#workload-table th')) th.setAttribute('aria-sort', 'none');
+      btn.parentElement.setAttribute('aria-sort', sortDir < 0 ? 'descending' : 'ascending');
+      render();
+    });
+  }
+  searchEl.addEventListener('input', () => render());
+  levelEl.addEventListener('change', () => { selected = null; replace(detailEl, h('p', { class: 'muted' }, 'Select a workload (click or Enter) to see its history.')); refresh(); });
+  document.getElementById('workload-controls').addEventListener('submit', (e) => e.preventDefault());
+
+  function matches(w, q) {
+    if (!q) return true;
+    return [w.name, w.id, w.namespace, w.podName, w.containerId].some((s) => s && s.toLowerCase().includes(q));
+  }
+
+  function seriesOf(id) {
+    return history?.series.find((s) => s.id === id);
+  }
+
+  function render() {
+    if (!data) return;
+    const q = searchEl.value.trim().toLowerCase();
+    const items = data.items.filter((w) => matches(w, q)).sort((a, b) => sortDir * ((a[sortKey] ?? 0) - (b[sortKey] ?? 0)) || a.id.localeCompare(b.id));
+    setText('workload-count', `${items.length} shown of ${data.total} ${data.level}${data.total === 1 ? '' : 's'}${data.total > data.items.length ? ` (top ${data.items.length} fetched)` : ''}`);
+    const empty = document.getElementById('workload-empty');
+    empty.hidden = items.length > 0;
+    if (!empty.hidden) empty.textContent = data.total === 0 ? noneText(data.level) : 'Nothing matches the search.';
+    replace(tbody, items.map((w) => row(w)));
+    for (const c of tbody.querySelectorAll('canvas.spark')) {
+      const s = seriesOf(c.dataset.id);
+      if (s) sparkline(c, s.watts.slice(-180), seriesColor(0));
+    }
+  }
+
+  function noneText(level) {
+    if (level === 'pod') return 'No pods: pods come from Kubernetes (--kube.enable). Containers and processes are shown without it.';
+    if (level === 'vm') return 'No virtual machines (qemu/kvm) run on this node.';
+    if (level === 'container') return 'No containers run on this node.';
+    return 'No processes.';
+  }
+
+  function row(w) {
+    const ns = w.level === 'container' ? [w.namespace, w.podName].filter(Boolean).join(' / ') : w.namespace ?? '';
+    const open = () => select(w.id);
+    return h('tr', {
+      tabindex: 0,
+      'data-id': w.id,
+      'aria-selected': selected === w.id ? 'true' : 'false',
+      'aria-label': `${w.name}, ${watts(w.watts)} now, ${joules(w.joulesTotal)} since start`,
+      onclick: open,
+      onkeydown: (e) => {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); }
+        else if (e.key === 'ArrowDown') { e.preventDefault(); e.currentTarget.nextElementSibling?.focus(); }
+        else if (e.key === 'ArrowUp') { e.preventDefault(); e.currentTarget.previousElementSibling?.focus(); }
+      },
+    },
+    h('td', { class: 'wl-name' }, w.name, w.state === 'terminated' ? h('span', { class: 'muted' }, ' (ended)') : null),
+    h('td', {}, ns),
+    h('td', { class: 'num wl-watts' }, watts(w.watts)),
+    h('td', { class: 'num' }, joules(w.joulesTotal)),
+    h('td', { class: 'num' }, seconds(w.cpuSecondsTotal)),
+    h('td', {}, live ? h('canvas', { class: 'spark', width: 120, height: 24, style: 'width:120px;height:24px', 'data-id': w.id, 'aria-hidden': 'true' }) : h('span', { class: 'muted' }, '–')));
+  }
+
+  function select(id) {
+    selected = id;
+    for (const tr of tbody.querySelectorAll('tr')) tr.setAttribute('aria-selected', tr.dataset.id === id ? 'true' : 'false');
+    showDetail();
+  }
+
+  function showDetail() {
+    const w = data?.items.find((x) => x.id === selected);
+    if (!w) return;
+    detailChart?.destroy();
+    detailChart = null;
+    const zones = Object.entries(w.zones ?? {});
+    const chartEl = h('div', { class: 'chart', id: 'chart-workload', role: 'img', 'aria-label': `Power history of ${w.name}` });
+    const s = seriesOf(w.id);
+    replace(detailEl,
+      h('h2', {}, w.name),
+      h('dl', {},
+        h('dt', {}, 'Level'), h('dd', {}, w.level),
+        h('dt', {}, 'Id'), h('dd', {}, w.id),
+        w.namespace ? [h('dt', {}, 'Namespace'), h('dd', {}, w.namespace)] : null,
+        w.podName ? [h('dt', {}, 'Pod'), h('dd', {}, w.podName)] : null,
+        w.containerId && w.level !== 'container' ? [h('dt', {}, 'Container'), h('dd', {}, w.containerId)] : null,
+        w.runtime ? [h('dt', {}, 'Runtime'), h('dd', {}, w.runtime)] : null,
+        h('dt', {}, 'Now'), h('dd', {}, watts(w.watts)),
+        h('dt', {}, 'Since start'), h('dd', {}, `${joules(w.joulesTotal)} (${(w.joulesTotal / 3600).toFixed(3)} Wh)`),
+        h('dt', {}, 'CPU time'), h('dd', {}, seconds(w.cpuSecondsTotal)),
+        w.gpuWatts !== undefined ? [h('dt', {}, 'GPU'), h('dd', {}, watts(w.gpuWatts))] : null,
+        ...zones.map(([z, v]) => [h('dt', {}, `zone ${z}`), h('dd', {}, `${watts(v.watts)} · ${joules(v.joulesTotal)}`)])),
+      live && s ? chartEl : h('p', { class: 'muted' }, live ? `No history yet: only the top ${info.topPerLevel} of each level are recorded for charts.` : 'This server keeps no history.'));
+    if (live && s) {
+      detailChart = lineChart(chartEl, [{ label: 'W' }], { yLabel: 'W', height: 200 });
+      detailChart.setData([history.timestamps.map((t) => t / 1000), s.watts]);
+    }
+  }
+
+  async function refresh() {
+    const level = levelEl.value;
+    if (loading) return loading;
+    loading = (async () => {
+      try {
+        const [wl, hist] = await Promise.all([
+          getJson(`/api/v1/workloads?level=${encodeURIComponent(level)}&top=${TOP}`),
+          live ? getJson(`/api/v1/history/workloads?level=${encodeURIComponent(level)}`).catch(() => null) : Promise.resolve(null),
+        ]);
+        if (level !== levelEl.value) return;
+        data = wl;
+        history = hist;
+        render();
+        if (selected) showDetail();
+      } catch (err) {
+        data = null;
+        replace(tbody);
+        const empty = document.getElementById('workload-empty');
+        empty.hidden = false;
+        empty.textContent = err.status === 404 ? 'This server runs no agent: no workloads.' : `Could not load workloads: ${err.message}`;
+      } finally {
+        loading = null;
+      }
+    })();
+    return loading;
+  }
+
+  return { refresh };
+}
