@@ -1,8 +1,8 @@
 /**
  * @module agent/procfs/fixtures
- * Builds procfs (and powercap sysfs) fixture trees on disk for tests, the dashboard's browser test and
+ * Builds procfs fixture trees on disk for tests, the dashboard's browser test and
  * the benchmark: processes with given CPU times, cgroup paths, command lines and environments, and a
- * way to advance CPU times between agent refreshes. Files are written in the layout the kernel uses
+ * way to advance CPU times between agent refreshes. (Powercap sysfs trees: `meters/fixtures.ts`.) Files are written in the layout the kernel uses
  * (`<root>/stat`, `<root>/<pid>/{stat,cmdline,cgroup,environ}`).
  */
 import { mkdirSync, writeFileSync, rmSync, renameSync, mkdtempSync } from 'node:fs';
@@ -158,38 +158,5 @@ export class ProcfsFixture {
   /** Deletes the tree if this fixture created it. */
   dispose(): void {
     if (this.ownsRoot) rmSync(this.root, { recursive: true, force: true });
-  }
-}
-
-/** A RAPL powercap tree (`<sysfs>/class/powercap/intel-rapl:N`) whose counters tests advance. */
-export class PowercapFixture {
-  readonly sysfs: string;
-  private readonly zones = new Map<string, { name: string; energy: number; max: number }>();
-
-  /** Uses `sysfs` as the sysfs root (created if missing). */
-  constructor(sysfs: string) {
-    this.sysfs = sysfs;
-    mkdirSync(join(sysfs, 'class', 'powercap'), { recursive: true });
-  }
-
-  /** Adds a zone directory such as `intel-rapl:0` named `package-0`. */
-  addZone(dir: string, name: string, energyUj = 0, maxEnergyRangeUj = 262143328850): this {
-    this.zones.set(dir, { name, energy: energyUj, max: maxEnergyRangeUj });
-    const d = join(this.sysfs, 'class', 'powercap', dir);
-    mkdirSync(d, { recursive: true });
-    writeFileSync(join(d, 'name'), name + '\n');
-    writeFileSync(join(d, 'max_energy_range_uj'), `${maxEnergyRangeUj}\n`);
-    writeFileSync(join(d, 'enabled'), '1\n');
-    writeAtomicSync(join(d, 'energy_uj'), `${energyUj}\n`);
-    return this;
-  }
-
-  /** Adds µJ to a zone's counter, wrapping at its max. */
-  advance(dir: string, microJoules: number): this {
-    const z = this.zones.get(dir);
-    if (!z) throw new Error(`no powercap zone ${dir}`);
-    z.energy = (z.energy + microJoules) % (z.max + 1);
-    writeAtomicSync(join(this.sysfs, 'class', 'powercap', dir, 'energy_uj'), `${z.energy}\n`);
-    return this;
   }
 }

@@ -1,0 +1,405 @@
+/**
+ * @module agent/monitor/monitor
+ * The agent's refresh engine. Each refresh scans procfs, reads the meters, splits every zone's energy
+ * into active and idle by the `/proc/stat` busy ratio, attributes active (and, by policy, idle) energy
+ * to processes, containers, pods and VMs, and publishes an immutable snapshot. Refreshes run on the
+ * interval and on demand when a reader finds the snapshot stale; concurrent callers share one refresh.
+ */
+import type { Logger } from '../../core/logger.js';
+import type { WorkloadLevel } from '../../core/contracts.js';
+import type { NodeMeter, GpuMeter, PlatformMeter, GpuReading, GpuProcessUsage } from '../types.js';
+import type { ProcScanner, ProcessEntry } from '../procfs/scanner.js';
+import type { PodResolver, PodRef } from '../pods/types.js';
+import { busyRatio, type CpuTimes } from '../procfs/parse.js';
+import { splitActiveIdle } from '../attribution/apportion.js';
+import { attributeLevel } from '../attribution/attribute.js';
+import { GpuIdleTracker, gpuWattsByPid } from '../attribution/gpu.js';
+import { LevelLedger, type LevelItem, type WorkloadMeta, type TerminatedPolicy } from '../workloads/ledger.js';
+import { primaryZoneIndex, type AgentSnapshot, type ZoneState, type GpuState } from './snapshot.js';
+
+/** Idle attribution policies. */
+export type IdlePolicy = 'none' | 'cpu-share' | 'requests';
+
+/** What the monitor needs. */
+export interface MonitorOptions {
+  nodeName: string;
+  scanner: ProcScanner;
+  meter: NodeMeter;
+  gpu?: GpuMeter;
+  platform?: PlatformMeter;
+  pods?: PodResolver;
+  /** USER_HZ of the host. */
+  clockTicks: number;
+  cpus: number;
+  idlePolicy: IdlePolicy;
+  maxTerminated: number;
+  minTerminatedEnergyThreshold: number;
+  log: Logger;
+  /** Clock in ms (tests). */
+  now?: () => number;
+}
+
+/** Counters behind the `powerplane_agent_*` self-metrics. */
+export interface AgentCounters {
+  refreshes: number;
+  refreshErrors: number;
+  scrapeErrors: number;
+  /** Dropped meter intervals per zone. */
+  dropped: Map<string, number>;
+}
+
+const LEVELS: readonly WorkloadLevel[] = ['process', 'container', 'pod', 'vm'];
+
+/** Runs refreshes and holds the latest snapshot. */
+export class AgentMonitor {
+  readonly counters: AgentCounters = { refreshes: 0, refreshErrors: 0, scrapeErrors: 0, dropped: new Map() };
+  private readonly opts: MonitorOptions;
+  private readonly now: () => number;
+  private readonly zones: ZoneState[];
+  private readonly zoneIndex = new Map<string, number>();
+  private readonly ledgers: Record<WorkloadLevel, LevelLedger>;
+  private readonly policy: TerminatedPolicy;
+  private readonly gpuIdle = new GpuIdleTracker();
+  private readonly gpuTotals = new Map<number, { total: number; active: number; idle: number }>();
+  private readonly processMeta = new WeakMap<ProcessEntry, WorkloadMeta>();
+  private readonly listeners = new Set<(s: AgentSnapshot) => void>();
+  private snapshot: AgentSnapshot | undefined;
+  private inflight: Promise<AgentSnapshot> | undefined;
+  private prevCpu: CpuTimes | undefined;
+  private prevTime: number | undefined;
+  private seq = 0;
+  private exportedSeq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(opts: MonitorOptions) {
+    this.opts = opts;
+    this.now = opts.now ?? Date.now;
+    this.zones = opts.meter.zones().map((z, i) => {
+      this.zoneIndex.set(`${z.zone}\0${z.path}`, i);
+      return { zone: z.zone, path: z.path, nested: z.nested, totalUj: 0, activeUj: 0, idleUj: 0, deltaUj: 0, activeDeltaUj: 0, idleDeltaUj: 0 };
+    });
+    const n = this.zones.length;
+    this.ledgers = { process: new LevelLedger('process', n), container: new LevelLedger('container', n), pod: new LevelLedger('pod', n), vm: new LevelLedger('vm', n) };
+    this.policy = { maxTerminated: opts.maxTerminated, minEnergyJoules: opts.minTerminatedEnergyThreshold, primaryZone: primaryZoneIndex(this.zones) };
+  }
+
+  /** The latest snapshot, if any refresh finished. */
+  current(): AgentSnapshot | undefined {
+    return this.snapshot;
+  }
+
+  /** Refreshes now; a refresh already running is shared. */
+  refresh(): Promise<AgentSnapshot> {
+    this.inflight ??= this.doRefresh().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  /** The latest snapshot when younger than `stalenessMs`, else a fresh one (shared between callers). */
+  async fresh(stalenessMs: number): Promise<AgentSnapshot> {
+    const s = this.snapshot;
+    if (s && this.now() - s.timestamp <= stalenessMs) return s;
+    return this.refresh();
+  }
+
+  /** Records that a scrape exported snapshot `seq`: its terminated workloads go at the next refresh. */
+  markExported(seq: number): void {
+    if (seq > this.exportedSeq) this.exportedSeq = seq;
+  }
+
+  /** Calls `cb` after every refresh; returns the unsubscribe function. */
+  onRefresh(cb: (s: AgentSnapshot) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** Refreshes every `intervalMs` (the first refresh at once). */
+  start(intervalMs: number): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.refresh()
+        .catch(() => undefined)
+        .finally(() => {
+          if (!this.stopped) {
+            this.timer = setTimeout(tick, intervalMs);
+            this.timer.unref?.();
+          }
+        });
+    };
+    tick();
+  }
+
+  /** Stops the interval loop and waits for a running refresh. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.inflight?.catch(() => undefined);
+  }
+
+  private async doRefresh(): Promise<AgentSnapshot> {
+    try {
+      return await this.refreshOnce();
+    } catch (err) {
+      this.counters.refreshErrors++;
+      this.opts.log.warn({ err }, 'agent refresh failed');
+      throw err;
+    }
+  }
+
+  private async refreshOnce(): Promise<AgentSnapshot> {
+    const { opts } = this;
+    const t0 = performance.now();
+    const scan = opts.scanner.scan();
+    const now = this.now();
+    const busy = this.prevCpu ? busyRatio(this.prevCpu, scan.cpu) : 0;
+    const intervalMs = this.prevTime === undefined ? 0 : Math.max(0, now - this.prevTime);
+    const intervalSeconds = intervalMs / 1000;
+    this.prevCpu = scan.cpu;
+    this.prevTime = now;
+    let totalTicks = 0;
+    for (const p of scan.processes) totalTicks += p.deltaTicks;
+    const cpuMs = (totalTicks / opts.clockTicks) * 1000;
+    const features = { cpu_busy_ratio: busy, bpf_cpu_time_ms: cpuMs, cpu_time_ms: cpuMs };
+
+    const tRead = performance.now();
+    const [sample, gpu, platformWatts] = await Promise.all([
+      opts.meter.read({ busyRatio: busy, intervalMs, features }),
+      opts.gpu ? opts.gpu.read().catch((err: unknown) => this.warnOnce('gpu', err)) : undefined,
+      opts.platform ? opts.platform.read().catch((err: unknown) => this.warnOnce('platform', err)) : undefined,
+    ]);
+    const readMs = performance.now() - tRead;
+
+    // Everything below is synchronous: readers never see a half-applied refresh.
+    const seq = ++this.seq;
+    const n = this.zones.length;
+    const active = new Array<number>(n).fill(0);
+    const idle = new Array<number>(n).fill(0);
+    for (const z of this.zones) {
+      z.deltaUj = 0;
+      z.activeDeltaUj = 0;
+      z.idleDeltaUj = 0;
+    }
+    for (const d of sample.zones) {
+      const i = this.zoneIndex.get(`${d.zone}\0${d.path}`);
+      if (i === undefined) continue;
+      const z = this.zones[i];
+      const delta = Math.max(0, Math.round(d.deltaMicroJoules));
+      const split = splitActiveIdle(delta, busy);
+      z.deltaUj = delta;
+      z.activeDeltaUj = split.active;
+      z.idleDeltaUj = split.idle;
+      z.totalUj += delta;
+      z.activeUj += split.active;
+      z.idleUj += split.idle;
+      active[i] = split.active;
+      idle[i] = split.idle;
+    }
+    for (const zone of sample.dropped) this.counters.dropped.set(zone, (this.counters.dropped.get(zone) ?? 0) + 1);
+
+    const gpuByPid = gpu ? this.applyGpu(gpu, intervalSeconds) : new Map<number, number>();
+    const { groups, withoutPod } = this.group(scan.processes, gpuByPid);
+    const ticksToSeconds = 1 / opts.clockTicks;
+    for (const level of LEVELS) {
+      const g = groups[level];
+      const weights = g.map((x) => x.ticks);
+      const act = attributeLevel(active, weights, totalTicks);
+      const idleShares = this.idleShares(level, g, idle, weights, totalTicks);
+      const items: LevelItem[] = g.map((x, w) => ({
+        key: x.key,
+        meta: x.meta,
+        cpuSeconds: x.cpuTicksAbs === undefined ? undefined : x.cpuTicksAbs * ticksToSeconds,
+        cpuDeltaSeconds: x.ticks * ticksToSeconds,
+        energyUj: act.shares[w],
+        idleUj: idleShares?.[w],
+        gpuWatts: x.gpuWatts,
+      }));
+      this.ledgers[level].apply(items, seq, intervalSeconds, this.policy, this.exportedSeq);
+    }
+
+    const snap: AgentSnapshot = {
+      seq,
+      nodeName: opts.nodeName,
+      timestamp: now,
+      intervalSeconds,
+      busyRatio: busy,
+      cpus: opts.cpus,
+      meter: opts.meter.info,
+      zones: this.zones.map((z) => ({ ...z })),
+      workloads: {
+        process: this.accounts('process'),
+        container: this.accounts('container'),
+        pod: this.accounts('pod'),
+        vm: this.accounts('vm'),
+      },
+      gpus: gpu ? this.gpuStates(gpu.devices) : [],
+      platform: typeof platformWatts === 'number' && opts.platform ? { watts: platformWatts, source: opts.platform.source } : undefined,
+      refreshSeconds: (performance.now() - t0 - readMs) / 1000,
+      processesScanned: scan.processes.length,
+      containersWithoutPod: withoutPod,
+      features,
+    };
+    this.snapshot = snap;
+    this.counters.refreshes++;
+    for (const cb of this.listeners) {
+      try {
+        cb(snap);
+      } catch (err) {
+        opts.log.warn({ err }, 'refresh listener failed');
+      }
+    }
+    return snap;
+  }
+
+  private accounts(level: WorkloadLevel) {
+    const l = this.ledgers[level];
+    return [...l.runningAccounts(), ...l.terminatedAccounts()];
+  }
+
+  private readonly warned = new Set<string>();
+  private warnOnce(what: string, err: unknown): undefined {
+    if (!this.warned.has(what)) {
+      this.warned.add(what);
+      this.opts.log.warn({ err }, `${what} meter read failed (further failures are not logged)`);
+    }
+    return undefined;
+  }
+
+  /** Groups processes into the items of each level, with their CPU-tick deltas. */
+  private group(processes: readonly ProcessEntry[], gpuByPid: Map<number, number>) {
+    const proc: Group[] = [];
+    const containers = new Map<string, Group & { pod?: PodRef }>();
+    const vms = new Map<string, Group>();
+    for (const p of processes) {
+      let meta = this.processMeta.get(p);
+      if (!meta) {
+        meta = {
+          id: String(p.pid),
+          name: p.comm,
+          pid: p.pid,
+          comm: p.comm,
+          exe: p.exe,
+          type: p.container ? 'container' : p.vm ? 'vm' : 'regular',
+          containerId: p.container?.id,
+          vmId: p.vm?.id,
+        };
+        this.processMeta.set(p, meta);
+      }
+      const gw = gpuByPid.get(p.pid) ?? 0;
+      proc.push({ key: `${p.pid}:${p.startTime}`, meta, ticks: p.deltaTicks, cpuTicksAbs: p.cpuTicks, gpuWatts: gw });
+      if (p.container) {
+        let c = containers.get(p.container.id);
+        if (!c) {
+          const pod = this.opts.pods?.lookup(p.container.id);
+          c = {
+            key: p.container.id,
+            meta: {
+              id: p.container.id,
+              name: pod?.containerName ?? p.containerName ?? '',
+              containerId: p.container.id,
+              runtime: p.container.runtime,
+              podName: pod?.name,
+              namespace: pod?.namespace,
+              podId: pod?.uid,
+            },
+            ticks: 0,
+            gpuWatts: 0,
+            requestMilli: pod?.cpuRequestMilli ?? 0,
+            pod,
+          };
+          containers.set(p.container.id, c);
+        }
+        c.ticks += p.deltaTicks;
+        c.gpuWatts += gw;
+      } else if (p.vm) {
+        let v = vms.get(p.vm.id);
+        if (!v) {
+          v = { key: p.vm.id, meta: { id: p.vm.id, name: p.vm.name, hypervisor: p.vm.hypervisor }, ticks: 0, gpuWatts: 0 };
+          vms.set(p.vm.id, v);
+        }
+        v.ticks += p.deltaTicks;
+        v.gpuWatts += gw;
+      }
+    }
+    const pods = new Map<string, Group>();
+    let withoutPod = 0;
+    for (const c of containers.values()) {
+      if (!c.pod) {
+        withoutPod++;
+        continue;
+      }
+      let g = pods.get(c.pod.uid);
+      if (!g) {
+        g = { key: c.pod.uid, meta: { id: c.pod.uid, name: c.pod.name, namespace: c.pod.namespace, podName: c.pod.name, podId: c.pod.uid }, ticks: 0, gpuWatts: 0, requestMilli: 0 };
+        pods.set(c.pod.uid, g);
+      }
+      g.ticks += c.ticks;
+      g.gpuWatts += c.gpuWatts;
+      g.requestMilli = (g.requestMilli ?? 0) + (c.requestMilli ?? 0);
+    }
+    return {
+      groups: { process: proc, container: [...containers.values()], pod: [...pods.values()], vm: [...vms.values()] } as Record<WorkloadLevel, Group[]>,
+      withoutPod,
+    };
+  }
+
+  /** Idle energy shares of a level by the idle policy; undefined with `none`. */
+  private idleShares(level: WorkloadLevel, g: readonly Group[], idle: readonly number[], cpuWeights: readonly number[], totalTicks: number): number[][] | undefined {
+    switch (this.opts.idlePolicy) {
+      case 'none':
+        return undefined;
+      case 'cpu-share':
+        return attributeLevel(idle, cpuWeights, totalTicks).shares;
+      case 'requests': {
+        if (level !== 'container' && level !== 'pod') return undefined;
+        const w = g.map((x) => x.requestMilli ?? 0);
+        return attributeLevel(idle, w, w.reduce((a, b) => a + b, 0)).shares;
+      }
+    }
+  }
+
+  private applyGpu(gpu: { devices: GpuReading[]; processes: GpuProcessUsage[] }, intervalSeconds: number): Map<number, number> {
+    const splits = this.gpuIdle.split(gpu.devices, gpu.processes);
+    for (const s of splits) {
+      const t = this.gpuTotals.get(s.index) ?? { total: 0, active: 0, idle: 0 };
+      t.total += s.watts * intervalSeconds;
+      t.active += s.activeWatts * intervalSeconds;
+      t.idle += s.idleWatts * intervalSeconds;
+      this.gpuTotals.set(s.index, t);
+    }
+    this.lastGpuSplits = splits;
+    return gpuWattsByPid(splits, gpu.processes);
+  }
+
+  private lastGpuSplits: ReturnType<GpuIdleTracker['split']> = [];
+
+  private gpuStates(devices: readonly GpuReading[]): GpuState[] {
+    return devices.map((d) => {
+      const s = this.lastGpuSplits.find((x) => x.index === d.index);
+      const t = this.gpuTotals.get(d.index) ?? { total: 0, active: 0, idle: 0 };
+      return {
+        index: d.index,
+        uuid: d.uuid,
+        name: d.name,
+        watts: d.watts,
+        activeWatts: s?.activeWatts ?? 0,
+        idleWatts: s?.idleWatts ?? d.watts,
+        joulesTotal: t.total,
+        activeJoulesTotal: t.active,
+        idleJoulesTotal: t.idle,
+        utilization: d.utilization,
+      };
+    });
+  }
+}
+
+interface Group {
+  key: string;
+  meta: WorkloadMeta;
+  ticks: number;
+  cpuTicksAbs?: number;
+  gpuWatts: number;
+  requestMilli?: number;
+}

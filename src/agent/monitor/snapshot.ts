@@ -1,0 +1,71 @@
+/**
+ * @module agent/monitor/snapshot
+ * The result of one refresh: node zones with cumulative and interval energy, and the workload accounts
+ * of every level. Export and the JSON API read only snapshots.
+ */
+import type { MeterInfo, WorkloadLevel } from '../../core/contracts.js';
+import type { WorkloadAccount } from '../workloads/ledger.js';
+
+/** One zone's energy (µJ): cumulative since the agent started and in the last interval. */
+export interface ZoneState {
+  zone: string;
+  path: string;
+  nested: boolean;
+  totalUj: number;
+  activeUj: number;
+  idleUj: number;
+  deltaUj: number;
+  activeDeltaUj: number;
+  idleDeltaUj: number;
+}
+
+/** One GPU's state. */
+export interface GpuState {
+  index: number;
+  uuid: string;
+  name: string;
+  watts: number;
+  activeWatts: number;
+  idleWatts: number;
+  joulesTotal: number;
+  activeJoulesTotal: number;
+  idleJoulesTotal: number;
+  utilization?: number;
+}
+
+/** A refresh's result. */
+export interface AgentSnapshot {
+  /** Refresh sequence number (1 for the first). */
+  seq: number;
+  nodeName: string;
+  timestamp: number;
+  /** Interval the deltas cover (s); 0 for the first refresh. */
+  intervalSeconds: number;
+  busyRatio: number;
+  cpus: number;
+  meter: MeterInfo;
+  zones: ZoneState[];
+  workloads: Record<WorkloadLevel, WorkloadAccount[]>;
+  gpus: GpuState[];
+  platform?: { watts: number; source: string };
+  /** Duration of this refresh (s), processes scanned, containers with no pod found. */
+  refreshSeconds: number;
+  processesScanned: number;
+  containersWithoutPod: number;
+  /** Features of the interval (for calibration and model meters). */
+  features: Record<string, number>;
+}
+
+/** Watts of a zone-indexed µJ delta over an interval. */
+export function watts(deltaUj: number, intervalSeconds: number): number {
+  return intervalSeconds > 0 ? deltaUj / 1e6 / intervalSeconds : 0;
+}
+
+/** Primary zone index: psys, package, core, dram, uncore in that order, else the first zone. */
+export function primaryZoneIndex(zones: ReadonlyArray<{ zone: string }>): number {
+  for (const name of ['psys', 'package', 'core', 'dram', 'uncore']) {
+    const i = zones.findIndex((z) => z.zone === name);
+    if (i >= 0) return i;
+  }
+  return 0;
+}
