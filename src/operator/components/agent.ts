@@ -1,0 +1,144 @@
+/**
+ * @module operator/components/agent
+ * The node agent: its ConfigMap (the agent's YAML config keys), DaemonSet and headless Service.
+ *
+ * Hot reload: `collect` and `export` land in the ConfigMap's `config.yaml`, mounted as a file
+ * (`--config.file`); the kubelet refreshes a ConfigMap volume in place (within its sync period,
+ * about a minute), and the agent re-reads the file when it changes, so those changes do not roll
+ * the pods. Settings that need a restart (meters, interval, port, pod source, log level) are hashed
+ * into the pod template annotation `powerplane.io/config-hash`, so changing them rolls the pods.
+ *
+ * Security: hostPID (to see every process); host /sys and /proc mounted read-only at /host/sys and
+ * /host/proc; not privileged; no privilege escalation; all capabilities dropped and only SYS_PTRACE
+ * added back (reading other processes' /proc/<pid> files such as `io` needs ptrace access); read-only
+ * root file system with an emptyDir at /tmp. The container runs as uid 0: since Linux 5.10 RAPL
+ * `energy_uj` is readable by root only (CVE-2020-8694), and uid 0 reads it through the owner bits,
+ * with no DAC_OVERRIDE/DAC_READ_SEARCH capability needed.
+ */
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../kube/types.js';
+import { componentLabels, selectorLabels, NAMES } from './labels.js';
+import type { ResolvedSpec } from './spec.js';
+import { contentHash } from './hash.js';
+
+/** Annotation holding the hash of the restart-requiring agent settings. */
+export const CONFIG_HASH_ANNOTATION = 'powerplane.io/config-hash';
+/** Mount path of the agent ConfigMap. */
+export const AGENT_CONFIG_DIR = '/etc/powerplane';
+/** Key (file name) of the agent config in the ConfigMap. */
+export const AGENT_CONFIG_KEY = 'config.yaml';
+
+/** Settings that need an agent restart (they shape the process, not the export). */
+function restartSettings(spec: ResolvedSpec): Record<string, unknown> {
+  return {
+    log: { level: spec.agent.logLevel },
+    host: { sysfs: '/host/sys', procfs: '/host/proc' },
+    monitor: { interval: spec.agent.interval },
+    web: { listenAddress: `0.0.0.0:${spec.agent.port}` },
+    meter: spec.agent.meters,
+    kube: { podInformer: { mode: spec.agent.podSource } },
+  };
+}
+
+/** The agent's config file (nested YAML of the config keys in src/core/config-keys.ts). */
+export function agentConfig(spec: ResolvedSpec): Record<string, unknown> {
+  const base = restartSettings(spec);
+  return {
+    ...base,
+    kube: { ...(base.kube as object), enable: spec.collect.pods },
+    gpu: { enable: spec.collect.gpu },
+    platform: { acpi: spec.collect.platform },
+    metrics: spec.export.levels,
+    attribution: { idlePolicy: spec.export.idlePolicy },
+    monitor: { ...(base.monitor as object), maxTerminated: spec.export.maxTerminated },
+  };
+}
+
+/** Builds the agent ConfigMap. */
+export function buildAgentConfigMap(spec: ResolvedSpec): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: NAMES.agentConfig, namespace: spec.namespace, labels: componentLabels('agent') },
+    data: { [AGENT_CONFIG_KEY]: stringify(agentConfig(spec)) },
+  };
+}
+
+/** Builds the agent DaemonSet. */
+export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string): KubeObject {
+  const a = spec.agent;
+  const resources = a.resources ?? { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '512Mi' } };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: NAMES.agent, namespace: spec.namespace, labels: componentLabels('agent') },
+    spec: {
+      selector: { matchLabels: selectorLabels('agent') },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } },
+      template: {
+        metadata: {
+          labels: componentLabels('agent'),
+          annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(restartSettings(spec)) },
+        },
+        spec: {
+          serviceAccountName: NAMES.agent,
+          hostPID: true,
+          nodeSelector: a.nodeSelector,
+          tolerations: a.tolerations,
+          terminationGracePeriodSeconds: 10,
+          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'agent',
+              image: a.image ?? defaultImage,
+              imagePullPolicy: a.imagePullPolicy,
+              args: ['agent', `--config.file=${AGENT_CONFIG_DIR}/${AGENT_CONFIG_KEY}`, '--host.sysfs=/host/sys', '--host.procfs=/host/proc'],
+              env: [
+                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                { name: 'NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+              ],
+              ports: [{ name: 'http', containerPort: a.port, protocol: 'TCP' }],
+              livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+              readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 5 },
+              resources,
+              securityContext: {
+                privileged: false,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsUser: 0,
+                runAsNonRoot: false,
+                capabilities: { drop: ['ALL'], add: ['SYS_PTRACE'] },
+              },
+              volumeMounts: [
+                { name: 'host-sys', mountPath: '/host/sys', readOnly: true },
+                { name: 'host-proc', mountPath: '/host/proc', readOnly: true },
+                { name: 'config', mountPath: AGENT_CONFIG_DIR, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'host-sys', hostPath: { path: '/sys', type: 'Directory' } },
+            { name: 'host-proc', hostPath: { path: '/proc', type: 'Directory' } },
+            { name: 'config', configMap: { name: NAMES.agentConfig } },
+            { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** Builds the agent's headless Service (one endpoint per agent pod, for scraping). */
+export function buildAgentService(spec: ResolvedSpec): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: NAMES.agent, namespace: spec.namespace, labels: componentLabels('agent') },
+    spec: {
+      clusterIP: 'None',
+      selector: selectorLabels('agent'),
+      ports: [{ name: 'http', port: spec.agent.port, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}

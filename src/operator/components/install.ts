@@ -1,0 +1,143 @@
+/**
+ * @module operator/components/install
+ * The operator's own install manifests (`powerplane render`): CRDs, the operator namespace,
+ * ServiceAccount, RBAC (no wildcards), Deployment (two replicas with leader election), webhook
+ * Service and webhook configurations.
+ *
+ * The operator's ClusterRole holds every permission it grants to the agent and estimator, because
+ * Kubernetes RBAC lets a subject create a role only with permissions it holds itself (escalation
+ * prevention). Secrets and Leases are limited to the operator namespace by a Role.
+ */
+import type { KubeObject } from '../../kube/types.js';
+import { GROUP } from '../api/v1alpha1/common.js';
+import { buildCrds } from '../api/crds.js';
+import { componentLabels, selectorLabels } from './labels.js';
+import { AGENT_RULES, ESTIMATOR_RULES, buildServiceAccount, buildClusterRole, buildClusterRoleBinding, buildRole, buildRoleBinding, type PolicyRule } from './rbac.js';
+import { buildWebhookConfigurations, WEBHOOK_CONFIG_NAME, WEBHOOK_SERVICE_NAME } from '../webhook/configurations.js';
+
+/** Name of the operator's ServiceAccount, roles and Deployment. */
+export const OPERATOR_NAME = 'powerplane-operator';
+/** Default operator namespace. */
+export const DEFAULT_OPERATOR_NAMESPACE = 'powerplane-system';
+/** Name of the Secret holding the webhook CA and serving certificate. */
+export const WEBHOOK_CERT_SECRET = 'powerplane-operator-webhook-cert';
+/** Name of the leader-election Lease. */
+export const LEADER_LEASE_NAME = 'powerplane-operator-leader';
+
+const RW = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/** The operator's cluster-wide rules. */
+export const OPERATOR_CLUSTER_RULES: PolicyRule[] = [
+  { apiGroups: [GROUP], resources: ['powermonitors', 'estimators'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+  { apiGroups: [GROUP], resources: ['powermonitors/status', 'estimators/status'], verbs: ['get', 'update', 'patch'] },
+  { apiGroups: [GROUP], resources: ['powermonitors/finalizers'], verbs: ['update'] },
+  { apiGroups: [GROUP], resources: ['powernodes'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
+  { apiGroups: [GROUP], resources: ['powernodes/status'], verbs: ['get', 'patch', 'update'] },
+  { apiGroups: [''], resources: ['namespaces', 'serviceaccounts', 'configmaps', 'services'], verbs: RW },
+  { apiGroups: ['apps'], resources: ['daemonsets', 'deployments'], verbs: RW },
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'clusterrolebindings'], verbs: RW },
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
+  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'prometheusrules'], verbs: RW },
+  { apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], verbs: RW },
+  { apiGroups: ['machineconfiguration.openshift.io'], resources: ['machineconfigs'], verbs: RW },
+  { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['create'] },
+  { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'update', 'patch'], resourceNames: [WEBHOOK_CONFIG_NAME] },
+];
+
+/** The operator's rules in its own namespace. */
+export const OPERATOR_NAMESPACE_RULES: PolicyRule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update', 'patch'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'update', 'patch'] },
+];
+
+/** Options of {@link buildInstallManifests}. */
+export interface InstallOptions {
+  namespace: string;
+  image: string;
+  /** Only the CRDs. */
+  crdsOnly?: boolean;
+}
+
+/** Builds the operator's install manifests, in the order `kubectl apply` needs them. */
+export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
+  const crds = buildCrds() as unknown as KubeObject[];
+  if (opts.crdsOnly) return crds;
+  const ns = opts.namespace;
+  const sa = { name: OPERATOR_NAME, namespace: ns };
+  const labels = componentLabels('operator', OPERATOR_NAME);
+  // The operator is installed by the user (kubectl), not by itself: not managed-by the operator.
+  delete labels['app.kubernetes.io/managed-by'];
+  const relabel = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, labels } });
+  return [
+    ...crds,
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' } },
+    },
+    relabel(buildServiceAccount(OPERATOR_NAME, ns, 'operator')),
+    relabel(buildClusterRole(OPERATOR_NAME, 'operator', dedupeRules([...OPERATOR_CLUSTER_RULES, ...AGENT_RULES, ...ESTIMATOR_RULES]))),
+    relabel(buildClusterRoleBinding(OPERATOR_NAME, 'operator', sa)),
+    relabel(buildRole(OPERATOR_NAME, ns, 'operator', OPERATOR_NAMESPACE_RULES)),
+    relabel(buildRoleBinding(OPERATOR_NAME, ns, 'operator', sa)),
+    operatorDeployment(ns, opts.image, labels),
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: WEBHOOK_SERVICE_NAME, namespace: ns, labels },
+      spec: { type: 'ClusterIP', selector: selectorLabels('operator'), ports: [{ name: 'webhook', port: 443, targetPort: 'webhook', protocol: 'TCP' }] },
+    },
+    ...buildWebhookConfigurations({ service: { namespace: ns, name: WEBHOOK_SERVICE_NAME, port: 443 } }).map(relabel),
+  ];
+}
+
+/** Drops rules that an earlier rule already grants (same groups, resources, verbs, names). */
+function dedupeRules(rules: PolicyRule[]): PolicyRule[] {
+  const seen = new Set<string>();
+  return rules.filter((r) => {
+    const key = JSON.stringify(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function operatorDeployment(ns: string, image: string, labels: Record<string, string>): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: OPERATOR_NAME, namespace: ns, labels },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: selectorLabels('operator') },
+      template: {
+        metadata: { labels: { ...labels, ...selectorLabels('operator') } },
+        spec: {
+          serviceAccountName: OPERATOR_NAME,
+          securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'operator',
+              image,
+              args: ['operator', `--namespace=${ns}`, '--leader-elect', '--webhook.listen-address=:9443', '--health.listen-address=:8081'],
+              env: [{ name: 'POWERPLANE_OPERATOR_IMAGE', value: image }],
+              ports: [
+                { name: 'webhook', containerPort: 9443, protocol: 'TCP' },
+                { name: 'health', containerPort: 8081, protocol: 'TCP' },
+              ],
+              livenessProbe: { httpGet: { path: '/healthz', port: 'health' }, periodSeconds: 20 },
+              readinessProbe: { httpGet: { path: '/readyz', port: 'health' }, periodSeconds: 10 },
+              resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+        },
+      },
+    },
+  };
+}

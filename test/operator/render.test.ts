@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { validateK8sObject, KIND_SCHEMAS } from './k8s-schemas.js';
+import { everyObject } from './objects.js';
+import { REPO_ROOT } from '../helpers/shared-data.js';
+import type { KubeObject } from '../../src/kube/types.js';
+
+function runRender(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'render', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('powerplane render prints YAML documents that validate against the Kubernetes schemas of their kinds', () => {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'render', '--namespace', 'pp-test', '--image', 'example.org/pp:1'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const docs = parseAllDocuments(out).map((d) => d.toJS() as KubeObject);
+  const kinds = docs.map((d) => d.kind);
+  for (const k of ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Deployment', 'Service', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    assert.ok(kinds.includes(k), `render prints a ${k}`);
+  }
+  assert.ok(kinds.indexOf('CustomResourceDefinition') < kinds.indexOf('Namespace'), 'CRDs first');
+  for (const d of docs) assert.deepEqual(validateK8sObject(d), [], `${d.kind}/${d.metadata.name}`);
+  const deployment = docs.find((d) => d.kind === 'Deployment')!;
+  assert.equal(deployment.metadata.namespace, 'pp-test');
+  assert.match(JSON.stringify(deployment), /example\.org\/pp:1/);
+});
+
+test('render --crds-only prints only the three CRDs; bad flags exit 2 naming the flag', () => {
+  const only = parseAllDocuments(runRender(['--crds-only']).stdout).map((d) => d.toJS() as KubeObject);
+  assert.deepEqual(only.map((d) => d.kind), ['CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition']);
+  const bad = runRender(['--namespace', 'Not_A_Label']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--namespace/);
+});
+
+test('every object a full PowerMonitor installs validates (kinds the validator knows)', () => {
+  const objs = everyObject().filter((o) => o.kind in KIND_SCHEMAS);
+  assert.ok(objs.length > 20);
+  for (const o of objs) assert.deepEqual(validateK8sObject(o), [], `${o.kind}/${o.metadata.name}`);
+});
+
+test('the validator catches unknown fields, wrong types, bad enums and missing required fields', () => {
+  const errs = validateK8sObject({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'x', labells: {} },
+    spec: { selector: {}, template: { spec: { containers: [{ name: 'c', imagePullPolicy: 'Sometimes', ports: [{ containerPort: '80' }] }], hostPid: true } } },
+  } as unknown as KubeObject).join('\n');
+  assert.match(errs, /metadata\.labells: unknown field/);
+  assert.match(errs, /imagePullPolicy: "Sometimes" is not one of/);
+  assert.match(errs, /containerPort: expected integer/);
+  assert.match(errs, /hostPid: unknown field/);
+  assert.match(validateK8sObject({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'x' } }).join(), /roleRef: required/);
+});
+
+test('RBAC has no wildcards in any rendered or built role', () => {
+  const roles = everyObject().filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role');
+  assert.ok(roles.length >= 4);
+  for (const r of roles) {
+    const rules = r.rules as Array<Record<string, string[] | undefined>>;
+    assert.ok(rules.length > 0);
+    for (const rule of rules) {
+      for (const field of ['apiGroups', 'resources', 'verbs', 'resourceNames', 'nonResourceURLs']) {
+        for (const v of rule[field] ?? []) assert.ok(!v.includes('*'), `${r.kind}/${r.metadata.name} ${field} contains a wildcard: ${v}`);
+      }
+      assert.equal(rule.nonResourceURLs, undefined);
+    }
+  }
+});
