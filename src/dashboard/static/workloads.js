@@ -6,6 +6,7 @@ import { lineChart, sparkline, seriesColor } from './charts.js';
 import { getJson } from './api.js';
 
 const TOP = 200;
+const PLURAL = { process: 'processes', container: 'containers', pod: 'pods', vm: 'VMs' };
 
 /** Creates the workloads view from `/api/v1/dashboard` info (`live`: the server keeps history for sparklines and charts). */
 export function createWorkloads(info) {
@@ -49,7 +50,7 @@ export function createWorkloads(info) {
     if (!data) return;
     const q = searchEl.value.trim().toLowerCase();
     const items = data.items.filter((w) => matches(w, q)).sort((a, b) => sortDir * ((a[sortKey] ?? 0) - (b[sortKey] ?? 0)) || a.id.localeCompare(b.id));
-    setText('workload-count', `${items.length} shown of ${data.total} ${data.level}${data.total === 1 ? '' : 's'}${data.total > data.items.length ? ` (top ${data.items.length} fetched)` : ''}`);
+    setText('workload-count', `${items.length} shown of ${data.total} ${data.total === 1 ? data.level : PLURAL[data.level]}${data.total > data.items.length ? ` (top ${data.items.length} fetched)` : ''}`);
     const empty = document.getElementById('workload-empty');
     empty.hidden = items.length > 0;
     if (!empty.hidden) empty.textContent = data.total === 0 ? noneText(data.level) : 'Nothing matches the search.';

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createServer } from '../../src/core/server.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { REPO_ROOT } from '../helpers/shared-data.js';
+import { createStubAgent, stubAgentRoutes, stubNode, stubWorkload } from './stub-agent.js';
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('powerplane top prints one table from the agent API when stdout is not a TTY', async () => {
+  const agent = createStubAgent();
+  agent.refresh(stubNode(Date.UTC(2026, 0, 1, 8, 30, 0), 40, 5), { process: [stubWorkload('process', '4242', 'stress-ng', 12.5), stubWorkload('process', '1', 'systemd', 0.25)] });
+  const server = await createServer({ log: silentLogger(), components: [stubAgentRoutes(agent)] });
+  const url = await server.listen('127.0.0.1:0');
+  try {
+    const r = await runCli(['top', '--address', url, '--level', 'process']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^stub-node {2}45\.00 W measured by rapl {2}at 08:30:00Z/);
+    const table = lines.slice(lines.findIndex((l) => l.includes('W NOW')) + 1);
+    assert.match(table[0], /^\s+12\.50\s+750\.0\s+25\.0 4242\s+stress-ng/);
+    assert.match(table[1], /systemd/);
+  } finally {
+    await server.close();
+  }
+  const unreachable = await runCli(['top', '--once', '--address', url]);
+  assert.equal(unreachable.code, 1);
+  assert.match(unreachable.stderr, /cannot reach/);
+});
+
+test('powerplane top: a bad flag exits 2 naming it', async () => {
+  const r = await runCli(['top', '--level', 'cluster']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--level must be one of pod\|container\|process\|vm/);
+});
