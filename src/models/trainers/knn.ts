@@ -1,0 +1,112 @@
+/**
+ * @module models/trainers/knn
+ * k-nearest-neighbours regression (sklearn's KNeighborsRegressor with uniform weights): the prediction
+ * is the mean target of the `k` (default 6) training rows nearest in Euclidean distance over scaled
+ * features (`scaler`: `maxabs` default, `standard`, `none`). Option `weights: 'distance'` weights
+ * neighbours by 1/distance instead. The model stores its (scaled) training rows.
+ */
+import type { Dataset, SerializedModel, TrainedModel, Trainer } from '../types.js';
+import { BaseModel, checkEnvelope, enumOption, matrix, numberOption, outputTypeOption, type ModelHeader } from '../model-base.js';
+import { checkScaler, fitScaler, scaleRow, scaleRows, type Scaler } from '../scaler.js';
+import { validateDataset } from '../dataset.js';
+import { ERR_MODEL_BAD_MODEL } from '../errors.js';
+
+/** Parameters of a k-nearest-neighbours model. */
+export interface KnnParams {
+  k: number;
+  weights: 'uniform' | 'distance';
+  scaler: Scaler;
+  /** Training rows, scaled. */
+  points: number[][];
+  /** Training targets, rows × components. */
+  targets: number[][];
+}
+
+/** A fitted k-nearest-neighbours model. */
+export class KnnModel extends BaseModel {
+  readonly kind = 'knn';
+  private readonly flat: Float64Array;
+  constructor(h: ModelHeader, readonly p: KnnParams) {
+    super(h);
+    const d = h.features.length;
+    this.flat = new Float64Array(p.points.length * d);
+    p.points.forEach((r, i) => this.flat.set(r, i * d));
+  }
+  protected predictRow(x: readonly number[]): number[] {
+    const q = scaleRow(this.p.scaler, x);
+    const d = q.length;
+    const n = this.p.points.length;
+    const k = Math.min(this.p.k, n);
+    // Keep the k smallest distances in a small sorted buffer (k is small).
+    const bestD = new Float64Array(k).fill(Infinity);
+    const bestI = new Int32Array(k).fill(-1);
+    for (let i = 0; i < n; i++) {
+      let dist = 0;
+      const off = i * d;
+      for (let j = 0; j < d; j++) {
+        const t = this.flat[off + j] - q[j];
+        dist += t * t;
+      }
+      if (dist >= bestD[k - 1]) continue;
+      let pos = k - 1;
+      while (pos > 0 && bestD[pos - 1] > dist) {
+        bestD[pos] = bestD[pos - 1];
+        bestI[pos] = bestI[pos - 1];
+        pos--;
+      }
+      bestD[pos] = dist;
+      bestI[pos] = i;
+    }
+    const nc = this.components.length;
+    const out = new Array<number>(nc).fill(0);
+    if (this.p.weights === 'distance' && bestD[0] === 0) {
+      // Exact matches take all the weight (as sklearn does).
+      let cnt = 0;
+      for (let a = 0; a < k && bestD[a] === 0; a++, cnt++) for (let c = 0; c < nc; c++) out[c] += this.p.targets[bestI[a]][c];
+      return out.map((v) => v / cnt);
+    }
+    let wsum = 0;
+    for (let a = 0; a < k; a++) {
+      const w = this.p.weights === 'distance' ? 1 / Math.sqrt(bestD[a]) : 1;
+      wsum += w;
+      for (let c = 0; c < nc; c++) out[c] += w * this.p.targets[bestI[a]][c];
+    }
+    return out.map((v) => v / wsum);
+  }
+  protected params(): KnnParams {
+    return this.p;
+  }
+}
+
+/** Trains (memorises) a k-nearest-neighbours model. */
+export const knnTrainer: Trainer = {
+  name: 'knn',
+  train(data: Dataset, options?: Record<string, unknown>): TrainedModel {
+    validateDataset(data, 1);
+    const k = numberOption(options, 'k', 6, 1, 1000, true);
+    const weights = enumOption(options, 'weights', ['uniform', 'distance'], 'uniform');
+    const scaler = fitScaler(enumOption(options, 'scaler', ['maxabs', 'standard', 'none'], 'maxabs'), data.X, data.features.length);
+    return new KnnModel(
+      { features: data.features, components: data.components, outputType: outputTypeOption(options) },
+      { k, weights, scaler, points: scaleRows(scaler, data.X), targets: data.Y.map((r) => [...r]) },
+    );
+  },
+};
+
+/** Rebuilds a k-nearest-neighbours model from its serialized form. @throws PP_MODEL_BAD_MODEL */
+export function knnFromJSON(json: SerializedModel): TrainedModel {
+  const { header, params } = checkEnvelope(json, 'knn');
+  const nf = header.features.length;
+  const k = params.k;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw ERR_MODEL_BAD_MODEL('knn model: k must be a positive integer', { field: 'params.k' });
+  if (params.weights !== 'uniform' && params.weights !== 'distance') throw ERR_MODEL_BAD_MODEL('knn model: weights must be uniform or distance', { field: 'params.weights' });
+  const points = matrix(params.points, undefined, nf, 'params.points');
+  if (points.length === 0) throw ERR_MODEL_BAD_MODEL('knn model: no training points', { field: 'params.points' });
+  return new KnnModel(header, {
+    k,
+    weights: params.weights,
+    scaler: checkScaler(params.scaler, nf),
+    points,
+    targets: matrix(params.targets, points.length, header.components.length, 'params.targets'),
+  });
+}
