@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig } from '../../core/config.js';
+import { ERR_INVALID_CONFIG, ERR_NOT_AVAILABLE } from '../../core/errors.js';
+import { silentLogger } from '../../core/logger.js';
+import type { NodePowerPredictor } from '../../core/contracts.js';
+import { createModelMeter, resolveNodePredictor } from './model.js';
+import { buildCpuinfo } from './fixtures.js';
+import { CCF_ARCHITECTURES } from './ccf-table.js';
+
+const log = silentLogger();
+const skylake = CCF_ARCHITECTURES.find((a) => a.id === 'intel-skylake')!;
+
+async function procfsWith(t: { after: (fn: () => Promise<void>) => void }, model: string, cpus: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pp-model-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return buildCpuinfo(join(dir, 'proc'), model, cpus);
+}
+
+test('default: the CCF curve of this CPU, labelled as an estimate', async (t) => {
+  const procfs = await procfsWith(t, 'Intel(R) Xeon(R) Platinum 8175M CPU @ 2.50GHz', 8);
+  const { predictor, notes } = await resolveNodePredictor(defaultConfig({ 'host.procfs': procfs }), log);
+  assert.deepEqual(notes, []);
+  const meter = createModelMeter(predictor);
+  assert.deepEqual(meter.info, { name: 'model', estimated: true, model: 'ccf:intel-skylake(8 vCPU)' });
+  assert.deepEqual(meter.zones(), [{ zone: 'package', path: 'model-package', nested: false }]);
+  const first = await meter.read({ busyRatio: 0.5, intervalMs: 5000, features: {} });
+  assert.deepEqual(first.zones[0].deltaMicroJoules, 0);
+  const s = await meter.read({ busyRatio: 0.5, intervalMs: 5000, features: {} });
+  const watts = 8 * (skylake.minWatts + 0.5 * (skylake.maxWatts - skylake.minWatts));
+  assert.equal(s.zones[0].deltaMicroJoules, Math.floor(watts * 5000 * 1000));
+  const idle = await meter.read({ busyRatio: 0, intervalMs: 1000, features: {} });
+  assert.ok(Math.abs(idle.zones[0].deltaMicroJoules - 8 * skylake.minWatts * 1e6) <= 1);
+});
+
+test('unknown CPU: the generic CCF curve', async (t) => {
+  const procfs = await procfsWith(t, 'QEMU Virtual CPU version 2.5+', 2);
+  const { predictor } = await resolveNodePredictor(defaultConfig({ 'host.procfs': procfs }), log);
+  assert.equal(predictor.name, 'ccf:generic(2 vCPU)');
+});
+
+test('explicit idle/max watts override the curve; one of them alone keeps the CCF value for the other', async (t) => {
+  const procfs = await procfsWith(t, 'Intel(R) Xeon(R) Platinum 8175M CPU @ 2.50GHz', 4);
+  const both = await resolveNodePredictor(defaultConfig({ 'host.procfs': procfs, 'model.idleWatts': 10, 'model.maxWatts': 50 }), log);
+  assert.equal(both.predictor.name, 'linear:idle=10,max=50');
+  const meter = createModelMeter(both.predictor);
+  await meter.read({ busyRatio: 1, intervalMs: 1000, features: {} });
+  assert.equal((await meter.read({ busyRatio: 1, intervalMs: 1000, features: {} })).zones[0].deltaMicroJoules, 50_000_000);
+  assert.equal((await meter.read({ busyRatio: 7, intervalMs: 1000, features: {} })).zones[0].deltaMicroJoules, 50_000_000);
+  const idleOnly = await resolveNodePredictor(defaultConfig({ 'host.procfs': procfs, 'model.idleWatts': 3 }), log);
+  assert.equal(idleOnly.predictor.name, `linear:idle=3,max=${Math.round(4 * skylake.maxWatts * 100) / 100}`);
+});
+
+test('configuration mistakes throw with the key named', async (t) => {
+  const procfs = await procfsWith(t, 'x', 1);
+  await assert.rejects(resolveNodePredictor(defaultConfig({ 'host.procfs': procfs, 'model.idleWatts': 60, 'model.maxWatts': 50 }), log), (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'model.maxWatts');
+  await assert.rejects(resolveNodePredictor(defaultConfig({ 'model.serverUrl': 'http://127.0.0.1:1' }), log), (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'model.name');
+  await assert.rejects(resolveNodePredictor(defaultConfig({ 'model.weightsFile': '/x.json' }), log, {}), (e: unknown) => ERR_NOT_AVAILABLE.is(e) && e.details.key === 'model.weightsFile');
+});
+
+const keplerLike: NodePowerPredictor = {
+  name: 'kepler:SGDRegressorTrainer_4.json',
+  features: ['bpf_cpu_time_ms'],
+  predict: (f) => ({ package: 213.8 + (f.bpf_cpu_time_ms ?? 0) * 0.01, core: 0, dram: 15.3 }),
+};
+
+test('a weights-file predictor comes from the injected loader; its zones nest like RAPL', async () => {
+  let asked = '';
+  const { predictor } = await resolveNodePredictor(defaultConfig({ 'model.weightsFile': '/w.json' }), log, {
+    keplerWeights: async (f) => {
+      asked = f;
+      return keplerLike;
+    },
+  });
+  assert.equal(asked, '/w.json');
+  const meter = createModelMeter(predictor);
+  assert.deepEqual(
+    meter.zones().map((z) => [z.zone, z.nested]),
+    [
+      ['package', false],
+      ['core', true],
+      ['dram', false],
+    ],
+  );
+  await meter.read({ busyRatio: 0, intervalMs: 1000, features: {} });
+  const s = await meter.read({ busyRatio: 0.2, intervalMs: 1000, features: { bpf_cpu_time_ms: 1000 } });
+  assert.deepEqual(
+    s.zones.map((z) => z.deltaMicroJoules),
+    [223_800_000, 0, 15_300_000],
+  );
+});
+
+test('an unreachable model server falls back to the next source with a note', async (t) => {
+  const procfs = await procfsWith(t, 'x', 2);
+  const r = await resolveNodePredictor(defaultConfig({ 'host.procfs': procfs, 'model.serverUrl': 'http://127.0.0.1:1', 'model.name': 'm' }), log, {
+    modelServer: async () => {
+      throw new Error('connect ECONNREFUSED');
+    },
+  });
+  assert.equal(r.predictor.name, 'ccf:generic(2 vCPU)');
+  assert.match(r.notes[0], /ECONNREFUSED/);
+  const ok = await resolveNodePredictor(defaultConfig({ 'model.serverUrl': 'http://s', 'model.name': 'm' }), log, { modelServer: async () => keplerLike });
+  assert.equal(ok.predictor, keplerLike);
+});
+
+test('a prediction that is not a number drops the zone for that interval', async () => {
+  let bad = false;
+  const meter = createModelMeter({ name: 'p', features: [], predict: () => ({ package: bad ? NaN : 10 }) });
+  await meter.read({ busyRatio: 0, intervalMs: 1000, features: {} });
+  bad = true;
+  const s = await meter.read({ busyRatio: 0, intervalMs: 1000, features: {} });
+  assert.deepEqual(s, { zones: [{ zone: 'package', path: 'model-package', deltaMicroJoules: 0 }], dropped: ['model-package'] });
+});

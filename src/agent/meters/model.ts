@@ -1,0 +1,135 @@
+/**
+ * @module agent/meters/model
+ * The model meter: when nothing is measurable (cloud VMs, containers without /sys), node energy is
+ * estimated from utilisation with a power predictor, and always labelled as an estimate
+ * (`info.estimated = true`, `info.model` names the model). Where the predictor comes from, first
+ * match wins: a model server (`model.serverUrl` + `model.name`), a Kepler model-db weight file
+ * (`model.weightsFile`), explicit `model.idleWatts`/`model.maxWatts`, else the CCF curve of this CPU.
+ */
+import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../../core/logger.js';
+import type { PowerplaneConfig } from '../../core/config-keys.js';
+import type { MeterInfo, NodePowerPredictor } from '../../core/contracts.js';
+import { ERR_INVALID_CONFIG, ERR_NOT_AVAILABLE } from '../../core/errors.js';
+import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '../types.js';
+import { ccfCurve, parseCpuinfo } from './cpu-model.js';
+import { linearPredictor, formatWatts } from './linear-predictor.js';
+import { isNestedZone } from './zones.js';
+
+/** Where predictors come from besides the built-in curves: seams for the model library and the model server. */
+export interface PredictorFactories {
+  /** Loads a Kepler model-db weight JSON file. */
+  keplerWeights?: (file: string) => Promise<NodePowerPredictor>;
+  /** Fetches a model from a powerplane model server. */
+  modelServer?: (url: string, name: string) => Promise<NodePowerPredictor>;
+}
+
+/** The predictor the model meter uses, and what happened on the way (fallbacks). */
+export interface ResolvedPredictor {
+  predictor: NodePowerPredictor;
+  notes: string[];
+}
+
+async function readCpuinfo(procfs: string): Promise<string> {
+  try {
+    return await readFile(join(procfs, 'cpuinfo'), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The built-in curve: explicit idle/max watts where given, the CCF curve of this CPU for the rest. */
+async function builtinPredictor(config: PowerplaneConfig): Promise<NodePowerPredictor> {
+  const { idleWatts, maxWatts } = config.model;
+  const curve = ccfCurve(parseCpuinfo(await readCpuinfo(config.host.procfs)), cpus().length);
+  if (idleWatts <= 0 && maxWatts <= 0) {
+    return linearPredictor(curve.idleWatts, curve.maxWatts, `ccf:${curve.id}(${curve.vcpus} vCPU)`);
+  }
+  const idle = idleWatts > 0 ? idleWatts : curve.idleWatts;
+  const max = maxWatts > 0 ? maxWatts : curve.maxWatts;
+  if (max < idle) {
+    throw ERR_INVALID_CONFIG(`model.maxWatts (${formatWatts(max)}) is below model.idleWatts (${formatWatts(idle)})`, { key: maxWatts > 0 ? 'model.maxWatts' : 'model.idleWatts' });
+  }
+  return linearPredictor(idle, max);
+}
+
+/**
+ * Resolves the node power predictor from the configuration. A configuration error (serverUrl without
+ * name, max below idle, a malformed weight file) throws; an unreachable model server falls back to
+ * the next source with a note.
+ */
+export async function resolveNodePredictor(config: PowerplaneConfig, log: Logger, factories: PredictorFactories = {}): Promise<ResolvedPredictor> {
+  const notes: string[] = [];
+  const { serverUrl, name, weightsFile } = config.model;
+  if (serverUrl !== '') {
+    if (name === '') throw ERR_INVALID_CONFIG('model.serverUrl is set but model.name is empty: name the model to fetch', { key: 'model.name' });
+    if (!factories.modelServer) throw ERR_NOT_AVAILABLE('model.serverUrl: this build has no model server client', { key: 'model.serverUrl' });
+    try {
+      return { predictor: await factories.modelServer(serverUrl, name), notes };
+    } catch (err) {
+      const note = `model server ${serverUrl} did not give model ${name} (${(err as Error).message}); using the next model source`;
+      log.warn({ serverUrl, model: name }, note);
+      notes.push(note);
+    }
+  }
+  if (weightsFile !== '') {
+    if (!factories.keplerWeights) throw ERR_NOT_AVAILABLE('model.weightsFile: this build has no Kepler weight loader', { key: 'model.weightsFile' });
+    return { predictor: await factories.keplerWeights(weightsFile), notes };
+  }
+  return { predictor: await builtinPredictor(config), notes };
+}
+
+/** The zones a predictor reports: the keys of a prediction at zero load. */
+function predictorZones(p: NodePowerPredictor): ZoneDescriptor[] {
+  const zero = Object.fromEntries(p.features.map((f) => [f, 0]));
+  const names = Object.keys(p.predict(zero));
+  const present = new Set(names);
+  return names.map((zone) => ({ zone, path: `model-${zone}`, nested: isNestedZone(zone, present) }));
+}
+
+class ModelMeter implements NodeMeter {
+  readonly info: MeterInfo;
+  private readonly zoneList: ZoneDescriptor[];
+  private readonly carry = new Map<string, number>();
+  private started = false;
+
+  constructor(private readonly predictor: NodePowerPredictor) {
+    this.info = { name: 'model', estimated: true, model: predictor.name };
+    this.zoneList = predictorZones(predictor);
+  }
+
+  zones(): ZoneDescriptor[] {
+    return this.zoneList.map((z) => ({ ...z }));
+  }
+
+  async read(ctx: MeterReadContext): Promise<MeterSample> {
+    const sample: MeterSample = { zones: [], dropped: [] };
+    const first = !this.started;
+    this.started = true;
+    const watts = first ? {} : this.predictor.predict({ ...ctx.features, cpu_busy_ratio: ctx.busyRatio });
+    for (const z of this.zoneList) {
+      const w = watts[z.zone];
+      if (first) {
+        sample.zones.push({ zone: z.zone, path: z.path, deltaMicroJoules: 0 });
+        continue;
+      }
+      if (w === undefined || !Number.isFinite(w) || ctx.intervalMs <= 0) {
+        sample.zones.push({ zone: z.zone, path: z.path, deltaMicroJoules: 0 });
+        sample.dropped.push(z.path);
+        continue;
+      }
+      const exact = Math.max(0, w) * ctx.intervalMs * 1000 + (this.carry.get(z.zone) ?? 0);
+      const delta = Math.floor(exact);
+      this.carry.set(z.zone, exact - delta);
+      sample.zones.push({ zone: z.zone, path: z.path, deltaMicroJoules: delta });
+    }
+    return sample;
+  }
+}
+
+/** A model meter over a predictor. */
+export function createModelMeter(predictor: NodePowerPredictor): NodeMeter {
+  return new ModelMeter(predictor);
+}

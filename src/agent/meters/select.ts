@@ -1,0 +1,74 @@
+/**
+ * @module agent/meters/select
+ * Node meter selection: tries the meters of `--meter` in order, records why each one is or is not
+ * usable, and returns the first usable one. `model` works everywhere, so the default list
+ * (`rapl,hwmon,model`) never leaves a VM without numbers. Configuration mistakes (a model source
+ * configured wrongly) are not skipped: they stop the start with exit code 2.
+ */
+import type { Logger } from '../../core/logger.js';
+import type { PowerplaneConfig } from '../../core/config-keys.js';
+import type { MeterCapability } from '../../core/contracts.js';
+import { PowerplaneError } from '../../core/errors.js';
+import type { MeterSelection, NodeMeter } from '../types.js';
+import { createRaplMeter } from './rapl.js';
+import { createHwmonMeter } from './hwmon.js';
+import { createModelMeter, resolveNodePredictor, type PredictorFactories } from './model.js';
+import { createFakeMeter } from './fake.js';
+import type { SysfsReader } from './sysfs-reader.js';
+import { ERR_NO_METER } from './errors.js';
+
+/** What selection may be given instead of the defaults (tests, and the agent wiring predictor sources). */
+export interface NodeMeterDeps {
+  reader?: SysfsReader;
+  /** Monotonic clock in ms for the counter meters. */
+  now?: () => number;
+  predictors?: PredictorFactories;
+}
+
+async function createMeter(name: string, config: PowerplaneConfig, log: Logger, deps: NodeMeterDeps): Promise<{ meter: NodeMeter; notes: string[] }> {
+  switch (name) {
+    case 'rapl':
+      return { meter: await createRaplMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now }), notes: [] };
+    case 'hwmon':
+      return { meter: await createHwmonMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now }), notes: [] };
+    case 'model': {
+      const { predictor, notes } = await resolveNodePredictor(config, log, deps.predictors);
+      return { meter: createModelMeter(predictor), notes };
+    }
+    case 'fake':
+      return { meter: createFakeMeter(), notes: [] };
+    default:
+      throw new Error(`unknown meter ${name}`);
+  }
+}
+
+/**
+ * Tries `config.meter` in order and returns the first usable meter with the record of every meter
+ * tried. Logs a warning per unusable meter (naming the file and the fix) and the chosen meter and
+ * zones. Throws `PP_AGENT_NO_METER` when none is usable, and configuration errors (exit code 2) as is.
+ */
+export async function selectNodeMeter(config: PowerplaneConfig, log: Logger, deps: NodeMeterDeps = {}): Promise<MeterSelection> {
+  const tried: MeterCapability[] = [];
+  for (const name of new Set(config.meter)) {
+    try {
+      const { meter, notes } = await createMeter(name, config, log, deps);
+      const zones = meter.zones();
+      tried.push({ name, available: true, zones: zones.map((z) => z.zone), ...(notes.length ? { reason: notes.join('; ') } : {}) });
+      log.info(
+        { meter: meter.info.name, estimated: meter.info.estimated, model: meter.info.model, zones: zones.map((z) => `${z.zone}${z.nested ? ' (nested)' : ''} ${z.path}`) },
+        `node meter: ${meter.info.name}${meter.info.estimated ? ` (estimated by ${meter.info.model})` : ''}, zones ${zones.map((z) => z.zone).join(', ')}`,
+      );
+      return { meter, tried };
+    } catch (err) {
+      if (err instanceof PowerplaneError && err.exitCode === 2) throw err;
+      const reason = (err as Error).message;
+      tried.push({ name, available: false, reason });
+      log.warn({ meter: name, reason }, `node meter ${name} is not usable: ${reason}`);
+    }
+  }
+  const summary = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');
+  throw ERR_NO_METER(`no usable node meter in --meter=${config.meter.join(',')} (${summary}); add "model" to --meter to estimate power from CPU usage`, {
+    flag: '--meter',
+    tried,
+  });
+}
