@@ -16,6 +16,13 @@ test('enums get a type, literal unions become enums, maps drop empty properties'
   assert.deepEqual(structuralViolations(s), []);
 });
 
+test('a record (one pattern) becomes additionalProperties; additionalProperties: false is dropped', () => {
+  const s = toCrdSchema(j(Type.Object({ r: Type.Record(Type.String(), Type.Integer()) }, { additionalProperties: false })));
+  assert.deepEqual((s.properties as Record<string, JsonSchema>).r, { type: 'object', additionalProperties: { type: 'integer' } });
+  assert.equal(s.additionalProperties, undefined);
+  assert.deepEqual(structuralViolations(s), []);
+});
+
 test('unknown values preserve unknown fields; exclusive bounds become booleans', () => {
   const s = toCrdSchema(j(Type.Object({ u: Type.Unknown(), n: Type.Number({ exclusiveMaximum: 5 }) })));
   const props = s.properties as Record<string, JsonSchema>;
@@ -24,7 +31,7 @@ test('unknown values preserve unknown fields; exclusive bounds become booleans',
 });
 
 test('constructs a CRD cannot express are rejected', () => {
-  assert.throws(() => toCrdSchema(j(Type.Record(Type.String(), Type.String()))), (e) => ERR_OPERATOR_CRD_SCHEMA.is(e));
+  assert.throws(() => toCrdSchema({ type: 'object', patternProperties: { '^a': { type: 'string' }, '^b': { type: 'string' } } }), (e) => ERR_OPERATOR_CRD_SCHEMA.is(e));
   assert.throws(() => toCrdSchema(j(Type.Union([Type.String(), Type.Null()]))), (e) => ERR_OPERATOR_CRD_SCHEMA.is(e));
   assert.throws(() => toCrdSchema({ $ref: '#/x' }), (e) => ERR_OPERATOR_CRD_SCHEMA.is(e));
 });

@@ -36,6 +36,13 @@ export function toCrdSchema(schema: JsonSchema, path = '$'): JsonSchema {
     const { anyOf, ...rest } = src;
     src = { ...rest, enum: (anyOf as JsonSchema[]).map((s) => s.const) };
   }
+  if (src.patternProperties && typeof src.patternProperties === 'object') {
+    // Type.Record: one pattern over every key becomes additionalProperties (keys cannot be constrained in a CRD).
+    const { patternProperties, ...rest } = src;
+    const patterns = Object.values(patternProperties as Record<string, JsonSchema>);
+    if (patterns.length !== 1) throw ERR_OPERATOR_CRD_SCHEMA(`${path}: patternProperties with ${patterns.length} patterns cannot be expressed`, { field: path });
+    src = { ...rest, type: 'object', additionalProperties: patterns[0] };
+  }
   if ('const' in src) {
     const { const: c, ...rest } = src;
     src = { ...rest, enum: [c] };

@@ -30,10 +30,13 @@ export const AGENT_RULES: PolicyRule[] = [
   { apiGroups: [GROUP], resources: ['powernodes/status'], verbs: ['get', 'patch', 'update'] },
 ];
 
-/** The in-cluster estimator's rules (read-only). */
+/** The in-cluster estimator's rules (read-only: Estimators, Nodes, PowerNodes, basic-auth Secrets, node metrics). */
 export const ESTIMATOR_RULES: PolicyRule[] = [
   { apiGroups: [GROUP], resources: ['estimators', 'powernodes'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+  // basicAuthSecret references live in each Estimator's namespace; get only (no list/watch).
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+  { apiGroups: ['metrics.k8s.io'], resources: ['nodes'], verbs: ['get', 'list'] },
 ];
 
 /** Builds a ServiceAccount. */

@@ -114,7 +114,7 @@ export function buildEstimator(spec: ResolvedSpec, defaultImage: string): KubeOb
       namespace: spec.namespace,
       component: 'estimator',
       image: e.image ?? defaultImage,
-      args: ['estimator', `--web.listen-address=0.0.0.0:${e.port}`],
+      args: ['estimator', `--web.listen-address=0.0.0.0:${e.port}`, '--kube.enable'],
       port: e.port,
       replicas: e.replicas,
       serviceAccountName: NAMES.estimator,

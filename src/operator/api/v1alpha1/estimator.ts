@@ -5,48 +5,20 @@
  * fills in: nodes seen, last refresh, per-monitor errors.
  */
 import { Type, type Static } from 'typebox';
-import { Conditions, Duration, type ObjectMeta } from './common.js';
+import { Conditions, type ObjectMeta } from './common.js';
+import { EstimatorSpecSchema } from '../../../estimator/spec.js';
 
 /** Kind name. */
 export const ESTIMATOR_KIND = 'Estimator';
 /** Resource (plural) name. */
 export const ESTIMATOR_PLURAL = 'estimators';
 
-/** WAO node-monitor agent types. */
-export const NODE_MONITOR_TYPES = ['None', 'Fake', 'MetricsAPI', 'Prometheus', 'IPMIExporter', 'Redfish', 'DifferentialPressureAPI'] as const;
-/** WAO predictor types, plus `Model` (a model from the powerplane model server). */
-export const PREDICTOR_TYPES = ['None', 'Fake', 'MLServer', 'Model'] as const;
-
-const Agent = Type.Object({
-  type: Type.Enum([...NODE_MONITOR_TYPES]),
-  endpoint: Type.Optional(Type.String()),
-});
-
-/** WAO's NodeConfig. */
-export const NodeConfig = Type.Object({
-  nodeMonitor: Type.Optional(
-    Type.Object({
-      refreshInterval: Type.Optional(Duration('How often node status is refreshed', '30s')),
-      agents: Type.Array(Agent),
-    }),
-  ),
-  powerConsumptionPredictor: Type.Optional(
-    Type.Object({
-      type: Type.Enum([...PREDICTOR_TYPES]),
-      endpoint: Type.Optional(Type.String()),
-    }),
-  ),
-});
-/** WAO's NodeConfig. */
-export type NodeConfig = Static<typeof NodeConfig>;
-
+/** `Estimator.spec`: the estimator's own schema (src/estimator/spec.ts), so the CRD and the estimator agree. */
+export const EstimatorSpec = EstimatorSpecSchema;
 /** `Estimator.spec`. */
-export const EstimatorSpec = Type.Object({
-  defaultNodeConfig: Type.Optional(NodeConfig),
-  nodeConfigOverrides: Type.Optional(Type.Object({}, { additionalProperties: NodeConfig, description: 'Per-node overrides keyed by node name' })),
-});
-/** `Estimator.spec`. */
-export type EstimatorSpec = Static<typeof EstimatorSpec>;
+export type EstimatorSpec = Static<typeof EstimatorSpecSchema>;
+/** WAO's NodeConfig. */
+export type { NodeConfig } from '../../../estimator/spec.js';
 
 /** `Estimator.status`. */
 export const EstimatorStatus = Type.Object({

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import jsonPatch from 'fast-json-patch';
+import { parseAdmissionReview, validatePowerMonitor, mutatePowerMonitor, validateEstimator, mutateEstimator } from './admission.js';
+import { ERR_OPERATOR_BAD_REVIEW } from '../errors.js';
+
+const review = (operation: string, name: string, object: Record<string, unknown>) => ({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  request: { uid: 'u-1', operation, name, object: { metadata: { name }, ...object } },
+});
+
+test('only a PowerMonitor named powerplane is admitted on create; renamed ones may still be updated', () => {
+  const ok = validatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', { spec: {} })));
+  assert.deepEqual(ok.response, { uid: 'u-1', allowed: true });
+  const other = validatePowerMonitor(parseAdmissionReview(review('CREATE', 'second', { spec: {} })));
+  assert.equal(other.response.allowed, false);
+  assert.equal(other.response.status?.code, 422);
+  assert.match(other.response.status!.message, /metadata\.name: only one PowerMonitor, named powerplane/);
+  assert.equal(validatePowerMonitor(parseAdmissionReview(review('UPDATE', 'second', { spec: {} }))).response.allowed, true);
+});
+
+test('spec sanity: schema errors and cross-field rules name the field; deleting objects are admitted', () => {
+  const bad = validatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', { spec: { agent: { port: 70000 } } })));
+  assert.equal(bad.response.allowed, false);
+  assert.match(bad.response.status!.message, /spec\.agent\.port/);
+  const nfs = validatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', { spec: { modelServer: { storage: { type: 'nfs' } } } })));
+  assert.match(nfs.response.status!.message, /spec\.modelServer\.storage\.server: storage type nfs needs server and path/);
+  const dup = validatePowerMonitor(parseAdmissionReview(review('UPDATE', 'powerplane', { spec: { agent: { meters: ['rapl', 'rapl'] } } })));
+  assert.match(dup.response.status!.message, /meter rapl is listed twice/);
+  const deleting = review('UPDATE', 'powerplane', { spec: { agent: { port: 0 } } });
+  (deleting.request.object.metadata as Record<string, unknown>).deletionTimestamp = '2026-01-01T00:00:00Z';
+  assert.equal(validatePowerMonitor(parseAdmissionReview(deleting)).response.allowed, true);
+});
+
+test('defaulting returns a JSON patch that fills in the schema defaults and keeps what was set', () => {
+  const req = review('CREATE', 'powerplane', { spec: { agent: { port: 9999 } } });
+  const res = mutatePowerMonitor(parseAdmissionReview(req)).response;
+  assert.equal(res.patchType, 'JSONPatch');
+  const ops = JSON.parse(Buffer.from(res.patch!, 'base64').toString()) as jsonPatch.Operation[];
+  const patched = jsonPatch.applyPatch(structuredClone(req.request.object), ops).newDocument as { spec: Record<string, Record<string, unknown>> };
+  assert.equal(patched.spec.agent.port, 9999);
+  assert.equal(patched.spec.agent.interval, '5s');
+  assert.equal(patched.spec.namespace, 'powerplane');
+  assert.deepEqual(patched.spec.export.levels, ['node', 'container', 'pod', 'vm']);
+  // Defaulting an already defaulted object is a no-op.
+  const again = mutatePowerMonitor(parseAdmissionReview({ ...req, request: { ...req.request, object: patched } })).response;
+  assert.equal(again.patch, undefined);
+  const noSpec = mutatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', {}))).response;
+  const p2 = jsonPatch.applyPatch({ metadata: { name: 'powerplane' } }, JSON.parse(Buffer.from(noSpec.patch!, 'base64').toString())).newDocument as { spec: { agent: { port: number } } };
+  assert.equal(p2.spec.agent.port, 28282);
+});
+
+test('Estimator: WAO defaults, endpoint checks', () => {
+  const m = mutateEstimator(parseAdmissionReview(review('CREATE', 'default', { spec: {} }))).response;
+  const ops = JSON.parse(Buffer.from(m.patch!, 'base64').toString()) as jsonPatch.Operation[];
+  const spec = (jsonPatch.applyPatch({ spec: {} }, ops).newDocument as { spec: { defaultNodeConfig: Record<string, unknown> } }).spec;
+  assert.deepEqual(spec.defaultNodeConfig, { nodeMonitor: { agents: [], refreshInterval: '30s' }, powerConsumptionPredictor: { type: 'None' } });
+  const bad = validateEstimator(parseAdmissionReview(review('CREATE', 'default', { spec: { defaultNodeConfig: { powerConsumptionPredictor: { type: 'MLServer' } } } }))).response;
+  assert.equal(bad.allowed, false);
+  assert.match(bad.status!.message, /powerConsumptionPredictor\.endpoint: MLServer needs an endpoint/);
+  const ok = validateEstimator(parseAdmissionReview(review('CREATE', 'default', { spec: { defaultNodeConfig: { nodeMonitor: { agents: [{ type: 'Prometheus', endpoint: 'http://{node}:28282' }] } } } }))).response;
+  assert.equal(ok.allowed, true);
+});
+
+test('malformed reviews are rejected naming the field', () => {
+  assert.throws(() => parseAdmissionReview({ kind: 'Pod' }), (e) => ERR_OPERATOR_BAD_REVIEW.is(e) && e.details.field === 'kind');
+  assert.throws(() => parseAdmissionReview({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request: { operation: 'CREATE' } }), (e) => ERR_OPERATOR_BAD_REVIEW.is(e) && e.details.field === 'request.uid');
+});
