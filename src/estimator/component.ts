@@ -1,7 +1,52 @@
+/**
+ * @module estimator/component
+ * The estimator as a {@link Component}: its routes on the shared server and the monitor loops of every
+ * served Estimator. Where the Estimators come from:
+ * - `estimator.configFile` set: that file's estimators and nodes;
+ * - else inside `powerplane up` (an in-process agent): `default/default` for this machine;
+ * - else (`powerplane estimator` in a cluster): `Estimator` resources and Nodes from the API server.
+ */
 import type { Component, ComponentContext } from '../core/component.js';
-import { ERR_NOT_AVAILABLE } from '../core/errors.js';
+import { ERR_INVALID_FLAG } from '../core/errors.js';
+import { buildEstimator } from './build.js';
+import { loadEstimatorFile } from './config-file.js';
+import { localEstimatorConfig } from './local.js';
+import { EstimatorRegistry } from './registry.js';
+import { registerEstimatorRoutes } from './routes.js';
+import { startClusterSource, type ClusterSource } from './cluster-source.js';
 
-/** Creates this component. (Placeholder until the component lands.) */
-export async function createEstimatorComponent(_ctx: ComponentContext): Promise<Component> {
-  throw ERR_NOT_AVAILABLE('the estimator is not available yet in this build');
+/** Creates the estimator component (`up` and `powerplane estimator` call this). */
+export async function createEstimatorComponent(ctx: ComponentContext): Promise<Component> {
+  const { config, log } = ctx;
+  const registry = new EstimatorRegistry();
+  const elog = log.child({ component: 'estimator' });
+  let cluster: ClusterSource | undefined;
+  let mode: 'file' | 'local' | 'cluster';
+  if (config.estimator.configFile) {
+    mode = 'file';
+    const file = loadEstimatorFile(config.estimator.configFile);
+    for (const e of file.estimators) registry.set(await buildEstimator(e.namespace, e.name, e.spec, file.nodes, { log: elog, agent: ctx.agent }));
+  } else if (ctx.agent) {
+    mode = 'local';
+    const { spec, nodes } = localEstimatorConfig(ctx.agent, config.monitor.interval);
+    registry.set(await buildEstimator('default', 'default', spec, nodes, { log: elog, agent: ctx.agent }));
+  } else if (config.kube.enable || process.env.KUBERNETES_SERVICE_HOST) {
+    mode = 'cluster';
+  } else {
+    throw ERR_INVALID_FLAG('the estimator needs --config FILE (or --estimator.config-file), or a cluster (--kube.enable)', { flag: '--config' });
+  }
+  return {
+    name: 'estimator',
+    routes: (app) => registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads }),
+    async start() {
+      registry.start();
+      if (mode === 'cluster') cluster = await startClusterSource({ registry, kubeconfig: config.kube.config, log: elog });
+      elog.info({ mode, estimators: registry.list().map((e) => `${e.namespace}/${e.name}`) }, 'estimator started');
+    },
+    async stop() {
+      await cluster?.stop();
+      registry.stop();
+    },
+    isReady: () => mode !== 'cluster' || (cluster?.synced() ?? false),
+  };
 }

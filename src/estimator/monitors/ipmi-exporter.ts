@@ -1,0 +1,40 @@
+/**
+ * @module estimator/monitors/ipmi-exporter
+ * The `IPMIExporter` monitor: scrapes a prometheus ipmi_exporter `/metrics` (e.g.
+ * `http://{address}:9290/metrics`). Ambient temperature comes from `ipmi_temperature_celsius` whose
+ * `name` is Ambient / Inlet / Intake; power from `ipmi_dcmi_power_consumption_watts`. An answer with
+ * neither is an error (e.g. an exporter that cannot reach its BMC).
+ */
+import { expandEndpoint, fetchText } from '../http-client.js';
+import { parsePromText } from '../prom-text.js';
+import type { NodeMonitor, NodeStatus } from '../types.js';
+import type { MonitorOptions } from './options.js';
+
+const AMBIENT = /ambient|inlet|intake/i;
+
+/** Extracts ambient temperature and DCMI power from ipmi_exporter exposition text. */
+export function readIpmiMetrics(text: string): Partial<NodeStatus> {
+  const samples = parsePromText(text);
+  const out: Partial<NodeStatus> = {};
+  const temps = samples.filter((s) => s.name === 'ipmi_temperature_celsius' && AMBIENT.test(s.labels.name ?? '') && Number.isFinite(s.value));
+  const ambient = temps.find((s) => /^ambient$/i.test(s.labels.name ?? '')) ?? temps[0];
+  if (ambient) out.ambientTemp = ambient.value;
+  const power = samples.find((s) => s.name === 'ipmi_dcmi_power_consumption_watts' && Number.isFinite(s.value));
+  if (power) out.powerWatts = power.value;
+  return out;
+}
+
+/** Creates the `IPMIExporter` monitor. */
+export function createIpmiExporterMonitor(opts: MonitorOptions): NodeMonitor {
+  return {
+    type: 'IPMIExporter',
+    async read(node, signal) {
+      const url = expandEndpoint(opts.endpoint, node);
+      const res = await fetchText(url, { ...opts, signal, headers: { accept: 'text/plain' } });
+      if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+      const out = readIpmiMetrics(res.body);
+      if (out.ambientTemp === undefined && out.powerWatts === undefined) throw new Error(`${url}: no ambient temperature and no DCMI power reading`);
+      return out;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * @module estimator/predictors/none
+ * The `None` predictor: always +Inf, so the node never takes workloads (WAO's behaviour).
+ */
+import type { PowerPredictor } from '../types.js';
+
+/** Creates the `None` predictor. */
+export function createNonePredictor(): PowerPredictor {
+  return { type: 'None', identity: () => 'None', predict: async (reqs) => reqs.map(() => Infinity) };
+}
