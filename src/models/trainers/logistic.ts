@@ -24,8 +24,8 @@ export const LOGISTIC: CurveSpec = {
     const xmax = Math.max(...x);
     const span = xmax - xmin || 1;
     // A grid over (x0, k) with (A, off) solved in closed form.
-    for (const x0 of linspace(xmin - span, xmax + span, 21)) {
-      for (let e = -0.5; e <= 2.5; e += 0.25) {
+    for (const x0 of linspace(xmin - span, xmax + span, 13)) {
+      for (let e = -0.5; e <= 2.5; e += 0.375) {
         const k = 10 ** e / span;
         const [A, off] = linearPair(x.map((v) => sigmoid(k, x0, v)), y);
         out.push([A, x0, k, off]);
