@@ -39,10 +39,12 @@ export interface ModelFiles {
   metadata: ModelMetadata;
   /** Kepler weight JSON, when the kind can be expressed in it. */
   weight?: unknown;
+  /** SVG plot of measured vs predicted power (`plot.svg`). */
+  plot?: string;
 }
 
 /** The files a model directory may hold. */
-export const MODEL_FILES = ['metadata.json', 'model.json', 'weight.json'] as const;
+export const MODEL_FILES = ['metadata.json', 'model.json', 'weight.json', 'plot.svg'] as const;
 
 /** Default pipeline name for models trained here. */
 export const DEFAULT_PIPELINE = 'powerplane';
@@ -150,6 +152,7 @@ export class ModelStore {
     try {
       await writeFileAtomic(join(tmp, 'model.json'), JSON.stringify(files.model) + '\n');
       if (files.weight !== undefined) await writeFileAtomic(join(tmp, 'weight.json'), JSON.stringify(files.weight, null, 2) + '\n');
+      if (files.plot !== undefined) await writeFileAtomic(join(tmp, 'plot.svg'), files.plot);
       await writeFileAtomic(join(tmp, 'metadata.json'), metadataToJson(metadata));
       const old = join(parent, `.${loc.name}.old-${suffix}`);
       const existed = await rename(dir, old).then(
@@ -283,16 +286,25 @@ export class ModelStore {
     return true;
   }
 
-  /** The model as a zip archive (`metadata.json`, `model.json`, `weight.json` when present), as Kepler serves models. */
+  /** The model as a zip archive (`metadata.json`, `model.json`, and `weight.json` / `plot.svg` when present), as Kepler serves models. */
   async archive(id: string): Promise<Buffer> {
     const m = await this.require(id);
     const dir = this.dirOf(id);
     const entries: ZipEntry[] = [];
     for (const f of MODEL_FILES) {
-      if (f === 'weight.json' && !m.hasWeight) continue;
-      entries.push({ name: f, data: await readFile(join(dir, f)) });
+      const data = await readFile(join(dir, f)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' && (f === 'weight.json' || f === 'plot.svg')) return undefined;
+        throw err;
+      });
+      if (data) entries.push({ name: f, data });
     }
     return writeZip(entries, new Date(m.metadata.created));
+  }
+
+  /** The stored plot (`plot.svg`) of a model, or undefined. */
+  async readPlot(id: string): Promise<string | undefined> {
+    await this.require(id);
+    return readFile(join(this.dirOf(id), 'plot.svg'), 'utf8').catch(() => undefined);
   }
 
   /**
@@ -316,6 +328,7 @@ export class ModelStore {
     const problem = metadataProblem(metadata) ?? serializedProblem(model);
     if (problem) throw ERR_ARCHIVE_INVALID(`archive model is invalid: ${problem}`, { field: 'archive' });
     const weight = byName.has('weight.json') ? parse('weight.json') : undefined;
-    return this.save(loc, { metadata: metadata as ModelMetadata, model: model as SerializedModel, weight });
+    const plot = byName.get('plot.svg')?.toString('utf8');
+    return this.save(loc, { metadata: metadata as ModelMetadata, model: model as SerializedModel, weight, plot });
   }
 }
