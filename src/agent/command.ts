@@ -1,7 +1,38 @@
+/**
+ * @module agent/command
+ * `powerplane agent`: the node agent alone (a DaemonSet pod, or one Linux machine), listening on
+ * 0.0.0.0:28282 by default with Kepler's flags.
+ */
 import type { Command } from 'commander';
-import { notAvailable } from '../cli/common.js';
+import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
+import { createServer, closeOnSignals } from '../core/server.js';
+import type { Component, ComponentContext } from '../core/component.js';
+import { createAgentComponent } from './component.js';
+import { createDashboardComponent } from '../dashboard/component.js';
 
-/** Registers this component's commands. (Placeholder until the component lands.) */
+/** Default listen address of `powerplane agent`. */
+export const AGENT_LISTEN_ADDRESS = '0.0.0.0:28282';
+
+/** Config keys (and prefixes) the agent command takes as flags. */
+export const AGENT_CONFIG_KEYS = ['log.', 'host.', 'monitor.', 'web.', 'kube.', 'metrics', 'meter', 'model.', 'platform.', 'gpu.', 'attribution.', 'calibration.', 'dashboard.'];
+
+/** Registers `powerplane agent`. */
 export function registerAgentCommands(program: Command): void {
-  notAvailable(program, 'agent', 'run the node agent');
+  const cmd = program.command('agent').description(`run the node agent: per-process, container, pod and VM energy with Kepler-compatible /metrics (default ${AGENT_LISTEN_ADDRESS})`);
+  addConfigOptions(cmd, AGENT_CONFIG_KEYS);
+  cmd.action(
+    action(async (opts: Record<string, unknown>) => {
+      const { config, log } = resolveConfig(opts, { 'web.listenAddress': AGENT_LISTEN_ADDRESS });
+      const ctx: ComponentContext = { config, log };
+      const agent = await createAgentComponent(ctx);
+      ctx.agent = agent.handle;
+      const components: Component[] = [agent];
+      if (config.web.ui) components.push(await createDashboardComponent(ctx));
+      const server = await createServer({ log, components });
+      closeOnSignals(server, log);
+      const url = await server.listen(config.web.listenAddress);
+      log.info({ url }, 'agent listening');
+      process.stdout.write(`powerplane agent listening on ${url} (metrics at ${url}/metrics)\n`);
+    }),
+  );
 }

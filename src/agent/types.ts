@@ -3,7 +3,7 @@
  * Seams of the node agent: node meters (RAPL, hwmon, model, fake), platform meters (Redfish, IPMI,
  * ACPI) and GPU meters (NVIDIA). One implementation per file under `meters/`, `platform/`, `gpu/`.
  */
-import type { MeterInfo, MeterCapability, FeatureVector } from '../core/contracts.js';
+import type { MeterInfo, MeterCapability, FeatureVector, NodePowerPredictor } from '../core/contracts.js';
 
 /** A zone a node meter reports (Kepler's `zone` and `path` labels). */
 export interface ZoneDescriptor {
@@ -47,6 +47,11 @@ export interface NodeMeter {
   zones(): ZoneDescriptor[];
   /** Reads energy since the last call. The first call establishes the baseline and returns zero deltas. */
   read(ctx: MeterReadContext): Promise<MeterSample>;
+  /**
+   * For estimating meters: the power curve they predict with. The agent's local node model (given to
+   * the estimator in `up`) uses it; measured meters leave it out and the agent fits a curve to samples.
+   */
+  readonly curve?: NodePowerPredictor;
   close?(): Promise<void>;
 }
 
@@ -89,4 +94,28 @@ export interface GpuMeter {
 export interface MeterSelection {
   meter: NodeMeter;
   tried: MeterCapability[];
+}
+
+/** One platform or GPU source that was tried, with why it is (un)usable. */
+export interface SourceCapability {
+  source: string;
+  available: boolean;
+  reason?: string;
+}
+
+/** What platform meter selection found: the meter, or why there is none. */
+export interface PlatformSelection {
+  meter?: PlatformMeter;
+  /** Why there is no platform meter (set when `meter` is undefined). */
+  reason?: string;
+  tried: SourceCapability[];
+}
+
+/** What GPU meter selection found: the meter, or why there is none. */
+export interface GpuSelection {
+  meter?: GpuMeter;
+  /** Why there is no GPU meter (set when `meter` is undefined). */
+  reason?: string;
+  /** GPUs seen at start. */
+  count: number;
 }

@@ -1,0 +1,174 @@
+/**
+ * @module agent/agent
+ * The node agent assembled: the refresh monitor, the Prometheus exporter, the JSON views, the local
+ * node model and the calibration recorder, behind the `AgentHandle` that `up` hands to its siblings.
+ */
+import type { Logger } from '../core/logger.js';
+import type { AgentHandle, CapabilitiesView, LocalNodeModel, NodeView, WorkloadLevel, WorkloadsResponse, MeterCapability } from '../core/contracts.js';
+import type { GpuMeter, MeterSelection, PlatformMeter } from './types.js';
+import type { PodResolver } from './pods/types.js';
+import type { CpuInfoEntry } from './procfs/cpuinfo.js';
+import { AgentMonitor, type IdlePolicy } from './monitor/monitor.js';
+import type { AgentSnapshot } from './monitor/snapshot.js';
+import type { ProcScanner } from './procfs/scanner.js';
+import { renderMetrics } from './export/prometheus.js';
+import { nodeView, workloadsResponse } from './api/views.js';
+import { LocalModelTracker, type LinearCurve } from './monitor/local-model.js';
+import type { CalibrationRecorder } from './calibration/recorder.js';
+import { METRIC_LEVELS } from '../core/config-keys.js';
+
+/** An optional meter and why it is missing. */
+export interface OptionalMeter<M> {
+  meter?: M;
+  reason?: string;
+}
+
+/** Everything the agent is built from (the component resolves it from the configuration). */
+export interface AgentOptions {
+  nodeName: string;
+  version: { version: string; commit: string };
+  selection: MeterSelection;
+  platform: OptionalMeter<PlatformMeter>;
+  gpu: OptionalMeter<GpuMeter> & { enabled: boolean };
+  pods?: PodResolver;
+  kubeEnabled: boolean;
+  scanner: ProcScanner;
+  clockTicks: number;
+  cpus: number;
+  cpuInfo: CpuInfoEntry[];
+  levels: readonly string[];
+  idlePolicy: IdlePolicy;
+  maxTerminated: number;
+  minTerminatedEnergyThreshold: number;
+  intervalMs: number;
+  stalenessMs: number;
+  /** Curve for the local node model until measured samples allow a fit. */
+  fallbackCurve: LinearCurve & { name: string };
+  calibration?: CalibrationRecorder;
+  log: Logger;
+  now?: () => number;
+}
+
+/** The running agent. */
+export class Agent implements AgentHandle {
+  readonly monitor: AgentMonitor;
+  private readonly opts: AgentOptions;
+  private readonly levels: Set<string>;
+  private readonly local: LocalModelTracker;
+
+  constructor(opts: AgentOptions) {
+    this.opts = opts;
+    this.levels = new Set(opts.levels);
+    const meter = opts.selection.meter;
+    this.monitor = new AgentMonitor({
+      nodeName: opts.nodeName,
+      scanner: opts.scanner,
+      meter,
+      gpu: opts.gpu.meter,
+      platform: opts.platform.meter,
+      pods: opts.pods,
+      clockTicks: opts.clockTicks,
+      cpus: opts.cpus,
+      idlePolicy: opts.idlePolicy,
+      maxTerminated: opts.maxTerminated,
+      minTerminatedEnergyThreshold: opts.minTerminatedEnergyThreshold,
+      log: opts.log,
+      now: opts.now,
+    });
+    this.local = new LocalModelTracker(opts.nodeName, opts.cpus, meter.zones(), opts.fallbackCurve, meter.curve);
+    this.monitor.onRefresh((s) => {
+      const v = nodeView(s);
+      this.local.observe(s.busyRatio, v.watts, !s.meter.estimated && s.intervalSeconds > 0);
+      if (opts.calibration) void opts.calibration.record(s);
+    });
+  }
+
+  /** Starts the pod source and the refresh loop (first refresh at once). */
+  async start(): Promise<void> {
+    await this.opts.pods?.start();
+    await this.monitor.refresh();
+    this.monitor.start(this.opts.intervalMs);
+  }
+
+  /** Stops the loop and closes meters and the pod source. */
+  async stop(): Promise<void> {
+    await this.monitor.stop();
+    await this.opts.pods?.stop();
+    await Promise.all([this.opts.selection.meter.close?.(), this.opts.gpu.meter?.close?.(), this.opts.platform.meter?.close?.()]);
+  }
+
+  /** True once a snapshot exists. */
+  isReady(): boolean {
+    return this.monitor.current() !== undefined;
+  }
+
+  /** The `/metrics` body: refreshes first when the snapshot is older than `monitor.staleness`. */
+  async metricsText(): Promise<string> {
+    try {
+      const s = await this.monitor.fresh(this.opts.stalenessMs);
+      const text = renderMetrics(s, {
+        levels: this.levels,
+        idleFamilies: this.opts.idlePolicy !== 'none',
+        counters: this.monitor.counters,
+        cpuInfo: this.opts.cpuInfo,
+        build: { version: this.opts.version.version, revision: this.opts.version.commit, branch: '' },
+      });
+      this.monitor.markExported(s.seq);
+      return text;
+    } catch (err) {
+      this.monitor.counters.scrapeErrors++;
+      throw err;
+    }
+  }
+
+  /** The latest snapshot (waits for the first refresh when none exists). */
+  async snapshot(): Promise<AgentSnapshot> {
+    return this.monitor.current() ?? this.monitor.refresh();
+  }
+
+  node(): NodeView | undefined {
+    const s = this.monitor.current();
+    return s ? nodeView(s) : undefined;
+  }
+
+  workloads(level: WorkloadLevel, top?: number): WorkloadsResponse {
+    const s = this.monitor.current();
+    if (!s) return { level, timestamp: 0, total: 0, items: [] };
+    return workloadsResponse(s, level, top);
+  }
+
+  capabilities(): CapabilitiesView {
+    const o = this.opts;
+    const meter = o.selection.meter;
+    const metrics: Record<string, 'enabled' | 'disabled' | 'unavailable'> = {};
+    for (const level of METRIC_LEVELS) {
+      metrics[level] = !this.levels.has(level) ? 'disabled' : level === 'pod' && !o.pods ? 'unavailable' : 'enabled';
+    }
+    metrics.gpu = !o.gpu.enabled ? 'disabled' : o.gpu.meter ? 'enabled' : 'unavailable';
+    metrics.platform = o.platform.meter ? 'enabled' : 'unavailable';
+    const tried: MeterCapability[] = o.selection.tried;
+    return {
+      nodeName: o.nodeName,
+      version: o.version.version,
+      meters: tried,
+      chosenMeter: meter.info,
+      zones: meter.zones().map((z) => z.zone),
+      platform: o.platform.meter ? { available: true, source: o.platform.meter.source } : { available: false, ...(o.platform.reason ? { reason: o.platform.reason } : {}) },
+      gpus: o.gpu.meter
+        ? { available: true, count: this.monitor.current()?.gpus.length ?? 0, source: o.gpu.meter.source }
+        : { available: false, count: 0, ...(o.gpu.reason ? { reason: o.gpu.reason } : {}) },
+      metricLevels: [...this.levels],
+      metrics,
+      kube: { enabled: o.kubeEnabled, ...(o.pods ? { podSource: o.pods.source } : {}) },
+      ...(o.scanner.cgroupVersion ? { cgroupVersion: o.scanner.cgroupVersion } : {}),
+    };
+  }
+
+  localNodeModel(): LocalNodeModel {
+    return this.local.model();
+  }
+
+  onRefresh(cb: (node: NodeView) => void): () => void {
+    return this.monitor.onRefresh((s) => cb(nodeView(s)));
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * @module agent/build
+ * Builds the agent from the configuration: node name, procfs scanner and clock ticks, the node meter
+ * (and the platform and GPU meters), the pod source, the local model's fallback curve and the
+ * calibration recorder.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus as osCpus, hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../core/logger.js';
+import type { PowerplaneConfig } from '../core/config-keys.js';
+import { versionInfo } from '../core/version.js';
+import { Agent, type OptionalMeter } from './agent.js';
+import type { GpuMeter, PlatformMeter } from './types.js';
+import { ProcScanner } from './procfs/scanner.js';
+import { hostClockTicks } from './procfs/clock.js';
+import { parseCpuInfo } from './procfs/cpuinfo.js';
+import { selectNodeMeter, ccfCurve, parseCpuinfo } from './meters/index.js';
+import { createPodResolver } from './pods/index.js';
+import { CalibrationRecorder } from './calibration/recorder.js';
+
+/** Default self-calibration file when `calibration.file` is empty. */
+export const DEFAULT_CALIBRATION_FILE = join('.powerplane', 'calibration.csv');
+
+/** This node's name: `kube.nodeName`, else `$NODE_NAME`, else the host name. */
+export function resolveNodeName(config: PowerplaneConfig): string {
+  return config.kube.nodeName || process.env.NODE_NAME || hostname();
+}
+
+/** Optional meters found by the platform and GPU engineers' selectors (not part of this build yet). */
+export interface ExtraMeters {
+  platform?: OptionalMeter<PlatformMeter>;
+  gpu?: OptionalMeter<GpuMeter>;
+}
+
+/** Builds (does not start) the agent. Throws catalog errors for bad configuration (exit 2). */
+export async function buildAgent(config: PowerplaneConfig, log: Logger, extra: ExtraMeters = {}): Promise<Agent> {
+  const nodeName = resolveNodeName(config);
+  const scanner = new ProcScanner(config.host.procfs);
+  scanner.scan(); // fails early (PP_AGENT_PROCFS, exit 2) on a wrong --host.procfs
+  let cpuinfoText = '';
+  try {
+    cpuinfoText = readFileSync(join(config.host.procfs, 'cpuinfo'), 'utf8');
+  } catch {
+    log.debug({ procfs: config.host.procfs }, 'no cpuinfo in procfs');
+  }
+  const cpuInfo = parseCpuInfo(cpuinfoText);
+  const cpus = cpuInfo.length || osCpus().length || 1;
+  const selection = await selectNodeMeter(config, log);
+  const curve = ccfCurve(parseCpuinfo(cpuinfoText), cpus);
+  let calibration: CalibrationRecorder | undefined;
+  if (config.calibration.enable) {
+    if (selection.meter.info.estimated) log.warn({ meter: selection.meter.info.name }, 'calibration.enable needs a measured meter; not recording');
+    else {
+      const file = config.calibration.file || DEFAULT_CALIBRATION_FILE;
+      calibration = new CalibrationRecorder(file, selection.meter.zones().map((z) => z.zone), config.calibration.maxSamples, log);
+      log.info({ file, maxSamples: config.calibration.maxSamples }, 'recording self-calibration samples');
+    }
+  }
+  if (config.attribution.idlePolicy === 'requests' && !config.kube.enable) {
+    log.warn('attribution.idlePolicy=requests needs pod CPU requests (--kube.enable); no idle energy will be attributed');
+  }
+  const pods = await createPodResolver(config, nodeName, log);
+  const v = versionInfo();
+  return new Agent({
+    nodeName,
+    version: { version: v.version, commit: v.commit },
+    selection,
+    platform: extra.platform ?? {},
+    gpu: { enabled: config.gpu.enable, ...(extra.gpu ?? {}) },
+    pods,
+    kubeEnabled: config.kube.enable,
+    scanner,
+    clockTicks: hostClockTicks(),
+    cpus,
+    cpuInfo,
+    levels: config.metrics,
+    idlePolicy: config.attribution.idlePolicy,
+    maxTerminated: config.monitor.maxTerminated,
+    minTerminatedEnergyThreshold: config.monitor.minTerminatedEnergyThreshold,
+    intervalMs: config.monitor.interval,
+    stalenessMs: config.monitor.staleness,
+    fallbackCurve: { idleWatts: curve.idleWatts, maxWatts: curve.maxWatts, name: `ccf:${curve.id}(${curve.vcpus} vCPU)` },
+    calibration,
+    log,
+  });
+}
