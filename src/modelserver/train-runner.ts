@@ -1,0 +1,45 @@
+/**
+ * @module modelserver/train-runner
+ * Runs a training in a worker thread (`train-worker`), forwarding progress. Under the TypeScript
+ * loader (tests, `tsx`) the worker registers the same loader first.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Dataset } from '../models/types.js';
+import { ERR_INTERNAL, PowerplaneError } from '../core/errors.js';
+import type { TrainingOutcome, TrainingPlan, TrainingProgress } from './training.js';
+
+function startWorker(workerData: unknown): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const entry = new URL('./train-worker.ts', here).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry)}))`;
+    return new Worker(boot, { eval: true, workerData });
+  }
+  return new Worker(new URL('./train-worker.js', here), { workerData });
+}
+
+/** Trains in a worker thread; resolves with the outcome, rejects with the worker's error. */
+export function trainInWorker(data: Dataset, plan: TrainingPlan, progress: TrainingProgress = () => undefined): Promise<TrainingOutcome> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker({ data, plan });
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (msg: { type: string; done?: number; total?: number; label?: string; outcome?: TrainingOutcome; error?: { code: string; message: string; status?: number; exitCode?: number; details?: Record<string, unknown> } }) => {
+      if (msg.type === 'progress') progress(msg.done!, msg.total!, msg.label!);
+      else if (msg.type === 'done') settle(() => resolve(msg.outcome!));
+      else if (msg.type === 'error') {
+        const e = msg.error!;
+        const err = new PowerplaneError({ code: e.code, status: e.status ?? 500, exitCode: e.exitCode ?? 1, description: 'raised in the training worker' }, e.message, e.details ?? {});
+        settle(() => reject(err));
+      }
+    });
+    worker.on('error', (err) => settle(() => reject(ERR_INTERNAL(`training worker failed: ${err.message}`, {}, { cause: err }))));
+    worker.on('exit', (code) => settle(() => reject(ERR_INTERNAL(`training worker exited with code ${code}`))));
+  });
+}
