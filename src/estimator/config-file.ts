@@ -69,8 +69,8 @@ export function parseEstimatorFile(text: string, file: string): EstimatorFile {
     throw ERR_MALFORMED_FILE(`${file}:${line}: ${e.message.split('\n')[0]}`, { path: file, line });
   }
   const data = doc.toJS() as unknown;
-  const fail = (segments: (string | number)[], message: string): never => {
-    const node = segments.length ? doc.getIn(segments, true) : doc.contents;
+  const fail = (segments: (string | number)[], message: string, lineAt: (string | number)[] = segments): never => {
+    const node = lineAt.length ? doc.getIn(lineAt, true) : doc.contents;
     const line = isNode(node) && node.range ? lc.linePos(node.range[0]).line : undefined;
     const key = pointerToPath('/' + segments.join('/')) || '(root)';
     throw ERR_INVALID_CONFIG(`${file}${line ? `:${line}` : ''}: ${key}: ${message}`, { path: file, key, ...(line ? { line } : {}) });
@@ -82,8 +82,8 @@ export function parseEstimatorFile(text: string, file: string): EstimatorFile {
     const required = (e.params as { requiredProperties?: string[] }).requiredProperties;
     const segs = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
     if (extra?.length) fail([...segs, extra[0]], 'unknown field');
-    if (required?.length) fail([...segs, required[0]], 'is required');
-    fail(segs, e.message);
+    if (required?.length) fail([...segs, required[0]], 'is required', segs);
+    fail(segs, e.keyword === 'boolean' ? 'unknown field' : e.message);
   }
   const raw = data as Static<typeof EstimatorFileSchema>;
   const seen = new Set<string>();
