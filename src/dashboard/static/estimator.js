@@ -4,27 +4,22 @@ import { h, replace, setText } from './dom.js';
 import { wattsOrInf } from './format.js';
 import { lineChart, pointsOnly } from './charts.js';
 import { getJson, postJson } from './api.js';
-import { objectTable } from './table.js';
 
-/** Text of the placement for one k, for the explain shapes the estimator may return. */
-export function placementText(p) {
-  if (p === null || p === undefined) return '–';
-  if (Array.isArray(p)) {
-    return p
-      .map((x) => (typeof x === 'object' && x ? `${x.node ?? x.name ?? x.group ?? '?'}: ${x.workloads ?? x.count ?? x.k ?? '?'}` : String(x)))
-      .join(', ');
-  }
-  if (typeof p === 'object') {
-    const inner = p.placement ?? p.nodes ?? p.counts ?? p.assignment;
-    if (inner !== undefined) return placementText(inner);
-    return Object.entries(p).filter(([, v]) => typeof v === 'number' && v > 0).map(([k, v]) => `${k}: ${v}`).join(', ') || 'nothing placed';
-  }
-  return String(p);
+/** Text of one k's placement in an explained answer (`{k, watt_increase, placement: {node: count} | null}`). */
+export function placementText(e) {
+  if (!e) return '–';
+  if (e.placement === null) return 'cannot be placed (no node can take it)';
+  const parts = Object.entries(e.placement ?? {}).filter(([, n]) => n > 0).map(([node, n]) => `${node}: ${n}`);
+  return parts.length ? parts.join(', ') : 'nothing placed';
 }
 
-/** The per-k placements in an explained answer, whatever the key. */
-function placementsOf(res) {
-  return res.placements ?? res.explain?.placements ?? res.explanation?.placements ?? res.explain ?? res.explanation ?? null;
+/** One row of the nodes table from `GET …/nodes`. */
+function nodeRow(n) {
+  const status = Object.entries(n.status ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'no status yet';
+  const monitors = (n.monitors ?? []).map((m) => `${m.type}${m.stale ? ' (stale)' : ''}${m.error ? `: ${m.error}` : ''}`).join(', ') || 'none';
+  const curve = (n.curve?.watts ?? []).map((w) => (w >= Number.MAX_VALUE ? '+Inf' : Math.round(w * 100) / 100)).join(' ');
+  const pred = `${n.predictor?.type ?? '?'}${n.predictor?.error ? ` (${n.predictor.error})` : ''}`;
+  return h('tr', {}, h('th', { scope: 'row' }, n.name), h('td', {}, pred), h('td', {}, monitors), h('td', {}, status), h('td', {}, curve ? `[${curve}]` : ''));
 }
 
 /** Creates the estimator view. */
@@ -38,7 +33,7 @@ export function createEstimator() {
   function paths() {
     const [ns, name] = document.getElementById('est-name').value.trim().split('/');
     const base = `/namespaces/${encodeURIComponent(ns)}/estimators/${encodeURIComponent(name)}`;
-    return { values: `${base}/values/powerconsumption?explain=true`, nodes: `${base}/nodes` };
+    return { values: `${base}/values/powerconsumption?explain=true`, nodes: `${base}/nodes?cpu_milli=${Number(document.getElementById('est-cpu').value) || 0}&num_workloads=${Math.min(100, Number(document.getElementById('est-n').value) || 0)}` };
   }
 
   async function loadNodes() {
@@ -48,8 +43,13 @@ export function createEstimator() {
     const wrap = document.getElementById('est-nodes');
     try {
       const res = await getJson(p.nodes);
-      const items = Array.isArray(res) ? res : res.nodes ?? res.items ?? [];
-      replace(wrap, items.length ? objectTable(items, 'Estimator nodes') : h('p', { class: 'muted' }, 'This estimator has no nodes.'));
+      const items = res.nodes ?? [];
+      const cpu = items[0]?.curve?.cpu_milli;
+      replace(wrap, items.length
+        ? h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Estimator nodes' },
+          h('thead', {}, h('tr', {}, ['Node', 'Predictor', 'Monitors', 'Status', `Predicted W at 0..N × ${cpu ?? '?'} mCPU`].map((c) => h('th', { scope: 'col' }, c)))),
+          h('tbody', {}, items.map(nodeRow))))
+        : h('p', { class: 'muted' }, 'This estimator has no nodes.'));
     } catch (err) {
       replace(wrap, h('p', { class: 'muted' }, err.status === 404 ? 'No estimator of that name on this server.' : `Could not list nodes: ${err.message}`));
     }
@@ -72,7 +72,7 @@ export function createEstimator() {
       const finite = inc.map((w) => (w >= Number.MAX_VALUE ? null : w));
       if (!chart) chart = lineChart(document.getElementById('chart-estimator'), [{ label: 'W increase', ...pointsOnly, paths: undefined, points: { show: true, size: 7 } }], { time: false, xLabel: 'k (workloads)', yLabel: 'W' });
       chart.setData([ks, finite]);
-      const placements = placementsOf(res);
+      const placements = res.explain;
       replace(document.querySelector('#est-table tbody'), inc.map((w, i) =>
         h('tr', {}, h('td', {}, i + 1), h('td', { class: 'num' }, wattsOrInf(w)), h('td', {}, Array.isArray(placements) ? placementText(placements[i]) : 'ask with ?explain=true'))));
     } catch (err) {

@@ -3,7 +3,6 @@
 import { h, replace } from './dom.js';
 import { lineChart, pointsOnly } from './charts.js';
 import { getJson } from './api.js';
-import { cellText } from './table.js';
 
 /** Pairs of [measured, predicted] in a model's detail, for the shapes a model server may use. */
 export function measuredVsPredicted(detail) {
@@ -14,11 +13,15 @@ export function measuredVsPredicted(detail) {
     .filter(([m, q]) => Number.isFinite(m) && Number.isFinite(q));
 }
 
-function accuracyText(m) {
-  const acc = m.accuracy ?? m.metrics ?? {};
+/** Accuracy figures of a model: Kepler's flat keys (`mae`, `mape`, `r2`) or the report's aggregate. */
+export function accuracyText(m) {
+  const src = m.mae !== undefined || m.mape !== undefined ? m : m.accuracy?.aggregate ?? m.metadata?.accuracy?.aggregate ?? m.metadata ?? {};
   const parts = [];
-  for (const k of ['mae', 'MAE', 'mape', 'MAPE', 'rmse', 'r2']) if (acc[k] !== undefined) parts.push(`${k.toUpperCase()} ${cellText(acc[k])}`);
-  if (parts.length === 0 && Object.keys(acc).length) return cellText(acc);
+  if (Number.isFinite(src.mae)) parts.push(`MAE ${src.mae.toFixed(2)} W`);
+  if (Number.isFinite(src.mape)) parts.push(`MAPE ${src.mape.toFixed(2)} %`);
+  if (Number.isFinite(src.r2)) parts.push(`R² ${src.r2.toFixed(3)}`);
+  const n = m.test_samples ?? m.metadata?.test_samples;
+  if (parts.length && Number.isFinite(n)) parts.push(`on ${n} held-out samples`);
   return parts.join(' · ') || 'not recorded';
 }
 
@@ -42,12 +45,12 @@ export function createModels() {
       return;
     }
     const sections = models.map((m) => {
-      const id = m.id ?? m.name;
+      const id = m.id ?? m.model_name ?? m.name;
       const plot = h('div', { class: 'chart', role: 'img', 'aria-label': `Measured versus predicted power of model ${id}` });
       const note = h('p', { class: 'muted' }, 'Loading…');
       const sec = h('section', { class: 'card model', 'aria-label': `Model ${id}` },
         h('h2', {}, id),
-        h('p', {}, [m.kind ?? m.trainer, m.outputType ?? m.output, m.featureGroup ?? m.feature_group, m.energySource ?? m.energy_source].filter(Boolean).join(' · ')),
+        h('p', {}, [m.trainer ?? m.kind, m.output_type, m.feature_group, m.energy_source, m.pipeline].filter(Boolean).join(' · ')),
         h('p', {}, 'Accuracy: ', h('strong', {}, accuracyText(m))),
         note, plot);
       getJson(`/api/v1/models/${encodeURIComponent(id)}`).then((detail) => {
