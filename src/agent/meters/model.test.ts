@@ -27,6 +27,7 @@ test('default: the CCF curve of this CPU, labelled as an estimate', async (t) =>
   const meter = createModelMeter(predictor);
   assert.deepEqual(meter.info, { name: 'model', estimated: true, model: 'ccf:intel-skylake(8 vCPU)' });
   assert.deepEqual(meter.zones(), [{ zone: 'package', path: 'model-package', nested: false }]);
+  assert.equal(meter.curve, predictor);
   const first = await meter.read({ busyRatio: 0.5, intervalMs: 5000, features: {} });
   assert.deepEqual(first.zones[0].deltaMicroJoules, 0);
   const s = await meter.read({ busyRatio: 0.5, intervalMs: 5000, features: {} });

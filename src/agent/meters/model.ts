@@ -91,11 +91,13 @@ function predictorZones(p: NodePowerPredictor): ZoneDescriptor[] {
 
 class ModelMeter implements NodeMeter {
   readonly info: MeterInfo;
+  readonly curve: NodePowerPredictor;
   private readonly zoneList: ZoneDescriptor[];
   private readonly carry = new Map<string, number>();
   private started = false;
 
   constructor(private readonly predictor: NodePowerPredictor) {
+    this.curve = predictor;
     this.info = { name: 'model', estimated: true, model: predictor.name };
     this.zoneList = predictorZones(predictor);
   }
