@@ -1,25 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { parsePromText } from './prom-text.js';
 import { readIpmiMetrics } from './monitors/ipmi-exporter.js';
 
 // The exposition format of prometheus ipmi_exporter, with the sample lines its documentation gives
-// (docs: "Exported data"; sensor names vary by vendor), since no BMC is reachable in tests.
-export const IPMI_EXPORTER_FIXTURE = `# HELP ipmi_up '1' if a scrape of the IPMI device was successful, '0' otherwise.
-# TYPE ipmi_up gauge
-ipmi_up{collector="dcmi"} 1
-ipmi_up{collector="ipmi"} 1
-# HELP ipmi_dcmi_power_consumption_watts Current power consumption in Watts.
-# TYPE ipmi_dcmi_power_consumption_watts gauge
-ipmi_dcmi_power_consumption_watts 136
-# HELP ipmi_temperature_celsius Temperature reading of sensor.
-# TYPE ipmi_temperature_celsius gauge
-ipmi_temperature_celsius{id="18",name="Inlet Temp"} 24
-ipmi_temperature_celsius{id="19",name="Exhaust Temp"} 38
-ipmi_temperature_celsius{id="20",name="CPU1"} NaN
-ipmi_temperature_state{id="18",name="Inlet Temp"} 0
-ipmi_sensor_value{id="139",name="Power Cable",type="Cable/Interconnect"} NaN
-`;
+// (README "Exported data"; sensor names vary by vendor), since no BMC is reachable in tests.
+const IPMI_EXPORTER_FIXTURE = readFileSync(new URL('../../test/estimator/fixtures/ipmi-exporter.prom', import.meta.url), 'utf8');
 
 test('parses samples, labels with escapes, NaN and +Inf', () => {
   const s = parsePromText('a_b{x="1",y="q\\"uote"} 3.5\nc +Inf 1700000000\n# c\nd NaN\n');
