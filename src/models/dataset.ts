@@ -22,6 +22,7 @@ export function validateDataset(data: Dataset, minRows = 1): Dataset {
   if (data.X.length < minRows) throw bad(`the data set has ${data.X.length} rows; at least ${minRows} are needed`);
   if (data.X.length > MAX_DATASET_ROWS) throw bad(`the data set has ${data.X.length} rows; at most ${MAX_DATASET_ROWS} are accepted`);
   if (data.groups && data.groups.length !== data.X.length) throw bad('groups must have one entry per row', 'groups');
+  if (data.timestamps && data.timestamps.length !== data.X.length) throw bad('timestamps must have one entry per row', 'timestamps');
   const nf = data.features.length;
   const nc = data.components.length;
   for (let i = 0; i < data.X.length; i++) {
@@ -69,6 +70,7 @@ export function subsetRows(data: Dataset, indices: readonly number[]): Dataset {
     X: indices.map((i) => data.X[i]),
     Y: indices.map((i) => data.Y[i]),
     ...(data.groups ? { groups: indices.map((i) => data.groups![i]) } : {}),
+    ...(data.timestamps ? { timestamps: indices.map((i) => data.timestamps![i]) } : {}),
   };
 }
 

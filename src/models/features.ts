@@ -52,6 +52,8 @@ export const FEATURE_GROUPS: Readonly<Record<string, readonly string[]>> = Objec
   CPUTime: ['bpf_cpu_time_ms'],
   /** The `/proc/stat` busy ratio in [0,1]. */
   CPUBusy: ['cpu_busy_ratio'],
+  /** CPU time now and in the previous interval (power lags CPU time; see `withPreviousInterval`). */
+  CPUTimeHistory: ['bpf_cpu_time_ms', 'bpf_cpu_time_ms_prev'],
   /** CPU time and busy ratio together. */
   CPUUsage: ['bpf_cpu_time_ms', 'cpu_busy_ratio'],
   /** The `/proc/stat` split (user, nice, system, iowait, irq, softirq, steal ratios). */

@@ -16,6 +16,8 @@ export interface Dataset {
   Y: number[][];
   /** Optional row groups (e.g. node type) for grouped cross-validation. */
   groups?: string[];
+  /** Optional sample time of each row (seconds since epoch), for time-ordered data (Kepler CSV, Prometheus). */
+  timestamps?: number[];
 }
 
 /** Output type of a model: absolute power (idle included) or dynamic power (idle removed by an isolator). */

@@ -50,6 +50,7 @@ export function parseKeplerCsv(text: string, path = 'kepler.csv', options: Keple
   const X = table.rows.map((r) => featureCols.map((j) => numericCell(table, r, j, path)));
   let Y = table.rows.map((r) => componentCols.map((j) => numericCell(table, r, j, path)));
   const nodeType = table.header.indexOf('node_type');
+  const ts = table.header.indexOf('timestamp');
   let keep = components.map((_, k) => options.keepZeroComponents === true || Y.some((y) => y[k] !== 0));
   if (!keep.some(Boolean)) keep = components.map(() => true);
   Y = Y.map((y) => y.filter((_, k) => keep[k]));
@@ -59,6 +60,7 @@ export function parseKeplerCsv(text: string, path = 'kepler.csv', options: Keple
     X,
     Y,
     ...(nodeType >= 0 ? { groups: table.rows.map((r) => normalizeNodeType(r.cells[nodeType])) } : {}),
+    ...(ts >= 0 ? { timestamps: table.rows.map((r) => numericCell(table, r, ts, path)) } : {}),
   };
 }
 

@@ -195,5 +195,6 @@ export function parsePrometheusRange(json: unknown, options: PrometheusRangeOpti
     components,
     X: timestamps.map((t) => cols.slice(0, nf).map((c) => c.points.get(t)!)),
     Y: timestamps.map((t) => cols.slice(nf).map((c) => c.points.get(t)!)),
+    timestamps,
   };
 }
