@@ -1,7 +1,7 @@
 /**
  * @module agent/build
  * Builds the agent from the configuration: node name, procfs scanner and clock ticks, the node meter
- * (and the platform and GPU meters), the pod source, the local model's fallback curve and the
+ * and the platform and GPU meters, the pod source, the local model's fallback curve and the
  * calibration recorder.
  */
 import { readFileSync } from 'node:fs';
@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { PowerplaneConfig } from '../core/config-keys.js';
 import { versionInfo } from '../core/version.js';
-import { Agent, type OptionalMeter } from './agent.js';
-import type { GpuMeter, PlatformMeter } from './types.js';
+import { Agent } from './agent.js';
 import { ProcScanner } from './procfs/scanner.js';
 import { hostClockTicks } from './procfs/clock.js';
 import { parseCpuInfo } from './procfs/cpuinfo.js';
 import { selectNodeMeter, ccfCurve, parseCpuinfo } from './meters/index.js';
+import { selectPlatformMeter } from './platform/index.js';
+import { selectGpuMeter } from './gpu/index.js';
 import { createPodResolver } from './pods/index.js';
 import { CalibrationRecorder } from './calibration/recorder.js';
 
@@ -27,14 +28,8 @@ export function resolveNodeName(config: PowerplaneConfig): string {
   return config.kube.nodeName || process.env.NODE_NAME || hostname();
 }
 
-/** Optional meters found by the platform and GPU engineers' selectors (not part of this build yet). */
-export interface ExtraMeters {
-  platform?: OptionalMeter<PlatformMeter>;
-  gpu?: OptionalMeter<GpuMeter>;
-}
-
 /** Builds (does not start) the agent. Throws catalog errors for bad configuration (exit 2). */
-export async function buildAgent(config: PowerplaneConfig, log: Logger, extra: ExtraMeters = {}): Promise<Agent> {
+export async function buildAgent(config: PowerplaneConfig, log: Logger): Promise<Agent> {
   const nodeName = resolveNodeName(config);
   const scanner = new ProcScanner(config.host.procfs);
   scanner.scan(); // fails early (PP_AGENT_PROCFS, exit 2) on a wrong --host.procfs
@@ -47,6 +42,8 @@ export async function buildAgent(config: PowerplaneConfig, log: Logger, extra: E
   const cpuInfo = parseCpuInfo(cpuinfoText);
   const cpus = cpuInfo.length || osCpus().length || 1;
   const selection = await selectNodeMeter(config, log);
+  const platform = await selectPlatformMeter(config, log);
+  const gpu = await selectGpuMeter(config, log);
   const curve = ccfCurve(parseCpuinfo(cpuinfoText), cpus);
   let calibration: CalibrationRecorder | undefined;
   if (config.calibration.enable) {
@@ -66,8 +63,8 @@ export async function buildAgent(config: PowerplaneConfig, log: Logger, extra: E
     nodeName,
     version: { version: v.version, commit: v.commit },
     selection,
-    platform: extra.platform ?? {},
-    gpu: { enabled: config.gpu.enable, ...(extra.gpu ?? {}) },
+    platform,
+    gpu: { enabled: config.gpu.enable, meter: gpu.meter, reason: gpu.reason },
     pods,
     kubeEnabled: config.kube.enable,
     scanner,
