@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../core/config.js';
-import { ERR_INVALID_CONFIG, ERR_NOT_AVAILABLE } from '../../core/errors.js';
+import { ERR_INVALID_CONFIG, ERR_MALFORMED_FILE, ERR_NOT_AVAILABLE } from '../../core/errors.js';
+import { sharedDataPath } from '../../../test/helpers/shared-data.js';
 import { silentLogger } from '../../core/logger.js';
 import type { NodePowerPredictor } from '../../core/contracts.js';
 import { createModelMeter, resolveNodePredictor } from './model.js';
@@ -59,7 +60,32 @@ test('configuration mistakes throw with the key named', async (t) => {
   const procfs = await procfsWith(t, 'x', 1);
   await assert.rejects(resolveNodePredictor(defaultConfig({ 'host.procfs': procfs, 'model.idleWatts': 60, 'model.maxWatts': 50 }), log), (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'model.maxWatts');
   await assert.rejects(resolveNodePredictor(defaultConfig({ 'model.serverUrl': 'http://127.0.0.1:1' }), log), (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'model.name');
-  await assert.rejects(resolveNodePredictor(defaultConfig({ 'model.weightsFile': '/x.json' }), log, {}), (e: unknown) => ERR_NOT_AVAILABLE.is(e) && e.details.key === 'model.weightsFile');
+  await assert.rejects(resolveNodePredictor(defaultConfig({ 'model.serverUrl': 'http://s', 'model.name': 'm' }), log), (e: unknown) => ERR_NOT_AVAILABLE.is(e) && e.details.key === 'model.serverUrl');
+});
+
+test('a real Kepler model-db weight file: kepler:<file>, zones package/core/uncore/dram', async (t) => {
+  const file = sharedDataPath('kepler-model-db', 'weights', 'v0.7', 'ec2-0.7.11', 'rapl-sysfs', 'AbsPower', 'BPFOnly', 'SGDRegressorTrainer_4.json');
+  const { predictor } = await resolveNodePredictor(defaultConfig({ 'model.weightsFile': file }), log);
+  const meter = createModelMeter(predictor);
+  assert.deepEqual(meter.info, { name: 'model', estimated: true, model: 'kepler:SGDRegressorTrainer_4.json' });
+  assert.deepEqual(
+    meter.zones().map((z) => [z.zone, z.nested]),
+    [
+      ['package', false],
+      ['core', true],
+      ['uncore', true],
+      ['dram', false],
+    ],
+  );
+  await meter.read({ busyRatio: 0, intervalMs: 1000, features: {} });
+  const s = await meter.read({ busyRatio: 0, intervalMs: 1000, features: { bpf_cpu_time_ms: 0 } });
+  // Bias weights of the file: package 213.81…, dram 15.31… watts at zero CPU time, over 1 s.
+  assert.equal(s.zones[0].deltaMicroJoules, Math.floor(213.81168291387564 * 1e6));
+  assert.equal(s.zones[3].deltaMicroJoules, Math.floor(15.314072406023337 * 1e6));
+  const dir = await mkdtemp(join(tmpdir(), 'pp-weights-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'bad.json'), '{"package": ');
+  await assert.rejects(resolveNodePredictor(defaultConfig({ 'model.weightsFile': join(dir, 'bad.json') }), log), (e: unknown) => ERR_MALFORMED_FILE.is(e) && e.details.path === join(dir, 'bad.json'));
 });
 
 const keplerLike: NodePowerPredictor = {

@@ -17,10 +17,11 @@ import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '.
 import { ccfCurve, parseCpuinfo } from './cpu-model.js';
 import { linearPredictor, formatWatts } from './linear-predictor.js';
 import { isNestedZone } from './zones.js';
+import { keplerWeightsPredictor } from '../../models/kepler/weights.js';
 
 /** Where predictors come from besides the built-in curves: seams for the model library and the model server. */
 export interface PredictorFactories {
-  /** Loads a Kepler model-db weight JSON file. */
+  /** Loads a Kepler model-db weight JSON file (default: the model library's loader). */
   keplerWeights?: (file: string) => Promise<NodePowerPredictor>;
   /** Fetches a model from a powerplane model server. */
   modelServer?: (url: string, name: string) => Promise<NodePowerPredictor>;
@@ -75,8 +76,8 @@ export async function resolveNodePredictor(config: PowerplaneConfig, log: Logger
     }
   }
   if (weightsFile !== '') {
-    if (!factories.keplerWeights) throw ERR_NOT_AVAILABLE('model.weightsFile: this build has no Kepler weight loader', { key: 'model.weightsFile' });
-    return { predictor: await factories.keplerWeights(weightsFile), notes };
+    const load = factories.keplerWeights ?? ((f: string) => keplerWeightsPredictor(f));
+    return { predictor: await load(weightsFile), notes };
   }
   return { predictor: await builtinPredictor(config), notes };
 }
