@@ -20,7 +20,7 @@ function axis(label, extra = {}) {
 
 /**
  * A line chart in `el`. `series`: [{label, color?, scale?, dash?, points?}]; `opts.time`: x is unix
- * seconds; `opts.yLabel`, `opts.y2` ({label, range}) for a second axis. Returns {setData(data), destroy()}.
+ * seconds; `opts.xIncrs`: allowed x tick steps; `opts.yLabel`, `opts.y2` ({label, range}) for a second axis. Returns {setData(data), destroy()}.
  */
 export function lineChart(el, series, opts = {}) {
   let plot = null;
@@ -28,7 +28,7 @@ export function lineChart(el, series, opts = {}) {
   const height = opts.height ?? 240;
   const make = (data) => {
     const width = Math.max(200, el.clientWidth || 0);
-    const axes = [axis(opts.xLabel ?? '', opts.time === false ? {} : {}), axis(opts.yLabel ?? 'W')];
+    const axes = [axis(opts.xLabel ?? '', opts.xIncrs ? { incrs: opts.xIncrs } : {}), axis(opts.yLabel ?? 'W')];
     const scales = { x: { time: opts.time !== false } };
     if (opts.y2) {
       axes.push(axis(opts.y2.label, { scale: 'y2', side: 1, grid: { show: false } }));

@@ -2,7 +2,7 @@
 // from the WAO-compatible estimator API of the server the page came from.
 import { h, replace, setText } from './dom.js';
 import { wattsOrInf } from './format.js';
-import { lineChart, pointsOnly } from './charts.js';
+import { lineChart } from './charts.js';
 import { getJson, postJson } from './api.js';
 
 /** Text of one k's placement in an explained answer (`{k, watt_increase, placement: {node: count} | null}`). */
@@ -70,7 +70,7 @@ export function createEstimator() {
       resultEl.hidden = false;
       const ks = inc.map((_, i) => i + 1);
       const finite = inc.map((w) => (w >= Number.MAX_VALUE ? null : w));
-      if (!chart) chart = lineChart(document.getElementById('chart-estimator'), [{ label: 'W increase', ...pointsOnly, paths: undefined, points: { show: true, size: 7 } }], { time: false, xLabel: 'k (workloads)', yLabel: 'W' });
+      if (!chart) chart = lineChart(document.getElementById('chart-estimator'), [{ label: 'W increase', points: { show: true, size: 7 } }], { time: false, xLabel: 'k (workloads)', yLabel: 'W', xIncrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] });
       chart.setData([ks, finite]);
       const placements = res.explain;
       replace(document.querySelector('#est-table tbody'), inc.map((w, i) =>

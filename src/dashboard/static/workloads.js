@@ -61,6 +61,18 @@ export function createWorkloads(info) {
     }
   }
 
+  /** The name shown: containers without Kubernetes have no name, so their short id stands in. */
+  function displayName(w) {
+    return w.name || (w.level === 'container' ? w.id.slice(0, 12) : w.id);
+  }
+
+  /** Where the workload runs: namespace and pod, or a process's container. */
+  function where(w) {
+    if (w.level === 'process') return w.containerId ? `container ${w.containerId.slice(0, 12)}` : '';
+    const parts = [w.namespace, w.level === 'container' ? w.podName : undefined].filter(Boolean).join(' / ');
+    return w.level === 'container' && w.runtime ? `${parts}${parts ? ' · ' : ''}${w.runtime}` : parts;
+  }
+
   function noneText(level) {
     if (level === 'pod') return 'No pods: pods come from Kubernetes (--kube.enable). Containers and processes are shown without it.';
     if (level === 'vm') return 'No virtual machines (qemu/kvm) run on this node.';
@@ -69,13 +81,14 @@ export function createWorkloads(info) {
   }
 
   function row(w) {
-    const ns = w.level === 'container' ? [w.namespace, w.podName].filter(Boolean).join(' / ') : w.namespace ?? '';
+    const ns = where(w);
+    const name = displayName(w);
     const open = () => select(w.id);
     return h('tr', {
       tabindex: 0,
       'data-id': w.id,
       'aria-selected': selected === w.id ? 'true' : 'false',
-      'aria-label': `${w.name}, ${watts(w.watts)} now, ${joules(w.joulesTotal)} since start`,
+      'aria-label': `${name}, ${watts(w.watts)} now, ${joules(w.joulesTotal)} since start`,
       onclick: open,
       onkeydown: (e) => {
         if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); }
@@ -83,7 +96,7 @@ export function createWorkloads(info) {
         else if (e.key === 'ArrowUp') { e.preventDefault(); e.currentTarget.previousElementSibling?.focus(); }
       },
     },
-    h('td', { class: 'wl-name' }, w.name, w.state === 'terminated' ? h('span', { class: 'muted' }, ' (ended)') : null),
+    h('td', { class: 'wl-name', title: w.id }, name, w.state === 'terminated' ? h('span', { class: 'muted' }, ' (ended)') : null),
     h('td', {}, ns),
     h('td', { class: 'num wl-watts' }, watts(w.watts)),
     h('td', { class: 'num' }, joules(w.joulesTotal)),
@@ -103,10 +116,10 @@ export function createWorkloads(info) {
     detailChart?.destroy();
     detailChart = null;
     const zones = Object.entries(w.zones ?? {});
-    const chartEl = h('div', { class: 'chart', id: 'chart-workload', role: 'img', 'aria-label': `Power history of ${w.name}` });
+    const chartEl = h('div', { class: 'chart', id: 'chart-workload', role: 'img', 'aria-label': `Power history of ${displayName(w)}` });
     const s = seriesOf(w.id);
     replace(detailEl,
-      h('h2', {}, w.name),
+      h('h2', {}, displayName(w)),
       h('dl', {},
         h('dt', {}, 'Level'), h('dd', {}, w.level),
         h('dt', {}, 'Id'), h('dd', {}, w.id),

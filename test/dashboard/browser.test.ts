@@ -1,0 +1,199 @@
+/**
+ * End to end in a real browser (Debian's chromium through playwright-core) against `powerplane up`
+ * on a fixture machine with known numbers. Screenshots of each view go to test-artifacts/dashboard/.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, ARTIFACTS } from './browser.js';
+import { createFixtureNode, EXPECTED, type FixtureNode } from './fixture-node.js';
+import { startUp, type UpProcess } from './up-process.js';
+import { createServer, type PowerplaneServer } from '../../src/core/server.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { loadConfig } from '../../src/core/config.js';
+import { createDashboardComponent } from '../../src/dashboard/component.js';
+import { createStubAgent, stubAgentRoutes, stubNode, stubWorkload } from './stub-agent.js';
+
+const WAIT = { timeout: 30_000 };
+let fixture: FixtureNode;
+let up: UpProcess;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  fixture = await createFixtureNode();
+  up = await startUp([...fixture.flags, '--estimator.config-file', join(import.meta.dirname, 'fixtures', 'wao-fake-nodes.yaml')]);
+  fixture.follow(up.url);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 }, colorScheme: 'light' });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  await browser?.close();
+  const code = await up?.stop();
+  fixture?.dispose();
+  assert.equal(code, 0, 'powerplane up exits 0 on SIGTERM');
+});
+
+/** Waits until the element's text equals (or matches) `want`. */
+async function waitText(p: Page, selector: string, want: string | RegExp): Promise<string> {
+  await p.waitForFunction(
+    ([sel, src, isRe]) => {
+      const t = document.querySelector(sel)?.textContent?.trim() ?? '';
+      return isRe ? new RegExp(src).test(t) : t === src;
+    },
+    [selector, typeof want === 'string' ? want : want.source, typeof want !== 'string'] as const,
+    WAIT,
+  );
+  return (await p.textContent(selector))!.trim();
+}
+
+test('first run prints one line with the URL', () => {
+  assert.match(up.line, /^powerplane is up: open http:\/\/127\.0\.0\.1:\d+\/ \(metrics at http:\/\/127\.0\.0\.1:\d+\/metrics\)$/);
+});
+
+test('overview shows the expected watts, estimated and with the model named, and live charts', async () => {
+  await page.goto(`${up.url}/`);
+  await waitText(page, '#node-watts', EXPECTED.nodeWatts);
+  assert.equal(await waitText(page, '#node-active', EXPECTED.activeWatts), EXPECTED.activeWatts);
+  assert.equal(await waitText(page, '#node-idle', EXPECTED.idleWatts), EXPECTED.idleWatts);
+  assert.equal(await waitText(page, '#node-busy', EXPECTED.busy), EXPECTED.busy);
+  const source = (await page.textContent('#node-source'))!;
+  assert.match(source, /^Estimated by a power model — model linear:idle=20,max=100; not measured$/);
+  assert.match((await page.textContent('#meter-badge'))!, /^estimated · linear:idle=20,max=100$/);
+  assert.match((await page.textContent('#zone-table tbody'))!, /package/);
+  // The live stream appends points: wait for a few, then the charts have drawn.
+  await page.waitForFunction(() => (document.querySelector('#live-status')?.textContent ?? '').startsWith('live'), undefined, WAIT);
+  const seen = fixture.refreshes();
+  while (fixture.refreshes() < seen + 2) await new Promise((r) => setTimeout(r, 100));
+  await page.waitForSelector('#chart-zones canvas', WAIT);
+  await page.waitForSelector('#chart-active canvas', WAIT);
+  assert.match((await page.textContent('#chart-zones .u-legend'))!, /package/);
+  await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true });
+});
+
+test('workloads: the expected top process, search, sort, keyboard, history of one workload', async () => {
+  await page.click('#tab-workloads');
+  await page.waitForSelector('#workload-table tbody tr', WAIT);
+  await waitText(page, '#workload-table tbody tr:first-child td.wl-watts', EXPECTED.topProcess.watts);
+  assert.match((await page.textContent('#workload-table tbody tr:first-child td.wl-name'))!, /^stress-ng$/);
+  const names = await page.$$eval('#workload-table tbody td.wl-name', (tds) => tds.map((t) => t.textContent));
+  assert.deepEqual(names.slice(0, 3), ['stress-ng', 'nginx', 'systemd']);
+  await page.fill('#workload-search', 'ngin');
+  assert.deepEqual(await page.$$eval('#workload-table tbody td.wl-name', (tds) => tds.map((t) => t.textContent)), ['nginx']);
+  await page.fill('#workload-search', '');
+  await page.click('th button[data-sort="joulesTotal"]');
+  assert.equal(await page.getAttribute('th:has(button[data-sort="joulesTotal"])', 'aria-sort'), 'descending');
+  await page.click('th button[data-sort="watts"]');
+  await page.click('th button[data-sort="watts"]');
+  assert.equal(await page.getAttribute('th:has(button[data-sort="watts"])', 'aria-sort'), 'ascending');
+  assert.equal(await page.textContent('#workload-table tbody tr:last-child td.wl-name'), 'stress-ng');
+  await page.click('th button[data-sort="watts"]');
+  // Keyboard: focus the first row, Enter opens its history.
+  await page.focus('#workload-table tbody tr:first-child');
+  await page.keyboard.press('Enter');
+  await waitText(page, '#workload-detail h2', 'stress-ng');
+  await page.waitForSelector('#chart-workload canvas', WAIT);
+  await page.screenshot({ path: join(ARTIFACTS, 'workloads.png'), fullPage: true });
+  // Containers: stress-ng's container is on top.
+  await page.selectOption('#workload-level', 'container');
+  await page.waitForFunction((id) => document.querySelector('#workload-table tbody tr:first-child')?.getAttribute('data-id') === id, EXPECTED.stressContainerId, WAIT);
+  assert.equal(await waitText(page, '#workload-table tbody tr:first-child td.wl-watts', EXPECTED.topProcess.watts), EXPECTED.topProcess.watts);
+  await page.screenshot({ path: join(ARTIFACTS, 'workloads-containers.png'), fullPage: true });
+  // Pods need Kubernetes: the page says so.
+  await page.selectOption('#workload-level', 'pod');
+  await waitText(page, '#workload-empty', /pods come from Kubernetes/);
+});
+
+test('estimator playground returns WAO\'s curve for the Fake nodes and the placement per k', async () => {
+  await page.click('#tab-estimator');
+  await page.fill('#est-cpu', '500');
+  await page.fill('#est-n', '5');
+  await page.click('#est-submit');
+  assert.equal(await waitText(page, '#est-curve', /^\[/), '[5 10 15 20 25]');
+  const rows = await page.$$eval('#est-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+  assert.deepEqual(rows[0], ['1', '5.00 W', 'worker: 1']);
+  assert.deepEqual(rows[4], ['5', '25.0 W', 'worker: 5']);
+  await page.waitForSelector('#chart-estimator canvas', WAIT);
+  await page.waitForSelector('#est-nodes table', WAIT);
+  const nodes = await page.$$eval('#est-nodes tbody th', (ths) => ths.map((t) => t.textContent));
+  assert.deepEqual(nodes.sort(), ['control-plane', 'worker', 'worker2']);
+  await page.screenshot({ path: join(ARTIFACTS, 'estimator.png'), fullPage: true });
+  // A bad request is shown, not thrown.
+  await page.fill('#est-name', 'default/nope');
+  await page.click('#est-submit');
+  await waitText(page, '#est-error', /ErrServerEstimatorNotFound/);
+  await page.fill('#est-name', 'default/default');
+});
+
+test('models view lists the model server\'s models or says there are none', async () => {
+  await page.click('#tab-models');
+  await page.waitForFunction(() => !/Loading/.test(document.querySelector('#models-list')?.textContent ?? 'Loading'), undefined, WAIT);
+  const text = (await page.textContent('#models-list'))!;
+  assert.doesNotMatch(text, /Could not|runs no model server/);
+  await page.screenshot({ path: join(ARTIFACTS, 'models.png'), fullPage: true });
+});
+
+test('capabilities say what this node can and cannot measure', async () => {
+  await page.click('#tab-capabilities');
+  await page.waitForSelector('#caps table', WAIT);
+  const text = (await page.textContent('#caps'))!;
+  assert.match(text, /Estimated by a power model/);
+  const meters = await page.$$eval('#caps table[aria-label="Meters tried"] tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(meters.some((m) => /^modelyes/.test(m ?? '')), meters.join(' | '));
+  assert.match(text, /Pods \(Kubernetes\)no/);
+  await page.screenshot({ path: join(ARTIFACTS, 'capabilities.png'), fullPage: true });
+});
+
+test('tabs work from the keyboard and every control has an accessible name', async () => {
+  await page.focus('#tab-capabilities');
+  await page.keyboard.press('Home');
+  assert.equal(await page.getAttribute('#tab-overview', 'aria-selected'), 'true');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute('#tab-workloads', 'aria-selected'), 'true');
+  assert.equal(await page.isHidden('#view-overview'), true);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-workloads');
+  const unnamed = await page.$$eval('button, input, select, [role=tab], tbody tr[tabindex]', (els) =>
+    els.filter((el) => !(el.getAttribute('aria-label') || (el as HTMLInputElement).labels?.length || el.textContent?.trim())).map((el) => el.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unnamed, []);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('dark mode follows prefers-color-scheme', async () => {
+  const dark = await browser.newPage({ viewport: { width: 1366, height: 768 }, colorScheme: 'dark' });
+  try {
+    await dark.goto(`${up.url}/`);
+    await waitText(dark, '#node-watts', EXPECTED.nodeWatts);
+    await dark.waitForSelector('#chart-zones canvas', WAIT);
+    const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, 'rgb(18, 20, 22)');
+    await dark.screenshot({ path: join(ARTIFACTS, 'overview-dark.png'), fullPage: true });
+  } finally {
+    await dark.close();
+  }
+});
+
+test('a measured node is presented as measured, with the meter named', async () => {
+  const agent = createStubAgent();
+  agent.refresh(stubNode(Date.now(), 41, 4), { process: [stubWorkload('process', '9', 'make', 3)] });
+  const { config } = loadConfig({});
+  const server: PowerplaneServer = await createServer({ log: silentLogger(), components: [stubAgentRoutes(agent), await createDashboardComponent({ config, log: silentLogger(), agent })] });
+  const url = await server.listen('127.0.0.1:0');
+  const p = await browser.newPage();
+  try {
+    await p.goto(`${url}/`);
+    await waitText(p, '#node-watts', '45.0 W');
+    assert.equal(await p.textContent('#node-source'), 'Measured by RAPL (Intel/AMD powercap)');
+    assert.equal(await p.textContent('#meter-badge'), 'measured · rapl');
+    // A refresh arrives over the stream and updates the number.
+    agent.refresh(stubNode(Date.now() + 1000, 50, 5), { process: [stubWorkload('process', '9', 'make', 3)] });
+    await waitText(p, '#node-watts', '55.0 W');
+  } finally {
+    await p.close();
+    await server.close();
+  }
+});
