@@ -195,7 +195,7 @@ function check(value: unknown, s: Schema | (() => Schema), path: string, errs: s
 }
 
 /** Validates one object against its kind's schema; returns the errors (empty when valid). Unknown kinds are an error. */
-export function validateK8sObject(o: { apiVersion?: unknown; kind?: unknown }): string[] {
+export function validateK8sObject(o: { apiVersion?: unknown; kind?: unknown; metadata?: unknown }): string[] {
   const entry = KIND_SCHEMAS[String(o.kind)];
   if (!entry) return [`kind ${String(o.kind)} is not known to the validator`];
   const errs: string[] = [];

@@ -41,17 +41,17 @@ test('every object a full PowerMonitor installs validates (kinds the validator k
 });
 
 test('the validator catches unknown fields, wrong types, bad enums and missing required fields', () => {
-  const errs = validateK8sObject({
+  const errs = validateK8sObject(({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name: 'x', labells: {} },
     spec: { selector: {}, template: { spec: { containers: [{ name: 'c', imagePullPolicy: 'Sometimes', ports: [{ containerPort: '80' }] }], hostPid: true } } },
-  } as unknown as KubeObject).join('\n');
+  } as unknown as KubeObject)).join('\n');
   assert.match(errs, /metadata\.labells: unknown field/);
   assert.match(errs, /imagePullPolicy: "Sometimes" is not one of/);
   assert.match(errs, /containerPort: expected integer/);
   assert.match(errs, /hostPid: unknown field/);
-  assert.match(validateK8sObject({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'x' } }).join(), /roleRef: required/);
+  assert.match(validateK8sObject({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'x' } } as KubeObject).join(), /roleRef: required/);
 });
 
 test('RBAC has no wildcards in any rendered or built role', () => {

@@ -4,6 +4,7 @@
  * they reconcile, since the webhook fails open): schema errors from the TypeBox schemas plus the
  * cross-field rules a schema cannot say.
  */
+import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { PowerMonitorSpec, POWER_MONITOR_NAME, type PowerMonitorSpec as PowerMonitorSpecT } from './v1alpha1/powermonitor.js';
 import { EstimatorSpec, type EstimatorSpec as EstimatorSpecT, type NodeConfig } from './v1alpha1/estimator.js';
@@ -14,7 +15,7 @@ export interface Problem {
   message: string;
 }
 
-function schemaProblems(schema: Parameters<typeof Value.Errors>[0], value: unknown, prefix: string): Problem[] {
+function schemaProblems(schema: TSchema, value: unknown, prefix: string): Problem[] {
   return [...Value.Errors(schema, value)].slice(0, 10).map((e) => {
     const missing = (e.params as { requiredProperties?: string[] }).requiredProperties;
     const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');

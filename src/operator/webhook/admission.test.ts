@@ -38,7 +38,7 @@ test('defaulting returns a JSON patch that fills in the schema defaults and keep
   const res = mutatePowerMonitor(parseAdmissionReview(req)).response;
   assert.equal(res.patchType, 'JSONPatch');
   const ops = JSON.parse(Buffer.from(res.patch!, 'base64').toString()) as jsonPatch.Operation[];
-  const patched = jsonPatch.applyPatch(structuredClone(req.request.object), ops).newDocument as { spec: Record<string, Record<string, unknown>> };
+  const patched = jsonPatch.applyPatch(structuredClone(req.request.object), ops).newDocument as unknown as { spec: Record<string, Record<string, unknown>> };
   assert.equal(patched.spec.agent.port, 9999);
   assert.equal(patched.spec.agent.interval, '5s');
   assert.equal(patched.spec.namespace, 'powerplane');
@@ -47,7 +47,7 @@ test('defaulting returns a JSON patch that fills in the schema defaults and keep
   const again = mutatePowerMonitor(parseAdmissionReview({ ...req, request: { ...req.request, object: patched } })).response;
   assert.equal(again.patch, undefined);
   const noSpec = mutatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', {}))).response;
-  const p2 = jsonPatch.applyPatch({ metadata: { name: 'powerplane' } }, JSON.parse(Buffer.from(noSpec.patch!, 'base64').toString())).newDocument as { spec: { agent: { port: number } } };
+  const p2 = jsonPatch.applyPatch({ metadata: { name: 'powerplane' } }, JSON.parse(Buffer.from(noSpec.patch!, 'base64').toString())).newDocument as unknown as { spec: { agent: { port: number } } };
   assert.equal(p2.spec.agent.port, 28282);
 });
 

@@ -1,0 +1,202 @@
+/**
+ * @module operator/controller/manager
+ * Wires the operator together: the cache (informers limited to what the operator owns and its
+ * own resources), one work queue per controller, event routing, a periodic resync, and leader
+ * election with a Lease so that two replicas are safe (only the leader runs controllers; every
+ * replica serves the webhook).
+ */
+import { hostname } from 'node:os';
+import type { Logger } from '../../core/logger.js';
+import type { KubeClient } from '../../kube/client.js';
+import type { KubeObject } from '../../kube/types.js';
+import { LeaseLock } from '../../kube/lease-lock.js';
+import { LeaderElector } from '../../kube/leader-elector.js';
+import { API_VERSION } from '../api/v1alpha1/common.js';
+import { POWER_MONITOR_NAME } from '../api/v1alpha1/powermonitor.js';
+import { POWER_NODE_KIND, type PowerNode } from '../api/v1alpha1/powernode.js';
+import type { DashboardFile } from '../components/dashboards.js';
+import { LEADER_LEASE_NAME } from '../components/install.js';
+import { memoKey } from '../reconciler/apply.js';
+import { OperatorCache } from './cache.js';
+import { WorkQueue } from './queue.js';
+import { PowerMonitorController, POWER_MONITOR_REF } from './powermonitor.js';
+import { EstimatorController, ESTIMATOR_REF } from './estimator.js';
+
+/** The PowerNode kind reference. */
+export const POWER_NODE_REF = { apiVersion: API_VERSION, kind: POWER_NODE_KIND } as const;
+
+/** Options of {@link OperatorManager}. */
+export interface OperatorManagerOptions {
+  kube: KubeClient;
+  log: Logger;
+  /** The operator's namespace (Lease). */
+  namespace: string;
+  /** Default image of the operands. */
+  image: string;
+  dashboards: readonly DashboardFile[];
+  leaderElect: boolean;
+  /** Leader identity (default $POD_NAME, else host name and pid). */
+  identity?: string;
+  /** Period of the full resync (default 5 min). */
+  resyncMs?: number;
+  /** Poll period while a deletion waits (default 1 s). */
+  cleanupPollMs?: number;
+  /** Lease timings (tests). */
+  lease?: { durationSeconds?: number; retryPeriodMs?: number; renewDeadlineMs?: number };
+}
+
+function ownerName(o: KubeObject): string | undefined {
+  return o.metadata.ownerReferences?.find((r) => r.kind === 'PowerMonitor' && r.apiVersion === API_VERSION)?.name;
+}
+
+/** Runs the controllers (when leading). */
+export class OperatorManager {
+  readonly #o: OperatorManagerOptions;
+  readonly cache: OperatorCache;
+  readonly powerMonitors: PowerMonitorController;
+  readonly estimators: EstimatorController;
+  #install?: WorkQueue;
+  #status?: WorkQueue;
+  #estimatorQueue?: WorkQueue;
+  #elector?: LeaderElector;
+  #resync?: NodeJS.Timeout;
+  #running = false;
+  #leading = false;
+
+  constructor(opts: OperatorManagerOptions) {
+    this.#o = opts;
+    this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF]);
+    const powerNodes = () => (this.cache.informer(POWER_NODE_REF)?.list() ?? []) as unknown as PowerNode[];
+    this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), cleanupPollMs: opts.cleanupPollMs });
+    this.estimators = new EstimatorController({ kube: opts.kube, reader: this.cache, powerNodes, log: opts.log.child({ controller: 'estimator' }) });
+    this.#wire();
+  }
+
+  /** True when this replica leads (always true without leader election, once started). */
+  get leading(): boolean {
+    return this.#leading;
+  }
+
+  /** Ready: standing by, or leading with synced caches. */
+  ready(): boolean {
+    return !this.#leading || this.cache.synced();
+  }
+
+  /** Starts leader election (or the controllers directly). */
+  async start(): Promise<void> {
+    if (!this.#o.leaderElect) {
+      await this.#startControllers();
+      return;
+    }
+    const identity = this.#o.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
+    const lock = new LeaseLock(this.#o.kube, { name: LEADER_LEASE_NAME, namespace: this.#o.namespace, identity, leaseDurationSeconds: this.#o.lease?.durationSeconds });
+    this.#elector = new LeaderElector(lock, {
+      retryPeriodMs: this.#o.lease?.retryPeriodMs,
+      renewDeadlineMs: this.#o.lease?.renewDeadlineMs,
+      onStartedLeading: () => {
+        this.#o.log.info({ identity }, 'leading: starting controllers');
+        void this.#startControllers().catch((err: unknown) => this.#o.log.error({ err }, 'controllers failed to start'));
+      },
+      onStoppedLeading: () => {
+        this.#o.log.warn({ identity }, 'lost leadership: stopping controllers');
+        void this.#stopControllers();
+      },
+      onError: (err) => this.#o.log.warn({ err }, 'leader election'),
+    });
+    this.#elector.start();
+  }
+
+  /** Stops everything (and releases the lease). */
+  async stop(): Promise<void> {
+    await this.#elector?.stop();
+    await this.#stopControllers();
+  }
+
+  /** Resolves when every queue is idle (tests, benchmarks). */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 3; i++) await Promise.all([this.#install?.idle(), this.#status?.idle(), this.#estimatorQueue?.idle()]);
+  }
+
+  /** Queues an install reconcile (tests, benchmarks). */
+  enqueue(name = POWER_MONITOR_NAME): void {
+    this.#install?.add(name, 0);
+  }
+
+  async #startControllers(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    this.#leading = true;
+    this.#install = new WorkQueue((k) => this.powerMonitors.reconcile(k));
+    this.#status = new WorkQueue((k) => this.powerMonitors.reconcileStatus(k), { coalesceMs: 200 });
+    this.#estimatorQueue = new WorkQueue((k) => this.estimators.reconcile(k), { coalesceMs: 200 });
+    await this.cache.start();
+    for (const pm of this.cache.informer(POWER_MONITOR_REF)!.list()) this.#install.add(pm.metadata.name ?? '');
+    for (const e of this.cache.informer(ESTIMATOR_REF)!.list()) this.#estimatorQueue.add(`${e.metadata.namespace}/${e.metadata.name}`);
+    this.#resync = setInterval(() => {
+      for (const pm of this.cache.informer(POWER_MONITOR_REF)?.list() ?? []) this.#install?.add(pm.metadata.name ?? '');
+    }, this.#o.resyncMs ?? 300_000);
+    this.#resync.unref();
+  }
+
+  async #stopControllers(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#leading = false;
+    if (this.#resync) clearInterval(this.#resync);
+    this.#install?.stop();
+    this.#status?.stop();
+    this.#estimatorQueue?.stop();
+    await this.cache.stop();
+  }
+
+  #wire(): void {
+    const pmInf = this.cache.informer(POWER_MONITOR_REF)!;
+    const installOnChange = (o: KubeObject, old?: KubeObject) => {
+      const changed = !old || o.metadata.generation !== old.metadata.generation || o.metadata.deletionTimestamp !== old.metadata.deletionTimestamp || stableFinalizers(o) !== stableFinalizers(old);
+      if (changed) this.#install?.add(o.metadata.name ?? '');
+    };
+    pmInf.on('add', (o) => installOnChange(o)).on('update', installOnChange).on('delete', (o) => this.#install?.add(o.metadata.name ?? ''));
+
+    for (const [ref, inf] of this.cache.informers()) {
+      if (ref.apiVersion === API_VERSION) continue;
+      inf.on('add', (o) => {
+        const owner = ownerName(o);
+        if (owner) this.#install?.add(owner);
+      });
+      inf.on('update', (o, old) => {
+        const owner = ownerName(o);
+        if (!owner) return;
+        const specChanged = o.metadata.generation === undefined || o.metadata.generation !== old.metadata.generation || stableMeta(o) !== stableMeta(old);
+        if (specChanged) this.#install?.add(owner);
+        if (o.kind === 'DaemonSet' || ref.kind === 'DaemonSet') this.#status?.add(owner);
+      });
+      inf.on('delete', (o) => {
+        this.powerMonitors.memo.forget(memoKey({ kind: ref.kind, metadata: o.metadata }));
+        const owner = ownerName(o);
+        if (owner) this.#install?.add(owner);
+      });
+    }
+
+    const nodeInf = this.cache.informer(POWER_NODE_REF)!;
+    const onNodes = (countChanged: boolean) => {
+      this.#status?.add(POWER_MONITOR_NAME);
+      if (countChanged) for (const e of this.cache.informer(ESTIMATOR_REF)?.list() ?? []) this.#estimatorQueue?.add(`${e.metadata.namespace}/${e.metadata.name}`);
+    };
+    nodeInf.on('add', () => onNodes(true)).on('update', () => onNodes(false)).on('delete', () => onNodes(true));
+
+    const estInf = this.cache.informer(ESTIMATOR_REF)!;
+    const estKey = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+    estInf.on('add', (o) => this.#estimatorQueue?.add(estKey(o))).on('update', (o, old) => {
+      if (o.metadata.generation !== old.metadata.generation) this.#estimatorQueue?.add(estKey(o));
+    });
+  }
+}
+
+function stableFinalizers(o: KubeObject): string {
+  return (o.metadata.finalizers ?? []).join(',');
+}
+
+/** Labels, annotations and owners: metadata the operator sets, which do not bump generation. */
+function stableMeta(o: KubeObject): string {
+  return JSON.stringify([o.metadata.labels, o.metadata.annotations, o.metadata.ownerReferences]);
+}

@@ -1,0 +1,250 @@
+/**
+ * @module operator/controller/powermonitor
+ * The PowerMonitor controller. An install reconcile runs ordered steps: singleton check, deletion
+ * (finalizer-driven cleanup of everything it made, cluster-scoped objects included), spec check,
+ * finalizer, optional-CRD discovery, apply of every desired object (skipped when unchanged), prune
+ * of objects no longer desired, status. A status reconcile (PowerNode or DaemonSet changes) only
+ * recomputes the status. Status is written only when it changed.
+ */
+import type { Logger } from '../../core/logger.js';
+import type { KubeObject } from '../../kube/types.js';
+import { API_VERSION } from '../api/v1alpha1/common.js';
+import { POWER_MONITOR_KIND, POWER_MONITOR_NAME, type PowerMonitor, type PowerMonitorStatus } from '../api/v1alpha1/powermonitor.js';
+import type { PowerNode } from '../api/v1alpha1/powernode.js';
+import { powerMonitorProblems } from '../api/validation.js';
+import { resolveSpec } from '../components/spec.js';
+import { buildDesiredState, type DesiredState, type OptionalCrds } from '../components/desired.js';
+import type { DashboardFile } from '../components/dashboards.js';
+import { FIELD_MANAGER, NAMES } from '../components/labels.js';
+import { stableJson } from '../components/hash.js';
+import { runSteps } from '../reconciler/runner.js';
+import { applyIfChanged, deleteObject, AppliedMemo } from '../reconciler/apply.js';
+import { rvNewer } from '../reconciler/compare.js';
+import { ensureFinalizer, removeFinalizer, hasFinalizer } from '../reconciler/finalizer.js';
+import { CONTINUE, type OperatorKube, type ObjectReader, type Step } from '../reconciler/types.js';
+import { setCondition, availableCondition, daemonSetCounts, aggregatePowerNodes, type ConditionInput } from './status.js';
+import { OWNED_KINDS, objectRefKey } from './owned-kinds.js';
+import type { QueueResult } from './queue.js';
+
+/** The PowerMonitor kind reference. */
+export const POWER_MONITOR_REF = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND } as const;
+
+/** What the controller needs. */
+export interface PowerMonitorControllerDeps {
+  kube: OperatorKube;
+  /** Reads live objects (cache first) and lists managed ones. */
+  reader: ObjectReader & { listManaged(ref: KubeObject | { apiVersion: string; kind: string }): Promise<KubeObject[]> };
+  /** The PowerNodes known now (from the PowerNode informer). */
+  powerNodes: () => PowerNode[];
+  image: string;
+  dashboards: readonly DashboardFile[];
+  log: Logger;
+  now?: () => Date;
+  /** Delay between checks while a deletion waits for objects to go (default 1 s). */
+  cleanupPollMs?: number;
+}
+
+/** Counters of the last install reconcile (benchmarks, logs). */
+export interface ReconcileStats {
+  applied: number;
+  unchanged: number;
+  deleted: number;
+}
+
+interface Ctx {
+  pm: PowerMonitor;
+  desired?: DesiredState;
+  reconciled?: ConditionInput;
+  stats: ReconcileStats;
+  done?: QueueResult;
+}
+
+/** The PowerMonitor controller (install and status reconciles). */
+export class PowerMonitorController {
+  readonly #d: PowerMonitorControllerDeps;
+  /** Stats of the last install reconcile. */
+  lastStats: ReconcileStats = { applied: 0, unchanged: 0, deleted: 0 };
+  /** What was applied last per object; the manager forgets objects its informers see deleted. */
+  readonly memo = new AppliedMemo();
+  readonly #lastStatus = new Map<string, { json: string; rv?: string }>();
+
+  constructor(deps: PowerMonitorControllerDeps) {
+    this.#d = deps;
+  }
+
+  #now(): string {
+    return (this.#d.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  /** Install reconcile of the PowerMonitor `name`. */
+  async reconcile(name: string): Promise<QueueResult> {
+    const pm = (await this.#d.reader.get(POWER_MONITOR_REF, name)) as PowerMonitor | undefined;
+    if (!pm) return;
+    const ctx: Ctx = { pm, stats: { applied: 0, unchanged: 0, deleted: 0 } };
+    const outcome = await runSteps(this.#steps(), ctx);
+    this.lastStats = ctx.stats;
+    const r = outcome.result;
+    if (r.action === 'requeue') {
+      this.#d.log.debug({ powermonitor: name, step: outcome.step, reason: r.reason }, 'requeue');
+      return r.reason.startsWith('conflict') ? { failed: true } : { requeueAfterMs: r.afterMs };
+    }
+    if (r.action === 'stop' && r.error !== undefined) {
+      this.#d.log.warn({ powermonitor: name, step: outcome.step, err: r.error }, 'reconcile failed');
+      const message = r.error instanceof Error ? r.error.message : String(r.error);
+      await this.#writeStatus(pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'ReconcileError', message: `${outcome.step}: ${message}`.slice(0, 32768) } }).catch(() => undefined);
+      return { failed: true };
+    }
+    return ctx.done;
+  }
+
+  /** Status-only reconcile: agent DaemonSet counts, PowerNode aggregation, Available. */
+  async reconcileStatus(name: string): Promise<QueueResult> {
+    const pm = (await this.#d.reader.get(POWER_MONITOR_REF, name)) as PowerMonitor | undefined;
+    if (!pm || name !== POWER_MONITOR_NAME || pm.metadata.deletionTimestamp || !hasFinalizer(pm as unknown as KubeObject)) return;
+    await this.#writeStatus(pm, {});
+  }
+
+  #steps(): Step<Ctx>[] {
+    const d = this.#d;
+    return [
+      {
+        name: 'singleton',
+        run: async (ctx) => {
+          if (ctx.pm.metadata.name === POWER_MONITOR_NAME) return CONTINUE;
+          const ignored = `ignored: only the PowerMonitor named ${POWER_MONITOR_NAME} is reconciled`;
+          await this.#writeStatus(ctx.pm, {
+            reconciled: { type: 'Reconciled', status: 'False', reason: 'Ignored', message: ignored },
+            available: { type: 'Available', status: 'Unknown', reason: 'Ignored', message: ignored },
+            ignored: true,
+          });
+          return { action: 'stop' };
+        },
+      },
+      {
+        name: 'cleanup',
+        run: async (ctx) => {
+          if (!ctx.pm.metadata.deletionTimestamp) return CONTINUE;
+          if (!hasFinalizer(ctx.pm as unknown as KubeObject)) return { action: 'stop' };
+          const left = await this.#ownedObjects(ctx.pm);
+          for (const o of left) if (!o.metadata.deletionTimestamp && (await deleteObject(d.kube, o))) ctx.stats.deleted++;
+          if (left.length > 0) return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
+          await removeFinalizer(d.kube, ctx.pm as unknown as KubeObject);
+          d.log.info({ powermonitor: ctx.pm.metadata.name }, 'everything the PowerMonitor installed is deleted; finalizer removed');
+          return { action: 'stop' };
+        },
+      },
+      {
+        name: 'validate',
+        run: async (ctx) => {
+          const problems = powerMonitorProblems(ctx.pm.metadata.name, ctx.pm.spec);
+          if (problems.length === 0) return CONTINUE;
+          const message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+          await this.#writeStatus(ctx.pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'InvalidSpec', message } });
+          return { action: 'stop' };
+        },
+      },
+      {
+        name: 'finalizer',
+        run: async (ctx) => {
+          const updated = await ensureFinalizer(d.kube, ctx.pm as unknown as KubeObject);
+          if (updated) ctx.pm = updated as unknown as PowerMonitor;
+          return CONTINUE;
+        },
+      },
+      {
+        name: 'desired',
+        run: async (ctx) => {
+          const crds = await this.#optionalCrds();
+          const owner = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, name: ctx.pm.metadata.name, uid: ctx.pm.metadata.uid ?? '' };
+          ctx.desired = buildDesiredState(resolveSpec(ctx.pm.spec), owner, { image: d.image, crds, dashboards: d.dashboards });
+          return CONTINUE;
+        },
+      },
+      {
+        name: 'apply',
+        run: async (ctx) => {
+          for (const obj of ctx.desired!.objects) {
+            if ((await applyIfChanged(d.kube, d.reader, obj, this.memo)) === 'applied') ctx.stats.applied++;
+            else ctx.stats.unchanged++;
+          }
+          return CONTINUE;
+        },
+      },
+      {
+        name: 'prune',
+        run: async (ctx) => {
+          const wanted = new Set(ctx.desired!.objects.map(objectRefKey));
+          for (const o of await this.#ownedObjects(ctx.pm)) {
+            if (wanted.has(objectRefKey(o)) || o.metadata.deletionTimestamp) continue;
+            if (await deleteObject(d.kube, o)) ctx.stats.deleted++;
+          }
+          return CONTINUE;
+        },
+      },
+      {
+        name: 'status',
+        run: async (ctx) => {
+          const desired = ctx.desired!;
+          const skipped = Object.entries(desired.integrations).filter(([, s]) => s === 'CRDMissing').map(([k]) => k);
+          const reconciled: ConditionInput = desired.missing.length > 0
+            ? { type: 'Reconciled', status: 'False', reason: 'IntegrationUnavailable', message: `installed without ${desired.missing.join(', ')}: the CRD is not served` }
+            : { type: 'Reconciled', status: 'True', reason: 'ReconcileSuccess', message: `${desired.objects.length} objects installed${skipped.length ? `; skipped (CRD not served): ${skipped.join(', ')}` : ''}` };
+          await this.#writeStatus(ctx.pm, { reconciled, integrations: desired.integrations });
+          return CONTINUE;
+        },
+      },
+    ];
+  }
+
+  async #optionalCrds(): Promise<OptionalCrds> {
+    const exists = async (kind: string) => {
+      const k = OWNED_KINDS.find((o) => o.ref.kind === kind)!;
+      return this.#d.kube.crdExists(k.crd!.group, k.crd!.plural);
+    };
+    const [serviceMonitor, prometheusRule, scc, machineConfig] = await Promise.all([exists('ServiceMonitor'), exists('PrometheusRule'), exists('SecurityContextConstraints'), exists('MachineConfig')]);
+    return { serviceMonitor, prometheusRule, scc, machineConfig };
+  }
+
+  /** Every object labelled as the operator's and owned by this PowerMonitor, in deletion order. */
+  async #ownedObjects(pm: PowerMonitor): Promise<KubeObject[]> {
+    const out: KubeObject[] = [];
+    const crds = await this.#optionalCrds();
+    for (const k of OWNED_KINDS) {
+      if (k.crd) {
+        const present = { servicemonitors: crds.serviceMonitor, prometheusrules: crds.prometheusRule, securitycontextconstraints: crds.scc, machineconfigs: crds.machineConfig }[k.crd.plural];
+        if (!present) continue;
+      }
+      const items = await this.#d.reader.listManaged(k.ref);
+      for (const o of items) {
+        if ((o.metadata.ownerReferences ?? []).some((r) => r.uid === pm.metadata.uid)) out.push({ ...o, apiVersion: k.ref.apiVersion, kind: k.ref.kind });
+      }
+    }
+    return out;
+  }
+
+  async #writeStatus(pm: PowerMonitor, upd: { reconciled?: ConditionInput; available?: ConditionInput; integrations?: PowerMonitorStatus['integrations']; ignored?: boolean }): Promise<void> {
+    const now = this.#now();
+    const gen = pm.metadata.generation;
+    const old = pm.status ?? {};
+    let conditions = old.conditions;
+    const reconciled = upd.reconciled ?? old.conditions?.find((c) => c.type === 'Reconciled');
+    if (reconciled) conditions = setCondition(conditions, { type: 'Reconciled', status: reconciled.status, reason: reconciled.reason, message: reconciled.message }, gen, now);
+    let status: PowerMonitorStatus;
+    if (upd.ignored) {
+      conditions = setCondition(conditions, upd.available!, gen, now);
+      status = { conditions };
+    } else {
+      const ns = pm.spec?.namespace ?? resolveSpec(pm.spec).namespace;
+      const ds = await this.#d.reader.get({ apiVersion: 'apps/v1', kind: 'DaemonSet' }, NAMES.agent, ns);
+      conditions = setCondition(conditions, upd.available ?? availableCondition(ds), gen, now);
+      const agg = aggregatePowerNodes(this.#d.powerNodes());
+      status = { conditions, agent: daemonSetCounts(ds), ...agg, integrations: upd.integrations ?? old.integrations };
+    }
+    const json = stableJson(status);
+    if (json === stableJson(old)) return;
+    const last = this.#lastStatus.get(pm.metadata.name);
+    if (last && last.json === json && !rvNewer(pm.metadata.resourceVersion, last.rv)) return; // the cache is behind our own write
+    const written = await this.#d.kube.applyStatus({ apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, metadata: { name: pm.metadata.name }, status } as KubeObject, { fieldManager: FIELD_MANAGER, force: true });
+    this.#lastStatus.set(pm.metadata.name, { json, rv: written?.metadata?.resourceVersion });
+  }
+}
