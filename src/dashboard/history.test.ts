@@ -62,4 +62,13 @@ test('workload series: null gaps, one id, ordering by latest watts', () => {
   assert.deepEqual(h.workloads('process', 'c').series, [{ id: 'c', name: 'pc', watts: [null, 2] }]);
   assert.deepEqual(h.workloads('process', 'zz').series, []);
   assert.deepEqual(h.workloads('pod').series, []);
+  assert.deepEqual(h.workloads('process', undefined, 1).series.map((s) => s.id), ['b']);
+});
+
+test('served workload series are bounded however many workloads came and went', () => {
+  const h = new ChartHistory({ length: 50, topPerLevel: 3 });
+  for (let i = 0; i < 50; i++) h.record(node(i, 10), { process: [proc(`new-${i}`, 1), proc('steady', 9)] });
+  const w = h.workloads('process');
+  assert.equal(w.series.length, 6, 'twice the workloads recorded per refresh');
+  assert.deepEqual(w.series.slice(0, 2).map((s) => s.id), ['steady', 'new-49']);
 });

@@ -34,6 +34,15 @@ export interface WorkloadMeta {
   podName?: string;
 }
 
+interface MetaEntry {
+  meta: WorkloadMeta;
+  /** Retained points that name this workload. */
+  refs: number;
+  /** Time and watts of the newest point that names it. */
+  lastT: number;
+  lastWatts: number;
+}
+
 /** `GET /api/v1/history/node`: columns aligned with `timestamps`. */
 export interface NodeHistory {
   timestamps: number[];
@@ -102,8 +111,8 @@ export function toHistoryPoint(node: NodeView, workloads: Partial<Record<Workloa
 export class ChartHistory {
   private readonly points: RingBuffer<HistoryPoint>;
   private readonly topPerLevel: number;
-  /** Workload metadata with the number of retained points that refer to it, per level. */
-  private readonly meta = new Map<WorkloadLevel, Map<string, { meta: WorkloadMeta; refs: number }>>();
+  /** Workload metadata with the number of retained points that refer to it and its last sighting, per level. */
+  private readonly meta = new Map<WorkloadLevel, Map<string, MetaEntry>>();
 
   constructor(opts: ChartHistoryOptions) {
     this.points = new RingBuffer<HistoryPoint>(opts.length);
@@ -131,7 +140,9 @@ export class ChartHistory {
         if (entry) {
           entry.refs++;
           entry.meta = meta;
-        } else table.set(id, { meta, refs: 1 });
+          entry.lastT = point.t;
+          entry.lastWatts = w.watts;
+        } else table.set(id, { meta, refs: 1, lastT: point.t, lastWatts: w.watts });
       }
     }
     const evicted = this.points.push(point);
@@ -172,21 +183,17 @@ export class ChartHistory {
     };
   }
 
-  /** Series of the workloads of `level` that appear in the retained points (or only `id`), largest latest watts first. */
-  workloads(level: WorkloadLevel, id?: string): WorkloadHistory {
+  /**
+   * Series of the workloads of `level` in the retained points (or only `id`): the most recently seen
+   * first, then the largest watts when last seen; at most `limit` series (default twice the workloads
+   * recorded per refresh), so the answer stays small however many workloads came and went.
+   */
+  workloads(level: WorkloadLevel, id?: string, limit = 2 * this.topPerLevel): WorkloadHistory {
     const pts = this.points.toArray();
     const table = this.meta.get(level)!;
     const entries = id === undefined ? [...table.values()] : table.has(id) ? [table.get(id)!] : [];
-    const series = entries.map(({ meta }) => ({ ...meta, watts: pts.map((p) => p.workloads[level]?.[meta.id] ?? null) }));
-    const lastOf = (s: WorkloadSeries) => {
-      for (let i = s.watts.length - 1; i >= 0; i--) if (s.watts[i] !== null) return { i, w: s.watts[i]! };
-      return { i: -1, w: 0 };
-    };
-    series.sort((a, b) => {
-      const la = lastOf(a);
-      const lb = lastOf(b);
-      return lb.i - la.i || lb.w - la.w || a.id.localeCompare(b.id);
-    });
+    entries.sort((a, b) => b.lastT - a.lastT || b.lastWatts - a.lastWatts || a.meta.id.localeCompare(b.meta.id));
+    const series = entries.slice(0, limit).map(({ meta }) => ({ ...meta, watts: pts.map((p) => p.workloads[level]?.[meta.id] ?? null) }));
     return { level, timestamps: pts.map((p) => p.t), series };
   }
 
