@@ -11,7 +11,7 @@ const data = {
 };
 
 test('every registered trainer trains, and train → toJSON → JSON text → deserialize predicts identically', () => {
-  assert.deepEqual(TRAINER_NAMES, ['linear', 'ridge', 'nnls', 'polynomial', 'gbt', 'knn', 'logarithmic', 'logistic', 'exponential', 'ratio']);
+  assert.deepEqual(TRAINER_NAMES, ['linear', 'ridge', 'nnls', 'polynomial', 'gbt', 'gbt-lad', 'knn', 'knn-median', 'logarithmic', 'logistic', 'exponential', 'ratio']);
   for (const name of TRAINER_NAMES) {
     const m = getTrainer(name).train(data, { outputType: 'DynPower' });
     assert.deepEqual(m.components, data.components, name);

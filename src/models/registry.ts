@@ -19,14 +19,20 @@ function withDefaults(name: string, base: Trainer, defaults: Record<string, unkn
   return { name, train: (data, options) => base.train(data, { ...defaults, ...options }) };
 }
 
-/** Every trainer by registry name. `ridge` and `nnls` are linear models with a penalty / non-negative weights. */
+/**
+ * Every trainer by registry name. `ridge` and `nnls` are linear models with a penalty / non-negative
+ * weights; `gbt-lad` is gbt with absolute loss and `knn-median` the median of the 10 nearest rows (both
+ * estimate the conditional median, which minimises MAE).
+ */
 export const TRAINERS: Readonly<Record<string, Trainer>> = Object.freeze({
   linear: linearTrainer,
   ridge: withDefaults('ridge', linearTrainer, { ridge: 1 }),
   nnls: withDefaults('nnls', linearTrainer, { nonNegative: true }),
   polynomial: polynomialTrainer,
   gbt: gbtTrainer,
+  'gbt-lad': withDefaults('gbt-lad', gbtTrainer, { loss: 'absolute' }),
   knn: knnTrainer,
+  'knn-median': withDefaults('knn-median', knnTrainer, { aggregate: 'median', k: 10 }),
   logarithmic: logarithmicTrainer,
   logistic: logisticTrainer,
   exponential: exponentialTrainer,

@@ -53,3 +53,22 @@ test('a tree whose children point backwards is rejected', () => {
   p.ensembles[0].trees[0].left[0] = 0;
   assert.throws(() => gbtFromJSON(j), (e) => ERR_MODEL_BAD_MODEL.is(e));
 });
+
+test('absolute loss estimates the conditional median, squared loss the mean', () => {
+  // For each x, 7 of 10 rows are at f(x) and 3 are far above: the median is f(x), the mean is not.
+  const X: number[][] = [];
+  const Y: number[][] = [];
+  for (let i = 0; i < 300; i++) {
+    const x = (i % 30) / 30;
+    X.push([x]);
+    Y.push([50 + 40 * x + (Math.floor(i / 30) % 10 < 7 ? 0 : 100)]);
+  }
+  const d = { features: ['x'], components: ['p'], X, Y };
+  const test = [[0.1], [0.5], [0.9]];
+  const lad = gbtTrainer.train(d, { loss: 'absolute', nEstimators: 200 }).predict(test);
+  const ls = gbtTrainer.train(d).predict(test);
+  test.forEach(([x], i) => {
+    assert.ok(Math.abs(lad[i][0] - (50 + 40 * x)) < 3, `median at ${x}: ${lad[i][0]}`);
+    assert.ok(Math.abs(ls[i][0] - (50 + 40 * x + 30)) < 3, `mean at ${x}: ${ls[i][0]}`);
+  });
+});

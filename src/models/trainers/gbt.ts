@@ -3,7 +3,11 @@
  * Gradient-boosted regression trees with squared loss, like sklearn's GradientBoostingRegressor:
  * the prediction starts at the target mean, and each of `nEstimators` trees (default 100) of depth
  * `maxDepth` (default 3) is fitted to the residuals and added with `learningRate` (default 0.1).
- * Options: `minSamplesLeaf` (default 1), `subsample` (row fraction per tree, default 1), `seed`.
+ * Options: `minSamplesLeaf` (default 1), `subsample` (row fraction per tree, default 1), `seed`, and
+ * `loss`: `squared` (default) or `absolute` (least absolute deviation, as sklearn's `absolute_error`:
+ * start at the median, fit each tree to the sign of the residuals, set each leaf to the median residual
+ * of its rows). Absolute loss estimates the conditional median, which minimises MAE when the same
+ * features map to widely spread power.
  *
  * Split search is sort-based: every feature is sorted once; each tree level then sweeps each feature's
  * presorted order once, accumulating left sums per open node, so a level costs O(features × rows).
@@ -11,7 +15,7 @@
  * Each component gets its own ensemble.
  */
 import type { Dataset, SerializedModel, TrainedModel, Trainer } from '../types.js';
-import { BaseModel, checkEnvelope, numberOption, numbers, outputTypeOption, type ModelHeader } from '../model-base.js';
+import { BaseModel, checkEnvelope, enumOption, numberOption, numbers, outputTypeOption, type ModelHeader } from '../model-base.js';
 import { validateDataset, column } from '../dataset.js';
 import { seededRandom } from '../random.js';
 import { ERR_MODEL_BAD_MODEL } from '../errors.js';
@@ -167,7 +171,32 @@ function fitTree(X: readonly (readonly number[])[], r: Float64Array, order: Int3
   return tree;
 }
 
-/** Trains gradient-boosted regression trees (squared loss). */
+/** The leaf a row ends in. */
+function leafOf(t: FlatTree, x: readonly number[]): number {
+  let n = 0;
+  while (t.feature[n] >= 0) n = x[t.feature[n]] <= t.threshold[n] ? t.left[n] : t.right[n];
+  return n;
+}
+
+/** Median of a non-empty list (sorts it). */
+function median(xs: number[]): number {
+  xs.sort((a, b) => a - b);
+  const m = xs.length >> 1;
+  return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+}
+
+/** Sets each leaf to the median residual of its in-sample rows (absolute-loss line search). */
+function medianLeaves(t: FlatTree, X: readonly (readonly number[])[], r: Float64Array, inSample: Uint8Array): void {
+  const byLeaf = new Map<number, number[]>();
+  for (let i = 0; i < X.length; i++) {
+    if (!inSample[i]) continue;
+    const leaf = leafOf(t, X[i]);
+    (byLeaf.get(leaf) ?? byLeaf.set(leaf, []).get(leaf)!).push(r[i]);
+  }
+  for (const [leaf, rs] of byLeaf) t.value[leaf] = median(rs);
+}
+
+/** Trains gradient-boosted regression trees (squared or absolute loss). */
 export const gbtTrainer: Trainer = {
   name: 'gbt',
   train(data: Dataset, options?: Record<string, unknown>): TrainedModel {
@@ -178,6 +207,7 @@ export const gbtTrainer: Trainer = {
     const minSamplesLeaf = numberOption(options, 'minSamplesLeaf', 1, 1, 1e9, true);
     const subsample = numberOption(options, 'subsample', 1, 0.01, 1);
     const seed = numberOption(options, 'seed', 1, 0, 2 ** 32 - 1, true);
+    const loss = enumOption(options, 'loss', ['squared', 'absolute'], 'squared');
     const { X } = data;
     const n = X.length;
     const order = data.features.map((_, j) => {
@@ -187,15 +217,18 @@ export const gbtTrainer: Trainer = {
     const rnd = seededRandom(seed);
     const ensembles: Ensemble[] = data.components.map((_, k) => {
       const y = column(data.Y, k);
-      const init = y.reduce((a, b) => a + b, 0) / n;
+      const init = loss === 'absolute' ? median([...y]) : y.reduce((a, b) => a + b, 0) / n;
       const pred = new Float64Array(n).fill(init);
       const r = new Float64Array(n);
+      const g = new Float64Array(n);
       const inSample = new Uint8Array(n).fill(1);
       const trees: FlatTree[] = [];
       for (let t = 0; t < nEstimators; t++) {
         for (let i = 0; i < n; i++) r[i] = y[i] - pred[i];
         if (subsample < 1) for (let i = 0; i < n; i++) inSample[i] = rnd() < subsample ? 1 : 0;
-        const tree = fitTree(X, r, order, inSample, { maxDepth, minSamplesLeaf });
+        if (loss === 'absolute') for (let i = 0; i < n; i++) g[i] = Math.sign(r[i]);
+        const tree = fitTree(X, loss === 'absolute' ? g : r, order, inSample, { maxDepth, minSamplesLeaf });
+        if (loss === 'absolute') medianLeaves(tree, X, r, inSample);
         trees.push(tree);
         for (let i = 0; i < n; i++) pred[i] += learningRate * predictTree(tree, X[i]);
       }

@@ -33,3 +33,15 @@ test('recovers a smooth function and round-trips', () => {
   const back = knnFromJSON(JSON.parse(JSON.stringify(m.toJSON())));
   assert.deepEqual(back.predict(X.slice(0, 30)), m.predict(X.slice(0, 30)));
 });
+
+test('median aggregation predicts the neighbours’ median (robust to a skewed spread)', () => {
+  // At x = 0: targets 10, 10, 10, 100, 100 (5 rows); the mean is 46, the median 10.
+  const X = [[0], [0], [0], [0], [0], [5]];
+  const Y = [[10], [10], [10], [100], [100], [500]];
+  const m = knnTrainer.train({ features: ['x'], components: ['p'], X, Y }, { k: 5, aggregate: 'median' });
+  assert.deepEqual(m.predict([[0]]), [[10]]);
+  // Even k averages the two middle values (neighbours of 2.9 with k = 2: 80 and 40).
+  const even = knnTrainer.train({ features: ['x'], components: ['p'], X: [[0], [1], [2], [3]], Y: [[10], [20], [40], [80]] }, { k: 2, aggregate: 'median' });
+  assert.deepEqual(even.predict([[2.9]]), [[60]]);
+  assert.deepEqual(knnFromJSON(JSON.parse(JSON.stringify(m.toJSON()))).predict([[0]]), [[10]]);
+});

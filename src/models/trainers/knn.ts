@@ -3,7 +3,9 @@
  * k-nearest-neighbours regression (sklearn's KNeighborsRegressor with uniform weights): the prediction
  * is the mean target of the `k` (default 6) training rows nearest in Euclidean distance over scaled
  * features (`scaler`: `maxabs` default, `standard`, `none`). Option `weights: 'distance'` weights
- * neighbours by 1/distance instead. The model stores its (scaled) training rows.
+ * neighbours by 1/distance instead; `aggregate: 'median'` predicts the neighbours' median (per component),
+ * which estimates the conditional median and so minimises MAE when the same inputs map to widely spread
+ * power. The model stores its (scaled) training rows.
  */
 import type { Dataset, SerializedModel, TrainedModel, Trainer } from '../types.js';
 import { BaseModel, checkEnvelope, enumOption, matrix, numberOption, outputTypeOption, type ModelHeader } from '../model-base.js';
@@ -15,6 +17,8 @@ import { ERR_MODEL_BAD_MODEL } from '../errors.js';
 export interface KnnParams {
   k: number;
   weights: 'uniform' | 'distance';
+  /** How the neighbours' targets are combined (default mean). */
+  aggregate?: 'mean' | 'median';
   scaler: Scaler;
   /** Training rows, scaled. */
   points: number[][];
@@ -58,6 +62,13 @@ export class KnnModel extends BaseModel {
       bestI[pos] = i;
     }
     const nc = this.components.length;
+    if (this.p.aggregate === 'median') {
+      return Array.from({ length: nc }, (_, c) => {
+        const v = Array.from(bestI, (i) => this.p.targets[i][c]).sort((a, b) => a - b);
+        const m = k >> 1;
+        return k % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+      });
+    }
     const out = new Array<number>(nc).fill(0);
     if (this.p.weights === 'distance' && bestD[0] === 0) {
       // Exact matches take all the weight (as sklearn does).
@@ -85,10 +96,11 @@ export const knnTrainer: Trainer = {
     validateDataset(data, 1);
     const k = numberOption(options, 'k', 6, 1, 1000, true);
     const weights = enumOption(options, 'weights', ['uniform', 'distance'], 'uniform');
+    const aggregate = enumOption(options, 'aggregate', ['mean', 'median'], 'mean');
     const scaler = fitScaler(enumOption(options, 'scaler', ['maxabs', 'standard', 'none'], 'maxabs'), data.X, data.features.length);
     return new KnnModel(
       { features: data.features, components: data.components, outputType: outputTypeOption(options) },
-      { k, weights, scaler, points: scaleRows(scaler, data.X), targets: data.Y.map((r) => [...r]) },
+      { k, weights, aggregate, scaler, points: scaleRows(scaler, data.X), targets: data.Y.map((r) => [...r]) },
     );
   },
 };
@@ -100,11 +112,14 @@ export function knnFromJSON(json: SerializedModel): TrainedModel {
   const k = params.k;
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw ERR_MODEL_BAD_MODEL('knn model: k must be a positive integer', { field: 'params.k' });
   if (params.weights !== 'uniform' && params.weights !== 'distance') throw ERR_MODEL_BAD_MODEL('knn model: weights must be uniform or distance', { field: 'params.weights' });
+  const aggregate = params.aggregate ?? 'mean';
+  if (aggregate !== 'mean' && aggregate !== 'median') throw ERR_MODEL_BAD_MODEL('knn model: aggregate must be mean or median', { field: 'params.aggregate' });
   const points = matrix(params.points, undefined, nf, 'params.points');
   if (points.length === 0) throw ERR_MODEL_BAD_MODEL('knn model: no training points', { field: 'params.points' });
   return new KnnModel(header, {
     k,
     weights: params.weights,
+    aggregate,
     scaler: checkScaler(params.scaler, nf),
     points,
     targets: matrix(params.targets, points.length, header.components.length, 'params.targets'),
