@@ -1,7 +1,51 @@
+/**
+ * @module modelserver/component
+ * The model server as a {@link Component}: the model store at `modelServer.storeDir`, the
+ * Kepler-compatible routes, powerplane's own model and training routes, and the Open Inference
+ * Protocol v2. Used by `powerplane model-server` and mounted by `powerplane up`.
+ */
+import { mkdir } from 'node:fs/promises';
 import type { Component, ComponentContext } from '../core/component.js';
-import { ERR_NOT_AVAILABLE } from '../core/errors.js';
+import { JobQueue } from './jobs.js';
+import { ModelService } from './model-service.js';
+import { registerApiRoutes } from './routes-api.js';
+import { registerKeplerRoutes } from './routes-kepler.js';
+import { registerV2Routes } from './routes-v2.js';
+import { ModelStore } from './store.js';
 
-/** Creates this component. (Placeholder until the component lands.) */
-export async function createModelServerComponent(_ctx: ComponentContext): Promise<Component> {
-  throw ERR_NOT_AVAILABLE('the model server is not available yet in this build');
+/** The model server component, with its store and job queue exposed for `up` and tests. */
+export interface ModelServerComponent extends Component {
+  readonly store: ModelStore;
+  readonly jobs: JobQueue;
+}
+
+/** Creates the model server component. */
+export async function createModelServerComponent(ctx: ComponentContext): Promise<ModelServerComponent> {
+  const { config, log } = ctx;
+  const clog = log.child({ component: 'model-server' });
+  const store = new ModelStore(config.modelServer.storeDir, { onProblem: (path, problem) => clog.warn({ path }, `skipping unreadable model: ${problem}`) });
+  const svc = new ModelService(store);
+  const jobs = new JobQueue({ onError: (job, err) => clog.warn({ job: job.id, err }, 'training job failed') });
+  let ready = false;
+  return {
+    name: 'model-server',
+    store,
+    jobs,
+    routes(app) {
+      registerKeplerRoutes(app, svc);
+      registerApiRoutes(app, { svc, jobs, token: config.modelServer.token, maxBodyBytes: config.modelServer.maxBodyBytes });
+      registerV2Routes(app, svc);
+    },
+    async start() {
+      await mkdir(store.root, { recursive: true });
+      const models = await store.list();
+      clog.info({ storeDir: store.root, models: models.length, auth: config.modelServer.token !== '' }, 'model store open');
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      await jobs.close();
+    },
+    isReady: () => ready,
+  };
 }

@@ -73,3 +73,10 @@ test('metrics, source, output type, trainer and weight constrain the candidates'
   assert.deepEqual(Object.keys(best).sort(), ['AbsPower', 'DynPower']);
   assert.deepEqual(Object.keys(best.AbsPower).sort(), ['BPFOnly', 'CounterOnly']);
 });
+
+test('a node type without models falls back to the closest machine spec (Kepler sends node_type 0)', () => {
+  const a = model('SGD_1', { mae: 50, machine_spec: { processor: 'intel_xeon_e5_2686v4', cores: 72 } });
+  const b = model('SGD_2', { mae: 5, machine_spec: { processor: 'amd_epyc_7r13', cores: 96 } });
+  assert.equal(bestModel([a, b], { nodeType: 0, machineSpec: { processor: 'intel_xeon_e5_2686v4', cores: 72 } })?.location.name, 'SGD_1');
+  assert.equal(bestModel([a, b], { nodeType: 0 })?.location.name, 'SGD_2');
+});

@@ -160,7 +160,10 @@ function errorOf(m: StoredModel, key: string): number {
   return v === undefined || !Number.isFinite(v) ? Number.POSITIVE_INFINITY : v;
 }
 
-/** Candidates for a query, best first (node type or machine-spec closeness, then lowest error, then id). */
+/**
+ * Candidates for a query, best first: an exact node type when one is asked for and exists; otherwise
+ * (any node type, or loose fallback) the closest machine spec when one is given; then lowest error, then id.
+ */
 export function rankModels(models: readonly StoredModel[], q: ModelQuery): StoredModel[] {
   const source = q.energySource ? normalizeEnergySource(q.energySource) : undefined;
   let c = models.filter((m) => {
@@ -174,13 +177,15 @@ export function rankModels(models: readonly StoredModel[], q: ModelQuery): Store
     if (q.weightOnly && !m.hasWeight) return false;
     return passesFilter(md, q.filter ?? []);
   });
+  let exactNodeType = false;
   if (q.nodeType !== undefined && q.nodeType >= 0) {
     const exact = c.filter((m) => nodeTypeOf(m.metadata) === q.nodeType);
-    c = exact.length > 0 || q.looseNodeType === false ? exact : c;
+    exactNodeType = exact.length > 0;
+    c = exactNodeType || q.looseNodeType === false ? exact : c;
   }
   const key = q.errorKey ?? 'mae';
   const sim = new Map<StoredModel, number>();
-  if (q.machineSpec && (q.nodeType === undefined || q.nodeType < 0)) {
+  if (q.machineSpec && !exactNodeType) {
     for (const m of c) sim.set(m, specSimilarity(q.machineSpec, m.metadata.machine_spec));
   }
   return [...c].sort((a, b) => (sim.get(b) ?? 0) - (sim.get(a) ?? 0) || errorOf(a, key) - errorOf(b, key) || a.id.localeCompare(b.id));
