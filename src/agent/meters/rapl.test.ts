@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, symlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { createRaplMeter } from './rapl.js';
+import { raplMembers } from './rapl-zones.js';
 import { buildPowercapTree, setZoneEnergy } from './fixtures.js';
 import { fsSysfsReader, type SysfsReader } from './sysfs-reader.js';
 import { ERR_METER_UNAVAILABLE } from './errors.js';
@@ -169,5 +171,31 @@ test('psys contains package and dram: they are nested', async (t) => {
       ['uncore', true],
       ['dram', true],
     ],
+  );
+});
+
+test('raplMembers: one member per (zone, index), the standard path preferred over mmio (property)', () => {
+  const entry = fc.record({
+    mmio: fc.boolean(),
+    socket: fc.integer({ min: 0, max: 3 }),
+    sub: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+    name: fc.constantFrom('package', 'core', 'uncore', 'dram', 'psys'),
+  });
+  fc.assert(
+    fc.property(fc.array(entry, { maxLength: 20 }), (specs) => {
+      const entries = specs.map((s) => ({
+        dir: `${s.mmio ? 'intel-rapl-mmio' : 'intel-rapl'}:${s.socket}${s.sub === undefined ? '' : `:${s.sub}`}`,
+        name: s.name === 'package' ? `package-${s.socket}` : s.name,
+        maxEnergyRangeUj: 1000,
+      }));
+      const members = raplMembers('/b', entries);
+      const keys = members.map((m) => `${m.zone}/${m.source.index}`);
+      assert.equal(new Set(keys).size, keys.length);
+      for (const m of members) {
+        if (!m.source.mmio) continue;
+        const standard = entries.some((e) => !e.dir.startsWith('intel-rapl-mmio') && raplMembers('/b', [e])[0].zone === m.zone && raplMembers('/b', [e])[0].source.index === m.source.index);
+        assert.equal(standard, false);
+      }
+    }),
   );
 });
