@@ -81,7 +81,7 @@ function runTable(data: Dataset, groups: Record<string, Dataset>, trainers: stri
 const best = (rows: Row[]) => rows.filter((r) => r.mae !== null).sort((a, b) => a.mae! - b.mae!)[0];
 
 const allTrainers = Object.keys(TRAINERS);
-const nxTrainers = quick ? ['linear', 'polynomial', 'gbt', 'knn', 'logarithmic', 'ratio'] : allTrainers;
+const nxTrainers = quick ? ['linear', 'polynomial', 'gbt', 'knn', 'knn-median', 'logarithmic', 'ratio'] : allTrainers;
 
 // ---- nx12 (Kepler model-db v0.6, Intel Xeon E5-2667 v3, stress-ng) ----
 const raplPath = sharedDataPath('kepler-model-db', 'nx12', 'preprocess_dyn_default_min_rapl_BPFOnly.csv');
@@ -145,7 +145,7 @@ function splitSpread(d: Dataset, trainer: string, splits: number): { min: number
   return { min: round(maes[0]), median: round(maes[Math.floor(maes.length / 2)]), max: round(maes[maes.length - 1]), splits };
 }
 const cpuOnly = selectFeatures(rapl, FEATURE_GROUPS.CPUTime);
-const spread = Object.fromEntries(['linear', 'knn', 'gbt'].map((t) => [t, splitSpread(cpuOnly, t, quick ? 5 : 20)]));
+const spread = Object.fromEntries(['linear', 'knn', 'knn-median', 'gbt'].map((t) => [t, splitSpread(cpuOnly, t, quick ? 5 : 20)]));
 
 // ---- The bar: Kepler's published nx12 errors ----
 const KEPLER = { sgdBpfOnlyPackageMae: 23.09, knnBpfOnlyPackageMae: 11.63, sgdBpfOnlyPlatformMae: 32.73 };

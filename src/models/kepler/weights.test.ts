@@ -177,6 +177,12 @@ test('keplerWeightsPredictor: the agent’s node power predictor from a file', a
   assert.ok(Math.abs(w.dram - (15.314072406023337 + 5.354131682317181 / 2)) < 1e-9);
   assert.equal(w.core, 0);
   const dir = mkdtempSync(join(tmpdir(), 'pp-weights-'));
+  // A v0.6 file names CPU time bpf_cpu_time_us; the agent supplies bpf_cpu_time_ms.
+  const v06 = { package: { All_Weights: { Bias_Weight: 30, Categorical_Variables: {}, Numerical_Variables: { bpf_cpu_time_us: { scale: 32000, mean: 0, variance: 0, weight: 160 } } } } };
+  writeFileSync(join(dir, 'SGDRegressorTrainer_1.json'), JSON.stringify(v06));
+  const old = await keplerWeightsPredictor(join(dir, 'SGDRegressorTrainer_1.json'));
+  assert.deepEqual([...old.features], ['bpf_cpu_time_ms']);
+  assert.deepEqual(old.predict({ bpf_cpu_time_ms: 16000 }), { package: 110 });
   writeFileSync(join(dir, 'bad.json'), '{"package": ');
   await assert.rejects(keplerWeightsPredictor(join(dir, 'bad.json')), (e) => ERR_MALFORMED_FILE.is(e));
   await assert.rejects(keplerWeightsPredictor(join(dir, 'missing.json')), (e) => ERR_FILE_UNREADABLE.is(e));

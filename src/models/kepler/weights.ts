@@ -26,6 +26,7 @@ import { LOGARITHMIC } from '../trainers/logarithmic.js';
 import { LOGISTIC } from '../trainers/logistic.js';
 import { EXPONENTIAL } from '../trainers/exponential.js';
 import type { CurveSpec } from '../trainers/curve-fit.js';
+import { FEATURE_ALIASES } from '../features.js';
 
 /** One numerical variable of a weight file. */
 export interface KeplerNumericalVariable {
@@ -296,7 +297,8 @@ export function toKeplerWeights(model: TrainedModel, options: KeplerExportOption
 
 /**
  * Reads a Kepler weight file and returns the agent's node power predictor: features missing from the
- * input count as 0 (as in Kepler), and predicted watts are clamped at 0.
+ * input count as 0 (as in Kepler), older feature names are asked for by their current names
+ * (`bpf_cpu_time_us` → `bpf_cpu_time_ms`), and predicted watts are clamped at 0.
  * @throws PP_FILE_UNREADABLE, PP_MALFORMED_FILE (not JSON), PP_MODEL_BAD_WEIGHTS.
  */
 export async function keplerWeightsPredictor(path: string, options: KeplerLoadOptions = {}): Promise<NodePowerPredictor> {
@@ -316,11 +318,13 @@ export async function keplerWeightsPredictor(path: string, options: KeplerLoadOp
     throw ERR_MALFORMED_FILE(`${path}: not valid JSON (${(err as Error).message})`, { path }, { cause: err });
   }
   const model = loadKeplerWeights(json, path, options);
+  // Older files name features the agent knows under their current names (bpf_cpu_time_us → bpf_cpu_time_ms).
+  const inputNames = model.features.map((f) => FEATURE_ALIASES[f] ?? f);
   return {
     name: `kepler:${basename(path)}`,
-    features: model.features,
+    features: inputNames,
     predict(fv: FeatureVector): Record<string, number> {
-      const row = model.features.map((f) => {
+      const row = inputNames.map((f) => {
         const v = fv[f];
         return typeof v === 'number' && Number.isFinite(v) ? v : 0;
       });
