@@ -3,7 +3,7 @@
  * Builds procfs fixture trees on disk for tests, the dashboard's browser test and
  * the benchmark: processes with given CPU times, cgroup paths, command lines and environments, and a
  * way to advance CPU times between agent refreshes. (Powercap sysfs trees: `meters/fixtures.ts`.) Files are written in the layout the kernel uses
- * (`<root>/stat`, `<root>/<pid>/{stat,cmdline,cgroup,environ}`).
+ * (`<root>/stat`, `<root>/<pid>/{stat,status,io,limits,fd/,cmdline,cgroup,environ,comm}`).
  */
 import { mkdirSync, writeFileSync, rmSync, renameSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,6 +50,16 @@ export function pidStatLine(p: FixtureProcess): string {
   const f: Array<string | number> = [p.pid, `(${p.comm})`, 'S', p.ppid ?? 1, p.pid, p.pid, 0, -1, 4194560, 100, 0, 0, 0, p.utime, p.stime, 0, 0, 20, 0, 1, 0, p.startTime ?? p.pid];
   while (f.length < 52) f.push(0);
   return f.join(' ') + '\n';
+}
+
+/** A minimal `/proc/<pid>/status` (what process-level exporters read besides `stat`). */
+export function pidStatusText(p: FixtureProcess): string {
+  return [
+    `Name:\t${p.comm}`, 'Umask:\t0022', 'State:\tS (sleeping)', `Tgid:\t${p.pid}`, 'Ngid:\t0', `Pid:\t${p.pid}`, `PPid:\t${p.ppid ?? 1}`, 'TracerPid:\t0',
+    'Uid:\t0\t0\t0\t0', 'Gid:\t0\t0\t0\t0', 'FDSize:\t64', 'VmPeak:\t10000 kB', 'VmSize:\t10000 kB', 'VmLck:\t0 kB', 'VmPin:\t0 kB', 'VmHWM:\t2000 kB',
+    'VmRSS:\t2000 kB', 'RssAnon:\t1000 kB', 'RssFile:\t1000 kB', 'RssShmem:\t0 kB', 'VmData:\t1000 kB', 'VmStk:\t132 kB', 'VmExe:\t100 kB', 'VmLib:\t1000 kB',
+    'VmPTE:\t40 kB', 'VmSwap:\t0 kB', 'Threads:\t1', 'voluntary_ctxt_switches:\t10', 'nonvoluntary_ctxt_switches:\t1',
+  ].join('\n') + '\n';
 }
 
 /** A cgroup v2 file for a container of the given runtime, in the layout that runtime uses. */
@@ -148,6 +158,10 @@ export class ProcfsFixture {
         writeFileSync(join(dir, 'cmdline'), (p.cmdline ?? [p.comm]).map((a) => a + '\0').join(''));
         writeFileSync(join(dir, 'environ'), Object.entries(p.environ ?? {}).map(([k, v]) => `${k}=${v}\0`).join(''));
         writeFileSync(join(dir, 'comm'), p.comm + '\n');
+        writeFileSync(join(dir, 'status'), pidStatusText(p));
+        writeFileSync(join(dir, 'limits'), 'Limit                     Soft Limit           Hard Limit           Units     \nMax open files            1024                 1048576              files     \n');
+        mkdirSync(join(dir, 'fd'), { recursive: true });
+        writeFileSync(join(dir, 'io'), 'rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\nread_bytes: 0\nwrite_bytes: 0\ncancelled_write_bytes: 0\n');
         this.written.add(p.pid);
       }
       writeAtomicSync(join(dir, 'stat'), pidStatLine(p));

@@ -181,11 +181,15 @@ export class ProcScanner {
       return -1;
     }
     try {
+      // procfs answers a read with the whole (small) file: a short read is the end, which saves the
+      // extra zero-length read per file on the hot path.
       let n = 0;
       while (n < buf.length) {
-        const r = readSync(fd, buf, n, buf.length - n, null);
+        const want = buf.length - n;
+        const r = readSync(fd, buf, n, want, null);
         if (r <= 0) break;
         n += r;
+        if (r < want) break;
       }
       return n;
     } catch {
