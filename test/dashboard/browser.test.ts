@@ -5,8 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, ARTIFACTS } from './browser.js';
+import { sharedDataPath } from '../helpers/shared-data.js';
 import { createFixtureNode, EXPECTED, type FixtureNode } from './fixture-node.js';
 import { startUp, type UpProcess } from './up-process.js';
 import { createServer, type PowerplaneServer } from '../../src/core/server.js';
@@ -129,11 +131,27 @@ test('estimator playground returns WAO\'s curve for the Fake nodes and the place
   await page.fill('#est-name', 'default/default');
 });
 
-test('models view lists the model server\'s models or says there are none', async () => {
+test('models view shows a trained model with its accuracy and measured-vs-predicted plot', async () => {
+  // Train a model through the model server's API, as a user would, on Kepler's nx12 ACPI data.
+  const csv = readFileSync(sharedDataPath('kepler-model-db', 'nx12', 'preprocess_abs_default_acpi_BPFOnly.csv'));
+  const res = await fetch(`${up.url}/api/v1/train?features=BPFOnly&target=platform_power&trainers=linear&energy_source=acpi&name=nx12-linear`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+  assert.equal(res.status < 300, true, await res.clone().text());
+  const job = (await res.json()) as { id: string };
+  for (;;) {
+    const j = (await (await fetch(`${up.url}/api/v1/jobs/${job.id}`)).json()) as { state: string; error?: unknown };
+    if (j.state === 'succeeded') break;
+    assert.notEqual(j.state, 'failed', `training job ${JSON.stringify(j)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
   await page.click('#tab-models');
-  await page.waitForFunction(() => !/Loading/.test(document.querySelector('#models-list')?.textContent ?? 'Loading'), undefined, WAIT);
-  const text = (await page.textContent('#models-list'))!;
-  assert.doesNotMatch(text, /Could not|runs no model server/);
+  await page.waitForSelector('#models-list section.model', WAIT);
+  const text = (await page.textContent('#models-list section.model'))!;
+  assert.match(text, /nx12-linear/);
+  assert.match(text, /Accuracy: MAE \d+\.\d\d W · MAPE \d+\.\d\d % · R² \d\.\d{3} · \d+ held-out samples, 5 folds/);
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('#models-list img.plot');
+    return Boolean(img && img.complete && img.naturalWidth > 0);
+  }, undefined, WAIT);
   await page.screenshot({ path: join(ARTIFACTS, 'models.png'), fullPage: true });
 });
 

@@ -57,7 +57,7 @@ export async function createFixtureNode(): Promise<FixtureNode> {
   return {
     procfs: procfs.root,
     sysfs,
-    flags: ['--host.procfs', procfs.root, '--host.sysfs', sysfs, '--meter', 'model', '--model.idle-watts', '20', '--model.max-watts', '100', '--monitor.interval', '1s', '--metrics', 'node,process,container,pod,vm'],
+    flags: ['--host.procfs', procfs.root, '--host.sysfs', sysfs, '--meter', 'model', '--model.idle-watts', '20', '--model.max-watts', '100', '--monitor.interval', '1s', '--metrics', 'node,process,container,pod,vm', '--model-server.store-dir', join(root, 'models')],
     follow(baseUrl) {
       req = request(`${baseUrl}/api/v1/stream`, (res) => {
         let buf = '';

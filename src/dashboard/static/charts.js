@@ -81,8 +81,6 @@ export function lineChart(el, series, opts = {}) {
   };
 }
 
-/** Scatter points without lines (for measured-vs-predicted plots). */
-export const pointsOnly = { paths: () => null, points: { show: true, size: 6 } };
 
 /** Draws `values` (numbers or nulls) as a sparkline on `canvas`. */
 export function sparkline(canvas, values, color = seriesColor(0)) {
