@@ -1,6 +1,144 @@
+/**
+ * @module operator/operator-command
+ * `powerplane operator`: runs the controllers (with leader election when asked), the health
+ * server (`/healthz`, `/readyz`) and, when it can be reached, the admission webhook over TLS.
+ * In a cluster the webhook is registered at the operator's Service; outside a cluster only with
+ * `--webhook-url` (an https URL the API server can reach); otherwise it is not registered and the
+ * log says so.
+ */
 import type { Command } from 'commander';
-import { notAvailable } from '../cli/common.js';
+import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
+import { createServer, parseListenAddress, closeOnSignals, type PowerplaneServer } from '../core/server.js';
+import { ERR_INVALID_FLAG } from '../core/errors.js';
+import { ERR_OPERATOR_KUBE } from './errors.js';
+import type { Logger } from '../core/logger.js';
+import { loadKubeConfig } from '../kube/kubeconfig.js';
+import { KubeClient } from '../kube/client.js';
+import { OperatorManager } from './controller/manager.js';
+import { loadDashboardFiles } from './components/dashboard-files.js';
+import { DEFAULT_OPERATOR_NAMESPACE, WEBHOOK_CERT_SECRET } from './components/install.js';
+import { WEBHOOK_SERVICE_NAME, type WebhookTarget } from './webhook/configurations.js';
+import { createWebhookComponent } from './webhook/component.js';
+import { loadOrCreateCertificates } from './webhook/certs.js';
+import { registerWebhooks } from './webhook/register.js';
+import { serviceHosts } from './webhook/x509.js';
+import { defaultImage } from './render.js';
+import type { Component } from '../core/component.js';
+
+/** Options of {@link runOperator}. */
+export interface OperatorOptions {
+  kubeconfig?: string;
+  namespace?: string;
+  webhookListenAddress: string;
+  webhookUrl?: string;
+  healthListenAddress: string;
+  leaderElect: boolean;
+  image: string;
+  log: Logger;
+}
+
+/** A running operator. */
+export interface RunningOperator {
+  manager: OperatorManager;
+  healthUrl: string;
+  webhookUrl?: string;
+  close(): Promise<void>;
+}
+
+/** Where the webhook is reachable, or undefined when it cannot be registered. */
+export function webhookTarget(opts: { webhookUrl?: string; inCluster: boolean; namespace: string }): { target: WebhookTarget; hosts: string[] } | undefined {
+  if (opts.webhookUrl) {
+    let u: URL;
+    try {
+      u = new URL(opts.webhookUrl);
+    } catch {
+      throw ERR_INVALID_FLAG(`--webhook-url must be a URL, got ${JSON.stringify(opts.webhookUrl)}`, { flag: '--webhook-url' });
+    }
+    if (u.protocol !== 'https:') throw ERR_INVALID_FLAG('--webhook-url must be https (the API server calls webhooks over TLS only)', { flag: '--webhook-url' });
+    return { target: { url: opts.webhookUrl }, hosts: [u.hostname.replace(/^\[|\]$/g, '')] };
+  }
+  if (opts.inCluster) return { target: { service: { namespace: opts.namespace, name: WEBHOOK_SERVICE_NAME, port: 443 } }, hosts: serviceHosts(WEBHOOK_SERVICE_NAME, opts.namespace) };
+  return undefined;
+}
+
+/** Starts the operator. */
+export async function runOperator(o: OperatorOptions): Promise<RunningOperator> {
+  parseListenAddress(o.webhookListenAddress, '--webhook.listen-address');
+  parseListenAddress(o.healthListenAddress, '--health.listen-address');
+  const loaded = loadKubeConfig({ kubeconfig: o.kubeconfig });
+  const inCluster = loaded.source === 'in-cluster';
+  const namespace = o.namespace ?? (inCluster ? loaded.namespace : DEFAULT_OPERATOR_NAMESPACE);
+  const where = webhookTarget({ webhookUrl: o.webhookUrl, inCluster, namespace });
+  const kube = new KubeClient({ kubeConfig: loaded.kubeConfig });
+  if (!(await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, namespace))) {
+    throw ERR_OPERATOR_KUBE(`the operator namespace ${namespace} does not exist: create it (powerplane render includes it) or pass --namespace`, { flag: '--namespace' });
+  }
+  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect });
+
+  const health: Component = {
+    name: 'operator',
+    routes(app) {
+      app.get('/api/v1/operator', async () => ({ leading: manager.leading, synced: manager.cache.synced(), namespace, lastReconcile: manager.powerMonitors.lastStats }));
+    },
+    start: () => manager.start(),
+    stop: () => manager.stop(),
+    isReady: () => manager.ready(),
+  };
+  const healthServer = await createServer({ log: o.log, components: [health] });
+  const healthUrl = await healthServer.listen(o.healthListenAddress);
+  o.log.info({ url: healthUrl, namespace, kube: loaded.source, leaderElect: o.leaderElect }, 'operator started');
+
+  let webhookServer: PowerplaneServer | undefined;
+  let webhookUrl: string | undefined;
+  if (where) {
+    const certs = await loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log });
+    webhookServer = await createServer({ log: o.log, components: [createWebhookComponent()], https: { key: certs.serving.keyPem, cert: certs.serving.certPem } });
+    webhookUrl = await webhookServer.listen(o.webhookListenAddress);
+    await registerWebhooks(kube, where.target, certs.ca.certPem);
+    o.log.info({ url: webhookUrl, target: where.target }, 'admission webhooks registered');
+  } else {
+    o.log.warn('running outside the cluster without --webhook-url: admission webhooks are not registered (the controllers still validate what they reconcile)');
+  }
+  return {
+    manager,
+    healthUrl,
+    webhookUrl,
+    async close() {
+      await webhookServer?.close();
+      await healthServer.close();
+    },
+  };
+}
+
 /** Registers `powerplane operator`. */
 export function registerOperatorCommand(program: Command): void {
-  notAvailable(program, 'operator', 'run the operator');
+  const cmd = program
+    .command('operator')
+    .description('run the operator: controllers for PowerMonitor, PowerNode and Estimator, admission webhook (default :9443), health (default :8081)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: in-cluster service account, $KUBECONFIG, ~/.kube/config)')
+    .option('--namespace <ns>', `the operator's namespace: leader Lease and webhook Secret (default: the service account's, else ${DEFAULT_OPERATOR_NAMESPACE})`)
+    .option('--webhook.listen-address <addr>', 'host:port of the admission webhook (TLS)', ':9443')
+    .option('--webhook-url <url>', 'register the webhooks at this https URL (operator outside the cluster)')
+    .option('--health.listen-address <addr>', 'host:port of /healthz and /readyz', ':8081')
+    .option('--leader-elect', 'elect a leader with a Lease (run two replicas safely)')
+    .option('--image <image>', 'image of the operands when the PowerMonitor names none', process.env.POWERPLANE_OPERATOR_IMAGE ?? defaultImage());
+  addConfigOptions(cmd, ['log.']);
+  cmd.action(
+    action(async (opts: Record<string, unknown>) => {
+      const { log } = resolveConfig(opts);
+      const ns = opts.namespace as string | undefined;
+      if (ns !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) throw ERR_INVALID_FLAG(`--namespace must be a DNS label, got ${JSON.stringify(ns)}`, { flag: '--namespace' });
+      const running = await runOperator({
+        kubeconfig: opts.kubeconfig as string | undefined,
+        namespace: ns,
+        webhookListenAddress: opts['webhook.listenAddress'] as string,
+        webhookUrl: opts.webhookUrl as string | undefined,
+        healthListenAddress: opts['health.listenAddress'] as string,
+        leaderElect: Boolean(opts.leaderElect),
+        image: opts.image as string,
+        log,
+      });
+      closeOnSignals(running, log);
+    }),
+  );
 }

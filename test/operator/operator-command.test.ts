@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { request } from 'node:https';
+import { startFakeApiServer } from '../fake-apiserver/index.js';
+import { REPO_ROOT } from '../helpers/shared-data.js';
+import { buildCrds } from '../../src/operator/api/crds.js';
+import { KubeClient } from '../../src/kube/client.js';
+
+async function freePort(): Promise<number> {
+  const s = createNetServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function postJson(url: string, body: unknown, ca: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const data = JSON.stringify(body);
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', ca, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+test('powerplane operator --kubeconfig --webhook-url: reconciles, serves health, registers a TLS webhook with its CA', async () => {
+  const api = await startFakeApiServer();
+  api.store.seed(...(buildCrds() as unknown as Parameters<typeof api.store.seed>), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } });
+  const webhookPort = await freePort();
+  const healthPort = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--kubeconfig', api.kubeconfigPath, '--namespace', 'powerplane-system',
+    '--webhook.listen-address', `127.0.0.1:${webhookPort}`, '--webhook-url', `https://127.0.0.1:${webhookPort}`, '--health.listen-address', `127.0.0.1:${healthPort}`, '--leader-elect', '--log.format', 'json'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const kube = new KubeClient({ kubeConfig: api.kubeConfig });
+  try {
+    await until('readyz', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined))?.ok || undefined);
+    await until('leader', async () => ((await (await fetch(`http://127.0.0.1:${healthPort}/api/v1/operator`)).json()) as { leading: boolean }).leading || undefined);
+    const vwc = await until('webhook configuration', () => api.store.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'powerplane-operator'));
+    const hook = (vwc.webhooks as Array<{ clientConfig: { url: string; caBundle: string }; failurePolicy: string }>)[0];
+    assert.equal(hook.failurePolicy, 'Ignore');
+    assert.equal(hook.clientConfig.url, `https://127.0.0.1:${webhookPort}/validate-powermonitor`);
+    const ca = Buffer.from(hook.clientConfig.caBundle, 'base64').toString();
+    assert.match(ca, /BEGIN CERTIFICATE/);
+    assert.ok(api.store.get('v1', 'Secret', 'powerplane-operator-webhook-cert', 'powerplane-system'), 'certificates kept in a Secret');
+    assert.ok(api.store.get('coordination.k8s.io/v1', 'Lease', 'powerplane-operator-leader', 'powerplane-system'), 'leader Lease');
+
+    const review = (name: string) => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'x1', operation: 'CREATE', name, object: { metadata: { name }, spec: {} } } });
+    const denied = await postJson(hook.clientConfig.url, review('second'), ca);
+    assert.equal(denied.status, 200);
+    assert.equal(denied.body.response.allowed, false);
+    assert.equal((await postJson(hook.clientConfig.url, review('powerplane'), ca)).body.response.allowed, true);
+    const bad = await postJson(hook.clientConfig.url, { kind: 'Nope' }, ca);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.field, 'kind');
+
+    await kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', metadata: { name: 'powerplane' }, spec: {} });
+    await until('agent DaemonSet', () => api.store.get('apps/v1', 'DaemonSet', 'powerplane-agent', 'powerplane'));
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\noperator log:\n${stderr}`, { cause: err });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await api.stop();
+  }
+  assert.doesNotMatch(stderr, /"level":(50|60)/, stderr);
+});
+
+test('operator outside a cluster without --webhook-url does not register webhooks and says so; bad flags exit 2', async () => {
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--webhook-url', 'http://x', '--kubeconfig', '/nonexistent'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.equal(bad.status, 2, bad.stderr);
+  const api = await startFakeApiServer();
+  api.store.seed(...(buildCrds() as unknown as Parameters<typeof api.store.seed>), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } });
+  const healthPort = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--kubeconfig', api.kubeconfigPath, '--health.listen-address', `127.0.0.1:${healthPort}`, '--log.format', 'json'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  try {
+    await until('log line', () => /admission webhooks are not registered/.test(stderr) || undefined);
+    assert.equal(api.store.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'powerplane-operator'), undefined);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await api.stop();
+  }
+});
