@@ -315,6 +315,7 @@ function watch(state: HandlerState, def: ResourceDef, namespace: string | undefi
   const apiVersion = apiVersionOf(def);
   const scope = { namespace: def.namespaced ? namespace : undefined, labels, fields };
   res.writeHead(200, { ...JSON_HEADERS, 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
   const write = (type: string, object: unknown): void => {
     if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
   };
