@@ -144,3 +144,24 @@ test('the local node model falls back to the given curve for a measured meter wi
     fx.dispose();
   }
 });
+
+test('a scrape whose refresh fails serves the last snapshot; with none it fails and is counted', async () => {
+  const fx = new ProcfsFixture().add({ pid: 1, comm: 'a', utime: 1, stime: 1 }).write();
+  const meter = new ScriptedMeter(ZONES, [1, 1, 1]);
+  const { agent, tick } = makeAgent(fx, meter, { stalenessMs: 0 });
+  try {
+    const broken = meter.read.bind(meter);
+    meter.read = async () => Promise.reject(new Error('meter down'));
+    await assert.rejects(agent.metricsText(), /meter down/);
+    assert.equal(agent.monitor.counters.scrapeErrors, 1);
+    meter.read = broken;
+    await agent.metricsText();
+    meter.read = async () => Promise.reject(new Error('meter down'));
+    tick(1000);
+    const text = await agent.metricsText();
+    assert.match(text, /powerplane_agent_refresh_errors_total\{node_name="node \\"1\\""\} 2\n/);
+    assert.match(text, /powerplane_agent_scrape_errors_total\{node_name="node \\"1\\""\} 1\n/);
+  } finally {
+    fx.dispose();
+  }
+});

@@ -102,10 +102,17 @@ export class Agent implements AgentHandle {
     return this.monitor.current() !== undefined;
   }
 
-  /** The `/metrics` body: refreshes first when the snapshot is older than `monitor.staleness`. */
+  /**
+   * The `/metrics` body: refreshes first when the snapshot is older than `monitor.staleness`. When that
+   * refresh fails (counted in refresh errors) the last snapshot is served; with none, the scrape fails.
+   */
   async metricsText(): Promise<string> {
     try {
-      const s = await this.monitor.fresh(this.opts.stalenessMs);
+      const s = await this.monitor.fresh(this.opts.stalenessMs).catch((err: unknown) => {
+        const last = this.monitor.current();
+        if (!last) throw err;
+        return last;
+      });
       const text = renderMetrics(s, {
         levels: this.levels,
         idleFamilies: this.opts.idlePolicy !== 'none',

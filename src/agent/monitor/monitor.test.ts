@@ -215,3 +215,27 @@ test('counters stay monotonic across a RAPL wrap and a dropped interval is count
     rmSync(sysfs, { recursive: true, force: true });
   }
 });
+
+test('GPU energy per process rolls up to containers and pods; node GPU energy splits into active and idle', async () => {
+  const meter = new ScriptedMeter(ZONES, [1_000_000, 0, 0]);
+  let readings = { devices: [{ index: 0, uuid: 'GPU-0', name: 'H100', watts: 80 }], processes: [] as Array<{ pid: number; gpuIndex: number; smUtilization?: number }> };
+  const gpu = { source: 'test', read: async () => readings };
+  const { fx, mon, tick } = setup(meter, { gpu });
+  try {
+    await mon.refresh(); // no GPU process: idle = 80 W
+    readings = { devices: [{ index: 0, uuid: 'GPU-0', name: 'H100', watts: 280 }], processes: [{ pid: 200, gpuIndex: 0, smUtilization: 0.75 }, { pid: 300, gpuIndex: 0, smUtilization: 0.25 }] };
+    fx.advance(200, 10).write();
+    tick(2000);
+    const s = await mon.refresh();
+    assert.deepEqual(
+      s.gpus.map((g) => [g.watts, g.activeWatts, g.idleWatts, g.joulesTotal, g.activeJoulesTotal]),
+      [[280, 200, 80, 560, 400]],
+    );
+    assert.equal(byId(s, 'process', '200').gpuWatts, 150);
+    assert.equal(byId(s, 'process', '200').gpuUj, 300_000_000);
+    assert.equal(byId(s, 'container', C1).gpuWatts, 150);
+    assert.equal(byId(s, 'pod', 'pod-b').gpuWatts, 50);
+  } finally {
+    fx.dispose();
+  }
+});
