@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { buildDesiredState, type BuildContext } from './desired.js';
+import { resolveSpec } from './spec.js';
+import { modelStoreVolume } from './workloads.js';
+import { agentConfig, CONFIG_HASH_ANNOTATION } from './agent.js';
+import { loadConfig } from '../../core/config.js';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const owner = { apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', name: 'powerplane', uid: 'u-1' };
+const none: BuildContext = { image: 'img:1', crds: { serviceMonitor: false, prometheusRule: false, scc: false, machineConfig: false }, dashboards: [] };
+const all: BuildContext = { image: 'img:1', crds: { serviceMonitor: true, prometheusRule: true, scc: true, machineConfig: true }, dashboards: [{ name: 'd', json: '{}' }] };
+
+test('every object is labelled managed-by/part-of/component and owned by the PowerMonitor', () => {
+  const { objects } = buildDesiredState(resolveSpec({ modelServer: { enabled: true }, estimator: { enabled: true }, openshift: { scc: true, machineConfig: { enabled: true } } }), owner, all);
+  for (const o of objects) {
+    const l = o.metadata.labels ?? {};
+    assert.equal(l['app.kubernetes.io/managed-by'], 'powerplane-operator', `${o.kind}/${o.metadata.name}`);
+    assert.equal(l['app.kubernetes.io/part-of'], 'powerplane');
+    assert.ok(l['app.kubernetes.io/component']);
+    assert.deepEqual(o.metadata.ownerReferences, [{ ...owner, controller: true, blockOwnerDeletion: true }]);
+  }
+  assert.equal(objects[0].kind, 'Namespace', 'the namespace is applied first');
+});
+
+test('the agent DaemonSet: hostPID, read-only host mounts, not privileged, only SYS_PTRACE, read-only root, NODE_NAME', () => {
+  const ds = buildDesiredState(resolveSpec({}), owner, none).objects.find((o) => o.kind === 'DaemonSet')!;
+  const pod = (ds.spec as any).template.spec;
+  const c = pod.containers[0];
+  assert.equal(pod.hostPID, true);
+  assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'], add: ['SYS_PTRACE'] });
+  assert.equal(c.securityContext.privileged, false);
+  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+  assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+  assert.ok(c.args.includes('--host.sysfs=/host/sys') && c.args.includes('--host.procfs=/host/proc'));
+  for (const m of ['/host/sys', '/host/proc']) assert.equal(c.volumeMounts.find((v: any) => v.mountPath === m).readOnly, true);
+  assert.deepEqual(c.env[0], { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+  assert.equal(c.livenessProbe.httpGet.path, '/healthz');
+  assert.equal(c.readinessProbe.httpGet.path, '/readyz');
+  assert.deepEqual(pod.nodeSelector, { 'kubernetes.io/os': 'linux' });
+  assert.deepEqual(pod.tolerations, [{ operator: 'Exists' }]);
+  const ns = buildDesiredState(resolveSpec({}), owner, none).objects[0];
+  assert.equal(ns.metadata.labels!['pod-security.kubernetes.io/enforce'], 'privileged');
+});
+
+test('collect/export changes change the ConfigMap only; agent changes change the pod template hash', () => {
+  const hash = (spec: object) => (buildDesiredState(resolveSpec(spec), owner, none).objects.find((o) => o.kind === 'DaemonSet')!.spec as any).template.metadata.annotations[CONFIG_HASH_ANNOTATION];
+  const cm = (spec: object) => (buildDesiredState(resolveSpec(spec), owner, none).objects.find((o) => o.kind === 'ConfigMap')!.data as Record<string, string>)['config.yaml'];
+  assert.equal(hash({}), hash({ export: { levels: ['node'] }, collect: { gpu: false } }));
+  assert.notEqual(cm({}), cm({ export: { levels: ['node'] } }));
+  assert.notEqual(hash({}), hash({ agent: { meters: ['model'] } }));
+});
+
+test('the agent config file loads with the core config loader, keys and values intact', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-agentcfg-'));
+  try {
+    const file = join(dir, 'config.yaml');
+    const spec = resolveSpec({ collect: { gpu: false, pods: true }, export: { levels: ['node', 'pod'], idlePolicy: 'cpu-share' }, agent: { interval: '10s', podSource: 'apiserver' } });
+    const cm = buildDesiredState(spec, owner, none).objects.find((o) => o.kind === 'ConfigMap')!;
+    writeFileSync(file, (cm.data as Record<string, string>)['config.yaml']);
+    const { config, warnings } = loadConfig({ file });
+    assert.deepEqual(warnings, []);
+    assert.equal(config.monitor.interval, 10_000);
+    assert.deepEqual(config.metrics, ['node', 'pod']);
+    assert.equal(config.gpu.enable, false);
+    assert.equal(config.kube.enable, true);
+    assert.equal(config.kube.podInformer.mode, 'apiserver');
+    assert.equal(config.attribution.idlePolicy, 'cpu-share');
+    assert.equal(config.host.sysfs, '/host/sys');
+    assert.deepEqual(parse((cm.data as Record<string, string>)['config.yaml']), agentConfig(spec));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('optional integrations: auto follows the CRDs, off never installs, on without CRD is reported', () => {
+  const kinds = (spec: object, ctx: BuildContext) => buildDesiredState(resolveSpec(spec), owner, ctx).objects.map((o) => o.kind);
+  assert.ok(!kinds({}, none).includes('ServiceMonitor'));
+  assert.ok(kinds({}, all).includes('ServiceMonitor') && kinds({}, all).includes('PrometheusRule'));
+  assert.ok(!kinds({ prometheus: { serviceMonitor: 'off', rules: 'off' } }, all).includes('ServiceMonitor'));
+  assert.ok(!kinds({}, all).includes('SecurityContextConstraints'), 'OpenShift objects only when asked');
+  const on = buildDesiredState(resolveSpec({ prometheus: { serviceMonitor: 'on' } }), owner, none);
+  assert.equal(on.integrations.serviceMonitor, 'CRDMissing');
+  assert.equal(on.missing.length, 1);
+  assert.ok(kinds({}, all).includes('ConfigMap'));
+  const dash = buildDesiredState(resolveSpec({ grafana: { namespace: 'monitoring' } }), owner, all).objects.find((o) => o.metadata.name === 'powerplane-dashboard-d')!;
+  assert.equal(dash.metadata.namespace, 'monitoring');
+  assert.equal(dash.metadata.labels!.grafana_dashboard, '1');
+});
+
+test('model store volumes by storage type', () => {
+  assert.deepEqual(modelStoreVolume({ type: 'emptyDir' }), { name: 'models', emptyDir: {} });
+  assert.deepEqual(modelStoreVolume({ type: 'hostPath', path: '/data' }), { name: 'models', hostPath: { path: '/data', type: 'DirectoryOrCreate' } });
+  assert.deepEqual(modelStoreVolume({ type: 'nfs', server: 'nfs.local', path: '/exports' }), { name: 'models', nfs: { server: 'nfs.local', path: '/exports' } });
+  assert.deepEqual(modelStoreVolume({ type: 'pvc', claimName: 'models' }), { name: 'models', persistentVolumeClaim: { claimName: 'models' } });
+});
