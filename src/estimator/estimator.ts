@@ -9,6 +9,7 @@ import { costCurve, workloadCapacity } from './costs.js';
 import { ErrEstimator, ErrEstimatorNoNodesAvailable } from './errors.js';
 import { solvePlacement, type CostGroup } from './minplus.js';
 import { statusKey, type NodeState } from './node-state.js';
+import type { NodeStatus } from './types.js';
 
 /** Most cached prediction rows per Estimator. */
 const CACHE_LIMIT = 20_000;
@@ -31,8 +32,10 @@ export interface EstimateResult {
 
 /** A node group of one request. */
 interface Group {
+  /** Predictor identity and status: the prediction cache key without the request. */
   key: string;
   nodes: NodeState[];
+  status: NodeStatus;
   capacity: number;
 }
 
@@ -64,15 +67,14 @@ export class Estimator {
     for (const n of this.nodes) n.stop();
   }
 
-  /** Predicted watts W(0..n) of a node for `cpuMilli` per workload: cached, failures as +Inf entries. */
-  async predictRow(state: NodeState, cpuMilli: number, n: number): Promise<number[]> {
-    const status = state.status();
+  /** Predicted watts W(0..n) of a node for `cpuMilli` per workload: cached (the result must not be modified), failures as +Inf entries. */
+  async predictRow(state: NodeState, cpuMilli: number, n: number, status: NodeStatus = state.status(), key?: string): Promise<number[]> {
     if (state.predictor instanceof Error) return new Array<number>(n + 1).fill(Infinity);
     const predictor = state.predictor;
-    const key = `${predictor.identity(state.node)}|${statusKey(status)}|${cpuMilli}`;
+    key ??= `${predictor.identity(state.node)}|${statusKey(status)}|${cpuMilli}`;
     const t = this.now();
     const hit = this.cache.get(key);
-    if (hit && hit.expires > t && hit.watts.length >= n + 1) return hit.watts.slice(0, n + 1);
+    if (hit && hit.expires > t && hit.watts.length >= n + 1) return hit.watts.length === n + 1 ? hit.watts : hit.watts.slice(0, n + 1);
     const requests = Array.from({ length: n + 1 }, (_v, j) => j * cpuMilli);
     let watts: number[];
     try {
@@ -104,12 +106,13 @@ export class Estimator {
       const status = state.status();
       const capacity = Math.min(n, workloadCapacity(state.freeMilli(status), cpuMilli));
       const ident = state.predictor instanceof Error ? `error:${state.predictor.message}` : state.predictor.identity(state.node);
-      const key = `${ident}|${statusKey(status)}|${capacity}`;
-      const g = grouping ? groups.get(key) : undefined;
+      const key = `${ident}|${statusKey(status)}`;
+      const groupKey = `${key}|${capacity}`;
+      const g = grouping ? groups.get(groupKey) : undefined;
       if (g) g.nodes.push(state);
       else {
-        const ng = { key, nodes: [state], capacity };
-        groups.set(key, ng);
+        const ng = { key, nodes: [state], status, capacity };
+        groups.set(groupKey, ng);
         out.push(ng);
       }
     }
@@ -127,7 +130,7 @@ export class Estimator {
       while (next < groups.length) {
         const i = next++;
         const g = groups[i];
-        const watts = await this.predictRow(g.nodes[0], cpuMilli, n);
+        const watts = await this.predictRow(g.nodes[0], cpuMilli, n, g.status, `${g.key}|${cpuMilli}`);
         curves[i] = { cost: costCurve(watts, g.capacity), count: g.nodes.length };
       }
     };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { solvePlacement, isConvex, convexPower, minPlusPower, type CostGroup } from './minplus.js';
+import { solvePlacement, isConvex, convexPower, minPlusPower, minPlusConvolve, type CostGroup } from './minplus.js';
 import { exhaustiveLeastCosts } from './exhaustive.js';
 import { costCurve, patchWattRow, toDiff } from './costs.js';
 
@@ -73,6 +73,26 @@ test('infinite rows: a failed node takes 0 for free and nothing more', () => {
   assert.deepEqual(sol.counts, [undefined, undefined, undefined]);
 });
 
+test('convex merge: the greedy heap equals the DP on larger convex instances', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 30 }), fc.array(fc.tuple(fc.array(fc.double({ min: -5, max: 50, noNaN: true }), { minLength: 30, maxLength: 30 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 12 }), (n, rows) => {
+      const groups = rows.map(([inc, cap, count]) => {
+        const sorted = inc.slice(0, n).sort((a, b) => a - b);
+        let acc = 0;
+        return { cost: Float64Array.from([0, ...sorted.map((d, i) => (i < cap ? (acc += d) : Infinity))]), count };
+      });
+      let dp: Float64Array = Float64Array.from({ length: n + 1 }, (_v, i) => (i === 0 ? 0 : Infinity));
+      for (const g of groups) for (let i = 0; i < g.count; i++) dp = minPlusConvolve(dp, g.cost, n);
+      const fast = solvePlacement(groups, n, true);
+      for (let k = 0; k <= n; k++) {
+        if (dp[k] === Infinity) assert.equal(fast.totals[k], Infinity);
+        else assert.ok(Math.abs(fast.totals[k] - dp[k]) < 1e-6, `k=${k}`);
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
+
 test('group powers equal repeated single-node folding', () => {
   const convex = Float64Array.from([0, 1, 3, 6, 10, Infinity]);
   const concave = Float64Array.from([0, 10, 12, 13, 13.5, 14]);
@@ -87,13 +107,21 @@ test('group powers equal repeated single-node folding', () => {
   }
 });
 
-/** A random small instance: rows of finite or +Inf diffs, some rows capacity-limited. */
+/** A convex row of length n: cumulative sums of sorted increments, cut to +Inf after a capacity. */
+const convexRow = (n: number) =>
+  fc.record({ inc: fc.array(fc.integer({ min: -10, max: 30 }), { minLength: n, maxLength: n }), cap: fc.integer({ min: 0, max: n }) }).map(({ inc, cap }) => {
+    const sorted = [...inc].sort((a, b) => a - b);
+    let acc = 0;
+    return sorted.map((d, i) => (i < cap ? (acc += d) : Infinity));
+  });
+
+/** A random small instance: rows of finite or +Inf diffs (arbitrary or convex), some capacity-limited. */
 const instance = fc
   .record({ n: fc.integer({ min: 1, max: 4 }), nodes: fc.integer({ min: 1, max: 3 }) })
   .chain(({ n, nodes }) =>
     fc.array(
       fc.record({
-        row: fc.array(fc.oneof(fc.integer({ min: -20, max: 60 }), fc.constant(Infinity)), { minLength: n, maxLength: n }),
+        row: fc.oneof(fc.array(fc.oneof(fc.integer({ min: -20, max: 60 }), fc.constant(Infinity)), { minLength: n, maxLength: n }), convexRow(n)),
         count: fc.integer({ min: 1, max: 3 }),
       }),
       { minLength: nodes, maxLength: nodes },

@@ -4,9 +4,11 @@
  *
  * Given per-node cost curves c_i (c_i[0] = 0, c_i[k] = increase when node i takes k workloads), the
  * answer for k is min over (k_1..k_n), Σk_i = k, of Σ c_i[k_i]; every k = 0..N at once. Folding the
- * nodes one by one with a min-plus convolution costs O(nodes·N²). Identical nodes form a group: the
- * m-fold convolution of a convex curve has a closed form (spread evenly: (m−r)·c[q] + r·c[q+1] for
- * t = q·m + r), and a non-convex one is raised to the m-th min-plus power by repeated squaring.
+ * nodes one by one with a min-plus convolution costs O(nodes·N²). Two exact shortcuts:
+ * - convex curves (linear models, capacity limits, failed nodes) are merged greedily: the optimum for t
+ *   takes the t smallest marginals, found with a heap in O(G + N log G);
+ * - identical nodes form a group: m copies of a non-convex curve are raised to the m-th min-plus power
+ *   by repeated squaring (O(N² log m)); convex groups offer each marginal m times.
  * Loops stop at the last finite entry of each curve, so capacity limits also speed things up.
  */
 
@@ -35,10 +37,18 @@ export function lastFinite(a: Float64Array): number {
   return -1;
 }
 
-/** True when the finite prefix of `c` has non-decreasing increments (a +Inf tail keeps it convex). */
+/**
+ * True when the finite prefix of `c` has non-decreasing increments (a +Inf tail keeps it convex).
+ * Increments that decrease by less than 1e-12 of their size (floating-point noise of linear models)
+ * still count as non-decreasing.
+ */
 export function isConvex(c: Float64Array): boolean {
   const f = lastFinite(c);
-  for (let k = 1; k < f; k++) if (c[k + 1] - c[k] < c[k] - c[k - 1]) return false;
+  for (let k = 1; k < f; k++) {
+    const prev = c[k] - c[k - 1];
+    const next = c[k + 1] - c[k];
+    if (next < prev - 1e-12 * Math.max(Math.abs(prev), Math.abs(next))) return false;
+  }
   // an +Inf entry followed by a finite one is not convex
   for (let k = 0; k <= f; k++) if (c[k] === Infinity) return false;
   return true;
@@ -111,50 +121,121 @@ export function groupCurve(g: CostGroup, n: number): Float64Array {
   return isConvex(g.cost) ? convexPower(g.cost, g.count, n) : minPlusPower(g.cost, g.count, n);
 }
 
+/** Result of {@link mergeConvex}. */
+export interface ConvexMerge {
+  /** `curve[t]` = minimum total for t workloads over the merged groups (a convex curve). */
+  curve: Float64Array;
+  /** `order[t-1]` = index (into the merged list) of the group that takes the t-th workload. */
+  order: Int32Array;
+}
+
 /**
- * Solves the placement for k = 0..n over the given groups. With `explain`, also reconstructs, for each k,
- * how many workloads each node takes (non-convex groups of several nodes are expanded node by node so the
- * reconstruction stays exact).
+ * Merges convex groups exactly by the greedy rule of separable convex allocation: the optimum for t
+ * workloads takes the t smallest marginal costs, and since each node's marginals are non-decreasing,
+ * a heap over the groups' next marginals yields them in order, nested in t. O(G + N log G).
+ * A group of m identical nodes offers each marginal m times (one per node, spread evenly).
+ */
+export function mergeConvex(groups: readonly CostGroup[], n: number): ConvexMerge {
+  const curve = new Float64Array(n + 1).fill(Infinity);
+  curve[0] = 0;
+  const order = new Int32Array(n).fill(-1);
+  const G = groups.length;
+  const level = new Int32Array(G);
+  const left = new Int32Array(G);
+  const fin = new Int32Array(G);
+  const key = new Float64Array(G);
+  const heap = new Int32Array(G);
+  let size = 0;
+  const less = (a: number, b: number) => key[a] < key[b] || (key[a] === key[b] && a < b);
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && less(heap[l], heap[m])) m = l;
+      if (r < size && less(heap[r], heap[m])) m = r;
+      if (m === i) return;
+      const t = heap[i];
+      heap[i] = heap[m];
+      heap[m] = t;
+      i = m;
+    }
+  };
+  for (let g = 0; g < G; g++) {
+    fin[g] = lastFinite(groups[g].cost);
+    if (fin[g] < 1 || groups[g].count < 1) continue;
+    key[g] = groups[g].cost[1] - groups[g].cost[0];
+    left[g] = groups[g].count;
+    heap[size++] = g;
+  }
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i);
+  for (let t = 1; t <= n && size > 0; t++) {
+    const g = heap[0];
+    curve[t] = curve[t - 1] + key[g];
+    order[t - 1] = g;
+    if (--left[g] > 0) continue;
+    const next = ++level[g];
+    if (next + 1 <= fin[g]) {
+      const c = groups[g].cost;
+      key[g] = c[next + 1] - c[next];
+      left[g] = groups[g].count;
+    } else {
+      heap[0] = heap[--size];
+    }
+    siftDown(0);
+  }
+  return { curve, order };
+}
+
+/**
+ * Solves the placement for k = 0..n over the given groups: convex groups are merged greedily
+ * ({@link mergeConvex}), the others are folded in by the min-plus DP, and one last convolution joins the
+ * two. With `explain`, also reconstructs, for each k, how many workloads each node takes (non-convex
+ * groups of several nodes are expanded node by node so the reconstruction stays exact).
  */
 export function solvePlacement(groups: readonly CostGroup[], n: number, explain = false): PlacementSolution {
-  if (!explain) {
-    let dp = identity(n);
-    for (const g of groups) dp = minPlusConvolve(dp, groupCurve(g, n), n);
-    return { totals: dp };
-  }
-  // Units: one entry per convolution step; a convex group is one unit, a non-convex one is m units.
-  const units: { group: number; curve: Float64Array; convexCount: number }[] = [];
+  const convex: number[] = [];
+  const units: { group: number; curve: Float64Array }[] = [];
   groups.forEach((g, gi) => {
-    if (g.count === 1 || isConvex(g.cost)) units.push({ group: gi, curve: groupCurve(g, n), convexCount: g.count });
-    else for (let i = 0; i < g.count; i++) units.push({ group: gi, curve: resize(g.cost, n), convexCount: 1 });
+    if (isConvex(g.cost)) convex.push(gi);
+    else if (g.count === 1 || !explain) units.push({ group: gi, curve: groupCurve(g, n) });
+    else for (let i = 0; i < g.count; i++) units.push({ group: gi, curve: resize(g.cost, n) });
   });
+  const merged = mergeConvex(convex.map((gi) => groups[gi]), n);
   let dp = identity(n);
   const args: Int32Array[] = [];
   for (const u of units) {
-    const arg = new Int32Array(n + 1).fill(-1);
+    const arg = explain ? new Int32Array(n + 1).fill(-1) : undefined;
     dp = minPlusConvolve(dp, u.curve, n, arg);
-    args.push(arg);
+    if (arg) args.push(arg);
   }
+  // joins: totals[t] = min_b merged[t-b] + dp[b]; `split[t]` = b, the share of the non-convex units
+  const split = explain ? new Int32Array(n + 1).fill(-1) : undefined;
+  const totals = units.length === 0 ? merged.curve : convex.length === 0 ? dp : minPlusConvolve(merged.curve, dp, n, split);
+  if (!explain) return { totals };
   const counts: (number[][] | undefined)[] = [];
   for (let k = 1; k <= n; k++) {
-    if (dp[k] === Infinity) {
+    if (totals[k] === Infinity) {
       counts.push(undefined);
       continue;
     }
+    const b = units.length === 0 ? 0 : convex.length === 0 ? k : (split as Int32Array)[k];
     const perGroup: number[][] = groups.map(() => []);
-    const taken = new Array<number>(units.length);
-    let t = k;
+    // convex part: the first k−b greedy steps
+    const taken = new Array<number>(convex.length).fill(0);
+    for (let s = 0; s < k - b; s++) taken[merged.order[s]]++;
+    convex.forEach((gi, i) => perGroup[gi].push(...spreadEvenly(taken[i], groups[gi].count)));
+    // non-convex part: walk the DP back
+    const unitTaken = new Array<number>(units.length);
+    let t = b;
     for (let u = units.length - 1; u >= 0; u--) {
-      taken[u] = args[u][t];
-      t -= taken[u];
+      unitTaken[u] = args[u][t];
+      t -= unitTaken[u];
     }
-    units.forEach((u, i) => {
-      if (u.convexCount > 1) perGroup[u.group].push(...spreadEvenly(taken[i], u.convexCount));
-      else perGroup[u.group].push(taken[i]);
-    });
+    units.forEach((u, i) => perGroup[u.group].push(unitTaken[i]));
     counts.push(perGroup);
   }
-  return { totals: dp, counts };
+  return { totals, counts };
 }
 
 /** The min-plus identity of length n+1: `[0, +Inf, …]`. */

@@ -59,7 +59,7 @@ test('WAO suite: unknown estimator 404, no nodes 500, exact {code, message} bodi
 
 test('WAO suite: X-API-KEY — none or wrong is 401, the right key proceeds', async () => {
   const base = await start({ estimators: [{ namespace: 'default', name: 'default', spec: spec('Fake') }], nodes: [] }, { 'estimator.apiKey': 'foobar' });
-  for (const headers of [{}, { 'X-API-KEY': 'xxx' }]) {
+  for (const headers of [{}, { 'X-API-KEY': 'xxx' }] as Record<string, string>[]) {
     const r = await post(base, { cpu_milli: 500, num_workloads: 5 }, { headers });
     assert.equal(r.status, 401);
     assert.equal(r.body.code, 'ErrClientUnauthorized');
