@@ -30,11 +30,16 @@ export interface KnnParams {
 export class KnnModel extends BaseModel {
   readonly kind = 'knn';
   private readonly flat: Float64Array;
+  /** Row indices sorted by the first scaled feature, and that feature's sorted values. */
+  private readonly order: Int32Array;
+  private readonly first: Float64Array;
   constructor(h: ModelHeader, readonly p: KnnParams) {
     super(h);
     const d = h.features.length;
     this.flat = new Float64Array(p.points.length * d);
     p.points.forEach((r, i) => this.flat.set(r, i * d));
+    this.order = Int32Array.from(p.points.map((_, i) => i).sort((a, b) => p.points[a][0] - p.points[b][0] || a - b));
+    this.first = Float64Array.from(this.order, (i) => p.points[i][0]);
   }
   protected predictRow(x: readonly number[]): number[] {
     const q = scaleRow(this.p.scaler, x);
@@ -44,14 +49,14 @@ export class KnnModel extends BaseModel {
     // Keep the k smallest distances in a small sorted buffer (k is small).
     const bestD = new Float64Array(k).fill(Infinity);
     const bestI = new Int32Array(k).fill(-1);
-    for (let i = 0; i < n; i++) {
+    const consider = (i: number) => {
       let dist = 0;
       const off = i * d;
       for (let j = 0; j < d; j++) {
         const t = this.flat[off + j] - q[j];
         dist += t * t;
       }
-      if (dist >= bestD[k - 1]) continue;
+      if (dist >= bestD[k - 1]) return;
       let pos = k - 1;
       while (pos > 0 && bestD[pos - 1] > dist) {
         bestD[pos] = bestD[pos - 1];
@@ -60,6 +65,24 @@ export class KnnModel extends BaseModel {
       }
       bestD[pos] = dist;
       bestI[pos] = i;
+    };
+    // Exact search outward from the query's place in the first feature's order: a row whose first
+    // coordinate alone is farther than the k-th best distance cannot be nearer, nor can any beyond it.
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.first[mid] < q[0]) lo = mid + 1;
+      else hi = mid;
+    }
+    let left = lo - 1;
+    let right = lo;
+    while (left >= 0 || right < n) {
+      const dl = left >= 0 ? (q[0] - this.first[left]) ** 2 : Infinity;
+      const dr = right < n ? (this.first[right] - q[0]) ** 2 : Infinity;
+      if (Math.min(dl, dr) > bestD[k - 1]) break;
+      if (dl <= dr) consider(this.order[left--]);
+      else consider(this.order[right++]);
     }
     const nc = this.components.length;
     if (this.p.aggregate === 'median') {
