@@ -1,5 +1,6 @@
 // Integration: a real Prometheus (Debian package) scrapes `powerplane agent` running on fixture procfs
-// and powercap trees; PromQL proves that Σ container energy rates track node active power.
+// and powercap trees, with pods from a (fake, in-process) API server watched in `apiserver` mode;
+// PromQL proves that Σ pod (and Σ container) energy rates track node active power.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../../src/agent/procfs/fixtures.js';
 import { buildPowercapTree, setZoneEnergy } from '../../src/agent/meters/fixtures.js';
 import { REPO_ROOT } from '../helpers/shared-data.js';
+import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -44,12 +46,13 @@ async function query(promUrl: string, q: string): Promise<number | undefined> {
   return v === undefined ? undefined : Number(v);
 }
 
-test('Prometheus: sum(rate(kepler_container_cpu_joules_total)) tracks node active power', { timeout: 120_000 }, async () => {
+test('Prometheus: sum(rate(kepler_pod_cpu_joules_total)) tracks node active power', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pp-prom-'));
   const fx = new ProcfsFixture(join(dir, 'proc'));
   const sysfs = join(dir, 'sys');
   const children: ChildProcess[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let api: FakeApiServer | undefined;
   try {
     const [c1, c2] = [fixtureContainerId(1), fixtureContainerId(2)];
     fx.add({ pid: 1, comm: 'systemd', utime: 5, stime: 5 })
@@ -72,10 +75,18 @@ test('Prometheus: sum(rate(kepler_container_cpu_joules_total)) tracks node activ
       void setZoneEnergy(sysfs, 'intel-rapl:0:0', dram);
     }, 250);
 
+    api = await startFakeApiServer();
+    const pod = (name: string, node: string, container: string, id: string) => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' },
+      spec: { nodeName: node, containers: [{ name: container, image: 'x', resources: { requests: { cpu: '100m' } } }] },
+      status: { phase: 'Running', containerStatuses: [{ name: container, containerID: `containerd://${id}` }] },
+    });
+    api.store.seed(pod('web-0', 'test-node', 'web', c1), pod('db-0', 'test-node', 'db', c2), pod('elsewhere', 'other-node', 'x', fixtureContainerId(3)));
+
     const agentPort = await freePort();
     const agent = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'agent', '--web.listen-address', `127.0.0.1:${agentPort}`, '--host.procfs', fx.root, '--host.sysfs', sysfs, '--meter', 'rapl', '--monitor.interval', '1s', '--kube.node-name', 'test-node', '--log.format', 'json', '--gpu.enable', 'false', '--platform.acpi', 'false'],
+      ['--import', 'tsx', 'src/cli/main.ts', 'agent', '--web.listen-address', `127.0.0.1:${agentPort}`, '--host.procfs', fx.root, '--host.sysfs', sysfs, '--meter', 'rapl', '--monitor.interval', '1s', '--kube.node-name', 'test-node', '--kube.enable', '--kube.pod-informer.mode', 'apiserver', '--kube.config', api.kubeconfigPath, '--log.format', 'json', '--gpu.enable', 'false', '--platform.acpi', 'false'],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     children.push(agent);
@@ -93,20 +104,25 @@ test('Prometheus: sum(rate(kepler_container_cpu_joules_total)) tracks node activ
       assert.ok(i < 300, 'prometheus became ready');
       await new Promise((r) => setTimeout(r, 100));
     }
-    // Wait until Prometheus holds 8 scrapes of the agent.
+    // Wait until Prometheus holds 8 scrapes of a pod's series.
     for (let i = 0; ; i++) {
-      const n = await query(promUrl, 'count_over_time(kepler_node_cpu_active_joules_total{zone="package"}[1m])');
+      const n = await query(promUrl, 'count_over_time(kepler_pod_cpu_joules_total{zone="package",pod_name="db-0"}[1m])');
       if ((n ?? 0) >= 8) break;
       assert.ok(i < 600, 'prometheus scraped the agent');
       await new Promise((r) => setTimeout(r, 100));
     }
     const up = await query(promUrl, 'up{job="powerplane"}');
     assert.equal(up, 1);
+    const pods = await query(promUrl, 'sum(rate(kepler_pod_cpu_joules_total{zone="package"}[6s]))');
     const containers = await query(promUrl, 'sum(rate(kepler_container_cpu_joules_total{zone="package"}[6s]))');
     const nodeActive = await query(promUrl, 'sum(rate(kepler_node_cpu_active_joules_total{zone="package"}[6s]))');
-    assert.ok(containers !== undefined && nodeActive !== undefined);
+    assert.ok(pods !== undefined && containers !== undefined && nodeActive !== undefined);
     assert.ok(nodeActive > 5 && nodeActive < 15, `node active package power ≈ 10 W, got ${nodeActive}`);
+    assert.ok(Math.abs(pods - nodeActive) / nodeActive < 0.01, `Σ pods ${pods} W tracks node active ${nodeActive} W`);
     assert.ok(Math.abs(containers - nodeActive) / nodeActive < 0.01, `Σ containers ${containers} W tracks node active ${nodeActive} W`);
+    const labelled = await query(promUrl, `count(kepler_container_cpu_joules_total{container_id="${c1}",pod_name="web-0",pod_namespace="shop",container_name="web",zone="package"})`);
+    assert.equal(labelled, 1, 'container series carry pod_name and pod_namespace');
+    assert.equal(await query(promUrl, 'count(kepler_pod_cpu_joules_total{pod_name="elsewhere"})'), undefined, 'pods of other nodes are not watched');
     const ratio = await query(promUrl, 'sum(rate(kepler_container_cpu_joules_total{container_id="' + c1 + '",zone="package"}[6s])) / sum(rate(kepler_container_cpu_joules_total{zone="package"}[6s]))');
     assert.ok(ratio !== undefined && Math.abs(ratio - 0.6) < 0.02, `container 1 has 60% of the CPU time, got ${ratio}`);
     const source = await query(promUrl, 'powerplane_node_power_source_info{meter="rapl",estimated="false",node_name="test-node"}');
@@ -115,6 +131,7 @@ test('Prometheus: sum(rate(kepler_container_cpu_joules_total)) tracks node activ
     if (timer) clearInterval(timer);
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await api?.stop();
     fx.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
