@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, ARTIFACTS } from './browser.js';
 import { sharedDataPath } from '../helpers/shared-data.js';
-import { createFixtureNode, EXPECTED, type FixtureNode } from './fixture-node.js';
+import { createFixtureNode, fixturePods, EXPECTED, type FixtureNode } from './fixture-node.js';
+import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
 import { startUp, type UpProcess } from './up-process.js';
 import { createServer, type PowerplaneServer } from '../../src/core/server.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -18,6 +19,7 @@ import { createDashboardComponent } from '../../src/dashboard/component.js';
 import { createStubAgent, stubAgentRoutes, stubNode, stubWorkload } from './stub-agent.js';
 
 const WAIT = { timeout: 30_000 };
+let api: FakeApiServer;
 let fixture: FixtureNode;
 let up: UpProcess;
 let browser: Browser;
@@ -25,7 +27,9 @@ let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  fixture = await createFixtureNode();
+  api = await startFakeApiServer();
+  api.store.seed(...(fixturePods() as unknown as Parameters<typeof api.store.seed>));
+  fixture = await createFixtureNode(api.kubeconfigPath);
   up = await startUp([...fixture.flags, '--estimator.config-file', join(import.meta.dirname, 'fixtures', 'wao-fake-nodes.yaml')]);
   fixture.follow(up.url);
   browser = await launchChromium();
@@ -37,6 +41,7 @@ after(async () => {
   await browser?.close();
   const code = await up?.stop();
   fixture?.dispose();
+  await api?.stop();
   assert.equal(code, 0, 'powerplane up exits 0 on SIGTERM');
 });
 
@@ -100,14 +105,18 @@ test('workloads: the expected top process, search, sort, keyboard, history of on
   await waitText(page, '#workload-detail h2', 'stress-ng');
   await page.waitForSelector('#chart-workload canvas', WAIT);
   await page.screenshot({ path: join(ARTIFACTS, 'workloads.png'), fullPage: true });
-  // Containers: stress-ng's container is on top.
+  // Pods (from the API server's pods of this node): the expected top pod.
+  await page.selectOption('#workload-level', 'pod');
+  await page.waitForFunction((name) => document.querySelector('#workload-table tbody tr:first-child td.wl-name')?.textContent === name, EXPECTED.topPod.name, WAIT);
+  assert.equal(await waitText(page, '#workload-table tbody tr:first-child td.wl-watts', EXPECTED.topPod.watts), EXPECTED.topPod.watts);
+  assert.equal(await page.textContent('#workload-table tbody tr:first-child td:nth-child(2)'), EXPECTED.topPod.namespace);
+  await page.screenshot({ path: join(ARTIFACTS, 'workloads-pods.png'), fullPage: true });
+  // Containers carry their pod.
   await page.selectOption('#workload-level', 'container');
   await page.waitForFunction((id) => document.querySelector('#workload-table tbody tr:first-child')?.getAttribute('data-id') === id, EXPECTED.stressContainerId, WAIT);
+  assert.equal(await page.textContent('#workload-table tbody tr:first-child td.wl-name'), EXPECTED.topContainer.name);
+  assert.equal(await page.textContent('#workload-table tbody tr:first-child td:nth-child(2)'), EXPECTED.topContainer.where);
   assert.equal(await waitText(page, '#workload-table tbody tr:first-child td.wl-watts', EXPECTED.topProcess.watts), EXPECTED.topProcess.watts);
-  await page.screenshot({ path: join(ARTIFACTS, 'workloads-containers.png'), fullPage: true });
-  // Pods need Kubernetes: the page says so.
-  await page.selectOption('#workload-level', 'pod');
-  await waitText(page, '#workload-empty', /pods come from Kubernetes/);
 });
 
 test('estimator playground returns WAO\'s curve for the Fake nodes and the placement per k', async () => {
@@ -162,7 +171,7 @@ test('capabilities say what this node can and cannot measure', async () => {
   assert.match(text, /Estimated by a power model/);
   const meters = await page.$$eval('#caps table[aria-label="Meters tried"] tbody tr', (trs) => trs.map((tr) => tr.textContent));
   assert.ok(meters.some((m) => /^modelyes/.test(m ?? '')), meters.join(' | '));
-  assert.match(text, /Pods \(Kubernetes\)no/);
+  assert.match(text, /Pods \(Kubernetes\)yesfrom apiserver/);
   await page.screenshot({ path: join(ARTIFACTS, 'capabilities.png'), fullPage: true });
 });
 
