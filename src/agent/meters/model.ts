@@ -12,18 +12,19 @@ import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
 import type { PowerplaneConfig } from '../../core/config-keys.js';
 import type { MeterInfo, NodePowerPredictor } from '../../core/contracts.js';
-import { ERR_INVALID_CONFIG, ERR_NOT_AVAILABLE } from '../../core/errors.js';
+import { ERR_INVALID_CONFIG } from '../../core/errors.js';
 import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '../types.js';
 import { ccfCurve, parseCpuinfo } from './cpu-model.js';
 import { linearPredictor, formatWatts } from './linear-predictor.js';
 import { isNestedZone } from './zones.js';
 import { keplerWeightsPredictor } from '../../models/kepler/weights.js';
+import { modelServerPredictor } from '../../modelserver/client.js';
 
 /** Where predictors come from besides the built-in curves: seams for the model library and the model server. */
 export interface PredictorFactories {
   /** Loads a Kepler model-db weight JSON file (default: the model library's loader). */
   keplerWeights?: (file: string) => Promise<NodePowerPredictor>;
-  /** Fetches a model from a powerplane model server. */
+  /** Fetches a model from a powerplane model server (default: the model server client). */
   modelServer?: (url: string, name: string) => Promise<NodePowerPredictor>;
 }
 
@@ -66,9 +67,9 @@ export async function resolveNodePredictor(config: PowerplaneConfig, log: Logger
   const { serverUrl, name, weightsFile } = config.model;
   if (serverUrl !== '') {
     if (name === '') throw ERR_INVALID_CONFIG('model.serverUrl is set but model.name is empty: name the model to fetch', { key: 'model.name' });
-    if (!factories.modelServer) throw ERR_NOT_AVAILABLE('model.serverUrl: this build has no model server client', { key: 'model.serverUrl' });
+    const fetchModel = factories.modelServer ?? ((u: string, n: string) => modelServerPredictor(u, n));
     try {
-      return { predictor: await factories.modelServer(serverUrl, name), notes };
+      return { predictor: await fetchModel(serverUrl, name), notes };
     } catch (err) {
       const note = `model server ${serverUrl} did not give model ${name} (${(err as Error).message}); using the next model source`;
       log.warn({ serverUrl, model: name }, note);
