@@ -224,3 +224,21 @@ test('a measured node is presented as measured, with the meter named', async () 
     await server.close();
   }
 });
+
+test('on a server without an agent (the estimator with --web.ui) the page says so and still serves the estimator', async () => {
+  const { config } = loadConfig({});
+  const server = await createServer({ log: silentLogger(), components: [await createDashboardComponent({ config, log: silentLogger() })] });
+  const url = await server.listen('127.0.0.1:0');
+  const p = await browser.newPage();
+  try {
+    await p.goto(`${url}/`);
+    await waitText(p, '#node-watts', 'n/a');
+    assert.equal(await p.textContent('#node-source'), 'This server runs no agent, so there is no node power here.');
+    assert.equal(await waitText(p, '#live-status', 'no agent'), 'no agent');
+    await p.click('#tab-capabilities');
+    await waitText(p, '#caps', 'This server runs no agent.');
+  } finally {
+    await p.close();
+    await server.close();
+  }
+});
