@@ -93,7 +93,7 @@ export async function selectPlatformMeter(config: PowerplaneConfig, log: Logger,
   const reason =
     tried.length === 0
       ? 'no platform power source configured (platform.redfish.endpoint, platform.ipmi.exporterUrl, platform.ipmi.ipmitool, platform.acpi)'
-      : tried.map((t) => `${t.source}: ${t.reason}`).join('; ');
+      : tried.map((t) => t.reason).join('; ');
   log.info({ reason }, 'no platform power meter');
   return { reason, tried };
 }
