@@ -4,6 +4,7 @@
  * timeouts and basic-auth credentials (inline, a password file, or a Kubernetes Secret).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { AgentHandle } from '../core/contracts.js';
 import { parseDuration } from '../core/duration.js';
 import { ErrNodeMonitorNotFound, ErrPCPredictorNotFound } from './errors.js';
@@ -21,6 +22,7 @@ import { createNonePredictor } from './predictors/none.js';
 import { createFakePredictor } from './predictors/fake.js';
 import { createMlserverPredictor } from './predictors/mlserver.js';
 import { createModelPredictor } from './predictors/model.js';
+import { createKeplerFilePredictor } from './predictors/kepler-file.js';
 import { createLocalModelPredictor } from './predictors/local-model.js';
 import { fetchJson } from './http-client.js';
 
@@ -105,6 +107,7 @@ export async function createPredictor(spec: PredictorSpec, refreshMs: number, de
     case 'MLServer':
       return createMlserverPredictor(await http());
     case 'Model':
+      if (spec.endpoint?.startsWith('file:')) return createKeplerFilePredictor(fileURLToPath(spec.endpoint));
       return createModelPredictor(await http());
     case 'LocalModel': {
       const agent = deps.agent;

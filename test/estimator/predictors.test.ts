@@ -1,11 +1,14 @@
 /**
  * Predictors against real HTTP servers on loopback: an Open Inference Protocol v2 server standing in for
  * WAO's MLServer pseudo model (P = 90 + 0.3·cpu + 0.1·(amb−20) − 0.5·dp/10), and a powerplane-style model
- * server for the `Model` predictor.
+ * server for the `Model` predictor, and a real Kepler model-db weight file.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { serve, json, type TestServer } from './helpers.js';
+import { sharedDataPath } from '../helpers/shared-data.js';
 import { createMlserverPredictor } from '../../src/estimator/predictors/mlserver.js';
 import { createModelPredictor } from '../../src/estimator/predictors/model.js';
 import { createLocalModelPredictor } from '../../src/estimator/predictors/local-model.js';
@@ -70,4 +73,21 @@ test('Model: one batched v2 call with the model\'s features; watts = sum over ou
 test('LocalModel: the agent\'s curve at usage + request/(cpus·1000)', async () => {
   const p = createLocalModelPredictor(() => ({ nodeName: 'me', logicalCpus: 4, busyRatio: () => 0.5, wattsAt: (r) => 10 + 40 * Math.min(1, Math.max(0, r)), modelName: 'linear' }));
   assert.deepEqual(await p.predict([0, 1000, 4000], { cpuUsage: 0.5, logicalProcessors: 4 }, node, signal()), [30, 40, 50]);
+});
+
+test('Model with a local Kepler weight file (real kepler-model-db file): package + dram at usage + request', async () => {
+  const file = sharedDataPath('kepler-model-db', 'weights', 'v0.7', 'ec2-0.7.11', 'rapl-sysfs', 'AbsPower', 'BPFOnly', 'SGDRegressorTrainer_4.json');
+  const w = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { All_Weights: { Bias_Weight: number; Numerical_Variables: Record<string, { scale: number; weight: number }> } }>;
+  const zone = (z: string, ms: number) => {
+    const a = w[z].All_Weights;
+    const v = a.Numerical_Variables.bpf_cpu_time_ms;
+    return Math.max(0, a.Bias_Weight + v.weight * (ms / v.scale));
+  };
+  const p = await createPredictor({ type: 'Model', endpoint: pathToFileURL(file).href }, 30_000, { namespace: 'default' });
+  const watts = await p.predict([0, 2000], { cpuUsage: 0.5, logicalProcessors: 8 }, node, signal());
+  // 0.5·8 = 4 cores busy = 4000 CPU ms per second; +2000 mCPU → 6000
+  const expected = [4000, 6000].map((ms) => zone('package', ms) + zone('dram', ms));
+  watts.forEach((x, i) => assert.ok(Math.abs(x - expected[i]) < 1e-9, `${x} vs ${expected[i]}`));
+  assert.ok(watts[1] > watts[0]);
+  await assert.rejects(createPredictor({ type: 'Model', endpoint: pathToFileURL('/nonexistent/weights.json').href }, 30_000, { namespace: 'default' }));
 });

@@ -4,8 +4,10 @@
  * server), by name: `endpoint` = `http://host:8100/v2/models/{name}[/versions/{v}]`. It reads the model's
  * metadata once (`GET …/v2/models/{name}`) for its ordered input features (`parameters.features` with one
  * input tensor of shape [n, features], or one input per feature of shape [n, 1]), then predicts all
- * requested points of a node in ONE batched `…/infer` call (FP64). Node watts per row are the
- * sum over the output components (e.g. package + dram).
+ * requested points of a node in ONE batched `…/infer` call (FP64). Node watts per row: the sum over
+ * the columns of a single output, or, for one output per component, `platform` else the zones that do
+ * not nest (package + dram; core and uncore are inside package).
+ * `endpoint: file:///path/weights.json` uses a local Kepler weight file instead (kepler-file.ts).
  *
  * Features it can fill from the node status, after adding the request:
  * `cpu_busy_ratio`/`cpu_usage_ratio`/`cpu_usage` (0..1, `cpuUsage + request/(logicalProcessors·1000)`),
@@ -17,6 +19,7 @@ import { ErrNodeStatus } from '../errors.js';
 import { asNumber, fetchJson } from '../http-client.js';
 import type { NodeStatus, PowerPredictor } from '../types.js';
 import { parseV2Endpoint, requireStatus, type HttpPredictorOptions } from './mlserver.js';
+import { nodeWatts } from './node-watts.js';
 
 /** The feature value for a node status at busy ratio `ratio`; throws ErrNodeStatus for unknown features. */
 export function featureValue(feature: string, ratio: number, s: NodeStatus): number {
@@ -40,10 +43,17 @@ export function featureValue(feature: string, ratio: number, s: NodeStatus): num
   }
 }
 
-/** Per-row sums of v2 outputs (each output flat or nested, `rows` rows). */
+/**
+ * Node watts per row from v2 outputs (each flat or nested, `rows` rows): one output → the sum of its
+ * columns; several outputs named by component → {@link nodeWatts} (platform, else the non-nested zones).
+ */
 export function rowSums(body: unknown, rows: number): number[] {
-  const outputs = (body as { outputs?: { data?: unknown }[] } | null)?.outputs;
+  const outputs = (body as { outputs?: { name?: unknown; data?: unknown }[] } | null)?.outputs;
   if (!Array.isArray(outputs) || outputs.length === 0) throw new Error('the answer has no outputs');
+  if (outputs.length > 1) {
+    const per = outputs.map((o) => rowSums({ outputs: [o] }, rows));
+    return Array.from({ length: rows }, (_v, r) => nodeWatts(Object.fromEntries(outputs.map((o, i) => [String(o.name ?? i), per[i][r]]))));
+  }
   const sums = new Array<number>(rows).fill(0);
   for (const o of outputs) {
     const flat = Array.isArray(o?.data) ? (o.data as unknown[]).flat(4) : [];
