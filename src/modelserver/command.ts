@@ -1,9 +1,34 @@
+/**
+ * @module modelserver/command
+ * Commands of this component: `powerplane model-server` (default 0.0.0.0:8100), `powerplane train`
+ * and `powerplane model list|show|import|predict`.
+ */
 import type { Command } from 'commander';
-import { notAvailable } from '../cli/common.js';
+import { addConfigOptions, action, resolveConfig } from '../cli/common.js';
+import { closeOnSignals, createServer } from '../core/server.js';
+import { createModelServerComponent } from './component.js';
+import { registerModelCommand } from './model-command.js';
+import { registerTrainCommand } from './train-command.js';
 
-/** Registers this component's commands. (Placeholder until the component lands.) */
+/** Default listen address of `powerplane model-server` (Kepler's model server port). */
+export const MODEL_SERVER_LISTEN_ADDRESS = '0.0.0.0:8100';
+
+/** Registers `model-server`, `train` and `model`. */
 export function registerModelServerCommands(program: Command): void {
-  notAvailable(program, 'model-server', 'run the model server');
-  notAvailable(program, 'train', 'train power models offline');
-  notAvailable(program, 'model', 'list, show, import and try models');
+  const cmd = program
+    .command('model-server')
+    .description(`run the model server: model store, training jobs, Kepler-compatible routes, Open Inference Protocol v2 (default ${MODEL_SERVER_LISTEN_ADDRESS})`);
+  addConfigOptions(cmd, ['log.', 'web.listenAddress', 'modelServer.']);
+  cmd.action(
+    action(async (opts: Record<string, unknown>) => {
+      const { config, log } = resolveConfig(opts, { 'web.listenAddress': MODEL_SERVER_LISTEN_ADDRESS });
+      const component = await createModelServerComponent({ config, log });
+      const server = await createServer({ log, components: [component], bodyLimit: config.modelServer.maxBodyBytes });
+      closeOnSignals(server, log);
+      const url = await server.listen(config.web.listenAddress);
+      log.info({ url, storeDir: config.modelServer.storeDir }, 'model server listening');
+    }),
+  );
+  registerTrainCommand(program);
+  registerModelCommand(program);
 }
