@@ -12,7 +12,7 @@ import { join } from 'node:path';
 export interface TestPrometheus {
   url: string;
   /** Runs an instant query; resolves with the HTTP status and body. */
-  query(expr: string): Promise<{ status: number; body: { status: string; error?: string } }>;
+  query(expr: string): Promise<{ status: number; body: { status: string; error?: string; data?: { resultType: string; result: unknown[] } } }>;
   stop(): Promise<void>;
 }
 
@@ -27,10 +27,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts Prometheus (`$PROMETHEUS_PATH` or `prometheus` on PATH) and waits until it is ready. */
-export async function startPrometheus(): Promise<TestPrometheus> {
+/**
+ * Starts Prometheus (`$PROMETHEUS_PATH` or `prometheus` on PATH) and waits until it is ready; with
+ * `scrapeTarget` (`host:port`) it scrapes that target's `/metrics` every second as job `powerplane-agent`.
+ */
+export async function startPrometheus(scrapeTarget?: string): Promise<TestPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-prom-'));
-  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
+  const scrape = scrapeTarget
+    ? `scrape_configs:\n  - job_name: powerplane-agent\n    scrape_interval: 1s\n    static_configs:\n      - targets: ['${scrapeTarget}']\n`
+    : 'scrape_configs: []\n';
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1m\n${scrape}`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.env.PROMETHEUS_PATH ?? 'prometheus', [
@@ -68,7 +74,7 @@ export async function startPrometheus(): Promise<TestPrometheus> {
     url,
     async query(expr) {
       const res = await fetch(`${url}/api/v1/query`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: expr }) });
-      return { status: res.status, body: (await res.json()) as { status: string; error?: string } };
+      return { status: res.status, body: (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown[] } } };
     },
     stop,
   };
