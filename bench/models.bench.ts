@@ -51,7 +51,7 @@ function throughput(predict: (X: number[][]) => number[][], X: number[][]): numb
   return rows / ((performance.now() - t0) / 1000);
 }
 
-function runTable(data: Dataset, groups: Record<string, Dataset>, trainers: string[], primary: string): Row[] {
+function runTable(groups: Record<string, Dataset>, trainers: string[], primary: string): Row[] {
   const rows: Row[] = [];
   for (const [group, d] of Object.entries(groups)) {
     for (const name of trainers) {
@@ -74,7 +74,6 @@ function runTable(data: Dataset, groups: Record<string, Dataset>, trainers: stri
       });
     }
   }
-  void data;
   return rows;
 }
 
@@ -93,8 +92,8 @@ const groupsOf = (d: Dataset) => ({
   CPUTimeHistory: selectFeatures(withPreviousInterval(d, ['bpf_cpu_time_ms']), FEATURE_GROUPS.CPUTimeHistory),
 });
 const t0 = performance.now();
-const raplRows = runTable(rapl, groupsOf(rapl), nxTrainers, 'package');
-const acpiRows = runTable(acpi, groupsOf(acpi), nxTrainers, 'platform');
+const raplRows = runTable(groupsOf(rapl), nxTrainers, 'package');
+const acpiRows = runTable(groupsOf(acpi), nxTrainers, 'platform');
 const nxSeconds = (performance.now() - t0) / 1000;
 
 // ---- CCF / Teads AWS instance curves (idle, 10 %, 50 %, 100 % load) ----
