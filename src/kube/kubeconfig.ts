@@ -87,7 +87,7 @@ function loadInCluster(kc: KubeConfig, env: NodeJS.ProcessEnv, root: string): vo
 
 function contextNamespace(kc: KubeConfig, saDir: string, source: string): string {
   const ctx = kc.getContextObject(kc.getCurrentContext());
-  if (ctx?.namespace) return ctx.namespace;
+  if (ctx?.namespace?.trim()) return ctx.namespace.trim();
   if (source === 'in-cluster') {
     try { return readFileSync(join(saDir, 'namespace'), 'utf8').trim() || 'default'; } catch { return 'default'; }
   }
