@@ -51,7 +51,7 @@ export function registerEstimatorCommands(program: Command): void {
     .option('-n, --namespace <ns>', 'Estimator namespace (or namespace/name, as WAO\'s -n)', 'default')
     .option('--name <name>', 'Estimator name', 'default')
     .option('-p, --params <cpu_milli,num_workloads>', 'request: mCPU per workload and number of workloads', '500,5')
-    .option('-H, --header <header...>', "extra header 'Key: Value' (repeatable)")
+    .option('-H, --header <header>', "extra header 'Key: Value' (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
     .option('--api-key <key>', 'X-API-KEY header value')
     .option('-v, --verbose', 'print the request and the equivalent curl command to stderr')
     .addOption(new Option('-o, --output <format>', 'text ([5 9 13 15 16]) or json (the API answer)').choices(['text', 'json']).default('text'))
