@@ -44,3 +44,35 @@ test('powerplane top: a bad flag exits 2 naming it', async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--level must be one of pod\|container\|process\|vm/);
 });
+
+test('powerplane top on a terminal redraws in place, switches level with l and quits with q', async () => {
+  const agent = createStubAgent();
+  agent.refresh(stubNode(Date.UTC(2026, 0, 1, 8, 30, 0), 40, 5), { process: [stubWorkload('process', '4242', 'stress-ng', 12.5)] });
+  const server = await createServer({ log: silentLogger(), components: [stubAgentRoutes(agent)] });
+  const url = await server.listen('127.0.0.1:0');
+  try {
+    // util-linux `script` gives the command a pseudo-terminal, as a user's shell would.
+    const cmd = `stty cols 100 rows 30; exec ${process.execPath} --import tsx ${join(REPO_ROOT, 'src/cli/main.ts')} top --address ${url} --interval 200ms`;
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    const seen = (re: RegExp) => new Promise<void>((resolve) => {
+      const check = () => { if (re.test(out)) { child.stdout.off('data', check); resolve(); } };
+      child.stdout.on('data', check);
+      check();
+    });
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await seen(/4242\s+stress-ng/);
+    assert.match(out, /\x1b\[\?1049h/, 'alternate screen');
+    assert.match(out, /stub-node {2}45\.00 W measured by rapl/);
+    const before = out.length;
+    child.stdin.write('l');
+    await seen(/vm: 0 of 0/);
+    assert.ok(out.length > before);
+    child.stdin.write('q');
+    assert.equal(await exited, 0);
+    assert.match(out, /\x1b\[\?25h\x1b\[\?1049l/, 'cursor and screen restored');
+  } finally {
+    await server.close();
+  }
+});

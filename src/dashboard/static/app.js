@@ -91,7 +91,17 @@ async function main() {
     overview.showNode(await getJson('/api/v1/node'));
   } catch { /* the agent has no snapshot yet */ }
   const es = new EventSource('/api/v1/stream');
-  es.addEventListener('hello', () => setLive('on', 'live'));
+  let connected = false;
+  es.addEventListener('hello', async () => {
+    setLive('on', 'live');
+    // After a reconnect (server restarted or network dropped) the history may have gaps: reload it.
+    if (connected) {
+      try {
+        overview.setHistory(await getJson('/api/v1/history/node'));
+      } catch { /* keep what the page has */ }
+    }
+    connected = true;
+  });
   es.addEventListener('refresh', (e) => {
     const { node, point } = JSON.parse(e.data);
     setLive('on', `live · updated ${new Date(node.timestamp).toLocaleTimeString()}`);
