@@ -1,6 +1,7 @@
 /**
  * @module estimator/command
- * `powerplane estimator` (the WAO-compatible API server, default 0.0.0.0:5656) and `powerplane estimate`
+ * `powerplane estimator` (the WAO-compatible API server, default 0.0.0.0:5656; `--web.ui` also serves the
+ * dashboard page) and `powerplane estimate`
  * (the client, as WAO's estimator-cli: `powerplane estimate -p 500,5 pc` prints `[5 9 13 15 16]`).
  */
 import { Option, type Command } from 'commander';
@@ -8,6 +9,7 @@ import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
 import { createServer, closeOnSignals } from '../core/server.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import { createEstimatorComponent } from './component.js';
+import { createDashboardComponent } from '../dashboard/component.js';
 import { curlCommand, estimateUrl, formatGoSlice, requestEstimate, EstimatorApiError } from './client.js';
 
 /** Default listen address of `powerplane estimator`. */
@@ -30,13 +32,15 @@ interface EstimateOptions {
 export function registerEstimatorCommands(program: Command): void {
   const server = program.command('estimator').description(`run the WAO-compatible power-consumption estimator (default ${ESTIMATOR_LISTEN_ADDRESS})`);
   server.option('--config <file>', 'estimator config file: estimators and nodes (same as --estimator.config-file)');
-  addConfigOptions(server, ['log.', 'web.listenAddress', 'kube.enable', 'kube.config', 'estimator.']);
+  addConfigOptions(server, ['log.', 'web.listenAddress', 'web.ui', 'kube.enable', 'kube.config', 'estimator.']);
   server.action(
     action(async (opts: Record<string, unknown>) => {
       if (typeof opts.config === 'string') opts['estimator.configFile'] = opts.config;
       const { config, log } = resolveConfig(opts, { 'web.listenAddress': ESTIMATOR_LISTEN_ADDRESS });
-      const component = await createEstimatorComponent({ config, log });
-      const srv = await createServer({ log, components: [component] });
+      const ctx = { config, log };
+      const components = [await createEstimatorComponent(ctx)];
+      if (config.web.ui) components.push(await createDashboardComponent(ctx));
+      const srv = await createServer({ log, components });
       closeOnSignals(srv, log);
       const url = await srv.listen(config.web.listenAddress);
       log.info({ url }, 'estimator listening');

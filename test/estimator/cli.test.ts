@@ -44,7 +44,7 @@ test('estimate -p 500,5 pc prints Go-style [5 10 15 20 25]; -v prints the curl c
 });
 
 test('+Inf prints as +Inf; -o json prints the API answer; -n namespace/name as WAO', async () => {
-  const inf = await cli('estimate', '-a', base, '-H', 'X-API-KEY: k3y', '-p', '8000,3', 'pc');
+  const inf = await cli('estimate', '-a', base, '-p', '8000,3', '-H', 'X-API-KEY: k3y', 'pc');
   assert.equal(inf.code, 0, inf.stderr);
   // one 8-core workload fits on each worker (80 W, 160 W); the control-plane has no predictor
   assert.equal(inf.stdout, '[80 240 +Inf]\n');
