@@ -51,6 +51,11 @@ function walk(value: unknown, prefix: string[], names: string[], resolve: ListTy
   }
   if (Array.isArray(value)) {
     const lt = resolve(names, value);
+    if (value.length === 0) {
+      // An empty list is owned as a field, whatever its type.
+      if (prefix.length) out.add(prefix.join(SEP));
+      return;
+    }
     if (lt.type === 'map') {
       for (const item of value) {
         const p = [...prefix, keyElement(item, lt.keys)];
