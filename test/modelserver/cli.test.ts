@@ -1,0 +1,115 @@
+/**
+ * `powerplane train`, `model …` and `model-server` as a user runs them: real processes, exit codes
+ * (2 for bad input, naming the flag), JSON output, files written.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, sharedDataPath } from '../helpers/shared-data.js';
+
+const MAIN = join(REPO_ROOT, 'src/cli/main.ts');
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: 'test' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const WEIGHTS = sharedDataPath('kepler-model-db/weights/v0.7/ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_4.json');
+
+test('train from the calibration file: JSON summary per trainer, models and the plot saved', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  const cal = join(dir, 'calibration.csv');
+  const lines = ['timestamp,cpu_busy_ratio,bpf_cpu_time_ms,package_watts,dram_watts'];
+  for (let i = 0; i < 50; i++) {
+    const u = ((i * 31) % 50) / 50;
+    lines.push(`${1700000000 + i * 5},${u},${u * 8000},${20 + 60 * u},${3 + u}`);
+  }
+  writeFileSync(cal, lines.join('\n') + '\n');
+  const plot = join(dir, 'best.svg');
+  const out = join(dir, 'models');
+  const r = await run(['train', '--from', `calibration:${cal}`, '--features', 'cpu_busy_ratio', '--trainers', 'linear,knn', '--folds', '5', '--out', out, '--plot', plot, '-o', 'json', '--log.level', 'warn']);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.samples, 50);
+  assert.deepEqual(s.components, ['package', 'dram']);
+  assert.deepEqual(s.trainers.map((t: { trainer: string }) => t.trainer), ['linear', 'knn']);
+  for (const t of s.trainers) {
+    for (const k of ['mae', 'mape', 'r2', 'folds', 'samples']) assert.equal(typeof t[k], 'number', k);
+    assert.ok(existsSync(join(out, t.id, 'metadata.json')));
+  }
+  assert.equal(s.best, 'powerplane/rapl-sysfs/AbsPower/CPUBusy/linear');
+  assert.match(readFileSync(plot, 'utf8'), /^<svg/);
+  assert.ok(existsSync(join(out, s.best, 'plot.svg')));
+
+  const list = await run(['model', 'list', out, '-o', 'json']);
+  assert.equal(JSON.parse(list.stdout).models.length, 2);
+  const text = await run(['model', 'list', out]);
+  assert.match(text.stdout, /^ID\s+TRAINER/);
+  const show = await run(['model', 'show', 'linear', out]);
+  assert.match(show.stdout, /accuracy \(5-fold cross-validation/);
+  const pred = await run(['model', 'predict', 'linear', '--store', out, '--input', 'cpu_busy_ratio=0.5', '-o', 'json']);
+  assert.equal(pred.code, 0, pred.stderr);
+  assert.ok(Math.abs(JSON.parse(pred.stdout).watts.package - 50) < 1e-6);
+});
+
+test('bad flags exit 2 and name the flag', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['train', '--from', 'ftp:x', '--features', 'BPFOnly'], /--from/],
+    [['train', '--from', 'csv:x.csv'], /--features/],
+    [['train', '--from', 'csv:x.csv', '--features', 'BPFOnly', '--trainers', 'linear,magic'], /--trainers/],
+    [['train', '--from', 'csv:x.csv', '--features', 'BPFOnly', '--folds', 'many'], /--folds/],
+    [['train', '--from', 'prometheus:http://127.0.0.1:9', '--features', 'CPUBusy', '--start', 'yesterday'], /--start/],
+    [['train', '--from', 'csv:x.csv', '--features', 'BPFOnly', '--output-type', 'Watts'], /--output-type/],
+    [['train', '--from', 'csv:x.csv', '--features', 'BPFOnly', '--name', '../up'], /--name/],
+    [['model', 'predict', WEIGHTS, '--input', 'bpf_cpu_time_ms'], /--input/],
+    [['model', 'predict', WEIGHTS, '--input', 'bpf_cpu_time_ms=1'], /--input: the model needs bpf_page_cache_hit/],
+    [['model', 'import', WEIGHTS, '--output-type', 'x'], /--output-type/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await run(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(' '));
+  }
+  const malformed = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  const csv = join(malformed, 'bad.csv');
+  writeFileSync(csv, 'bpf_cpu_time_ms,package_watts\n1,2\n3,oops\n');
+  const r = await run(['train', '--from', `csv:${csv}`, '--features', 'bpf_cpu_time_ms', '--out', join(malformed, 'm')]);
+  assert.equal(r.code, 2);
+  assert.ok(r.stderr.includes(`${csv}:3:`), r.stderr);
+});
+
+test('model import of a Kepler weight file, then predict as Kepler does', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  const r = await run(['model', 'import', WEIGHTS, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /imported ec2-0\.7\.11\/rapl-sysfs\/AbsPower\/BPFOnly\/SGDRegressorTrainer_4/);
+  const p = await run(['model', 'predict', 'SGDRegressorTrainer_4', '--store', out, '--input', 'bpf_cpu_time_ms=48649.66666666667,bpf_page_cache_hit=0']);
+  assert.match(p.stdout, /package\s+538\.933/);
+  assert.match(p.stdout, /dram\s+20\.668/);
+});
+
+test('model-server serves on the address given and stops on SIGTERM', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'model-server', '--web.listen-address', '127.0.0.1:0', '--model-server.store-dir', dir, '--log.format', 'json'], { cwd: REPO_ROOT });
+  let err = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+  const live = await fetch(`${url}/v2/health/live`);
+  assert.equal(live.status, 200);
+  assert.deepEqual((await (await fetch(`${url}/api/v1/models`)).json()), { total: 0, models: [] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+});
