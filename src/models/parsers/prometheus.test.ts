@@ -55,6 +55,18 @@ test('a counter reset drops that timestamp; aggregated zone paths replace per-so
   assert.deepEqual(d.Y, [[100], [100]]);
 });
 
+test('NaN samples are missing values; a non-numeric sample is malformed', () => {
+  const r = response([
+    { metric: { __name__: 'kepler_node_cpu_usage_ratio' }, values: [[0, '0.5'], [1, 'NaN'], [2, '0.7']] },
+    { metric: { __name__: 'kepler_platform_watts' }, values: [[0, '100'], [1, '110'], [2, '120']] },
+  ]);
+  const d = parsePrometheusRange(r);
+  assert.deepEqual(d.X, [[0.5], [0.7]]);
+  assert.deepEqual(d.timestamps, [0, 2]);
+  const bad = response([{ metric: { __name__: 'kepler_platform_watts' }, values: [[0, 'lots']] }]);
+  assert.throws(() => parsePrometheusRange(bad, { path: 'p.json' }), (e) => ERR_MALFORMED_FILE.is(e));
+});
+
 test('errors: not a matrix, missing features, no common timestamps', () => {
   assert.throws(() => parsePrometheusRange({ status: 'success', data: { resultType: 'vector', result: [] } }, { path: 'dump.json' }), (e) => ERR_MALFORMED_FILE.is(e) && e.details.path === 'dump.json');
   assert.throws(() => parsePrometheusRange(42), (e) => ERR_MALFORMED_FILE.is(e));

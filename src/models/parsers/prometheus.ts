@@ -117,23 +117,27 @@ function collectSeries(json: unknown, where: string): NamedSeries[] {
 
 /** Per-timestamp values of one series (rates for counters), with invalid (reset) timestamps. */
 function seriesPoints(s: PromSeries, counter: boolean, factor: number, where: string): { points: Map<number, number>; invalid: Set<number> } {
-  const pts: [number, number][] = s.values.map((p) => {
+  const pts: [number, number][] = [];
+  for (const p of s.values) {
     const t = Number(p?.[0]);
-    const v = Number(p?.[1]);
-    if (!Number.isFinite(t) || Number.isNaN(v)) throw ERR_MALFORMED_FILE(`${where}: a sample is not [timestamp, "value"]`, { path: where });
-    return [t, v];
-  });
+    const raw = p?.[1];
+    // Prometheus writes NaN and ±Inf as strings; such samples are missing values, anything else non-numeric is malformed.
+    if (raw === 'NaN' || raw === '+Inf' || raw === '-Inf') continue;
+    const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+    if (!Number.isFinite(t) || !Number.isFinite(v)) throw ERR_MALFORMED_FILE(`${where}: a sample is not [timestamp, "value"]: ${JSON.stringify(p).slice(0, 80)}`, { path: where });
+    pts.push([t, v]);
+  }
   pts.sort((a, b) => a[0] - b[0]);
   const points = new Map<number, number>();
   const invalid = new Set<number>();
   if (!counter) {
-    for (const [t, v] of pts) if (Number.isFinite(v)) points.set(t, v * factor);
+    for (const [t, v] of pts) points.set(t, v * factor);
     return { points, invalid };
   }
   for (let i = 1; i < pts.length; i++) {
     const dt = pts[i][0] - pts[i - 1][0];
     const dv = pts[i][1] - pts[i - 1][1];
-    if (dt <= 0 || !Number.isFinite(dv) || dv < 0) invalid.add(pts[i][0]);
+    if (dt <= 0 || dv < 0) invalid.add(pts[i][0]);
     else points.set(pts[i][0], (dv / dt) * factor);
   }
   return { points, invalid };
