@@ -271,7 +271,7 @@ function applyJsonPatch(doc: Record<string, unknown>, ops: unknown[]): Record<st
 function selectObjects(store: Store, def: ResourceDef, namespace: string | undefined, q: URLSearchParams): StoredObject[] {
   const labels = parseLabelSelector(q.get('labelSelector') ?? '');
   const fields = parseFieldSelector(q.get('fieldSelector') ?? '', supportedFields(def.kind));
-  return store.list(def, namespace).filter((o) => matchLabels(labels, o.metadata.labels) && matchFields(fields, o));
+  return store.list(def, namespace, (o) => matchLabels(labels, o.metadata.labels) && matchFields(fields, o));
 }
 
 interface ContinueToken { rv: number; after: string }
@@ -337,7 +337,7 @@ function watch(state: HandlerState, def: ResourceDef, namespace: string | undefi
   req.on('close', close);
   res.on('close', close);
   if (rvParam === '' || rvParam === '0') {
-    for (const o of store.list(def, scope.namespace)) if (watcherMatches(scope, o)) write('ADDED', out(o));
+    for (const o of store.list(def, scope.namespace, (x) => watcherMatches(scope, x))) write('ADDED', out(o));
   } else {
     const rv = Number(rvParam);
     if (!Number.isInteger(rv) || rv < 0) {

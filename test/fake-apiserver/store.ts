@@ -93,12 +93,15 @@ export class Store {
     return this.#out(def, o);
   }
 
-  /** Lists objects of a resource (copies), optionally in one namespace, sorted by namespace/name. */
-  list(def: ResourceDef, namespace?: string): StoredObject[] {
+  /**
+   * Lists objects of a resource (copies), optionally in one namespace and only those `keep`
+   * accepts, sorted by namespace/name.
+   */
+  list(def: ResourceDef, namespace?: string, keep: (o: StoredObject) => boolean = () => true): StoredObject[] {
     const out: StoredObject[] = [];
     for (const o of this.#bucket(def).values()) {
       if (namespace && def.namespaced && o.metadata.namespace !== namespace) continue;
-      out.push(o);
+      if (keep(o)) out.push(o);
     }
     out.sort((a, b) => objKey(a.metadata.namespace, a.metadata.name).localeCompare(objKey(b.metadata.namespace, b.metadata.name)));
     return out.map((o) => this.#out(def, o));
