@@ -106,8 +106,7 @@ export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteO
     const hub = opts.hub!;
     if (!hub.hasRoom()) throw ERR_DASHBOARD_TOO_MANY_STREAMS(`at most ${hub.size} live streams may be open; close a tab or poll the JSON routes`);
     reply.hijack();
-    const latest = h.latest();
-    hub.add(reply.raw, [{ event: 'hello', data: { intervalMs: opts.intervalMs, points: h.length, latest: latest ?? null } }]);
+    hub.add(reply.raw, [{ event: 'hello', data: { intervalMs: opts.intervalMs, points: h.length } }]);
     req.raw.on('close', () => reply.raw.end());
   });
 }
