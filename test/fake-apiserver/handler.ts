@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastJsonPatch from 'fast-json-patch';
 import { parse as parseYaml } from 'yaml';
+import type { Admission, AdmissionRequest } from './admission.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { mergePatch, isPlainObject } from './merge-patch.js';
 import { apiVersionOf } from './registry.js';
@@ -56,6 +57,7 @@ export interface HandlerState {
   address: () => string;
   maxBodyBytes: number;
   bookmarkIntervalMs: number;
+  admission: Admission;
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -149,8 +151,10 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
     const failure = hook(info);
     if (failure) throw new ApiError(failure.code, failure.reason, failure.message ?? failure.reason);
   }
-  if (q.get('dryRun')) throw badRequest('dryRun is not supported by the fake API server');
+  const dryRun = q.get('dryRun') === 'All';
+  if (q.get('dryRun') !== null && !dryRun) throw badRequest(`dryRun: Unsupported value: "${q.get('dryRun')}": supported values: "All"`);
   const sub = rp.subresource === 'status' ? 'status' : '';
+  const manager = managerOf(q, req);
   switch (verb) {
     case 'get': return send(res, 200, store.get(def, rp.namespace, rp.name!));
     case 'list': return send(res, 200, list(store, def, rp.namespace, q));
@@ -165,17 +169,19 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
         body.metadata = { ...meta, namespace: rp.namespace };
       }
       checkKind(def, body);
-      return send(res, 201, store.create(def, body, { manager: managerOf(q, req) }));
+      const opts = { manager };
+      return send(res, 201, await admitted(state, def, rp, sub, dryRun, opts, () => store.create(def, body, opts)));
     }
     case 'update': {
       const body = await objectBody(state, req, false);
       checkKind(def, body);
       checkNamespace(def, body, rp.namespace);
-      return send(res, 200, store.update(def, rp.namespace, rp.name!, body, { manager: managerOf(q, req), subresource: sub }));
+      const opts = { manager, subresource: sub } as const;
+      return send(res, 200, await admitted(state, def, rp, sub, dryRun, opts, () => store.update(def, rp.namespace, rp.name!, body, opts)));
     }
     case 'patch':
     case 'apply':
-      return patch(state, def, rp, verb, q, req, res, sub);
+      return patch(state, def, rp, verb, q, req, res, sub, dryRun);
     case 'delete': {
       const text = await readBody(req, state.maxBodyBytes);
       const opts = (parseBody(text, false) ?? {}) as { propagationPolicy?: string; preconditions?: { resourceVersion?: string; uid?: string }; orphanDependents?: boolean };
@@ -183,6 +189,11 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
       if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
         throw new ApiError(422, 'Invalid', `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
       }
+      if (state.admission.active()) {
+        const current = store.get(def, rp.namespace, rp.name!);
+        await state.admission.validate({ ...admissionBase(state, def, rp, sub, dryRun), operation: 'DELETE', oldObject: current });
+      }
+      if (dryRun) return send(res, 200, store.get(def, rp.namespace, rp.name!));
       const result = store.delete(def, rp.namespace, rp.name!, { propagationPolicy: policy, preconditions: opts.preconditions });
       const gone = (() => { try { store.get(def, rp.namespace, rp.name!); return false; } catch { return true; } })();
       return send(res, gone ? 200 : 202, result);
@@ -227,9 +238,47 @@ function checkNamespace(def: ResourceDef, body: Record<string, unknown>, namespa
   }
 }
 
+function admissionBase(state: HandlerState, def: ResourceDef, rp: ResourcePath, sub: string, dryRun: boolean): Omit<AdmissionRequest, 'operation'> {
+  let namespaceLabels: Record<string, string> | undefined;
+  if (def.namespaced && rp.namespace) {
+    try {
+      namespaceLabels = state.store.get(state.store.def('v1', 'Namespace'), undefined, rp.namespace).metadata.labels;
+    } catch {
+      namespaceLabels = undefined;
+    }
+  }
+  return { def, subresource: sub, name: rp.name ?? '', namespace: rp.namespace, dryRun, namespaceLabels };
+}
+
+/**
+ * Runs a create/update/patch/apply: directly when no webhook is registered and it is not a dry run;
+ * otherwise previews the result, passes it through mutating and validating webhooks, and commits the
+ * admitted object only if the stored object did not change meanwhile (409 otherwise).
+ */
+async function admitted(
+  state: HandlerState, def: ResourceDef, rp: ResourcePath, sub: '' | 'status', dryRun: boolean,
+  opts: { manager: string; subresource?: '' | 'status' }, write: () => StoredObject,
+): Promise<StoredObject> {
+  const { store, admission } = state;
+  if (!admission.active() && !dryRun) return write();
+  const candidate = store.preview(write);
+  const name = candidate.metadata.name;
+  let old: StoredObject | undefined;
+  try { old = store.get(def, candidate.metadata.namespace, name); } catch { old = undefined; }
+  const base = { ...admissionBase(state, def, rp, sub, dryRun), name };
+  const operation = old ? 'UPDATE' as const : 'CREATE' as const;
+  let object: Record<string, unknown> = candidate;
+  if (admission.active()) {
+    object = (await admission.mutate({ ...base, operation, object: candidate, oldObject: old })) ?? candidate;
+    await admission.validate({ ...base, operation, object, oldObject: old });
+  }
+  if (dryRun) return object as StoredObject;
+  return store.commitCandidate(def, candidate, object, opts, old?.metadata.resourceVersion);
+}
+
 async function patch(
   state: HandlerState, def: ResourceDef, rp: ResourcePath, verb: 'patch' | 'apply', q: URLSearchParams,
-  req: IncomingMessage, res: ServerResponse, sub: '' | 'status',
+  req: IncomingMessage, res: ServerResponse, sub: '' | 'status', dryRun: boolean,
 ): Promise<void> {
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
   const manager = q.get('fieldManager');
@@ -239,7 +288,8 @@ async function patch(
     if (!manager) throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const body = await objectBody(state, req, true);
     const existed = (() => { try { store.get(def, rp.namespace, rp.name!); return true; } catch { return false; } })();
-    const out = store.apply(def, rp.namespace, rp.name!, body, { manager, subresource: sub, force: force === 'true' });
+    const opts = { manager, subresource: sub, force: force === 'true' };
+    const out = await admitted(state, def, rp, sub, dryRun, opts, () => store.apply(def, rp.namespace, rp.name!, body, opts));
     return send(res, existed ? 200 : 201, out);
   }
   if (force !== null) throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
@@ -247,11 +297,11 @@ async function patch(
   const opts = { manager: managerOf(q, req), subresource: sub };
   if (ct === 'application/json-patch+json') {
     if (!Array.isArray(body)) throw badRequest('a JSON patch must be an array of operations');
-    return send(res, 200, store.patch(def, rp.namespace, rp.name!, (current) => applyJsonPatch(current, body), opts));
+    return send(res, 200, await admitted(state, def, rp, sub, dryRun, opts, () => store.patch(def, rp.namespace, rp.name!, (current) => applyJsonPatch(current, body), opts)));
   }
   if (ct === 'application/merge-patch+json' || ct === 'application/strategic-merge-patch+json') {
     if (!isPlainObject(body)) throw badRequest('a merge patch must be a JSON object');
-    return send(res, 200, store.patch(def, rp.namespace, rp.name!, (current) => mergePatch(current, body) as Record<string, unknown>, opts));
+    return send(res, 200, await admitted(state, def, rp, sub, dryRun, opts, () => store.patch(def, rp.namespace, rp.name!, (current) => mergePatch(current, body) as Record<string, unknown>, opts)));
   }
   throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
 }

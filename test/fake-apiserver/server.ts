@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { Admission, type ServiceResolver } from './admission.js';
 import { handleRequest, type HandlerState } from './handler.js';
 import { Store } from './store.js';
 import type { FakeApiServer, FakeApiServerOptions, FakeRequestInfo, FakeWriteVerb, InjectedFailure, StoredObject } from './types.js';
@@ -39,6 +40,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const store = new Store(options.eventLogSize ?? 10_000);
   const sockets = new Set<Socket>();
   let url = '';
+  let resolveService: ServiceResolver | undefined;
+  const webhookConfigs = (kind: string) => store.registry.byKind('admissionregistration.k8s.io/v1', kind) ? [...store.raw(store.def('admissionregistration.k8s.io/v1', kind))] : [];
+  const admission = new Admission(
+    () => ({ mutating: webhookConfigs('MutatingWebhookConfiguration'), validating: webhookConfigs('ValidatingWebhookConfiguration') }),
+    () => resolveService,
+  );
   const state: HandlerState = {
     store,
     requests: zeroCounts(),
@@ -47,6 +54,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     address: () => url.replace(/^http:\/\//, ''),
     maxBodyBytes: options.maxBodyBytes ?? 3 * 1024 * 1024,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
+    admission,
   };
   const server: Server = createServer((req, res) => void handleRequest(state, req, res));
   server.on('connection', (s) => {
@@ -109,6 +117,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       closeWatches: () => { for (const close of [...state.openWatches]) close(); },
       compact: () => store.hub.compact(store.rv),
       openWatches: () => state.openWatches.size,
+      resolveService: (resolver) => { resolveService = resolver; },
     },
     stop: async () => {
       for (const close of [...state.openWatches]) close();

@@ -55,6 +55,7 @@ export class Store {
   readonly #objects = new Map<string, Map<string, StoredObject>>();
   readonly #byUid = new Map<string, { resource: string; key: string }>();
   #rv = START_RV;
+  #dryRun = false;
 
   constructor(eventLogSize: number) {
     this.hub = new WatchHub(eventLogSize, START_RV);
@@ -327,6 +328,7 @@ export class Store {
   }
 
   #remove(def: ResourceDef, obj: StoredObject): StoredObject {
+    if (this.#dryRun) return this.#out(def, obj);
     const key = objKey(obj.metadata.namespace, obj.metadata.name);
     const old = this.#bucket(def).get(key);
     this.#bucket(def).delete(key);
@@ -340,6 +342,7 @@ export class Store {
   }
 
   #commit(def: ResourceDef, old: StoredObject | undefined, next: StoredObject): StoredObject {
+    if (this.#dryRun) return this.#out(def, next);
     next.metadata.resourceVersion = String(++this.#rv);
     const key = objKey(next.metadata.namespace, next.metadata.name);
     this.#bucket(def).set(key, next);
@@ -425,6 +428,7 @@ export class Store {
    * left; terminating namespaces are emptied and then removed.
    */
   gc(): void {
+    if (this.#dryRun) return;
     for (let round = 0; round < 100; round++) {
       let changed = false;
       const all = this.#allObjects();
@@ -477,6 +481,31 @@ export class Store {
       }
       if (!changed) return;
     }
+  }
+
+  /** Runs a write without committing it: returns the object it would store (for admission and dryRun). */
+  preview(write: () => StoredObject): StoredObject {
+    this.#dryRun = true;
+    try {
+      return write();
+    } finally {
+      this.#dryRun = false;
+    }
+  }
+
+  /**
+   * Commits an object a previewed write produced (possibly changed by mutating webhooks, whose
+   * changes are attributed to the writer), provided the stored object is still at `expectedRv`.
+   */
+  commitCandidate(def: ResourceDef, candidate: StoredObject, admitted: Obj, opts: WriteOptions, expectedRv: string | undefined): StoredObject {
+    const name = candidate.metadata.name;
+    const ns = def.namespaced ? candidate.metadata.namespace : undefined;
+    const old = this.#bucket(def).get(objKey(ns, name));
+    if (old?.metadata.resourceVersion !== expectedRv) throw staleConflict(def.plural, def.group, name);
+    let managed = candidate.metadata.managedFields as unknown[] | undefined;
+    if (!jsonEqual(candidate, admitted)) managed = recordUpdate(candidate, admitted, this.#ctx(def, opts));
+    if (!old) return this.create(def, admitted, opts, managed ?? []);
+    return this.#replace(def, old, structuredClone(admitted), opts, managed ?? []);
   }
 
   /** Stores objects directly (seeding): like create/overwrite without HTTP, admission or counters. */

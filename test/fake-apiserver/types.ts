@@ -140,4 +140,9 @@ export interface FakeHooks {
   compact(): void;
   /** Number of watch streams open now. */
   openWatches(): number;
+  /**
+   * How webhooks given as `clientConfig.service` are reached: return a base URL
+   * (`https://127.0.0.1:PORT`) for a service, or undefined (the call then fails per failurePolicy).
+   */
+  resolveService(resolver: (service: { namespace: string; name: string; port: number }) => string | undefined): void;
 }
