@@ -5,6 +5,7 @@ import { createServer } from '../core/server.js';
 import { silentLogger } from '../core/logger.js';
 import { loadConfig } from '../core/config.js';
 import { createDashboardComponent } from './component.js';
+import { ERR_INVALID_CONFIG } from '../core/errors.js';
 import { createStubAgent, stubNode, stubWorkload } from '../../test/dashboard/stub-agent.js';
 
 async function start(withAgent: boolean) {
@@ -133,4 +134,9 @@ test('without an in-process agent the page is served and history says so', async
   } finally {
     await server.close();
   }
+});
+
+test('a history length above the limit is a config error naming the key', async () => {
+  const { config } = loadConfig({ flags: { 'dashboard.historyLength': '20001' } });
+  await assert.rejects(createDashboardComponent({ config, log: silentLogger() }), (err: unknown) => ERR_INVALID_CONFIG.is(err) && err.details.key === 'dashboard.historyLength' && err.exitCode === 2);
 });

@@ -6,6 +6,7 @@
  * from the JSON routes of its server, without history).
  */
 import type { Component, ComponentContext } from '../core/component.js';
+import { ERR_INVALID_CONFIG } from '../core/errors.js';
 import { loadAssets } from './assets.js';
 import { ChartHistory } from './history.js';
 import { EventStreamHub } from './event-stream.js';
@@ -18,9 +19,15 @@ export const HISTORY_TOP_PER_LEVEL = 25;
 export const MAX_STREAMS = 64;
 /** Comment heartbeat on the event stream (ms). */
 export const STREAM_HEARTBEAT_MS = 15_000;
+/** Largest `dashboard.historyLength` (a day at 5 s, ~40 MiB with heavy workload churn). */
+export const MAX_HISTORY_LENGTH = 20_000;
 
 /** Creates the dashboard component. */
 export async function createDashboardComponent(ctx: ComponentContext): Promise<Component> {
+  const length = ctx.config.dashboard.historyLength;
+  if (length > MAX_HISTORY_LENGTH) {
+    throw ERR_INVALID_CONFIG(`dashboard.historyLength (--dashboard.history-length) must be at most ${MAX_HISTORY_LENGTH}, got ${length}; keep long history in Prometheus`, { key: 'dashboard.historyLength', flag: '--dashboard.history-length' });
+  }
   const assets = loadAssets();
   const agent = ctx.agent;
   const history = agent ? new ChartHistory({ length: ctx.config.dashboard.historyLength, topPerLevel: HISTORY_TOP_PER_LEVEL }) : undefined;

@@ -206,7 +206,7 @@ test('dark mode follows prefers-color-scheme', async () => {
 
 test('a measured node is presented as measured, with the meter named', async () => {
   const agent = createStubAgent();
-  agent.refresh(stubNode(Date.now(), 41, 4), { process: [stubWorkload('process', '9', 'make', 3)] });
+  agent.refresh(stubNode(Date.now(), 41, 4), { process: [stubWorkload('process', '9', 'make', 3), stubWorkload('process', '66', '<img src=x onerror="window.pwned=1">', 1)] });
   const { config } = loadConfig({});
   const server: PowerplaneServer = await createServer({ log: silentLogger(), components: [stubAgentRoutes(agent), await createDashboardComponent({ config, log: silentLogger(), agent })] });
   const url = await server.listen('127.0.0.1:0');
@@ -216,6 +216,13 @@ test('a measured node is presented as measured, with the meter named', async () 
     await waitText(p, '#node-watts', '45.0 W');
     assert.equal(await p.textContent('#node-source'), 'Measured by RAPL (Intel/AMD powercap)');
     assert.equal(await p.textContent('#meter-badge'), 'measured · rapl');
+    // Workload names are text, never markup.
+    await p.click('#tab-workloads');
+    await p.waitForSelector('#workload-table tbody tr:nth-child(2)', WAIT);
+    assert.equal(await p.textContent('#workload-table tbody tr:nth-child(2) td.wl-name'), '<img src=x onerror="window.pwned=1">');
+    assert.equal(await p.$$eval('#workload-table img', (imgs) => imgs.length), 0);
+    assert.equal(await p.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    await p.click('#tab-overview');
     // A refresh arrives over the stream and updates the number.
     agent.refresh(stubNode(Date.now() + 1000, 50, 5), { process: [stubWorkload('process', '9', 'make', 3)] });
     await waitText(p, '#node-watts', '55.0 W');
