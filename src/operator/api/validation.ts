@@ -75,10 +75,15 @@ export function nodeConfigProblems(cfg: NodeConfig | undefined, prefix: string):
   return out;
 }
 
-/** Checks an Estimator spec. */
+/** Schema errors of an Estimator spec. */
+export function estimatorSchemaProblems(spec: unknown): Problem[] {
+  return schemaProblems(EstimatorSpec, spec ?? {}, 'spec');
+}
+
+/** Checks an Estimator spec: schema, then endpoints of monitors and predictors. */
 export function estimatorProblems(spec: unknown): Problem[] {
   const s = (spec ?? {}) as EstimatorSpecT;
-  const schemaErrs = schemaProblems(EstimatorSpec, s, 'spec');
+  const schemaErrs = estimatorSchemaProblems(s);
   if (schemaErrs.length > 0) return schemaErrs;
   const out = nodeConfigProblems(s.defaultNodeConfig, 'spec.defaultNodeConfig');
   for (const [node, cfg] of Object.entries(s.nodeConfigOverrides ?? {})) out.push(...nodeConfigProblems(cfg, `spec.nodeConfigOverrides.${node}`));

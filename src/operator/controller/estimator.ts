@@ -10,7 +10,7 @@ import type { KubeObject } from '../../kube/types.js';
 import { API_VERSION } from '../api/v1alpha1/common.js';
 import { ESTIMATOR_KIND, type Estimator, type EstimatorStatus } from '../api/v1alpha1/estimator.js';
 import type { PowerNode } from '../api/v1alpha1/powernode.js';
-import { estimatorProblems, nodeConfigProblems } from '../api/validation.js';
+import { estimatorSchemaProblems, nodeConfigProblems } from '../api/validation.js';
 import { FIELD_MANAGER } from '../components/labels.js';
 import { stableJson } from '../components/hash.js';
 import type { OperatorKube, ObjectReader } from '../reconciler/types.js';
@@ -67,7 +67,7 @@ export class EstimatorController {
     const now = this.#d.now?.() ?? new Date();
     const nowIso = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
     const nodes = this.#d.powerNodes();
-    const problems = estimatorProblems(est.spec);
+    const problems = estimatorSchemaProblems(est.spec);
     const errors = problems.length > 0 ? problems.map((p) => ({ node: '*', monitor: 'spec', message: `${p.field}: ${p.message}` })) : estimatorErrors(est, new Set(nodes.map((n) => n.metadata.name)));
     const old = est.status;
     const gen = est.metadata.generation;

@@ -56,10 +56,19 @@ export class WorkQueue {
     this.#timers.set(key, { timer, due });
   }
 
-  /** Resolves when nothing is scheduled or running (tests, benchmarks). */
-  idle(): Promise<void> {
-    if (this.#timers.size === 0 && this.#running.size === 0) return Promise.resolve();
-    return new Promise((r) => this.#idleWaiters.push(r));
+  /**
+   * Resolves when nothing runs and nothing is due within `horizonMs` (default 1 s; periodic
+   * refreshes scheduled further out do not count). For tests and benchmarks.
+   */
+  async idle(horizonMs = 1000): Promise<void> {
+    for (;;) {
+      const soon = [...this.#timers.values()].some((t) => t.due <= Date.now() + horizonMs);
+      if (!soon && this.#running.size === 0) return;
+      await new Promise<void>((r) => {
+        this.#idleWaiters.push(r);
+        setTimeout(r, 10);
+      });
+    }
   }
 
   /** Stops scheduling; running handlers finish. */
