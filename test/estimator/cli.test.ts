@@ -6,6 +6,9 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type PowerplaneServer } from '../../src/core/server.js';
 import { defaultConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -67,4 +70,16 @@ test('bad flags exit 2 naming the flag', async () => {
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.ok(r.stderr.includes(flag), `${args.join(' ')}: ${r.stderr}`);
   }
+});
+
+test('powerplane estimator: no source exits 2 naming --config; a bad file exits 2 naming file, line and field', async () => {
+  const none = await cli('estimator', '--web.listen-address', '127.0.0.1:0');
+  assert.equal(none.code, 2, none.stderr);
+  assert.match(none.stderr, /--config/);
+  const dir = mkdtempSync(join(tmpdir(), 'pp-est-cli-'));
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'estimators:\n  - namespace: default\n    name: default\n    spec:\n      defaultNodeConfig:\n        nodeMonitor: { refreshInterval: soon }\n');
+  const r = await cli('estimator', '--config', bad, '--web.listen-address', '127.0.0.1:0');
+  assert.equal(r.code, 2, r.stderr);
+  assert.ok(r.stderr.includes(`${bad}:6: estimators[0].spec.defaultNodeConfig.nodeMonitor.refreshInterval`), r.stderr);
 });
