@@ -104,9 +104,19 @@ function numericSimilarity(a: number, b: number): number {
   return mean <= 0 ? 0 : Math.max(0, 1 - Math.abs(a - b) / mean);
 }
 
+const normalized = new Map<string, string>();
+function normalizedProcessor(name: string): string {
+  let v = normalized.get(name);
+  if (v === undefined) {
+    if (normalized.size > 10_000) normalized.clear();
+    normalized.set(name, (v = normalizeProcessor(name)));
+  }
+  return v;
+}
+
 function processorSimilarity(a: string, b: string): number {
-  const x = normalizeProcessor(a);
-  const y = normalizeProcessor(b);
+  const x = normalizedProcessor(a);
+  const y = normalizedProcessor(b);
   if (x === y) return 1;
   const sa = new Set(x);
   const sb = new Set(y);
@@ -169,7 +179,7 @@ export function rankModels(models: readonly StoredModel[], q: ModelQuery): Store
   let c = models.filter((m) => {
     const md = m.metadata;
     if (q.outputType && md.output_type !== q.outputType) return false;
-    if (source && normalizeEnergySource(md.energy_source) !== source) return false;
+    if (source && md.energy_source !== source && normalizeEnergySource(md.energy_source) !== source) return false;
     if (q.pipeline && md.pipeline !== q.pipeline) return false;
     if (q.featureGroup && md.feature_group !== q.featureGroup) return false;
     if (q.metrics && !md.features.every((f) => q.metrics!.includes(f))) return false;
@@ -186,9 +196,16 @@ export function rankModels(models: readonly StoredModel[], q: ModelQuery): Store
   const key = q.errorKey ?? 'mae';
   const sim = new Map<StoredModel, number>();
   if (q.machineSpec && !exactNodeType) {
-    for (const m of c) sim.set(m, specSimilarity(q.machineSpec, m.metadata.machine_spec));
+    const bySpec = new Map<MachineSpec | undefined, number>();
+    for (const m of c) {
+      const spec = m.metadata.machine_spec;
+      let v = bySpec.get(spec);
+      if (v === undefined) bySpec.set(spec, (v = specSimilarity(q.machineSpec, spec)));
+      sim.set(m, v);
+    }
   }
-  return [...c].sort((a, b) => (sim.get(b) ?? 0) - (sim.get(a) ?? 0) || errorOf(a, key) - errorOf(b, key) || a.id.localeCompare(b.id));
+  const err = new Map(c.map((m) => [m, errorOf(m, key)]));
+  return [...c].sort((a, b) => (sim.get(b) ?? 0) - (sim.get(a) ?? 0) || err.get(a)! - err.get(b)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The best model for a query, or undefined. */

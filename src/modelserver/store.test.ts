@@ -91,3 +91,16 @@ test('an archive with a zip-slip entry is rejected before anything is written', 
   const missing = writeZip([{ name: 'model.json', data: Buffer.from(JSON.stringify(fixtureModel())) }]);
   await assert.rejects(store.importArchive(loc, missing), /no metadata\.json/);
 });
+
+test('a model saved while the directory is being re-scanned is not lost by the scan', async () => {
+  const store = new ModelStore(mkdtempSync(join(tmpdir(), 'pp-store-')), { rescanMs: 60_000 });
+  await store.save(loc, { model: fixtureModel(), metadata: fixtureMetadata(loc) });
+  store.invalidate();
+  const scanning = store.list();
+  const other = { ...loc, name: 'during-scan' };
+  await store.save(other, { model: fixtureModel(), metadata: fixtureMetadata(other) });
+  await scanning;
+  assert.deepEqual((await store.list()).map((m) => m.location.name), ['during-scan', 'linear_1']);
+  await store.delete(locationToId(other));
+  assert.deepEqual((await store.list()).map((m) => m.location.name), ['linear_1']);
+});

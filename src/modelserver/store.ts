@@ -119,6 +119,8 @@ export class ModelStore {
   private index: Map<string, StoredModel> | undefined;
   private scannedAt = 0;
   private scanning: Promise<Map<string, StoredModel>> | undefined;
+  /** Writes made while a scan runs, replayed on its result so the scan cannot undo them. */
+  private duringScan: Array<(index: Map<string, StoredModel>) => void> | undefined;
 
   constructor(root: string, opts: ModelStoreOptions = {}) {
     this.root = root;
@@ -169,13 +171,18 @@ export class ModelStore {
       throw err;
     }
     const stored: StoredModel = { id, location: loc, metadata, hasWeight: metadata.weight };
-    this.index?.set(id, stored);
+    this.mutate((index) => index.set(id, stored));
     return stored;
   }
 
   /** Every readable model, sorted by id. Unreadable directories are reported through `onProblem` and skipped. */
   async list(): Promise<StoredModel[]> {
-    return [...(await this.currentIndex()).values()];
+    return [...(await this.currentIndex()).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private mutate(change: (index: Map<string, StoredModel>) => void): void {
+    if (this.index) change(this.index);
+    this.duringScan?.push(change);
   }
 
   /** Forces the next read to re-scan the directory. */
@@ -183,17 +190,28 @@ export class ModelStore {
     this.index = undefined;
   }
 
+  /**
+   * The index. A stale index is served while a re-scan runs in the background (so requests never wait
+   * for a directory walk once the store has been read); with `rescanMs` 0 every read re-scans.
+   */
   private async currentIndex(): Promise<Map<string, StoredModel>> {
     if (this.index && Date.now() - this.scannedAt < this.rescanMs) return this.index;
     this.scanning ??= this.scan().finally(() => {
       this.scanning = undefined;
+      this.duringScan = undefined;
     });
+    if (this.index && this.rescanMs > 0) {
+      this.scanning.catch(() => undefined);
+      return this.index;
+    }
     return this.scanning;
   }
 
   private async scan(): Promise<Map<string, StoredModel>> {
     const started = Date.now();
     const index = new Map<string, StoredModel>();
+    const replay: Array<(index: Map<string, StoredModel>) => void> = [];
+    this.duringScan = replay;
     for (const pipeline of await subdirs(this.root)) {
       for (const energySource of await subdirs(join(this.root, pipeline))) {
         for (const outputType of await subdirs(join(this.root, pipeline, energySource))) {
@@ -212,9 +230,10 @@ export class ModelStore {
         }
       }
     }
-    this.index = new Map([...index.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    for (const change of replay) change(index);
+    this.index = index;
     this.scannedAt = started;
-    return this.index;
+    return index;
   }
 
   private async readEntry(id: string, loc: ModelLocation): Promise<StoredModel> {
@@ -282,7 +301,7 @@ export class ModelStore {
     const trash = join(parent, `.${idToLocation(id).name}.deleted-${randomBytes(6).toString('hex')}`);
     await rename(dir, trash);
     await rm(trash, { recursive: true, force: true });
-    this.index?.delete(id);
+    this.mutate((index) => index.delete(id));
     return true;
   }
 
