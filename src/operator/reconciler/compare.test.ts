@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import type { KubeObject } from '../../kube/types.js';
 import { isSubset, parseQuantity, withAppliedHash, rvNewer, APPLIED_HASH_ANNOTATION } from './compare.js';
 
 test('isSubset ignores server-defaulted fields but not changed or missing ones', () => {
@@ -31,9 +32,9 @@ test('an object is a subset of itself plus anything (property)', () => {
 });
 
 test('the applied hash follows content; rvNewer compares integer versions', () => {
-  const a = withAppliedHash({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { k: '1' } });
-  const b = withAppliedHash({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { k: '2' } });
-  const c = withAppliedHash({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+  const a = withAppliedHash<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { k: '1' } });
+  const b = withAppliedHash<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { k: '2' } });
+  const c = withAppliedHash<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
   assert.notEqual(a.metadata.annotations![APPLIED_HASH_ANNOTATION], b.metadata.annotations![APPLIED_HASH_ANNOTATION]);
   assert.notEqual(a.metadata.annotations![APPLIED_HASH_ANNOTATION], c.metadata.annotations![APPLIED_HASH_ANNOTATION], 'a field that stops being set changes the hash');
   assert.ok(!isSubset(a, b));
