@@ -6,7 +6,10 @@
 import type { Logger } from '../core/logger.js';
 import { parseDuration } from '../core/duration.js';
 import { Estimator } from './estimator.js';
-import { NodeState } from './node-state.js';
+import { NodeState, RefreshLimiter } from './node-state.js';
+
+/** Node refreshes running at once per Estimator. */
+export const REFRESH_CONCURRENCY = 64;
 import { createMonitor, createPredictor, requestTimeoutMs, type PluginDeps } from './plugins.js';
 import { nodeConfigFor, type EstimatorSpec } from './spec.js';
 import type { NodeInfo, NodeMonitor } from './types.js';
@@ -14,6 +17,7 @@ import type { NodeInfo, NodeMonitor } from './types.js';
 /** Builds the Estimator `namespace/name` over `nodes`. */
 export async function buildEstimator(namespace: string, name: string, spec: EstimatorSpec, nodes: readonly NodeInfo[], deps: Omit<PluginDeps, 'namespace'> & { log?: Logger }): Promise<Estimator> {
   const pdeps: PluginDeps = { ...deps, namespace };
+  const limiter = new RefreshLimiter(REFRESH_CONCURRENCY);
   const states = await Promise.all(
     nodes.map(async (node) => {
       const cfg = nodeConfigFor(spec, node.name);
@@ -31,7 +35,7 @@ export async function buildEstimator(namespace: string, name: string, spec: Esti
         }),
       );
       const predictor = await createPredictor(cfg.predictor, refreshMs, pdeps).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-      return new NodeState({ node, monitors, predictor, refreshMs, log: deps.log });
+      return new NodeState({ node, monitors, predictor, refreshMs, log: deps.log, limiter });
     }),
   );
   return new Estimator(namespace, name, states);

@@ -22,6 +22,25 @@ export interface MonitorRecord {
   lastErrorAt?: number;
 }
 
+/** Bounds how many refreshes run at once (shared by the nodes of an Estimator). */
+export class RefreshLimiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly limit: number) {}
+
+  /** Runs `fn` when a slot is free. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
 /** What a node state is built from. */
 export interface NodeStateOptions {
   node: NodeInfo;
@@ -31,6 +50,8 @@ export interface NodeStateOptions {
   refreshMs: number;
   log?: Logger;
   now?: () => number;
+  /** Shared bound on concurrent refreshes (thousands of nodes must not all hit their BMCs at once). */
+  limiter?: RefreshLimiter;
 }
 
 /** The live state of one node. */
@@ -42,6 +63,7 @@ export class NodeState {
   private readonly monitors: NodeStateOptions['monitors'];
   private readonly log?: Logger;
   private readonly now: () => number;
+  private readonly limiter?: RefreshLimiter;
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private abort?: AbortController;
@@ -55,12 +77,13 @@ export class NodeState {
     this.monitors = opts.monitors;
     this.log = opts.log;
     this.now = opts.now ?? Date.now;
+    this.limiter = opts.limiter;
     this.records = opts.monitors.map((m) => ({ type: m.monitor.type, endpoint: m.endpoint, values: {} }));
   }
 
   /** Runs every monitor once (in parallel, each bounded by its timeout); concurrent calls share one run. */
   refresh(): Promise<void> {
-    this.inFlight ??= this.runMonitors().finally(() => {
+    this.inFlight ??= (this.limiter ? this.limiter.run(() => this.runMonitors()) : this.runMonitors()).finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;

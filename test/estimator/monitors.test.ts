@@ -17,7 +17,7 @@ import { createPrometheusMonitor } from '../../src/estimator/monitors/prometheus
 import { createFakeMonitor } from '../../src/estimator/monitors/fake.js';
 import { createMonitor } from '../../src/estimator/plugins.js';
 import { fetchJson } from '../../src/estimator/http-client.js';
-import { NodeState } from '../../src/estimator/node-state.js';
+import { NodeState, RefreshLimiter } from '../../src/estimator/node-state.js';
 import type { NodeMonitor } from '../../src/estimator/types.js';
 
 const MOCKUP = sharedDataPath('redfish', 'public-rackmount1');
@@ -158,4 +158,24 @@ test('node state: readings refresh, time out, go stale after three intervals and
   now += 2500;
   assert.equal(state.isStale(state.records[0]), true);
   assert.deepEqual(state.status(), {}, 'a stale reading is not reused');
+});
+
+test('refresh limiter: at most `limit` node refreshes run at once', async () => {
+  const limiter = new RefreshLimiter(2);
+  let running = 0;
+  let peak = 0;
+  const monitor: NodeMonitor = {
+    type: 'Slow',
+    async read() {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+      return { ambientTemp: 1 };
+    },
+  };
+  const states = Array.from({ length: 6 }, (_v, i) => new NodeState({ node: { name: `n${i}`, labels: {} }, monitors: [{ monitor, timeoutMs: 1000 }], predictor: new Error('none'), refreshMs: 1000, limiter }));
+  await Promise.all(states.map((s) => s.refresh()));
+  assert.equal(peak, 2);
+  assert.ok(states.every((s) => s.status().ambientTemp === 1));
 });
