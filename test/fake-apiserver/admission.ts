@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import fastJsonPatch from 'fast-json-patch';
 import { isPlainObject } from './merge-patch.js';
-import { apiVersionOf } from './registry.js';
 import { ApiError } from './status.js';
 import type { ResourceDef, StoredObject } from './types.js';
 
@@ -204,7 +203,3 @@ export class Admission {
   }
 }
 
-/** The object the review carries, with the requested version's apiVersion. */
-export function reviewObject(def: ResourceDef, o: Obj | undefined): Obj | undefined {
-  return o ? { ...o, apiVersion: apiVersionOf(def), kind: def.kind } : undefined;
-}

@@ -91,6 +91,16 @@ describe('fake API server: server-side apply', () => {
     assert.ok((st.metadata.managedFields as any[]).some((e) => e.subresource === 'status'));
   });
 
+  test('a finalizer added by apply and dropped by a later apply releases an object being deleted', async () => {
+    const withFinalizer = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'fin', finalizers: ['example.com/cleanup'] }, spec: { size: 1 } };
+    await custom.patchNamespacedCustomObject({ ...W, name: 'fin', body: withFinalizer, fieldManager: 'op' }, SSA);
+    await custom.deleteNamespacedCustomObject({ ...W, name: 'fin' });
+    const held = await custom.getNamespacedCustomObject({ ...W, name: 'fin' });
+    assert.ok(held.metadata.deletionTimestamp);
+    await custom.patchNamespacedCustomObject({ ...W, name: 'fin', body: { ...withFinalizer, metadata: { name: 'fin' } }, fieldManager: 'op' }, SSA);
+    assert.equal(api.store.get('example.com/v1', 'Widget', 'fin', 'default'), undefined);
+  });
+
   test('apply requires a fieldManager', async () => {
     const r = await failure(custom.patchNamespacedCustomObject({ ...W, name: 'g', body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'g' } } }, SSA));
     assert.equal(r.code, 422);
