@@ -6,15 +6,6 @@
  */
 
 /**
- * WAO's row patch: when any predicted value in the row is not finite (failed prediction, +Inf, NaN),
- * the row becomes `[0, +Inf, +Inf, …]`; otherwise it is returned unchanged.
- */
-export function patchWattRow(watts: readonly number[]): number[] {
-  if (watts.every((w) => Number.isFinite(w))) return [...watts];
-  return watts.map((_w, j) => (j === 0 ? 0 : Infinity));
-}
-
-/**
  * The cost curve of one node: `cost[k] = W(k) − W(0)` for k = 0..N (so `cost[0] = 0`), +Inf for
  * every k above `capacity` (the number of workloads its free CPU holds; Infinity when unknown), and
  * `[0, +Inf, …]` when any predicted value is not finite.
@@ -26,17 +17,6 @@ export function costCurve(watts: readonly number[], capacity = Infinity): Float6
   for (let k = 1; k <= n; k++) out[k] = ok && k <= capacity ? watts[k] - watts[0] : Infinity;
   for (let k = 1; k <= n; k++) if (Number.isNaN(out[k]) || out[k] === -Infinity) out[k] = Infinity;
   return out;
-}
-
-/**
- * WAO's `toDiff`: for each row `[W0, W1, …, WN]` the row `[W1 − W0, …, WN − W0]`.
- * Throws on an empty row (WAO returns an error there).
- */
-export function toDiff(matrix: readonly (readonly number[])[]): number[][] {
-  return matrix.map((row, i) => {
-    if (row.length === 0) throw new RangeError(`row ${i} is empty`);
-    return row.slice(1).map((w) => w - row[0]);
-  });
 }
 
 /** How many workloads of `cpuMilli` fit in `freeMilli` of CPU; Infinity when either is unknown or cpuMilli is 0. */

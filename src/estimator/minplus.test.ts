@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { solvePlacement, isConvex, convexPower, minPlusPower, minPlusConvolve, type CostGroup } from './minplus.js';
+import { solvePlacement, isConvex, minPlusPower, minPlusConvolve, type CostGroup } from './minplus.js';
 import { exhaustiveLeastCosts } from './exhaustive.js';
-import { costCurve, patchWattRow, toDiff } from './costs.js';
+import { costCurve } from './costs.js';
 
 /** Cost curves from a WAO diff matrix (rows of D[i][k-1]). */
 const fromDiffs = (diffs: number[][]): CostGroup[] => diffs.map((r) => ({ cost: Float64Array.from([0, ...r]), count: 1 }));
@@ -41,17 +41,17 @@ test('the exhaustive reference refuses what WAO refuses (24 nodes)', () => {
   assert.throws(() => exhaustiveLeastCosts(Array.from({ length: 24 }, () => [1])), /sampling/);
 });
 
-test('WAO toDiff and patchWattMatrix', () => {
-  assert.deepEqual(toDiff([[100, 120, 140], [200, 300, 400], [500, 500, 500]]), [[20, 40], [100, 200], [0, 0]]);
-  assert.deepEqual(toDiff([[123]]), [[]]);
-  assert.throws(() => toDiff([[]]));
-  assert.deepEqual(patchWattRow([1, Infinity, 3]), [0, Infinity, Infinity]);
-  assert.deepEqual(patchWattRow([1, 2, 3]), [1, 2, 3]);
+test('cost curves follow WAO toDiff and patchWattMatrix', () => {
+  const diff = (row: number[]) => [...costCurve(row)].slice(1);
+  assert.deepEqual([[100, 120, 140], [200, 300, 400], [500, 500, 500]].map(diff), [[20, 40], [100, 200], [0, 0]]);
+  assert.deepEqual(diff([123]), []);
+  // patchWattMatrix: any +Inf in a row makes it [0, Inf, Inf]
+  assert.deepEqual([...costCurve([1, Infinity, 3])], [0, Infinity, Infinity]);
+  assert.deepEqual([...costCurve([5, NaN, 7])], [0, Infinity, Infinity]);
   // the raw 8x6 matrix: base 100·(i+1) prepended, values shifted
   const raw = WAO_8x6.map((r, i) => [100 * (i + 1), ...r.map((d) => d + 100 * (i + 1))]);
-  assert.deepEqual(toDiff(raw), WAO_8x6);
-  assert.deepEqual([...costCurve(raw[0])], [0, ...WAO_8x6[0]]);
-  assert.deepEqual([...costCurve([5, NaN, 7])], [0, Infinity, Infinity]);
+  assert.deepEqual(raw.map(diff), WAO_8x6);
+  // capacity: +Inf beyond what the free CPU holds
   assert.deepEqual([...costCurve([5, 6, 7, 8], 2)], [0, 1, 2, Infinity]);
 });
 
@@ -101,7 +101,7 @@ test('group powers equal repeated single-node folding', () => {
   for (const c of [convex, concave]) {
     for (const m of [1, 2, 3, 5]) {
       const folded = solvePlacement(Array.from({ length: m }, () => ({ cost: c, count: 1 })), 5).totals;
-      const power = isConvex(c) ? convexPower(c, m, 5) : minPlusPower(c, m, 5);
+      const power = minPlusPower(c, m, 5);
       assert.deepEqual([...power], [...folded], `m=${m}`);
     }
   }

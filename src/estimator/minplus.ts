@@ -82,20 +82,7 @@ export function minPlusConvolve(a: Float64Array, b: Float64Array, n: number, arg
   return out;
 }
 
-/** The m-fold min-plus power of a convex curve (m identical convex nodes), truncated to n+1 entries. */
-export function convexPower(c: Float64Array, m: number, n: number): Float64Array {
-  const out = new Float64Array(n + 1).fill(Infinity);
-  const f = lastFinite(c);
-  for (let t = 0; t <= n; t++) {
-    const q = Math.floor(t / m);
-    const r = t - q * m;
-    if (q > f || (r > 0 && q + 1 > f)) break;
-    out[t] = r === 0 ? m * c[q] : (m - r) * c[q] + r * c[q + 1];
-  }
-  return out;
-}
-
-/** Spreads t workloads over m identical convex nodes as evenly as possible (the optimum of {@link convexPower}). */
+/** Spreads t workloads over m identical convex nodes as evenly as possible (an optimum for convex curves). */
 export function spreadEvenly(t: number, m: number): number[] {
   const q = Math.floor(t / m);
   const r = t - q * m;
@@ -115,10 +102,10 @@ export function minPlusPower(c: Float64Array, m: number, n: number): Float64Arra
   return result ?? identity(n);
 }
 
-/** The combined curve of a group: one node's curve, or its m-fold power. */
+/** The combined curve of a group: one node's curve, or its m-fold min-plus power. */
 export function groupCurve(g: CostGroup, n: number): Float64Array {
   if (g.count === 1) return g.cost.length === n + 1 ? g.cost : resize(g.cost, n);
-  return isConvex(g.cost) ? convexPower(g.cost, g.count, n) : minPlusPower(g.cost, g.count, n);
+  return minPlusPower(g.cost, g.count, n);
 }
 
 /** Result of {@link mergeConvex}. */
