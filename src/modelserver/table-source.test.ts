@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { datasetFromCsvText, componentName } from './table-source.js';
+import { datasetFromCsvText, componentName, timestampCell } from './table-source.js';
+import { calibrationHeader } from '../agent/calibration/recorder.js';
 import { sharedDataPath } from '../../test/helpers/shared-data.js';
 import { ERR_MALFORMED_FILE } from '../core/errors.js';
 
@@ -30,4 +31,20 @@ test('the calibration file: named target, time window, bad cells reported with p
   assert.throws(() => datasetFromCsvText(text, 'cal.csv', { features: 'cpu_busy_ratio', target: 'watts' }), (e) => ERR_MALFORMED_FILE.is(e) && e.details.field === 'target');
   assert.equal(componentName('platform_watts'), 'platform');
   assert.equal(componentName('watts'), 'watts');
+});
+
+test("the agent's calibration file: ISO timestamps, and a torn last row is skipped", () => {
+  const header = calibrationHeader(['package', 'dram']);
+  const rows = [0.1, 0.5, 0.9].map((u, i) => `${new Date(Date.UTC(2026, 0, 1, 0, 0, i * 5)).toISOString()},${u},${u * 4000},${(20 + 50 * u).toFixed(6)},${(3 + u).toFixed(6)}`);
+  const text = [header, ...rows].join('\n') + '\n' + '2026-01-01T00:00:15.000Z,0.3,12';
+  const start = Date.UTC(2026, 0, 1, 0, 0, 5) / 1000;
+  const { data, span } = datasetFromCsvText(text, 'cal.csv', { features: 'CPUUsage', start, dropIncompleteLastLine: true });
+  assert.deepEqual(data.features, ['bpf_cpu_time_ms', 'cpu_busy_ratio']);
+  assert.deepEqual(data.components, ['package', 'dram']);
+  assert.deepEqual(data.X, [[2000, 0.5], [3600, 0.9]]);
+  assert.deepEqual(span, [start, start + 5]);
+  assert.throws(() => datasetFromCsvText(text, 'cal.csv', { features: 'CPUUsage' }), (e) => ERR_MALFORMED_FILE.is(e));
+  assert.equal(timestampCell('1700000000'), 1700000000);
+  assert.equal(timestampCell('1700000000000'), 1700000000);
+  assert.ok(Number.isNaN(timestampCell('yesterday')));
 });

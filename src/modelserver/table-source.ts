@@ -2,10 +2,10 @@
  * @module modelserver/table-source
  * Training data from CSV text: plain CSVs, Kepler's preprocessed training CSVs (`<component>_power`
  * columns, `bpf_cpu_time_us` for CPU ms/s), and the agent's self-calibration file
- * (`timestamp,<feature columns>,<zone>_watts…`). Features are resolved by name (or Kepler's older
+ * (`timestamp,<feature columns>,<zone>_watts…`, ISO 8601 timestamps). Features are resolved by name (or Kepler's older
  * alias); targets are the named columns, or by default every `*_watts` / `*_power` column that is not
  * zero throughout. Component names drop the `_watts` / `_power` suffix. Rows can be limited to a time
- * window when the file has a `timestamp` column (Unix seconds).
+ * window when the file has a `timestamp` column (Unix seconds, or ISO 8601).
  */
 import type { Dataset } from '../models/types.js';
 import { FEATURE_ALIASES, FEATURE_GROUPS, resolveFeatures } from '../models/features.js';
@@ -23,6 +23,11 @@ export interface TableSelection {
   start?: number;
   /** Keep rows with timestamp ≤ end. */
   end?: number;
+  /**
+   * Ignore a last line without a newline (the agent's calibration file may end in a row torn by a
+   * crash; readers skip it).
+   */
+  dropIncompleteLastLine?: boolean;
 }
 
 /** A data set and what was adjusted on the way (dropped features, chosen targets). */
@@ -31,6 +36,16 @@ export interface SourcedDataset {
   notes: string[];
   /** First and last timestamp (Unix seconds) when known. */
   span?: [number, number];
+}
+
+/** A timestamp cell as Unix seconds: a number (seconds; milliseconds when above 1e11) or an ISO 8601 time; NaN otherwise. */
+export function timestampCell(cell: string): number {
+  const c = cell.trim();
+  if (/^-?\d+(\.\d+)?$/.test(c)) {
+    const n = Number(c);
+    return Math.abs(n) > 1e11 ? n / 1000 : n;
+  }
+  return /^\d{4}-\d{2}-\d{2}T/.test(c) ? Date.parse(c) / 1000 : NaN;
 }
 
 /** `package_watts` → `package`, `dram_power` → `dram`; other names stay. */
@@ -45,7 +60,8 @@ function isGroupName(text: string): boolean {
 
 /** Builds a data set from CSV text (`path` is named in errors, with the line). */
 export function datasetFromCsvText(text: string, path: string, sel: TableSelection): SourcedDataset {
-  const table = parseCsv(text, path);
+  const complete = sel.dropIncompleteLastLine && !text.endsWith('\n') ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
+  const table = parseCsv(complete, path);
   const notes: string[] = [];
   const header = table.header.map((h) => h.trim());
   const findColumn = (name: string): number => {
@@ -92,7 +108,8 @@ export function datasetFromCsvText(text: string, path: string, sel: TableSelecti
   let last = -Infinity;
   for (const r of table.rows) {
     if (ts >= 0) {
-      const t = numericCell(table, r, ts, path);
+      const t = timestampCell(r.cells[ts]);
+      if (!Number.isFinite(t)) throw ERR_MALFORMED_FILE(`${path}:${r.line}: timestamp ${JSON.stringify(r.cells[ts])} is neither Unix seconds nor an ISO 8601 time`, { path, line: r.line, field: 'timestamp' });
       if ((sel.start !== undefined && t < sel.start) || (sel.end !== undefined && t > sel.end)) continue;
       first = Math.min(first, t);
       last = Math.max(last, t);

@@ -209,7 +209,7 @@ export function describeSource(s: TrainSource): string {
 
 /** Loads the request's data set from its source. */
 export async function loadTrainingData(req: TrainRequest): Promise<SourcedDataset> {
-  const sel = { features: req.features, target: req.target, start: req.start, end: req.end };
+  const sel = { features: req.features, target: req.target, start: req.start, end: req.end, dropIncompleteLastLine: req.source.kind === 'calibration' };
   switch (req.source.kind) {
     case 'csv-text':
       return datasetFromCsvText(req.source.text, req.source.label, sel);
