@@ -19,7 +19,7 @@ export const HISTORY_TOP_PER_LEVEL = 25;
 export const MAX_STREAMS = 64;
 /** Comment heartbeat on the event stream (ms). */
 export const STREAM_HEARTBEAT_MS = 15_000;
-/** Largest `dashboard.historyLength` (a day at 5 s, ~40 MiB with heavy workload churn). */
+/** Largest `dashboard.historyLength`: about 28 hours at 5 s, some 115 MiB with heavy workload churn (see bench/dashboard.bench.ts). */
 export const MAX_HISTORY_LENGTH = 20_000;
 
 /** Creates the dashboard component. */

@@ -72,3 +72,13 @@ test('served workload series are bounded however many workloads came and went', 
   assert.equal(w.series.length, 6, 'twice the workloads recorded per refresh');
   assert.deepEqual(w.series.slice(0, 2).map((s) => s.id), ['steady', 'new-49']);
 });
+
+test('workloads that swap places keep their own series', () => {
+  const h = new ChartHistory({ length: 5, topPerLevel: 2 });
+  h.record(node(1, 10), { process: [proc('a', 5), proc('b', 1)] });
+  h.record(node(2, 10), { process: [proc('a', 1), proc('b', 5)] });
+  h.record(node(3, 10), { process: [proc('b', 2), proc('c', 3)] });
+  const w = h.workloads('process');
+  assert.deepEqual(Object.fromEntries(w.series.map((s) => [s.id, s.watts])), { a: [5, 1, null], b: [1, 5, 2], c: [null, null, 3] });
+  assert.deepEqual(h.latest()?.workloads, { process: { c: 3, b: 2 } });
+});

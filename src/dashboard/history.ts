@@ -3,6 +3,7 @@
  * Chart history kept in memory: one point per agent refresh (node power per zone, active/idle,
  * CPU busy ratio, and the watts of the top workloads of each level), in a {@link RingBuffer} of
  * `dashboard.historyLength` points. Memory is bounded by historyLength × (zones + levels × topPerLevel);
+ * points keep their workloads as parallel arrays (ids, watts) rather than objects keyed by id, and
  * workload names are kept only while a retained point refers to them.
  */
 import type { NodeView, WorkloadLevel, WorkloadView } from '../core/contracts.js';
@@ -107,15 +108,38 @@ export function toHistoryPoint(node: NodeView, workloads: Partial<Record<Workloa
   };
 }
 
+/** A point as stored: workloads as parallel arrays, which take a fraction of the memory of keyed objects. */
+interface StoredPoint extends Omit<HistoryPoint, 'workloads'> {
+  workloads: Partial<Record<WorkloadLevel, { ids: string[]; watts: number[] }>>;
+}
+
+/**
+ * Stores `p`. When a level's workloads are the same set as in the previous point (the common case,
+ * whatever their order by watts), the previous id list is shared and the watts follow its order.
+ */
+function toStored(p: HistoryPoint, previous: StoredPoint | undefined): StoredPoint {
+  const workloads: StoredPoint['workloads'] = {};
+  for (const level of WORKLOAD_LEVELS) {
+    const byId = p.workloads[level];
+    if (!byId) continue;
+    const ids = Object.keys(byId);
+    const prev = previous?.workloads[level]?.ids;
+    const same = prev !== undefined && prev.length === ids.length && prev.every((id) => Object.hasOwn(byId, id));
+    workloads[level] = same ? { ids: prev, watts: prev.map((id) => byId[id]) } : { ids, watts: ids.map((id) => byId[id]) };
+  }
+  return { ...p, workloads };
+}
+
 /** Bounded in-memory history of node and workload power for the dashboard's charts. */
 export class ChartHistory {
-  private readonly points: RingBuffer<HistoryPoint>;
+  private readonly points: RingBuffer<StoredPoint>;
+  private newest: HistoryPoint | undefined;
   private readonly topPerLevel: number;
   /** Workload metadata with the number of retained points that refer to it and its last sighting, per level. */
   private readonly meta = new Map<WorkloadLevel, Map<string, MetaEntry>>();
 
   constructor(opts: ChartHistoryOptions) {
-    this.points = new RingBuffer<HistoryPoint>(opts.length);
+    this.points = new RingBuffer<StoredPoint>(opts.length);
     this.topPerLevel = opts.topPerLevel;
     for (const level of WORKLOAD_LEVELS) this.meta.set(level, new Map());
   }
@@ -145,15 +169,16 @@ export class ChartHistory {
         } else table.set(id, { meta, refs: 1, lastT: point.t, lastWatts: w.watts });
       }
     }
-    const evicted = this.points.push(point);
+    const evicted = this.points.push(toStored(point, this.points.last()));
     if (evicted) this.release(evicted);
+    this.newest = point;
     return point;
   }
 
-  private release(point: HistoryPoint): void {
+  private release(point: StoredPoint): void {
     for (const level of WORKLOAD_LEVELS) {
       const table = this.meta.get(level)!;
-      for (const id of Object.keys(point.workloads[level] ?? {})) {
+      for (const id of point.workloads[level]?.ids ?? []) {
         const entry = table.get(id);
         if (!entry) continue;
         if (--entry.refs <= 0) table.delete(id);
@@ -163,7 +188,7 @@ export class ChartHistory {
 
   /** The newest point, if any. */
   latest(): HistoryPoint | undefined {
-    return this.points.last();
+    return this.newest;
   }
 
   /** Node series as columns. */
@@ -193,7 +218,16 @@ export class ChartHistory {
     const table = this.meta.get(level)!;
     const entries = id === undefined ? [...table.values()] : table.has(id) ? [table.get(id)!] : [];
     entries.sort((a, b) => b.lastT - a.lastT || b.lastWatts - a.lastWatts || a.meta.id.localeCompare(b.meta.id));
-    const series = entries.slice(0, limit).map(({ meta }) => ({ ...meta, watts: pts.map((p) => p.workloads[level]?.[meta.id] ?? null) }));
+    const series: WorkloadSeries[] = entries.slice(0, limit).map(({ meta }) => ({ ...meta, watts: new Array<number | null>(pts.length).fill(null) }));
+    const index = new Map(series.map((s, i) => [s.id, i]));
+    pts.forEach((p, t) => {
+      const w = p.workloads[level];
+      if (!w) return;
+      for (let k = 0; k < w.ids.length; k++) {
+        const i = index.get(w.ids[k]);
+        if (i !== undefined) series[i].watts[t] = w.watts[k];
+      }
+    });
     return { level, timestamps: pts.map((p) => p.t), series };
   }
 
