@@ -71,8 +71,13 @@ test('powerplane operator --kubeconfig --webhook-url: reconciles, serves health,
     assert.equal(bad.status, 400);
     assert.equal(bad.body.field, 'kind');
 
-    await kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', metadata: { name: 'powerplane' }, spec: {} });
+    // Through the API server: the validating webhook rejects a second name; the mutating one fills in defaults.
+    await assert.rejects(kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', metadata: { name: 'second' }, spec: {} }), /only one PowerMonitor, named powerplane/);
+    await assert.rejects(kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator', metadata: { name: 'e', namespace: 'default' }, spec: { defaultNodeConfig: { powerConsumptionPredictor: { type: 'MLServer' } } } }), /MLServer needs an endpoint/);
+    await kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', metadata: { name: 'powerplane' } });
     await until('agent DaemonSet', () => api.store.get('apps/v1', 'DaemonSet', 'powerplane-agent', 'powerplane'));
+    const pm = api.store.get('powerplane.io/v1alpha1', 'PowerMonitor', 'powerplane')!;
+    assert.equal((pm.spec as { agent: { port: number } }).agent.port, 28282, 'defaults set at admission (webhook and schema)');
   } catch (err) {
     throw new Error(`${(err as Error).message}\noperator log:\n${stderr}`, { cause: err });
   } finally {

@@ -125,8 +125,10 @@ export class PowerMonitorController {
         run: async (ctx) => {
           if (!ctx.pm.metadata.deletionTimestamp) return CONTINUE;
           if (!hasFinalizer(ctx.pm as unknown as KubeObject)) return { action: 'stop' };
-          const left = await this.#ownedObjects(ctx.pm);
-          for (const o of left) if (!o.metadata.deletionTimestamp && (await deleteObject(d.kube, o))) ctx.stats.deleted++;
+          // Objects already terminating are left to their own finalizers (a Namespace waits for the
+          // namespace controller, which an API server without controllers never runs).
+          const left = (await this.#ownedObjects(ctx.pm)).filter((o) => !o.metadata.deletionTimestamp);
+          for (const o of left) if (await deleteObject(d.kube, o)) ctx.stats.deleted++;
           if (left.length > 0) return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
           await removeFinalizer(d.kube, ctx.pm as unknown as KubeObject);
           d.log.info({ powermonitor: ctx.pm.metadata.name }, 'everything the PowerMonitor installed is deleted; finalizer removed');
