@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from '../../core/logger.js';
 import type { PowerplaneConfig } from '../../core/config-keys.js';
-import { loadKubeConfig, KubeClient, Informer, type KubeObject } from '../../kube/index.js';
+import type { KubeObject } from '../../kube/index.js';
 import type { PodResolver } from './types.js';
 import { PolledPodResolver, KubeletPodList, kubeletAddress } from './kubelet.js';
 import { InformerPodResolver } from './apiserver.js';
@@ -22,6 +22,8 @@ export const KUBELET_POLL_MS = 15_000;
 /** The pod resolver for this configuration, or undefined when Kubernetes is off. */
 export async function createPodResolver(config: PowerplaneConfig, nodeName: string, log: Logger): Promise<PodResolver | undefined> {
   if (!config.kube.enable) return undefined;
+  // Loaded only with --kube.enable: the Kubernetes client costs ~100 MB of memory.
+  const { loadKubeConfig, KubeClient, Informer } = await import('../../kube/index.js');
   const { kubeConfig, source } = loadKubeConfig({ kubeconfig: config.kube.config || undefined });
   const client = new KubeClient({ kubeConfig });
   if (config.kube.podInformer.mode === 'apiserver') {
