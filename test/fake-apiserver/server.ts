@@ -100,8 +100,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       seed: (...objects) => {
         const out: StoredObject[] = [];
         for (const o of objects) {
-          const def = store.def(String(o.apiVersion), String(o.kind));
-          out.push(store.seed(def, o as Record<string, unknown>));
+          if (!o.metadata?.name) throw new Error(`cannot seed a ${o.kind} without metadata.name`);
+          out.push(store.seed(store.def(o.apiVersion, o.kind), o));
         }
         return out;
       },

@@ -26,6 +26,14 @@ export interface StoredObject {
   [field: string]: unknown;
 }
 
+/** An object to seed: any Kubernetes object with a name (a namespaced one without namespace goes to `default`). */
+export interface SeedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name?: string; namespace?: string; [k: string]: unknown };
+  [field: string]: unknown;
+}
+
 /** How one resource is served. */
 export interface ResourceDef {
   group: string;
@@ -121,7 +129,7 @@ export interface FakeStoreAccess {
    * Creates or overwrites objects directly, as if created through the API (rv, uid, events, CRD
    * registration) but without HTTP, admission or counters: for seeding large fixtures fast.
    */
-  seed(...objects: Array<Omit<StoredObject, 'metadata'> & { metadata: Partial<StoredObject['metadata']> & { name: string } }>): StoredObject[];
+  seed(...objects: SeedObject[]): StoredObject[];
   /** The current (latest) resourceVersion. */
   resourceVersion(): number;
   /** Number of stored objects of all kinds. */
