@@ -36,7 +36,7 @@ export interface ZoneDelta {
 /** The result of one read. */
 export interface MeterSample {
   zones: ZoneDelta[];
-  /** Zones whose interval was dropped as implausible (counter reset, double wrap); counted in a self-metric. */
+  /** Zones (by path, or by name) whose interval was dropped as implausible (counter reset, double wrap); counted in a self-metric. */
   dropped: string[];
 }
 

@@ -197,7 +197,11 @@ export class AgentMonitor {
       active[i] = split.active;
       idle[i] = split.idle;
     }
-    for (const zone of sample.dropped) this.counters.dropped.set(zone, (this.counters.dropped.get(zone) ?? 0) + 1);
+    for (const d of sample.dropped) {
+      // meters name a dropped zone by its path (or its name); counted per zone name
+      const zone = this.zones.find((z) => z.path === d)?.zone ?? d;
+      this.counters.dropped.set(zone, (this.counters.dropped.get(zone) ?? 0) + 1);
+    }
 
     const gpuByPid = gpu ? this.applyGpu(gpu, intervalSeconds) : new Map<number, number>();
     const { groups, withoutPod } = this.group(scan.processes, gpuByPid);

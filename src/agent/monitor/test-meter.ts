@@ -14,8 +14,6 @@ export class ScriptedMeter implements NodeMeter {
   private reads = 0;
   /** Deltas returned per read (µJ per zone); change between reads to script power. */
   deltas: number[];
-  /** Zones whose next read is dropped. */
-  dropNext: string[] = [];
 
   constructor(zones: ZoneDescriptor[], deltas: number[], info: MeterInfo = { name: 'fake', estimated: false }) {
     this.zoneList = zones;
@@ -30,11 +28,9 @@ export class ScriptedMeter implements NodeMeter {
   async read(ctx: MeterReadContext): Promise<MeterSample> {
     this.contexts.push(ctx);
     const first = this.reads++ === 0;
-    const dropped = this.dropNext;
-    this.dropNext = [];
     return {
-      zones: this.zoneList.filter((z) => !dropped.includes(z.zone)).map((z) => ({ zone: z.zone, path: z.path, deltaMicroJoules: first ? 0 : (this.deltas[this.zoneList.indexOf(z)] ?? 0) })),
-      dropped,
+      zones: this.zoneList.map((z, i) => ({ zone: z.zone, path: z.path, deltaMicroJoules: first ? 0 : (this.deltas[i] ?? 0) })),
+      dropped: [],
     };
   }
 }
