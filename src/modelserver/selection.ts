@@ -128,8 +128,9 @@ function processorSimilarity(a: string, b: string): number {
 /**
  * Similarity in [0,1] of a candidate's machine spec to the requested one: Kepler's weighted sum over
  * the attributes the request gives (an attribute the candidate lacks scores 0). 1 means an exact cover.
+ * `processorCache` (candidate processor → similarity) may be shared across candidates of one request.
  */
-export function specSimilarity(request: MachineSpec, candidate: MachineSpec | undefined): number {
+export function specSimilarity(request: MachineSpec, candidate: MachineSpec | undefined, processorCache?: Map<string, number>): number {
   let total = 0;
   let score = 0;
   for (const [attr, w] of Object.entries(SPEC_WEIGHTS) as Array<[keyof typeof SPEC_WEIGHTS, number]>) {
@@ -138,7 +139,14 @@ export function specSimilarity(request: MachineSpec, candidate: MachineSpec | un
     total += w;
     const have = candidate?.[attr];
     if (have === undefined || have === null) continue;
-    score += w * (attr === 'processor' ? processorSimilarity(String(want), String(have)) : numericSimilarity(Number(want), Number(have)));
+    let sim: number;
+    if (attr === 'processor') {
+      const key = String(have);
+      const hit = processorCache?.get(key);
+      sim = hit ?? processorSimilarity(String(want), key);
+      if (hit === undefined) processorCache?.set(key, sim);
+    } else sim = numericSimilarity(Number(want), Number(have));
+    score += w * sim;
   }
   return total === 0 ? 0 : score / total;
 }
@@ -196,13 +204,8 @@ export function rankModels(models: readonly StoredModel[], q: ModelQuery): Store
   const key = q.errorKey ?? 'mae';
   const sim = new Map<StoredModel, number>();
   if (q.machineSpec && !exactNodeType) {
-    const bySpec = new Map<MachineSpec | undefined, number>();
-    for (const m of c) {
-      const spec = m.metadata.machine_spec;
-      let v = bySpec.get(spec);
-      if (v === undefined) bySpec.set(spec, (v = specSimilarity(q.machineSpec, spec)));
-      sim.set(m, v);
-    }
+    const processors = new Map<string, number>();
+    for (const m of c) sim.set(m, specSimilarity(q.machineSpec, m.metadata.machine_spec, processors));
   }
   const err = new Map(c.map((m) => [m, errorOf(m, key)]));
   return [...c].sort((a, b) => (sim.get(b) ?? 0) - (sim.get(a) ?? 0) || err.get(a)! - err.get(b)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
