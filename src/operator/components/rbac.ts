@@ -6,8 +6,9 @@
  * watch filtered to its node), read nodes (its Node is the owner of its PowerNode), and write
  * PowerNodes. RBAC cannot limit `create` with `resourceNames` (the name is not known when create is
  * authorized), and one DaemonSet shares one ServiceAccount, so every agent may create and patch any
- * PowerNode; the PowerNode carries nothing but telemetry, and the agent only ever writes the one
- * named after `NODE_NAME`.
+ * PowerNode. The validating webhook closes that gap where it can: a pod-bound token names its node
+ * (`authentication.kubernetes.io/node-name`, Kubernetes ≥ 1.30), and an agent's write to another
+ * node's PowerNode is denied. The PowerNode carries telemetry only.
  */
 import type { KubeObject } from '../../kube/types.js';
 import { GROUP } from '../api/v1alpha1/common.js';

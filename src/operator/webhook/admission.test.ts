@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import jsonPatch from 'fast-json-patch';
-import { parseAdmissionReview, validatePowerMonitor, mutatePowerMonitor, validateEstimator, mutateEstimator } from './admission.js';
+import { parseAdmissionReview, validatePowerMonitor, mutatePowerMonitor, validateEstimator, mutateEstimator, validatePowerNode, NODE_NAME_EXTRA } from './admission.js';
 import { ERR_OPERATOR_BAD_REVIEW } from '../errors.js';
 
 const review = (operation: string, name: string, object: Record<string, unknown>) => ({
@@ -66,4 +66,18 @@ test('Estimator: WAO defaults, endpoint checks', () => {
 test('malformed reviews are rejected naming the field', () => {
   assert.throws(() => parseAdmissionReview({ kind: 'Pod' }), (e) => ERR_OPERATOR_BAD_REVIEW.is(e) && e.details.field === 'kind');
   assert.throws(() => parseAdmissionReview({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request: { operation: 'CREATE' } }), (e) => ERR_OPERATOR_BAD_REVIEW.is(e) && e.details.field === 'request.uid');
+});
+
+test('an agent may write only its own node\'s PowerNode (node-bound token); others are left to RBAC', () => {
+  const req = (name: string, username: string, node?: string) => parseAdmissionReview({
+    apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview',
+    request: { uid: 'u', operation: 'UPDATE', name, object: { metadata: { name } }, userInfo: { username, extra: node ? { [NODE_NAME_EXTRA]: [node] } : {} } },
+  });
+  const agent = 'system:serviceaccount:powerplane:powerplane-agent';
+  assert.equal(validatePowerNode(req('node-a', agent, 'node-a')).response.allowed, true);
+  const denied = validatePowerNode(req('node-b', agent, 'node-a')).response;
+  assert.equal(denied.allowed, false);
+  assert.equal(denied.status?.code, 403);
+  assert.equal(validatePowerNode(req('node-b', agent)).response.allowed, true, 'no node claim (Kubernetes < 1.30): RBAC only');
+  assert.equal(validatePowerNode(req('node-b', 'system:serviceaccount:powerplane-system:powerplane-operator', 'node-a')).response.allowed, true);
 });

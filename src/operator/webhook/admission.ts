@@ -14,7 +14,11 @@ export interface AdmissionRequest {
   operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
   name: string;
   object: { metadata?: { name?: string; deletionTimestamp?: string }; spec?: unknown; [k: string]: unknown };
+  userInfo: { username: string; extra: Record<string, string[]> };
 }
+
+/** userInfo.extra key carrying the node a bound service-account token belongs to (Kubernetes ≥ 1.30). */
+export const NODE_NAME_EXTRA = 'authentication.kubernetes.io/node-name';
 
 /** An AdmissionReview response. */
 export interface AdmissionResponse {
@@ -44,7 +48,9 @@ export function parseAdmissionReview(body: unknown): AdmissionRequest {
   if (!['CREATE', 'UPDATE', 'DELETE', 'CONNECT'].includes(r.operation as string)) throw ERR_OPERATOR_BAD_REVIEW('request.operation is invalid', { field: 'request.operation' });
   const object = (r.object ?? {}) as AdmissionRequest['object'];
   if (typeof object !== 'object') throw ERR_OPERATOR_BAD_REVIEW('request.object is not an object', { field: 'request.object' });
-  return { uid: r.uid, operation: r.operation as AdmissionRequest['operation'], name: String(r.name ?? object.metadata?.name ?? ''), object };
+  const ui = (r.userInfo ?? {}) as { username?: unknown; extra?: unknown };
+  const extra = ui.extra && typeof ui.extra === 'object' ? (ui.extra as Record<string, string[]>) : {};
+  return { uid: r.uid, operation: r.operation as AdmissionRequest['operation'], name: String(r.name ?? object.metadata?.name ?? ''), object, userInfo: { username: typeof ui.username === 'string' ? ui.username : '', extra } };
 }
 
 function envelope(response: AdmissionResponse): AdmissionReviewResponse {
@@ -86,4 +92,17 @@ export function mutatePowerMonitor(req: AdmissionRequest): AdmissionReviewRespon
 /** Fills in WAO's Estimator defaults. */
 export function mutateEstimator(req: AdmissionRequest): AdmissionReviewResponse {
   return defaulting(req, defaultedEstimatorSpec(req.object.spec));
+}
+
+/**
+ * Admits a PowerNode write from an agent only for the agent's own node: RBAC cannot tell agents
+ * apart (one ServiceAccount, and `create` cannot be limited by name), but a pod-bound token names
+ * its node in `userInfo.extra` (Kubernetes ≥ 1.30). Other writers, and tokens without that claim,
+ * are admitted (RBAC already limits them).
+ */
+export function validatePowerNode(req: AdmissionRequest, agentServiceAccountSuffix = ':powerplane-agent'): AdmissionReviewResponse {
+  const { username, extra } = req.userInfo;
+  const node = extra[NODE_NAME_EXTRA]?.[0];
+  if (!username.startsWith('system:serviceaccount:') || !username.endsWith(agentServiceAccountSuffix) || !node || node === req.name) return envelope({ uid: req.uid, allowed: true });
+  return envelope({ uid: req.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: `metadata.name: the agent on node ${node} may only write PowerNode ${node}, not ${req.name}` } });
 }

@@ -26,6 +26,7 @@ export const WEBHOOK_PATHS = {
   validatePowerMonitor: '/validate-powermonitor',
   mutatePowerMonitor: '/mutate-powermonitor',
   validateEstimator: '/validate-estimator',
+  validatePowerNode: '/validate-powernode',
   mutateEstimator: '/mutate-estimator',
 } as const;
 
@@ -37,7 +38,7 @@ function clientConfig(target: WebhookTarget, path: string, caBundle?: string): R
   return caBundle ? { ...base, caBundle } : base;
 }
 
-function hook(name: string, plural: string, scope: 'Cluster' | 'Namespaced', path: string, target: WebhookTarget, caBundle?: string): Record<string, unknown> {
+function hook(name: string, plural: string | string[], scope: 'Cluster' | 'Namespaced', path: string, target: WebhookTarget, caBundle?: string): Record<string, unknown> {
   return {
     name,
     admissionReviewVersions: ['v1'],
@@ -46,7 +47,7 @@ function hook(name: string, plural: string, scope: 'Cluster' | 'Namespaced', pat
     matchPolicy: 'Equivalent',
     timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
     clientConfig: clientConfig(target, path, caBundle),
-    rules: [{ apiGroups: [GROUP], apiVersions: [VERSION], operations: ['CREATE', 'UPDATE'], resources: [plural], scope }],
+    rules: [{ apiGroups: [GROUP], apiVersions: [VERSION], operations: ['CREATE', 'UPDATE'], resources: Array.isArray(plural) ? plural : [plural], scope }],
   };
 }
 
@@ -61,6 +62,7 @@ export function buildWebhookConfigurations(target: WebhookTarget, caBundle?: str
       webhooks: [
         hook(`vpowermonitor.${GROUP}`, 'powermonitors', 'Cluster', WEBHOOK_PATHS.validatePowerMonitor, target, caBundle),
         hook(`vestimator.${GROUP}`, 'estimators', 'Namespaced', WEBHOOK_PATHS.validateEstimator, target, caBundle),
+        hook(`vpowernode.${GROUP}`, ['powernodes', 'powernodes/status'], 'Cluster', WEBHOOK_PATHS.validatePowerNode, target, caBundle),
       ],
     },
     {
