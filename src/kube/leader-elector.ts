@@ -25,6 +25,7 @@ export class LeaderElector {
   #leading = false;
   #lastRenew = 0;
   #running = false;
+  #inflight: Promise<void> = Promise.resolve();
 
   constructor(lock: LeaseLock, options: LeaderElectorOptions) {
     this.#lock = lock;
@@ -40,15 +41,23 @@ export class LeaderElector {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    void this.#tick();
+    this.#schedule(0);
   }
 
-  /** Stops the loop and releases the lease when held. */
+  /** Stops the loop and releases the lease when held (after an attempt in flight has finished, so it cannot renew afterwards). */
   async stop(): Promise<void> {
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
+    await this.#inflight;
     if (this.#leading) this.#step(false);
     await this.#lock.release();
+  }
+
+  #schedule(ms: number): void {
+    this.#timer = setTimeout(() => {
+      this.#inflight = this.#tick();
+    }, ms);
+    this.#timer.unref();
   }
 
   async #tick(): Promise<void> {
@@ -62,10 +71,7 @@ export class LeaderElector {
       this.#opts.onError?.(err);
       if (this.#leading && now - this.#lastRenew >= (this.#opts.renewDeadlineMs ?? 10_000)) this.#step(false);
     }
-    if (this.#running) {
-      this.#timer = setTimeout(() => void this.#tick(), this.#opts.retryPeriodMs ?? 2000);
-      this.#timer.unref();
-    }
+    if (this.#running) this.#schedule(this.#opts.retryPeriodMs ?? 2000);
   }
 
   #step(leading: boolean): void {

@@ -5,6 +5,8 @@
  * client-node's model (de)serialisation, which turns timestamps into Date objects and drops fields of
  * kinds it does not know. Failures become {@link KubeError}s.
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { HttpMethod, RequestContext, ServerConfiguration, createConfiguration, type HttpLibrary, type KubeConfig } from '@kubernetes/client-node';
 import { ERR_KUBE_CONFIG, KubeError, kubeErrorFromResponse, toKubeError } from './errors.js';
 
@@ -31,6 +33,8 @@ export class ClientNodeTransport implements KubeTransport {
   readonly #kc: KubeConfig;
   readonly #server: string;
   readonly #http: HttpLibrary;
+  #agent: HttpAgent | undefined;
+  #agentKey: unknown[] = [];
 
   constructor(kc: KubeConfig) {
     const cluster = kc.getCurrentCluster();
@@ -38,6 +42,25 @@ export class ClientNodeTransport implements KubeTransport {
     this.#kc = kc;
     this.#server = cluster.server.replace(/\/+$/, '');
     this.#http = createConfiguration({ baseServer: new ServerConfiguration(this.#server, {}), authMethods: { default: kc } }).httpApi;
+  }
+
+  /**
+   * client-node 1.4.0 builds a new Agent (without keep-alive) for every request, so every call
+   * opens a new TCP and TLS connection. Keep one keep-alive agent per set of TLS settings instead
+   * (a rotated client certificate gives a new agent).
+   */
+  #reuseConnections(ctx: RequestContext): void {
+    const fresh = ctx.getAgent();
+    if (!fresh || (fresh.constructor !== HttpAgent && fresh.constructor !== HttpsAgent)) return;
+    const o = (fresh as HttpAgent & { options?: Record<string, unknown> }).options ?? {};
+    const key = [fresh.constructor, o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername];
+    if (!this.#agent || key.some((v, i) => v !== this.#agentKey[i])) {
+      this.#agent?.destroy();
+      const Ctor = fresh.constructor as typeof HttpAgent;
+      this.#agent = new Ctor({ ...o, keepAlive: true });
+      this.#agentKey = key;
+    }
+    ctx.setAgent(this.#agent);
   }
 
   async request<T>(req: KubeRequest): Promise<T> {
@@ -56,6 +79,7 @@ export class ClientNodeTransport implements KubeTransport {
     let text: string;
     try {
       await this.#kc.applySecurityAuthentication(ctx);
+      this.#reuseConnections(ctx);
       const response = await this.#http.send(ctx).toPromise();
       status = response.httpStatusCode;
       text = await response.body.text();
