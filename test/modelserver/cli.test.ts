@@ -94,8 +94,9 @@ test('model import of a Kepler weight file, then predict as Kepler does', async 
   assert.match(p.stdout, /dram\s+20\.668/);
 });
 
-test('model-server serves on the address given and stops on SIGTERM', async () => {
+test('model-server serves on the address given, model list/show read it, and it stops on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  assert.equal((await run(['model', 'import', WEIGHTS, '--out', dir])).code, 0);
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'model-server', '--web.listen-address', '127.0.0.1:0', '--model-server.store-dir', dir, '--log.format', 'json'], { cwd: REPO_ROOT });
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -108,7 +109,13 @@ test('model-server serves on the address given and stops on SIGTERM', async () =
   });
   const live = await fetch(`${url}/v2/health/live`);
   assert.equal(live.status, 200);
-  assert.deepEqual((await (await fetch(`${url}/api/v1/models`)).json()), { total: 0, models: [] });
+  assert.equal(((await (await fetch(`${url}/api/v1/models`)).json()) as { total: number }).total, 1);
+  const list = await run(['model', 'list', url, '-o', 'json']);
+  assert.equal(JSON.parse(list.stdout).models[0].name, 'SGDRegressorTrainer_4');
+  const show = await run(['model', 'show', 'SGDRegressorTrainer_4', url]);
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, /node type:\s+4/);
+  assert.match(show.stdout, /not measured here \(imported\)/);
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
