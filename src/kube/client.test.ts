@@ -101,3 +101,20 @@ describe('KubeClient on the fake API server', () => {
     await assert.rejects(c.get(CM, 'x', 'default'), (e) => e instanceof KubeError && e.code === 'PP_KUBE_UNREACHABLE' && e.httpStatus === 0);
   });
 });
+
+test('a request to a server that never answers fails after the timeout with status 0', async () => {
+  const { createServer } = await import('node:http');
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const silent = createServer(() => { /* never answers */ });
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+  const port = (silent.address() as { port: number }).port;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }], users: [{ name: 'u' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
+  });
+  const c = new KubeClient({ kubeConfig: kc, timeoutMs: 100 });
+  await assert.rejects(c.get(CM, 'x', 'default'), (e) => e instanceof KubeError && e.httpStatus === 0 && e.reason === 'Timeout');
+  silent.closeAllConnections();
+  await new Promise<void>((r) => silent.close(() => r()));
+});

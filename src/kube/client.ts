@@ -30,6 +30,8 @@ export interface KubeClientOptions {
   writeCounter?: WriteCounter;
   /** Replaces the HTTP transport (tests). */
   transport?: KubeTransport;
+  /** Per-request timeout of the default transport in ms (default 30 000). */
+  timeoutMs?: number;
 }
 
 /** Typed generic Kubernetes client. */
@@ -41,7 +43,7 @@ export class KubeClient {
 
   constructor(options: KubeClientOptions) {
     this.kubeConfig = options.kubeConfig;
-    this.#transport = options.transport ?? new ClientNodeTransport(options.kubeConfig);
+    this.#transport = options.transport ?? new ClientNodeTransport(options.kubeConfig, options.timeoutMs);
     this.resolver = new ResourceResolver(this.#transport);
     this.writeCounter = options.writeCounter;
   }

@@ -104,6 +104,17 @@ describe('Informer on the fake API server', () => {
     await inf.stop();
   });
 
+  test('stop before the first list resolves start() with hasSynced() false', async () => {
+    const inf = new Informer(client, { apiVersion: 'example.invalid/v1', kind: 'Nothing' }, { initialBackoffMs: 5 });
+    let errors = 0;
+    inf.on('error', () => errors++);
+    const started = inf.start();
+    await until(() => errors > 0, 'an error');
+    await inf.stop();
+    await started;
+    assert.equal(inf.hasSynced(), false);
+  });
+
   test('start on a kind that is not served keeps retrying and syncs once its CRD appears', async () => {
     const ref = { apiVersion: 'example.net/v1', kind: 'Thing' };
     const inf = new Informer(client, ref, { initialBackoffMs: 5, maxBackoffMs: 10 });

@@ -80,7 +80,10 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this;
   }
 
-  /** Starts listing and watching; resolves after the first successful list (errors are retried meanwhile). */
+  /**
+   * Starts listing and watching; resolves after the first successful list (errors are retried
+   * meanwhile), or when the informer is stopped before that (then `hasSynced()` is false).
+   */
   start(): Promise<void> {
     if (!this.#running) {
       this.#running = true;
@@ -101,6 +104,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.#abort?.abort();
     this.#wake?.();
     await this.#loop;
+    this.#firstSync.resolve();
   }
 
   /** True after the first complete list. */

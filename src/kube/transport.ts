@@ -36,7 +36,11 @@ export class ClientNodeTransport implements KubeTransport {
   #agent: HttpAgent | undefined;
   #agentKey: unknown[] = [];
 
-  constructor(kc: KubeConfig) {
+  readonly #timeoutMs: number;
+
+  /** `timeoutMs` bounds each request (default 30 s): a hung API server fails the call instead of blocking it forever. */
+  constructor(kc: KubeConfig, timeoutMs = 30_000) {
+    this.#timeoutMs = timeoutMs;
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw ERR_KUBE_CONFIG('the Kubernetes configuration has no current cluster');
     this.#kc = kc;
@@ -75,6 +79,7 @@ export class ClientNodeTransport implements KubeTransport {
       ctx.setBody(JSON.stringify(req.body));
     }
     const what = `${req.method} ${req.path}`;
+    ctx.setSignal(AbortSignal.timeout(this.#timeoutMs));
     let status: number;
     let text: string;
     try {
@@ -84,6 +89,9 @@ export class ClientNodeTransport implements KubeTransport {
       status = response.httpStatusCode;
       text = await response.body.text();
     } catch (err) {
+      if ((err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError') {
+        throw new KubeError(0, 'Timeout', `${what}: no answer within ${this.#timeoutMs} ms`, undefined, { cause: err });
+      }
       throw toKubeError(err, what);
     }
     if (text.length > MAX_RESPONSE_CHARS) throw new KubeError(status, 'RequestEntityTooLarge', `${what}: answer larger than ${MAX_RESPONSE_CHARS} bytes`);
