@@ -25,6 +25,9 @@ import { serviceHosts } from './webhook/x509.js';
 import { defaultImage } from './render.js';
 import type { Component } from '../core/component.js';
 
+/** How often the webhook certificate is checked for renewal (12 h). */
+const CERT_REFRESH_MS = 12 * 3600_000;
+
 /** Options of {@link runOperator}. */
 export interface OperatorOptions {
   kubeconfig?: string;
@@ -89,6 +92,7 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   o.log.info({ url: healthUrl, namespace, kube: loaded.source, leaderElect: o.leaderElect }, 'operator started');
 
   let webhookServer: PowerplaneServer | undefined;
+  let certTimer: NodeJS.Timeout | undefined;
   let webhookUrl: string | undefined;
   if (where) {
     const certs = await loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log });
@@ -96,6 +100,20 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
     webhookUrl = await webhookServer.listen(o.webhookListenAddress);
     await registerWebhooks(kube, where.target, certs.ca.certPem);
     o.log.info({ url: webhookUrl, target: where.target }, 'admission webhooks registered');
+    // Twice a day: renew the serving certificate when it nears expiry (or another replica renewed
+    // it), serve the new one without a restart, and re-register (which also restores a webhook
+    // configuration deleted by hand).
+    let current = certs;
+    const server = webhookServer;
+    certTimer = setInterval(() => {
+      void (async () => {
+        const next = await loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log });
+        if (next.serving.certPem !== current.serving.certPem) (server.app.server as unknown as { setSecureContext(o: { key: string; cert: string }): void }).setSecureContext({ key: next.serving.keyPem, cert: next.serving.certPem });
+        await registerWebhooks(kube, where.target, next.ca.certPem);
+        current = next;
+      })().catch((err: unknown) => o.log.warn({ err }, 'webhook certificate refresh failed'));
+    }, CERT_REFRESH_MS);
+    certTimer.unref();
   } else {
     o.log.warn('running outside the cluster without --webhook-url: admission webhooks are not registered (the controllers still validate what they reconcile)');
   }
@@ -104,6 +122,7 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
     healthUrl,
     webhookUrl,
     async close() {
+      if (certTimer) clearInterval(certTimer);
       await webhookServer?.close();
       await healthServer.close();
     },

@@ -2,7 +2,8 @@
  * @module operator/webhook/certs
  * The webhook's CA and serving certificate, kept in a Secret in the operator namespace so every
  * replica serves the same certificate: read it; if it is missing, unusable, about to expire or does
- * not cover the hosts, make a new pair. A missing Secret is created (a replica that loses the race
+ * not cover the hosts, issue a new serving certificate (from the same CA while the CA is usable,
+ * else from a new CA). A missing Secret is created (a replica that loses the race
  * gets 409 AlreadyExists and reads the winner's); an unusable one is replaced with the
  * resourceVersion read as a precondition.
  */
@@ -11,7 +12,7 @@ import type { KubeClient } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import { isAlreadyExists, isConflict } from '../../kube/errors.js';
 import { componentLabels, FIELD_MANAGER } from '../components/labels.js';
-import { createWebhookCertificates, certificatesUsable, type WebhookCertificates } from './x509.js';
+import { createWebhookCertificates, certificatesUsable, caUsable, issueServingCertificate, type WebhookCertificates } from './x509.js';
 import { ERR_OPERATOR_CERT } from '../errors.js';
 
 const SECRET = { apiVersion: 'v1', kind: 'Secret' } as const;
@@ -42,11 +43,12 @@ export async function loadOrCreateCertificates(kube: Pick<KubeClient, 'getOrUnde
     const secret = await kube.getOrUndefined(SECRET, opts.secretName, opts.namespace);
     const existing = certificatesFromSecret(secret);
     if (existing && certificatesUsable(existing, opts.hosts)) return existing;
-    const fresh = createWebhookCertificates({ hosts: opts.hosts });
+    // Keep a usable CA (every caBundle and every replica keeps trusting it); renew only the serving certificate.
+    const fresh = existing && caUsable(existing.ca) ? { ca: existing.ca, serving: issueServingCertificate(existing.ca, { hosts: opts.hosts }) } : createWebhookCertificates({ hosts: opts.hosts });
     try {
       if (secret) await kube.replace(secretFor(opts.secretName, opts.namespace, fresh, secret.metadata.resourceVersion), FIELD_MANAGER);
       else await kube.create(secretFor(opts.secretName, opts.namespace, fresh), FIELD_MANAGER);
-      opts.log.info({ secret: `${opts.namespace}/${opts.secretName}`, hosts: opts.hosts }, 'created a new webhook CA and serving certificate');
+      opts.log.info({ secret: `${opts.namespace}/${opts.secretName}`, hosts: opts.hosts, newCa: fresh.ca !== existing?.ca }, 'issued a new webhook serving certificate');
       return fresh;
     } catch (err) {
       if (!isAlreadyExists(err) && !isConflict(err)) throw err;

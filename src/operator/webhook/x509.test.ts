@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { createServer, request } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createWebhookCertificates, certificatesUsable, serviceHosts } from './x509.js';
+import { createWebhookCertificates, certificatesUsable, serviceHosts, issueServingCertificate, caUsable } from './x509.js';
 import { integer, oid, derLength, time } from './der.js';
 
 test('DER primitives encode as X.690 says', () => {
@@ -57,4 +57,13 @@ test('a node:https server with the serving certificate is trusted by a client th
   } finally {
     server.close();
   }
+});
+
+test('a new serving certificate can be issued from the existing CA (caBundles stay valid)', () => {
+  const certs = createWebhookCertificates({ hosts: ['a.svc'] });
+  const renewed = issueServingCertificate(certs.ca, { hosts: ['b.svc'] });
+  assert.ok(new X509Certificate(renewed.certPem).verify(new X509Certificate(certs.ca.certPem).publicKey));
+  assert.ok(certificatesUsable({ ca: certs.ca, serving: renewed }, ['b.svc']));
+  assert.ok(caUsable(certs.ca));
+  assert.ok(!caUsable(certs.ca, new Date(Date.now() + 3640 * 86_400_000)), 'a CA about to expire is not reused');
 });

@@ -132,17 +132,34 @@ export interface CertOptions {
 
 /** Creates a self-signed CA and a serving certificate signed by it. */
 export function createWebhookCertificates(opts: CertOptions): WebhookCertificates {
-  if (opts.hosts.length === 0) throw ERR_OPERATOR_CERT('a serving certificate needs at least one host name');
   const now = opts.now ?? new Date();
   const days = opts.days ?? 365;
-  const notBefore = new Date(now.getTime() - 5 * 60_000);
   const ca = newKey();
   const caKeyId = keyId(ca.publicKey.export({ type: 'spki', format: 'der' }));
-  const caCert = buildCertificate({ subject: 'powerplane-webhook-ca', issuer: 'powerplane-webhook-ca', publicKey: ca.publicKey, signingKey: ca.privateKey, issuerKeyId: caKeyId, notBefore, notAfter: new Date(now.getTime() + 10 * days * DAY_MS), isCa: true, hosts: [] });
+  const caCert = buildCertificate({ subject: 'powerplane-webhook-ca', issuer: 'powerplane-webhook-ca', publicKey: ca.publicKey, signingKey: ca.privateKey, issuerKeyId: caKeyId, notBefore: new Date(now.getTime() - 5 * 60_000), notAfter: new Date(now.getTime() + 10 * days * DAY_MS), isCa: true, hosts: [] });
+  const caPem = { certPem: caCert, keyPem: ca.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+  return { ca: caPem, serving: issueServingCertificate(caPem, opts) };
+}
+
+/** Issues a serving certificate for `opts.hosts` signed by an existing CA (the CA, and so every caBundle, stays). */
+export function issueServingCertificate(ca: CertificatePem, opts: CertOptions): CertificatePem {
+  if (opts.hosts.length === 0) throw ERR_OPERATOR_CERT('a serving certificate needs at least one host name');
+  const now = opts.now ?? new Date();
+  const caKey = createPrivateKey(ca.keyPem);
+  const caKeyId = keyId(createPublicKey(caKey).export({ type: 'spki', format: 'der' }));
   const leaf = newKey();
-  const leafCert = buildCertificate({ subject: opts.hosts[0], issuer: 'powerplane-webhook-ca', publicKey: leaf.publicKey, signingKey: ca.privateKey, issuerKeyId: caKeyId, notBefore, notAfter: new Date(now.getTime() + days * DAY_MS), isCa: false, hosts: opts.hosts });
-  const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }) as string;
-  return { ca: { certPem: caCert, keyPem: pem(ca.privateKey) }, serving: { certPem: leafCert, keyPem: pem(leaf.privateKey) } };
+  const certPem = buildCertificate({ subject: opts.hosts[0], issuer: 'powerplane-webhook-ca', publicKey: leaf.publicKey, signingKey: caKey, issuerKeyId: caKeyId, notBefore: new Date(now.getTime() - 5 * 60_000), notAfter: new Date(now.getTime() + (opts.days ?? 365) * DAY_MS), isCa: false, hosts: opts.hosts });
+  return { certPem, keyPem: leaf.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+}
+
+/** True when the CA parses, matches its key, and has more than `minDays` left at `now`. */
+export function caUsable(ca: CertificatePem, now = new Date(), minDays = 30): boolean {
+  try {
+    const cert = new X509Certificate(ca.certPem);
+    return cert.ca && createPublicKey(ca.keyPem).equals(cert.publicKey) && new Date(cert.validTo).getTime() - now.getTime() > minDays * DAY_MS;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -154,7 +171,7 @@ export function certificatesUsable(certs: WebhookCertificates, hosts: readonly s
     const ca = new X509Certificate(certs.ca.certPem);
     const leaf = new X509Certificate(certs.serving.certPem);
     if (!leaf.verify(ca.publicKey) || !leaf.checkPrivateKey(createPrivateKey(certs.serving.keyPem))) return false;
-    if (!createPublicKey(certs.ca.keyPem).equals(ca.publicKey)) return false;
+    if (!caUsable(certs.ca, now, minDays)) return false;
     if (new Date(leaf.validTo).getTime() - now.getTime() < minDays * DAY_MS) return false;
     return hosts.every((h) => (isIP(h) ? leaf.checkIP(h) !== undefined : leaf.checkHost(h) !== undefined));
   } catch {
