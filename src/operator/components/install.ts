@@ -123,7 +123,10 @@ function operatorDeployment(ns: string, image: string, labels: Record<string, st
               name: 'operator',
               image,
               args: ['operator', `--namespace=${ns}`, '--leader-elect', '--webhook.listen-address=:9443', '--health.listen-address=:8081'],
-              env: [{ name: 'POWERPLANE_OPERATOR_IMAGE', value: image }],
+              env: [
+                { name: 'POWERPLANE_OPERATOR_IMAGE', value: image },
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              ],
               ports: [
                 { name: 'webhook', containerPort: 9443, protocol: 'TCP' },
                 { name: 'health', containerPort: 8081, protocol: 'TCP' },
