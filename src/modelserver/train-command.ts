@@ -118,7 +118,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--feature-group <name>', 'feature group directory (default: the group name)')
     .option('--name <name>', 'model name (prefix NAME-<trainer> when several trainers run)')
     .option('--node-type <n>', 'node type index recorded in the models (Kepler-style names <trainer>_<n>)')
-    .option('--machine-spec <spec>', 'machine spec: JSON or processor=..,cores=..,chips=..,memory=..,frequency=..')
+    .option('--machine-spec <spec>', 'machine spec: local (this machine), JSON, or processor=..,cores=..,chips=..,memory=..,frequency=..')
     .option('--model-version <v>', 'version served by the v2 protocol', '1')
     .option('--query <name=promql...>', 'Prometheus query for a feature or target (repeatable)')
     .option('--plot <file>', 'also write the best model\'s measured-vs-predicted SVG here')

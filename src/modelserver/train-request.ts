@@ -4,6 +4,7 @@
  * problem names its field), loading its data from the source, and running it end to end.
  */
 import { readFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
 import type { OutputType } from '../models/types.js';
 import { resolveFeatures } from '../models/features.js';
 import { TRAINER_NAMES } from '../models/registry.js';
@@ -14,6 +15,7 @@ import type { MachineSpec } from './metadata.js';
 import { checkPrometheusUrl, datasetFromPrometheus } from './prometheus-source.js';
 import { datasetFromCsvText, type SourcedDataset } from './table-source.js';
 import { DEFAULT_PIPELINE } from './store.js';
+import { normalizeProcessor } from './selection.js';
 import { parseTime } from './time-range.js';
 import type { TrainingPlan } from './training.js';
 import { featureGroupName, type SaveOptions } from './training-save.js';
@@ -167,12 +169,24 @@ export function parseTrainFields(
   return { source, start, end, step, features, target, trainers, folds, outputType, isolator, pipeline, energySource, featureGroup, name, nodeType, machineSpec, version };
 }
 
-/** Parses a machine spec: a JSON object, or `key=value,…` (processor, cores, chips, memory, frequency). */
+/** This machine's spec: normalised CPU name, logical CPUs, memory in GiB, nominal MHz. */
+export function localMachineSpec(): MachineSpec {
+  const list = cpus();
+  return {
+    processor: normalizeProcessor(list[0]?.model ?? 'unknown'),
+    cores: list.length,
+    memory: Math.round(totalmem() / 2 ** 30),
+    ...(list[0]?.speed ? { frequency: list[0].speed } : {}),
+  };
+}
+
+/** Parses a machine spec: `local` (this machine), a JSON object, or `key=value,…` (processor, cores, chips, memory, frequency). */
 export function parseMachineSpec(v: unknown, fail: (message: string) => never): MachineSpec {
   let obj: Record<string, unknown>;
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) obj = v as Record<string, unknown>;
   else {
     const text = String(v).trim();
+    if (text === 'local') return localMachineSpec();
     if (text.startsWith('{')) {
       try {
         obj = JSON.parse(text);
