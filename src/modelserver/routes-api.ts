@@ -5,6 +5,7 @@
  * Write routes need the bearer token when one is configured.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { OutputType } from '../models/types.js';
 import { ERR_BAD_REQUEST } from '../core/errors.js';
 import { requireToken } from './auth.js';
 import { ERR_JOB_NOT_FOUND, ERR_MODEL_NOT_FOUND } from './errors.js';
@@ -24,9 +25,9 @@ export interface ApiRouteOptions {
   maxBodyBytes: number;
 }
 
-/** Splits the wildcard of `/api/v1/models/*` into an id and an optional sub-resource. */
+/** Splits the (already URL-decoded) wildcard of `/api/v1/models/*` into an id and an optional sub-resource. */
 export function splitModelPath(path: string): { id: string; sub?: string } {
-  const parts = decodeURIComponent(path).split('/');
+  const parts = path.split('/');
   if (parts.length === 6) return { id: parts.slice(0, 5).join('/'), sub: parts[5] };
   idToLocation(parts.join('/'));
   return { id: parts.join('/') };
@@ -70,10 +71,11 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
     const q = req.query as Record<string, string | undefined>;
     const nodeType = q.node_type !== undefined && q.node_type !== '' ? Number(q.node_type) : undefined;
     if (nodeType !== undefined && !Number.isInteger(nodeType)) throw ERR_BAD_REQUEST('node_type must be an integer', { field: 'node_type' });
+    if (q.output_type && q.output_type !== 'AbsPower' && q.output_type !== 'DynPower') throw ERR_BAD_REQUEST('output_type must be AbsPower or DynPower', { field: 'output_type' });
     let models = await svc.store.list();
     if (q.output_type || q.energy_source || q.pipeline || q.feature_group || q.trainer || q.filter || nodeType !== undefined || q.features) {
       models = rankModels(models, {
-        outputType: q.output_type as never,
+        outputType: (q.output_type || undefined) as OutputType | undefined,
         energySource: q.energy_source || undefined,
         pipeline: q.pipeline || undefined,
         featureGroup: q.feature_group || undefined,

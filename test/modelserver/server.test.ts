@@ -211,6 +211,8 @@ test('own routes: list with accuracy and filters, detail, model file, plot, arch
   assert.match(await plot.text(), /^<svg/);
   const archive = await fetch(`${base}/api/v1/models/${encodeURIComponent('wao/custom/AbsPower/custom/model1')}/archive`);
   assert.deepEqual(readZip(Buffer.from(await archive.arrayBuffer())).map((e) => e.name), ['metadata.json', 'model.json', 'weight.json', 'plot.svg']);
+  assert.equal((await call('GET', '/api/v1/models?output_type=Watts')).json.field, 'output_type');
+  assert.equal((await call('GET', `/api/v1/models/wao/custom/AbsPower/custom/${encodeURIComponent('%E0%A4%A')}`)).status, 404);
   const traversal = await call('GET', `/api/v1/models/${encodeURIComponent('a/../../b/AbsPower/c')}`);
   assert.equal(traversal.status, 400);
   assert.equal(traversal.json.code, 'PP_MODELSERVER_INVALID_NAME');
