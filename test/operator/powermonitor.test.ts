@@ -213,3 +213,25 @@ describe('deletion', () => {
     }
   });
 });
+
+describe('an existing namespace', () => {
+  test('is used as it is: not labelled, not owned, not deleted with the PowerMonitor', async () => {
+    const h = await startHarness();
+    try {
+      h.api.store.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring', labels: { team: 'obs' } } });
+      await createPowerMonitor(h.kube, 'powerplane', { namespace: 'monitoring' });
+      await h.settle();
+      assert.ok(h.api.store.get('apps/v1', 'DaemonSet', 'powerplane-agent', 'monitoring'));
+      const ns = h.api.store.get('v1', 'Namespace', 'monitoring')!;
+      assert.equal(ns.metadata.labels?.team, 'obs');
+      assert.equal(ns.metadata.labels?.['app.kubernetes.io/managed-by'], undefined);
+      assert.equal(ns.metadata.ownerReferences, undefined);
+      await h.kube.delete(PM, 'powerplane');
+      await h.settle();
+      assert.ok(h.api.store.get('v1', 'Namespace', 'monitoring'), 'still there');
+      assert.equal(h.api.store.get('apps/v1', 'DaemonSet', 'powerplane-agent', 'monitoring'), undefined);
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -15,7 +15,7 @@ import { powerMonitorProblems } from '../api/validation.js';
 import { resolveSpec } from '../components/spec.js';
 import { buildDesiredState, type DesiredState, type OptionalCrds } from '../components/desired.js';
 import type { DashboardFile } from '../components/dashboards.js';
-import { FIELD_MANAGER, NAMES } from '../components/labels.js';
+import { FIELD_MANAGER, MANAGED_BY, NAMES } from '../components/labels.js';
 import { stableJson } from '../components/hash.js';
 import { runSteps } from '../reconciler/runner.js';
 import { applyIfChanged, deleteObject, AppliedMemo } from '../reconciler/apply.js';
@@ -158,7 +158,15 @@ export class PowerMonitorController {
         run: async (ctx) => {
           const crds = await this.#optionalCrds();
           const owner = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, name: ctx.pm.metadata.name, uid: ctx.pm.metadata.uid ?? '' };
-          ctx.desired = buildDesiredState(resolveSpec(ctx.pm.spec), owner, { image: d.image, crds, dashboards: d.dashboards });
+          const spec = resolveSpec(ctx.pm.spec);
+          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards });
+          // A namespace that exists and is not the operator's (e.g. the operator's own, or `monitoring`)
+          // is used as it is: never labelled, owned, or deleted with the PowerMonitor.
+          const ns = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, spec.namespace); // not from the cache: it holds only the operator's namespaces
+          if (ns && ns.metadata.labels?.['app.kubernetes.io/managed-by'] !== MANAGED_BY) {
+            desired.objects = desired.objects.filter((o) => !(o.kind === 'Namespace' && o.metadata.name === spec.namespace));
+          }
+          ctx.desired = desired;
           return CONTINUE;
         },
       },
