@@ -4,8 +4,6 @@
  */
 import { defineError } from '../core/errors.js';
 
-/** A custom resource's spec is invalid (webhook denial, controller condition); details carry `field`. */
-export const ERR_OPERATOR_INVALID_SPEC = defineError('PP_OPERATOR_INVALID_SPEC', 422, 2, 'A custom resource spec is invalid');
 /** A generated CRD schema breaks a structural-schema rule (a bug in a schema definition). */
 export const ERR_OPERATOR_CRD_SCHEMA = defineError('PP_OPERATOR_CRD_SCHEMA', 500, 1, 'A CRD schema is not structural');
 /** A certificate could not be built or parsed. */
