@@ -22,3 +22,5 @@ export const ERR_TRAINING_DATA = defineError('PP_MODELSERVER_TRAINING_DATA', 400
 export const ERR_JOB_NOT_FOUND = defineError('PP_MODELSERVER_JOB_NOT_FOUND', 404, 1, 'No training job with that id');
 /** Too many training jobs are queued. */
 export const ERR_JOB_QUEUE_FULL = defineError('PP_MODELSERVER_QUEUE_FULL', 429, 1, 'Too many training jobs are queued');
+/** A training job was cancelled (the server shut down while it ran). */
+export const ERR_JOB_CANCELLED = defineError('PP_MODELSERVER_CANCELLED', 503, 1, 'A training job was cancelled');

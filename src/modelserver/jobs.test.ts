@@ -47,3 +47,14 @@ test('the queue is bounded and forgets old finished jobs', async () => {
   await q.close();
   assert.throws(() => q.submit({}, async () => 4), (e) => ERR_JOB_QUEUE_FULL.is(e));
 });
+
+test('close aborts the running job and fails the queued ones', async () => {
+  const q = new JobQueue();
+  const running = q.submit({}, (_report, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+  const queued = q.submit({}, async () => 1);
+  await new Promise((r) => setImmediate(r));
+  await q.close();
+  assert.equal(q.get(running.id)?.state, 'failed');
+  assert.match(q.get(running.id)!.error!.message, /shut down during the job/);
+  assert.equal(q.get(queued.id)?.state, 'failed');
+});

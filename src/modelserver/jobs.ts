@@ -36,8 +36,8 @@ export interface JobView {
 /** Reports progress from inside a job. */
 export type ProgressReporter = (done: number, total: number, message: string) => void;
 
-/** A job's work. */
-export type JobRunner = (report: ProgressReporter) => Promise<unknown>;
+/** A job's work; `signal` aborts when the queue closes (the job should stop and reject). */
+export type JobRunner = (report: ProgressReporter, signal: AbortSignal) => Promise<unknown>;
 
 /** Options of {@link JobQueue}. */
 export interface JobQueueOptions {
@@ -54,6 +54,7 @@ export class JobQueue {
   private readonly waiting: Array<{ view: JobView; run: JobRunner }> = [];
   private readonly finished: string[] = [];
   private running: Promise<void> | undefined;
+  private abort: AbortController | undefined;
   private closed = false;
   private readonly maxQueued: number;
   private readonly keep: number;
@@ -98,10 +99,11 @@ export class JobQueue {
     while (this.running) await this.running;
   }
 
-  /** Refuses new jobs, fails the queued ones, and waits for the running one. */
+  /** Refuses new jobs, fails the queued ones, aborts the running one and waits for it to end. */
   async close(): Promise<void> {
     this.closed = true;
     for (const { view } of this.waiting.splice(0)) this.finish(view, undefined, new Error('the model server shut down before the job started'));
+    this.abort?.abort(new Error('the model server shut down during the job'));
     await this.idle();
   }
 
@@ -122,12 +124,15 @@ export class JobQueue {
     const report: ProgressReporter = (done, total, message) => {
       view.progress = { done, total, fraction: total > 0 ? Math.min(1, done / total) : 0, message };
     };
+    this.abort = new AbortController();
     try {
-      const result = await run(report);
+      const result = await run(report, this.abort.signal);
       this.finish(view, result);
     } catch (err) {
       this.onError(view, err);
       this.finish(view, undefined, err);
+    } finally {
+      this.abort = undefined;
     }
   }
 

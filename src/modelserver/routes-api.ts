@@ -152,11 +152,12 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
         output_type: tr.outputType,
         pipeline: tr.pipeline,
       };
-      const job = jobs.submit(summary, async (report) => {
+      const job = jobs.submit(summary, async (report, signal) => {
         report(0, 1, 'loading data');
         const sourced = await loadTrainingData(tr);
+        signal.throwIfAborted();
         const { plan, save } = planOf(tr, sourced);
-        const outcome = await trainInWorker(sourced.data, plan, (d, t, label) => report(d, t + 1, label));
+        const outcome = await trainInWorker(sourced.data, plan, (d, t, label) => report(d, t + 1, label), signal);
         report(plan.trainers.length * 2, plan.trainers.length * 2 + 1, 'saving models');
         const result = await saveTrainingOutcome(svc.store, outcome, plan, save);
         for (const t of result.trainers) if (t.id) svc.forget(t.id);

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { Dataset } from '../models/types.js';
 import { ERR_INTERNAL, PowerplaneError } from '../core/errors.js';
 import type { TrainingOutcome, TrainingPlan, TrainingProgress } from './training.js';
+import { ERR_JOB_CANCELLED } from './errors.js';
 
 function startWorker(workerData: unknown): Worker {
   const here = import.meta.url;
@@ -19,14 +20,21 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(new URL('./train-worker.js', here), { workerData });
 }
 
-/** Trains in a worker thread; resolves with the outcome, rejects with the worker's error. */
-export function trainInWorker(data: Dataset, plan: TrainingPlan, progress: TrainingProgress = () => undefined): Promise<TrainingOutcome> {
+/**
+ * Trains in a worker thread; resolves with the outcome, rejects with the worker's error. Aborting
+ * `signal` terminates the worker at once and rejects with PP_MODELSERVER_CANCELLED.
+ */
+export function trainInWorker(data: Dataset, plan: TrainingPlan, progress: TrainingProgress = () => undefined, signal?: AbortSignal): Promise<TrainingOutcome> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(ERR_JOB_CANCELLED('the training was cancelled before it started'));
     const worker = startWorker({ data, plan });
     let settled = false;
+    const onAbort = () => settle(() => reject(ERR_JOB_CANCELLED('the training was cancelled')));
+    signal?.addEventListener('abort', onAbort, { once: true });
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       fn();
       void worker.terminate();
     };
