@@ -7,6 +7,7 @@
  * unregister resources. A write that changes nothing does not bump the resourceVersion.
  */
 import { randomUUID } from 'node:crypto';
+import { validateBuiltin } from './builtin-validation.js';
 import { jsonEqual } from './field-paths.js';
 import { listTypeResolver } from './list-types.js';
 import { applyConfiguration, conflictMessage, recordUpdate, type WriteContext } from './managed-fields.js';
@@ -163,6 +164,7 @@ export class Store {
     obj.kind = def.kind;
     this.#prepareCreate(def, obj);
     if (def.custom) prepareCustomResource(def, obj);
+    else this.#validate(def, obj, undefined, name);
     const ctx = this.#ctx(def, opts);
     m.managedFields = managedFields ?? recordUpdate(undefined, obj, { ...ctx, subresource: '' });
     if (!(m.managedFields as unknown[]).length) delete m.managedFields;
@@ -216,6 +218,7 @@ export class Store {
         if (old.status === undefined) delete next.status; else next.status = structuredClone(old.status);
       }
       if (def.custom) prepareCustomResource(def, next);
+      else this.#validate(def, next, old, old.metadata.name);
       if (def.group === 'apiextensions.k8s.io' && def.kind === 'CustomResourceDefinition') {
         this.#validateCrd(next);
         next.status = old.status;
@@ -242,6 +245,11 @@ export class Store {
     const out = this.#commit(def, old, next as StoredObject);
     if (old.metadata.deletionTimestamp) this.gc();
     return out;
+  }
+
+  #validate(def: ResourceDef, obj: Obj, old: Obj | undefined, name: string): void {
+    const causes = validateBuiltin(def, obj, old);
+    if (causes.length) throw invalid(def.kind, def.group, name, causes);
   }
 
   #specChanged(def: ResourceDef, a: Obj, b: Obj): boolean {
