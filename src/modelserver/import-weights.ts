@@ -5,8 +5,8 @@
  * Kepler's layout (`…/<pipeline>/<source>/<AbsPower|DynPower>/<group>/<Trainer>_<n>.json`), the
  * location is taken from its path.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename, resolve, sep } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
 import { loadKeplerWeights, MAX_WEIGHTS_BYTES } from '../models/kepler/weights.js';
 import type { OutputType } from '../models/types.js';
 import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE } from '../core/errors.js';
@@ -101,4 +101,41 @@ export async function importKeplerWeights(store: ModelStore, path: string, opts:
     created: new Date().toISOString(),
   };
   return store.save(loc, { model: model.toJSON(), metadata, weight: json });
+}
+
+/** The result of importing a directory of weight files. */
+export interface DirectoryImport {
+  imported: StoredModel[];
+  /** Files that could not be imported, with why. */
+  skipped: Array<{ path: string; reason: string }>;
+}
+
+/**
+ * Imports every weight JSON under a Kepler model-db directory (a pipeline such as `ec2-0.7.11`, or any
+ * folder above `<source>/<AbsPower|DynPower>/<group>/<Trainer>_<n>.json`). Files outside that layout
+ * are not considered; files that fail to load are reported, not fatal. At most `limit` files.
+ */
+export async function importKeplerDirectory(store: ModelStore, dir: string, opts: Omit<ImportWeightsOptions, 'name'> = {}, limit = 10_000): Promise<DirectoryImport> {
+  const files: string[] = [];
+  const walk = async (d: string, depth: number): Promise<void> => {
+    if (depth > 8 || files.length >= limit) return;
+    const entries = await readdir(d, { withFileTypes: true });
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory() && !e.name.startsWith('.')) await walk(p, depth + 1);
+      else if (e.isFile() && e.name.endsWith('.json') && locationFromWeightPath(p).outputType && files.length < limit) files.push(p);
+    }
+  };
+  await walk(dir, 0).catch((err: Error) => {
+    throw ERR_FILE_UNREADABLE(`${dir}: ${err.message}`, { path: dir });
+  });
+  const out: DirectoryImport = { imported: [], skipped: [] };
+  for (const f of files) {
+    try {
+      out.imported.push(await importKeplerWeights(store, f, opts));
+    } catch (err) {
+      out.skipped.push({ path: f, reason: (err as Error).message });
+    }
+  }
+  return out;
 }

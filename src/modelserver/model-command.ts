@@ -12,7 +12,7 @@ import { deserializeModel } from '../models/registry.js';
 import { loadKeplerWeights } from '../models/kepler/weights.js';
 import type { SerializedModel, TrainedModel } from '../models/types.js';
 import { ModelServerClient } from './client.js';
-import { importKeplerWeights, readWeightFile } from './import-weights.js';
+import { importKeplerDirectory, importKeplerWeights, readWeightFile } from './import-weights.js';
 import type { ModelMetadata } from './metadata.js';
 import { ModelService, modelSummary, type ModelSummary } from './model-service.js';
 import { ModelStore, type StoredModel } from './store.js';
@@ -134,8 +134,8 @@ export function registerModelCommand(program: Command): void {
 
   const imp = model
     .command('import')
-    .description('import a Kepler weight JSON (or a model archive .zip) into a model directory')
-    .argument('<file>', 'Kepler model-db weight JSON, or a powerplane/Kepler-server model archive')
+    .description('import a Kepler weight JSON, a Kepler model-db directory of them, or a model archive (.zip) into a model directory')
+    .argument('<file>', 'Kepler model-db weight JSON, a model-db directory (e.g. models/v0.7/ec2-0.7.11), or a powerplane model archive')
     .option('--out <dir>', 'model directory (default: --model-server.store-dir)')
     .option('--name <name>', 'model name (default: the file name, e.g. SGDRegressorTrainer_4)')
     .option('--pipeline <name>', 'pipeline (default: from the file path, else powerplane)')
@@ -154,6 +154,22 @@ export function registerModelCommand(program: Command): void {
       }
       const nodeType = flags.nodeType === undefined ? undefined : Number(flags.nodeType);
       if (nodeType !== undefined && (!Number.isInteger(nodeType) || nodeType < 0)) throw ERR_INVALID_FLAG('--node-type must be a non-negative integer', { flag: '--node-type' });
+      const isDir = await stat(file).then((st) => st.isDirectory(), () => false);
+      if (isDir) {
+        if (flags.name !== undefined) throw ERR_INVALID_FLAG('--name applies to a single file, not a directory', { flag: '--name' });
+        const r = await importKeplerDirectory(store, file, {
+          pipeline: flags.pipeline,
+          energySource: flags.energySource,
+          outputType: flags.outputType as 'AbsPower' | 'DynPower' | undefined,
+          featureGroup: flags.featureGroup,
+          nodeType,
+        });
+        for (const sk of r.skipped) process.stderr.write(`skipped ${sk.path}: ${sk.reason}\n`);
+        if (flags.output === 'json') process.stdout.write(JSON.stringify({ imported: r.imported.map(modelSummary), skipped: r.skipped }, null, 2) + '\n');
+        else process.stdout.write(`imported ${r.imported.length} model(s) into ${store.root}${r.skipped.length ? `, skipped ${r.skipped.length}` : ''}\n`);
+        if (r.imported.length === 0) throw ERR_MALFORMED_FILE(`${file}: no Kepler weight file (<source>/<AbsPower|DynPower>/<group>/<name>.json) could be imported`, { path: file });
+        return;
+      }
       let saved: StoredModel;
       if (/\.zip$/i.test(file)) {
         const buf = await readFile(file).catch((e: Error) => {
