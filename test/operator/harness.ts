@@ -49,6 +49,7 @@ export async function startHarness(opts: { extraCrds?: KubeObject[]; dashboards?
     dashboards: opts.dashboards ?? [],
     leaderElect: false,
     cleanupPollMs: 50,
+    nodeStatusDelayMs: 50,
     ...opts.manager,
   });
   if (opts.start !== false) await manager.start();

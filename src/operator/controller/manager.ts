@@ -41,6 +41,11 @@ export interface OperatorManagerOptions {
   resyncMs?: number;
   /** Poll period while a deletion waits (default 1 s). */
   cleanupPollMs?: number;
+  /**
+   * Delay before PowerNode changes reach the PowerMonitor status (default 10 s): with 1,000 agents
+   * reporting, the aggregate (total watts) changes all the time, and this bounds the status writes.
+   */
+  nodeStatusDelayMs?: number;
   /** Lease timings (tests). */
   lease?: { durationSeconds?: number; retryPeriodMs?: number; renewDeadlineMs?: number };
 }
@@ -179,7 +184,7 @@ export class OperatorManager {
 
     const nodeInf = this.cache.informer(POWER_NODE_REF)!;
     const onNodes = (countChanged: boolean) => {
-      this.#status?.add(POWER_MONITOR_NAME);
+      this.#status?.add(POWER_MONITOR_NAME, this.#o.nodeStatusDelayMs ?? 10_000);
       if (countChanged) for (const e of this.cache.informer(ESTIMATOR_REF)?.list() ?? []) this.#estimatorQueue?.add(`${e.metadata.namespace}/${e.metadata.name}`);
     };
     nodeInf.on('add', () => onNodes(true)).on('update', () => onNodes(false)).on('delete', () => onNodes(true));
