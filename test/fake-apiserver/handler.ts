@@ -145,6 +145,10 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
   const q = url.searchParams;
   const verb = verbOf(req.method ?? 'GET', rp, q, req.headers['content-type']);
   if (!verb) throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  if (def.namespaced && !rp.namespace && verb !== 'list' && verb !== 'watch') {
+    if (verb === 'create' || verb === 'deletecollection') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
   const info: FakeRequestInfo = { verb, group: rp.group, version: rp.version, plural: rp.plural, namespace: rp.namespace, name: rp.name, subresource: rp.subresource, query: q };
   if (verb !== 'get' && verb !== 'list' && verb !== 'watch') state.requests[verb]++;
   for (const hook of state.hooks) {

@@ -136,7 +136,7 @@ export class Store {
 
   #checkNamespace(def: ResourceDef, namespace: string | undefined, name: string): void {
     if (!def.namespaced) return;
-    if (!namespace) throw new ApiError(400, 'BadRequest', 'the namespace of the object does not match the namespace on the request');
+    if (!namespace) throw new ApiError(400, 'BadRequest', `a ${def.kind} needs a namespace`);
     const ns = this.#objects.get('/namespaces')?.get(namespace);
     if (!ns) throw notFound('namespaces', '', namespace);
     if (ns.metadata.deletionTimestamp) {
