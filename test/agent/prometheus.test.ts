@@ -12,6 +12,7 @@ import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../../src/ag
 import { buildPowercapTree, setZoneEnergy } from '../../src/agent/meters/fixtures.js';
 import { REPO_ROOT } from '../helpers/shared-data.js';
 import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
+import { buildCrds } from '../../src/operator/api/crds.js';
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -81,6 +82,8 @@ test('Prometheus: sum(rate(kepler_pod_cpu_joules_total)) tracks node active powe
       spec: { nodeName: node, containers: [{ name: container, image: 'x', resources: { requests: { cpu: '100m' } } }] },
       status: { phase: 'Running', containerStatuses: [{ name: container, containerID: `containerd://${id}` }] },
     });
+    api.store.seed(...(buildCrds() as unknown as Parameters<FakeApiServer['store']['seed']>));
+    api.store.seed({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'test-node' } });
     api.store.seed(pod('web-0', 'test-node', 'web', c1), pod('db-0', 'test-node', 'db', c2), pod('elsewhere', 'other-node', 'x', fixtureContainerId(3)));
 
     const agentPort = await freePort();
@@ -127,6 +130,10 @@ test('Prometheus: sum(rate(kepler_pod_cpu_joules_total)) tracks node active powe
     assert.ok(ratio !== undefined && Math.abs(ratio - 0.6) < 0.02, `container 1 has 60% of the CPU time, got ${ratio}`);
     const source = await query(promUrl, 'powerplane_node_power_source_info{meter="rapl",estimated="false",node_name="test-node"}');
     assert.equal(source, 1);
+    // with --kube.enable the agent publishes its PowerNode status for the operator
+    const powerNode = api.store.get('powerplane.io/v1alpha1', 'PowerNode', 'test-node') as { status?: { meter?: string; source?: string } } | undefined;
+    assert.equal(powerNode?.status?.meter, 'rapl');
+    assert.equal(powerNode?.status?.source, 'measured');
   } finally {
     if (timer) clearInterval(timer);
     for (const c of children) c.kill('SIGTERM');
