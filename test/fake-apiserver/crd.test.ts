@@ -60,7 +60,12 @@ describe('fake API server: discovery and custom resources', () => {
     const listed = await objects.list('example.com/v1', 'Widget', 'default');
     assert.equal(listed.items.length, 1);
 
+    const watch = await fetch(`${api.url}/apis/example.com/v1/widgets?watch=true`);
+    const reader = (watch.body as ReadableStream<Uint8Array>).getReader();
     await crds.deleteCustomResourceDefinition({ name: 'widgets.example.com' });
+    let text = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+    assert.deepEqual(text.trim().split('\n').map((l) => JSON.parse(l).type), ['ADDED', 'DELETED'], 'objects go, then the watch ends');
     assert.equal((await fetch(`${api.url}/apis/example.com/v1`)).status, 404);
     assert.equal(api.store.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition').length, 0);
   });

@@ -402,6 +402,7 @@ export class Store {
     const first = versions[0];
     if (first) for (const o of [...this.#bucket(first).values()]) this.#remove(first, o);
     this.registry.removeGroupResource(spec.group, spec.names.plural);
+    this.hub.closeResource(`${spec.group}/${spec.names.plural}`);
   }
 
   #allObjects(): Array<{ def: ResourceDef; obj: StoredObject }> {

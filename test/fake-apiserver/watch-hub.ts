@@ -85,6 +85,11 @@ export class WatchHub {
     return () => this.#watchers.delete(w);
   }
 
+  /** Closes the watchers of one resource (its CRD is gone). */
+  closeResource(resource: string): void {
+    for (const w of [...this.#watchers]) if (w.resource === resource) w.close();
+  }
+
   /** Closes every watcher. */
   closeAll(): void {
     for (const w of [...this.#watchers]) w.close();
