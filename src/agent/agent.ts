@@ -78,7 +78,7 @@ export class Agent implements AgentHandle {
     this.local = new LocalModelTracker(opts.nodeName, opts.cpus, meter.zones(), opts.fallbackCurve, meter.curve);
     this.monitor.onRefresh((s) => {
       const v = nodeView(s);
-      this.local.observe(s.busyRatio, v.watts, !s.meter.estimated && s.intervalSeconds > 0);
+      this.local.observe(s.busyRatio, v.watts, s.intervalSeconds > 0);
       if (opts.calibration) void opts.calibration.record(s);
     });
   }

@@ -9,7 +9,7 @@ test('fitLinear recovers a line and refuses a narrow load range', () => {
   assert.equal(fitLinear(b.map((x) => 0.5 + x * 0.05), b.map(() => 50)), undefined);
 });
 
-test('measured meter: fallback until samples span the load range, then the fit', () => {
+test('without a curve: fallback until samples span the load range, then the fit', () => {
   const t = new LocalModelTracker('n', 4, [{ zone: 'package', path: 'p', nested: false }], { idleWatts: 10, maxWatts: 20, name: 'ccf:generic' });
   assert.equal(t.model().modelName, 'ccf:generic');
   assert.equal(t.model().wattsAt(0.5), 15);

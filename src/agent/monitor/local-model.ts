@@ -1,8 +1,9 @@
 /**
  * @module agent/monitor/local-model
  * This machine's power curve for the estimator in `up` (`LocalNodeModel`): an estimating meter's own
- * predictor; for measured meters a straight line idle + (max − idle) × busy fitted by least squares to
- * the (busy ratio, node watts) pairs the agent observed, once they span enough load; until then a
+ * predictor when it exposes one; otherwise a straight line idle + (max − idle) × busy fitted by least
+ * squares to the (busy ratio, node watts) pairs the agent observed (measured, or the model meter's own
+ * estimates, which a linear model reproduces exactly), once they span enough load; until then a
  * fallback curve (the CCF curve of this CPU).
  */
 import type { LocalNodeModel, NodePowerPredictor } from '../../core/contracts.js';
@@ -60,10 +61,10 @@ export class LocalModelTracker {
     private readonly maxSamples = 2000,
   ) {}
 
-  /** Records one interval: its busy ratio and measured node watts (ignored for estimating meters). */
-  observe(busyRatio: number, nodeWatts: number, measured: boolean): void {
+  /** Records one interval: its busy ratio and node watts (`valid` false for the first, empty interval). */
+  observe(busyRatio: number, nodeWatts: number, valid: boolean): void {
     this.lastBusy = busyRatio;
-    if (!measured || this.curve || !(nodeWatts > 0)) return;
+    if (!valid || this.curve || !(nodeWatts > 0)) return;
     this.busy.push(busyRatio);
     this.watts.push(nodeWatts);
     if (this.busy.length > this.maxSamples) {
