@@ -20,6 +20,7 @@ import { DEFAULT_OPERATOR_NAMESPACE, WEBHOOK_CERT_SECRET } from './components/in
 import { WEBHOOK_SERVICE_NAME, type WebhookTarget } from './webhook/configurations.js';
 import { createWebhookComponent } from './webhook/component.js';
 import { loadOrCreateCertificates } from './webhook/certs.js';
+import { certManagerCertificates } from './webhook/cert-manager.js';
 import { registerWebhooks } from './webhook/register.js';
 import { serviceHosts } from './webhook/x509.js';
 import { defaultImage } from './render.js';
@@ -95,19 +96,22 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   let certTimer: NodeJS.Timeout | undefined;
   let webhookUrl: string | undefined;
   if (where) {
-    const certs = await loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log });
+    const useCertManager = await kube.crdExists('cert-manager.io', 'certificates');
+    const obtain = () => (useCertManager ? certManagerCertificates(kube, { namespace, hosts: where.hosts }) : loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log }));
+    o.log.info({ source: useCertManager ? 'cert-manager' : 'self-signed CA' }, 'webhook certificates');
+    const certs = await obtain();
     webhookServer = await createServer({ log: o.log, components: [createWebhookComponent()], https: { key: certs.serving.keyPem, cert: certs.serving.certPem } });
     webhookUrl = await webhookServer.listen(o.webhookListenAddress);
     await registerWebhooks(kube, where.target, certs.ca.certPem);
     o.log.info({ url: webhookUrl, target: where.target }, 'admission webhooks registered');
-    // Twice a day: renew the serving certificate when it nears expiry (or another replica renewed
-    // it), serve the new one without a restart, and re-register (which also restores a webhook
-    // configuration deleted by hand).
+    // Twice a day: renew the serving certificate when it nears expiry (or another replica or
+    // cert-manager renewed it), serve the new one without a restart, and re-register (which also
+    // restores a webhook configuration deleted by hand).
     let current = certs;
     const server = webhookServer;
     certTimer = setInterval(() => {
       void (async () => {
-        const next = await loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log });
+        const next = await obtain();
         if (next.serving.certPem !== current.serving.certPem) (server.app.server as unknown as { setSecureContext(o: { key: string; cert: string }): void }).setSecureContext({ key: next.serving.keyPem, cert: next.serving.certPem });
         await registerWebhooks(kube, where.target, next.ca.certPem);
         current = next;

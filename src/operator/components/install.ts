@@ -51,6 +51,7 @@ export const OPERATOR_CLUSTER_RULES: PolicyRule[] = [
 export const OPERATOR_NAMESPACE_RULES: PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update', 'patch'] },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'update', 'patch'] },
+  { apiGroups: ['cert-manager.io'], resources: ['issuers', 'certificates'], verbs: ['get', 'create', 'patch'] },
 ];
 
 /** Options of {@link buildInstallManifests}. */
