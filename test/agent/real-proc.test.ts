@@ -11,13 +11,13 @@ import { hostClockTicks } from '../../src/agent/procfs/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 
 test('a busy child gets the largest share on the real /proc', async () => {
-  // One busy thread per CPU, so that no single-threaded process elsewhere on the machine can use more.
+  // Two busy threads per CPU, so that other processes on the machine (other tests) can hardly use more.
   // On a shared machine, raise its priority where allowed (root) before the threads start (they inherit
   // it): nice for the process, and for its own scheduler autogroup (it runs in a new session), since
   // the kernel shares CPU fairly between autogroups whatever the nice value inside them.
   const busy = `try { require('node:os').setPriority(-15); require('node:fs').writeFileSync('/proc/self/autogroup', '-15'); } catch {}
     const { Worker } = require('node:worker_threads'); const spin = 'const end = Date.now() + 20000; while (Date.now() < end) {}';
-    for (let i = 1; i < require('node:os').cpus().length; i++) new Worker(spin, { eval: true }); eval(spin);`;
+    for (let i = 1; i < 2 * require('node:os').cpus().length; i++) new Worker(spin, { eval: true }); eval(spin);`;
   const child = spawn(process.execPath, ['-e', busy], { stdio: 'ignore', detached: true });
   try {
     await once(child, 'spawn');
