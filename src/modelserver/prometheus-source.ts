@@ -21,6 +21,22 @@ import { componentName, type SourcedDataset } from './table-source.js';
 /** Prometheus refuses more points than this per series. */
 export const MAX_POINTS_PER_SERIES = 11000;
 
+/** Largest Prometheus answer read (bytes). */
+export const MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+
+/** Reads a response body as text, failing once it exceeds `max` bytes. */
+export async function readLimited(res: Response, max: number, what: string): Promise<string> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > max) throw ERR_TRAINING_DATA(`${what} is larger than ${max} bytes: use a shorter range or a larger step`, { field: 'step' });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** The built-in query for a feature or target name, or undefined. */
 export function defaultQuery(name: string): string | undefined {
   if (name === 'cpu_busy_ratio') return 'avg by (node_name) (kepler_node_cpu_usage_ratio)';
@@ -82,7 +98,7 @@ async function queryRange(base: URL, query: string, o: PrometheusSourceOptions):
   } catch (err) {
     throw ERR_UPSTREAM(`Prometheus at ${base.origin} did not answer: ${(err as Error).message}`, { field: 'url' }, { cause: err });
   }
-  const text = await res.text();
+  const text = await readLimited(res, MAX_RESPONSE_BYTES, `Prometheus answer for ${query}`);
   let body: { status?: string; error?: string; data?: { resultType?: string; result?: MatrixSeries[] } };
   try {
     body = JSON.parse(text);
