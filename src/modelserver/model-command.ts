@@ -70,7 +70,7 @@ export function parseInputs(items: readonly string[]): Record<string, number> {
   return out;
 }
 
-/** Loads a model for `predict`: a model.json or Kepler weight file, a model directory, or an id/name in the store. */
+/** Loads a model for `predict`: a model.json or Kepler weight file, a model directory, or an id/name in the store (a directory or a model server URL). */
 async function loadForPredict(ref: string, storeDir: string): Promise<{ label: string; model: TrainedModel }> {
   const st = await stat(ref).catch(() => undefined);
   if (st?.isDirectory()) return loadForPredict(join(ref, 'model.json'), storeDir);
@@ -78,6 +78,10 @@ async function loadForPredict(ref: string, storeDir: string): Promise<{ label: s
     const json = (await readWeightFile(ref)) as Partial<SerializedModel>;
     if (json && json.format === 'powerplane-model/v1') return { label: ref, model: deserializeModel(json as SerializedModel) };
     return { label: ref, model: loadKeplerWeights(json, ref) };
+  }
+  if (isUrl(storeDir)) {
+    const { summary, model } = await new ModelServerClient(storeDir).fetchModel(ref);
+    return { label: summary.id, model: deserializeModel(model) };
   }
   const svc = new ModelService(new ModelStore(storeDir));
   const m = await svc.resolve(ref);
@@ -213,7 +217,7 @@ export function registerModelCommand(program: Command): void {
     .description('predict watts per component from feature values: powerplane model predict MODEL --input bpf_cpu_time_ms=36000')
     .argument('<model>', 'model id or name in the model directory, a model directory, a model.json, or a Kepler weight JSON')
     .option('--input <name=value...>', 'feature values (repeatable; name=value or a comma list)')
-    .option('--store <dir>', 'model directory to look ids up in (default: --model-server.store-dir)')
+    .option('--store <dir|url>', 'model directory or model server URL to look ids up in (default: --model-server.store-dir)')
     .addOption(outputOption());
   addConfigOptions(predict, ['log.', 'modelServer.storeDir']);
   predict.action(

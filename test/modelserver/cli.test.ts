@@ -116,6 +116,9 @@ test('model-server serves on the address given, model list/show read it, and it 
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /node type:\s+4/);
   assert.match(show.stdout, /not measured here \(imported\)/);
+  const pred = await run(['model', 'predict', 'SGDRegressorTrainer_4', '--store', url, '--input', 'bpf_cpu_time_ms=0,bpf_page_cache_hit=0', '-o', 'json']);
+  assert.equal(pred.code, 0, pred.stderr);
+  assert.equal(JSON.parse(pred.stdout).watts.package, 213.81168291387564);
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
