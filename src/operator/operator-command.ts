@@ -11,6 +11,7 @@ import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
 import { createServer, parseListenAddress, closeOnSignals, type PowerplaneServer } from '../core/server.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import { ERR_OPERATOR_KUBE } from './errors.js';
+import { GROUP } from './api/v1alpha1/common.js';
 import type { Logger } from '../core/logger.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { KubeClient } from '../kube/client.js';
@@ -76,6 +77,9 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   const kube = new KubeClient({ kubeConfig: loaded.kubeConfig });
   if (!(await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, namespace))) {
     throw ERR_OPERATOR_KUBE(`the operator namespace ${namespace} does not exist: create it (powerplane render includes it) or pass --namespace`, { flag: '--namespace' });
+  }
+  for (const plural of ['powermonitors', 'powernodes', 'estimators']) {
+    if (!(await kube.crdExists(GROUP, plural))) throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
   }
   const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect });
 

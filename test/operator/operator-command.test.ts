@@ -91,6 +91,19 @@ test('powerplane operator --kubeconfig --webhook-url: reconciles, serves health,
 test('operator outside a cluster without --webhook-url does not register webhooks and says so; bad flags exit 2', async () => {
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--webhook-url', 'http://x', '--kubeconfig', '/nonexistent'], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(bad.status, 2, bad.stderr);
+  const bare = await startFakeApiServer();
+  try {
+    bare.store.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } });
+    // Asynchronously: the fake API server answers from this process.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--kubeconfig', bare.kubeconfigPath, '--health.listen-address', '127.0.0.1:0'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c) => (err += c));
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    assert.equal(code, 1, err);
+    assert.match(err, /CRD powermonitors\.powerplane\.io is not installed/);
+  } finally {
+    await bare.stop();
+  }
   const api = await startFakeApiServer();
   api.store.seed(...(buildCrds() as unknown as Parameters<typeof api.store.seed>), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } });
   const healthPort = await freePort();
