@@ -235,3 +235,32 @@ describe('an existing namespace', () => {
     }
   });
 });
+
+describe('agent secrets', () => {
+  test('mounted read-only; a missing Secret is reported; a changed Secret rolls the pods', async () => {
+    const h = await startHarness();
+    try {
+      await createPowerMonitor(h.kube, 'powerplane', { agent: { secrets: [{ name: 'redfish', mountPath: '/etc/redfish' }] } });
+      await h.settle();
+      const pm = () => h.api.store.get(PM.apiVersion, PM.kind, 'powerplane')!;
+      const reconciled = () => (pm().status as { conditions: Array<{ type: string; status: string; reason: string }> }).conditions.find((c) => c.type === 'Reconciled')!;
+      assert.deepEqual([reconciled().status, reconciled().reason], ['False', 'SecretNotFound']);
+      h.api.store.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane', labels: { 'app.kubernetes.io/managed-by': 'powerplane-operator' } } });
+      await h.kube.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'redfish', namespace: 'powerplane' }, stringData: { password: 'a' } });
+      h.manager.enqueue();
+      await h.settle();
+      assert.equal(reconciled().reason, 'ReconcileSuccess');
+      const pod = () => (h.api.store.get('apps/v1', 'DaemonSet', 'powerplane-agent', 'powerplane')!.spec as any).template;
+      assert.deepEqual(pod().spec.volumes.find((v: { name: string }) => v.name === 'secret-0'), { name: 'secret-0', secret: { secretName: 'redfish', defaultMode: 0o400 } });
+      assert.equal(pod().spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === 'secret-0').readOnly, true);
+      const before = pod().metadata.annotations['powerplane.io/secret-hash'];
+      assert.ok(before);
+      await h.kube.mergePatch({ apiVersion: 'v1', kind: 'Secret' }, 'redfish', 'powerplane', { stringData: { password: 'b' } });
+      h.manager.enqueue();
+      await h.settle();
+      assert.notEqual(pod().metadata.annotations['powerplane.io/secret-hash'], before);
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -6,7 +6,8 @@
  * (`--config.file`); the kubelet refreshes a ConfigMap volume in place (within its sync period,
  * about a minute), and the agent re-reads the file when it changes, so those changes do not roll
  * the pods. Settings that need a restart (meters, interval, port, pod source, log level) are hashed
- * into the pod template annotation `powerplane.io/config-hash`, so changing them rolls the pods.
+ * into the pod template annotation `powerplane.io/config-hash`, so changing them rolls the pods; the
+ * versions of the Secrets in `spec.agent.secrets` go into `powerplane.io/secret-hash` likewise.
  *
  * Security: hostPID (to see every process); host /sys and /proc mounted read-only at /host/sys and
  * /host/proc; not privileged; no privilege escalation; all capabilities dropped and only SYS_PTRACE
@@ -23,6 +24,8 @@ import { contentHash } from './hash.js';
 
 /** Annotation holding the hash of the restart-requiring agent settings. */
 export const CONFIG_HASH_ANNOTATION = 'powerplane.io/config-hash';
+/** Annotation holding the hash of the mounted Secrets' versions. */
+export const SECRET_HASH_ANNOTATION = 'powerplane.io/secret-hash';
 /** Mount path of the agent ConfigMap. */
 export const AGENT_CONFIG_DIR = '/etc/powerplane';
 /** Key (file name) of the agent config in the ConfigMap. */
@@ -64,9 +67,13 @@ export function buildAgentConfigMap(spec: ResolvedSpec): KubeObject {
   };
 }
 
-/** Builds the agent DaemonSet. */
-export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string): KubeObject {
+/**
+ * Builds the agent DaemonSet. `secretVersions` maps each Secret of `spec.agent.secrets` to its
+ * resourceVersion; their hash in the pod template rolls the pods when a Secret changes.
+ */
+export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}): KubeObject {
   const a = spec.agent;
+  const secrets = a.secrets ?? [];
   const resources = a.resources ?? { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '512Mi' } };
   return {
     apiVersion: 'apps/v1',
@@ -78,7 +85,10 @@ export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string): K
       template: {
         metadata: {
           labels: componentLabels('agent'),
-          annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(restartSettings(spec)) },
+          annotations: {
+            [CONFIG_HASH_ANNOTATION]: contentHash(restartSettings(spec)),
+            ...(secrets.length > 0 ? { [SECRET_HASH_ANNOTATION]: contentHash(secrets.map((s) => [s.name, secretVersions[s.name] ?? ''])) } : {}),
+          },
         },
         spec: {
           serviceAccountName: NAMES.agent,
@@ -114,6 +124,7 @@ export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string): K
                 { name: 'host-proc', mountPath: '/host/proc', readOnly: true },
                 { name: 'config', mountPath: AGENT_CONFIG_DIR, readOnly: true },
                 { name: 'tmp', mountPath: '/tmp' },
+                ...secrets.map((s, i) => ({ name: `secret-${i}`, mountPath: s.mountPath, readOnly: true })),
               ],
             },
           ],
@@ -122,6 +133,7 @@ export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string): K
             { name: 'host-proc', hostPath: { path: '/proc', type: 'Directory' } },
             { name: 'config', configMap: { name: NAMES.agentConfig } },
             { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+            ...secrets.map((s, i) => ({ name: `secret-${i}`, secret: { secretName: s.name, defaultMode: 0o400 } })),
           ],
         },
       },

@@ -29,6 +29,8 @@ export interface BuildContext {
   image: string;
   crds: OptionalCrds;
   dashboards: readonly DashboardFile[];
+  /** resourceVersion of each Secret in `spec.agent.secrets` (for the pod-template hash). */
+  secretVersions?: Record<string, string>;
 }
 
 /** State of an optional integration. */
@@ -65,7 +67,7 @@ export function buildDesiredState(spec: ResolvedSpec, owner: Owner, ctx: BuildCo
   const objects: KubeObject[] = [buildNamespace(ns), ...buildAgentRbac(ns)];
   if (integrations.scc === 'Installed') objects.push(buildAgentScc(spec));
   if (integrations.machineConfig === 'Installed') objects.push(buildCgroupV2MachineConfig(spec));
-  objects.push(buildAgentConfigMap(spec), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image));
+  objects.push(buildAgentConfigMap(spec), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
   if (spec.modelServer.enabled) objects.push(...buildModelServer(spec, ctx.image));
   if (spec.estimator.enabled) objects.push(...buildEstimatorRbac(ns), ...buildEstimator(spec, ctx.image));
   if (integrations.serviceMonitor === 'Installed') objects.push(buildServiceMonitor(spec));

@@ -30,6 +30,7 @@ export interface ResolvedSpec {
     port: number;
     podSource: 'kubelet' | 'apiserver';
     logLevel: 'debug' | 'info' | 'warn' | 'error';
+    secrets?: Array<{ name: string; mountPath: string }>;
   };
   collect: { pods: boolean; gpu: boolean; platform: boolean };
   export: { levels: Array<(typeof METRIC_LEVELS)[number]>; idlePolicy: 'none' | 'cpu-share' | 'requests'; maxTerminated: number };

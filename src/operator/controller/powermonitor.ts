@@ -159,7 +159,16 @@ export class PowerMonitorController {
           const crds = await this.#optionalCrds();
           const owner = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, name: ctx.pm.metadata.name, uid: ctx.pm.metadata.uid ?? '' };
           const spec = resolveSpec(ctx.pm.spec);
-          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards });
+          const secretVersions: Record<string, string> = {};
+          for (const ref of spec.agent.secrets ?? []) {
+            const secret = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Secret' }, ref.name, spec.namespace);
+            if (!secret) {
+              await this.#writeStatus(ctx.pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'SecretNotFound', message: `spec.agent.secrets: Secret ${spec.namespace}/${ref.name} does not exist` } });
+              return { action: 'requeue', afterMs: 30_000, reason: 'secret not found' };
+            }
+            secretVersions[ref.name] = secret.metadata.resourceVersion ?? '';
+          }
+          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards, secretVersions });
           // A namespace that exists and is not the operator's (e.g. the operator's own, or `monitoring`)
           // is used as it is: never labelled, owned, or deleted with the PowerMonitor.
           const ns = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, spec.namespace); // not from the cache: it holds only the operator's namespaces

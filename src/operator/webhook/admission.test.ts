@@ -28,6 +28,8 @@ test('spec sanity: schema errors and cross-field rules name the field; deleting 
   assert.match(nfs.response.status!.message, /spec\.modelServer\.storage\.server: storage type nfs needs server and path/);
   const dup = validatePowerMonitor(parseAdmissionReview(review('UPDATE', 'powerplane', { spec: { agent: { meters: ['rapl', 'rapl'] } } })));
   assert.match(dup.response.status!.message, /meter rapl is listed twice/);
+  const overlap = validatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', { spec: { agent: { secrets: [{ name: 's', mountPath: '/host/sys/x' }] } } })));
+  assert.match(overlap.response.status!.message, /spec\.agent\.secrets: mountPath \/host\/sys\/x overlaps/);
   const deleting = review('UPDATE', 'powerplane', { spec: { agent: { port: 0 } } });
   (deleting.request.object.metadata as Record<string, unknown>).deletionTimestamp = '2026-01-01T00:00:00Z';
   assert.equal(validatePowerMonitor(parseAdmissionReview(deleting)).response.allowed, true);

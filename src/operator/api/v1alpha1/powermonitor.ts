@@ -44,6 +44,15 @@ export const AgentSpec = Type.Object(
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 28282, description: 'Listen port of /metrics and the JSON API' })),
     podSource: Type.Optional(Type.Enum(['kubelet', 'apiserver'], { default: 'kubelet', description: 'Where pod metadata comes from (--kube.pod-informer.mode)' })),
     logLevel: Type.Optional(Type.Enum(['debug', 'info', 'warn', 'error'], { default: 'info' })),
+    secrets: Type.Optional(
+      Type.Array(
+        Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 253, description: 'Secret in the operand namespace' }),
+          mountPath: Type.String({ pattern: '^/', maxLength: 4096, description: 'Where the agent sees it (read-only), e.g. /etc/redfish' }),
+        }),
+        { maxItems: 16, description: 'Secrets mounted read-only into the agent (e.g. a Redfish password file); a change rolls the pods' },
+      ),
+    ),
   },
   { description: 'The node agent DaemonSet', default: {} },
 );
