@@ -20,6 +20,7 @@ export const FULL_CONTEXT: BuildContext = {
 
 /** A spec that turns everything on. */
 export const FULL_SPEC: PowerMonitorSpec = {
+  agent: { secrets: [{ name: 'redfish', mountPath: '/etc/redfish' }], resources: { requests: { cpu: '100m' } } },
   modelServer: { enabled: true, storage: { type: 'pvc', claimName: 'models' } },
   estimator: { enabled: true, replicas: 2 },
   prometheus: { serviceMonitor: 'on', rules: 'on' },
