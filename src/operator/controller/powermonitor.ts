@@ -56,7 +56,6 @@ interface Ctx {
   desired?: DesiredState;
   reconciled?: ConditionInput;
   stats: ReconcileStats;
-  done?: QueueResult;
 }
 
 /** The PowerMonitor controller (install and status reconciles). */
@@ -86,7 +85,8 @@ export class PowerMonitorController {
     const r = outcome.result;
     if (r.action === 'requeue') {
       this.#d.log.debug({ powermonitor: name, step: outcome.step, reason: r.reason }, 'requeue');
-      return r.reason.startsWith('conflict') ? { failed: true } : { requeueAfterMs: r.afterMs };
+      // A conflict backs off (exponentially, in the queue); a planned requeue waits as asked.
+      return r.conflict ? { failed: true } : { requeueAfterMs: r.afterMs };
     }
     if (r.action === 'stop' && r.error !== undefined) {
       this.#d.log.warn({ powermonitor: name, step: outcome.step, err: r.error }, 'reconcile failed');
@@ -94,7 +94,7 @@ export class PowerMonitorController {
       await this.#writeStatus(pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'ReconcileError', message: `${outcome.step}: ${message}`.slice(0, 32768) } }).catch(() => undefined);
       return { failed: true };
     }
-    return ctx.done;
+    return undefined;
   }
 
   /** Status-only reconcile: agent DaemonSet counts, PowerNode aggregation, Available. */

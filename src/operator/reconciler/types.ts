@@ -10,7 +10,7 @@ import type { KindRef, KubeObject } from '../../kube/types.js';
 /** What a step asks the runner to do next. */
 export type StepResult =
   | { action: 'continue' }
-  | { action: 'requeue'; afterMs?: number; reason: string }
+  | { action: 'requeue'; afterMs?: number; reason: string; conflict?: boolean }
   | { action: 'stop'; error?: unknown };
 
 /** One step of a reconcile. */
