@@ -28,11 +28,26 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * Key fields the API server defaults when an item leaves them out (a port's `protocol` is `TCP`):
+ * such an item is keyed, and found, by the default, as the real server keys it after defaulting.
+ */
+const KEY_DEFAULTS: Readonly<Record<string, unknown>> = { protocol: 'TCP' };
+
+function keyValue(item: Record<string, unknown>, key: string): unknown {
+  return item[key] ?? KEY_DEFAULTS[key];
+}
+
 /** The `k:` element of a list item. */
 export function keyElement(item: unknown, keys: readonly string[]): string {
   const picked: Record<string, unknown> = {};
-  for (const k of [...keys].sort()) if (isPlainObject(item) && item[k] !== undefined) picked[k] = item[k];
+  for (const k of [...keys].sort()) if (isPlainObject(item) && keyValue(item, k) !== undefined) picked[k] = keyValue(item, k);
   return `k:${JSON.stringify(picked)}`;
+}
+
+/** The names of the key fields a `k:` element holds (empty for any other element). */
+export function keyFieldsOf(element: string): string[] {
+  return element.startsWith('k:') ? Object.keys(JSON.parse(element.slice(2)) as Record<string, unknown>) : [];
 }
 
 /** Every tracked path of a value: leaves, empty maps, atomic lists, list items (as nodes). */
@@ -76,7 +91,7 @@ function findIndex(list: unknown[], element: string): number {
   if (element.startsWith('k:')) {
     const want = JSON.parse(element.slice(2)) as Record<string, unknown>;
     const keys = Object.keys(want);
-    return list.findIndex((item) => isPlainObject(item) && keys.every((k) => jsonEqual(item[k], want[k])) && Object.keys(want).length > 0);
+    return list.findIndex((item) => isPlainObject(item) && keys.every((k) => jsonEqual(keyValue(item, k), want[k])) && keys.length > 0);
   }
   if (element.startsWith('v:')) {
     const want = JSON.parse(element.slice(2)) as unknown;

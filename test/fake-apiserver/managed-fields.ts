@@ -4,10 +4,11 @@
  * manager set which fields: an apply owns exactly what it applied (operation Apply); other writes
  * take the fields they changed (operation Update). An apply that changes a field another manager
  * owns to a different value is a conflict unless forced; forcing takes ownership. Fields a manager
- * stops applying are removed when no one else owns them.
+ * stops applying are removed when no one else owns them: a list item whole (key fields included)
+ * when no one else owns any of it, otherwise only the fields this manager alone owned.
  */
 import {
-  SEP, collectPaths, deleteAt, describePath, fromFieldsV1, getAt, jsonEqual, mergeApplied, toFieldsV1, type ListTypeResolver,
+  SEP, collectPaths, deleteAt, describePath, fromFieldsV1, getAt, jsonEqual, keyFieldsOf, mergeApplied, toFieldsV1, type ListTypeResolver,
 } from './field-paths.js';
 import { isPlainObject } from './merge-patch.js';
 
@@ -172,9 +173,10 @@ export function applyConfiguration(live: Obj | undefined, applied: Obj, force: b
     }
   }
   const mine = entryFor(entries, ctx, 'Apply');
-  const owned = (p: string): boolean => entries.some((e) => e !== mine && e.subresource === ctx.subresource && e.paths.has(p));
-  const removals = [...mine.paths].filter((p) => !FA.has(p) && !owned(p)).sort((a, b) => b.split(SEP).length - a.split(SEP).length);
-  for (const p of removals) deleteAt(base, p);
+  // What stays claimed: every path another manager owns or the new configuration applies, with its
+  // ancestors (an item someone owns a field of is not removed, only the fields no one else owns).
+  const claimed = withAncestors([...FA, ...entries.filter((e) => e !== mine && e.subresource === ctx.subresource).flatMap((e) => [...e.paths])]);
+  removeDisowned(base, [...mine.paths].filter((p) => !claimed.has(p)), claimed);
   const merged = mergeApplied(base, A, ctx.resolve) as Obj;
   if (!sameSet(mine.paths, FA)) {
     mine.paths = new Set(FA);
@@ -184,6 +186,46 @@ export function applyConfiguration(live: Obj | undefined, applied: Obj, force: b
   prune(entries, merged, ctx);
   merged.metadata = { ...(merged.metadata ?? {}), managedFields: writeEntries(entries, ctx.now) };
   return { object: merged };
+}
+
+/** The paths with all their ancestors. */
+function withAncestors(paths: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const p of paths) {
+    const els = p.split(SEP);
+    for (let i = els.length; i > 0; i--) {
+      const a = els.slice(0, i).join(SEP);
+      if (out.has(a)) break;
+      out.add(a);
+    }
+  }
+  return out;
+}
+
+function isEmptyContainer(v: unknown): boolean {
+  return (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+}
+
+/**
+ * Removes the fields a manager stopped applying from `root`, in place. A list item goes whole with
+ * its key fields; a key field never goes alone (the item it identifies stays while someone owns part
+ * of it). A map or list left empty by a removal goes too, unless it is claimed, as the real server
+ * drops it.
+ */
+function removeDisowned(root: Obj, removals: string[], claimed: Set<string>): void {
+  const removed = new Set(removals);
+  for (const p of [...removals].sort((a, b) => b.split(SEP).length - a.split(SEP).length)) {
+    const els = p.split(SEP);
+    if (els.some((_, i) => i > 0 && removed.has(els.slice(0, i).join(SEP)))) continue;
+    const last = els[els.length - 1];
+    if (els.length > 1 && last.startsWith('f:') && keyFieldsOf(els[els.length - 2]).includes(last.slice(2))) continue;
+    deleteAt(root, p);
+    for (let i = els.length - 1; i > 0 && els[i - 1].startsWith('f:'); i--) {
+      const parent = els.slice(0, i).join(SEP);
+      if (claimed.has(parent) || !isEmptyContainer(getAt(root, parent))) break;
+      deleteAt(root, parent);
+    }
+  }
 }
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {

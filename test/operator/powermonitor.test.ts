@@ -75,6 +75,23 @@ describe('PowerMonitor lifecycle', () => {
     assert.equal(reconciled.observedGeneration, store().get(PM.apiVersion, PM.kind, 'powerplane')!.metadata.generation);
   });
 
+  test('update: a changed agent port replaces the container and Service port entries, and the DaemonSet converges', async () => {
+    await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { agent: { port: 28283 } } });
+    await h.settle();
+    const containers = (ds().spec as { template: { spec: { containers: Array<{ ports: unknown[] }> } } }).template.spec.containers;
+    assert.deepEqual(containers[0].ports, [{ name: 'http', containerPort: 28283, protocol: 'TCP' }]);
+    const managed = JSON.stringify(ds().metadata.managedFields);
+    assert.doesNotMatch(managed, /28282/, 'the old port entry is owned by no one');
+    const svc = store().get('v1', 'Service', 'powerplane-agent', 'powerplane')!;
+    assert.deepEqual((svc.spec as { ports: unknown[] }).ports, [{ name: 'http', port: 28283, targetPort: 'http', protocol: 'TCP' }]);
+    assert.match((store().get('v1', 'ConfigMap', 'powerplane-agent-config', 'powerplane')!.data as Record<string, string>)['config.yaml'], /0\.0\.0\.0:28283/);
+
+    h.api.writes.reset();
+    h.manager.enqueue();
+    await h.settle();
+    assert.equal(h.api.writes.total(), 0, `a further reconcile wrote ${JSON.stringify(h.api.writes.requests)}`);
+  });
+
   test('disabling the model server prunes its Deployment and Service', async () => {
     await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { modelServer: { enabled: false } } });
     await h.settle();
