@@ -49,11 +49,23 @@ export interface AgentOptions {
   now?: () => number;
 }
 
+/** Settings that change while the agent runs (configuration hot reload); absent keys stay as they are. */
+export interface AgentUpdate {
+  levels?: readonly string[];
+  idlePolicy?: IdlePolicy;
+  maxTerminated?: number;
+  minTerminatedEnergyThreshold?: number;
+  platform?: OptionalMeter<PlatformMeter>;
+  gpu?: OptionalMeter<GpuMeter> & { enabled: boolean };
+  /** The new pod source (undefined: none) and whether Kubernetes is on. */
+  pods?: { resolver: PodResolver | undefined; kubeEnabled: boolean };
+}
+
 /** The running agent. */
 export class Agent implements AgentHandle {
   readonly monitor: AgentMonitor;
-  private readonly opts: AgentOptions;
-  private readonly levels: Set<string>;
+  private opts: AgentOptions;
+  private levels: Set<string>;
   private readonly local: LocalModelTracker;
 
   constructor(opts: AgentOptions) {
@@ -95,6 +107,37 @@ export class Agent implements AgentHandle {
     await this.monitor.stop();
     await this.opts.pods?.stop();
     await Promise.all([this.opts.selection.meter.close?.(), this.opts.gpu.meter?.close?.(), this.opts.platform.meter?.close?.()]);
+  }
+
+  /**
+   * Applies changed settings: they take effect at the next refresh or scrape. Replaced meters and pod
+   * sources are closed; a new pod source is started first.
+   */
+  async reconfigure(u: AgentUpdate): Promise<void> {
+    const old = this.opts;
+    if (u.pods?.resolver) await u.pods.resolver.start();
+    this.opts = {
+      ...old,
+      ...(u.levels ? { levels: u.levels } : {}),
+      ...(u.idlePolicy ? { idlePolicy: u.idlePolicy } : {}),
+      ...(u.maxTerminated !== undefined ? { maxTerminated: u.maxTerminated } : {}),
+      ...(u.minTerminatedEnergyThreshold !== undefined ? { minTerminatedEnergyThreshold: u.minTerminatedEnergyThreshold } : {}),
+      ...(u.platform ? { platform: u.platform } : {}),
+      ...(u.gpu ? { gpu: u.gpu } : {}),
+      ...(u.pods ? { pods: u.pods.resolver, kubeEnabled: u.pods.kubeEnabled } : {}),
+    };
+    this.levels = new Set(this.opts.levels);
+    this.monitor.update({
+      idlePolicy: this.opts.idlePolicy,
+      maxTerminated: this.opts.maxTerminated,
+      minTerminatedEnergyThreshold: this.opts.minTerminatedEnergyThreshold,
+      platform: this.opts.platform.meter,
+      gpu: this.opts.gpu.meter,
+      pods: this.opts.pods,
+    });
+    if (u.platform && old.platform.meter !== u.platform.meter) await old.platform.meter?.close?.();
+    if (u.gpu && old.gpu.meter !== u.gpu.meter) await old.gpu.meter?.close?.();
+    if (u.pods && old.pods !== u.pods.resolver) await old.pods?.stop();
   }
 
   /** True once a snapshot exists. */

@@ -39,6 +39,9 @@ export interface MonitorOptions {
   now?: () => number;
 }
 
+/** What can change while the monitor runs (configuration hot reload). */
+export type MonitorUpdate = Partial<Pick<MonitorOptions, 'gpu' | 'platform' | 'pods' | 'idlePolicy' | 'maxTerminated' | 'minTerminatedEnergyThreshold'>>;
+
 /** Counters behind the `powerplane_agent_*` self-metrics. */
 export interface AgentCounters {
   refreshes: number;
@@ -53,12 +56,12 @@ const LEVELS: readonly WorkloadLevel[] = ['process', 'container', 'pod', 'vm'];
 /** Runs refreshes and holds the latest snapshot. */
 export class AgentMonitor {
   readonly counters: AgentCounters = { refreshes: 0, refreshErrors: 0, scrapeErrors: 0, dropped: new Map() };
-  private readonly opts: MonitorOptions;
+  private opts: MonitorOptions;
   private readonly now: () => number;
   private readonly zones: ZoneState[];
   private readonly zoneIndex = new Map<string, number>();
   private readonly ledgers: Record<WorkloadLevel, LevelLedger>;
-  private readonly policy: TerminatedPolicy;
+  private policy: TerminatedPolicy;
   private readonly gpuIdle = new GpuIdleTracker();
   private readonly gpuTotals = new Map<number, { total: number; active: number; idle: number }>();
   private readonly processMeta = new WeakMap<ProcessEntry, WorkloadMeta>();
@@ -82,6 +85,15 @@ export class AgentMonitor {
     const n = this.zones.length;
     this.ledgers = { process: new LevelLedger('process', n), container: new LevelLedger('container', n), pod: new LevelLedger('pod', n), vm: new LevelLedger('vm', n) };
     this.policy = { maxTerminated: opts.maxTerminated, minEnergyJoules: opts.minTerminatedEnergyThreshold, primaryZone: primaryZoneIndex(this.zones) };
+  }
+
+  /**
+   * Changes meters, pod source, idle policy or terminated-workload limits; takes effect at the next
+   * refresh (keys given as undefined remove a meter or the pod source).
+   */
+  update(changes: MonitorUpdate): void {
+    this.opts = { ...this.opts, ...changes };
+    this.policy = { ...this.policy, maxTerminated: this.opts.maxTerminated, minEnergyJoules: this.opts.minTerminatedEnergyThreshold };
   }
 
   /** The latest snapshot, if any refresh finished. */
