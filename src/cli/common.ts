@@ -10,6 +10,7 @@ import { flagForKey, loadConfig, type PowerplaneConfig } from '../core/config.js
 import { formatDuration } from '../core/duration.js';
 import { PowerplaneError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
+import { watchConfigFile } from '../core/config-watch.js';
 
 /** Adds `--config.file` and the flags of the given config keys (or key prefixes ending in `.`) to a command. */
 export function addConfigOptions(cmd: Command, keys: readonly string[]): Command {
@@ -29,17 +30,32 @@ function attributeName(flag: string): string {
   return flag.replace(/^--/, '').replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** Loads the config for a command from its parsed options; logs warnings; returns config and logger. */
-export function resolveConfig(opts: Record<string, unknown>, defaults: Record<string, unknown> = {}): { config: PowerplaneConfig; log: Logger } {
+/** Raw flag values by config key from commander's parsed options (`--web.listen-address` → `web.listenAddress`). */
+export function configFlags(opts: Record<string, unknown>): Record<string, string | boolean | undefined> {
   const flags: Record<string, string | boolean | undefined> = {};
   for (const spec of CONFIG_KEYS) {
     const v = opts[attributeName(flagForKey(spec.key))];
     if (v !== undefined) flags[spec.key] = v as string | boolean;
   }
-  const { config, warnings } = loadConfig({ file: opts['config.file'] as string | undefined, flags, defaults });
+  return flags;
+}
+
+/** Loads the config for a command from its parsed options; logs warnings; returns config and logger. */
+export function resolveConfig(opts: Record<string, unknown>, defaults: Record<string, unknown> = {}): { config: PowerplaneConfig; log: Logger } {
+  const { config, warnings } = loadConfig({ file: opts['config.file'] as string | undefined, flags: configFlags(opts), defaults });
   const log = createLogger({ level: config.log.level, format: config.log.format });
   for (const w of warnings) log.warn(w);
   return { config, log };
+}
+
+/**
+ * Re-reads the config file whenever it changes (a ConfigMap update, an edit) and hands the new
+ * configuration, with the same flags and defaults applied, to `apply`. An invalid file changes nothing.
+ */
+export function reloadOnChange(opts: Record<string, unknown>, defaults: Record<string, unknown>, log: Logger, apply: (next: PowerplaneConfig) => Promise<void>): void {
+  const file = opts['config.file'] as string | undefined;
+  if (!file) return;
+  watchConfigFile(file, () => apply(loadConfig({ file, flags: configFlags(opts), defaults }).config), log);
 }
 
 /** Wraps a command action: catalog errors print `error: message` to stderr and exit with their exit code. */

@@ -6,25 +6,32 @@
 import { Command, CommanderError } from 'commander';
 import { versionInfo } from '../core/version.js';
 import { exitWithError } from './common.js';
-import { registerUpCommand } from './up.js';
-import { registerAgentCommands } from '../agent/command.js';
-import { registerModelServerCommands } from '../modelserver/command.js';
-import { registerEstimatorCommands } from '../estimator/command.js';
-import { registerOperatorCommands } from '../operator/command.js';
-import { registerDashboardCommands } from '../dashboard/command.js';
 
-/** Builds the CLI program (exported for tests). */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each component's commands and the module that registers them. Only the invoked command's module is
+ * imported, so `powerplane agent` never loads the operator's Kubernetes client or the model trainers
+ * (memory on every node); help and unknown commands load them all.
+ */
+const COMMAND_MODULES: ReadonlyArray<{ commands: readonly string[]; load: () => Promise<Register> }> = [
+  { commands: ['up'], load: async () => (await import('./up.js')).registerUpCommand },
+  { commands: ['agent'], load: async () => (await import('../agent/command.js')).registerAgentCommands },
+  { commands: ['model-server', 'train', 'model'], load: async () => (await import('../modelserver/command.js')).registerModelServerCommands },
+  { commands: ['estimator', 'estimate'], load: async () => (await import('../estimator/command.js')).registerEstimatorCommands },
+  { commands: ['operator', 'render'], load: async () => (await import('../operator/command.js')).registerOperatorCommands },
+  { commands: ['top'], load: async () => (await import('../dashboard/command.js')).registerDashboardCommands },
+];
+
+/** Builds the CLI program with the commands `argv` needs (all of them when it names none). Exported for tests. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('powerplane')
     .description('Power-aware control plane for Kubernetes: per-workload energy, power models, placement estimation, power capping')
     .showHelpAfterError()
     .exitOverride();
-  registerUpCommand(program);
-  registerAgentCommands(program);
-  registerModelServerCommands(program);
-  registerEstimatorCommands(program);
-  registerOperatorCommands(program);
-  registerDashboardCommands(program);
+  const invoked = argv.slice(2).find((a) => !a.startsWith('-'));
+  const wanted = COMMAND_MODULES.filter((m) => invoked !== undefined && m.commands.includes(invoked));
+  for (const m of wanted.length > 0 ? wanted : COMMAND_MODULES) (await m.load())(program);
   program
     .command('version')
     .description('print version, commit and Node version')
@@ -41,7 +48,7 @@ export function buildProgram(): Command {
 /** Runs the CLI with `argv` (process.argv form). */
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)) process.exit(0);
     exitWithError(err);

@@ -5,7 +5,7 @@
  * dashboard at `/`.
  */
 import type { Command } from 'commander';
-import { addConfigOptions, resolveConfig, action } from './common.js';
+import { addConfigOptions, resolveConfig, action, reloadOnChange } from './common.js';
 import { createServer, closeOnSignals } from '../core/server.js';
 import type { Component, ComponentContext } from '../core/component.js';
 import { createAgentComponent } from '../agent/component.js';
@@ -22,7 +22,9 @@ export function registerUpCommand(program: Command): void {
   addConfigOptions(cmd, ['log.', 'host.', 'monitor.', 'web.listenAddress', 'kube.', 'metrics', 'meter', 'model.', 'platform.', 'gpu.', 'attribution.', 'calibration.', 'dashboard.', 'modelServer.', 'estimator.']);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
-      const { config, log } = resolveConfig(opts, { 'web.listenAddress': UP_LISTEN_ADDRESS, 'web.ui': true });
+      // One machine: every level, per-process series included (the agent alone keeps process series opt-in).
+      const defaults = { 'web.listenAddress': UP_LISTEN_ADDRESS, 'web.ui': true, metrics: ['node', 'process', 'container', 'pod', 'vm'] };
+      const { config, log } = resolveConfig(opts, defaults);
       let baseUrl = '';
       const ctx: ComponentContext = { config, log, selfUrl: () => baseUrl };
       const agent = await createAgentComponent(ctx);
@@ -36,6 +38,7 @@ export function registerUpCommand(program: Command): void {
       const server = await createServer({ log, components, bodyLimit: config.modelServer.maxBodyBytes });
       closeOnSignals(server, log);
       baseUrl = await server.listen(config.web.listenAddress);
+      reloadOnChange(opts, defaults, log, (next) => agent.reconfigure(next));
       log.info({ url: baseUrl }, 'powerplane is up');
       process.stdout.write(`powerplane is up: open ${baseUrl}/ (metrics at ${baseUrl}/metrics)\n`);
     }),

@@ -1,5 +1,5 @@
 /**
- * @module agent/config-watch
+ * @module core/config-watch
  * Watches the config file (`--config.file`) by polling its metadata, which also sees a Kubernetes
  * ConfigMap volume update (the kubelet swaps a symlink: a new inode), and calls back on each change,
  * one call at a time.
