@@ -35,7 +35,7 @@ test('the calibration file: named target, time window, bad cells reported with p
 
 test("the agent's calibration file: ISO timestamps, and a torn last row is skipped", () => {
   const header = calibrationHeader(['package', 'dram']);
-  const rows = [0.1, 0.5, 0.9].map((u, i) => `${new Date(Date.UTC(2026, 0, 1, 0, 0, i * 5)).toISOString()},${u},${u * 4000},${(20 + 50 * u).toFixed(6)},${(3 + u).toFixed(6)}`);
+  const rows = [0.1, 0.5, 0.9].map((u, i) => `${new Date(Date.UTC(2026, 0, 1, 0, 0, i * 5)).toISOString()},${u},${u * 4000},${i * 400},${(20 + 50 * u).toFixed(6)},${(3 + u).toFixed(6)}`);
   const text = [header, ...rows].join('\n') + '\n' + '2026-01-01T00:00:15.000Z,0.3,12';
   const start = Date.UTC(2026, 0, 1, 0, 0, 5) / 1000;
   const { data, span } = datasetFromCsvText(text, 'cal.csv', { features: 'CPUUsage', start, dropIncompleteLastLine: true });

@@ -13,7 +13,7 @@ function snap(i: number): AgentSnapshot {
     meter: { name: 'rapl', estimated: false },
     zones: [{ zone: 'package', path: 'p', nested: false, totalUj: 0, activeUj: 0, idleUj: 0, deltaUj: 2_000_000 * i, activeDeltaUj: 0, idleDeltaUj: 0 }],
     workloads: { process: [], container: [], pod: [], vm: [] }, gpus: [], refreshSeconds: 0, processesScanned: 0, containersWithoutPod: 0,
-    features: { cpu_busy_ratio: i / 100, bpf_cpu_time_ms: i * 10 },
+    features: { cpu_busy_ratio: i / 100, bpf_cpu_time_ms: i * 10, bpf_cpu_time_ms_prev: (i - 1) * 10 },
   };
 }
 
@@ -24,9 +24,9 @@ test('rows are appended under a header and the file is cut to the newest maxSamp
     const r = new CalibrationRecorder(file, ['package'], 10, silentLogger());
     for (let i = 1; i <= 11; i++) await r.record(snap(i));
     let lines = readFileSync(file, 'utf8').trim().split('\n');
-    assert.equal(lines[0], 'timestamp,cpu_busy_ratio,bpf_cpu_time_ms,package_watts');
+    assert.equal(lines[0], 'timestamp,cpu_busy_ratio,bpf_cpu_time_ms,bpf_cpu_time_ms_prev,package_watts');
     assert.equal(lines.length, 1 + 11, 'not cut before 10% over');
-    assert.equal(lines[1], `${new Date(1_700_000_001_000).toISOString()},0.01,10,2.000000`);
+    assert.equal(lines[1], `${new Date(1_700_000_001_000).toISOString()},0.01,10,0,2.000000`);
     await r.record(snap(12));
     lines = readFileSync(file, 'utf8').trim().split('\n');
     assert.equal(lines.length, 11);

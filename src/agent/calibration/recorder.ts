@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../core/fs.js';
 import { watts, type AgentSnapshot } from '../monitor/snapshot.js';
 
 /** Feature columns recorded, in order. */
-export const CALIBRATION_FEATURES = ['cpu_busy_ratio', 'bpf_cpu_time_ms'] as const;
+export const CALIBRATION_FEATURES = ['cpu_busy_ratio', 'bpf_cpu_time_ms', 'bpf_cpu_time_ms_prev'] as const;
 
 /** The CSV header for a zone list: timestamp, features, then `<zone>_watts` per zone. */
 export function calibrationHeader(zones: readonly string[]): string {

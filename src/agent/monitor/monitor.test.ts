@@ -102,7 +102,8 @@ test('attribution: total = active + idle, Σ processes = node active exactly, ea
     assert.equal(byId(s, 'container', C1).cpuSeconds, 0.5);
     // the meter saw the interval's busy ratio and CPU time
     assert.equal(meter.contexts[1].busyRatio, 0.5);
-    assert.equal(meter.contexts[1].features.bpf_cpu_time_ms, 1000);
+    assert.equal(meter.contexts[1].features.bpf_cpu_time_ms, 500, '1,000 ms of CPU over a 2 s interval is 500 ms per second');
+    assert.equal(meter.contexts[1].features.bpf_cpu_time_ms_prev, 0);
   } finally {
     fx.dispose();
   }

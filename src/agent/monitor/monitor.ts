@@ -70,6 +70,7 @@ export class AgentMonitor {
   private inflight: Promise<AgentSnapshot> | undefined;
   private prevCpu: CpuTimes | undefined;
   private prevTime: number | undefined;
+  private prevCpuMsPerSecond = 0;
   private seq = 0;
   private exportedSeq = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -173,8 +174,10 @@ export class AgentMonitor {
     this.prevTime = now;
     let totalTicks = 0;
     for (const p of scan.processes) totalTicks += p.deltaTicks;
-    const cpuMs = (totalTicks / opts.clockTicks) * 1000;
-    const features = { cpu_busy_ratio: busy, bpf_cpu_time_ms: cpuMs, cpu_time_ms: cpuMs };
+    // Kepler's bpf_cpu_time_ms is CPU time per second of wall time, in ms; models see the previous interval's too.
+    const cpuMsPerSecond = intervalSeconds > 0 ? ((totalTicks / opts.clockTicks) * 1000) / intervalSeconds : 0;
+    const features = { cpu_busy_ratio: busy, bpf_cpu_time_ms: cpuMsPerSecond, cpu_time_ms: cpuMsPerSecond, bpf_cpu_time_ms_prev: this.prevCpuMsPerSecond };
+    this.prevCpuMsPerSecond = cpuMsPerSecond;
 
     const tRead = performance.now();
     const [sample, gpu, platformWatts] = await Promise.all([
