@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { stringify } from 'yaml';
 import { buildPrometheusRule } from '../../src/operator/components/monitoring.js';
 import { resolveSpec } from '../../src/operator/components/spec.js';
+import { loadRuleGroups } from '../../src/operator/components/rule-files.js';
 
-test('the PrometheusRule recording rules pass promtool check rules', () => {
+test('the PrometheusRule carries the shipped rules file, and its rules pass promtool check rules', () => {
   const rule = buildPrometheusRule(resolveSpec({}));
   const dir = mkdtempSync(join(tmpdir(), 'pp-rules-'));
   try {
@@ -16,7 +17,23 @@ test('the PrometheusRule recording rules pass promtool check rules', () => {
     writeFileSync(file, stringify(rule.spec));
     const r = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /SUCCESS: 5 rules found/);
+    const shipped = loadRuleGroups();
+    const count = shipped.reduce((n, g) => n + g.rules.length, 0);
+    assert.ok(count >= 10, `the shipped rules file has ${count} rules`);
+    assert.deepEqual(rule.spec, { groups: shipped });
+    assert.match(r.stdout, new RegExp(`SUCCESS: ${count} rules found`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a malformed rules file is reported with its path; a missing one gives no groups', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-rules-'));
+  try {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'groups: {name: x}\n');
+    assert.throws(() => loadRuleGroups(bad), (e: Error & { details?: { path?: string } }) => e.details?.path === bad);
+    assert.deepEqual(loadRuleGroups(join(dir, 'missing.yaml')), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
