@@ -15,7 +15,8 @@ export function placementText(e) {
 
 /** One row of the nodes table from `GET …/nodes`. */
 function nodeRow(n) {
-  const status = Object.entries(n.status ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'no status yet';
+  const refreshed = (n.monitors ?? []).some((m) => m.lastSuccess);
+  const status = Object.entries(n.status ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || (refreshed ? 'no readings (monitors report none)' : 'not refreshed yet');
   const monitors = (n.monitors ?? []).map((m) => `${m.type}${m.stale ? ' (stale)' : ''}${m.error ? `: ${m.error}` : ''}`).join(', ') || 'none';
   const curve = (n.curve?.watts ?? []).map((w) => (w >= Number.MAX_VALUE ? '+Inf' : Math.round(w * 100) / 100)).join(' ');
   const pred = `${n.predictor?.type ?? '?'}${n.predictor?.error ? ` (${n.predictor.error})` : ''}`;
