@@ -11,7 +11,7 @@ import { launchChromium, ARTIFACTS } from './browser.js';
 import { sharedDataPath } from '../helpers/shared-data.js';
 import { createFixtureNode, fixturePods, EXPECTED, type FixtureNode } from './fixture-node.js';
 import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
-import { startUp, type UpProcess } from './up-process.js';
+import { startUp, type PowerplaneProcess } from '../helpers/cli.js';
 import { createServer, type PowerplaneServer } from '../../src/core/server.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { loadConfig } from '../../src/core/config.js';
@@ -21,7 +21,7 @@ import { createStubAgent, stubAgentRoutes, stubNode, stubWorkload } from './stub
 const WAIT = { timeout: 30_000 };
 let api: FakeApiServer;
 let fixture: FixtureNode;
-let up: UpProcess;
+let up: PowerplaneProcess;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];

@@ -10,9 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/shared-data.js';
 import { substituteGrafanaVariables } from './promql-names.js';
-import { startPrometheus, type TestPrometheus } from './prometheus-server.js';
+import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { createFixtureNode, fixturePods, NODE_NAME, type FixtureNode } from './fixture-node.js';
-import { startUp, type UpProcess } from './up-process.js';
+import { startUp, type PowerplaneProcess } from '../helpers/cli.js';
 import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
 
 interface Panel { type: string; title: string; targets?: { expr: string }[] }
@@ -23,7 +23,7 @@ const NEEDS_ABSENT_HARDWARE = /GPU|[Pp]latform|VM/;
 
 let api: FakeApiServer;
 let fixture: FixtureNode;
-let up: UpProcess;
+let up: PowerplaneProcess;
 let prom: TestPrometheus;
 
 before(async () => {
@@ -32,14 +32,9 @@ before(async () => {
   fixture = await createFixtureNode(api.kubeconfigPath);
   up = await startUp(fixture.flags);
   fixture.follow(up.url);
-  prom = await startPrometheus(up.url.replace(/^http:\/\//, ''));
+  prom = await startPrometheus({ scrapeTargets: [up.url.replace(/^http:\/\//, '')] });
   // Wait until pods are mapped and a few scrapes (for rates) have landed.
-  for (;;) {
-    const r = await prom.query('count_over_time(kepler_pod_cpu_watts{pod_name="stress-7d9f"}[1m])');
-    const v = (r.body.data?.result[0] as { value?: [number, string] } | undefined)?.value?.[1];
-    if (v !== undefined && Number(v) >= 3) break;
-    await new Promise((res) => setTimeout(res, 250));
-  }
+  await prom.waitForValue('count_over_time(kepler_pod_cpu_watts{pod_name="stress-7d9f"}[1m])', 3, 120_000);
 });
 
 after(async () => {

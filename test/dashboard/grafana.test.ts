@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '../helpers/shared-data.js';
 import { EXPORTED_METRIC_NAMES } from '../../src/agent/export/metric-names.js';
 import { metricNames, substituteGrafanaVariables } from './promql-names.js';
-import { startPrometheus, type TestPrometheus } from './prometheus-server.js';
+import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 
 const GRAFANA = join(REPO_ROOT, 'deploy', 'grafana');
 const RULES = join(REPO_ROOT, 'deploy', 'prometheus', 'powerplane-rules.yaml');

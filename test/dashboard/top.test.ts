@@ -1,22 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createServer } from '../../src/core/server.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { REPO_ROOT } from '../helpers/shared-data.js';
+import { POWERPLANE_COMMAND, runPowerplane } from '../helpers/cli.js';
 import { createStubAgent, stubAgentRoutes, stubNode, stubWorkload } from './stub-agent.js';
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test('powerplane top prints one table from the agent API when stdout is not a TTY', async () => {
   const agent = createStubAgent();
@@ -24,7 +13,7 @@ test('powerplane top prints one table from the agent API when stdout is not a TT
   const server = await createServer({ log: silentLogger(), components: [stubAgentRoutes(agent)] });
   const url = await server.listen('127.0.0.1:0');
   try {
-    const r = await runCli(['top', '--address', url, '--level', 'process']);
+    const r = await runPowerplane(['top', '--address', url, '--level', 'process']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^stub-node {2}45\.00 W measured by rapl {2}at 08:30:00Z/);
@@ -34,13 +23,13 @@ test('powerplane top prints one table from the agent API when stdout is not a TT
   } finally {
     await server.close();
   }
-  const unreachable = await runCli(['top', '--once', '--address', url]);
+  const unreachable = await runPowerplane(['top', '--once', '--address', url]);
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, /cannot reach/);
 });
 
 test('powerplane top: a bad flag exits 2 naming it', async () => {
-  const r = await runCli(['top', '--level', 'cluster']);
+  const r = await runPowerplane(['top', '--level', 'cluster']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--level must be one of pod\|container\|process\|vm/);
 });
@@ -52,7 +41,7 @@ test('powerplane top on a terminal redraws in place, switches level with l and q
   const url = await server.listen('127.0.0.1:0');
   try {
     // util-linux `script` gives the command a pseudo-terminal, as a user's shell would.
-    const cmd = `stty cols 100 rows 30; exec ${process.execPath} --import tsx ${join(REPO_ROOT, 'src/cli/main.ts')} top --address ${url} --interval 200ms`;
+    const cmd = `stty cols 100 rows 30; exec ${POWERPLANE_COMMAND.join(' ')} top --address ${url} --interval 200ms`;
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     const seen = (re: RegExp) => new Promise<void>((resolve) => {

@@ -4,7 +4,7 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPrometheus, type TestPrometheus } from '../dashboard/prometheus-server.js';
+import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { serve, type TestServer } from './helpers.js';
 import { createPrometheusMonitor } from '../../src/estimator/monitors/prometheus.js';
 
@@ -26,7 +26,7 @@ before(async () => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     res.end(EXPOSITION);
   });
-  prom = await startPrometheus(new URL(target.url).host);
+  prom = await startPrometheus({ scrapeTargets: [new URL(target.url).host] });
   for (let i = 0; i < 200; i++) {
     const r = await prom.query('kepler_node_cpu_usage_ratio');
     if ((r.body.data?.result.length ?? 0) >= 2) break;
