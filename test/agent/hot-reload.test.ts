@@ -3,22 +3,12 @@
 // an invalid file changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcfsFixture } from '../../src/agent/procfs/fixtures.js';
-import { REPO_ROOT } from '../helpers/shared-data.js';
+import { freePort, spawnPowerplane } from '../helpers/cli.js';
 import type { CapabilitiesView } from '../../src/core/contracts.js';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function replaceFile(path: string, text: string): void {
   writeFileSync(path + '.new', text);
@@ -41,9 +31,8 @@ test('the agent re-reads its config file: levels change live; a bad file is igno
   const file = join(dir, 'config.yaml');
   writeFileSync(file, 'metrics: [node, container]\nmeter: [fake]\ngpu: {enable: false}\nplatform: {acpi: false}\n');
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'agent', '--config.file', file, '--host.procfs', fx.root, '--host.sysfs', join(dir, 'sys'), '--web.listen-address', `127.0.0.1:${port}`, '--log.format', 'json'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  const child = await spawnPowerplane(['agent', '--config.file', file, '--host.procfs', fx.root, '--host.sysfs', join(dir, 'sys'), '--web.listen-address', `127.0.0.1:${port}`, '--log.format', 'json']);
+  const stderr = () => child.stderr().slice(-4000);
   try {
     const caps = async () => (await (await fetch(`http://127.0.0.1:${port}/api/v1/capabilities`)).json()) as CapabilitiesView;
     await until('the agent', async () => ((await caps()).metricLevels.length > 0 ? true : undefined), 90_000);
@@ -53,13 +42,12 @@ test('the agent re-reads its config file: levels change live; a bad file is igno
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(text, /kepler_process_cpu_joules_total\{/);
     assert.doesNotMatch(text, /kepler_container_cpu_joules_total/);
-    await until('the restart warning', async () => (/need a restart/.test(stderr) && /monitor\.interval/.test(stderr) ? true : undefined));
+    await until('the restart warning', async () => (/need a restart/.test(stderr()) && /monitor\.interval/.test(stderr()) ? true : undefined));
     replaceFile(file, 'metrics: [node, nonsense]\n');
-    await until('the rejection', async () => (/config reload failed/.test(stderr) ? true : undefined));
+    await until('the rejection', async () => (/config reload failed/.test(stderr()) ? true : undefined));
     assert.deepEqual((await caps()).metricLevels, ['node', 'process'], 'an invalid file changes nothing');
   } finally {
-    child.kill('SIGTERM');
-    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
