@@ -4,21 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, sharedDataPath } from '../helpers/shared-data.js';
+import { sharedDataPath } from '../helpers/shared-data.js';
+import { runPowerplane, spawnPowerplane } from '../helpers/cli.js';
 
-const MAIN = join(REPO_ROOT, 'src/cli/main.ts');
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: 'test' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runPowerplane(args, { env: { NODE_ENV: 'test' } });
 
 const WEIGHTS = sharedDataPath('kepler-model-db/weights/v0.7/ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_4.json');
 
@@ -97,16 +89,8 @@ test('model import of a Kepler weight file, then predict as Kepler does', async 
 test('model-server serves on the address given, model list/show read it, and it stops on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
   assert.equal((await run(['model', 'import', WEIGHTS, '--out', dir])).code, 0);
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'model-server', '--web.listen-address', '127.0.0.1:0', '--model-server.store-dir', dir, '--log.format', 'json'], { cwd: REPO_ROOT });
-  let err = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(err);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
+  const child = await spawnPowerplane(['model-server', '--web.listen-address', '127.0.0.1:0', '--model-server.store-dir', dir, '--log.format', 'json'], { ready: /"url":"(http:\/\/[^"]+)"/ });
+  const url = child.url;
   const live = await fetch(`${url}/v2/health/live`);
   assert.equal(live.status, 200);
   assert.equal(((await (await fetch(`${url}/api/v1/models`)).json()) as { total: number }).total, 1);
@@ -119,7 +103,5 @@ test('model-server serves on the address given, model list/show read it, and it 
   const pred = await run(['model', 'predict', 'SGDRegressorTrainer_4', '--store', url, '--input', 'bpf_cpu_time_ms=0,bpf_page_cache_hit=0', '-o', 'json']);
   assert.equal(pred.code, 0, pred.stderr);
   assert.equal(JSON.parse(pred.stdout).watts.package, 213.81168291387564);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0);
+  assert.equal(await child.stop(), 0);
 });

@@ -4,9 +4,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -16,13 +15,14 @@ import { defaultConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createModelServerComponent } from '../../src/modelserver/component.js';
 import { ERR_TRAINING_DATA } from '../../src/modelserver/errors.js';
+import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 
 const CPUS = 4;
 /** The law the endpoint follows: package = 20 + 80·busy, dram = 5 + 2·busy. */
 const law = (busy: number) => ({ package: 20 + 80 * busy, dram: 5 + 2 * busy });
 
 let exporter: Server;
-let prom: ChildProcess;
+let prom: TestPrometheus;
 let promUrl: string;
 let scrapes = 0;
 const t0 = Date.now() / 1000;
@@ -42,24 +42,6 @@ function metricsText(): string {
   return lines.join('\n') + '\n';
 }
 
-async function freePort(): Promise<number> {
-  const s = createHttpServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function samplesSoFar(): Promise<number> {
-  try {
-    const r = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent('count_over_time(kepler_node_cpu_usage_ratio[5m])')}`);
-    const j = (await r.json()) as { data?: { result?: Array<{ value: [number, string] }> } };
-    return Number(j.data?.result?.[0]?.value[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
 before(async () => {
   exporter = createHttpServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
@@ -67,24 +49,13 @@ before(async () => {
   });
   await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
   const target = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
-  const dir = mkdtempSync(join(tmpdir(), 'pp-prom-'));
-  const cfg = join(dir, 'prometheus.yml');
-  writeFileSync(cfg, `global:\n  scrape_interval: 250ms\n  scrape_timeout: 200ms\nscrape_configs:\n  - job_name: agent\n    static_configs:\n      - targets: ['${target}']\n`);
-  const port = await freePort();
-  promUrl = `http://127.0.0.1:${port}`;
-  prom = spawn('/usr/bin/prometheus', [`--config.file=${cfg}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  prom.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while ((await samplesSoFar()) < 24) {
-    if (prom.exitCode !== null) throw new Error(`prometheus exited: ${log}`);
-    if (Date.now() > deadline) throw new Error(`prometheus collected too few samples: ${log}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  prom = await startPrometheus({ scrapeTargets: [target], jobName: 'agent', scrapeIntervalS: 0.25, scrapeTimeoutS: 0.2 });
+  promUrl = prom.url;
+  await prom.waitForValue('count_over_time(kepler_node_cpu_usage_ratio[5m])', 24, 60_000);
 });
 
 after(async () => {
-  prom?.kill('SIGTERM');
+  await prom?.stop();
   await new Promise((r) => exporter.close(r));
 });
 
