@@ -4,7 +4,6 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +12,8 @@ import { createServer, type PowerplaneServer } from '../../src/core/server.js';
 import { defaultConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createEstimatorComponent } from '../../src/estimator/component.js';
-import { REPO_ROOT } from '../helpers/shared-data.js';
+import { runPowerplane } from '../helpers/cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 let server: PowerplaneServer;
 let base = '';
 
@@ -28,16 +26,7 @@ before(async () => {
 after(() => server.close());
 
 /** Runs the CLI; resolves with exit code and output. */
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runPowerplane(args);
 
 test('estimate -p 500,5 pc prints Go-style [5 10 15 20 25]; -v prints the curl command', async () => {
   const r = await cli('estimate', '-a', base, '--api-key', 'k3y', '-v', '-p', '500,5', 'pc');

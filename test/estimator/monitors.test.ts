@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { sharedDataPath } from '../helpers/shared-data.js';
+import { freePort } from '../helpers/cli.js';
 import { serve, serveHttps, json, redfishMockup, type TestServer } from './helpers.js';
 import { createRedfishMonitor } from '../../src/estimator/monitors/redfish.js';
 import { createIpmiExporterMonitor } from '../../src/estimator/monitors/ipmi-exporter.js';
@@ -72,7 +73,7 @@ test('IPMIExporter: inlet temperature and DCMI power from /metrics (documented e
 });
 
 test('IPMIExporter: the real Debian prometheus-ipmi-exporter without a BMC is reported as a failed read', async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const child = spawn('prometheus-ipmi-exporter', [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
   try {
     let up = false;

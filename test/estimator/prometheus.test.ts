@@ -27,11 +27,7 @@ before(async () => {
     res.end(EXPOSITION);
   });
   prom = await startPrometheus({ scrapeTargets: [new URL(target.url).host] });
-  for (let i = 0; i < 200; i++) {
-    const r = await prom.query('kepler_node_cpu_usage_ratio');
-    if ((r.body.data?.result.length ?? 0) >= 2) break;
-    await new Promise((res) => setTimeout(res, 100));
-  }
+  await prom.waitForValue('count(kepler_node_cpu_usage_ratio)', 2, 20_000);
 });
 after(async () => {
   await prom?.stop();
