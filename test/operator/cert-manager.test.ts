@@ -1,21 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeApiServer } from '../fake-apiserver/index.js';
-import { KubeClient } from '../../src/kube/client.js';
+import { permissiveCrd, startFakeKube } from '../helpers/kube.js';
 import { certManagerCertificates, buildCertManagerObjects, CERT_MANAGER_NAMES } from '../../src/operator/webhook/cert-manager.js';
 import { createWebhookCertificates } from '../../src/operator/webhook/x509.js';
 
-const crd = (kind: string) => ({
-  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `${kind.toLowerCase()}s.cert-manager.io` },
-  spec: { group: 'cert-manager.io', names: { kind, plural: `${kind.toLowerCase()}s`, singular: kind.toLowerCase(), listKind: `${kind}List` }, scope: 'Namespaced',
-    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
-});
+const crd = (kind: string) => permissiveCrd('cert-manager.io', kind);
 
 test('with cert-manager: an Issuer and a Certificate are applied and the Secret cert-manager writes is used', async () => {
-  const api = await startFakeApiServer();
+  const { api, kube } = await startFakeKube({ seed: [crd('Issuer'), crd('Certificate'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ops' } }] });
   try {
-    api.store.seed(crd('Issuer'), crd('Certificate'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ops' } });
-    const kube = new KubeClient({ kubeConfig: api.kubeConfig });
     const pending = certManagerCertificates(kube, { namespace: 'ops', hosts: ['svc.ops.svc', '10.0.0.1'], pollMs: 20, timeoutMs: 10_000 });
     // Play cert-manager: once the Certificate exists, write its Secret.
     for (let i = 0; i < 200 && !api.store.get('cert-manager.io/v1', 'Certificate', CERT_MANAGER_NAMES.certificate, 'ops'); i++) await new Promise((r) => setTimeout(r, 20));

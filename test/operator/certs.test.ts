@@ -1,16 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeApiServer } from '../fake-apiserver/index.js';
-import { KubeClient } from '../../src/kube/client.js';
+import { startFakeKube } from '../helpers/kube.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { loadOrCreateCertificates } from '../../src/operator/webhook/certs.js';
 import { certificatesUsable } from '../../src/operator/webhook/x509.js';
 
 test('webhook certificates live in one Secret: replicas racing agree, a changed host renews only the serving certificate', async () => {
-  const api = await startFakeApiServer();
+  const { api, kube } = await startFakeKube({ seed: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ops' } }] });
   try {
-    api.store.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ops' } });
-    const kube = new KubeClient({ kubeConfig: api.kubeConfig });
     const opts = { namespace: 'ops', secretName: 'cert', hosts: ['svc.ops.svc'], log: silentLogger() };
     const [a, b] = await Promise.all([loadOrCreateCertificates(kube, opts), loadOrCreateCertificates(kube, opts)]);
     assert.equal(a.serving.certPem, b.serving.certPem, 'both replicas serve the certificate stored first');

@@ -2,12 +2,12 @@
  * A fake API server with powerplane's CRDs installed, a KubeClient counting writes, and an
  * OperatorManager running against it (no leader election unless asked).
  */
-import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
-import { KubeClient } from '../../src/kube/client.js';
+import type { FakeApiServer, SeedObject } from '../fake-apiserver/index.js';
+import type { KubeClient } from '../../src/kube/client.js';
 import { WriteCounter } from '../../src/kube/write-counter.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { buildCrds } from '../../src/operator/api/crds.js';
+import { permissiveCrd, startFakeKube } from '../helpers/kube.js';
 import { OperatorManager, type OperatorManagerOptions } from '../../src/operator/controller/manager.js';
 import type { DashboardFile } from '../../src/operator/components/dashboards.js';
 
@@ -22,25 +22,13 @@ export interface Harness {
 }
 
 /** The Prometheus Operator CRDs (minimal, as the fake server needs to serve the kinds). */
-export function prometheusOperatorCrds(): KubeObject[] {
-  return ['ServiceMonitor', 'PrometheusRule'].map((kind) => ({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${kind.toLowerCase()}s.monitoring.coreos.com` },
-    spec: {
-      group: 'monitoring.coreos.com',
-      names: { kind, plural: `${kind.toLowerCase()}s`, singular: kind.toLowerCase(), listKind: `${kind}List` },
-      scope: 'Namespaced',
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-    },
-  }));
+export function prometheusOperatorCrds(): SeedObject[] {
+  return ['ServiceMonitor', 'PrometheusRule'].map((kind) => permissiveCrd('monitoring.coreos.com', kind));
 }
 
 /** Starts a fake API server with the CRDs and an operator. */
-export async function startHarness(opts: { extraCrds?: KubeObject[]; dashboards?: DashboardFile[]; manager?: Partial<OperatorManagerOptions>; start?: boolean } = {}): Promise<Harness> {
-  const api = await startFakeApiServer();
-  api.store.seed(...(buildCrds() as unknown as Parameters<typeof api.store.seed>), ...((opts.extraCrds ?? []) as unknown as Parameters<typeof api.store.seed>));
-  const kube = new KubeClient({ kubeConfig: api.kubeConfig, writeCounter: new WriteCounter() });
+export async function startHarness(opts: { extraCrds?: SeedObject[]; dashboards?: DashboardFile[]; manager?: Partial<OperatorManagerOptions>; start?: boolean } = {}): Promise<Harness> {
+  const { api, kube } = await startFakeKube({ crds: true, seed: opts.extraCrds ?? [], writeCounter: new WriteCounter() });
   const manager = new OperatorManager({
     kube,
     log: silentLogger(),

@@ -1,20 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { request } from 'node:https';
-import { startFakeApiServer } from '../fake-apiserver/index.js';
-import { REPO_ROOT } from '../helpers/shared-data.js';
-import { buildCrds } from '../../src/operator/api/crds.js';
-import { KubeClient } from '../../src/kube/client.js';
-
-async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { freePort, runPowerplane, spawnPowerplane } from '../helpers/cli.js';
+import { startFakeKube } from '../helpers/kube.js';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -41,15 +29,11 @@ function postJson(url: string, body: unknown, ca: string): Promise<{ status: num
 }
 
 test('powerplane operator --kubeconfig --webhook-url: reconciles, serves health, registers a TLS webhook with its CA', async () => {
-  const api = await startFakeApiServer();
-  api.store.seed(...(buildCrds() as unknown as Parameters<typeof api.store.seed>), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } });
+  const { api, kube } = await startFakeKube({ crds: true, seed: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } }] });
   const webhookPort = await freePort();
   const healthPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--kubeconfig', api.kubeconfigPath, '--namespace', 'powerplane-system',
-    '--webhook.listen-address', `127.0.0.1:${webhookPort}`, '--webhook-url', `https://127.0.0.1:${webhookPort}`, '--health.listen-address', `127.0.0.1:${healthPort}`, '--leader-elect', '--log.format', 'json'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const kube = new KubeClient({ kubeConfig: api.kubeConfig });
+  const child = await spawnPowerplane(['operator', '--kubeconfig', api.kubeconfigPath, '--namespace', 'powerplane-system',
+    '--webhook.listen-address', `127.0.0.1:${webhookPort}`, '--webhook-url', `https://127.0.0.1:${webhookPort}`, '--health.listen-address', `127.0.0.1:${healthPort}`, '--leader-elect', '--log.format', 'json']);
   try {
     await until('readyz', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined))?.ok || undefined);
     await until('leader', async () => ((await (await fetch(`http://127.0.0.1:${healthPort}/api/v1/operator`)).json()) as { leading: boolean }).leading || undefined);
@@ -79,43 +63,35 @@ test('powerplane operator --kubeconfig --webhook-url: reconciles, serves health,
     const pm = api.store.get('powerplane.io/v1alpha1', 'PowerMonitor', 'powerplane')!;
     assert.equal((pm.spec as { agent: { port: number } }).agent.port, 28282, 'defaults set at admission (webhook and schema)');
   } catch (err) {
-    throw new Error(`${(err as Error).message}\noperator log:\n${stderr}`, { cause: err });
+    throw new Error(`${(err as Error).message}\noperator log:\n${child.stderr()}`, { cause: err });
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await child.stop();
     await api.stop();
   }
-  assert.doesNotMatch(stderr, /"level":(50|60)/, stderr);
+  assert.doesNotMatch(child.stderr(), /"level":(50|60)/, child.stderr());
 });
 
 test('operator outside a cluster without --webhook-url does not register webhooks and says so; bad flags exit 2', async () => {
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--webhook-url', 'http://x', '--kubeconfig', '/nonexistent'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  assert.equal(bad.status, 2, bad.stderr);
-  const bare = await startFakeApiServer();
+  const bad = await runPowerplane(['operator', '--webhook-url', 'http://x', '--kubeconfig', '/nonexistent']);
+  assert.equal(bad.code, 2, bad.stderr);
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } };
+  const bare = await startFakeKube({ seed: [namespace] });
   try {
-    bare.store.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } });
     // Asynchronously: the fake API server answers from this process.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--kubeconfig', bare.kubeconfigPath, '--health.listen-address', '127.0.0.1:0'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    const code = await new Promise<number | null>((r) => child.once('exit', r));
-    assert.equal(code, 1, err);
-    assert.match(err, /CRD powermonitors\.powerplane\.io is not installed/);
+    const r = await runPowerplane(['operator', '--kubeconfig', bare.api.kubeconfigPath, '--health.listen-address', '127.0.0.1:0']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /CRD powermonitors\.powerplane\.io is not installed/);
   } finally {
     await bare.stop();
   }
-  const api = await startFakeApiServer();
-  api.store.seed(...(buildCrds() as unknown as Parameters<typeof api.store.seed>), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } });
+  const { api } = await startFakeKube({ crds: true, seed: [namespace] });
   const healthPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--kubeconfig', api.kubeconfigPath, '--health.listen-address', `127.0.0.1:${healthPort}`, '--log.format', 'json'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
+  const child = await spawnPowerplane(['operator', '--kubeconfig', api.kubeconfigPath, '--health.listen-address', `127.0.0.1:${healthPort}`, '--log.format', 'json']);
   try {
-    await until('log line', () => /admission webhooks are not registered/.test(stderr) || undefined);
+    await until('log line', () => /admission webhooks are not registered/.test(child.stderr()) || undefined);
     assert.equal(api.store.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'powerplane-operator'), undefined);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await child.stop();
     await api.stop();
   }
 });
