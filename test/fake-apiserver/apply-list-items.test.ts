@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { KubeClient, type KubeObject } from '../../src/kube/index.js';
-import { startFakeApiServer, type FakeApiServer } from './index.js';
+import type { KubeClient, KubeObject } from '../../src/kube/index.js';
+import type { FakeApiServer } from './index.js';
+import { startFakeKube } from '../helpers/kube.js';
 
 type Port = { name?: string; containerPort: number; protocol?: string; hostPort?: number };
 type Container = { name: string; image: string; ports?: Port[]; env?: Array<{ name: string; value: string }> };
@@ -29,8 +30,7 @@ describe('fake API server: server-side apply of associative list items (KubeClie
   let api: FakeApiServer;
   let kube: KubeClient;
   before(async () => {
-    api = await startFakeApiServer();
-    kube = new KubeClient({ kubeConfig: api.kubeConfig });
+    ({ api, kube } = await startFakeKube());
   });
   after(() => api.stop());
 

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { widgetCrd } from './fixtures.js';
 import { startFakeApiServer, type FakeApiServer } from './index.js';
+import { apiFailure } from '../helpers/kube.js';
 
 const SSA = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 const W = { group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets' };
-
-async function failure(p: Promise<unknown>): Promise<{ code: number; status: Record<string, any> }> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ApiException);
-    return { code: err.code, status: JSON.parse(err.body as string) as Record<string, any> };
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('fake API server: server-side apply', () => {
   let api: FakeApiServer;
@@ -47,7 +38,7 @@ describe('fake API server: server-side apply', () => {
 
   test('a second manager changing an owned field gets 409 listing the field; force takes ownership', async () => {
     await apply('b', { size: 2, color: 'red' }, 'op');
-    const r = await failure(apply('b', { size: 5 }, 'intruder'));
+    const r = await apiFailure(apply('b', { size: 5 }, 'intruder'));
     assert.equal(r.code, 409);
     assert.equal(r.status.reason, 'Conflict');
     assert.match(r.status.message, /conflict with "op".*\.spec\.size/);
@@ -76,7 +67,7 @@ describe('fake API server: server-side apply', () => {
   test('a non-apply update owns what it changed, and apply then conflicts with it', async () => {
     await apply('e', { size: 2 }, 'op');
     await custom.patchNamespacedCustomObject({ ...W, name: 'e', body: { spec: { size: 4 } }, fieldManager: 'kubectl-edit' }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-    const r = await failure(apply('e', { size: 2 }, 'op'));
+    const r = await apiFailure(apply('e', { size: 2 }, 'op'));
     assert.equal(r.code, 409);
     assert.match(r.status.message, /kubectl-edit/);
   });
@@ -102,7 +93,7 @@ describe('fake API server: server-side apply', () => {
   });
 
   test('apply requires a fieldManager', async () => {
-    const r = await failure(custom.patchNamespacedCustomObject({ ...W, name: 'g', body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'g' } } }, SSA));
+    const r = await apiFailure(custom.patchNamespacedCustomObject({ ...W, name: 'g', body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'g' } } }, SSA));
     assert.equal(r.code, 422);
   });
 

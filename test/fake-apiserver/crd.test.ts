@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ApiException, ApiextensionsV1Api, CustomObjectsApi, KubernetesObjectApi } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CustomObjectsApi, KubernetesObjectApi } from '@kubernetes/client-node';
 import { widgetCrd } from './fixtures.js';
 import { startFakeApiServer, type FakeApiServer } from './index.js';
-
-async function failure(p: Promise<unknown>): Promise<{ code: number; status: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ApiException);
-    return { code: err.code, status: JSON.parse(err.body as string) as Record<string, unknown> };
-  }
-  assert.fail('expected the call to fail');
-}
+import { apiFailure } from '../helpers/kube.js';
 
 describe('fake API server: discovery and custom resources', () => {
   let api: FakeApiServer;
@@ -73,7 +64,7 @@ describe('fake API server: discovery and custom resources', () => {
   test('custom resources: schema validation (422), pruning, status subresource, generation', async () => {
     await createCrd(widgetCrd());
     const base = { group: 'example.com', version: 'v1', namespace: 'default', plural: 'widgets' };
-    const bad = await failure(custom.createNamespacedCustomObject({ ...base, body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'bad' }, spec: { size: 0, color: 'green' } } }));
+    const bad = await apiFailure(custom.createNamespacedCustomObject({ ...base, body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'bad' }, spec: { size: 0, color: 'green' } } }));
     assert.equal(bad.code, 422);
     assert.equal(bad.status.reason, 'Invalid');
     const fields = ((bad.status.details as { causes: Array<{ field: string }> }).causes).map((c) => c.field).sort();
@@ -88,7 +79,7 @@ describe('fake API server: discovery and custom resources', () => {
     assert.equal(st.spec.size, 2, '/status ignores spec');
     assert.equal(st.metadata.generation, 1, 'status does not bump generation');
 
-    const noRv = await failure(custom.replaceNamespacedCustomObject({ ...base, name: 'w', body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 3 } } }));
+    const noRv = await apiFailure(custom.replaceNamespacedCustomObject({ ...base, name: 'w', body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 3 } } }));
     assert.equal(noRv.code, 422, 'custom resources need a resourceVersion on update');
     const up = await custom.replaceNamespacedCustomObject({ ...base, name: 'w', body: { ...st, spec: { size: 3 }, status: { ready: false } } });
     assert.equal(up.metadata.generation, 2);
@@ -110,7 +101,7 @@ describe('fake API server: discovery and custom resources', () => {
   test('a CRD whose name does not match plural.group is invalid', async () => {
     const crd = widgetCrd();
     crd.metadata.name = 'wrong.example.com';
-    const r = await failure(createCrd(crd));
+    const r = await apiFailure(createCrd(crd));
     assert.equal(r.code, 422);
   });
 });

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ApiException, AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node';
 import { startFakeApiServer, type FakeApiServer } from './index.js';
-
-/** Runs a client-node call that must fail; returns the parsed Status and HTTP code. */
-async function failure(p: Promise<unknown>): Promise<{ code: number; status: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ApiException, `expected ApiException, got ${String(err)}`);
-    return { code: err.code, status: JSON.parse(err.body as string) as Record<string, unknown> };
-  }
-  assert.fail('expected the call to fail');
-}
+import { apiFailure } from '../helpers/kube.js';
 
 function deployment(name: string, replicas = 1): V1Deployment {
   return {
@@ -49,12 +39,12 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
   });
 
   test('404 NotFound and 409 AlreadyExists come back as Status objects', async () => {
-    const nf = await failure(core.readNamespacedConfigMap({ name: 'nope', namespace: 'crud' }));
+    const nf = await apiFailure(core.readNamespacedConfigMap({ name: 'nope', namespace: 'crud' }));
     assert.equal(nf.code, 404);
     assert.deepEqual([nf.status.kind, nf.status.reason, nf.status.code], ['Status', 'NotFound', 404]);
     assert.equal(nf.status.message, 'configmaps "nope" not found');
     await core.createNamespacedSecret({ namespace: 'crud', body: { metadata: { name: 's' }, stringData: { a: 'b' } } });
-    const ae = await failure(core.createNamespacedSecret({ namespace: 'crud', body: { metadata: { name: 's' } } }));
+    const ae = await apiFailure(core.createNamespacedSecret({ namespace: 'crud', body: { metadata: { name: 's' } } }));
     assert.equal(ae.code, 409);
     assert.equal(ae.status.reason, 'AlreadyExists');
   });
@@ -68,7 +58,7 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
   });
 
   test('creating in a namespace that does not exist is 404', async () => {
-    const r = await failure(core.createNamespacedServiceAccount({ namespace: 'missing', body: { metadata: { name: 'sa' } } }));
+    const r = await apiFailure(core.createNamespacedServiceAccount({ namespace: 'missing', body: { metadata: { name: 'sa' } } }));
     assert.equal(r.code, 404);
     assert.equal(r.status.message, 'namespaces "missing" not found');
   });
@@ -77,7 +67,7 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
     const cm = await core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'stale' }, data: { v: '1' } } });
     const fresh = await core.replaceNamespacedConfigMap({ name: 'stale', namespace: 'crud', body: { ...cm, data: { v: '2' } } });
     assert.notEqual(fresh.metadata!.resourceVersion, cm.metadata!.resourceVersion);
-    const r = await failure(core.replaceNamespacedConfigMap({ name: 'stale', namespace: 'crud', body: { ...cm, data: { v: '3' } } }));
+    const r = await apiFailure(core.replaceNamespacedConfigMap({ name: 'stale', namespace: 'crud', body: { ...cm, data: { v: '3' } } }));
     assert.equal(r.code, 409);
     assert.equal(r.status.reason, 'Conflict');
     assert.match(String(r.status.message), /the object has been modified/);
@@ -126,7 +116,7 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
     assert.deepEqual(await names({ labelSelector: 'tier notin (db),!env' }), ['p3']);
     assert.deepEqual(await names({ fieldSelector: 'spec.nodeName=n2' }), ['p2', 'p3']);
     assert.deepEqual(await names({ fieldSelector: 'metadata.name=p1' }), ['p1']);
-    const bad = await failure(core.listNamespacedPod({ namespace: 'crud', fieldSelector: 'spec.bogus=x' }));
+    const bad = await apiFailure(core.listNamespacedPod({ namespace: 'crud', fieldSelector: 'spec.bogus=x' }));
     assert.equal(bad.code, 400);
   });
 
@@ -162,7 +152,7 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
 
   test('an injected failure is answered as a Status', async () => {
     const off = api.hooks.onRequest((r) => (r.verb === 'create' && r.plural === 'configmaps' ? { code: 500, reason: 'InternalError', message: 'boom' } : undefined));
-    const r = await failure(core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'boom' } } }));
+    const r = await apiFailure(core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'boom' } } }));
     off();
     assert.equal(r.code, 500);
     assert.equal(r.status.message, 'boom');
@@ -182,7 +172,7 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     );
     assert.equal(jp.data!.b, '9');
-    const r = await failure(core.patchNamespacedConfigMap(
+    const r = await apiFailure(core.patchNamespacedConfigMap(
       { name: 'p', namespace: 'crud', body: [{ op: 'test', path: '/data/b', value: 'nope' }] },
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     ));

@@ -2,6 +2,8 @@
  * The in-process fake API server (test/fake-apiserver) with what most integration tests set up on it:
  * powerplane's CRDs, seeded objects and a `KubeClient` talking to it over HTTP.
  */
+import assert from 'node:assert/strict';
+import { ApiException } from '@kubernetes/client-node';
 import { startFakeApiServer, type FakeApiServer, type SeedObject } from '../fake-apiserver/index.js';
 import { KubeClient } from '../../src/kube/client.js';
 import type { WriteCounter } from '../../src/kube/write-counter.js';
@@ -60,4 +62,18 @@ export async function startFakeKube(opts: StartFakeKubeOptions = {}): Promise<Fa
   }
   const kube = new KubeClient({ kubeConfig: api.kubeConfig, ...(opts.writeCounter ? { writeCounter: opts.writeCounter } : {}) });
   return { api, kube, stop: () => api.stop() };
+}
+
+/**
+ * Awaits a client-node call that must fail with an HTTP error; resolves with the HTTP code and the
+ * parsed Status body (asserting that it failed, with an `ApiException`).
+ */
+export async function apiFailure(p: Promise<unknown>): Promise<{ code: number; status: Record<string, any> }> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof ApiException, `expected ApiException, got ${String(err)}`);
+    return { code: err.code, status: JSON.parse(err.body as string) as Record<string, any> };
+  }
+  assert.fail('expected the call to fail');
 }
