@@ -11,7 +11,7 @@ import { buildPowercapTree, setZoneEnergy } from '../../src/agent/meters/fixture
 import { freePort, spawnPowerplane, type PowerplaneProcess } from '../helpers/cli.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
-import { buildCrds } from '../../src/operator/api/crds.js';
+import { powerplaneCrds } from '../helpers/kube.js';
 
 async function query(prom: TestPrometheus, q: string): Promise<number | undefined> {
   const { body } = await prom.query(q);
@@ -56,7 +56,7 @@ test('Prometheus: sum(rate(kepler_pod_cpu_joules_total)) tracks node active powe
       spec: { nodeName: node, containers: [{ name: container, image: 'x', resources: { requests: { cpu: '100m' } } }] },
       status: { phase: 'Running', containerStatuses: [{ name: container, containerID: `containerd://${id}` }] },
     });
-    api.store.seed(...(buildCrds() as unknown as Parameters<FakeApiServer['store']['seed']>));
+    api.store.seed(...powerplaneCrds());
     api.store.seed({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'test-node' } });
     api.store.seed(pod('web-0', 'test-node', 'web', c1), pod('db-0', 'test-node', 'db', c2), pod('elsewhere', 'other-node', 'x', fixtureContainerId(3)));
 

@@ -6,7 +6,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
-import { buildCrds } from '../../src/operator/api/crds.js';
+import { powerplaneCrds } from '../helpers/kube.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { EstimatorRegistry } from '../../src/estimator/registry.js';
 import { startClusterSource, type ClusterSource } from '../../src/estimator/cluster-source.js';
@@ -35,7 +35,7 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string)
 
 before(async () => {
   api = await startFakeApiServer();
-  api.store.seed(...(buildCrds() as never[]));
+  api.store.seed(...powerplaneCrds());
   api.store.seed(node('control-plane', 0, 0), node('worker', 100, 10), node('worker2', 50, 20));
   api.store.seed(estimator('default', fakeSpec));
   registry.start();
