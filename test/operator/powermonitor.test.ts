@@ -55,7 +55,7 @@ describe('PowerMonitor lifecycle', () => {
   test('with the Prometheus Operator CRDs, ServiceMonitor and PrometheusRule are installed', () => {
     assert.ok(store().get('monitoring.coreos.com/v1', 'ServiceMonitor', 'powerplane-agent', 'powerplane'));
     const rule = store().get('monitoring.coreos.com/v1', 'PrometheusRule', 'powerplane', 'powerplane')!;
-    assert.match(JSON.stringify(rule.spec), /powerplane:namespace_watts:sum/);
+    assert.match(JSON.stringify(rule.spec), /pod_namespace:kepler_pod_cpu_watts:sum/, "the namespace-watts recording rule of deploy/prometheus/powerplane-rules.yaml");
     assert.deepEqual(pmStatus().integrations, { serviceMonitor: 'Installed', prometheusRule: 'Installed', scc: 'Disabled', machineConfig: 'Disabled' });
     assert.ok(store().get('apps/v1', 'Deployment', 'powerplane-model-server', 'powerplane'));
   });
