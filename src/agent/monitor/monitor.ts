@@ -12,9 +12,9 @@ import type { ProcScanner, ProcessEntry } from '../procfs/scanner.js';
 import type { PodResolver, PodRef } from '../pods/types.js';
 import { busyRatio, type CpuTimes } from '../procfs/parse.js';
 import { splitActiveIdle } from '../attribution/apportion.js';
-import { attributeLevel } from '../attribution/attribute.js';
+import { attributeLevelInto } from '../attribution/attribute.js';
 import { GpuIdleTracker, gpuWattsByPid } from '../attribution/gpu.js';
-import { LevelLedger, type LevelItem, type WorkloadMeta, type TerminatedPolicy } from '../workloads/ledger.js';
+import { LevelLedger, type WorkloadAccount, type WorkloadMeta, type TerminatedPolicy } from '../workloads/ledger.js';
 import { primaryZoneIndex, type AgentSnapshot, type ZoneState, type GpuState } from './snapshot.js';
 
 /** Idle attribution policies. */
@@ -51,7 +51,7 @@ export interface AgentCounters {
   dropped: Map<string, number>;
 }
 
-const LEVELS: readonly WorkloadLevel[] = ['process', 'container', 'pod', 'vm'];
+const NO_GPU = new Map<number, number>();
 
 /** Runs refreshes and holds the latest snapshot. */
 export class AgentMonitor {
@@ -64,7 +64,14 @@ export class AgentMonitor {
   private policy: TerminatedPolicy;
   private readonly gpuIdle = new GpuIdleTracker();
   private readonly gpuTotals = new Map<number, { total: number; active: number; idle: number }>();
-  private readonly processMeta = new WeakMap<ProcessEntry, WorkloadMeta>();
+  /**
+   * Buffers reused by every refresh (grown when too small): CPU weights per workload, and active and
+   * idle µJ per workload and zone, flat (`[w * zones + z]`).
+   */
+  private weights = new Float64Array(256);
+  private activeShares = new Float64Array(256);
+  private idleShares = new Float64Array(256);
+  private readonly residual: number[] = [];
   private readonly listeners = new Set<(s: AgentSnapshot) => void>();
   private snapshot: AgentSnapshot | undefined;
   private inflight: Promise<AgentSnapshot> | undefined;
@@ -173,7 +180,8 @@ export class AgentMonitor {
     this.prevCpu = scan.cpu;
     this.prevTime = now;
     let totalTicks = 0;
-    for (const p of scan.processes) totalTicks += p.deltaTicks;
+    const processes = scan.processes;
+    for (let i = 0; i < processes.length; i++) totalTicks += processes[i].deltaTicks;
     // Kepler's bpf_cpu_time_ms is CPU time per second of wall time, in ms; models see the previous interval's too.
     const cpuMsPerSecond = intervalSeconds > 0 ? ((totalTicks / opts.clockTicks) * 1000) / intervalSeconds : 0;
     const features = { cpu_busy_ratio: busy, bpf_cpu_time_ms: cpuMsPerSecond, cpu_time_ms: cpuMsPerSecond, bpf_cpu_time_ms_prev: this.prevCpuMsPerSecond };
@@ -218,25 +226,11 @@ export class AgentMonitor {
       this.counters.dropped.set(zone, (this.counters.dropped.get(zone) ?? 0) + 1);
     }
 
-    const gpuByPid = gpu ? this.applyGpu(gpu, intervalSeconds) : new Map<number, number>();
-    const { groups, withoutPod } = this.group(scan.processes, gpuByPid);
+    const gpuByPid = gpu ? this.applyGpu(gpu, intervalSeconds) : NO_GPU;
     const ticksToSeconds = 1 / opts.clockTicks;
-    for (const level of LEVELS) {
-      const g = groups[level];
-      const weights = g.map((x) => x.ticks);
-      const act = attributeLevel(active, weights, totalTicks);
-      const idleShares = this.idleShares(level, g, idle, weights, totalTicks);
-      const items: LevelItem[] = g.map((x, w) => ({
-        key: x.key,
-        meta: x.meta,
-        cpuSeconds: x.cpuTicksAbs === undefined ? undefined : x.cpuTicksAbs * ticksToSeconds,
-        cpuDeltaSeconds: x.ticks * ticksToSeconds,
-        energyUj: act.shares[w],
-        idleUj: idleShares?.[w],
-        gpuWatts: x.gpuWatts,
-      }));
-      this.ledgers[level].apply(items, seq, intervalSeconds, this.policy, this.exportedSeq);
-    }
+    this.attributeProcesses(scan.processes, gpuByPid, active, idle, totalTicks, seq, intervalSeconds, ticksToSeconds);
+    const { groups, withoutPod } = this.group(scan.processes, gpuByPid);
+    for (const level of ['container', 'pod', 'vm'] as const) this.attributeGroups(level, groups[level], active, idle, totalTicks, seq, intervalSeconds, ticksToSeconds);
 
     const snap: AgentSnapshot = {
       seq,
@@ -272,9 +266,90 @@ export class AgentMonitor {
     return snap;
   }
 
-  private accounts(level: WorkloadLevel) {
-    const l = this.ledgers[level];
-    return [...l.runningAccounts(), ...l.terminatedAccounts()];
+  private accounts(level: WorkloadLevel): WorkloadAccount[] {
+    return this.ledgers[level].accounts();
+  }
+
+  /** Room for `n` workloads (+ the residual) in the reused buffers. */
+  private reserve(n: number): void {
+    const zones = this.zones.length;
+    if (this.weights.length < n + 1) this.weights = new Float64Array(Math.max(n + 1, this.weights.length * 2));
+    const size = (n + 1) * zones;
+    if (this.activeShares.length < size) {
+      const grown = Math.max(size, this.activeShares.length * 2);
+      this.activeShares = new Float64Array(grown);
+      this.idleShares = new Float64Array(grown);
+    }
+  }
+
+  /**
+   * The process level: each process's share of the active (and, with `cpu-share`, idle) energy by its
+   * CPU ticks, straight from the scan's entries into the ledger (no per-process objects per refresh).
+   */
+  private attributeProcesses(
+    processes: readonly ProcessEntry[],
+    gpuByPid: ReadonlyMap<number, number>,
+    active: readonly number[],
+    idle: readonly number[],
+    totalTicks: number,
+    seq: number,
+    intervalSeconds: number,
+    ticksToSeconds: number,
+  ): void {
+    const n = processes.length;
+    const zones = this.zones.length;
+    this.reserve(n);
+    const { weights, activeShares, idleShares, residual } = this;
+    for (let i = 0; i < n; i++) weights[i] = processes[i].deltaTicks;
+    attributeLevelInto(active, weights, n, totalTicks, activeShares, residual);
+    const withIdle = this.opts.idlePolicy === 'cpu-share';
+    if (withIdle) attributeLevelInto(idle, weights, n, totalTicks, idleShares, residual);
+    const ledger = this.ledgers.process;
+    ledger.begin(seq, this.exportedSeq, ticksToSeconds, intervalSeconds);
+    const gpu = gpuByPid.size > 0;
+    const idleOut = withIdle ? idleShares : undefined;
+    for (let i = 0; i < n; i++) {
+      const p = processes[i];
+      const meta = (p.meta ??= processMeta(p));
+      ledger.add(p.key, meta, p.cpuTicks, p.deltaTicks, activeShares, idleOut, i * zones, gpu ? (gpuByPid.get(p.pid) ?? 0) : 0);
+    }
+    ledger.end(this.policy);
+  }
+
+  /** A container, pod or VM level: shares by the CPU ticks of its processes; idle by the policy. */
+  private attributeGroups(
+    level: 'container' | 'pod' | 'vm',
+    g: readonly Group[],
+    active: readonly number[],
+    idle: readonly number[],
+    totalTicks: number,
+    seq: number,
+    intervalSeconds: number,
+    ticksToSeconds: number,
+  ): void {
+    const n = g.length;
+    const zones = this.zones.length;
+    this.reserve(n);
+    const { weights, activeShares, idleShares, residual } = this;
+    for (let i = 0; i < n; i++) weights[i] = g[i].ticks;
+    attributeLevelInto(active, weights, n, totalTicks, activeShares, residual);
+    let withIdle = false;
+    if (this.opts.idlePolicy === 'cpu-share') {
+      attributeLevelInto(idle, weights, n, totalTicks, idleShares, residual);
+      withIdle = true;
+    } else if (this.opts.idlePolicy === 'requests' && level !== 'vm') {
+      let total = 0;
+      for (let i = 0; i < n; i++) total += weights[i] = g[i].requestMilli ?? 0;
+      attributeLevelInto(idle, weights, n, total, idleShares, residual);
+      withIdle = true;
+    }
+    const ledger = this.ledgers[level];
+    ledger.begin(seq, this.exportedSeq, ticksToSeconds, intervalSeconds);
+    for (let i = 0; i < n; i++) {
+      const x = g[i];
+      ledger.add(x.key, x.meta, -1, x.ticks, activeShares, withIdle ? idleShares : undefined, i * zones, x.gpuWatts);
+    }
+    ledger.end(this.policy);
   }
 
   private readonly warned = new Set<string>();
@@ -286,28 +361,15 @@ export class AgentMonitor {
     return undefined;
   }
 
-  /** Groups processes into the items of each level, with their CPU-tick deltas. */
-  private group(processes: readonly ProcessEntry[], gpuByPid: Map<number, number>) {
-    const proc: Group[] = [];
+  /** Groups processes into the containers and VMs they run in, and containers into pods, with their CPU-tick deltas. */
+  private group(processes: readonly ProcessEntry[], gpuByPid: ReadonlyMap<number, number>) {
     const containers = new Map<string, Group & { pod?: PodRef }>();
     const vms = new Map<string, Group>();
-    for (const p of processes) {
-      let meta = this.processMeta.get(p);
-      if (!meta) {
-        meta = {
-          id: String(p.pid),
-          name: p.comm,
-          pid: p.pid,
-          comm: p.comm,
-          exe: p.exe,
-          type: p.container ? 'container' : p.vm ? 'vm' : 'regular',
-          containerId: p.container?.id,
-          vmId: p.vm?.id,
-        };
-        this.processMeta.set(p, meta);
-      }
-      const gw = gpuByPid.get(p.pid) ?? 0;
-      proc.push({ key: `${p.pid}:${p.startTime}`, meta, ticks: p.deltaTicks, cpuTicksAbs: p.cpuTicks, gpuWatts: gw });
+    const gpu = gpuByPid.size > 0;
+    for (let i = 0; i < processes.length; i++) {
+      const p = processes[i];
+      if (!p.container && !p.vm) continue;
+      const gw = gpu ? (gpuByPid.get(p.pid) ?? 0) : 0;
       if (p.container) {
         let c = containers.get(p.container.id);
         if (!c) {
@@ -359,24 +421,9 @@ export class AgentMonitor {
       g.requestMilli = (g.requestMilli ?? 0) + (c.requestMilli ?? 0);
     }
     return {
-      groups: { process: proc, container: [...containers.values()], pod: [...pods.values()], vm: [...vms.values()] } as Record<WorkloadLevel, Group[]>,
+      groups: { container: [...containers.values()], pod: [...pods.values()], vm: [...vms.values()] },
       withoutPod,
     };
-  }
-
-  /** Idle energy shares of a level by the idle policy; undefined with `none`. */
-  private idleShares(level: WorkloadLevel, g: readonly Group[], idle: readonly number[], cpuWeights: readonly number[], totalTicks: number): number[][] | undefined {
-    switch (this.opts.idlePolicy) {
-      case 'none':
-        return undefined;
-      case 'cpu-share':
-        return attributeLevel(idle, cpuWeights, totalTicks).shares;
-      case 'requests': {
-        if (level !== 'container' && level !== 'pod') return undefined;
-        const w = g.map((x) => x.requestMilli ?? 0);
-        return attributeLevel(idle, w, w.reduce((a, b) => a + b, 0)).shares;
-      }
-    }
   }
 
   private applyGpu(gpu: { devices: GpuReading[]; processes: GpuProcessUsage[] }, intervalSeconds: number): Map<number, number> {
@@ -418,7 +465,20 @@ interface Group {
   key: string;
   meta: WorkloadMeta;
   ticks: number;
-  cpuTicksAbs?: number;
   gpuWatts: number;
   requestMilli?: number;
+}
+
+/** A process's labels (built once per process). */
+function processMeta(p: ProcessEntry): WorkloadMeta {
+  return {
+    id: String(p.pid),
+    name: p.comm,
+    pid: p.pid,
+    comm: p.comm,
+    exe: p.exe,
+    type: p.container ? 'container' : p.vm ? 'vm' : 'regular',
+    containerId: p.container?.id,
+    vmId: p.vm?.id,
+  };
 }

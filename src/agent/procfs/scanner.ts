@@ -6,15 +6,18 @@
  * VM) only once per process, keyed by pid and start time (a reused pid is a new process).
  * A process that vanishes between the directory listing and its reads is skipped, not an error.
  */
-import { openSync, readSync, closeSync, readdirSync, readlinkSync } from 'node:fs';
+import { openSync, readSync, closeSync, readdirSync, readlinkSync, constants } from 'node:fs';
 import { parseCpuTimes, parsePidStatInto, emptyPidStat, parseCmdline, type CpuTimes } from './parse.js';
 import { containerFromCgroup, isCgroupV2, type ContainerRef } from '../workloads/container-id.js';
 import { vmFromCmdline, type VmRef } from '../workloads/vm.js';
+import type { WorkloadMeta } from '../workloads/ledger.js';
 import { ERR_AGENT_PROCFS } from '../errors.js';
 
 /** One process as last scanned. The object is reused across scans while the process lives. */
 export interface ProcessEntry {
   pid: number;
+  /** `pid:startTime`: the process's identity (a reused pid is a new process). */
+  key: string;
   /** Start time after boot in clock ticks. */
   startTime: number;
   comm: string;
@@ -30,12 +33,14 @@ export interface ProcessEntry {
   deltaTicks: number;
   /** Scan generation that last saw it. */
   seen: number;
+  /** The monitor's labels for it, built once while it lives (the scanner leaves it alone). */
+  meta: WorkloadMeta | undefined;
 }
 
 /** What one scan found. */
 export interface ScanResult {
   cpu: CpuTimes;
-  /** Live processes (the entries are reused objects; do not keep them across scans without copying). */
+  /** Live processes (the array and its entries are reused by the next scan; copy what must outlive it). */
   processes: ProcessEntry[];
   /** Processes seen in the previous scan and gone now. */
   exited: ProcessEntry[];
@@ -51,6 +56,10 @@ export interface ProcScannerOptions {
 
 const STAT_BUF = 4096;
 const BIG_BUF = 64 * 1024;
+/** Most distinct `comm`/`exe` strings shared before the table starts over. */
+const INTERN_MAX = 8192;
+/** Most containers remembered (reference and name) before the table starts over. */
+const CONTAINERS_MAX = 100_000;
 
 /** Scans one procfs root repeatedly, keeping per-process state between scans. */
 export class ProcScanner {
@@ -60,7 +69,16 @@ export class ProcScanner {
   private readonly bigBuf = Buffer.allocUnsafe(BIG_BUF);
   private readonly parsed = emptyPidStat();
   private readonly entries = new Map<number, ProcessEntry>();
-  private readonly containerNames = new Map<string, string>();
+  /** Container id → the shared reference and the container's name ('' when unknown). */
+  private readonly containers = new Map<string, { ref: ContainerRef; name: string }>();
+  private readonly strings = new Map<string, string>();
+  /** `<root>/` as bytes, then room for a pid and `/stat`: stat paths are written here, not built as strings. */
+  private readonly pathBytes: Buffer;
+  private readonly pathPrefix: number;
+  /** Views of `pathBytes` by path length (a Buffer path must hold exactly the path, no NUL). */
+  private readonly pathViews: Buffer[] = [];
+  /** The list of live processes, reused by every scan. */
+  private readonly live: ProcessEntry[] = [];
   private generation = 0;
   /** cgroup version seen on the first process with a cgroup file. */
   cgroupVersion: 1 | 2 | undefined;
@@ -68,43 +86,61 @@ export class ProcScanner {
   constructor(root: string, opts: ProcScannerOptions = {}) {
     this.root = root.endsWith('/') ? root.slice(0, -1) : root;
     this.readExe = opts.readExe ?? true;
+    const prefix = Buffer.from(`${this.root}/`);
+    this.pathPrefix = prefix.length;
+    this.pathBytes = Buffer.alloc(prefix.length + 16);
+    prefix.copy(this.pathBytes);
   }
 
-  /** Reads `<root>/stat` and every `<root>/<pid>/stat`. Throws PP_AGENT_PROCFS when `<root>/stat` is unreadable. */
+  /**
+   * Reads `<root>/stat` and every `<root>/<pid>/stat`. Throws PP_AGENT_PROCFS when `<root>/stat` is
+   * unreadable. The result's `processes` array is reused by the next scan.
+   */
   scan(): ScanResult {
     const statText = this.readText(`${this.root}/stat`, this.bigBuf);
     const cpu = statText === undefined ? undefined : parseCpuTimes(statText);
     if (!cpu) throw ERR_AGENT_PROCFS(`cannot read CPU times from ${this.root}/stat (check --host.procfs)`, { path: `${this.root}/stat` });
     const first = this.generation === 0;
     const gen = ++this.generation;
-    const processes: ProcessEntry[] = [];
+    const processes = this.live;
+    let count = 0;
     let names: string[];
     try {
       names = readdirSync(this.root);
     } catch (err) {
       throw ERR_AGENT_PROCFS(`cannot list ${this.root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { path: this.root });
     }
-    for (const name of names) {
-      const c0 = name.charCodeAt(0);
-      if (c0 < 0x31 || c0 > 0x39) continue;
-      const pid = Number(name);
-      if (!Number.isInteger(pid)) continue;
+    for (let n = 0; n < names.length; n++) {
+      const name = names[n];
+      // a pid directory: 1 to 10 digits, no leading zero
+      const len = name.length;
+      if (len > 10 || name.charCodeAt(0) === 0x30) continue;
+      let pid = 0;
+      for (let i = 0; i < len; i++) {
+        const d = name.charCodeAt(i) - 0x30;
+        if (d < 0 || d > 9) {
+          pid = -1;
+          break;
+        }
+        pid = pid * 10 + d;
+      }
+      if (pid <= 0) continue;
       const e = this.scanPid(pid, name, first, gen);
-      if (e) processes.push(e);
+      if (e) processes[count++] = e;
     }
+    if (processes.length !== count) processes.length = count;
     const exited: ProcessEntry[] = [];
-    for (const [pid, e] of this.entries) {
+    this.entries.forEach((e, pid) => {
       if (e.seen !== gen) {
         exited.push(e);
         this.entries.delete(pid);
       }
-    }
+    });
     return { cpu, processes, exited, first };
   }
 
   private scanPid(pid: number, name: string, first: boolean, gen: number): ProcessEntry | undefined {
-    const dir = `${this.root}/${name}`;
-    const len = this.readInto(`${dir}/stat`, this.statBuf);
+    const len = this.readInto(this.statPath(name), this.statBuf);
     if (len <= 0 || !parsePidStatInto(this.statBuf, len, this.parsed)) return undefined;
     const st = this.parsed;
     let e = this.entries.get(pid);
@@ -115,22 +151,27 @@ export class ProcScanner {
       e.seen = gen;
       return e;
     }
-    const comm = this.statBuf.toString('utf8', st.commStart, st.commEnd);
+    const dir = `${this.root}/${name}`;
     const cpuTicks = st.cpuTicks;
     const startTime = st.startTime;
     e = {
       pid,
+      key: `${pid}:${startTime}`,
       startTime,
-      comm,
+      comm: this.intern(this.statBuf.toString('utf8', st.commStart, st.commEnd)),
       exe: '',
+      container: undefined,
+      containerName: undefined,
+      vm: undefined,
       cpuTicks,
       // A process not seen before started during the interval: all its CPU time is in this interval.
       deltaTicks: first ? 0 : cpuTicks,
       seen: gen,
+      meta: undefined,
     };
     if (this.readExe) {
       try {
-        e.exe = readlinkSync(`${dir}/exe`);
+        e.exe = this.intern(readlinkSync(`${dir}/exe`));
       } catch {
         // kernel thread or no privilege
       }
@@ -138,16 +179,16 @@ export class ProcScanner {
     const cgroup = this.readText(`${dir}/cgroup`, this.bigBuf);
     if (cgroup !== undefined) {
       this.cgroupVersion ??= isCgroupV2(cgroup) ? 2 : 1;
-      const c = containerFromCgroup(cgroup);
-      if (c) {
-        e.container = c;
-        let cname = this.containerNames.get(c.id);
-        if (cname === undefined) {
-          cname = this.containerNameFromEnviron(dir) ?? '';
-          if (this.containerNames.size > 100_000) this.containerNames.clear();
-          this.containerNames.set(c.id, cname);
+      const found = containerFromCgroup(cgroup);
+      if (found) {
+        let known = this.containers.get(found.id);
+        if (!known || known.ref.runtime !== found.runtime) {
+          if (this.containers.size >= CONTAINERS_MAX) this.containers.clear();
+          known = { ref: found, name: known?.name ?? this.containerNameFromEnviron(dir) ?? '' };
+          this.containers.set(found.id, known);
         }
-        if (cname) e.containerName = cname;
+        e.container = known.ref;
+        if (known.name) e.containerName = known.name;
       }
     }
     if (!e.container) {
@@ -159,6 +200,28 @@ export class ProcScanner {
     }
     this.entries.set(pid, e);
     return e;
+  }
+
+  /** `<root>/<name>/stat` as a Buffer path (no string per read); `name` is ASCII digits. */
+  private statPath(name: string): Buffer {
+    const b = this.pathBytes;
+    let p = this.pathPrefix;
+    for (let i = 0; i < name.length; i++) b[p++] = name.charCodeAt(i);
+    b[p++] = 0x2f; // '/stat'
+    b[p++] = 0x73;
+    b[p++] = 0x74;
+    b[p++] = 0x61;
+    b[p++] = 0x74;
+    return (this.pathViews[p] ??= b.subarray(0, p));
+  }
+
+  /** The shared copy of a `comm` or `exe` string (processes of one program share one). */
+  private intern(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    if (this.strings.size >= INTERN_MAX) this.strings.clear();
+    this.strings.set(s, s);
+    return s;
   }
 
   private containerNameFromEnviron(dir: string): string | undefined {
@@ -173,10 +236,10 @@ export class ProcScanner {
   }
 
   /** Reads up to buf.length bytes; -1 when the file is gone or unreadable. */
-  private readInto(path: string, buf: Buffer): number {
+  private readInto(path: string | Buffer, buf: Buffer): number {
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      fd = openSync(path, constants.O_RDONLY);
     } catch {
       return -1;
     }

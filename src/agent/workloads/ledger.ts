@@ -46,20 +46,10 @@ export interface WorkloadAccount {
   gpuWatts: number;
   /** Refresh sequence at which it terminated. */
   terminatedAt?: number;
+  /** Refresh sequence that last credited it (the ledger's bookkeeping). */
+  seenSeq: number;
   /** Preformatted Prometheus label text, built once per account by the exporter. */
   labelCache?: string;
-}
-
-/** One workload's input for an interval. */
-export interface LevelItem {
-  key: string;
-  meta: WorkloadMeta;
-  /** Cumulative CPU seconds (set as is), or undefined to add `cpuDeltaSeconds`. */
-  cpuSeconds?: number;
-  cpuDeltaSeconds: number;
-  energyUj: readonly number[];
-  idleUj?: readonly number[];
-  gpuWatts: number;
 }
 
 /** Terminated-workload policy. */
@@ -72,12 +62,18 @@ export interface TerminatedPolicy {
   primaryZone: number;
 }
 
+/** The empty idle array shared by every account without idle energy (replaced, never written). */
+const NO_IDLE: number[] = [];
+
 /** The accounts of one level. */
 export class LevelLedger {
   readonly level: WorkloadLevel;
   private readonly zoneCount: number;
   private readonly running = new Map<string, WorkloadAccount>();
   private readonly terminated = new Map<string, WorkloadAccount>();
+  private seq = 0;
+  private secondsPerTick = 0;
+  private intervalSeconds = 0;
 
   constructor(level: WorkloadLevel, zoneCount: number) {
     this.level = level;
@@ -85,72 +81,103 @@ export class LevelLedger {
   }
 
   /**
-   * Applies one interval: adds each item's energy to its account (creating it), terminates accounts that
-   * are not in `items`, and drops terminated accounts that a scrape exported (`exportedSeq` ≥ their
-   * termination sequence).
+   * Starts interval `seq` (of `intervalSeconds`; CPU ticks of `secondsPerTick`): drops the terminated
+   * accounts that a scrape exported (`exportedSeq` ≥ their termination sequence). Then {@link add} each
+   * workload of the interval and {@link end} it.
    */
-  apply(items: readonly LevelItem[], seq: number, intervalSeconds: number, policy: TerminatedPolicy, exportedSeq: number): void {
-    for (const [k, a] of this.terminated) if ((a.terminatedAt ?? 0) <= exportedSeq) this.terminated.delete(k);
-    const seen = new Set<string>();
-    for (const it of items) {
-      seen.add(it.key);
-      let a = this.running.get(it.key);
-      if (!a) {
-        a = {
-          level: this.level,
-          key: it.key,
-          meta: it.meta,
-          state: 'running',
-          cpuSeconds: 0,
-          energyUj: new Array<number>(this.zoneCount).fill(0),
-          deltaUj: new Array<number>(this.zoneCount).fill(0),
-          idleUj: [],
-          gpuUj: 0,
-          gpuWatts: 0,
-        };
-        this.running.set(it.key, a);
-        this.terminated.delete(it.key);
-      } else if (!sameMeta(a.meta, it.meta)) {
-        a.meta = it.meta;
-        a.labelCache = undefined;
-      }
-      a.cpuSeconds = it.cpuSeconds ?? a.cpuSeconds + it.cpuDeltaSeconds;
-      for (let z = 0; z < this.zoneCount; z++) {
-        const d = it.energyUj[z] ?? 0;
-        a.deltaUj[z] = d;
-        a.energyUj[z] += d;
-      }
-      if (it.idleUj) {
-        if (a.idleUj.length === 0) a.idleUj = new Array<number>(this.zoneCount).fill(0);
-        for (let z = 0; z < this.zoneCount; z++) a.idleUj[z] += it.idleUj[z] ?? 0;
-      }
-      a.gpuWatts = it.gpuWatts;
-      a.gpuUj += Math.round(it.gpuWatts * intervalSeconds * 1e6);
+  begin(seq: number, exportedSeq: number, secondsPerTick: number, intervalSeconds: number): void {
+    this.seq = seq;
+    this.secondsPerTick = secondsPerTick;
+    this.intervalSeconds = intervalSeconds;
+    const terminated = this.terminated;
+    terminated.forEach((a, k) => {
+      if ((a.terminatedAt ?? 0) <= exportedSeq) terminated.delete(k);
+    });
+  }
+
+  /**
+   * Adds one workload's interval to its account (creating it): active µJ of zone z at
+   * `energy[offset + z]`, idle µJ (by the idle policy) at `idle[offset + z]` when given. CPU time:
+   * `cpuTicks` is cumulative (its CPU seconds are set from it), or -1 to add `deltaTicks`. Arguments
+   * are plain numbers and shared arrays, so the per-process call allocates nothing.
+   */
+  add(
+    key: string,
+    meta: WorkloadMeta,
+    cpuTicks: number,
+    deltaTicks: number,
+    energy: { readonly [i: number]: number },
+    idle: { readonly [i: number]: number } | undefined,
+    offset: number,
+    gpuWatts: number,
+  ): void {
+    const zones = this.zoneCount;
+    let a = this.running.get(key);
+    if (!a) {
+      a = {
+        level: this.level,
+        key,
+        meta,
+        state: 'running',
+        cpuSeconds: 0,
+        energyUj: new Array<number>(zones).fill(0),
+        deltaUj: new Array<number>(zones).fill(0),
+        idleUj: NO_IDLE,
+        gpuUj: 0,
+        gpuWatts: 0,
+        seenSeq: this.seq,
+      };
+      this.running.set(key, a);
+      this.terminated.delete(key);
+    } else if (a.meta !== meta && !sameMeta(a.meta, meta)) {
+      a.meta = meta;
+      a.labelCache = undefined;
     }
-    for (const [k, a] of this.running) {
-      if (seen.has(k)) continue;
-      this.running.delete(k);
+    a.seenSeq = this.seq;
+    a.cpuSeconds = cpuTicks >= 0 ? cpuTicks * this.secondsPerTick : a.cpuSeconds + deltaTicks * this.secondsPerTick;
+    const { energyUj, deltaUj } = a;
+    for (let z = 0; z < zones; z++) {
+      const d = energy[offset + z];
+      deltaUj[z] = d;
+      energyUj[z] += d;
+    }
+    if (idle) {
+      if (a.idleUj.length === 0) a.idleUj = new Array<number>(zones).fill(0);
+      for (let z = 0; z < zones; z++) a.idleUj[z] += idle[offset + z];
+    }
+    a.gpuWatts = gpuWatts;
+    if (gpuWatts !== 0) a.gpuUj += Math.round(gpuWatts * this.intervalSeconds * 1e6);
+  }
+
+  /**
+   * Ends the interval: running accounts not added since {@link begin} terminate (frozen, kept while at
+   * or above the energy threshold), then the lowest-energy terminated accounts beyond the cap go.
+   */
+  end(policy: TerminatedPolicy): void {
+    const { seq, running, terminated } = this;
+    running.forEach((a, k) => {
+      if (a.seenSeq === seq) return;
+      running.delete(k);
       a.state = 'terminated';
       a.terminatedAt = seq;
       a.deltaUj.fill(0);
       a.gpuWatts = 0;
       a.labelCache = undefined;
-      if (policy.maxTerminated > 0 && (a.energyUj[policy.primaryZone] ?? 0) / 1e6 >= policy.minEnergyJoules) this.terminated.set(k, a);
-    }
+      if (policy.maxTerminated > 0 && (a.energyUj[policy.primaryZone] ?? 0) / 1e6 >= policy.minEnergyJoules) terminated.set(k, a);
+    });
     if (this.terminated.size > policy.maxTerminated) {
       const byEnergy = [...this.terminated.values()].sort((x, y) => (x.energyUj[policy.primaryZone] ?? 0) - (y.energyUj[policy.primaryZone] ?? 0));
       for (let i = 0; i < byEnergy.length - policy.maxTerminated; i++) this.terminated.delete(byEnergy[i].key);
     }
   }
 
-  /** Running accounts. */
-  runningAccounts(): WorkloadAccount[] {
-    return [...this.running.values()];
-  }
-
-  /** Terminated accounts still exported. */
-  terminatedAccounts(): WorkloadAccount[] {
-    return [...this.terminated.values()];
+  /** The running, then the terminated accounts, in a new array. */
+  accounts(): WorkloadAccount[] {
+    const out = new Array<WorkloadAccount>(this.running.size + this.terminated.size);
+    let i = 0;
+    this.running.forEach((a) => (out[i++] = a));
+    this.terminated.forEach((a) => (out[i++] = a));
+    return out;
   }
 }
 
