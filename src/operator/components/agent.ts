@@ -106,6 +106,8 @@ export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, se
               env: [
                 { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 { name: 'NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+                // A 2 MB young generation keeps the agent near 85–95 MB RSS at 10,000 processes (docs/agent.md).
+                { name: 'NODE_OPTIONS', value: '--max-semi-space-size=2' },
               ],
               ports: [{ name: 'http', containerPort: a.port, protocol: 'TCP' }],
               livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },

@@ -38,6 +38,7 @@ test('the agent DaemonSet: hostPID, read-only host mounts, not privileged, only 
   assert.ok(c.args.includes('--host.sysfs=/host/sys') && c.args.includes('--host.procfs=/host/proc'));
   for (const m of ['/host/sys', '/host/proc']) assert.equal(c.volumeMounts.find((v: any) => v.mountPath === m).readOnly, true);
   assert.deepEqual(c.env[0], { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+  assert.equal(c.env.find((e: any) => e.name === 'NODE_OPTIONS')?.value, '--max-semi-space-size=2', 'small young generation for a bounded RSS');
   assert.equal(c.livenessProbe.httpGet.path, '/healthz');
   assert.equal(c.readinessProbe.httpGet.path, '/readyz');
   assert.deepEqual(pod.nodeSelector, { 'kubernetes.io/os': 'linux' });
