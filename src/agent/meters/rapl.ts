@@ -6,14 +6,12 @@
  * file and the fix, so selection moves on to the next meter.
  */
 import { performance } from 'node:perf_hooks';
-import type { MeterInfo } from '../../core/contracts.js';
-import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '../types.js';
+import type { NodeMeter } from '../types.js';
 import { CounterTracker, DEFAULT_MAX_PLAUSIBLE_WATTS } from './counter.js';
-import { discoverRaplZones, type RaplCounter } from './rapl-zones.js';
-import { buildSample } from './sample.js';
+import { discoverRaplZones } from './rapl-zones.js';
+import { SysfsZoneMeter } from './sysfs-zone-meter.js';
 import { fsSysfsReader, isPermissionDenied, readInteger, type SysfsReader } from './sysfs-reader.js';
-import type { ZoneGroup, ZoneMember } from './zones.js';
-import { ERR_METER_READ, ERR_METER_UNAVAILABLE } from './errors.js';
+import { ERR_METER_UNAVAILABLE } from './errors.js';
 
 /** Options of {@link createRaplMeter}. */
 export interface RaplMeterOptions {
@@ -35,40 +33,6 @@ export function energyPermissionMessage(file: string): string {
   );
 }
 
-class RaplMeter implements NodeMeter {
-  readonly info: MeterInfo = { name: 'rapl', estimated: false };
-  private readonly trackers = new Map<ZoneMember<RaplCounter>, CounterTracker>();
-
-  constructor(
-    private readonly groups: ZoneGroup<RaplCounter>[],
-    private readonly reader: SysfsReader,
-    private readonly now: () => number,
-    maxPlausibleWatts: number,
-  ) {
-    for (const g of groups) for (const m of g.members) this.trackers.set(m, new CounterTracker(m.source.maxEnergyRangeUj, maxPlausibleWatts));
-  }
-
-  zones(): ZoneDescriptor[] {
-    return this.groups.map((g) => ({ ...g.descriptor }));
-  }
-
-  async read(_ctx: MeterReadContext): Promise<MeterSample> {
-    const members = this.groups.flatMap((g) => g.members);
-    const values = await Promise.all(
-      members.map(async (m) => {
-        try {
-          return await readInteger(this.reader, m.source.energyFile);
-        } catch (err) {
-          throw ERR_METER_READ(`rapl: ${(err as Error).message}`, { path: m.source.energyFile }, { cause: err });
-        }
-      }),
-    );
-    const at = this.now();
-    const steps = new Map(members.map((m, i) => [m, this.trackers.get(m)!.step(values[i], at)]));
-    return buildSample(this.groups, (m) => steps.get(m)!);
-  }
-}
-
 /**
  * Discovers the powercap zones and checks every `energy_uj` is readable.
  * Throws `PP_AGENT_METER_UNAVAILABLE` (no zones, or EACCES with the fix in the message).
@@ -86,6 +50,10 @@ export async function createRaplMeter(opts: RaplMeterOptions): Promise<NodeMeter
       }
     }
   }
-  return new RaplMeter(groups, reader, opts.now ?? (() => performance.now()), opts.maxPlausibleWatts ?? DEFAULT_MAX_PLAUSIBLE_WATTS);
+  const maxPlausibleWatts = opts.maxPlausibleWatts ?? DEFAULT_MAX_PLAUSIBLE_WATTS;
+  return new SysfsZoneMeter('rapl', groups, reader, opts.now ?? (() => performance.now()), {
+    fileOf: (m) => m.source.energyFile,
+    accumulatorOf: (m) => new CounterTracker(m.source.maxEnergyRangeUj, maxPlausibleWatts),
+  });
 }
 
