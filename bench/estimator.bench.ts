@@ -12,23 +12,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { machineInfo, percentile } from './lib/machine.js';
 import { buildEstimator } from '../src/estimator/build.js';
 import { solvePlacement, type CostGroup } from '../src/estimator/minplus.js';
 import { exhaustiveLeastCosts } from '../src/estimator/exhaustive.js';
 import type { NodeInfo } from '../src/estimator/types.js';
+import { autocannon } from './lib/autocannon.js';
 
 const quick = process.argv.includes('--quick');
 
-/** The part of autocannon's result this benchmark reads (the package ships no types). */
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 const NODE_COUNTS = [10, 100, 1000, 5000];
 const WORKLOADS = [10, 100, 1000];
 const CPU_MILLI = 250;

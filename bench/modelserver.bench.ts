@@ -12,7 +12,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { machineInfo, percentile } from './lib/machine.js';
 import { ModelStore, type StoredModel } from '../src/modelserver/store.js';
 import { trainAll } from '../src/modelserver/training.js';
@@ -21,19 +20,13 @@ import { trainInWorker } from '../src/modelserver/train-runner.js';
 import { rankModels } from '../src/modelserver/selection.js';
 import { readZip } from '../src/modelserver/zip.js';
 import { datasetFromCsvText } from '../src/modelserver/table-source.js';
+import { autocannon } from './lib/autocannon.js';
 
 const quick = process.argv.includes('--quick');
 const DURATION_S = quick ? 2 : 8;
 const REPO = join(fileURLToPath(import.meta.url), '..', '..');
 const NX12 = join(REPO, '..', 'shared', 'data', 'kepler-model-db', 'nx12', 'preprocess_abs_default_acpi_BPFOnly.csv');
 
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
 const waoLaw = (cpu: number, amb: number, dp: number) => 90 + 0.3 * cpu + 0.1 * (amb - 20) - 0.5 * (dp / 10);
 
