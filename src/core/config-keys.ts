@@ -69,6 +69,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'estimator.configFile', type: 'string', default: '', description: 'Standalone estimator configuration (estimators and nodes)' },
   { key: 'estimator.apiKey', type: 'string', default: '', description: 'Required X-API-KEY header value (empty: open)' },
   { key: 'estimator.maxWorkloads', type: 'int', default: 1000, min: 1, description: 'Largest num_workloads accepted' },
+  { key: 'estimator.deadline', type: 'duration', default: 10000, min: 100, description: 'An estimation not answered within this gets 503 with Retry-After (the work goes on; a retry joins it)' },
 ];
 
 /** The typed configuration every command receives. */
@@ -91,5 +92,5 @@ export interface PowerplaneConfig {
   calibration: { enable: boolean; file: string; maxSamples: number };
   dashboard: { historyLength: number };
   modelServer: { storeDir: string; token: string; maxBodyBytes: number };
-  estimator: { configFile: string; apiKey: string; maxWorkloads: number };
+  estimator: { configFile: string; apiKey: string; maxWorkloads: number; deadline: number };
 }

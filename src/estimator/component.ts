@@ -37,7 +37,7 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
   }
   return {
     name: 'estimator',
-    routes: (app) => registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads }),
+    routes: (app) => registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads, deadlineMs: config.estimator.deadline }),
     async start() {
       registry.start();
       if (mode === 'cluster') cluster = await startClusterSource({ registry, kubeconfig: config.kube.config, log: elog });
