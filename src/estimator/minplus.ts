@@ -280,19 +280,15 @@ export function convexGroups(groups: readonly CostGroup[]): boolean[] {
 
 /**
  * How many min-plus additions {@link solvePlacement} needs, about: the DP over the non-convex groups
- * (each bounded by its last finite entry, with log₂ m squarings for m identical nodes), the join, and a
- * linear pass over every curve. Used to decide whether a solve may block the caller.
+ * (each bounded by its last finite entry, with log₂ m squarings for m identical nodes), the join, and
+ * the greedy merge of the convex ones. Used to decide whether a solve may block the caller.
  */
 export function placementWork(groups: readonly CostGroup[], n: number, isConvexGroup: ArrayLike<boolean> = convexGroups(groups)): number {
   let work = 0;
   let nonConvex = false;
   groups.forEach((g, gi) => {
-    if (isLinear(g)) {
-      work += 1;
-      return;
-    }
-    work += g.cost.length;
-    if (isConvexGroup[gi]) return;
+    work += 1;
+    if (isLinear(g) || isConvexGroup[gi]) return;
     nonConvex = true;
     const fin = lastFinite(g.cost);
     work += (Math.max(fin, 0) + 1) * (n + 1) * (g.count === 1 ? 1 : 2 * Math.ceil(Math.log2(g.count + 1)));
