@@ -21,6 +21,8 @@ import type { NodeStatus } from './types.js';
 
 /** Cached prediction values per Estimator: at least this many, else 4 rows of N+1 per node. */
 const CACHE_MIN_VALUES = 1 << 20;
+/** Bound on the predictions of one estimation (ms). */
+const PREDICT_TIMEOUT_MS = 30_000;
 /** Parallel group predictions per request. */
 const PREDICT_CONCURRENCY = 32;
 /** Longest stretch of synchronous work (ms) before an estimation yields to the event loop. */
@@ -119,8 +121,11 @@ export class Estimator {
     this.solver.close();
   }
 
-  /** Predicted watts W(0..n) of a node for `cpuMilli` per workload: cached (do not modify), failures as +Inf entries. */
-  async predictRow(state: NodeState, cpuMilli: number, n: number, status: NodeStatus = state.status(), key?: string): Promise<Float64Array> {
+  /**
+   * Predicted watts W(0..n) of a node for `cpuMilli` per workload: cached (do not modify), failures as +Inf
+   * entries. `signal` bounds the prediction (default 30 s).
+   */
+  async predictRow(state: NodeState, cpuMilli: number, n: number, status: NodeStatus = state.status(), key?: string, signal?: AbortSignal): Promise<Float64Array> {
     if (state.predictor instanceof Error) return new Float64Array(n + 1).fill(Infinity);
     const predictor = state.predictor;
     key ??= `${predictor.identity(state.node)}|${statusKey(status)}|${cpuMilli}`;
@@ -129,17 +134,22 @@ export class Estimator {
     if (hit && hit.expires > t && hit.watts.length >= n + 1) return hit.watts.length === n + 1 ? hit.watts : hit.watts.subarray(0, n + 1);
     const requests = new Array<number>(n + 1);
     for (let j = 0; j <= n; j++) requests[j] = j * cpuMilli;
-    let watts: Float64Array;
+    const watts = new Float64Array(n + 1);
+    let finite = true;
     try {
-      const out = await predictor.predict(requests, status, state.node, AbortSignal.timeout(30_000));
+      const out = await predictor.predict(requests, status, state.node, signal ?? AbortSignal.timeout(PREDICT_TIMEOUT_MS));
       if (out.length !== n + 1) throw new Error(`predictor returned ${out.length} values for ${n + 1} requests`);
-      watts = Float64Array.from(out);
+      for (let j = 0; j <= n; j++) {
+        const w = out[j];
+        watts[j] = w;
+        if (finite && !Number.isFinite(w)) finite = false;
+      }
       state.lastPredictionError = undefined;
     } catch (err) {
       state.lastPredictionError = (err as Error).message;
-      return new Float64Array(n + 1).fill(Infinity);
+      return watts.fill(Infinity);
     }
-    if (watts.every((w) => Number.isFinite(w))) this.remember(key, watts, t + state.refreshMs, n);
+    if (finite) this.remember(key, watts, t + state.refreshMs, n);
     return watts;
   }
 
@@ -257,6 +267,7 @@ export class Estimator {
   private async costGroups(snap: NodeSnapshot, groups: RequestGroup[], cpuMilli: number, n: number): Promise<CostGroup[]> {
     const curves = new Array<CostGroup>(groups.length);
     const rows = new Map<BaseGroup, Promise<Float64Array>>();
+    const signal = AbortSignal.timeout(PREDICT_TIMEOUT_MS);
     let lastYield = performance.now();
     const slopes = new Map<BaseGroup, number | undefined>();
     for (const base of snap.groups) slopes.set(base, this.slope(base, cpuMilli));
@@ -272,7 +283,7 @@ export class Estimator {
           continue;
         }
         let row = rows.get(g.base);
-        if (!row) rows.set(g.base, (row = this.predictRow(g.base.nodes[0], cpuMilli, n, g.base.status, `${g.base.key}|${cpuMilli}`)));
+        if (!row) rows.set(g.base, (row = this.predictRow(g.base.nodes[0], cpuMilli, n, g.base.status, `${g.base.key}|${cpuMilli}`, signal)));
         const watts = await row;
         curves[i] = { cost: costCurve(watts, g.capacity), count, scale: Math.abs(watts[0]) };
         if (performance.now() - lastYield > YIELD_AFTER_MS) {
