@@ -9,6 +9,7 @@
  *   dev <id> uuid <text>              UUID (rest of line)
  *   dev <id> name <text>              name (rest of line)
  *   dev <id> energy <mJ>              nvmlDeviceGetTotalEnergyConsumption
+ *   dev <id> energyrate <mW>          the counter also grows by <mW> × seconds of CLOCK_MONOTONIC
  *   dev <id> power <mW>               nvmlDeviceGetPowerUsage
  *   dev <id> limit <mW>               nvmlDeviceGetPowerManagementLimit
  *   dev <id> constraints <min> <max>  nvmlDeviceGetPowerManagementLimitConstraints (mW)
@@ -16,7 +17,8 @@
  *   dev <id> migmode <0|1>            nvmlDeviceGetMigMode (current and pending)
  *   dev <id> maxmig <n>               nvmlDeviceGetMaxMigDeviceCount
  *   dev <id> gi <n>                   nvmlDeviceGetGpuInstanceId (MIG devices)
- *   dev <id> utilts <us>              timestamp of this device's process-utilization samples
+ *   dev <id> utilts <us>              timestamp of this device's process-utilization samples;
+ *                                     0: the current time (every call has new samples)
  *   dev <id> err <what> <code>        <what>: energy power limit constraints defaultlimit setlimit uuid
  *                                     name procs util migmode maxmig mig gi, or all
  *   mig <parent> <slot> <id>          MIG device <id> sits at <slot> of physical device <parent>
@@ -29,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef int nvmlReturn_t;
 typedef struct fake_dev *nvmlDevice_t;
@@ -68,7 +71,7 @@ struct fake_proc {
 struct fake_dev {
   char uuid[96];
   char name[96];
-  unsigned long long energy;
+  unsigned long long energy, energyrate;
   unsigned int power, limit, minLimit, maxLimit, defaultLimit, migmode, maxmig, gi;
   unsigned long long utilts;
   int err[NERR];
@@ -131,6 +134,7 @@ static int load(void) {
       if (!strcmp(key, "uuid")) rest_of_line(d->uuid, sizeof d->uuid, v);
       else if (!strcmp(key, "name")) rest_of_line(d->name, sizeof d->name, v);
       else if (!strcmp(key, "energy")) d->energy = strtoull(v, NULL, 10);
+      else if (!strcmp(key, "energyrate")) d->energyrate = strtoull(v, NULL, 10);
       else if (!strcmp(key, "power")) d->power = (unsigned int)strtoul(v, NULL, 10);
       else if (!strcmp(key, "limit")) d->limit = (unsigned int)strtoul(v, NULL, 10);
       else if (!strcmp(key, "constraints")) sscanf(v, "%u %u", &d->minLimit, &d->maxLimit);
@@ -240,7 +244,10 @@ nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t dev, unsigned long
   nvmlReturn_t r = enter(dev, "energy");
   if (r) return r;
   if (!energy) return INVALID_ARGUMENT;
-  *energy = dev->energy;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  double seconds = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+  *energy = dev->energy + (unsigned long long)((double)dev->energyrate * seconds);
   return OK;
 }
 
@@ -310,8 +317,14 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, nvmlProcessUtiliz
   nvmlReturn_t r = enter(dev, "util");
   if (r) return r;
   if (!count_) return INVALID_ARGUMENT;
+  unsigned long long stamp = dev->utilts;
+  if (stamp == 0) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    stamp = (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000ull;
+  }
   unsigned int n = 0;
-  if (dev->utilts > lastSeen)
+  if (stamp > lastSeen)
     for (int i = 0; i < dev->nproc; i++)
       if (dev->procs[i].sm >= 0) n++;
   if (n == 0) return NOT_FOUND;
@@ -323,7 +336,7 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t dev, nvmlProcessUtiliz
   for (int i = 0; i < dev->nproc; i++) {
     if (dev->procs[i].sm < 0) continue;
     samples[k].pid = dev->procs[i].pid;
-    samples[k].timeStamp = dev->utilts;
+    samples[k].timeStamp = stamp;
     samples[k].smUtil = (unsigned int)dev->procs[i].sm;
     samples[k].memUtil = 0;
     samples[k].encUtil = 0;

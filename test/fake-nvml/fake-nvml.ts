@@ -42,6 +42,8 @@ export interface FakeDevice {
   name?: string;
   /** mJ counter. */
   energy?: number;
+  /** mW: the counter also grows at this rate (CLOCK_MONOTONIC seconds). */
+  energyRate?: number;
   /** mW. */
   power?: number;
   limit?: number;
@@ -50,6 +52,7 @@ export interface FakeDevice {
   migMode?: 0 | 1;
   maxMig?: number;
   gi?: number;
+  /** Timestamp (µs) of utilization samples; 0: now (new samples at every call). */
   utilTs?: number;
   /** Error codes per call (`energy`, `power`, `procs`, `util`, …, or `all`). */
   err?: Record<string, number>;
@@ -75,6 +78,7 @@ export function controlText(s: FakeNvmlState): string {
       ['uuid', d.uuid],
       ['name', d.name],
       ['energy', d.energy],
+      ['energyrate', d.energyRate],
       ['power', d.power],
       ['limit', d.limit],
       ['constraints', d.constraints?.join(' ')],
