@@ -54,7 +54,7 @@ function baseLabels(a: WorkloadAccount, node: string): string {
   let s: string;
   switch (a.level) {
     case 'process':
-      s = `node_name="${node}",pid="${m.pid ?? m.id}",comm="${e(m.comm ?? m.name)}",exe="${e(m.exe ?? '')}",type="${m.type ?? 'regular'}",container_id="${m.containerId ?? ''}",vm_id="${e(m.vmId ?? '')}"`;
+      s = `node_name="${node}",pid="${m.pid ?? m.id}",comm="${e(m.comm ?? m.name)}",exe="${e(m.exe ?? '')}",type="${m.type ?? 'regular'}",container_id="${m.containerId ?? ''}",vm_id="${e(m.vmId ?? '')}",start_time="${m.startTime ?? ''}"`;
       break;
     case 'container':
       s = `node_name="${node}",container_id="${m.id}",container_name="${e(m.name)}",runtime="${m.runtime ?? 'unknown'}",pod_id="${e(m.podId ?? '')}",pod_name="${e(m.podName ?? '')}",pod_namespace="${e(m.namespace ?? '')}"`;

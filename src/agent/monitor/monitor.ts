@@ -475,6 +475,7 @@ function processMeta(p: ProcessEntry): WorkloadMeta {
     id: String(p.pid),
     name: p.comm,
     pid: p.pid,
+    startTime: p.startTime,
     comm: p.comm,
     exe: p.exe,
     type: p.container ? 'container' : p.vm ? 'vm' : 'regular',

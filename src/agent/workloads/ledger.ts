@@ -20,6 +20,8 @@ export interface WorkloadMeta {
   runtime?: string;
   hypervisor?: string;
   pid?: number;
+  /** Process start time after boot, in clock ticks (`/proc/<pid>/stat` field 22): with the pid, the process's identity. */
+  startTime?: number;
   comm?: string;
   exe?: string;
   /** Kepler's process `type`: regular, container, vm. */
