@@ -3,7 +3,7 @@
 // processes every second (new pids, recycled pids with new start times, containers coming and going)
 // and scrapes /metrics as Prometheus would. It reports the RSS slope after warm-up (MiB/hour, least
 // squares over the samples), the series count over time, and every counter series that decreased
-// between two consecutive scrapes.
+// between two consecutive scrapes. The machine it runs on may be shared: the JSON carries the load.
 // Settings (environment): SOAK_MINUTES (default 10), SOAK_WARMUP_MINUTES (default a third of the run,
 // at most 5), SOAK_PROCESSES live processes (default 300), SOAK_CHURN processes replaced per second
 // (default 20), SOAK_SCRAPE_SECONDS (default 5), SOAK_INTERVAL agent refresh interval (default 1s).
@@ -69,45 +69,64 @@ function parseExposition(text: string): { values: Map<string, number>; counters:
   return { values, counters };
 }
 
-/** The fixture node: processes spread over containers, replaced `CHURN` per second. */
+/**
+ * The fixture node: host processes and containers, each container with an init process that lives as
+ * long as the container (as in a real runtime: a container with no process is gone). Every second
+ * `CHURN` worker processes exit and as many start; every 10 s one container exits with all its
+ * processes and a new one starts.
+ */
 class ChurningNode {
   readonly fx: ProcfsFixture;
   private nextPid = 0;
-  private nextContainer = CONTAINERS;
-  private containers: number[] = Array.from({ length: CONTAINERS }, (_, i) => i + 1);
+  private nextContainer = 0;
+  private readonly containers: Array<{ id: string; init: number }> = [];
+  private readonly inits = new Set<number>();
   private boot = 1000;
   started = 0;
   constructor(root: string) {
     this.fx = new ProcfsFixture(root);
-    for (let i = 0; i < PROCESSES; i++) this.spawn();
+    for (let c = 0; c < CONTAINERS; c++) this.startContainer(c);
+    while (this.fx.processes().length < PROCESSES) this.spawnWorker();
     this.fx.write();
   }
-  private spawn(): void {
-    // Skip pids still alive (the kernel hands out free pids only).
+  private freePid(): number {
+    // the kernel hands out free pids only, cycling through the pid space
     let pid: number;
     do pid = 1000 + (this.nextPid++ % PID_SPACE);
     while (this.fx.get(pid));
-    const c = this.containers[pid % this.containers.length];
-    const inContainer = pid % 3 !== 0;
-    this.fx.add({
-      pid,
-      comm: `worker-${pid % 17}`,
-      utime: 0,
-      stime: 0,
-      startTime: this.boot++,
-      cgroup: inContainer ? containerCgroup(fixtureContainerId(c), 'containerd') : undefined,
-      cmdline: ['/usr/bin/worker', `--slot=${pid % 17}`],
-    });
+    return pid;
+  }
+  private add(pid: number, cgroup: string | undefined): void {
+    this.fx.add({ pid, comm: `worker-${pid % 17}`, utime: 0, stime: 0, startTime: this.boot++, cgroup, cmdline: ['/usr/bin/worker', `--slot=${pid % 17}`] });
     this.started++;
   }
-  /** One second of the node: CPU time for everyone, `CHURN` processes replaced, now and then a container replaced. */
+  private startContainer(slot: number): void {
+    const id = fixtureContainerId(++this.nextContainer);
+    const init = this.freePid();
+    this.add(init, containerCgroup(id, 'containerd'));
+    this.inits.add(init);
+    this.containers[slot] = { id, init };
+  }
+  private spawnWorker(): void {
+    const pid = this.freePid();
+    // two thirds in a container, the rest on the host
+    this.add(pid, pid % 3 !== 0 ? containerCgroup(this.containers[pid % CONTAINERS].id, 'containerd') : undefined);
+  }
+  /** One second of the node: CPU time for everyone, `CHURN` workers replaced, every 10 s a container replaced. */
   tick(second: number): void {
     const live = this.fx.processes();
     for (const p of live) this.fx.advance(p.pid, 1 + (p.pid % 5));
     this.fx.advanceNode(0, 100);
-    for (let i = 0; i < CHURN; i++) this.fx.remove(live[(second * 7919 + i * 104729) % live.length].pid);
-    for (let i = 0; i < CHURN; i++) this.spawn();
-    if (second % 10 === 0) this.containers[second % CONTAINERS] = ++this.nextContainer;
+    const workers = live.filter((p) => !this.inits.has(p.pid));
+    for (let i = 0; i < CHURN && workers.length > 0; i++) this.fx.remove(workers.splice((second * 7919 + i * 104729) % workers.length, 1)[0].pid);
+    if (second % 10 === 0) {
+      const slot = (second / 10) % CONTAINERS;
+      const gone = containerCgroup(this.containers[slot].id, 'containerd');
+      for (const p of this.fx.processes()) if (p.cgroup === gone) this.fx.remove(p.pid);
+      this.inits.delete(this.containers[slot].init);
+      this.startContainer(slot);
+    }
+    while (this.fx.processes().length < PROCESSES) this.spawnWorker();
     this.fx.write();
   }
 }

@@ -35,6 +35,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'monitor.staleness', type: 'duration', default: 500, min: 0, description: 'A scrape refreshes when the last snapshot is older than this' },
   { key: 'monitor.maxTerminated', type: 'int', default: 500, min: 0, description: 'Terminated workloads kept in the export, largest energy first' },
   { key: 'monitor.minTerminatedEnergyThreshold', type: 'number', default: 10, min: 0, description: 'Terminated workloads below this many joules are dropped at once' },
+  { key: 'monitor.maxZoneWatts', type: 'number', default: 2000, min: 1, description: 'A meter interval implying more watts than this per counter (or 1.5x the zone\'s advertised maximum) is dropped and counted' },
   { key: 'web.listenAddress', type: 'string', default: '', description: 'host:port to listen on (default depends on the command)' },
   { key: 'web.ui', type: 'bool', default: false, description: 'Serve the dashboard page at / (always on for `up`)' },
   { key: 'kube.enable', type: 'bool', default: false, description: 'Map containers to pods through Kubernetes' },
@@ -75,7 +76,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
 export interface PowerplaneConfig {
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; format: 'auto' | 'json' | 'text' };
   host: { sysfs: string; procfs: string };
-  monitor: { interval: number; staleness: number; maxTerminated: number; minTerminatedEnergyThreshold: number };
+  monitor: { interval: number; staleness: number; maxTerminated: number; minTerminatedEnergyThreshold: number; maxZoneWatts: number };
   web: { listenAddress: string; ui: boolean };
   kube: { enable: boolean; nodeName: string; config: string; podInformer: { mode: 'kubelet' | 'apiserver' }; kubeletPort: number };
   metrics: Array<(typeof METRIC_LEVELS)[number]>;

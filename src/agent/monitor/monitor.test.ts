@@ -283,3 +283,26 @@ test('a recycled pid is a new process: fresh counters, its own series, no export
     fx.dispose();
   }
 });
+
+test('a container that a scan missed and that comes back continues its counters', async () => {
+  const meter = new ScriptedMeter(ZONES, [10_000_000, 0, 0]);
+  const { fx, mon, tick } = setup(meter);
+  try {
+    await mon.refresh();
+    fx.advance(300, 50).advanceNode(0, 50).write();
+    tick(1000);
+    const before = byId(await mon.refresh(), 'container', C2).energyUj[0];
+    assert.ok(before > 0);
+    const db = fx.get(300)!;
+    fx.remove(300).write();
+    tick(1000);
+    assert.equal(byId(await mon.refresh(), 'container', C2).state, 'terminated');
+    fx.add({ ...db, utime: db.utime + 10 }).advanceNode(10, 0).write();
+    tick(1000);
+    const back = byId(await mon.refresh(), 'container', C2);
+    assert.equal(back.state, 'running');
+    assert.ok(back.energyUj[0] >= before, `${back.energyUj[0]} ≥ ${before}`);
+  } finally {
+    fx.dispose();
+  }
+});

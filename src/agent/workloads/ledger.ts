@@ -115,6 +115,14 @@ export class LevelLedger {
   ): void {
     const zones = this.zoneCount;
     let a = this.running.get(key);
+    if (!a && (a = this.terminated.get(key)) !== undefined) {
+      // back after a scan missed it (a transient read failure, an empty cgroup): its counters continue
+      this.terminated.delete(key);
+      this.running.set(key, a);
+      a.state = 'running';
+      a.terminatedAt = undefined;
+      a.labelCache = undefined;
+    }
     if (!a) {
       a = {
         level: this.level,
@@ -130,7 +138,6 @@ export class LevelLedger {
         seenSeq: this.seq,
       };
       this.running.set(key, a);
-      this.terminated.delete(key);
     } else if (a.meta !== meta && !sameMeta(a.meta, meta)) {
       a.meta = meta;
       a.labelCache = undefined;
