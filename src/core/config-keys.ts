@@ -43,6 +43,13 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'monitor.maxTerminated', type: 'int', default: 500, min: 0, description: 'Terminated workloads kept in the export, largest energy first' },
   { key: 'monitor.minTerminatedEnergyThreshold', type: 'number', default: 10, min: 0, description: 'Terminated workloads below this many joules are dropped at once' },
   { key: 'web.listenAddress', type: 'string', default: '', description: 'host:port to listen on (default depends on the command)' },
+  { key: 'web.allowedHosts', type: 'list', default: [], description: 'Extra Host names the server answers to (IP literals and localhost always pass; .example.com matches subdomains; * turns the check off)' },
+  { key: 'web.configFile', type: 'string', default: '', description: 'Prometheus exporter-toolkit web config file: TLS and basic auth (the format node_exporter and Kepler use)' },
+  { key: 'web.insecureNoAuth', type: 'bool', default: false, description: 'Model server: allow a non-loopback listen address without a token (writes open to anyone who can connect)' },
+  { key: 'web.maxConnections', type: 'int', default: 512, min: 1, description: 'Most open client connections; more are closed at once' },
+  { key: 'web.requestTimeout', type: 'duration', default: 60000, min: 100, description: 'Time a client has to send a whole request (headers and body)' },
+  { key: 'web.headersTimeout', type: 'duration', default: 10000, min: 100, description: 'Time a client has to send the request headers' },
+  { key: 'web.keepAliveTimeout', type: 'duration', default: 5000, min: 0, description: 'Idle time before a kept-alive connection is closed' },
   { key: 'web.ui', type: 'bool', default: false, description: 'Serve the dashboard page at / (always on for `up`)' },
   { key: 'kube.enable', type: 'bool', default: false, description: 'Map containers to pods through Kubernetes' },
   { key: 'kube.nodeName', type: 'string', default: '', description: 'This node\'s name (default: $NODE_NAME, then the host name)' },
@@ -71,7 +78,9 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'calibration.maxSamples', type: 'int', default: 100000, min: 10, description: 'Samples kept in the rolling calibration file' },
   { key: 'dashboard.historyLength', type: 'int', default: 180, min: 10, description: 'Points of chart history kept in memory per series' },
   { key: 'modelServer.storeDir', type: 'string', default: '.powerplane/models', description: 'Model directory of the model server' },
-  { key: 'modelServer.token', type: 'string', default: '', description: 'Bearer token required by write routes (empty: open)' },
+  { key: 'modelServer.token', type: 'string', default: '', description: 'Bearer token of the model server: required by its write routes, sent by its clients (empty: open)' },
+  { key: 'modelServer.tokenFile', type: 'string', default: '', description: 'File holding the model server token (a mounted Secret); overrides modelServer.token' },
+  { key: 'modelServer.prometheusUrls', type: 'list', default: [], description: 'Prometheus base URLs that POST /api/v1/train may read (no others)' },
   { key: 'modelServer.maxBodyBytes', type: 'int', default: 16777216, min: 1024, description: 'Largest accepted request body (uploads)' },
   { key: 'estimator.configFile', type: 'string', default: '', description: 'Standalone estimator configuration (estimators and nodes)' },
   { key: 'estimator.apiKey', type: 'string', default: '', description: 'Required X-API-KEY header value (empty: open)' },
@@ -90,7 +99,17 @@ export interface PowerplaneConfig {
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; format: 'auto' | 'json' | 'text' };
   host: { sysfs: string; procfs: string };
   monitor: { interval: number; staleness: number; maxTerminated: number; minTerminatedEnergyThreshold: number };
-  web: { listenAddress: string; ui: boolean };
+  web: {
+    listenAddress: string;
+    allowedHosts: string[];
+    configFile: string;
+    insecureNoAuth: boolean;
+    maxConnections: number;
+    requestTimeout: number;
+    headersTimeout: number;
+    keepAliveTimeout: number;
+    ui: boolean;
+  };
   kube: { enable: boolean; nodeName: string; config: string; podInformer: { mode: 'kubelet' | 'apiserver' }; kubeletPort: number };
   metrics: Array<(typeof METRIC_LEVELS)[number]>;
   meter: Array<(typeof METER_NAMES)[number]>;
@@ -104,7 +123,7 @@ export interface PowerplaneConfig {
   attribution: { idlePolicy: 'none' | 'cpu-share' | 'requests' };
   calibration: { enable: boolean; file: string; maxSamples: number };
   dashboard: { historyLength: number };
-  modelServer: { storeDir: string; token: string; maxBodyBytes: number };
+  modelServer: { storeDir: string; token: string; tokenFile: string; prometheusUrls: string[]; maxBodyBytes: number };
   estimator: {
     configFile: string;
     apiKey: string;

@@ -9,7 +9,7 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyError } from 'fastify';
-import { PowerplaneError } from '../core/errors.js';
+import { ERR_UNSUPPORTED_MEDIA_TYPE, PowerplaneError } from '../core/errors.js';
 import { ErrClientUnauthorized, ErrEstimatorInvalidRequest, ErrServerEstimatorNotFound, ErrUnexpected } from './errors.js';
 import type { Estimator } from './estimator.js';
 import type { EstimatorRegistry } from './registry.js';
@@ -78,19 +78,22 @@ function sendError(reply: FastifyReply, err: PowerplaneError): FastifyReply {
 export async function registerEstimatorRoutes(app: FastifyInstance, opts: EstimatorRouteOptions): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler((err: FastifyError | PowerplaneError, req, reply) => {
+      if (ERR_UNSUPPORTED_MEDIA_TYPE.is(err) || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 }));
       if (err instanceof PowerplaneError) return sendError(reply, err);
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply.status(413), Object.assign(ErrEstimatorInvalidRequest(`the body is larger than ${MAX_BODY_BYTES} bytes`, { field: 'body' }), { status: 413 }));
-      if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 }));
       if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, ErrEstimatorInvalidRequest(`invalid request: ${err.message}`, { field: 'body' }));
       req.log.error({ err }, 'estimator: unexpected error');
       return sendError(reply, ErrUnexpected('unexpected error'));
     });
 
+    // The key is checked before the body is read.
+    scope.addHook('onRequest', async (req) => {
+      if (!opts.apiKey) return;
+      const given = req.headers['x-api-key'];
+      if (typeof given !== 'string' || !keyMatches(given, opts.apiKey)) throw ErrClientUnauthorized('missing or invalid X-API-KEY');
+    });
+
     const lookup = (req: FastifyRequest<{ Params: { ns: string; name: string } }>): Estimator => {
-      if (opts.apiKey) {
-        const given = req.headers['x-api-key'];
-        if (typeof given !== 'string' || !keyMatches(given, opts.apiKey)) throw ErrClientUnauthorized('missing or invalid X-API-KEY');
-      }
       const est = opts.registry.get(req.params.ns, req.params.name);
       if (!est) throw ErrServerEstimatorNotFound(`estimator ${req.params.ns}/${req.params.name} not found`);
       return est;

@@ -128,7 +128,7 @@ test('limits and bad input: 400 ErrEstimatorInvalidRequest naming the field; 413
   assert.equal(big.status, 413);
   assert.equal(big.body.code, 'ErrEstimatorInvalidRequest');
   const text = await post(base, null, { raw: 'cpu_milli=1', headers: { 'content-type': 'text/plain' } });
-  assert.deepEqual([text.status, text.body.code, text.body.field], [400, 'ErrEstimatorInvalidRequest', 'body']);
+  assert.deepEqual([text.status, text.body.code, text.body.field], [415, 'ErrEstimatorInvalidRequest', 'content-type']);
   const xml = await post(base, null, { raw: '<x/>', headers: { 'content-type': 'application/xml' } });
   assert.deepEqual([xml.status, xml.body.code, xml.body.field], [415, 'ErrEstimatorInvalidRequest', 'content-type']);
   assert.equal((await post(base, { cpu_milli: 500, num_workloads: 50 })).status, 200);
