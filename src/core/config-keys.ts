@@ -25,6 +25,13 @@ export const METRIC_LEVELS = ['node', 'process', 'container', 'vm', 'pod'] as co
 /** The node meters of `--meter`. */
 export const METER_NAMES = ['rapl', 'hwmon', 'model', 'fake', 'gpu'] as const;
 
+/** The minimum of a number or duration key (ms for durations); throws for a key without one. */
+export function keyMinimum(key: string): number {
+  const min = CONFIG_KEYS.find((k) => k.key === key)?.min;
+  if (min === undefined) throw new RangeError(`config key ${key} has no minimum`);
+  return min;
+}
+
 /** The key table. Components read their values from the typed {@link PowerplaneConfig}. */
 export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'log.level', type: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] }, default: 'info', description: 'Log level' },
