@@ -1,0 +1,137 @@
+/**
+ * @module operator/operator-run
+ * What `powerplane operator` runs (loaded only when it runs, so its help and `render` never load the
+ * Kubernetes client): the controllers (with leader election when asked), the health
+ * server (`/healthz`, `/readyz`) and, when it can be reached, the admission webhook over TLS.
+ * In a cluster the webhook is registered at the operator's Service; outside a cluster only with
+ * `--webhook-url` (an https URL the API server can reach); otherwise it is not registered and the
+ * log says so.
+ */
+import { createServer, parseListenAddress, type PowerplaneServer } from '../core/server.js';
+import { ERR_INVALID_FLAG } from '../core/errors.js';
+import { ERR_OPERATOR_KUBE } from './errors.js';
+import { GROUP } from './api/v1alpha1/common.js';
+import type { Logger } from '../core/logger.js';
+import { loadKubeConfig } from '../kube/kubeconfig.js';
+import { KubeClient } from '../kube/client.js';
+import { OperatorManager } from './controller/manager.js';
+import { loadDashboardFiles } from './components/dashboard-files.js';
+import { DEFAULT_OPERATOR_NAMESPACE, WEBHOOK_CERT_SECRET } from './components/install.js';
+import { WEBHOOK_SERVICE_NAME, type WebhookTarget } from './webhook/configurations.js';
+import { createWebhookComponent } from './webhook/component.js';
+import { loadOrCreateCertificates } from './webhook/certs.js';
+import { certManagerCertificates } from './webhook/cert-manager.js';
+import { registerWebhooks } from './webhook/register.js';
+import { serviceHosts } from './webhook/x509.js';
+import type { Component } from '../core/component.js';
+
+/** How often the webhook certificate is checked for renewal (12 h). */
+const CERT_REFRESH_MS = 12 * 3600_000;
+
+/** Options of {@link runOperator}. */
+export interface OperatorOptions {
+  kubeconfig?: string;
+  namespace?: string;
+  webhookListenAddress: string;
+  webhookUrl?: string;
+  healthListenAddress: string;
+  leaderElect: boolean;
+  image: string;
+  log: Logger;
+}
+
+/** A running operator. */
+export interface RunningOperator {
+  manager: OperatorManager;
+  healthUrl: string;
+  webhookUrl?: string;
+  close(): Promise<void>;
+}
+
+/** Where the webhook is reachable, or undefined when it cannot be registered. */
+export function webhookTarget(opts: { webhookUrl?: string; inCluster: boolean; namespace: string }): { target: WebhookTarget; hosts: string[] } | undefined {
+  if (opts.webhookUrl) {
+    let u: URL;
+    try {
+      u = new URL(opts.webhookUrl);
+    } catch {
+      throw ERR_INVALID_FLAG(`--webhook-url must be a URL, got ${JSON.stringify(opts.webhookUrl)}`, { flag: '--webhook-url' });
+    }
+    if (u.protocol !== 'https:') throw ERR_INVALID_FLAG('--webhook-url must be https (the API server calls webhooks over TLS only)', { flag: '--webhook-url' });
+    return { target: { url: opts.webhookUrl }, hosts: [u.hostname.replace(/^\[|\]$/g, '')] };
+  }
+  if (opts.inCluster) return { target: { service: { namespace: opts.namespace, name: WEBHOOK_SERVICE_NAME, port: 443 } }, hosts: serviceHosts(WEBHOOK_SERVICE_NAME, opts.namespace) };
+  return undefined;
+}
+
+/** Starts the operator. */
+export async function runOperator(o: OperatorOptions): Promise<RunningOperator> {
+  parseListenAddress(o.webhookListenAddress, '--webhook.listen-address');
+  parseListenAddress(o.healthListenAddress, '--health.listen-address');
+  const loaded = loadKubeConfig({ kubeconfig: o.kubeconfig });
+  const inCluster = loaded.source === 'in-cluster';
+  const namespace = o.namespace ?? (inCluster ? loaded.namespace : DEFAULT_OPERATOR_NAMESPACE);
+  const where = webhookTarget({ webhookUrl: o.webhookUrl, inCluster, namespace });
+  const kube = new KubeClient({ kubeConfig: loaded.kubeConfig });
+  if (!(await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, namespace))) {
+    throw ERR_OPERATOR_KUBE(`the operator namespace ${namespace} does not exist: create it (powerplane render includes it) or pass --namespace`, { flag: '--namespace' });
+  }
+  for (const plural of ['powermonitors', 'powernodes', 'estimators']) {
+    if (!(await kube.crdExists(GROUP, plural))) throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
+  }
+  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect });
+
+  const health: Component = {
+    name: 'operator',
+    routes(app) {
+      app.get('/api/v1/operator', async () => ({ leading: manager.leading, synced: manager.cache.synced(), namespace, lastReconcile: manager.powerMonitors.lastStats }));
+    },
+    start: () => manager.start(),
+    stop: () => manager.stop(),
+    isReady: () => manager.ready(),
+  };
+  const healthServer = await createServer({ log: o.log, components: [health] });
+  const healthUrl = await healthServer.listen(o.healthListenAddress, { flag: '--health.listen-address' });
+  o.log.info({ url: healthUrl, namespace, kube: loaded.source, leaderElect: o.leaderElect }, 'operator started');
+
+  let webhookServer: PowerplaneServer | undefined;
+  let certTimer: NodeJS.Timeout | undefined;
+  let webhookUrl: string | undefined;
+  if (where) {
+    const useCertManager = await kube.crdExists('cert-manager.io', 'certificates');
+    const obtain = () => (useCertManager ? certManagerCertificates(kube, { namespace, hosts: where.hosts }) : loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log }));
+    o.log.info({ source: useCertManager ? 'cert-manager' : 'self-signed CA' }, 'webhook certificates');
+    const certs = await obtain();
+    // The API server calls the webhook by its Service (or --webhook-url) name: that is the Host it sends.
+    webhookServer = await createServer({ log: o.log, components: [createWebhookComponent()], https: { key: certs.serving.keyPem, cert: certs.serving.certPem }, limits: { allowedHosts: where.hosts } });
+    webhookUrl = await webhookServer.listen(o.webhookListenAddress, { flag: '--webhook.listen-address' });
+    await registerWebhooks(kube, where.target, certs.ca.certPem);
+    o.log.info({ url: webhookUrl, target: where.target }, 'admission webhooks registered');
+    // Twice a day: renew the serving certificate when it nears expiry (or another replica or
+    // cert-manager renewed it), serve the new one without a restart, and re-register (which also
+    // restores a webhook configuration deleted by hand).
+    let current = certs;
+    const server = webhookServer;
+    certTimer = setInterval(() => {
+      void (async () => {
+        const next = await obtain();
+        if (next.serving.certPem !== current.serving.certPem) (server.app.server as unknown as { setSecureContext(o: { key: string; cert: string }): void }).setSecureContext({ key: next.serving.keyPem, cert: next.serving.certPem });
+        await registerWebhooks(kube, where.target, next.ca.certPem);
+        current = next;
+      })().catch((err: unknown) => o.log.warn({ err }, 'webhook certificate refresh failed'));
+    }, CERT_REFRESH_MS);
+    certTimer.unref();
+  } else {
+    o.log.warn('running outside the cluster without --webhook-url: admission webhooks are not registered (the controllers still validate what they reconcile)');
+  }
+  return {
+    manager,
+    healthUrl,
+    webhookUrl,
+    async close() {
+      if (certTimer) clearInterval(certTimer);
+      await webhookServer?.close();
+      await healthServer.close();
+    },
+  };
+}
