@@ -8,10 +8,11 @@
  * Usage: node --import tsx bench/startup.bench.ts [--quick]   (builds dist/ first when it is stale)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machineInfo, percentile } from './lib/machine.js';
 
 const quick = process.argv.includes('--quick');
@@ -26,15 +27,28 @@ if (build.status !== 0) throw new Error('build failed');
 const estimatorFile = join(dir, 'estimator.yaml');
 writeFileSync(estimatorFile, JSON.stringify({ estimators: [{ namespace: 'default', name: 'default', spec: { defaultNodeConfig: { nodeMonitor: { agents: [] }, powerConsumptionPredictor: { type: 'Fake' } } } }], nodes: [{ name: 'n1', labels: {}, allocatable: { cpu: '8' } }] }));
 
-/** Reports (on stderr, at exit) whether @kubernetes/client-node was loaded: its files in the module cache or the ESM loader. */
-const PROBE = join(dir, 'probe.cjs');
-writeFileSync(PROBE, `process.on('exit', () => { const hit = Object.keys(require.cache).some((f) => f.includes('@kubernetes/client-node')) || (globalThis.__ppLoaded ?? []).length > 0; process.stderr.write('\\nCLIENT_NODE_LOADED=' + hit + '\\n'); });
-const { registerHooks } = require('node:module');
-globalThis.__ppLoaded = [];
-if (registerHooks) registerHooks({ resolve(spec, ctx, next) { const r = next(spec, ctx); if (r.url.includes('@kubernetes/client-node')) globalThis.__ppLoaded.push(r.url); return r; } });
+/**
+ * Detects whether a run resolves @kubernetes/client-node: an ESM resolve hook (module.register) that
+ * appends to the file named by PP_PROBE_FILE. Used in one extra run per command, not in the timed ones.
+ */
+const HOOKS = join(dir, 'hooks.mjs');
+writeFileSync(HOOKS, `import { appendFileSync } from 'node:fs';
+export async function resolve(spec, ctx, next) { const r = await next(spec, ctx); if (r.url.includes('@kubernetes/client-node')) appendFileSync(process.env.PP_PROBE_FILE, r.url + '\\n'); return r; }
 `);
+const PROBE = join(dir, 'probe.mjs');
+writeFileSync(PROBE, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(HOOKS).href)});\n`);
 
-let port = 20000 + Math.floor(Math.random() * 20000);
+/** A port free right now (the machine is shared: never guess one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 interface Case {
   name: string;
@@ -61,12 +75,13 @@ const CASES: Case[] = [
   { name: 'top --help', args: () => [main, 'top', '--help'] },
 ];
 
-/** One run: ms to the first 200 (or to exit), and whether client-node was loaded. */
-async function runOnce(c: Case): Promise<{ ms: number; clientNode: boolean }> {
-  const p = port++;
+/** One run: ms to the first 200 (or to exit); with `probe`, whether it loaded client-node. */
+async function runOnce(c: Case, probe = false): Promise<{ ms: number; clientNode: boolean }> {
+  const p = await freePort();
+  const marker = join(dir, `probe-${p}`);
   const t0 = performance.now();
-  const args = c.bare ? c.args(p) : ['--require', PROBE, ...c.args(p)];
-  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = probe ? ['--import', PROBE, ...c.args(p)] : c.args(p);
+  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PP_PROBE_FILE: marker } });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -86,7 +101,7 @@ async function runOnce(c: Case): Promise<{ ms: number; clientNode: boolean }> {
     ms = performance.now() - t0;
     if (code !== 0) throw new Error(`${c.name} exited ${code}: ${stderr.slice(-500)}`);
   }
-  return { ms, clientNode: /CLIENT_NODE_LOADED=true/.test(stderr) };
+  return { ms, clientNode: existsSync(marker) };
 }
 
 const rows: Record<string, unknown>[] = [];
@@ -94,11 +109,8 @@ let bare = NaN;
 for (const c of CASES) {
   const times: number[] = [];
   let clientNode = false;
-  for (let i = 0; i < RUNS; i++) {
-    const r = await runOnce(c);
-    times.push(r.ms);
-    clientNode ||= r.clientNode;
-  }
+  for (let i = 0; i < RUNS; i++) times.push((await runOnce(c)).ms);
+  if (!c.bare) clientNode = (await runOnce(c, true)).clientNode;
   const median = Math.round(percentile(times, 50));
   if (c.bare) bare = median;
   const row: Record<string, unknown> = { command: c.name, until: c.health ? `first 200 on ${c.health}` : 'exit', medianMs: median, minMs: Math.round(Math.min(...times)) };
