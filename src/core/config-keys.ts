@@ -25,6 +25,13 @@ export const METRIC_LEVELS = ['node', 'process', 'container', 'vm', 'pod'] as co
 /** The node meters of `--meter`. */
 export const METER_NAMES = ['rapl', 'hwmon', 'model', 'fake', 'gpu'] as const;
 
+/** The minimum of a number or duration key (ms for durations); throws for a key without one. */
+export function keyMinimum(key: string): number {
+  const min = CONFIG_KEYS.find((k) => k.key === key)?.min;
+  if (min === undefined) throw new RangeError(`config key ${key} has no minimum`);
+  return min;
+}
+
 /** The key table. Components read their values from the typed {@link PowerplaneConfig}. */
 export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'log.level', type: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] }, default: 'info', description: 'Log level' },
@@ -35,6 +42,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'monitor.staleness', type: 'duration', default: 500, min: 0, description: 'A scrape refreshes when the last snapshot is older than this' },
   { key: 'monitor.maxTerminated', type: 'int', default: 500, min: 0, description: 'Terminated workloads kept in the export, largest energy first' },
   { key: 'monitor.minTerminatedEnergyThreshold', type: 'number', default: 10, min: 0, description: 'Terminated workloads below this many joules are dropped at once' },
+  { key: 'monitor.maxZoneWatts', type: 'number', default: 2000, min: 1, description: 'A meter interval implying more watts than this per counter (or 1.5x the zone\'s advertised maximum) is dropped and counted' },
   { key: 'web.listenAddress', type: 'string', default: '', description: 'host:port to listen on (default depends on the command)' },
   { key: 'web.allowedHosts', type: 'list', default: [], description: 'Extra Host names the server answers to (IP literals and localhost always pass; .example.com matches subdomains; * turns the check off)' },
   { key: 'web.configFile', type: 'string', default: '', description: 'Prometheus exporter-toolkit web config file: TLS and basic auth (the format node_exporter and Kepler use)' },
@@ -96,7 +104,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
 export interface PowerplaneConfig {
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; format: 'auto' | 'json' | 'text' };
   host: { sysfs: string; procfs: string };
-  monitor: { interval: number; staleness: number; maxTerminated: number; minTerminatedEnergyThreshold: number };
+  monitor: { interval: number; staleness: number; maxTerminated: number; minTerminatedEnergyThreshold: number; maxZoneWatts: number };
   web: {
     listenAddress: string;
     allowedHosts: string[];
