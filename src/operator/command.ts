@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { action } from '../cli/common.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
-import { renderManifests, defaultImage } from './render.js';
+import { renderManifests, defaultImage, unpublishedImageWarning } from './render.js';
 import { DEFAULT_OPERATOR_NAMESPACE, type InstallOptions } from './components/install.js';
 import { DEFAULT_KUBE_SCHEDULER_VERSION, SCHEDULER_NAME, kubeSchedulerImage } from './components/scheduler.js';
 import { registerOperatorCommand } from './operator-command.js';
@@ -38,6 +38,7 @@ export function registerOperatorCommands(program: Command): void {
           if (!/^https?:\/\/[^\s/]+(\/[^\s?#]*)?$/.test(opts.schedulerEstimatorUrl)) throw ERR_INVALID_FLAG(`--scheduler-estimator-url must be an http(s) URL, got ${JSON.stringify(opts.schedulerEstimatorUrl)}`, { flag: '--scheduler-estimator-url' });
           scheduler = { image: opts.schedulerImage ?? kubeSchedulerImage(opts.schedulerVersion), estimatorUrl: opts.schedulerEstimatorUrl, policy: opts.schedulerPolicy };
         }
+        if (!opts.crdsOnly && opts.image === defaultImage()) process.stderr.write(unpublishedImageWarning(opts.image));
         process.stdout.write(renderManifests({ namespace: opts.namespace, image: opts.image, crdsOnly: Boolean(opts.crdsOnly), scheduler }));
       }),
     );

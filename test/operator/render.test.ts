@@ -101,3 +101,13 @@ test('render --scheduler adds the secondary scheduler: Deployment of kube-schedu
     assert.match(bad.stderr, new RegExp(flag));
   }
 });
+
+test('render warns on stderr (YAML on stdout intact) when the image is the unpublished default, and not with --image', () => {
+  const dflt = runRender([]);
+  assert.equal(dflt.status, 0, dflt.stderr);
+  assert.match(dflt.stderr, /warning: ghcr\.io\/powerplane\/powerplane:\S+ is the default image name and is not published.*--image/);
+  assert.ok(parseAllDocuments(dflt.stdout).length > 10);
+  const own = runRender(['--image', 'registry.example.com/powerplane:1']);
+  assert.equal(own.stderr, '');
+  assert.equal(runRender(['--crds-only']).stderr, '');
+});
