@@ -23,7 +23,14 @@ export interface KeySpec {
 /** The metric levels of `--metrics`. */
 export const METRIC_LEVELS = ['node', 'process', 'container', 'vm', 'pod'] as const;
 /** The node meters of `--meter`. */
-export const METER_NAMES = ['rapl', 'hwmon', 'model', 'fake'] as const;
+export const METER_NAMES = ['rapl', 'hwmon', 'model', 'fake', 'gpu'] as const;
+
+/** The minimum of a number or duration key (ms for durations); throws for a key without one. */
+export function keyMinimum(key: string): number {
+  const min = CONFIG_KEYS.find((k) => k.key === key)?.min;
+  if (min === undefined) throw new RangeError(`config key ${key} has no minimum`);
+  return min;
+}
 
 /** The key table. Components read their values from the typed {@link PowerplaneConfig}. */
 export const CONFIG_KEYS: readonly KeySpec[] = [
@@ -50,7 +57,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'kube.podInformer.mode', type: { enum: ['kubelet', 'apiserver'] }, default: 'kubelet', description: 'Where pods come from: the kubelet /pods endpoint or an API-server watch' },
   { key: 'kube.kubeletPort', type: 'int', default: 10250, min: 1, description: 'Kubelet port for the /pods endpoint' },
   { key: 'metrics', type: 'list', items: ['node', 'process', 'container', 'vm', 'pod'], default: ['node', 'container', 'pod', 'vm'], description: 'Metric levels to export' },
-  { key: 'meter', type: 'list', items: ['rapl', 'hwmon', 'model', 'fake'], default: ['rapl', 'hwmon', 'model'], description: 'Node meters to try, in order' },
+  { key: 'meter', type: 'list', items: ['rapl', 'hwmon', 'model', 'fake', 'gpu'], default: ['rapl', 'hwmon', 'model'], description: 'Node meters to try, in order; `gpu` meters NVIDIA GPUs (NVML, else nvidia-smi) beside them' },
   { key: 'model.idleWatts', type: 'number', default: 0, min: 0, description: 'Model meter: node watts at 0% CPU (0 = derive from the CPU model)' },
   { key: 'model.maxWatts', type: 'number', default: 0, min: 0, description: 'Model meter: node watts at 100% CPU (0 = derive from the CPU model)' },
   { key: 'model.weightsFile', type: 'string', default: '', description: 'Model meter: a Kepler model-db weight JSON file' },
@@ -65,6 +72,11 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'platform.acpi', type: 'bool', default: true, description: 'Read platform power from the ACPI power meter (hwmon power_meter) when present' },
   { key: 'gpu.enable', type: 'bool', default: true, description: 'Meter NVIDIA GPUs when nvidia-smi or NVML is present' },
   { key: 'gpu.nvidiaSmiPath', type: 'string', default: 'nvidia-smi', description: 'Path of nvidia-smi' },
+  { key: 'gpu.source', type: { enum: ['auto', 'nvml', 'nvidia-smi'] }, default: 'auto', description: 'GPU source: NVML, nvidia-smi, or auto (NVML when the library loads, else nvidia-smi)' },
+  { key: 'gpu.nvmlLibrary', type: 'string', default: 'libnvidia-ml.so.1', description: 'NVML library to dlopen (a name the loader searches, or a path)' },
+  { key: 'gpu.idleWatts', type: 'number', default: 0, min: 0, description: 'GPU idle power in watts (0 = the lowest power seen with no process)' },
+  { key: 'gpu.powerLimit.enable', type: 'bool', default: false, description: 'Allow setting GPU power limits (NVML, root) through the authenticated agent route; limits are restored on exit' },
+  { key: 'gpu.powerLimit.tokenFile', type: 'string', default: '', description: 'File holding the bearer token the GPU power-limit route requires (required with gpu.powerLimit.enable)' },
   { key: 'attribution.idlePolicy', type: { enum: ['none', 'cpu-share', 'requests'] }, default: 'none', description: 'How idle energy is attributed (exported as powerplane_*_idle_joules_total)' },
   { key: 'calibration.enable', type: 'bool', default: false, description: 'Record features and measured power for self-calibration (needs a real meter)' },
   { key: 'calibration.file', type: 'string', default: '', description: 'Rolling sample file for self-calibration' },
@@ -112,7 +124,14 @@ export interface PowerplaneConfig {
     ipmi: { exporterUrl: string; ipmitool: boolean };
     acpi: boolean;
   };
-  gpu: { enable: boolean; nvidiaSmiPath: string };
+  gpu: {
+    enable: boolean;
+    nvidiaSmiPath: string;
+    source: 'auto' | 'nvml' | 'nvidia-smi';
+    nvmlLibrary: string;
+    idleWatts: number;
+    powerLimit: { enable: boolean; tokenFile: string };
+  };
   attribution: { idlePolicy: 'none' | 'cpu-share' | 'requests' };
   calibration: { enable: boolean; file: string; maxSamples: number };
   dashboard: { historyLength: number };

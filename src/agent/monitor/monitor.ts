@@ -7,13 +7,13 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { WorkloadLevel } from '../../core/contracts.js';
-import type { NodeMeter, GpuMeter, PlatformMeter, GpuReading, GpuProcessUsage } from '../types.js';
+import type { NodeMeter, GpuMeter, PlatformMeter, GpuReading, GpuRead } from '../types.js';
 import type { ProcScanner, ProcessEntry } from '../procfs/scanner.js';
 import type { PodResolver, PodRef } from '../pods/types.js';
 import { busyRatio, type CpuTimes } from '../procfs/parse.js';
 import { splitActiveIdle } from '../attribution/apportion.js';
 import { attributeLevelInto } from '../attribution/attribute.js';
-import { GpuIdleTracker, gpuWattsByPid } from '../attribution/gpu.js';
+import { GpuIdleTracker, gpuWattsByPid, gpuIdleWattsByPid } from '../attribution/gpu.js';
 import { LevelLedger, type WorkloadAccount, type WorkloadMeta, type TerminatedPolicy } from '../workloads/ledger.js';
 import { primaryZoneIndex, type AgentSnapshot, type ZoneState, type GpuState } from './snapshot.js';
 
@@ -34,13 +34,15 @@ export interface MonitorOptions {
   idlePolicy: IdlePolicy;
   maxTerminated: number;
   minTerminatedEnergyThreshold: number;
+  /** `gpu.idleWatts`: fixed GPU idle power (0 = lowest seen with no process). */
+  gpuIdleWatts?: number;
   log: Logger;
   /** Clock in ms (tests). */
   now?: () => number;
 }
 
 /** What can change while the monitor runs (configuration hot reload). */
-export type MonitorUpdate = Partial<Pick<MonitorOptions, 'gpu' | 'platform' | 'pods' | 'idlePolicy' | 'maxTerminated' | 'minTerminatedEnergyThreshold'>>;
+export type MonitorUpdate = Partial<Pick<MonitorOptions, 'gpu' | 'platform' | 'pods' | 'idlePolicy' | 'maxTerminated' | 'minTerminatedEnergyThreshold' | 'gpuIdleWatts'>>;
 
 /** Counters behind the `powerplane_agent_*` self-metrics. */
 export interface AgentCounters {
@@ -49,20 +51,22 @@ export interface AgentCounters {
   scrapeErrors: number;
   /** Dropped meter intervals per zone. */
   dropped: Map<string, number>;
+  /** Dropped GPU intervals per `gpu\0reason`. */
+  gpuDropped: Map<string, number>;
 }
 
 const NO_GPU = new Map<number, number>();
 
 /** Runs refreshes and holds the latest snapshot. */
 export class AgentMonitor {
-  readonly counters: AgentCounters = { refreshes: 0, refreshErrors: 0, scrapeErrors: 0, dropped: new Map() };
+  readonly counters: AgentCounters = { refreshes: 0, refreshErrors: 0, scrapeErrors: 0, dropped: new Map(), gpuDropped: new Map() };
   private opts: MonitorOptions;
   private readonly now: () => number;
   private readonly zones: ZoneState[];
   private readonly zoneIndex = new Map<string, number>();
   private readonly ledgers: Record<WorkloadLevel, LevelLedger>;
   private policy: TerminatedPolicy;
-  private readonly gpuIdle = new GpuIdleTracker();
+  private gpuIdle: GpuIdleTracker;
   private readonly gpuTotals = new Map<number, { total: number; active: number; idle: number }>();
   /**
    * Buffers reused by every refresh (grown when too small): CPU weights per workload, and active and
@@ -85,6 +89,7 @@ export class AgentMonitor {
 
   constructor(opts: MonitorOptions) {
     this.opts = opts;
+    this.gpuIdle = new GpuIdleTracker(opts.gpuIdleWatts ?? 0);
     this.now = opts.now ?? Date.now;
     this.zones = opts.meter.zones().map((z, i) => {
       this.zoneIndex.set(`${z.zone}\0${z.path}`, i);
@@ -100,6 +105,7 @@ export class AgentMonitor {
    * refresh (keys given as undefined remove a meter or the pod source).
    */
   update(changes: MonitorUpdate): void {
+    if (changes.gpuIdleWatts !== undefined && changes.gpuIdleWatts !== this.opts.gpuIdleWatts) this.gpuIdle = new GpuIdleTracker(changes.gpuIdleWatts);
     this.opts = { ...this.opts, ...changes };
     this.policy = { ...this.policy, maxTerminated: this.opts.maxTerminated, minEnergyJoules: this.opts.minTerminatedEnergyThreshold };
   }
@@ -226,10 +232,10 @@ export class AgentMonitor {
       this.counters.dropped.set(zone, (this.counters.dropped.get(zone) ?? 0) + 1);
     }
 
-    const gpuByPid = gpu ? this.applyGpu(gpu, intervalSeconds) : NO_GPU;
+    const { active: gpuByPid, idle: gpuIdleByPid } = gpu ? this.applyGpu(gpu, intervalSeconds) : { active: NO_GPU, idle: NO_GPU };
     const ticksToSeconds = 1 / opts.clockTicks;
-    this.attributeProcesses(scan.processes, gpuByPid, active, idle, totalTicks, seq, intervalSeconds, ticksToSeconds);
-    const { groups, withoutPod } = this.group(scan.processes, gpuByPid);
+    this.attributeProcesses(scan.processes, gpuByPid, gpuIdleByPid, active, idle, totalTicks, seq, intervalSeconds, ticksToSeconds);
+    const { groups, withoutPod } = this.group(scan.processes, gpuByPid, gpuIdleByPid);
     for (const level of ['container', 'pod', 'vm'] as const) this.attributeGroups(level, groups[level], active, idle, totalTicks, seq, intervalSeconds, ticksToSeconds);
 
     const snap: AgentSnapshot = {
@@ -248,6 +254,7 @@ export class AgentMonitor {
         vm: this.accounts('vm'),
       },
       gpus: gpu ? this.gpuStates(gpu.devices) : [],
+      ...(opts.gpu ? { gpuSource: opts.gpu.source } : {}),
       platform: typeof platformWatts === 'number' && opts.platform ? { watts: platformWatts, source: opts.platform.source } : undefined,
       refreshSeconds: (performance.now() - t0 - readMs) / 1000,
       processesScanned: scan.processes.length,
@@ -289,6 +296,7 @@ export class AgentMonitor {
   private attributeProcesses(
     processes: readonly ProcessEntry[],
     gpuByPid: ReadonlyMap<number, number>,
+    gpuIdleByPid: ReadonlyMap<number, number>,
     active: readonly number[],
     idle: readonly number[],
     totalTicks: number,
@@ -307,11 +315,12 @@ export class AgentMonitor {
     const ledger = this.ledgers.process;
     ledger.begin(seq, this.exportedSeq, ticksToSeconds, intervalSeconds);
     const gpu = gpuByPid.size > 0;
+    const gpuIdle = gpuIdleByPid.size > 0;
     const idleOut = withIdle ? idleShares : undefined;
     for (let i = 0; i < n; i++) {
       const p = processes[i];
       const meta = (p.meta ??= processMeta(p));
-      ledger.add(p.key, meta, p.cpuTicks, p.deltaTicks, activeShares, idleOut, i * zones, gpu ? (gpuByPid.get(p.pid) ?? 0) : 0);
+      ledger.add(p.key, meta, p.cpuTicks, p.deltaTicks, activeShares, idleOut, i * zones, gpu ? (gpuByPid.get(p.pid) ?? 0) : 0, gpuIdle ? (gpuIdleByPid.get(p.pid) ?? 0) : 0);
     }
     ledger.end(this.policy);
   }
@@ -347,7 +356,7 @@ export class AgentMonitor {
     ledger.begin(seq, this.exportedSeq, ticksToSeconds, intervalSeconds);
     for (let i = 0; i < n; i++) {
       const x = g[i];
-      ledger.add(x.key, x.meta, -1, x.ticks, activeShares, withIdle ? idleShares : undefined, i * zones, x.gpuWatts);
+      ledger.add(x.key, x.meta, -1, x.ticks, activeShares, withIdle ? idleShares : undefined, i * zones, x.gpuWatts, x.gpuIdleWatts);
     }
     ledger.end(this.policy);
   }
@@ -362,14 +371,16 @@ export class AgentMonitor {
   }
 
   /** Groups processes into the containers and VMs they run in, and containers into pods, with their CPU-tick deltas. */
-  private group(processes: readonly ProcessEntry[], gpuByPid: ReadonlyMap<number, number>) {
+  private group(processes: readonly ProcessEntry[], gpuByPid: ReadonlyMap<number, number>, gpuIdleByPid: ReadonlyMap<number, number>) {
     const containers = new Map<string, Group & { pod?: PodRef }>();
     const vms = new Map<string, Group>();
     const gpu = gpuByPid.size > 0;
+    const gpuIdle = gpuIdleByPid.size > 0;
     for (let i = 0; i < processes.length; i++) {
       const p = processes[i];
       if (!p.container && !p.vm) continue;
       const gw = gpu ? (gpuByPid.get(p.pid) ?? 0) : 0;
+      const gi = gpuIdle ? (gpuIdleByPid.get(p.pid) ?? 0) : 0;
       if (p.container) {
         let c = containers.get(p.container.id);
         if (!c) {
@@ -387,6 +398,7 @@ export class AgentMonitor {
             },
             ticks: 0,
             gpuWatts: 0,
+            gpuIdleWatts: 0,
             requestMilli: pod?.cpuRequestMilli ?? 0,
             pod,
           };
@@ -394,14 +406,16 @@ export class AgentMonitor {
         }
         c.ticks += p.deltaTicks;
         c.gpuWatts += gw;
+        c.gpuIdleWatts += gi;
       } else if (p.vm) {
         let v = vms.get(p.vm.id);
         if (!v) {
-          v = { key: p.vm.id, meta: { id: p.vm.id, name: p.vm.name, hypervisor: p.vm.hypervisor }, ticks: 0, gpuWatts: 0 };
+          v = { key: p.vm.id, meta: { id: p.vm.id, name: p.vm.name, hypervisor: p.vm.hypervisor }, ticks: 0, gpuWatts: 0, gpuIdleWatts: 0 };
           vms.set(p.vm.id, v);
         }
         v.ticks += p.deltaTicks;
         v.gpuWatts += gw;
+        v.gpuIdleWatts += gi;
       }
     }
     const pods = new Map<string, Group>();
@@ -413,11 +427,12 @@ export class AgentMonitor {
       }
       let g = pods.get(c.pod.uid);
       if (!g) {
-        g = { key: c.pod.uid, meta: { id: c.pod.uid, name: c.pod.name, namespace: c.pod.namespace, podName: c.pod.name, podId: c.pod.uid }, ticks: 0, gpuWatts: 0, requestMilli: 0 };
+        g = { key: c.pod.uid, meta: { id: c.pod.uid, name: c.pod.name, namespace: c.pod.namespace, podName: c.pod.name, podId: c.pod.uid }, ticks: 0, gpuWatts: 0, gpuIdleWatts: 0, requestMilli: 0 };
         pods.set(c.pod.uid, g);
       }
       g.ticks += c.ticks;
       g.gpuWatts += c.gpuWatts;
+      g.gpuIdleWatts += c.gpuIdleWatts;
       g.requestMilli = (g.requestMilli ?? 0) + (c.requestMilli ?? 0);
     }
     return {
@@ -426,17 +441,31 @@ export class AgentMonitor {
     };
   }
 
-  private applyGpu(gpu: { devices: GpuReading[]; processes: GpuProcessUsage[] }, intervalSeconds: number): Map<number, number> {
+  /**
+   * Node GPU totals (from the energy counter where the meter has one, else watts × interval; split into
+   * active and idle by the active/total power ratio), dropped intervals, and the watts per pid.
+   */
+  private applyGpu(gpu: GpuRead, intervalSeconds: number): { active: Map<number, number>; idle: Map<number, number> } {
     const splits = this.gpuIdle.split(gpu.devices, gpu.processes);
-    for (const s of splits) {
+    gpu.devices.forEach((d, i) => {
+      const s = splits[i];
+      const joules = d.deltaMicroJoules !== undefined ? d.deltaMicroJoules / 1e6 : s.watts * intervalSeconds;
+      const activeRatio = s.watts > 0 ? s.activeWatts / s.watts : 0;
       const t = this.gpuTotals.get(s.index) ?? { total: 0, active: 0, idle: 0 };
-      t.total += s.watts * intervalSeconds;
-      t.active += s.activeWatts * intervalSeconds;
-      t.idle += s.idleWatts * intervalSeconds;
+      t.total += joules;
+      t.active += joules * activeRatio;
+      t.idle += joules * (1 - activeRatio);
       this.gpuTotals.set(s.index, t);
+    });
+    for (const g of gpu.gaps ?? []) {
+      const key = `${g.gpu}\0${g.reason}`;
+      this.counters.gpuDropped.set(key, (this.counters.gpuDropped.get(key) ?? 0) + 1);
     }
     this.lastGpuSplits = splits;
-    return gpuWattsByPid(splits, gpu.processes);
+    return {
+      active: gpuWattsByPid(splits, gpu.processes),
+      idle: this.opts.idlePolicy === 'none' ? NO_GPU : gpuIdleWattsByPid(splits, gpu.processes),
+    };
   }
 
   private lastGpuSplits: ReturnType<GpuIdleTracker['split']> = [];
@@ -456,6 +485,8 @@ export class AgentMonitor {
         activeJoulesTotal: t.active,
         idleJoulesTotal: t.idle,
         utilization: d.utilization,
+        ...(d.powerLimitWatts !== undefined ? { powerLimitWatts: d.powerLimitWatts } : {}),
+        ...(d.instances ? { instances: d.instances } : {}),
       };
     });
   }
@@ -466,6 +497,7 @@ interface Group {
   meta: WorkloadMeta;
   ticks: number;
   gpuWatts: number;
+  gpuIdleWatts: number;
   requestMilli?: number;
 }
 

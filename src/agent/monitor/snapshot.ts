@@ -31,6 +31,10 @@ export interface GpuState {
   activeJoulesTotal: number;
   idleJoulesTotal: number;
   utilization?: number;
+  /** The board's current power limit, watts (NVML). */
+  powerLimitWatts?: number;
+  /** MIG GPU instances (id, uuid, watts where reported). */
+  instances?: Array<{ id: number; uuid: string; watts?: number }>;
 }
 
 /** A refresh's result. */
@@ -47,6 +51,8 @@ export interface AgentSnapshot {
   zones: ZoneState[];
   workloads: Record<WorkloadLevel, WorkloadAccount[]>;
   gpus: GpuState[];
+  /** The GPU meter's source (`nvml`, `nvidia-smi`) when one is in use. */
+  gpuSource?: string;
   platform?: { watts: number; source: string };
   /** Duration of this refresh (s), processes scanned, containers with no pod found. */
   refreshSeconds: number;

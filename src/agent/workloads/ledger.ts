@@ -44,6 +44,8 @@ export interface WorkloadAccount {
   /** GPU energy, µJ, cumulative; and GPU watts in the last interval. */
   gpuUj: number;
   gpuWatts: number;
+  /** Idle GPU energy attributed by the idle policy, µJ, cumulative (0 with policy `none`). */
+  gpuIdleUj: number;
   /** Refresh sequence at which it terminated. */
   terminatedAt?: number;
   /** Refresh sequence that last credited it (the ledger's bookkeeping). */
@@ -110,6 +112,7 @@ export class LevelLedger {
     idle: { readonly [i: number]: number } | undefined,
     offset: number,
     gpuWatts: number,
+    gpuIdleWatts = 0,
   ): void {
     const zones = this.zoneCount;
     let a = this.running.get(key);
@@ -125,6 +128,7 @@ export class LevelLedger {
         idleUj: NO_IDLE,
         gpuUj: 0,
         gpuWatts: 0,
+        gpuIdleUj: 0,
         seenSeq: this.seq,
       };
       this.running.set(key, a);
@@ -147,6 +151,7 @@ export class LevelLedger {
     }
     a.gpuWatts = gpuWatts;
     if (gpuWatts !== 0) a.gpuUj += Math.round(gpuWatts * this.intervalSeconds * 1e6);
+    if (gpuIdleWatts !== 0) a.gpuIdleUj += Math.round(gpuIdleWatts * this.intervalSeconds * 1e6);
   }
 
   /**

@@ -5,7 +5,7 @@
  * DaemonSet and per-metric availability aggregated from the PowerNodes.
  */
 import { Type, type Static } from 'typebox';
-import { METRIC_LEVELS, METER_NAMES } from '../../../core/config-keys.js';
+import { METRIC_LEVELS, METER_NAMES, keyMinimum } from '../../../core/config-keys.js';
 import { Conditions, Duration, StringMap, type ObjectMeta } from './common.js';
 
 /** The one PowerMonitor name the operator reconciles. */
@@ -39,7 +39,7 @@ export const AgentSpec = Type.Object(
     nodeSelector: Type.Optional(StringMap('Nodes the agent runs on (default kubernetes.io/os: linux)')),
     tolerations: Type.Optional(Type.Array(Toleration, { description: 'Taints tolerated (default: all)' })),
     resources: Type.Optional(Resources),
-    interval: Type.Optional(Duration('Refresh interval (--monitor.interval)', '5s')),
+    interval: Type.Optional(Duration(`Refresh interval (--monitor.interval), at least ${keyMinimum('monitor.interval')}ms`, '5s', keyMinimum('monitor.interval'))),
     meters: Type.Optional(Type.Array(Type.Enum([...METER_NAMES]), { minItems: 1, description: 'Meters tried in order (--meter)', default: ['rapl', 'hwmon', 'model'] })),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 28282, description: 'Listen port of /metrics and the JSON API' })),
     podSource: Type.Optional(Type.Enum(['kubelet', 'apiserver'], { default: 'kubelet', description: 'Where pod metadata comes from (--kube.pod-informer.mode)' })),
