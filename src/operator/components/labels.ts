@@ -18,6 +18,7 @@ export const NAMES = {
   agentConfig: 'powerplane-agent-config',
   modelServer: 'powerplane-model-server',
   modelServerData: 'powerplane-models',
+  modelServerToken: 'powerplane-model-server-token',
   estimator: 'powerplane-estimator',
   monitoring: 'powerplane',
   dashboardPrefix: 'powerplane-dashboard-',
