@@ -121,7 +121,7 @@ export const PowerCapPolicySpec = Type.Object({
   performance: Type.Optional(Type.Array(CapPerformance, { description: 'Useful-work queries per target (efficiency-aware algorithms; reported as work per watt)' })),
   algorithm: Type.Optional(
     Type.Object({
-      name: Type.String({ minLength: 1, default: 'proportional', description: 'A built-in algorithm or a catalog entry' }),
+      name: Type.String({ minLength: 1, default: 'priority', description: 'A built-in algorithm (naive, proportional, priority, efficiency, forecast) or a catalog entry' }),
       parameters: Type.Optional(Type.Object({}, { additionalProperties: true, description: "The algorithm's parameters" })),
     }),
   ),
