@@ -7,11 +7,12 @@
 # energy_uj files are readable by root only (CVE-2020-8694); it still drops every capability but
 # SYS_PTRACE, is not privileged and has a read-only root file system.
 
-# ---- build: compile TypeScript with the dev dependencies, then keep only production ones ----
+# ---- build: transpile TypeScript with esbuild (a dev dependency), then keep only production ones ----
 FROM node:20-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: `prepare` would build before the sources are copied; the build runs below.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.base.json ./
 COPY scripts ./scripts
 COPY src ./src

@@ -1,16 +1,15 @@
 // Copies non-TypeScript files under src/ (static dashboard files, embedded data) into dist/src/.
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { listFiles } from './files.mjs';
 
-function walk(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p);
-    else if (!p.endsWith('.ts')) {
-      const dest = join('dist', p);
-      mkdirSync(dirname(dest), { recursive: true });
-      copyFileSync(p, dest);
-    }
+/** Copies every non-.ts file under src/ to the same path under dist/; returns how many. */
+export function copyAssets() {
+  const files = listFiles('src', (name) => !name.endsWith('.ts'));
+  for (const p of files) {
+    const dest = join('dist', p);
+    mkdirSync(dirname(dest), { recursive: true });
+    copyFileSync(p, dest);
   }
+  return files.length;
 }
-walk('src');

@@ -1,14 +1,17 @@
 // Runs the whole suite with node's test runner: a type check of everything, then unit tests
 // beside the code (src/**/*.test.ts) and integration tests (test/**/*.test.ts).
 // Usage: node scripts/run-tests.mjs [--unit] [--no-typecheck] [extra files...]
+// Before the integration tests, a preflight makes sure the Debian programs they run are installed.
 import { spawnSync } from 'node:child_process';
 import { listFiles } from './files.mjs';
+import { preflight } from './preflight.mjs';
 
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const skipTypecheck = args.includes('--no-typecheck');
 const explicit = args.filter((a) => !a.startsWith('--'));
 
+if (!unitOnly) preflight();
 if (!skipTypecheck) {
   const tc = spawnSync('npx', ['tsc', '-p', 'tsconfig.check.json'], { stdio: 'inherit' });
   if (tc.status !== 0) { console.error('type check failed'); process.exit(tc.status ?? 1); }

@@ -69,6 +69,13 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'estimator.configFile', type: 'string', default: '', description: 'Standalone estimator configuration (estimators and nodes)' },
   { key: 'estimator.apiKey', type: 'string', default: '', description: 'Required X-API-KEY header value (empty: open)' },
   { key: 'estimator.maxWorkloads', type: 'int', default: 1000, min: 1, description: 'Largest num_workloads accepted' },
+  { key: 'estimator.scheduler.estimator', type: 'string', default: 'default/default', description: 'Scheduler extender: the Estimator (namespace/name) whose nodes it scores' },
+  { key: 'estimator.scheduler.policy', type: { enum: ['watts', 'spread', 'temperature'] }, default: 'watts', description: 'Scheduler extender: placement policy when neither the query nor the pod annotation powerplane.io/placement chooses one' },
+  { key: 'estimator.scheduler.defaultCpuMilli', type: 'int', default: 100, min: 1, description: 'Scheduler extender: mCPU assumed for a pod that requests no CPU' },
+  { key: 'estimator.scheduler.spreadMaxPerNode', type: 'int', default: 1, min: 1, description: 'Scheduler extender, spread policy: most pods of one workload per node' },
+  { key: 'estimator.scheduler.maxInletTemperature', type: 'number', default: 27, description: 'Scheduler extender, temperature policy: highest acceptable inlet temperature, °C' },
+  { key: 'estimator.scheduler.deadline', type: 'duration', default: 800, min: 10, description: 'Scheduler extender: time budget for predictions per call (below the scheduler\'s 1s httpTimeout)' },
+  { key: 'estimator.scheduler.schedulerName', type: 'string', default: 'powerplane-scheduler', description: 'Scheduler extender, in a cluster: pods of this schedulerName are watched for the spread policy and the chosen-node metric (empty: all pods)' },
 ];
 
 /** The typed configuration every command receives. */
@@ -91,5 +98,10 @@ export interface PowerplaneConfig {
   calibration: { enable: boolean; file: string; maxSamples: number };
   dashboard: { historyLength: number };
   modelServer: { storeDir: string; token: string; maxBodyBytes: number };
-  estimator: { configFile: string; apiKey: string; maxWorkloads: number };
+  estimator: {
+    configFile: string;
+    apiKey: string;
+    maxWorkloads: number;
+    scheduler: { estimator: string; policy: 'watts' | 'spread' | 'temperature'; defaultCpuMilli: number; spreadMaxPerNode: number; maxInletTemperature: number; deadline: number; schedulerName: string };
+  };
 }

@@ -17,9 +17,19 @@ export const PACKAGE_ROOT: string = (() => {
   return process.cwd();
 })();
 
+/** The commit recorded by the build in dist/build-info.json (an installed package has no git), else `unknown`. */
+function builtCommit(): string {
+  try {
+    const info = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'dist', 'build-info.json'), 'utf8')) as { commit?: unknown };
+    return typeof info.commit === 'string' && info.commit !== '' ? info.commit : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 let cached: { version: string; commit: string; node: string } | undefined;
 
-/** Version of powerplane, the git commit it was built from (`POWERPLANE_COMMIT`, else git, else `unknown`), and Node's. */
+/** Version of powerplane, the git commit it was built from (`POWERPLANE_COMMIT`, else git, else the build's record, else `unknown`), and Node's. */
 export function versionInfo(): { version: string; commit: string; node: string } {
   if (cached) return cached;
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -28,7 +38,7 @@ export function versionInfo(): { version: string; commit: string; node: string }
     try {
       commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     } catch {
-      commit = 'unknown';
+      commit = builtCommit();
     }
   }
   cached = { version: pkg.version, commit, node: process.version };

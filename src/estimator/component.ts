@@ -14,6 +14,9 @@ import { localEstimatorConfig } from './local.js';
 import { EstimatorRegistry } from './registry.js';
 import { registerEstimatorRoutes } from './routes.js';
 import { startClusterSource, type ClusterSource } from './cluster-source.js';
+import { SchedulerExtender, type ExtenderSettings } from './scheduler/extender.js';
+import { ExtenderMetrics } from './scheduler/metrics.js';
+import { registerSchedulerRoutes } from './scheduler/routes.js';
 
 /** Creates the estimator component (`up` and `powerplane estimator` call this). */
 export async function createEstimatorComponent(ctx: ComponentContext): Promise<Component> {
@@ -35,9 +38,14 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
   } else {
     throw ERR_INVALID_FLAG('the estimator needs --config FILE (or --estimator.config-file), or a cluster (--kube.enable)', { flag: '--config' });
   }
+  const extender = new SchedulerExtender(registry, schedulerSettings(config.estimator.scheduler), new ExtenderMetrics(), elog.child({ part: 'scheduler' }));
   return {
     name: 'estimator',
-    routes: (app) => registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads }),
+    async routes(app) {
+      await registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads });
+      // inside `up` the agent serves /metrics; the extender's series stay at /scheduler/metrics there
+      await registerSchedulerRoutes(app, { extender, metricsAtRoot: !ctx.agent });
+    },
     async start() {
       registry.start();
       if (mode === 'cluster') cluster = await startClusterSource({ registry, kubeconfig: config.kube.config, log: elog });
@@ -49,4 +57,9 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
     },
     isReady: () => mode !== 'cluster' || (cluster?.synced() ?? false),
   };
+}
+
+/** The extender's settings from the `estimator.scheduler.*` keys. */
+function schedulerSettings(s: ComponentContext['config']['estimator']['scheduler']): ExtenderSettings {
+  return { estimator: s.estimator, policy: s.policy, defaultCpuMilli: s.defaultCpuMilli, spreadMaxPerNode: s.spreadMaxPerNode, maxInletTemperature: s.maxInletTemperature, deadlineMs: s.deadline };
 }

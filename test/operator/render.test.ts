@@ -68,3 +68,13 @@ test('RBAC has no wildcards in any rendered or built role', () => {
     }
   }
 });
+
+test('render warns on stderr (YAML on stdout intact) when the image is the unpublished default, and not with --image', () => {
+  const dflt = runRender([]);
+  assert.equal(dflt.status, 0, dflt.stderr);
+  assert.match(dflt.stderr, /warning: ghcr\.io\/powerplane\/powerplane:\S+ is the default image name and is not published.*--image/);
+  assert.ok(parseAllDocuments(dflt.stdout).length > 10);
+  const own = runRender(['--image', 'registry.example.com/powerplane:1']);
+  assert.equal(own.stderr, '');
+  assert.equal(runRender(['--crds-only']).stderr, '');
+});

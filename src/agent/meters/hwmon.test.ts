@@ -135,16 +135,28 @@ test('PowerIntegrator: integer µJ with carried remainder equals the exact integ
       let at = 0;
       integ.step(steps[0][0], at);
       let prev = steps[0][0];
-      let exact = 0;
+      // The exact integral in BigInt: Σ (prev + uw) · dt, in units of 1/2000 µJ (µW · ms / 2 / 1000).
+      let exactNumerator = 0n;
       let total = 0;
+      // The integrator works in doubles: each step rounds its term ((prev+uw)/2 · dt/1000, at most
+      // maxTerm µJ) and the carried sum a few times, each rounding at most half an ulp of maxTerm + 1.
+      // So after n steps its running sum is off by at most n · 4 · (maxTerm + 1) · EPSILON.
+      const maxTerm = 500_000_000 * 10_000 / 1000;
+      const perStep = 4 * (maxTerm + 1) * Number.EPSILON;
+      let n = 0;
       for (const [uw, dt] of steps.slice(1)) {
         at += dt;
         const s = integ.step(uw, at);
         assert.ok(Number.isInteger(s.deltaMicroJoules) && s.deltaMicroJoules >= 0);
         total += s.deltaMicroJoules;
-        exact += ((prev + uw) / 2) * (dt / 1000);
+        exactNumerator += BigInt(prev + uw) * BigInt(dt);
         prev = uw;
-        assert.ok(exact - total >= -1e-6 && exact - total < 1 + 1e-6);
+        n++;
+        // exact − total, split into whole µJ (BigInt, exact) and the fraction.
+        const diffNumerator = exactNumerator - BigInt(total) * 2000n;
+        const diff = Number(diffNumerator) / 2000;
+        const tol = n * perStep;
+        assert.ok(diff >= -tol && diff < 1 + tol, `exact − integrated = ${diff} µJ after ${n} steps (tolerance ${tol})`);
       }
     }),
   );

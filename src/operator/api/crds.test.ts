@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { renderManifests } from '../render.js';
 import { PACKAGE_ROOT } from '../../core/version.js';
 
-test('deploy/crds matches the schemas (regenerate: powerplane render --crds-only > deploy/crds/powerplane.io_crds.yaml)', () => {
+test('deploy/crds matches the schemas (regenerate: npm run generate)', () => {
   const file = join(PACKAGE_ROOT, 'deploy', 'crds', 'powerplane.io_crds.yaml');
   const onDisk = readFileSync(file, 'utf8');
   const generated = renderManifests({ namespace: 'powerplane-system', image: 'unused', crdsOnly: true });
-  assert.equal(onDisk, generated, `${file} drifted from src/operator/api; regenerate it with: node --import tsx src/cli/main.ts render --crds-only > deploy/crds/powerplane.io_crds.yaml`);
+  assert.equal(onDisk, generated, `${file} drifted from src/operator/api; regenerate it with: npm run generate`);
 });
