@@ -78,7 +78,7 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   if (!(await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, namespace))) {
     throw ERR_OPERATOR_KUBE(`the operator namespace ${namespace} does not exist: create it (powerplane render includes it) or pass --namespace`, { flag: '--namespace' });
   }
-  for (const plural of ['powermonitors', 'powernodes', 'estimators']) {
+  for (const plural of ['powermonitors', 'powernodes', 'estimators', 'powercappolicies']) {
     if (!(await kube.crdExists(GROUP, plural))) throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
   }
   const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect });
