@@ -5,11 +5,9 @@
  * Every error names the file, the line and the path of the bad field
  * (e.g. `estimators[0].spec.defaultNodeConfig.nodeMonitor.refreshInterval`) and exits 2.
  */
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
-import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
-import { ERR_FILE_UNREADABLE, ERR_INVALID_CONFIG, ERR_MALFORMED_FILE } from '../core/errors.js';
+import { Type } from 'typebox';
+import { ERR_INVALID_CONFIG } from '../core/errors.js';
+import { parseYamlChecked, readTextFile } from '../core/yaml-file.js';
 import { parseDuration } from '../core/duration.js';
 import { EstimatorSpecSchema, type EstimatorSpec } from './spec.js';
 import { parseCpuMilli } from './monitors/quantity.js';
@@ -61,31 +59,7 @@ export function pointerToPath(pointer: string): string {
 
 /** Parses and validates the file's text; `file` names it in errors. */
 export function parseEstimatorFile(text: string, file: string): EstimatorFile {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const line = lc.linePos(e.pos[0]).line;
-    throw ERR_MALFORMED_FILE(`${file}:${line}: ${e.message.split('\n')[0]}`, { path: file, line });
-  }
-  const data = doc.toJS() as unknown;
-  const fail = (segments: (string | number)[], message: string, lineAt: (string | number)[] = segments): never => {
-    const node = lineAt.length ? doc.getIn(lineAt, true) : doc.contents;
-    const line = isNode(node) && node.range ? lc.linePos(node.range[0]).line : undefined;
-    const key = pointerToPath('/' + segments.join('/')) || '(root)';
-    throw ERR_INVALID_CONFIG(`${file}${line ? `:${line}` : ''}: ${key}: ${message}`, { path: file, key, ...(line ? { line } : {}) });
-  };
-  const first = Value.Errors(EstimatorFileSchema, data)[Symbol.iterator]().next();
-  if (!first.done) {
-    const e = first.value;
-    const extra = (e.params as { additionalProperties?: string[] }).additionalProperties;
-    const required = (e.params as { requiredProperties?: string[] }).requiredProperties;
-    const segs = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-    if (extra?.length) fail([...segs, extra[0]], 'unknown field');
-    if (required?.length) fail([...segs, required[0]], 'is required', segs);
-    fail(segs, e.keyword === 'boolean' ? 'unknown field' : e.message);
-  }
-  const raw = data as Static<typeof EstimatorFileSchema>;
+  const { data: raw, fail } = parseYamlChecked(EstimatorFileSchema, text, file, ERR_INVALID_CONFIG, 'key');
   const seen = new Set<string>();
   raw.estimators.forEach((est, i) => {
     const key = `${est.namespace}/${est.name}`;
@@ -114,13 +88,5 @@ export function parseEstimatorFile(text: string, file: string): EstimatorFile {
 
 /** Reads and validates the file at `path`. */
 export function loadEstimatorFile(path: string): EstimatorFile {
-  let text: string;
-  try {
-    const buf = readFileSync(path);
-    if (buf.length > MAX_FILE_BYTES) throw new Error(`larger than ${MAX_FILE_BYTES} bytes`);
-    text = buf.toString('utf8');
-  } catch (err) {
-    throw ERR_FILE_UNREADABLE(`cannot read estimator config ${path}: ${(err as Error).message}`, { path });
-  }
-  return parseEstimatorFile(text, path);
+  return parseEstimatorFile(readTextFile(path, 'estimator config', MAX_FILE_BYTES), path);
 }

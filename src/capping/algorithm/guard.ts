@@ -11,7 +11,7 @@
  *    running replicas (pre-emptive: later growth is bounded, nothing running is cut).
  * 4. Raising: only to the lowest limit proposed over the stabilization window, and only while power is
  *    below `release × budget` or the raise is funded: power now plus what every raised target could
- *    still add up to its new limit (at p90 watts per replica) stays within the budget. Raises are
+ *    still add up to its new limit (at worst-case watts per replica: p90 or at capacity) stays within the budget. Raises are
  *    granted in priority order until one is not funded.
  * 5. Cooldown: a target changed less than `cooldownSeconds` ago keeps its limit.
  * Pod evictions/migrations pass only when allowed, at or above the act line, for targets with power data,
@@ -51,6 +51,11 @@ export interface GuardedDecisions {
   pods: PodDecision[];
   requests: RequestsDecision[];
   alerts: AlertDecision[];
+}
+
+/** Worst-case watts of one replica: the larger of p90 and the power at capacity (0 without data). */
+export function worstReplicaWatts(t: TargetState): number {
+  return t.wattsPerReplica ? Math.max(t.wattsPerReplica.p90, t.wattsPerReplica.atCapacity ?? 0) : 0;
 }
 
 /** The limit in force for a target. */
@@ -128,13 +133,13 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
     let worst = state.currentWatts;
     for (const [i, t] of state.targets.entries()) {
       const o = out[i];
-      if (t.wattsPerReplica) worst += Math.max(0, (o.change === 'raise' ? o.previousLimit : o.maxReplicas) - t.replicas) * t.wattsPerReplica.p90;
+      worst += Math.max(0, (o.change === 'raise' ? o.previousLimit : o.maxReplicas) - t.replicas) * worstReplicaWatts(t);
     }
     raises.sort((a, b) => b.t.priority - a.t.priority || a.index - b.index);
     let funded = true;
     for (const { index, t } of raises) {
       const o = out[index];
-      const add = (Math.max(0, o.maxReplicas - t.replicas) - Math.max(0, o.previousLimit - t.replicas)) * (t.wattsPerReplica?.p90 ?? 0);
+      const add = (Math.max(0, o.maxReplicas - t.replicas) - Math.max(0, o.previousLimit - t.replicas)) * worstReplicaWatts(t);
       if (funded && worst + add <= budget) {
         worst += add;
         o.reason += `; raise funded: worst case ${round(worst)} W within the budget ${round(budget)} W`;
@@ -159,7 +164,7 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
   }
   const requests = allowed.has('SetRequests') ? (proposal.requests ?? []).filter((r) => stateById.has(r.target)) : [];
   const alerts = allowed.has('Alert') ? [...(proposal.alerts ?? [])] : [];
-  const floorWatts = state.baselineWatts + state.targets.reduce((s, t) => s + t.minReplicas * (t.wattsPerReplica?.p90 ?? 0), 0);
+  const floorWatts = state.baselineWatts + state.targets.reduce((s, t) => s + t.minReplicas * worstReplicaWatts(t), 0);
   if (allowed.has('Alert') && floorWatts > budget) alerts.push({ severity: 'warning', reason: `the floors alone need ${round(floorWatts)} W, over the budget ${round(budget)} W: floors win` });
   return { decisions: { targets: out, pods, requests, alerts }, memory: next };
 }

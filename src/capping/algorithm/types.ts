@@ -92,7 +92,11 @@ export const TargetStateSchema = Type.Object(
     priority: Type.Number({ description: 'Higher is more important (PriorityClass value or the policy\'s priority); default 0' }),
     wattsPerReplica: Type.Optional(
       Type.Object(
-        { p50: Watts('Median power of one replica'), p90: Watts('90th percentile power of one replica') },
+        {
+          p50: Watts('Median power of one replica'),
+          p90: Watts('90th percentile power of one replica'),
+          atCapacity: Type.Optional(Watts('Power of one replica serving workPerReplica (a fit of power against work), when known')),
+        },
         { additionalProperties: false, description: 'Absent when there is no power data: then nothing is decided for this target' },
       ),
     ),

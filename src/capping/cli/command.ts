@@ -9,6 +9,7 @@ type RegisterSub = (cap: Command) => void;
 
 /** The `cap` subcommands and the modules that register them (imported only when `cap` is invoked). */
 const CAP_SUBCOMMANDS: ReadonlyArray<() => Promise<RegisterSub>> = [
+  async () => (await import('./simulate-command.js')).registerSimulateCommand,
   async () => (await import('./algorithms-command.js')).registerAlgorithmsCommand,
 ];
 

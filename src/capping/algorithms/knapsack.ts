@@ -1,0 +1,147 @@
+/**
+ * @module capping/algorithms/knapsack
+ * Exact solver for the knapsack over replicas: classes (targets) of identical-weight units (replicas)
+ * whose marginal values do not increase, one capacity (watts). Maximise the total value.
+ *
+ * Method: sort the units by value per watt; the LP relaxation gives an upper bound and the greedy fill a
+ * lower bound; Dembo–Hammer reduction fixes every unit whose forced opposite cannot beat the lower bound;
+ * a depth-first branch and bound over the remaining "core" units (LP bound at every node) finishes. The
+ * search stops after `nodeLimit` nodes; then the best solution found is returned with `optimal: false`.
+ */
+
+/** One class: the weight of a unit and the marginal values of its units, non-increasing. */
+export interface KnapsackClass {
+  weight: number;
+  values: readonly number[];
+}
+
+/** The solution: units taken per class, total value, weight used, and whether optimality is proven. */
+export interface KnapsackSolution {
+  counts: number[];
+  value: number;
+  weight: number;
+  optimal: boolean;
+  nodes: number;
+}
+
+/** Solves the problem exactly (see the module comment). */
+export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity: number, nodeLimit = 200_000): KnapsackSolution {
+  const counts = classes.map(() => 0);
+  let cap = capacity;
+  let base = 0;
+  const cls: number[] = [];
+  const val: number[] = [];
+  const wt: number[] = [];
+  for (const [c, k] of classes.entries()) {
+    for (const v of k.values) {
+      if (!(v > 0)) break;
+      if (k.weight <= 0) {
+        counts[c]++;
+        base += v;
+      } else {
+        cls.push(c);
+        val.push(v);
+        wt.push(k.weight);
+      }
+    }
+  }
+  const order = [...val.keys()].sort((a, b) => val[b] / wt[b] - val[a] / wt[a] || cls[a] - cls[b] || a - b);
+  const result = (taken: Iterable<number>, optimal: boolean, nodes: number): KnapsackSolution => {
+    const out = [...counts];
+    for (const i of taken) out[cls[i]]++;
+    let value = 0;
+    let weight = 0;
+    for (const [c, n] of out.entries()) {
+      for (let j = 0; j < n; j++) value += classes[c].values[j];
+      weight += n * Math.max(0, classes[c].weight);
+    }
+    return { counts: out, value, weight, optimal, nodes };
+  };
+  if (cap < 0) return result([], false, 0);
+
+  // LP relaxation and greedy lower bound.
+  let lp = base;
+  let room = cap;
+  let brk = -1;
+  for (const [pos, i] of order.entries()) {
+    if (wt[i] <= room) {
+      room -= wt[i];
+      lp += val[i];
+    } else {
+      brk = pos;
+      lp += (val[i] * room) / wt[i];
+      break;
+    }
+  }
+  if (brk < 0) return result(order, true, 0);
+  const greedy: number[] = [];
+  let lb = base;
+  room = cap;
+  for (const i of order) {
+    if (wt[i] <= room) {
+      room -= wt[i];
+      lb += val[i];
+      greedy.push(i);
+    }
+  }
+  const eps = 1e-9 * Math.max(1, Math.abs(lp));
+  if (lb >= lp - eps) return result(greedy, true, 0);
+
+  // Dembo–Hammer reduction around the break ratio r.
+  const r = val[order[brk]] / wt[order[brk]];
+  const fixedIn: number[] = [];
+  const free: number[] = [];
+  for (const [pos, i] of order.entries()) {
+    const bound = lp - Math.abs(val[i] - r * wt[i]);
+    if (pos !== brk && bound < lb - eps) {
+      if (pos < brk) fixedIn.push(i);
+    } else free.push(i);
+  }
+  for (const i of fixedIn) {
+    cap -= wt[i];
+    base += val[i];
+  }
+
+  // Branch and bound over the core.
+  const n = free.length;
+  const fv = free.map((i) => val[i]);
+  const fw = free.map((i) => wt[i]);
+  const take = new Uint8Array(n);
+  let best = lb - base;
+  let bestSet: number[] | undefined;
+  let nodes = 0;
+  let aborted = false;
+  const bound = (from: number, room: number): number => {
+    let v = 0;
+    for (let k = from; k < n; k++) {
+      if (fw[k] <= room) {
+        room -= fw[k];
+        v += fv[k];
+      } else return v + (fv[k] * room) / fw[k];
+    }
+    return v;
+  };
+  const dfs = (k: number, room: number, v: number): void => {
+    if (aborted) return;
+    if (++nodes > nodeLimit) {
+      aborted = true;
+      return;
+    }
+    if (v > best + eps) {
+      best = v;
+      bestSet = [];
+      for (let q = 0; q < k; q++) if (take[q]) bestSet.push(free[q]);
+    }
+    if (k === n || v + bound(k, room) <= best + eps) return;
+    if (fw[k] <= room) {
+      take[k] = 1;
+      dfs(k + 1, room - fw[k], v + fv[k]);
+      take[k] = 0;
+    }
+    dfs(k + 1, room, v);
+  };
+  if (n <= 5000) dfs(0, cap, 0);
+  else aborted = true;
+  if (bestSet === undefined) return result(greedy, !aborted, nodes);
+  return result([...fixedIn, ...bestSet], !aborted, nodes);
+}

@@ -1,0 +1,77 @@
+/**
+ * @module capping/sim/replica-power
+ * What the simulator's recommender knows about one workload's replicas: a window of per-replica power
+ * samples (for p50/p90) and a decaying least-squares line of power against load per replica (for the
+ * power at capacity plus the 90th-percentile residual). Like the operator's Recommender, it sees only
+ * measurements; it never reads the scenario's power model.
+ */
+
+/** p50/p90 and power at capacity of one replica, as the capping state carries them. */
+export interface ReplicaWatts {
+  p50: number;
+  p90: number;
+  atCapacity?: number;
+}
+
+/** Per-workload estimator of per-replica power. */
+export class ReplicaPowerEstimator {
+  private samples: number[] = [];
+  private times: number[] = [];
+  private residuals: number[] = [];
+  private sw = 0;
+  private sx = 0;
+  private sy = 0;
+  private sxx = 0;
+  private sxy = 0;
+
+  /**
+   * @param capacity load units one replica serves (the policy's work per replica)
+   * @param windowSeconds how long samples count for p50/p90
+   * @param decay weight kept per observation in the fit (1 − 1/half-life in samples, roughly)
+   */
+  constructor(private readonly capacity: number, private readonly windowSeconds = 600, private readonly decay = 0.995) {}
+
+  /** Records the mean power of one ready replica (`watts`) at `load` per replica, at time `t`. */
+  observe(t: number, load: number, watts: number): void {
+    const fit = this.fitAt(load);
+    if (fit !== undefined) {
+      this.residuals.push(watts - fit);
+      if (this.residuals.length > 200) this.residuals.shift();
+    }
+    this.samples.push(watts);
+    this.times.push(t);
+    while (this.times.length > 0 && t - this.times[0] >= this.windowSeconds) {
+      this.times.shift();
+      this.samples.shift();
+    }
+    this.sw = this.sw * this.decay + 1;
+    this.sx = this.sx * this.decay + load;
+    this.sy = this.sy * this.decay + watts;
+    this.sxx = this.sxx * this.decay + load * load;
+    this.sxy = this.sxy * this.decay + load * watts;
+  }
+
+  private fitAt(load: number): number | undefined {
+    if (this.sw < 2) return undefined;
+    const mx = this.sx / this.sw;
+    const vx = this.sxx / this.sw - mx * mx;
+    if (vx < (0.05 * this.capacity) ** 2) return undefined;
+    const slope = (this.sxy / this.sw - mx * (this.sy / this.sw)) / vx;
+    return this.sy / this.sw + slope * (load - mx);
+  }
+
+  /** The current estimate; undefined before any sample in the window. */
+  estimate(): ReplicaWatts | undefined {
+    if (this.samples.length === 0) return undefined;
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+    const fit = this.fitAt(this.capacity);
+    let atCapacity: number | undefined;
+    if (fit !== undefined) {
+      const r = [...this.residuals].sort((a, b) => a - b);
+      const r90 = r.length > 0 ? r[Math.min(r.length - 1, Math.ceil(0.9 * r.length) - 1)] : 0;
+      atCapacity = Math.max(0, fit + Math.max(0, r90));
+    }
+    return { p50: q(0.5), p90: q(0.9), ...(atCapacity !== undefined ? { atCapacity } : {}) };
+  }
+}
