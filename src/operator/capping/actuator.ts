@@ -14,7 +14,7 @@
 import type { KubeClient } from '../../kube/client.js';
 import { isConflict } from '../../kube/errors.js';
 import type { KubeObject } from '../../kube/types.js';
-import { ANNOTATIONS, KEDA_DEFAULT_MAX, TARGET_REFS, originalOf, type ResolvedTarget } from './targets.js';
+import { ANNOTATIONS, TARGET_REFS, originalOf, type ResolvedTarget } from './targets.js';
 import { scaleTo } from './kube-ops.js';
 
 /** Field manager of every capper write. */
@@ -38,10 +38,8 @@ export function liveValue(t: Pick<ResolvedTarget, 'kind' | 'object'>): number | 
 }
 
 /** True when someone other than the capper changed the field since the capper's last write. Pure. */
-export function changedByOther(t: Pick<ResolvedTarget, 'kind' | 'object' | 'currentLimit'>): boolean {
-  if (t.currentLimit === undefined) return false;
-  const v = liveValue(t);
-  return (t.kind === 'ScaledObject' ? v ?? KEDA_DEFAULT_MAX : v) !== t.currentLimit;
+export function changedByOther(t: Pick<ResolvedTarget, 'currentLimit' | 'live'>): boolean {
+  return t.currentLimit !== undefined && t.live !== t.currentLimit;
 }
 
 function specFor(kind: ResolvedTarget['kind'], n: number | null): Record<string, unknown> {

@@ -13,7 +13,8 @@ import type { Logger } from '../../core/logger.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import { runCappingStep, holdEverything } from '../../capping/algorithm/step.js';
-import type { CappingAlgorithm, NodeState } from '../../capping/algorithm/types.js';
+import { DEFAULT_ALGORITHM } from '../../capping/algorithms/registry.js';
+import type { CappingAlgorithm, NodeState, TargetState } from '../../capping/algorithm/types.js';
 import type { GuardedDecisions } from '../../capping/algorithm/guard.js';
 import { API_VERSION, type Condition } from '../api/v1alpha1/common.js';
 import {
@@ -24,7 +25,7 @@ import { FIELD_MANAGER } from '../components/labels.js';
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from '../reconciler/finalizer.js';
 import { setCondition, type ConditionInput } from '../controller/status.js';
 import type { QueueResult } from '../controller/queue.js';
-import { limitTarget, restoreTarget, type WriteOutcome } from './actuator.js';
+import { changedByOther, limitTarget, restoreTarget, type WriteOutcome } from './actuator.js';
 import { evictPod } from './kube-ops.js';
 import type { CappingMetrics } from './metrics.js';
 import { Notifier } from './notify.js';
@@ -185,7 +186,7 @@ export class CappingController {
       const state = buildState({ policyKey: key, spec, thresholds: th, budgetWatts: budget.watts, readings, currentWatts, forecastWatts: forecast, nodes: this.#d.nodes(), sinceAction: secondsSinceActions(old.actions, nowS), nowSeconds: nowS });
       let algorithm: CappingAlgorithm | undefined;
       try {
-        algorithm = await this.#d.algorithm({ name: spec.algorithm?.name ?? 'priority', parameters: spec.algorithm?.parameters as Record<string, unknown> | undefined });
+        algorithm = await this.#d.algorithm({ name: spec.algorithm?.name ?? DEFAULT_ALGORITHM, parameters: spec.algorithm?.parameters as Record<string, unknown> | undefined });
       } catch (err) {
         decisions = holdEverything(state, `algorithm ${spec.algorithm?.name}: ${(err as Error).message}`);
         cond({ type: 'RecommendationProvided', status: 'False', reason: 'AlgorithmUnknown', message: (err as Error).message });
@@ -201,6 +202,10 @@ export class CappingController {
           cond({ type: 'RecommendationProvided', status: 'True', reason: 'Recommended', message: `algorithm ${algorithm.name} over ${state.targets.length} targets` });
         }
       }
+      const pressure = Math.max(currentWatts, forecast ?? 0);
+      if (pressure < th.release * budget.watts) memory.belowReleaseSince ??= nowS;
+      else memory.belowReleaseSince = undefined;
+      if (decisions) decisions = restoreBelowRelease(decisions, state.targets, memory.belowReleaseSince, nowS, th);
       const act = th.act * budget.watts;
       const over = currentWatts >= act;
       cond(over
@@ -297,7 +302,7 @@ export class CappingController {
     const d = decisions?.targets.find((x) => x.target === t.id);
     const pods = decisions?.pods.filter((p) => p.target === t.id) ?? [];
     const req = decisions?.requests.find((x) => x.target === t.id);
-    const state: CapTargetStatus['state'] = override ?? (t.state !== 'Ok' ? t.state : r.watts === undefined ? 'MetricsUnavailable' : 'Ok');
+    const state: CapTargetStatus['state'] = override ?? (t.state !== 'Ok' ? t.state : changedByOther(t) ? 'ConflictingWriter' : r.watts === undefined ? 'MetricsUnavailable' : 'Ok');
     const recommendation = d && r.watts !== undefined
       ? {
         maxReplicas: d.maxReplicas,
@@ -312,7 +317,7 @@ export class CappingController {
       name: t.name,
       state,
       ...(t.state === 'Ok' ? { replicas: t.pods.length } : {}),
-      ...(t.currentLimit !== undefined ? { maxReplicas: t.currentLimit } : t.state === 'Ok' ? { maxReplicas: t.userMax } : {}),
+      ...(t.live !== undefined ? { maxReplicas: t.live } : {}),
       minReplicas: t.minReplicas,
       ...(r.watts !== undefined ? { watts: round1(r.watts) } : {}),
       ...(r.p50 !== undefined && r.p90 !== undefined ? { wattsPerReplica: { p50: round1(r.p50), p90: round1(Math.max(r.p50, r.p90)) } } : {}),
@@ -354,6 +359,25 @@ export class CappingController {
   async #writeStatus(policy: PowerCapPolicy, status: PowerCapPolicyStatus): Promise<void> {
     await this.#d.kube.applyStatus({ apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND, metadata: { name: policy.metadata.name, namespace: policy.metadata.namespace }, status } as unknown as KubeObject, { fieldManager: FIELD_MANAGER, force: true });
   }
+}
+
+/**
+ * Below the release line the user's value comes back: a limited target whose power (and forecast) has
+ * stayed below release × budget for the stabilization window, and whose last change is older than the
+ * cooldown, is restored (whatever smaller raise the algorithm proposed). Pure.
+ */
+export function restoreBelowRelease(d: GuardedDecisions, targets: readonly TargetState[], belowSince: number | undefined, nowS: number, th: { cooldownSeconds: number; stabilizationWindowSeconds: number }): GuardedDecisions {
+  if (belowSince === undefined || nowS - belowSince < th.stabilizationWindowSeconds) return d;
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  return {
+    ...d,
+    targets: d.targets.map((x) => {
+      const t = byId.get(x.target);
+      if (!t || t.currentLimit === undefined || x.change === 'lower') return x;
+      if (t.secondsSinceLastAction !== undefined && t.secondsSinceLastAction < th.cooldownSeconds) return x;
+      return { ...x, maxReplicas: t.maxReplicas, change: 'raise', uncapped: true, reason: `power below the release line for ${Math.round(nowS - belowSince)}s (stabilization window ${th.stabilizationWindowSeconds}s): the user's value is restored` };
+    }),
+  };
 }
 
 function conditionsOver(status: PowerCapPolicyStatus, spec: PowerCapPolicySpec): boolean {

@@ -21,7 +21,12 @@ export interface PolicyMemory {
   guard: GuardMemory;
   /** When an over-budget alert was last sent (s). */
   lastAlertSeconds?: number;
+  /** Since when the targets' power (and its forecast) has stayed below release × budget (s). */
+  belowReleaseSince?: number;
 }
+
+/** Half-life of the per-replica histograms: power per replica follows load, so it must fade in minutes, not VPA's 24 h. */
+export const HISTOGRAM_HALF_LIFE_SECONDS = 600;
 
 /** A fresh memory. */
 export function newPolicyMemory(): PolicyMemory {
@@ -126,7 +131,7 @@ export function observe(memory: PolicyMemory, targets: readonly ResolvedTarget[]
     }
     let h = memory.histograms.get(t.id);
     if (!h) {
-      h = new DecayingHistogram();
+      h = new DecayingHistogram({ halfLifeSeconds: HISTOGRAM_HALF_LIFE_SECONDS });
       memory.histograms.set(t.id, h);
     }
     h.add(watts / n, nowSeconds);
@@ -170,7 +175,8 @@ export function buildState(input: {
       ...(t.desiredReplicas !== undefined ? { desiredReplicas: t.desiredReplicas } : {}),
       minReplicas: t.minReplicas,
       maxReplicas,
-      ...(t.currentLimit !== undefined ? { currentLimit: Math.min(t.currentLimit, maxReplicas) } : {}),
+      // The limit in force is the live value (another writer may have changed what the capper wrote).
+      ...(t.currentLimit !== undefined ? { currentLimit: Math.min(t.live ?? t.currentLimit, maxReplicas) } : {}),
       priority: t.priority,
       ...(hasData ? { wattsPerReplica: { p50: r.p50!, p90: Math.max(r.p90!, r.p50!) } } : {}),
       ...(r.work !== undefined && ready > 0 && r.work > 0 ? { workPerReplica: r.work / ready, demand: r.work } : {}),

@@ -70,6 +70,8 @@ export interface ResolvedTarget {
   userMax: number;
   /** The limit the capper set, when it set one. */
   currentLimit?: number;
+  /** The limited field's live value (KEDA's default 100 when maxReplicaCount is unset). */
+  live?: number;
   /** The field the capper limits: spec.maxReplicaCount, spec.predictor.maxReplicas, or scale. */
   field: string;
   /** The namespace/name of the policy holding the limit, from the annotation. */
@@ -221,6 +223,7 @@ export async function resolveTargets(kube: TargetKube, namespace: string, specs:
         pods: byWorkload.get(`${wkind}/${ref.name}`) ?? [],
         desiredReplicas: (wobj?.spec as { replicas?: number } | undefined)?.replicas,
         userMax: original === undefined ? live : original ?? KEDA_DEFAULT_MAX,
+        live,
         readySeconds: readySecondsOf(wobj),
       });
       continue;
@@ -235,6 +238,7 @@ export async function resolveTargets(kube: TargetKube, namespace: string, specs:
         ...common, state: 'Ok', reason: '', field: 'spec.predictor.maxReplicas',
         pods: isvcPods,
         userMax: userMax > 0 ? userMax : Math.max(isvcPods.length, predictor.minReplicas ?? 1),
+        live: predictor.maxReplicas,
       });
       continue;
     }
@@ -245,6 +249,7 @@ export async function resolveTargets(kube: TargetKube, namespace: string, specs:
       pods: byWorkload.get(`${t.kind}/${t.name}`) ?? [],
       desiredReplicas: replicas,
       userMax: typeof original === 'number' ? original : replicas,
+      live: replicas,
       readySeconds: readySecondsOf(obj),
     });
   }

@@ -25,6 +25,7 @@ import { CappingController, POWER_CAP_POLICY_REF, type CappingControllerDeps } f
 import { CappingMetrics } from '../capping/metrics.js';
 import { PrometheusPowerSource } from '../capping/prometheus-power.js';
 import { AgentPowerSource } from '../capping/agent-power.js';
+import { catalogAlgorithmResolver } from '../capping/algorithms.js';
 import type { PowerCapPolicySpec } from '../api/v1alpha1/powercappolicy.js';
 
 /** The PowerNode kind reference. */
@@ -96,7 +97,7 @@ export class OperatorManager {
     this.capping = new CappingController({
       kube: opts.kube,
       log: opts.log.child({ controller: 'powercappolicy' }),
-      algorithm: cap.algorithm ?? defaultAlgorithmResolver,
+      algorithm: cap.algorithm ?? catalogAlgorithmResolver(opts.kube, opts.namespace),
       powerSource: (spec: PowerCapPolicySpec) => {
         const url = spec.prometheusUrl ?? cap.prometheusUrl;
         return url ? new PrometheusPowerSource({ url }) : new AgentPowerSource({ kube: opts.kube, urls: cap.agentUrls });
@@ -245,9 +246,4 @@ function stableFinalizers(o: KubeObject): string {
 /** Labels, annotations and owners: metadata the operator sets, which do not bump generation. */
 function stableMeta(o: KubeObject): string {
   return JSON.stringify([o.metadata.labels, o.metadata.annotations, o.metadata.ownerReferences]);
-}
-
-/** Placeholder until the algorithm registry is merged. */
-async function defaultAlgorithmResolver(spec: { name: string }): Promise<never> {
-  throw new Error(`no capping algorithm ${spec.name}`);
 }

@@ -7,6 +7,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { Conditions, Duration, StringMap, type ObjectMeta } from './common.js';
+import { DEFAULT_ALGORITHM } from '../../../capping/algorithms/registry.js';
 
 /** Kind name. */
 export const POWER_CAP_POLICY_KIND = 'PowerCapPolicy';
@@ -121,7 +122,7 @@ export const PowerCapPolicySpec = Type.Object({
   performance: Type.Optional(Type.Array(CapPerformance, { description: 'Useful-work queries per target (efficiency-aware algorithms; reported as work per watt)' })),
   algorithm: Type.Optional(
     Type.Object({
-      name: Type.String({ minLength: 1, default: 'priority', description: 'A built-in algorithm (naive, proportional, priority, efficiency, forecast) or a catalog entry' }),
+      name: Type.String({ minLength: 1, default: DEFAULT_ALGORITHM, description: 'A built-in algorithm (naive, proportional, priority, efficiency, forecast) or a catalog entry' }),
       parameters: Type.Optional(Type.Object({}, { additionalProperties: true, description: "The algorithm's parameters" })),
     }),
   ),
