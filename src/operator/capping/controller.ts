@@ -309,6 +309,9 @@ export class CappingController {
         ...(pods.some((p) => p.action === 'Evict') ? { evict: pods.filter((p) => p.action === 'Evict').map((p) => p.pod) } : {}),
         ...(pods.some((p) => p.action === 'Migrate') ? { migrate: pods.filter((p) => p.action === 'Migrate').map((p) => p.pod) } : {}),
         ...(req?.requests ? { requests: req.requests } : {}),
+        ...(req?.limits ? { limits: req.limits } : {}),
+        ...(req?.container ? { container: req.container } : {}),
+        ...(pods.some((p) => p.action === 'Migrate') ? { preferredNodes: preferredNodes(this.#d.nodes(), pods.filter((p) => p.action === 'Migrate'), t) } : {}),
       }
       : undefined;
     const reason = t.state !== 'Ok' ? t.reason : r.watts === undefined ? 'no power data for its pods: nothing recommended, limit held' : d?.reason ?? 'no recommendation';
@@ -378,6 +381,20 @@ export function restoreBelowRelease(d: GuardedDecisions, targets: readonly Targe
       return { ...x, maxReplicas: t.maxReplicas, change: 'raise', uncapped: true, reason: `power below the release line for ${Math.round(nowS - belowSince)}s (stabilization window ${th.stabilizationWindowSeconds}s): the user's value is restored` };
     }),
   };
+}
+
+/**
+ * Nodes for replacement pods of migrated ones: explicit `toNode`s first, then nodes ranked by headroom
+ * (the estimator's, when known) or else by lowest power now, without the nodes the pods leave. Pure.
+ */
+export function preferredNodes(nodes: readonly NodeState[], moves: ReadonlyArray<{ pod: string; toNode?: string }>, t: Pick<ResolvedTarget, 'pods'>): string[] {
+  const leaving = new Set(moves.map((m) => t.pods.find((p) => p.name === m.pod)?.node).filter((n): n is string => n !== undefined));
+  const explicit = moves.map((m) => m.toNode).filter((n): n is string => n !== undefined);
+  const ranked = nodes
+    .filter((n) => !leaving.has(n.name))
+    .sort((a, b) => (b.headroomWatts ?? -Infinity) - (a.headroomWatts ?? -Infinity) || a.watts - b.watts || a.name.localeCompare(b.name))
+    .map((n) => n.name);
+  return [...new Set([...explicit, ...ranked])].slice(0, 10);
 }
 
 function conditionsOver(status: PowerCapPolicyStatus, spec: PowerCapPolicySpec): boolean {
