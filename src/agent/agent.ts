@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../core/logger.js';
 import type { AgentHandle, CapabilitiesView, LocalNodeModel, NodeView, WorkloadLevel, WorkloadsResponse, MeterCapability } from '../core/contracts.js';
-import type { GpuMeter, MeterSelection, PlatformMeter } from './types.js';
+import type { GpuMeter, MeterSelection, PlatformMeter, SourceCapability } from './types.js';
 import type { PodResolver } from './pods/types.js';
 import type { CpuInfoEntry } from './procfs/cpuinfo.js';
 import { AgentMonitor, type IdlePolicy } from './monitor/monitor.js';
@@ -23,13 +23,18 @@ export interface OptionalMeter<M> {
   reason?: string;
 }
 
+/** The GPU meter, whether GPU metering is on, and the sources tried. */
+export type GpuOption = OptionalMeter<GpuMeter> & { enabled: boolean; tried?: SourceCapability[] };
+
 /** Everything the agent is built from (the component resolves it from the configuration). */
 export interface AgentOptions {
   nodeName: string;
   version: { version: string; commit: string };
   selection: MeterSelection;
   platform: OptionalMeter<PlatformMeter>;
-  gpu: OptionalMeter<GpuMeter> & { enabled: boolean };
+  gpu: GpuOption;
+  /** `gpu.idleWatts` (0 = lowest seen with no process). */
+  gpuIdleWatts?: number;
   pods?: PodResolver;
   kubeEnabled: boolean;
   scanner: ProcScanner;
@@ -56,7 +61,8 @@ export interface AgentUpdate {
   maxTerminated?: number;
   minTerminatedEnergyThreshold?: number;
   platform?: OptionalMeter<PlatformMeter>;
-  gpu?: OptionalMeter<GpuMeter> & { enabled: boolean };
+  gpu?: GpuOption;
+  gpuIdleWatts?: number;
   /** The new pod source (undefined: none) and whether Kubernetes is on. */
   pods?: { resolver: PodResolver | undefined; kubeEnabled: boolean };
 }
@@ -84,13 +90,15 @@ export class Agent implements AgentHandle {
       idlePolicy: opts.idlePolicy,
       maxTerminated: opts.maxTerminated,
       minTerminatedEnergyThreshold: opts.minTerminatedEnergyThreshold,
+      gpuIdleWatts: opts.gpuIdleWatts,
       log: opts.log,
       now: opts.now,
     });
     this.local = new LocalModelTracker(opts.nodeName, opts.cpus, meter.zones(), opts.fallbackCurve, meter.curve);
     this.monitor.onRefresh((s) => {
       const v = nodeView(s);
-      this.local.observe(s.busyRatio, v.watts, s.intervalSeconds > 0);
+      // an interval in which a zone measured nothing is no sample of the node's power
+      this.local.observe(s.busyRatio, v.watts, s.intervalSeconds > 0 && !s.zones.some((z) => z.gap));
       if (opts.calibration) void opts.calibration.record(s);
     });
   }
@@ -124,6 +132,7 @@ export class Agent implements AgentHandle {
       ...(u.minTerminatedEnergyThreshold !== undefined ? { minTerminatedEnergyThreshold: u.minTerminatedEnergyThreshold } : {}),
       ...(u.platform ? { platform: u.platform } : {}),
       ...(u.gpu ? { gpu: u.gpu } : {}),
+      ...(u.gpuIdleWatts !== undefined ? { gpuIdleWatts: u.gpuIdleWatts } : {}),
       ...(u.pods ? { pods: u.pods.resolver, kubeEnabled: u.pods.kubeEnabled } : {}),
     };
     this.levels = new Set(this.opts.levels);
@@ -133,6 +142,7 @@ export class Agent implements AgentHandle {
       minTerminatedEnergyThreshold: this.opts.minTerminatedEnergyThreshold,
       platform: this.opts.platform.meter,
       gpu: this.opts.gpu.meter,
+      gpuIdleWatts: this.opts.gpuIdleWatts,
       pods: this.opts.pods,
     });
     if (u.platform && old.platform.meter !== u.platform.meter) await old.platform.meter?.close?.();
@@ -204,9 +214,12 @@ export class Agent implements AgentHandle {
       chosenMeter: meter.info,
       zones: meter.zones().map((z) => z.zone),
       platform: o.platform.meter ? { available: true, source: o.platform.meter.source } : { available: false, ...(o.platform.reason ? { reason: o.platform.reason } : {}) },
-      gpus: o.gpu.meter
-        ? { available: true, count: this.monitor.current()?.gpus.length ?? 0, source: o.gpu.meter.source }
-        : { available: false, count: 0, ...(o.gpu.reason ? { reason: o.gpu.reason } : {}) },
+      gpus: {
+        ...(o.gpu.meter
+          ? { available: true, count: this.monitor.current()?.gpus.length ?? 0, source: o.gpu.meter.source }
+          : { available: false, count: 0, ...(o.gpu.reason ? { reason: o.gpu.reason } : {}) }),
+        ...(o.gpu.tried?.length ? { tried: o.gpu.tried } : {}),
+      },
       metricLevels: [...this.levels],
       metrics,
       kube: { enabled: o.kubeEnabled, ...(o.pods ? { podSource: o.pods.source } : {}) },

@@ -16,7 +16,7 @@ import { hostClockTicks } from './procfs/clock.js';
 import { parseCpuInfo } from './procfs/cpuinfo.js';
 import { selectNodeMeter, ccfCurve, parseCpuinfo } from './meters/index.js';
 import { selectPlatformMeter } from './platform/index.js';
-import { selectGpuMeter } from './gpu/index.js';
+import { selectGpuMeter, gpuMeteringOn } from './gpu/index.js';
 import { createPodResolver } from './pods/index.js';
 import { CalibrationRecorder } from './calibration/recorder.js';
 
@@ -64,7 +64,8 @@ export async function buildAgent(config: PowerplaneConfig, log: Logger): Promise
     version: { version: v.version, commit: v.commit },
     selection,
     platform,
-    gpu: { enabled: config.gpu.enable, meter: gpu.meter, reason: gpu.reason },
+    gpu: { enabled: gpuMeteringOn(config), meter: gpu.meter, reason: gpu.reason, tried: gpu.tried },
+    gpuIdleWatts: config.gpu.idleWatts,
     pods,
     kubeEnabled: config.kube.enable,
     scanner,

@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { addConfigOptions, resolveConfig, action, reloadOnChange } from '../cli/common.js';
-import { createServer, closeOnSignals } from '../core/server.js';
+import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js';
+import { webServerOptions } from '../core/web-config.js';
 import type { Component, ComponentContext } from '../core/component.js';
 import { createAgentComponent } from './component.js';
 import { createDashboardComponent } from '../dashboard/component.js';
@@ -14,7 +15,7 @@ import { createDashboardComponent } from '../dashboard/component.js';
 export const AGENT_LISTEN_ADDRESS = '0.0.0.0:28282';
 
 /** Config keys (and prefixes) the agent command takes as flags. */
-export const AGENT_CONFIG_KEYS = ['log.', 'host.', 'monitor.', 'web.', 'kube.', 'metrics', 'meter', 'model.', 'platform.', 'gpu.', 'attribution.', 'calibration.', 'dashboard.'];
+export const AGENT_CONFIG_KEYS = ['log.', 'host.', 'monitor.', ...WEB_SERVER_KEYS, 'web.ui', 'kube.', 'metrics', 'meter', 'model.', 'platform.', 'gpu.', 'attribution.', 'calibration.', 'dashboard.'];
 
 /** Registers `powerplane agent`. */
 export function registerAgentCommands(program: Command): void {
@@ -29,7 +30,7 @@ export function registerAgentCommands(program: Command): void {
       ctx.agent = agent.handle;
       const components: Component[] = [agent];
       if (config.web.ui) components.push(await createDashboardComponent(ctx));
-      const server = await createServer({ log, components });
+      const server = await createServer({ log, components, ...(await webServerOptions(config)) });
       closeOnSignals(server, log);
       const url = await server.listen(config.web.listenAddress);
       log.info({ url }, 'agent listening');

@@ -11,6 +11,8 @@ import { buildAgent, resolveNodeName } from './build.js';
 import { registerAgentRoutes } from './api/routes.js';
 import { startNodeStatus } from './node-status.js';
 import { applyConfig } from './reload.js';
+import { setupGpuPowerLimit } from './gpu/power-limit-setup.js';
+import { registerPowerLimitRoutes } from './api/power-limit-routes.js';
 
 /** The agent component. */
 export interface AgentComponent extends Component {
@@ -22,6 +24,7 @@ export interface AgentComponent extends Component {
 /** Creates the agent component from the configuration. */
 export async function createAgentComponent(ctx: ComponentContext): Promise<AgentComponent> {
   const log = ctx.log.child({ component: 'agent' });
+  const powerLimit = await setupGpuPowerLimit(ctx.config, log);
   const agent = await buildAgent(ctx.config, log);
   const nodeName = resolveNodeName(ctx.config);
   let current = ctx.config;
@@ -33,7 +36,10 @@ export async function createAgentComponent(ctx: ComponentContext): Promise<Agent
   return {
     name: 'agent',
     handle: agent,
-    routes: (app) => registerAgentRoutes(app, agent),
+    routes: (app) => {
+      registerAgentRoutes(app, agent);
+      if (powerLimit) registerPowerLimitRoutes(app, powerLimit);
+    },
     start: async () => {
       await agent.start();
       if (current.kube.enable) await syncNodeStatus(current);
@@ -41,6 +47,7 @@ export async function createAgentComponent(ctx: ComponentContext): Promise<Agent
     stop: async () => {
       stopNodeStatus?.();
       await agent.stop();
+      await powerLimit?.action?.close(); // puts back every GPU limit this agent changed
     },
     isReady: () => agent.isReady(),
     reconfigure: async (next) => {

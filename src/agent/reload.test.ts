@@ -30,7 +30,7 @@ test('applyConfig changes levels, idle policy, terminated limits and the GPU met
     fx.advance(1, 10).write();
     let text = await agent.metricsText();
     assert.doesNotMatch(text, /kepler_process_cpu_joules_total|powerplane_process_idle/);
-    const next = defaultConfig({ metrics: ['node', 'process'], 'attribution.idlePolicy': 'cpu-share', 'gpu.enable': true, 'gpu.nvidiaSmiPath': '/nonexistent/nvidia-smi', 'monitor.interval': 1000 });
+    const next = defaultConfig({ metrics: ['node', 'process'], 'attribution.idlePolicy': 'cpu-share', 'gpu.enable': true, 'gpu.source': 'nvidia-smi', 'gpu.nvidiaSmiPath': '/nonexistent/nvidia-smi', 'monitor.interval': 1000 });
     const d = await applyConfig(agent, prev, next, 'n', silentLogger());
     assert.deepEqual(d.restart, ['monitor.interval']);
     fx.advance(1, 10).advanceNode(0, 10).write();

@@ -9,11 +9,11 @@ import type { Logger } from '../core/logger.js';
 import { CONFIG_KEYS, type PowerplaneConfig } from '../core/config-keys.js';
 import type { Agent, AgentUpdate } from './agent.js';
 import { selectPlatformMeter } from './platform/index.js';
-import { selectGpuMeter } from './gpu/index.js';
+import { selectGpuMeter, gpuMeteringOn } from './gpu/index.js';
 import { createPodResolver } from './pods/index.js';
 
 /** Keys (or prefixes ending in `.`) applied without a restart. */
-export const HOT_RELOAD_KEYS: readonly string[] = ['metrics', 'attribution.idlePolicy', 'monitor.maxTerminated', 'monitor.minTerminatedEnergyThreshold', 'kube.enable', 'kube.podInformer.mode', 'kube.config', 'kube.kubeletPort', 'gpu.', 'platform.'];
+export const HOT_RELOAD_KEYS: readonly string[] = ['metrics', 'attribution.idlePolicy', 'monitor.maxTerminated', 'monitor.minTerminatedEnergyThreshold', 'kube.enable', 'kube.podInformer.mode', 'kube.config', 'kube.kubeletPort', 'gpu.enable', 'gpu.nvidiaSmiPath', 'gpu.source', 'gpu.nvmlLibrary', 'gpu.idleWatts', 'platform.'];
 
 /** Keys that only matter to other components: ignored by the agent. */
 const OTHER_COMPONENT_PREFIXES = ['dashboard.', 'modelServer.', 'estimator.'];
@@ -53,7 +53,8 @@ export async function applyConfig(agent: Agent, prev: PowerplaneConfig, next: Po
   if (changed('platform')) u.platform = await selectPlatformMeter(next, log);
   if (changed('gpu')) {
     const g = await selectGpuMeter(next, log);
-    u.gpu = { enabled: next.gpu.enable, meter: g.meter, reason: g.reason };
+    u.gpu = { enabled: gpuMeteringOn(next), meter: g.meter, reason: g.reason, tried: g.tried };
+    u.gpuIdleWatts = next.gpu.idleWatts;
   }
   if (changed('kube')) u.pods = { resolver: await createPodResolver(next, nodeName, log), kubeEnabled: next.kube.enable };
   await agent.reconfigure(u);

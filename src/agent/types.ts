@@ -33,11 +33,34 @@ export interface ZoneDelta {
   deltaMicroJoules: number;
 }
 
+/**
+ * Why a zone measured no energy for an interval: its counter file was gone (`missing`), could not be
+ * read (`unreadable`: permissions, I/O error) or did not hold an integer (`garbage`); or it was read
+ * but the interval was dropped (`implausible`: more than the zone can draw; `reset`: the counter went back).
+ */
+export type MeterErrorReason = 'missing' | 'unreadable' | 'garbage' | 'implausible' | 'reset';
+
+/** One zone's failure in one read. */
+export interface MeterError {
+  /** The zone's path (as in {@link ZoneDescriptor}). */
+  path: string;
+  reason: MeterErrorReason;
+  /** What failed, naming the file. */
+  message: string;
+}
+
 /** The result of one read. */
 export interface MeterSample {
   zones: ZoneDelta[];
   /** Zones (by path, or by name) whose interval was dropped as implausible (counter reset, double wrap); counted in a self-metric. */
   dropped: string[];
+  /**
+   * Zones that measured nothing this interval because of a failure (a read failure, or a dropped
+   * interval); their delta is 0. A zone whose read failed restarts its baseline at its next good read.
+   */
+  errors?: MeterError[];
+  /** Zones with no energy for this interval although they were read (a new baseline after a failure). */
+  gaps?: string[];
 }
 
 /** A source of node energy per zone. */
@@ -69,9 +92,28 @@ export interface GpuReading {
   index: number;
   uuid: string;
   name: string;
+  /** Board power over the meter's interval (from the energy counter), or sampled (`nvidia-smi`, NVML without a counter). */
   watts: number;
+  /**
+   * Energy over the interval from the board's energy counter, µJ; undefined when the source has no
+   * counter (the agent then integrates `watts`).
+   */
+  deltaMicroJoules?: number;
   /** SM utilisation in [0,1] when known. */
   utilization?: number;
+  /** The board's current power limit, watts (NVML). */
+  powerLimitWatts?: number;
+  /** MIG GPU instances, when the GPU is in MIG mode. */
+  instances?: GpuInstanceReading[];
+}
+
+/** One MIG GPU instance of a GPU. */
+export interface GpuInstanceReading {
+  /** GPU instance id. */
+  id: number;
+  uuid: string;
+  /** The instance's power when the driver reports it (NVML usually does not). */
+  watts?: number;
 }
 
 /** GPU processes with their share of a GPU (for process/container/pod GPU attribution). */
@@ -81,12 +123,32 @@ export interface GpuProcessUsage {
   /** SM utilisation share in [0,1] of that GPU when known; else shares are split evenly. */
   smUtilization?: number;
   usedMemoryMiB?: number;
+  /** MIG GPU instance the process runs in. */
+  gpuInstance?: number;
 }
 
-/** NVIDIA GPUs through nvidia-smi (or NVML). */
+/** Why a GPU's interval has no energy: counter reset (or wrap), implausible jump, GPU lost, failed read. */
+export type GpuGapReason = 'reset' | 'implausible' | 'lost' | 'error';
+
+/** A GPU interval left out (a gap, never a spike); counted in `powerplane_agent_gpu_dropped_intervals_total`. */
+export interface GpuGap {
+  gpu: number;
+  reason: GpuGapReason;
+}
+
+/** One read of a GPU meter. */
+export interface GpuRead {
+  devices: GpuReading[];
+  processes: GpuProcessUsage[];
+  /** GPUs whose interval was dropped. */
+  gaps?: GpuGap[];
+}
+
+/** NVIDIA GPUs through NVML or nvidia-smi. */
 export interface GpuMeter {
+  /** `nvml` or `nvidia-smi`. */
   readonly source: string;
-  read(): Promise<{ devices: GpuReading[]; processes: GpuProcessUsage[] }>;
+  read(): Promise<GpuRead>;
   close?(): Promise<void>;
 }
 
@@ -118,4 +180,6 @@ export interface GpuSelection {
   reason?: string;
   /** GPUs seen at start. */
   count: number;
+  /** Each GPU source tried (NVML, nvidia-smi), with why it is (un)usable. */
+  tried?: SourceCapability[];
 }

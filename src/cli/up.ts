@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { addConfigOptions, resolveConfig, action, reloadOnChange } from './common.js';
-import { createServer, closeOnSignals } from '../core/server.js';
+import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js';
+import { webServerOptions } from '../core/web-config.js';
 import type { Component, ComponentContext } from '../core/component.js';
 import { createAgentComponent } from '../agent/component.js';
 import { createModelServerComponent } from '../modelserver/component.js';
@@ -19,7 +20,7 @@ export const UP_LISTEN_ADDRESS = '127.0.0.1:28282';
 /** Registers `powerplane up`. */
 export function registerUpCommand(program: Command): void {
   const cmd = program.command('up').description(`run agent, model server, estimator and dashboard for this machine (default ${UP_LISTEN_ADDRESS})`);
-  addConfigOptions(cmd, ['log.', 'host.', 'monitor.', 'web.listenAddress', 'kube.', 'metrics', 'meter', 'model.', 'platform.', 'gpu.', 'attribution.', 'calibration.', 'dashboard.', 'modelServer.', 'estimator.']);
+  addConfigOptions(cmd, ['log.', 'host.', 'monitor.', ...WEB_SERVER_KEYS, 'web.insecureNoAuth', 'kube.', 'metrics', 'meter', 'model.', 'platform.', 'gpu.', 'attribution.', 'calibration.', 'dashboard.', 'modelServer.', 'estimator.']);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       // One machine: every level, per-process series included (the agent alone keeps process series opt-in).
@@ -35,12 +36,18 @@ export function registerUpCommand(program: Command): void {
         await createEstimatorComponent(ctx),
         await createDashboardComponent(ctx),
       ];
-      const server = await createServer({ log, components, bodyLimit: config.modelServer.maxBodyBytes });
+      const server = await createServer({ log, components, ...(await webServerOptions(config)) });
       closeOnSignals(server, log);
-      baseUrl = await server.listen(config.web.listenAddress);
+      baseUrl = await server.listen(config.web.listenAddress, { hint: `(with npm: npm start -- --web.listen-address=127.0.0.1:${nextPort(config.web.listenAddress)})` });
       reloadOnChange(opts, defaults, log, (next) => agent.reconfigure(next));
       log.info({ url: baseUrl }, 'powerplane is up');
       process.stdout.write(`powerplane is up: open ${baseUrl}/ (metrics at ${baseUrl}/metrics)\n`);
     }),
   );
+}
+
+/** The port after the one in `address` (a suggestion when it is taken). */
+function nextPort(address: string): number {
+  const port = Number(/:(\d+)$/.exec(address)?.[1] ?? 28282);
+  return port >= 65535 || port === 0 ? 28283 : port + 1;
 }

@@ -13,7 +13,7 @@ export const REFERENCE_END = '<!-- end of generated reference -->';
 
 function typeName(type: KeyType, spec: KeySpec): string {
   if (typeof type === 'object') return type.enum.map((v) => `\`${v}\``).join(' \\| ');
-  if (type === 'list') return `list of ${(spec.items ?? []).map((v) => `\`${v}\``).join(', ')}`;
+  if (type === 'list') return spec.items ? `list of ${spec.items.map((v) => `\`${v}\``).join(', ')}` : 'list';
   return type;
 }
 

@@ -27,6 +27,8 @@ export interface ZoneView {
   watts: number;
   activeWatts: number;
   idleWatts: number;
+  /** Set when the zone measured nothing in the last interval (meter outage): its watts are 0, not a reading. */
+  gap?: true;
 }
 
 /** GPU reading (`kepler_node_gpu_*`). */
@@ -112,7 +114,8 @@ export interface CapabilitiesView {
   chosenMeter: MeterInfo;
   zones: string[];
   platform: { available: boolean; source?: string; reason?: string };
-  gpus: { available: boolean; count: number; source?: string; reason?: string };
+  /** GPU meter: `source` is `nvml` or `nvidia-smi`; `tried` lists each source tried with why it is (un)usable. */
+  gpus: { available: boolean; count: number; source?: string; reason?: string; tried?: Array<{ source: string; available: boolean; reason?: string }> };
   /** Metric levels exported (from `--metrics`). */
   metricLevels: string[];
   /** Per metric-source availability, for PowerNode/PowerMonitor status: `enabled` | `disabled` | `unavailable`. */

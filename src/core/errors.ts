@@ -97,6 +97,14 @@ export const ERR_FILE_UNREADABLE = defineError('PP_FILE_UNREADABLE', 400, 2, 'A 
 export const ERR_BAD_REQUEST = defineError('PP_BAD_REQUEST', 400, 2, 'A request is invalid');
 /** A request needs a token that was missing or wrong. */
 export const ERR_UNAUTHORIZED = defineError('PP_UNAUTHORIZED', 401, 1, 'Authentication is required or failed');
+/** The request's `Origin` is another site on a state-changing route (cross-site request forgery). */
+export const ERR_FORBIDDEN_ORIGIN = defineError('PP_FORBIDDEN_ORIGIN', 403, 1, 'A cross-origin request to a state-changing route was refused');
+/** The request's `Host` is not a name this server answers to (DNS rebinding); see `--web.allowed-hosts`. */
+export const ERR_HOST_NOT_ALLOWED = defineError('PP_HOST_NOT_ALLOWED', 421, 1, 'The Host header names a host this server does not serve');
+/** A state-changing route was sent a content type it does not accept (never a CORS-safelisted one). */
+export const ERR_UNSUPPORTED_MEDIA_TYPE = defineError('PP_UNSUPPORTED_MEDIA_TYPE', 415, 2, 'The request content type is not accepted');
+/** The listen address is taken by another process. */
+export const ERR_ADDRESS_IN_USE = defineError('PP_ADDRESS_IN_USE', 500, 1, 'The listen address is already in use');
 /** A resource does not exist. */
 export const ERR_NOT_FOUND = defineError('PP_NOT_FOUND', 404, 1, 'The resource does not exist');
 /** A request body is larger than the server accepts. */

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, parseListenAddress } from './server.js';
+import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { createServer, parseListenAddress, type RequestAuthenticator } from './server.js';
 import { silentLogger } from './logger.js';
-import { ERR_NOT_FOUND, ERR_INVALID_FLAG } from './errors.js';
+import { ERR_NOT_FOUND, ERR_INVALID_FLAG, ERR_UNAUTHORIZED, ERR_ADDRESS_IN_USE } from './errors.js';
 import type { Component } from './component.js';
 
 test('mounts components, health and readiness, JSON errors', async () => {
@@ -47,4 +49,150 @@ test('listen addresses', () => {
   assert.deepEqual(parseListenAddress('[::1]:80'), { host: '::1', port: 80 });
   assert.throws(() => parseListenAddress('nope'), (e) => ERR_INVALID_FLAG.is(e));
   assert.throws(() => parseListenAddress('a:99999'), (e) => ERR_INVALID_FLAG.is(e));
+});
+
+/** One request over node:http (which, unlike fetch, lets a test set Host and Origin as a browser would). */
+function send(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<{ status: number; json: Record<string, unknown> }> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, method, path, headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {} }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const writable: Component = {
+  name: 'writable',
+  routes(app) {
+    app.post('/things', async (req) => ({ got: req.body }));
+    app.delete('/things', async () => ({ deleted: true }));
+    app.get('/things', async () => ({ things: [] }));
+  },
+};
+
+test('cross-site writes: simple content types 415, foreign Origin 403, rebinding Host 421; same-origin JSON passes', async () => {
+  const server = await createServer({ log: silentLogger(), components: [writable], limits: { allowedHosts: ['box.example'] } });
+  const url = await server.listen('127.0.0.1:0');
+  const host = new URL(url).host;
+  try {
+    // The request a page on another site sends with fetch(..., {mode: 'no-cors'}) or a <form>.
+    const csrf = await send(url, 'POST', '/things', { host, origin: 'https://evil.example', 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'cross-site' }, 'a,b\n1,2\n');
+    assert.deepEqual([csrf.status, csrf.json.code, csrf.json.field], [403, 'PP_FORBIDDEN_ORIGIN', 'origin']);
+    for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const r = await send(url, 'POST', '/things', { host, 'content-type': ct }, 'x=1');
+      assert.deepEqual([r.status, r.json.code, r.json.field], [415, 'PP_UNSUPPORTED_MEDIA_TYPE', 'content-type'], ct);
+      assert.match(String(r.json.message), new RegExp(ct.split(';')[0]));
+    }
+    assert.equal((await send(url, 'POST', '/things', { host, 'content-type': 'application/xml' }, '<x/>')).status, 415);
+    assert.equal((await send(url, 'DELETE', '/things', { host, origin: 'http://127.0.0.1:1' })).status, 403);
+    const ok = await send(url, 'POST', '/things', { host, origin: url, 'content-type': 'application/json' }, '{"a":1}');
+    assert.deepEqual([ok.status, ok.json], [200, { got: { a: 1 } }]);
+    assert.equal((await send(url, 'DELETE', '/things', { host })).status, 200);
+    // DNS rebinding: a name that resolves to 127.0.0.1 but is not this server's, for reads and writes.
+    for (const method of ['GET', 'DELETE']) {
+      const r = await send(url, method, '/things', { host: `rebind.evil.example:${new URL(url).port}` });
+      assert.deepEqual([r.status, r.json.code, r.json.field], [421, 'PP_HOST_NOT_ALLOWED', 'host'], method);
+    }
+    assert.equal((await send(url, 'GET', '/things', { host: `localhost:${new URL(url).port}` })).status, 200);
+    assert.equal((await send(url, 'GET', '/things', { host: 'box.example' })).status, 200);
+  } finally {
+    await server.close();
+  }
+});
+
+test('JSON nesting deeper than 64 levels is a 400 naming the body; proto poisoning is refused', async () => {
+  const server = await createServer({ log: silentLogger(), components: [writable] });
+  const url = await server.listen('127.0.0.1:0');
+  try {
+    const deep = await send(url, 'POST', '/things', { 'content-type': 'application/json' }, '['.repeat(65) + ']'.repeat(65));
+    assert.deepEqual([deep.status, deep.json.code, deep.json.field], [400, 'PP_BAD_REQUEST', 'body']);
+    assert.equal((await send(url, 'POST', '/things', { 'content-type': 'application/json' }, '['.repeat(64) + ']'.repeat(64))).status, 200);
+    assert.equal((await send(url, 'POST', '/things', { 'content-type': 'application/json' }, '{"__proto__":{"x":1}}')).status, 400);
+    const big = await send(url, 'POST', '/things', { 'content-type': 'application/json' }, JSON.stringify({ pad: 'x'.repeat(1 << 20) }));
+    assert.deepEqual([big.status, big.json.code], [413, 'PP_PAYLOAD_TOO_LARGE']);
+  } finally {
+    await server.close();
+  }
+});
+
+test('authentication runs before the body is read: a 401 arrives while the body is still unsent', { timeout: 20_000 }, async () => {
+  const auth: RequestAuthenticator = (req) => {
+    if (req.headers.authorization !== 'Bearer right') throw ERR_UNAUTHORIZED('wrong token', { field: 'authorization' });
+  };
+  const server = await createServer({ log: silentLogger(), components: [writable], authenticate: auth, bodyLimit: 16 << 20 });
+  const url = await server.listen('127.0.0.1:0');
+  try {
+    const u = new URL(url);
+    // 15 MiB of nesting declared; only the first MiB is sent, and the rest never is.
+    const declared = 15 << 20;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: u.hostname, port: u.port, method: 'POST', path: '/things', headers: { 'content-type': 'application/json', 'content-length': String(declared), authorization: 'Bearer wrong' } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
+      req.write('['.repeat(1 << 20));
+    });
+    assert.equal(status, 401);
+    assert.equal((await fetch(`${url}/healthz`)).status, 200, 'the server stays responsive; probes need no credentials');
+    assert.equal((await fetch(`${url}/things`)).status, 401);
+    assert.equal((await fetch(`${url}/things`, { headers: { authorization: 'Bearer right' } })).status, 200);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a request whose body never arrives is closed after the request timeout; the connection cap holds', { timeout: 20_000 }, async () => {
+  const server = await createServer({ log: silentLogger(), components: [writable], limits: { requestTimeoutMs: 400, headersTimeoutMs: 300, maxConnections: 3 } });
+  const url = await server.listen('127.0.0.1:0');
+  const port = Number(new URL(url).port);
+  const open = (): Promise<Socket> => new Promise((resolve, reject) => { const s = connect(port, '127.0.0.1', () => resolve(s)); s.on('error', reject); });
+  const closed = (s: Socket): Promise<string> => new Promise((resolve) => { let data = ''; s.on('data', (d) => (data += d)); s.on('error', () => {}); s.on('close', () => resolve(data)); });
+  try {
+    const slow = await open();
+    const slowClosed = closed(slow);
+    slow.write('POST /things HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":');
+    assert.match(await slowClosed, /^HTTP\/1\.1 408/);
+    const silent = await open();
+    await closed(silent); // no headers at all: closed after the headers timeout
+  } finally {
+    await server.close();
+  }
+  const capped = await createServer({ log: silentLogger(), components: [writable], limits: { maxConnections: 2 } });
+  const cappedUrl = await capped.listen('127.0.0.1:0');
+  const cport = Number(new URL(cappedUrl).port);
+  const openC = (): Promise<Socket> => new Promise((resolve, reject) => { const s = connect(cport, '127.0.0.1', () => resolve(s)); s.on('error', reject); });
+  try {
+    const held = [await openC(), await openC()];
+    const third = await openC();
+    const thirdData = await closed(third); // over the cap: closed by the server without an answer
+    assert.equal(thirdData, '');
+    held[0].destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    const r = await send(cappedUrl, 'GET', '/healthz');
+    assert.equal(r.status, 200);
+    held[1].destroy();
+  } finally {
+    await capped.close();
+  }
+});
+
+test('a taken port is one line naming the address and the flag', async () => {
+  const first = await createServer({ log: silentLogger(), components: [] });
+  const url = await first.listen('127.0.0.1:0');
+  const second = await createServer({ log: silentLogger(), components: [] });
+  try {
+    const address = `127.0.0.1:${new URL(url).port}`;
+    await assert.rejects(second.listen(address, { flag: '--health.listen-address' }), (e: unknown) => {
+      assert.ok(ERR_ADDRESS_IN_USE.is(e));
+      assert.equal(e.message, `${address} is already in use: stop the other process or choose another address with --health.listen-address=HOST:PORT`);
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    });
+  } finally {
+    await first.close();
+  }
 });

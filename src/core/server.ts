@@ -2,28 +2,93 @@
  * @module core/server
  * The one HTTP server type. It mounts {@link Component}s, answers `GET /healthz` and `GET /readyz`,
  * renders every error as JSON (`{code, message, field?}`; catalog errors keep their code and status),
- * and shuts down cleanly on SIGTERM/SIGINT.
+ * and shuts down cleanly on SIGTERM/SIGINT. Every server it builds, before reading a body:
+ * checks `Host` (DNS rebinding), refuses cross-origin writes and CORS-safelisted content types on
+ * writes (cross-site request forgery), and runs the authentication hook; it limits bodies (1 MiB unless
+ * a route allows more), JSON nesting depth, the time to send headers and a request, idle keep-alive
+ * time and the number of open connections.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify';
+import type { IncomingMessage, ServerOptions as HttpServerOptions } from 'node:http';
+import type { SecureContextOptions, TlsOptions } from 'node:tls';
+import Fastify, { LogController, type FastifyInstance, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from './logger.js';
 import type { Component } from './component.js';
-import { PowerplaneError, ERR_BAD_REQUEST, ERR_INVALID_FLAG, ERR_PAYLOAD_TOO_LARGE, ERR_NOT_FOUND } from './errors.js';
+import type { PowerplaneConfig } from './config-keys.js';
+import {
+  PowerplaneError,
+  ERR_BAD_REQUEST,
+  ERR_INVALID_FLAG,
+  ERR_PAYLOAD_TOO_LARGE,
+  ERR_NOT_FOUND,
+  ERR_ADDRESS_IN_USE,
+  ERR_FORBIDDEN_ORIGIN,
+  ERR_HOST_NOT_ALLOWED,
+  ERR_UNSUPPORTED_MEDIA_TYPE,
+} from './errors.js';
+import { STATE_CHANGING_METHODS, checkWrite, isHostAllowed } from './http-guard.js';
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from './json-depth.js';
+
+/** Connection and request limits of a server (see `web.*` in the config key table). */
+export interface WebLimits {
+  /** Extra Host names served (`web.allowedHosts`). */
+  allowedHosts: readonly string[];
+  /** Time to receive a whole request, ms. */
+  requestTimeoutMs: number;
+  /** Time to receive the request headers, ms. */
+  headersTimeoutMs: number;
+  /** Idle time of a kept-alive connection, ms. */
+  keepAliveTimeoutMs: number;
+  /** Most open connections; more are closed at once. */
+  maxConnections: number;
+}
+
+/** Limits used when a command passes none: the config table's defaults. */
+export const DEFAULT_WEB_LIMITS: WebLimits = { allowedHosts: [], requestTimeoutMs: 60_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxConnections: 512 };
+
+/** The {@link WebLimits} a command's `web.*` configuration asks for. */
+export function webLimitsFromConfig(web: PowerplaneConfig['web']): WebLimits {
+  return {
+    allowedHosts: web.allowedHosts,
+    requestTimeoutMs: web.requestTimeout,
+    headersTimeoutMs: web.headersTimeout,
+    keepAliveTimeoutMs: web.keepAliveTimeout,
+    maxConnections: web.maxConnections,
+  };
+}
+
+/** The config keys of the server every command shares (listen address, Host names, TLS/basic auth, limits). */
+export const WEB_SERVER_KEYS: readonly string[] = ['web.listenAddress', 'web.allowedHosts', 'web.configFile', 'web.maxConnections', 'web.requestTimeout', 'web.headersTimeout', 'web.keepAliveTimeout'];
+
+/** Authenticates a request in `onRequest`, before its body is read; throws a catalog error (401) to refuse. */
+export type RequestAuthenticator = (req: FastifyRequest, reply: FastifyReply) => Promise<void> | void;
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
   log: Logger;
   components: Component[];
-  /** Largest request body in bytes (default 1 MiB). Components may set a larger limit per route. */
+  /** Largest request body in bytes (default 1 MiB). Routes that take uploads set a larger limit on the route. */
   bodyLimit?: number;
-  /** HTTPS options (the admission webhook). */
-  https?: { key: string | Buffer; cert: string | Buffer };
+  /** TLS (the admission webhook, `--web.config-file`): key and certificate, optionally client-certificate settings. */
+  https?: SecureContextOptions & Pick<TlsOptions, 'requestCert' | 'rejectUnauthorized'>;
+  /** Connection and request limits (default {@link DEFAULT_WEB_LIMITS}). */
+  limits?: Partial<WebLimits>;
+  /** Runs for every request but `/healthz` and `/readyz`, after the Host and cross-site checks, before the body is read. */
+  authenticate?: RequestAuthenticator;
+}
+
+/** Where and how a server listens, for the one-line error when it cannot. */
+export interface ListenOptions {
+  /** The flag that sets the address (default `--web.listen-address`). */
+  flag?: string;
+  /** An extra hint appended to the error (e.g. how to pass the flag through `npm start`). */
+  hint?: string;
 }
 
 /** A started or startable server. */
 export interface PowerplaneServer {
   app: FastifyInstance;
-  /** Starts components, then listens on `host:port`; resolves with the base URL. */
-  listen(address: string): Promise<string>;
+  /** Starts components, then listens on `host:port`; resolves with the base URL. A taken address throws PP_ADDRESS_IN_USE naming the flag. */
+  listen(address: string, opts?: ListenOptions): Promise<string>;
   /** Stops listening and stops components in reverse order. Idempotent. */
   close(): Promise<void>;
 }
@@ -36,14 +101,61 @@ export function parseListenAddress(address: string, flag = '--web.listen-address
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
+/** Turns a listen failure into a one-line catalog error naming the address and the flag that changes it. */
+export function listenError(err: unknown, address: string, opts: ListenOptions = {}): unknown {
+  const flag = opts.flag ?? '--web.listen-address';
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const hint = opts.hint ? ` ${opts.hint}` : '';
+  if (code === 'EADDRINUSE') return ERR_ADDRESS_IN_USE(`${address} is already in use: stop the other process or choose another address with ${flag}=HOST:PORT${hint}`, { flag, address });
+  if (code === 'EACCES') return ERR_INVALID_FLAG(`${address} may not be bound by this user (ports below 1024 need privileges): choose another address with ${flag}=HOST:PORT${hint}`, { flag, address });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return ERR_INVALID_FLAG(`${address} is not an address of this machine: choose another with ${flag}=HOST:PORT${hint}`, { flag, address });
+  return err;
+}
+
+/** Routes open without authentication, so that probes need no credentials: they reveal nothing. */
+const UNAUTHENTICATED_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
+/** Headers of a request as the cross-site checks read them. */
+type GuardHeaders = IncomingMessage['headers'] & { origin?: string; host?: string };
+
 /** Builds a server with the given components mounted. */
 export async function createServer(opts: ServerOptions): Promise<PowerplaneServer> {
+  const limits: WebLimits = { ...DEFAULT_WEB_LIMITS, ...opts.limits };
+  const requestTimeout = limits.requestTimeoutMs;
+  const headersTimeout = Math.min(limits.headersTimeoutMs, requestTimeout);
+  // Node checks the two timeouts on an interval (30 s by default): check often enough that they hold.
+  const timeouts: HttpServerOptions = { requestTimeout, headersTimeout, keepAliveTimeout: limits.keepAliveTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 2)) };
   const app = Fastify({
     loggerInstance: opts.log.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 1 << 20,
-    ...(opts.https ? { https: opts.https } : {}),
+    requestTimeout,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    ...(opts.https ? { https: { ...opts.https, ...timeouts } } : { http: timeouts }),
   }) as unknown as FastifyInstance;
+  app.server.maxConnections = limits.maxConnections;
+  let listenHost = '';
+
+  // Bodies: JSON (depth-limited, prototype poisoning refused) is the only default type; text/plain is not accepted.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH)) return done(ERR_BAD_REQUEST(`body: JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
+    jsonParser(req, body as string, done);
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const headers = req.headers as GuardHeaders;
+    if (!isHostAllowed(headers.host, { listenHost, allowedHosts: limits.allowedHosts })) {
+      throw ERR_HOST_NOT_ALLOWED(`Host ${JSON.stringify(headers.host ?? '')} is not a name of this server: add it with --web.allowed-hosts`, { field: 'host' });
+    }
+    if (STATE_CHANGING_METHODS.has(req.method)) {
+      const refusal = checkWrite(headers);
+      if (refusal?.kind === 'origin') throw ERR_FORBIDDEN_ORIGIN(`cross-origin ${req.method} refused: Origin ${JSON.stringify(refusal.origin)} is not this server`, { field: 'origin' });
+      if (refusal?.kind === 'content-type') throw unsupportedType(req.method, refusal.mediaType);
+    }
+    if (opts.authenticate && !UNAUTHENTICATED_ROUTES.has(req.routeOptions.url ?? '')) await opts.authenticate(req, reply);
+  });
 
   app.setErrorHandler((err: FastifyError | PowerplaneError, req, reply) => {
     if (err instanceof PowerplaneError) {
@@ -56,6 +168,7 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
       return reply.status(400).send(ERR_BAD_REQUEST(`${field}: ${v?.message ?? err.message}`, { field }).toJSON());
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(ERR_PAYLOAD_TOO_LARGE(err.message, { field: 'body' }).toJSON());
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(unsupportedType(req.method, String(req.headers['content-type'] ?? '')).toJSON());
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send({ code: err.code ?? ERR_BAD_REQUEST.definition.code, message: err.message, field: 'body' });
     }
@@ -76,15 +189,21 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
 
   const started: Component[] = [];
   let closing: Promise<void> | undefined;
-  return {
+  const server: PowerplaneServer = {
     app,
-    async listen(address: string) {
-      const { host, port } = parseListenAddress(address);
+    async listen(address: string, listenOpts: ListenOptions = {}) {
+      const { host, port } = parseListenAddress(address, listenOpts.flag);
+      listenHost = host;
       for (const c of opts.components) {
         await c.start?.();
         started.push(c);
       }
-      await app.listen({ host, port });
+      try {
+        await app.listen({ host, port });
+      } catch (err) {
+        await server.close();
+        throw listenError(err, address, listenOpts);
+      }
       const addr = app.server.address();
       const actualPort = typeof addr === 'object' && addr ? addr.port : port;
       const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -104,6 +223,13 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
       return closing;
     },
   };
+  return server;
+}
+
+/** The 415 of a write whose content type is refused. */
+function unsupportedType(method: string, mediaType: string): PowerplaneError {
+  const given = mediaType === '' ? 'a body without Content-Type' : `Content-Type ${mediaType}`;
+  return ERR_UNSUPPORTED_MEDIA_TYPE(`${method} does not accept ${given}: send application/json (or application/zip for model archives)`, { field: 'content-type' });
 }
 
 /** Closes `server` on the first SIGTERM or SIGINT, then exits 0; a second signal exits at once. */

@@ -6,7 +6,8 @@
  */
 import { Option, type Command } from 'commander';
 import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
-import { createServer, closeOnSignals } from '../core/server.js';
+import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js';
+import { webServerOptions } from '../core/web-config.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import { createEstimatorComponent } from './component.js';
 import { createDashboardComponent } from '../dashboard/component.js';
@@ -32,7 +33,7 @@ interface EstimateOptions {
 export function registerEstimatorCommands(program: Command): void {
   const server = program.command('estimator').description(`run the WAO-compatible power-consumption estimator (default ${ESTIMATOR_LISTEN_ADDRESS})`);
   server.option('--config <file>', 'estimator config file: estimators and nodes (same as --estimator.config-file)');
-  addConfigOptions(server, ['log.', 'web.listenAddress', 'web.ui', 'kube.enable', 'kube.config', 'estimator.']);
+  addConfigOptions(server, ['log.', ...WEB_SERVER_KEYS, 'web.ui', 'kube.enable', 'kube.config', 'estimator.']);
   server.action(
     action(async (opts: Record<string, unknown>) => {
       if (typeof opts.config === 'string') opts['estimator.configFile'] = opts.config;
@@ -40,7 +41,7 @@ export function registerEstimatorCommands(program: Command): void {
       const ctx = { config, log };
       const components = [await createEstimatorComponent(ctx)];
       if (config.web.ui) components.push(await createDashboardComponent(ctx));
-      const srv = await createServer({ log, components });
+      const srv = await createServer({ log, components, ...(await webServerOptions(config)) });
       closeOnSignals(srv, log);
       const url = await srv.listen(config.web.listenAddress);
       log.info({ url }, 'estimator listening');

@@ -8,8 +8,8 @@
 import { Type } from 'typebox';
 import { ERR_INVALID_CONFIG } from '../core/errors.js';
 import { parseYamlChecked, readTextFile } from '../core/yaml-file.js';
-import { parseDuration } from '../core/duration.js';
-import { EstimatorSpecSchema, type EstimatorSpec } from './spec.js';
+import { durationBelow } from '../core/duration.js';
+import { EstimatorSpecSchema, MIN_REFRESH_MS, type EstimatorSpec } from './spec.js';
 import { parseCpuMilli } from './monitors/quantity.js';
 import type { NodeInfo } from './types.js';
 
@@ -69,7 +69,8 @@ export function parseEstimatorFile(text: string, file: string): EstimatorFile {
     for (const [where, cfg] of configs) {
       const ri = cfg?.nodeMonitor?.refreshInterval;
       const segs = ['estimators', i, 'spec', ...where.split('.').slice(0, 1), ...(where.includes('.') ? [where.slice(where.indexOf('.') + 1)] : []), 'nodeMonitor', 'refreshInterval'];
-      if (ri !== undefined && (parseDuration(ri) ?? 0) < 1000) fail(segs, `must be a duration of at least 1s, got ${JSON.stringify(ri)}`);
+      const below = ri === undefined ? undefined : durationBelow(ri, MIN_REFRESH_MS);
+      if (below) fail(segs, below);
     }
   });
   const names = new Set<string>();

@@ -5,11 +5,12 @@
  *   `{cpu_milli, num_workloads, watt_increases}` (+Inf as 1.7976931348623157e308; `?explain=true` adds
  *   the placement per k);
  * - `GET /namespaces/{ns}/estimators/{name}/nodes` → each node's status, monitor freshness and predicted curve.
- * Errors are WAO's `{code, message}` (+ `field` for invalid requests); bad input is always a 4xx.
+ * Errors are WAO's `{code, message}` (+ `field` for invalid requests); bad input is always a 4xx. An
+ * estimation not ready within the deadline is a 503 `ErrEstimatorDeadlineExceeded` with `Retry-After`.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyError } from 'fastify';
-import { PowerplaneError } from '../core/errors.js';
+import { ERR_UNSUPPORTED_MEDIA_TYPE, PowerplaneError } from '../core/errors.js';
 import { ErrClientUnauthorized, ErrEstimatorInvalidRequest, ErrServerEstimatorNotFound, ErrUnexpected } from './errors.js';
 import type { Estimator } from './estimator.js';
 import type { EstimatorRegistry } from './registry.js';
@@ -26,6 +27,8 @@ export interface EstimatorRouteOptions {
   /** Required X-API-KEY value; empty for open access. */
   apiKey: string;
   maxWorkloads: number;
+  /** Deadline of one estimation (ms): later answers are 503 with Retry-After. */
+  deadlineMs?: number;
 }
 
 /** Replaces +Inf by 1.7976931348623157e308 for the wire. */
@@ -71,6 +74,7 @@ function keyMatches(given: string, expected: string): boolean {
 function sendError(reply: FastifyReply, err: PowerplaneError): FastifyReply {
   const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (typeof err.details.field === 'string') body.field = err.details.field;
+  if (typeof err.details.retryAfterSeconds === 'number') reply.header('retry-after', String(err.details.retryAfterSeconds));
   return reply.status(err.status).send(body);
 }
 
@@ -78,19 +82,22 @@ function sendError(reply: FastifyReply, err: PowerplaneError): FastifyReply {
 export async function registerEstimatorRoutes(app: FastifyInstance, opts: EstimatorRouteOptions): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler((err: FastifyError | PowerplaneError, req, reply) => {
+      if (ERR_UNSUPPORTED_MEDIA_TYPE.is(err) || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 }));
       if (err instanceof PowerplaneError) return sendError(reply, err);
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply.status(413), Object.assign(ErrEstimatorInvalidRequest(`the body is larger than ${MAX_BODY_BYTES} bytes`, { field: 'body' }), { status: 413 }));
-      if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 }));
       if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, ErrEstimatorInvalidRequest(`invalid request: ${err.message}`, { field: 'body' }));
       req.log.error({ err }, 'estimator: unexpected error');
       return sendError(reply, ErrUnexpected('unexpected error'));
     });
 
+    // The key is checked before the body is read.
+    scope.addHook('onRequest', async (req) => {
+      if (!opts.apiKey) return;
+      const given = req.headers['x-api-key'];
+      if (typeof given !== 'string' || !keyMatches(given, opts.apiKey)) throw ErrClientUnauthorized('missing or invalid X-API-KEY');
+    });
+
     const lookup = (req: FastifyRequest<{ Params: { ns: string; name: string } }>): Estimator => {
-      if (opts.apiKey) {
-        const given = req.headers['x-api-key'];
-        if (typeof given !== 'string' || !keyMatches(given, opts.apiKey)) throw ErrClientUnauthorized('missing or invalid X-API-KEY');
-      }
       const est = opts.registry.get(req.params.ns, req.params.name);
       if (!est) throw ErrServerEstimatorNotFound(`estimator ${req.params.ns}/${req.params.name} not found`);
       return est;
@@ -103,7 +110,7 @@ export async function registerEstimatorRoutes(app: FastifyInstance, opts: Estima
         const est = lookup(req);
         const explain = boolParam(req.query, 'explain');
         const { cpuMilli, numWorkloads } = validateEstimateRequest(req.body, { maxWorkloads: opts.maxWorkloads, largestNodeMilli: est.largestNodeMilli() });
-        const result = await est.estimate(cpuMilli, numWorkloads, { explain });
+        const result = await est.estimate(cpuMilli, numWorkloads, { explain, deadlineMs: opts.deadlineMs });
         const out: Record<string, unknown> = { cpu_milli: cpuMilli, num_workloads: numWorkloads, watt_increases: result.watt_increases.map(encodeInf) };
         if (result.explain) out.explain = result.explain.map((e) => ({ ...e, watt_increase: encodeInf(e.watt_increase) }));
         return out;
@@ -141,7 +148,7 @@ export async function registerEstimatorRoutes(app: FastifyInstance, opts: Estima
             })),
             refreshIntervalSeconds: s.refreshMs / 1000,
             predictor: { type: s.predictor instanceof Error ? 'invalid' : s.predictor.type, error: s.predictor instanceof Error ? s.predictor.message : (s.lastPredictionError ?? null) },
-            curve: { cpu_milli: cpuMilli, watts: watts.map(encodeInf) },
+            curve: { cpu_milli: cpuMilli, watts: Array.from(watts, encodeInf) },
           };
         }),
       );

@@ -5,11 +5,15 @@
  * `defaultNodeConfig` with `nodeConfigOverrides[node]`.
  */
 import { Type, type Static } from 'typebox';
+import { minDurationPattern } from '../core/duration.js';
 
 /** Node monitor agent types. `LocalAgent` is only available inside `powerplane up`. */
 export const MONITOR_TYPES = ['None', 'Fake', 'MetricsAPI', 'Prometheus', 'IPMIExporter', 'Redfish', 'DifferentialPressureAPI', 'LocalAgent'] as const;
 /** Predictor types. `LocalModel` is only available inside `powerplane up`. */
 export const PREDICTOR_TYPES = ['None', 'Fake', 'MLServer', 'Model', 'LocalModel'] as const;
+
+/** The shortest refresh interval of node monitors (1 s): the config file, the CRD and admission enforce it. */
+export const MIN_REFRESH_MS = 1000;
 
 /** A Go-style duration such as `30s`, `1m30s`, `500ms`. */
 export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
@@ -50,7 +54,7 @@ export const NodeConfigSchema = Type.Object(
     nodeMonitor: Type.Optional(
       Type.Object(
         {
-          refreshInterval: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'How often monitors run (default 30s)' })),
+          refreshInterval: Type.Optional(Type.String({ pattern: minDurationPattern(MIN_REFRESH_MS), description: 'How often monitors run (default 30s, at least 1s)' })),
           agents: Type.Optional(Type.Array(AgentSchema, { maxItems: 16 })),
         },
         { additionalProperties: false },

@@ -23,13 +23,13 @@ function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
 
 test('an explicit kubeconfig file wins and gives its context namespace', () => {
   const file = join(dir, 'explicit');
-  const doc = kubeconfigFor('http://127.0.0.1:1');
+  const doc = kubeconfigFor('https://127.0.0.1:1', { caPem: 'x', user: { token: 't' } });
   (doc.contexts as Array<{ context: { namespace: string } }>)[0].context.namespace = 'team-a';
   writeFileSync(file, JSON.stringify(doc));
   const loaded = withEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, () => loadKubeConfig({ kubeconfig: file }));
   assert.equal(loaded.source, `file:${file}`);
   assert.equal(loaded.namespace, 'team-a');
-  assert.equal(loaded.kubeConfig.getCurrentCluster()?.server, 'http://127.0.0.1:1');
+  assert.equal(loaded.kubeConfig.getCurrentCluster()?.server, 'https://127.0.0.1:1');
 });
 
 test('a missing kubeconfig file is PP_KUBE_CONFIG naming the flag and path', () => {
@@ -44,10 +44,10 @@ test('a malformed kubeconfig file is PP_KUBE_CONFIG', () => {
 
 test('$KUBECONFIG is used when no file is given', () => {
   const file = join(dir, 'fromenv');
-  writeFileSync(file, JSON.stringify(kubeconfigFor('http://127.0.0.1:2')));
+  writeFileSync(file, JSON.stringify(kubeconfigFor('https://127.0.0.1:2', { caPem: 'x', user: { token: 't' } })));
   const loaded = withEnv({ KUBECONFIG: `${join(dir, 'absent')}:${file}`, KUBERNETES_SERVICE_HOST: undefined }, () => loadKubeConfig());
   assert.equal(loaded.source, 'env:KUBECONFIG');
-  assert.equal(loaded.kubeConfig.getCurrentCluster()?.server, 'http://127.0.0.1:2');
+  assert.equal(loaded.kubeConfig.getCurrentCluster()?.server, 'https://127.0.0.1:2');
 });
 
 test('in cluster: the service account token, CA and namespace', () => {

@@ -5,6 +5,7 @@
  * client-node's model (de)serialisation, which turns timestamps into Date objects and drops fields of
  * kinds it does not know. Failures become {@link KubeError}s.
  */
+import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { HttpMethod, RequestContext, ServerConfiguration, createConfiguration, type HttpLibrary, type KubeConfig } from '@kubernetes/client-node';
@@ -34,7 +35,7 @@ export class ClientNodeTransport implements KubeTransport {
   readonly #server: string;
   readonly #http: HttpLibrary;
   #agent: HttpAgent | undefined;
-  #agentKey: unknown[] = [];
+  #agentKey = '';
 
   readonly #timeoutMs: number;
 
@@ -49,17 +50,20 @@ export class ClientNodeTransport implements KubeTransport {
   }
 
   /**
-   * client-node 1.4.0 builds a new Agent (without keep-alive) for every request, so every call
-   * opens a new TCP and TLS connection. Keep one keep-alive agent per set of TLS settings instead
-   * (a rotated client certificate gives a new agent).
+   * client-node 1.4.0 builds a new Agent (without keep-alive) for every request, with freshly read
+   * Buffers for the CA, client certificate and key, so every call would open a new TCP and TLS
+   * connection. Keep one keep-alive agent per set of TLS settings instead, compared by content
+   * ({@link agentFingerprint}); when they change (a rotated client certificate or CA), the old agent
+   * is retired gracefully ({@link retireAgent}): requests in flight on it finish, its idle
+   * connections close.
    */
   #reuseConnections(ctx: RequestContext): void {
     const fresh = ctx.getAgent();
     if (!fresh || (fresh.constructor !== HttpAgent && fresh.constructor !== HttpsAgent)) return;
     const o = (fresh as HttpAgent & { options?: Record<string, unknown> }).options ?? {};
-    const key = [fresh.constructor, o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername];
-    if (!this.#agent || key.some((v, i) => v !== this.#agentKey[i])) {
-      this.#agent?.destroy();
+    const key = agentFingerprint(fresh.constructor.name, o);
+    if (!this.#agent || key !== this.#agentKey) {
+      if (this.#agent) retireAgent(this.#agent);
       const Ctor = fresh.constructor as typeof HttpAgent;
       this.#agent = new Ctor({ ...o, keepAlive: true });
       this.#agentKey = key;
@@ -103,4 +107,37 @@ export class ClientNodeTransport implements KubeTransport {
       throw new KubeError(status, 'InternalError', `${what}: answer is not JSON`, undefined, { cause: err });
     }
   }
+}
+
+/** The agent options that decide which connections may be shared. */
+const TLS_OPTION_KEYS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
+
+/**
+ * A digest of an agent's connection-relevant options by content (CA, client certificate and key
+ * bytes, passphrase, verification, server name): two agents with equal fingerprints may share
+ * connections. Pure.
+ */
+export function agentFingerprint(agentType: string, options: Record<string, unknown>): string {
+  const h = createHash('sha256').update(agentType);
+  for (const k of TLS_OPTION_KEYS) {
+    const v = options[k];
+    const parts = Array.isArray(v) ? v : [v];
+    h.update(`\0${k}:${parts.length}`);
+    for (const p of parts) {
+      if (p === undefined || p === null) h.update('\0u');
+      else if (typeof p === 'string' || p instanceof Uint8Array) h.update('\0b').update(p);
+      else h.update(`\0j${JSON.stringify(p)}`);
+    }
+  }
+  return h.digest('hex');
+}
+
+/**
+ * Stops an agent from being used for new connections without cutting the requests in flight on
+ * it: its idle keep-alive sockets close now, busy ones close when their request ends (node's
+ * agent destroys a freed socket instead of pooling it when `keepAlive` is off).
+ */
+export function retireAgent(agent: HttpAgent): void {
+  (agent as HttpAgent & { keepAlive: boolean }).keepAlive = false;
+  for (const sockets of Object.values(agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
 }

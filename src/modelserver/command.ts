@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { addConfigOptions, action, resolveConfig } from '../cli/common.js';
-import { closeOnSignals, createServer } from '../core/server.js';
+import { closeOnSignals, createServer, WEB_SERVER_KEYS } from '../core/server.js';
+import { webServerOptions } from '../core/web-config.js';
 import { createModelServerComponent } from './component.js';
 import { registerModelCommand } from './model-command.js';
 import { registerTrainCommand } from './train-command.js';
@@ -18,12 +19,12 @@ export function registerModelServerCommands(program: Command): void {
   const cmd = program
     .command('model-server')
     .description(`run the model server: model store, training jobs, Kepler-compatible routes, Open Inference Protocol v2 (default ${MODEL_SERVER_LISTEN_ADDRESS})`);
-  addConfigOptions(cmd, ['log.', 'web.listenAddress', 'modelServer.']);
+  addConfigOptions(cmd, ['log.', ...WEB_SERVER_KEYS, 'web.insecureNoAuth', 'modelServer.']);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       const { config, log } = resolveConfig(opts, { 'web.listenAddress': MODEL_SERVER_LISTEN_ADDRESS });
       const component = await createModelServerComponent({ config, log });
-      const server = await createServer({ log, components: [component], bodyLimit: config.modelServer.maxBodyBytes });
+      const server = await createServer({ log, components: [component], ...(await webServerOptions(config)) });
       closeOnSignals(server, log);
       const url = await server.listen(config.web.listenAddress);
       log.info({ url, storeDir: config.modelServer.storeDir }, 'model server listening');

@@ -6,6 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Component, ComponentContext } from '../core/component.js';
+import { assertModelServerAuth, resolveModelServerToken } from './auth.js';
 import { JobQueue } from './jobs.js';
 import { ModelService } from './model-service.js';
 import { registerApiRoutes } from './routes-api.js';
@@ -23,6 +24,8 @@ export interface ModelServerComponent extends Component {
 export async function createModelServerComponent(ctx: ComponentContext): Promise<ModelServerComponent> {
   const { config, log } = ctx;
   const clog = log.child({ component: 'model-server' });
+  const token = resolveModelServerToken(config);
+  assertModelServerAuth(config, token, clog);
   const store = new ModelStore(config.modelServer.storeDir, { onProblem: (path, problem) => clog.warn({ path }, `skipping unreadable model: ${problem}`) });
   const svc = new ModelService(store);
   const jobs = new JobQueue({ onError: (job, err) => clog.warn({ job: job.id, err }, 'training job failed') });
@@ -33,13 +36,13 @@ export async function createModelServerComponent(ctx: ComponentContext): Promise
     jobs,
     routes(app) {
       registerKeplerRoutes(app, svc);
-      registerApiRoutes(app, { svc, jobs, token: config.modelServer.token, maxBodyBytes: config.modelServer.maxBodyBytes });
+      registerApiRoutes(app, { svc, jobs, token, maxBodyBytes: config.modelServer.maxBodyBytes, prometheusUrls: config.modelServer.prometheusUrls });
       registerV2Routes(app, svc);
     },
     async start() {
       await mkdir(store.root, { recursive: true });
       const models = await store.list();
-      clog.info({ storeDir: store.root, models: models.length, auth: config.modelServer.token !== '' }, 'model store open');
+      clog.info({ storeDir: store.root, models: models.length, auth: token !== '' }, 'model store open');
       ready = true;
     },
     async stop() {

@@ -64,16 +64,34 @@ export function parseInputs(items: readonly string[]): Record<string, number> {
       const name = pair.slice(0, i).trim();
       const value = Number(pair.slice(i + 1).trim());
       if (i <= 0 || pair.slice(i + 1).trim() === '' || !Number.isFinite(value)) throw ERR_INVALID_FLAG(`--input must be name=number, got ${JSON.stringify(pair)}`, { flag: '--input' });
+      if (value < 0) throw ERR_INVALID_FLAG(`--input ${name} is ${value}: features are times, counts and ratios, never negative`, { flag: '--input' });
       out[name] = value;
     }
   }
   return out;
 }
 
+/**
+ * Watts are never negative: a prediction below 0 (a linear model outside its training range) becomes 0,
+ * and the raw value is returned in `clamped` so it can be reported beside it.
+ */
+export function nonNegativeWatts(components: readonly string[], row: readonly number[]): { watts: Record<string, number>; clamped: Record<string, number> } {
+  const watts: Record<string, number> = {};
+  const clamped: Record<string, number> = {};
+  components.forEach((c, k) => {
+    watts[c] = Math.max(0, row[k]);
+    if (row[k] < 0) clamped[c] = row[k];
+  });
+  return { watts, clamped };
+}
+
 /** Loads a model for `predict`: a model.json or Kepler weight file, a model directory, or an id/name in the store (a directory or a model server URL). */
 async function loadForPredict(ref: string, storeDir: string): Promise<{ label: string; model: TrainedModel }> {
   const st = await stat(ref).catch(() => undefined);
-  if (st?.isDirectory()) return loadForPredict(join(ref, 'model.json'), storeDir);
+  if (st?.isDirectory()) {
+    for (const file of ['model.json', 'weight.json']) if (await stat(join(ref, file)).catch(() => undefined)) return loadForPredict(join(ref, file), storeDir);
+    throw ERR_FILE_UNREADABLE(`${ref} is a directory without model.json or weight.json: give a model directory (the folder that holds model.json), a model.json, a Kepler weight file, or a model id`, { path: ref });
+  }
   if (st?.isFile()) {
     const json = (await readWeightFile(ref)) as Partial<SerializedModel>;
     if (json && json.format === 'powerplane-model/v1') return { label: ref, model: deserializeModel(json as SerializedModel) };
@@ -102,6 +120,9 @@ export function registerModelCommand(program: Command): void {
     action(async (where: string | undefined, flags: Record<string, unknown> & { output: string }) => {
       const { config } = resolveConfig(flags);
       const src = where ?? config.modelServer.storeDir;
+      if (!isUrl(src) && !(await stat(src).catch(() => undefined))?.isDirectory()) {
+        throw ERR_FILE_UNREADABLE(`no such directory: ${src} (give a model directory or a model server URL)`, { path: src });
+      }
       const models = isUrl(src) ? await new ModelServerClient(src).list() : (await new ModelStore(src).list()).map(modelSummary);
       if (flags.output === 'json') process.stdout.write(JSON.stringify({ models }, null, 2) + '\n');
       else process.stdout.write(models.length ? summaryTable(models) : `no models in ${src}\n`);
@@ -230,9 +251,12 @@ export function registerModelCommand(program: Command): void {
       const unknown = Object.keys(inputs).filter((f) => !model.features.includes(f));
       if (unknown.length) throw ERR_INVALID_FLAG(`--input: the model has no feature ${unknown.join(', ')} (features: ${model.features.join(', ')})`, { flag: '--input' });
       const [row] = model.predict([model.features.map((f) => inputs[f])]);
-      const watts = Object.fromEntries(model.components.map((c, k) => [c, row[k]]));
-      if (flags.output === 'json') process.stdout.write(JSON.stringify({ model: label, outputType: model.outputType, inputs, watts }, null, 2) + '\n');
-      else process.stdout.write(`${label} (${model.outputType})\n` + textTable(['COMPONENT', 'WATTS'], Object.entries(watts).map(([c, w]) => [c, num(w, 3)]), new Set([1])));
+      const { watts, clamped } = nonNegativeWatts(model.components, row);
+      if (flags.output === 'json') process.stdout.write(JSON.stringify({ model: label, outputType: model.outputType, inputs, watts, ...(Object.keys(clamped).length ? { clampedFrom: clamped } : {}) }, null, 2) + '\n');
+      else {
+        process.stdout.write(`${label} (${model.outputType})\n` + textTable(['COMPONENT', 'WATTS'], Object.entries(watts).map(([c, w]) => [c, num(w, 3)]), new Set([1])));
+        for (const [c, raw] of Object.entries(clamped)) process.stderr.write(`note: ${c} predicted ${num(raw, 3)} W, shown as 0 (watts are never negative; the input is outside what the model was trained on)\n`);
+      }
     }),
   );
 }

@@ -22,7 +22,10 @@ export interface ApiRouteOptions {
   svc: ModelService;
   jobs: JobQueue;
   token: string;
+  /** Largest body of the upload routes (model archives, training CSV); others take 1 MiB. */
   maxBodyBytes: number;
+  /** Prometheus base URLs training may read; any other `source.url` is refused. */
+  prometheusUrls: readonly string[];
 }
 
 /** Splits the (already URL-decoded) wildcard of `/api/v1/models/*` into an id and an optional sub-resource. */
@@ -33,7 +36,17 @@ export function splitModelPath(path: string): { id: string; sub?: string } {
   return { id: parts.join('/') };
 }
 
-function trainRequestFromHttp(req: FastifyRequest): TrainRequest {
+/** The configured Prometheus URL that `url` names (trailing slashes ignored); 400 naming `source.url` otherwise. */
+export function allowedPrometheusUrl(url: string, allowed: readonly string[]): string {
+  const norm = (u: string) => u.trim().replace(/\/+$/, '');
+  if (allowed.some((a) => norm(a) === norm(url))) return url;
+  const hint = allowed.length === 0
+    ? 'training from Prometheus over the API is off: list the Prometheus URLs it may read in modelServer.prometheusUrls (--model-server.prometheus-urls)'
+    : `it may read only ${allowed.map(norm).join(', ')} (modelServer.prometheusUrls)`;
+  throw ERR_BAD_REQUEST(`source.url ${JSON.stringify(url.slice(0, 200))} is not a configured Prometheus URL: ${hint}`, { field: 'source.url' });
+}
+
+function trainRequestFromHttp(req: FastifyRequest, prometheusUrls: readonly string[]): TrainRequest {
   const query = req.query as Record<string, string | undefined>;
   const isCsv = typeof req.body === 'string';
   const body = (isCsv ? {} : req.body ?? {}) as Record<string, unknown>;
@@ -47,6 +60,7 @@ function trainRequestFromHttp(req: FastifyRequest): TrainRequest {
     if (typeof s !== 'object' || s === null) throw ERR_BAD_REQUEST('source must be {type: "prometheus", url, queries?} or {type: "csv", data}', { field: 'source' });
     if (s.type === 'prometheus') {
       if (typeof s.url !== 'string') throw ERR_BAD_REQUEST('source.url must be the Prometheus base URL', { field: 'source.url' });
+      allowedPrometheusUrl(s.url, prometheusUrls);
       const queries = (s.queries ?? {}) as Record<string, unknown>;
       if (typeof queries !== 'object' || Array.isArray(queries) || !Object.values(queries).every((q) => typeof q === 'string')) {
         throw ERR_BAD_REQUEST('source.queries must map names to PromQL strings', { field: 'source.queries' });
@@ -122,7 +136,7 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: o.maxBodyBytes }, (_req, body, done) => done(null, body));
     scope.addContentTypeParser(['application/zip', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: o.maxBodyBytes }, (_req, body, done) => done(null, body));
 
-    scope.delete('/api/v1/models/*', { preHandler: guard }, async (req) => {
+    scope.delete('/api/v1/models/*', { onRequest: guard }, async (req) => {
       const { id, sub } = splitModelPath((req.params as { '*': string })['*']);
       if (sub !== undefined) throw ERR_BAD_REQUEST('delete a model by its id', { field: 'id' });
       if (!(await svc.store.delete(id))) throw ERR_MODEL_NOT_FOUND(`model ${id} not found`, { field: 'id' });
@@ -130,7 +144,7 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
       return { deleted: id };
     });
 
-    scope.put('/api/v1/models/*', { preHandler: guard, bodyLimit: o.maxBodyBytes }, async (req, reply) => {
+    scope.put('/api/v1/models/*', { onRequest: guard, bodyLimit: o.maxBodyBytes }, async (req, reply) => {
       const { id, sub } = splitModelPath((req.params as { '*': string })['*']);
       if (sub !== undefined) throw ERR_BAD_REQUEST('upload a model archive to its id', { field: 'id' });
       if (!Buffer.isBuffer(req.body)) throw ERR_BAD_REQUEST('the body must be a model archive (Content-Type: application/zip)', { field: 'body' });
@@ -139,8 +153,8 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
       return reply.status(201).send(modelSummary(saved));
     });
 
-    scope.post('/api/v1/train', { preHandler: guard, bodyLimit: o.maxBodyBytes }, async (req, reply) => {
-      const tr = trainRequestFromHttp(req);
+    scope.post('/api/v1/train', { onRequest: guard, bodyLimit: o.maxBodyBytes }, async (req, reply) => {
+      const tr = trainRequestFromHttp(req, o.prometheusUrls);
       const summary = {
         source: tr.source.kind === 'prometheus' ? { type: 'prometheus', url: tr.source.url } : { type: 'csv', bytes: tr.source.kind === 'csv-text' ? Buffer.byteLength(tr.source.text) : 0 },
         start: tr.start,

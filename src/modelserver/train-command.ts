@@ -12,7 +12,7 @@ import { ERR_INVALID_FLAG } from '../core/errors.js';
 import { TRAINER_NAMES } from '../models/registry.js';
 import { ModelStore } from './store.js';
 import { loadTrainingData, parseTrainFields, planOf, type TrainSource } from './train-request.js';
-import { trainAll } from './training.js';
+import { dataKindNotes, trainAll } from './training.js';
 import { saveTrainingOutcome, type TrainingSummary } from './training-save.js';
 import { progressBar } from './progress-bar.js';
 import { num, textTable } from './text-table.js';
@@ -155,6 +155,8 @@ export function registerTrainCommand(program: Command): void {
       const sourced = await loadTrainingData(req);
       for (const n of sourced.notes) process.stderr.write(`note: ${n}\n`);
       const { plan, save } = planOf(req, sourced);
+      const kindNotes = dataKindNotes(sourced.data, plan.outputType);
+      for (const n of kindNotes) process.stderr.write(`warning: ${n}\n`);
       const bar = progressBar();
       const outcome = trainAll(sourced.data, plan, (d, t, label) => bar.update(d, t, label));
       bar.done();
@@ -167,7 +169,7 @@ export function registerTrainCommand(program: Command): void {
           plot = flags.plot;
         }
       }
-      if (flags.output === 'json') process.stdout.write(JSON.stringify({ ...summary, store: store.root, plot, notes: sourced.notes }, null, 2) + '\n');
+      if (flags.output === 'json') process.stdout.write(JSON.stringify({ ...summary, store: store.root, plot, notes: [...sourced.notes, ...kindNotes] }, null, 2) + '\n');
       else {
         process.stdout.write(formatTrainingSummary(summary));
         if (summary.best) process.stdout.write(`best: ${summary.best} (saved under ${store.root})\nplot: ${plot}\n`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trainAll } from './training.js';
+import { dataKindNotes, trainAll } from './training.js';
 import type { Dataset } from '../models/types.js';
 
 function synthetic(n: number): Dataset {
@@ -34,4 +34,16 @@ test('DynPower removes the minimum idle power before training', () => {
   assert.equal(Math.min(...out.measured.map((r) => r[0])), 0);
   assert.equal(out.idle!.package['*'], 30);
   assert.equal(out.outcomes[0].model!.outputType, 'DynPower');
+});
+
+test('AbsPower training on idle-removed targets is called out; measured targets and DynPower are not', () => {
+  const rows = 100;
+  const X = Array.from({ length: rows }, (_, i) => [i]);
+  const measured: Dataset = { features: ['cpu'], components: ['package', 'dram'], X, Y: X.map(([c]) => [20 + c, 3]) };
+  assert.deepEqual(dataKindNotes(measured, 'AbsPower'), []);
+  const isolated: Dataset = { ...measured, Y: X.map(([c]) => [c < 10 ? 0 : c * 0.5, 3]) };
+  const notes = dataKindNotes(isolated, 'AbsPower');
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /^target package looks idle-removed \(DynPower data\): 10 % of its samples are at or below 0\.5 W.*--output-type DynPower/);
+  assert.deepEqual(dataKindNotes(isolated, 'DynPower'), []);
 });

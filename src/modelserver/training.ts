@@ -59,6 +59,32 @@ export interface TrainingOutcome {
 /** Progress callback: `done` of `total` steps, with a label. */
 export type TrainingProgress = (done: number, total: number, label: string) => void;
 
+/** A target at or below this many watts is "near zero" for {@link dataKindNotes}. */
+const NEAR_ZERO_WATTS = 0.5;
+/** Share of near-zero samples above which an AbsPower target looks idle-removed. */
+const NEAR_ZERO_SHARE = 0.05;
+
+/**
+ * Notes on what the target data looks like, for the user: measured (AbsPower) power never sits near 0 W,
+ * so a target with many samples at ≤ 0.5 W was most likely idle-removed (min-isolated, Kepler's DynPower
+ * data). Trained as AbsPower, its MAPE (which divides by the measured watts) is meaningless.
+ */
+export function dataKindNotes(data: Dataset, outputType: OutputType): string[] {
+  if (outputType !== 'AbsPower' || data.Y.length === 0) return [];
+  const notes: string[] = [];
+  data.components.forEach((c, k) => {
+    const near = data.Y.filter((row) => row[k] <= NEAR_ZERO_WATTS).length;
+    const share = near / data.Y.length;
+    if (share >= NEAR_ZERO_SHARE) {
+      notes.push(
+        `target ${c} looks idle-removed (DynPower data): ${(share * 100).toFixed(0)} % of its samples are at or below ${NEAR_ZERO_WATTS} W, which measured power never is. ` +
+          'Its MAPE divides by those near-zero watts and is meaningless; train it with --output-type DynPower --isolator none.',
+      );
+    }
+  });
+  return notes;
+}
+
 /** Trains every trainer of the plan on `data`. */
 export function trainAll(data: Dataset, plan: TrainingPlan, progress: TrainingProgress = () => undefined): TrainingOutcome {
   validateDataset(data, 2);

@@ -97,7 +97,7 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
     isReady: () => manager.ready(),
   };
   const healthServer = await createServer({ log: o.log, components: [health] });
-  const healthUrl = await healthServer.listen(o.healthListenAddress);
+  const healthUrl = await healthServer.listen(o.healthListenAddress, { flag: '--health.listen-address' });
   o.log.info({ url: healthUrl, namespace, kube: loaded.source, leaderElect: o.leaderElect }, 'operator started');
 
   let webhookServer: PowerplaneServer | undefined;
@@ -109,8 +109,9 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
     o.log.info({ source: useCertManager ? 'cert-manager' : 'self-signed CA' }, 'webhook certificates');
     const certs = await obtain();
     const pods = new PodAdmission({ kube, notifier: manager.capping.notifier, log: o.log.child({ webhook: 'capping' }) });
-    webhookServer = await createServer({ log: o.log, components: [createWebhookComponent({ pods })], https: { key: certs.serving.keyPem, cert: certs.serving.certPem } });
-    webhookUrl = await webhookServer.listen(o.webhookListenAddress);
+    // The API server calls the webhook by its Service (or --webhook-url) name: that is the Host it sends.
+    webhookServer = await createServer({ log: o.log, components: [createWebhookComponent({ pods })], https: { key: certs.serving.keyPem, cert: certs.serving.certPem }, limits: { allowedHosts: where.hosts } });
+    webhookUrl = await webhookServer.listen(o.webhookListenAddress, { flag: '--webhook.listen-address' });
     await registerWebhooks(kube, where.target, certs.ca.certPem);
     o.log.info({ url: webhookUrl, target: where.target }, 'admission webhooks registered');
     // Twice a day: renew the serving certificate when it nears expiry (or another replica or

@@ -57,15 +57,15 @@ test('Estimator resources and Nodes from the API server give WAO\'s kind-cluster
 
 test('node label changes, new and deleted Estimators, invalid specs', async () => {
   const core = `${api.url}/api/v1/nodes/worker`;
-  const res = await fetch(core, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json', authorization: 'Bearer fake-token' }, body: JSON.stringify({ metadata: { labels: { 'waofed.bitmedia.co.jp/fakepcp.wpc': '2' } } }) });
+  const res = await api.fetch(core, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json', authorization: 'Bearer fake-token' }, body: JSON.stringify({ metadata: { labels: { 'waofed.bitmedia.co.jp/fakepcp.wpc': '2' } } }) });
   assert.equal(res.status, 200);
   await eventually(async () => (await registry.get('default', 'default')?.estimate(500, 1))?.watt_increases[0] === 1, 'the new worker label');
   const crs = `${api.url}/apis/powerplane.io/v1alpha1/namespaces/default/estimators`;
-  const post = (body: object) => fetch(crs, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer fake-token' }, body: JSON.stringify(body) });
+  const post = (body: object) => api.fetch(crs, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer fake-token' }, body: JSON.stringify(body) });
   assert.equal((await post(estimator('second', { defaultNodeConfig: { powerConsumptionPredictor: { type: 'None' } } }))).status, 201);
   await eventually(() => registry.get('default', 'second') !== undefined, 'the second Estimator');
   assert.deepEqual((await registry.get('default', 'second')!.estimate(500, 1)).watt_increases, [Infinity]);
-  await fetch(`${crs}/second`, { method: 'DELETE', headers: { authorization: 'Bearer fake-token' } });
+  await api.fetch(`${crs}/second`, { method: 'DELETE', headers: { authorization: 'Bearer fake-token' } });
   await eventually(() => registry.get('default', 'second') === undefined, 'the deleted Estimator to go');
   // an object that bypassed the CRD's validation is logged and not served
   api.store.seed(estimator('broken', { defaultNodeConfig: { powerConsumptionPredictor: { type: 'TFServing' } } }));
@@ -87,7 +87,7 @@ test('basic-auth Secrets are read from the Estimator\'s namespace for Redfish ag
   try {
     const crs = `${api.url}/apis/powerplane.io/v1alpha1/namespaces/default/estimators`;
     const spec = { defaultNodeConfig: { nodeMonitor: { refreshInterval: '1s', agents: [{ type: 'Redfish', endpoint: `http://127.0.0.1:${port}`, basicAuthSecret: { name: 'bmc' } }] }, powerConsumptionPredictor: { type: 'None' } } };
-    const r = await fetch(crs, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer fake-token' }, body: JSON.stringify(estimator('bmc', spec)) });
+    const r = await api.fetch(crs, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer fake-token' }, body: JSON.stringify(estimator('bmc', spec)) });
     assert.equal(r.status, 201);
     await eventually(() => seen.length > 0, 'a Redfish request');
     assert.equal(seen[0], 'Basic ' + Buffer.from('admin:pw').toString('base64'));

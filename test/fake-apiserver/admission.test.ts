@@ -87,7 +87,7 @@ describe('fake API server: admission webhooks', () => {
   });
 
   async function fetchJson(method: string, path: string, body: unknown): Promise<Record<string, any>> {
-    const r = await fetch(api.url + path, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await api.fetch(path, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const json = await r.json() as Record<string, any>;
     assert.ok(r.ok, JSON.stringify(json));
     return json;
@@ -128,7 +128,7 @@ describe('fake API server: admission webhooks', () => {
   });
 
   test('dryRun=All runs admission and stores nothing', async () => {
-    const r = await fetch(`${api.url}/api/v1/namespaces/hooked/configmaps?dryRun=All`, {
+    const r = await api.fetch(`/api/v1/namespaces/hooked/configmaps?dryRun=All`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' } }),
     });
     assert.equal(r.status, 201);
@@ -141,7 +141,7 @@ describe('fake API server: admission webhooks', () => {
     const cfg = api.store.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'v')!;
     const webhooks = (cfg.webhooks as Array<Record<string, unknown>>).map((w) => ({ ...w, failurePolicy: 'Fail' }));
     await fetchJson('PUT', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/v', { ...cfg, webhooks });
-    const r = await fetch(`${api.url}/api/v1/namespaces/hooked/configmaps`, {
+    const r = await api.fetch(`/api/v1/namespaces/hooked/configmaps`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }),
     });
     assert.equal(r.status, 500);

@@ -31,3 +31,13 @@ test('config keys and binding roleRefs', () => {
   assert.deepEqual(fields(validateBuiltin(def('RoleBinding'), { ...rb, roleRef: { ...rb.roleRef, name: 'b' } }, rb)), ['roleRef']);
   assert.deepEqual(fields(validateBuiltin(def('ClusterRoleBinding'), { subjects: [] }, undefined)), ['roleRef']);
 });
+
+test('webhook configurations: each clientConfig names exactly one of url or service', () => {
+  const cfg = (clientConfig: unknown) => ({ webhooks: [{ name: 'a.x', clientConfig: { url: 'https://a' } }, { name: 'b.x', clientConfig }] });
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    assert.deepEqual(validateBuiltin(def(kind), cfg({ service: { namespace: 'n', name: 's' } }), undefined), []);
+    const both = validateBuiltin(def(kind), cfg({ url: 'https://b', service: { namespace: 'n', name: 's' } }), undefined);
+    assert.deepEqual(both.map((c) => `${c.field}: ${c.message}`), ['webhooks[1].clientConfig: Required value: exactly one of url or service is required']);
+    assert.deepEqual(fields(validateBuiltin(def(kind), cfg({ caBundle: 'x' }), undefined)), ['webhooks[1].clientConfig']);
+  }
+});

@@ -3,7 +3,8 @@
  * The validation rules of built-in kinds that an operator's manifests commonly break, checked as the
  * real API server does (422 Invalid with a cause per field): workload selectors must be present,
  * match the pod template's labels and never change; pod templates need uniquely named containers with
- * images; ConfigMap/Secret keys must be valid; a binding's roleRef cannot change. Pure.
+ * images; ConfigMap/Secret keys must be valid; a binding's roleRef cannot change; a webhook's
+ * clientConfig names exactly one of url or service. Pure.
  */
 import { selectorMatches } from './admission.js';
 import { isPlainObject } from './merge-patch.js';
@@ -74,6 +75,16 @@ export function validateBuiltin(def: ResourceDef, obj: Obj, old: Obj | undefined
     if (!isPlainObject(get(obj, 'roleRef'))) causes.push({ field: 'roleRef', message: 'Required value', reason: 'FieldValueRequired' });
     else if (old && JSON.stringify(get(old, 'roleRef')) !== JSON.stringify(get(obj, 'roleRef'))) {
       causes.push({ field: 'roleRef', message: `Invalid value: ${JSON.stringify(get(obj, 'roleRef'))}: cannot change roleRef` });
+    }
+  }
+  if (def.group === 'admissionregistration.k8s.io' && (def.kind === 'ValidatingWebhookConfiguration' || def.kind === 'MutatingWebhookConfiguration')) {
+    const hooks = get(obj, 'webhooks');
+    if (Array.isArray(hooks)) {
+      hooks.forEach((h, i) => {
+        const cc = get(h, 'clientConfig');
+        const n = (isPlainObject(cc) && cc.url !== undefined ? 1 : 0) + (isPlainObject(cc) && cc.service !== undefined ? 1 : 0);
+        if (n !== 1) causes.push({ field: `webhooks[${i}].clientConfig`, message: 'Required value: exactly one of url or service is required', reason: 'FieldValueRequired' });
+      });
     }
   }
   return causes;

@@ -19,7 +19,7 @@ describe('fake API server: discovery and custom resources', () => {
 
   test('discovery serves /api, /api/v1, /apis and group versions', async () => {
     const get = async (path: string) => {
-      const r = await fetch(api.url + path);
+      const r = await api.fetch(path);
       return { code: r.status, body: await r.json() as Record<string, any> };
     };
     assert.deepEqual((await get('/api')).body.versions, ['v1']);
@@ -40,7 +40,7 @@ describe('fake API server: discovery and custom resources', () => {
     assert.equal(created.metadata.name, 'widgets.example.com');
     const crd = await crds.readCustomResourceDefinition({ name: 'widgets.example.com' });
     assert.ok(crd.status!.conditions!.some((c) => c.type === 'Established' && c.status === 'True'));
-    const disc = await (await fetch(`${api.url}/apis/example.com/v1`)).json() as { resources: Array<{ name: string; namespaced: boolean }> };
+    const disc = await (await api.fetch(`/apis/example.com/v1`)).json() as { resources: Array<{ name: string; namespaced: boolean }> };
     assert.deepEqual(disc.resources.map((r) => r.name), ['widgets', 'widgets/status']);
 
     const objects = KubernetesObjectApi.makeApiClient(api.kubeConfig);
@@ -51,13 +51,13 @@ describe('fake API server: discovery and custom resources', () => {
     const listed = await objects.list('example.com/v1', 'Widget', 'default');
     assert.equal(listed.items.length, 1);
 
-    const watch = await fetch(`${api.url}/apis/example.com/v1/widgets?watch=true`);
+    const watch = await api.fetch(`/apis/example.com/v1/widgets?watch=true`);
     const reader = (watch.body as ReadableStream<Uint8Array>).getReader();
     await crds.deleteCustomResourceDefinition({ name: 'widgets.example.com' });
     let text = '';
     for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
     assert.deepEqual(text.trim().split('\n').map((l) => JSON.parse(l).type), ['ADDED', 'DELETED'], 'objects go, then the watch ends');
-    assert.equal((await fetch(`${api.url}/apis/example.com/v1`)).status, 404);
+    assert.equal((await api.fetch(`/apis/example.com/v1`)).status, 404);
     assert.equal(api.store.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition').length, 0);
   });
 

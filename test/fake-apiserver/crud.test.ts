@@ -50,11 +50,11 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
   });
 
   test('a namespaced kind at its all-namespaces path: list works, create is 405, get is 404', async () => {
-    const list = await fetch(`${api.url}/api/v1/configmaps`);
+    const list = await api.fetch(`/api/v1/configmaps`);
     assert.equal(list.status, 200);
-    const create = await fetch(`${api.url}/api/v1/configmaps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'x' } }) });
+    const create = await api.fetch(`/api/v1/configmaps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'x' } }) });
     assert.equal(create.status, 405);
-    assert.equal((await fetch(`${api.url}/api/v1/configmaps/x`)).status, 404);
+    assert.equal((await api.fetch(`/api/v1/configmaps/x`)).status, 404);
   });
 
   test('creating in a namespace that does not exist is 404', async () => {

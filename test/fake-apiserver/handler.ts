@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastJsonPatch from 'fast-json-patch';
 import { parse as parseYaml } from 'yaml';
 import type { Admission, AdmissionRequest } from './admission.js';
+import type { FakeAuth } from './auth.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { mergePatch, isPlainObject } from './merge-patch.js';
 import { apiVersionOf } from './registry.js';
@@ -59,6 +60,7 @@ export interface HandlerState {
   maxBodyBytes: number;
   bookmarkIntervalMs: number;
   admission: Admission;
+  auth: FakeAuth;
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -119,6 +121,7 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
   const url = new URL(req.url ?? '/', 'http://localhost');
   const { store } = state;
   const p = url.pathname.replace(/\/+$/, '') || '/';
+  const user = state.auth.authenticate(req, p);
   if (req.method === 'GET') {
     if (p === '/version') return send(res, 200, versionInfo());
     if (p === '/healthz' || p === '/readyz' || p === '/livez') {
@@ -157,7 +160,8 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
     if (verb === 'create' || verb === 'deletecollection') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
-  const info: FakeRequestInfo = { verb, group: rp.group, version: rp.version, plural: rp.plural, namespace: rp.namespace, name: rp.name, subresource: rp.subresource, query: q };
+  const info: FakeRequestInfo = { verb, group: rp.group, version: rp.version, plural: rp.plural, namespace: rp.namespace, name: rp.name, subresource: rp.subresource, query: q, user };
+  state.auth.authorize(info);
   if (verb !== 'get' && verb !== 'list' && verb !== 'watch') state.requests[verb]++;
   for (const hook of state.hooks) {
     const failure = hook(info);

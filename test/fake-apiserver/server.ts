@@ -1,35 +1,82 @@
 /**
  * @module fake-apiserver/server
  * `startFakeApiServer`: the in-process Kubernetes API server on 127.0.0.1 that client-node talks to
- * over real HTTP, with a kubeconfig for it, store access, write counters and hooks.
+ * over real HTTPS (its own CA, client-certificate and bearer-token users), with kubeconfigs for it,
+ * store access, write counters and hooks.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpsRequest, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Admission, type ServiceResolver } from './admission.js';
+import { FakeAuth } from './auth.js';
 import { handleRequest, type HandlerState } from './handler.js';
 import { Store } from './store.js';
-import type { FakeApiServer, FakeApiServerOptions, FakeRequestInfo, FakeWriteVerb, InjectedFailure, StoredObject } from './types.js';
+import { fakePki, type FakePki } from './tls.js';
+import type { FakeApiServer, FakeApiServerOptions, FakeCredentials, FakeRequestInfo, FakeWriteVerb, InjectedFailure, StoredObject } from './types.js';
+
+/** The bearer token of the token user. */
+const TOKEN = 'fake-token';
+/** The token user: a service account, as an operator in a pod is. */
+const TOKEN_USER = 'system:serviceaccount:default:fake';
 
 function zeroCounts(): Record<FakeWriteVerb, number> {
   return { create: 0, update: 0, patch: 0, apply: 0, delete: 0, deletecollection: 0 };
 }
 
-/** The kubeconfig document for a server URL. Pure. */
-export function kubeconfigFor(url: string): Record<string, unknown> {
+/** How a kubeconfig reaches the server: CA inline or as a file, and the user entry (kubeconfig field names). */
+export interface KubeconfigTrust {
+  caPem?: string;
+  caFile?: string;
+  user: Record<string, unknown>;
+}
+
+/** The kubeconfig document for a server URL, CA and user. Pure. */
+export function kubeconfigFor(url: string, trust: KubeconfigTrust): Record<string, unknown> {
+  const cluster: Record<string, unknown> = { server: url };
+  if (trust.caPem !== undefined) cluster['certificate-authority-data'] = Buffer.from(trust.caPem).toString('base64');
+  if (trust.caFile !== undefined) cluster['certificate-authority'] = trust.caFile;
   return {
     apiVersion: 'v1', kind: 'Config', 'current-context': 'fake',
-    clusters: [{ name: 'fake', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'fake', user: { token: 'fake-token' } }],
+    clusters: [{ name: 'fake', cluster }],
+    users: [{ name: 'fake', user: trust.user }],
     contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
   };
 }
 
+/** The kubeconfig user entry for credentials. Pure over the PKI. */
+function userEntry(pki: FakePki, credentials: FakeCredentials): Record<string, unknown> {
+  const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+  switch (credentials) {
+    case 'client-certificate': return { 'client-certificate-data': b64(pki.admin.cert), 'client-key-data': b64(pki.admin.key) };
+    case 'foreign-certificate': return { 'client-certificate-data': b64(pki.foreign.cert), 'client-key-data': b64(pki.foreign.key) };
+    case 'token': return { token: TOKEN };
+    case 'unknown-token': return { token: 'not-a-known-token' };
+    case 'none': return {};
+  }
+}
+
+/** `fetch` over node:https with the CA and a client certificate; the answer is a WHATWG Response (streamed). */
+function tlsFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }, pki: FakePki): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: init.method ?? 'GET', headers: init.headers, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key }, (res) => {
+      const headers = new Headers();
+      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+      const status = res.statusCode ?? 500;
+      const body = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+      resolve(new Response(body, { status, headers }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
 /**
- * Starts the fake API server on 127.0.0.1 (port 0 by default) and writes a kubeconfig for it.
+ * Starts the fake API server on 127.0.0.1 (port 0 by default) over HTTPS and writes a kubeconfig for
+ * it (the admin's client certificate, the server's CA).
  * @example
  * const api = await startFakeApiServer();
  * const core = api.kubeConfig.makeApiClient(CoreV1Api);
@@ -37,6 +84,9 @@ export function kubeconfigFor(url: string): Record<string, unknown> {
  * await api.stop();
  */
 export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
+  const pki = fakePki();
+  const auth = new FakeAuth();
+  auth.tokens.set(TOKEN, { name: TOKEN_USER, groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] });
   const store = new Store(options.eventLogSize ?? 10_000);
   const sockets = new Set<Socket>();
   let url = '';
@@ -51,13 +101,17 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     requests: zeroCounts(),
     hooks: new Set(),
     openWatches: new Set(),
-    address: () => url.replace(/^http:\/\//, ''),
+    address: () => url.replace(/^https:\/\//, ''),
     maxBodyBytes: options.maxBodyBytes ?? 3 * 1024 * 1024,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
     admission,
+    auth,
   };
-  const server: Server = createServer((req, res) => void handleRequest(state, req, res));
-  server.on('connection', (s) => {
+  const server: Server = createServer(
+    { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: false },
+    (req, res) => void handleRequest(state, req, res),
+  );
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -67,17 +121,22 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   });
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('fake API server has no TCP address');
-  url = `http://127.0.0.1:${address.port}`;
+  url = `https://127.0.0.1:${address.port}`;
   const dir = mkdtempSync(join(tmpdir(), 'fake-apiserver-'));
-  const kubeconfigPath = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, JSON.stringify(kubeconfigFor(url), null, 2), { mode: 0o600 });
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'fake', server: url, skipTLSVerify: true }],
-    users: [{ name: 'fake', token: 'fake-token' }],
-    contexts: [{ name: 'fake', cluster: 'fake', user: 'fake', namespace: 'default' }],
-    currentContext: 'fake',
-  });
+  let files = 0;
+  const kubeconfigFileAs = (credentials: FakeCredentials): string => {
+    const path = join(dir, `kubeconfig-${credentials}-${files++}`);
+    const trust = credentials === 'token' ? { caFile: pki.ca.certFile } : { caPem: pki.ca.cert };
+    writeFileSync(path, JSON.stringify(kubeconfigFor(url, { ...trust, user: userEntry(pki, credentials) }), null, 2), { mode: 0o600 });
+    return path;
+  };
+  const kubeConfigAs = (credentials: FakeCredentials): KubeConfig => {
+    const kc = new KubeConfig();
+    kc.loadFromString(JSON.stringify(kubeconfigFor(url, { caPem: pki.ca.cert, user: userEntry(pki, credentials) })));
+    return kc;
+  };
+  const kubeconfigPath = kubeconfigFileAs('client-certificate');
+  const kubeConfig = kubeConfigAs('client-certificate');
   const writes = {
     get requests() { return state.requests; },
     get changes() { return store.changes; },
@@ -91,6 +150,18 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     url,
     kubeConfig,
     kubeconfigPath,
+    ca: { pem: pki.ca.cert, file: pki.ca.certFile },
+    token: TOKEN,
+    kubeConfigAs,
+    kubeconfigFileAs,
+    fetch: (path, init = {}) => tlsFetch(/^https:/.test(path) ? path : url + path, init, pki),
+    auth: {
+      addToken: (token, user, groups = []) => { auth.tokens.set(token, { name: user, groups: [...groups, 'system:authenticated'] }); },
+      forbid: (rule) => {
+        auth.rules.add(rule);
+        return () => { auth.rules.delete(rule); };
+      },
+    },
     writes,
     store: {
       get: (apiVersion, kind, name, namespace) => {

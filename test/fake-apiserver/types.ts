@@ -68,7 +68,35 @@ export interface FakeRequestInfo {
   subresource?: string;
   /** The raw query. */
   query: URLSearchParams;
+  /** Who made the request (after impersonation). */
+  user?: FakeUser;
 }
+
+/** An authenticated user: name and groups (`system:authenticated` included). */
+export interface FakeUser {
+  name: string;
+  groups: string[];
+}
+
+/**
+ * Requests a forbid rule matches get 403 Forbidden. Every field given must match; `verb` is the RBAC
+ * verb (`get`, `list`, `watch`, `create`, `update`, `patch` — apply included —, `delete`,
+ * `deletecollection`), `resource` the plural, with `/status` for the subresource.
+ */
+export interface FakeForbidRule {
+  user?: string;
+  verb?: string;
+  group?: string;
+  resource?: string;
+  namespace?: string;
+}
+
+/**
+ * Credentials a kubeconfig can carry: the admin's client certificate, the bearer token of the
+ * token user, a client certificate from a foreign CA (401), a bearer token the server does not know
+ * (401), or none (401).
+ */
+export type FakeCredentials = 'client-certificate' | 'token' | 'foreign-certificate' | 'unknown-token' | 'none';
 
 /** A failure a hook injects: the server answers with this Status instead of serving the request. */
 export interface InjectedFailure {
@@ -103,12 +131,30 @@ export interface FakeApiServerOptions {
 
 /** A running fake API server. */
 export interface FakeApiServer {
-  /** `http://127.0.0.1:PORT`. */
+  /** `https://127.0.0.1:PORT`. */
   readonly url: string;
-  /** A client-node KubeConfig pointing at the server (skipTLSVerify set, as client-node requires for http). */
+  /**
+   * A client-node KubeConfig for the server: its CA (TLS verification on) and the admin user's
+   * client certificate (`fake-admin`, group `system:masters`).
+   */
   readonly kubeConfig: KubeConfig;
-  /** A kubeconfig file for the same (for CLIs: `--kubeconfig PATH`). */
+  /** A kubeconfig file for the same (for CLIs: `--kubeconfig PATH`), with the certificates inline. */
   readonly kubeconfigPath: string;
+  /** The CA certificate clients must trust (PEM) and its file. */
+  readonly ca: { pem: string; file: string };
+  /** The bearer token of the token user `system:serviceaccount:default:fake` (what a pod's service account has). */
+  readonly token: string;
+  /** A KubeConfig with other credentials (always with the server's CA and verification on). */
+  kubeConfigAs(credentials: FakeCredentials): KubeConfig;
+  /**
+   * Writes a kubeconfig file with other credentials and returns its path: `token` names the CA
+   * file (`certificate-authority`) and carries the token, as a pod's service account has them.
+   */
+  kubeconfigFileAs(credentials: FakeCredentials): string;
+  /** `fetch` on the server's URL + `path`, authenticated as the admin (client certificate) and trusting the CA. */
+  fetch(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Response>;
+  /** Authentication and authorization. */
+  readonly auth: FakeAuthAccess;
   /** Direct access to the stored objects, for seeding and assertions (no HTTP). */
   readonly store: FakeStoreAccess;
   /** Write request counters. */
@@ -117,6 +163,14 @@ export interface FakeApiServer {
   readonly hooks: FakeHooks;
   /** Closes every connection and the server, removes the kubeconfig file. */
   stop(): Promise<void>;
+}
+
+/** Users and forbid rules. */
+export interface FakeAuthAccess {
+  /** Accepts `token` as a bearer token of `user` (with `groups`, plus `system:authenticated`). */
+  addToken(token: string, user: string, groups?: string[]): void;
+  /** Answers 403 Forbidden to requests the rule matches; returns a function removing the rule. */
+  forbid(rule: FakeForbidRule): () => void;
 }
 
 /** Direct store access. `apiVersion`/`kind` identify the resource. */

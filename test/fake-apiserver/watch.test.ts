@@ -13,9 +13,8 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 /** Reads a raw watch stream until it ends or `max` events arrived. */
-async function watchEvents(url: string, max: number): Promise<Array<{ type: string; object: any }>> {
-  const controller = new AbortController();
-  const res = await fetch(url, { signal: controller.signal });
+async function watchEvents(api: FakeApiServer, path: string, max: number): Promise<Array<{ type: string; object: any }>> {
+  const res = await api.fetch(path);
   assert.equal(res.status, 200);
   const events: Array<{ type: string; object: any }> = [];
   let buffer = '';
@@ -27,10 +26,7 @@ async function watchEvents(url: string, max: number): Promise<Array<{ type: stri
       while ((nl = buffer.indexOf('\n')) >= 0) {
         events.push(JSON.parse(buffer.slice(0, nl)));
         buffer = buffer.slice(nl + 1);
-        if (events.length >= max) {
-          controller.abort();
-          return events;
-        }
+        if (events.length >= max) return events; // leaving the loop cancels the stream
       }
     }
   } catch (err) {
@@ -87,10 +83,10 @@ describe('fake API server: watch', () => {
     const first = await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'r1' } } });
     await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'r2' } } });
     const rv = first.metadata!.resourceVersion!;
-    const events = await watchEvents(`${api.url}/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=${rv}`, 1);
+    const events = await watchEvents(api, `/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=${rv}`, 1);
     assert.deepEqual(events.map((e) => `${e.type}:${e.object.metadata.name}`), ['ADDED:r2']);
     api.hooks.compact();
-    const gone = await watchEvents(`${api.url}/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=${rv}`, 5);
+    const gone = await watchEvents(api, `/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=${rv}`, 5);
     assert.equal(gone.length, 1);
     assert.equal(gone[0].type, 'ERROR');
     assert.deepEqual([gone[0].object.kind, gone[0].object.code, gone[0].object.reason], ['Status', 410, 'Expired']);
@@ -98,7 +94,7 @@ describe('fake API server: watch', () => {
 
   test('watch without resourceVersion starts with ADDED for existing objects; selectors turn changes into ADDED/DELETED', async () => {
     await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'sel', labels: { pick: 'yes' } } } });
-    const pending = watchEvents(`${api.url}/api/v1/namespaces/w/configmaps?watch=true&labelSelector=pick%3Dyes`, 3);
+    const pending = watchEvents(api, `/api/v1/namespaces/w/configmaps?watch=true&labelSelector=pick%3Dyes`, 3);
     await until(() => api.hooks.openWatches() > 0, 'watch open');
     const cm = await core.readNamespacedConfigMap({ name: 'sel', namespace: 'w' });
     const off = await core.replaceNamespacedConfigMap({ name: 'sel', namespace: 'w', body: { ...cm, metadata: { ...cm.metadata, labels: { pick: 'no' } } } });
@@ -108,7 +104,7 @@ describe('fake API server: watch', () => {
   });
 
   test('timeoutSeconds ends the stream; bookmarks carry the current resourceVersion', async () => {
-    const events = await watchEvents(`${api.url}/api/v1/namespaces/w/pods?watch=true&resourceVersion=${api.store.resourceVersion()}&allowWatchBookmarks=true&timeoutSeconds=1`, 1000);
+    const events = await watchEvents(api, `/api/v1/namespaces/w/pods?watch=true&resourceVersion=${api.store.resourceVersion()}&allowWatchBookmarks=true&timeoutSeconds=1`, 1000);
     assert.ok(events.length >= 1, 'at least one bookmark before the timeout');
     assert.ok(events.every((e) => e.type === 'BOOKMARK' && e.object.metadata.resourceVersion === String(api.store.resourceVersion())));
   });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDataPath } from '../helpers/shared-data.js';
 import { runPowerplane, spawnPowerplane } from '../helpers/cli.js';
+import { nonNegativeWatts } from '../../src/modelserver/model-command.js';
 
 const run = (args: string[]) => runPowerplane(args, { env: { NODE_ENV: 'test' } });
 
@@ -104,4 +105,22 @@ test('model-server serves on the address given, model list/show read it, and it 
   assert.equal(pred.code, 0, pred.stderr);
   assert.equal(JSON.parse(pred.stdout).watts.package, 213.81168291387564);
   assert.equal(await child.stop(), 0);
+});
+
+test('model list of a missing directory, predict on a directory without a model, and a negative input exit 2 saying why', async () => {
+  const missing = await run(['model', 'list', '/no/such/models']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such directory: \/no\/such\/models/);
+  const empty = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  const noModel = await run(['model', 'predict', empty, '--input', 'bpf_cpu_time_ms=1']);
+  assert.equal(noModel.code, 2);
+  assert.match(noModel.stderr, /is a directory without model\.json or weight\.json/);
+  const negative = await run(['model', 'predict', WEIGHTS, '--input', 'bpf_cpu_time_ms=-5,bpf_page_cache_hit=0']);
+  assert.equal(negative.code, 2);
+  assert.match(negative.stderr, /--input bpf_cpu_time_ms is -5: .*never negative/);
+});
+
+test('predictions below 0 W are shown as 0 and reported with the raw value', () => {
+  assert.deepEqual(nonNegativeWatts(['package', 'dram'], [-275.5, 3]), { watts: { package: 0, dram: 3 }, clamped: { package: -275.5 } });
+  assert.deepEqual(nonNegativeWatts(['package'], [12]), { watts: { package: 12 }, clamped: {} });
 });

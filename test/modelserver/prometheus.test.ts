@@ -76,7 +76,7 @@ test('query_range over the agent metrics gives aligned feature and target rows',
 });
 
 test('a model-server training job from Prometheus recovers the law', async () => {
-  const config = defaultConfig({ 'modelServer.storeDir': mkdtempSync(join(tmpdir(), 'pp-prom-ms-')) });
+  const config = defaultConfig({ 'modelServer.storeDir': mkdtempSync(join(tmpdir(), 'pp-prom-ms-')), 'modelServer.prometheusUrls': [promUrl] });
   const component = await createModelServerComponent({ config, log: silentLogger() });
   const server: PowerplaneServer = await createServer({ log: silentLogger(), components: [component] });
   const base = await server.listen('127.0.0.1:0');

@@ -22,6 +22,8 @@ export const NODE_METRIC_NAMES = [
   'kepler_node_gpu_idle_joules_total',
   'kepler_node_gpu_idle_watts',
   'kepler_node_gpu_info',
+  'powerplane_gpu_power_limit_watts',
+  'powerplane_gpu_instance_watts',
   'kepler_platform_watts',
   'powerplane_node_power_source_info',
 ] as const;
@@ -33,6 +35,7 @@ export const PROCESS_METRIC_NAMES = [
   'kepler_process_cpu_seconds_total',
   'kepler_process_gpu_joules_total',
   'kepler_process_gpu_watts',
+  'powerplane_process_gpu_idle_joules_total',
   'powerplane_process_idle_joules_total',
 ] as const;
 
@@ -43,6 +46,7 @@ export const CONTAINER_METRIC_NAMES = [
   'kepler_container_cpu_seconds_total',
   'kepler_container_gpu_joules_total',
   'kepler_container_gpu_watts',
+  'powerplane_container_gpu_idle_joules_total',
   'powerplane_container_idle_joules_total',
 ] as const;
 
@@ -52,6 +56,7 @@ export const POD_METRIC_NAMES = [
   'kepler_pod_cpu_watts',
   'kepler_pod_gpu_joules_total',
   'kepler_pod_gpu_watts',
+  'powerplane_pod_gpu_idle_joules_total',
   'powerplane_pod_idle_joules_total',
 ] as const;
 
@@ -69,10 +74,14 @@ export const SELF_METRIC_NAMES = [
   'powerplane_agent_refreshes_total',
   'powerplane_agent_processes_scanned',
   'powerplane_agent_dropped_intervals_total',
+  'powerplane_agent_gpu_dropped_intervals_total',
   'powerplane_agent_scrape_errors_total',
   'powerplane_agent_refresh_errors_total',
   'powerplane_agent_containers_without_pod',
   'powerplane_agent_terminated_workloads',
+  'powerplane_last_refresh_timestamp_seconds',
+  'powerplane_meter_zone_up',
+  'powerplane_meter_read_errors_total',
 ] as const;
 
 /** Every family name the agent can export. */

@@ -54,7 +54,7 @@ function baseLabels(a: WorkloadAccount, node: string): string {
   let s: string;
   switch (a.level) {
     case 'process':
-      s = `node_name="${node}",pid="${m.pid ?? m.id}",comm="${e(m.comm ?? m.name)}",exe="${e(m.exe ?? '')}",type="${m.type ?? 'regular'}",container_id="${m.containerId ?? ''}",vm_id="${e(m.vmId ?? '')}"`;
+      s = `node_name="${node}",pid="${m.pid ?? m.id}",comm="${e(m.comm ?? m.name)}",exe="${e(m.exe ?? '')}",type="${m.type ?? 'regular'}",container_id="${m.containerId ?? ''}",vm_id="${e(m.vmId ?? '')}",start_time="${m.startTime ?? ''}"`;
       break;
     case 'container':
       s = `node_name="${node}",container_id="${m.id}",container_name="${e(m.name)}",runtime="${m.runtime ?? 'unknown'}",pod_id="${e(m.podId ?? '')}",pod_name="${e(m.podName ?? '')}",pod_namespace="${e(m.namespace ?? '')}"`;
@@ -92,7 +92,9 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
     ];
     for (const [name, type, help, val] of fams) {
       w.family(name, type, help);
-      for (let i = 0; i < snap.zones.length; i++) w.sample(name, nodeZone[i], val(i));
+      // a zone that measured nothing this interval (meter outage) has no power reading: no sample, not 0 W
+      const gauge = type === 'gauge';
+      for (let i = 0; i < snap.zones.length; i++) if (!(gauge && snap.zones[i].gap)) w.sample(name, nodeZone[i], val(i));
     }
     w.family('kepler_node_cpu_usage_ratio', 'gauge', 'CPU busy ratio of the node over the last interval (/proc/stat; iowait counts as idle)');
     w.sample('kepler_node_cpu_usage_ratio', `node_name="${node}"`, snap.busyRatio);
@@ -117,14 +119,27 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
         w.family(name, type, help);
         for (let i = 0; i < snap.gpus.length; i++) w.sample(name, gl[i], val(i));
       }
+      if (snap.gpus.some((g) => g.powerLimitWatts !== undefined)) {
+        w.family('powerplane_gpu_power_limit_watts', 'gauge', 'The GPU board power limit in watts (NVML)');
+        snap.gpus.forEach((g, i) => g.powerLimitWatts !== undefined && w.sample('powerplane_gpu_power_limit_watts', gl[i], g.powerLimitWatts));
+      }
+      if (snap.gpus.some((g) => g.instances?.some((x) => x.watts !== undefined))) {
+        w.family('powerplane_gpu_instance_watts', 'gauge', 'Power of a MIG GPU instance in watts, where the driver reports it');
+        for (const g of snap.gpus) {
+          for (const x of g.instances ?? []) {
+            if (x.watts !== undefined) w.sample('powerplane_gpu_instance_watts', `node_name="${node}",gpu="${g.index}",gpu_uuid="${escapeLabel(g.uuid)}",gpu_instance="${x.id}",gpu_instance_uuid="${escapeLabel(x.uuid)}"`, x.watts);
+          }
+        }
+      }
     }
     if (snap.platform) {
       w.family('kepler_platform_watts', 'gauge', 'Platform (wall) power in watts');
       w.sample('kepler_platform_watts', `node_name="${node}",source="${escapeLabel(snap.platform.source)}"`, snap.platform.watts);
     }
   }
-  w.family('powerplane_node_power_source_info', 'gauge', 'The node meter in use; estimated="true" marks model estimates (value 1)');
+  w.family('powerplane_node_power_source_info', 'gauge', 'The node meter in use, and with component="gpu" the GPU meter (nvml, nvidia-smi); estimated="true" marks model estimates (value 1)');
   w.sample('powerplane_node_power_source_info', `node_name="${node}",meter="${escapeLabel(snap.meter.name)}",estimated="${snap.meter.estimated}",model="${escapeLabel(snap.meter.model ?? '')}"`, 1);
+  if (snap.gpuSource) w.sample('powerplane_node_power_source_info', `node_name="${node}",meter="${escapeLabel(snap.gpuSource)}",estimated="false",model="",component="gpu"`, 1);
 
   for (const level of ['process', 'container', 'vm', 'pod'] as const) {
     if (!opts.levels.has(level)) continue;
@@ -155,6 +170,11 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
       for (const a of accounts) if (a.gpuUj > 0) w.sample(gj, baseLabels(a, node) + `,state="${a.state}"`, a.gpuUj / 1e6);
       w.family(gw, 'gauge', `GPU power of the ${what} in watts`);
       for (const a of accounts) if (a.gpuWatts > 0) w.sample(gw, baseLabels(a, node) + `,state="${a.state}"`, a.gpuWatts);
+      if (opts.idleFamilies && accounts.some((a) => a.gpuIdleUj > 0)) {
+        const gi = `powerplane_${level}_gpu_idle_joules_total`;
+        w.family(gi, 'counter', `Idle GPU energy attributed to the ${what} by attribution.idlePolicy, in joules (not part of Kepler's families)`);
+        for (const a of accounts) if (a.gpuIdleUj > 0) w.sample(gi, baseLabels(a, node) + `,state="${a.state}"`, a.gpuIdleUj / 1e6);
+      }
     }
     if (opts.idleFamilies) {
       const iName = `powerplane_${level}_idle_joules_total`;
@@ -184,6 +204,22 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
   w.sample('powerplane_agent_processes_scanned', self, snap.processesScanned);
   w.family('powerplane_agent_dropped_intervals_total', 'counter', 'Meter intervals dropped as implausible (counter reset, double wrap), per zone');
   for (const z of snap.zones) w.sample('powerplane_agent_dropped_intervals_total', `${self},zone="${escapeLabel(z.zone)}"`, c.dropped.get(z.zone) ?? 0);
+  w.family('powerplane_meter_read_errors_total', 'counter', 'Meter intervals with no energy per zone and reason: missing, unreadable, garbage (the counter file), implausible (more power than the zone can draw), reset (the counter went back)');
+  for (const [key, n] of c.meterErrors) {
+    const sep = key.indexOf('\0');
+    w.sample('powerplane_meter_read_errors_total', `${self},zone="${escapeLabel(key.slice(0, sep))}",reason="${key.slice(sep + 1)}"`, n);
+  }
+  w.family('powerplane_meter_zone_up', 'gauge', 'Whether the zone\'s energy counters were read in the last refresh (1) or not (0)');
+  for (const z of snap.zones) w.sample('powerplane_meter_zone_up', `${self},zone="${escapeLabel(z.zone)}",path="${escapeLabel(z.path)}"`, z.up ? 1 : 0);
+  w.family('powerplane_last_refresh_timestamp_seconds', 'gauge', 'Unix time of the last successful refresh, seconds');
+  w.sample('powerplane_last_refresh_timestamp_seconds', self, snap.timestamp / 1000);
+  if (snap.gpuSource) {
+    w.family('powerplane_agent_gpu_dropped_intervals_total', 'counter', 'GPU intervals left out (energy counter reset or wrap, implausible jump, GPU lost, failed read), per GPU and reason');
+    for (const [key, n] of c.gpuDropped) {
+      const [gpu, reason] = key.split('\0');
+      w.sample('powerplane_agent_gpu_dropped_intervals_total', `${self},gpu="${gpu}",reason="${reason}"`, n);
+    }
+  }
   w.family('powerplane_agent_scrape_errors_total', 'counter', 'Scrapes answered with an error');
   w.sample('powerplane_agent_scrape_errors_total', self, c.scrapeErrors);
   w.family('powerplane_agent_containers_without_pod', 'gauge', 'Containers of the last refresh whose pod is unknown');

@@ -92,7 +92,7 @@ test('selectGpuMeter with a fake nvidia-smi: GPUs that report power, processes w
   const dir = await mkdtemp(join(tmpdir(), 'pp-gpu-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const smi = await writeFakeNvidiaSmi(dir, { gpus: GPUS, apps: APPS, pmon: PMON });
-  const sel = await selectGpuMeter(defaultConfig({ 'gpu.nvidiaSmiPath': smi }), log);
+  const sel = await selectGpuMeter(defaultConfig({ 'gpu.source': 'nvidia-smi', 'gpu.nvidiaSmiPath': smi }), log);
   assert.equal(sel.count, 3);
   assert.equal(sel.meter?.source, 'nvidia-smi');
   const r = await sel.meter!.read();
@@ -117,12 +117,16 @@ test('selectGpuMeter with a fake nvidia-smi: GPUs that report power, processes w
 });
 
 test('selectGpuMeter: disabled, missing nvidia-smi, failing driver → no meter with the reason', async (t) => {
-  assert.deepEqual(await selectGpuMeter(defaultConfig({ 'gpu.enable': false }), log), { reason: 'gpu.enable is off', count: 0 });
-  const missing = await selectGpuMeter(defaultConfig({ 'gpu.nvidiaSmiPath': '/nonexistent/nvidia-smi' }), log);
+  assert.deepEqual(await selectGpuMeter(defaultConfig({ 'gpu.enable': false }), log), { reason: 'gpu.enable is off', count: 0, tried: [] });
+  const missing = await selectGpuMeter(defaultConfig({ 'gpu.source': 'nvidia-smi', 'gpu.nvidiaSmiPath': '/nonexistent/nvidia-smi' }), log);
   assert.equal(missing.meter, undefined);
   assert.match(missing.reason!, /nvidia-smi not found at \/nonexistent\/nvidia-smi/);
   const dir = await mkdtemp(join(tmpdir(), 'pp-gpu-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const smi = await writeFakeNvidiaSmi(dir, { gpus: '', apps: '' });
-  assert.deepEqual(await selectGpuMeter(defaultConfig({ 'gpu.nvidiaSmiPath': smi }), log), { reason: 'nvidia-smi lists no GPU', count: 0 });
+  assert.deepEqual(await selectGpuMeter(defaultConfig({ 'gpu.source': 'nvidia-smi', 'gpu.nvidiaSmiPath': smi }), log), {
+    reason: 'nvidia-smi lists no GPU',
+    count: 0,
+    tried: [{ source: 'nvidia-smi', available: false, reason: 'nvidia-smi lists no GPU' }],
+  });
 });

@@ -6,7 +6,7 @@
  * configured wrongly) are not skipped: they stop the start with exit code 2.
  */
 import type { Logger } from '../../core/logger.js';
-import type { PowerplaneConfig } from '../../core/config-keys.js';
+import { CONFIG_KEYS, type PowerplaneConfig } from '../../core/config-keys.js';
 import type { MeterCapability } from '../../core/contracts.js';
 import { PowerplaneError } from '../../core/errors.js';
 import type { MeterSelection, NodeMeter } from '../types.js';
@@ -16,6 +16,9 @@ import { createModelMeter, resolveNodePredictor, type PredictorFactories } from 
 import { createFakeMeter } from './fake.js';
 import type { SysfsReader } from './sysfs-reader.js';
 import { ERR_NO_METER } from './errors.js';
+
+/** The default of `--meter`. */
+const DEFAULT_NODE_METERS = CONFIG_KEYS.find((k) => k.key === 'meter')!.default as readonly string[];
 
 /** What selection may be given instead of the defaults (tests, and the agent wiring predictor sources). */
 export interface NodeMeterDeps {
@@ -28,9 +31,9 @@ export interface NodeMeterDeps {
 async function createMeter(name: string, config: PowerplaneConfig, log: Logger, deps: NodeMeterDeps): Promise<{ meter: NodeMeter; notes: string[] }> {
   switch (name) {
     case 'rapl':
-      return { meter: await createRaplMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now }), notes: [] };
+      return { meter: await createRaplMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now, maxPlausibleWatts: config.monitor.maxZoneWatts }), notes: [] };
     case 'hwmon':
-      return { meter: await createHwmonMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now }), notes: [] };
+      return { meter: await createHwmonMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now, maxPlausibleWatts: config.monitor.maxZoneWatts }), notes: [] };
     case 'model': {
       const { predictor, notes } = await resolveNodePredictor(config, log, deps.predictors);
       return { meter: createModelMeter(predictor), notes };
@@ -43,13 +46,22 @@ async function createMeter(name: string, config: PowerplaneConfig, log: Logger, 
 }
 
 /**
+ * The node meters of `--meter` in order: `gpu` names the GPU meter (selected beside the node meter),
+ * so it is left out; a list of only `gpu` keeps the default node meters.
+ */
+export function nodeMeterNames(meters: readonly string[]): string[] {
+  const names = [...new Set(meters)].filter((m) => m !== 'gpu');
+  return names.length > 0 ? names : [...DEFAULT_NODE_METERS];
+}
+
+/**
  * Tries `config.meter` in order and returns the first usable meter with the record of every meter
  * tried. Logs a warning per unusable meter (naming the file and the fix) and the chosen meter and
  * zones. Throws `PP_AGENT_NO_METER` when none is usable, and configuration errors (exit code 2) as is.
  */
 export async function selectNodeMeter(config: PowerplaneConfig, log: Logger, deps: NodeMeterDeps = {}): Promise<MeterSelection> {
   const tried: MeterCapability[] = [];
-  for (const name of new Set(config.meter)) {
+  for (const name of nodeMeterNames(config.meter)) {
     try {
       const { meter, notes } = await createMeter(name, config, log, deps);
       const zones = meter.zones();

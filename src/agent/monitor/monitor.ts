@@ -7,13 +7,13 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { WorkloadLevel } from '../../core/contracts.js';
-import type { NodeMeter, GpuMeter, PlatformMeter, GpuReading, GpuProcessUsage } from '../types.js';
+import type { NodeMeter, GpuMeter, PlatformMeter, GpuReading, GpuRead, MeterSample } from '../types.js';
 import type { ProcScanner, ProcessEntry } from '../procfs/scanner.js';
 import type { PodResolver, PodRef } from '../pods/types.js';
 import { busyRatio, type CpuTimes } from '../procfs/parse.js';
 import { splitActiveIdle } from '../attribution/apportion.js';
 import { attributeLevelInto } from '../attribution/attribute.js';
-import { GpuIdleTracker, gpuWattsByPid } from '../attribution/gpu.js';
+import { GpuIdleTracker, gpuWattsByPid, gpuIdleWattsByPid } from '../attribution/gpu.js';
 import { LevelLedger, type WorkloadAccount, type WorkloadMeta, type TerminatedPolicy } from '../workloads/ledger.js';
 import { primaryZoneIndex, type AgentSnapshot, type ZoneState, type GpuState } from './snapshot.js';
 
@@ -34,13 +34,15 @@ export interface MonitorOptions {
   idlePolicy: IdlePolicy;
   maxTerminated: number;
   minTerminatedEnergyThreshold: number;
+  /** `gpu.idleWatts`: fixed GPU idle power (0 = lowest seen with no process). */
+  gpuIdleWatts?: number;
   log: Logger;
   /** Clock in ms (tests). */
   now?: () => number;
 }
 
 /** What can change while the monitor runs (configuration hot reload). */
-export type MonitorUpdate = Partial<Pick<MonitorOptions, 'gpu' | 'platform' | 'pods' | 'idlePolicy' | 'maxTerminated' | 'minTerminatedEnergyThreshold'>>;
+export type MonitorUpdate = Partial<Pick<MonitorOptions, 'gpu' | 'platform' | 'pods' | 'idlePolicy' | 'maxTerminated' | 'minTerminatedEnergyThreshold' | 'gpuIdleWatts'>>;
 
 /** Counters behind the `powerplane_agent_*` self-metrics. */
 export interface AgentCounters {
@@ -49,20 +51,24 @@ export interface AgentCounters {
   scrapeErrors: number;
   /** Dropped meter intervals per zone. */
   dropped: Map<string, number>;
+  /** Meter failures per zone and reason, keyed `zone\0reason` (`powerplane_meter_read_errors_total`). */
+  meterErrors: Map<string, number>;
+  /** Dropped GPU intervals per `gpu\0reason`. */
+  gpuDropped: Map<string, number>;
 }
 
 const NO_GPU = new Map<number, number>();
 
 /** Runs refreshes and holds the latest snapshot. */
 export class AgentMonitor {
-  readonly counters: AgentCounters = { refreshes: 0, refreshErrors: 0, scrapeErrors: 0, dropped: new Map() };
+  readonly counters: AgentCounters = { refreshes: 0, refreshErrors: 0, scrapeErrors: 0, dropped: new Map(), meterErrors: new Map(), gpuDropped: new Map() };
   private opts: MonitorOptions;
   private readonly now: () => number;
   private readonly zones: ZoneState[];
   private readonly zoneIndex = new Map<string, number>();
   private readonly ledgers: Record<WorkloadLevel, LevelLedger>;
   private policy: TerminatedPolicy;
-  private readonly gpuIdle = new GpuIdleTracker();
+  private gpuIdle: GpuIdleTracker;
   private readonly gpuTotals = new Map<number, { total: number; active: number; idle: number }>();
   /**
    * Buffers reused by every refresh (grown when too small): CPU weights per workload, and active and
@@ -85,10 +91,11 @@ export class AgentMonitor {
 
   constructor(opts: MonitorOptions) {
     this.opts = opts;
+    this.gpuIdle = new GpuIdleTracker(opts.gpuIdleWatts ?? 0);
     this.now = opts.now ?? Date.now;
     this.zones = opts.meter.zones().map((z, i) => {
       this.zoneIndex.set(`${z.zone}\0${z.path}`, i);
-      return { zone: z.zone, path: z.path, nested: z.nested, totalUj: 0, activeUj: 0, idleUj: 0, deltaUj: 0, activeDeltaUj: 0, idleDeltaUj: 0 };
+      return { zone: z.zone, path: z.path, nested: z.nested, up: true, gap: false, totalUj: 0, activeUj: 0, idleUj: 0, deltaUj: 0, activeDeltaUj: 0, idleDeltaUj: 0 };
     });
     const n = this.zones.length;
     this.ledgers = { process: new LevelLedger('process', n), container: new LevelLedger('container', n), pod: new LevelLedger('pod', n), vm: new LevelLedger('vm', n) };
@@ -100,6 +107,7 @@ export class AgentMonitor {
    * refresh (keys given as undefined remove a meter or the pod source).
    */
   update(changes: MonitorUpdate): void {
+    if (changes.gpuIdleWatts !== undefined && changes.gpuIdleWatts !== this.opts.gpuIdleWatts) this.gpuIdle = new GpuIdleTracker(changes.gpuIdleWatts);
     this.opts = { ...this.opts, ...changes };
     this.policy = { ...this.policy, maxTerminated: this.opts.maxTerminated, minEnergyJoules: this.opts.minTerminatedEnergyThreshold };
   }
@@ -177,15 +185,12 @@ export class AgentMonitor {
     const busy = this.prevCpu ? busyRatio(this.prevCpu, scan.cpu) : 0;
     const intervalMs = this.prevTime === undefined ? 0 : Math.max(0, now - this.prevTime);
     const intervalSeconds = intervalMs / 1000;
-    this.prevCpu = scan.cpu;
-    this.prevTime = now;
     let totalTicks = 0;
     const processes = scan.processes;
     for (let i = 0; i < processes.length; i++) totalTicks += processes[i].deltaTicks;
     // Kepler's bpf_cpu_time_ms is CPU time per second of wall time, in ms; models see the previous interval's too.
     const cpuMsPerSecond = intervalSeconds > 0 ? ((totalTicks / opts.clockTicks) * 1000) / intervalSeconds : 0;
     const features = { cpu_busy_ratio: busy, bpf_cpu_time_ms: cpuMsPerSecond, cpu_time_ms: cpuMsPerSecond, bpf_cpu_time_ms_prev: this.prevCpuMsPerSecond };
-    this.prevCpuMsPerSecond = cpuMsPerSecond;
 
     const tRead = performance.now();
     const [sample, gpu, platformWatts] = await Promise.all([
@@ -195,7 +200,12 @@ export class AgentMonitor {
     ]);
     const readMs = performance.now() - tRead;
 
-    // Everything below is synchronous: readers never see a half-applied refresh.
+    // Everything below is synchronous: readers never see a half-applied refresh. The interval starts
+    // anew only once the meter was read: a failed read leaves it where it was, so the next interval
+    // covers the same time as the meter's counters.
+    this.prevCpu = scan.cpu;
+    this.prevTime = now;
+    this.prevCpuMsPerSecond = cpuMsPerSecond;
     const seq = ++this.seq;
     const n = this.zones.length;
     const active = new Array<number>(n).fill(0);
@@ -225,11 +235,12 @@ export class AgentMonitor {
       const zone = this.zones.find((z) => z.path === d)?.zone ?? d;
       this.counters.dropped.set(zone, (this.counters.dropped.get(zone) ?? 0) + 1);
     }
+    this.applyMeterHealth(sample, seq === 1);
 
-    const gpuByPid = gpu ? this.applyGpu(gpu, intervalSeconds) : NO_GPU;
+    const { active: gpuByPid, idle: gpuIdleByPid } = gpu ? this.applyGpu(gpu, intervalSeconds) : { active: NO_GPU, idle: NO_GPU };
     const ticksToSeconds = 1 / opts.clockTicks;
-    this.attributeProcesses(scan.processes, gpuByPid, active, idle, totalTicks, seq, intervalSeconds, ticksToSeconds);
-    const { groups, withoutPod } = this.group(scan.processes, gpuByPid);
+    this.attributeProcesses(scan.processes, gpuByPid, gpuIdleByPid, active, idle, totalTicks, seq, intervalSeconds, ticksToSeconds);
+    const { groups, withoutPod } = this.group(scan.processes, gpuByPid, gpuIdleByPid);
     for (const level of ['container', 'pod', 'vm'] as const) this.attributeGroups(level, groups[level], active, idle, totalTicks, seq, intervalSeconds, ticksToSeconds);
 
     const snap: AgentSnapshot = {
@@ -248,6 +259,7 @@ export class AgentMonitor {
         vm: this.accounts('vm'),
       },
       gpus: gpu ? this.gpuStates(gpu.devices) : [],
+      ...(opts.gpu ? { gpuSource: opts.gpu.source } : {}),
       platform: typeof platformWatts === 'number' && opts.platform ? { watts: platformWatts, source: opts.platform.source } : undefined,
       refreshSeconds: (performance.now() - t0 - readMs) / 1000,
       processesScanned: scan.processes.length,
@@ -264,6 +276,36 @@ export class AgentMonitor {
       }
     }
     return snap;
+  }
+
+  /**
+   * Marks each zone up (read) or down (read failed) and in a gap (nothing measured), counts failures
+   * per zone and reason, and logs when a zone goes down or comes back. The first refresh's baselines
+   * are no gap: there is no interval yet.
+   */
+  private applyMeterHealth(sample: MeterSample, first: boolean): void {
+    const errors = sample.errors ?? [];
+    const gaps = first ? [] : (sample.gaps ?? []);
+    if (errors.length === 0 && gaps.length === 0) {
+      for (const z of this.zones) {
+        if (!z.up) this.opts.log.info({ zone: z.zone, path: z.path }, `meter zone ${z.zone} is readable again; its power is reported from the next interval`);
+        z.up = true;
+        z.gap = false;
+      }
+      return;
+    }
+    for (const z of this.zones) {
+      const failure = errors.find((e) => e.path === z.path || e.path === z.zone);
+      const readFailed = failure !== undefined && failure.reason !== 'implausible' && failure.reason !== 'reset';
+      if (readFailed && z.up) this.opts.log.warn({ zone: z.zone, path: z.path, reason: failure.reason }, `meter zone ${z.zone} cannot be read (${failure.message}); no power is reported for it until it reads again`);
+      if (!readFailed && !z.up) this.opts.log.info({ zone: z.zone, path: z.path }, `meter zone ${z.zone} is readable again; its power is reported from the next interval`);
+      z.up = !readFailed;
+      z.gap = failure !== undefined || gaps.includes(z.path);
+      if (failure) {
+        const key = `${z.zone}\0${failure.reason}`;
+        this.counters.meterErrors.set(key, (this.counters.meterErrors.get(key) ?? 0) + 1);
+      }
+    }
   }
 
   private accounts(level: WorkloadLevel): WorkloadAccount[] {
@@ -289,6 +331,7 @@ export class AgentMonitor {
   private attributeProcesses(
     processes: readonly ProcessEntry[],
     gpuByPid: ReadonlyMap<number, number>,
+    gpuIdleByPid: ReadonlyMap<number, number>,
     active: readonly number[],
     idle: readonly number[],
     totalTicks: number,
@@ -307,11 +350,12 @@ export class AgentMonitor {
     const ledger = this.ledgers.process;
     ledger.begin(seq, this.exportedSeq, ticksToSeconds, intervalSeconds);
     const gpu = gpuByPid.size > 0;
+    const gpuIdle = gpuIdleByPid.size > 0;
     const idleOut = withIdle ? idleShares : undefined;
     for (let i = 0; i < n; i++) {
       const p = processes[i];
       const meta = (p.meta ??= processMeta(p));
-      ledger.add(p.key, meta, p.cpuTicks, p.deltaTicks, activeShares, idleOut, i * zones, gpu ? (gpuByPid.get(p.pid) ?? 0) : 0);
+      ledger.add(p.key, meta, p.cpuTicks, p.deltaTicks, activeShares, idleOut, i * zones, gpu ? (gpuByPid.get(p.pid) ?? 0) : 0, gpuIdle ? (gpuIdleByPid.get(p.pid) ?? 0) : 0);
     }
     ledger.end(this.policy);
   }
@@ -347,7 +391,7 @@ export class AgentMonitor {
     ledger.begin(seq, this.exportedSeq, ticksToSeconds, intervalSeconds);
     for (let i = 0; i < n; i++) {
       const x = g[i];
-      ledger.add(x.key, x.meta, -1, x.ticks, activeShares, withIdle ? idleShares : undefined, i * zones, x.gpuWatts);
+      ledger.add(x.key, x.meta, -1, x.ticks, activeShares, withIdle ? idleShares : undefined, i * zones, x.gpuWatts, x.gpuIdleWatts);
     }
     ledger.end(this.policy);
   }
@@ -362,14 +406,16 @@ export class AgentMonitor {
   }
 
   /** Groups processes into the containers and VMs they run in, and containers into pods, with their CPU-tick deltas. */
-  private group(processes: readonly ProcessEntry[], gpuByPid: ReadonlyMap<number, number>) {
+  private group(processes: readonly ProcessEntry[], gpuByPid: ReadonlyMap<number, number>, gpuIdleByPid: ReadonlyMap<number, number>) {
     const containers = new Map<string, Group & { pod?: PodRef }>();
     const vms = new Map<string, Group>();
     const gpu = gpuByPid.size > 0;
+    const gpuIdle = gpuIdleByPid.size > 0;
     for (let i = 0; i < processes.length; i++) {
       const p = processes[i];
       if (!p.container && !p.vm) continue;
       const gw = gpu ? (gpuByPid.get(p.pid) ?? 0) : 0;
+      const gi = gpuIdle ? (gpuIdleByPid.get(p.pid) ?? 0) : 0;
       if (p.container) {
         let c = containers.get(p.container.id);
         if (!c) {
@@ -387,6 +433,7 @@ export class AgentMonitor {
             },
             ticks: 0,
             gpuWatts: 0,
+            gpuIdleWatts: 0,
             requestMilli: pod?.cpuRequestMilli ?? 0,
             pod,
           };
@@ -394,14 +441,16 @@ export class AgentMonitor {
         }
         c.ticks += p.deltaTicks;
         c.gpuWatts += gw;
+        c.gpuIdleWatts += gi;
       } else if (p.vm) {
         let v = vms.get(p.vm.id);
         if (!v) {
-          v = { key: p.vm.id, meta: { id: p.vm.id, name: p.vm.name, hypervisor: p.vm.hypervisor }, ticks: 0, gpuWatts: 0 };
+          v = { key: p.vm.id, meta: { id: p.vm.id, name: p.vm.name, hypervisor: p.vm.hypervisor }, ticks: 0, gpuWatts: 0, gpuIdleWatts: 0 };
           vms.set(p.vm.id, v);
         }
         v.ticks += p.deltaTicks;
         v.gpuWatts += gw;
+        v.gpuIdleWatts += gi;
       }
     }
     const pods = new Map<string, Group>();
@@ -413,11 +462,12 @@ export class AgentMonitor {
       }
       let g = pods.get(c.pod.uid);
       if (!g) {
-        g = { key: c.pod.uid, meta: { id: c.pod.uid, name: c.pod.name, namespace: c.pod.namespace, podName: c.pod.name, podId: c.pod.uid }, ticks: 0, gpuWatts: 0, requestMilli: 0 };
+        g = { key: c.pod.uid, meta: { id: c.pod.uid, name: c.pod.name, namespace: c.pod.namespace, podName: c.pod.name, podId: c.pod.uid }, ticks: 0, gpuWatts: 0, gpuIdleWatts: 0, requestMilli: 0 };
         pods.set(c.pod.uid, g);
       }
       g.ticks += c.ticks;
       g.gpuWatts += c.gpuWatts;
+      g.gpuIdleWatts += c.gpuIdleWatts;
       g.requestMilli = (g.requestMilli ?? 0) + (c.requestMilli ?? 0);
     }
     return {
@@ -426,17 +476,31 @@ export class AgentMonitor {
     };
   }
 
-  private applyGpu(gpu: { devices: GpuReading[]; processes: GpuProcessUsage[] }, intervalSeconds: number): Map<number, number> {
+  /**
+   * Node GPU totals (from the energy counter where the meter has one, else watts × interval; split into
+   * active and idle by the active/total power ratio), dropped intervals, and the watts per pid.
+   */
+  private applyGpu(gpu: GpuRead, intervalSeconds: number): { active: Map<number, number>; idle: Map<number, number> } {
     const splits = this.gpuIdle.split(gpu.devices, gpu.processes);
-    for (const s of splits) {
+    gpu.devices.forEach((d, i) => {
+      const s = splits[i];
+      const joules = d.deltaMicroJoules !== undefined ? d.deltaMicroJoules / 1e6 : s.watts * intervalSeconds;
+      const activeRatio = s.watts > 0 ? s.activeWatts / s.watts : 0;
       const t = this.gpuTotals.get(s.index) ?? { total: 0, active: 0, idle: 0 };
-      t.total += s.watts * intervalSeconds;
-      t.active += s.activeWatts * intervalSeconds;
-      t.idle += s.idleWatts * intervalSeconds;
+      t.total += joules;
+      t.active += joules * activeRatio;
+      t.idle += joules * (1 - activeRatio);
       this.gpuTotals.set(s.index, t);
+    });
+    for (const g of gpu.gaps ?? []) {
+      const key = `${g.gpu}\0${g.reason}`;
+      this.counters.gpuDropped.set(key, (this.counters.gpuDropped.get(key) ?? 0) + 1);
     }
     this.lastGpuSplits = splits;
-    return gpuWattsByPid(splits, gpu.processes);
+    return {
+      active: gpuWattsByPid(splits, gpu.processes),
+      idle: this.opts.idlePolicy === 'none' ? NO_GPU : gpuIdleWattsByPid(splits, gpu.processes),
+    };
   }
 
   private lastGpuSplits: ReturnType<GpuIdleTracker['split']> = [];
@@ -456,6 +520,8 @@ export class AgentMonitor {
         activeJoulesTotal: t.active,
         idleJoulesTotal: t.idle,
         utilization: d.utilization,
+        ...(d.powerLimitWatts !== undefined ? { powerLimitWatts: d.powerLimitWatts } : {}),
+        ...(d.instances ? { instances: d.instances } : {}),
       };
     });
   }
@@ -466,6 +532,7 @@ interface Group {
   meta: WorkloadMeta;
   ticks: number;
   gpuWatts: number;
+  gpuIdleWatts: number;
   requestMilli?: number;
 }
 
@@ -475,6 +542,7 @@ function processMeta(p: ProcessEntry): WorkloadMeta {
     id: String(p.pid),
     name: p.comm,
     pid: p.pid,
+    startTime: p.startTime,
     comm: p.comm,
     exe: p.exe,
     type: p.container ? 'container' : p.vm ? 'vm' : 'regular',

@@ -11,6 +11,10 @@ export interface ZoneState {
   zone: string;
   path: string;
   nested: boolean;
+  /** The zone's counters were read in the last refresh. */
+  up: boolean;
+  /** No energy was measured for the last interval (read failure, dropped interval, new baseline): its delta is 0 and not a power reading. */
+  gap: boolean;
   totalUj: number;
   activeUj: number;
   idleUj: number;
@@ -31,6 +35,10 @@ export interface GpuState {
   activeJoulesTotal: number;
   idleJoulesTotal: number;
   utilization?: number;
+  /** The board's current power limit, watts (NVML). */
+  powerLimitWatts?: number;
+  /** MIG GPU instances (id, uuid, watts where reported). */
+  instances?: Array<{ id: number; uuid: string; watts?: number }>;
 }
 
 /** A refresh's result. */
@@ -47,6 +55,8 @@ export interface AgentSnapshot {
   zones: ZoneState[];
   workloads: Record<WorkloadLevel, WorkloadAccount[]>;
   gpus: GpuState[];
+  /** The GPU meter's source (`nvml`, `nvidia-smi`) when one is in use. */
+  gpuSource?: string;
   platform?: { watts: number; source: string };
   /** Duration of this refresh (s), processes scanned, containers with no pod found. */
   refreshSeconds: number;

@@ -20,6 +20,8 @@ export interface WorkloadMeta {
   runtime?: string;
   hypervisor?: string;
   pid?: number;
+  /** Process start time after boot, in clock ticks (`/proc/<pid>/stat` field 22): with the pid, the process's identity. */
+  startTime?: number;
   comm?: string;
   exe?: string;
   /** Kepler's process `type`: regular, container, vm. */
@@ -44,6 +46,8 @@ export interface WorkloadAccount {
   /** GPU energy, µJ, cumulative; and GPU watts in the last interval. */
   gpuUj: number;
   gpuWatts: number;
+  /** Idle GPU energy attributed by the idle policy, µJ, cumulative (0 with policy `none`). */
+  gpuIdleUj: number;
   /** Refresh sequence at which it terminated. */
   terminatedAt?: number;
   /** Refresh sequence that last credited it (the ledger's bookkeeping). */
@@ -110,9 +114,18 @@ export class LevelLedger {
     idle: { readonly [i: number]: number } | undefined,
     offset: number,
     gpuWatts: number,
+    gpuIdleWatts = 0,
   ): void {
     const zones = this.zoneCount;
     let a = this.running.get(key);
+    if (!a && (a = this.terminated.get(key)) !== undefined) {
+      // back after a scan missed it (a transient read failure, an empty cgroup): its counters continue
+      this.terminated.delete(key);
+      this.running.set(key, a);
+      a.state = 'running';
+      a.terminatedAt = undefined;
+      a.labelCache = undefined;
+    }
     if (!a) {
       a = {
         level: this.level,
@@ -125,10 +138,10 @@ export class LevelLedger {
         idleUj: NO_IDLE,
         gpuUj: 0,
         gpuWatts: 0,
+        gpuIdleUj: 0,
         seenSeq: this.seq,
       };
       this.running.set(key, a);
-      this.terminated.delete(key);
     } else if (a.meta !== meta && !sameMeta(a.meta, meta)) {
       a.meta = meta;
       a.labelCache = undefined;
@@ -147,6 +160,7 @@ export class LevelLedger {
     }
     a.gpuWatts = gpuWatts;
     if (gpuWatts !== 0) a.gpuUj += Math.round(gpuWatts * this.intervalSeconds * 1e6);
+    if (gpuIdleWatts !== 0) a.gpuIdleUj += Math.round(gpuIdleWatts * this.intervalSeconds * 1e6);
   }
 
   /**

@@ -2,10 +2,18 @@
  * @module operator/api/validation
  * Spec sanity checks shared by the validating webhook and the controllers (which re-check what
  * they reconcile, since the webhook fails open): schema errors from the TypeBox schemas plus the
- * cross-field rules a schema cannot say.
+ * cross-field rules a schema cannot say. Values that reach the agent are checked by the agent's own
+ * rules (its config keys' types and minimums, applied to the config file the operator would write),
+ * refresh intervals by the estimator's minimum, so nothing admitted makes an agent or estimator exit.
  */
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { coerce } from '../../core/config.js';
+import { CONFIG_KEYS } from '../../core/config-keys.js';
+import { durationBelow } from '../../core/duration.js';
+import { MIN_REFRESH_MS } from '../../estimator/spec.js';
+import { agentConfig } from '../components/agent.js';
+import { resolveSpec } from '../components/spec.js';
 import { PowerMonitorSpec, POWER_MONITOR_NAME, type PowerMonitorSpec as PowerMonitorSpecT } from './v1alpha1/powermonitor.js';
 import { EstimatorSpec, type EstimatorSpec as EstimatorSpecT, type NodeConfig } from './v1alpha1/estimator.js';
 import { PowerCapPolicySpec, type PowerCapPolicySpec as PowerCapPolicySpecT } from './v1alpha1/powercappolicy.js';
@@ -29,13 +37,60 @@ function duplicates(list: readonly string[] | undefined): string[] {
   return (list ?? []).filter((v, i, a) => a.indexOf(v) !== i);
 }
 
+/** The PowerMonitor field each agent config key comes from (components/agent.ts). */
+const AGENT_KEY_FIELDS: Record<string, string> = {
+  'monitor.interval': 'spec.agent.interval',
+  'meter': 'spec.agent.meters',
+  'log.level': 'spec.agent.logLevel',
+  'kube.podInformer.mode': 'spec.agent.podSource',
+  'kube.enable': 'spec.collect.pods',
+  'gpu.enable': 'spec.collect.gpu',
+  'platform.acpi': 'spec.collect.platform',
+  'metrics': 'spec.export.levels',
+  'attribution.idlePolicy': 'spec.export.idlePolicy',
+  'monitor.maxTerminated': 'spec.export.maxTerminated',
+  'web.listenAddress': 'spec.agent.port',
+};
+
+function flatten(node: Record<string, unknown>, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  for (const [k, v] of Object.entries(node)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
+    else out.set(key, v);
+  }
+  return out;
+}
+
+/**
+ * What the agents would refuse in the config file the operator writes for this spec, checked by the
+ * agent's own key table and coercion (`--monitor.interval` at least 100ms, …). Problems name the spec
+ * field the key comes from.
+ */
+export function agentConfigProblems(spec: PowerMonitorSpecT): Problem[] {
+  const problems: Problem[] = [];
+  for (const [key, value] of flatten(agentConfig(resolveSpec(spec)))) {
+    const keySpec = CONFIG_KEYS.find((k) => k.key === key);
+    if (!keySpec) continue;
+    try {
+      coerce(keySpec, value);
+    } catch (err) {
+      problems.push({ field: AGENT_KEY_FIELDS[key] ?? 'spec.agent', message: `the agent would refuse it (${key}): ${(err as Error).message}` });
+    }
+  }
+  return problems;
+}
+
 /** Checks a PowerMonitor's name and spec. */
 export function powerMonitorProblems(name: string, spec: unknown): Problem[] {
   const problems: Problem[] = [];
   if (name !== POWER_MONITOR_NAME) problems.push({ field: 'metadata.name', message: `only one PowerMonitor, named ${POWER_MONITOR_NAME}, is reconciled; got ${JSON.stringify(name)}` });
   const s = (spec ?? {}) as PowerMonitorSpecT;
-  const schemaErrs = schemaProblems(PowerMonitorSpec, s, 'spec');
-  if (schemaErrs.length > 0) return [...problems, ...schemaErrs];
+  const interval = s.agent?.interval;
+  // The interval's schema pattern is only a necessary condition; say what the agent would say.
+  const intervalProblems = typeof interval === 'string' ? agentConfigProblems({ agent: { interval } } as PowerMonitorSpecT) : [];
+  const schemaErrs = schemaProblems(PowerMonitorSpec, s, 'spec').filter((p) => !(intervalProblems.length > 0 && p.field === 'spec.agent.interval'));
+  if (schemaErrs.length > 0 || intervalProblems.length > 0) return [...problems, ...intervalProblems, ...schemaErrs];
+  problems.push(...agentConfigProblems(s));
   const storage = s.modelServer?.storage;
   if (storage?.type === 'nfs' && (!storage.server || !storage.path)) problems.push({ field: 'spec.modelServer.storage.server', message: 'storage type nfs needs server and path' });
   if (storage?.type === 'pvc' && !storage.claimName) problems.push({ field: 'spec.modelServer.storage.claimName', message: 'storage type pvc needs claimName' });
@@ -66,9 +121,20 @@ function endpointProblem(field: string, type: string, endpoint: string | undefin
   return undefined;
 }
 
+/** A refresh interval below the estimator's minimum (the rule of its config file). */
+function refreshIntervalProblems(cfg: NodeConfig | undefined, prefix: string): Problem[] {
+  const ri: unknown = cfg?.nodeMonitor?.refreshInterval;
+  const below = typeof ri === 'string' ? durationBelow(ri, MIN_REFRESH_MS) : undefined;
+  return below ? [{ field: `${prefix}.nodeMonitor.refreshInterval`, message: below }] : [];
+}
+
+function configsOf(s: EstimatorSpecT): Array<[string, NodeConfig | undefined]> {
+  return [['spec.defaultNodeConfig', s.defaultNodeConfig], ...Object.entries(s.nodeConfigOverrides ?? {}).map(([n, c]): [string, NodeConfig] => [`spec.nodeConfigOverrides.${n}`, c])];
+}
+
 /** Problems of one NodeConfig (prefix names where it sits). */
 export function nodeConfigProblems(cfg: NodeConfig | undefined, prefix: string): Problem[] {
-  const out: Problem[] = [];
+  const out: Problem[] = refreshIntervalProblems(cfg, prefix);
   (cfg?.nodeMonitor?.agents ?? []).forEach((a, i) => {
     const p = endpointProblem(`${prefix}.nodeMonitor.agents[${i}].endpoint`, a.type, a.endpoint);
     if (p) out.push(p);
@@ -89,11 +155,13 @@ export function estimatorSchemaProblems(spec: unknown): Problem[] {
 /** Checks an Estimator spec: schema, then endpoints of monitors and predictors. */
 export function estimatorProblems(spec: unknown): Problem[] {
   const s = (spec ?? {}) as EstimatorSpecT;
-  const schemaErrs = estimatorSchemaProblems(s);
-  if (schemaErrs.length > 0) return schemaErrs;
-  const out = nodeConfigProblems(s.defaultNodeConfig, 'spec.defaultNodeConfig');
-  for (const [node, cfg] of Object.entries(s.nodeConfigOverrides ?? {})) out.push(...nodeConfigProblems(cfg, `spec.nodeConfigOverrides.${node}`));
-  return out;
+  const configs = configsOf(s);
+  // The refresh interval's schema pattern is only a necessary condition; say what the estimator would say.
+  const refresh = configs.flatMap(([prefix, cfg]) => refreshIntervalProblems(cfg, prefix));
+  const precise = new Set(refresh.map((p) => p.field));
+  const schemaErrs = estimatorSchemaProblems(s).filter((p) => !precise.has(p.field));
+  if (schemaErrs.length > 0 || refresh.length > 0) return [...refresh, ...schemaErrs];
+  return configs.flatMap(([prefix, cfg]) => nodeConfigProblems(cfg, prefix));
 }
 
 /** The spec with the schema defaults applied (what the mutating webhook sets). */

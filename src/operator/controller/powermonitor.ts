@@ -16,6 +16,7 @@ import { resolveSpec } from '../components/spec.js';
 import { buildDesiredState, type DesiredState, type OptionalCrds } from '../components/desired.js';
 import type { DashboardFile } from '../components/dashboards.js';
 import { FIELD_MANAGER, MANAGED_BY, NAMES } from '../components/labels.js';
+import { deleteModelServerToken, ensureModelServerToken } from '../components/model-server-token.js';
 import { stableJson } from '../components/hash.js';
 import { runSteps } from '../reconciler/runner.js';
 import { applyIfChanged, deleteObject, AppliedMemo } from '../reconciler/apply.js';
@@ -129,6 +130,7 @@ export class PowerMonitorController {
           // namespace controller, which an API server without controllers never runs).
           const left = (await this.#ownedObjects(ctx.pm)).filter((o) => !o.metadata.deletionTimestamp);
           for (const o of left) if (await deleteObject(d.kube, o)) ctx.stats.deleted++;
+          if (await deleteModelServerToken(d.kube, resolveSpec(ctx.pm.spec).namespace, ctx.pm.metadata.uid ?? '')) ctx.stats.deleted++;
           if (left.length > 0) return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
           await removeFinalizer(d.kube, ctx.pm as unknown as KubeObject);
           d.log.info({ powermonitor: ctx.pm.metadata.name }, 'everything the PowerMonitor installed is deleted; finalizer removed');
@@ -185,6 +187,20 @@ export class PowerMonitorController {
           for (const obj of ctx.desired!.objects) {
             if ((await applyIfChanged(d.kube, d.reader, obj, this.memo)) === 'applied') ctx.stats.applied++;
             else ctx.stats.unchanged++;
+          }
+          return CONTINUE;
+        },
+      },
+      {
+        name: 'model-server-token',
+        // After apply: the namespace exists now. The model server's pods wait for the Secret to mount.
+        run: async (ctx) => {
+          const spec = resolveSpec(ctx.pm.spec);
+          if (!spec.modelServer.enabled) return CONTINUE;
+          const owner = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, name: ctx.pm.metadata.name, uid: ctx.pm.metadata.uid ?? '' };
+          if ((await ensureModelServerToken(d.kube, spec.namespace, owner)) === 'created') {
+            ctx.stats.applied++;
+            d.log.info({ namespace: spec.namespace, secret: NAMES.modelServerToken }, 'model server token created');
           }
           return CONTINUE;
         },

@@ -83,3 +83,21 @@ test('an agent may write only its own node\'s PowerNode (node-bound token); othe
   assert.equal(validatePowerNode(req('node-b', agent)).response.allowed, true, 'no node claim (Kubernetes < 1.30): RBAC only');
   assert.equal(validatePowerNode(req('node-b', 'system:serviceaccount:powerplane-system:powerplane-operator', 'node-a')).response.allowed, true);
 });
+
+test('what the agent or estimator would refuse is refused: agent interval below 100ms, refreshInterval below 1s', () => {
+  for (const interval of ['0s', '50ms', '0.05s', '50ms40ms', 'soon']) {
+    const r = validatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', { spec: { agent: { interval } } }))).response;
+    assert.equal(r.allowed, false, interval);
+    assert.match(r.status!.message, /spec\.agent\.interval: the agent would refuse it \(monitor\.interval\): must be/, interval);
+  }
+  for (const interval of ['100ms', '0.1s', '5s']) {
+    assert.equal(validatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', { spec: { agent: { interval } } }))).response.allowed, true, interval);
+  }
+  for (const refreshInterval of ['10ms', '999ms', '0s']) {
+    const spec = { nodeConfigOverrides: { n1: { nodeMonitor: { refreshInterval } } } };
+    const r = validateEstimator(parseAdmissionReview(review('CREATE', 'e', { spec }))).response;
+    assert.equal(r.allowed, false, refreshInterval);
+    assert.match(r.status!.message, /spec\.nodeConfigOverrides\.n1\.nodeMonitor\.refreshInterval: must be a duration of at least 1s/);
+  }
+  assert.equal(validateEstimator(parseAdmissionReview(review('CREATE', 'e', { spec: { defaultNodeConfig: { nodeMonitor: { refreshInterval: '1s' } } } }))).response.allowed, true);
+});

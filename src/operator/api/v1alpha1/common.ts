@@ -8,6 +8,7 @@
  * `Type.Object({}, {additionalProperties})` rather than `Type.Record`, and no null unions.
  */
 import { Type, type Static } from 'typebox';
+import { minDurationPattern } from '../../../core/duration.js';
 
 /** API group of every powerplane custom resource. */
 export const GROUP = 'powerplane.io';
@@ -19,9 +20,12 @@ export const API_VERSION = `${GROUP}/${VERSION}`;
 /** A map of string to string (labels, node selectors, resource quantities). */
 export const StringMap = (description: string) => Type.Object({}, { additionalProperties: Type.String(), description });
 
-/** A Go-style duration string: `500ms`, `5s`, `1m30s`. */
-export const Duration = (description: string, def: string) =>
-  Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', default: def, description });
+/**
+ * A Go-style duration string: `500ms`, `5s`, `1m30s`; with `minMs`, one whose pattern refuses values
+ * without a component of at least `minMs` (see minDurationPattern; admission checks the exact sum).
+ */
+export const Duration = (description: string, def: string, minMs?: number) =>
+  Type.String({ pattern: minMs ? minDurationPattern(minMs) : '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', default: def, description });
 
 /** Condition status values (no non-standard `Degraded` status: degradation is a reason). */
 export const ConditionStatus = Type.Enum(['True', 'False', 'Unknown']);
