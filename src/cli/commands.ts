@@ -34,8 +34,8 @@ export const COMMAND_MODULES: ReadonlyArray<{ commands: Readonly<Record<string, 
   },
   {
     commands: {
-      operator: 'run the operator: controllers for PowerMonitor, PowerNode and Estimator, admission webhook (default :9443), health (default :8081)',
-      render: 'print the install manifests (CRDs, namespace, RBAC, operator Deployment, webhook) as YAML for kubectl apply -f -',
+      operator: 'run the operator: controllers for PowerMonitor, PowerNode, Estimator and PowerCapPolicy, admission webhook (default :9443), health and /metrics (default :8081)',
+      render: 'print the install manifests (CRDs, namespace, RBAC, operator Deployment, webhook) as YAML for kubectl apply -f -; --scheduler adds the power-aware secondary scheduler',
     },
     load: async () => (await import('../operator/command.js')).registerOperatorCommands,
   },

@@ -19,6 +19,7 @@ import { loadDashboardFiles } from './components/dashboard-files.js';
 import { DEFAULT_OPERATOR_NAMESPACE, WEBHOOK_CERT_SECRET } from './components/install.js';
 import { WEBHOOK_SERVICE_NAME, type WebhookTarget } from './webhook/configurations.js';
 import { createWebhookComponent } from './webhook/component.js';
+import { PodAdmission } from './capping/admission.js';
 import { loadOrCreateCertificates } from './webhook/certs.js';
 import { certManagerCertificates } from './webhook/cert-manager.js';
 import { registerWebhooks } from './webhook/register.js';
@@ -38,6 +39,8 @@ export interface OperatorOptions {
   leaderElect: boolean;
   image: string;
   log: Logger;
+  /** Prometheus the capping loop reads pod power from (else the agents). */
+  cappingPrometheusUrl?: string;
 }
 
 /** A running operator. */
@@ -76,15 +79,16 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   if (!(await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, namespace))) {
     throw ERR_OPERATOR_KUBE(`the operator namespace ${namespace} does not exist: create it (powerplane render includes it) or pass --namespace`, { flag: '--namespace' });
   }
-  for (const plural of ['powermonitors', 'powernodes', 'estimators']) {
+  for (const plural of ['powermonitors', 'powernodes', 'estimators', 'powercappolicies']) {
     if (!(await kube.crdExists(GROUP, plural))) throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
   }
-  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect });
+  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl } });
 
   const health: Component = {
     name: 'operator',
     routes(app) {
       app.get('/api/v1/operator', async () => ({ leading: manager.leading, synced: manager.cache.synced(), namespace, lastReconcile: manager.powerMonitors.lastStats }));
+      app.get('/metrics', async (_req, reply) => reply.header('content-type', manager.cappingMetrics.registry.contentType).send(await manager.cappingMetrics.text()));
     },
     start: () => manager.start(),
     stop: () => manager.stop(),
@@ -102,8 +106,9 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
     const obtain = () => (useCertManager ? certManagerCertificates(kube, { namespace, hosts: where.hosts }) : loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log }));
     o.log.info({ source: useCertManager ? 'cert-manager' : 'self-signed CA' }, 'webhook certificates');
     const certs = await obtain();
+    const pods = new PodAdmission({ kube, notifier: manager.capping.notifier, log: o.log.child({ webhook: 'capping' }) });
     // The API server calls the webhook by its Service (or --webhook-url) name: that is the Host it sends.
-    webhookServer = await createServer({ log: o.log, components: [createWebhookComponent()], https: { key: certs.serving.keyPem, cert: certs.serving.certPem }, limits: { allowedHosts: where.hosts } });
+    webhookServer = await createServer({ log: o.log, components: [createWebhookComponent({ pods })], https: { key: certs.serving.keyPem, cert: certs.serving.certPem }, limits: { allowedHosts: where.hosts } });
     webhookUrl = await webhookServer.listen(o.webhookListenAddress, { flag: '--webhook.listen-address' });
     await registerWebhooks(kube, where.target, certs.ca.certPem);
     o.log.info({ url: webhookUrl, target: where.target }, 'admission webhooks registered');

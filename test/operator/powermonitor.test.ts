@@ -99,6 +99,19 @@ describe('PowerMonitor lifecycle', () => {
     assert.equal(store().get('v1', 'Service', 'powerplane-model-server', 'powerplane'), undefined);
   });
 
+  test('spec.agent.gpu.enabled adds the GPU agent DaemonSet (admitted by the CRD schema); disabling prunes it', async () => {
+    await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { agent: { gpu: { enabled: true, runtimeClassName: 'nvidia' } } } });
+    await h.settle();
+    const gpu = store().get('apps/v1', 'DaemonSet', 'powerplane-agent-gpu', 'powerplane');
+    assert.ok(gpu, 'GPU agent DaemonSet exists');
+    assert.equal((gpu.spec as any).template.spec.runtimeClassName, 'nvidia');
+    assert.ok((ds().spec as any).template.spec.affinity, 'the plain agent keeps off GPU nodes');
+    await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { agent: { gpu: { enabled: false } } } });
+    await h.settle();
+    assert.equal(store().get('apps/v1', 'DaemonSet', 'powerplane-agent-gpu', 'powerplane'), undefined);
+    assert.equal((ds().spec as any).template.spec.affinity, undefined);
+  });
+
   test('children deleted by hand come back, cluster-scoped ones included', async () => {
     await h.kube.delete({ apiVersion: 'v1', kind: 'ConfigMap' }, 'powerplane-agent-config', 'powerplane');
     await h.kube.delete({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' }, 'powerplane-agent');
@@ -279,5 +292,33 @@ describe('agent secrets', () => {
     } finally {
       await h.stop();
     }
+  });
+});
+
+describe('PowerMonitor spec.scheduler', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+    await createPowerMonitor(h.kube, 'powerplane', { estimator: { enabled: true }, scheduler: { enabled: true, policy: 'spread' } });
+    await h.settle();
+  });
+  after(() => h.stop());
+
+  test('installs kube-scheduler at the cluster\'s version with the estimator as extender; disabling removes it', async () => {
+    const dep = h.api.store.get('apps/v1', 'Deployment', 'powerplane-scheduler', 'powerplane')!;
+    assert.ok(dep, 'scheduler Deployment exists');
+    const spec = dep.spec as { template: { spec: { containers: { image: string }[] } } };
+    // the fake API server reports v1.31.0-powerplane-fake
+    assert.equal(spec.template.spec.containers[0].image, 'registry.k8s.io/kube-scheduler:v1.31.0');
+    const cm = h.api.store.get('v1', 'ConfigMap', 'powerplane-scheduler', 'powerplane')!;
+    assert.match((cm.data as Record<string, string>)['config.yaml'], /urlPrefix: http:\/\/powerplane-estimator\.powerplane\.svc:5656\/scheduler\n\s+filterVerb: filter\?policy=spread/);
+    const crb = h.api.store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'powerplane-scheduler')!;
+    assert.equal((crb.roleRef as { name: string }).name, 'powerplane-scheduler');
+    assert.equal(crb.metadata.ownerReferences?.[0].kind, 'PowerMonitor');
+
+    await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { scheduler: { enabled: false } } });
+    await h.settle();
+    assert.equal(h.api.store.get('apps/v1', 'Deployment', 'powerplane-scheduler', 'powerplane'), undefined);
+    assert.equal(h.api.store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'powerplane-scheduler'), undefined);
   });
 });

@@ -11,9 +11,10 @@
 import type { KubeObject } from '../../kube/types.js';
 import { GROUP } from '../api/v1alpha1/common.js';
 import { buildCrds } from '../api/crds.js';
-import { componentLabels, selectorLabels } from './labels.js';
+import { componentLabels, selectorLabels, NAMES } from './labels.js';
 import { AGENT_RULES, ESTIMATOR_RULES, buildServiceAccount, buildClusterRole, buildClusterRoleBinding, buildRole, buildRoleBinding, type PolicyRule } from './rbac.js';
 import { buildWebhookConfigurations, WEBHOOK_CONFIG_NAME, WEBHOOK_SERVICE_NAME } from '../webhook/configurations.js';
+import { buildScheduler, buildSchedulerClusterRole, SCHEDULER_NAME, type SchedulerOptions } from './scheduler.js';
 
 /** Name of the operator's ServiceAccount, roles and Deployment. */
 export const OPERATOR_NAME = 'powerplane-operator';
@@ -36,15 +37,31 @@ export const OPERATOR_CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: [''], resources: ['namespaces', 'serviceaccounts', 'configmaps', 'services'], verbs: RW },
   { apiGroups: ['apps'], resources: ['daemonsets', 'deployments'], verbs: RW },
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'clusterrolebindings'], verbs: RW },
+  // the secondary scheduler's ClusterRole is installed here; the operator only binds it (spec.scheduler)
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: [SCHEDULER_NAME] },
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
   // Secrets named in spec.agent.secrets are read (get only) for the pod-template hash.
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+  // The model server token Secret in the PowerMonitor's namespace: created once, deleted with the PowerMonitor.
+  { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['delete'], resourceNames: [NAMES.modelServerToken] },
   { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
   { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'prometheusrules'], verbs: RW },
   { apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], verbs: RW },
   { apiGroups: ['machineconfiguration.openshift.io'], resources: ['machineconfigs'], verbs: RW },
+  // Power capping (PowerCapPolicy): its own resource, the targets it reads and limits, evictions, Events.
+  { apiGroups: [GROUP], resources: ['powercappolicies'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+  { apiGroups: [GROUP], resources: ['powercappolicies/status'], verbs: ['get', 'update', 'patch'] },
+  { apiGroups: [GROUP], resources: ['powercappolicies/finalizers'], verbs: ['update'] },
+  { apiGroups: ['apps'], resources: ['statefulsets', 'replicasets'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['patch'] },
+  { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] },
+  { apiGroups: ['keda.sh'], resources: ['scaledobjects'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['create'] },
   { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'update', 'patch'], resourceNames: [WEBHOOK_CONFIG_NAME] },
 ];
@@ -62,6 +79,8 @@ export interface InstallOptions {
   image: string;
   /** Only the CRDs. */
   crdsOnly?: boolean;
+  /** Add the secondary scheduler (`render --scheduler`), in `namespace`. */
+  scheduler?: Omit<SchedulerOptions, 'namespace'>;
 }
 
 /** Builds the operator's install manifests, in the order `kubectl apply` needs them. */
@@ -86,6 +105,7 @@ export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
     relabel(buildClusterRoleBinding(OPERATOR_NAME, 'operator', sa)),
     relabel(buildRole(OPERATOR_NAME, ns, 'operator', OPERATOR_NAMESPACE_RULES)),
     relabel(buildRoleBinding(OPERATOR_NAME, ns, 'operator', sa)),
+    schedulerObject(buildSchedulerClusterRole()),
     operatorDeployment(ns, opts.image, labels),
     {
       apiVersion: 'v1',
@@ -94,7 +114,15 @@ export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
       spec: { type: 'ClusterIP', selector: selectorLabels('operator'), ports: [{ name: 'webhook', port: 443, targetPort: 'webhook', protocol: 'TCP' }] },
     },
     ...buildWebhookConfigurations({ service: { namespace: ns, name: WEBHOOK_SERVICE_NAME, port: 443 } }).map(relabel),
+    ...(opts.scheduler ? buildScheduler({ ...opts.scheduler, namespace: ns }).map(schedulerObject) : []),
   ];
+}
+
+/** A scheduler object as installed by the user (not managed-by the operator). */
+function schedulerObject(o: KubeObject): KubeObject {
+  const labels = { ...(o.metadata.labels ?? {}) };
+  delete labels['app.kubernetes.io/managed-by'];
+  return { ...o, metadata: { ...o.metadata, labels } };
 }
 
 /** Drops rules that an earlier rule already grants (same groups, resources, verbs, names). */

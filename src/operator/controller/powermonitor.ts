@@ -16,13 +16,14 @@ import { resolveSpec } from '../components/spec.js';
 import { buildDesiredState, type DesiredState, type OptionalCrds } from '../components/desired.js';
 import type { DashboardFile } from '../components/dashboards.js';
 import { FIELD_MANAGER, MANAGED_BY, NAMES } from '../components/labels.js';
+import { deleteModelServerToken, ensureModelServerToken } from '../components/model-server-token.js';
 import { stableJson } from '../components/hash.js';
 import { runSteps } from '../reconciler/runner.js';
 import { applyIfChanged, deleteObject, AppliedMemo } from '../reconciler/apply.js';
 import { rvNewer } from '../reconciler/compare.js';
 import { ensureFinalizer, removeFinalizer, hasFinalizer } from '../reconciler/finalizer.js';
 import { CONTINUE, type OperatorKube, type ObjectReader, type Step } from '../reconciler/types.js';
-import { setCondition, availableCondition, daemonSetCounts, aggregatePowerNodes, type ConditionInput } from './status.js';
+import { setCondition, availableCondition, daemonSetCounts, mergeAgentDaemonSets, aggregatePowerNodes, type ConditionInput } from './status.js';
 import { OWNED_KINDS, objectRefKey } from './owned-kinds.js';
 import type { QueueResult } from './queue.js';
 
@@ -66,6 +67,7 @@ export class PowerMonitorController {
   /** What was applied last per object; the manager forgets objects its informers see deleted. */
   readonly memo = new AppliedMemo();
   readonly #lastStatus = new Map<string, { json: string; rv?: string }>();
+  #version: Promise<string> | undefined;
 
   constructor(deps: PowerMonitorControllerDeps) {
     this.#d = deps;
@@ -129,6 +131,7 @@ export class PowerMonitorController {
           // namespace controller, which an API server without controllers never runs).
           const left = (await this.#ownedObjects(ctx.pm)).filter((o) => !o.metadata.deletionTimestamp);
           for (const o of left) if (await deleteObject(d.kube, o)) ctx.stats.deleted++;
+          if (await deleteModelServerToken(d.kube, resolveSpec(ctx.pm.spec).namespace, ctx.pm.metadata.uid ?? '')) ctx.stats.deleted++;
           if (left.length > 0) return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
           await removeFinalizer(d.kube, ctx.pm as unknown as KubeObject);
           d.log.info({ powermonitor: ctx.pm.metadata.name }, 'everything the PowerMonitor installed is deleted; finalizer removed');
@@ -168,7 +171,8 @@ export class PowerMonitorController {
             }
             secretVersions[ref.name] = secret.metadata.resourceVersion ?? '';
           }
-          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards, secretVersions });
+          const kubeVersion = spec.scheduler.enabled && !spec.scheduler.image ? await this.#kubeVersion() : undefined;
+          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards, secretVersions, kubeVersion });
           // A namespace that exists and is not the operator's (e.g. the operator's own, or `monitoring`)
           // is used as it is: never labelled, owned, or deleted with the PowerMonitor.
           const ns = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, spec.namespace); // not from the cache: it holds only the operator's namespaces
@@ -185,6 +189,20 @@ export class PowerMonitorController {
           for (const obj of ctx.desired!.objects) {
             if ((await applyIfChanged(d.kube, d.reader, obj, this.memo)) === 'applied') ctx.stats.applied++;
             else ctx.stats.unchanged++;
+          }
+          return CONTINUE;
+        },
+      },
+      {
+        name: 'model-server-token',
+        // After apply: the namespace exists now. The model server's pods wait for the Secret to mount.
+        run: async (ctx) => {
+          const spec = resolveSpec(ctx.pm.spec);
+          if (!spec.modelServer.enabled) return CONTINUE;
+          const owner = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, name: ctx.pm.metadata.name, uid: ctx.pm.metadata.uid ?? '' };
+          if ((await ensureModelServerToken(d.kube, spec.namespace, owner)) === 'created') {
+            ctx.stats.applied++;
+            d.log.info({ namespace: spec.namespace, secret: NAMES.modelServerToken }, 'model server token created');
           }
           return CONTINUE;
         },
@@ -213,6 +231,18 @@ export class PowerMonitorController {
         },
       },
     ];
+  }
+
+  /** The cluster's version (`/version` gitVersion), read once; the default kube-scheduler image follows it. */
+  async #kubeVersion(): Promise<string> {
+    this.#version ??= this.#d.kube.transport
+      .request<{ gitVersion?: string }>({ method: 'GET', path: '/version' })
+      .then((v: { gitVersion?: string }) => v.gitVersion ?? '')
+      .catch((err: unknown) => {
+        this.#version = undefined;
+        throw err;
+      });
+    return this.#version;
   }
 
   async #optionalCrds(): Promise<OptionalCrds> {
@@ -254,7 +284,8 @@ export class PowerMonitorController {
       status = { conditions };
     } else {
       const ns = pm.spec?.namespace ?? resolveSpec(pm.spec).namespace;
-      const ds = await this.#d.reader.get({ apiVersion: 'apps/v1', kind: 'DaemonSet' }, NAMES.agent, ns);
+      const dsType = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
+      const ds = mergeAgentDaemonSets(await this.#d.reader.get(dsType, NAMES.agent, ns), await this.#d.reader.get(dsType, NAMES.agentGpu, ns));
       conditions = setCondition(conditions, upd.available ?? availableCondition(ds), gen, now);
       const agg = aggregatePowerNodes(this.#d.powerNodes());
       status = { conditions, agent: daemonSetCounts(ds), ...agg, integrations: upd.integrations ?? old.integrations };
