@@ -97,7 +97,8 @@ export class Agent implements AgentHandle {
     this.local = new LocalModelTracker(opts.nodeName, opts.cpus, meter.zones(), opts.fallbackCurve, meter.curve);
     this.monitor.onRefresh((s) => {
       const v = nodeView(s);
-      this.local.observe(s.busyRatio, v.watts, s.intervalSeconds > 0);
+      // an interval in which a zone measured nothing is no sample of the node's power
+      this.local.observe(s.busyRatio, v.watts, s.intervalSeconds > 0 && !s.zones.some((z) => z.gap));
       if (opts.calibration) void opts.calibration.record(s);
     });
   }

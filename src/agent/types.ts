@@ -33,11 +33,34 @@ export interface ZoneDelta {
   deltaMicroJoules: number;
 }
 
+/**
+ * Why a zone measured no energy for an interval: its counter file was gone (`missing`), could not be
+ * read (`unreadable`: permissions, I/O error) or did not hold an integer (`garbage`); or it was read
+ * but the interval was dropped (`implausible`: more than the zone can draw; `reset`: the counter went back).
+ */
+export type MeterErrorReason = 'missing' | 'unreadable' | 'garbage' | 'implausible' | 'reset';
+
+/** One zone's failure in one read. */
+export interface MeterError {
+  /** The zone's path (as in {@link ZoneDescriptor}). */
+  path: string;
+  reason: MeterErrorReason;
+  /** What failed, naming the file. */
+  message: string;
+}
+
 /** The result of one read. */
 export interface MeterSample {
   zones: ZoneDelta[];
   /** Zones (by path, or by name) whose interval was dropped as implausible (counter reset, double wrap); counted in a self-metric. */
   dropped: string[];
+  /**
+   * Zones that measured nothing this interval because of a failure (a read failure, or a dropped
+   * interval); their delta is 0. A zone whose read failed restarts its baseline at its next good read.
+   */
+  errors?: MeterError[];
+  /** Zones with no energy for this interval although they were read (a new baseline after a failure). */
+  gaps?: string[];
 }
 
 /** A source of node energy per zone. */

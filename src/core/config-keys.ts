@@ -42,6 +42,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'monitor.staleness', type: 'duration', default: 500, min: 0, description: 'A scrape refreshes when the last snapshot is older than this' },
   { key: 'monitor.maxTerminated', type: 'int', default: 500, min: 0, description: 'Terminated workloads kept in the export, largest energy first' },
   { key: 'monitor.minTerminatedEnergyThreshold', type: 'number', default: 10, min: 0, description: 'Terminated workloads below this many joules are dropped at once' },
+  { key: 'monitor.maxZoneWatts', type: 'number', default: 2000, min: 1, description: 'A meter interval implying more watts than this per counter (or 1.5x the zone\'s advertised maximum) is dropped and counted' },
   { key: 'web.listenAddress', type: 'string', default: '', description: 'host:port to listen on (default depends on the command)' },
   { key: 'web.allowedHosts', type: 'list', default: [], description: 'Extra Host names the server answers to (IP literals and localhost always pass; .example.com matches subdomains; * turns the check off)' },
   { key: 'web.configFile', type: 'string', default: '', description: 'Prometheus exporter-toolkit web config file: TLS and basic auth (the format node_exporter and Kepler use)' },
@@ -90,6 +91,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'estimator.configFile', type: 'string', default: '', description: 'Standalone estimator configuration (estimators and nodes)' },
   { key: 'estimator.apiKey', type: 'string', default: '', description: 'Required X-API-KEY header value (empty: open)' },
   { key: 'estimator.maxWorkloads', type: 'int', default: 1000, min: 1, description: 'Largest num_workloads accepted' },
+  { key: 'estimator.deadline', type: 'duration', default: 10000, min: 100, description: 'An estimation not answered within this gets 503 with Retry-After (the work goes on; a retry joins it)' },
   { key: 'estimator.scheduler.estimator', type: 'string', default: 'default/default', description: 'Scheduler extender: the Estimator (namespace/name) whose nodes it scores' },
   { key: 'estimator.scheduler.policy', type: { enum: ['watts', 'spread', 'temperature'] }, default: 'watts', description: 'Scheduler extender: placement policy when neither the query nor the pod annotation powerplane.io/placement chooses one' },
   { key: 'estimator.scheduler.defaultCpuMilli', type: 'int', default: 100, min: 1, description: 'Scheduler extender: mCPU assumed for a pod that requests no CPU' },
@@ -103,7 +105,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
 export interface PowerplaneConfig {
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'; format: 'auto' | 'json' | 'text' };
   host: { sysfs: string; procfs: string };
-  monitor: { interval: number; staleness: number; maxTerminated: number; minTerminatedEnergyThreshold: number };
+  monitor: { interval: number; staleness: number; maxTerminated: number; minTerminatedEnergyThreshold: number; maxZoneWatts: number };
   web: {
     listenAddress: string;
     allowedHosts: string[];
@@ -140,6 +142,7 @@ export interface PowerplaneConfig {
     configFile: string;
     apiKey: string;
     maxWorkloads: number;
+    deadline: number;
     scheduler: { estimator: string; policy: 'watts' | 'spread' | 'temperature'; defaultCpuMilli: number; spreadMaxPerNode: number; maxInletTemperature: number; deadline: number; schedulerName: string };
   };
 }

@@ -27,6 +27,8 @@ export interface ZoneView {
   watts: number;
   activeWatts: number;
   idleWatts: number;
+  /** Set when the zone measured nothing in the last interval (meter outage): its watts are 0, not a reading. */
+  gap?: true;
 }
 
 /** GPU reading (`kepler_node_gpu_*`). */

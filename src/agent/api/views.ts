@@ -21,6 +21,7 @@ export function nodeView(s: AgentSnapshot): NodeView {
     watts: watts(z.deltaUj, dt),
     activeWatts: watts(z.activeDeltaUj, dt),
     idleWatts: watts(z.idleDeltaUj, dt),
+    ...(z.gap ? { gap: true as const } : {}),
   }));
   let w = 0;
   let a = 0;

@@ -20,9 +20,9 @@ export function calibrationHeader(zones: readonly string[]): string {
   return ['timestamp', ...CALIBRATION_FEATURES, ...zones.map((z) => `${z}_watts`)].join(',');
 }
 
-/** One CSV row for a snapshot (undefined for the first refresh, which has no interval). */
+/** One CSV row for a snapshot (undefined for the first refresh, which has no interval, and for an interval with a meter gap). */
 export function calibrationRow(s: AgentSnapshot): string | undefined {
-  if (!(s.intervalSeconds > 0)) return undefined;
+  if (!(s.intervalSeconds > 0) || s.zones.some((z) => z.gap)) return undefined;
   const f = CALIBRATION_FEATURES.map((k) => String(s.features[k] ?? 0));
   const z = s.zones.map((zone) => watts(zone.deltaUj, s.intervalSeconds).toFixed(6));
   return [new Date(s.timestamp).toISOString(), ...f, ...z].join(',');

@@ -79,6 +79,9 @@ export const SELF_METRIC_NAMES = [
   'powerplane_agent_refresh_errors_total',
   'powerplane_agent_containers_without_pod',
   'powerplane_agent_terminated_workloads',
+  'powerplane_last_refresh_timestamp_seconds',
+  'powerplane_meter_zone_up',
+  'powerplane_meter_read_errors_total',
 ] as const;
 
 /** Every family name the agent can export. */

@@ -54,7 +54,7 @@ function baseLabels(a: WorkloadAccount, node: string): string {
   let s: string;
   switch (a.level) {
     case 'process':
-      s = `node_name="${node}",pid="${m.pid ?? m.id}",comm="${e(m.comm ?? m.name)}",exe="${e(m.exe ?? '')}",type="${m.type ?? 'regular'}",container_id="${m.containerId ?? ''}",vm_id="${e(m.vmId ?? '')}"`;
+      s = `node_name="${node}",pid="${m.pid ?? m.id}",comm="${e(m.comm ?? m.name)}",exe="${e(m.exe ?? '')}",type="${m.type ?? 'regular'}",container_id="${m.containerId ?? ''}",vm_id="${e(m.vmId ?? '')}",start_time="${m.startTime ?? ''}"`;
       break;
     case 'container':
       s = `node_name="${node}",container_id="${m.id}",container_name="${e(m.name)}",runtime="${m.runtime ?? 'unknown'}",pod_id="${e(m.podId ?? '')}",pod_name="${e(m.podName ?? '')}",pod_namespace="${e(m.namespace ?? '')}"`;
@@ -92,7 +92,9 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
     ];
     for (const [name, type, help, val] of fams) {
       w.family(name, type, help);
-      for (let i = 0; i < snap.zones.length; i++) w.sample(name, nodeZone[i], val(i));
+      // a zone that measured nothing this interval (meter outage) has no power reading: no sample, not 0 W
+      const gauge = type === 'gauge';
+      for (let i = 0; i < snap.zones.length; i++) if (!(gauge && snap.zones[i].gap)) w.sample(name, nodeZone[i], val(i));
     }
     w.family('kepler_node_cpu_usage_ratio', 'gauge', 'CPU busy ratio of the node over the last interval (/proc/stat; iowait counts as idle)');
     w.sample('kepler_node_cpu_usage_ratio', `node_name="${node}"`, snap.busyRatio);
@@ -202,6 +204,15 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
   w.sample('powerplane_agent_processes_scanned', self, snap.processesScanned);
   w.family('powerplane_agent_dropped_intervals_total', 'counter', 'Meter intervals dropped as implausible (counter reset, double wrap), per zone');
   for (const z of snap.zones) w.sample('powerplane_agent_dropped_intervals_total', `${self},zone="${escapeLabel(z.zone)}"`, c.dropped.get(z.zone) ?? 0);
+  w.family('powerplane_meter_read_errors_total', 'counter', 'Meter intervals with no energy per zone and reason: missing, unreadable, garbage (the counter file), implausible (more power than the zone can draw), reset (the counter went back)');
+  for (const [key, n] of c.meterErrors) {
+    const sep = key.indexOf('\0');
+    w.sample('powerplane_meter_read_errors_total', `${self},zone="${escapeLabel(key.slice(0, sep))}",reason="${key.slice(sep + 1)}"`, n);
+  }
+  w.family('powerplane_meter_zone_up', 'gauge', 'Whether the zone\'s energy counters were read in the last refresh (1) or not (0)');
+  for (const z of snap.zones) w.sample('powerplane_meter_zone_up', `${self},zone="${escapeLabel(z.zone)}",path="${escapeLabel(z.path)}"`, z.up ? 1 : 0);
+  w.family('powerplane_last_refresh_timestamp_seconds', 'gauge', 'Unix time of the last successful refresh, seconds');
+  w.sample('powerplane_last_refresh_timestamp_seconds', self, snap.timestamp / 1000);
   if (snap.gpuSource) {
     w.family('powerplane_agent_gpu_dropped_intervals_total', 'counter', 'GPU intervals left out (energy counter reset or wrap, implausible jump, GPU lost, failed read), per GPU and reason');
     for (const [key, n] of c.gpuDropped) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { counterDelta, stepCounter, impliedWatts, CounterTracker } from './counter.js';
+import { counterDelta, stepCounter, impliedWatts, CounterTracker, plausibleWatts } from './counter.js';
 
 test('counterDelta: a single wrap at max gives back the true increment (property)', () => {
   fc.assert(
@@ -59,6 +59,15 @@ test('stepCounter drops intervals implying more than the bound', () => {
 
 test('the first reading of a tracker is a zero baseline', () => {
   const t = new CounterTracker(100, 1e9);
-  assert.deepEqual(t.step(42, 0), { deltaMicroJoules: 0, wrapped: false });
+  assert.deepEqual(t.step(42, 0), { deltaMicroJoules: 0, wrapped: false, baseline: true });
   assert.equal(t.step(50, 10).deltaMicroJoules, 8);
+  t.reset();
+  assert.deepEqual(t.step(90, 20), { deltaMicroJoules: 0, wrapped: false, baseline: true }, 'after a failed read the next reading is a new baseline');
+  assert.equal(t.step(95, 30).deltaMicroJoules, 5);
+});
+
+test('plausibleWatts: the advertised maximum with a margin, never above the ceiling', () => {
+  assert.equal(plausibleWatts(0, 2000), 2000, 'no advertised maximum: the ceiling');
+  assert.equal(plausibleWatts(35_000_000, 2000), 52.5);
+  assert.equal(plausibleWatts(5_000_000_000, 2000), 2000);
 });

@@ -2,23 +2,40 @@
  * @module agent/meters/counter
  * Energy counter arithmetic, in integer microjoules: deltas across a wraparound at
  * `max_energy_range_uj`, the power an interval implies, and the plausibility test that drops an
- * interval (counter reset, double wrap) instead of producing a spike.
+ * interval (counter reset, double wrap, a jump beyond what the zone can draw) instead of producing a spike.
  */
 
 /**
  * Default implied-power bound per counter (one socket's zone, one sensor), watts: far above any
- * CPU package, far below what a counter reset read as a wrap implies.
+ * CPU package, far below what a counter reset read as a wrap implies. `monitor.maxZoneWatts` sets it.
  */
 export const DEFAULT_MAX_PLAUSIBLE_WATTS = 2000;
 
+/**
+ * How far above a zone's advertised maximum power (`max_power_range_uw`, `constraint_*_max_power_uw`)
+ * an interval may go before it is dropped: RAPL limits are averages over a time window, so a short
+ * interval can briefly read above them.
+ */
+export const ADVERTISED_POWER_MARGIN = 1.5;
+
+/**
+ * The implied-power bound of one counter: `ceiling`, or the advertised maximum × {@link ADVERTISED_POWER_MARGIN}
+ * when the zone advertises one (`advertisedMicroWatts` > 0) and that is lower. Pure.
+ */
+export function plausibleWatts(advertisedMicroWatts: number, ceiling: number): number {
+  return advertisedMicroWatts > 0 ? Math.min(ceiling, (advertisedMicroWatts / 1e6) * ADVERTISED_POWER_MARGIN) : ceiling;
+}
+
 /** The outcome of one counter step. */
 export interface CounterStep {
-  /** Energy used since the previous reading, µJ (0 when dropped). */
+  /** Energy used since the previous reading, µJ (0 when dropped or a baseline). */
   deltaMicroJoules: number;
   /** The counter passed its maximum during the interval. */
   wrapped: boolean;
   /** Set when the interval was discarded; names why. */
   dropped?: 'reset' | 'implausible';
+  /** The first reading (at start, or after a failed read): it starts the baseline, no energy was measured. */
+  baseline?: boolean;
 }
 
 /**
@@ -39,7 +56,7 @@ export function impliedWatts(deltaMicroJoules: number, intervalMs: number): numb
 
 /**
  * One step of a counter: the delta from `prev` to `cur`, dropped when the counter reset or when the
- * implied power exceeds `maxPlausibleWatts` (a reset read as a wrap, or more than one wrap).
+ * implied power exceeds `maxPlausibleWatts` (a reset read as a wrap, more than one wrap, a jump).
  */
 export function stepCounter(prev: number, cur: number, max: number, intervalMs: number, maxPlausibleWatts: number): CounterStep {
   const d = counterDelta(prev, cur, max);
@@ -66,7 +83,12 @@ export class CounterTracker {
     const intervalMs = atMs - this.prevAtMs;
     this.prev = cur;
     this.prevAtMs = atMs;
-    if (prev === undefined) return { deltaMicroJoules: 0, wrapped: false };
+    if (prev === undefined) return { deltaMicroJoules: 0, wrapped: false, baseline: true };
     return stepCounter(prev, cur, this.max, intervalMs, this.maxPlausibleWatts);
+  }
+
+  /** Forgets the last reading (the read failed): the next reading starts a new baseline. */
+  reset(): void {
+    this.prev = undefined;
   }
 }

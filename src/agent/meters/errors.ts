@@ -13,5 +13,3 @@ export const ERR_METER_UNAVAILABLE = defineError(
 );
 /** No meter listed in `--meter` could be used. */
 export const ERR_NO_METER = defineError('PP_AGENT_NO_METER', 503, 1, 'None of the node meters listed in --meter is usable');
-/** A meter failed while reading its counters. */
-export const ERR_METER_READ = defineError('PP_AGENT_METER_READ', 502, 1, 'A node meter failed to read its counters');

@@ -15,6 +15,8 @@ export interface PowercapZoneSpec {
   energyUj: number;
   /** `max_energy_range_uj` (default 262143328850, a common value). */
   maxEnergyRangeUj?: number;
+  /** `constraint_<i>_max_power_uw` files, in order (none by default, as for most dram zones). */
+  constraintMaxPowerUw?: number[];
 }
 
 /** Control-type directories without a `name` file, as the kernel creates them. */
@@ -34,6 +36,7 @@ export async function buildPowercapTree(sysfs: string, zones: PowercapZoneSpec[]
     await writeFile(join(dir, 'energy_uj'), `${z.energyUj}\n`);
     await writeFile(join(dir, 'max_energy_range_uj'), `${z.maxEnergyRangeUj ?? 262143328850}\n`);
     await writeFile(join(dir, 'enabled'), '1\n');
+    for (const [i, uw] of (z.constraintMaxPowerUw ?? []).entries()) await writeFile(join(dir, `constraint_${i}_max_power_uw`), `${uw}\n`);
   }
   return sysfs;
 }

@@ -9,4 +9,4 @@ export { createModelMeter, resolveNodePredictor, type PredictorFactories, type R
 export { createFakeMeter, type FakeMeterOptions } from './fake.js';
 export { linearPredictor } from './linear-predictor.js';
 export { ccfCurve, classifyCpu, parseCpuinfo, type CcfCurve, type CpuInfo } from './cpu-model.js';
-export { ERR_METER_UNAVAILABLE, ERR_NO_METER, ERR_METER_READ } from './errors.js';
+export { ERR_METER_UNAVAILABLE, ERR_NO_METER } from './errors.js';

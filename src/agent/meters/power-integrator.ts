@@ -27,10 +27,17 @@ export class PowerIntegrator {
     }
     this.prevMicroWatts = microWatts;
     this.prevAtMs = atMs;
-    if (prev === undefined || dt <= 0) return { deltaMicroJoules: 0, wrapped: false };
+    if (prev === undefined) return { deltaMicroJoules: 0, wrapped: false, baseline: true };
+    if (dt <= 0) return { deltaMicroJoules: 0, wrapped: false };
     const exact = ((prev + microWatts) / 2) * (dt / 1000) + this.carry;
     const delta = Math.floor(exact);
     this.carry = exact - delta;
     return { deltaMicroJoules: delta, wrapped: false };
+  }
+
+  /** Forgets the last reading (the read failed): the next reading starts a new baseline. */
+  reset(): void {
+    this.prevMicroWatts = undefined;
+    this.carry = 0;
   }
 }

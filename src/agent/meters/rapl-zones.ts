@@ -20,6 +20,8 @@ export interface RaplCounter {
   index: number;
   /** True for `intel-rapl-mmio:*` entries. */
   mmio: boolean;
+  /** The most power the zone advertises (largest of `max_power_range_uw`, `constraint_*_max_power_uw`), µW; 0 when none. */
+  maxPowerUw: number;
 }
 
 /** A powercap entry read from sysfs, before de-duplication. */
@@ -29,6 +31,8 @@ export interface RaplEntry {
   /** Contents of its `name` file, e.g. `package-0`, `dram`. */
   name: string;
   maxEnergyRangeUj: number;
+  /** Largest advertised maximum power, µW (0 when none). */
+  maxPowerUw: number;
 }
 
 /** Natural order of entry names (`intel-rapl:2` before `intel-rapl:10`). */
@@ -65,7 +69,7 @@ export function raplMembers(base: string, entries: RaplEntry[]): ZoneMember<Rapl
     members.push({
       zone: name,
       path: dirPath,
-      source: { energyFile: join(dirPath, 'energy_uj'), maxEnergyRangeUj: e.maxEnergyRangeUj, index, mmio: e.dir.startsWith('intel-rapl-mmio') },
+      source: { energyFile: join(dirPath, 'energy_uj'), maxEnergyRangeUj: e.maxEnergyRangeUj, index, mmio: e.dir.startsWith('intel-rapl-mmio'), maxPowerUw: e.maxPowerUw },
     });
   }
   return members;
@@ -86,11 +90,37 @@ export async function readRaplEntries(reader: SysfsReader, base: string): Promis
   for (const dir of dirs.sort(naturalCompare)) {
     const name = await readOptionalText(reader, join(base, dir, 'name'));
     if (name === undefined || name === '') continue;
-    const maxText = await readOptionalText(reader, join(base, dir, 'max_energy_range_uj'));
-    const max = maxText !== undefined && /^\d+$/.test(maxText) ? Number(maxText) : 0;
-    entries.push({ dir, name, maxEnergyRangeUj: Number.isSafeInteger(max) ? max : 0 });
+    const max = await readOptionalCount(reader, join(base, dir, 'max_energy_range_uj'));
+    entries.push({ dir, name, maxEnergyRangeUj: max, maxPowerUw: await readAdvertisedMaxPower(reader, join(base, dir)) });
   }
   return entries;
+}
+
+/** A non-negative integer attribute, 0 when absent, unreadable or not one. */
+async function readOptionalCount(reader: SysfsReader, path: string): Promise<number> {
+  let text: string | undefined;
+  try {
+    text = await readOptionalText(reader, path);
+  } catch {
+    return 0;
+  }
+  const n = text !== undefined && /^\d+$/.test(text) ? Number(text) : 0;
+  return Number.isSafeInteger(n) ? n : 0;
+}
+
+/** The largest of a zone's `max_power_range_uw` and `constraint_<i>_max_power_uw`, µW (0 when it advertises none). */
+async function readAdvertisedMaxPower(reader: SysfsReader, dir: string): Promise<number> {
+  let files: string[];
+  try {
+    files = await reader.list(dir);
+  } catch {
+    return 0;
+  }
+  let max = 0;
+  for (const f of files) {
+    if (f === 'max_power_range_uw' || /^constraint_\d+_max_power_uw$/.test(f)) max = Math.max(max, await readOptionalCount(reader, join(dir, f)));
+  }
+  return max;
 }
 
 /** Discovers the RAPL zones under `<sysfs>/class/powercap`, grouped for reporting. */

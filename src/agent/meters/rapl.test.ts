@@ -187,6 +187,7 @@ test('raplMembers: one member per (zone, index), the standard path preferred ove
         dir: `${s.mmio ? 'intel-rapl-mmio' : 'intel-rapl'}:${s.socket}${s.sub === undefined ? '' : `:${s.sub}`}`,
         name: s.name === 'package' ? `package-${s.socket}` : s.name,
         maxEnergyRangeUj: 1000,
+        maxPowerUw: 0,
       }));
       const members = raplMembers('/b', entries);
       const keys = members.map((m) => `${m.zone}/${m.source.index}`);

@@ -1,13 +1,14 @@
 /**
  * @module agent/meters/rapl
  * The RAPL node meter: energy counters of every powercap zone, wraparound handled per socket with
- * `max_energy_range_uj` before multi-socket sums, implausible intervals dropped. An unreadable
+ * `max_energy_range_uj` before multi-socket sums, intervals implying more than the zone's advertised
+ * maximum power (or the ceiling) dropped. An unreadable
  * `energy_uj` (root-only since Linux 5.10) makes the meter unavailable with a message naming the
  * file and the fix, so selection moves on to the next meter.
  */
 import { performance } from 'node:perf_hooks';
 import type { NodeMeter } from '../types.js';
-import { CounterTracker, DEFAULT_MAX_PLAUSIBLE_WATTS } from './counter.js';
+import { CounterTracker, DEFAULT_MAX_PLAUSIBLE_WATTS, plausibleWatts } from './counter.js';
 import { discoverRaplZones } from './rapl-zones.js';
 import { SysfsZoneMeter } from './sysfs-zone-meter.js';
 import { fsSysfsReader, isPermissionDenied, readInteger, type SysfsReader } from './sysfs-reader.js';
@@ -20,7 +21,10 @@ export interface RaplMeterOptions {
   reader?: SysfsReader;
   /** Monotonic clock in ms. */
   now?: () => number;
-  /** An interval implying more than this per counter is dropped (counter reset, double wrap). */
+  /**
+   * Ceiling: an interval implying more than this per counter is dropped (counter reset, double wrap,
+   * a jump). A zone that advertises its maximum power gets the lower bound of {@link plausibleWatts}.
+   */
   maxPlausibleWatts?: number;
 }
 
@@ -53,7 +57,7 @@ export async function createRaplMeter(opts: RaplMeterOptions): Promise<NodeMeter
   const maxPlausibleWatts = opts.maxPlausibleWatts ?? DEFAULT_MAX_PLAUSIBLE_WATTS;
   return new SysfsZoneMeter('rapl', groups, reader, opts.now ?? (() => performance.now()), {
     fileOf: (m) => m.source.energyFile,
-    accumulatorOf: (m) => new CounterTracker(m.source.maxEnergyRangeUj, maxPlausibleWatts),
+    accumulatorOf: (m) => new CounterTracker(m.source.maxEnergyRangeUj, plausibleWatts(m.source.maxPowerUw, maxPlausibleWatts)),
   });
 }
 

@@ -31,9 +31,9 @@ export interface NodeMeterDeps {
 async function createMeter(name: string, config: PowerplaneConfig, log: Logger, deps: NodeMeterDeps): Promise<{ meter: NodeMeter; notes: string[] }> {
   switch (name) {
     case 'rapl':
-      return { meter: await createRaplMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now }), notes: [] };
+      return { meter: await createRaplMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now, maxPlausibleWatts: config.monitor.maxZoneWatts }), notes: [] };
     case 'hwmon':
-      return { meter: await createHwmonMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now }), notes: [] };
+      return { meter: await createHwmonMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now, maxPlausibleWatts: config.monitor.maxZoneWatts }), notes: [] };
     case 'model': {
       const { predictor, notes } = await resolveNodePredictor(config, log, deps.predictors);
       return { meter: createModelMeter(predictor), notes };

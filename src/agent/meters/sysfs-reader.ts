@@ -27,13 +27,25 @@ export const fsSysfsReader: SysfsReader = {
   },
 };
 
+/** A file that was read but does not hold one integer. */
+export class NotAnIntegerError extends Error {}
+
 /** Reads a file holding one integer (µJ, µW); rejects with a message naming the file when it is not one. */
 export async function readInteger(reader: SysfsReader, path: string): Promise<number> {
   const text = (await reader.readText(path)).trim();
-  if (!/^-?\d+$/.test(text)) throw new Error(`${path}: expected an integer, found ${JSON.stringify(text.slice(0, 40))}`);
+  if (!/^-?\d+$/.test(text)) throw new NotAnIntegerError(`${path}: expected an integer, found ${JSON.stringify(text.slice(0, 40))}`);
   const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new Error(`${path}: integer ${text} is out of range`);
+  if (!Number.isSafeInteger(value)) throw new NotAnIntegerError(`${path}: integer ${text} is out of range`);
   return value;
+}
+
+/** Why a counter file could not be read: gone, not readable (permissions, I/O error, a directory), or not an integer. */
+export type ReadFailureReason = 'missing' | 'unreadable' | 'garbage';
+
+/** Classifies an error of {@link readInteger}. */
+export function readFailureReason(err: unknown): ReadFailureReason {
+  if (err instanceof NotAnIntegerError) return 'garbage';
+  return isMissing(err) ? 'missing' : 'unreadable';
 }
 
 /** Reads a trimmed text attribute, or undefined when the file does not exist. */

@@ -13,6 +13,7 @@ import type { AgentSnapshot } from './snapshot.js';
 import type { NodeMeter } from '../types.js';
 import { createRaplMeter } from '../meters/rapl.js';
 import { buildPowercapTree, setZoneEnergy } from '../meters/fixtures.js';
+import { renderMetrics } from '../export/prometheus.js';
 
 const ZONES = [
   { zone: 'package', path: '/sys/class/powercap/intel-rapl:0', nested: false },
@@ -236,6 +237,71 @@ test('GPU energy per process rolls up to containers and pods; node GPU energy sp
     assert.equal(byId(s, 'process', '200').gpuUj, 300_000_000);
     assert.equal(byId(s, 'container', C1).gpuWatts, 150);
     assert.equal(byId(s, 'pod', 'pod-b').gpuWatts, 50);
+  } finally {
+    fx.dispose();
+  }
+});
+
+test('a recycled pid is a new process: fresh counters, its own series, no exported counter decreases', async () => {
+  const meter = new ScriptedMeter(ZONES, [10_000_000, 0, 0]);
+  const { fx, mon, tick } = setup(meter);
+  const exportOpts = { levels: new Set(['process']), idleFamilies: false, counters: mon.counters, cpuInfo: [], build: { version: 't', revision: 't', branch: '' } };
+  const counterValues = (s: AgentSnapshot) => {
+    const values = new Map<string, number>();
+    for (const line of renderMetrics(s, exportOpts).split('\n')) {
+      if (/^kepler_process_cpu_(joules|seconds)_total\{/.test(line)) values.set(line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1)));
+    }
+    return values;
+  };
+  try {
+    await mon.refresh();
+    fx.advance(100, 50).advanceNode(0, 50).write();
+    tick(1000);
+    const before = await mon.refresh();
+    const old = byId(before, 'process', '100');
+    assert.equal(old.energyUj[0], 5_000_000, 'pid 100 had all the active energy');
+    const seen = counterValues(before);
+    mon.markExported(before.seq);
+    // pid 100 exits and the kernel hands 100 to a new process with the same name (new start time, 5 ticks so far)
+    fx.remove(100).write();
+    fx.add({ pid: 100, comm: 'host-proc', utime: 5, stime: 0, startTime: 99_999 }).advance(200, 45).advanceNode(5, 50).write();
+    tick(1000);
+    const after = await mon.refresh();
+    const both = after.workloads.process.filter((p) => p.meta.pid === 100);
+    assert.deepEqual(both.map((p) => p.state).sort(), ['running', 'terminated']);
+    const fresh = both.find((p) => p.state === 'running')!;
+    assert.equal(fresh.energyUj[0], 500_000, 'the new process has only its own 5 of 50 ticks, not the old one’s 5 J');
+    assert.equal(fresh.cpuSeconds, 0.05);
+    assert.equal(both.find((p) => p.state === 'terminated')!.energyUj[0], 5_000_000, 'the old one keeps its final value');
+    const now = counterValues(after);
+    for (const [k, v] of now) {
+      const b = seen.get(k);
+      assert.ok(b === undefined || v >= b, `${k} went from ${b} to ${v}`);
+    }
+    assert.ok([...now.keys()].some((k) => k.includes('pid="100"') && k.includes('start_time="99999"')), 'the new process is its own series');
+  } finally {
+    fx.dispose();
+  }
+});
+
+test('a container that a scan missed and that comes back continues its counters', async () => {
+  const meter = new ScriptedMeter(ZONES, [10_000_000, 0, 0]);
+  const { fx, mon, tick } = setup(meter);
+  try {
+    await mon.refresh();
+    fx.advance(300, 50).advanceNode(0, 50).write();
+    tick(1000);
+    const before = byId(await mon.refresh(), 'container', C2).energyUj[0];
+    assert.ok(before > 0);
+    const db = fx.get(300)!;
+    fx.remove(300).write();
+    tick(1000);
+    assert.equal(byId(await mon.refresh(), 'container', C2).state, 'terminated');
+    fx.add({ ...db, utime: db.utime + 10 }).advanceNode(10, 0).write();
+    tick(1000);
+    const back = byId(await mon.refresh(), 'container', C2);
+    assert.equal(back.state, 'running');
+    assert.ok(back.energyUj[0] >= before, `${back.energyUj[0]} ≥ ${before}`);
   } finally {
     fx.dispose();
   }

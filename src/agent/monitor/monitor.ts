@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { WorkloadLevel } from '../../core/contracts.js';
-import type { NodeMeter, GpuMeter, PlatformMeter, GpuReading, GpuRead } from '../types.js';
+import type { NodeMeter, GpuMeter, PlatformMeter, GpuReading, GpuRead, MeterSample } from '../types.js';
 import type { ProcScanner, ProcessEntry } from '../procfs/scanner.js';
 import type { PodResolver, PodRef } from '../pods/types.js';
 import { busyRatio, type CpuTimes } from '../procfs/parse.js';
@@ -51,6 +51,8 @@ export interface AgentCounters {
   scrapeErrors: number;
   /** Dropped meter intervals per zone. */
   dropped: Map<string, number>;
+  /** Meter failures per zone and reason, keyed `zone\0reason` (`powerplane_meter_read_errors_total`). */
+  meterErrors: Map<string, number>;
   /** Dropped GPU intervals per `gpu\0reason`. */
   gpuDropped: Map<string, number>;
 }
@@ -59,7 +61,7 @@ const NO_GPU = new Map<number, number>();
 
 /** Runs refreshes and holds the latest snapshot. */
 export class AgentMonitor {
-  readonly counters: AgentCounters = { refreshes: 0, refreshErrors: 0, scrapeErrors: 0, dropped: new Map(), gpuDropped: new Map() };
+  readonly counters: AgentCounters = { refreshes: 0, refreshErrors: 0, scrapeErrors: 0, dropped: new Map(), meterErrors: new Map(), gpuDropped: new Map() };
   private opts: MonitorOptions;
   private readonly now: () => number;
   private readonly zones: ZoneState[];
@@ -93,7 +95,7 @@ export class AgentMonitor {
     this.now = opts.now ?? Date.now;
     this.zones = opts.meter.zones().map((z, i) => {
       this.zoneIndex.set(`${z.zone}\0${z.path}`, i);
-      return { zone: z.zone, path: z.path, nested: z.nested, totalUj: 0, activeUj: 0, idleUj: 0, deltaUj: 0, activeDeltaUj: 0, idleDeltaUj: 0 };
+      return { zone: z.zone, path: z.path, nested: z.nested, up: true, gap: false, totalUj: 0, activeUj: 0, idleUj: 0, deltaUj: 0, activeDeltaUj: 0, idleDeltaUj: 0 };
     });
     const n = this.zones.length;
     this.ledgers = { process: new LevelLedger('process', n), container: new LevelLedger('container', n), pod: new LevelLedger('pod', n), vm: new LevelLedger('vm', n) };
@@ -183,15 +185,12 @@ export class AgentMonitor {
     const busy = this.prevCpu ? busyRatio(this.prevCpu, scan.cpu) : 0;
     const intervalMs = this.prevTime === undefined ? 0 : Math.max(0, now - this.prevTime);
     const intervalSeconds = intervalMs / 1000;
-    this.prevCpu = scan.cpu;
-    this.prevTime = now;
     let totalTicks = 0;
     const processes = scan.processes;
     for (let i = 0; i < processes.length; i++) totalTicks += processes[i].deltaTicks;
     // Kepler's bpf_cpu_time_ms is CPU time per second of wall time, in ms; models see the previous interval's too.
     const cpuMsPerSecond = intervalSeconds > 0 ? ((totalTicks / opts.clockTicks) * 1000) / intervalSeconds : 0;
     const features = { cpu_busy_ratio: busy, bpf_cpu_time_ms: cpuMsPerSecond, cpu_time_ms: cpuMsPerSecond, bpf_cpu_time_ms_prev: this.prevCpuMsPerSecond };
-    this.prevCpuMsPerSecond = cpuMsPerSecond;
 
     const tRead = performance.now();
     const [sample, gpu, platformWatts] = await Promise.all([
@@ -201,7 +200,12 @@ export class AgentMonitor {
     ]);
     const readMs = performance.now() - tRead;
 
-    // Everything below is synchronous: readers never see a half-applied refresh.
+    // Everything below is synchronous: readers never see a half-applied refresh. The interval starts
+    // anew only once the meter was read: a failed read leaves it where it was, so the next interval
+    // covers the same time as the meter's counters.
+    this.prevCpu = scan.cpu;
+    this.prevTime = now;
+    this.prevCpuMsPerSecond = cpuMsPerSecond;
     const seq = ++this.seq;
     const n = this.zones.length;
     const active = new Array<number>(n).fill(0);
@@ -231,6 +235,7 @@ export class AgentMonitor {
       const zone = this.zones.find((z) => z.path === d)?.zone ?? d;
       this.counters.dropped.set(zone, (this.counters.dropped.get(zone) ?? 0) + 1);
     }
+    this.applyMeterHealth(sample, seq === 1);
 
     const { active: gpuByPid, idle: gpuIdleByPid } = gpu ? this.applyGpu(gpu, intervalSeconds) : { active: NO_GPU, idle: NO_GPU };
     const ticksToSeconds = 1 / opts.clockTicks;
@@ -271,6 +276,36 @@ export class AgentMonitor {
       }
     }
     return snap;
+  }
+
+  /**
+   * Marks each zone up (read) or down (read failed) and in a gap (nothing measured), counts failures
+   * per zone and reason, and logs when a zone goes down or comes back. The first refresh's baselines
+   * are no gap: there is no interval yet.
+   */
+  private applyMeterHealth(sample: MeterSample, first: boolean): void {
+    const errors = sample.errors ?? [];
+    const gaps = first ? [] : (sample.gaps ?? []);
+    if (errors.length === 0 && gaps.length === 0) {
+      for (const z of this.zones) {
+        if (!z.up) this.opts.log.info({ zone: z.zone, path: z.path }, `meter zone ${z.zone} is readable again; its power is reported from the next interval`);
+        z.up = true;
+        z.gap = false;
+      }
+      return;
+    }
+    for (const z of this.zones) {
+      const failure = errors.find((e) => e.path === z.path || e.path === z.zone);
+      const readFailed = failure !== undefined && failure.reason !== 'implausible' && failure.reason !== 'reset';
+      if (readFailed && z.up) this.opts.log.warn({ zone: z.zone, path: z.path, reason: failure.reason }, `meter zone ${z.zone} cannot be read (${failure.message}); no power is reported for it until it reads again`);
+      if (!readFailed && !z.up) this.opts.log.info({ zone: z.zone, path: z.path }, `meter zone ${z.zone} is readable again; its power is reported from the next interval`);
+      z.up = !readFailed;
+      z.gap = failure !== undefined || gaps.includes(z.path);
+      if (failure) {
+        const key = `${z.zone}\0${failure.reason}`;
+        this.counters.meterErrors.set(key, (this.counters.meterErrors.get(key) ?? 0) + 1);
+      }
+    }
   }
 
   private accounts(level: WorkloadLevel): WorkloadAccount[] {
@@ -507,6 +542,7 @@ function processMeta(p: ProcessEntry): WorkloadMeta {
     id: String(p.pid),
     name: p.comm,
     pid: p.pid,
+    startTime: p.startTime,
     comm: p.comm,
     exe: p.exe,
     type: p.container ? 'container' : p.vm ? 'vm' : 'regular',

@@ -11,6 +11,10 @@ export interface ZoneState {
   zone: string;
   path: string;
   nested: boolean;
+  /** The zone's counters were read in the last refresh. */
+  up: boolean;
+  /** No energy was measured for the last interval (read failure, dropped interval, new baseline): its delta is 0 and not a power reading. */
+  gap: boolean;
   totalUj: number;
   activeUj: number;
   idleUj: number;

@@ -20,6 +20,8 @@ export interface WorkloadMeta {
   runtime?: string;
   hypervisor?: string;
   pid?: number;
+  /** Process start time after boot, in clock ticks (`/proc/<pid>/stat` field 22): with the pid, the process's identity. */
+  startTime?: number;
   comm?: string;
   exe?: string;
   /** Kepler's process `type`: regular, container, vm. */
@@ -116,6 +118,14 @@ export class LevelLedger {
   ): void {
     const zones = this.zoneCount;
     let a = this.running.get(key);
+    if (!a && (a = this.terminated.get(key)) !== undefined) {
+      // back after a scan missed it (a transient read failure, an empty cgroup): its counters continue
+      this.terminated.delete(key);
+      this.running.set(key, a);
+      a.state = 'running';
+      a.terminatedAt = undefined;
+      a.labelCache = undefined;
+    }
     if (!a) {
       a = {
         level: this.level,
@@ -132,7 +142,6 @@ export class LevelLedger {
         seenSeq: this.seq,
       };
       this.running.set(key, a);
-      this.terminated.delete(key);
     } else if (a.meta !== meta && !sameMeta(a.meta, meta)) {
       a.meta = meta;
       a.labelCache = undefined;
