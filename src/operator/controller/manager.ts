@@ -28,6 +28,12 @@ import { CrdWatch, OPTIONAL_KIND_CRDS } from './crd-watch.js';
 
 /** `reportingController` of the operator's Events. */
 export const EVENT_CONTROLLER = 'powerplane.io/operator';
+import { CappingController, POWER_CAP_POLICY_REF, type CappingControllerDeps } from '../capping/controller.js';
+import { CappingMetrics } from '../capping/metrics.js';
+import { PrometheusPowerSource } from '../capping/prometheus-power.js';
+import { AgentPowerSource } from '../capping/agent-power.js';
+import { catalogAlgorithmResolver } from '../capping/algorithms.js';
+import type { PowerCapPolicySpec } from '../api/v1alpha1/powercappolicy.js';
 
 /** The PowerNode kind reference. */
 export const POWER_NODE_REF = { apiVersion: API_VERSION, kind: POWER_NODE_KIND } as const;
@@ -55,6 +61,15 @@ export interface OperatorManagerOptions {
   nodeStatusDelayMs?: number;
   /** Whether the API server answers (readiness); see {@link OperatorManager.ready}. */
   connectivity?: Pick<ApiConnectivity, 'reachable'>;
+  /** Power capping: the default Prometheus, the algorithm resolver, the metrics registry, a clock (tests). */
+  capping?: {
+    prometheusUrl?: string;
+    algorithm?: CappingControllerDeps['algorithm'];
+    metrics?: CappingMetrics;
+    /** Agent base URLs to read when no Prometheus is configured (default: the agent pods). */
+    agentUrls?: string[];
+    now?: () => Date;
+  };
   /** Lease timings (tests). */
   lease?: { durationSeconds?: number; retryPeriodMs?: number; renewDeadlineMs?: number };
 }
@@ -69,10 +84,13 @@ export class OperatorManager {
   readonly cache: OperatorCache;
   readonly powerMonitors: PowerMonitorController;
   readonly estimators: EstimatorController;
+  readonly capping: CappingController;
+  readonly cappingMetrics: CappingMetrics;
   #install?: WorkQueue;
   #status?: WorkQueue;
   #estimatorQueue?: WorkQueue;
   readonly #crds: CrdWatch;
+  #cappingQueue?: WorkQueue;
   #elector?: LeaderElector;
   #resync?: NodeJS.Timeout;
   #running = false;
@@ -83,7 +101,7 @@ export class OperatorManager {
     this.#o = opts;
     this.#identity = opts.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
     const events = new EventRecorder({ kube: opts.kube, source: { controller: EVENT_CONTROLLER, instance: this.#identity }, onError: (err) => opts.log.debug({ err }, 'event not recorded') });
-    this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF]);
+    this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF, POWER_CAP_POLICY_REF]);
     const powerNodes = () => (this.cache.informer(POWER_NODE_REF)?.list() ?? []) as unknown as PowerNode[];
     this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), events, cleanupPollMs: opts.cleanupPollMs });
     this.#crds = new CrdWatch(opts.kube, OPTIONAL_KIND_CRDS, (name, served) => {
@@ -92,6 +110,20 @@ export class OperatorManager {
       this.#install?.add(POWER_MONITOR_NAME);
     });
     this.estimators = new EstimatorController({ kube: opts.kube, reader: this.cache, powerNodes, log: opts.log.child({ controller: 'estimator' }) });
+    this.cappingMetrics = opts.capping?.metrics ?? new CappingMetrics();
+    const cap = opts.capping ?? {};
+    this.capping = new CappingController({
+      kube: opts.kube,
+      log: opts.log.child({ controller: 'powercappolicy' }),
+      algorithm: cap.algorithm ?? catalogAlgorithmResolver(opts.kube, opts.namespace),
+      powerSource: (spec: PowerCapPolicySpec) => {
+        const url = spec.prometheusUrl ?? cap.prometheusUrl;
+        return url ? new PrometheusPowerSource({ url }) : new AgentPowerSource({ kube: opts.kube, urls: cap.agentUrls });
+      },
+      nodes: () => powerNodes().filter((n) => n.status).map((n) => ({ name: n.metadata.name, watts: Math.max(0, n.status!.watts) })),
+      metrics: this.cappingMetrics,
+      now: cap.now,
+    });
     this.#wire();
   }
 
@@ -141,7 +173,7 @@ export class OperatorManager {
 
   /** Resolves when every queue is idle (tests, benchmarks). */
   async idle(): Promise<void> {
-    for (let i = 0; i < 3; i++) await Promise.all([this.#install?.idle(), this.#status?.idle(), this.#estimatorQueue?.idle()]);
+    for (let i = 0; i < 3; i++) await Promise.all([this.#install?.idle(), this.#status?.idle(), this.#estimatorQueue?.idle(), this.#cappingQueue?.idle()]);
   }
 
   /** Queues an install reconcile (tests, benchmarks). */
@@ -156,7 +188,9 @@ export class OperatorManager {
     this.#install = new WorkQueue((k) => this.powerMonitors.reconcile(k));
     this.#status = new WorkQueue((k) => this.powerMonitors.reconcileStatus(k), { coalesceMs: 200 });
     this.#estimatorQueue = new WorkQueue((k) => this.estimators.reconcile(k), { coalesceMs: 200 });
+    this.#cappingQueue = new WorkQueue((k) => this.capping.reconcile(k));
     await Promise.all([this.cache.start(), this.#crds.start()]);
+    for (const p of this.cache.informer(POWER_CAP_POLICY_REF)!.list()) this.#cappingQueue.add(`${p.metadata.namespace}/${p.metadata.name}`);
     for (const pm of this.cache.informer(POWER_MONITOR_REF)!.list()) this.#install.add(pm.metadata.name ?? '');
     for (const e of this.cache.informer(ESTIMATOR_REF)!.list()) this.#estimatorQueue.add(`${e.metadata.namespace}/${e.metadata.name}`);
     this.#resync = setInterval(() => {
@@ -173,6 +207,7 @@ export class OperatorManager {
     this.#install?.stop();
     this.#status?.stop();
     this.#estimatorQueue?.stop();
+    this.#cappingQueue?.stop();
     await Promise.all([this.cache.stop(), this.#crds.stop()]);
   }
 
@@ -210,6 +245,13 @@ export class OperatorManager {
       if (countChanged) for (const e of this.cache.informer(ESTIMATOR_REF)?.list() ?? []) this.#estimatorQueue?.add(`${e.metadata.namespace}/${e.metadata.name}`);
     };
     nodeInf.on('add', () => onNodes(true)).on('update', () => onNodes(false)).on('delete', () => onNodes(true));
+
+    const capInf = this.cache.informer(POWER_CAP_POLICY_REF)!;
+    const capKey = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+    const capChanged = (o: KubeObject, old?: KubeObject) => !old || o.metadata.generation !== old.metadata.generation || o.metadata.deletionTimestamp !== old.metadata.deletionTimestamp;
+    capInf.on('add', (o) => this.#cappingQueue?.add(capKey(o))).on('update', (o, old) => {
+      if (capChanged(o, old)) this.#cappingQueue?.add(capKey(o));
+    }).on('delete', (o) => this.#cappingQueue?.add(capKey(o)));
 
     const estInf = this.cache.informer(ESTIMATOR_REF)!;
     const estKey = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
