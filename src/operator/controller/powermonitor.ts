@@ -23,7 +23,7 @@ import { applyIfChanged, deleteObject, AppliedMemo } from '../reconciler/apply.j
 import { rvNewer } from '../reconciler/compare.js';
 import { ensureFinalizer, removeFinalizer, hasFinalizer } from '../reconciler/finalizer.js';
 import { CONTINUE, type OperatorKube, type ObjectReader, type Step } from '../reconciler/types.js';
-import { setCondition, availableCondition, daemonSetCounts, aggregatePowerNodes, type ConditionInput } from './status.js';
+import { setCondition, availableCondition, daemonSetCounts, mergeAgentDaemonSets, aggregatePowerNodes, type ConditionInput } from './status.js';
 import { OWNED_KINDS, objectRefKey } from './owned-kinds.js';
 import type { QueueResult } from './queue.js';
 
@@ -270,7 +270,8 @@ export class PowerMonitorController {
       status = { conditions };
     } else {
       const ns = pm.spec?.namespace ?? resolveSpec(pm.spec).namespace;
-      const ds = await this.#d.reader.get({ apiVersion: 'apps/v1', kind: 'DaemonSet' }, NAMES.agent, ns);
+      const dsType = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
+      const ds = mergeAgentDaemonSets(await this.#d.reader.get(dsType, NAMES.agent, ns), await this.#d.reader.get(dsType, NAMES.agentGpu, ns));
       conditions = setCondition(conditions, upd.available ?? availableCondition(ds), gen, now);
       const agg = aggregatePowerNodes(this.#d.powerNodes());
       status = { conditions, agent: daemonSetCounts(ds), ...agg, integrations: upd.integrations ?? old.integrations };
