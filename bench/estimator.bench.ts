@@ -1,20 +1,34 @@
 /**
- * Estimator benchmark: latency of one estimation (p50/p99) for 10 / 100 / 1,000 / 5,000 heterogeneous
- * nodes × N = 10 / 100 / 1,000, in-process with a warm prediction cache (so it measures grouping, cache
- * lookups and the min-plus DP), grouped and ungrouped; the DP alone on non-convex curves; WAO's exhaustive
- * reference at the sizes where it runs, with the speed ratio; and requests/s over real HTTP on loopback
- * (autocannon) against `powerplane estimator` pinned to one core, 100 nodes × N=10.
+ * Estimator benchmark:
+ * - latency of one estimation (p50/p99) for 10 / 100 / 1,000 / 5,000 heterogeneous Fake nodes × N = 10 /
+ *   100 / 1,000, in-process with a warm prediction cache, grouped and ungrouped;
+ * - the convex path at scale: 10,000 Fake nodes × N = 10,000 (goal < 1 s), first and repeated request;
+ * - the first request for a new cpu_milli on 10,000 nodes × N = 1,000 with a non-linear predictor (a
+ *   predicted curve per node): time, longest event-loop stall, and memory per node × (N+1) value;
+ * - the general (non-convex) DP against a compiled reference: bench/reference/minplus.c built with gcc -O2
+ *   here, the same fold (plain, and with the same pruning bound), CPU time of both, ratio powerplane ÷ C
+ *   (goal ≤ 1.5);
+ * - WAO's exhaustive reference at the sizes where it runs;
+ * - requests/s and CPU per request over real HTTP on loopback (autocannon) against `powerplane estimator`
+ *   pinned to one core, 100 nodes × N = 10, beside a bare fastify server answering a fixed body (the floor
+ *   of any Node server) on the same core; ratio powerplane ÷ bare.
+ * Ratios are always powerplane ÷ reference (< 1 = powerplane cheaper). CPU times, not wall times, are
+ * compared, since the machine may be shared.
  *
  * Usage: node --import tsx --expose-gc bench/estimator.bench.ts [--quick]
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo, percentile } from './lib/machine.js';
 import { buildEstimator } from '../src/estimator/build.js';
-import { solvePlacement, type CostGroup } from '../src/estimator/minplus.js';
+import { solvePlacement, type DenseCostGroup } from '../src/estimator/minplus.js';
+import { Estimator } from '../src/estimator/estimator.js';
+import { NodeState } from '../src/estimator/node-state.js';
+import type { PowerPredictor } from '../src/estimator/types.js';
 import { exhaustiveLeastCosts } from '../src/estimator/exhaustive.js';
 import type { NodeInfo } from '../src/estimator/types.js';
 import { autocannon } from './lib/autocannon.js';
@@ -92,7 +106,7 @@ async function latency(): Promise<unknown[]> {
 }
 
 /** Random non-convex cost curves (idle step, then uneven increments, some capacity limits). */
-function randomCurves(nodes: number, n: number, seed: number): CostGroup[] {
+function randomCurves(nodes: number, n: number, seed: number): DenseCostGroup[] {
   const r = rng(seed);
   return Array.from({ length: nodes }, () => {
     const cap = r() < 0.3 ? Math.floor(r() * n) : n;
@@ -106,14 +120,131 @@ function randomCurves(nodes: number, n: number, seed: number): CostGroup[] {
   });
 }
 
-async function dpOnly(): Promise<unknown[]> {
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+/** Wall and CPU ms of one call. */
+async function once<T>(fn: () => Promise<T> | T): Promise<{ result: T; wallMs: number; cpuMs: number }> {
+  const c0 = cpuNow();
+  const t0 = performance.now();
+  const result = await fn();
+  return { result, wallMs: round3(performance.now() - t0), cpuMs: round3(cpuNow() - c0) };
+}
+
+/** 10,000 heterogeneous Fake nodes × N = 10,000: the convex path (exact slopes), first and repeated request. */
+async function convexAtScale(): Promise<unknown> {
+  const nodes = quick ? 2000 : 10_000;
+  const n = quick ? 2000 : 10_000;
+  const est = await buildEstimator('bench', 'convex', FAKE_SPEC, fakeNodes(nodes, 3), {});
+  gc();
+  const first = await once(() => est.estimate(CPU_MILLI, n, { deadlineMs: 600_000 }));
+  const again = await time(quick ? 3 : 10, () => est.estimate(CPU_MILLI, n, { deadlineMs: 600_000 }));
+  const other = await once(() => est.estimate(CPU_MILLI + 1, n, { deadlineMs: 600_000 }));
+  est.stop();
+  process.stderr.write(`convex nodes=${nodes} N=${n} first=${first.wallMs}ms\n`);
+  return { nodes, numWorkloads: n, predictor: 'Fake (linear: exact slopes)', firstRequestMs: { wall: first.wallMs, cpu: first.cpuMs }, repeatedMs: again, newCpuMilliMs: { wall: other.wallMs, cpu: other.cpuMs }, lastWattIncrease: first.result.watt_increases[n - 1] };
+}
+
+/** A convex, non-linear predictor (quadratic in the request) that differs per node: one predicted curve per node. */
+const quadratic: PowerPredictor = {
+  type: 'Quadratic',
+  identity: (node) => `Quadratic|${node.name}`,
+  predict: async (reqs, _status, node) => {
+    const i = Number(node.name.slice(5));
+    const a = 0.005 + (i % 97) / 10_000;
+    const b = 1e-7 * (1 + (i % 13));
+    return reqs.map((r) => 80 + (i % 50) + a * r + b * r * r);
+  },
+};
+
+/** Issue 10 item 8: the first request for a new cpu_milli on 10,000 nodes × N = 1,000 with predicted curves. */
+async function firstRequestNonLinear(): Promise<unknown> {
+  const nodes = quick ? 2000 : 10_000;
+  const n = 1000;
+  const states = fakeNodes(nodes, 4).map((node) => new NodeState({ node, monitors: [], predictor: quadratic, refreshMs: 60_000 }));
+  const est = new Estimator('bench', 'quadratic', states);
+  gc();
+  const m0 = process.memoryUsage();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const first = await once(() => est.estimate(CPU_MILLI, n, { deadlineMs: 600_000 }));
+  loop.disable();
+  const m1 = process.memoryUsage();
+  gc();
+  const m2 = process.memoryUsage();
+  const warm = await time(quick ? 3 : 5, () => est.estimate(CPU_MILLI, n, { deadlineMs: 600_000 }));
+  const values = nodes * (n + 1);
+  const mib = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+  est.stop();
+  process.stderr.write(`first request nodes=${nodes} N=${n} ${first.wallMs}ms\n`);
+  return {
+    nodes,
+    numWorkloads: n,
+    predictor: 'per-node quadratic (convex, not linear): one predicted curve per node',
+    firstRequestMs: { wall: first.wallMs, cpu: first.cpuMs },
+    longestEventLoopStallMs: round3(loop.max / 1e6),
+    warmRequestMs: warm,
+    memoryMiB: {
+      rssGrowthDuringFirstRequest: mib(m1.rss - m0.rss),
+      retainedAfterGc: { heapUsed: mib(m2.heapUsed - m0.heapUsed), arrayBuffers: mib(m2.arrayBuffers - m0.arrayBuffers), rss: mib(m2.rss - m0.rss) },
+    },
+    retainedBytesPerNodeValue: Math.round(((m2.heapUsed + m2.arrayBuffers - m0.heapUsed - m0.arrayBuffers) / values) * 10) / 10,
+  };
+}
+
+/** Builds bench/reference/minplus.c with gcc -O2; undefined when gcc is missing. */
+function buildReference(dir: string): string | undefined {
+  const bin = join(dir, 'minplus');
+  try {
+    execFileSync('gcc', ['-O2', '-o', bin, fileURLToPath(new URL('./reference/minplus.c', import.meta.url))], { stdio: 'pipe' });
+    return bin;
+  } catch (err) {
+    process.stderr.write(`gcc failed, no compiled reference: ${(err as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** The general DP (random non-convex curves) against the compiled reference, CPU time, best of a few runs. */
+async function dpAgainstCompiled(): Promise<unknown[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-bench-dp-'));
+  const bin = buildReference(dir);
   const rows: unknown[] = [];
-  for (const nodes of quick ? [100, 1000] : NODE_COUNTS) {
-    for (const n of quick ? [10, 100] : WORKLOADS) {
-      const curves = randomCurves(nodes, n, nodes + n);
-      const t = await time(repsFor(nodes, n), () => solvePlacement(curves, n));
-      rows.push({ nodes, numWorkloads: n, nonConvexDpMs: t });
+  const sizes: [number, number][] = quick ? [[100, 1000], [1000, 100]] : [[100, 1000], [1000, 1000], [5000, 100], [300, 3000]];
+  for (const [nodes, n] of sizes) {
+    const curves = randomCurves(nodes, n, nodes + n);
+    const reps = nodes * n * n > 5e8 ? 2 : 3;
+    let jsCpu = Infinity;
+    let totals: Float64Array = new Float64Array(0);
+    for (let r = 0; r < reps; r++) {
+      gc();
+      const t = await once(() => solvePlacement(curves, n));
+      jsCpu = Math.min(jsCpu, t.cpuMs);
+      totals = t.result.totals;
     }
+    const row: Record<string, unknown> = { nodes, numWorkloads: n, powerplaneCpuMs: jsCpu };
+    if (bin) {
+      const input = join(dir, 'in.bin');
+      const buf = Buffer.alloc(8 + nodes * (n + 1) * 8);
+      buf.writeInt32LE(nodes, 0);
+      buf.writeInt32LE(n, 4);
+      curves.forEach((c, i) => Buffer.from(c.cost.buffer, c.cost.byteOffset, c.cost.byteLength).copy(buf, 8 + i * (n + 1) * 8));
+      writeFileSync(input, buf);
+      const run = (variant: string) => JSON.parse(execFileSync(bin, [input, join(dir, 'out.bin'), String(reps), variant]).toString()) as { ms: number };
+      const plain = run('plain').ms;
+      const pruned = run('pruned').ms;
+      const out = readFileSync(join(dir, 'out.bin'));
+      const ref = new Float64Array(out.buffer, out.byteOffset, n + 1);
+      let identical = true;
+      for (let k = 0; k <= n; k++) if (!(ref[k] === totals[k] || Math.abs(ref[k] - totals[k]) <= 1e-9 * Math.abs(ref[k]))) identical = false;
+      const best = Math.min(plain, pruned);
+      Object.assign(row, { compiledCpuMs: { plain: round3(plain), pruned: round3(pruned) }, ratioToFasterCompiled: round3(jsCpu / best), identical });
+    }
+    rows.push(row);
+    process.stderr.write(`dp nodes=${nodes} N=${n} ${JSON.stringify(row)}\n`);
   }
   return rows;
 }
@@ -141,46 +272,85 @@ async function exhaustiveRatio(): Promise<unknown[]> {
   return rows;
 }
 
+/** CPU ms (user + system) a process has used, from /proc/<pid>/stat. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/** Waits for `url` to answer 200. */
+async function waitUp(url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never came up`);
+}
+
+/** Loads a server with the estimation request; requests/s, latency and the server's CPU per request. */
+async function load(child: ChildProcess, url: string, body: string): Promise<Record<string, unknown>> {
+  const duration = quick ? 3 : 10;
+  await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 10, duration: 1 }); // warm-up
+  const c0 = processCpuMs(child.pid!);
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 10, duration });
+  const cpuMs = processCpuMs(child.pid!) - c0;
+  const requests = result.requests.average * duration;
+  return { requestsPerSecond: result.requests.average, cpuMsPerRequest: round3(cpuMs / Math.max(1, requests)), latencyMs: { p50: result.latency.p50, p99: result.latency.p99 }, non2xx: result.non2xx, errors: result.errors };
+}
+
+/** A bare fastify server on one core answering every POST with a fixed estimation body: the floor of a Node server. */
+const BARE_FASTIFY = `
+import Fastify from 'fastify';
+const app = Fastify();
+const answer = { cpu_milli: 500, num_workloads: 10, watt_increases: [5, 10, 15, 20, 25, 30, 35, 40, 45, 50] };
+app.get('/healthz', async () => 'ok');
+app.post('/*', async () => answer);
+await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
+`;
+
 async function httpThroughput(): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-bench-est-'));
   const file = join(dir, 'estimator.yaml');
   const nodes = fakeNodes(100).map((n) => ({ name: n.name, labels: n.labels, allocatable: { cpu: String((n.allocatableMilli ?? 0) / 1000) } }));
   writeFileSync(file, JSON.stringify({ estimators: [{ namespace: 'default', name: 'default', spec: FAKE_SPEC }], nodes }));
-  const port = 15656 + Math.floor(Math.random() * 1000);
   const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', main, 'estimator', '--config', file, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const body = JSON.stringify({ cpu_milli: 500, num_workloads: 10 });
+  const path = '/namespaces/default/estimators/default/values/powerconsumption';
+  const port = 15656 + Math.floor(Math.random() * 1000);
+  const pp = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', main, 'estimator', '--config', file, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  let powerplane: Record<string, unknown>;
   try {
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 300; i++) {
-      if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const result = await autocannon({
-      url: `${url}/namespaces/default/estimators/default/values/powerconsumption`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ cpu_milli: 500, num_workloads: 10 }),
-      connections: 10,
-      duration: quick ? 3 : 10,
-    });
-    return {
-      nodes: 100,
-      numWorkloads: 10,
-      serverCores: 1,
-      connections: 10,
-      durationS: quick ? 3 : 10,
-      requestsPerSecond: result.requests.average,
-      latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
-      non2xx: result.non2xx,
-      errors: result.errors,
-    };
+    await waitUp(`http://127.0.0.1:${port}/healthz`);
+    powerplane = await load(pp, `http://127.0.0.1:${port}${path}`, body);
   } finally {
-    child.kill('SIGTERM');
+    pp.kill('SIGTERM');
   }
+  const barePort = port + 1000;
+  const bare = spawn('taskset', ['-c', '0', process.execPath, '--input-type=module', '-e', BARE_FASTIFY], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PORT: String(barePort) }, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  let floor: Record<string, unknown>;
+  try {
+    await waitUp(`http://127.0.0.1:${barePort}/healthz`);
+    floor = await load(bare, `http://127.0.0.1:${barePort}${path}`, body);
+  } finally {
+    bare.kill('SIGTERM');
+  }
+  return {
+    nodes: 100,
+    numWorkloads: 10,
+    serverCores: 1,
+    connections: 10,
+    durationS: quick ? 3 : 10,
+    powerplane,
+    bareFastify: floor,
+    cpuPerRequestRatio: round3((powerplane.cpuMsPerRequest as number) / (floor.cpuMsPerRequest as number)),
+    note: 'the reference is a bare fastify server answering a fixed body (no estimation) on the same core: the least any Node server spends per request; no compiled estimator server was run',
+  };
 }
 
+const convexRows = await convexAtScale();
+const firstRequest = await firstRequestNonLinear();
 const latencyRows = await latency();
-const dpRows = await dpOnly();
+const dpRows = await dpAgainstCompiled();
 const exhaustiveRows = await exhaustiveRatio();
 const http = await httpThroughput();
 const find = (nodes: number, n: number) => latencyRows.find((r) => (r as { nodes: number; numWorkloads: number; machineTypes?: number }).nodes === nodes && (r as { numWorkloads: number }).numWorkloads === n && !(r as { machineTypes?: number }).machineTypes) as { groupedMs: { p50: number } } | undefined;
@@ -193,9 +363,13 @@ process.stdout.write(
       targets: {
         '1000 nodes x N=100 < 50 ms': find(1000, 100)?.groupedMs.p50 ?? null,
         '5000 nodes x N=100 < 250 ms': find(5000, 100)?.groupedMs.p50 ?? null,
+        '10000 nodes x N=10000 convex < 1000 ms (first request, wall)': (convexRows as { firstRequestMs: { wall: number } }).firstRequestMs.wall,
+        'general DP <= 1.5x compiled (worst ratio powerplane / C)': Math.max(...dpRows.map((r) => ((r as { ratioToFasterCompiled?: number }).ratioToFasterCompiled ?? NaN))),
       },
       latency: latencyRows,
-      dpOnlyNonConvex: dpRows,
+      convexAtScale: convexRows,
+      firstRequestNewCpuMilli: firstRequest,
+      generalDpVsCompiled: dpRows,
       exhaustiveReference: exhaustiveRows,
       http,
       machine: machineInfo(),

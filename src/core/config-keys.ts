@@ -91,6 +91,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'estimator.configFile', type: 'string', default: '', description: 'Standalone estimator configuration (estimators and nodes)' },
   { key: 'estimator.apiKey', type: 'string', default: '', description: 'Required X-API-KEY header value (empty: open)' },
   { key: 'estimator.maxWorkloads', type: 'int', default: 1000, min: 1, description: 'Largest num_workloads accepted' },
+  { key: 'estimator.deadline', type: 'duration', default: 10000, min: 100, description: 'An estimation not answered within this gets 503 with Retry-After (the work goes on; a retry joins it)' },
   { key: 'estimator.scheduler.estimator', type: 'string', default: 'default/default', description: 'Scheduler extender: the Estimator (namespace/name) whose nodes it scores' },
   { key: 'estimator.scheduler.policy', type: { enum: ['watts', 'spread', 'temperature'] }, default: 'watts', description: 'Scheduler extender: placement policy when neither the query nor the pod annotation powerplane.io/placement chooses one' },
   { key: 'estimator.scheduler.defaultCpuMilli', type: 'int', default: 100, min: 1, description: 'Scheduler extender: mCPU assumed for a pod that requests no CPU' },
@@ -141,6 +142,7 @@ export interface PowerplaneConfig {
     configFile: string;
     apiKey: string;
     maxWorkloads: number;
+    deadline: number;
     scheduler: { estimator: string; policy: 'watts' | 'spread' | 'temperature'; defaultCpuMilli: number; spreadMaxPerNode: number; maxInletTemperature: number; deadline: number; schedulerName: string };
   };
 }

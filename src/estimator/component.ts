@@ -42,7 +42,7 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
   return {
     name: 'estimator',
     async routes(app) {
-      await registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads });
+      await registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads, deadlineMs: config.estimator.deadline });
       // inside `up` the agent serves /metrics; the extender's series stay at /scheduler/metrics there
       await registerSchedulerRoutes(app, { extender, metricsAtRoot: !ctx.agent });
     },

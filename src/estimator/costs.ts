@@ -10,10 +10,11 @@
  * every k above `capacity` (the number of workloads its free CPU holds; Infinity when unknown), and
  * `[0, +Inf, …]` when any predicted value is not finite.
  */
-export function costCurve(watts: readonly number[], capacity = Infinity): Float64Array {
+export function costCurve(watts: ArrayLike<number>, capacity = Infinity): Float64Array {
   const n = watts.length - 1;
   const out = new Float64Array(n + 1);
-  const ok = watts.every((w) => Number.isFinite(w));
+  let ok = true;
+  for (let k = 0; k <= n && ok; k++) ok = Number.isFinite(watts[k]);
   for (let k = 1; k <= n; k++) out[k] = ok && k <= capacity ? watts[k] - watts[0] : Infinity;
   for (let k = 1; k <= n; k++) if (Number.isNaN(out[k]) || out[k] === -Infinity) out[k] = Infinity;
   return out;

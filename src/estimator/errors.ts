@@ -12,6 +12,8 @@ export const ErrServerEstimatorNotFound = defineError('ErrServerEstimatorNotFoun
 export const ErrEstimatorNoNodesAvailable = defineError('ErrEstimatorNoNodesAvailable', 500, 1, 'The estimator has no nodes');
 /** The estimation failed (a -Inf or NaN result). */
 export const ErrEstimator = defineError('ErrEstimator', 500, 1, 'The estimation failed');
+/** The answer is not ready within the deadline (503 with Retry-After); the work goes on and a retry joins it. */
+export const ErrEstimatorDeadlineExceeded = defineError('ErrEstimatorDeadlineExceeded', 503, 1, 'The estimation is not ready within the deadline');
 /** The request is invalid; `field` names the offending field. */
 export const ErrEstimatorInvalidRequest = defineError('ErrEstimatorInvalidRequest', 400, 2, 'The estimation request is invalid');
 /** The X-API-KEY header is missing or wrong. */

@@ -1,20 +1,34 @@
 /**
  * @module estimator/estimator
- * One Estimator: its nodes, the prediction cache, and the estimation itself. Per request it groups
- * nodes with the same predictor identity, status and capacity, predicts W(0..N) once per group (cached
- * per inputs for the refresh period), turns the watts into cost curves and solves the placement exactly
- * with the min-plus DP.
+ * One Estimator: its nodes, the prediction cache, and the estimation itself.
+ *
+ * What does not depend on the request is prepared once per change of the nodes (a monitor refresh, a
+ * reading going stale), not per request: the {@link NodeSnapshot} groups nodes with the same predictor
+ * identity and status, and orders each group by free CPU. A request then only splits each group by
+ * capacity (a linear pass), predicts W(0..N) once per group (cached per inputs for the refresh period,
+ * as typed arrays), turns the watts into cost curves (or exact slopes, for linear predictors) and
+ * solves the placement exactly ({@link PlacementSolver}). Long work yields to the event loop, and an
+ * answer not ready within the deadline becomes a 503 with Retry-After while the work goes on: a retry
+ * with the same question gets its result.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { costCurve, workloadCapacity } from './costs.js';
-import { ErrEstimator, ErrEstimatorNoNodesAvailable } from './errors.js';
-import { solvePlacement, type CostGroup } from './minplus.js';
-import { statusKey, type NodeState } from './node-state.js';
+import { ErrEstimator, ErrEstimatorDeadlineExceeded, ErrEstimatorNoNodesAvailable } from './errors.js';
+import type { CostGroup, PlacementSolution } from './minplus.js';
+import { STALE_AFTER_INTERVALS, statusKey, type NodeState } from './node-state.js';
+import { PlacementSolver } from './solver.js';
 import type { NodeStatus } from './types.js';
 
-/** Most cached prediction rows per Estimator. */
-const CACHE_LIMIT = 20_000;
+/** Cached prediction values per Estimator: at least this many, else 4 rows of N+1 per node. */
+const CACHE_MIN_VALUES = 1 << 20;
+/** Bound on the predictions of one estimation (ms). */
+const PREDICT_TIMEOUT_MS = 30_000;
 /** Parallel group predictions per request. */
 const PREDICT_CONCURRENCY = 32;
+/** Longest stretch of synchronous work (ms) before an estimation yields to the event loop. */
+const YIELD_AFTER_MS = 10;
+/** Default deadline of one estimation (ms). */
+export const DEFAULT_DEADLINE_MS = 10_000;
 
 /** One k of an explained answer. */
 export interface PlacementExplanation {
@@ -30,25 +44,64 @@ export interface EstimateResult {
   explain?: PlacementExplanation[];
 }
 
-/** A node group of one request. */
-interface Group {
+/** Options of one estimation. */
+export interface EstimateOptions {
+  explain?: boolean;
+  /** Group identical nodes (default true; false solves node by node, for comparison). */
+  grouping?: boolean;
+  /** Answer within this many ms or reject with ErrEstimatorDeadlineExceeded (default: the Estimator's). */
+  deadlineMs?: number;
+}
+
+/** Nodes with one predictor identity and status, ordered by free CPU (most first). */
+export interface BaseGroup {
   /** Predictor identity and status: the prediction cache key without the request. */
   key: string;
   nodes: NodeState[];
+  /** Free CPU per node (millicores; +Inf when unknown), non-increasing. */
+  free: Float64Array;
   status: NodeStatus;
+}
+
+/** The request-independent view of the nodes, rebuilt when a node's status changes. */
+export interface NodeSnapshot {
+  version: number;
+  groups: BaseGroup[];
+  /** When a reading in it goes stale (ms since epoch). */
+  validUntil: number;
+}
+
+/** The nodes of one request that share a cost curve: `base.nodes[from..to)`, each taking at most `capacity`. */
+export interface RequestGroup {
+  base: BaseGroup;
+  from: number;
+  to: number;
   capacity: number;
 }
 
 /** An Estimator `{namespace}/{name}` over a set of nodes. */
 export class Estimator {
-  private readonly cache = new Map<string, { watts: number[]; expires: number }>();
+  private readonly cache = new Map<string, { watts: Float64Array; expires: number }>();
+  private cachedValues = 0;
+  private snap?: NodeSnapshot;
+  private dirty = true;
+  private version = 0;
+  /** Estimations that missed their deadline, kept so a retry gets their result. */
+  private readonly late = new Map<string, Promise<EstimateResult>>();
+  private readonly solver: PlacementSolver;
+  private readonly deadlineMs: number;
 
   constructor(
     readonly namespace: string,
     readonly name: string,
     readonly nodes: readonly NodeState[],
     private readonly now: () => number = Date.now,
-  ) {}
+    opts: { deadlineMs?: number; solver?: PlacementSolver } = {},
+  ) {
+    this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.solver = opts.solver ?? new PlacementSolver({ maxSolveMs: 10 * this.deadlineMs });
+    for (const n of nodes) n.onUpdate = () => (this.dirty = true);
+  }
 
   /** Largest allocatable CPU over the nodes (millicores), when any node's is known. */
   largestNodeMilli(): number | undefined {
@@ -62,92 +115,219 @@ export class Estimator {
     for (const n of this.nodes) n.start();
   }
 
-  /** Stops every node's monitor loop. */
+  /** Stops every node's monitor loop and any solve in progress. */
   stop(): void {
     for (const n of this.nodes) n.stop();
+    this.solver.close();
   }
 
-  /** Predicted watts W(0..n) of a node for `cpuMilli` per workload: cached (the result must not be modified), failures as +Inf entries. */
-  async predictRow(state: NodeState, cpuMilli: number, n: number, status: NodeStatus = state.status(), key?: string): Promise<number[]> {
-    if (state.predictor instanceof Error) return new Array<number>(n + 1).fill(Infinity);
+  /**
+   * Predicted watts W(0..n) of a node for `cpuMilli` per workload: cached (do not modify), failures as +Inf
+   * entries. `signal` bounds the prediction (default 30 s).
+   */
+  async predictRow(state: NodeState, cpuMilli: number, n: number, status: NodeStatus = state.status(), key?: string, signal?: AbortSignal): Promise<Float64Array> {
+    if (state.predictor instanceof Error) return new Float64Array(n + 1).fill(Infinity);
     const predictor = state.predictor;
     key ??= `${predictor.identity(state.node)}|${statusKey(status)}|${cpuMilli}`;
     const t = this.now();
     const hit = this.cache.get(key);
-    if (hit && hit.expires > t && hit.watts.length >= n + 1) return hit.watts.length === n + 1 ? hit.watts : hit.watts.slice(0, n + 1);
-    const requests = Array.from({ length: n + 1 }, (_v, j) => j * cpuMilli);
-    let watts: number[];
+    if (hit && hit.expires > t && hit.watts.length >= n + 1) return hit.watts.length === n + 1 ? hit.watts : hit.watts.subarray(0, n + 1);
+    const requests = new Array<number>(n + 1);
+    for (let j = 0; j <= n; j++) requests[j] = j * cpuMilli;
+    const watts = new Float64Array(n + 1);
+    let finite = true;
     try {
-      watts = await predictor.predict(requests, status, state.node, AbortSignal.timeout(30_000));
-      if (watts.length !== n + 1) throw new Error(`predictor returned ${watts.length} values for ${n + 1} requests`);
+      const out = await predictor.predict(requests, status, state.node, signal ?? AbortSignal.timeout(PREDICT_TIMEOUT_MS));
+      if (out.length !== n + 1) throw new Error(`predictor returned ${out.length} values for ${n + 1} requests`);
+      for (let j = 0; j <= n; j++) {
+        const w = out[j];
+        watts[j] = w;
+        if (finite && !Number.isFinite(w)) finite = false;
+      }
       state.lastPredictionError = undefined;
     } catch (err) {
       state.lastPredictionError = (err as Error).message;
-      return new Array<number>(n + 1).fill(Infinity);
+      return watts.fill(Infinity);
     }
-    if (watts.every((w) => Number.isFinite(w))) {
-      if (this.cache.size >= CACHE_LIMIT) this.evict(t);
-      this.cache.set(key, { watts, expires: t + state.refreshMs });
-    }
+    if (finite) this.remember(key, watts, t + state.refreshMs, n);
     return watts;
   }
 
-  /** Drops expired entries, or everything when none expired. */
-  private evict(t: number): void {
-    for (const [k, v] of this.cache) if (v.expires <= t) this.cache.delete(k);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+  /** Caches a row, keeping the cache within its budget (expired entries first, then the oldest). */
+  private remember(key: string, watts: Float64Array, expires: number, n: number): void {
+    const budget = Math.max(CACHE_MIN_VALUES, 4 * this.nodes.length * (n + 1));
+    const old = this.cache.get(key);
+    if (old) {
+      this.cachedValues -= old.watts.length;
+      this.cache.delete(key);
+    }
+    if (this.cachedValues + watts.length > budget) {
+      const t = this.now();
+      for (const [k, v] of this.cache) if (v.expires <= t) this.drop(k, v.watts);
+      for (const [k, v] of this.cache) {
+        if (this.cachedValues + watts.length <= budget) break;
+        this.drop(k, v.watts);
+      }
+    }
+    this.cache.set(key, { watts, expires });
+    this.cachedValues += watts.length;
   }
 
-  /** Groups nodes with the same predictor identity, status and capacity for this request. */
-  groupNodes(cpuMilli: number, n: number, grouping = true): Group[] {
-    const groups = new Map<string, Group>();
-    const out: Group[] = [];
+  private drop(key: string, watts: Float64Array): void {
+    this.cache.delete(key);
+    this.cachedValues -= watts.length;
+  }
+
+  /** The request-independent grouping of the nodes, rebuilt only after a change. */
+  snapshot(): NodeSnapshot {
+    const t = this.now();
+    if (this.snap && !this.dirty && t < this.snap.validUntil) return this.snap;
+    this.dirty = false;
+    const byKey = new Map<string, { key: string; members: { state: NodeState; free: number }[]; status: NodeStatus }>();
+    let validUntil = Infinity;
     for (const state of this.nodes) {
-      const status = state.status();
-      const capacity = Math.min(n, workloadCapacity(state.freeMilli(status), cpuMilli));
+      for (const rec of state.records) {
+        if (rec.lastSuccess !== undefined && !state.isStale(rec, t)) validUntil = Math.min(validUntil, rec.lastSuccess + STALE_AFTER_INTERVALS * state.refreshMs + 1);
+      }
+      const status = state.status(t);
       const ident = state.predictor instanceof Error ? `error:${state.predictor.message}` : state.predictor.identity(state.node);
       const key = `${ident}|${statusKey(status)}`;
-      const groupKey = `${key}|${capacity}`;
-      const g = grouping ? groups.get(groupKey) : undefined;
-      if (g) g.nodes.push(state);
-      else {
-        const ng = { key, nodes: [state], status, capacity };
-        groups.set(groupKey, ng);
-        out.push(ng);
+      let g = byKey.get(key);
+      if (!g) byKey.set(key, (g = { key, members: [], status }));
+      g.members.push({ state, free: state.freeMilli(status) ?? Infinity });
+    }
+    const groups: BaseGroup[] = [];
+    for (const g of byKey.values()) {
+      g.members.sort((a, b) => b.free - a.free); // stable: equal free CPU keeps node order
+      groups.push({ key: g.key, nodes: g.members.map((m) => m.state), free: Float64Array.from(g.members, (m) => m.free), status: g.status });
+    }
+    this.snap = { version: ++this.version, groups, validUntil };
+    return this.snap;
+  }
+
+  /** Splits the snapshot's groups by capacity for `cpuMilli` (each node alone when `grouping` is false). */
+  groupNodes(cpuMilli: number, n: number, grouping = true, snap = this.snapshot()): RequestGroup[] {
+    const out: RequestGroup[] = [];
+    for (const base of snap.groups) {
+      let from = 0;
+      let cap = 0;
+      for (let i = 0; i < base.nodes.length; i++) {
+        const c = Math.min(n, workloadCapacity(base.free[i], cpuMilli));
+        if (i === 0) cap = c;
+        else if (c !== cap || !grouping) {
+          out.push({ base, from, to: i, capacity: cap });
+          from = i;
+          cap = c;
+        }
       }
+      if (base.nodes.length > 0) out.push({ base, from, to: base.nodes.length, capacity: cap });
     }
     return out;
   }
 
-  /** Answers `{cpu_milli, num_workloads}`: `watt_increases[k-1]` for k = 1..n, and the placements when `explain`. */
-  async estimate(cpuMilli: number, n: number, opts: { explain?: boolean; grouping?: boolean } = {}): Promise<EstimateResult> {
+  /**
+   * Answers `{cpu_milli, num_workloads}`: `watt_increases[k-1]` for k = 1..n, and the placements when
+   * `explain`. Rejects with ErrEstimatorDeadlineExceeded (503) when the answer takes longer than the
+   * deadline; the work goes on, and the same question asked again joins it.
+   */
+  async estimate(cpuMilli: number, n: number, opts: EstimateOptions = {}): Promise<EstimateResult> {
     if (this.nodes.length === 0) throw ErrEstimatorNoNodesAvailable('no nodes available (ErrEstimatorNoNodesAvailable)');
-    if (n === 0) return opts.explain ? { watt_increases: [], explain: [] } : { watt_increases: [] };
-    const groups = this.groupNodes(cpuMilli, n, opts.grouping ?? true);
+    const explain = opts.explain ?? false;
+    if (n === 0) return explain ? { watt_increases: [], explain: [] } : { watt_increases: [] };
+    const snap = this.snapshot();
+    const key = `${snap.version}|${cpuMilli}|${n}|${explain}|${opts.grouping ?? true}`;
+    const job = this.late.get(key) ?? this.compute(snap, cpuMilli, n, explain, opts.grouping ?? true);
+    const deadlineMs = opts.deadlineMs ?? this.deadlineMs;
+    let timer: NodeJS.Timeout | undefined;
+    const missed = new Promise<'missed'>((resolve) => (timer = setTimeout(() => resolve('missed'), deadlineMs)));
+    try {
+      const first = await Promise.race([job, missed]);
+      if (first !== 'missed') return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!this.late.has(key)) {
+      this.late.set(key, job);
+      // keep the outcome long enough for the retries Retry-After asks for
+      const forget = () => setTimeout(() => this.late.delete(key), 3 * deadlineMs + 1000).unref();
+      job.then(forget, forget);
+    }
+    throw ErrEstimatorDeadlineExceeded(`the estimation for cpu_milli=${cpuMilli}, num_workloads=${n} is not ready within ${deadlineMs / 1000} s; it goes on, retry later`, { retryAfterSeconds: Math.max(1, Math.ceil(deadlineMs / 1000)) });
+  }
+
+  /** The estimation itself (no deadline). */
+  private async compute(snap: NodeSnapshot, cpuMilli: number, n: number, explain: boolean, grouping: boolean): Promise<EstimateResult> {
+    const groups = this.groupNodes(cpuMilli, n, grouping, snap);
+    const curves = await this.costGroups(snap, groups, cpuMilli, n);
+    const sol = await this.solver.solve(curves, n, explain);
+    return this.answer(sol, groups, explain);
+  }
+
+  /** One cost group per request group: exact slopes for linear predictors, else curves from predicted rows. */
+  private async costGroups(snap: NodeSnapshot, groups: RequestGroup[], cpuMilli: number, n: number): Promise<CostGroup[]> {
     const curves = new Array<CostGroup>(groups.length);
+    const rows = new Map<BaseGroup, Promise<Float64Array>>();
+    const signal = AbortSignal.timeout(PREDICT_TIMEOUT_MS);
+    let lastYield = performance.now();
+    const slopes = new Map<BaseGroup, number | undefined>();
+    for (const base of snap.groups) slopes.set(base, this.slope(base, cpuMilli));
     let next = 0;
     const worker = async () => {
       while (next < groups.length) {
         const i = next++;
         const g = groups[i];
-        const watts = await this.predictRow(g.nodes[0], cpuMilli, n, g.status, `${g.key}|${cpuMilli}`);
-        curves[i] = { cost: costCurve(watts, g.capacity), count: g.nodes.length };
+        const count = g.to - g.from;
+        const slope = slopes.get(g.base);
+        if (slope !== undefined) {
+          curves[i] = Number.isFinite(slope) ? { slope, limit: g.capacity, count } : { slope: 0, limit: 0, count };
+          continue;
+        }
+        let row = rows.get(g.base);
+        if (!row) rows.set(g.base, (row = this.predictRow(g.base.nodes[0], cpuMilli, n, g.base.status, `${g.base.key}|${cpuMilli}`, signal)));
+        const watts = await row;
+        curves[i] = { cost: costCurve(watts, g.capacity), count, scale: Math.abs(watts[0]) };
+        if (performance.now() - lastYield > YIELD_AFTER_MS) {
+          await yieldToLoop();
+          lastYield = performance.now();
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(PREDICT_CONCURRENCY, groups.length) }, worker));
-    const sol = solvePlacement(curves, n, opts.explain ?? false);
+    return curves;
+  }
+
+  /**
+   * The exact watts per workload of a group whose predictor is linear (undefined when it is not);
+   * +Inf when the prediction fails, so its nodes take nothing.
+   */
+  private slope(base: BaseGroup, cpuMilli: number): number | undefined {
+    const state = base.nodes[0];
+    if (state.predictor instanceof Error) return Infinity;
+    if (!state.predictor.slope) return undefined;
+    try {
+      const s = state.predictor.slope(cpuMilli, base.status, state.node);
+      if (s !== undefined) for (const m of base.nodes) m.lastPredictionError = undefined;
+      return s === undefined || Number.isFinite(s) ? s : Infinity;
+    } catch (err) {
+      for (const m of base.nodes) m.lastPredictionError = (err as Error).message;
+      return Infinity;
+    }
+  }
+
+  /** The answer from a solution: the totals, and per k the workloads per node when `explain`. */
+  private answer(sol: PlacementSolution, groups: RequestGroup[], explain: boolean): EstimateResult {
     const watt_increases = Array.from(sol.totals.subarray(1));
     if (watt_increases.some((v) => Number.isNaN(v) || v === -Infinity)) throw ErrEstimator('one or more errors found err=the result has -Inf or NaN (ErrEstimator)');
-    if (!opts.explain) return { watt_increases };
-    const explain = watt_increases.map((w, i): PlacementExplanation => {
+    if (!explain) return { watt_increases };
+    const out = watt_increases.map((w, i): PlacementExplanation => {
       const counts = sol.counts?.[i];
       if (!counts) return { k: i + 1, watt_increase: w, placement: null };
       const placement: Record<string, number> = {};
       counts.forEach((perNode, g) => perNode.forEach((c, j) => {
-        if (c > 0) placement[groups[g].nodes[j].node.name] = c;
+        if (c > 0) placement[groups[g].base.nodes[groups[g].from + j].node.name] = c;
       }));
       return { k: i + 1, watt_increase: w, placement };
     });
-    return { watt_increases, explain };
+    return { watt_increases, explain: out };
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { solvePlacement, isConvex, minPlusPower, minPlusConvolve, type CostGroup } from './minplus.js';
+import { solvePlacement, isConvex, minPlusPower, minPlusConvolve, nodeCurve, placementWork, type CostGroup } from './minplus.js';
 import { exhaustiveLeastCosts } from './exhaustive.js';
 import { costCurve } from './costs.js';
 
@@ -160,6 +160,72 @@ test('property: the DP (grouped and explained) equals WAO exhaustive search on r
         }
       }
     }),
+    { numRuns: 300 },
+  );
+});
+
+test('linear curves from the Fake formula stay convex at any N (tolerance from the magnitudes)', () => {
+  for (const n of [2000, 10_000]) {
+    for (const [base, wpc, cpu] of [[250, 37, 250], [1e5, 3, 333], [87, 13, 1]] as const) {
+      const watts = Array.from({ length: n + 1 }, (_v, k) => base + ((k * cpu) / 1000) * wpc);
+      const c = costCurve(watts);
+      assert.equal(isConvex(c, base), true, `base ${base} wpc ${wpc} cpu ${cpu} N ${n}`);
+    }
+  }
+  // a real dent is still a dent, however large the base
+  const dented = Float64Array.from([0, 10, 20, 29.9, 40]);
+  assert.equal(isConvex(dented, 1e6), false);
+  assert.equal(isConvex(Float64Array.from([0, 10, 20, 30, 40]), 0), true);
+});
+
+test('a linear group (exact slope) gives the same totals and placements as its dense curve', () => {
+  const n = 12;
+  const linear: CostGroup[] = [{ slope: 2.5, limit: 4, count: 2 }, { slope: 1.25, limit: 3, count: 1 }, { slope: 0, limit: 0, count: 3 }];
+  const dense: CostGroup[] = linear.map((g) => ({ cost: nodeCurve(g, n), count: g.count }));
+  const a = solvePlacement(linear, n, true);
+  const b = solvePlacement(dense, n, true);
+  assert.deepEqual([...a.totals], [...b.totals]);
+  assert.deepEqual(a.counts, b.counts);
+  assert.deepEqual([...a.totals].slice(0, 5), [0, 1.25, 2.5, 3.75, 6.25]);
+  assert.equal(a.totals[12], Infinity); // 2·4 + 3 = 11 is the most that fits
+});
+
+test('placementWork counts the DP only for non-convex groups', () => {
+  const n = 100;
+  const convex: CostGroup[] = Array.from({ length: 10 }, (_v, i) => ({ slope: i + 1, limit: n, count: 1 }));
+  const concave: CostGroup[] = Array.from({ length: 10 }, () => ({ cost: Float64Array.from({ length: n + 1 }, (_v, k) => Math.sqrt(k)), count: 1 }));
+  assert.ok(placementWork(convex, n) < 1000);
+  assert.ok(placementWork(concave, n) >= 10 * (n + 1) * (n + 1));
+});
+
+test('property: the pruned, unrolled convolution equals the textbook double loop (argmins too)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.double({ min: -50, max: 50, noNaN: true }), fc.constant(Infinity)), { minLength: 1, maxLength: 60 }),
+      fc.array(fc.oneof(fc.double({ min: -50, max: 50, noNaN: true }), fc.constant(Infinity)), { minLength: 1, maxLength: 60 }),
+      fc.integer({ min: 0, max: 80 }),
+      (ra, rb, n) => {
+        const a = Float64Array.from(ra);
+        const b = Float64Array.from(rb);
+        const want = new Float64Array(n + 1).fill(Infinity);
+        const wantArg = new Int32Array(n + 1).fill(-1);
+        for (let t = 0; t <= n; t++) {
+          for (let k = 0; k <= t && k < b.length; k++) {
+            if (t - k >= a.length) continue;
+            const v = a[t - k] + b[k];
+            if (v < want[t]) {
+              want[t] = v;
+              wantArg[t] = k;
+            }
+          }
+        }
+        assert.deepEqual([...minPlusConvolve(a, b, n)], [...want]);
+        const arg = new Int32Array(n + 1).fill(-1);
+        const got = minPlusConvolve(a, b, n, arg);
+        assert.deepEqual([...got], [...want]);
+        for (let t = 0; t <= n; t++) if (want[t] !== Infinity) assert.equal(arg[t], wantArg[t]);
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -6,18 +6,41 @@
  * answer for k is min over (k_1..k_n), Σk_i = k, of Σ c_i[k_i]; every k = 0..N at once. Folding the
  * nodes one by one with a min-plus convolution costs O(nodes·N²). Two exact shortcuts:
  * - convex curves (linear models, capacity limits, failed nodes) are merged greedily: the optimum for t
- *   takes the t smallest marginals, found with a heap in O(G + N log G);
+ *   takes the t smallest marginals, found with a heap in O(G + N log G); a linear curve is given by its
+ *   exact slope and limit, so it needs no array at all;
  * - identical nodes form a group: m copies of a non-convex curve are raised to the m-th min-plus power
  *   by repeated squaring (O(N² log m)); convex groups offer each marginal m times.
  * Loops stop at the last finite entry of each curve, so capacity limits also speed things up.
  */
 
-/** A cost curve shared by `count` identical nodes. */
-export interface CostGroup {
+/** A cost curve shared by `count` identical nodes, as an array. */
+export interface DenseCostGroup {
   /** `cost[k]` for k = 0..N; `cost[0]` must be 0. */
   cost: Float64Array;
   /** Number of identical nodes in the group (≥ 1). */
   count: number;
+  /**
+   * Magnitude of the watts the curve was computed from (|W(0)|), so the convexity test can tell
+   * rounding noise from a real dent; 0 when the curve is exact.
+   */
+  scale?: number;
+}
+
+/** A linear cost curve shared by `count` identical nodes: `cost[k] = k·slope` for k ≤ limit, +Inf above. */
+export interface LinearCostGroup {
+  /** Watts per workload (exact, from the predictor's own slope). */
+  slope: number;
+  /** Most workloads one node takes (its capacity). */
+  limit: number;
+  count: number;
+}
+
+/** A group of identical nodes: a dense curve or an exact linear one. */
+export type CostGroup = DenseCostGroup | LinearCostGroup;
+
+/** True for a {@link LinearCostGroup}. */
+export function isLinear(g: CostGroup): g is LinearCostGroup {
+  return (g as LinearCostGroup).slope !== undefined;
 }
 
 /** Result of {@link solvePlacement}. */
@@ -31,6 +54,14 @@ export interface PlacementSolution {
   counts?: (number[][] | undefined)[];
 }
 
+/**
+ * Units in the last place of the largest magnitude by which increments may fall and still count as
+ * non-decreasing. Each cost `W(k) − W(0)` carries a few ulps of rounding from the prediction and the
+ * subtraction, and an increment difference adds four such errors, so 64 ulps leave a wide margin while
+ * staying far below any real dent (64 ulps of 10 kW is 1.4e-10 W).
+ */
+export const CONVEXITY_ULPS = 64;
+
 /** Index of the last finite entry (−1 when none). */
 export function lastFinite(a: Float64Array): number {
   for (let i = a.length - 1; i >= 0; i--) if (a[i] !== Infinity) return i;
@@ -39,24 +70,35 @@ export function lastFinite(a: Float64Array): number {
 
 /**
  * True when the finite prefix of `c` has non-decreasing increments (a +Inf tail keeps it convex).
- * Increments that decrease by less than 1e-12 of their size (floating-point noise of linear models)
- * still count as non-decreasing.
+ * Increments may fall by up to {@link CONVEXITY_ULPS} ulps of the largest magnitude involved (the
+ * curve's largest finite value or `scale`, the magnitude of the watts it came from): that is rounding
+ * noise, not a dent, so linear curves stay convex at any N. The greedy answer for such a curve differs
+ * from the DP's by at most that tolerance per workload.
  */
-export function isConvex(c: Float64Array): boolean {
+export function isConvex(c: Float64Array, scale = 0): boolean {
   const f = lastFinite(c);
-  for (let k = 1; k < f; k++) {
-    const prev = c[k] - c[k - 1];
-    const next = c[k + 1] - c[k];
-    if (next < prev - 1e-12 * Math.max(Math.abs(prev), Math.abs(next))) return false;
-  }
   // an +Inf entry followed by a finite one is not convex
-  for (let k = 0; k <= f; k++) if (c[k] === Infinity) return false;
+  let mag = Math.abs(scale);
+  for (let k = 0; k <= f; k++) {
+    const v = c[k];
+    if (v === Infinity) return false;
+    const a = v < 0 ? -v : v;
+    if (a > mag) mag = a;
+  }
+  const tol = CONVEXITY_ULPS * Number.EPSILON * mag;
+  for (let k = 1; k < f; k++) {
+    if (c[k + 1] - c[k] < c[k] - c[k - 1] - tol) return false;
+  }
   return true;
 }
 
 /**
  * Min-plus convolution truncated to length n+1: `out[t] = min_{j+k=t} a[j] + b[k]`. When `arg` is given,
  * `arg[t]` receives the k (index into b) of a minimiser; ties keep the smallest k.
+ *
+ * Exact, with two speed-ups over the textbook double loop: the inner loop stops as soon as no later k
+ * can win (`min(a) + min(b[k..]) ≥ best`, which cuts most of the work when curves grow, as power does),
+ * and it reads `a` reversed so both arrays advance together, with four independent minima per step.
  */
 export function minPlusConvolve(a: Float64Array, b: Float64Array, n: number, arg?: Int32Array): Float64Array {
   const out = new Float64Array(n + 1).fill(Infinity);
@@ -64,20 +106,63 @@ export function minPlusConvolve(a: Float64Array, b: Float64Array, n: number, arg
   const fb = lastFinite(b);
   if (fa < 0 || fb < 0) return out;
   const tMax = Math.min(n, fa + fb);
+  // rev[i] = a[fa − i], so a[t − k] = rev[fa − t + k]; aMin = min(a); bSuf[k] = min(b[k..fb])
+  const rev = new Float64Array(fa + 1);
+  let aMin = Infinity;
+  for (let i = 0; i <= fa; i++) {
+    const v = a[fa - i];
+    rev[i] = v;
+    if (v < aMin) aMin = v;
+  }
+  const bSuf = new Float64Array(fb + 2);
+  bSuf[fb + 1] = Infinity;
+  for (let k = fb; k >= 0; k--) bSuf[k] = b[k] < bSuf[k + 1] ? b[k] : bSuf[k + 1];
   for (let t = 0; t <= tMax; t++) {
     const kLo = t - fa > 0 ? t - fa : 0;
     const kHi = t < fb ? t : fb;
-    let best = Infinity;
-    let bestK = -1;
-    for (let k = kLo; k <= kHi; k++) {
-      const v = a[t - k] + b[k];
-      if (v < best) {
-        best = v;
-        bestK = k;
+    const off = fa - t;
+    if (arg) {
+      let best = Infinity;
+      let bestK = -1;
+      for (let k = kLo; k <= kHi && aMin + bSuf[k] < best; k++) {
+        const v = rev[off + k] + b[k];
+        if (v < best) {
+          best = v;
+          bestK = k;
+        }
       }
+      out[t] = best;
+      arg[t] = bestK;
+      continue;
+    }
+    let best = Infinity;
+    let k = kLo;
+    while (k <= kHi && aMin + bSuf[k] < best) {
+      const end = k + 31 < kHi ? k + 31 : kHi;
+      let m0 = best;
+      let m1 = best;
+      let m2 = best;
+      let m3 = best;
+      for (; k + 3 <= end; k += 4) {
+        const r = off + k;
+        const v0 = rev[r] + b[k];
+        const v1 = rev[r + 1] + b[k + 1];
+        const v2 = rev[r + 2] + b[k + 2];
+        const v3 = rev[r + 3] + b[k + 3];
+        if (v0 < m0) m0 = v0;
+        if (v1 < m1) m1 = v1;
+        if (v2 < m2) m2 = v2;
+        if (v3 < m3) m3 = v3;
+      }
+      for (; k <= end; k++) {
+        const v = rev[off + k] + b[k];
+        if (v < m0) m0 = v;
+      }
+      if (m1 < m0) m0 = m1;
+      if (m3 < m2) m2 = m3;
+      best = m2 < m0 ? m2 : m0;
     }
     out[t] = best;
-    if (arg) arg[t] = bestK;
   }
   return out;
 }
@@ -102,10 +187,18 @@ export function minPlusPower(c: Float64Array, m: number, n: number): Float64Arra
   return result ?? identity(n);
 }
 
+/** One node's curve of a group as an array of length n+1 (a linear group is written out). */
+export function nodeCurve(g: CostGroup, n: number): Float64Array {
+  if (!isLinear(g)) return g.cost.length === n + 1 ? g.cost : resize(g.cost, n);
+  const out = new Float64Array(n + 1).fill(Infinity);
+  for (let k = 0; k <= Math.min(n, g.limit); k++) out[k] = k * g.slope;
+  return out;
+}
+
 /** The combined curve of a group: one node's curve, or its m-fold min-plus power. */
 export function groupCurve(g: CostGroup, n: number): Float64Array {
-  if (g.count === 1) return g.cost.length === n + 1 ? g.cost : resize(g.cost, n);
-  return minPlusPower(g.cost, g.count, n);
+  const c = nodeCurve(g, n);
+  return g.count === 1 ? c : minPlusPower(c, g.count, n);
 }
 
 /** Result of {@link mergeConvex}. */
@@ -149,9 +242,15 @@ export function mergeConvex(groups: readonly CostGroup[], n: number): ConvexMerg
     }
   };
   for (let g = 0; g < G; g++) {
-    fin[g] = lastFinite(groups[g].cost);
-    if (fin[g] < 1 || groups[g].count < 1) continue;
-    key[g] = groups[g].cost[1] - groups[g].cost[0];
+    const grp = groups[g];
+    if (isLinear(grp)) {
+      fin[g] = grp.slope === Infinity || Number.isNaN(grp.slope) ? 0 : Math.max(0, grp.limit);
+      key[g] = grp.slope;
+    } else {
+      fin[g] = lastFinite(grp.cost);
+      if (fin[g] >= 1) key[g] = grp.cost[1] - grp.cost[0];
+    }
+    if (fin[g] < 1 || grp.count < 1) continue;
     left[g] = groups[g].count;
     heap[size++] = g;
   }
@@ -163,9 +262,9 @@ export function mergeConvex(groups: readonly CostGroup[], n: number): ConvexMerg
     if (--left[g] > 0) continue;
     const next = ++level[g];
     if (next + 1 <= fin[g]) {
-      const c = groups[g].cost;
-      key[g] = c[next + 1] - c[next];
-      left[g] = groups[g].count;
+      const grp = groups[g];
+      if (!isLinear(grp)) key[g] = grp.cost[next + 1] - grp.cost[next];
+      left[g] = grp.count;
     } else {
       heap[0] = heap[--size];
     }
@@ -174,17 +273,40 @@ export function mergeConvex(groups: readonly CostGroup[], n: number): ConvexMerg
   return { curve, order };
 }
 
+/** Which groups are convex (linear ones always are). */
+export function convexGroups(groups: readonly CostGroup[]): boolean[] {
+  return groups.map((g) => isLinear(g) || isConvex(g.cost, g.scale));
+}
+
+/**
+ * How many min-plus additions {@link solvePlacement} needs, about: the DP over the non-convex groups
+ * (each bounded by its last finite entry, with log₂ m squarings for m identical nodes), the join, and
+ * the greedy merge of the convex ones. Used to decide whether a solve may block the caller.
+ */
+export function placementWork(groups: readonly CostGroup[], n: number, isConvexGroup: ArrayLike<boolean> = convexGroups(groups)): number {
+  let work = 0;
+  let nonConvex = false;
+  groups.forEach((g, gi) => {
+    work += 1;
+    if (isLinear(g) || isConvexGroup[gi]) return;
+    nonConvex = true;
+    const fin = lastFinite(g.cost);
+    work += (Math.max(fin, 0) + 1) * (n + 1) * (g.count === 1 ? 1 : 2 * Math.ceil(Math.log2(g.count + 1)));
+  });
+  return work + n * Math.log2(groups.length + 2) + (nonConvex ? (n + 1) * (n + 1) : 0);
+}
+
 /**
  * Solves the placement for k = 0..n over the given groups: convex groups are merged greedily
  * ({@link mergeConvex}), the others are folded in by the min-plus DP, and one last convolution joins the
  * two. With `explain`, also reconstructs, for each k, how many workloads each node takes (non-convex
  * groups of several nodes are expanded node by node so the reconstruction stays exact).
  */
-export function solvePlacement(groups: readonly CostGroup[], n: number, explain = false): PlacementSolution {
+export function solvePlacement(groups: readonly CostGroup[], n: number, explain = false, isConvexGroup: ArrayLike<boolean> = convexGroups(groups)): PlacementSolution {
   const convex: number[] = [];
   const units: { group: number; curve: Float64Array }[] = [];
   groups.forEach((g, gi) => {
-    if (isConvex(g.cost)) convex.push(gi);
+    if (isLinear(g) || isConvexGroup[gi]) convex.push(gi);
     else if (g.count === 1 || !explain) units.push({ group: gi, curve: groupCurve(g, n) });
     else for (let i = 0; i < g.count; i++) units.push({ group: gi, curve: resize(g.cost, n) });
   });

@@ -69,6 +69,8 @@ export class NodeState {
   private abort?: AbortController;
   /** Last prediction error, for `/nodes`. */
   lastPredictionError?: string;
+  /** Called after every refresh (the Estimator then rebuilds its node snapshot). */
+  onUpdate?: () => void;
 
   constructor(opts: NodeStateOptions) {
     this.node = opts.node;
@@ -85,6 +87,7 @@ export class NodeState {
   refresh(): Promise<void> {
     this.inFlight ??= (this.limiter ? this.limiter.run(() => this.runMonitors()) : this.runMonitors()).finally(() => {
       this.inFlight = undefined;
+      this.onUpdate?.();
     });
     return this.inFlight;
   }

@@ -5,7 +5,8 @@
  *   `{cpu_milli, num_workloads, watt_increases}` (+Inf as 1.7976931348623157e308; `?explain=true` adds
  *   the placement per k);
  * - `GET /namespaces/{ns}/estimators/{name}/nodes` → each node's status, monitor freshness and predicted curve.
- * Errors are WAO's `{code, message}` (+ `field` for invalid requests); bad input is always a 4xx.
+ * Errors are WAO's `{code, message}` (+ `field` for invalid requests); bad input is always a 4xx. An
+ * estimation not ready within the deadline is a 503 `ErrEstimatorDeadlineExceeded` with `Retry-After`.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyError } from 'fastify';
@@ -26,6 +27,8 @@ export interface EstimatorRouteOptions {
   /** Required X-API-KEY value; empty for open access. */
   apiKey: string;
   maxWorkloads: number;
+  /** Deadline of one estimation (ms): later answers are 503 with Retry-After. */
+  deadlineMs?: number;
 }
 
 /** Replaces +Inf by 1.7976931348623157e308 for the wire. */
@@ -71,6 +74,7 @@ function keyMatches(given: string, expected: string): boolean {
 function sendError(reply: FastifyReply, err: PowerplaneError): FastifyReply {
   const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (typeof err.details.field === 'string') body.field = err.details.field;
+  if (typeof err.details.retryAfterSeconds === 'number') reply.header('retry-after', String(err.details.retryAfterSeconds));
   return reply.status(err.status).send(body);
 }
 
@@ -106,7 +110,7 @@ export async function registerEstimatorRoutes(app: FastifyInstance, opts: Estima
         const est = lookup(req);
         const explain = boolParam(req.query, 'explain');
         const { cpuMilli, numWorkloads } = validateEstimateRequest(req.body, { maxWorkloads: opts.maxWorkloads, largestNodeMilli: est.largestNodeMilli() });
-        const result = await est.estimate(cpuMilli, numWorkloads, { explain });
+        const result = await est.estimate(cpuMilli, numWorkloads, { explain, deadlineMs: opts.deadlineMs });
         const out: Record<string, unknown> = { cpu_milli: cpuMilli, num_workloads: numWorkloads, watt_increases: result.watt_increases.map(encodeInf) };
         if (result.explain) out.explain = result.explain.map((e) => ({ ...e, watt_increase: encodeInf(e.watt_increase) }));
         return out;
@@ -144,7 +148,7 @@ export async function registerEstimatorRoutes(app: FastifyInstance, opts: Estima
             })),
             refreshIntervalSeconds: s.refreshMs / 1000,
             predictor: { type: s.predictor instanceof Error ? 'invalid' : s.predictor.type, error: s.predictor instanceof Error ? s.predictor.message : (s.lastPredictionError ?? null) },
-            curve: { cpu_milli: cpuMilli, watts: watts.map(encodeInf) },
+            curve: { cpu_milli: cpuMilli, watts: Array.from(watts, encodeInf) },
           };
         }),
       );

@@ -58,6 +58,12 @@ export interface PowerPredictor {
    * the prediction fails as a whole; a non-finite entry marks one failed prediction.
    */
   predict(requestsMilli: readonly number[], status: NodeStatus, node: NodeInfo, signal: AbortSignal): Promise<number[]>;
+  /**
+   * For predictors linear in the request: the exact watts one more workload of `cpuMilli` adds (+Inf when
+   * the node cannot take any), so the estimator needs no predicted curve; undefined when not linear.
+   * Throws when the prediction fails. Must agree with {@link predict}.
+   */
+  slope?(cpuMilli: number, status: NodeStatus, node: NodeInfo): number | undefined;
 }
 
 /** Username and password for HTTP basic auth. */

@@ -64,7 +64,7 @@ export class ModelService {
   /** A model by id (`pipeline/source/type/group/name`) or by its name when that is unique. */
   async resolve(nameOrId: string): Promise<StoredModel> {
     if (nameOrId.includes('/')) return this.store.require(nameOrId);
-    const matches = (await this.store.list()).filter((m) => m.metadata.model_name === nameOrId);
+    const matches = await this.store.findByName(nameOrId);
     if (matches.length === 0) throw ERR_MODEL_NOT_FOUND(`no model named ${JSON.stringify(nameOrId.slice(0, 200))}`, { field: 'name' });
     if (matches.length > 1) throw ERR_MODEL_AMBIGUOUS(`${matches.length} models are named ${nameOrId}; use an id: ${matches.map((m) => m.id).join(', ')}`, { field: 'name' });
     return matches[0];

@@ -73,7 +73,9 @@ export function keplerModelQuery(body: unknown): { query: ModelQuery; weight: bo
 export function registerKeplerRoutes(app: FastifyInstance, svc: ModelService): void {
   app.post('/model', async (req, reply) => {
     const { query, weight } = keplerModelQuery(req.body);
-    const m = bestModel(await svc.store.list(), query);
+    // the selection index narrows the candidates to the query's source and output type
+    const candidates = query.outputType && query.energySource ? await svc.store.findBySelection(query.energySource, query.outputType) : await svc.store.list();
+    const m = bestModel(candidates, query);
     if (!m) {
       throw ERR_MODEL_NO_MATCH(`cannot find model for ${query.outputType ?? 'any output'} from ${query.energySource} with metrics ${(query.metrics ?? []).join(',') || '(any)'} at the moment`, { field: 'body' });
     }

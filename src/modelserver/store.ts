@@ -14,6 +14,7 @@ import type { OutputType, SerializedModel } from '../models/types.js';
 import { assertSegment, safeJoin, segmentProblem } from './names.js';
 import { metadataProblem, metadataToJson, type ModelMetadata } from './metadata.js';
 import { readZip, writeZip, type ZipEntry } from './zip.js';
+import { buildModelIndex, selectionKey, type ModelIndex } from './model-index.js';
 import { ERR_ARCHIVE_INVALID, ERR_MODEL_CORRUPT, ERR_MODEL_INVALID_NAME, ERR_MODEL_NOT_FOUND, ERR_STORE_FULL } from './errors.js';
 
 /** Where a model lives in the store. */
@@ -130,6 +131,9 @@ export class ModelStore {
   private scanning: Promise<Map<string, StoredModel>> | undefined;
   /** Writes made while a scan runs, replayed on its result so the scan cannot undo them. */
   private duringScan: Array<(index: Map<string, StoredModel>) => void> | undefined;
+  /** Look-up indexes of `index` (rebuilt after a write or a re-scan, on the next read). */
+  private lookups: { of: Map<string, StoredModel>; writes: number; index: ModelIndex } | undefined;
+  private writes = 0;
 
   constructor(root: string, opts: ModelStoreOptions = {}) {
     this.root = root;
@@ -189,9 +193,26 @@ export class ModelStore {
     return stored;
   }
 
-  /** Every readable model, sorted by id. Unreadable directories are reported through `onProblem` and skipped. */
-  async list(): Promise<StoredModel[]> {
-    return [...(await this.currentIndex()).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  /** Every readable model, sorted by id (shared: do not modify). Unreadable directories are reported through `onProblem` and skipped. */
+  async list(): Promise<readonly StoredModel[]> {
+    return (await this.lookup()).sorted;
+  }
+
+  /** The models named `name` (`metadata.model_name`), sorted by id. */
+  async findByName(name: string): Promise<readonly StoredModel[]> {
+    return (await this.lookup()).byName.get(name) ?? [];
+  }
+
+  /** The models of an energy source (normalised as Kepler does) and output type, sorted by id. */
+  async findBySelection(energySource: string, outputType: OutputType): Promise<readonly StoredModel[]> {
+    return (await this.lookup()).bySelection.get(selectionKey(energySource, outputType)) ?? [];
+  }
+
+  /** The look-up indexes of the current index, rebuilt only when it changed. */
+  private async lookup(): Promise<ModelIndex> {
+    const index = await this.currentIndex();
+    if (this.lookups?.of !== index || this.lookups.writes !== this.writes) this.lookups = { of: index, writes: this.writes, index: buildModelIndex(index.values()) };
+    return this.lookups.index;
   }
 
   /** The model directories skipped because they cannot be read or their metadata is invalid, sorted by id. */
@@ -202,6 +223,7 @@ export class ModelStore {
 
   private mutate(change: (index: Map<string, StoredModel>) => void): void {
     if (this.index) change(this.index);
+    this.writes++;
     this.duringScan?.push(change);
   }
 

@@ -1,24 +1,12 @@
 /**
  * @module modelserver/train-runner
- * Runs a training in a worker thread (`train-worker`), forwarding progress. Under the TypeScript
- * loader (tests, `tsx`) the worker registers the same loader first.
+ * Runs a training in a worker thread (`train-worker`), forwarding progress.
  */
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../core/worker.js';
 import type { Dataset } from '../models/types.js';
 import { ERR_INTERNAL, PowerplaneError } from '../core/errors.js';
 import type { TrainingOutcome, TrainingPlan, TrainingProgress } from './training.js';
 import { ERR_JOB_CANCELLED } from './errors.js';
-
-function startWorker(workerData: unknown): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const entry = new URL('./train-worker.ts', here).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const boot = `import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry)}))`;
-    return new Worker(boot, { eval: true, workerData });
-  }
-  return new Worker(new URL('./train-worker.js', here), { workerData });
-}
 
 /**
  * Trains in a worker thread; resolves with the outcome, rejects with the worker's error. Aborting
@@ -27,7 +15,7 @@ function startWorker(workerData: unknown): Worker {
 export function trainInWorker(data: Dataset, plan: TrainingPlan, progress: TrainingProgress = () => undefined, signal?: AbortSignal): Promise<TrainingOutcome> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(ERR_JOB_CANCELLED('the training was cancelled before it started'));
-    const worker = startWorker({ data, plan });
+    const worker = startModuleWorker(new URL('./train-worker.js', import.meta.url), { data, plan });
     let settled = false;
     const onAbort = () => settle(() => reject(ERR_JOB_CANCELLED('the training was cancelled')));
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -14,6 +14,11 @@ import { defaultConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { AgentHandle } from '../../src/core/contracts.js';
 import { createEstimatorComponent } from '../../src/estimator/component.js';
+import { Estimator } from '../../src/estimator/estimator.js';
+import { NodeState } from '../../src/estimator/node-state.js';
+import { EstimatorRegistry } from '../../src/estimator/registry.js';
+import { registerEstimatorRoutes } from '../../src/estimator/routes.js';
+import type { PowerPredictor } from '../../src/estimator/types.js';
 
 const MAX = 1.7976931348623157e308;
 const dir = mkdtempSync(join(tmpdir(), 'pp-est-api-'));
@@ -186,4 +191,33 @@ test('powerplane up: default/default for this machine from the agent\'s own mode
     r = await post(base, { cpu_milli: 1000, num_workloads: 4 });
   }
   assert.deepEqual(r.body.watt_increases, [10, 20, 30, MAX]);
+});
+
+test('an estimation slower than --estimator.deadline is a 503 JSON with Retry-After; the retry gets the answer', async () => {
+  let calls = 0;
+  const slow: PowerPredictor = {
+    type: 'Slow',
+    identity: () => 'Slow',
+    async predict(reqs) {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return reqs.map((r, k) => 100 + r / 50 - (k > 1 ? 5 : 0));
+    },
+  };
+  const registry = new EstimatorRegistry();
+  registry.set(new Estimator('default', 'default', [new NodeState({ node: { name: 'n1', labels: {} }, monitors: [], predictor: slow, refreshMs: 60_000 })]));
+  const log = silentLogger();
+  const server = await createServer({ log, components: [{ name: 'estimator', routes: (app) => registerEstimatorRoutes(app, { registry, apiKey: '', maxWorkloads: 10, deadlineMs: 100 }) }] });
+  running.push(server);
+  const base = await server.listen('127.0.0.1:0');
+  const res = await fetch(`${base}/namespaces/default/estimators/default/values/powerconsumption`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cpu_milli: 500, num_workloads: 3 }) });
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get('retry-after'), '1');
+  const body = (await res.json()) as Record<string, unknown>;
+  assert.equal(body.code, 'ErrEstimatorDeadlineExceeded');
+  assert.deepEqual(Object.keys(body).sort(), ['code', 'message']);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const retry = await post(base, { cpu_milli: 500, num_workloads: 3 });
+  assert.deepEqual(retry, { status: 200, body: { cpu_milli: 500, num_workloads: 3, watt_increases: [10, 15, 25] } });
+  assert.equal(calls, 1, 'the retry joined the first estimation');
 });

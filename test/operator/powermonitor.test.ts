@@ -99,6 +99,19 @@ describe('PowerMonitor lifecycle', () => {
     assert.equal(store().get('v1', 'Service', 'powerplane-model-server', 'powerplane'), undefined);
   });
 
+  test('spec.agent.gpu.enabled adds the GPU agent DaemonSet (admitted by the CRD schema); disabling prunes it', async () => {
+    await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { agent: { gpu: { enabled: true, runtimeClassName: 'nvidia' } } } });
+    await h.settle();
+    const gpu = store().get('apps/v1', 'DaemonSet', 'powerplane-agent-gpu', 'powerplane');
+    assert.ok(gpu, 'GPU agent DaemonSet exists');
+    assert.equal((gpu.spec as any).template.spec.runtimeClassName, 'nvidia');
+    assert.ok((ds().spec as any).template.spec.affinity, 'the plain agent keeps off GPU nodes');
+    await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { agent: { gpu: { enabled: false } } } });
+    await h.settle();
+    assert.equal(store().get('apps/v1', 'DaemonSet', 'powerplane-agent-gpu', 'powerplane'), undefined);
+    assert.equal((ds().spec as any).template.spec.affinity, undefined);
+  });
+
   test('children deleted by hand come back, cluster-scoped ones included', async () => {
     await h.kube.delete({ apiVersion: 'v1', kind: 'ConfigMap' }, 'powerplane-agent-config', 'powerplane');
     await h.kube.delete({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' }, 'powerplane-agent');

@@ -1,25 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyGuards, emptyGuardMemory } from './guard.js';
-import { CAPPING_API_VERSION, type CappingDecisions, type CappingState, type TargetState } from './types.js';
+import type { CappingDecisions } from './types.js';
+import { capState, capTarget } from '../../../test/helpers/capping.js';
 
-function target(name: string, over: Partial<TargetState> = {}): TargetState {
-  return { id: `Deployment/ns/${name}`, kind: 'Deployment', namespace: 'ns', name, replicas: 4, minReplicas: 1, maxReplicas: 8, priority: 0, wattsPerReplica: { p50: 90, p90: 100 }, readySeconds: 30, ...over };
-}
-
-function state(targets: TargetState[], over: Partial<CappingState> = {}): CappingState {
-  return {
-    apiVersion: CAPPING_API_VERSION,
-    nowSeconds: 1000,
-    policy: { name: 'ns/p', budgetWatts: 1000, thresholds: { act: 0.95, release: 0.8, cooldownSeconds: 60, stabilizationWindowSeconds: 300 }, actions: ['LimitReplicas', 'Evict', 'Alert'], includeIdle: false, intervalSeconds: 15 },
-    currentWatts: 0,
-    baselineWatts: 0,
-    targets,
-    nodes: [],
-    parameters: {},
-    ...over,
-  };
-}
+const target = capTarget;
+const state = capState;
 
 const propose = (...pairs: Array<[string, number]>): CappingDecisions => ({ replicas: pairs.map(([n, m]) => ({ target: `Deployment/ns/${n}`, maxReplicas: m, reason: 'test' })) });
 

@@ -19,7 +19,10 @@
  */
 import type { AlertDecision, CappingDecisions, CappingState, PodDecision, RequestsDecision, TargetState } from './types.js';
 
-/** What the guard remembers between steps: recent proposals per target id, as `[nowSeconds, limit]`. */
+/**
+ * What the guard remembers between steps: per target id, the recent proposals (`[nowSeconds, limit]`)
+ * that can still be the lowest of the stabilization window (each lower than every later one).
+ */
 export interface GuardMemory {
   proposals: Record<string, Array<[number, number]>>;
 }
@@ -100,7 +103,8 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
       p = t.maxReplicas;
       notes.push(`lowered to the maximum ${t.maxReplicas}`);
     }
-    const window = (memory.proposals[t.id] ?? []).filter(([at]) => nowSeconds - at < stabilizationWindowSeconds && at <= nowSeconds);
+    // The window is kept as a monotonic queue: a proposal followed by a lower one can never be the minimum.
+    const window = (memory.proposals[t.id] ?? []).filter(([at, v]) => nowSeconds - at < stabilizationWindowSeconds && at <= nowSeconds && v < p);
     window.push([nowSeconds, p]);
     next.proposals[t.id] = window;
     if (p < prev && p < t.replicas && !atAct) {

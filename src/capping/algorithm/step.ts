@@ -66,9 +66,11 @@ export function answerProblems(state: CappingState, d: CappingDecisions): string
     seen.add(r.target);
     if (!Number.isInteger(r.maxReplicas) || r.maxReplicas < 0) problems.push(`replicas[${i}].maxReplicas: not a whole number ≥ 0`);
   }
-  const podsOf = new Map(state.targets.map((t) => [t.id, new Set((t.pods ?? []).map((p) => p.name))]));
-  for (const [i, p] of (d.pods ?? []).entries()) {
-    if (!podsOf.get(p.target)?.has(p.pod)) problems.push(`pods[${i}].pod: ${JSON.stringify(p.pod)} is not a pod of ${JSON.stringify(p.target)}`);
+  if (d.pods && d.pods.length > 0) {
+    const podsOf = new Map(state.targets.map((t) => [t.id, new Set((t.pods ?? []).map((p) => p.name))]));
+    for (const [i, p] of d.pods.entries()) {
+      if (!podsOf.get(p.target)?.has(p.pod)) problems.push(`pods[${i}].pod: ${JSON.stringify(p.pod)} is not a pod of ${JSON.stringify(p.target)}`);
+    }
   }
   for (const [i, r] of (d.requests ?? []).entries()) if (!ids.has(r.target)) problems.push(`requests[${i}].target: unknown target ${JSON.stringify(r.target)}`);
   return problems.slice(0, 10);

@@ -2,9 +2,21 @@
  * @module capping/sim/replica-power
  * What the simulator's recommender knows about one workload's replicas: a window of per-replica power
  * samples (for p50/p90) and a decaying least-squares line of power against load per replica (for the
- * power at capacity plus the 90th-percentile residual). Like the operator's Recommender, it sees only
+ * power at capacity plus 1.28 standard deviations of the residuals, their 90th percentile if normal). Like the operator's Recommender, it sees only
  * measurements; it never reads the scenario's power model.
  */
+
+/** First index of `sorted` whose value is not below `v`. */
+function lowerBound(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** p50/p90 and power at capacity of one replica, as the capping state carries them. */
 export interface ReplicaWatts {
@@ -17,7 +29,10 @@ export interface ReplicaWatts {
 export class ReplicaPowerEstimator {
   private samples: number[] = [];
   private times: number[] = [];
-  private residuals: number[] = [];
+  /** The window's samples, sorted. */
+  private sorted: number[] = [];
+  private rw = 0;
+  private r2 = 0;
   private sw = 0;
   private sx = 0;
   private sy = 0;
@@ -35,14 +50,16 @@ export class ReplicaPowerEstimator {
   observe(t: number, load: number, watts: number): void {
     const fit = this.fitAt(load);
     if (fit !== undefined) {
-      this.residuals.push(watts - fit);
-      if (this.residuals.length > 200) this.residuals.shift();
+      this.rw = this.rw * this.decay + 1;
+      this.r2 = this.r2 * this.decay + (watts - fit) ** 2;
     }
     this.samples.push(watts);
     this.times.push(t);
+    this.sorted.splice(lowerBound(this.sorted, watts), 0, watts);
     while (this.times.length > 0 && t - this.times[0] >= this.windowSeconds) {
       this.times.shift();
-      this.samples.shift();
+      const gone = this.samples.shift() as number;
+      this.sorted.splice(lowerBound(this.sorted, gone), 1);
     }
     this.sw = this.sw * this.decay + 1;
     this.sx = this.sx * this.decay + load;
@@ -63,15 +80,11 @@ export class ReplicaPowerEstimator {
   /** The current estimate; undefined before any sample in the window. */
   estimate(): ReplicaWatts | undefined {
     if (this.samples.length === 0) return undefined;
-    const sorted = [...this.samples].sort((a, b) => a - b);
+    const sorted = this.sorted;
     const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
     const fit = this.fitAt(this.capacity);
     let atCapacity: number | undefined;
-    if (fit !== undefined) {
-      const r = [...this.residuals].sort((a, b) => a - b);
-      const r90 = r.length > 0 ? r[Math.min(r.length - 1, Math.ceil(0.9 * r.length) - 1)] : 0;
-      atCapacity = Math.max(0, fit + Math.max(0, r90));
-    }
+    if (fit !== undefined) atCapacity = Math.max(0, fit + (this.rw > 0 ? 1.2816 * Math.sqrt(this.r2 / this.rw) : 0));
     return { p50: q(0.5), p90: q(0.9), ...(atCapacity !== undefined ? { atCapacity } : {}) };
   }
 }

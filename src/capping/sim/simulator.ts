@@ -10,7 +10,7 @@
  */
 import { runCappingStep } from '../algorithm/step.js';
 import { emptyGuardMemory, type GuardMemory } from '../algorithm/guard.js';
-import { CAPPING_API_VERSION, type CappingAlgorithm, type CappingState, type NodeState, type TargetState } from '../algorithm/types.js';
+import { CAPPING_API_VERSION, type CappingAlgorithm, type CappingState, type NodeState, type PodState, type TargetState } from '../algorithm/types.js';
 import { SeededRandom } from './random.js';
 import { ReplicaPowerEstimator } from './replica-power.js';
 import { demandAt, type Scenario, type Workload } from './scenario.js';
@@ -84,6 +84,8 @@ export interface SimOptions {
   onCapperStep?: (ms: number) => void;
 }
 
+/** How much demand history the state carries (what `forecast` uses by default). */
+const DEMAND_HISTORY_SECONDS = 300;
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Resolves the budget to watts; percent forms use an uncapped run of the same scenario. */
@@ -276,15 +278,20 @@ export async function simulate(scenario: Scenario, algorithm: CappingAlgorithm, 
 
 function buildState(s: Scenario, live: Live[], t: number, budget: number, baseline: number, power: number, series: SimSeries, nodeWatts: Float64Array): CappingState {
   const horizon = s.intervalSeconds + Math.max(...s.workloads.map((w) => w.readySeconds));
-  const targets: TargetState[] = live.map((l) => {
+  const targets: TargetState[] = [];
+  for (const l of live) {
     const w = l.w;
     const d = demandAt(w, t);
     l.demandHistory.push([t, d]);
-    while (l.demandHistory.length > 0 && t - l.demandHistory[0][0] > 600) l.demandHistory.shift();
-    const watts = missingAt(w, t) ? undefined : l.estimator.estimate();
+    while (l.demandHistory.length > 0 && t - l.demandHistory[0][0] > DEMAND_HISTORY_SECONDS) l.demandHistory.shift();
     let ready = 0;
-    for (const p of l.pods) if (p.readyAt <= t) ready++;
-    return {
+    const pods: PodState[] = [];
+    for (const p of l.pods) {
+      const isReady = p.readyAt <= t;
+      if (isReady) ready++;
+      pods.push({ name: p.name, node: s.nodes[p.node].name, ready: isReady });
+    }
+    const target: TargetState = {
       id: l.id,
       kind: w.kind,
       namespace: 'sim',
@@ -294,15 +301,23 @@ function buildState(s: Scenario, live: Live[], t: number, budget: number, baseli
       desiredReplicas: Math.min(w.maxReplicas, Math.max(w.minReplicas, Math.ceil(d / w.autoscaler.targetPerReplica - 1e-9))),
       minReplicas: w.minReplicas,
       maxReplicas: w.maxReplicas,
-      ...(l.limit !== undefined ? { currentLimit: l.limit } : {}),
       priority: w.priority,
-      ...(watts ? { wattsPerReplica: watts } : {}),
-      ...(w.performance ? { workPerReplica: w.capacityPerReplica, demand: d, demandHistory: l.demandHistory.slice(0, -1).map(([at, v]) => [t - at, v] as [number, number]) } : {}),
       readySeconds: w.readySeconds,
-      ...(l.lastAction !== undefined ? { secondsSinceLastAction: t - l.lastAction } : {}),
-      pods: l.pods.map((p) => ({ name: p.name, node: s.nodes[p.node].name, ready: p.readyAt <= t })),
+      pods,
     };
-  });
+    if (l.limit !== undefined) target.currentLimit = l.limit;
+    const watts = missingAt(w, t) ? undefined : l.estimator.estimate();
+    if (watts) target.wattsPerReplica = watts;
+    if (w.performance) {
+      target.workPerReplica = w.capacityPerReplica;
+      target.demand = d;
+      const history: Array<[number, number]> = [];
+      for (let k = 0; k < l.demandHistory.length - 1; k++) history.push([t - l.demandHistory[k][0], l.demandHistory[k][1]]);
+      target.demandHistory = history;
+    }
+    if (l.lastAction !== undefined) target.secondsSinceLastAction = t - l.lastAction;
+    targets.push(target);
+  }
   const nodes: NodeState[] = s.nodes.map((n, k) => ({ name: n.name, watts: round(n.idleWatts + nodeWatts[k], 1), idleWatts: n.idleWatts, headroomWatts: round(n.maxWatts - n.idleWatts - nodeWatts[k], 1) }));
   // The recommender's short forecast: a least-squares line through the last 5 minutes of power.
   const k0 = Math.max(0, series.t.length - Math.round(300 / s.stepSeconds));

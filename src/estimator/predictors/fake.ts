@@ -2,7 +2,8 @@
  * @module estimator/predictors/fake
  * The `Fake` predictor: `watts = base + requestCPUMilli/1000 × wpc`, with `base` and `wpc` read as
  * integers from WAO's node labels (default 0 when absent; a non-integer label fails the prediction).
- * Unlike WAO it does not sleep 10 ms per call. It ignores the node status.
+ * Unlike WAO it does not sleep 10 ms per call. It ignores the node status. Being linear, it tells the
+ * estimator its exact slope, so no curve is predicted for it.
  */
 import type { NodeInfo, PowerPredictor } from '../types.js';
 
@@ -29,6 +30,10 @@ export function createFakePredictor(): PowerPredictor {
       const base = intLabel(node, FAKE_PREDICTOR_LABELS.baseWatts);
       const wpc = intLabel(node, FAKE_PREDICTOR_LABELS.wattsPerCore);
       return reqs.map((r) => base + (r / 1000) * wpc);
+    },
+    slope(cpuMilli, _status, node) {
+      intLabel(node, FAKE_PREDICTOR_LABELS.baseWatts); // a bad base label fails the prediction as in predict
+      return (cpuMilli / 1000) * intLabel(node, FAKE_PREDICTOR_LABELS.wattsPerCore);
     },
   };
 }

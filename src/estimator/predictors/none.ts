@@ -6,5 +6,5 @@ import type { PowerPredictor } from '../types.js';
 
 /** Creates the `None` predictor. */
 export function createNonePredictor(): PowerPredictor {
-  return { type: 'None', identity: () => 'None', predict: async (reqs) => reqs.map(() => Infinity) };
+  return { type: 'None', identity: () => 'None', predict: async (reqs) => reqs.map(() => Infinity), slope: () => Infinity };
 }

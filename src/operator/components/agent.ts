@@ -15,6 +15,15 @@
  * root file system with an emptyDir at /tmp. The container runs as uid 0: since Linux 5.10 RAPL
  * `energy_uj` is readable by root only (CVE-2020-8694), and uid 0 reads it through the owner bits,
  * with no DAC_OVERRIDE/DAC_READ_SEARCH capability needed.
+ *
+ * GPU nodes (`spec.agent.gpu.enabled`): a second DaemonSet, `powerplane-agent-gpu`, runs the same agent
+ * on the nodes of `spec.agent.gpu.nodeSelector` (default `nvidia.com/gpu.present: "true"`) with
+ * `--meter …,gpu`, the environment NVIDIA's container toolkit reads (`NVIDIA_VISIBLE_DEVICES=all`,
+ * `NVIDIA_DRIVER_CAPABILITIES=utility`: driver library and device nodes, no compute), an optional
+ * `runtimeClassName`, and optionally the host's driver library directory mounted read-only
+ * (`driverRoot`, loaded with `--gpu.nvml-library`). It has exactly the plain agent's privileges. The
+ * plain agent then keeps off those nodes (node affinity `NotIn`), so each node runs one agent; the
+ * agent Service selects both.
  */
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/types.js';
@@ -30,6 +39,14 @@ export const SECRET_HASH_ANNOTATION = 'powerplane.io/secret-hash';
 export const AGENT_CONFIG_DIR = '/etc/powerplane';
 /** Key (file name) of the agent config in the ConfigMap. */
 export const AGENT_CONFIG_KEY = 'config.yaml';
+
+/** Where the GPU agent sees `spec.agent.gpu.driverRoot`. */
+export const GPU_DRIVER_MOUNT = '/host/nvidia-driver';
+
+/** The NVML library the GPU agent loads, or undefined for the loader's default search. */
+export function gpuLibraryPath(gpu: ResolvedSpec['agent']['gpu']): string | undefined {
+  return gpu.libraryPath ?? (gpu.driverRoot ? `${GPU_DRIVER_MOUNT}/libnvidia-ml.so.1` : undefined);
+}
 
 /** Settings that need an agent restart (they shape the process, not the export). */
 function restartSettings(spec: ResolvedSpec): Record<string, unknown> {
@@ -72,28 +89,56 @@ export function buildAgentConfigMap(spec: ResolvedSpec): KubeObject {
  * resourceVersion; their hash in the pod template rolls the pods when a Secret changes.
  */
 export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}): KubeObject {
+  return agentDaemonSet(spec, defaultImage, secretVersions, false);
+}
+
+/** Builds the GPU agent DaemonSet (only meaningful with `spec.agent.gpu.enabled`). */
+export function buildGpuAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}): KubeObject {
+  return agentDaemonSet(spec, defaultImage, secretVersions, true);
+}
+
+function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string>, gpuVariant: boolean): KubeObject {
   const a = spec.agent;
+  const g = a.gpu;
   const secrets = a.secrets ?? [];
   const resources = a.resources ?? { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '512Mi' } };
+  const name = gpuVariant ? NAMES.agentGpu : NAMES.agent;
+  const labels = componentLabels('agent', name);
+  const library = gpuVariant ? gpuLibraryPath(g) : undefined;
+  const driverMount = gpuVariant && g.driverRoot !== undefined;
+  // each node runs one agent: with the GPU variant on, the plain agent avoids the GPU nodes
+  const avoidGpuNodes = !gpuVariant && g.enabled;
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name: NAMES.agent, namespace: spec.namespace, labels: componentLabels('agent') },
+    metadata: { name, namespace: spec.namespace, labels },
     spec: {
-      selector: { matchLabels: selectorLabels('agent') },
+      selector: { matchLabels: gpuVariant ? { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'powerplane' } : selectorLabels('agent') },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } },
       template: {
         metadata: {
-          labels: componentLabels('agent'),
+          labels,
           annotations: {
-            [CONFIG_HASH_ANNOTATION]: contentHash(restartSettings(spec)),
+            [CONFIG_HASH_ANNOTATION]: contentHash(gpuVariant ? { ...restartSettings(spec), gpu: g } : restartSettings(spec)),
             ...(secrets.length > 0 ? { [SECRET_HASH_ANNOTATION]: contentHash(secrets.map((s) => [s.name, secretVersions[s.name] ?? ''])) } : {}),
           },
         },
         spec: {
           serviceAccountName: NAMES.agent,
           hostPID: true,
-          nodeSelector: a.nodeSelector,
+          nodeSelector: gpuVariant ? { ...a.nodeSelector, ...g.nodeSelector } : a.nodeSelector,
+          ...(avoidGpuNodes
+            ? {
+                affinity: {
+                  nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                      nodeSelectorTerms: [{ matchExpressions: Object.entries(g.nodeSelector).map(([key, value]) => ({ key, operator: 'NotIn', values: [value] })) }],
+                    },
+                  },
+                },
+              }
+            : {}),
+          ...(gpuVariant && g.runtimeClassName ? { runtimeClassName: g.runtimeClassName } : {}),
           tolerations: a.tolerations,
           terminationGracePeriodSeconds: 10,
           securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
@@ -102,12 +147,26 @@ export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, se
               name: 'agent',
               image: a.image ?? defaultImage,
               imagePullPolicy: a.imagePullPolicy,
-              args: ['agent', `--config.file=${AGENT_CONFIG_DIR}/${AGENT_CONFIG_KEY}`, '--host.sysfs=/host/sys', '--host.procfs=/host/proc'],
+              args: [
+                'agent',
+                `--config.file=${AGENT_CONFIG_DIR}/${AGENT_CONFIG_KEY}`,
+                '--host.sysfs=/host/sys',
+                '--host.procfs=/host/proc',
+                ...(gpuVariant ? [`--meter=${[...new Set([...a.meters, 'gpu'])].join(',')}`] : []),
+                ...(library ? [`--gpu.nvml-library=${library}`] : []),
+              ],
               env: [
                 { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 { name: 'NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
                 // A 2 MB young generation keeps the agent near 85–95 MB RSS at 10,000 processes (docs/agent.md).
                 { name: 'NODE_OPTIONS', value: '--max-semi-space-size=2' },
+                // NVIDIA's container toolkit: every GPU, management library only (what monitoring needs)
+                ...(gpuVariant
+                  ? [
+                      { name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' },
+                      { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'utility' },
+                    ]
+                  : []),
               ],
               ports: [{ name: 'http', containerPort: a.port, protocol: 'TCP' }],
               livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
@@ -126,6 +185,7 @@ export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, se
                 { name: 'host-proc', mountPath: '/host/proc', readOnly: true },
                 { name: 'config', mountPath: AGENT_CONFIG_DIR, readOnly: true },
                 { name: 'tmp', mountPath: '/tmp' },
+                ...(driverMount ? [{ name: 'nvidia-driver', mountPath: GPU_DRIVER_MOUNT, readOnly: true }] : []),
                 ...secrets.map((s, i) => ({ name: `secret-${i}`, mountPath: s.mountPath, readOnly: true })),
               ],
             },
@@ -135,6 +195,7 @@ export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, se
             { name: 'host-proc', hostPath: { path: '/proc', type: 'Directory' } },
             { name: 'config', configMap: { name: NAMES.agentConfig } },
             { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+            ...(driverMount ? [{ name: 'nvidia-driver', hostPath: { path: g.driverRoot!, type: 'Directory' } }] : []),
             ...secrets.map((s, i) => ({ name: `secret-${i}`, secret: { secretName: s.name, defaultMode: 0o400 } })),
           ],
         },
@@ -151,7 +212,8 @@ export function buildAgentService(spec: ResolvedSpec): KubeObject {
     metadata: { name: NAMES.agent, namespace: spec.namespace, labels: componentLabels('agent') },
     spec: {
       clusterIP: 'None',
-      selector: selectorLabels('agent'),
+      // the plain and the GPU agent pods
+      selector: { 'app.kubernetes.io/component': 'agent', 'app.kubernetes.io/part-of': 'powerplane' },
       ports: [{ name: 'http', port: spec.agent.port, targetPort: 'http', protocol: 'TCP' }],
     },
   };

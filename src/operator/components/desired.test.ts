@@ -98,3 +98,39 @@ test('model store volumes by storage type', () => {
   assert.deepEqual(modelStoreVolume({ type: 'nfs', server: 'nfs.local', path: '/exports' }), { name: 'models', nfs: { server: 'nfs.local', path: '/exports' } });
   assert.deepEqual(modelStoreVolume({ type: 'pvc', claimName: 'models' }), { name: 'models', persistentVolumeClaim: { claimName: 'models' } });
 });
+
+test('spec.agent.gpu: a GPU agent DaemonSet on GPU nodes (NVIDIA env, runtime class or read-only driver mount, same privileges); the plain agent avoids them', () => {
+  const daemonSets = (spec: Parameters<typeof resolveSpec>[0]) => buildDesiredState(resolveSpec(spec), owner, none).objects.filter((o) => o.kind === 'DaemonSet');
+  assert.deepEqual(daemonSets({}).map((d) => d.metadata.name), ['powerplane-agent'], 'off by default');
+
+  const [plain, gpu] = daemonSets({ agent: { meters: ['rapl', 'model'], gpu: { enabled: true, runtimeClassName: 'nvidia' } } });
+  assert.equal(gpu.metadata.name, 'powerplane-agent-gpu');
+  const p = (plain.spec as any).template.spec;
+  const g = (gpu.spec as any).template.spec;
+  assert.deepEqual(g.nodeSelector, { 'kubernetes.io/os': 'linux', 'nvidia.com/gpu.present': 'true' });
+  assert.deepEqual(p.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'NotIn', values: ['true'] }] }]);
+  assert.equal(g.runtimeClassName, 'nvidia');
+  assert.equal(p.runtimeClassName, undefined);
+  const c = g.containers[0];
+  assert.deepEqual(c.env.filter((e: any) => e.name.startsWith('NVIDIA_')), [{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }, { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'utility' }]);
+  assert.ok(c.args.includes('--meter=rapl,model,gpu'));
+  assert.ok(!c.args.some((a: string) => a.startsWith('--gpu.nvml-library')), 'the runtime puts the library on the loader path');
+  assert.deepEqual(c.securityContext, p.containers[0].securityContext, 'no privileges beyond the plain agent');
+  // the two DaemonSets' selectors do not overlap; the Service selects both
+  const sel = (d: any) => d.spec.selector.matchLabels;
+  const podLabels = (d: any) => d.spec.template.metadata.labels;
+  const matches = (s: Record<string, string>, l: Record<string, string>) => Object.entries(s).every(([k, v]) => l[k] === v);
+  assert.equal(matches(sel(plain), podLabels(gpu)), false);
+  assert.equal(matches(sel(gpu), podLabels(plain)), false);
+  const svc = buildDesiredState(resolveSpec({ agent: { gpu: { enabled: true } } }), owner, none).objects.find((o) => o.kind === 'Service' && o.metadata.name === 'powerplane-agent')!;
+  assert.ok(matches((svc.spec as any).selector, podLabels(plain)) && matches((svc.spec as any).selector, podLabels(gpu)));
+
+  // driverRoot: the host's library directory read-only, loaded by path; a custom GPU node label
+  const [, mounted] = daemonSets({ agent: { gpu: { enabled: true, driverRoot: '/run/nvidia/driver/usr/lib64', nodeSelector: { 'example.com/accelerator': 'h200' } } } });
+  const m = (mounted.spec as any).template.spec;
+  assert.deepEqual(m.volumes.find((v: any) => v.name === 'nvidia-driver'), { name: 'nvidia-driver', hostPath: { path: '/run/nvidia/driver/usr/lib64', type: 'Directory' } });
+  assert.deepEqual(m.containers[0].volumeMounts.find((v: any) => v.name === 'nvidia-driver'), { name: 'nvidia-driver', mountPath: '/host/nvidia-driver', readOnly: true });
+  assert.ok(m.containers[0].args.includes('--gpu.nvml-library=/host/nvidia-driver/libnvidia-ml.so.1'));
+  assert.deepEqual(m.nodeSelector, { 'kubernetes.io/os': 'linux', 'example.com/accelerator': 'h200' });
+  assert.equal(m.runtimeClassName, undefined);
+});

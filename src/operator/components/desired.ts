@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../kube/types.js';
 import { buildNamespace } from './namespace.js';
 import { buildAgentRbac, buildEstimatorRbac } from './rbac.js';
-import { buildAgentConfigMap, buildAgentDaemonSet, buildAgentService } from './agent.js';
+import { buildAgentConfigMap, buildAgentDaemonSet, buildAgentService, buildGpuAgentDaemonSet } from './agent.js';
 import { buildModelServer, buildEstimator } from './workloads.js';
 import { buildServiceMonitor, buildPrometheusRule } from './monitoring.js';
 import { buildDashboardConfigMaps, type DashboardFile } from './dashboards.js';
@@ -68,6 +68,7 @@ export function buildDesiredState(spec: ResolvedSpec, owner: Owner, ctx: BuildCo
   if (integrations.scc === 'Installed') objects.push(buildAgentScc(spec));
   if (integrations.machineConfig === 'Installed') objects.push(buildCgroupV2MachineConfig(spec));
   objects.push(buildAgentConfigMap(spec), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
+  if (spec.agent.gpu.enabled) objects.push(buildGpuAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
   if (spec.modelServer.enabled) objects.push(...buildModelServer(spec, ctx.image));
   if (spec.estimator.enabled) objects.push(...buildEstimatorRbac(ns), ...buildEstimator(spec, ctx.image));
   if (integrations.serviceMonitor === 'Installed') objects.push(buildServiceMonitor(spec));

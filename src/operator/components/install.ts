@@ -11,7 +11,7 @@
 import type { KubeObject } from '../../kube/types.js';
 import { GROUP } from '../api/v1alpha1/common.js';
 import { buildCrds } from '../api/crds.js';
-import { componentLabels, selectorLabels } from './labels.js';
+import { componentLabels, selectorLabels, NAMES } from './labels.js';
 import { AGENT_RULES, ESTIMATOR_RULES, buildServiceAccount, buildClusterRole, buildClusterRoleBinding, buildRole, buildRoleBinding, type PolicyRule } from './rbac.js';
 import { buildWebhookConfigurations, WEBHOOK_CONFIG_NAME, WEBHOOK_SERVICE_NAME } from '../webhook/configurations.js';
 
@@ -40,6 +40,9 @@ export const OPERATOR_CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
   // Secrets named in spec.agent.secrets are read (get only) for the pod-template hash.
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+  // The model server token Secret in the PowerMonitor's namespace: created once, deleted with the PowerMonitor.
+  { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['delete'], resourceNames: [NAMES.modelServerToken] },
   { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
   { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'prometheusrules'], verbs: RW },

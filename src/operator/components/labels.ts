@@ -14,9 +14,11 @@ export const MANAGED_SELECTOR = { 'app.kubernetes.io/managed-by': MANAGED_BY };
 /** Names of the operand objects. */
 export const NAMES = {
   agent: 'powerplane-agent',
+  agentGpu: 'powerplane-agent-gpu',
   agentConfig: 'powerplane-agent-config',
   modelServer: 'powerplane-model-server',
   modelServerData: 'powerplane-models',
+  modelServerToken: 'powerplane-model-server-token',
   estimator: 'powerplane-estimator',
   monitoring: 'powerplane',
   dashboardPrefix: 'powerplane-dashboard-',

@@ -4,7 +4,7 @@
  * so builders never deal with absent sections.
  */
 import { Value } from 'typebox/value';
-import { PowerMonitorSpec } from '../api/v1alpha1/powermonitor.js';
+import { PowerMonitorSpec, GPU_NODE_LABEL } from '../api/v1alpha1/powermonitor.js';
 import type { METER_NAMES, METRIC_LEVELS } from '../../core/config-keys.js';
 
 /** A toleration as the agent DaemonSet carries it. */
@@ -31,6 +31,7 @@ export interface ResolvedSpec {
     podSource: 'kubelet' | 'apiserver';
     logLevel: 'debug' | 'info' | 'warn' | 'error';
     secrets?: Array<{ name: string; mountPath: string }>;
+    gpu: { enabled: boolean; nodeSelector: Record<string, string>; runtimeClassName?: string; driverRoot?: string; libraryPath?: string };
   };
   collect: { pods: boolean; gpu: boolean; platform: boolean };
   export: { levels: Array<(typeof METRIC_LEVELS)[number]>; idlePolicy: 'none' | 'cpu-share' | 'requests'; maxTerminated: number };
@@ -46,5 +47,6 @@ export function resolveSpec(spec: PowerMonitorSpec | undefined): ResolvedSpec {
   const s = Value.Default(PowerMonitorSpec, structuredClone(spec ?? {})) as ResolvedSpec;
   s.agent.nodeSelector ??= { 'kubernetes.io/os': 'linux' };
   s.agent.tolerations ??= [{ operator: 'Exists' }];
+  s.agent.gpu.nodeSelector ??= { [GPU_NODE_LABEL]: 'true' };
   return s;
 }

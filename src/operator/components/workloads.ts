@@ -1,10 +1,13 @@
 /**
  * @module operator/components/workloads
  * The model server and estimator Deployments and Services. Both run as a non-root user with a
- * read-only root file system and no capabilities.
+ * read-only root file system and no capabilities, answer only to their Service's names (and IPs:
+ * `--web.allowed-hosts`), and the model server requires the token Secret on its write routes.
  */
 import type { KubeObject } from '../../kube/types.js';
+import { serviceHosts } from '../webhook/x509.js';
 import { componentLabels, selectorLabels, NAMES, type ComponentName } from './labels.js';
+import { MODEL_SERVER_TOKEN_DIR, MODEL_SERVER_TOKEN_KEY } from './model-server-token.js';
 import type { ResolvedSpec } from './spec.js';
 
 const NON_ROOT_UID = 65532;
@@ -86,6 +89,11 @@ export function modelStoreVolume(storage: ResolvedSpec['modelServer']['storage']
   }
 }
 
+/** `--web.allowed-hosts` with the names of a Service (clients that call it by name send them as Host). */
+function allowedHostsFlag(service: string, namespace: string): string {
+  return `--web.allowed-hosts=${serviceHosts(service, namespace).join(',')}`;
+}
+
 /** Builds the model server Deployment and Service. */
 export function buildModelServer(spec: ResolvedSpec, defaultImage: string): KubeObject[] {
   const m = spec.modelServer;
@@ -95,11 +103,18 @@ export function buildModelServer(spec: ResolvedSpec, defaultImage: string): Kube
       namespace: spec.namespace,
       component: 'model-server',
       image: m.image ?? defaultImage,
-      args: ['model-server', `--web.listen-address=0.0.0.0:${m.port}`, '--model-server.store-dir=/data/models'],
+      args: [
+        'model-server',
+        `--web.listen-address=0.0.0.0:${m.port}`,
+        allowedHostsFlag(NAMES.modelServer, spec.namespace),
+        '--model-server.store-dir=/data/models',
+        `--model-server.token-file=${MODEL_SERVER_TOKEN_DIR}/${MODEL_SERVER_TOKEN_KEY}`,
+      ],
       port: m.port,
       replicas: 1,
-      volumes: [modelStoreVolume(m.storage)],
-      volumeMounts: [{ name: 'models', mountPath: '/data/models' }],
+      // 0440: readable by the container's group (fsGroup), not by others.
+      volumes: [modelStoreVolume(m.storage), { name: 'token', secret: { secretName: NAMES.modelServerToken, defaultMode: 0o440 } }],
+      volumeMounts: [{ name: 'models', mountPath: '/data/models' }, { name: 'token', mountPath: MODEL_SERVER_TOKEN_DIR, readOnly: true }],
     }),
     service(NAMES.modelServer, spec.namespace, 'model-server', m.port),
   ];
@@ -114,7 +129,7 @@ export function buildEstimator(spec: ResolvedSpec, defaultImage: string): KubeOb
       namespace: spec.namespace,
       component: 'estimator',
       image: e.image ?? defaultImage,
-      args: ['estimator', `--web.listen-address=0.0.0.0:${e.port}`, '--kube.enable'],
+      args: ['estimator', `--web.listen-address=0.0.0.0:${e.port}`, allowedHostsFlag(NAMES.estimator, spec.namespace), '--kube.enable'],
       port: e.port,
       replicas: e.replicas,
       serviceAccountName: NAMES.estimator,

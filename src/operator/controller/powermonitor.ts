@@ -16,13 +16,14 @@ import { resolveSpec } from '../components/spec.js';
 import { buildDesiredState, type DesiredState, type OptionalCrds } from '../components/desired.js';
 import type { DashboardFile } from '../components/dashboards.js';
 import { FIELD_MANAGER, MANAGED_BY, NAMES } from '../components/labels.js';
+import { deleteModelServerToken, ensureModelServerToken } from '../components/model-server-token.js';
 import { stableJson } from '../components/hash.js';
 import { runSteps } from '../reconciler/runner.js';
 import { applyIfChanged, deleteObject, AppliedMemo } from '../reconciler/apply.js';
 import { rvNewer } from '../reconciler/compare.js';
 import { ensureFinalizer, removeFinalizer, hasFinalizer } from '../reconciler/finalizer.js';
 import { CONTINUE, type OperatorKube, type ObjectReader, type Step } from '../reconciler/types.js';
-import { setCondition, availableCondition, daemonSetCounts, aggregatePowerNodes, type ConditionInput } from './status.js';
+import { setCondition, availableCondition, daemonSetCounts, mergeAgentDaemonSets, aggregatePowerNodes, type ConditionInput } from './status.js';
 import { OWNED_KINDS, objectRefKey } from './owned-kinds.js';
 import type { QueueResult } from './queue.js';
 
@@ -129,6 +130,7 @@ export class PowerMonitorController {
           // namespace controller, which an API server without controllers never runs).
           const left = (await this.#ownedObjects(ctx.pm)).filter((o) => !o.metadata.deletionTimestamp);
           for (const o of left) if (await deleteObject(d.kube, o)) ctx.stats.deleted++;
+          if (await deleteModelServerToken(d.kube, resolveSpec(ctx.pm.spec).namespace, ctx.pm.metadata.uid ?? '')) ctx.stats.deleted++;
           if (left.length > 0) return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
           await removeFinalizer(d.kube, ctx.pm as unknown as KubeObject);
           d.log.info({ powermonitor: ctx.pm.metadata.name }, 'everything the PowerMonitor installed is deleted; finalizer removed');
@@ -185,6 +187,20 @@ export class PowerMonitorController {
           for (const obj of ctx.desired!.objects) {
             if ((await applyIfChanged(d.kube, d.reader, obj, this.memo)) === 'applied') ctx.stats.applied++;
             else ctx.stats.unchanged++;
+          }
+          return CONTINUE;
+        },
+      },
+      {
+        name: 'model-server-token',
+        // After apply: the namespace exists now. The model server's pods wait for the Secret to mount.
+        run: async (ctx) => {
+          const spec = resolveSpec(ctx.pm.spec);
+          if (!spec.modelServer.enabled) return CONTINUE;
+          const owner = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, name: ctx.pm.metadata.name, uid: ctx.pm.metadata.uid ?? '' };
+          if ((await ensureModelServerToken(d.kube, spec.namespace, owner)) === 'created') {
+            ctx.stats.applied++;
+            d.log.info({ namespace: spec.namespace, secret: NAMES.modelServerToken }, 'model server token created');
           }
           return CONTINUE;
         },
@@ -254,7 +270,8 @@ export class PowerMonitorController {
       status = { conditions };
     } else {
       const ns = pm.spec?.namespace ?? resolveSpec(pm.spec).namespace;
-      const ds = await this.#d.reader.get({ apiVersion: 'apps/v1', kind: 'DaemonSet' }, NAMES.agent, ns);
+      const dsType = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
+      const ds = mergeAgentDaemonSets(await this.#d.reader.get(dsType, NAMES.agent, ns), await this.#d.reader.get(dsType, NAMES.agentGpu, ns));
       conditions = setCondition(conditions, upd.available ?? availableCondition(ds), gen, now);
       const agg = aggregatePowerNodes(this.#d.powerNodes());
       status = { conditions, agent: daemonSetCounts(ds), ...agg, integrations: upd.integrations ?? old.integrations };

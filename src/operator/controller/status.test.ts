@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setCondition, availableCondition, aggregatePowerNodes } from './status.js';
+import { setCondition, availableCondition, aggregatePowerNodes, mergeAgentDaemonSets, daemonSetCounts } from './status.js';
 import type { PowerNode } from '../api/v1alpha1/powernode.js';
 
 test('setCondition keeps lastTransitionTime while the status is unchanged and records observedGeneration', () => {
@@ -39,4 +39,17 @@ test('PowerNodes aggregate into node counts, watts and per-metric states', () =>
     rapl: { state: 'unavailable', enabled: 0, disabled: 0, unavailable: 1 },
   });
   assert.deepEqual(aggregatePowerNodes([]).nodes, { total: 0, measured: 0, estimated: 0, watts: 0 });
+});
+
+test('the plain and the GPU agent DaemonSets count as one agent', () => {
+  const ds = (status: Record<string, number>, generation = 1) => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'a', generation }, status: { observedGeneration: 1, ...status } });
+  const full = (n: number) => ({ desiredNumberScheduled: n, numberReady: n, updatedNumberScheduled: n, numberAvailable: n, currentNumberScheduled: n });
+  assert.equal(mergeAgentDaemonSets(undefined, undefined), undefined);
+  const plain = ds(full(5));
+  assert.equal(mergeAgentDaemonSets(plain, undefined), plain);
+  const both = mergeAgentDaemonSets(plain, ds(full(2)));
+  assert.equal(daemonSetCounts(both).numberReady, 7);
+  assert.deepEqual([availableCondition(both).status, availableCondition(both).message], ['True', '7 agent pods ready']);
+  assert.equal(availableCondition(mergeAgentDaemonSets(plain, ds(full(2), 2))).reason, 'DaemonSetOutOfSync', 'the GPU DaemonSet not yet observed');
+  assert.equal(availableCondition(mergeAgentDaemonSets(plain, ds({ ...full(2), numberReady: 1, numberAvailable: 1 }))).status, 'Unknown');
 });

@@ -41,6 +41,19 @@ export function daemonSetCounts(ds: KubeObject | undefined): DaemonSetCounts {
   };
 }
 
+/**
+ * The plain and the GPU agent DaemonSets as one (`spec.agent.gpu`): counts summed, out of sync when
+ * either is. Either may be missing. Pure.
+ */
+export function mergeAgentDaemonSets(plain: KubeObject | undefined, gpu: KubeObject | undefined): KubeObject | undefined {
+  if (!plain || !gpu) return plain ?? gpu;
+  const a = daemonSetCounts(plain);
+  const b = daemonSetCounts(gpu);
+  const counts = Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof DaemonSetCounts] + b[k as keyof DaemonSetCounts]]));
+  const lag = (d: KubeObject) => (d.metadata.generation ?? 0) - ((d.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0);
+  return { ...plain, metadata: { ...plain.metadata, generation: Math.max(lag(plain), lag(gpu), 0) }, status: { ...counts, observedGeneration: 0 } };
+}
+
 /** The Available condition from the agent DaemonSet. */
 export function availableCondition(ds: KubeObject | undefined): ConditionInput {
   if (!ds) return { type: 'Available', status: 'False', reason: 'DaemonSetNotFound', message: 'the agent DaemonSet does not exist yet' };

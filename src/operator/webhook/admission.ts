@@ -76,6 +76,15 @@ export function validateEstimator(req: AdmissionRequest): AdmissionReviewRespons
   return verdict(req, estimatorProblems(req.object.spec));
 }
 
+/** The spec to default: an object, or nothing; anything else is a 400 naming `request.object.spec` (validation explains it to the user). */
+function specToDefault(req: AdmissionRequest): unknown {
+  const spec = req.object.spec;
+  if (spec !== undefined && spec !== null && (typeof spec !== 'object' || Array.isArray(spec))) {
+    throw ERR_OPERATOR_BAD_REVIEW(`request.object.spec must be an object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`, { field: 'request.object.spec' });
+  }
+  return spec;
+}
+
 function defaulting(req: AdmissionRequest, defaulted: unknown): AdmissionReviewResponse {
   if (req.object.metadata?.deletionTimestamp) return envelope({ uid: req.uid, allowed: true });
   const before = { spec: req.object.spec };
@@ -86,12 +95,12 @@ function defaulting(req: AdmissionRequest, defaulted: unknown): AdmissionReviewR
 
 /** Fills in the PowerMonitor spec's defaults. */
 export function mutatePowerMonitor(req: AdmissionRequest): AdmissionReviewResponse {
-  return defaulting(req, defaultedPowerMonitorSpec(req.object.spec));
+  return defaulting(req, defaultedPowerMonitorSpec(specToDefault(req)));
 }
 
 /** Fills in WAO's Estimator defaults. */
 export function mutateEstimator(req: AdmissionRequest): AdmissionReviewResponse {
-  return defaulting(req, defaultedEstimatorSpec(req.object.spec));
+  return defaulting(req, defaultedEstimatorSpec(specToDefault(req)));
 }
 
 /**

@@ -31,6 +31,21 @@ const Resources = Type.Object(
   { description: 'Container resources' },
 );
 
+/** The node label of NVIDIA's GPU feature discovery that marks GPU nodes. */
+export const GPU_NODE_LABEL = 'nvidia.com/gpu.present';
+
+/** `spec.agent.gpu`: a GPU variant of the agent DaemonSet on GPU nodes, reading NVML. */
+export const AgentGpuSpec = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ default: false, description: 'Run the GPU agent DaemonSet on GPU nodes (the plain agent then skips them)' })),
+    nodeSelector: Type.Optional(StringMap(`GPU nodes (default ${GPU_NODE_LABEL}: "true"); the plain agent avoids them`)),
+    runtimeClassName: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'RuntimeClass that injects the driver (e.g. nvidia); default: the node\'s default runtime' })),
+    driverRoot: Type.Optional(Type.String({ pattern: '^/', maxLength: 4096, description: 'Host directory holding libnvidia-ml.so.1, mounted read-only (e.g. /usr/lib/x86_64-linux-gnu or /run/nvidia/driver/usr/lib64)' })),
+    libraryPath: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'NVML library the agent loads (--gpu.nvml-library); default libnvidia-ml.so.1, or the file in driverRoot' })),
+  },
+  { description: 'GPU metering through NVML on GPU nodes', default: {} },
+);
+
 /** `spec.agent`: the node agent DaemonSet. */
 export const AgentSpec = Type.Object(
   {
@@ -53,6 +68,7 @@ export const AgentSpec = Type.Object(
         { maxItems: 16, description: 'Secrets mounted read-only into the agent (e.g. a Redfish password file); a change rolls the pods' },
       ),
     ),
+    gpu: Type.Optional(AgentGpuSpec),
   },
   { description: 'The node agent DaemonSet', default: {} },
 );

@@ -1,0 +1,16 @@
+/**
+ * @module estimator/solve-worker
+ * Worker-thread entry: solves one placement ({@link solvePlacement}) and posts the solution, so a long
+ * min-plus DP never blocks the estimator's event loop.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { solvePlacement } from './minplus.js';
+import type { SolveJob } from './solver.js';
+
+const job = workerData as SolveJob;
+try {
+  const solution = solvePlacement(job.groups, job.n, job.explain, job.convex);
+  parentPort!.postMessage({ solution }, [solution.totals.buffer as ArrayBuffer]);
+} catch (err) {
+  parentPort!.postMessage({ error: (err as Error).message ?? String(err) });
+}
