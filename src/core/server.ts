@@ -72,6 +72,8 @@ export interface ServerOptions {
   https?: SecureContextOptions & Pick<TlsOptions, 'requestCert' | 'rejectUnauthorized'>;
   /** Connection and request limits (default {@link DEFAULT_WEB_LIMITS}). */
   limits?: Partial<WebLimits>;
+  /** Headers added to every response (`http_server_config.headers` of a web config file). */
+  headers?: Readonly<Record<string, string>>;
   /** Runs for every request but `/healthz` and `/readyz`, after the Host and cross-site checks, before the body is read. */
   authenticate?: RequestAuthenticator;
 }
@@ -156,6 +158,14 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
     }
     if (opts.authenticate && !UNAUTHENTICATED_ROUTES.has(req.routeOptions.url ?? '')) await opts.authenticate(req, reply);
   });
+
+  const extraHeaders = Object.entries(opts.headers ?? {});
+  if (extraHeaders.length > 0) {
+    app.addHook('onSend', async (_req, reply, payload) => {
+      for (const [k, v] of extraHeaders) reply.header(k, v);
+      return payload;
+    });
+  }
 
   app.setErrorHandler((err: FastifyError | PowerplaneError, req, reply) => {
     if (err instanceof PowerplaneError) {
