@@ -17,6 +17,7 @@ import { ApiError, badRequest, statusObject } from './status.js';
 import { resourceKey, type Store } from './store.js';
 import type { FakeRequestInfo, FakeWriteVerb, InjectedFailure, ResourceDef, StoredObject } from './types.js';
 import { watcherMatches } from './watch-hub.js';
+import { SCALABLE, handleScale, handleEviction } from './subresources.js';
 
 /** Parsed resource URL. */
 export interface ResourcePath {
@@ -143,6 +144,13 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
   const rp = parseResourcePath(p, (group, version, plural) => store.registry.byPath(group, version, plural)?.namespaced === true);
   const def = rp && store.registry.byPath(rp.group, rp.version, rp.plural);
   if (!rp || !def) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  if (rp.subresource === 'scale' && rp.name && SCALABLE.has(`${def.group}/${def.plural}`)) {
+    const text = req.method === 'GET' ? '' : await readBody(req, state.maxBodyBytes);
+    return send(res, 200, handleScale(store, def, rp.namespace, rp.name, req.method ?? 'GET', req.headers['content-type'] ?? '', parseBody(text, false), managerOf(url.searchParams, req)));
+  }
+  if (rp.subresource === 'eviction' && rp.name && rp.namespace && def.group === '' && def.plural === 'pods' && req.method === 'POST') {
+    return send(res, 201, handleEviction(store, def, rp.namespace, rp.name, parseBody(await readBody(req, state.maxBodyBytes), false)));
+  }
   if (rp.subresource && (rp.subresource !== 'status' || !def.statusSubresource)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (!def.namespaced && rp.namespace) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   const q = url.searchParams;

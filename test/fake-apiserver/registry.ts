@@ -21,6 +21,8 @@ const BUILTINS: Builtin[] = [
   ['apps', 'v1', 'Deployment', 'deployments', true, true, true, ['deploy']],
   ['apps', 'v1', 'DaemonSet', 'daemonsets', true, true, true, ['ds']],
   ['apps', 'v1', 'StatefulSet', 'statefulsets', true, true, true, ['sts']],
+  ['apps', 'v1', 'ReplicaSet', 'replicasets', true, true, true, ['rs']],
+  ['policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, true, true, ['pdb']],
   ['rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true, false, false],
   ['rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true, false, false],
   ['rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false, false, false],

@@ -26,9 +26,9 @@ test('powerplane render prints YAML documents that validate against the Kubernet
   assert.match(JSON.stringify(deployment), /example\.org\/pp:1/);
 });
 
-test('render --crds-only prints only the three CRDs; bad flags exit 2 naming the flag', () => {
+test('render --crds-only prints only the four CRDs; bad flags exit 2 naming the flag', () => {
   const only = parseAllDocuments(runRender(['--crds-only']).stdout).map((d) => d.toJS() as KubeObject);
-  assert.deepEqual(only.map((d) => d.kind), ['CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition']);
+  assert.deepEqual(only.map((d) => d.kind), ['CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition']);
   const bad = runRender(['--namespace', 'Not_A_Label']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--namespace/);

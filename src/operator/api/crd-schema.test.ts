@@ -49,7 +49,7 @@ test('structuralViolations finds every rule break', () => {
 
 test('every generated CRD schema is structural, with status subresource and printer columns', () => {
   const crds = buildCrds();
-  assert.deepEqual(crds.map((c) => c.spec.names.kind), ['PowerMonitor', 'PowerNode', 'Estimator']);
+  assert.deepEqual(crds.map((c) => c.spec.names.kind), ['PowerMonitor', 'PowerNode', 'Estimator', 'PowerCapPolicy']);
   for (const c of crds) {
     const v = c.spec.versions[0];
     assert.deepEqual(structuralViolations(v.schema.openAPIV3Schema), [], c.metadata.name);

@@ -9,6 +9,7 @@ import { GROUP, VERSION } from './v1alpha1/common.js';
 import { PowerMonitorSpec, PowerMonitorStatus, POWER_MONITOR_KIND, POWER_MONITOR_PLURAL, POWER_MONITOR_NAME } from './v1alpha1/powermonitor.js';
 import { PowerNodeStatus, POWER_NODE_KIND, POWER_NODE_PLURAL } from './v1alpha1/powernode.js';
 import { EstimatorSpec, EstimatorStatus, ESTIMATOR_KIND, ESTIMATOR_PLURAL } from './v1alpha1/estimator.js';
+import { PowerCapPolicySpec, PowerCapPolicyStatus, POWER_CAP_POLICY_KIND, POWER_CAP_POLICY_PLURAL } from './v1alpha1/powercappolicy.js';
 import { toCrdSchema, structuralViolations, type JsonSchema } from './crd-schema.js';
 import { ERR_OPERATOR_CRD_SCHEMA } from '../errors.js';
 
@@ -78,7 +79,7 @@ function crd(input: CrdInput): CustomResourceDefinition {
 
 const cond = (type: string) => `.status.conditions[?(@.type=="${type}")].status`;
 
-/** Builds the three CRDs (PowerMonitor, PowerNode, Estimator), in that order. */
+/** Builds the four CRDs (PowerMonitor, PowerNode, Estimator, PowerCapPolicy), in that order. */
 export function buildCrds(): CustomResourceDefinition[] {
   return [
     crd({
@@ -129,6 +130,23 @@ export function buildCrds(): CustomResourceDefinition[] {
         { name: 'Nodes', type: 'integer', jsonPath: '.status.nodesSeen' },
         { name: 'Errors', type: 'string', jsonPath: '.status.errors[*].monitor' },
         { name: 'Refreshed', type: 'date', jsonPath: '.status.lastRefresh' },
+        { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      ],
+    }),
+    crd({
+      kind: POWER_CAP_POLICY_KIND,
+      plural: POWER_CAP_POLICY_PLURAL,
+      shortNames: ['pcp', 'powercap'],
+      scope: 'Namespaced',
+      description: 'A power budget over workloads of the namespace: recommendations (DryRun) or limits, evictions and migrations (Enforce).',
+      spec: PowerCapPolicySpec as unknown as JsonSchema,
+      status: PowerCapPolicyStatus as unknown as JsonSchema,
+      columns: [
+        { name: 'Mode', type: 'string', jsonPath: '.spec.mode' },
+        { name: 'Budget', type: 'number', jsonPath: '.status.budgetWatts', description: 'watts' },
+        { name: 'Current', type: 'number', jsonPath: '.status.currentWatts', description: 'watts' },
+        { name: 'Over', type: 'string', jsonPath: cond('OverBudget'), description: 'over budget' },
+        { name: 'Forecast', type: 'number', jsonPath: '.status.forecastWatts', priority: 10 },
         { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
       ],
     }),

@@ -16,6 +16,7 @@ import { agentConfig } from '../components/agent.js';
 import { resolveSpec } from '../components/spec.js';
 import { PowerMonitorSpec, POWER_MONITOR_NAME, type PowerMonitorSpec as PowerMonitorSpecT } from './v1alpha1/powermonitor.js';
 import { EstimatorSpec, type EstimatorSpec as EstimatorSpecT, type NodeConfig } from './v1alpha1/estimator.js';
+import { PowerCapPolicySpec, type PowerCapPolicySpec as PowerCapPolicySpecT } from './v1alpha1/powercappolicy.js';
 
 /** One problem: the offending field (dotted path) and why. */
 export interface Problem {
@@ -176,4 +177,35 @@ export function defaultedEstimatorSpec(spec: unknown): EstimatorSpecT {
   s.defaultNodeConfig.nodeMonitor.refreshInterval ??= '30s';
   s.defaultNodeConfig.powerConsumptionPredictor ??= { type: 'None' };
   return s;
+}
+
+/** Checks a PowerCapPolicy spec: schema, one budget form, 0 < release < act ≤ 1, known kinds, no duplicate targets. */
+export function powerCapPolicyProblems(spec: unknown): Problem[] {
+  const s = (spec ?? {}) as PowerCapPolicySpecT;
+  const schemaErrs = schemaProblems(PowerCapPolicySpec, s, 'spec');
+  if (schemaErrs.length > 0) return schemaErrs;
+  const problems: Problem[] = [];
+  const forms = (['watts', 'percentOfPeak', 'percentOfAverage'] as const).filter((k) => s.budget[k] !== undefined);
+  if (forms.length !== 1) problems.push({ field: 'spec.budget', message: `exactly one of watts, percentOfPeak, percentOfAverage must be set, got ${forms.length === 0 ? 'none' : forms.join(' and ')}` });
+  const act = s.thresholds?.act ?? 0.95;
+  const release = s.thresholds?.release ?? 0.8;
+  if (!(release > 0 && release < act && act <= 1)) problems.push({ field: 'spec.thresholds.release', message: `need 0 < release < act ≤ 1, got release ${release} and act ${act}` });
+  if ((s.targets ?? []).length === 0 && !s.selector) problems.push({ field: 'spec.targets', message: 'name targets or set spec.selector' });
+  const keys = (s.targets ?? []).map((t) => `${t.kind}/${t.name}`);
+  for (const d of duplicates(keys)) problems.push({ field: 'spec.targets', message: `target ${d} is listed twice` });
+  for (const d of duplicates(s.actions)) problems.push({ field: 'spec.actions', message: `action ${d} is listed twice` });
+  for (const [field, url] of [['spec.notify.alertmanagerUrl', s.notify?.alertmanagerUrl], ['spec.notify.webhookUrl', s.notify?.webhookUrl], ['spec.prometheusUrl', s.prometheusUrl]] as const) {
+    if (url === undefined) continue;
+    try {
+      new URL(url);
+    } catch {
+      problems.push({ field, message: `not a URL: ${JSON.stringify(url)}` });
+    }
+  }
+  return problems;
+}
+
+/** The PowerCapPolicy spec with the schema defaults applied. */
+export function defaultedPowerCapPolicySpec(spec: unknown): PowerCapPolicySpecT {
+  return Value.Default(PowerCapPolicySpec, structuredClone(spec ?? {})) as PowerCapPolicySpecT;
 }

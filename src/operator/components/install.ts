@@ -48,6 +48,17 @@ export const OPERATOR_CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'prometheusrules'], verbs: RW },
   { apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], verbs: RW },
   { apiGroups: ['machineconfiguration.openshift.io'], resources: ['machineconfigs'], verbs: RW },
+  // Power capping (PowerCapPolicy): its own resource, the targets it reads and limits, evictions, Events.
+  { apiGroups: [GROUP], resources: ['powercappolicies'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+  { apiGroups: [GROUP], resources: ['powercappolicies/status'], verbs: ['get', 'update', 'patch'] },
+  { apiGroups: [GROUP], resources: ['powercappolicies/finalizers'], verbs: ['update'] },
+  { apiGroups: ['apps'], resources: ['statefulsets', 'replicasets'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['patch'] },
+  { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] },
+  { apiGroups: ['keda.sh'], resources: ['scaledobjects'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['create'] },
   { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'update', 'patch'], resourceNames: [WEBHOOK_CONFIG_NAME] },
 ];

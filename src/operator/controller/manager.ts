@@ -21,6 +21,12 @@ import { OperatorCache } from './cache.js';
 import { WorkQueue } from './queue.js';
 import { PowerMonitorController, POWER_MONITOR_REF } from './powermonitor.js';
 import { EstimatorController, ESTIMATOR_REF } from './estimator.js';
+import { CappingController, POWER_CAP_POLICY_REF, type CappingControllerDeps } from '../capping/controller.js';
+import { CappingMetrics } from '../capping/metrics.js';
+import { PrometheusPowerSource } from '../capping/prometheus-power.js';
+import { AgentPowerSource } from '../capping/agent-power.js';
+import { catalogAlgorithmResolver } from '../capping/algorithms.js';
+import type { PowerCapPolicySpec } from '../api/v1alpha1/powercappolicy.js';
 
 /** The PowerNode kind reference. */
 export const POWER_NODE_REF = { apiVersion: API_VERSION, kind: POWER_NODE_KIND } as const;
@@ -46,6 +52,15 @@ export interface OperatorManagerOptions {
    * reporting, the aggregate (total watts) changes all the time, and this bounds the status writes.
    */
   nodeStatusDelayMs?: number;
+  /** Power capping: the default Prometheus, the algorithm resolver, the metrics registry, a clock (tests). */
+  capping?: {
+    prometheusUrl?: string;
+    algorithm?: CappingControllerDeps['algorithm'];
+    metrics?: CappingMetrics;
+    /** Agent base URLs to read when no Prometheus is configured (default: the agent pods). */
+    agentUrls?: string[];
+    now?: () => Date;
+  };
   /** Lease timings (tests). */
   lease?: { durationSeconds?: number; retryPeriodMs?: number; renewDeadlineMs?: number };
 }
@@ -60,9 +75,12 @@ export class OperatorManager {
   readonly cache: OperatorCache;
   readonly powerMonitors: PowerMonitorController;
   readonly estimators: EstimatorController;
+  readonly capping: CappingController;
+  readonly cappingMetrics: CappingMetrics;
   #install?: WorkQueue;
   #status?: WorkQueue;
   #estimatorQueue?: WorkQueue;
+  #cappingQueue?: WorkQueue;
   #elector?: LeaderElector;
   #resync?: NodeJS.Timeout;
   #running = false;
@@ -70,10 +88,24 @@ export class OperatorManager {
 
   constructor(opts: OperatorManagerOptions) {
     this.#o = opts;
-    this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF]);
+    this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF, POWER_CAP_POLICY_REF]);
     const powerNodes = () => (this.cache.informer(POWER_NODE_REF)?.list() ?? []) as unknown as PowerNode[];
     this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), cleanupPollMs: opts.cleanupPollMs });
     this.estimators = new EstimatorController({ kube: opts.kube, reader: this.cache, powerNodes, log: opts.log.child({ controller: 'estimator' }) });
+    this.cappingMetrics = opts.capping?.metrics ?? new CappingMetrics();
+    const cap = opts.capping ?? {};
+    this.capping = new CappingController({
+      kube: opts.kube,
+      log: opts.log.child({ controller: 'powercappolicy' }),
+      algorithm: cap.algorithm ?? catalogAlgorithmResolver(opts.kube, opts.namespace),
+      powerSource: (spec: PowerCapPolicySpec) => {
+        const url = spec.prometheusUrl ?? cap.prometheusUrl;
+        return url ? new PrometheusPowerSource({ url }) : new AgentPowerSource({ kube: opts.kube, urls: cap.agentUrls });
+      },
+      nodes: () => powerNodes().filter((n) => n.status).map((n) => ({ name: n.metadata.name, watts: Math.max(0, n.status!.watts) })),
+      metrics: this.cappingMetrics,
+      now: cap.now,
+    });
     this.#wire();
   }
 
@@ -119,7 +151,7 @@ export class OperatorManager {
 
   /** Resolves when every queue is idle (tests, benchmarks). */
   async idle(): Promise<void> {
-    for (let i = 0; i < 3; i++) await Promise.all([this.#install?.idle(), this.#status?.idle(), this.#estimatorQueue?.idle()]);
+    for (let i = 0; i < 3; i++) await Promise.all([this.#install?.idle(), this.#status?.idle(), this.#estimatorQueue?.idle(), this.#cappingQueue?.idle()]);
   }
 
   /** Queues an install reconcile (tests, benchmarks). */
@@ -134,7 +166,9 @@ export class OperatorManager {
     this.#install = new WorkQueue((k) => this.powerMonitors.reconcile(k));
     this.#status = new WorkQueue((k) => this.powerMonitors.reconcileStatus(k), { coalesceMs: 200 });
     this.#estimatorQueue = new WorkQueue((k) => this.estimators.reconcile(k), { coalesceMs: 200 });
+    this.#cappingQueue = new WorkQueue((k) => this.capping.reconcile(k));
     await this.cache.start();
+    for (const p of this.cache.informer(POWER_CAP_POLICY_REF)!.list()) this.#cappingQueue.add(`${p.metadata.namespace}/${p.metadata.name}`);
     for (const pm of this.cache.informer(POWER_MONITOR_REF)!.list()) this.#install.add(pm.metadata.name ?? '');
     for (const e of this.cache.informer(ESTIMATOR_REF)!.list()) this.#estimatorQueue.add(`${e.metadata.namespace}/${e.metadata.name}`);
     this.#resync = setInterval(() => {
@@ -151,6 +185,7 @@ export class OperatorManager {
     this.#install?.stop();
     this.#status?.stop();
     this.#estimatorQueue?.stop();
+    this.#cappingQueue?.stop();
     await this.cache.stop();
   }
 
@@ -188,6 +223,13 @@ export class OperatorManager {
       if (countChanged) for (const e of this.cache.informer(ESTIMATOR_REF)?.list() ?? []) this.#estimatorQueue?.add(`${e.metadata.namespace}/${e.metadata.name}`);
     };
     nodeInf.on('add', () => onNodes(true)).on('update', () => onNodes(false)).on('delete', () => onNodes(true));
+
+    const capInf = this.cache.informer(POWER_CAP_POLICY_REF)!;
+    const capKey = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+    const capChanged = (o: KubeObject, old?: KubeObject) => !old || o.metadata.generation !== old.metadata.generation || o.metadata.deletionTimestamp !== old.metadata.deletionTimestamp;
+    capInf.on('add', (o) => this.#cappingQueue?.add(capKey(o))).on('update', (o, old) => {
+      if (capChanged(o, old)) this.#cappingQueue?.add(capKey(o));
+    }).on('delete', (o) => this.#cappingQueue?.add(capKey(o)));
 
     const estInf = this.cache.informer(ESTIMATOR_REF)!;
     const estKey = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;

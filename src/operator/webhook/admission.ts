@@ -5,7 +5,7 @@
  * with fast-json-patch. Objects being deleted are always admitted, so finalizers can be removed.
  */
 import jsonPatch from 'fast-json-patch';
-import { powerMonitorProblems, estimatorProblems, defaultedPowerMonitorSpec, defaultedEstimatorSpec, type Problem } from '../api/validation.js';
+import { powerMonitorProblems, estimatorProblems, powerCapPolicyProblems, defaultedPowerMonitorSpec, defaultedEstimatorSpec, type Problem } from '../api/validation.js';
 import { ERR_OPERATOR_BAD_REVIEW } from '../errors.js';
 
 /** The part of an AdmissionReview request the webhook reads. */
@@ -13,6 +13,10 @@ export interface AdmissionRequest {
   uid: string;
   operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
   name: string;
+  /** The namespace of a namespaced object. */
+  namespace?: string;
+  /** True for a dry-run request (no side effects). */
+  dryRun?: boolean;
   object: { metadata?: { name?: string; deletionTimestamp?: string }; spec?: unknown; [k: string]: unknown };
   userInfo: { username: string; extra: Record<string, string[]> };
 }
@@ -50,7 +54,11 @@ export function parseAdmissionReview(body: unknown): AdmissionRequest {
   if (typeof object !== 'object') throw ERR_OPERATOR_BAD_REVIEW('request.object is not an object', { field: 'request.object' });
   const ui = (r.userInfo ?? {}) as { username?: unknown; extra?: unknown };
   const extra = ui.extra && typeof ui.extra === 'object' ? (ui.extra as Record<string, string[]>) : {};
-  return { uid: r.uid, operation: r.operation as AdmissionRequest['operation'], name: String(r.name ?? object.metadata?.name ?? ''), object, userInfo: { username: typeof ui.username === 'string' ? ui.username : '', extra } };
+  return {
+    uid: r.uid, operation: r.operation as AdmissionRequest['operation'], name: String(r.name ?? object.metadata?.name ?? ''),
+    ...(typeof r.namespace === 'string' && r.namespace !== '' ? { namespace: r.namespace } : {}), dryRun: r.dryRun === true,
+    object, userInfo: { username: typeof ui.username === 'string' ? ui.username : '', extra },
+  };
 }
 
 function envelope(response: AdmissionResponse): AdmissionReviewResponse {
@@ -69,6 +77,11 @@ export function validatePowerMonitor(req: AdmissionRequest): AdmissionReviewResp
   // An already existing PowerMonitor with another name (made while the webhook was down) may still be edited or cleaned up.
   if (req.operation !== 'CREATE') problems = problems.filter((p) => p.field !== 'metadata.name');
   return verdict(req, problems);
+}
+
+/** Validates a PowerCapPolicy: one budget form, 0 < release < act ≤ 1, known kinds and actions. */
+export function validatePowerCapPolicy(req: AdmissionRequest): AdmissionReviewResponse {
+  return verdict(req, powerCapPolicyProblems(req.object.spec));
 }
 
 /** Validates an Estimator's spec. */

@@ -4,7 +4,8 @@
  */
 import type { Component } from '../../core/component.js';
 import { WEBHOOK_PATHS } from './configurations.js';
-import { parseAdmissionReview, validatePowerMonitor, mutatePowerMonitor, validateEstimator, mutateEstimator, validatePowerNode, type AdmissionRequest, type AdmissionReviewResponse } from './admission.js';
+import type { PodAdmission, PodAdmissionRequest } from '../capping/admission.js';
+import { parseAdmissionReview, validatePowerMonitor, mutatePowerMonitor, validateEstimator, mutateEstimator, validatePowerNode, validatePowerCapPolicy, type AdmissionRequest, type AdmissionReviewResponse } from './admission.js';
 
 const HANDLERS: Record<string, (req: AdmissionRequest) => AdmissionReviewResponse> = {
   [WEBHOOK_PATHS.validatePowerMonitor]: validatePowerMonitor,
@@ -12,16 +13,25 @@ const HANDLERS: Record<string, (req: AdmissionRequest) => AdmissionReviewRespons
   [WEBHOOK_PATHS.validateEstimator]: validateEstimator,
   [WEBHOOK_PATHS.mutateEstimator]: mutateEstimator,
   [WEBHOOK_PATHS.validatePowerNode]: (req) => validatePowerNode(req),
+  [WEBHOOK_PATHS.validatePowerCapPolicy]: validatePowerCapPolicy,
 };
 
+/** Options of {@link createWebhookComponent}. */
+export interface WebhookComponentOptions {
+  /** The capping pod plug-in (mounted at WEBHOOK_PATHS.mutatePod when given). */
+  pods?: PodAdmission;
+}
+
 /** A component serving the admission routes (POST, AdmissionReview JSON in and out). */
-export function createWebhookComponent(): Component {
+export function createWebhookComponent(opts: WebhookComponentOptions = {}): Component {
   return {
     name: 'webhook',
     routes(app) {
       for (const [path, handler] of Object.entries(HANDLERS)) {
         app.post(path, async (req) => handler(parseAdmissionReview(req.body)));
       }
+      const pods = opts.pods;
+      if (pods) app.post(WEBHOOK_PATHS.mutatePod, async (req) => pods.admit(parseAdmissionReview(req.body) as unknown as PodAdmissionRequest));
     },
   };
 }

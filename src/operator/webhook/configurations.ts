@@ -28,7 +28,36 @@ export const WEBHOOK_PATHS = {
   validateEstimator: '/validate-estimator',
   validatePowerNode: '/validate-powernode',
   mutateEstimator: '/mutate-estimator',
+  mutatePod: '/mutate-pod-capping',
+  validatePowerCapPolicy: '/validate-powercappolicy',
 } as const;
+
+/** Namespaces the capping pod plug-in never sees (besides the operator's own). */
+export const CAPPING_EXCLUDED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * The capping pod plug-in: pods created in namespaces labelled `powerplane.io/capping=enabled`,
+ * except system namespaces and the operator's (so the operator can never block its own restart);
+ * side effects (alerts) only on non-dry-run requests.
+ */
+function podHook(target: WebhookTarget, caBundle?: string): Record<string, unknown> {
+  const operatorNs = 'service' in target ? [target.service.namespace] : [];
+  return {
+    name: `mpod.capping.${GROUP}`,
+    admissionReviewVersions: ['v1'],
+    sideEffects: 'NoneOnDryRun',
+    failurePolicy: 'Ignore',
+    matchPolicy: 'Equivalent',
+    timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
+    reinvocationPolicy: 'Never',
+    clientConfig: clientConfig(target, WEBHOOK_PATHS.mutatePod, caBundle),
+    namespaceSelector: {
+      matchLabels: { 'powerplane.io/capping': 'enabled' },
+      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...CAPPING_EXCLUDED_NAMESPACES, ...operatorNs] }],
+    },
+    rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }],
+  };
+}
 
 /** Where the API server reaches the webhook: the in-cluster Service, or a URL (out-of-cluster operator). */
 export type WebhookTarget = { service: { namespace: string; name: string; port: number } } | { url: string };
@@ -62,6 +91,7 @@ export function buildWebhookConfigurations(target: WebhookTarget, caBundle?: str
       webhooks: [
         hook(`vpowermonitor.${GROUP}`, 'powermonitors', 'Cluster', WEBHOOK_PATHS.validatePowerMonitor, target, caBundle),
         hook(`vestimator.${GROUP}`, 'estimators', 'Namespaced', WEBHOOK_PATHS.validateEstimator, target, caBundle),
+        hook(`vpowercappolicy.${GROUP}`, 'powercappolicies', 'Namespaced', WEBHOOK_PATHS.validatePowerCapPolicy, target, caBundle),
         hook(`vpowernode.${GROUP}`, ['powernodes', 'powernodes/status'], 'Cluster', WEBHOOK_PATHS.validatePowerNode, target, caBundle),
       ],
     },
@@ -72,6 +102,7 @@ export function buildWebhookConfigurations(target: WebhookTarget, caBundle?: str
       webhooks: [
         { ...hook(`mpowermonitor.${GROUP}`, 'powermonitors', 'Cluster', WEBHOOK_PATHS.mutatePowerMonitor, target, caBundle), reinvocationPolicy: 'Never' },
         { ...hook(`mestimator.${GROUP}`, 'estimators', 'Namespaced', WEBHOOK_PATHS.mutateEstimator, target, caBundle), reinvocationPolicy: 'Never' },
+        podHook(target, caBundle),
       ],
     },
   ];
