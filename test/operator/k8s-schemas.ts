@@ -119,6 +119,22 @@ const top = (apiVersion: string, props: Record<string, Schema | (() => Schema)>,
   schema: obj({ apiVersion: str(), kind: str(), metadata: objectMeta, ...props }, ['apiVersion', 'kind', 'metadata', ...required]),
 });
 
+/** KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1; a config file, so no metadata), from the kube-scheduler configuration reference. */
+const duration = str();
+const kubeSchedulerConfiguration = obj({
+  apiVersion: str(), kind: str(),
+  parallelism: int, percentageOfNodesToScore: int, podInitialBackoffSeconds: int, podMaxBackoffSeconds: int, delayCacheUntilActive: bool,
+  enableProfiling: bool, enableContentionProfiling: bool,
+  leaderElection: obj({ leaderElect: bool, leaseDuration: duration, renewDeadline: duration, retryPeriod: duration, resourceLock: str(), resourceName: str(), resourceNamespace: str() }),
+  clientConnection: obj({ kubeconfig: str(), acceptContentTypes: str(), contentType: str(), qps: num, burst: int }),
+  profiles: arr(obj({ schedulerName: str(), percentageOfNodesToScore: int, plugins: any, pluginConfig: arr(obj({ name: str(), args: any }, ['name'])) })),
+  extenders: arr(obj({
+    urlPrefix: str(), filterVerb: str(), preemptVerb: str(), prioritizeVerb: str(), weight: int, bindVerb: str(), enableHTTPS: bool,
+    tlsConfig: obj({ insecure: bool, serverName: str(), certFile: str(), keyFile: str(), caFile: str(), certData: str(), keyData: str(), caData: str() }),
+    httpTimeout: duration, nodeCacheCapable: bool, managedResources: arr(obj({ name: str(), ignoredByScheduler: bool }, ['name'])), ignorable: bool,
+  }, ['urlPrefix'])),
+}, ['apiVersion', 'kind']);
+
 /** The kinds this validator knows, keyed by kind, with their apiVersion. */
 export const KIND_SCHEMAS: Record<string, { apiVersion: string; schema: Schema }> = {
   Namespace: top('v1', { spec: obj({ finalizers: strs }) }),
@@ -143,6 +159,7 @@ export const KIND_SCHEMAS: Record<string, { apiVersion: string; schema: Schema }
   ValidatingWebhookConfiguration: top('admissionregistration.k8s.io/v1', { webhooks: arr(webhook(false)) }),
   MutatingWebhookConfiguration: top('admissionregistration.k8s.io/v1', { webhooks: arr(webhook(true)) }),
   CustomResourceDefinition: top('apiextensions.k8s.io/v1', { spec: crdSpec }, ['spec']),
+  KubeSchedulerConfiguration: { apiVersion: 'kubescheduler.config.k8s.io/v1', schema: kubeSchedulerConfiguration },
 };
 
 function check(value: unknown, s: Schema | (() => Schema), path: string, errs: string[]): void {

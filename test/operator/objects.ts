@@ -23,6 +23,7 @@ export const FULL_SPEC: PowerMonitorSpec = {
   agent: { secrets: [{ name: 'redfish', mountPath: '/etc/redfish' }], resources: { requests: { cpu: '100m' } } },
   modelServer: { enabled: true, storage: { type: 'pvc', claimName: 'models' } },
   estimator: { enabled: true, replicas: 2 },
+  scheduler: { enabled: true, policy: 'spread' },
   prometheus: { serviceMonitor: 'on', rules: 'on' },
   openshift: { scc: true, machineConfig: { enabled: true } },
 };

@@ -294,3 +294,31 @@ describe('agent secrets', () => {
     }
   });
 });
+
+describe('PowerMonitor spec.scheduler', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+    await createPowerMonitor(h.kube, 'powerplane', { estimator: { enabled: true }, scheduler: { enabled: true, policy: 'spread' } });
+    await h.settle();
+  });
+  after(() => h.stop());
+
+  test('installs kube-scheduler at the cluster\'s version with the estimator as extender; disabling removes it', async () => {
+    const dep = h.api.store.get('apps/v1', 'Deployment', 'powerplane-scheduler', 'powerplane')!;
+    assert.ok(dep, 'scheduler Deployment exists');
+    const spec = dep.spec as { template: { spec: { containers: { image: string }[] } } };
+    // the fake API server reports v1.31.0-powerplane-fake
+    assert.equal(spec.template.spec.containers[0].image, 'registry.k8s.io/kube-scheduler:v1.31.0');
+    const cm = h.api.store.get('v1', 'ConfigMap', 'powerplane-scheduler', 'powerplane')!;
+    assert.match((cm.data as Record<string, string>)['config.yaml'], /urlPrefix: http:\/\/powerplane-estimator\.powerplane\.svc:5656\/scheduler\n\s+filterVerb: filter\?policy=spread/);
+    const crb = h.api.store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'powerplane-scheduler')!;
+    assert.equal((crb.roleRef as { name: string }).name, 'powerplane-scheduler');
+    assert.equal(crb.metadata.ownerReferences?.[0].kind, 'PowerMonitor');
+
+    await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { scheduler: { enabled: false } } });
+    await h.settle();
+    assert.equal(h.api.store.get('apps/v1', 'Deployment', 'powerplane-scheduler', 'powerplane'), undefined);
+    assert.equal(h.api.store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'powerplane-scheduler'), undefined);
+  });
+});

@@ -69,6 +69,39 @@ test('RBAC has no wildcards in any rendered or built role', () => {
   }
 });
 
+test('render --scheduler adds the secondary scheduler: Deployment of kube-scheduler, least-privilege RBAC, a KubeSchedulerConfiguration with the estimator as ignorable extender', () => {
+  const r = runRender(['--namespace', 'pp-test', '--scheduler', '--scheduler-version', 'v1.30.4', '--scheduler-policy', 'temperature', '--scheduler-estimator-url', 'http://est.pp.svc:5656']);
+  assert.equal(r.status, 0, r.stderr);
+  const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as KubeObject);
+  for (const d of docs) assert.deepEqual(validateK8sObject(d), [], `${d.kind}/${d.metadata.name}`);
+  const sched = docs.filter((d) => d.metadata.name === 'powerplane-scheduler');
+  assert.deepEqual(sched.map((d) => d.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'ServiceAccount']);
+  const dep = sched.find((d) => d.kind === 'Deployment') as KubeObject & { spec: { replicas: number; strategy: { type: string }; template: { spec: { serviceAccountName: string; containers: { image: string; args: string[] }[] } } } };
+  assert.equal(dep.metadata.namespace, 'pp-test');
+  assert.equal(dep.spec.template.spec.containers[0].image, 'registry.k8s.io/kube-scheduler:v1.30.4');
+  assert.deepEqual([dep.spec.replicas, dep.spec.strategy.type, dep.spec.template.spec.serviceAccountName], [1, 'Recreate', 'powerplane-scheduler']);
+  const cm = sched.find((d) => d.kind === 'ConfigMap') as KubeObject & { data: Record<string, string> };
+  const config = parseAllDocuments(cm.data['config.yaml'])[0].toJS() as KubeObject & { profiles: { schedulerName: string }[]; extenders: Record<string, unknown>[] };
+  assert.deepEqual(validateK8sObject(config), []);
+  assert.deepEqual(config.profiles, [{ schedulerName: 'powerplane-scheduler' }]);
+  assert.deepEqual(config.extenders, [{ urlPrefix: 'http://est.pp.svc:5656/scheduler', filterVerb: 'filter?policy=temperature', prioritizeVerb: 'prioritize?policy=temperature', weight: 5, enableHTTPS: false, httpTimeout: '1s', nodeCacheCapable: true, ignorable: true }]);
+  assert.ok(dep.spec.template.spec.containers[0].args.includes('--config=/etc/powerplane-scheduler/config.yaml'));
+  // RBAC: the ClusterRole grants what kube-scheduler needs and is bound to its ServiceAccount only
+  const role = sched.find((d) => d.kind === 'ClusterRole') as KubeObject & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+  const grants = (res: string, verb: string) => role.rules.some((x) => x.resources.includes(res) && x.verbs.includes(verb));
+  assert.ok(grants('pods/binding', 'create') && grants('nodes', 'watch') && !grants('secrets', 'get') && !grants('leases', 'create'));
+  const crb = sched.find((d) => d.kind === 'ClusterRoleBinding') as KubeObject & { subjects: unknown[] };
+  assert.deepEqual(crb.subjects, [{ kind: 'ServiceAccount', name: 'powerplane-scheduler', namespace: 'pp-test' }]);
+  // without --scheduler only the (unbound) ClusterRole is rendered, for the operator to bind
+  const plain = parseAllDocuments(runRender([]).stdout).map((d) => d.toJS() as KubeObject).filter((d) => d.metadata.name === 'powerplane-scheduler');
+  assert.deepEqual(plain.map((d) => d.kind), ['ClusterRole']);
+  for (const [flag, value] of [['--scheduler-version', 'latest'], ['--scheduler-policy', 'greedy'], ['--scheduler-estimator-url', 'ftp://x']]) {
+    const bad = runRender(['--scheduler', flag, value]);
+    assert.equal(bad.status, 2, `${flag} ${value}`);
+    assert.match(bad.stderr, new RegExp(flag));
+  }
+});
+
 test('render warns on stderr (YAML on stdout intact) when the image is the unpublished default, and not with --image', () => {
   const dflt = runRender([]);
   assert.equal(dflt.status, 0, dflt.stderr);

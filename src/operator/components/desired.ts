@@ -9,6 +9,8 @@ import { buildNamespace } from './namespace.js';
 import { buildAgentRbac, buildEstimatorRbac } from './rbac.js';
 import { buildAgentConfigMap, buildAgentDaemonSet, buildAgentService, buildGpuAgentDaemonSet } from './agent.js';
 import { buildModelServer, buildEstimator } from './workloads.js';
+import { buildScheduler, kubeSchedulerImage } from './scheduler.js';
+import { NAMES } from './labels.js';
 import { buildServiceMonitor, buildPrometheusRule } from './monitoring.js';
 import { buildDashboardConfigMaps, type DashboardFile } from './dashboards.js';
 import { buildAgentScc, buildCgroupV2MachineConfig } from './openshift.js';
@@ -31,6 +33,8 @@ export interface BuildContext {
   dashboards: readonly DashboardFile[];
   /** resourceVersion of each Secret in `spec.agent.secrets` (for the pod-template hash). */
   secretVersions?: Record<string, string>;
+  /** The cluster's Kubernetes version (`/version` gitVersion): the default kube-scheduler image. */
+  kubeVersion?: string;
 }
 
 /** State of an optional integration. */
@@ -71,6 +75,14 @@ export function buildDesiredState(spec: ResolvedSpec, owner: Owner, ctx: BuildCo
   if (spec.agent.gpu.enabled) objects.push(buildGpuAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
   if (spec.modelServer.enabled) objects.push(...buildModelServer(spec, ctx.image));
   if (spec.estimator.enabled) objects.push(...buildEstimatorRbac(ns), ...buildEstimator(spec, ctx.image));
+  if (spec.scheduler.enabled) {
+    objects.push(...buildScheduler({
+      namespace: ns,
+      image: spec.scheduler.image ?? kubeSchedulerImage(ctx.kubeVersion ?? ''),
+      estimatorUrl: `http://${NAMES.estimator}.${ns}.svc:${spec.estimator.port}`,
+      policy: spec.scheduler.policy,
+    }));
+  }
   if (integrations.serviceMonitor === 'Installed') objects.push(buildServiceMonitor(spec));
   if (integrations.prometheusRule === 'Installed') objects.push(buildPrometheusRule(spec));
   if (spec.grafana.dashboards) objects.push(...buildDashboardConfigMaps(ctx.dashboards, spec.grafana.namespace ?? ns));

@@ -14,6 +14,7 @@ import { buildCrds } from '../api/crds.js';
 import { componentLabels, selectorLabels, NAMES } from './labels.js';
 import { AGENT_RULES, ESTIMATOR_RULES, buildServiceAccount, buildClusterRole, buildClusterRoleBinding, buildRole, buildRoleBinding, type PolicyRule } from './rbac.js';
 import { buildWebhookConfigurations, WEBHOOK_CONFIG_NAME, WEBHOOK_SERVICE_NAME } from '../webhook/configurations.js';
+import { buildScheduler, buildSchedulerClusterRole, SCHEDULER_NAME, type SchedulerOptions } from './scheduler.js';
 
 /** Name of the operator's ServiceAccount, roles and Deployment. */
 export const OPERATOR_NAME = 'powerplane-operator';
@@ -36,6 +37,8 @@ export const OPERATOR_CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: [''], resources: ['namespaces', 'serviceaccounts', 'configmaps', 'services'], verbs: RW },
   { apiGroups: ['apps'], resources: ['daemonsets', 'deployments'], verbs: RW },
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'clusterrolebindings'], verbs: RW },
+  // the secondary scheduler's ClusterRole is installed here; the operator only binds it (spec.scheduler)
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: [SCHEDULER_NAME] },
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
   // Secrets named in spec.agent.secrets are read (get only) for the pod-template hash.
@@ -76,6 +79,8 @@ export interface InstallOptions {
   image: string;
   /** Only the CRDs. */
   crdsOnly?: boolean;
+  /** Add the secondary scheduler (`render --scheduler`), in `namespace`. */
+  scheduler?: Omit<SchedulerOptions, 'namespace'>;
 }
 
 /** Builds the operator's install manifests, in the order `kubectl apply` needs them. */
@@ -100,6 +105,7 @@ export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
     relabel(buildClusterRoleBinding(OPERATOR_NAME, 'operator', sa)),
     relabel(buildRole(OPERATOR_NAME, ns, 'operator', OPERATOR_NAMESPACE_RULES)),
     relabel(buildRoleBinding(OPERATOR_NAME, ns, 'operator', sa)),
+    schedulerObject(buildSchedulerClusterRole()),
     operatorDeployment(ns, opts.image, labels),
     {
       apiVersion: 'v1',
@@ -108,7 +114,15 @@ export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
       spec: { type: 'ClusterIP', selector: selectorLabels('operator'), ports: [{ name: 'webhook', port: 443, targetPort: 'webhook', protocol: 'TCP' }] },
     },
     ...buildWebhookConfigurations({ service: { namespace: ns, name: WEBHOOK_SERVICE_NAME, port: 443 } }).map(relabel),
+    ...(opts.scheduler ? buildScheduler({ ...opts.scheduler, namespace: ns }).map(schedulerObject) : []),
   ];
+}
+
+/** A scheduler object as installed by the user (not managed-by the operator). */
+function schedulerObject(o: KubeObject): KubeObject {
+  const labels = { ...(o.metadata.labels ?? {}) };
+  delete labels['app.kubernetes.io/managed-by'];
+  return { ...o, metadata: { ...o.metadata, labels } };
 }
 
 /** Drops rules that an earlier rule already grants (same groups, resources, verbs, names). */

@@ -20,12 +20,13 @@ export const NAMES = {
   modelServerData: 'powerplane-models',
   modelServerToken: 'powerplane-model-server-token',
   estimator: 'powerplane-estimator',
+  scheduler: 'powerplane-scheduler',
   monitoring: 'powerplane',
   dashboardPrefix: 'powerplane-dashboard-',
 } as const;
 
 /** The component label values. */
-export type ComponentName = 'namespace' | 'agent' | 'model-server' | 'estimator' | 'monitoring' | 'dashboards' | 'openshift' | 'operator' | 'webhook';
+export type ComponentName = 'namespace' | 'agent' | 'model-server' | 'estimator' | 'monitoring' | 'dashboards' | 'openshift' | 'operator' | 'webhook' | 'scheduler';
 
 /** Standard labels of one operand component. */
 export function componentLabels(component: ComponentName, name = `powerplane-${component}`): Record<string, string> {

@@ -37,6 +37,7 @@ export interface ResolvedSpec {
   export: { levels: Array<(typeof METRIC_LEVELS)[number]>; idlePolicy: 'none' | 'cpu-share' | 'requests'; maxTerminated: number };
   modelServer: { enabled: boolean; image?: string; port: number; storage: { type: 'emptyDir' | 'hostPath' | 'nfs' | 'pvc'; path?: string; server?: string; claimName?: string } };
   estimator: { enabled: boolean; image?: string; replicas: number; port: number };
+  scheduler: { enabled: boolean; image?: string; policy: 'watts' | 'spread' | 'temperature' };
   prometheus: { serviceMonitor: 'auto' | 'on' | 'off'; rules: 'auto' | 'on' | 'off'; scrapeInterval: string };
   grafana: { dashboards: boolean; namespace?: string };
   openshift: { scc: boolean; machineConfig: { enabled: boolean; pool: string } };

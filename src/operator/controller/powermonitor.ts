@@ -67,6 +67,7 @@ export class PowerMonitorController {
   /** What was applied last per object; the manager forgets objects its informers see deleted. */
   readonly memo = new AppliedMemo();
   readonly #lastStatus = new Map<string, { json: string; rv?: string }>();
+  #version: Promise<string> | undefined;
 
   constructor(deps: PowerMonitorControllerDeps) {
     this.#d = deps;
@@ -170,7 +171,8 @@ export class PowerMonitorController {
             }
             secretVersions[ref.name] = secret.metadata.resourceVersion ?? '';
           }
-          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards, secretVersions });
+          const kubeVersion = spec.scheduler.enabled && !spec.scheduler.image ? await this.#kubeVersion() : undefined;
+          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards, secretVersions, kubeVersion });
           // A namespace that exists and is not the operator's (e.g. the operator's own, or `monitoring`)
           // is used as it is: never labelled, owned, or deleted with the PowerMonitor.
           const ns = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, spec.namespace); // not from the cache: it holds only the operator's namespaces
@@ -229,6 +231,18 @@ export class PowerMonitorController {
         },
       },
     ];
+  }
+
+  /** The cluster's version (`/version` gitVersion), read once; the default kube-scheduler image follows it. */
+  async #kubeVersion(): Promise<string> {
+    this.#version ??= this.#d.kube.transport
+      .request<{ gitVersion?: string }>({ method: 'GET', path: '/version' })
+      .then((v: { gitVersion?: string }) => v.gitVersion ?? '')
+      .catch((err: unknown) => {
+        this.#version = undefined;
+        throw err;
+      });
+    return this.#version;
   }
 
   async #optionalCrds(): Promise<OptionalCrds> {

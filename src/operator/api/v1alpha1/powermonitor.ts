@@ -125,6 +125,16 @@ export const EstimatorDeploySpec = Type.Object(
   { description: 'The WAO-compatible estimator Deployment', default: {} },
 );
 
+/** `spec.scheduler`: the power-aware secondary scheduler (kube-scheduler with the estimator as extender). */
+export const SchedulerDeploySpec = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ default: false, description: 'Install the secondary scheduler powerplane-scheduler (needs spec.estimator.enabled)' })),
+    image: Type.Optional(Type.String({ minLength: 3, description: 'kube-scheduler image (default: registry.k8s.io/kube-scheduler at the cluster\'s version)' })),
+    policy: Type.Optional(Type.Enum(['watts', 'spread', 'temperature'], { default: 'watts', description: 'Placement policy: fewest watts, spread (per-node cap of pods per workload) or temperature (avoid hot inlets); pods may override it with the annotation powerplane.io/placement' })),
+  },
+  { description: 'The power-aware secondary scheduler; pods opt in with schedulerName: powerplane-scheduler', default: {} },
+);
+
 /** `auto` = only when the Prometheus Operator CRDs exist. */
 export const IntegrationMode = Type.Enum(['auto', 'on', 'off'], { default: 'auto' });
 
@@ -169,6 +179,7 @@ export const PowerMonitorSpec = Type.Object({
   export: Type.Optional(ExportSpec),
   modelServer: Type.Optional(ModelServerSpec),
   estimator: Type.Optional(EstimatorDeploySpec),
+  scheduler: Type.Optional(SchedulerDeploySpec),
   prometheus: Type.Optional(PrometheusSpec),
   grafana: Type.Optional(GrafanaSpec),
   openshift: Type.Optional(OpenShiftSpec),

@@ -1,0 +1,143 @@
+/**
+ * Scheduler extender benchmark: latency of one `prioritize` and one `filter` call for 1,000 and 5,000
+ * candidate nodes (nodeCacheCapable form: node names), in-process and over real HTTP on loopback:
+ * - warm: node readings unchanged since the last call (every node's cost reused);
+ * - 1% changed: 1% of the nodes re-read their monitors between calls (those are predicted again);
+ * - cold: a pod CPU size never seen (every node predicted, through the estimator's prediction cache).
+ * Heterogeneous Fake nodes (base 50..250 W, 5..40 W per core) with a Fake monitor, so readings exist.
+ *
+ * Figures are CPU ms (user+system) and wall ms per call; on a shared, loaded machine wall time includes waiting
+ * for a core, so CPU time is the comparable figure.
+ *
+ * Usage: node --import tsx --expose-gc bench/scheduler.bench.ts [--quick]
+ */
+import { machineInfo, percentile } from './lib/machine.js';
+import { buildEstimator } from '../src/estimator/build.js';
+import { EstimatorRegistry } from '../src/estimator/registry.js';
+import { SchedulerExtender } from '../src/estimator/scheduler/extender.js';
+import { ExtenderMetrics } from '../src/estimator/scheduler/metrics.js';
+import { registerSchedulerRoutes } from '../src/estimator/scheduler/routes.js';
+import { createServer } from '../src/core/server.js';
+import { silentLogger } from '../src/core/logger.js';
+import type { NodeInfo } from '../src/estimator/types.js';
+
+const quick = process.argv.includes('--quick');
+const REPS = quick ? 10 : 50;
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function nodes(count: number): NodeInfo[] {
+  const r = rng(count);
+  return Array.from({ length: count }, (_v, i) => ({
+    name: `node-${i}`,
+    labels: {
+      'waofed.bitmedia.co.jp/fakepcp.basewatts': String(50 + Math.floor(r() * 200)),
+      'waofed.bitmedia.co.jp/fakepcp.wpc': String(5 + Math.floor(r() * 36)),
+      'waofed.bitmedia.co.jp/node-status.ambienttemp': String(18 + Math.floor(r() * 12)),
+    },
+    allocatableMilli: 8000 * (1 + Math.floor(r() * 32)),
+  }));
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+/** Wall and CPU (user+system of this process) ms per call: on a loaded machine wall time includes waiting for a core. */
+function summary(wall: number[], cpu: number[]) {
+  return { cpuP50Ms: round(percentile(cpu, 50)), cpuP99Ms: round(percentile(cpu, 99)), wallP50Ms: round(percentile(wall, 50)), wallP99Ms: round(percentile(wall, 99)), reps: wall.length };
+}
+
+/** Runs `fn` once and returns its wall and CPU ms. */
+async function measure(fn: () => Promise<unknown>): Promise<[number, number]> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return [wall, (c.user + c.system) / 1000];
+}
+
+const pod = (cpu: string) => ({ metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [{ name: 'c', resources: { requests: { cpu } } }] } });
+
+async function run(count: number) {
+  const registry = new EstimatorRegistry();
+  const spec = { defaultNodeConfig: { nodeMonitor: { refreshInterval: '1h', agents: [{ type: 'Fake' as const }] }, powerConsumptionPredictor: { type: 'Fake' as const } } };
+  const est = await buildEstimator('default', 'default', spec, nodes(count), {});
+  registry.set(est);
+  await Promise.all(est.nodes.map((n) => n.refresh()));
+  const extender = new SchedulerExtender(registry, { estimator: 'default/default', policy: 'watts', defaultCpuMilli: 100, spreadMaxPerNode: 1, maxInletTemperature: 27, deadlineMs: 800 }, new ExtenderMetrics(), silentLogger());
+  const names = est.nodes.map((n) => n.node.name);
+  const args = (cpu: string) => ({ Pod: pod(cpu), Nodes: null, NodeNames: names });
+  const time = async (fn: () => Promise<unknown>, between?: () => Promise<void>) => {
+    await fn();
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < REPS; i++) {
+      if (between) await between();
+      (globalThis as { gc?: () => void }).gc?.();
+      const [w, c] = await measure(fn);
+      wall.push(w);
+      cpu.push(c);
+    }
+    return summary(wall, cpu);
+  };
+  const warmPrioritize = await time(() => extender.prioritize(args('500m'), {}));
+  const warmFilter = await time(() => extender.filter(args('500m'), {}));
+  const warmTemperature = await time(() => extender.prioritize(args('500m'), { policy: 'temperature' }));
+  let k = 0;
+  const changed = await time(
+    () => extender.prioritize(args('500m'), {}),
+    async () => {
+      const step = Math.max(1, Math.floor(count / 100));
+      await Promise.all(est.nodes.slice(k, k + step).map((n) => n.refresh()));
+      k = (k + step) % count;
+      await new Promise((r) => setTimeout(r, 2)); // lastSuccess moves on
+    },
+  );
+  let size = 1000;
+  const coldWall: number[] = [];
+  const coldCpu: number[] = [];
+  for (let i = 0; i < Math.min(REPS, 20); i++) {
+    const cpu = `${size++}m`;
+    const [w, c] = await measure(() => extender.prioritize(args(cpu), {}));
+    coldWall.push(w);
+    coldCpu.push(c);
+  }
+  // over HTTP: the route, JSON parsing of the names and the answer included
+  const server = await createServer({ log: silentLogger(), components: [{ name: 'scheduler', routes: (app) => registerSchedulerRoutes(app, { extender, metricsAtRoot: false }) }] });
+  const base = await server.listen('127.0.0.1:0');
+  const body = JSON.stringify(args('500m'));
+  const http = await time(async () => {
+    const res = await fetch(`${base}/scheduler/prioritize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await res.json();
+  });
+  await server.close();
+  registry.stop();
+  return { nodes: count, bodyBytes: body.length, warmPrioritize, warmFilter, warmTemperature, onePercentChanged: changed, coldNewCpuSize: summary(coldWall, coldCpu), httpPrioritize: http };
+}
+
+const results = [];
+for (const count of [1000, 5000]) {
+  results.push(await run(count));
+  process.stderr.write(`scheduler bench: ${count} nodes done\n`);
+}
+process.stdout.write(
+  JSON.stringify(
+    {
+      bench: 'scheduler',
+      description: 'scheduler extender: CPU and wall ms per call (p50/p99) over N candidate nodes, nodeCacheCapable form; goal < 20 ms per call at 5,000 nodes. HTTP figures include the client (fetch) in the same process.',
+      machine: machineInfo(),
+      inputs: { reps: REPS, predictor: 'Fake (heterogeneous)', monitor: 'Fake', form: 'NodeNames' },
+      results,
+    },
+    null,
+    2,
+  ) + '\n',
+);
