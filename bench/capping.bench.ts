@@ -12,6 +12,7 @@ import { loadScenario, parseScenario } from '../src/capping/sim/scenario.js';
 import { resolveBudgetWatts, simulate, type SimSummary } from '../src/capping/sim/simulator.js';
 import { bestServedFraction } from '../src/capping/sim/bound.js';
 import { BUILTIN_NAMES, createAlgorithm } from '../src/capping/algorithms/registry.js';
+import type { CappingAlgorithm } from '../src/capping/algorithm/types.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const dir = join(root, 'test/fixtures/capping');
@@ -80,13 +81,31 @@ async function stepTiming() {
   const out: Record<string, unknown> = {};
   for (const name of ALGORITHMS) {
     const capper: number[] = [];
-    const alg = createAlgorithm(name);
+    const inner = createAlgorithm(name);
+    const search = { steps: 0, unproven: 0, worstGap: 0 };
+    // Counts the steps where efficiency's search hit its node limit, and the worst gap to its upper bound.
+    const alg: CappingAlgorithm = {
+      name,
+      decide: async (state) => {
+        const d = await inner.decide(state);
+        search.steps++;
+        for (const a of d.alerts ?? []) {
+          const m = /work ([\d.]+), at most ([\d.]+) possible/.exec(a.reason);
+          if (m) {
+            search.unproven++;
+            search.worstGap = Math.max(search.worstGap, 1 - Number(m[1]) / Number(m[2]));
+          }
+        }
+        return d;
+      },
+    };
     const { cpuMs, wallMs } = await cpuTimeMs(() => simulate(s, alg, { perTargetSeries: false, onCapperStep: (ms) => capper.push(ms) }));
     out[name] = {
       meanStepMs: Math.round((wallMs / steps) * 1000) / 1000,
       meanStepCpuMs: Math.round((cpuMs / steps) * 1000) / 1000,
       capperStepMs: { p50: Math.round(percentile(capper, 50) * 1000) / 1000, p95: Math.round(percentile(capper, 95) * 1000) / 1000, max: Math.round(Math.max(...capper) * 1000) / 1000 },
       steps,
+      ...(name === 'efficiency' || name === 'forecast' ? { knapsack: { decisions: search.steps, notProvenOptimal: search.unproven, worstGapToUpperBound: r4(search.worstGap) } } : {}),
     };
   }
   return { targets: TARGETS, nodes: NODES, note: 'meanStepMs / meanStepCpuMs: simulate() wall / CPU time (this process) per step, each step = physics + capping state + algorithm + guard; capperStepMs: wall time of runCappingStep alone', perAlgorithm: out };

@@ -37,6 +37,13 @@ test('mounts components, health and readiness, JSON errors', async () => {
     assert.equal(((await bad.json()) as { field: string }).field, 'n');
     const none = await fetch(`${url}/nope`);
     assert.equal(none.status, 404);
+    // fastify's own 4xx errors answer with the catalog's code, fastify's kept as the cause
+    const malformed = await fetch(`${url}/typed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":' });
+    assert.equal(malformed.status, 400);
+    const body = (await malformed.json()) as { code: string; field: string; cause: string };
+    assert.equal(body.code, 'PP_BAD_REQUEST');
+    assert.equal(body.field, 'body');
+    assert.match(body.cause, /^FST_ERR_/);
   } finally {
     await server.close();
   }

@@ -5,6 +5,7 @@
  * client-node 1.4.0's HTTP stack, answering plain JSON and throwing only {@link KubeError}s.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ApiConnectivity } from './connectivity.js';
 import { ResourceResolver } from './discovery.js';
 import { isNotFound } from './errors.js';
 import { formatSelector, resourcePath } from './paths.js';
@@ -32,6 +33,8 @@ export interface KubeClientOptions {
   transport?: KubeTransport;
   /** Per-request timeout of the default transport in ms (default 30 000). */
   timeoutMs?: number;
+  /** Learns whether the default transport's requests reach the API server. */
+  connectivity?: ApiConnectivity;
 }
 
 /** Typed generic Kubernetes client. */
@@ -39,13 +42,16 @@ export class KubeClient {
   readonly kubeConfig: KubeConfig;
   readonly resolver: ResourceResolver;
   readonly writeCounter: WriteCounter | undefined;
+  /** Whether requests reach the API server (when given); informers report their watches too. */
+  readonly connectivity: ApiConnectivity | undefined;
   readonly #transport: KubeTransport;
 
   constructor(options: KubeClientOptions) {
     this.kubeConfig = options.kubeConfig;
-    this.#transport = options.transport ?? new ClientNodeTransport(options.kubeConfig, options.timeoutMs);
+    this.#transport = options.transport ?? new ClientNodeTransport(options.kubeConfig, options.timeoutMs, options.connectivity);
     this.resolver = new ResourceResolver(this.#transport);
     this.writeCounter = options.writeCounter;
+    this.connectivity = options.connectivity;
   }
 
   /** The underlying transport, for raw requests. */

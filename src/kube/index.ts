@@ -15,5 +15,7 @@ export { Informer, backoffDelay, objectKey, type InformerOptions, type InformerH
 export { LeaseLock, microTime, type Lease, type LeaseSpec, type LeaseLockOptions } from './lease-lock.js';
 export { LeaderElector, type LeaderElectorOptions } from './leader-elector.js';
 export { WriteCounter } from './write-counter.js';
+export { ApiConnectivity, type ConnectivityChange } from './connectivity.js';
+export { EventRecorder, buildEvent, type EventType, type EventSource, type EventRecorderOptions } from './event-recorder.js';
 export { splitApiVersion, groupVersionPath, resourcePath, formatSelector } from './paths.js';
 export type * from './types.js';

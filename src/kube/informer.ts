@@ -142,6 +142,7 @@ export class Informer<T extends KubeObject = KubeObject> {
           this.#resourceVersion = '';
           continue;
         }
+        if (kerr.httpStatus === 0) this.#client.connectivity?.unreachable(kerr.message);
         this.#emit('error', kerr);
         await this.#sleep(backoffDelay(attempt++, this.#options.initialBackoffMs ?? 500, this.#options.maxBackoffMs ?? 30_000));
       }
@@ -192,6 +193,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       if (field) query.fieldSelector = field;
       const onEvent = (type: string, obj: unknown): void => {
         if (!this.#running || failure) return;
+        this.#client.connectivity?.answered();
         if (type === 'ERROR') {
           const status = obj as KubeStatus;
           failure = new KubeError(status.code ?? 500, status.reason ?? '', `watch ${this.#ref.kind}: ${status.message ?? 'error event'}`, status);

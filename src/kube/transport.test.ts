@@ -9,6 +9,7 @@ import { KubeClient } from './client.js';
 import { KubeError } from './errors.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { agentFingerprint, retireAgent } from './transport.js';
+import { ApiConnectivity, type ConnectivityChange } from './connectivity.js';
 
 const CM = { apiVersion: 'v1', kind: 'ConfigMap' } as const;
 const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
@@ -131,5 +132,32 @@ test('a retired agent lets its request in flight finish, then closes the connect
     agent.destroy();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('connectivity: one report when the API server goes away, one when it answers again', async () => {
+  const first = await startFakeApiServer();
+  const port = Number(new URL(first.url).port);
+  const changes: ConnectivityChange[] = [];
+  const connectivity = new ApiConnectivity((c) => changes.push(c));
+  const client = new KubeClient({ kubeConfig: first.kubeConfig, connectivity });
+  await client.list(CM);
+  assert.equal(changes.length, 0);
+  await first.stop();
+  await assert.rejects(client.list(CM), (e) => e instanceof KubeError && e.httpStatus === 0);
+  await assert.rejects(client.list(CM), (e) => e instanceof KubeError && e.httpStatus === 0);
+  assert.equal(changes.length, 1);
+  assert.equal(changes[0].reachable, false);
+  assert.match(changes[0].error ?? '', /ECONNREFUSED|socket hang up|ECONNRESET/);
+  assert.equal(connectivity.reachable, false);
+  const second = await startFakeApiServer({ port });
+  try {
+    await assert.rejects(client.get(CM, 'nope', 'default'), (e) => e instanceof KubeError && e.httpStatus === 404, 'an error answer is an answer');
+    assert.equal(changes.length, 2);
+    assert.equal(changes[1].reachable, true);
+    assert.ok((changes[1].downMs ?? -1) >= 0);
+    assert.equal(connectivity.reachable, true);
+  } finally {
+    await second.stop();
   }
 });

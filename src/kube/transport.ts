@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { HttpMethod, RequestContext, ServerConfiguration, createConfiguration, type HttpLibrary, type KubeConfig } from '@kubernetes/client-node';
+import type { ApiConnectivity } from './connectivity.js';
 import { ERR_KUBE_CONFIG, KubeError, kubeErrorFromResponse, toKubeError } from './errors.js';
 
 /** One request: method, absolute path (starting with `/`), query, JSON body and its content type. */
@@ -38,10 +39,15 @@ export class ClientNodeTransport implements KubeTransport {
   #agentKey = '';
 
   readonly #timeoutMs: number;
+  readonly #connectivity: ApiConnectivity | undefined;
 
-  /** `timeoutMs` bounds each request (default 30 s): a hung API server fails the call instead of blocking it forever. */
-  constructor(kc: KubeConfig, timeoutMs = 30_000) {
+  /**
+   * `timeoutMs` bounds each request (default 30 s): a hung API server fails the call instead of
+   * blocking it forever. `connectivity` learns of every request that did or did not reach the server.
+   */
+  constructor(kc: KubeConfig, timeoutMs = 30_000, connectivity?: ApiConnectivity) {
     this.#timeoutMs = timeoutMs;
+    this.#connectivity = connectivity;
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw ERR_KUBE_CONFIG('the Kubernetes configuration has no current cluster');
     this.#kc = kc;
@@ -93,11 +99,13 @@ export class ClientNodeTransport implements KubeTransport {
       status = response.httpStatusCode;
       text = await response.body.text();
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError') {
-        throw new KubeError(0, 'Timeout', `${what}: no answer within ${this.#timeoutMs} ms`, undefined, { cause: err });
-      }
-      throw toKubeError(err, what);
+      const failure = (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError'
+        ? new KubeError(0, 'Timeout', `${what}: no answer within ${this.#timeoutMs} ms`, undefined, { cause: err })
+        : toKubeError(err, what);
+      if (failure.httpStatus === 0) this.#connectivity?.unreachable(failure.message);
+      throw failure;
     }
+    this.#connectivity?.answered();
     if (text.length > MAX_RESPONSE_CHARS) throw new KubeError(status, 'RequestEntityTooLarge', `${what}: answer larger than ${MAX_RESPONSE_CHARS} bytes`);
     if (status < 200 || status > 299) throw kubeErrorFromResponse(status, text, what);
     if (text === '') return undefined as T;

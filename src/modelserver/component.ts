@@ -13,6 +13,11 @@ import { registerApiRoutes } from './routes-api.js';
 import { registerKeplerRoutes } from './routes-kepler.js';
 import { registerV2Routes } from './routes-v2.js';
 import { ModelStore } from './store.js';
+import { registerModelServerMetrics } from './metrics.js';
+import { removeStoreLeftovers } from './store-cleanup.js';
+
+/** Leftovers of interrupted saves younger than this are kept at start: they may be a save running in another process. */
+const LEFTOVER_MIN_AGE_MS = 60_000;
 
 /** The model server component, with its store and job queue exposed for `up` and tests. */
 export interface ModelServerComponent extends Component {
@@ -38,9 +43,13 @@ export async function createModelServerComponent(ctx: ComponentContext): Promise
       registerKeplerRoutes(app, svc);
       registerApiRoutes(app, { svc, jobs, token, maxBodyBytes: config.modelServer.maxBodyBytes, prometheusUrls: config.modelServer.prometheusUrls });
       registerV2Routes(app, svc);
+      // inside `up` the agent serves /metrics
+      registerModelServerMetrics(app, store, !ctx.agent);
     },
     async start() {
       await mkdir(store.root, { recursive: true });
+      const leftovers = await removeStoreLeftovers(store.root, LEFTOVER_MIN_AGE_MS);
+      if (leftovers.length > 0) clog.info({ removed: leftovers }, `removed ${leftovers.length} directories left by interrupted saves`);
       const models = await store.list();
       clog.info({ storeDir: store.root, models: models.length, auth: token !== '' }, 'model store open');
       ready = true;

@@ -14,6 +14,8 @@ export const ERR_MODEL_NO_MATCH = defineError('PP_MODELSERVER_NO_MATCH', 404, 1,
 export const ERR_MODEL_AMBIGUOUS = defineError('PP_MODELSERVER_AMBIGUOUS', 409, 2, 'A model name matches several models');
 /** A stored model's files are missing or malformed. */
 export const ERR_MODEL_CORRUPT = defineError('PP_MODELSERVER_CORRUPT', 500, 1, 'A stored model is malformed');
+/** The model store's disk is full (ENOSPC) or over quota (EDQUOT): nothing was saved. */
+export const ERR_STORE_FULL = defineError('PP_MODELSERVER_STORE_FULL', 507, 1, 'The model store has no space left');
 /** A zip archive is malformed or unsafe (zip-slip, encryption, zip64, too large). */
 export const ERR_ARCHIVE_INVALID = defineError('PP_MODELSERVER_ARCHIVE_INVALID', 400, 2, 'A model archive is malformed or unsafe');
 /** A training data source could not be read or gave no usable samples. */

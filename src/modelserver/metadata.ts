@@ -82,18 +82,71 @@ function round(x: number, digits = 2): number {
 }
 
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const strList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const strList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A count: a finite non-negative integer. */
+const count = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+/** An error figure: a number, or null (how JSON writes NaN, e.g. R² of a constant target). */
+const figure = (v: unknown): boolean => v === null || typeof v === 'number';
 
-/** Validates a parsed `metadata.json`; returns the problem or undefined. */
+/** Why an accuracy figure set (`{mae, mape, r2, samples}`) at `at` is invalid, or undefined. */
+function accuracyProblem(v: unknown, at: string): string | undefined {
+  if (!isObject(v)) return `${at} is not an object`;
+  for (const k of ['mae', 'mape', 'r2'] as const) if (!figure(v[k])) return `${at}.${k} is not a number`;
+  if (!count(v.samples)) return `${at}.samples is not a count`;
+  return undefined;
+}
+
+/** Why an `accuracy` report is invalid, or undefined. */
+function accuracyReportProblem(v: unknown, components: readonly string[]): string | undefined {
+  if (!isObject(v)) return 'accuracy is not an object';
+  const aggregate = accuracyProblem(v.aggregate, 'accuracy.aggregate');
+  if (aggregate) return aggregate;
+  if (!isObject(v.perComponent)) return 'accuracy.perComponent is not an object';
+  for (const [c, a] of Object.entries(v.perComponent)) {
+    if (!components.includes(c)) return `accuracy.perComponent.${c} is not one of the components`;
+    const p = accuracyProblem(a, `accuracy.perComponent.${c}`);
+    if (p) return p;
+  }
+  if (!str(v.aggregation)) return 'accuracy.aggregation is missing';
+  if (!count(v.folds)) return 'accuracy.folds is not a count';
+  return undefined;
+}
+
+/** Why a `machine_spec` is invalid, or undefined. Extra keys are allowed. */
+function machineSpecProblem(v: unknown): string | undefined {
+  if (!isObject(v)) return 'machine_spec is not an object';
+  for (const k of ['vendor', 'processor'] as const) if (v[k] !== undefined && typeof v[k] !== 'string') return `machine_spec.${k} is not a string`;
+  for (const k of ['cores', 'chips', 'memory', 'frequency', 'threads_per_core'] as const) {
+    if (v[k] !== undefined && !(typeof v[k] === 'number' && Number.isFinite(v[k]) && v[k] >= 0)) return `machine_spec.${k} is not a non-negative number`;
+  }
+  return undefined;
+}
+
+/**
+ * Validates a parsed `metadata.json` completely (every field the server reads, with its type); returns
+ * the problem, naming the field, or undefined. A model whose metadata fails is skipped by listings
+ * and refused by imports.
+ */
 export function metadataProblem(v: unknown): string | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'is not a JSON object';
-  const m = v as Record<string, unknown>;
+  if (!isObject(v)) return 'is not a JSON object';
+  const m = v;
   if (m.format !== 'powerplane-model-metadata/v1') return 'format is not powerplane-model-metadata/v1';
-  for (const k of ['model_name', 'version', 'trainer', 'model_class', 'created'] as const) if (!str(m[k])) return `${k} is missing`;
-  if (!strList(m.features) || !strList(m.components) || m.components.length === 0) return 'features or components are missing';
+  for (const k of ['model_name', 'version', 'trainer', 'model_class', 'created'] as const) if (!str(m[k])) return `${k} is missing or not a string`;
+  if (Number.isNaN(Date.parse(m.created as string))) return 'created is not a date';
+  if (!strList(m.features)) return 'features is not a list of names';
+  if (!strList(m.components) || m.components.length === 0) return 'components is not a non-empty list of names';
   if (m.output_type !== 'AbsPower' && m.output_type !== 'DynPower') return 'output_type is not AbsPower or DynPower';
-  for (const k of ['train_samples', 'test_samples', 'folds'] as const) if (typeof m[k] !== 'number') return `${k} is not a number`;
-  if (m.node_type !== undefined && !Number.isInteger(m.node_type)) return 'node_type is not an integer';
+  for (const k of ['train_samples', 'test_samples', 'folds'] as const) if (!count(m[k])) return `${k} is not a count`;
+  if (m.node_type !== undefined && !Number.isSafeInteger(m.node_type)) return 'node_type is not an integer';
+  for (const k of ['isolator', 'training_source', 'pipeline', 'energy_source', 'feature_group'] as const) if (m[k] !== undefined && typeof m[k] !== 'string') return `${k} is not a string`;
+  if (m.model_file !== undefined && m.model_file !== 'model.json') return 'model_file is not model.json';
+  if (m.weight !== undefined && typeof m.weight !== 'boolean') return 'weight is not a boolean';
+  if (m.accuracy !== undefined) {
+    const p = accuracyReportProblem(m.accuracy, m.components);
+    if (p) return p;
+  }
+  if (m.machine_spec !== undefined) return machineSpecProblem(m.machine_spec);
   return undefined;
 }
 

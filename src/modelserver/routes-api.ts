@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { OutputType } from '../models/types.js';
 import { ERR_BAD_REQUEST } from '../core/errors.js';
 import { requireToken } from './auth.js';
+import { attachmentDisposition } from './content-disposition.js';
 import { ERR_JOB_NOT_FOUND, ERR_MODEL_NOT_FOUND } from './errors.js';
 import type { JobQueue } from './jobs.js';
 import { modelSummary, type ModelService } from './model-service.js';
@@ -86,6 +87,11 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
     const nodeType = q.node_type !== undefined && q.node_type !== '' ? Number(q.node_type) : undefined;
     if (nodeType !== undefined && !Number.isInteger(nodeType)) throw ERR_BAD_REQUEST('node_type must be an integer', { field: 'node_type' });
     if (q.output_type && q.output_type !== 'AbsPower' && q.output_type !== 'DynPower') throw ERR_BAD_REQUEST('output_type must be AbsPower or DynPower', { field: 'output_type' });
+    if (q.invalid !== undefined && q.invalid !== 'true' && q.invalid !== 'false') throw ERR_BAD_REQUEST('invalid must be true or false', { field: 'invalid' });
+    if (q.invalid === 'true') {
+      const invalid = await svc.store.listInvalid();
+      return { total: invalid.length, models: invalid };
+    }
     let models = await svc.store.list();
     if (q.output_type || q.energy_source || q.pipeline || q.feature_group || q.trainer || q.filter || nodeType !== undefined || q.features) {
       models = rankModels(models, {
@@ -125,7 +131,7 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
       case 'archive':
         return reply
           .type('application/zip')
-          .header('content-disposition', `attachment; filename="${m.metadata.model_name}.zip"`)
+          .header('content-disposition', attachmentDisposition(`${m.metadata.model_name}.zip`))
           .send(await svc.store.archive(id));
       default:
         throw ERR_BAD_REQUEST(`unknown model resource ${JSON.stringify(sub)} (model, weight, plot, archive)`, { field: 'id' });

@@ -12,6 +12,7 @@ import { ERR_MODEL_NO_MATCH } from './errors.js';
 import { parseMachineSpec } from './train-request.js';
 import { bestModel, bestModelsByGroup, parseFilter, type ModelQuery } from './selection.js';
 import type { ModelService } from './model-service.js';
+import { attachmentDisposition, headerSafeId } from './content-disposition.js';
 
 const bad = (message: string, field: string): never => {
   throw ERR_BAD_REQUEST(message, { field });
@@ -90,8 +91,8 @@ export function registerKeplerRoutes(app: FastifyInstance, svc: ModelService): v
     const zip = await svc.store.archive(m.id);
     return reply
       .type('application/zip')
-      .header('content-disposition', `attachment; filename="${m.metadata.model_name}.zip"`)
-      .header('x-model-id', m.id)
+      .header('content-disposition', attachmentDisposition(`${m.metadata.model_name}.zip`))
+      .header('x-model-id', headerSafeId(m.id))
       .send(zip);
   });
 

@@ -62,6 +62,15 @@ test('malformed model directories are reported and skipped, not fatal', async ()
   assert.deepEqual((await store.list()).map((m) => m.location.name), ['linear_1']);
   assert.equal(problems.length, 1);
   assert.match(problems[0], /broken/);
+  await store.list();
+  assert.equal(problems.length, 1, 'reported once, not at every re-scan');
+  assert.deepEqual((await store.listInvalid()).map((m) => m.id), ['p1/rapl-sysfs/AbsPower/BPFOnly/broken']);
+  writeFileSync(join(root, 'p1/rapl-sysfs/AbsPower/BPFOnly/broken/metadata.json'), JSON.stringify({ ...fixtureMetadata(loc), accuracy: { aggregate: { mae: 1, mape: 1, r2: 1, samples: 1 }, perComponent: { nope: {} } } }));
+  await store.list();
+  assert.equal(problems.length, 2, 'a new problem is reported');
+  assert.match(problems[1], /accuracy\.perComponent\.nope is not one of the components/);
+  await store.delete('p1/rapl-sysfs/AbsPower/BPFOnly/broken');
+  assert.deepEqual(await store.listInvalid(), []);
 });
 
 test('archive and importArchive round trip; delete removes the model', async () => {

@@ -15,7 +15,7 @@ import { assertSegment, safeJoin, segmentProblem } from './names.js';
 import { metadataProblem, metadataToJson, type ModelMetadata } from './metadata.js';
 import { readZip, writeZip, type ZipEntry } from './zip.js';
 import { buildModelIndex, selectionKey, type ModelIndex } from './model-index.js';
-import { ERR_ARCHIVE_INVALID, ERR_MODEL_CORRUPT, ERR_MODEL_INVALID_NAME, ERR_MODEL_NOT_FOUND } from './errors.js';
+import { ERR_ARCHIVE_INVALID, ERR_MODEL_CORRUPT, ERR_MODEL_INVALID_NAME, ERR_MODEL_NOT_FOUND, ERR_STORE_FULL } from './errors.js';
 
 /** Where a model lives in the store. */
 export interface ModelLocation {
@@ -32,6 +32,13 @@ export interface StoredModel {
   location: ModelLocation;
   metadata: ModelMetadata;
   hasWeight: boolean;
+}
+
+/** A model directory the store skips: its id, directory and what is wrong with it. */
+export interface InvalidModel {
+  id: string;
+  path: string;
+  problem: string;
 }
 
 /** What is saved for one model. */
@@ -108,7 +115,7 @@ async function subdirs(dir: string): Promise<string[]> {
 export interface ModelStoreOptions {
   /** Re-scan the directory when the index is older than this (ms), to see models written by others. Default 2000. */
   rescanMs?: number;
-  /** Called for each model directory that cannot be read while listing. */
+  /** Called once for each model directory that cannot be read while listing (again only when its problem changes). */
   onProblem?: (path: string, problem: string) => void;
 }
 
@@ -118,6 +125,8 @@ export class ModelStore {
   private readonly rescanMs: number;
   private readonly onProblem: (path: string, problem: string) => void;
   private index: Map<string, StoredModel> | undefined;
+  /** Model directories the last scan skipped, by id. */
+  private invalid = new Map<string, InvalidModel>();
   private scannedAt = 0;
   private scanning: Promise<Map<string, StoredModel>> | undefined;
   /** Writes made while a scan runs, replayed on its result so the scan cannot undo them. */
@@ -172,9 +181,14 @@ export class ModelStore {
       if (existed) await rm(old, { recursive: true, force: true });
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw ERR_STORE_FULL(`model ${id} was not saved: the model store ${this.root} has no space left (${code}); free space or move --model-server.store-dir`, { path: this.root }, { cause: err });
+      }
       throw err;
     }
     const stored: StoredModel = { id, location: loc, metadata, hasWeight: metadata.weight };
+    this.invalid.delete(id);
     this.mutate((index) => index.set(id, stored));
     return stored;
   }
@@ -199,6 +213,12 @@ export class ModelStore {
     const index = await this.currentIndex();
     if (this.lookups?.of !== index || this.lookups.writes !== this.writes) this.lookups = { of: index, writes: this.writes, index: buildModelIndex(index.values()) };
     return this.lookups.index;
+  }
+
+  /** The model directories skipped because they cannot be read or their metadata is invalid, sorted by id. */
+  async listInvalid(): Promise<InvalidModel[]> {
+    await this.currentIndex();
+    return [...this.invalid.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   private mutate(change: (index: Map<string, StoredModel>) => void): void {
@@ -232,6 +252,7 @@ export class ModelStore {
   private async scan(): Promise<Map<string, StoredModel>> {
     const started = Date.now();
     const index = new Map<string, StoredModel>();
+    const invalid = new Map<string, InvalidModel>();
     const replay: Array<(index: Map<string, StoredModel>) => void> = [];
     this.duringScan = replay;
     for (const pipeline of await subdirs(this.root)) {
@@ -245,7 +266,9 @@ export class ModelStore {
               try {
                 index.set(id, await this.readEntry(id, loc));
               } catch (err) {
-                this.onProblem(join(this.root, id), (err as Error).message);
+                const bad: InvalidModel = { id, path: join(this.root, id), problem: (err as Error).message };
+                invalid.set(id, bad);
+                if (this.invalid.get(id)?.problem !== bad.problem) this.onProblem(bad.path, bad.problem);
               }
             }
           }
@@ -253,7 +276,9 @@ export class ModelStore {
       }
     }
     for (const change of replay) change(index);
+    for (const id of index.keys()) invalid.delete(id);
     this.index = index;
+    this.invalid = invalid;
     this.scannedAt = started;
     return index;
   }
@@ -323,6 +348,7 @@ export class ModelStore {
     const trash = join(parent, `.${idToLocation(id).name}.deleted-${randomBytes(6).toString('hex')}`);
     await rename(dir, trash);
     await rm(trash, { recursive: true, force: true });
+    this.invalid.delete(id);
     this.mutate((index) => index.delete(id));
     return true;
   }
@@ -366,8 +392,10 @@ export class ModelStore {
     };
     const metadata = parse('metadata.json');
     const model = parse('model.json');
-    const problem = metadataProblem(metadata) ?? serializedProblem(model);
-    if (problem) throw ERR_ARCHIVE_INVALID(`archive model is invalid: ${problem}`, { field: 'archive' });
+    const metadataIssue = metadataProblem(metadata);
+    if (metadataIssue) throw ERR_ARCHIVE_INVALID(`metadata.json in the archive is invalid: ${metadataIssue}`, { field: 'archive' });
+    const modelIssue = serializedProblem(model);
+    if (modelIssue) throw ERR_ARCHIVE_INVALID(`model.json in the archive is invalid: ${modelIssue}`, { field: 'archive' });
     const weight = byName.has('weight.json') ? parse('weight.json') : undefined;
     const plot = byName.get('plot.svg')?.toString('utf8');
     return this.save(loc, { metadata: metadata as ModelMetadata, model: model as SerializedModel, weight, plot });

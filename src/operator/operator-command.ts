@@ -4,7 +4,10 @@
  * server (`/healthz`, `/readyz`) and, when it can be reached, the admission webhook over TLS.
  * In a cluster the webhook is registered at the operator's Service; outside a cluster only with
  * `--webhook-url` (an https URL the API server can reach); otherwise it is not registered and the
- * log says so.
+ * log says so. The log says when the API server becomes unreachable and when it answers again;
+ * `/readyz` is 503 while the leader's caches are not synced or its API server is unreachable (see
+ * OperatorManager.ready). cert-manager's CRD appearing or going switches the webhook's certificate
+ * source at once.
  */
 import type { Command } from 'commander';
 import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
@@ -15,6 +18,8 @@ import { GROUP } from './api/v1alpha1/common.js';
 import type { Logger } from '../core/logger.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { KubeClient } from '../kube/client.js';
+import { ApiConnectivity } from '../kube/connectivity.js';
+import { CrdWatch, CERT_MANAGER_CRD } from './controller/crd-watch.js';
 import { OperatorManager } from './controller/manager.js';
 import { loadDashboardFiles } from './components/dashboard-files.js';
 import { DEFAULT_OPERATOR_NAMESPACE, WEBHOOK_CERT_SECRET } from './components/install.js';
@@ -77,19 +82,24 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   const inCluster = loaded.source === 'in-cluster';
   const namespace = o.namespace ?? (inCluster ? loaded.namespace : DEFAULT_OPERATOR_NAMESPACE);
   const where = webhookTarget({ webhookUrl: o.webhookUrl, inCluster, namespace });
-  const kube = new KubeClient({ kubeConfig: loaded.kubeConfig });
+  const server = loaded.kubeConfig.getCurrentCluster()?.server;
+  const connectivity = new ApiConnectivity((c) => {
+    if (c.reachable) o.log.info({ server, downMs: c.downMs }, 'Kubernetes API server reachable again');
+    else o.log.warn({ server, err: c.error }, 'Kubernetes API server unreachable');
+  });
+  const kube = new KubeClient({ kubeConfig: loaded.kubeConfig, connectivity });
   if (!(await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, namespace))) {
     throw ERR_OPERATOR_KUBE(`the operator namespace ${namespace} does not exist: create it (powerplane render includes it) or pass --namespace`, { flag: '--namespace' });
   }
   for (const plural of ['powermonitors', 'powernodes', 'estimators', 'powercappolicies']) {
     if (!(await kube.crdExists(GROUP, plural))) throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
   }
-  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl } });
+  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl }, connectivity });
 
   const health: Component = {
     name: 'operator',
     routes(app) {
-      app.get('/api/v1/operator', async () => ({ leading: manager.leading, synced: manager.cache.synced(), namespace, lastReconcile: manager.powerMonitors.lastStats }));
+      app.get('/api/v1/operator', async () => ({ leading: manager.leading, synced: manager.cache.synced(), apiServerReachable: connectivity.reachable, namespace, lastReconcile: manager.powerMonitors.lastStats }));
       app.get('/metrics', async (_req, reply) => reply.header('content-type', manager.cappingMetrics.registry.contentType).send(await manager.cappingMetrics.text()));
     },
     start: () => manager.start(),
@@ -102,9 +112,10 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
 
   let webhookServer: PowerplaneServer | undefined;
   let certTimer: NodeJS.Timeout | undefined;
+  let certManagerWatch: CrdWatch | undefined;
   let webhookUrl: string | undefined;
   if (where) {
-    const useCertManager = await kube.crdExists('cert-manager.io', 'certificates');
+    let useCertManager = await kube.crdExists('cert-manager.io', 'certificates');
     const obtain = () => (useCertManager ? certManagerCertificates(kube, { namespace, hosts: where.hosts }) : loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log }));
     o.log.info({ source: useCertManager ? 'cert-manager' : 'self-signed CA' }, 'webhook certificates');
     const certs = await obtain();
@@ -118,16 +129,25 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
     // cert-manager renewed it), serve the new one without a restart, and re-register (which also
     // restores a webhook configuration deleted by hand).
     let current = certs;
-    const server = webhookServer;
-    certTimer = setInterval(() => {
+    const https = webhookServer;
+    const refresh = () => {
       void (async () => {
+        const withCertManager = await kube.crdExists('cert-manager.io', 'certificates');
+        if (withCertManager !== useCertManager) o.log.info({ source: withCertManager ? 'cert-manager' : 'self-signed CA' }, 'webhook certificates');
+        useCertManager = withCertManager;
         const next = await obtain();
-        if (next.serving.certPem !== current.serving.certPem) (server.app.server as unknown as { setSecureContext(o: { key: string; cert: string }): void }).setSecureContext({ key: next.serving.keyPem, cert: next.serving.certPem });
+        if (next.serving.certPem !== current.serving.certPem) (https.app.server as unknown as { setSecureContext(o: { key: string; cert: string }): void }).setSecureContext({ key: next.serving.keyPem, cert: next.serving.certPem });
         await registerWebhooks(kube, where.target, next.ca.certPem);
         current = next;
       })().catch((err: unknown) => o.log.warn({ err }, 'webhook certificate refresh failed'));
-    }, CERT_REFRESH_MS);
+    };
+    certTimer = setInterval(refresh, CERT_REFRESH_MS);
     certTimer.unref();
+    certManagerWatch = new CrdWatch(kube, [CERT_MANAGER_CRD], (crd, served) => {
+      o.log.info({ crd, served }, served ? 'cert-manager installed: refreshing webhook certificates' : 'cert-manager removed: refreshing webhook certificates');
+      refresh();
+    });
+    await certManagerWatch.start();
   } else {
     o.log.warn('running outside the cluster without --webhook-url: admission webhooks are not registered (the controllers still validate what they reconcile)');
   }
@@ -137,6 +157,7 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
     webhookUrl,
     async close() {
       if (certTimer) clearInterval(certTimer);
+      await certManagerWatch?.stop();
       await webhookServer?.close();
       await healthServer.close();
     },

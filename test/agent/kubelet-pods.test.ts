@@ -23,6 +23,10 @@ async function fakeKubelet(dir: string, expectToken: () => string | undefined): 
     const auth = req.headers.authorization ?? '';
     seen.push(auth);
     const want = expectToken();
+    if (req.url === '/pods' && auth === 'Bearer no-nodes-proxy') {
+      res.writeHead(403).end(); // authenticated, not authorized
+      return;
+    }
     if (req.url !== '/pods' || (want !== undefined && auth !== `Bearer ${want}`)) {
       res.writeHead(req.url !== '/pods' ? 404 : 401).end();
       return;
@@ -47,7 +51,9 @@ test('the bearer token is re-read from its file on every request; a refused requ
     assert.equal((await list.list()).length, 1);
     assert.deepEqual(k.seen, ['Bearer first', 'Bearer second']);
     valid = 'third';
-    await assert.rejects(list.list(), (e: Error & { code?: string }) => e.code === 'PP_AGENT_PODS' && /401/.test(e.message));
+    await assert.rejects(list.list(), (e: Error & { code?: string }) => e.code === 'PP_AGENT_PODS' && /answered 401 \(authentication failed/.test(e.message) && !/RBAC/.test(e.message));
+    writeFileSync(tokenFile, 'no-nodes-proxy\n');
+    await assert.rejects(list.list(), (e: Error & { code?: string }) => e.code === 'PP_AGENT_PODS' && /answered 403 \(forbidden: RBAC needs get on nodes\/proxy/.test(e.message));
   } finally {
     k.server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -66,7 +66,13 @@ test('Estimator status: nodes seen, per-monitor errors, conditions', async () =>
     assert.equal(s.nodesSeen, 2);
     assert.match(s.lastRefresh, /^\d{4}-\d\d-\d\dT/);
     assert.deepEqual(s.errors.map((e: { node: string; monitor: string }) => `${e.node}:${e.monitor}`), ['*:MLServer', 'ghost:override', 'ghost:Redfish']);
-    assert.equal(s.conditions.find((c: { type: string }) => c.type === 'Available').reason, 'MonitorErrors');
+    const available = s.conditions.find((c: { type: string }) => c.type === 'Available');
+    assert.equal(available.reason, 'MonitorErrors');
+    assert.match(available.message, /serves estimates for the cluster's Nodes \(Node objects\); 2 nodes run a powerplane agent \(PowerNodes\)/);
+    await h.kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator', metadata: { name: 'plain', namespace: 'default' }, spec: {} });
+    await h.settle();
+    const plain = (h.api.store.get('powerplane.io/v1alpha1', 'Estimator', 'plain', 'default')!.status as Record<string, any>).conditions.find((c: { type: string }) => c.type === 'Available');
+    assert.deepEqual([plain.status, plain.reason], ['True', 'ServingNodes'], 'available without errors: it serves from Nodes, agents or not');
     h.api.writes.reset();
     await h.kube.mergePatch({ apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator' }, 'default', 'default', { metadata: { labels: { touched: 'yes' } } });
     await h.settle();

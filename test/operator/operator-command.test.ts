@@ -90,6 +90,14 @@ test('operator outside a cluster without --webhook-url does not register webhook
   try {
     await until('log line', () => /admission webhooks are not registered/.test(child.stderr()) || undefined);
     assert.equal(api.store.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'powerplane-operator'), undefined);
+    await until('readyz', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined))?.ok || undefined);
+    // The API server goes away: a log line says so, and the leader is no longer ready (it is still alive).
+    await api.stop();
+    await until('unreachable log line', () => /Kubernetes API server unreachable/.test(child.stderr()) || undefined);
+    await until('readyz 503', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status === 503 || undefined);
+    assert.equal((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status, 200);
+    const state = await (await fetch(`http://127.0.0.1:${healthPort}/api/v1/operator`)).json() as { apiServerReachable: boolean };
+    assert.equal(state.apiServerReachable, false);
   } finally {
     await child.stop();
     await api.stop();

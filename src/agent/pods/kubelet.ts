@@ -76,6 +76,17 @@ export class PolledPodResolver implements PodResolver {
 /** Largest `/pods` body accepted. */
 export const MAX_PODS_BODY = 64 << 20;
 
+/**
+ * What a failed kubelet answer means: 401 is an authentication failure (the kubelet does not accept
+ * the service-account token: its webhook token authentication is off, or no token was sent), 403 an
+ * authorization one (the agent's ClusterRole needs `get` on `nodes/proxy`). Pure.
+ */
+export function kubeletHint(status: number): string {
+  if (status === 401) return ' (authentication failed: the kubelet does not accept the service-account token; enable its webhook token authentication (--authentication-token-webhook) or use pod source apiserver)';
+  if (status === 403) return ' (forbidden: RBAC needs get on nodes/proxy for the agent\'s service account)';
+  return '';
+}
+
 /** The kubelet `/pods` endpoint over HTTPS with a bearer token file. */
 export class KubeletPodList implements PodListSource {
   constructor(
@@ -99,7 +110,7 @@ export class KubeletPodList implements PodListSource {
             else chunks.push(c);
           });
           res.on('end', () => {
-            if ((res.statusCode ?? 0) >= 300) reject(ERR_AGENT_PODS(`kubelet ${this.host}:${this.port}/pods answered ${res.statusCode} (RBAC needs nodes/proxy get)`));
+            if ((res.statusCode ?? 0) >= 300) reject(ERR_AGENT_PODS(`kubelet ${this.host}:${this.port}/pods answered ${res.statusCode}${kubeletHint(res.statusCode ?? 0)}`));
             else resolve(Buffer.concat(chunks).toString('utf8'));
           });
           res.on('error', reject);

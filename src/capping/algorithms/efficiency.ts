@@ -16,7 +16,7 @@ import { PercentileParam, fillProportionally, neededReplicas, plannable, planned
 export const EfficiencyParameters = Type.Object(
   {
     percentile: Type.Optional(PercentileParam),
-    nodeLimit: Type.Optional(Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 200_000, description: 'Branch-and-bound nodes before the best solution found is used' })),
+    nodeLimit: Type.Optional(Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 50_000, description: 'Branch-and-bound nodes before the best solution found is used' })),
   },
   { additionalProperties: false },
 );
@@ -35,6 +35,8 @@ export function marginalWork(t: TargetState, fallbackWork: number): number[] {
   return out;
 }
 
+const round = (x: number) => Math.round(x * 10) / 10;
+
 function median(xs: number[]): number {
   if (xs.length === 0) return 1;
   const s = [...xs].sort((a, b) => a - b);
@@ -52,11 +54,11 @@ export function efficiencyDecide(state: CappingState, params: EfficiencyParamete
   let optimal = true;
   let left = room;
   if (room > 0) {
-    const sol = solveReplicaKnapsack(targets.map((t, i) => ({ weight: w[i], values: marginalWork(t, fallback) })), room, params.nodeLimit ?? 200_000);
+    const sol = solveReplicaKnapsack(targets.map((t, i) => ({ weight: w[i], values: marginalWork(t, fallback) })), room, params.nodeLimit ?? 50_000);
     for (const [i, n] of sol.counts.entries()) alloc[i] += n;
     left = room - sol.weight;
     optimal = sol.optimal;
-    if (!sol.optimal) alerts.push({ severity: 'info', reason: `efficiency: search stopped after ${sol.nodes} nodes; best allocation found is used (not proven optimal)` });
+    if (!sol.optimal) alerts.push({ severity: 'info', reason: `efficiency: search stopped after ${sol.nodes} nodes; the best allocation found (work ${round(sol.value)}, at most ${round(sol.upperBound)} possible) is used` });
   }
   const need = targets.map(neededReplicas);
   const shares = need.map((n) => Math.max(n, 1));

@@ -5,7 +5,9 @@
  *
  * Method: sort the units by value per watt; the LP relaxation gives an upper bound and the greedy fill a
  * lower bound; Dembo–Hammer reduction fixes every unit whose forced opposite cannot beat the lower bound;
- * a depth-first branch and bound over the remaining "core" units (LP bound at every node) finishes. The
+ * a depth-first branch and bound over the remaining "core" units finishes (LP bound at every node by binary
+ * search over prefix sums; a skipped unit closes its class, since the units of a class differ only by
+ * their non-increasing values). The
  * search stops after `nodeLimit` nodes; then the best solution found is returned with `optimal: false`.
  */
 
@@ -15,17 +17,19 @@ export interface KnapsackClass {
   values: readonly number[];
 }
 
-/** The solution: units taken per class, total value, weight used, and whether optimality is proven. */
+/** The solution: units taken per class, total value, weight used, whether optimality is proven, an upper bound. */
 export interface KnapsackSolution {
   counts: number[];
   value: number;
   weight: number;
   optimal: boolean;
   nodes: number;
+  /** The LP relaxation's value: no solution is worth more. */
+  upperBound: number;
 }
 
 /** Solves the problem exactly (see the module comment). */
-export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity: number, nodeLimit = 200_000): KnapsackSolution {
+export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity: number, nodeLimit = 50_000): KnapsackSolution {
   const counts = classes.map(() => 0);
   let cap = capacity;
   let base = 0;
@@ -46,6 +50,7 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
     }
   }
   const order = [...val.keys()].sort((a, b) => val[b] / wt[b] - val[a] / wt[a] || cls[a] - cls[b] || a - b);
+  let upperBound = Infinity;
   const result = (taken: Iterable<number>, optimal: boolean, nodes: number): KnapsackSolution => {
     const out = [...counts];
     for (const i of taken) out[cls[i]]++;
@@ -55,7 +60,7 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
       for (let j = 0; j < n; j++) value += classes[c].values[j];
       weight += n * Math.max(0, classes[c].weight);
     }
-    return { counts: out, value, weight, optimal, nodes };
+    return { counts: out, value, weight, optimal, nodes, upperBound: optimal ? value : upperBound };
   };
   if (cap < 0) return result([], false, 0);
 
@@ -73,6 +78,7 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
       break;
     }
   }
+  upperBound = lp;
   if (brk < 0) return result(order, true, 0);
   const greedy: number[] = [];
   let lb = base;
@@ -106,20 +112,31 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
   const n = free.length;
   const fv = free.map((i) => val[i]);
   const fw = free.map((i) => wt[i]);
+  const fc = free.map((i) => cls[i]);
+  const closed = new Uint32Array(classes.length);
   const take = new Uint8Array(n);
   let best = lb - base;
   let bestSet: number[] | undefined;
   let nodes = 0;
   let aborted = false;
+  // Prefix sums over the core (ratio order) make the LP bound a binary search: O(log n) per node.
+  const pw = new Float64Array(n + 1);
+  const pv = new Float64Array(n + 1);
+  for (let k = 0; k < n; k++) {
+    pw[k + 1] = pw[k] + fw[k];
+    pv[k + 1] = pv[k] + fv[k];
+  }
   const bound = (from: number, room: number): number => {
-    let v = 0;
-    for (let k = from; k < n; k++) {
-      if (fw[k] <= room) {
-        room -= fw[k];
-        v += fv[k];
-      } else return v + (fv[k] * room) / fw[k];
+    const limit = pw[from] + room;
+    let lo = from;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pw[mid] <= limit) lo = mid;
+      else hi = mid - 1;
     }
-    return v;
+    const v = pv[lo] - pv[from];
+    return lo < n ? v + (fv[lo] * (limit - pw[lo])) / fw[lo] : v;
   };
   const dfs = (k: number, room: number, v: number): void => {
     if (aborted) return;
@@ -133,12 +150,17 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
       for (let q = 0; q < k; q++) if (take[q]) bestSet.push(free[q]);
     }
     if (k === n || v + bound(k, room) <= best + eps) return;
+    const c = fc[k];
+    if (closed[c] > 0) return dfs(k + 1, room, v);
     if (fw[k] <= room) {
       take[k] = 1;
       dfs(k + 1, room - fw[k], v + fv[k]);
       take[k] = 0;
     }
+    // Units of a class are identical but for non-increasing values: skipping one skips the rest.
+    closed[c]++;
     dfs(k + 1, room, v);
+    closed[c]--;
   };
   if (n <= 5000) dfs(0, cap, 0);
   else aborted = true;

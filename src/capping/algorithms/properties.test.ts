@@ -150,3 +150,13 @@ test('efficiency serves as much work as brute force over replica counts', () => 
     { numRuns: 500 },
   );
 });
+
+test('a search stopped by the node limit returns a feasible solution below its upper bound', () => {
+  const classes = Array.from({ length: 60 }, (_, i) => ({ weight: 10 + ((i * 37) % 23) + i / 7, values: [30 + (i % 5), 20 + (i % 3), 5] }));
+  const sol = solveReplicaKnapsack(classes, 700, 1);
+  assert.equal(sol.optimal, false);
+  assert.ok(sol.weight <= 700);
+  assert.ok(sol.value <= sol.upperBound && sol.value > 0.9 * sol.upperBound, JSON.stringify({ v: sol.value, u: sol.upperBound }));
+  const full = solveReplicaKnapsack(classes, 700, 10_000_000);
+  assert.ok(full.value >= sol.value - 1e-9 && full.value <= sol.upperBound + 1e-9);
+});

@@ -48,6 +48,8 @@ export const OPERATOR_CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: [''], resources: ['secrets'], verbs: ['delete'], resourceNames: [NAMES.modelServerToken] },
   { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
   { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
+  // Events on the PowerMonitor (what the operator did or failed to do).
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'prometheusrules'], verbs: RW },
   { apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], verbs: RW },
   { apiGroups: ['machineconfiguration.openshift.io'], resources: ['machineconfigs'], verbs: RW },

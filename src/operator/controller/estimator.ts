@@ -1,7 +1,7 @@
 /**
  * @module operator/controller/estimator
  * The Estimator status controller: nodes seen (PowerNodes, one per node running an agent), the
- * last refresh, and per-monitor errors (monitors or predictors whose configuration cannot work,
+ * last refresh, what the estimator serves from (the cluster's Node objects), and per-monitor errors (monitors or predictors whose configuration cannot work,
  * overrides naming nodes that do not exist), with Reconciled and Available conditions. The status
  * is written only when its content changed, or when the last refresh is older than `refreshMs`.
  */
@@ -43,6 +43,14 @@ export function estimatorErrors(est: Estimator, nodeNames: ReadonlySet<string>):
   return errors;
 }
 
+/**
+ * What the estimator serves from, for the Available condition: the cluster's Node objects (it
+ * watches them itself), whether or not agents run; PowerNodes only say how many nodes have one. Pure.
+ */
+export function servingMessage(powerNodes: number): string {
+  return `serves estimates for the cluster's Nodes (Node objects); ${powerNodes === 0 ? 'no node runs a powerplane agent yet (no PowerNodes)' : `${powerNodes} ${powerNodes === 1 ? 'node runs' : 'nodes run'} a powerplane agent (PowerNodes)`}`;
+}
+
 /** The monitor or predictor type a problem's field points at. */
 function monitorOf(field: string, spec: Record<string, unknown>): string {
   const path = field.replace(/^spec\./, '').replace(/\[(\d+)\]/g, '.$1').split('.');
@@ -74,9 +82,9 @@ export class EstimatorController {
     let conditions = setCondition(old?.conditions, problems.length > 0
       ? { type: 'Reconciled', status: 'False', reason: 'InvalidSpec', message: errors.map((e) => e.message).join('; ').slice(0, 32768) }
       : { type: 'Reconciled', status: 'True', reason: 'ReconcileSuccess', message: 'spec accepted' }, gen, nowIso);
-    conditions = setCondition(conditions, errors.length === 0 && nodes.length > 0
-      ? { type: 'Available', status: 'True', reason: 'NodesSeen', message: `${nodes.length} nodes with agents` }
-      : { type: 'Available', status: 'False', reason: errors.length > 0 ? 'MonitorErrors' : 'NoNodes', message: errors.length > 0 ? `${errors.length} monitor errors` : 'no PowerNodes yet' }, gen, nowIso);
+    conditions = setCondition(conditions, errors.length === 0
+      ? { type: 'Available', status: 'True', reason: 'ServingNodes', message: servingMessage(nodes.length) }
+      : { type: 'Available', status: 'False', reason: 'MonitorErrors', message: `${errors.length} monitor errors; ${servingMessage(nodes.length)}` }, gen, nowIso);
     const content = { conditions, nodesSeen: nodes.length, errors };
     const oldContent = old ? { conditions: old.conditions, nodesSeen: old.nodesSeen, errors: old.errors } : undefined;
     const refreshMs = this.#d.refreshMs ?? 300_000;

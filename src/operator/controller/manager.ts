@@ -3,7 +3,8 @@
  * Wires the operator together: the cache (informers limited to what the operator owns and its
  * own resources), one work queue per controller, event routing, a periodic resync, and leader
  * election with a Lease so that two replicas are safe (only the leader runs controllers; every
- * replica serves the webhook).
+ * replica serves the webhook). A watch on the optional CRDs (ServiceMonitor, PrometheusRule, SCC,
+ * MachineConfig) queues an install reconcile when one appears or goes.
  */
 import { hostname } from 'node:os';
 import type { Logger } from '../../core/logger.js';
@@ -11,6 +12,8 @@ import type { KubeClient } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import { LeaseLock } from '../../kube/lease-lock.js';
 import { LeaderElector } from '../../kube/leader-elector.js';
+import { EventRecorder } from '../../kube/event-recorder.js';
+import type { ApiConnectivity } from '../../kube/connectivity.js';
 import { API_VERSION } from '../api/v1alpha1/common.js';
 import { POWER_MONITOR_NAME } from '../api/v1alpha1/powermonitor.js';
 import { POWER_NODE_KIND, type PowerNode } from '../api/v1alpha1/powernode.js';
@@ -21,6 +24,10 @@ import { OperatorCache } from './cache.js';
 import { WorkQueue } from './queue.js';
 import { PowerMonitorController, POWER_MONITOR_REF } from './powermonitor.js';
 import { EstimatorController, ESTIMATOR_REF } from './estimator.js';
+import { CrdWatch, OPTIONAL_KIND_CRDS } from './crd-watch.js';
+
+/** `reportingController` of the operator's Events. */
+export const EVENT_CONTROLLER = 'powerplane.io/operator';
 import { CappingController, POWER_CAP_POLICY_REF, type CappingControllerDeps } from '../capping/controller.js';
 import { CappingMetrics } from '../capping/metrics.js';
 import { PrometheusPowerSource } from '../capping/prometheus-power.js';
@@ -52,6 +59,8 @@ export interface OperatorManagerOptions {
    * reporting, the aggregate (total watts) changes all the time, and this bounds the status writes.
    */
   nodeStatusDelayMs?: number;
+  /** Whether the API server answers (readiness); see {@link OperatorManager.ready}. */
+  connectivity?: Pick<ApiConnectivity, 'reachable'>;
   /** Power capping: the default Prometheus, the algorithm resolver, the metrics registry, a clock (tests). */
   capping?: {
     prometheusUrl?: string;
@@ -80,17 +89,26 @@ export class OperatorManager {
   #install?: WorkQueue;
   #status?: WorkQueue;
   #estimatorQueue?: WorkQueue;
+  readonly #crds: CrdWatch;
   #cappingQueue?: WorkQueue;
   #elector?: LeaderElector;
   #resync?: NodeJS.Timeout;
   #running = false;
   #leading = false;
+  readonly #identity: string;
 
   constructor(opts: OperatorManagerOptions) {
     this.#o = opts;
+    this.#identity = opts.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
+    const events = new EventRecorder({ kube: opts.kube, source: { controller: EVENT_CONTROLLER, instance: this.#identity }, onError: (err) => opts.log.debug({ err }, 'event not recorded') });
     this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF, POWER_CAP_POLICY_REF]);
     const powerNodes = () => (this.cache.informer(POWER_NODE_REF)?.list() ?? []) as unknown as PowerNode[];
-    this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), cleanupPollMs: opts.cleanupPollMs });
+    this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), events, cleanupPollMs: opts.cleanupPollMs });
+    this.#crds = new CrdWatch(opts.kube, OPTIONAL_KIND_CRDS, (name, served) => {
+      opts.log.info({ crd: name, served }, served ? 'optional CRD installed: reconciling' : 'optional CRD removed: reconciling');
+      opts.kube.resolver.invalidate();
+      this.#install?.add(POWER_MONITOR_NAME);
+    });
     this.estimators = new EstimatorController({ kube: opts.kube, reader: this.cache, powerNodes, log: opts.log.child({ controller: 'estimator' }) });
     this.cappingMetrics = opts.capping?.metrics ?? new CappingMetrics();
     const cap = opts.capping ?? {};
@@ -114,9 +132,13 @@ export class OperatorManager {
     return this.#leading;
   }
 
-  /** Ready: standing by, or leading with synced caches. */
+  /**
+   * Readiness (`/readyz`): a standby replica is ready (it serves the webhook); the leader is ready
+   * when its caches have synced and its last request reached the API server, so a leader cut off
+   * from the API server shows as not ready instead of silently reconciling nothing.
+   */
   ready(): boolean {
-    return !this.#leading || this.cache.synced();
+    return !this.#leading || (this.cache.synced() && (this.#o.connectivity?.reachable ?? true));
   }
 
   /** Starts leader election (or the controllers directly). */
@@ -125,7 +147,7 @@ export class OperatorManager {
       await this.#startControllers();
       return;
     }
-    const identity = this.#o.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
+    const identity = this.#identity;
     const lock = new LeaseLock(this.#o.kube, { name: LEADER_LEASE_NAME, namespace: this.#o.namespace, identity, leaseDurationSeconds: this.#o.lease?.durationSeconds });
     this.#elector = new LeaderElector(lock, {
       retryPeriodMs: this.#o.lease?.retryPeriodMs,
@@ -167,7 +189,7 @@ export class OperatorManager {
     this.#status = new WorkQueue((k) => this.powerMonitors.reconcileStatus(k), { coalesceMs: 200 });
     this.#estimatorQueue = new WorkQueue((k) => this.estimators.reconcile(k), { coalesceMs: 200 });
     this.#cappingQueue = new WorkQueue((k) => this.capping.reconcile(k));
-    await this.cache.start();
+    await Promise.all([this.cache.start(), this.#crds.start()]);
     for (const p of this.cache.informer(POWER_CAP_POLICY_REF)!.list()) this.#cappingQueue.add(`${p.metadata.namespace}/${p.metadata.name}`);
     for (const pm of this.cache.informer(POWER_MONITOR_REF)!.list()) this.#install.add(pm.metadata.name ?? '');
     for (const e of this.cache.informer(ESTIMATOR_REF)!.list()) this.#estimatorQueue.add(`${e.metadata.namespace}/${e.metadata.name}`);
@@ -186,7 +208,7 @@ export class OperatorManager {
     this.#status?.stop();
     this.#estimatorQueue?.stop();
     this.#cappingQueue?.stop();
-    await this.cache.stop();
+    await Promise.all([this.cache.stop(), this.#crds.stop()]);
   }
 
   #wire(): void {

@@ -4,9 +4,12 @@
  * (finalizer-driven cleanup of everything it made, cluster-scoped objects included), spec check,
  * finalizer, optional-CRD discovery, apply of every desired object (skipped when unchanged), prune
  * of objects no longer desired, status. A status reconcile (PowerNode or DaemonSet changes) only
- * recomputes the status. Status is written only when it changed.
+ * recomputes the status. Status is written only when it changed. What it does and fails to do is
+ * also recorded as Kubernetes Events on the PowerMonitor (Installed, Deleted, InvalidSpec,
+ * SecretNotFound, IntegrationUnavailable, ReconcileError, Ignored).
  */
 import type { Logger } from '../../core/logger.js';
+import type { EventRecorder, EventType } from '../../kube/event-recorder.js';
 import type { KubeObject } from '../../kube/types.js';
 import { API_VERSION } from '../api/v1alpha1/common.js';
 import { POWER_MONITOR_KIND, POWER_MONITOR_NAME, type PowerMonitor, type PowerMonitorStatus } from '../api/v1alpha1/powermonitor.js';
@@ -40,6 +43,8 @@ export interface PowerMonitorControllerDeps {
   image: string;
   dashboards: readonly DashboardFile[];
   log: Logger;
+  /** Records Events on the PowerMonitor (none when absent). */
+  events?: EventRecorder;
   now?: () => Date;
   /** Delay between checks while a deletion waits for objects to go (default 1 s). */
   cleanupPollMs?: number;
@@ -73,6 +78,10 @@ export class PowerMonitorController {
     this.#d = deps;
   }
 
+  async #event(pm: PowerMonitor, type: EventType, reason: string, action: string, note: string): Promise<void> {
+    await this.#d.events?.record({ apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, metadata: pm.metadata } as KubeObject, type, reason, action, note);
+  }
+
   #now(): string {
     return (this.#d.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
@@ -93,6 +102,7 @@ export class PowerMonitorController {
     if (r.action === 'stop' && r.error !== undefined) {
       this.#d.log.warn({ powermonitor: name, step: outcome.step, err: r.error }, 'reconcile failed');
       const message = r.error instanceof Error ? r.error.message : String(r.error);
+      await this.#event(pm, 'Warning', 'ReconcileError', outcome.step, `${outcome.step}: ${message}`);
       await this.#writeStatus(pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'ReconcileError', message: `${outcome.step}: ${message}`.slice(0, 32768) } }).catch(() => undefined);
       return { failed: true };
     }
@@ -119,6 +129,7 @@ export class PowerMonitorController {
             available: { type: 'Available', status: 'Unknown', reason: 'Ignored', message: ignored },
             ignored: true,
           });
+          await this.#event(ctx.pm, 'Warning', 'Ignored', 'Reconcile', ignored);
           return { action: 'stop' };
         },
       },
@@ -135,6 +146,7 @@ export class PowerMonitorController {
           if (left.length > 0) return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
           await removeFinalizer(d.kube, ctx.pm as unknown as KubeObject);
           d.log.info({ powermonitor: ctx.pm.metadata.name }, 'everything the PowerMonitor installed is deleted; finalizer removed');
+          await this.#event(ctx.pm, 'Normal', 'Deleted', 'Cleanup', `deleted ${ctx.stats.deleted} objects the PowerMonitor installed; finalizer removed`);
           return { action: 'stop' };
         },
       },
@@ -145,6 +157,7 @@ export class PowerMonitorController {
           if (problems.length === 0) return CONTINUE;
           const message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
           await this.#writeStatus(ctx.pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'InvalidSpec', message } });
+          await this.#event(ctx.pm, 'Warning', 'InvalidSpec', 'Validate', message);
           return { action: 'stop' };
         },
       },
@@ -166,7 +179,9 @@ export class PowerMonitorController {
           for (const ref of spec.agent.secrets ?? []) {
             const secret = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Secret' }, ref.name, spec.namespace);
             if (!secret) {
-              await this.#writeStatus(ctx.pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'SecretNotFound', message: `spec.agent.secrets: Secret ${spec.namespace}/${ref.name} does not exist` } });
+              const missing = `spec.agent.secrets: Secret ${spec.namespace}/${ref.name} does not exist`;
+              await this.#writeStatus(ctx.pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'SecretNotFound', message: missing } });
+              await this.#event(ctx.pm, 'Warning', 'SecretNotFound', 'Install', missing);
               return { action: 'requeue', afterMs: 30_000, reason: 'secret not found' };
             }
             secretVersions[ref.name] = secret.metadata.resourceVersion ?? '';
@@ -227,6 +242,10 @@ export class PowerMonitorController {
             ? { type: 'Reconciled', status: 'False', reason: 'IntegrationUnavailable', message: `installed without ${desired.missing.join(', ')}: the CRD is not served` }
             : { type: 'Reconciled', status: 'True', reason: 'ReconcileSuccess', message: `${desired.objects.length} objects installed${skipped.length ? `; skipped (CRD not served): ${skipped.join(', ')}` : ''}` };
           await this.#writeStatus(ctx.pm, { reconciled, integrations: desired.integrations });
+          if (ctx.stats.applied > 0 || ctx.stats.deleted > 0) {
+            await this.#event(ctx.pm, 'Normal', 'Installed', 'Install', `applied ${ctx.stats.applied} objects, deleted ${ctx.stats.deleted}, ${ctx.stats.unchanged} unchanged`);
+          }
+          if (desired.missing.length > 0) await this.#event(ctx.pm, 'Warning', 'IntegrationUnavailable', 'Install', reconciled.message);
           return CONTINUE;
         },
       },
