@@ -33,6 +33,10 @@ export const COMMAND_MODULES: ReadonlyArray<{ commands: Readonly<Record<string, 
     load: async () => (await import('../estimator/command.js')).registerEstimatorCommands,
   },
   {
+    commands: { place: "split N workloads across clusters so they add the fewest watts, asking each cluster's estimator" },
+    load: async () => (await import('../estimator/placement/command.js')).registerPlaceCommand,
+  },
+  {
     commands: {
       operator: 'run the operator: controllers for PowerMonitor, PowerNode, Estimator and PowerCapPolicy, admission webhook (default :9443), health and /metrics (default :8081)',
       render: 'print the install manifests (CRDs, namespace, RBAC, operator Deployment, webhook) as YAML for kubectl apply -f -; --scheduler adds the power-aware secondary scheduler',
