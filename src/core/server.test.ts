@@ -37,6 +37,13 @@ test('mounts components, health and readiness, JSON errors', async () => {
     assert.equal(((await bad.json()) as { field: string }).field, 'n');
     const none = await fetch(`${url}/nope`);
     assert.equal(none.status, 404);
+    // fastify's own 4xx errors answer with the catalog's code, fastify's kept as the cause
+    const malformed = await fetch(`${url}/typed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":' });
+    assert.equal(malformed.status, 400);
+    const body = (await malformed.json()) as { code: string; field: string; cause: string };
+    assert.equal(body.code, 'PP_BAD_REQUEST');
+    assert.equal(body.field, 'body');
+    assert.match(body.cause, /^FST_ERR_/);
   } finally {
     await server.close();
   }
@@ -70,6 +77,10 @@ const writable: Component = {
     app.post('/things', async (req) => ({ got: req.body }));
     app.delete('/things', async () => ({ deleted: true }));
     app.get('/things', async () => ({ things: [] }));
+    app.get('/slow', async () => {
+      await new Promise((r) => setTimeout(r, 1200));
+      return { waited: 1200 };
+    });
   },
 };
 
@@ -158,6 +169,9 @@ test('a request whose body never arrives is closed after the request timeout; th
     assert.match(await slowClosed, /^HTTP\/1\.1 408/);
     const silent = await open();
     await closed(silent); // no headers at all: closed after the headers timeout
+    // The timeouts bound receiving a request, not answering it: a long response (an event stream) is not cut.
+    const slowAnswer = await fetch(`${url}/slow`);
+    assert.deepEqual([slowAnswer.status, await slowAnswer.json()], [200, { waited: 1200 }]);
   } finally {
     await server.close();
   }

@@ -180,7 +180,8 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(ERR_PAYLOAD_TOO_LARGE(err.message, { field: 'body' }).toJSON());
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(unsupportedType(req.method, String(req.headers['content-type'] ?? '')).toJSON());
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.status(err.statusCode).send({ code: err.code ?? ERR_BAD_REQUEST.definition.code, message: err.message, field: 'body' });
+      // Fastify's own 4xx errors (malformed JSON, empty body, …) answer with the catalog's code; fastify's is kept as `cause`.
+      return reply.status(err.statusCode).send(ERR_BAD_REQUEST(err.message, { field: 'body', ...(err.code ? { cause: err.code } : {}) }).toJSON());
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ code: 'PP_INTERNAL', message: 'internal error' });

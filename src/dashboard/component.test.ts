@@ -64,6 +64,9 @@ test('serves the page, its files and uPlot with security headers', async () => {
     assert.equal((await fetch(`${url}/dashboard/app.js`, { headers: { 'if-none-match': etag } })).status, 304);
     const uplot = await (await fetch(`${url}/dashboard/vendor/uPlot.esm.js`)).text();
     assert.match(uplot, /export \{ uPlot as default \}/);
+    const icon = await fetch(`${url}/favicon.ico`);
+    assert.equal(icon.status, 200, 'the favicon browsers ask for is served, not a 404');
+    assert.equal(icon.headers.get('content-type'), 'image/svg+xml');
     const missing = await fetch(`${url}/dashboard/..%2f..%2fpackage.json`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { code: string }).code, 'PP_NOT_FOUND');

@@ -60,6 +60,9 @@ export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteO
   const levelSchema = { type: 'string', enum: [...WORKLOAD_LEVELS] };
 
   app.get('/', async (req, reply) => sendAsset(reply, index, req.headers['if-none-match']));
+  // Browsers ask for /favicon.ico whatever the page links; answer with the page's icon rather than a 404.
+  const icon = opts.assets.get('favicon.svg');
+  if (icon) app.get('/favicon.ico', async (req, reply) => sendAsset(reply, icon, req.headers['if-none-match']));
   app.get<{ Params: { '*': string } }>('/dashboard/*', async (req, reply) => {
     const a = opts.assets.get(req.params['*']);
     if (!a) throw ERR_NOT_FOUND(`no dashboard file ${req.params['*']}`, { field: 'path' });

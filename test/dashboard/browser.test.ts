@@ -175,6 +175,34 @@ test('capabilities say what this node can and cannot measure', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'capabilities.png'), fullPage: true });
 });
 
+test('every tab at 1400 px and 420 px: screenshots saved, nothing wider than the screen, watts in view on a phone', async () => {
+  const tabs = await page.$$eval('nav[role=tablist] button[role=tab]', (bs) => bs.map((b) => b.id));
+  assert.ok(tabs.length >= 5, tabs.join(','));
+  for (const width of [1400, 420]) {
+    const p = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: 'light' });
+    try {
+      await p.goto(`${up.url}/`);
+      await p.waitForSelector('#node-watts:not(:empty)', WAIT);
+      for (const tab of tabs) {
+        await p.click(`#${tab}`);
+        const panel = (await p.getAttribute(`#${tab}`, 'aria-controls'))!;
+        await p.waitForSelector(`#${panel}:not([hidden])`, WAIT);
+        if (tab === 'tab-workloads') await p.waitForSelector('#workload-table tbody tr', WAIT);
+        await p.waitForTimeout(300);
+        await p.screenshot({ path: join(ARTIFACTS, `${tab.replace(/^tab-/, '')}-${width}.png`), fullPage: true });
+        const pageWidth = await p.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(pageWidth <= width, `${tab} at ${width} px is ${pageWidth} px wide`);
+        if (tab === 'tab-workloads') {
+          const right = await p.$eval('#workload-table tbody tr:first-child td.wl-watts', (td) => td.getBoundingClientRect().right);
+          assert.ok(right <= width, `the watts column ends at ${right} px on a ${width} px screen`);
+        }
+      }
+    } finally {
+      await p.close();
+    }
+  }
+});
+
 test('tabs work from the keyboard and every control has an accessible name', async () => {
   await page.focus('#tab-capabilities');
   await page.keyboard.press('Home');

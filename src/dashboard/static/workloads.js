@@ -99,9 +99,9 @@ export function createWorkloads(info) {
     h('td', { class: 'wl-name', title: w.id }, name, w.state === 'terminated' ? h('span', { class: 'muted' }, ' (ended)') : null),
     h('td', {}, ns),
     h('td', { class: 'num wl-watts' }, watts(w.watts)),
-    h('td', { class: 'num' }, joules(w.joulesTotal)),
-    h('td', { class: 'num' }, seconds(w.cpuSecondsTotal)),
-    h('td', {}, live ? h('canvas', { class: 'spark', width: 120, height: 24, style: 'width:120px;height:24px', 'data-id': w.id, 'aria-hidden': 'true' }) : h('span', { class: 'muted' }, '–')));
+    h('td', { class: 'num wl-opt' }, joules(w.joulesTotal)),
+    h('td', { class: 'num wl-opt' }, seconds(w.cpuSecondsTotal)),
+    h('td', { class: 'wl-opt' }, live ? h('canvas', { class: 'spark', width: 120, height: 24, style: 'width:120px;height:24px', 'data-id': w.id, 'aria-hidden': 'true' }) : h('span', { class: 'muted' }, '–')));
   }
 
   function select(id) {
