@@ -30,9 +30,11 @@ export function registerAgentCommands(program: Command): void {
       ctx.agent = agent.handle;
       const components: Component[] = [agent];
       if (config.web.ui) components.push(await createDashboardComponent(ctx));
-      const server = await createServer({ log, components, ...(await webServerOptions(config)) });
+      const web = await webServerOptions(config);
+      const server = await createServer({ log, components, ...web });
       closeOnSignals(server, log);
       const url = await server.listen(config.web.listenAddress);
+      web.watch(server, log);
       log.info({ url }, 'agent listening');
       // The PowerMonitor's collect/export sections arrive as an updated config file (ConfigMap).
       reloadOnChange(opts, defaults, log, (next) => agent.reconfigure(next));

@@ -36,9 +36,11 @@ export function registerUpCommand(program: Command): void {
         await createEstimatorComponent(ctx),
         await createDashboardComponent(ctx),
       ];
-      const server = await createServer({ log, components, ...(await webServerOptions(config)) });
+      const web = await webServerOptions(config);
+      const server = await createServer({ log, components, ...web });
       closeOnSignals(server, log);
       baseUrl = await server.listen(config.web.listenAddress, { hint: `(with npm: npm start -- --web.listen-address=127.0.0.1:${nextPort(config.web.listenAddress)})` });
+      web.watch(server, log);
       reloadOnChange(opts, defaults, log, (next) => agent.reconfigure(next));
       log.info({ url: baseUrl }, 'powerplane is up');
       process.stdout.write(`powerplane is up: open ${baseUrl}/ (metrics at ${baseUrl}/metrics)\n`);

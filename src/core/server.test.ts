@@ -77,6 +77,10 @@ const writable: Component = {
     app.post('/things', async (req) => ({ got: req.body }));
     app.delete('/things', async () => ({ deleted: true }));
     app.get('/things', async () => ({ things: [] }));
+    app.get('/slow', async () => {
+      await new Promise((r) => setTimeout(r, 1200));
+      return { waited: 1200 };
+    });
   },
 };
 
@@ -165,6 +169,9 @@ test('a request whose body never arrives is closed after the request timeout; th
     assert.match(await slowClosed, /^HTTP\/1\.1 408/);
     const silent = await open();
     await closed(silent); // no headers at all: closed after the headers timeout
+    // The timeouts bound receiving a request, not answering it: a long response (an event stream) is not cut.
+    const slowAnswer = await fetch(`${url}/slow`);
+    assert.deepEqual([slowAnswer.status, await slowAnswer.json()], [200, { waited: 1200 }]);
   } finally {
     await server.close();
   }

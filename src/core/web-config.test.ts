@@ -21,6 +21,19 @@ before(() => {
   dir = pki.dir;
 });
 
+/** The subject CN of the certificate a server presents. */
+function servedCn(url: string): Promise<string> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path: '/healthz', ca: pem('ca.crt'), agent: false }, (res) => {
+      resolve(String((res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN));
+      res.resume();
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const metrics: Component = { name: 'demo', routes: (app) => void app.get('/metrics', async () => 'up 1\n') };
 
 /** Starts a server from a web config file's text, as every command does with --web.config-file. */
@@ -28,8 +41,20 @@ async function serve(yaml: string) {
   const file = join(dir, `web-${Math.random().toString(36).slice(2)}.yml`);
   writeFileSync(file, yaml);
   const config = defaultConfig({ 'web.configFile': file });
-  const server = await createServer({ log: silentLogger(), components: [metrics], ...(await webServerOptions(config)) });
-  return { server, url: await server.listen('127.0.0.1:0') };
+  const web = await webServerOptions(config);
+  const server = await createServer({ log: silentLogger(), components: [metrics], ...web });
+  const url = await server.listen('127.0.0.1:0');
+  web.watch(server, silentLogger(), 50);
+  return { server, url, file };
+}
+
+/** Polls `check` until it is true (the file watch polls every 50 ms), failing after 20 s. */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** One HTTPS request trusting the test CA, optionally with a client certificate and basic auth. */
@@ -106,6 +131,30 @@ test('client certificates: RequireAndVerifyClientCert with client_allowed_sans r
     assert.equal((await get(optional.url, { client: 'rogue' })).status, 401);
   } finally {
     await optional.server.close();
+  }
+});
+
+test('changes of the web config and of its certificate files apply while running, as with the exporter-toolkit', { timeout: 60_000 }, async () => {
+  const tls = `tls_server_config:\n  cert_file: ${join(dir, 'live.crt')}\n  key_file: ${join(dir, 'live.key')}\n`;
+  writeFileSync(join(dir, 'live.crt'), pem('server.crt'));
+  writeFileSync(join(dir, 'live.key'), pem('server.key'));
+  const { server, url, file } = await serve(`${tls}basic_auth_users:\n  alice: ${bcrypt.hashSync('a-pass', 4)}\n`);
+  try {
+    assert.equal((await get(url, { user: 'alice', password: 'a-pass' })).status, 200);
+    assert.equal(await servedCn(url), 'localhost');
+    writeFileSync(file, `${tls}basic_auth_users:\n  bob: ${bcrypt.hashSync('b-pass', 4)}\n`);
+    await eventually('bob may log in', async () => (await get(url, { user: 'bob', password: 'b-pass' })).status === 200);
+    assert.equal((await get(url, { user: 'alice', password: 'a-pass' })).status, 401, 'a removed user is refused at once, cache or not');
+    // A renewed certificate (another one of the CA, with the same names) is served to new connections.
+    writeFileSync(join(dir, 'live.key'), pem('renewed.key'));
+    writeFileSync(join(dir, 'live.crt'), pem('renewed.crt'));
+    await eventually('the renewed certificate is served', async () => (await servedCn(url)) === 'renewed');
+    // An invalid file changes nothing.
+    writeFileSync(file, 'basic_auth_users: [oops]\n');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await get(url, { user: 'bob', password: 'b-pass' })).status, 200);
+  } finally {
+    await server.close();
   }
 });
 

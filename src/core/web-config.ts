@@ -6,8 +6,10 @@
  * `client_auth_type`s, `client_ca(_file)`, `client_allowed_sans`; `min_version`/`max_version`;
  * `prefer_server_cipher_suites`), `http_server_config.headers`, and `basic_auth_users` (bcrypt hashes,
  * checked with bcryptjs; a verified password is cached, as the toolkit does). Keys this server cannot
- * honour (`cipher_suites`, `curve_preferences`, `rate_limit`) are refused rather than ignored. The file
- * is read at start; a change needs a restart.
+ * honour (`cipher_suites`, `curve_preferences`, `rate_limit`) are refused rather than ignored. As the
+ * toolkit does, changes are picked up while running: the file and the certificate files it names are
+ * polled, and a new certificate, key, CA or user list applies to the next connection or request (a
+ * change of TLS on/off or of `client_auth_type` needs a restart and is logged).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,8 +17,10 @@ import type { TLSSocket } from 'node:tls';
 import bcrypt from 'bcryptjs';
 import { parseDocument } from 'yaml';
 import type { PowerplaneConfig } from './config-keys.js';
+import { watchConfigFile } from './config-watch.js';
+import type { Logger } from './logger.js';
 import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE, ERR_UNAUTHORIZED, PowerplaneError } from './errors.js';
-import { webLimitsFromConfig, type RequestAuthenticator, type ServerOptions } from './server.js';
+import { webLimitsFromConfig, type PowerplaneServer, type RequestAuthenticator, type ServerOptions } from './server.js';
 
 /** The client certificate policies of the exporter-toolkit (Go's `tls.ClientAuthType` names). */
 export const CLIENT_AUTH_TYPES = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'] as const;
@@ -40,6 +44,8 @@ export interface WebConfig {
   /** User name → bcrypt hash. Empty: no basic auth. */
   basicAuthUsers: Record<string, string>;
   headers: Record<string, string>;
+  /** The certificate files it names (watched for changes). */
+  files: string[];
 }
 
 /** Reads and validates an exporter-toolkit web config file; every problem names the path and the key. */
@@ -77,11 +83,13 @@ export function parseWebConfig(root: unknown, path: string): WebConfig {
     if (typeof v !== 'string') return bad(key, 'must be a string');
     return v;
   };
+  const files: string[] = [];
   const fileOrInline = (m: Record<string, unknown>, key: string, inline: string, file: string): string | undefined => {
     const text = str(m[inline], `${key}.${inline}`);
     const name = str(m[file], `${key}.${file}`);
     if (text !== undefined && name !== undefined) bad(`${key}.${inline}`, `give ${inline} or ${file}, not both`);
     if (name === undefined) return text;
+    files.push(name);
     try {
       return readFileSync(name, 'utf8');
     } catch (e) {
@@ -133,7 +141,7 @@ export function parseWebConfig(root: unknown, path: string): WebConfig {
     if (typeof hash !== 'string' || !/^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash)) bad(`basic_auth_users.${user}`, 'must be a bcrypt hash ($2y$10$…, e.g. from htpasswd -nBC 10 "")');
     basicAuthUsers[user] = hash as string;
   }
-  return { tls, basicAuthUsers, headers };
+  return { tls, basicAuthUsers, headers, files };
 }
 
 /** The peer certificate's subject alternative names, as bare values (`DNS:a`, `IP Address:b` → `a`, `b`). */
@@ -147,19 +155,19 @@ const DUMMY_HASH = '$2b$10$' + 'powerplaneunknownuser.' + 'nopasswordmatchesthis
 /** Verified credentials kept (digests only), so that a scraper does not pay bcrypt on every request. */
 const CACHE_LIMIT = 100;
 
-/** The onRequest check of a web config: client certificate rules, then basic auth. */
-export function webConfigAuthenticator(cfg: WebConfig): RequestAuthenticator | undefined {
-  const users = cfg.basicAuthUsers;
-  const needCert = cfg.tls?.clientAuth === 'RequireAnyClientCert' || cfg.tls?.clientAuth === 'RequireAndVerifyClientCert';
-  const verifyGiven = cfg.tls?.clientAuth === 'VerifyClientCertIfGiven';
-  const sans = cfg.tls?.allowedSans ?? [];
-  if (Object.keys(users).length === 0 && !needCert && !verifyGiven) return undefined;
+/** The onRequest check of a web config (the current one: `current()` after a reload): client certificate rules, then basic auth. */
+export function webConfigAuthenticator(current: () => WebConfig): RequestAuthenticator {
   const verified = new Set<string>();
   const refuse = (message: string, realm: boolean, reply: Parameters<RequestAuthenticator>[1]): PowerplaneError => {
     if (realm) reply.header('www-authenticate', 'Basic realm="powerplane"');
     return ERR_UNAUTHORIZED(message, { field: 'authorization' });
   };
   return async (req, reply) => {
+    const cfg = current();
+    const users = cfg.basicAuthUsers;
+    const needCert = cfg.tls?.clientAuth === 'RequireAnyClientCert' || cfg.tls?.clientAuth === 'RequireAndVerifyClientCert';
+    const verifyGiven = cfg.tls?.clientAuth === 'VerifyClientCertIfGiven';
+    const sans = cfg.tls?.allowedSans ?? [];
     const socket = req.raw.socket as TLSSocket;
     if (needCert || verifyGiven) {
       const given = typeof socket.getPeerCertificate === 'function' && Object.keys(socket.getPeerCertificate() ?? {}).length > 0;
@@ -201,10 +209,33 @@ export function webConfigHttps(cfg: WebConfig): ServerOptions['https'] {
   };
 }
 
+/** What {@link webServerOptions} gives a command: server options, and the watch to start once the server listens. */
+export interface WebServerSetup extends Pick<ServerOptions, 'limits' | 'https' | 'authenticate' | 'headers'> {
+  /** Applies later changes of the web config file and its certificate files to `server` (a no-op without a file). */
+  watch(server: PowerplaneServer, log: Logger, intervalMs?: number): void;
+}
+
 /** The server options (limits, TLS, authentication, headers) a command's configuration asks for. */
-export async function webServerOptions(config: PowerplaneConfig): Promise<Pick<ServerOptions, 'limits' | 'https' | 'authenticate' | 'headers'>> {
+export async function webServerOptions(config: PowerplaneConfig): Promise<WebServerSetup> {
   const limits = webLimitsFromConfig(config.web);
-  if (config.web.configFile === '') return { limits };
-  const cfg = readWebConfig(config.web.configFile);
-  return { limits, https: webConfigHttps(cfg), authenticate: webConfigAuthenticator(cfg), headers: cfg.headers };
+  const path = config.web.configFile;
+  if (path === '') return { limits, watch: () => undefined };
+  let cfg = readWebConfig(path);
+  const watch = (server: PowerplaneServer, log: Logger, intervalMs?: number) => {
+    const reload = async () => {
+      const next = readWebConfig(path);
+      if (Boolean(next.tls) !== Boolean(cfg.tls) || next.tls?.clientAuth !== cfg.tls?.clientAuth) {
+        log.warn({ file: path }, 'web config: turning TLS on or off, or changing client_auth_type, needs a restart; keeping the running configuration');
+        return;
+      }
+      if (next.tls) {
+        const { requestCert: _r, rejectUnauthorized: _u, ...context } = webConfigHttps(next)!;
+        (server.app.server as unknown as { setSecureContext(o: object): void }).setSecureContext(context);
+      }
+      cfg = next;
+      log.info({ file: path }, 'web config reloaded');
+    };
+    for (const file of new Set([path, ...cfg.files])) watchConfigFile(file, reload, log, intervalMs);
+  };
+  return { limits, https: webConfigHttps(cfg), authenticate: webConfigAuthenticator(() => cfg), headers: cfg.headers, watch };
 }

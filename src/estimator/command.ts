@@ -41,9 +41,11 @@ export function registerEstimatorCommands(program: Command): void {
       const ctx = { config, log };
       const components = [await createEstimatorComponent(ctx)];
       if (config.web.ui) components.push(await createDashboardComponent(ctx));
-      const srv = await createServer({ log, components, ...(await webServerOptions(config)) });
+      const web = await webServerOptions(config);
+      const srv = await createServer({ log, components, ...web });
       closeOnSignals(srv, log);
       const url = await srv.listen(config.web.listenAddress);
+      web.watch(srv, log);
       log.info({ url }, 'estimator listening');
     }),
   );

@@ -24,9 +24,11 @@ export function registerModelServerCommands(program: Command): void {
     action(async (opts: Record<string, unknown>) => {
       const { config, log } = resolveConfig(opts, { 'web.listenAddress': MODEL_SERVER_LISTEN_ADDRESS });
       const component = await createModelServerComponent({ config, log });
-      const server = await createServer({ log, components: [component], ...(await webServerOptions(config)) });
+      const web = await webServerOptions(config);
+      const server = await createServer({ log, components: [component], ...web });
       closeOnSignals(server, log);
       const url = await server.listen(config.web.listenAddress);
+      web.watch(server, log);
       log.info({ url, storeDir: config.modelServer.storeDir }, 'model server listening');
     }),
   );

@@ -1,14 +1,14 @@
 /**
  * A throw-away PKI for TLS tests, made with the openssl CLI: a CA, a server certificate for
  * 127.0.0.1/localhost, a client certificate signed by the CA (SAN prometheus.monitoring.svc), another
- * one (SAN other.example), and a self-signed client certificate no CA vouches for.
+ * one (SAN other.example), a second server certificate (CN renewed), and a self-signed client certificate no CA vouches for.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The files of {@link makeTestPki}: `<name>.crt` / `<name>.key` for ca, server, client, other, rogue. */
+/** The files of {@link makeTestPki}: `<name>.crt` / `<name>.key` for ca, server, renewed, client, other, rogue. */
 export interface TestPki {
   dir: string;
   /** Path of `<name>.crt` or `<name>.key`. */
@@ -33,6 +33,7 @@ export function makeTestPki(): TestPki {
   issue('server', 'localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   issue('client', 'prometheus', 'subjectAltName=DNS:prometheus.monitoring.svc\nextendedKeyUsage=clientAuth\n');
   issue('other', 'other', 'subjectAltName=DNS:other.example\nextendedKeyUsage=clientAuth\n');
+  issue('renewed', 'renewed', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   key('rogue.key');
   ssl('req', '-x509', '-key', 'rogue.key', '-out', 'rogue.crt', '-subj', '/CN=rogue', '-days', '2', '-addext', 'extendedKeyUsage=clientAuth');
   return { dir, path: (f) => join(dir, f), pem: (f) => readFileSync(join(dir, f), 'utf8') };

@@ -233,6 +233,10 @@ export class CappingController {
         }
         const outcome: WriteOutcome | undefined = d.uncapped ? await restoreTarget(this.#d.kube, t) : await limitTarget(this.#d.kube, t, d.maxReplicas, key);
         if (!outcome) continue;
+        if (outcome.ok) {
+          t.live = d.uncapped ? t.userMax : d.maxReplicas;
+          t.currentLimit = d.uncapped ? undefined : d.maxReplicas;
+        }
         await this.#recordWrite(policy, key, t, outcome, d.uncapped ? 'Restore' : 'LimitReplicas', d.reason, record, states);
       }
       if (mode === 'Enforce') {
