@@ -6,7 +6,8 @@
  * - cold: a pod CPU size never seen (every node predicted, through the estimator's prediction cache).
  * Heterogeneous Fake nodes (base 50..250 W, 5..40 W per core) with a Fake monitor, so readings exist.
  *
- * Figures are CPU ms (user+system) and wall ms per call; on a shared, loaded machine wall time includes waiting
+ * No forced GC between calls (a forced full GC leaves concurrent sweeping that lands in the next call's
+ * CPU time). Figures are CPU ms (user+system) and wall ms per call; on a shared, loaded machine wall time includes waiting
  * for a core, so CPU time is the comparable figure.
  *
  * Usage: node --import tsx --expose-gc bench/scheduler.bench.ts [--quick]
@@ -81,7 +82,6 @@ async function run(count: number) {
     const cpu: number[] = [];
     for (let i = 0; i < REPS; i++) {
       if (between) await between();
-      (globalThis as { gc?: () => void }).gc?.();
       const [w, c] = await measure(fn);
       wall.push(w);
       cpu.push(c);

@@ -19,6 +19,7 @@ const COMMAND_MODULES: ReadonlyArray<{ commands: readonly string[]; load: () => 
   { commands: ['agent'], load: async () => (await import('../agent/command.js')).registerAgentCommands },
   { commands: ['model-server', 'train', 'model'], load: async () => (await import('../modelserver/command.js')).registerModelServerCommands },
   { commands: ['estimator', 'estimate'], load: async () => (await import('../estimator/command.js')).registerEstimatorCommands },
+  { commands: ['place'], load: async () => (await import('../estimator/placement/command.js')).registerPlaceCommand },
   { commands: ['operator', 'render'], load: async () => (await import('../operator/command.js')).registerOperatorCommands },
   { commands: ['cap'], load: async () => (await import('../capping/cli/command.js')).loadCapCommands() },
   { commands: ['top'], load: async () => (await import('../dashboard/command.js')).registerDashboardCommands },

@@ -17,6 +17,7 @@ import { startClusterSource, type ClusterSource } from './cluster-source.js';
 import { SchedulerExtender, type ExtenderSettings } from './scheduler/extender.js';
 import { ExtenderMetrics } from './scheduler/metrics.js';
 import { registerSchedulerRoutes } from './scheduler/routes.js';
+import { registerPlacementRoutes } from './placement/routes.js';
 
 /** Creates the estimator component (`up` and `powerplane estimator` call this). */
 export async function createEstimatorComponent(ctx: ComponentContext): Promise<Component> {
@@ -45,6 +46,7 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
       await registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads, deadlineMs: config.estimator.deadline });
       // inside `up` the agent serves /metrics; the extender's series stay at /scheduler/metrics there
       await registerSchedulerRoutes(app, { extender, metricsAtRoot: !ctx.agent });
+      await registerPlacementRoutes(app, { apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads });
     },
     async start() {
       registry.start();

@@ -64,7 +64,7 @@ function boolParam(q: Record<string, unknown>, name: string): boolean {
 }
 
 /** Compares API keys in constant time. */
-function keyMatches(given: string, expected: string): boolean {
+export function keyMatches(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);

@@ -26,7 +26,7 @@ test('save writes the layout, metadata carries Kepler flat keys, list and get fi
   assert.deepEqual(list.map((m) => m.id), [saved.id]);
   assert.equal((await store.get(saved.id))?.hasWeight, true);
   assert.deepEqual(await store.readWeight(saved.id), { package: { All_Weights: {} } });
-  assert.equal((await store.readModel(saved.id)).kind, 'fixture');
+  assert.equal((await store.readModel(saved.id)).kind, 'linear');
 });
 
 test('saving again replaces the directory as a whole and leaves no temp files', async () => {

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../core/fs.js';
 import type { OutputType, SerializedModel } from '../models/types.js';
+import { deserializeModel } from '../models/registry.js';
 import { assertSegment, safeJoin, segmentProblem } from './names.js';
 import { metadataProblem, metadataToJson, type ModelMetadata } from './metadata.js';
 import { readZip, writeZip, type ZipEntry } from './zip.js';
@@ -89,6 +90,16 @@ function serializedProblem(v: unknown): string | undefined {
   if (m.format !== 'powerplane-model/v1') return 'format is not powerplane-model/v1';
   if (typeof m.kind !== 'string' || !Array.isArray(m.features) || !Array.isArray(m.components)) return 'kind, features or components are missing';
   return undefined;
+}
+
+/** Why a serialized model cannot be loaded (unknown kind, malformed parameters), or undefined. */
+function deserializeProblem(model: SerializedModel): string | undefined {
+  try {
+    deserializeModel(model);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 async function readJson(path: string): Promise<unknown> {
@@ -376,7 +387,8 @@ export class ModelStore {
 
   /**
    * Imports a model archive (as produced by {@link archive}) at `loc`. The archive is checked
-   * before anything is written: safe entry names, `metadata.json` and `model.json` present and valid.
+   * before anything is written: safe entry names, `metadata.json` and `model.json` present and valid
+   * (the model loads: a known kind with well-formed parameters).
    */
   async importArchive(loc: ModelLocation, archive: Buffer): Promise<StoredModel> {
     const entries = readZip(archive);
@@ -394,7 +406,7 @@ export class ModelStore {
     const model = parse('model.json');
     const metadataIssue = metadataProblem(metadata);
     if (metadataIssue) throw ERR_ARCHIVE_INVALID(`metadata.json in the archive is invalid: ${metadataIssue}`, { field: 'archive' });
-    const modelIssue = serializedProblem(model);
+    const modelIssue = serializedProblem(model) ?? deserializeProblem(model as SerializedModel);
     if (modelIssue) throw ERR_ARCHIVE_INVALID(`model.json in the archive is invalid: ${modelIssue}`, { field: 'archive' });
     const weight = byName.has('weight.json') ? parse('weight.json') : undefined;
     const plot = byName.get('plot.svg')?.toString('utf8');

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { sharedDataPath } from '../helpers/shared-data.js';
 import { runPowerplane, spawnPowerplane } from '../helpers/cli.js';
 import { nonNegativeWatts } from '../../src/modelserver/model-command.js';
+import { writeZip } from '../../src/modelserver/zip.js';
+import { fixtureMetadata, fixtureModel } from './fixtures.js';
 
 const run = (args: string[]) => runPowerplane(args, { env: { NODE_ENV: 'test' } });
 
@@ -85,6 +87,23 @@ test('model import of a Kepler weight file, then predict as Kepler does', async 
   const p = await run(['model', 'predict', 'SGDRegressorTrainer_4', '--store', out, '--input', 'bpf_cpu_time_ms=48649.66666666667,bpf_page_cache_hit=0']);
   assert.match(p.stdout, /package\s+538\.933/);
   assert.match(p.stdout, /dram\s+20\.668/);
+});
+
+test('model import of an archive whose model has an unknown kind fails with exit 2 naming the kind; nothing is imported', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+  const loc = { pipeline: 'p', energySource: 'rapl-sysfs', outputType: 'AbsPower' as const, featureGroup: 'BPFOnly', name: 'nope_1' };
+  const zip = (kind: string) =>
+    writeZip([
+      { name: 'metadata.json', data: Buffer.from(JSON.stringify(fixtureMetadata(loc))) },
+      { name: 'model.json', data: Buffer.from(JSON.stringify({ ...fixtureModel(), kind })) },
+    ]);
+  writeFileSync(join(dir, 'nope.zip'), zip('nope'));
+  const r = await run(['model', 'import', join(dir, 'nope.zip'), '--out', join(dir, 'models')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /model\.json in the archive is invalid: unknown model kind "nope"/);
+  assert.equal(existsSync(join(dir, 'models', 'p')), false);
+  writeFileSync(join(dir, 'ok.zip'), zip('linear'));
+  assert.equal((await run(['model', 'import', join(dir, 'ok.zip'), '--out', join(dir, 'models')])).code, 0);
 });
 
 test('model-server serves on the address given, model list/show read it, and it stops on SIGTERM', async () => {

@@ -36,7 +36,14 @@ export function fixtureMetadata(loc: ModelLocation, over: Partial<ModelMetadata>
   };
 }
 
-/** A serialized model shell (kind `fixture`): enough for store tests that never predict. */
+/** A serialized linear model (watts = Σ features per component): enough for store tests, valid for imports. */
 export function fixtureModel(features = ['bpf_cpu_time_ms'], components = ['package']): SerializedModel {
-  return { format: 'powerplane-model/v1', kind: 'fixture', features, components, outputType: 'AbsPower', params: {} };
+  return {
+    format: 'powerplane-model/v1',
+    kind: 'linear',
+    features,
+    components,
+    outputType: 'AbsPower',
+    params: { scaler: { type: 'none' }, intercept: components.map(() => 0), weights: components.map(() => features.map(() => 1)) },
+  };
 }

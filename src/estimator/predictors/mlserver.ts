@@ -6,10 +6,12 @@
  * `{"inputs":[{"name":"predict-prob","shape":[1,3],"datatype":"FP32","data":[[cpu,amb,dp]]}]}` with
  * `cpu = cpuUsage + request/(logicalProcessors·1000)`, and reads watts from `outputs[0].data[0]`.
  * It needs `cpuUsage`, `logicalProcessors`, `ambientTemp` and `staticPressureDiff` in the status.
+ * A failing endpoint is backed off (see `backoff.ts`): further requests fail at once until its delay passed.
  */
 import { ErrNodeStatus, ErrPCPredictorNotFound } from '../errors.js';
 import { asNumber, fetchJson } from '../http-client.js';
 import type { BasicAuth, NodeStatus, PowerPredictor } from '../types.js';
+import { sharedEndpointBackoff, type EndpointBackoff } from './backoff.js';
 
 /** Where an MLServer endpoint points. */
 export interface V2Target {
@@ -70,12 +72,15 @@ export interface HttpPredictorOptions {
   timeoutMs: number;
   /** Parallel requests per node (default 4). */
   concurrency?: number;
+  /** Back-off of failing endpoints (default: the one shared by the process). */
+  backoff?: EndpointBackoff;
 }
 
 /** Creates the `MLServer` predictor; throws ErrPCPredictorNotFound for an unusable endpoint. */
 export function createMlserverPredictor(opts: HttpPredictorOptions): PowerPredictor {
   const target = parseV2Endpoint(opts.endpoint);
   const concurrency = opts.concurrency ?? 4;
+  const backoff = opts.backoff ?? sharedEndpointBackoff;
   return {
     type: 'MLServer',
     identity: () => `MLServer|${target.inferUrl}`,
@@ -88,16 +93,19 @@ export function createMlserverPredictor(opts: HttpPredictorOptions): PowerPredic
         while (next < reqs.length) {
           const j = next++;
           const cpu = s.cpuUsage + reqs[j] / (s.logicalProcessors * 1000);
-          const body = await fetchJson(target.inferUrl, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(mlserverRequest(cpu, s.ambientTemp, s.staticPressureDiff)),
-            timeoutMs: opts.timeoutMs,
-            signal,
-            basicAuth: opts.basicAuth,
-            insecureSkipVerify: opts.insecureSkipVerify,
-          });
-          out[j] = mlserverWatts(body);
+          out[j] = await backoff.call(target.inferUrl, signal, async () =>
+            mlserverWatts(
+              await fetchJson(target.inferUrl, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(mlserverRequest(cpu, s.ambientTemp, s.staticPressureDiff)),
+                timeoutMs: opts.timeoutMs,
+                signal,
+                basicAuth: opts.basicAuth,
+                insecureSkipVerify: opts.insecureSkipVerify,
+              }),
+            ),
+          );
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, reqs.length) }, worker));

@@ -19,6 +19,7 @@ import { ErrNodeStatus } from '../errors.js';
 import { asNumber, fetchJson } from '../http-client.js';
 import type { NodeStatus, PowerPredictor } from '../types.js';
 import { parseV2Endpoint, requireStatus, type HttpPredictorOptions } from './mlserver.js';
+import { sharedEndpointBackoff } from './backoff.js';
 import { nodeWatts } from './node-watts.js';
 
 /** The feature value for a node status at busy ratio `ratio`; throws ErrNodeStatus for unknown features. */
@@ -72,11 +73,12 @@ export function rowSums(body: unknown, rows: number): number[] {
 export function createModelPredictor(opts: HttpPredictorOptions): PowerPredictor {
   const target = parseV2Endpoint(opts.endpoint);
   const metaUrl = target.inferUrl.replace(/\/infer$/, '');
+  const backoff = opts.backoff ?? sharedEndpointBackoff;
   let meta: Promise<{ input: string; features: string[]; perFeature: boolean }> | undefined;
   const http = { timeoutMs: opts.timeoutMs, basicAuth: opts.basicAuth, insecureSkipVerify: opts.insecureSkipVerify };
   const metadata = (signal: AbortSignal) => {
     meta ??= (async () => {
-      const m = (await fetchJson(metaUrl, { ...http, signal })) as { inputs?: { name?: string }[]; parameters?: { features?: unknown } } | null;
+      const m = (await backoff.call(target.inferUrl, signal, () => fetchJson(metaUrl, { ...http, signal }))) as { inputs?: { name?: string }[]; parameters?: { features?: unknown } } | null;
       const inputs = Array.isArray(m?.inputs) ? m.inputs : [];
       const fromParams = Array.isArray(m?.parameters?.features) ? (m.parameters.features as unknown[]).map(String) : undefined;
       const features = fromParams ?? (inputs.length > 1 ? inputs.map((i) => String(i.name)) : []);
@@ -98,18 +100,20 @@ export function createModelPredictor(opts: HttpPredictorOptions): PowerPredictor
         const ratio = s.cpuUsage + r / (s.logicalProcessors * 1000);
         return features.map((f) => featureValue(f, ratio, status));
       });
-      const body = await fetchJson(target.inferUrl, {
-        ...http,
-        signal,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          inputs: perFeature
-            ? features.map((f, i) => ({ name: f, shape: [rows.length, 1], datatype: 'FP64', data: rows.map((r) => [r[i]]) }))
-            : [{ name: input, shape: [rows.length, features.length], datatype: 'FP64', data: rows }],
-        }),
+      return backoff.call(target.inferUrl, signal, async () => {
+        const body = await fetchJson(target.inferUrl, {
+          ...http,
+          signal,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            inputs: perFeature
+              ? features.map((f, i) => ({ name: f, shape: [rows.length, 1], datatype: 'FP64', data: rows.map((r) => [r[i]]) }))
+              : [{ name: input, shape: [rows.length, features.length], datatype: 'FP64', data: rows }],
+          }),
+        });
+        return rowSums(body, rows.length);
       });
-      return rowSums(body, rows.length);
     },
   };
 }
