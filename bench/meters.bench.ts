@@ -15,6 +15,10 @@ import { createRedfishMeter } from '../src/agent/platform/redfish.js';
 import { serveRedfishMockup } from '../src/agent/platform/redfish-mockup-server.js';
 import { parseGpuQuery, parseComputeApps, parsePmon, mergeProcesses } from '../src/agent/gpu/index.js';
 import type { NodeMeter } from '../src/agent/types.js';
+import { loadNvml } from '../src/agent/gpu/nvml-koffi.js';
+import { NvmlMeter, listNvmlDevices } from '../src/agent/gpu/nvml.js';
+import { silentLogger } from '../src/core/logger.js';
+import { FakeNvml } from '../test/fake-nvml/fake-nvml.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const N = quick ? 200 : 2000;
@@ -85,6 +89,30 @@ try {
     for (let i = 0; i < m; i++) mergeProcesses(parseGpuQuery(gpus), parseComputeApps(apps), parsePmon(pmon));
   });
   figures.nvidiaSmiParse = { gpus: 8, processes: 256, iterations: m, cpuMsPerParse: round(cpuMs / m) };
+
+  // NVML through koffi against the fake libnvidia-ml.so.1 (which re-reads its control file at every
+  // call, so this is an upper bound of the FFI path's cost): 8 GPUs × 32 processes, samples each read
+  const fake = await FakeNvml.create(join(dir, 'nvml'), {
+    count: 8,
+    devices: Object.fromEntries(
+      Array.from({ length: 8 }, (_, g) => [g, { uuid: `GPU-${g}`, name: 'NVIDIA H200', energy: 1000, energyRate: 300_000, limit: 700_000, constraints: [200_000, 700_000] as [number, number], utilTs: 0, procs: Array.from({ length: 32 }, (_, p) => ({ pid: 1000 + g * 32 + p, bytes: 1 << 30, sm: p % 100 })) }]),
+    ),
+  });
+  const nvml = await loadNvml(fake.library);
+  nvml.init();
+  const nvmlMeter = new NvmlMeter(nvml, listNvmlDevices(nvml), silentLogger());
+  await nvmlMeter.read();
+  const k = quick ? 50 : 500;
+  const nvmlLat: number[] = [];
+  const nvmlCpu = await cpuTimeMs(async () => {
+    for (let i = 0; i < k; i++) {
+      const t0 = performance.now();
+      await nvmlMeter.read();
+      nvmlLat.push(performance.now() - t0);
+    }
+  });
+  await nvmlMeter.close();
+  figures.nvmlRead = { gpus: 8, processes: 256, reads: k, p50Ms: round(percentile(nvmlLat, 50)), p99Ms: round(percentile(nvmlLat, 99)), cpuMsPerRead: round(nvmlCpu.cpuMs / k), library: 'fake libnvidia-ml.so.1 (test/fake-nvml)' };
 
   process.stdout.write(
     JSON.stringify(

@@ -14,6 +14,12 @@ export interface MeterInfo {
   estimated: boolean;
   /** For estimates: which model (e.g. `ccf:intel-skylake`, `kepler:<file>`, `linear:idle=..,max=..`). */
   model?: string;
+  /** For estimates: the model's node watts at 0 % CPU (its baseline), summed over non-nested zones. */
+  baselineWatts?: number;
+  /** For estimates by a curve of CPU busy ratio alone: the model's node watts at 100 % CPU. */
+  maxWatts?: number;
+  /** For estimates: why this model was chosen (e.g. the CPU model was not recognised, so CCF's generic curve). */
+  basis?: string;
 }
 
 /** One zone's energy and power as last refreshed (`zone` as in Kepler: package, core, uncore, dram, psys, …). */
@@ -78,6 +84,9 @@ export interface WorkloadView {
   podName?: string;
   containerId?: string;
   runtime?: string;
+  /** Processes: the pid (also in `id`), and the executable path ('' or absent when unreadable). */
+  pid?: number;
+  exe?: string;
   state: 'running' | 'terminated';
   /** Active CPU power now (sum over zones). */
   watts: number;

@@ -72,6 +72,12 @@ test('overview shows the expected watts, estimated and with the model named, and
   assert.match(source, /^Estimated by a power model — model linear:idle=20,max=100; not measured$/);
   assert.match((await page.textContent('#meter-badge'))!, /^estimated · linear:idle=20,max=100$/);
   assert.match((await page.textContent('#zone-table tbody'))!, /package/);
+  // Idle share of this interval and the model's baseline are two cards, named for what they are.
+  assert.match((await page.textContent('#node-idle'))!.trim(), /W$/);
+  assert.equal(await page.isVisible('#card-baseline'), true);
+  assert.equal(await page.textContent('#node-baseline-label'), 'Baseline (model at 0 % CPU)');
+  assert.equal(await page.textContent('#node-baseline'), '20.0 W');
+  assert.match((await page.textContent('#node-baseline-sub'))!, /100 W at 100 % CPU/);
   // The live stream appends points: wait for a few, then the charts have drawn.
   await page.waitForFunction(() => (document.querySelector('#live-status')?.textContent ?? '').startsWith('live'), undefined, WAIT);
   const seen = fixture.refreshes();
@@ -99,6 +105,16 @@ test('workloads: the expected top process, search, sort, keyboard, history of on
   assert.equal(await page.getAttribute('th:has(button[data-sort="watts"])', 'aria-sort'), 'ascending');
   assert.equal(await page.textContent('#workload-table tbody tr:last-child td.wl-name'), 'stress-ng');
   await page.click('th button[data-sort="watts"]');
+  // Processes show pid (and executable, where readable) and where they run.
+  assert.match((await page.textContent('#workload-table tbody tr:first-child td:nth-child(2)'))!, /^pid 4242 · (.+ · )?container [0-9a-f]{12}$/);
+  assert.match((await page.textContent('#workload-table tbody tr:has(td.wl-name:text-is("systemd")) td:nth-child(2)'))!, /^pid 1 · (.+ · )?host$/);
+  // Keyboard focus stays on the same row across refreshes.
+  await page.focus('#workload-table tbody tr:nth-child(2)');
+  const focusedId = await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id);
+  const before = fixture.refreshes();
+  while (fixture.refreshes() < before + 2) await new Promise((r) => setTimeout(r, 100));
+  await page.waitForTimeout(1500);
+  assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id), focusedId, 'focus kept on the same row');
   // Keyboard: focus the first row, Enter opens its history.
   await page.focus('#workload-table tbody tr:first-child');
   await page.keyboard.press('Enter');
@@ -157,6 +173,8 @@ test('models view shows a trained model with its accuracy and measured-vs-predic
   const text = (await page.textContent('#models-list section.model'))!;
   assert.match(text, /nx12-linear/);
   assert.match(text, /Accuracy: MAE \d+\.\d\d W · MAPE \d+\.\d\d % · R² \d\.\d{3} · \d+ held-out samples, 5 folds/);
+  assert.match(text, /best of its run/, 'the only model of its run is the best');
+  assert.doesNotMatch(text, /in use by this node/, 'the agent uses its configured linear curve, not this model');
   await page.waitForFunction(() => {
     const img = document.querySelector<HTMLImageElement>('#models-list img.plot');
     return Boolean(img && img.complete && img.naturalWidth > 0);
@@ -169,6 +187,8 @@ test('capabilities say what this node can and cannot measure', async () => {
   await page.waitForSelector('#caps table', WAIT);
   const text = (await page.textContent('#caps'))!;
   assert.match(text, /Estimated by a power model/);
+  assert.doesNotMatch(text, /CPU zones/, 'an estimating meter has no CPU zones to claim');
+  assert.match(text, /CPU powerestimatedestimated by linear:idle=20,max=100, not measured; 20\.0 W at 0 % CPU, 100 W at 100 %; model\.idleWatts and model\.maxWatts set in the configuration/);
   const meters = await page.$$eval('#caps table[aria-label="Meters tried"] tbody tr', (trs) => trs.map((tr) => tr.textContent));
   assert.ok(meters.some((m) => /^modelyes/.test(m ?? '')), meters.join(' | '));
   assert.match(text, /Pods \(Kubernetes\)yesfrom apiserver/);

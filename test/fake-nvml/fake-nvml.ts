@@ -103,8 +103,9 @@ export class FakeNvml {
     readonly controlFile: string,
   ) {}
 
-  /** Builds the library and points `FAKE_NVML_CONTROL` at `<dir>/nvml-control` (written from `state`). */
+  /** Builds the library, creates `dir` if needed, and points `FAKE_NVML_CONTROL` at `<dir>/nvml-control` (written from `state`). */
   static async create(dir: string, state: FakeNvmlState): Promise<FakeNvml> {
+    await mkdir(dir, { recursive: true });
     const f = new FakeNvml(await buildFakeNvml(), join(dir, 'nvml-control'));
     await rm(`${f.controlFile}.state`, { force: true });
     await f.write(state);

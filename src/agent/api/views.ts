@@ -72,6 +72,8 @@ export function workloadView(s: AgentSnapshot, a: WorkloadAccount): WorkloadView
     ...(m.podName ? { podName: m.podName } : {}),
     ...(m.containerId ? { containerId: m.containerId } : {}),
     ...(m.runtime ? { runtime: m.runtime } : m.hypervisor ? { runtime: m.hypervisor } : {}),
+    ...(m.pid !== undefined && a.level === 'process' ? { pid: m.pid } : {}),
+    ...(m.exe && a.level === 'process' ? { exe: m.exe } : {}),
     state: a.state,
     watts: w,
     joulesTotal: j,

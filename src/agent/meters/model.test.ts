@@ -8,7 +8,8 @@ import { ERR_INVALID_CONFIG, ERR_MALFORMED_FILE } from '../../core/errors.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
 import { silentLogger } from '../../core/logger.js';
 import type { NodePowerPredictor } from '../../core/contracts.js';
-import { createModelMeter, resolveNodePredictor } from './model.js';
+import { ccfBasis, createModelMeter, modelMeterInfo, resolveNodePredictor } from './model.js';
+import { linearPredictor } from './linear-predictor.js';
 import { buildCpuinfo } from './fixtures.js';
 import { CCF_ARCHITECTURES } from './ccf-table.js';
 
@@ -26,7 +27,8 @@ test('default: the CCF curve of this CPU, labelled as an estimate', async (t) =>
   const { predictor, notes } = await resolveNodePredictor(defaultConfig({ 'host.procfs': procfs }), log);
   assert.deepEqual(notes, []);
   const meter = createModelMeter(predictor);
-  assert.deepEqual(meter.info, { name: 'model', estimated: true, model: 'ccf:intel-skylake(8 vCPU)' });
+  assert.deepEqual({ name: meter.info.name, estimated: meter.info.estimated, model: meter.info.model }, { name: 'model', estimated: true, model: 'ccf:intel-skylake(8 vCPU)' });
+  assert.ok(meter.info.baselineWatts! > 0 && meter.info.maxWatts! > meter.info.baselineWatts!, 'baseline and max from the curve');
   assert.deepEqual(meter.zones(), [{ zone: 'package', path: 'model-package', nested: false }]);
   assert.equal(meter.curve, predictor);
   const first = await meter.read({ busyRatio: 0.5, intervalMs: 5000, features: {} });
@@ -66,7 +68,8 @@ test('a real Kepler model-db weight file: kepler:<file>, zones package/core/unco
   const file = sharedDataPath('kepler-model-db', 'weights', 'v0.7', 'ec2-0.7.11', 'rapl-sysfs', 'AbsPower', 'BPFOnly', 'SGDRegressorTrainer_4.json');
   const { predictor } = await resolveNodePredictor(defaultConfig({ 'model.weightsFile': file }), log);
   const meter = createModelMeter(predictor);
-  assert.deepEqual(meter.info, { name: 'model', estimated: true, model: 'kepler:SGDRegressorTrainer_4.json' });
+  assert.deepEqual({ name: meter.info.name, estimated: meter.info.estimated, model: meter.info.model }, { name: 'model', estimated: true, model: 'kepler:SGDRegressorTrainer_4.json' });
+  assert.ok(Number.isFinite(meter.info.baselineWatts), 'a baseline at zero load');
   assert.deepEqual(
     meter.zones().map((z) => [z.zone, z.nested]),
     [
@@ -136,4 +139,25 @@ test('a prediction that is not a number drops the zone for that interval', async
   bad = true;
   const s = await meter.read({ busyRatio: 0, intervalMs: 1000, features: {} });
   assert.deepEqual(s, { zones: [{ zone: 'package', path: 'model-package', deltaMicroJoules: 0 }], dropped: ['model-package'] });
+});
+
+test('model meter info: baseline at 0 % CPU and max at 100 % from the curve itself', () => {
+  const info = modelMeterInfo(linearPredictor(2.02, 7.63, 'ccf:generic(2 vCPU)'), 'why');
+  assert.equal(info.estimated, true);
+  assert.equal(info.model, 'ccf:generic(2 vCPU)');
+  assert.ok(Math.abs(info.baselineWatts! - 2.02) < 1e-12);
+  assert.ok(Math.abs(info.maxWatts! - 7.63) < 1e-12);
+  assert.equal(info.basis, 'why');
+  const twoFeatures: NodePowerPredictor = { name: 'k', features: ['cpu_busy_ratio', 'x'], predict: (f) => ({ package: 3 + (f.x ?? 0), core: 1 }) };
+  const k = modelMeterInfo(twoFeatures);
+  assert.equal(k.baselineWatts, 3, 'nested core is not added to package');
+  assert.equal(k.maxWatts, undefined, 'no max when busy ratio is not the only feature');
+});
+
+test('ccf basis says why the generic curve was chosen, naming the CPU', () => {
+  const g = ccfBasis({ id: 'generic', vcpus: 2 }, 'Mystery CPU 9000');
+  assert.match(g, /Mystery CPU 9000/);
+  assert.match(g, /not recognised/);
+  assert.match(g, /generic/);
+  assert.match(ccfBasis({ id: 'intel-skylake', vcpus: 4 }, 'Xeon Gold 6148'), /recognised as CCF micro-architecture intel-skylake/);
 });

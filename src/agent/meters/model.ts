@@ -15,6 +15,7 @@ import type { MeterInfo, NodePowerPredictor } from '../../core/contracts.js';
 import { ERR_INVALID_CONFIG } from '../../core/errors.js';
 import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '../types.js';
 import { ccfCurve, parseCpuinfo } from './cpu-model.js';
+import { CCF_GENERIC } from './ccf-table.js';
 import { linearPredictor, formatWatts } from './linear-predictor.js';
 import { isNestedZone } from './zones.js';
 import { keplerWeightsPredictor } from '../../models/kepler/weights.js';
@@ -32,6 +33,8 @@ export interface PredictorFactories {
 export interface ResolvedPredictor {
   predictor: NodePowerPredictor;
   notes: string[];
+  /** Why this predictor was chosen, in words (shown as `MeterInfo.basis`). */
+  basis?: string;
 }
 
 async function readCpuinfo(procfs: string): Promise<string> {
@@ -42,19 +45,29 @@ async function readCpuinfo(procfs: string): Promise<string> {
   }
 }
 
+/** Why the CCF curve of `curve` was chosen, in words (the CPU model as /proc/cpuinfo names it). */
+export function ccfBasis(curve: { id: string; vcpus: number }, modelName: string | undefined): string {
+  const cpu = modelName ? `CPU model "${modelName}"` : 'the CPU model (not in /proc/cpuinfo)';
+  return curve.id === CCF_GENERIC.id
+    ? `${cpu} is not recognised, so the CCF generic curve (the mean over all CCF micro-architectures) × ${curve.vcpus} vCPU is used; set model.idleWatts/model.maxWatts or a model for better estimates`
+    : `${cpu} is recognised as CCF micro-architecture ${curve.id}; its curve × ${curve.vcpus} vCPU is used`;
+}
+
 /** The built-in curve: explicit idle/max watts where given, the CCF curve of this CPU for the rest. */
-async function builtinPredictor(config: PowerplaneConfig): Promise<NodePowerPredictor> {
+async function builtinPredictor(config: PowerplaneConfig): Promise<{ predictor: NodePowerPredictor; basis: string }> {
   const { idleWatts, maxWatts } = config.model;
-  const curve = ccfCurve(parseCpuinfo(await readCpuinfo(config.host.procfs)), cpus().length);
+  const info = parseCpuinfo(await readCpuinfo(config.host.procfs));
+  const curve = ccfCurve(info, cpus().length);
   if (idleWatts <= 0 && maxWatts <= 0) {
-    return linearPredictor(curve.idleWatts, curve.maxWatts, `ccf:${curve.id}(${curve.vcpus} vCPU)`);
+    return { predictor: linearPredictor(curve.idleWatts, curve.maxWatts, `ccf:${curve.id}(${curve.vcpus} vCPU)`), basis: ccfBasis(curve, info.modelName) };
   }
   const idle = idleWatts > 0 ? idleWatts : curve.idleWatts;
   const max = maxWatts > 0 ? maxWatts : curve.maxWatts;
   if (max < idle) {
     throw ERR_INVALID_CONFIG(`model.maxWatts (${formatWatts(max)}) is below model.idleWatts (${formatWatts(idle)})`, { key: maxWatts > 0 ? 'model.maxWatts' : 'model.idleWatts' });
   }
-  return linearPredictor(idle, max);
+  const given = [idleWatts > 0 ? 'model.idleWatts' : '', maxWatts > 0 ? 'model.maxWatts' : ''].filter(Boolean).join(' and ');
+  return { predictor: linearPredictor(idle, max), basis: `${given} set in the configuration${idleWatts > 0 && maxWatts > 0 ? '' : `; the rest from the CCF curve (${curve.id})`}` };
 }
 
 /**
@@ -80,7 +93,31 @@ export async function resolveNodePredictor(config: PowerplaneConfig, log: Logger
     const load = factories.keplerWeights ?? ((f: string) => keplerWeightsPredictor(f));
     return { predictor: await load(weightsFile), notes };
   }
-  return { predictor: await builtinPredictor(config), notes };
+  return { ...(await builtinPredictor(config)), notes };
+}
+
+/** Node watts of a prediction: the sum over zones that do not nest inside another. */
+function nodeWatts(p: NodePowerPredictor, busyRatio: number): number {
+  const features = { ...Object.fromEntries(p.features.map((f) => [f, 0])), cpu_busy_ratio: busyRatio };
+  const out = p.predict(features);
+  const present = new Set(Object.keys(out));
+  return Object.entries(out).reduce((s, [zone, w]) => (isNestedZone(zone, present) || !Number.isFinite(w) ? s : s + Math.max(0, w)), 0);
+}
+
+/**
+ * The meter info of a model meter: the model's name, its baseline (node watts at 0 % CPU, every
+ * feature 0), its watts at 100 % CPU when CPU busy ratio is its only feature, and `basis`.
+ */
+export function modelMeterInfo(p: NodePowerPredictor, basis?: string): MeterInfo {
+  const onlyBusy = p.features.length === 1 && p.features[0] === 'cpu_busy_ratio';
+  return {
+    name: 'model',
+    estimated: true,
+    model: p.name,
+    baselineWatts: nodeWatts(p, 0),
+    ...(onlyBusy ? { maxWatts: nodeWatts(p, 1) } : {}),
+    ...(basis ? { basis } : {}),
+  };
 }
 
 /** The zones a predictor reports: the keys of a prediction at zero load. */
@@ -98,9 +135,9 @@ class ModelMeter implements NodeMeter {
   private readonly carry = new Map<string, number>();
   private started = false;
 
-  constructor(private readonly predictor: NodePowerPredictor) {
+  constructor(private readonly predictor: NodePowerPredictor, basis?: string) {
     this.curve = predictor;
-    this.info = { name: 'model', estimated: true, model: predictor.name };
+    this.info = modelMeterInfo(predictor, basis);
     this.zoneList = predictorZones(predictor);
   }
 
@@ -133,7 +170,7 @@ class ModelMeter implements NodeMeter {
   }
 }
 
-/** A model meter over a predictor. */
-export function createModelMeter(predictor: NodePowerPredictor): NodeMeter {
-  return new ModelMeter(predictor);
+/** A model meter over a predictor; `basis` says why this predictor was chosen. */
+export function createModelMeter(predictor: NodePowerPredictor, basis?: string): NodeMeter {
+  return new ModelMeter(predictor, basis);
 }

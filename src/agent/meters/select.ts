@@ -35,8 +35,8 @@ async function createMeter(name: string, config: PowerplaneConfig, log: Logger, 
     case 'hwmon':
       return { meter: await createHwmonMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now, maxPlausibleWatts: config.monitor.maxZoneWatts }), notes: [] };
     case 'model': {
-      const { predictor, notes } = await resolveNodePredictor(config, log, deps.predictors);
-      return { meter: createModelMeter(predictor), notes };
+      const { predictor, notes, basis } = await resolveNodePredictor(config, log, deps.predictors);
+      return { meter: createModelMeter(predictor, basis), notes };
     }
     case 'fake':
       return { meter: createFakeMeter(), notes: [] };

@@ -1,10 +1,18 @@
 // Capabilities: what this node can measure (meters, zones, GPUs, platform power) and what it cannot.
 import { h, replace } from './dom.js';
 import { getJson } from './api.js';
-import { meterText } from './format.js';
+import { meterText, watts } from './format.js';
 
 function yesNo(ok) {
   return h('span', { class: ok ? 'yes' : 'no' }, ok ? 'yes' : 'no');
+}
+
+/** What an estimating meter is: `estimated by <model>`, its baseline, and why this model (e.g. the CPU was not recognised). */
+export function estimatedText(meter) {
+  const parts = [`estimated by ${meter.model ?? meter.name}, not measured`];
+  if (Number.isFinite(meter.baselineWatts)) parts.push(`${watts(meter.baselineWatts)} at 0 % CPU${Number.isFinite(meter.maxWatts) ? `, ${watts(meter.maxWatts)} at 100 %` : ''}`);
+  if (meter.basis) parts.push(meter.basis);
+  return parts.join('; ');
 }
 
 /** Creates the capabilities view. */
@@ -29,7 +37,9 @@ export function createCapabilities() {
       h('h2', {}, 'What this node can measure'),
       h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Measurements available' },
         h('tbody', {},
-          h('tr', {}, h('th', { scope: 'row' }, 'CPU zones'), h('td', {}, yesNo(c.zones.length > 0)), h('td', {}, c.zones.join(', ') || 'none')),
+          c.chosenMeter?.estimated
+            ? h('tr', {}, h('th', { scope: 'row' }, 'CPU power'), h('td', {}, h('span', { class: 'no' }, 'estimated')), h('td', {}, estimatedText(c.chosenMeter)))
+            : h('tr', {}, h('th', { scope: 'row' }, 'CPU zones'), h('td', {}, yesNo(c.zones.length > 0)), h('td', {}, c.zones.join(', ') || 'none')),
           h('tr', {}, h('th', { scope: 'row' }, 'Platform (wall) power'), h('td', {}, yesNo(c.platform.available)), h('td', {}, c.platform.source ?? c.platform.reason ?? '')),
           h('tr', {}, h('th', { scope: 'row' }, 'GPUs'), h('td', {}, yesNo(c.gpus.available)), h('td', {}, c.gpus.available ? `${c.gpus.count} via ${c.gpus.source ?? '?'}` : c.gpus.reason ?? '')),
           h('tr', {}, h('th', { scope: 'row' }, 'Pods (Kubernetes)'), h('td', {}, yesNo(c.kube.enabled)), h('td', {}, c.kube.enabled ? `from ${c.kube.podSource ?? 'kube'}` : 'kube.enable is off: containers are not mapped to pods')),

@@ -1,6 +1,7 @@
 // Charts: uPlot line charts that follow their container's width and the colour scheme, and tiny
 // canvas sparklines for table rows.
 import uPlot from './vendor/uPlot.esm.js';
+import { zeroBasedRange } from './scales.js';
 
 /** The value of a CSS custom property on :root. */
 export function cssVar(name) {
@@ -20,7 +21,7 @@ function axis(label, extra = {}) {
 
 /**
  * A line chart in `el`. `series`: [{label, color?, scale?, dash?, points?}]; `opts.time`: x is unix
- * seconds; `opts.xIncrs`: allowed x tick steps; `opts.yLabel`, `opts.y2` ({label, range}) for a second axis. Returns {setData(data), destroy()}.
+ * seconds; `opts.xIncrs`: allowed x tick steps; `opts.yLabel`, `opts.yFromZero` (y starts at 0), `opts.y2` ({label, range}) for a second axis. Returns {setData(data), destroy()}.
  */
 export function lineChart(el, series, opts = {}) {
   let plot = null;
@@ -35,6 +36,7 @@ export function lineChart(el, series, opts = {}) {
       scales.y2 = { range: opts.y2.range };
     }
     if (opts.yRange) scales.y = { range: opts.yRange };
+    else if (opts.yFromZero) scales.y = { range: (_u, min, max) => zeroBasedRange(min, max) };
     plot = new uPlot(
       {
         width,

@@ -15,6 +15,34 @@ export function accuracyText(m) {
   return parts.join(' · ') || 'not recorded';
 }
 
+/**
+ * The best model of each training run: a run is the models of one store group (the id without its
+ * last segment) saved at one `created` time; the best has the lowest MAE (then MAPE), as `train` picks.
+ * Models without accuracy (imported) belong to no run. Returns a Set of ids.
+ */
+export function bestOfRuns(models) {
+  const best = new Map();
+  for (const m of models) {
+    if (!m.accuracy || !Number.isFinite(m.accuracy.mae)) continue;
+    const run = `${m.id.split('/').slice(0, -1).join('/')}@${m.created ?? ''}`;
+    const b = best.get(run);
+    if (!b || m.accuracy.mae < b.accuracy.mae || (m.accuracy.mae === b.accuracy.mae && m.accuracy.mape < b.accuracy.mape)) best.set(run, m);
+  }
+  return new Set([...best.values()].map((m) => m.id));
+}
+
+/** Whether the agent's model meter (`chosenMeter.model`, `server:<id>` for a model-server model) uses model `m`. */
+export function inUse(m, meter) {
+  return Boolean(meter?.estimated && meter.model === `server:${m.id}`);
+}
+
+/** Why a model has no plot: only the best model of a training run stores one; imported models have none. */
+export function noPlotText(m, isBest) {
+  if (!m.accuracy) return 'No measured-vs-predicted plot: this model was imported, and imported models have none.';
+  if (!isBest) return 'No measured-vs-predicted plot: training stores one only with the best model of its run.';
+  return 'No measured-vs-predicted plot stored for this model.';
+}
+
 /** The URL path of a model sub-resource; ids are `pipeline/source/type/group/name`. */
 function modelPath(id, sub) {
   return `/api/v1/models/${id.split('/').map(encodeURIComponent).join('/')}${sub ? `/${sub}` : ''}`;
@@ -37,14 +65,20 @@ export function createModels() {
       replace(list, h('p', { class: 'muted' }, 'No models yet. Train one with `powerplane train` or POST /api/v1/train; models appear here with their accuracy and a measured-vs-predicted plot.'));
       return;
     }
+    const meter = await getJson('/api/v1/capabilities').then((c) => c.chosenMeter, () => undefined);
+    const best = bestOfRuns(models);
     replace(list,
       h('p', { class: 'muted' }, `${res.total ?? models.length} model${models.length === 1 ? '' : 's'} in the store.`),
       models.map((m) => {
+        const isBest = best.has(m.id);
+        const used = inUse(m, meter);
         const plot = h('img', { class: 'plot', src: modelPath(m.id, 'plot'), alt: `Measured versus predicted power of ${m.name}`, loading: 'lazy', width: 480, height: 320 });
-        const note = h('p', { class: 'muted', hidden: true }, 'No measured-vs-predicted plot stored for this model (imported models have none).');
+        const note = h('p', { class: 'muted', hidden: true }, noPlotText(m, isBest));
         plot.addEventListener('error', () => { plot.remove(); note.hidden = false; });
-        return h('section', { class: 'card model', 'aria-label': `Model ${m.name}` },
-          h('h2', {}, m.name, h('span', { class: 'muted' }, ` v${m.version ?? '?'}`)),
+        return h('section', { class: 'card model', 'aria-label': `Model ${m.name}`, 'data-id': m.id },
+          h('h2', {}, m.name, h('span', { class: 'muted' }, ` v${m.version ?? '?'}`),
+            isBest ? h('span', { class: 'badge best' }, 'best of its run') : null,
+            used ? h('span', { class: 'badge in-use' }, "in use by this node's model meter") : null),
           h('p', { class: 'muted' }, m.id),
           h('p', {}, [m.kind ?? m.trainer, m.output_type, m.energy_source, `features: ${(m.features ?? []).join(', ')}`].filter(Boolean).join(' · ')),
           h('p', {}, 'Accuracy: ', h('strong', {}, accuracyText(m))),

@@ -37,7 +37,7 @@ export function createOverview(maxPoints) {
       zoneChart?.destroy();
       const el = document.getElementById('chart-zones');
       replace(el);
-      zoneChart = lineChart(el, [{ label: 'node total', color: undefined, dash: [6, 3] }, ...zoneLabels().map((label) => ({ label }))], { yLabel: 'W' });
+      zoneChart = lineChart(el, [{ label: 'node total', color: undefined, dash: [6, 3] }, ...zoneLabels().map((label) => ({ label }))], { yLabel: 'W', yFromZero: true });
       zoneChartKeys = keys;
     }
     zoneChart.setData([t, hist.watts.slice(from), ...[...hist.zones.values()].map((z) => z.values.slice(from))]);
@@ -46,7 +46,7 @@ export function createOverview(maxPoints) {
         { label: 'active W' },
         { label: 'idle W' },
         { label: 'CPU busy %', scale: 'y2', dash: [4, 3] },
-      ], { yLabel: 'W', y2: { label: '%', range: [0, 100] } });
+      ], { yLabel: 'W', yFromZero: true, y2: { label: '%', range: [0, 100] } });
     }
     activeChart.setData([t, hist.active.slice(from), hist.idle.slice(from), hist.busy.slice(from).map((b) => b * 100)]);
   }
@@ -97,6 +97,14 @@ export function createOverview(maxPoints) {
       const badge = document.getElementById('meter-badge');
       badge.textContent = node.meter.estimated ? `estimated · ${node.meter.model ?? node.meter.name}` : `measured · ${node.meter.name}`;
       badge.className = `badge ${node.meter.estimated ? 'estimated' : 'measured'}`;
+      const base = document.getElementById('card-baseline');
+      base.hidden = !Number.isFinite(node.meter.baselineWatts);
+      if (!base.hidden) {
+        setText('node-baseline', watts(node.meter.baselineWatts));
+        setText('node-baseline-sub', Number.isFinite(node.meter.maxWatts)
+          ? `the model's watts with nothing running; ${watts(node.meter.maxWatts)} at 100 % CPU`
+          : "the model's watts with nothing running");
+      }
       const plat = document.getElementById('card-platform');
       plat.hidden = node.platformWatts === undefined || node.platformWatts === null;
       if (!plat.hidden) {

@@ -4,6 +4,7 @@ import { h, replace, setText } from './dom.js';
 import { watts, joules, seconds } from './format.js';
 import { lineChart, sparkline, seriesColor } from './charts.js';
 import { getJson } from './api.js';
+import { whereText } from './where.js';
 
 const TOP = 200;
 const PLURAL = { process: 'processes', container: 'containers', pod: 'pods', vm: 'VMs' };
@@ -54,7 +55,9 @@ export function createWorkloads(info) {
     const empty = document.getElementById('workload-empty');
     empty.hidden = items.length > 0;
     if (!empty.hidden) empty.textContent = data.total === 0 ? noneText(data.level) : 'Nothing matches the search.';
+    const focusedId = tbody.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.id : undefined;
     replace(tbody, items.map((w) => row(w)));
+    if (focusedId !== undefined) [...tbody.rows].find((tr) => tr.dataset.id === focusedId)?.focus({ preventScroll: true });
     for (const c of tbody.querySelectorAll('canvas.spark')) {
       const s = seriesOf(c.dataset.id);
       if (s) sparkline(c, s.watts.slice(-180), seriesColor(0));
@@ -66,13 +69,6 @@ export function createWorkloads(info) {
     return w.name || (w.level === 'container' ? w.id.slice(0, 12) : w.id);
   }
 
-  /** Where the workload runs: namespace and pod, or a process's container. */
-  function where(w) {
-    if (w.level === 'process') return w.containerId ? `container ${w.containerId.slice(0, 12)}` : '';
-    const parts = [w.namespace, w.level === 'container' ? w.podName : undefined].filter(Boolean).join(' / ');
-    return w.level === 'container' && w.runtime ? `${parts}${parts ? ' · ' : ''}${w.runtime}` : parts;
-  }
-
   function noneText(level) {
     if (level === 'pod') return 'No pods: pods come from Kubernetes (--kube.enable). Containers and processes are shown without it.';
     if (level === 'vm') return 'No virtual machines (qemu/kvm) run on this node.';
@@ -81,7 +77,7 @@ export function createWorkloads(info) {
   }
 
   function row(w) {
-    const ns = where(w);
+    const ns = whereText(w);
     const name = displayName(w);
     const open = () => select(w.id);
     return h('tr', {
@@ -127,6 +123,8 @@ export function createWorkloads(info) {
         w.podName ? [h('dt', {}, 'Pod'), h('dd', {}, w.podName)] : null,
         w.containerId && w.level !== 'container' ? [h('dt', {}, 'Container'), h('dd', {}, w.containerId)] : null,
         w.runtime ? [h('dt', {}, 'Runtime'), h('dd', {}, w.runtime)] : null,
+        w.pid !== undefined ? [h('dt', {}, 'PID'), h('dd', {}, String(w.pid))] : null,
+        w.exe ? [h('dt', {}, 'Executable'), h('dd', {}, w.exe)] : null,
         h('dt', {}, 'Now'), h('dd', {}, watts(w.watts)),
         h('dt', {}, 'Since start'), h('dd', {}, `${joules(w.joulesTotal)} (${(w.joulesTotal / 3600).toFixed(3)} Wh)`),
         h('dt', {}, 'CPU time'), h('dd', {}, seconds(w.cpuSecondsTotal)),

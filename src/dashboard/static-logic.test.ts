@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+// The dashboard's pure browser modules, loaded as the browser loads them (plain ES modules).
+// @ts-expect-error: plain JavaScript served to the browser, without type declarations
+import { zeroBasedRange } from './static/scales.js';
+// @ts-expect-error: plain JavaScript served to the browser, without type declarations
+import { whereText } from './static/where.js';
+// @ts-expect-error: plain JavaScript served to the browser, without type declarations
+import { bestOfRuns, inUse, noPlotText } from './static/models.js';
+
+test('power charts start at 0: 7.61–7.625 W is drawn from 0 W, not magnified', () => {
+  const [lo, hi] = zeroBasedRange(7.61, 7.625) as [number, number];
+  assert.equal(lo, 0);
+  assert.ok(hi > 7.625 && hi < 9, String(hi));
+  assert.deepEqual(zeroBasedRange(null, null), [0, 1]);
+  assert.deepEqual(zeroBasedRange(0, 0), [0, 1]);
+  assert.equal((zeroBasedRange(-2, 5) as number[])[0], -2);
+});
+
+test('where: pid, executable and container for processes; pod and runtime for containers', () => {
+  assert.equal(whereText({ level: 'process', id: '42', pid: 42, exe: '/usr/bin/node' }), 'pid 42 · /usr/bin/node · host');
+  assert.equal(whereText({ level: 'process', id: '7', pid: 7, containerId: 'abcdef0123456789' }), 'pid 7 · container abcdef012345');
+  assert.equal(whereText({ level: 'container', id: 'c', namespace: 'load', podName: 'stress-7d9f', runtime: 'containerd' }), 'load / stress-7d9f · containerd');
+  assert.equal(whereText({ level: 'container', id: 'c', runtime: 'docker' }), 'no pod · docker');
+  assert.equal(whereText({ level: 'pod', id: 'u', namespace: 'default' }), 'default');
+  assert.equal(whereText({ level: 'vm', id: 'v', runtime: 'qemu' }), 'qemu');
+});
+
+const acc = (mae: number, mape = 1) => ({ mae, mape, r2: 0.9, samples: 10, folds: 5 });
+
+test('models: the best of each run (same group, same created time) by MAE; imported models are in no run', () => {
+  const models = [
+    { id: 'p/acpi/AbsPower/BPFOnly/a', created: 't1', accuracy: acc(3) },
+    { id: 'p/acpi/AbsPower/BPFOnly/b', created: 't1', accuracy: acc(2) },
+    { id: 'p/acpi/AbsPower/BPFOnly/c', created: 't2', accuracy: acc(5) },
+    { id: 'p/rapl/AbsPower/BPFOnly/d', created: 't1', accuracy: acc(9) },
+    { id: 'p/rapl/AbsPower/BPFOnly/e', created: 't1', accuracy: null },
+  ];
+  assert.deepEqual([...bestOfRuns(models)].sort(), ['p/acpi/AbsPower/BPFOnly/b', 'p/acpi/AbsPower/BPFOnly/c', 'p/rapl/AbsPower/BPFOnly/d']);
+  assert.match(noPlotText(models[0], false), /only with the best model of its run/);
+  assert.match(noPlotText(models[4], false), /imported/);
+  assert.equal(inUse(models[1], { estimated: true, model: 'server:p/acpi/AbsPower/BPFOnly/b' }), true);
+  assert.equal(inUse(models[1], { estimated: true, model: 'ccf:generic(2 vCPU)' }), false);
+  assert.equal(inUse(models[1], undefined), false);
+});
