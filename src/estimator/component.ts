@@ -13,7 +13,7 @@ import { loadEstimatorFile } from './config-file.js';
 import { localEstimatorConfig } from './local.js';
 import { EstimatorRegistry } from './registry.js';
 import { registerEstimatorRoutes } from './routes.js';
-import { startClusterSource, type ClusterSource } from './cluster-source.js';
+import type { ClusterSource } from './cluster-source.js';
 import { SchedulerExtender, type ExtenderSettings } from './scheduler/extender.js';
 import { ExtenderMetrics } from './scheduler/metrics.js';
 import { registerSchedulerRoutes } from './scheduler/routes.js';
@@ -50,7 +50,8 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
     },
     async start() {
       registry.start();
-      if (mode === 'cluster') cluster = await startClusterSource({ registry, kubeconfig: config.kube.config, log: elog });
+      // the Kubernetes client loads only here, never for a file or local estimator
+      if (mode === 'cluster') cluster = await (await import('./cluster-source.js')).startClusterSource({ registry, kubeconfig: config.kube.config, log: elog });
       elog.info({ mode, estimators: registry.list().map((e) => `${e.namespace}/${e.name}`) }, 'estimator started');
     },
     async stop() {

@@ -21,6 +21,8 @@ import type { NodeStatus } from './types.js';
 
 /** Cached prediction values per Estimator: at least this many, else 4 rows of N+1 per node. */
 const CACHE_MIN_VALUES = 1 << 20;
+/** Slopes remembered per node group (distinct cpu_milli values). */
+const SLOPES_PER_GROUP = 64;
 /** Bound on the predictions of one estimation (ms). */
 const PREDICT_TIMEOUT_MS = 30_000;
 /** Parallel group predictions per request. */
@@ -61,6 +63,8 @@ export interface BaseGroup {
   /** Free CPU per node (millicores; +Inf when unknown), non-increasing. */
   free: Float64Array;
   status: NodeStatus;
+  /** Exact slopes by cpu_milli (undefined: the predictor is not linear), for this snapshot. */
+  slopes: Map<number, number | undefined>;
 }
 
 /** The request-independent view of the nodes, rebuilt when a node's status changes. */
@@ -81,7 +85,7 @@ export interface RequestGroup {
 
 /** An Estimator `{namespace}/{name}` over a set of nodes. */
 export class Estimator {
-  private readonly cache = new Map<string, { watts: Float64Array; expires: number }>();
+  private readonly cache = new Map<string, { watts: Float64Array; costs: Map<string, Float64Array>; expires: number }>();
   private cachedValues = 0;
   private snap?: NodeSnapshot;
   private dirty = true;
@@ -156,26 +160,26 @@ export class Estimator {
   /** Caches a row, keeping the cache within its budget (expired entries first, then the oldest). */
   private remember(key: string, watts: Float64Array, expires: number, n: number): void {
     const budget = Math.max(CACHE_MIN_VALUES, 4 * this.nodes.length * (n + 1));
-    const old = this.cache.get(key);
-    if (old) {
-      this.cachedValues -= old.watts.length;
-      this.cache.delete(key);
-    }
+    if (this.cache.has(key)) this.drop(key);
     if (this.cachedValues + watts.length > budget) {
       const t = this.now();
-      for (const [k, v] of this.cache) if (v.expires <= t) this.drop(k, v.watts);
-      for (const [k, v] of this.cache) {
+      for (const [k, v] of this.cache) if (v.expires <= t) this.drop(k);
+      for (const k of this.cache.keys()) {
         if (this.cachedValues + watts.length <= budget) break;
-        this.drop(k, v.watts);
+        this.drop(k);
       }
     }
-    this.cache.set(key, { watts, expires });
+    this.cache.set(key, { watts, costs: new Map(), expires });
     this.cachedValues += watts.length;
   }
 
-  private drop(key: string, watts: Float64Array): void {
+  /** Removes a cached row and its cost curves. */
+  private drop(key: string): void {
+    const entry = this.cache.get(key);
+    if (!entry) return;
     this.cache.delete(key);
-    this.cachedValues -= watts.length;
+    this.cachedValues -= entry.watts.length;
+    for (const c of entry.costs.values()) this.cachedValues -= c.length;
   }
 
   /** The request-independent grouping of the nodes, rebuilt only after a change. */
@@ -199,7 +203,7 @@ export class Estimator {
     const groups: BaseGroup[] = [];
     for (const g of byKey.values()) {
       g.members.sort((a, b) => b.free - a.free); // stable: equal free CPU keeps node order
-      groups.push({ key: g.key, nodes: g.members.map((m) => m.state), free: Float64Array.from(g.members, (m) => m.free), status: g.status });
+      groups.push({ key: g.key, nodes: g.members.map((m) => m.state), free: Float64Array.from(g.members, (m) => m.free), status: g.status, slopes: new Map() });
     }
     this.snap = { version: ++this.version, groups, validUntil };
     return this.snap;
@@ -266,34 +270,50 @@ export class Estimator {
   /** One cost group per request group: exact slopes for linear predictors, else curves from predicted rows. */
   private async costGroups(snap: NodeSnapshot, groups: RequestGroup[], cpuMilli: number, n: number): Promise<CostGroup[]> {
     const curves = new Array<CostGroup>(groups.length);
+    // linear predictors first, synchronously: no rows, no promises
+    const dense: number[] = [];
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      const slope = this.slope(g.base, cpuMilli);
+      if (slope === undefined) dense.push(i);
+      else curves[i] = Number.isFinite(slope) ? { slope, limit: g.capacity, count: g.to - g.from } : { slope: 0, limit: 0, count: g.to - g.from };
+    }
+    if (dense.length === 0) return curves;
     const rows = new Map<BaseGroup, Promise<Float64Array>>();
     const signal = AbortSignal.timeout(PREDICT_TIMEOUT_MS);
     let lastYield = performance.now();
-    const slopes = new Map<BaseGroup, number | undefined>();
-    for (const base of snap.groups) slopes.set(base, this.slope(base, cpuMilli));
     let next = 0;
     const worker = async () => {
-      while (next < groups.length) {
-        const i = next++;
+      while (next < dense.length) {
+        const i = dense[next++];
         const g = groups[i];
-        const count = g.to - g.from;
-        const slope = slopes.get(g.base);
-        if (slope !== undefined) {
-          curves[i] = Number.isFinite(slope) ? { slope, limit: g.capacity, count } : { slope: 0, limit: 0, count };
-          continue;
-        }
+        const key = `${g.base.key}|${cpuMilli}`;
         let row = rows.get(g.base);
-        if (!row) rows.set(g.base, (row = this.predictRow(g.base.nodes[0], cpuMilli, n, g.base.status, `${g.base.key}|${cpuMilli}`, signal)));
+        if (!row) rows.set(g.base, (row = this.predictRow(g.base.nodes[0], cpuMilli, n, g.base.status, key, signal)));
         const watts = await row;
-        curves[i] = { cost: costCurve(watts, g.capacity), count, scale: Math.abs(watts[0]) };
+        curves[i] = { cost: this.costOf(key, watts, n, g.capacity), count: g.to - g.from, scale: Math.abs(watts[0]) };
         if (performance.now() - lastYield > YIELD_AFTER_MS) {
           await yieldToLoop();
           lastYield = performance.now();
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(PREDICT_CONCURRENCY, groups.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(PREDICT_CONCURRENCY, dense.length) }, worker));
     return curves;
+  }
+
+  /** The cost curve of a cached row for a capacity, kept with the row so repeated requests reuse it (do not modify). */
+  private costOf(key: string, watts: Float64Array, n: number, capacity: number): Float64Array {
+    const entry = this.cache.get(key);
+    if (!entry || entry.watts.buffer !== watts.buffer) return costCurve(watts, capacity); // not cached (a failed prediction)
+    const ck = `${n}|${capacity}`;
+    let cost = entry.costs.get(ck);
+    if (!cost) {
+      cost = costCurve(watts, capacity);
+      entry.costs.set(ck, cost);
+      this.cachedValues += cost.length;
+    }
+    return cost;
   }
 
   /**
@@ -301,6 +321,14 @@ export class Estimator {
    * +Inf when the prediction fails, so its nodes take nothing.
    */
   private slope(base: BaseGroup, cpuMilli: number): number | undefined {
+    if (base.slopes.has(cpuMilli)) return base.slopes.get(cpuMilli);
+    const s = this.computeSlope(base, cpuMilli);
+    if (base.slopes.size >= SLOPES_PER_GROUP) base.slopes.clear();
+    base.slopes.set(cpuMilli, s);
+    return s;
+  }
+
+  private computeSlope(base: BaseGroup, cpuMilli: number): number | undefined {
     const state = base.nodes[0];
     if (state.predictor instanceof Error) return Infinity;
     if (!state.predictor.slope) return undefined;
