@@ -98,7 +98,6 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'estimator.scheduler.spreadMaxPerNode', type: 'int', default: 1, min: 1, description: 'Scheduler extender, spread policy: most pods of one workload per node' },
   { key: 'estimator.scheduler.maxInletTemperature', type: 'number', default: 27, description: 'Scheduler extender, temperature policy: highest acceptable inlet temperature, °C' },
   { key: 'estimator.scheduler.deadline', type: 'duration', default: 800, min: 10, description: 'Scheduler extender: time budget for predictions per call (below the scheduler\'s 1s httpTimeout)' },
-  { key: 'estimator.scheduler.schedulerName', type: 'string', default: 'powerplane-scheduler', description: 'Scheduler extender, in a cluster: pods of this schedulerName are watched for the spread policy and the chosen-node metric (empty: all pods)' },
 ];
 
 /** The typed configuration every command receives. */
@@ -143,6 +142,6 @@ export interface PowerplaneConfig {
     apiKey: string;
     maxWorkloads: number;
     deadline: number;
-    scheduler: { estimator: string; policy: 'watts' | 'spread' | 'temperature'; defaultCpuMilli: number; spreadMaxPerNode: number; maxInletTemperature: number; deadline: number; schedulerName: string };
+    scheduler: { estimator: string; policy: 'watts' | 'spread' | 'temperature'; defaultCpuMilli: number; spreadMaxPerNode: number; maxInletTemperature: number; deadline: number };
   };
 }

@@ -87,6 +87,8 @@ export interface WorkloadView {
   /** Processes: the pid (also in `id`), and the executable path ('' or absent when unreadable). */
   pid?: number;
   exe?: string;
+  /** Processes: the command line, arguments joined by spaces, cut to 200 characters (absent when empty). */
+  cmdline?: string;
   state: 'running' | 'terminated';
   /** Active CPU power now (sum over zones). */
   watts: number;

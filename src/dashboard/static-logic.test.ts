@@ -19,6 +19,7 @@ test('power charts start at 0: 7.61–7.625 W is drawn from 0 W, not magnified',
 
 test('where: pid, executable and container for processes; pod and runtime for containers', () => {
   assert.equal(whereText({ level: 'process', id: '42', pid: 42, exe: '/usr/bin/node' }), 'pid 42 · /usr/bin/node · host');
+  assert.equal(whereText({ level: 'process', id: '42', pid: 42, exe: '/usr/bin/node', cmdline: 'node --import tsx x.ts' }), 'pid 42 · node --import tsx x.ts · host');
   assert.equal(whereText({ level: 'process', id: '7', pid: 7, containerId: 'abcdef0123456789' }), 'pid 7 · container abcdef012345');
   assert.equal(whereText({ level: 'container', id: 'c', namespace: 'load', podName: 'stress-7d9f', runtime: 'containerd' }), 'load / stress-7d9f · containerd');
   assert.equal(whereText({ level: 'container', id: 'c', runtime: 'docker' }), 'no pod · docker');

@@ -74,6 +74,7 @@ export function workloadView(s: AgentSnapshot, a: WorkloadAccount): WorkloadView
     ...(m.runtime ? { runtime: m.runtime } : m.hypervisor ? { runtime: m.hypervisor } : {}),
     ...(m.pid !== undefined && a.level === 'process' ? { pid: m.pid } : {}),
     ...(m.exe && a.level === 'process' ? { exe: m.exe } : {}),
+    ...(m.cmdline && a.level === 'process' ? { cmdline: m.cmdline } : {}),
     state: a.state,
     watts: w,
     joulesTotal: j,

@@ -545,6 +545,7 @@ function processMeta(p: ProcessEntry): WorkloadMeta {
     startTime: p.startTime,
     comm: p.comm,
     exe: p.exe,
+    ...(p.cmdline ? { cmdline: p.cmdline } : {}),
     type: p.container ? 'container' : p.vm ? 'vm' : 'regular',
     containerId: p.container?.id,
     vmId: p.vm?.id,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { rmSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { ProcScanner } from './scanner.js';
+import { CMDLINE_MAX, ProcScanner, shortCmdline } from './scanner.js';
 import { ProcfsFixture, containerCgroup, fixtureContainerId } from './fixtures.js';
 import { PowerplaneError } from '../../core/errors.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
@@ -74,4 +74,25 @@ test('a pid that vanishes between listing and reading is skipped', () => {
 test('an unreadable procfs root is a PP_AGENT_PROCFS error naming the path', () => {
   const s = new ProcScanner('/nonexistent/procfs');
   assert.throws(() => s.scan(), (e: unknown) => e instanceof PowerplaneError && e.code === 'PP_AGENT_PROCFS' && e.details.path === '/nonexistent/procfs/stat');
+});
+
+test('command lines are kept for host and container processes, cut for display', () => {
+  const fx = new ProcfsFixture();
+  try {
+    fx.add({ pid: 30, comm: 'node', utime: 1, stime: 0, cmdline: ['node', '--import', 'tsx', 'x.ts'] })
+      .add({ pid: 31, comm: 'nginx', utime: 1, stime: 0, cgroup: containerCgroup(fixtureContainerId(3), 'containerd'), cmdline: ['nginx', '-g', 'daemon off;'] })
+      .add({ pid: 32, comm: 'kthreadd', utime: 1, stime: 0, cmdline: [] })
+      .write();
+    const r = new ProcScanner(fx.root).scan();
+    const d = new Map(r.processes.map((p) => [p.pid, p]));
+    assert.equal(d.get(30)?.cmdline, 'node --import tsx x.ts');
+    assert.equal(d.get(31)?.cmdline, 'nginx -g daemon off;');
+    assert.equal(d.get(32)?.cmdline, '');
+  } finally {
+    fx.dispose();
+  }
+  const long = shortCmdline(['x'.repeat(CMDLINE_MAX), 'y']);
+  assert.equal(long.length, CMDLINE_MAX);
+  assert.ok(long.endsWith('…'));
+  assert.equal(shortCmdline(['a', 'b']), 'a b');
 });

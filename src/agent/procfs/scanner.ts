@@ -13,6 +13,15 @@ import { vmFromCmdline, type VmRef } from '../workloads/vm.js';
 import type { WorkloadMeta } from '../workloads/ledger.js';
 import { ERR_AGENT_PROCFS } from '../errors.js';
 
+/** Longest command line kept per process (characters); longer ones end with `…`. */
+export const CMDLINE_MAX = 200;
+
+/** A command line for people: arguments joined by spaces, cut to {@link CMDLINE_MAX} characters. */
+export function shortCmdline(args: readonly string[]): string {
+  const s = args.join(' ');
+  return s.length > CMDLINE_MAX ? `${s.slice(0, CMDLINE_MAX - 1)}…` : s;
+}
+
 /** One process as last scanned. The object is reused across scans while the process lives. */
 export interface ProcessEntry {
   pid: number;
@@ -23,6 +32,8 @@ export interface ProcessEntry {
   comm: string;
   /** Target of `/proc/<pid>/exe` ('' when unreadable: kernel threads, no privilege). */
   exe: string;
+  /** The command line, arguments joined by spaces, cut to {@link CMDLINE_MAX} characters ('' when empty or unreadable). */
+  cmdline: string;
   container?: ContainerRef;
   /** Container name from the process environment (`CONTAINER_NAME`, `HOSTNAME`), when known. */
   containerName?: string;
@@ -160,6 +171,7 @@ export class ProcScanner {
       startTime,
       comm: this.intern(this.statBuf.toString('utf8', st.commStart, st.commEnd)),
       exe: '',
+      cmdline: '',
       container: undefined,
       containerName: undefined,
       vm: undefined,
@@ -191,10 +203,12 @@ export class ProcScanner {
         if (known.name) e.containerName = known.name;
       }
     }
-    if (!e.container) {
-      const cmd = this.readText(`${dir}/cmdline`, this.bigBuf);
-      if (cmd) {
-        const vm = vmFromCmdline(parseCmdline(cmd));
+    const cmd = this.readText(`${dir}/cmdline`, this.bigBuf);
+    if (cmd) {
+      const args = parseCmdline(cmd);
+      e.cmdline = shortCmdline(args);
+      if (!e.container) {
+        const vm = vmFromCmdline(args);
         if (vm) e.vm = vm;
       }
     }

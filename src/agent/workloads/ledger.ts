@@ -24,6 +24,8 @@ export interface WorkloadMeta {
   startTime?: number;
   comm?: string;
   exe?: string;
+  /** The command line, cut for display (see procfs/scanner `shortCmdline`). */
+  cmdline?: string;
   /** Kepler's process `type`: regular, container, vm. */
   type?: string;
   vmId?: string;

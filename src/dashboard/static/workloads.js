@@ -40,7 +40,7 @@ export function createWorkloads(info) {
 
   function matches(w, q) {
     if (!q) return true;
-    return [w.name, w.id, w.namespace, w.podName, w.containerId].some((s) => s && s.toLowerCase().includes(q));
+    return [w.name, w.id, w.namespace, w.podName, w.containerId, w.cmdline].some((s) => s && s.toLowerCase().includes(q));
   }
 
   function seriesOf(id) {
@@ -125,6 +125,7 @@ export function createWorkloads(info) {
         w.runtime ? [h('dt', {}, 'Runtime'), h('dd', {}, w.runtime)] : null,
         w.pid !== undefined ? [h('dt', {}, 'PID'), h('dd', {}, String(w.pid))] : null,
         w.exe ? [h('dt', {}, 'Executable'), h('dd', {}, w.exe)] : null,
+        w.cmdline ? [h('dt', {}, 'Command line'), h('dd', {}, w.cmdline)] : null,
         h('dt', {}, 'Now'), h('dd', {}, watts(w.watts)),
         h('dt', {}, 'Since start'), h('dd', {}, `${joules(w.joulesTotal)} (${(w.joulesTotal / 3600).toFixed(3)} Wh)`),
         h('dt', {}, 'CPU time'), h('dd', {}, seconds(w.cpuSecondsTotal)),

@@ -37,14 +37,9 @@ export interface ExtenderSettings {
   deadlineMs: number;
 }
 
-/** Most pods whose last scores are kept for the chosen-node metric. */
-const RECENT_PODS = 2048;
-
 /** The extender. */
 export class SchedulerExtender {
   private readonly costs = new WeakMap<Estimator, NodeCosts>();
-  /** pod uid → the candidate names and the watts added on each (NaN: unknown), from the pod's last prioritize call. */
-  private readonly recent = new Map<string, { names: readonly string[]; added: Float64Array }>();
 
   constructor(
     private readonly registry: EstimatorRegistry,
@@ -73,31 +68,13 @@ export class SchedulerExtender {
 
   /** The prioritize verb: ExtenderArgs → HostPriorityList. */
   async prioritize(body: unknown, query: Record<string, unknown>): Promise<HostPriority[]> {
-    return this.run('prioritize', body, query, async (args, d, pod) => {
+    return this.run('prioritize', body, query, async (args, d) => {
       const s = scores(d.items);
       let top = -1;
       for (let i = 0; i < s.length; i++) if (top < 0 || s[i] > s[top]) top = i;
       if (top >= 0 && s[top] > MIN_EXTENDER_PRIORITY && d.items[top].added !== undefined) this.metrics.topNode(d.items[top].added as number);
-      if (pod.uid) this.remember(pod.uid, args.nodeNames, d);
       return args.nodeNames.map((n, i) => ({ Host: n, Score: s[i] }));
     }, (args) => args.nodeNames.map((n) => ({ Host: n, Score: MIN_EXTENDER_PRIORITY })));
-  }
-
-  /** Records the watts of the node a pod was bound to (called from the pod watch). */
-  observeBinding(uid: string, node: string): void {
-    const r = this.recent.get(uid);
-    if (!r) return;
-    this.recent.delete(uid);
-    const i = r.names.indexOf(node);
-    if (i >= 0 && Number.isFinite(r.added[i])) this.metrics.chosenNode(r.added[i]);
-  }
-
-  private remember(uid: string, names: readonly string[], d: Decisions): void {
-    const added = new Float64Array(d.items.length);
-    for (let i = 0; i < added.length; i++) added[i] = d.items[i].added ?? NaN;
-    this.recent.delete(uid);
-    this.recent.set(uid, { names, added });
-    if (this.recent.size > RECENT_PODS) this.recent.delete(this.recent.keys().next().value as string);
   }
 
   /** Parses, decides and answers; the neutral answer on any internal error. */

@@ -6,9 +6,8 @@
  *   answered with every node passing / equal scores; `invalid`: a 400);
  * - `powerplane_scheduler_extender_request_duration_seconds{verb}`: latency histogram;
  * - `powerplane_scheduler_extender_filtered_nodes_total{reason}`: nodes filtered out, by reason;
- * - `powerplane_scheduler_top_node_added_watts`: watts the pod adds on the node prioritize scored highest;
- * - `powerplane_scheduler_chosen_node_added_watts`: watts predicted for the node the pod was then bound
- *   to (seen through the pod watch, in a cluster).
+ * - `powerplane_scheduler_top_node_added_watts`: watts the pod adds on the node prioritize scored highest
+ *   (the node kube-scheduler then binds it to, unless its own plugins outweigh the extender).
  */
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -49,7 +48,6 @@ export class ExtenderMetrics {
   private readonly filtered = new Map<string, number>();
   private readonly durations = new Map<ExtenderVerb, Histogram>();
   private readonly top = new Histogram(WATT_BUCKETS);
-  private readonly chosen = new Histogram(WATT_BUCKETS);
 
   /** Counts one call and its duration. */
   call(verb: ExtenderVerb, result: ExtenderResult, seconds: number): void {
@@ -70,11 +68,6 @@ export class ExtenderMetrics {
     this.top.observe(watts);
   }
 
-  /** Records the watts predicted for the node a pod was bound to. */
-  chosenNode(watts: number): void {
-    this.chosen.observe(watts);
-  }
-
   /** How many calls of `verb` ended with `result` (for tests and logs). */
   count(verb: ExtenderVerb, result: ExtenderResult): number {
     return this.requests.get(`verb="${verb}",result="${result}"`) ?? 0;
@@ -90,8 +83,6 @@ export class ExtenderMetrics {
     for (const [k, v] of this.filtered) out += `powerplane_scheduler_extender_filtered_nodes_total{reason="${k}"} ${v}\n`;
     out += '# HELP powerplane_scheduler_top_node_added_watts Predicted watts a pod adds on the node the extender scored highest.\n# TYPE powerplane_scheduler_top_node_added_watts histogram\n';
     out += this.top.render('powerplane_scheduler_top_node_added_watts', '');
-    out += '# HELP powerplane_scheduler_chosen_node_added_watts Predicted watts a pod adds on the node it was bound to.\n# TYPE powerplane_scheduler_chosen_node_added_watts histogram\n';
-    out += this.chosen.render('powerplane_scheduler_chosen_node_added_watts', '');
     return out;
   }
 }
