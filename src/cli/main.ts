@@ -22,7 +22,13 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   const program = new Command('powerplane')
     .description('Power-aware control plane for Kubernetes: per-workload energy, power models, placement estimation, power capping')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // Handled when parsed (not commander's .version()), so no other command pays for the git look-up.
+    .option('-V, --version', 'print version, commit and Node version')
+    .on('option:version', () => {
+      process.stdout.write(versionLine() + '\n');
+      process.exit(0);
+    });
   const invoked = invokedCommand(argv);
   const wanted = COMMAND_MODULES.filter((m) => invoked !== undefined && Object.hasOwn(m.commands, invoked));
   for (const m of wanted) (await m.load())(program);
@@ -34,12 +40,17 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .description('print version, commit and Node version')
     .option('-o, --output <format>', 'text or json', 'text')
     .action((opts: { output: string }) => {
-      const v = versionInfo();
-      if (opts.output === 'json') process.stdout.write(JSON.stringify(v) + '\n');
-      else process.stdout.write(`powerplane ${v.version} (commit ${v.commit}, node ${v.node})\n`);
+      if (opts.output === 'json') process.stdout.write(JSON.stringify(versionInfo()) + '\n');
+      else process.stdout.write(versionLine() + '\n');
     });
   for (const c of program.commands) c.exitOverride();
   return program;
+}
+
+/** One line naming the version, commit and Node version (`powerplane --version`, `powerplane version`). */
+function versionLine(): string {
+  const v = versionInfo();
+  return `powerplane ${v.version} (commit ${v.commit}, node ${v.node})`;
 }
 
 /** Runs the CLI with `argv` (process.argv form). */
