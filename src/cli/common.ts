@@ -79,16 +79,3 @@ export function exitWithError(err: unknown): never {
   process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 }
-
-/** Registers a command that this build does not provide yet: it says so and exits 2. */
-export function notAvailable(program: Command, name: string, description: string): void {
-  program
-    .command(name)
-    .description(`${description} (not available yet)`)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      process.stderr.write(`powerplane ${name} is not available yet in this build\n`);
-      process.exit(2);
-    });
-}
