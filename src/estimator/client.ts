@@ -1,7 +1,7 @@
 /**
  * @module estimator/client
  * The estimator API client behind `powerplane estimate` (WAO's estimator-cli): request, +Inf decoding,
- * Go-style output (`[5 9 13 15 16]`, `+Inf`), and the equivalent curl command for `-v`.
+ * Go-style output (`[5 9 13 15 16]`, `+Inf`), why +Inf (for stderr), and the equivalent curl command for `-v`.
  */
 
 /** A decoded answer. */
@@ -9,6 +9,8 @@ export interface PowerConsumption {
   cpu_milli: number;
   num_workloads: number;
   watt_increases: number[];
+  /** With `?explain=true`, when a k cannot be placed: per node that cannot take one workload, why. */
+  infinite_reasons?: Record<string, string[]>;
 }
 
 /** An error answer from the API. */
@@ -87,4 +89,25 @@ export async function requestEstimate(url: string, body: { cpu_milli: number; nu
   const pc = json as PowerConsumption | undefined;
   if (!pc || !Array.isArray(pc.watt_increases)) throw new EstimatorApiError(res.status, 'ErrUnexpected', 'the answer has no watt_increases');
   return { ...pc, watt_increases: pc.watt_increases.map((v) => decodeInf(Number(v))) };
+}
+
+/** The URL asking for the explained answer (placements and `infinite_reasons`). */
+export function explainUrl(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set('explain', 'true');
+  return u.toString();
+}
+
+/**
+ * Why a curve has +Inf, for people (what `powerplane estimate` prints on stderr): from which k on, and per
+ * node the server's `infinite_reasons`. Empty when the curve is finite.
+ */
+export function infiniteReport(wattIncreases: readonly number[], cpuMilli: number, reasons: Record<string, string[]> | undefined): string {
+  const first = wattIncreases.indexOf(Infinity);
+  if (first < 0) return '';
+  const lines = [first === 0 ? `+Inf: not even one workload of ${cpuMilli.toLocaleString('en-US')} millicores can be placed` : `+Inf from k=${first + 1}: the nodes have room for ${first} workload${first === 1 ? '' : 's'} of ${cpuMilli.toLocaleString('en-US')} millicores at most`];
+  const nodes = Object.entries(reasons ?? {});
+  if (reasons === undefined) lines.push('  (no reasons: the estimator did not give infinite_reasons)');
+  else if (nodes.length > 0) lines.push('nodes that cannot take one:', ...nodes.map(([node, rs]) => `  ${node}: ${rs.join('; ')}`));
+  return lines.join('\n') + '\n';
 }

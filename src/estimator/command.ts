@@ -2,7 +2,8 @@
  * @module estimator/command
  * `powerplane estimator` (the WAO-compatible API server, default 0.0.0.0:5656; `--web.ui` also serves the
  * dashboard page) and `powerplane estimate`
- * (the client, as WAO's estimator-cli: `powerplane estimate -p 500,5 pc` prints `[5 9 13 15 16]`).
+ * (the client, as WAO's estimator-cli: `powerplane estimate -p 500,5 pc` prints `[5 9 13 15 16]`; when the
+ * curve has +Inf, why, per node, on stderr).
  */
 import { Option, type Command } from 'commander';
 import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
@@ -11,7 +12,7 @@ import { webServerOptions } from '../core/web-config.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import { createEstimatorComponent } from './component.js';
 import { createDashboardComponent } from '../dashboard/component.js';
-import { curlCommand, estimateUrl, formatGoSlice, requestEstimate, EstimatorApiError } from './client.js';
+import { curlCommand, estimateUrl, explainUrl, formatGoSlice, infiniteReport, requestEstimate, EstimatorApiError } from './client.js';
 
 /** Default listen address of `powerplane estimator`. */
 export const ESTIMATOR_LISTEN_ADDRESS = '0.0.0.0:5656';
@@ -104,6 +105,12 @@ export function registerEstimatorCommands(program: Command): void {
           }
           const pc = await requestEstimate(url, body, headers);
           process.stdout.write(formatGoSlice(pc.watt_increases) + '\n');
+          if (pc.watt_increases.includes(Infinity)) {
+            // stdout stays WAO's; why +Inf goes to stderr, from the explained answer
+            let reasons = pc.infinite_reasons;
+            if (!reasons) reasons = await requestEstimate(explainUrl(url), body, headers).then((r) => r.infinite_reasons, () => undefined);
+            process.stderr.write(infiniteReport(pc.watt_increases, body.cpu_milli, reasons));
+          }
         } catch (err) {
           if (err instanceof EstimatorApiError) {
             process.stderr.write(`ERROR: HTTP ${err.status}\n  code: ${err.code}\n  message: ${err.message}\n`);

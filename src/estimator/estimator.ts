@@ -16,6 +16,7 @@ import { costCurve, workloadCapacity } from './costs.js';
 import { ErrEstimator, ErrEstimatorDeadlineExceeded, ErrEstimatorNoNodesAvailable } from './errors.js';
 import type { CostGroup, PlacementSolution } from './minplus.js';
 import { STALE_AFTER_INTERVALS, statusKey, type NodeState } from './node-state.js';
+import { infiniteReasons } from './reasons.js';
 import { PlacementSolver } from './solver.js';
 import type { NodeStatus } from './types.js';
 
@@ -340,6 +341,34 @@ export class Estimator {
       for (const m of base.nodes) m.lastPredictionError = (err as Error).message;
       return Infinity;
     }
+  }
+
+  /**
+   * Why each node that cannot take even one workload of `cpuMilli` cannot (see {@link infiniteReasons}),
+   * by node name; nodes that can are left out. One prediction per node group, from the cache when it has one.
+   */
+  async infiniteReasons(cpuMilli: number): Promise<Record<string, string[]>> {
+    const snap = this.snapshot();
+    const t = this.now();
+    const out: Record<string, string[]> = {};
+    for (const base of snap.groups) {
+      const slope = this.slope(base, cpuMilli);
+      const wattsWithOne = slope !== undefined ? slope : (await this.predictRow(base.nodes[0], cpuMilli, 1, base.status, `${base.key}|${cpuMilli}`))[1];
+      for (const state of base.nodes) {
+        const reasons = infiniteReasons({
+          cpuMilli,
+          allocatableMilli: state.node.allocatableMilli,
+          usedMilli: base.status.cpuUsedMilli,
+          predictorType: state.predictor instanceof Error ? 'invalid' : state.predictor.type,
+          predictorInvalid: state.predictor instanceof Error ? state.predictor.message : undefined,
+          predictorError: state.lastPredictionError,
+          wattsWithOne,
+          monitors: state.records.map((r) => ({ type: r.type, stale: state.isStale(r, t), ageSeconds: r.lastSuccess === undefined ? null : (t - r.lastSuccess) / 1000, error: r.lastError ?? null })),
+        });
+        if (reasons.length > 0) out[state.node.name] = reasons;
+      }
+    }
+    return out;
   }
 
   /** The answer from a solution: the totals, and per k the workloads per node when `explain`. */

@@ -3,7 +3,8 @@
  * The WAO-compatible HTTP API:
  * - `POST /namespaces/{ns}/estimators/{name}/values/powerconsumption` `{cpu_milli, num_workloads}` →
  *   `{cpu_milli, num_workloads, watt_increases}` (+Inf as 1.7976931348623157e308; `?explain=true` adds
- *   the placement per k);
+ *   the placement per k and, when a k cannot be placed, `infinite_reasons`: per node that cannot take even
+ *   one workload, why);
  * - `GET /namespaces/{ns}/estimators/{name}/nodes` → each node's status, monitor freshness and predicted curve.
  * Errors are WAO's `{code, message}` (+ `field` for invalid requests); bad input is always a 4xx. An
  * estimation not ready within the deadline is a 503 `ErrEstimatorDeadlineExceeded` with `Retry-After`.
@@ -113,6 +114,8 @@ export async function registerEstimatorRoutes(app: FastifyInstance, opts: Estima
         const result = await est.estimate(cpuMilli, numWorkloads, { explain, deadlineMs: opts.deadlineMs });
         const out: Record<string, unknown> = { cpu_milli: cpuMilli, num_workloads: numWorkloads, watt_increases: result.watt_increases.map(encodeInf) };
         if (result.explain) out.explain = result.explain.map((e) => ({ ...e, watt_increase: encodeInf(e.watt_increase) }));
+        // why, per node, when some k cannot be placed (only with explain: WAO's answer stays as it is)
+        if (explain && result.watt_increases.includes(Infinity)) out.infinite_reasons = await est.infiniteReasons(cpuMilli);
         return out;
       },
     );

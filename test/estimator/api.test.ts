@@ -18,7 +18,7 @@ import { Estimator } from '../../src/estimator/estimator.js';
 import { NodeState } from '../../src/estimator/node-state.js';
 import { EstimatorRegistry } from '../../src/estimator/registry.js';
 import { registerEstimatorRoutes } from '../../src/estimator/routes.js';
-import type { PowerPredictor } from '../../src/estimator/types.js';
+import type { NodeMonitor, PowerPredictor } from '../../src/estimator/types.js';
 
 const MAX = 1.7976931348623157e308;
 const dir = mkdtempSync(join(tmpdir(), 'pp-est-api-'));
@@ -220,4 +220,41 @@ test('an estimation slower than --estimator.deadline is a 503 JSON with Retry-Af
   const retry = await post(base, { cpu_milli: 500, num_workloads: 3 });
   assert.deepEqual(retry, { status: 200, body: { cpu_milli: 500, num_workloads: 3, watt_increases: [10, 15, 25] } });
   assert.equal(calls, 1, 'the retry joined the first estimation');
+});
+
+test('?explain=true says per node why some k is +Inf: no free CPU, predictor failed, monitor stale', async () => {
+  let clock = 0;
+  const now = () => clock;
+  const model = (needsUsage: boolean): PowerPredictor => ({
+    type: needsUsage ? 'Needs' : 'Lin',
+    identity: () => (needsUsage ? 'Needs' : 'Lin'),
+    async predict(reqs, status) {
+      if (needsUsage && status.cpuUsage === undefined) throw new Error('cpuUsage is unknown');
+      return reqs.map((r) => 10 + r / 100);
+    },
+  });
+  let flakyUp = true;
+  const flaky = { type: 'Flaky', read: async () => { if (!flakyUp) throw new Error('connection refused'); return { cpuUsage: 0.5 }; } };
+  const busy = { type: 'Busy', read: async () => ({ cpuUsedMilli: 1950 }) };
+  const node = (name: string, allocatableMilli: number, monitor: NodeMonitor | undefined, predictor: PowerPredictor) =>
+    new NodeState({ node: { name, labels: {}, allocatableMilli }, monitors: monitor ? [{ monitor, timeoutMs: 1000 }] : [], predictor, refreshMs: 10_000, now });
+  const nodes = [node('ok', 1000, undefined, model(false)), node('busy', 2000, busy, model(false)), node('stale', 4000, flaky, model(true))];
+  await Promise.all(nodes.map((n) => n.refresh()));
+  clock = 42_000;
+  flakyUp = false;
+  await Promise.all(nodes.map((n) => n.refresh()));
+  const registry = new EstimatorRegistry();
+  registry.set(new Estimator('default', 'default', nodes, now));
+  const server = await createServer({ log: silentLogger(), components: [{ name: 'estimator', routes: (app) => registerEstimatorRoutes(app, { registry, apiKey: '', maxWorkloads: 10 }) }] });
+  running.push(server);
+  const base = await server.listen('127.0.0.1:0');
+  // WAO's answer is unchanged without explain
+  assert.deepEqual(await post(base, { cpu_milli: 500, num_workloads: 3 }), { status: 200, body: { cpu_milli: 500, num_workloads: 3, watt_increases: [5, 10, MAX] } });
+  const ex = await post(base, { cpu_milli: 500, num_workloads: 3 }, { query: '?explain=true' });
+  assert.deepEqual(ex.body.infinite_reasons, {
+    busy: ['no free CPU: used 1,950 of 2,000 millicores, a workload asks for 500'],
+    stale: ['predictor Needs failed: cpuUsage is unknown', 'monitor Flaky stale for 42 s (last error: connection refused)'],
+  });
+  // a finite curve carries no reasons
+  assert.equal((await post(base, { cpu_milli: 500, num_workloads: 2 }, { query: '?explain=true' })).body.infinite_reasons, undefined);
 });

@@ -40,6 +40,8 @@ test('+Inf prints as +Inf; -o json prints the API answer; -n namespace/name as W
   assert.equal(inf.code, 0, inf.stderr);
   // one 8-core workload fits on each worker (80 W, 160 W); the control-plane has no predictor
   assert.equal(inf.stdout, '[80 240 +Inf]\n');
+  // why +Inf, on stderr only
+  assert.equal(inf.stderr, '+Inf from k=3: the nodes have room for 2 workloads of 8,000 millicores at most\nnodes that cannot take one:\n  control-plane: predictor None: this node takes no workloads\n');
   const js = await cli('estimate', '-a', base, '--api-key', 'k3y', '-n', 'default/default', '-o', 'json', '-p', '500,2', 'pc');
   assert.deepEqual(JSON.parse(js.stdout), { cpu_milli: 500, num_workloads: 2, watt_increases: [5, 10] });
 });
