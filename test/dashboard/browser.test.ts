@@ -154,6 +154,13 @@ test('estimator playground returns WAO\'s curve for the Fake nodes and the place
   await page.click('#est-submit');
   await waitText(page, '#est-error', /ErrServerEstimatorNotFound/);
   await page.fill('#est-name', 'default/default');
+  // +Inf is explained per node: 8-core workloads fit once on each worker, never on the control-plane
+  await page.fill('#est-cpu', '8000');
+  await page.fill('#est-n', '3');
+  await page.click('#est-submit');
+  assert.match(await waitText(page, '#est-reasons', /control-plane/), /^\+Inf from k = 3: the nodes have room for 2 workloads at most\. Nodes that cannot take one:control-plane: predictor None: this node takes no workloads$/);
+  await page.fill('#est-cpu', '500');
+  await page.fill('#est-n', '5');
 });
 
 test('models view shows a trained model with its accuracy and measured-vs-predicted plot', async () => {

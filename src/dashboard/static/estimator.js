@@ -13,12 +13,28 @@ export function placementText(e) {
   return parts.length ? parts.join(', ') : 'nothing placed';
 }
 
+/** A curve value for people: +Inf, or watts rounded to 0.01. */
+function curveValue(w) {
+  return w >= Number.MAX_VALUE ? '+Inf' : String(Math.round(w * 100) / 100);
+}
+
+/** Why the curve has +Inf: from which k on, and per node the answer's `infinite_reasons` (null when finite). */
+export function reasonsView(inc, reasons) {
+  const first = inc.findIndex((w) => w >= Number.MAX_VALUE);
+  if (first < 0) return null;
+  const head = first === 0 ? 'No node can take even one workload.' : `+Inf from k = ${first + 1}: the nodes have room for ${first} workload${first === 1 ? '' : 's'} at most.`;
+  const nodes = Object.entries(reasons ?? {});
+  return h('div', {},
+    h('p', {}, head, nodes.length ? ' Nodes that cannot take one:' : false),
+    nodes.length ? h('ul', { 'aria-label': 'Why nodes cannot take a workload' }, nodes.map(([node, rs]) => h('li', {}, h('strong', {}, node), `: ${rs.join('; ')}`))) : false);
+}
+
 /** One row of the nodes table from `GET …/nodes`. */
 function nodeRow(n) {
   const refreshed = (n.monitors ?? []).some((m) => m.lastSuccess);
   const status = Object.entries(n.status ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || (refreshed ? 'no readings (monitors report none)' : 'not refreshed yet');
   const monitors = (n.monitors ?? []).map((m) => `${m.type}${m.stale ? ' (stale)' : ''}${m.error ? `: ${m.error}` : ''}`).join(', ') || 'none';
-  const curve = (n.curve?.watts ?? []).map((w) => (w >= Number.MAX_VALUE ? '+Inf' : Math.round(w * 100) / 100)).join(' ');
+  const curve = (n.curve?.watts ?? []).map(curveValue).join(' ');
   const pred = `${n.predictor?.type ?? '?'}${n.predictor?.error ? ` (${n.predictor.error})` : ''}`;
   return h('tr', {}, h('th', { scope: 'row' }, n.name), h('td', {}, pred), h('td', {}, monitors), h('td', {}, status), h('td', {}, curve ? `[${curve}]` : ''));
 }
@@ -67,7 +83,11 @@ export function createEstimator() {
     try {
       const res = await postJson(paths().values, { cpu_milli: cpu, num_workloads: n });
       const inc = res.watt_increases ?? [];
-      setText('est-curve', `[${inc.map((w) => (w >= Number.MAX_VALUE ? '+Inf' : String(w))).join(' ')}]`);
+      setText('est-curve', `[${inc.map(curveValue).join(' ')}]`);
+      const why = reasonsView(inc, res.infinite_reasons);
+      const reasonsEl = document.getElementById('est-reasons');
+      reasonsEl.hidden = !why;
+      replace(reasonsEl, why);
       resultEl.hidden = false;
       const ks = inc.map((_, i) => i + 1);
       const finite = inc.map((w) => (w >= Number.MAX_VALUE ? null : w));
