@@ -241,11 +241,13 @@ nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t dev, char *name, unsigned int len) {
 }
 
 nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t dev, unsigned long long *energy) {
+  /* The counter's time is taken on entry, before the control file is read (which can take milliseconds on a
+     loaded machine), so it matches the caller's timestamp of the read as a real driver's counter does. */
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
   nvmlReturn_t r = enter(dev, "energy");
   if (r) return r;
   if (!energy) return INVALID_ARGUMENT;
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
   double seconds = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
   *energy = dev->energy + (unsigned long long)((double)dev->energyrate * seconds);
   return OK;
