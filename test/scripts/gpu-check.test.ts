@@ -33,5 +33,7 @@ test('gpu-check.sh: agreement within the tolerance exits 0, disagreement exits 1
   assert.match(agree.out, /^0 +29\d\.\d\d 300\.00 0\.0\d\d ok$/m);
   const off = await runCheck(join(dir, 'b'), 200, 300);
   assert.equal(off.code, 1, off.out);
-  assert.match(off.out, /^0 +(199|200)\.\d\d 300\.00 0\.3\d\d DISAGREE$/m);
+  // The script times its samples with the shell's clock between scrapes, so the agent's figure carries a
+  // couple of percent of scheduling jitter on a loaded machine: 200 W ± 2.5 %.
+  assert.match(off.out, /^0 +(19[5-9]|20[0-4])\.\d\d 300\.00 0\.3\d\d DISAGREE$/m);
 });
