@@ -67,16 +67,15 @@ test('agent --meter fake,gpu over the fake NVML: attribution, Kepler GPU familie
   };
 
   let text = await waitFor((m) => (sample(m, 'kepler_process_gpu_watts', { pid: String(pids[0]) }) ?? 0) > 0);
-  const near = (v: number | undefined, want: number) => assert.ok(v !== undefined && Math.abs(v - want) <= want * 0.02, `${v} ≉ ${want}`);
+  // Watts are energy over real time measured by two clocks (the fake's and the agent's), a few ms apart in a
+  // 300 ms interval when the machine is loaded: 5 %.
+  const near = (v: number | undefined, want: number) => assert.ok(v !== undefined && Math.abs(v - want) <= want * 0.05, `${v} ≉ ${want}`);
   near(sample(text, 'kepler_node_gpu_watts', { gpu: '0', gpu_uuid: 'GPU-e2e-0', gpu_name: 'NVIDIA H200', vendor: 'nvidia' }), 300);
   near(sample(text, 'kepler_node_gpu_watts', { gpu: '1' }), 70);
   near(sample(text, 'kepler_node_gpu_idle_watts', { gpu: '0' }), 60);
   // GPU 0's active 240 W by SM share: 75% → 180 W, 25% → 60 W
-  // Process watts are the interval's GPU energy over the agent's refresh interval, whose ends differ from the
-  // meter's own read times by scheduling jitter (a few ms of a 300 ms interval on a loaded machine): 5 %.
-  const nearInterval = (v: number | undefined, want: number) => assert.ok(v !== undefined && Math.abs(v - want) <= want * 0.05, `${v} ≉ ${want}`);
-  nearInterval(sample(text, 'kepler_process_gpu_watts', { pid: String(pids[0]) }), 180);
-  nearInterval(sample(text, 'kepler_process_gpu_watts', { pid: String(pids[1]) }), 60);
+  near(sample(text, 'kepler_process_gpu_watts', { pid: String(pids[0]) }), 180);
+  near(sample(text, 'kepler_process_gpu_watts', { pid: String(pids[1]) }), 60);
   assert.ok((sample(text, 'kepler_process_gpu_joules_total', { pid: String(pids[0]) }) ?? 0) > 0);
   assert.ok((sample(text, 'powerplane_process_gpu_idle_joules_total', { pid: String(pids[0]) }) ?? 0) > 0, 'idle GPU energy by the cpu-share idle policy');
   assert.equal(sample(text, 'powerplane_gpu_power_limit_watts', { gpu: '0' }), 700);
