@@ -18,6 +18,7 @@ import { loadKubeConfig } from '../../src/kube/kubeconfig.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import type { PowerCapPolicy } from '../../src/operator/api/v1alpha1/powercappolicy.js';
 import { servePodExposition, type Served } from '../capping/fixtures.js';
+import { until as pollUntil } from './until.js';
 
 const KUBECONFIG = process.env.POWERPLANE_E2E_KUBECONFIG;
 const SKIP = KUBECONFIG ? false : 'POWERPLANE_E2E_KUBECONFIG is not set: the real-cluster capping scenario is skipped';
@@ -27,20 +28,7 @@ const NS = `pp-e2e-cap-${suffix}`;
 const PCP = { apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerCapPolicy' } as const;
 const DEPLOY = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> => pollUntil(what, fn, timeoutMs, 500);
 
 describe('capping on a real cluster (e2e)', { skip: SKIP }, () => {
   let kube: KubeClient;

@@ -25,6 +25,7 @@ import { buildInstallManifests, OPERATOR_NAME } from '../../src/operator/compone
 import { defaultImage } from '../../src/operator/render.js';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import { until as pollUntil } from './until.js';
 
 const KUBECONFIG = process.env.POWERPLANE_E2E_KUBECONFIG;
 const SKIP = KUBECONFIG ? false : 'POWERPLANE_E2E_KUBECONFIG is not set: the real-cluster operator suite is skipped (set it to a disposable cluster\'s kubeconfig to run it)';
@@ -33,20 +34,7 @@ const suffix = Math.random().toString(36).slice(2, 8);
 const OPERATOR_NS = `pp-e2e-op-${suffix}`;
 const OPERAND_NS = `pp-e2e-${suffix}`;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => pollUntil(what, fn, timeoutMs, 250);
 
 describe('operator on a real cluster (e2e)', { skip: SKIP }, () => {
   let kube: KubeClient;

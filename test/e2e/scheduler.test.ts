@@ -19,6 +19,7 @@ import { loadKubeConfig } from '../../src/kube/kubeconfig.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { buildScheduler, buildSchedulerClusterRole, kubeSchedulerImage, SCHEDULER_NAME } from '../../src/operator/components/scheduler.js';
 import { spawnPowerplane, type PowerplaneProcess } from '../helpers/cli.js';
+import { until as pollUntil } from './until.js';
 
 const KUBECONFIG = process.env.POWERPLANE_E2E_KUBECONFIG;
 const ESTIMATOR_URL = process.env.POWERPLANE_E2E_ESTIMATOR_URL;
@@ -30,15 +31,7 @@ const SKIP = !KUBECONFIG
 const NS = `pp-e2e-sched-${Math.random().toString(36).slice(2, 8)}`;
 const FM = { fieldManager: 'powerplane-e2e', force: true };
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> => pollUntil(what, fn, timeoutMs, 500);
 
 describe('powerplane-scheduler on a real cluster (e2e)', { skip: SKIP }, () => {
   let kube: KubeClient;
