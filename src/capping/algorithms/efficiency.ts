@@ -16,7 +16,7 @@ import { PercentileParam, fillProportionally, neededReplicas, costOf, plannable,
 export const EfficiencyParameters = Type.Object(
   {
     percentile: Type.Optional(PercentileParam),
-    nodeLimit: Type.Optional(Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 50_000, description: 'Branch-and-bound nodes before the best solution found is used' })),
+    nodeLimit: Type.Optional(Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 5_000, description: 'Branch-and-bound nodes before the best solution found is used' })),
   },
   { additionalProperties: false },
 );
@@ -54,7 +54,7 @@ export function efficiencyDecide(state: CappingState, params: EfficiencyParamete
   let optimal = true;
   let left = room;
   if (room > 0) {
-    const sol = solveReplicaKnapsack(targets.map((t, i) => { const values = marginalWork(t, fallback); return { weights: w[i].slice(t.minReplicas, t.minReplicas + values.length), values }; }), room, params.nodeLimit ?? 50_000);
+    const sol = solveReplicaKnapsack(targets.map((t, i) => { const values = marginalWork(t, fallback); return { weights: w[i].slice(t.minReplicas, t.minReplicas + values.length), values }; }), room, params.nodeLimit ?? 5_000);
     for (const [i, n] of sol.counts.entries()) alloc[i] += n;
     left = room - sol.weight;
     optimal = sol.optimal;

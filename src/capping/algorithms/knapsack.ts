@@ -33,7 +33,7 @@ export interface KnapsackSolution {
 }
 
 /** Solves the problem exactly (see the module comment). */
-export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity: number, nodeLimit = 50_000): KnapsackSolution {
+export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity: number, nodeLimit = 5_000): KnapsackSolution {
   const counts = classes.map(() => 0);
   let cap = capacity;
   let base = 0;
@@ -53,7 +53,19 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
       }
     }
   }
-  const order = [...val.keys()].sort((a, b) => val[b] / wt[b] - val[a] / wt[a] || cls[a] - cls[b] || a - b);
+  const ratio = new Float64Array(val.length);
+  for (let i = 0; i < val.length; i++) ratio[i] = wt[i] > 0 ? val[i] / wt[i] : Infinity;
+  // Ratio order, ties by index (units are pushed class by class): units grouped by ratio in index order,
+  // the distinct ratios sorted natively (a comparator sort costs more than the search at hundreds of classes).
+  const byRatio = new Map<number, number[]>();
+  for (let i = 0; i < ratio.length; i++) {
+    const same = byRatio.get(ratio[i]);
+    if (same) same.push(i);
+    else byRatio.set(ratio[i], [i]);
+  }
+  const distinct = Float64Array.from(byRatio.keys()).sort();
+  const order: number[] = [];
+  for (let k = distinct.length - 1; k >= 0; k--) for (const i of byRatio.get(distinct[k]) as number[]) order.push(i);
   let upperBound = Infinity;
   const result = (taken: Iterable<number>, optimal: boolean, nodes: number): KnapsackSolution => {
     const out = [...counts];
@@ -102,7 +114,7 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
   if (lb >= lp - eps) return result(greedy, true, 0);
 
   // Dembo–Hammer reduction around the break ratio r.
-  const r = val[order[brk]] / wt[order[brk]];
+  const r = ratio[order[brk]];
   const fixedIn: number[] = [];
   const free: number[] = [];
   const out = new Uint8Array(classes.length);
