@@ -5,7 +5,7 @@
  * `defaultNodeConfig` with `nodeConfigOverrides[node]`.
  */
 import { Type, type Static } from 'typebox';
-import { minDurationPattern } from '../core/duration.js';
+import { DURATION_PATTERN, minDurationPattern } from '../core/duration.js';
 
 /** Node monitor agent types. `LocalAgent` is only available inside `powerplane up`. */
 export const MONITOR_TYPES = ['None', 'Fake', 'MetricsAPI', 'Prometheus', 'IPMIExporter', 'Redfish', 'DifferentialPressureAPI', 'LocalAgent'] as const;
@@ -14,9 +14,6 @@ export const PREDICTOR_TYPES = ['None', 'Fake', 'MLServer', 'Model', 'LocalModel
 
 /** The shortest refresh interval of node monitors (1 s): the config file, the CRD and admission enforce it. */
 export const MIN_REFRESH_MS = 1000;
-
-/** A Go-style duration such as `30s`, `1m30s`, `500ms`. */
-export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
 
 const BasicAuthSecretRef = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 253, description: 'Secret in the Estimator\'s namespace with data.username and data.password' }) },
