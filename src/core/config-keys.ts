@@ -26,6 +26,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { formatDuration, minDurationPattern } from './duration.js';
+import { METER_NAMES } from '../agent/meters/registry.js';
 
 /** Whether a running agent applies a key's change (`hot`) or needs a restart (`restart`). */
 export type ReloadClass = 'hot' | 'restart';
@@ -44,8 +45,8 @@ export interface KeyMeta {
 
 /** The metric levels of `--metrics`. */
 export const METRIC_LEVELS = ['node', 'process', 'container', 'vm', 'pod'] as const;
-/** The node meters of `--meter`. */
-export const METER_NAMES = ['rapl', 'hwmon', 'model', 'fake', 'gpu'] as const;
+/** The meters of `--meter` (from the meter registry, agent/meters/registry.ts). */
+export { METER_NAMES };
 
 interface LeafOptions {
   /** Minimum of a number, or of a duration in ms. */
