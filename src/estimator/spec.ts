@@ -5,16 +5,13 @@
  * `defaultNodeConfig` with `nodeConfigOverrides[node]`.
  */
 import { Type, type Static } from 'typebox';
-import { minDurationPattern } from '../core/duration.js';
+import { DURATION_PATTERN, minDurationPattern } from '../core/duration.js';
 import { MONITOR_TYPES, type MonitorType } from './monitors/registry.js';
 import { PREDICTOR_TYPES, type PredictorType } from './predictors/registry.js';
 
 
 /** The shortest refresh interval of node monitors (1 s): the config file, the CRD and admission enforce it. */
 export const MIN_REFRESH_MS = 1000;
-
-/** A Go-style duration such as `30s`, `1m30s`, `500ms`. */
-export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
 
 const BasicAuthSecretRef = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 253, description: 'Secret in the Estimator\'s namespace with data.username and data.password' }) },
