@@ -6,7 +6,7 @@
  * curve has +Inf, why, per node, on stderr).
  */
 import { Option, type Command } from 'commander';
-import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
+import { addConfigOptions, resolveConfig, action } from '../core/cli-common.js';
 import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js';
 import { webServerOptions } from '../core/web-config.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
@@ -38,7 +38,7 @@ export function registerEstimatorCommands(program: Command): void {
   server.action(
     action(async (opts: Record<string, unknown>) => {
       if (typeof opts.config === 'string') opts['estimator.configFile'] = opts.config;
-      const { config, log } = resolveConfig(opts, { 'web.listenAddress': ESTIMATOR_LISTEN_ADDRESS });
+      const { config, log } = resolveConfig(opts, { 'web.listenAddress': [ESTIMATOR_LISTEN_ADDRESS] });
       const ctx = { config, log };
       const components = [await createEstimatorComponent(ctx)];
       if (config.web.ui) components.push(await createDashboardComponent(ctx));

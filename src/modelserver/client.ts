@@ -10,9 +10,9 @@ import { ERR_BAD_REQUEST, ERR_UPSTREAM } from '../core/errors.js';
 import { deserializeModel } from '../models/registry.js';
 import type { SerializedModel } from '../models/types.js';
 import { ERR_MODEL_AMBIGUOUS, ERR_MODEL_NOT_FOUND } from './errors.js';
-import type { ModelMetadata } from './metadata.js';
-import type { ModelSummary } from './model-service.js';
-import type { V2InferResponse, V2ModelMetadata, V2Tensor } from './v2-protocol.js';
+import type { ModelMetadata } from './store/metadata.js';
+import type { ModelSummary } from './routes/model-service.js';
+import type { V2InferResponse, V2ModelMetadata, V2Tensor } from './routes/v2-protocol.js';
 
 /** Options of {@link ModelServerClient}. */
 export interface ModelServerClientOptions {
@@ -142,7 +142,7 @@ export async function modelServerPredictor(url: string, name: string, opts: Mode
   if (!name) throw ERR_BAD_REQUEST('a model name is needed to fetch a model from the model server', { field: 'model.name' });
   const client = new ModelServerClient(url, opts);
   const { summary, model: json } = await client.fetchModel(name);
-  const model = deserializeModel(json);
+  const model = await deserializeModel(json);
   return {
     name: `server:${summary.id}`,
     features: model.features,

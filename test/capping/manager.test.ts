@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from '../operator/harness.js';
-import type { PowerCapPolicy } from '../../src/operator/api/v1alpha1/powercappolicy.js';
+import type { PowerCapPolicy } from '../../src/api/v1alpha1/powercappolicy.js';
 
 const PCP = { apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerCapPolicy' } as const;
 
@@ -20,7 +20,7 @@ test('the operator manager reconciles PowerCapPolicies from its informer: finali
   await h.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm' } });
   await h.kube.create({ ...PCP, metadata: { name: 'cap', namespace: 'llm' }, spec: { targets: [{ kind: 'ScaledObject', name: 'llama' }], budget: { watts: 100 }, thresholds: { interval: '1s' } } });
   const p = await until(async () => {
-    const x = (await h.kube.get(PCP, 'cap', 'llm')) as unknown as PowerCapPolicy;
+    const x = await h.kube.get<PowerCapPolicy>(PCP, 'cap', 'llm');
     return x.status?.conditions?.length ? x : undefined;
   }, 'status');
   assert.ok(p.metadata.finalizers?.includes('powerplane.io/finalizer'));

@@ -5,16 +5,16 @@
  * status subresource. `powerplane render --crds-only` prints them; `deploy/crds/` holds the same
  * YAML (a test fails when it drifts).
  */
-import { GROUP, VERSION } from './v1alpha1/common.js';
-import { PowerMonitorSpec, PowerMonitorStatus, POWER_MONITOR_KIND, POWER_MONITOR_PLURAL, POWER_MONITOR_NAME } from './v1alpha1/powermonitor.js';
-import { PowerNodeStatus, POWER_NODE_KIND, POWER_NODE_PLURAL } from './v1alpha1/powernode.js';
-import { EstimatorSpec, EstimatorStatus, ESTIMATOR_KIND, ESTIMATOR_PLURAL } from './v1alpha1/estimator.js';
-import { PowerCapPolicySpec, PowerCapPolicyStatus, POWER_CAP_POLICY_KIND, POWER_CAP_POLICY_PLURAL } from './v1alpha1/powercappolicy.js';
+import { GROUP, VERSION } from '../../api/v1alpha1/common.js';
+import { PowerMonitorSpec, PowerMonitorStatus, POWER_MONITOR_KIND, POWER_MONITOR_PLURAL, POWER_MONITOR_NAME } from '../../api/v1alpha1/powermonitor.js';
+import { PowerNodeStatus, POWER_NODE_KIND, POWER_NODE_PLURAL } from '../../api/v1alpha1/powernode.js';
+import { EstimatorSpec, EstimatorStatus, ESTIMATOR_KIND, ESTIMATOR_PLURAL } from '../../api/v1alpha1/estimator.js';
+import { PowerCapPolicySpec, PowerCapPolicyStatus, POWER_CAP_POLICY_KIND, POWER_CAP_POLICY_PLURAL } from '../../api/v1alpha1/powercappolicy.js';
 import { toCrdSchema, structuralViolations, type JsonSchema } from './crd-schema.js';
 import { ERR_OPERATOR_CRD_SCHEMA } from '../errors.js';
 
 /** A CustomResourceDefinition as plain JSON. */
-export interface CustomResourceDefinition {
+export type CustomResourceDefinition = {
   apiVersion: 'apiextensions.k8s.io/v1';
   kind: 'CustomResourceDefinition';
   metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
@@ -31,7 +31,7 @@ export interface CustomResourceDefinition {
       additionalPrinterColumns: Array<{ name: string; type: string; jsonPath: string; description?: string; priority?: number; format?: string }>;
     }>;
   };
-}
+};
 
 interface CrdInput {
   kind: string;
