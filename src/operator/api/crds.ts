@@ -14,7 +14,7 @@ import { toCrdSchema, structuralViolations, type JsonSchema } from './crd-schema
 import { ERR_OPERATOR_CRD_SCHEMA } from '../errors.js';
 
 /** A CustomResourceDefinition as plain JSON. */
-export interface CustomResourceDefinition {
+export type CustomResourceDefinition = {
   apiVersion: 'apiextensions.k8s.io/v1';
   kind: 'CustomResourceDefinition';
   metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
@@ -31,7 +31,7 @@ export interface CustomResourceDefinition {
       additionalPrinterColumns: Array<{ name: string; type: string; jsonPath: string; description?: string; priority?: number; format?: string }>;
     }>;
   };
-}
+};
 
 interface CrdInput {
   kind: string;
