@@ -201,7 +201,7 @@ export class AgentMonitor {
       workloads: { process: this.ledgers.process.accounts(), container: this.ledgers.container.accounts(), pod: this.ledgers.pod.accounts(), vm: this.ledgers.vm.accounts() },
       gpus: gpu ? this.gpu.states(gpu.devices) : [],
       ...(opts.gpu ? { gpuSource: opts.gpu.source } : {}),
-      platform: typeof platformWatts === 'number' && opts.platform ? { watts: platformWatts, source: opts.platform.source } : undefined,
+      platform: typeof platformWatts === 'number' && opts.platform ? { watts: platformWatts, source: opts.platform.source, labels: opts.platform.labels } : undefined,
       refreshSeconds: (performance.now() - t0 - readMs) / 1000,
       processesScanned: scan.processes.length,
       containersWithoutPod: withoutPod,
