@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Asset } from './assets.js';
 import type { ChartHistory } from './history.js';
-import { WORKLOAD_LEVELS } from './history.js';
+import { DASHBOARD_LEVELS } from './history.js';
 import type { EventStreamHub } from './event-stream.js';
 import type { CappingSource, CappingView } from './capping-source.js';
 import type { WorkloadLevel } from '../core/contracts.js';
@@ -61,7 +61,7 @@ function sendAsset(reply: FastifyReply, a: Asset, ifNoneMatch: string | undefine
 export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteOptions): void {
   const index = opts.assets.get('index.html');
   if (!index) throw new Error('dashboard static files are missing index.html');
-  const levelSchema = { type: 'string', enum: [...WORKLOAD_LEVELS] };
+  const levelSchema = { type: 'string', enum: [...DASHBOARD_LEVELS] };
 
   app.get('/', async (req, reply) => sendAsset(reply, index, req.headers['if-none-match']));
   // Browsers ask for /favicon.ico whatever the page links; answer with the page's icon rather than a 404.
@@ -79,7 +79,7 @@ export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteO
     historyLength: opts.historyLength,
     live: Boolean(opts.history),
     topPerLevel: opts.topPerLevel,
-    levels: WORKLOAD_LEVELS,
+    levels: DASHBOARD_LEVELS,
   }));
 
   app.get('/api/v1/capping', async (): Promise<CappingView> => opts.capping.view());

@@ -199,6 +199,7 @@ export class AgentMonitor {
       meter: opts.meter.info,
       zones: this.zones.states(),
       workloads: { process: this.ledgers.process.accounts(), container: this.ledgers.container.accounts(), pod: this.ledgers.pod.accounts(), vm: this.ledgers.vm.accounts() },
+      remainders: { process: this.ledgers.process.remainder(), container: this.ledgers.container.remainder(), pod: this.ledgers.pod.remainder(), vm: this.ledgers.vm.remainder() },
       gpus: gpu ? this.gpu.states(gpu.devices) : [],
       ...(opts.gpu ? { gpuSource: opts.gpu.source } : {}),
       platform: typeof platformWatts === 'number' && opts.platform ? { watts: platformWatts, source: opts.platform.source } : undefined,
