@@ -9,8 +9,8 @@
 import type { NodeView, WorkloadLevel, WorkloadView } from '../core/contracts.js';
 import { RingBuffer } from './ring-buffer.js';
 
-/** Workload levels, in the order the dashboard shows them. */
-export const WORKLOAD_LEVELS: readonly WorkloadLevel[] = ['pod', 'container', 'process', 'vm'];
+/** The workload levels in the order the dashboard shows them. */
+export const DASHBOARD_LEVELS: readonly WorkloadLevel[] = ['pod', 'container', 'process', 'vm'];
 
 /** One recorded refresh. */
 export interface HistoryPoint {
@@ -90,7 +90,7 @@ export function toHistoryPoint(node: NodeView, workloads: Partial<Record<Workloa
   const zones: Record<string, number> = {};
   for (const z of node.zones) zones[zoneKey(z.zone, z.path)] = z.watts;
   const byLevel: Partial<Record<WorkloadLevel, Record<string, number>>> = {};
-  for (const level of WORKLOAD_LEVELS) {
+  for (const level of DASHBOARD_LEVELS) {
     const items = workloads[level];
     if (!items) continue;
     const top = [...items].sort((a, b) => b.watts - a.watts || a.id.localeCompare(b.id)).slice(0, topPerLevel);
@@ -119,7 +119,7 @@ interface StoredPoint extends Omit<HistoryPoint, 'workloads'> {
  */
 function toStored(p: HistoryPoint, previous: StoredPoint | undefined): StoredPoint {
   const workloads: StoredPoint['workloads'] = {};
-  for (const level of WORKLOAD_LEVELS) {
+  for (const level of DASHBOARD_LEVELS) {
     const byId = p.workloads[level];
     if (!byId) continue;
     const ids = Object.keys(byId);
@@ -141,7 +141,7 @@ export class ChartHistory {
   constructor(opts: ChartHistoryOptions) {
     this.points = new RingBuffer<StoredPoint>(opts.length);
     this.topPerLevel = opts.topPerLevel;
-    for (const level of WORKLOAD_LEVELS) this.meta.set(level, new Map());
+    for (const level of DASHBOARD_LEVELS) this.meta.set(level, new Map());
   }
 
   /** Points held. */
@@ -152,7 +152,7 @@ export class ChartHistory {
   /** Records one refresh and returns the point recorded. */
   record(node: NodeView, workloads: Partial<Record<WorkloadLevel, readonly WorkloadView[]>>): HistoryPoint {
     const point = toHistoryPoint(node, workloads, this.topPerLevel);
-    for (const level of WORKLOAD_LEVELS) {
+    for (const level of DASHBOARD_LEVELS) {
       const ids = point.workloads[level];
       if (!ids) continue;
       const table = this.meta.get(level)!;
@@ -176,7 +176,7 @@ export class ChartHistory {
   }
 
   private release(point: StoredPoint): void {
-    for (const level of WORKLOAD_LEVELS) {
+    for (const level of DASHBOARD_LEVELS) {
       const table = this.meta.get(level)!;
       for (const id of point.workloads[level]?.ids ?? []) {
         const entry = table.get(id);
