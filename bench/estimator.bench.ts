@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo, percentile } from './lib/machine.js';
-import { seededRandom as rng } from '../src/models/random.js';
+import { seededRandom as rng } from '../src/core/random.js';
 import { buildEstimator } from '../src/estimator/build.js';
 import { solvePlacement, type DenseCostGroup } from '../src/estimator/minplus.js';
 import { Estimator } from '../src/estimator/estimator.js';

@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { machineInfo, percentile } from './lib/machine.js';
-import { seededRandom as rng } from '../src/models/random.js';
+import { seededRandom as rng } from '../src/core/random.js';
 import { buildEstimator } from '../src/estimator/build.js';
 import { EstimatorRegistry } from '../src/estimator/registry.js';
 import { SchedulerExtender } from '../src/estimator/scheduler/extender.js';

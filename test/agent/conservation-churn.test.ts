@@ -14,7 +14,7 @@ import { ProcScanner } from '../../src/agent/procfs/scanner.js';
 import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../helpers/agent/procfs-fixtures.js';
 import { createServer } from '../../src/core/server.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { seededRandom } from '../../src/models/random.js';
+import { seededRandom } from '../../src/core/random.js';
 import type { PodResolver, PodRef } from '../../src/agent/pods/types.js';
 import type { AgentSnapshot } from '../../src/agent/monitor/snapshot.js';
 import type { IdlePolicy } from '../../src/agent/monitor/monitor.js';

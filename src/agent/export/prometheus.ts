@@ -159,7 +159,9 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
     }
     if (snap.platform) {
       w.family('kepler_platform_watts', 'gauge', 'Platform (wall) power in watts');
-      w.sample('kepler_platform_watts', `node_name="${node}",source="${escapeLabel(snap.platform.source)}"`, snap.platform.watts);
+      const l = snap.platform.labels;
+      const platformLabels = [['source', snap.platform.source], ['bmc_id', l?.bmcId], ['chassis_id', l?.chassisId], ['source_id', l?.sourceId], ['source_name', l?.sourceName], ['source_type', l?.sourceType]];
+      w.sample('kepler_platform_watts', [`node_name="${node}"`, ...platformLabels.map(([k, v]) => `${k}="${escapeLabel(v ?? '')}"`)].join(','), snap.platform.watts);
     }
   }
   w.family('powerplane_node_power_source_info', 'gauge', 'The node meter in use, and with component="gpu" the GPU meter (nvml, nvidia-smi); estimated="true" marks model estimates (value 1)');

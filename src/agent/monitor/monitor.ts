@@ -202,7 +202,7 @@ export class AgentMonitor {
       remainders: { process: this.ledgers.process.remainder(), container: this.ledgers.container.remainder(), pod: this.ledgers.pod.remainder(), vm: this.ledgers.vm.remainder() },
       gpus: gpu ? this.gpu.states(gpu.devices) : [],
       ...(opts.gpu ? { gpuSource: opts.gpu.source } : {}),
-      platform: typeof platformWatts === 'number' && opts.platform ? { watts: platformWatts, source: opts.platform.source } : undefined,
+      platform: typeof platformWatts === 'number' && opts.platform ? { watts: platformWatts, source: opts.platform.source, labels: opts.platform.labels } : undefined,
       refreshSeconds: (performance.now() - t0 - readMs) / 1000,
       processesScanned: scan.processes.length,
       containersWithoutPod: withoutPod,

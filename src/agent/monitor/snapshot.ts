@@ -5,6 +5,7 @@
  */
 import type { MeterInfo, WorkloadLevel } from '../../core/contracts.js';
 import type { WorkloadAccount, LevelRemainder } from '../workloads/ledger.js';
+import type { PlatformLabels } from '../types.js';
 
 /** One zone's energy (µJ): cumulative since the agent started and in the last interval. */
 export interface ZoneState {
@@ -65,7 +66,7 @@ export interface AgentSnapshot {
   gpus: GpuState[];
   /** The GPU meter's source (`nvml`, `nvidia-smi`) when one is in use. */
   gpuSource?: string;
-  platform?: { watts: number; source: string };
+  platform?: { watts: number; source: string; labels?: PlatformLabels };
   /** Duration of this refresh (s), processes scanned, containers with no pod found. */
   refreshSeconds: number;
   processesScanned: number;

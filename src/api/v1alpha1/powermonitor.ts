@@ -214,6 +214,8 @@ export type DaemonSetCounts = Static<typeof DaemonSetCounts>;
 
 /** What happened to an optional integration. */
 export const IntegrationState = Type.Enum(['Installed', 'Disabled', 'CRDMissing']);
+/** One integration state. */
+export type IntegrationState = Static<typeof IntegrationState>;
 
 /** `PowerMonitor.status`. */
 export const PowerMonitorStatus = Type.Object({

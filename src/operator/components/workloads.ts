@@ -96,7 +96,7 @@ function allowedHostsFlag(service: string, namespace: string): string {
 }
 
 /** Builds the model server Deployment and Service. */
-export function buildModelServer(spec: ResolvedSpec, defaultImage: string): KubeObject[] {
+export function buildModelServerManifests(spec: ResolvedSpec, defaultImage: string): KubeObject[] {
   const m = spec.modelServer;
   return [
     deployment({
@@ -122,7 +122,7 @@ export function buildModelServer(spec: ResolvedSpec, defaultImage: string): Kube
 }
 
 /** Builds the estimator Deployment and Service (its ServiceAccount and RBAC come from rbac.ts). */
-export function buildEstimator(spec: ResolvedSpec, defaultImage: string): KubeObject[] {
+export function buildEstimatorManifests(spec: ResolvedSpec, defaultImage: string): KubeObject[] {
   const e = spec.estimator;
   return [
     deployment({
