@@ -44,8 +44,12 @@ for (const size of SIZES) {
   const server = await createServer({ log, components: [await createModelServerComponent({ config, log })] });
   const url = await server.listen('127.0.0.1:0');
   try {
+    const keplerQuery = { url: `${url}/model`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'acpi', output_type: 'DynPower', metrics: ['bpf_cpu_time_ms'], weight: false }), connections: 10 };
+    // warm both routes up (compiler, first scan of the store) before measuring
+    await autocannon({ url: `${url}/v2/models/m3`, connections: 10, duration: 1 });
+    await autocannon({ ...keplerQuery, duration: 1 });
     const byName = await autocannon({ url: `${url}/v2/models/m3`, connections: 10, duration: DURATION });
-    const selection = await autocannon({ url: `${url}/model`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'acpi', output_type: 'DynPower', metrics: ['bpf_cpu_time_ms'], weight: false }), connections: 10, duration: DURATION });
+    const selection = await autocannon({ ...keplerQuery, duration: DURATION });
     const row = { models: size, v2ByNameRps: byName.requests.average, v2ByNameNon2xx: byName.non2xx, keplerModelRps: selection.requests.average, keplerModelNon2xx: selection.non2xx };
     rows.push(row);
     process.stderr.write(`lookup ${JSON.stringify(row)}\n`);
@@ -63,9 +67,10 @@ process.stdout.write(
       inputs: { sizes: SIZES, durationS: DURATION, connections: 10, energySources: SOURCES },
       targets: {
         [`v2 by name: req/s at ${last.models} ÷ at ${SIZES[0]} models (goal >= 0.8)`]: Math.round((last.v2ByNameRps / first.v2ByNameRps) * 100) / 100,
-        [`Kepler POST /model: req/s at ${last.models} ÷ at ${SIZES[0]} models`]: Math.round((last.keplerModelRps / first.keplerModelRps) * 100) / 100,
+        [`Kepler POST /model: req/s at ${last.models} ÷ at ${SIZES[0]} models (goal >= 0.8)`]: Math.round((last.keplerModelRps / first.keplerModelRps) * 100) / 100,
       },
       rows,
+      note: 'server and load generator share this process and the machine: requests/s, not CPU time; see machine.loadAverage1m',
       machine: machineInfo(),
     },
     null,
