@@ -5,16 +5,13 @@
  * `defaultNodeConfig` with `nodeConfigOverrides[node]`.
  */
 import { Type, type Static } from 'typebox';
-import { minDurationPattern } from '../core/duration.js';
+import { DURATION_PATTERN, minDurationPattern } from '../core/duration.js';
 import { MONITOR_TYPES, type MonitorType } from './monitors/registry.js';
 import { PREDICTOR_TYPES, type PredictorType } from './predictors/registry.js';
 
 
 /** The shortest refresh interval of node monitors (1 s): the config file, the CRD and admission enforce it. */
 export const MIN_REFRESH_MS = 1000;
-
-/** A Go-style duration such as `30s`, `1m30s`, `500ms`. */
-export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
 
 const BasicAuthSecretRef = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 253, description: 'Secret in the Estimator\'s namespace with data.username and data.password' }) },
@@ -71,7 +68,7 @@ export const EstimatorSpecSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export type AgentSpec = Static<typeof AgentSchema>;
+export type MonitorAgentSpec = Static<typeof AgentSchema>;
 export type PredictorSpec = Static<typeof PredictorSchema>;
 export type NodeConfig = Static<typeof NodeConfigSchema>;
 export type EstimatorSpec = Static<typeof EstimatorSpecSchema>;
@@ -79,7 +76,7 @@ export type EstimatorSpec = Static<typeof EstimatorSpecSchema>;
 /** A node config with WAO's defaults applied (refresh 30s, no agents, predictor None). */
 export interface EffectiveNodeConfig {
   refreshInterval: string;
-  agents: AgentSpec[];
+  agents: MonitorAgentSpec[];
   predictor: PredictorSpec;
 }
 

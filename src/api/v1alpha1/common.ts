@@ -9,6 +9,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { minDurationPattern } from '../../core/duration.js';
+import type { KubeObject } from '../../kube/types.js';
 
 /** API group of every powerplane custom resource. */
 export const GROUP = 'powerplane.io';
@@ -21,11 +22,11 @@ export const API_VERSION = `${GROUP}/${VERSION}`;
 export const StringMap = (description: string) => Type.Object({}, { additionalProperties: Type.String(), description });
 
 /**
- * A Go-style duration string: `500ms`, `5s`, `1m30s`; with `minMs`, one whose pattern refuses values
+ * A duration string of core/duration's one grammar: `500ms`, `5s`, `1m30s`, `1d`; with `minMs`, one whose pattern refuses values
  * without a component of at least `minMs` (see minDurationPattern; admission checks the exact sum).
  */
 export const Duration = (description: string, def: string, minMs?: number) =>
-  Type.String({ pattern: minMs ? minDurationPattern(minMs) : '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', default: def, description });
+  Type.String({ pattern: minDurationPattern(minMs), default: def, description });
 
 /** Condition status values (no non-standard `Degraded` status: degradation is a reason). */
 export const ConditionStatus = Type.Enum(['True', 'False', 'Unknown']);
@@ -49,17 +50,5 @@ export const Conditions = Type.Array(Condition, {
   'x-kubernetes-list-map-keys': ['type'],
 });
 
-/** Object metadata as the operator reads it (only the fields it uses). */
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  generation?: number;
-  resourceVersion?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  deletionTimestamp?: string;
-  creationTimestamp?: string;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
-}
+/** A powerplane object: a {@link KubeObject} of this group whose metadata always has a name. */
+export type ApiObject<Fields extends object> = KubeObject<Fields> & { metadata: { name: string } };

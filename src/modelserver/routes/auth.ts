@@ -13,6 +13,7 @@ import type { PowerplaneConfig } from '../../core/config-keys.js';
 import { ERR_FILE_UNREADABLE, ERR_INVALID_CONFIG, ERR_INVALID_FLAG, ERR_UNAUTHORIZED } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { parseListenAddress } from '../../core/server.js';
+import { isLoopbackHost } from '../../core/loopback.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -48,26 +49,20 @@ export function resolveModelServerToken(config: PowerplaneConfig): string {
   return token;
 }
 
-/** True when `host` (of a listen address) accepts connections from this machine only. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
 /**
  * Refuses to serve the model server's write routes open on a non-loopback address: without a token,
  * `web.listenAddress` must be loopback, or `web.insecureNoAuth` must say so (then a warning is logged).
  * No listen address (a test that binds the server itself) is not checked.
  */
 export function assertModelServerAuth(config: PowerplaneConfig, token: string, log: Logger): void {
-  if (token !== '' || config.web.listenAddress === '') return;
-  const { host } = parseListenAddress(config.web.listenAddress);
-  if (isLoopbackHost(host)) return;
+  if (token !== '') return;
+  const open = config.web.listenAddress.filter((a) => !isLoopbackHost(parseListenAddress(a).host));
+  if (open.length === 0) return;
   if (!config.web.insecureNoAuth) {
     throw ERR_INVALID_FLAG(
-      `the model server would listen on ${config.web.listenAddress} with no token, so anyone who can connect could replace or delete models: set --model-server.token-file (or --model-server.token), listen on 127.0.0.1, or pass --web.insecure-no-auth to run it open`,
+      `the model server would listen on ${open.join(', ')} with no token, so anyone who can connect could replace or delete models: set --model-server.token-file (or --model-server.token), listen on 127.0.0.1, or pass --web.insecure-no-auth to run it open`,
       { flag: '--web.listen-address' },
     );
   }
-  log.warn({ address: config.web.listenAddress }, 'INSECURE: the model server runs without a token on a non-loopback address (--web.insecure-no-auth): anyone who can connect can replace or delete models');
+  log.warn({ addresses: open }, 'INSECURE: the model server runs without a token on a non-loopback address (--web.insecure-no-auth): anyone who can connect can replace or delete models');
 }

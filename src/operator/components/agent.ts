@@ -26,6 +26,7 @@
  * agent Service selects both.
  */
 import { stringify } from 'yaml';
+import type { V1ConfigMap, V1DaemonSet, V1Service } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { componentLabels, selectorLabels, NAMES } from './labels.js';
 import type { ResolvedSpec } from './spec.js';
@@ -75,7 +76,7 @@ export function agentConfig(spec: ResolvedSpec): Record<string, unknown> {
 }
 
 /** Builds the agent ConfigMap. */
-export function buildAgentConfigMap(spec: ResolvedSpec): KubeObject {
+export function buildAgentConfigMap(spec: ResolvedSpec): KubeObject<V1ConfigMap> {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -88,16 +89,16 @@ export function buildAgentConfigMap(spec: ResolvedSpec): KubeObject {
  * Builds the agent DaemonSet. `secretVersions` maps each Secret of `spec.agent.secrets` to its
  * resourceVersion; their hash in the pod template rolls the pods when a Secret changes.
  */
-export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}): KubeObject {
+export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}): KubeObject<V1DaemonSet> {
   return agentDaemonSet(spec, defaultImage, secretVersions, false);
 }
 
 /** Builds the GPU agent DaemonSet (only meaningful with `spec.agent.gpu.enabled`). */
-export function buildGpuAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}): KubeObject {
+export function buildGpuAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}): KubeObject<V1DaemonSet> {
   return agentDaemonSet(spec, defaultImage, secretVersions, true);
 }
 
-function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string>, gpuVariant: boolean): KubeObject {
+function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string>, gpuVariant: boolean): KubeObject<V1DaemonSet> {
   const a = spec.agent;
   const g = a.gpu;
   const secrets = a.secrets ?? [];
@@ -205,7 +206,7 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
 }
 
 /** Builds the agent's headless Service (one endpoint per agent pod, for scraping). */
-export function buildAgentService(spec: ResolvedSpec): KubeObject {
+export function buildAgentService(spec: ResolvedSpec): KubeObject<V1Service> {
   return {
     apiVersion: 'v1',
     kind: 'Service',
