@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { buildDesiredState, type BuildContext } from './desired.js';
 import { resolveSpec } from './spec.js';
 import { modelStoreVolume } from './workloads.js';
+import { dedupeRules } from './install.js';
 import { agentConfig, CONFIG_HASH_ANNOTATION } from './agent.js';
 import { loadConfig } from '../../core/config.js';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -141,4 +142,20 @@ test('the estimator may list and watch pods (the scheduler extender\'s pod watch
   assert.ok(role, 'the estimator ClusterRole');
   const onPods = role.rules.filter((r) => r.apiGroups.includes('') && r.resources.some((x) => x === 'pods' || x.startsWith('pods/')));
   assert.deepEqual(onPods.map((r) => [r.resources, r.verbs]), [[['pods'], ['list', 'watch']]]);
+});
+
+test('the operator ClusterRole drops a rule an earlier one already grants, and keeps narrower-by-name ones apart', () => {
+  const rules = dedupeRules([
+    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+    { apiGroups: [''], resources: ['secrets'], verbs: ['delete'], resourceNames: ['token'] },
+    { apiGroups: [''], resources: ['secrets'], verbs: ['delete'] },
+    { apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get'] },
+  ]);
+  assert.deepEqual(rules.map((r) => [r.resources, r.verbs, r.resourceNames]), [
+    [['pods'], ['get', 'list', 'watch'], undefined],
+    [['secrets'], ['delete'], ['token']],
+    [['secrets'], ['delete'], undefined],
+    [['pods', 'nodes'], ['get'], undefined],
+  ]);
 });

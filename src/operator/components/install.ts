@@ -128,15 +128,18 @@ function schedulerObject(o: KubeObject): KubeObject {
   return { ...o, metadata: { ...o.metadata, labels } };
 }
 
-/** Drops rules that an earlier rule already grants (same groups, resources, verbs, names). */
-function dedupeRules(rules: PolicyRule[]): PolicyRule[] {
-  const seen = new Set<string>();
-  return rules.filter((r) => {
-    const key = JSON.stringify(r);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** Whether every request `b` allows is also allowed by `a`. */
+function covers(a: PolicyRule, b: PolicyRule): boolean {
+  const within = (outer: string[], inner: string[]) => inner.every((x) => outer.includes(x));
+  const names = a.resourceNames === undefined || (b.resourceNames !== undefined && within(a.resourceNames, b.resourceNames));
+  return names && within(a.apiGroups, b.apiGroups) && within(a.resources, b.resources) && within(a.verbs, b.verbs);
+}
+
+/** Drops rules that an earlier rule already grants (its groups, resources, verbs and names include the later one's). */
+export function dedupeRules(rules: PolicyRule[]): PolicyRule[] {
+  const kept: PolicyRule[] = [];
+  for (const r of rules) if (!kept.some((k) => covers(k, r))) kept.push(r);
+  return kept;
 }
 
 function operatorDeployment(ns: string, image: string, labels: Record<string, string>): KubeObject<V1Deployment> {
