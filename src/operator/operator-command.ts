@@ -9,6 +9,7 @@
  * OperatorManager.ready). cert-manager's CRD appearing or going switches the webhook's certificate
  * source at once.
  */
+import { EstimatorNodeCosts } from './capping/node-costs.js';
 import type { Command } from 'commander';
 import { addConfigOptions, resolveConfig, action } from '../core/cli-common.js';
 import { createServer, parseListenAddress, closeOnSignals, type PowerplaneServer } from '../core/server.js';
@@ -48,6 +49,8 @@ export interface OperatorOptions {
   log: Logger;
   /** Prometheus the capping loop reads pod power from (else the agents). */
   cappingPrometheusUrl?: string;
+  /** Base URL of the estimator whose per-node curves rank Migrate destinations, and its Estimator (namespace/name). */
+  cappingEstimator?: { url: string; estimator: string };
 }
 
 /** A running operator. */
@@ -94,7 +97,7 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   for (const plural of ['powermonitors', 'powernodes', 'estimators', 'powercappolicies']) {
     if (!(await kube.crdExists(GROUP, plural))) throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
   }
-  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl }, connectivity });
+  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl, ...(o.cappingEstimator ? { nodeCosts: new EstimatorNodeCosts(o.cappingEstimator) } : {}) }, connectivity });
 
   const health: Component = {
     name: 'operator',
@@ -188,6 +191,8 @@ export function registerOperatorCommand(program: Command): void {
     .option('--health.listen-address <addr>', 'host:port of /healthz and /readyz', ':8081')
     .option('--leader-elect', 'elect a leader with a Lease (run two replicas safely)')
     .option('--capping.prometheus-url <url>', 'Prometheus that PowerCapPolicies read pod power from when their spec names none (default: the agents directly)')
+    .option('--capping.estimator-url <url>', 'powerplane estimator whose per-node cost curves rank the nodes a Migrate moves pods to (default: rank by PowerNode headroom)')
+    .option('--capping.estimator <namespace/name>', 'the Estimator of --capping.estimator-url to ask', 'default/default')
     .option('--image <image>', 'image of the operands when the PowerMonitor names none', process.env.POWERPLANE_OPERATOR_IMAGE ?? defaultImage());
   addConfigOptions(cmd, ['log.']);
   cmd.action(
@@ -205,8 +210,17 @@ export function registerOperatorCommand(program: Command): void {
         image: opts.image as string,
         log,
         cappingPrometheusUrl: checkedUrl(opts['capping.prometheusUrl'] as string | undefined, '--capping.prometheus-url'),
+        ...cappingEstimator(opts),
       });
       closeOnSignals(running, log);
     }),
   );
+}
+
+/** `--capping.estimator-url` and `--capping.estimator`, checked (exit 2 naming the flag). */
+function cappingEstimator(opts: Record<string, unknown>): Pick<OperatorOptions, 'cappingEstimator'> {
+  const url = checkedUrl(opts['capping.estimatorUrl'] as string | undefined, '--capping.estimator-url');
+  const estimator = String(opts['capping.estimator'] ?? 'default/default');
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(estimator)) throw ERR_INVALID_FLAG(`--capping.estimator must be namespace/name, got ${JSON.stringify(estimator)}`, { flag: '--capping.estimator' });
+  return url ? { cappingEstimator: { url, estimator } } : {};
 }
