@@ -28,15 +28,10 @@ export interface HistoryPoint {
 }
 
 /** What the dashboard shows of a workload besides its numbers. */
-export interface WorkloadMeta {
-  id: string;
-  name: string;
-  namespace?: string;
-  podName?: string;
-}
+export type WorkloadCaption = Pick<WorkloadView, 'id' | 'name' | 'namespace' | 'podName'>;
 
 interface MetaEntry {
-  meta: WorkloadMeta;
+  meta: WorkloadCaption;
   /** Retained points that name this workload. */
   refs: number;
   /** Time and watts of the newest point that names it. */
@@ -56,7 +51,7 @@ export interface NodeHistory {
 }
 
 /** One workload's series, aligned with the history's timestamps (null where it was not in the top). */
-export interface WorkloadSeries extends WorkloadMeta {
+export interface WorkloadSeries extends WorkloadCaption {
   watts: (number | null)[];
 }
 
@@ -160,7 +155,7 @@ export class ChartHistory {
       for (const id of Object.keys(ids)) {
         const w = views.get(id)!;
         const entry = table.get(id);
-        const meta: WorkloadMeta = { id, name: w.name, ...(w.namespace ? { namespace: w.namespace } : {}), ...(w.podName ? { podName: w.podName } : {}) };
+        const meta: WorkloadCaption = { id, name: w.name, ...(w.namespace ? { namespace: w.namespace } : {}), ...(w.podName ? { podName: w.podName } : {}) };
         if (entry) {
           entry.refs++;
           entry.meta = meta;

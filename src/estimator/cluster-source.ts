@@ -97,7 +97,8 @@ export async function startClusterSource(opts: { registry: EstimatorRegistry; ku
   const informers: Informer[] = [nodes, estimators];
   if (opts.pods) {
     const sink = opts.pods;
-    const pods = new Informer(client, POD_REF);
+    // terminated pods never count: the API server leaves them out (and sends a pod that terminates as deleted)
+    const pods = new Informer(client, POD_REF, { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
     pods.on('add', (p) => sink.upsert(p)).on('update', (p) => sink.upsert(p)).on('delete', (p) => sink.remove(p));
     informers.push(pods);
   }
