@@ -6,7 +6,6 @@
  * is written only when its content changed, or when the last refresh is older than `refreshMs`.
  */
 import type { Logger } from '../../core/logger.js';
-import type { KubeObject } from '../../kube/types.js';
 import { API_VERSION } from '../../api/v1alpha1/common.js';
 import { ESTIMATOR_KIND, ESTIMATOR_REF, type EstimatorResource, type EstimatorStatus } from '../../api/v1alpha1/estimator.js';
 import type { PowerNode } from '../../api/v1alpha1/powernode.js';
@@ -89,7 +88,7 @@ export class EstimatorController {
     const fresh = old?.lastRefresh !== undefined && now.getTime() - Date.parse(old.lastRefresh) < refreshMs;
     if (fresh && stableJson(content) === stableJson(oldContent)) return { requeueAfterMs: refreshMs };
     const status: EstimatorStatus = { ...content, lastRefresh: nowIso };
-    await this.#d.kube.applyStatus({ apiVersion: API_VERSION, kind: ESTIMATOR_KIND, metadata: { name, namespace }, status } as KubeObject, { fieldManager: FIELD_MANAGER, force: true });
+    await this.#d.kube.applyStatus<EstimatorResource>({ apiVersion: API_VERSION, kind: ESTIMATOR_KIND, metadata: { name, namespace }, status }, { fieldManager: FIELD_MANAGER, force: true });
     return { requeueAfterMs: refreshMs };
   }
 }
