@@ -99,7 +99,7 @@ export function powerMonitorProblems(name: string, spec: unknown): Problem[] {
   const mounts = (s.agent?.secrets ?? []).map((x) => x.mountPath.replace(/\/+$/, ''));
   for (const d of duplicates(mounts)) problems.push({ field: 'spec.agent.secrets', message: `mountPath ${d} is used twice` });
   for (const m of mounts) {
-    if (['/host/sys', '/host/proc', '/etc/powerplane', '/tmp'].some((r) => m === r || m.startsWith(`${r}/`) || r.startsWith(`${m}/`)) || m === '') problems.push({ field: 'spec.agent.secrets', message: `mountPath ${m || '/'} overlaps a path the agent needs` });
+    if (['/host/sys', '/host/proc', '/etc/powerplane', '/tmp', '/run/powerplane'].some((r) => m === r || m.startsWith(`${r}/`) || r.startsWith(`${m}/`)) || m === '') problems.push({ field: 'spec.agent.secrets', message: `mountPath ${m || '/'} overlaps a path the agent needs` });
   }
   for (const d of duplicates(s.export?.levels)) problems.push({ field: 'spec.export.levels', message: `level ${d} is listed twice` });
   if (s.grafana?.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.grafana.namespace)) problems.push({ field: 'spec.grafana.namespace', message: 'must be a namespace name' });

@@ -40,6 +40,9 @@ export const AGENT_CONFIG_DIR = '/etc/powerplane';
 /** Key (file name) of the agent config in the ConfigMap. */
 export const AGENT_CONFIG_KEY = 'config.yaml';
 
+/** Memory-backed directory where the agent puts its node's Redfish password (with `spec.agent.nodeSettingsSecretRef`). */
+export const NODE_SETTINGS_DIR = '/run/powerplane';
+
 /** Where the GPU agent sees `spec.agent.gpu.driverRoot`. */
 export const GPU_DRIVER_MOUNT = '/host/nvidia-driver';
 
@@ -101,6 +104,9 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
   const a = spec.agent;
   const g = a.gpu;
   const secrets = a.secrets ?? [];
+  const nodeSettings = a.nodeSettingsSecretRef;
+  // a new version of a mounted Secret or of the node settings Secret rolls the pods
+  const hashedSecrets = [...secrets.map((s) => s.name), ...(nodeSettings ? [nodeSettings.name] : [])];
   const resources = a.resources ?? { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '512Mi' } };
   const name = gpuVariant ? NAMES.agentGpu : NAMES.agent;
   const labels = componentLabels('agent', name);
@@ -120,7 +126,7 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
           labels,
           annotations: {
             [CONFIG_HASH_ANNOTATION]: contentHash(gpuVariant ? { ...restartSettings(spec), gpu: g } : restartSettings(spec)),
-            ...(secrets.length > 0 ? { [SECRET_HASH_ANNOTATION]: contentHash(secrets.map((s) => [s.name, secretVersions[s.name] ?? ''])) } : {}),
+            ...(hashedSecrets.length > 0 ? { [SECRET_HASH_ANNOTATION]: contentHash(hashedSecrets.map((n) => [n, secretVersions[n] ?? ''])) } : {}),
           },
         },
         spec: {
@@ -187,6 +193,7 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
                 { name: 'tmp', mountPath: '/tmp' },
                 ...(driverMount ? [{ name: 'nvidia-driver', mountPath: GPU_DRIVER_MOUNT, readOnly: true }] : []),
                 ...secrets.map((s, i) => ({ name: `secret-${i}`, mountPath: s.mountPath, readOnly: true })),
+                ...(nodeSettings ? [{ name: 'node-settings', mountPath: NODE_SETTINGS_DIR }] : []),
               ],
             },
           ],
@@ -197,6 +204,8 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
             { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
             ...(driverMount ? [{ name: 'nvidia-driver', hostPath: { path: g.driverRoot!, type: 'Directory' } }] : []),
             ...secrets.map((s, i) => ({ name: `secret-${i}`, secret: { secretName: s.name, defaultMode: 0o400 } })),
+            // the node's own credentials, fetched by the agent, stay in memory (tmpfs), as a Secret volume's do
+            ...(nodeSettings ? [{ name: 'node-settings', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] : []),
           ],
         },
       },

@@ -16,6 +16,7 @@ import { buildDashboardConfigMaps, type DashboardFile } from './dashboards.js';
 import { buildAgentScc, buildCgroupV2MachineConfig } from './openshift.js';
 import { withOwner, type Owner } from './labels.js';
 import type { ResolvedSpec } from './spec.js';
+import { buildNodeSettingsObjects, type NodeSettings } from './node-settings.js';
 
 /** Which optional CRDs the cluster serves. */
 export interface OptionalCrds {
@@ -35,6 +36,8 @@ export interface BuildContext {
   secretVersions?: Record<string, string>;
   /** The cluster's Kubernetes version (`/version` gitVersion): the default kube-scheduler image. */
   kubeVersion?: string;
+  /** Per-node settings parsed from `spec.agent.nodeSettingsSecretRef`, and the operator's namespace that holds them. */
+  nodeSettings?: { nodes: ReadonlyMap<string, NodeSettings>; namespace: string };
 }
 
 /** State of an optional integration. */
@@ -73,6 +76,7 @@ export function buildDesiredState(spec: ResolvedSpec, owner: Owner, ctx: BuildCo
   if (integrations.machineConfig === 'Installed') objects.push(buildCgroupV2MachineConfig(spec));
   objects.push(buildAgentConfigMap(spec), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
   if (spec.agent.gpu.enabled) objects.push(buildGpuAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
+  if (ctx.nodeSettings) objects.push(...buildNodeSettingsObjects(ctx.nodeSettings.nodes, { namespace: ctx.nodeSettings.namespace, agentNamespace: ns }));
   if (spec.modelServer.enabled) objects.push(...buildModelServer(spec, ctx.image));
   if (spec.estimator.enabled) objects.push(...buildEstimatorRbac(ns), ...buildEstimator(spec, ctx.image));
   if (spec.scheduler.enabled) {

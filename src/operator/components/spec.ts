@@ -32,6 +32,7 @@ export interface ResolvedSpec {
     logLevel: 'debug' | 'info' | 'warn' | 'error';
     secrets?: Array<{ name: string; mountPath: string }>;
     gpu: { enabled: boolean; nodeSelector: Record<string, string>; runtimeClassName?: string; driverRoot?: string; libraryPath?: string };
+    nodeSettingsSecretRef?: { name: string; key: string };
   };
   collect: { pods: boolean; gpu: boolean; platform: boolean };
   export: { levels: Array<(typeof METRIC_LEVELS)[number]>; idlePolicy: 'none' | 'cpu-share' | 'requests'; maxTerminated: number };

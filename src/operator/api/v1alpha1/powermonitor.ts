@@ -4,6 +4,7 @@
  * installs and how the agents collect and export. Its status reports reconciliation, the agent
  * DaemonSet and per-metric availability aggregated from the PowerNodes.
  */
+import { createHash } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { METRIC_LEVELS, METER_NAMES, keyMinimum } from '../../../core/config-keys.js';
 import { Conditions, Duration, StringMap, type ObjectMeta } from './common.js';
@@ -46,6 +47,38 @@ export const AgentGpuSpec = Type.Object(
   { description: 'GPU metering through NVML on GPU nodes', default: {} },
 );
 
+/** Default key of the node settings file in the Secret of `spec.agent.nodeSettingsSecretRef`. */
+export const NODE_SETTINGS_DEFAULT_KEY = 'nodes.yaml';
+
+/** `spec.agent.nodeSettingsSecretRef`: per-node BMC settings, each delivered to its node's agent only. */
+export const NodeSettingsSecretRef = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Secret in the operand namespace' }),
+    key: Type.Optional(Type.String({ minLength: 1, maxLength: 253, pattern: '^[-._a-zA-Z0-9]+$', default: NODE_SETTINGS_DEFAULT_KEY, description: 'Key of the node settings file in the Secret' })),
+  },
+  {
+    description:
+      "Per-node BMC endpoints and credentials (Redfish, ipmi_exporter) in Kepler's Redfish format: nodes maps a node name to a BMC id, bmcs maps a BMC id to endpoint, username, password, insecure (and ipmiExporterUrl). The operator gives each node's agent only its own entry (docs/operator.md).",
+  },
+);
+
+/** Key of a per-node settings Secret holding that node's partial agent configuration (YAML). */
+export const NODE_SETTINGS_CONFIG_KEY = 'config.yaml';
+/** Key of a per-node settings Secret holding that node's Redfish password. */
+export const NODE_SETTINGS_PASSWORD_KEY = 'redfish-password';
+
+/** Prefix of the per-node settings Secrets the operator writes in its own namespace. */
+export const NODE_SETTINGS_SECRET_PREFIX = 'powerplane-node-';
+
+/**
+ * The per-node settings Secret of `node`: `powerplane-node-<node>`, or, when that would pass the
+ * 253 characters of a Secret name, the prefix and 16 hex digits of the node name's SHA-256.
+ */
+export function nodeSettingsSecretName(node: string): string {
+  const name = `${NODE_SETTINGS_SECRET_PREFIX}${node}`;
+  return name.length <= 253 ? name : `${NODE_SETTINGS_SECRET_PREFIX}${createHash('sha256').update(node).digest('hex').slice(0, 16)}`;
+}
+
 /** `spec.agent`: the node agent DaemonSet. */
 export const AgentSpec = Type.Object(
   {
@@ -69,6 +102,7 @@ export const AgentSpec = Type.Object(
       ),
     ),
     gpu: Type.Optional(AgentGpuSpec),
+    nodeSettingsSecretRef: Type.Optional(NodeSettingsSecretRef),
   },
   { description: 'The node agent DaemonSet', default: {} },
 );
