@@ -5,11 +5,12 @@
  * The agent gets exactly that Secret by name (its Role allows `get` on those names only, no list),
  * takes the `platform.*` keys of its partial configuration over the config file's, and writes the
  * Redfish password into a memory-backed directory for `platform.redfish.passwordFile`. A node
- * without an entry has no Secret: it keeps the config file's platform settings.
+ * without an entry has no Secret (and no right to read one): it keeps the config file's platform settings.
  */
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject } from '../kube/types.js';
+import { isForbidden } from '../kube/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { ERR_INVALID_CONFIG } from '../core/errors.js';
 import type { PowerplaneConfig } from '../core/config-keys.js';
@@ -62,11 +63,18 @@ export function nodeSettingValues(yamlText: string, secret: string): Map<string,
 /**
  * Reads this node's Secret (by name, nothing else) and returns the keys it sets; the Redfish password
  * is written to `<dir>/redfish-password` (mode 0600) and named by `platform.redfish.passwordFile`.
- * Undefined when the node has no entry (no Secret).
+ * Undefined when the node has no entry: its Secret does not exist, or (as RBAC answers for a name
+ * outside the Role's `resourceNames`) it may not be read.
  */
 export async function fetchNodeSettings(kube: SecretReader, src: NodeSettingsSource): Promise<NodeSettingValues | undefined> {
   const name = nodeSettingsSecretName(src.nodeName);
-  const secret = await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Secret' }, name, src.namespace);
+  let secret: KubeObject | undefined;
+  try {
+    secret = await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Secret' }, name, src.namespace);
+  } catch (err) {
+    if (isForbidden(err)) return undefined;
+    throw err;
+  }
   if (!secret) return undefined;
   const data = (secret.data ?? {}) as Record<string, string>;
   const text = (key: string) => (data[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8'));
