@@ -8,7 +8,7 @@ import { listFiles } from './files.mjs';
 import { copyAssets } from './copy-assets.mjs';
 
 const started = Date.now();
-const entryPoints = listFiles('src', (name, path) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !path.includes('/static/'));
+const entryPoints = listFiles('src', (name, path) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts') && !path.includes('/static/'));
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints,

@@ -13,8 +13,11 @@ const explicit = args.filter((a) => !a.startsWith('--'));
 
 if (!unitOnly) preflight();
 if (!skipTypecheck) {
-  const tc = spawnSync('npx', ['tsc', '-p', 'tsconfig.check.json'], { stdio: 'inherit' });
-  if (tc.status !== 0) { console.error('type check failed'); process.exit(tc.status ?? 1); }
+  // The TypeScript sources, then the dashboard's static JavaScript (// @ts-check with JSDoc types, in the browser's DOM).
+  for (const project of ['tsconfig.check.json', 'tsconfig.dashboard.json']) {
+    const tc = spawnSync('npx', ['tsc', '-p', project], { stdio: 'inherit' });
+    if (tc.status !== 0) { console.error(`type check failed (${project})`); process.exit(tc.status ?? 1); }
+  }
 }
 const isTest = (name) => name.endsWith('.test.ts');
 const files = explicit.length > 0 ? explicit : [

@@ -4,6 +4,7 @@
  * (`--config.file`) uses the nested form of the dotted key (`monitor: {interval: 5s}`); the flag is the
  * dotted key in kebab case (`--monitor.interval`), following the Kepler exporter's names.
  */
+import { METER_NAMES } from '../agent/meters/registry.js';
 
 /** Value types a key may have. `duration` values are strings like `5s`, `500ms`, `1m` and load as milliseconds. */
 export type KeyType = 'string' | 'bool' | 'int' | 'number' | 'duration' | 'list' | { enum: readonly string[] };
@@ -22,8 +23,8 @@ export interface KeySpec {
 
 /** The metric levels of `--metrics`. */
 export const METRIC_LEVELS = ['node', 'process', 'container', 'vm', 'pod'] as const;
-/** The node meters of `--meter`. */
-export const METER_NAMES = ['rapl', 'hwmon', 'model', 'fake', 'gpu'] as const;
+/** The meters of `--meter` (from the meter registry, agent/meters/registry.ts). */
+export { METER_NAMES };
 
 /** The minimum of a number or duration key (ms for durations); throws for a key without one. */
 export function keyMinimum(key: string): number {
@@ -58,7 +59,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'kube.podInformer.mode', type: { enum: ['kubelet', 'apiserver'] }, default: 'kubelet', description: 'Where pods come from: the kubelet /pods endpoint or an API-server watch' },
   { key: 'kube.kubeletPort', type: 'int', default: 10250, min: 1, description: 'Kubelet port for the /pods endpoint' },
   { key: 'metrics', type: 'list', items: ['node', 'process', 'container', 'vm', 'pod'], default: ['node', 'container', 'pod', 'vm'], description: 'Metric levels to export' },
-  { key: 'meter', type: 'list', items: ['rapl', 'hwmon', 'model', 'fake', 'gpu'], default: ['rapl', 'hwmon', 'model'], description: 'Node meters to try, in order; `gpu` meters NVIDIA GPUs (NVML, else nvidia-smi) beside them' },
+  { key: 'meter', type: 'list', items: METER_NAMES, default: ['rapl', 'hwmon', 'model'], description: 'Node meters to try, in order; `gpu` meters NVIDIA GPUs (NVML, else nvidia-smi) beside them' },
   { key: 'model.idleWatts', type: 'number', default: 0, min: 0, description: 'Model meter: node watts at 0% CPU (0 = derive from the CPU model)' },
   { key: 'model.maxWatts', type: 'number', default: 0, min: 0, description: 'Model meter: node watts at 100% CPU (0 = derive from the CPU model)' },
   { key: 'model.weightsFile', type: 'string', default: '', description: 'Model meter: a Kepler model-db weight JSON file' },

@@ -78,6 +78,14 @@ export function defineError(code: string, status: number, exitCode: number, desc
   });
 }
 
+/**
+ * The message of anything thrown: an Error's `message`, else its string form (a thrown string, a
+ * rejected non-Error value). Use it wherever a caught value is reported.
+ */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Every code defined so far (after the components' modules are imported), sorted by code. */
 export function errorCatalog(): ErrorDefinition[] {
   return [...catalog.values()].sort((a, b) => a.code.localeCompare(b.code));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { solvePlacement, isConvex, minPlusPower, minPlusConvolve, nodeCurve, placementWork, type CostGroup } from './minplus.js';
+import { solvePlacement, isConvex, minPlusPower, nodeCurve, placementWork, type CostGroup } from './minplus.js';
+import { minPlusConvolve } from './convolve.js';
 import { exhaustiveLeastCosts } from './exhaustive.js';
 import { costCurve } from './costs.js';
 
@@ -227,5 +228,20 @@ test('property: the pruned, unrolled convolution equals the textbook double loop
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+test('property: the tiled convolution equals the textbook double loop on long growing curves (where the bound cuts)', () => {
+  const growing = fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 300 }).map((inc) => {
+    let acc = 0;
+    return Float64Array.from(inc, (d, i) => (i === 0 ? 0 : (acc += d)));
+  });
+  fc.assert(
+    fc.property(growing, growing, fc.integer({ min: 0, max: 400 }), (a, b, n) => {
+      const want = new Float64Array(n + 1).fill(Infinity);
+      for (let t = 0; t <= n; t++) for (let k = 0; k <= t && k < b.length; k++) if (t - k < a.length && a[t - k] + b[k] < want[t]) want[t] = a[t - k] + b[k];
+      assert.deepEqual([...minPlusConvolve(a, b, n)], [...want]);
+    }),
+    { numRuns: 200 },
   );
 });

@@ -12,6 +12,7 @@
  *   by repeated squaring (O(N² log m)); convex groups offer each marginal m times.
  * Loops stop at the last finite entry of each curve, so capacity limits also speed things up.
  */
+import { lastFinite, minPlusConvolve } from './convolve.js';
 
 /** A cost curve shared by `count` identical nodes, as an array. */
 export interface DenseCostGroup {
@@ -62,12 +63,6 @@ export interface PlacementSolution {
  */
 export const CONVEXITY_ULPS = 64;
 
-/** Index of the last finite entry (−1 when none). */
-export function lastFinite(a: Float64Array): number {
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== Infinity) return i;
-  return -1;
-}
-
 /**
  * True when the finite prefix of `c` has non-decreasing increments (a +Inf tail keeps it convex).
  * Increments may fall by up to {@link CONVEXITY_ULPS} ulps of the largest magnitude involved (the
@@ -90,81 +85,6 @@ export function isConvex(c: Float64Array, scale = 0): boolean {
     if (c[k + 1] - c[k] < c[k] - c[k - 1] - tol) return false;
   }
   return true;
-}
-
-/**
- * Min-plus convolution truncated to length n+1: `out[t] = min_{j+k=t} a[j] + b[k]`. When `arg` is given,
- * `arg[t]` receives the k (index into b) of a minimiser; ties keep the smallest k.
- *
- * Exact, with two speed-ups over the textbook double loop: the inner loop stops as soon as no later k
- * can win (`min(a) + min(b[k..]) ≥ best`, which cuts most of the work when curves grow, as power does),
- * and it reads `a` reversed so both arrays advance together, with four independent minima per step.
- */
-export function minPlusConvolve(a: Float64Array, b: Float64Array, n: number, arg?: Int32Array): Float64Array {
-  const out = new Float64Array(n + 1).fill(Infinity);
-  const fa = lastFinite(a);
-  const fb = lastFinite(b);
-  if (fa < 0 || fb < 0) return out;
-  const tMax = Math.min(n, fa + fb);
-  // rev[i] = a[fa − i], so a[t − k] = rev[fa − t + k]; aMin = min(a); bSuf[k] = min(b[k..fb])
-  const rev = new Float64Array(fa + 1);
-  let aMin = Infinity;
-  for (let i = 0; i <= fa; i++) {
-    const v = a[fa - i];
-    rev[i] = v;
-    if (v < aMin) aMin = v;
-  }
-  const bSuf = new Float64Array(fb + 2);
-  bSuf[fb + 1] = Infinity;
-  for (let k = fb; k >= 0; k--) bSuf[k] = b[k] < bSuf[k + 1] ? b[k] : bSuf[k + 1];
-  for (let t = 0; t <= tMax; t++) {
-    const kLo = t - fa > 0 ? t - fa : 0;
-    const kHi = t < fb ? t : fb;
-    const off = fa - t;
-    if (arg) {
-      let best = Infinity;
-      let bestK = -1;
-      for (let k = kLo; k <= kHi && aMin + bSuf[k] < best; k++) {
-        const v = rev[off + k] + b[k];
-        if (v < best) {
-          best = v;
-          bestK = k;
-        }
-      }
-      out[t] = best;
-      arg[t] = bestK;
-      continue;
-    }
-    let best = Infinity;
-    let k = kLo;
-    while (k <= kHi && aMin + bSuf[k] < best) {
-      const end = k + 31 < kHi ? k + 31 : kHi;
-      let m0 = best;
-      let m1 = best;
-      let m2 = best;
-      let m3 = best;
-      for (; k + 3 <= end; k += 4) {
-        const r = off + k;
-        const v0 = rev[r] + b[k];
-        const v1 = rev[r + 1] + b[k + 1];
-        const v2 = rev[r + 2] + b[k + 2];
-        const v3 = rev[r + 3] + b[k + 3];
-        if (v0 < m0) m0 = v0;
-        if (v1 < m1) m1 = v1;
-        if (v2 < m2) m2 = v2;
-        if (v3 < m3) m3 = v3;
-      }
-      for (; k <= end; k++) {
-        const v = rev[off + k] + b[k];
-        if (v < m0) m0 = v;
-      }
-      if (m1 < m0) m0 = m1;
-      if (m3 < m2) m2 = m3;
-      best = m2 < m0 ? m2 : m0;
-    }
-    out[t] = best;
-  }
-  return out;
 }
 
 /** Spreads t workloads over m identical convex nodes as evenly as possible (an optimum for convex curves). */

@@ -8,6 +8,7 @@
  * schemas' deep definitions would accept them.
  */
 import type { SeedObject } from '../fake-apiserver/index.js';
+import { crdOf } from '../fake-apiserver/fixtures.js';
 
 const int32 = { type: 'integer', format: 'int32' };
 const preserve = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
@@ -18,86 +19,62 @@ const conditions = {
 
 /** KEDA's ScaledObject CRD. */
 export function scaledObjectCrd(): SeedObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'scaledobjects.keda.sh' },
-    spec: {
-      group: 'keda.sh',
-      names: { kind: 'ScaledObject', listKind: 'ScaledObjectList', plural: 'scaledobjects', singular: 'scaledobject', shortNames: ['so'] },
-      scope: 'Namespaced',
-      versions: [{
-        name: 'v1alpha1', served: true, storage: true, subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            required: ['spec'],
-            properties: {
-              apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
-              spec: {
-                type: 'object',
-                required: ['scaleTargetRef', 'triggers'],
+  return crdOf({
+    group: 'keda.sh', version: 'v1alpha1', kind: 'ScaledObject', plural: 'scaledobjects', shortNames: ['so'],
+    schema: {
+      type: 'object',
+      required: ['spec'],
+      properties: {
+        apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+        spec: {
+          type: 'object',
+          required: ['scaleTargetRef', 'triggers'],
+          properties: {
+            scaleTargetRef: { type: 'object', required: ['name'], properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, envSourceContainerName: { type: 'string' } } },
+            pollingInterval: int32, cooldownPeriod: int32, initialCooldownPeriod: int32, idleReplicaCount: int32, minReplicaCount: int32, maxReplicaCount: int32,
+            fallback: preserve, advanced: preserve,
+            triggers: {
+              type: 'array',
+              items: {
+                type: 'object', required: ['metadata', 'type'],
                 properties: {
-                  scaleTargetRef: { type: 'object', required: ['name'], properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, envSourceContainerName: { type: 'string' } } },
-                  pollingInterval: int32, cooldownPeriod: int32, initialCooldownPeriod: int32, idleReplicaCount: int32, minReplicaCount: int32, maxReplicaCount: int32,
-                  fallback: preserve, advanced: preserve,
-                  triggers: {
-                    type: 'array',
-                    items: {
-                      type: 'object', required: ['metadata', 'type'],
-                      properties: {
-                        type: { type: 'string' }, name: { type: 'string' }, metricType: { type: 'string' }, useCachedMetrics: { type: 'boolean' },
-                        metadata: { type: 'object', additionalProperties: { type: 'string' } },
-                        authenticationRef: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, kind: { type: 'string' } } },
-                      },
-                    },
-                  },
+                  type: { type: 'string' }, name: { type: 'string' }, metricType: { type: 'string' }, useCachedMetrics: { type: 'boolean' },
+                  metadata: { type: 'object', additionalProperties: { type: 'string' } },
+                  authenticationRef: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, kind: { type: 'string' } } },
                 },
               },
-              status: { type: 'object', properties: { hpaName: { type: 'string' }, originalReplicaCount: int32, pausedReplicaCount: int32, lastActiveTime: { type: 'string', format: 'date-time' }, conditions } },
             },
           },
         },
-      }],
+        status: { type: 'object', properties: { hpaName: { type: 'string' }, originalReplicaCount: int32, pausedReplicaCount: int32, lastActiveTime: { type: 'string', format: 'date-time' }, conditions } },
+      },
     },
-  };
+  });
 }
 
 /** KServe's InferenceService CRD. */
 export function inferenceServiceCrd(): SeedObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'inferenceservices.serving.kserve.io' },
-    spec: {
-      group: 'serving.kserve.io',
-      names: { kind: 'InferenceService', listKind: 'InferenceServiceList', plural: 'inferenceservices', singular: 'inferenceservice', shortNames: ['isvc'] },
-      scope: 'Namespaced',
-      versions: [{
-        name: 'v1beta1', served: true, storage: true, subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
-              spec: {
-                type: 'object',
-                required: ['predictor'],
-                properties: {
-                  predictor: {
-                    type: 'object',
-                    'x-kubernetes-preserve-unknown-fields': true,
-                    properties: { minReplicas: { type: 'integer' }, maxReplicas: { type: 'integer' }, scaleTarget: { type: 'integer' }, scaleMetric: { type: 'string', enum: ['cpu', 'memory', 'concurrency', 'rps'] }, model: preserve },
-                  },
-                  transformer: preserve,
-                  explainer: preserve,
-                },
-              },
-              status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+  return crdOf({
+    group: 'serving.kserve.io', version: 'v1beta1', kind: 'InferenceService', plural: 'inferenceservices', shortNames: ['isvc'],
+    schema: {
+      type: 'object',
+      properties: {
+        apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+        spec: {
+          type: 'object',
+          required: ['predictor'],
+          properties: {
+            predictor: {
+              type: 'object',
+              'x-kubernetes-preserve-unknown-fields': true,
+              properties: { minReplicas: { type: 'integer' }, maxReplicas: { type: 'integer' }, scaleTarget: { type: 'integer' }, scaleMetric: { type: 'string', enum: ['cpu', 'memory', 'concurrency', 'rps'] }, model: preserve },
             },
+            transformer: preserve,
+            explainer: preserve,
           },
         },
-      }],
+        status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      },
     },
-  };
+  });
 }

@@ -8,6 +8,7 @@
 import type { MeterInfo } from '../../core/contracts.js';
 import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '../types.js';
 import { CounterTracker, DEFAULT_MAX_PLAUSIBLE_WATTS } from './counter.js';
+import type { CreatedNodeMeter } from './registry.js';
 
 /** Options of {@link createFakeMeter}. */
 export interface FakeMeterOptions {
@@ -73,4 +74,9 @@ class FakeMeter implements NodeMeter {
 /** The fake meter. */
 export function createFakeMeter(opts: FakeMeterOptions = {}): NodeMeter {
   return new FakeMeter(opts.maxEnergyRangeUj ?? 1e9);
+}
+
+/** The `fake` entry of the meter registry: the synthetic meter with its defaults. */
+export async function createNodeMeter(): Promise<CreatedNodeMeter> {
+  return { meter: createFakeMeter(), notes: [] };
 }

@@ -6,10 +6,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { NodeMeter } from '../types.js';
+import type { CreatedNodeMeter, NodeMeterContext } from './registry.js';
 import { CounterTracker, DEFAULT_MAX_PLAUSIBLE_WATTS } from './counter.js';
 import { PowerIntegrator } from './power-integrator.js';
 import { discoverHwmonZones } from './hwmon-sensors.js';
-import { SysfsZoneMeter } from './sysfs-zone-meter.js';
+import { SysfsZoneMeter, sysfsMeterOptions } from './sysfs-zone-meter.js';
 import { fsSysfsReader, isPermissionDenied, readInteger, type SysfsReader } from './sysfs-reader.js';
 import { ERR_METER_UNAVAILABLE } from './errors.js';
 
@@ -42,4 +43,9 @@ export async function createHwmonMeter(opts: HwmonMeterOptions): Promise<NodeMet
     fileOf: (m) => m.source.file,
     accumulatorOf: (m) => (m.source.kind === 'energy' ? new CounterTracker(0, maxPlausibleWatts) : new PowerIntegrator(maxPlausibleWatts)),
   });
+}
+
+/** The `hwmon` entry of the meter registry: createHwmonMeter on `host.sysfs`. */
+export async function createNodeMeter(ctx: NodeMeterContext): Promise<CreatedNodeMeter> {
+  return { meter: await createHwmonMeter(sysfsMeterOptions(ctx)), notes: [] };
 }

@@ -1,8 +1,10 @@
 /**
  * @module agent/meters
- * Node meters (RAPL, hwmon, model, fake) and their selection.
+ * Node meters (RAPL, hwmon, model, fake), their registry and their selection. A barrel for tests and
+ * benchmarks: the agent imports `select.js` and `registry.js`, so only the meters tried are loaded.
  */
 export { selectNodeMeter, type NodeMeterDeps } from './select.js';
+export { METER_NAMES, NODE_METERS, type MeterName, type NodeMeterName } from './registry.js';
 export { createRaplMeter, energyPermissionMessage, type RaplMeterOptions } from './rapl.js';
 export { createHwmonMeter, type HwmonMeterOptions } from './hwmon.js';
 export { createModelMeter, resolveNodePredictor, type PredictorFactories, type ResolvedPredictor } from './model.js';

@@ -5,6 +5,8 @@
  * (`info.estimated = true`, `info.model` names the model). Where the predictor comes from, first
  * match wins: a model server (`model.serverUrl` + `model.name`), a Kepler model-db weight file
  * (`model.weightsFile`), explicit `model.idleWatts`/`model.maxWatts`, else the CCF curve of this CPU.
+ * The model server client and the Kepler weight loader (with the model library) are imported only when
+ * their source is configured.
  */
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -18,8 +20,7 @@ import { ccfCurve, parseCpuinfo } from './cpu-model.js';
 import { CCF_GENERIC } from './ccf-table.js';
 import { linearPredictor, formatWatts } from './linear-predictor.js';
 import { isNestedZone } from './zones.js';
-import { keplerWeightsPredictor } from '../../models/kepler/weights.js';
-import { modelServerPredictor } from '../../modelserver/client.js';
+import type { CreatedNodeMeter, NodeMeterContext } from './registry.js';
 
 /** Where predictors come from besides the built-in curves: seams for the model library and the model server. */
 export interface PredictorFactories {
@@ -80,7 +81,7 @@ export async function resolveNodePredictor(config: PowerplaneConfig, log: Logger
   const { serverUrl, name, weightsFile } = config.model;
   if (serverUrl !== '') {
     if (name === '') throw ERR_INVALID_CONFIG('model.serverUrl is set but model.name is empty: name the model to fetch', { key: 'model.name' });
-    const fetchModel = factories.modelServer ?? ((u: string, n: string) => modelServerPredictor(u, n));
+    const fetchModel = factories.modelServer ?? (async (u: string, n: string) => (await import('../../modelserver/client.js')).modelServerPredictor(u, n));
     try {
       return { predictor: await fetchModel(serverUrl, name), notes };
     } catch (err) {
@@ -90,7 +91,7 @@ export async function resolveNodePredictor(config: PowerplaneConfig, log: Logger
     }
   }
   if (weightsFile !== '') {
-    const load = factories.keplerWeights ?? ((f: string) => keplerWeightsPredictor(f));
+    const load = factories.keplerWeights ?? (async (f: string) => (await import('../../models/kepler/weights.js')).keplerWeightsPredictor(f));
     return { predictor: await load(weightsFile), notes };
   }
   return { ...(await builtinPredictor(config)), notes };
@@ -173,4 +174,10 @@ class ModelMeter implements NodeMeter {
 /** A model meter over a predictor; `basis` says why this predictor was chosen. */
 export function createModelMeter(predictor: NodePowerPredictor, basis?: string): NodeMeter {
   return new ModelMeter(predictor, basis);
+}
+
+/** The `model` entry of the meter registry: the predictor of the configuration's model source. */
+export async function createNodeMeter({ config, log, deps }: NodeMeterContext): Promise<CreatedNodeMeter> {
+  const { predictor, notes, basis } = await resolveNodePredictor(config, log, deps.predictors);
+  return { meter: createModelMeter(predictor, basis), notes };
 }

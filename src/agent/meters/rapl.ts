@@ -8,9 +8,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { NodeMeter } from '../types.js';
+import type { CreatedNodeMeter, NodeMeterContext } from './registry.js';
 import { CounterTracker, DEFAULT_MAX_PLAUSIBLE_WATTS, plausibleWatts } from './counter.js';
 import { discoverRaplZones } from './rapl-zones.js';
-import { SysfsZoneMeter } from './sysfs-zone-meter.js';
+import { SysfsZoneMeter, sysfsMeterOptions } from './sysfs-zone-meter.js';
 import { fsSysfsReader, isPermissionDenied, readInteger, type SysfsReader } from './sysfs-reader.js';
 import { ERR_METER_UNAVAILABLE } from './errors.js';
 
@@ -61,3 +62,7 @@ export async function createRaplMeter(opts: RaplMeterOptions): Promise<NodeMeter
   });
 }
 
+/** The `rapl` entry of the meter registry: createRaplMeter on `host.sysfs`. */
+export async function createNodeMeter(ctx: NodeMeterContext): Promise<CreatedNodeMeter> {
+  return { meter: await createRaplMeter(sysfsMeterOptions(ctx)), notes: [] };
+}

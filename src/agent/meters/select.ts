@@ -9,40 +9,19 @@ import type { Logger } from '../../core/logger.js';
 import { CONFIG_KEYS, type PowerplaneConfig } from '../../core/config-keys.js';
 import type { MeterCapability } from '../../core/contracts.js';
 import { PowerplaneError } from '../../core/errors.js';
-import type { MeterSelection, NodeMeter } from '../types.js';
-import { createRaplMeter } from './rapl.js';
-import { createHwmonMeter } from './hwmon.js';
-import { createModelMeter, resolveNodePredictor, type PredictorFactories } from './model.js';
-import { createFakeMeter } from './fake.js';
-import type { SysfsReader } from './sysfs-reader.js';
+import type { MeterSelection } from '../types.js';
+import { GPU_METER, NODE_METERS, isNodeMeterName, type CreatedNodeMeter, type NodeMeterDeps } from './registry.js';
 import { ERR_NO_METER } from './errors.js';
+
+export type { NodeMeterDeps } from './registry.js';
 
 /** The default of `--meter`. */
 const DEFAULT_NODE_METERS = CONFIG_KEYS.find((k) => k.key === 'meter')!.default as readonly string[];
 
-/** What selection may be given instead of the defaults (tests, and the agent wiring predictor sources). */
-export interface NodeMeterDeps {
-  reader?: SysfsReader;
-  /** Monotonic clock in ms for the counter meters. */
-  now?: () => number;
-  predictors?: PredictorFactories;
-}
-
-async function createMeter(name: string, config: PowerplaneConfig, log: Logger, deps: NodeMeterDeps): Promise<{ meter: NodeMeter; notes: string[] }> {
-  switch (name) {
-    case 'rapl':
-      return { meter: await createRaplMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now, maxPlausibleWatts: config.monitor.maxZoneWatts }), notes: [] };
-    case 'hwmon':
-      return { meter: await createHwmonMeter({ sysfs: config.host.sysfs, reader: deps.reader, now: deps.now, maxPlausibleWatts: config.monitor.maxZoneWatts }), notes: [] };
-    case 'model': {
-      const { predictor, notes, basis } = await resolveNodePredictor(config, log, deps.predictors);
-      return { meter: createModelMeter(predictor, basis), notes };
-    }
-    case 'fake':
-      return { meter: createFakeMeter(), notes: [] };
-    default:
-      throw new Error(`unknown meter ${name}`);
-  }
+/** Builds the node meter `name` of the registry, importing its module only now. */
+async function createMeter(name: string, config: PowerplaneConfig, log: Logger, deps: NodeMeterDeps): Promise<CreatedNodeMeter> {
+  if (!isNodeMeterName(name)) throw new Error(`unknown meter ${name}`);
+  return (await NODE_METERS[name]()).createNodeMeter({ config, log, deps });
 }
 
 /**
@@ -50,7 +29,7 @@ async function createMeter(name: string, config: PowerplaneConfig, log: Logger, 
  * so it is left out; a list of only `gpu` keeps the default node meters.
  */
 export function nodeMeterNames(meters: readonly string[]): string[] {
-  const names = [...new Set(meters)].filter((m) => m !== 'gpu');
+  const names = [...new Set(meters)].filter((m) => m !== GPU_METER);
   return names.length > 0 ? names : [...DEFAULT_NODE_METERS];
 }
 

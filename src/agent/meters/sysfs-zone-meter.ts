@@ -13,6 +13,7 @@ import type { CounterStep } from './counter.js';
 import { buildSample, type MemberFailure } from './sample.js';
 import { readInteger, readFailureReason, type SysfsReader } from './sysfs-reader.js';
 import type { ZoneGroup, ZoneMember } from './zones.js';
+import type { NodeMeterContext } from './registry.js';
 
 /** Turns successive readings of one file into energy steps. */
 export interface Accumulator {
@@ -25,6 +26,11 @@ export interface Accumulator {
 export interface MemberReading<T> {
   fileOf(m: ZoneMember<T>): string;
   accumulatorOf(m: ZoneMember<T>): Accumulator;
+}
+
+/** The options of a sysfs meter (RAPL, hwmon) from the configuration: `host.sysfs`, `monitor.maxZoneWatts`. */
+export function sysfsMeterOptions({ config, deps }: NodeMeterContext): { sysfs: string; reader?: SysfsReader; now?: () => number; maxPlausibleWatts: number } {
+  return { sysfs: config.host.sysfs, reader: deps.reader, now: deps.now, maxPlausibleWatts: config.monitor.maxZoneWatts };
 }
 
 /** A node meter over sysfs zone groups (see the module doc). */

@@ -1,28 +1,39 @@
+// @ts-check
 // The dashboard page: tabs, the live stream (server-sent events, or polling at the agent interval
 // where the server has no stream), and the five views.
-import { getJson } from './api.js';
+import { asApiError, getJson } from './api.js';
 import { createOverview } from './overview.js';
 import { createWorkloads } from './workloads.js';
 import { createEstimator } from './estimator.js';
 import { createModels } from './models.js';
 import { createCapabilities } from './capabilities.js';
+import { byId } from './dom.js';
 
 const TABS = ['overview', 'workloads', 'estimator', 'models', 'capabilities'];
-const liveEl = document.getElementById('live-status');
+const liveEl = byId('live-status');
 
+/**
+ * @param {'on' | 'off'} state
+ * @param {string} text
+ */
 function setLive(state, text) {
   liveEl.className = `live ${state}`;
   liveEl.textContent = text;
 }
 
+/** @param {(name: string) => void} onShow called with the tab shown */
 function setupTabs(onShow) {
-  const tabs = TABS.map((t) => document.getElementById(`tab-${t}`));
+  const tabs = TABS.map((t) => byId(`tab-${t}`));
+  /**
+   * @param {number} i
+   * @param {boolean} focus
+   */
   const select = (i, focus) => {
     tabs.forEach((tab, j) => {
       const on = i === j;
       tab.setAttribute('aria-selected', String(on));
       tab.tabIndex = on ? 0 : -1;
-      document.getElementById(`view-${TABS[j]}`).hidden = !on;
+      byId(`view-${TABS[j]}`).hidden = !on;
     });
     if (focus) tabs[i].focus();
     history.replaceState(null, '', `#${TABS[i]}`);
@@ -45,11 +56,12 @@ function setupTabs(onShow) {
 }
 
 async function main() {
+  /** @type {import('../routes.js').DashboardInfo} */
   let info;
   try {
     info = await getJson('/api/v1/dashboard');
   } catch {
-    info = { nodeName: null, intervalMs: 5000, historyLength: 180, live: false, topPerLevel: 0 };
+    info = { nodeName: null, intervalMs: 5000, historyLength: 180, live: false, topPerLevel: 0, levels: [] };
   }
   const overview = createOverview(info.historyLength);
   const workloads = createWorkloads(info);
@@ -69,7 +81,8 @@ async function main() {
       overview.showNode(await getJson('/api/v1/node'));
       setLive('on', `polling every ${(info.intervalMs / 1000).toFixed(1)} s`);
       if (tabs.current() === 'workloads') workloads.refresh();
-    } catch (err) {
+    } catch (caught) {
+      const err = asApiError(caught);
       if (err.status === 404) {
         overview.showNoAgent('This server runs no agent, so there is no node power here.');
         setLive('off', 'no agent');

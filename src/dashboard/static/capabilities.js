@@ -1,13 +1,19 @@
+// @ts-check
 // Capabilities: what this node can measure (meters, zones, GPUs, platform power) and what it cannot.
-import { h, replace } from './dom.js';
-import { getJson } from './api.js';
+import { byId, h, replace } from './dom.js';
+import { asApiError, getJson } from './api.js';
 import { meterText, watts } from './format.js';
 
+/** @param {boolean} ok */
 function yesNo(ok) {
   return h('span', { class: ok ? 'yes' : 'no' }, ok ? 'yes' : 'no');
 }
 
-/** What an estimating meter is: `estimated by <model>`, its baseline, and why this model (e.g. the CPU was not recognised). */
+/**
+ * What an estimating meter is: `estimated by <model>`, its baseline, and why this model (e.g. the CPU was not recognised).
+ * @param {import('../../core/contracts.js').MeterInfo} meter
+ * @returns {string}
+ */
 export function estimatedText(meter) {
   const parts = [`estimated by ${meter.model ?? meter.name}, not measured`];
   if (Number.isFinite(meter.baselineWatts)) parts.push(`${watts(meter.baselineWatts)} at 0 % CPU${Number.isFinite(meter.maxWatts) ? `, ${watts(meter.maxWatts)} at 100 %` : ''}`);
@@ -17,13 +23,15 @@ export function estimatedText(meter) {
 
 /** Creates the capabilities view. */
 export function createCapabilities() {
-  const el = document.getElementById('caps');
+  const el = byId('caps');
 
   async function show() {
+    /** @type {import('../../core/contracts.js').CapabilitiesView} */
     let c;
     try {
       c = await getJson('/api/v1/capabilities');
-    } catch (err) {
+    } catch (caught) {
+      const err = asApiError(caught);
       replace(el, h('p', { class: 'muted' }, err.status === 404 ? 'This server runs no agent.' : `Could not load capabilities: ${err.message}`));
       return;
     }

@@ -1,18 +1,54 @@
+// @ts-check
 // Charts: uPlot line charts that follow their container's width and the colour scheme, and tiny
 // canvas sparklines for table rows.
 import uPlot from './vendor/uPlot.esm.js';
 import { zeroBasedRange } from './scales.js';
 
-/** The value of a CSS custom property on :root. */
+/**
+ * @typedef {object} ChartSeries one line of a chart
+ * @property {string} label
+ * @property {string} [color] CSS colour (default: the series palette)
+ * @property {string} [scale] `y` (default) or `y2`
+ * @property {number[]} [dash]
+ * @property {uPlot.Series.Points} [points]
+ * @property {uPlot.Series.PathBuilder} [paths]
+ */
+
+/**
+ * @typedef {object} ChartOptions
+ * @property {number} [height] px (default 240)
+ * @property {boolean} [time] x is unix seconds (default true)
+ * @property {string} [xLabel]
+ * @property {number[]} [xIncrs] allowed x tick steps
+ * @property {string} [yLabel] (default W)
+ * @property {boolean} [yFromZero] y starts at 0
+ * @property {uPlot.Range.MinMax} [yRange] fixed y range
+ * @property {{ label: string, range: uPlot.Range.MinMax }} [y2] a second y axis
+ */
+
+/**
+ * The value of a CSS custom property on :root.
+ * @param {string} name
+ * @returns {string}
+ */
 export function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-/** The n-th series colour (cycles through 8). */
+/**
+ * The n-th series colour (cycles through 8).
+ * @param {number} i
+ * @returns {string}
+ */
 export function seriesColor(i) {
   return cssVar(`--series-${(i % 8) + 1}`) || '#888';
 }
 
+/**
+ * @param {string} label
+ * @param {Partial<uPlot.Axis>} [extra]
+ * @returns {uPlot.Axis}
+ */
 function axis(label, extra = {}) {
   const fg = cssVar('--fg');
   const grid = cssVar('--border');
@@ -22,14 +58,22 @@ function axis(label, extra = {}) {
 /**
  * A line chart in `el`. `series`: [{label, color?, scale?, dash?, points?}]; `opts.time`: x is unix
  * seconds; `opts.xIncrs`: allowed x tick steps; `opts.yLabel`, `opts.yFromZero` (y starts at 0), `opts.y2` ({label, range}) for a second axis. Returns {setData(data), destroy()}.
+ * @param {HTMLElement} el
+ * @param {ChartSeries[]} series
+ * @param {ChartOptions} [opts]
+ * @returns {{ setData(data: uPlot.AlignedData): void, destroy(): void }}
  */
 export function lineChart(el, series, opts = {}) {
+  /** @type {uPlot | null} */
   let plot = null;
+  /** @type {uPlot.AlignedData | null} */
   let pending = null;
   const height = opts.height ?? 240;
+  /** @param {uPlot.AlignedData} data */
   const make = (data) => {
     const width = Math.max(200, el.clientWidth || 0);
     const axes = [axis(opts.xLabel ?? '', opts.xIncrs ? { incrs: opts.xIncrs } : {}), axis(opts.yLabel ?? 'W')];
+    /** @type {uPlot.Scales} */
     const scales = { x: { time: opts.time !== false } };
     if (opts.y2) {
       axes.push(axis(opts.y2.label, { scale: 'y2', side: 1, grid: { show: false } }));
@@ -84,7 +128,12 @@ export function lineChart(el, series, opts = {}) {
 }
 
 
-/** Draws `values` (numbers or nulls) as a sparkline on `canvas`. */
+/**
+ * Draws `values` (numbers or nulls) as a sparkline on `canvas`.
+ * @param {HTMLCanvasElement} canvas
+ * @param {Array<number | null>} values
+ * @param {string} [color]
+ */
 export function sparkline(canvas, values, color = seriesColor(0)) {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth || 120;
@@ -92,9 +141,10 @@ export function sparkline(canvas, values, color = seriesColor(0)) {
   canvas.width = Math.round(w * dpr);
   canvas.height = Math.round(hgt * dpr);
   const ctx = canvas.getContext('2d');
+  if (!ctx) return;
   ctx.scale(dpr, dpr);
   ctx.clearRect(0, 0, w, hgt);
-  const nums = values.filter((v) => v !== null && Number.isFinite(v));
+  const nums = /** @type {number[]} */ (values.filter((v) => v !== null && Number.isFinite(v)));
   if (nums.length === 0) return;
   const max = Math.max(...nums, 1e-9);
   ctx.strokeStyle = color;

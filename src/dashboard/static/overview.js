@@ -1,18 +1,35 @@
+// @ts-check
 // Overview: node power now (measured or estimated, with the meter named), per-zone table, and charts
 // of the last 15 minutes per zone and of active vs idle with the CPU busy ratio.
-import { h, replace, setText } from './dom.js';
+import { byId, h, replace, setText } from './dom.js';
 import { watts, joules, percent, meterText } from './format.js';
 import { lineChart } from './charts.js';
 
 const WINDOW_S = 15 * 60;
 
-/** Creates the overview view; keeps its own copy of the node history (bounded to `maxPoints`). */
+/** @typedef {import('../../core/contracts.js').NodeView} NodeView */
+/** @typedef {import('../history.js').NodeHistory} NodeHistory */
+/** @typedef {import('../history.js').HistoryPoint} HistoryPoint */
+/** @typedef {{ zone: string, path: string, values: Array<number | null> }} ZoneSeries */
+/**
+ * The page's copy of the node history: times in unix seconds.
+ * @typedef {{ t: number[], watts: number[], active: number[], idle: number[], busy: number[], zones: Map<string, ZoneSeries> }} History
+ */
+
+/**
+ * Creates the overview view; keeps its own copy of the node history (bounded to `maxPoints`).
+ * @param {number} maxPoints
+ */
 export function createOverview(maxPoints) {
+  /** @type {History} */
   let hist = { t: [], watts: [], active: [], idle: [], busy: [], zones: new Map() };
+  /** @type {ReturnType<typeof lineChart> | null} */
   let zoneChart = null;
   let zoneChartKeys = '';
+  /** @type {ReturnType<typeof lineChart> | null} */
   let activeChart = null;
 
+  /** @param {{ zone: string, path: string }} z */
   function zoneKey(z) { return `${z.zone}\t${z.path}`; }
 
   function zoneLabels() {
@@ -23,7 +40,7 @@ export function createOverview(maxPoints) {
   function trim() {
     const cut = Math.max(0, hist.t.length - maxPoints);
     if (cut === 0) return;
-    for (const k of ['t', 'watts', 'active', 'idle', 'busy']) hist[k].splice(0, cut);
+    for (const k of /** @type {const} */ (['t', 'watts', 'active', 'idle', 'busy'])) hist[k].splice(0, cut);
     for (const z of hist.zones.values()) z.values.splice(0, cut);
   }
 
@@ -35,14 +52,14 @@ export function createOverview(maxPoints) {
     const keys = [...hist.zones.keys()].join('|');
     if (!zoneChart || keys !== zoneChartKeys) {
       zoneChart?.destroy();
-      const el = document.getElementById('chart-zones');
+      const el = byId('chart-zones');
       replace(el);
       zoneChart = lineChart(el, [{ label: 'node total', color: undefined, dash: [6, 3] }, ...zoneLabels().map((label) => ({ label }))], { yLabel: 'W', yFromZero: true });
       zoneChartKeys = keys;
     }
     zoneChart.setData([t, hist.watts.slice(from), ...[...hist.zones.values()].map((z) => z.values.slice(from))]);
     if (!activeChart) {
-      activeChart = lineChart(document.getElementById('chart-active'), [
+      activeChart = lineChart(byId('chart-active'), [
         { label: 'active W' },
         { label: 'idle W' },
         { label: 'CPU busy %', scale: 'y2', dash: [4, 3] },
@@ -52,7 +69,10 @@ export function createOverview(maxPoints) {
   }
 
   return {
-    /** Replaces the history with `/api/v1/history/node`. */
+    /**
+     * Replaces the history with `/api/v1/history/node`.
+     * @param {NodeHistory} nh
+     */
     setHistory(nh) {
       hist = {
         t: nh.timestamps.map((ms) => ms / 1000),
@@ -60,12 +80,16 @@ export function createOverview(maxPoints) {
         active: nh.activeWatts.slice(),
         idle: nh.idleWatts.slice(),
         busy: nh.busyRatio.slice(),
+        /** @type {Map<string, ZoneSeries>} */
         zones: new Map(nh.zones.map((z) => [zoneKey(z), { zone: z.zone, path: z.path, values: z.watts.slice() }])),
       };
       trim();
       render();
     },
-    /** Appends one point of a `refresh` event. */
+    /**
+     * Appends one point of a `refresh` event.
+     * @param {HistoryPoint} p
+     */
     appendPoint(p) {
       const ts = p.t / 1000;
       if (hist.t.length && hist.t[hist.t.length - 1] >= ts) return;
@@ -85,7 +109,10 @@ export function createOverview(maxPoints) {
       trim();
       render();
     },
-    /** Shows a `NodeView` in the cards and the zone table. */
+    /**
+     * Shows a `NodeView` in the cards and the zone table.
+     * @param {NodeView} node
+     */
     showNode(node) {
       setText('node-watts', watts(node.watts));
       setText('node-source', meterText(node.meter));
@@ -94,10 +121,10 @@ export function createOverview(maxPoints) {
       setText('node-busy', percent(node.busyRatio));
       setText('node-cpus', `${node.cpus} logical CPUs, averaged over ${node.intervalSeconds.toFixed(1)} s`);
       setText('node-name', node.nodeName);
-      const badge = document.getElementById('meter-badge');
+      const badge = byId('meter-badge');
       badge.textContent = node.meter.estimated ? `estimated · ${node.meter.model ?? node.meter.name}` : `measured · ${node.meter.name}`;
       badge.className = `badge ${node.meter.estimated ? 'estimated' : 'measured'}`;
-      const base = document.getElementById('card-baseline');
+      const base = byId('card-baseline');
       base.hidden = !Number.isFinite(node.meter.baselineWatts);
       if (!base.hidden) {
         setText('node-baseline', watts(node.meter.baselineWatts));
@@ -105,13 +132,13 @@ export function createOverview(maxPoints) {
           ? `the model's watts with nothing running; ${watts(node.meter.maxWatts)} at 100 % CPU`
           : "the model's watts with nothing running");
       }
-      const plat = document.getElementById('card-platform');
+      const plat = byId('card-platform');
       plat.hidden = node.platformWatts === undefined || node.platformWatts === null;
       if (!plat.hidden) {
         setText('node-platform', watts(node.platformWatts));
         setText('node-platform-source', node.platformSource ? `from ${node.platformSource}` : '');
       }
-      const gpu = document.getElementById('card-gpu');
+      const gpu = byId('card-gpu');
       gpu.hidden = !node.gpus || node.gpus.length === 0;
       if (!gpu.hidden) {
         setText('node-gpu', watts(node.gpus.reduce((s, g) => s + g.watts, 0)));
@@ -121,7 +148,7 @@ export function createOverview(maxPoints) {
         h('tr', {}, h('th', { scope: 'row' }, z.zone), h('td', {}, z.path), h('td', { class: 'num' }, watts(z.watts)), h('td', { class: 'num' }, watts(z.activeWatts)), h('td', { class: 'num' }, watts(z.idleWatts)), h('td', { class: 'num' }, joules(z.joulesTotal))),
       );
       replace(
-        document.getElementById('zone-table-wrap'),
+        byId('zone-table-wrap'),
         h('div', { class: 'table-wrap' },
           h('table', { 'aria-label': 'Power per zone now', id: 'zone-table' },
             h('thead', {}, h('tr', {}, ...['Zone', 'Path', 'W now', 'Active W', 'Idle W', 'J since start'].map((c, i) => h('th', { scope: 'col', class: i >= 2 ? 'num' : undefined }, c)))),
@@ -129,7 +156,10 @@ export function createOverview(maxPoints) {
         h('p', { class: 'muted' }, 'Node power is the sum of the zones that do not nest inside another (package already includes core and uncore).'),
       );
     },
-    /** Says plainly that this server has no agent. */
+    /**
+     * Says plainly that this server has no agent.
+     * @param {string} message
+     */
     showNoAgent(message) {
       setText('node-watts', 'n/a');
       setText('node-source', message);

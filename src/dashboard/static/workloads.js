@@ -1,48 +1,70 @@
+// @ts-check
 // Workloads: the top processes / containers / pods / VMs by watts now or joules since start;
 // sortable, searchable, a sparkline each; a row opens the workload's history.
-import { h, replace, setText } from './dom.js';
+import { byId, h, replace, setText } from './dom.js';
 import { watts, joules, seconds } from './format.js';
 import { lineChart, sparkline, seriesColor } from './charts.js';
-import { getJson } from './api.js';
+import { asApiError, getJson } from './api.js';
 import { whereText } from './where.js';
 
+/** @typedef {import('../../core/contracts.js').WorkloadView} WorkloadView */
+/** @typedef {import('../../core/contracts.js').WorkloadsResponse} WorkloadsResponse */
+/** @typedef {import('../../core/contracts.js').WorkloadLevel} WorkloadLevel */
+/** @typedef {{ timestamps: number[], series: import('../history.js').WorkloadSeries[] }} WorkloadHistory */
+
 const TOP = 200;
+/** @type {Record<WorkloadLevel, string>} */
 const PLURAL = { process: 'processes', container: 'containers', pod: 'pods', vm: 'VMs' };
 
-/** Creates the workloads view from `/api/v1/dashboard` info (`live`: the server keeps history for sparklines and charts). */
+/**
+ * Creates the workloads view from `/api/v1/dashboard` info (`live`: the server keeps history for sparklines and charts).
+ * @param {import('../routes.js').DashboardInfo} info
+ */
 export function createWorkloads(info) {
   const live = info.live;
-  const levelEl = document.getElementById('workload-level');
-  const searchEl = document.getElementById('workload-search');
-  const tbody = document.querySelector('#workload-table tbody');
-  const detailEl = document.getElementById('workload-detail');
+  const levelEl = byId('workload-level', HTMLSelectElement);
+  const searchEl = byId('workload-search', HTMLInputElement);
+  const tbody = byId('workload-table', HTMLTableElement).tBodies[0];
+  const detailEl = byId('workload-detail');
+  /** @type {'watts' | 'joulesTotal' | 'cpuSecondsTotal'} */
   let sortKey = 'watts';
   let sortDir = -1;
+  /** @type {WorkloadsResponse | null} */
   let data = null;
+  /** @type {WorkloadHistory | null} */
   let history = null;
+  /** @type {string | null} */
   let selected = null;
+  /** @type {ReturnType<typeof lineChart> | null} */
   let detailChart = null;
+  /** @type {Promise<void> | null} */
   let loading = null;
 
   for (const btn of document.querySelectorAll('#workload-table th button[data-sort]')) {
+    if (!(btn instanceof HTMLButtonElement)) continue;
     btn.addEventListener('click', () => {
-      const key = btn.dataset.sort;
+      const key = /** @type {typeof sortKey} */ (btn.dataset.sort);
       sortDir = key === sortKey ? -sortDir : -1;
       sortKey = key;
       for (const th of document.querySelectorAll('#workload-table th')) th.setAttribute('aria-sort', 'none');
-      btn.parentElement.setAttribute('aria-sort', sortDir < 0 ? 'descending' : 'ascending');
+      btn.parentElement?.setAttribute('aria-sort', sortDir < 0 ? 'descending' : 'ascending');
       render();
     });
   }
   searchEl.addEventListener('input', () => render());
   levelEl.addEventListener('change', () => { selected = null; replace(detailEl, h('p', { class: 'muted' }, 'Select a workload (click or Enter) to see its history.')); refresh(); });
-  document.getElementById('workload-controls').addEventListener('submit', (e) => e.preventDefault());
+  byId('workload-controls').addEventListener('submit', (e) => e.preventDefault());
 
+  /**
+   * @param {WorkloadView} w
+   * @param {string} q lower-case search text
+   */
   function matches(w, q) {
     if (!q) return true;
     return [w.name, w.id, w.namespace, w.podName, w.containerId, w.cmdline].some((s) => s && s.toLowerCase().includes(q));
   }
 
+  /** @param {string} id */
   function seriesOf(id) {
     return history?.series.find((s) => s.id === id);
   }
@@ -52,23 +74,29 @@ export function createWorkloads(info) {
     const q = searchEl.value.trim().toLowerCase();
     const items = data.items.filter((w) => matches(w, q)).sort((a, b) => sortDir * ((a[sortKey] ?? 0) - (b[sortKey] ?? 0)) || a.id.localeCompare(b.id));
     setText('workload-count', `${items.length} shown of ${data.total} ${data.total === 1 ? data.level : PLURAL[data.level]}${data.total > data.items.length ? ` (top ${data.items.length} fetched)` : ''}`);
-    const empty = document.getElementById('workload-empty');
+    const empty = byId('workload-empty');
     empty.hidden = items.length > 0;
     if (!empty.hidden) empty.textContent = data.total === 0 ? noneText(data.level) : 'Nothing matches the search.';
-    const focusedId = tbody.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.id : undefined;
+    const active = document.activeElement;
+    const focusedId = active && tbody.contains(active) ? active.closest('tr')?.dataset.id : undefined;
     replace(tbody, items.map((w) => row(w)));
     if (focusedId !== undefined) [...tbody.rows].find((tr) => tr.dataset.id === focusedId)?.focus({ preventScroll: true });
     for (const c of tbody.querySelectorAll('canvas.spark')) {
+      if (!(c instanceof HTMLCanvasElement) || !c.dataset.id) continue;
       const s = seriesOf(c.dataset.id);
       if (s) sparkline(c, s.watts.slice(-180), seriesColor(0));
     }
   }
 
-  /** The name shown: containers without Kubernetes have no name, so their short id stands in. */
+  /**
+   * The name shown: containers without Kubernetes have no name, so their short id stands in.
+   * @param {WorkloadView} w
+   */
   function displayName(w) {
     return w.name || (w.level === 'container' ? w.id.slice(0, 12) : w.id);
   }
 
+  /** @param {WorkloadLevel} level */
   function noneText(level) {
     if (level === 'pod') return 'No pods: pods come from Kubernetes (--kube.enable). Containers and processes are shown without it.';
     if (level === 'vm') return 'No virtual machines (qemu/kvm) run on this node.';
@@ -76,6 +104,7 @@ export function createWorkloads(info) {
     return 'No processes.';
   }
 
+  /** @param {WorkloadView} w */
   function row(w) {
     const ns = whereText(w);
     const name = displayName(w);
@@ -86,10 +115,14 @@ export function createWorkloads(info) {
       'aria-selected': selected === w.id ? 'true' : 'false',
       'aria-label': `${name}, ${watts(w.watts)} now, ${joules(w.joulesTotal)} since start`,
       onclick: open,
+      /** @param {KeyboardEvent} e */
       onkeydown: (e) => {
+        const tr = /** @type {HTMLTableRowElement} */ (e.currentTarget);
+        /** @param {Element | null} next */
+        const focus = (next) => { if (next instanceof HTMLElement) next.focus(); };
         if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); }
-        else if (e.key === 'ArrowDown') { e.preventDefault(); e.currentTarget.nextElementSibling?.focus(); }
-        else if (e.key === 'ArrowUp') { e.preventDefault(); e.currentTarget.previousElementSibling?.focus(); }
+        else if (e.key === 'ArrowDown') { e.preventDefault(); focus(tr.nextElementSibling); }
+        else if (e.key === 'ArrowUp') { e.preventDefault(); focus(tr.previousElementSibling); }
       },
     },
     h('td', { class: 'wl-name', title: w.id }, name, w.state === 'terminated' ? h('span', { class: 'muted' }, ' (ended)') : null),
@@ -100,9 +133,10 @@ export function createWorkloads(info) {
     h('td', { class: 'wl-opt' }, live ? h('canvas', { class: 'spark', width: 120, height: 24, style: 'width:120px;height:24px', 'data-id': w.id, 'aria-hidden': 'true' }) : h('span', { class: 'muted' }, '–')));
   }
 
+  /** @param {string} id */
   function select(id) {
     selected = id;
-    for (const tr of tbody.querySelectorAll('tr')) tr.setAttribute('aria-selected', tr.dataset.id === id ? 'true' : 'false');
+    for (const tr of tbody.rows) tr.setAttribute('aria-selected', tr.dataset.id === id ? 'true' : 'false');
     showDetail();
   }
 
@@ -132,14 +166,14 @@ export function createWorkloads(info) {
         w.gpuWatts !== undefined ? [h('dt', {}, 'GPU'), h('dd', {}, watts(w.gpuWatts))] : null,
         ...zones.map(([z, v]) => [h('dt', {}, `zone ${z}`), h('dd', {}, `${watts(v.watts)} · ${joules(v.joulesTotal)}`)])),
       live && s ? chartEl : h('p', { class: 'muted' }, live ? `No history yet: only the top ${info.topPerLevel} of each level are recorded for charts.` : 'This server keeps no history.'));
-    if (live && s) {
+    if (live && s && history) {
       detailChart = lineChart(chartEl, [{ label: 'W' }], { yLabel: 'W', height: 200 });
       detailChart.setData([history.timestamps.map((t) => t / 1000), s.watts]);
     }
   }
 
   async function refresh() {
-    const level = levelEl.value;
+    const level = /** @type {WorkloadLevel} */ (levelEl.value);
     if (loading) return loading;
     loading = (async () => {
       try {
@@ -152,10 +186,11 @@ export function createWorkloads(info) {
         history = hist;
         render();
         if (selected) showDetail();
-      } catch (err) {
+      } catch (caught) {
+        const err = asApiError(caught);
         data = null;
         replace(tbody);
-        const empty = document.getElementById('workload-empty');
+        const empty = byId('workload-empty');
         empty.hidden = false;
         empty.textContent = err.status === 404 ? 'This server runs no agent: no workloads.' : `Could not load workloads: ${err.message}`;
       } finally {
