@@ -14,7 +14,7 @@ import { durationBelow } from '../../core/duration.js';
 import { MIN_REFRESH_MS } from '../../estimator/spec.js';
 import { agentConfig } from '../components/agent.js';
 import { resolveSpec } from '../components/spec.js';
-import { PowerMonitorSpec, POWER_MONITOR_NAME, type PowerMonitorSpec as PowerMonitorSpecT } from './v1alpha1/powermonitor.js';
+import { PowerMonitorSpec, POWER_MONITOR_NAME, AGENT_FIELD_KEYS, type PowerMonitorSpec as PowerMonitorSpecT } from './v1alpha1/powermonitor.js';
 import { EstimatorSpec, type EstimatorSpec as EstimatorSpecT, type NodeConfig } from './v1alpha1/estimator.js';
 import { PowerCapPolicySpec, type PowerCapPolicySpec as PowerCapPolicySpecT } from './v1alpha1/powercappolicy.js';
 
@@ -37,18 +37,9 @@ function duplicates(list: readonly string[] | undefined): string[] {
   return (list ?? []).filter((v, i, a) => a.indexOf(v) !== i);
 }
 
-/** The PowerMonitor field each agent config key comes from (components/agent.ts). */
+/** The PowerMonitor field each agent config key comes from (AGENT_FIELD_KEYS, and the port for the listen address). */
 const AGENT_KEY_FIELDS: Record<string, string> = {
-  'monitor.interval': 'spec.agent.interval',
-  'meter': 'spec.agent.meters',
-  'log.level': 'spec.agent.logLevel',
-  'kube.podInformer.mode': 'spec.agent.podSource',
-  'kube.enable': 'spec.collect.pods',
-  'gpu.enable': 'spec.collect.gpu',
-  'platform.acpi': 'spec.collect.platform',
-  'metrics': 'spec.export.levels',
-  'attribution.idlePolicy': 'spec.export.idlePolicy',
-  'monitor.maxTerminated': 'spec.export.maxTerminated',
+  ...Object.fromEntries(Object.entries(AGENT_FIELD_KEYS).map(([field, key]) => [key, `spec.${field}`])),
   'web.listenAddress': 'spec.agent.port',
 };
 

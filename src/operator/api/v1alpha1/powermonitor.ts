@@ -32,6 +32,24 @@ const Resources = Type.Object(
   { description: 'Container resources' },
 );
 
+/**
+ * The structured fields that set an agent config key: spec path → dotted config key. Each field's
+ * schema is that key's schema node (core/config-keys), its value goes to that key in the agent
+ * ConfigMap (operator/components/agent-config), and the webhook names the field for the key.
+ */
+export const AGENT_FIELD_KEYS = {
+  'agent.interval': 'monitor.interval',
+  'agent.meters': 'meter',
+  'agent.podSource': 'kube.podInformer.mode',
+  'agent.logLevel': 'log.level',
+  'collect.pods': 'kube.enable',
+  'collect.gpu': 'gpu.enable',
+  'collect.platform': 'platform.acpi',
+  'export.levels': 'metrics',
+  'export.idlePolicy': 'attribution.idlePolicy',
+  'export.maxTerminated': 'monitor.maxTerminated',
+} as const;
+
 /** The node label of NVIDIA's GPU feature discovery that marks GPU nodes. */
 export const GPU_NODE_LABEL = 'nvidia.com/gpu.present';
 
