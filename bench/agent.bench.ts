@@ -13,12 +13,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo, percentile, cpuTimeMs } from './lib/machine.js';
-import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../src/agent/procfs/fixtures.js';
+import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../test/helpers/agent/procfs-fixtures.js';
 import { ProcScanner } from '../src/agent/procfs/scanner.js';
 import { AgentMonitor } from '../src/agent/monitor/monitor.js';
-import { ScriptedMeter } from '../src/agent/monitor/test-meter.js';
+import { ScriptedMeter } from '../test/helpers/agent/test-meter.js';
 import { renderMetrics } from '../src/agent/export/prometheus.js';
-import { buildPowercapTree } from '../src/agent/meters/fixtures.js';
+import { buildPowercapTree } from '../test/helpers/agent/meter-fixtures.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { PodResolver, PodRef } from '../src/agent/pods/types.js';
 

@@ -30,7 +30,7 @@ import { solvePlacement, type DenseCostGroup } from '../src/estimator/minplus.js
 import { Estimator } from '../src/estimator/estimator.js';
 import { NodeState } from '../src/estimator/node-state.js';
 import type { PowerPredictor } from '../src/estimator/types.js';
-import { exhaustiveLeastCosts } from '../src/estimator/exhaustive.js';
+import { exhaustiveLeastCosts } from '../test/helpers/estimator/exhaustive.js';
 import type { NodeInfo } from '../src/estimator/types.js';
 import { autocannon } from './lib/autocannon.js';
 

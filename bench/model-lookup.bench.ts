@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo } from './lib/machine.js';
 import { autocannon } from './lib/autocannon.js';
-import { ModelStore, type ModelLocation } from '../src/modelserver/store.js';
+import { ModelStore, type ModelLocation } from '../src/modelserver/store/store.js';
 import { createModelServerComponent } from '../src/modelserver/component.js';
 import { createServer } from '../src/core/server.js';
 import { silentLogger } from '../src/core/logger.js';

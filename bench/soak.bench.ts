@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './lib/machine.js';
-import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../src/agent/procfs/fixtures.js';
-import { buildPowercapTree, setZoneEnergy } from '../src/agent/meters/fixtures.js';
+import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../test/helpers/agent/procfs-fixtures.js';
+import { buildPowercapTree, setZoneEnergy } from '../test/helpers/agent/meter-fixtures.js';
 
 const REPO = join(fileURLToPath(import.meta.url), '..', '..');
 const env = (name: string, dflt: number) => (process.env[name] !== undefined ? Number(process.env[name]) : dflt);

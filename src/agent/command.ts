@@ -4,7 +4,7 @@
  * 0.0.0.0:28282 by default with Kepler's flags.
  */
 import type { Command } from 'commander';
-import { addConfigOptions, resolveConfig, action, reloadOnChange } from '../cli/common.js';
+import { addConfigOptions, resolveConfig, action, reloadOnChange } from '../core/cli-common.js';
 import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js';
 import { webServerOptions } from '../core/web-config.js';
 import type { Component, ComponentContext } from '../core/component.js';

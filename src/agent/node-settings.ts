@@ -14,7 +14,7 @@ import { isForbidden } from '../kube/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { ERR_INVALID_CONFIG } from '../core/errors.js';
 import type { PowerplaneConfig } from '../core/config-keys.js';
-import { nodeSettingsSecretName, NODE_SETTINGS_CONFIG_KEY, NODE_SETTINGS_PASSWORD_KEY } from '../operator/api/v1alpha1/powermonitor.js';
+import { nodeSettingsSecretName, NODE_SETTINGS_CONFIG_KEY, NODE_SETTINGS_PASSWORD_KEY } from '../api/v1alpha1/powermonitor.js';
 
 /** The part of the kube client this needs. */
 export interface SecretReader {

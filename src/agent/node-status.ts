@@ -10,7 +10,7 @@ import type { AgentHandle } from '../core/contracts.js';
 
 /** Starts the PowerNode status writer; returns its stop function. */
 export async function startNodeStatus(config: PowerplaneConfig, nodeName: string, handle: AgentHandle, log: Logger): Promise<() => void> {
-  const [{ loadKubeConfig, KubeClient }, { startPowerNodeWriter }] = await Promise.all([import('../kube/index.js'), import('../operator/powernode/writer.js')]);
+  const [{ loadKubeConfig, KubeClient }, { startPowerNodeWriter }] = await Promise.all([import('../kube/index.js'), import('./powernode/writer.js')]);
   const { kubeConfig } = loadKubeConfig({ kubeconfig: config.kube.config || undefined });
   const writer = startPowerNodeWriter({ kube: new KubeClient({ kubeConfig }), nodeName, handle, log });
   return () => writer.stop();

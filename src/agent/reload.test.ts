@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffConfig, applyConfig } from './reload.js';
 import { Agent } from './agent.js';
-import { ScriptedMeter } from './monitor/test-meter.js';
+import { ScriptedMeter } from '../../test/helpers/agent/test-meter.js';
 import { ProcScanner } from './procfs/scanner.js';
-import { ProcfsFixture } from './procfs/fixtures.js';
+import { ProcfsFixture } from '../../test/helpers/agent/procfs-fixtures.js';
 import { defaultConfig } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
 

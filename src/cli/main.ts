@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { versionInfo } from '../core/version.js';
-import { exitWithError } from './common.js';
+import { exitWithError } from '../core/cli-common.js';
 import { COMMAND_MODULES } from './commands.js';
 
 /** The command `argv` invokes (`help X` invokes X's help), or undefined. */

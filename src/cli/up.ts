@@ -5,7 +5,7 @@
  * dashboard at `/`.
  */
 import type { Command } from 'commander';
-import { addConfigOptions, resolveConfig, action, reloadOnChange } from './common.js';
+import { addConfigOptions, resolveConfig, action, reloadOnChange } from '../core/cli-common.js';
 import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js';
 import { webServerOptions } from '../core/web-config.js';
 import type { Component, ComponentContext } from '../core/component.js';

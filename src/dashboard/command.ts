@@ -5,7 +5,7 @@
  * with `--once`, it prints one table and exits.
  */
 import type { Command } from 'commander';
-import { action } from '../cli/common.js';
+import { action } from '../core/cli-common.js';
 import { parseDuration } from '../core/duration.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import type { WorkloadLevel } from '../core/contracts.js';

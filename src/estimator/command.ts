@@ -6,7 +6,7 @@
  * curve has +Inf, why, per node, on stderr).
  */
 import { Option, type Command } from 'commander';
-import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
+import { addConfigOptions, resolveConfig, action } from '../core/cli-common.js';
 import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js';
 import { webServerOptions } from '../core/web-config.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { solvePlacement, isConvex, minPlusPower, nodeCurve, placementWork, type CostGroup } from './minplus.js';
 import { minPlusConvolve } from './convolve.js';
-import { exhaustiveLeastCosts } from './exhaustive.js';
+import { exhaustiveLeastCosts } from '../../test/helpers/estimator/exhaustive.js';
 import { costCurve } from './costs.js';
 
 /** Cost curves from a WAO diff matrix (rows of D[i][k-1]). */

@@ -10,9 +10,9 @@ import { ERR_BAD_REQUEST, ERR_UPSTREAM } from '../core/errors.js';
 import { deserializeModel } from '../models/registry.js';
 import type { SerializedModel } from '../models/types.js';
 import { ERR_MODEL_AMBIGUOUS, ERR_MODEL_NOT_FOUND } from './errors.js';
-import type { ModelMetadata } from './metadata.js';
-import type { ModelSummary } from './model-service.js';
-import type { V2InferResponse, V2ModelMetadata, V2Tensor } from './v2-protocol.js';
+import type { ModelMetadata } from './store/metadata.js';
+import type { ModelSummary } from './routes/model-service.js';
+import type { V2InferResponse, V2ModelMetadata, V2Tensor } from './routes/v2-protocol.js';
 
 /** Options of {@link ModelServerClient}. */
 export interface ModelServerClientOptions {

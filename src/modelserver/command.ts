@@ -4,12 +4,12 @@
  * and `powerplane model list|show|import|predict`.
  */
 import type { Command } from 'commander';
-import { addConfigOptions, action, resolveConfig } from '../cli/common.js';
+import { addConfigOptions, action, resolveConfig } from '../core/cli-common.js';
 import { closeOnSignals, createServer, WEB_SERVER_KEYS } from '../core/server.js';
 import { webServerOptions } from '../core/web-config.js';
 import { createModelServerComponent } from './component.js';
-import { registerModelCommand } from './model-command.js';
-import { registerTrainCommand } from './train-command.js';
+import { registerModelCommand } from './cli/model-command.js';
+import { registerTrainCommand } from './cli/train-command.js';
 
 /** Default listen address of `powerplane model-server` (Kepler's model server port). */
 export const MODEL_SERVER_LISTEN_ADDRESS = '0.0.0.0:8100';

@@ -6,15 +6,15 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Component, ComponentContext } from '../core/component.js';
-import { assertModelServerAuth, resolveModelServerToken } from './auth.js';
-import { JobQueue } from './jobs.js';
-import { ModelService } from './model-service.js';
-import { registerApiRoutes } from './routes-api.js';
-import { registerKeplerRoutes } from './routes-kepler.js';
-import { registerV2Routes } from './routes-v2.js';
-import { ModelStore } from './store.js';
+import { assertModelServerAuth, resolveModelServerToken } from './routes/auth.js';
+import { JobQueue } from './training/jobs.js';
+import { ModelService } from './routes/model-service.js';
+import { registerApiRoutes } from './routes/api.js';
+import { registerKeplerRoutes } from './routes/kepler.js';
+import { registerV2Routes } from './routes/v2.js';
+import { ModelStore } from './store/store.js';
 import { registerModelServerMetrics } from './metrics.js';
-import { removeStoreLeftovers } from './store-cleanup.js';
+import { removeStoreLeftovers } from './store/store-cleanup.js';
 
 /** Leftovers of interrupted saves younger than this are kept at start: they may be a save running in another process. */
 const LEFTOVER_MIN_AGE_MS = 60_000;

@@ -4,7 +4,7 @@
  * directories it skips as unreadable or invalid (listed at `/api/v1/models?invalid=true`).
  */
 import type { FastifyInstance } from 'fastify';
-import type { ModelStore } from './store.js';
+import type { ModelStore } from './store/store.js';
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 

@@ -4,7 +4,7 @@
  * manifests as YAML).
  */
 import { Option, type Command } from 'commander';
-import { action } from '../cli/common.js';
+import { action } from '../core/cli-common.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import { renderManifests, defaultImage, unpublishedImageWarning } from './render.js';
 import { DEFAULT_OPERATOR_NAMESPACE, type InstallOptions } from './components/install.js';

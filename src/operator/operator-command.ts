@@ -10,11 +10,11 @@
  * source at once.
  */
 import type { Command } from 'commander';
-import { addConfigOptions, resolveConfig, action } from '../cli/common.js';
+import { addConfigOptions, resolveConfig, action } from '../core/cli-common.js';
 import { createServer, parseListenAddress, closeOnSignals, type PowerplaneServer } from '../core/server.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import { ERR_OPERATOR_KUBE } from './errors.js';
-import { GROUP } from './api/v1alpha1/common.js';
+import { GROUP } from '../api/v1alpha1/common.js';
 import type { Logger } from '../core/logger.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { KubeClient } from '../kube/client.js';

@@ -13,8 +13,8 @@ import { silentLogger } from '../../src/core/logger.js';
 import { selectNodeMeter } from '../../src/agent/meters/index.js';
 import { selectPlatformMeter } from '../../src/agent/platform/index.js';
 import { selectGpuMeter } from '../../src/agent/gpu/index.js';
-import { serveRedfishMockup } from '../../src/agent/platform/redfish-mockup-server.js';
-import { writeFakeNvidiaSmi } from '../../src/agent/gpu/fixtures.js';
+import { serveRedfishMockup } from '../helpers/agent/redfish-mockup-server.js';
+import { writeFakeNvidiaSmi } from '../helpers/agent/gpu-fixtures.js';
 import { sharedDataPath } from '../helpers/shared-data.js';
 
 test('a node configured by YAML: RAPL (real capture), Redfish (DMTF mockup), NVIDIA (fake nvidia-smi)', async (t) => {

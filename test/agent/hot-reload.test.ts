@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcfsFixture } from '../../src/agent/procfs/fixtures.js';
+import { ProcfsFixture } from '../helpers/agent/procfs-fixtures.js';
 import { freePort, spawnPowerplane } from '../helpers/cli.js';
 import type { CapabilitiesView } from '../../src/core/contracts.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { AgentMonitor } from '../../src/agent/monitor/monitor.js';
-import { ScriptedMeter } from '../../src/agent/monitor/test-meter.js';
+import { ScriptedMeter } from '../helpers/agent/test-meter.js';
 import { ProcScanner } from '../../src/agent/procfs/scanner.js';
 import { hostClockTicks } from '../../src/agent/procfs/clock.js';
 import { silentLogger } from '../../src/core/logger.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/kube/types.js';
-import type { PowerCapPolicy } from '../../src/operator/api/v1alpha1/powercappolicy.js';
+import type { PowerCapPolicy } from '../../src/api/v1alpha1/powercappolicy.js';
 import { ANNOTATIONS } from '../../src/operator/capping/targets.js';
 import { deploymentWithPods, scaledObject } from './fixtures.js';
 import { createPolicy, setWatts, startCapping, type CappingSetup } from './setup.js';

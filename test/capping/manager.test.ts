@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from '../operator/harness.js';
-import type { PowerCapPolicy } from '../../src/operator/api/v1alpha1/powercappolicy.js';
+import type { PowerCapPolicy } from '../../src/api/v1alpha1/powercappolicy.js';
 
 const PCP = { apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerCapPolicy' } as const;
 

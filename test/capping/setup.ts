@@ -12,7 +12,7 @@ import { CappingMetrics } from '../../src/operator/capping/metrics.js';
 import { AgentPowerSource } from '../../src/operator/capping/agent-power.js';
 import { catalogAlgorithmResolver } from '../../src/operator/capping/algorithms.js';
 import type { PodPowerSource } from '../../src/operator/capping/power-source.js';
-import type { PowerCapPolicy } from '../../src/operator/api/v1alpha1/powercappolicy.js';
+import type { PowerCapPolicy } from '../../src/api/v1alpha1/powercappolicy.js';
 import { scaledObjectCrd, inferenceServiceCrd } from './third-party-crds.js';
 import { serveAgentPods, type Served } from './fixtures.js';
 

@@ -10,8 +10,8 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../../src/agent/procfs/fixtures.js';
-import { buildCpuinfo } from '../../src/agent/meters/fixtures.js';
+import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../helpers/agent/procfs-fixtures.js';
+import { buildCpuinfo } from '../helpers/agent/meter-fixtures.js';
 
 /** Pod uid of the stress-ng container. */
 export const STRESS_POD_UID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';

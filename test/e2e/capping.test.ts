@@ -16,7 +16,7 @@ import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { loadKubeConfig } from '../../src/kube/kubeconfig.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import type { PowerCapPolicy } from '../../src/operator/api/v1alpha1/powercappolicy.js';
+import type { PowerCapPolicy } from '../../src/api/v1alpha1/powercappolicy.js';
 import { servePodExposition, type Served } from '../capping/fixtures.js';
 import { until as pollUntil } from './until.js';
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDataPath } from '../helpers/shared-data.js';
 import { runPowerplane, spawnPowerplane } from '../helpers/cli.js';
-import { nonNegativeWatts } from '../../src/modelserver/model-command.js';
-import { writeZip } from '../../src/modelserver/zip.js';
+import { nonNegativeWatts } from '../../src/modelserver/cli/model-command.js';
+import { writeZip } from '../../src/modelserver/store/zip.js';
 import { fixtureMetadata, fixtureModel } from './fixtures.js';
 
 const run = (args: string[]) => runPowerplane(args, { env: { NODE_ENV: 'test' } });

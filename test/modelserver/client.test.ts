@@ -10,10 +10,10 @@ import { createServer, type PowerplaneServer } from '../../src/core/server.js';
 import { defaultConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createModelServerComponent } from '../../src/modelserver/component.js';
-import { trainAll } from '../../src/modelserver/training.js';
-import { saveTrainingOutcome } from '../../src/modelserver/training-save.js';
+import { trainAll } from '../../src/modelserver/training/training.js';
+import { saveTrainingOutcome } from '../../src/modelserver/training/training-save.js';
 import { ModelServerClient, modelServerPredictor } from '../../src/modelserver/client.js';
-import { readZip } from '../../src/modelserver/zip.js';
+import { readZip } from '../../src/modelserver/store/zip.js';
 import { ERR_MODEL_NOT_FOUND, ERR_MODEL_AMBIGUOUS } from '../../src/modelserver/errors.js';
 import { ERR_UPSTREAM } from '../../src/core/errors.js';
 

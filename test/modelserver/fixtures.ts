@@ -3,8 +3,8 @@
  * Builders of metadata and store entries shared by this component's tests.
  */
 import type { SerializedModel } from '../../src/models/types.js';
-import type { ModelMetadata } from '../../src/modelserver/metadata.js';
-import type { ModelLocation } from '../../src/modelserver/store.js';
+import type { ModelMetadata } from '../../src/modelserver/store/metadata.js';
+import type { ModelLocation } from '../../src/modelserver/store/store.js';
 
 /** Metadata for a model at `loc` with the given aggregate MAE/MAPE (per-component = aggregate on `components[0]`). */
 export function fixtureMetadata(loc: ModelLocation, over: Partial<ModelMetadata> & { mae?: number; mape?: number } = {}): ModelMetadata {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datasetFromPrometheus } from '../../src/modelserver/prometheus-source.js';
+import { datasetFromPrometheus } from '../../src/modelserver/training/prometheus-source.js';
 import { runPowerplane, spawnPowerplane, type PowerplaneProcess } from '../helpers/cli.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 

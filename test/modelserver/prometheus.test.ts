@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { datasetFromPrometheus } from '../../src/modelserver/prometheus-source.js';
+import { datasetFromPrometheus } from '../../src/modelserver/training/prometheus-source.js';
 import { createServer, type PowerplaneServer } from '../../src/core/server.js';
 import { defaultConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';

@@ -11,11 +11,11 @@ import { createServer, type PowerplaneServer } from '../../src/core/server.js';
 import { defaultConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createModelServerComponent } from '../../src/modelserver/component.js';
-import { trainAll } from '../../src/modelserver/training.js';
-import { saveTrainingOutcome } from '../../src/modelserver/training-save.js';
-import { importKeplerWeights } from '../../src/modelserver/import-weights.js';
-import { readZip, writeZip } from '../../src/modelserver/zip.js';
-import type { ModelStore } from '../../src/modelserver/store.js';
+import { trainAll } from '../../src/modelserver/training/training.js';
+import { saveTrainingOutcome } from '../../src/modelserver/training/training-save.js';
+import { importKeplerWeights } from '../../src/modelserver/store/import-weights.js';
+import { readZip, writeZip } from '../../src/modelserver/store/zip.js';
+import type { ModelStore } from '../../src/modelserver/store/store.js';
 import { sharedDataPath } from '../helpers/shared-data.js';
 
 const TOKEN = 's3cret-token';

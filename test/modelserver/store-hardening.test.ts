@@ -15,8 +15,8 @@ import { createServer, type PowerplaneServer } from '../../src/core/server.js';
 import { defaultConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createModelServerComponent, type ModelServerComponent } from '../../src/modelserver/component.js';
-import { locationToId, type ModelLocation } from '../../src/modelserver/store.js';
-import { writeZip } from '../../src/modelserver/zip.js';
+import { locationToId, type ModelLocation } from '../../src/modelserver/store/store.js';
+import { writeZip } from '../../src/modelserver/store/zip.js';
 import { fixtureMetadata, fixtureModel } from './fixtures.js';
 
 const TOKEN = 'hardening-token';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from './harness.js';
-import { startPowerNodeWriter, statusChanged } from '../../src/operator/powernode/writer.js';
+import { startPowerNodeWriter, statusChanged } from '../../src/agent/powernode/writer.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { AgentHandle, CapabilitiesView, NodeView } from '../../src/core/contracts.js';
 import { OperatorManager } from '../../src/operator/controller/manager.js';

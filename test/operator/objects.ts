@@ -6,7 +6,7 @@ import type { KubeObject } from '../../src/kube/types.js';
 import { buildDesiredState, type BuildContext } from '../../src/operator/components/desired.js';
 import { buildInstallManifests } from '../../src/operator/components/install.js';
 import { resolveSpec } from '../../src/operator/components/spec.js';
-import type { PowerMonitorSpec } from '../../src/operator/api/v1alpha1/powermonitor.js';
+import type { PowerMonitorSpec } from '../../src/api/v1alpha1/powermonitor.js';
 
 /** A PowerMonitor owner reference target. */
 export const OWNER = { apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', name: 'powerplane', uid: '11111111-2222-3333-4444-555555555555' };

@@ -6,7 +6,7 @@
  * and `DELETE /api/v1/gpu/power-limits` to restore original limits.
  */
 import type { FastifyInstance } from 'fastify';
-import { requireToken } from '../../modelserver/auth.js';
+import { requireToken } from '../../modelserver/routes/auth.js';
 import { NODE_POWER_LIMIT_ACTION } from '../../core/node-power-limit.js';
 import type { GpuPowerLimitSetup } from '../gpu/power-limit-setup.js';
 import { ERR_GPU_LIMIT_BAD_REQUEST, ERR_GPU_LIMIT_UNAVAILABLE } from '../gpu/errors.js';

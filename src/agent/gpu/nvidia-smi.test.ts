@@ -9,7 +9,7 @@ import { silentLogger } from '../../core/logger.js';
 import { parseGpuQuery, parseComputeApps, parsePmon } from './nvidia-smi-parse.js';
 import { mergeProcesses } from './nvidia-smi.js';
 import { selectGpuMeter } from './select.js';
-import { writeFakeNvidiaSmi } from './fixtures.js';
+import { writeFakeNvidiaSmi } from '../../../test/helpers/agent/gpu-fixtures.js';
 import { ERR_GPU_READ } from './errors.js';
 
 const log = silentLogger();

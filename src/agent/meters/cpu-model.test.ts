@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { parseCpuinfo, classifyCpu, ccfCurve, normalizeModelName } from './cpu-model.js';
-import { generateFromDir } from './ccf-generate.js';
+import { generateFromDir } from '../../../scripts/ccf-generate.js';
 import { CCF_GENERIC } from './ccf-table.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { createHwmonMeter } from './hwmon.js';
 import { chipSensors, hwmonZoneName } from './hwmon-sensors.js';
 import { PowerIntegrator } from './power-integrator.js';
-import { buildHwmonTree, setHwmonAttribute } from './fixtures.js';
+import { buildHwmonTree, setHwmonAttribute } from '../../../test/helpers/agent/meter-fixtures.js';
 import { ERR_METER_UNAVAILABLE } from './errors.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
 

@@ -10,7 +10,7 @@ import { silentLogger } from '../../core/logger.js';
 import type { NodePowerPredictor } from '../../core/contracts.js';
 import { ccfBasis, createModelMeter, modelMeterInfo, resolveNodePredictor } from './model.js';
 import { linearPredictor } from './linear-predictor.js';
-import { buildCpuinfo } from './fixtures.js';
+import { buildCpuinfo } from '../../../test/helpers/agent/meter-fixtures.js';
 import { CCF_ARCHITECTURES } from './ccf-table.js';
 
 const log = silentLogger();

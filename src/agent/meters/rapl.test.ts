@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { createRaplMeter } from './rapl.js';
 import { raplMembers } from './rapl-zones.js';
-import { buildPowercapTree, setZoneEnergy } from './fixtures.js';
+import { buildPowercapTree, setZoneEnergy } from '../../../test/helpers/agent/meter-fixtures.js';
 import { fsSysfsReader, type SysfsReader } from './sysfs-reader.js';
 import { ERR_METER_UNAVAILABLE } from './errors.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { defaultConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { selectNodeMeter } from './select.js';
-import { buildCpuinfo, buildHwmonTree, buildPowercapTree } from './fixtures.js';
+import { buildCpuinfo, buildHwmonTree, buildPowercapTree } from '../../../test/helpers/agent/meter-fixtures.js';
 import { fsSysfsReader, type SysfsReader } from './sysfs-reader.js';
 import { ERR_NO_METER } from './errors.js';
 

@@ -4,15 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentMonitor, type MonitorOptions } from './monitor.js';
-import { ScriptedMeter } from './test-meter.js';
+import { ScriptedMeter } from '../../../test/helpers/agent/test-meter.js';
 import { ProcScanner } from '../procfs/scanner.js';
-import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../procfs/fixtures.js';
+import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../../../test/helpers/agent/procfs-fixtures.js';
 import { silentLogger } from '../../core/logger.js';
 import type { PodResolver, PodRef } from '../pods/types.js';
 import type { AgentSnapshot } from './snapshot.js';
 import type { NodeMeter } from '../types.js';
 import { createRaplMeter } from '../meters/rapl.js';
-import { buildPowercapTree, setZoneEnergy } from '../meters/fixtures.js';
+import { buildPowercapTree, setZoneEnergy } from '../../../test/helpers/agent/meter-fixtures.js';
 import { renderMetrics } from '../export/prometheus.js';
 
 const ZONES = [

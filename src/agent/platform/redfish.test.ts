@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRedfishMeter, environmentMetricsWatts, powerControlWatts, chassisPowerSensorWatts } from './redfish.js';
-import { serveRedfishMockup } from './redfish-mockup-server.js';
+import { serveRedfishMockup } from '../../../test/helpers/agent/redfish-mockup-server.js';
 import { ERR_PLATFORM_UNAVAILABLE } from './errors.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
 

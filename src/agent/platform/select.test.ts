@@ -8,8 +8,8 @@ import { ERR_FILE_UNREADABLE, ERR_INVALID_CONFIG } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
 import { selectPlatformMeter } from './select.js';
 import { createAcpiMeter } from './acpi.js';
-import { serveRedfishMockup } from './redfish-mockup-server.js';
-import { buildHwmonTree, setHwmonAttribute } from '../meters/fixtures.js';
+import { serveRedfishMockup } from '../../../test/helpers/agent/redfish-mockup-server.js';
+import { buildHwmonTree, setHwmonAttribute } from '../../../test/helpers/agent/meter-fixtures.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
 
 const log = silentLogger();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseCpuTimes, busyRatio, parsePidStatInto, emptyPidStat, parseCmdline } from './parse.js';
-import { pidStatLine } from './fixtures.js';
+import { pidStatLine } from '../../../test/helpers/agent/procfs-fixtures.js';
 
 test('parseCpuTimes: iowait counts as idle; guest time is not double counted', () => {
   const t = parseCpuTimes('cpu  8608833 7605 4179891 1295036209 426072 15697167 1285624 0 5327346 0\ncpu0 1 2 3 4\n');

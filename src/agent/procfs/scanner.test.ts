@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { rmSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { CMDLINE_MAX, ProcScanner, shortCmdline } from './scanner.js';
-import { ProcfsFixture, containerCgroup, fixtureContainerId } from './fixtures.js';
+import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../../../test/helpers/agent/procfs-fixtures.js';
 import { PowerplaneError } from '../../core/errors.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
 

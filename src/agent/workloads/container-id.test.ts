@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { containerFromCgroup, isCgroupV2 } from './container-id.js';
-import { containerCgroup } from '../procfs/fixtures.js';
+import { containerCgroup } from '../../../test/helpers/agent/procfs-fixtures.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
 
 const A = 'b176419186d75a44628851daf7841d3374a2ec56d0b038ee3bd1e0c6d331e5b1';

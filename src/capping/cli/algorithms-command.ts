@@ -3,7 +3,7 @@
  * `powerplane cap algorithms [list|show NAME|test NAME --scenario FILE|schema]`.
  */
 import type { Command } from 'commander';
-import { action } from '../../cli/common.js';
+import { action } from '../../core/cli-common.js';
 import { cappingProtocolJsonSchemaText } from '../algorithm/json-schema.js';
 import { algorithmInfo, createAlgorithm, listAlgorithms } from '../algorithms/registry.js';
 import { ERR_INVALID_FLAG, ERR_UPSTREAM } from '../../core/errors.js';

@@ -3,7 +3,7 @@
  * `powerplane cap simulate --scenario FILE [--algorithm NAME]... [--catalog FILE] [-o json] [--plot OUT.svg]`
  */
 import type { Command } from 'commander';
-import { action } from '../../cli/common.js';
+import { action } from '../../core/cli-common.js';
 import { ERR_INVALID_FLAG } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import { BUILTIN_NAMES, createAlgorithm } from '../algorithms/registry.js';

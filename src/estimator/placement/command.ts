@@ -6,7 +6,7 @@
  * same answer as `POST /placement`. Exit 1 when no split places all N workloads.
  */
 import { Option, type Command } from 'commander';
-import { action } from '../../cli/common.js';
+import { action } from '../../core/cli-common.js';
 import { ERR_INVALID_FLAG, PowerplaneError } from '../../core/errors.js';
 import { formatGoFloat, decodeInf } from '../client.js';
 import { checkCluster, placeAcrossClusters, type ClusterEndpoint, type PlacementAnswer } from './federation.js';

@@ -5,11 +5,11 @@
  * status subresource. `powerplane render --crds-only` prints them; `deploy/crds/` holds the same
  * YAML (a test fails when it drifts).
  */
-import { GROUP, VERSION } from './v1alpha1/common.js';
-import { PowerMonitorSpec, PowerMonitorStatus, POWER_MONITOR_KIND, POWER_MONITOR_PLURAL, POWER_MONITOR_NAME } from './v1alpha1/powermonitor.js';
-import { PowerNodeStatus, POWER_NODE_KIND, POWER_NODE_PLURAL } from './v1alpha1/powernode.js';
-import { EstimatorSpec, EstimatorStatus, ESTIMATOR_KIND, ESTIMATOR_PLURAL } from './v1alpha1/estimator.js';
-import { PowerCapPolicySpec, PowerCapPolicyStatus, POWER_CAP_POLICY_KIND, POWER_CAP_POLICY_PLURAL } from './v1alpha1/powercappolicy.js';
+import { GROUP, VERSION } from '../../api/v1alpha1/common.js';
+import { PowerMonitorSpec, PowerMonitorStatus, POWER_MONITOR_KIND, POWER_MONITOR_PLURAL, POWER_MONITOR_NAME } from '../../api/v1alpha1/powermonitor.js';
+import { PowerNodeStatus, POWER_NODE_KIND, POWER_NODE_PLURAL } from '../../api/v1alpha1/powernode.js';
+import { EstimatorSpec, EstimatorStatus, ESTIMATOR_KIND, ESTIMATOR_PLURAL } from '../../api/v1alpha1/estimator.js';
+import { PowerCapPolicySpec, PowerCapPolicyStatus, POWER_CAP_POLICY_KIND, POWER_CAP_POLICY_PLURAL } from '../../api/v1alpha1/powercappolicy.js';
 import { toCrdSchema, structuralViolations, type JsonSchema } from './crd-schema.js';
 import { ERR_OPERATOR_CRD_SCHEMA } from '../errors.js';
 

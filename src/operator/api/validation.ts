@@ -14,9 +14,9 @@ import { durationBelow } from '../../core/duration.js';
 import { MIN_REFRESH_MS } from '../../estimator/spec.js';
 import { agentConfig } from '../components/agent.js';
 import { resolveSpec } from '../components/spec.js';
-import { PowerMonitorSpec, POWER_MONITOR_NAME, AGENT_FIELD_KEYS, type PowerMonitorSpec as PowerMonitorSpecT } from './v1alpha1/powermonitor.js';
-import { EstimatorSpec, type EstimatorSpec as EstimatorSpecT, type NodeConfig } from './v1alpha1/estimator.js';
-import { PowerCapPolicySpec, type PowerCapPolicySpec as PowerCapPolicySpecT } from './v1alpha1/powercappolicy.js';
+import { PowerMonitorSpec, POWER_MONITOR_NAME, AGENT_FIELD_KEYS, type PowerMonitorSpec as PowerMonitorSpecT } from '../../api/v1alpha1/powermonitor.js';
+import { EstimatorSpec, type EstimatorSpec as EstimatorSpecT, type NodeConfig } from '../../api/v1alpha1/estimator.js';
+import { PowerCapPolicySpec, type PowerCapPolicySpec as PowerCapPolicySpecT } from '../../api/v1alpha1/powercappolicy.js';
 
 /** One problem: the offending field (dotted path) and why. */
 export interface Problem {

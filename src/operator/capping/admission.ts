@@ -15,7 +15,7 @@
 import type { KubeClient } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import type { Logger } from '../../core/logger.js';
-import type { PowerCapPolicy, CapTargetStatus } from '../api/v1alpha1/powercappolicy.js';
+import type { PowerCapPolicy, CapTargetStatus } from '../../api/v1alpha1/powercappolicy.js';
 import type { AdmissionReviewResponse } from '../webhook/admission.js';
 import { KSERVE_LABELS, TARGET_REFS } from './targets.js';
 import type { Notifier } from './notify.js';

@@ -16,10 +16,10 @@ import { runCappingStep, holdEverything } from '../../capping/algorithm/step.js'
 import { DEFAULT_ALGORITHM } from '../../capping/algorithms/registry.js';
 import type { CappingAlgorithm, NodeState, TargetState } from '../../capping/algorithm/types.js';
 import type { GuardedDecisions } from '../../capping/algorithm/guard.js';
-import { API_VERSION, type Condition } from '../api/v1alpha1/common.js';
+import { API_VERSION, type Condition } from '../../api/v1alpha1/common.js';
 import {
   POWER_CAP_POLICY_KIND, TARGET_KINDS, type CapActionRecord, type CapTargetStatus, type PowerCapPolicy, type PowerCapPolicySpec, type PowerCapPolicyStatus, type TargetKind,
-} from '../api/v1alpha1/powercappolicy.js';
+} from '../../api/v1alpha1/powercappolicy.js';
 import { defaultedPowerCapPolicySpec, powerCapPolicyProblems } from '../api/validation.js';
 import { FIELD_MANAGER } from '../components/labels.js';
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from '../reconciler/finalizer.js';

@@ -9,7 +9,7 @@
 import { parseDuration } from '../../core/duration.js';
 import { CAPPING_API_VERSION, type CappingState, type NodeState, type TargetState } from '../../capping/algorithm/types.js';
 import { emptyGuardMemory, type GuardMemory } from '../../capping/algorithm/guard.js';
-import type { CapActionRecord, PowerCapPolicySpec } from '../api/v1alpha1/powercappolicy.js';
+import type { CapActionRecord, PowerCapPolicySpec } from '../../api/v1alpha1/powercappolicy.js';
 import { DecayingHistogram, ShortSeries } from './history.js';
 import type { ResolvedTarget } from './targets.js';
 

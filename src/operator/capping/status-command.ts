@@ -5,11 +5,11 @@
  * cluster's PowerCapPolicy status (what the operator wrote; nothing is measured here).
  */
 import type { Command } from 'commander';
-import { action } from '../../cli/common.js';
+import { action } from '../../core/cli-common.js';
 import { ERR_INVALID_FLAG } from '../../core/errors.js';
 import { loadKubeConfig } from '../../kube/kubeconfig.js';
 import { KubeClient } from '../../kube/client.js';
-import type { PowerCapPolicy } from '../api/v1alpha1/powercappolicy.js';
+import type { PowerCapPolicy } from '../../api/v1alpha1/powercappolicy.js';
 import { POWER_CAP_POLICY_REF } from './controller.js';
 
 /** One policy's summary. */

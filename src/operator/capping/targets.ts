@@ -9,8 +9,8 @@
  */
 import type { KindRef, KubeObject } from '../../kube/types.js';
 import type { KubeClient } from '../../kube/client.js';
-import type { CapSelector, CapTarget, TargetKind } from '../api/v1alpha1/powercappolicy.js';
-import { TARGET_KINDS } from '../api/v1alpha1/powercappolicy.js';
+import type { CapSelector, CapTarget, TargetKind } from '../../api/v1alpha1/powercappolicy.js';
+import { TARGET_KINDS } from '../../api/v1alpha1/powercappolicy.js';
 
 /** Kind references of the target kinds. */
 export const TARGET_REFS: Record<TargetKind, KindRef> = {

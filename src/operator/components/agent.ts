@@ -29,7 +29,7 @@ import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/types.js';
 import { componentLabels, selectorLabels, NAMES } from './labels.js';
 import type { ResolvedSpec } from './spec.js';
-import { contentHash } from './hash.js';
+import { contentHash } from '../../core/hash.js';
 
 /** Annotation holding the hash of the restart-requiring agent settings. */
 export const CONFIG_HASH_ANNOTATION = 'powerplane.io/config-hash';

@@ -9,7 +9,7 @@
  * prevention). Secrets and Leases are limited to the operator namespace by a Role.
  */
 import type { KubeObject } from '../../kube/types.js';
-import { GROUP } from '../api/v1alpha1/common.js';
+import { GROUP } from '../../api/v1alpha1/common.js';
 import { buildCrds } from '../api/crds.js';
 import { componentLabels, selectorLabels, NAMES } from './labels.js';
 import { AGENT_RULES, ESTIMATOR_RULES, buildServiceAccount, buildClusterRole, buildClusterRoleBinding, buildRole, buildRoleBinding, type PolicyRule } from './rbac.js';

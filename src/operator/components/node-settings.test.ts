@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { parseNodeSettings, buildNodeSettingsObjects, NODE_SETTINGS_ROLE } from './node-settings.js';
-import { nodeSettingsSecretName } from '../api/v1alpha1/powermonitor.js';
+import { nodeSettingsSecretName } from '../../api/v1alpha1/powermonitor.js';
 
 const KEPLER_FILE = `
 nodes:

@@ -25,7 +25,7 @@
 import { isIP } from 'node:net';
 import { parseDocument, LineCounter, stringify } from 'yaml';
 import type { KubeObject } from '../../kube/types.js';
-import { nodeSettingsSecretName, NODE_SETTINGS_CONFIG_KEY, NODE_SETTINGS_PASSWORD_KEY } from '../api/v1alpha1/powermonitor.js';
+import { nodeSettingsSecretName, NODE_SETTINGS_CONFIG_KEY, NODE_SETTINGS_PASSWORD_KEY } from '../../api/v1alpha1/powermonitor.js';
 import type { Problem } from '../api/validation.js';
 import { buildRole, buildRoleBinding } from './rbac.js';
 import { componentLabels, NAMES } from './labels.js';

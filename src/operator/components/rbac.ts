@@ -11,7 +11,7 @@
  * node's PowerNode is denied. The PowerNode carries telemetry only.
  */
 import type { KubeObject } from '../../kube/types.js';
-import { GROUP } from '../api/v1alpha1/common.js';
+import { GROUP } from '../../api/v1alpha1/common.js';
 import { componentLabels, NAMES, type ComponentName } from './labels.js';
 
 /** One PolicyRule. */

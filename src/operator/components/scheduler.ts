@@ -16,7 +16,7 @@
  */
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/types.js';
-import { contentHash } from './hash.js';
+import { contentHash } from '../../core/hash.js';
 import { buildClusterRole, buildClusterRoleBinding, buildServiceAccount, type PolicyRule } from './rbac.js';
 import { componentLabels, selectorLabels } from './labels.js';
 

@@ -4,7 +4,7 @@
  * so builders never deal with absent sections.
  */
 import { Value } from 'typebox/value';
-import { PowerMonitorSpec, GPU_NODE_LABEL } from '../api/v1alpha1/powermonitor.js';
+import { PowerMonitorSpec, GPU_NODE_LABEL } from '../../api/v1alpha1/powermonitor.js';
 import type { METER_NAMES, METRIC_LEVELS } from '../../core/config-keys.js';
 
 /** A toleration as the agent DaemonSet carries it. */

@@ -7,12 +7,12 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { KubeObject } from '../../kube/types.js';
-import { API_VERSION } from '../api/v1alpha1/common.js';
-import { ESTIMATOR_KIND, type Estimator, type EstimatorStatus } from '../api/v1alpha1/estimator.js';
-import type { PowerNode } from '../api/v1alpha1/powernode.js';
+import { API_VERSION } from '../../api/v1alpha1/common.js';
+import { ESTIMATOR_KIND, type Estimator, type EstimatorStatus } from '../../api/v1alpha1/estimator.js';
+import type { PowerNode } from '../../api/v1alpha1/powernode.js';
 import { estimatorSchemaProblems, nodeConfigProblems } from '../api/validation.js';
 import { FIELD_MANAGER } from '../components/labels.js';
-import { stableJson } from '../components/hash.js';
+import { stableJson } from '../../core/hash.js';
 import type { OperatorKube, ObjectReader } from '../reconciler/types.js';
 import { setCondition } from './status.js';
 import type { QueueResult } from './queue.js';

@@ -14,9 +14,9 @@ import { LeaseLock } from '../../kube/lease-lock.js';
 import { LeaderElector } from '../../kube/leader-elector.js';
 import { EventRecorder } from '../../kube/event-recorder.js';
 import type { ApiConnectivity } from '../../kube/connectivity.js';
-import { API_VERSION } from '../api/v1alpha1/common.js';
-import { POWER_MONITOR_NAME } from '../api/v1alpha1/powermonitor.js';
-import { POWER_NODE_KIND, type PowerNode } from '../api/v1alpha1/powernode.js';
+import { API_VERSION } from '../../api/v1alpha1/common.js';
+import { POWER_MONITOR_NAME } from '../../api/v1alpha1/powermonitor.js';
+import { POWER_NODE_KIND, type PowerNode } from '../../api/v1alpha1/powernode.js';
 import type { DashboardFile } from '../components/dashboards.js';
 import { LEADER_LEASE_NAME } from '../components/install.js';
 import { memoKey } from '../reconciler/apply.js';
@@ -33,7 +33,7 @@ import { CappingMetrics } from '../capping/metrics.js';
 import { PrometheusPowerSource } from '../capping/prometheus-power.js';
 import { AgentPowerSource } from '../capping/agent-power.js';
 import { catalogAlgorithmResolver } from '../capping/algorithms.js';
-import type { PowerCapPolicySpec } from '../api/v1alpha1/powercappolicy.js';
+import type { PowerCapPolicySpec } from '../../api/v1alpha1/powercappolicy.js';
 
 /** The PowerNode kind reference. */
 export const POWER_NODE_REF = { apiVersion: API_VERSION, kind: POWER_NODE_KIND } as const;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setCondition, availableCondition, aggregatePowerNodes, mergeAgentDaemonSets, daemonSetCounts } from './status.js';
-import type { PowerNode } from '../api/v1alpha1/powernode.js';
+import type { PowerNode } from '../../api/v1alpha1/powernode.js';
 
 test('setCondition keeps lastTransitionTime while the status is unchanged and records observedGeneration', () => {
   const t1 = '2026-01-01T00:00:00Z';

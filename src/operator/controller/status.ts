@@ -4,9 +4,9 @@
  * Available condition from the agent DaemonSet (the Kepler operator's rules, without a
  * non-standard `Degraded` status), and the aggregation of PowerNodes into per-metric availability.
  */
-import type { Condition } from '../api/v1alpha1/common.js';
-import type { DaemonSetCounts, MetricAvailability, PowerMonitorStatus } from '../api/v1alpha1/powermonitor.js';
-import type { PowerNode } from '../api/v1alpha1/powernode.js';
+import type { Condition } from '../../api/v1alpha1/common.js';
+import type { DaemonSetCounts, MetricAvailability, PowerMonitorStatus } from '../../api/v1alpha1/powermonitor.js';
+import type { PowerNode } from '../../api/v1alpha1/powernode.js';
 import type { KubeObject } from '../../kube/types.js';
 
 /** A condition before its transition time is known. */

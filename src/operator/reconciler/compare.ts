@@ -7,7 +7,7 @@
  * stopped setting also count as a change.
  */
 import type { KubeObject } from '../../kube/types.js';
-import { contentHash } from '../components/hash.js';
+import { contentHash } from '../../core/hash.js';
 
 /** Annotation holding the hash of what the operator last applied. */
 export const APPLIED_HASH_ANNOTATION = 'powerplane.io/applied-hash';

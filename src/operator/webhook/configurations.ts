@@ -11,7 +11,7 @@
  * safety. They never match pods or namespaces, so the operator cannot block its own restart.
  */
 import type { KubeObject } from '../../kube/types.js';
-import { GROUP, VERSION } from '../api/v1alpha1/common.js';
+import { GROUP, VERSION } from '../../api/v1alpha1/common.js';
 import { componentLabels } from '../components/labels.js';
 
 /** Name of both webhook configurations. */
