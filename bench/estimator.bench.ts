@@ -11,8 +11,9 @@
  *   textbook C (goal ≤ 1.5) and ÷ the same kernel in C;
  * - WAO's exhaustive reference at the sizes where it runs;
  * - requests/s and CPU per request over real HTTP on loopback (autocannon) against `powerplane estimator`
- *   pinned to one core, 100 nodes × N = 10, beside a bare fastify server answering a fixed body (the floor
- *   of any Node server) on the same core; ratio powerplane ÷ bare.
+ *   pinned to one core, 100 nodes × N = 10, beside a compiled estimator server
+ *   (bench/reference/estimator-server.c, cc -O2: the same request, nodes and exact DP) and a bare fastify
+ *   server answering a fixed body (the floor of any Node server) on the same core; ratios powerplane ÷ each.
  * Ratios are always powerplane ÷ reference (< 1 = powerplane cheaper). CPU times, not wall times, are
  * compared, since the machine may be shared.
  *
@@ -204,7 +205,7 @@ async function firstRequestNonLinear(): Promise<unknown> {
 function buildReference(dir: string, name: string): string | undefined {
   const bin = join(dir, name);
   try {
-    execFileSync('cc', ['-O2', '-o', bin, fileURLToPath(new URL(`./reference/${name}.c`, import.meta.url))], { stdio: 'pipe' });
+    execFileSync('cc', ['-O2', '-o', bin, fileURLToPath(new URL(`./reference/${name}.c`, import.meta.url)), '-lm'], { stdio: 'pipe' });
     return bin;
   } catch (err) {
     process.stderr.write(`cc failed, no compiled reference: ${(err as Error).message}\n`);
@@ -323,32 +324,36 @@ app.post('/*', async () => answer);
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
 `;
 
+/** Starts a server pinned to core 0, waits for its /healthz, loads it, and stops it; also returns its answer to `body`. */
+async function measureServer(argv: string[], port: number, path: string, body: string, env?: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  const child = spawn('taskset', ['-c', '0', ...argv], { stdio: ['ignore', 'ignore', 'inherit'], env: env ?? process.env, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  try {
+    await waitUp(`http://127.0.0.1:${port}/healthz`);
+    const answer = (await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json())) as { watt_increases?: number[] };
+    return { ...(await load(child, `http://127.0.0.1:${port}${path}`, body)), answer: answer.watt_increases };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 async function httpThroughput(): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-bench-est-'));
   const file = join(dir, 'estimator.yaml');
-  const nodes = fakeNodes(100).map((n) => ({ name: n.name, labels: n.labels, allocatable: { cpu: String((n.allocatableMilli ?? 0) / 1000) } }));
+  const fake = fakeNodes(100);
+  const nodes = fake.map((n) => ({ name: n.name, labels: n.labels, allocatable: { cpu: String((n.allocatableMilli ?? 0) / 1000) } }));
   writeFileSync(file, JSON.stringify({ estimators: [{ namespace: 'default', name: 'default', spec: FAKE_SPEC }], nodes }));
+  // the same nodes for the compiled server: base, wpc, allocatable millicores
+  const nodesFile = join(dir, 'nodes.txt');
+  writeFileSync(nodesFile, fake.map((n) => `${n.labels['waofed.bitmedia.co.jp/fakepcp.basewatts']} ${n.labels['waofed.bitmedia.co.jp/fakepcp.wpc']} ${n.allocatableMilli}`).join('\n') + '\n');
   const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
   const body = JSON.stringify({ cpu_milli: 500, num_workloads: 10 });
   const path = '/namespaces/default/estimators/default/values/powerconsumption';
   const port = 15656 + Math.floor(Math.random() * 1000);
-  const pp = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', main, 'estimator', '--config', file, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  let powerplane: Record<string, unknown>;
-  try {
-    await waitUp(`http://127.0.0.1:${port}/healthz`);
-    powerplane = await load(pp, `http://127.0.0.1:${port}${path}`, body);
-  } finally {
-    pp.kill('SIGTERM');
-  }
-  const barePort = port + 1000;
-  const bare = spawn('taskset', ['-c', '0', process.execPath, '--input-type=module', '-e', BARE_FASTIFY], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PORT: String(barePort) }, cwd: fileURLToPath(new URL('..', import.meta.url)) });
-  let floor: Record<string, unknown>;
-  try {
-    await waitUp(`http://127.0.0.1:${barePort}/healthz`);
-    floor = await load(bare, `http://127.0.0.1:${barePort}${path}`, body);
-  } finally {
-    bare.kill('SIGTERM');
-  }
+  const powerplane = await measureServer([process.execPath, '--import', 'tsx', main, 'estimator', '--config', file, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'warn'], port, path, body);
+  const floor = await measureServer([process.execPath, '--input-type=module', '-e', BARE_FASTIFY], port + 1000, path, body, { ...process.env, PORT: String(port + 1000) });
+  const bin = buildReference(dir, 'estimator-server');
+  const compiled = bin ? await measureServer([bin, String(port + 2000), nodesFile], port + 2000, path, body) : undefined;
+  const ratio = (ref: Record<string, unknown> | undefined) => (ref ? round3((powerplane.cpuMsPerRequest as number) / (ref.cpuMsPerRequest as number)) : null);
   return {
     nodes: 100,
     numWorkloads: 10,
@@ -356,9 +361,13 @@ async function httpThroughput(): Promise<unknown> {
     connections: 10,
     durationS: quick ? 3 : 10,
     powerplane,
+    compiledServer: compiled ?? null,
     bareFastify: floor,
-    cpuPerRequestRatio: round3((powerplane.cpuMsPerRequest as number) / (floor.cpuMsPerRequest as number)),
-    note: 'the reference is a bare fastify server answering a fixed body (no estimation) on the same core: the least any Node server spends per request; no compiled estimator server was run',
+    sameAnswer: compiled ? JSON.stringify(compiled.answer) === JSON.stringify(powerplane.answer) : null,
+    cpuPerRequestRatio: { toCompiledServer: ratio(compiled), toBareFastify: ratio(floor) },
+    note:
+      'compiledServer: bench/reference/estimator-server.c (cc -O2; epoll, HTTP/1.1 keep-alive, the exact min-plus DP over the same 100 Fake nodes, same request and answer); ' +
+      'bareFastify: a fastify server answering a fixed body without estimating, the least any Node server spends per request; all pinned to core 0 in turn',
   };
 }
 

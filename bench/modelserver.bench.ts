@@ -36,11 +36,11 @@ async function buildStore(root: string): Promise<ModelStore> {
   for (let i = 0; i < 400; i++) X.push([(i * 37) % 100, 10 + ((i * 13) % 30), (i * 7) % 100]);
   const data = { features: ['cpuUsage', 'ambientTemp', 'staticPressureDiff'], components: ['watts'], X, Y: X.map(([c, a, d]) => [waoLaw(c, a, d)]) };
   const plan = { trainers: ['linear', 'gbt'], folds: 5, outputType: 'AbsPower' as const, isolator: 'none' };
-  await saveTrainingOutcome(store, trainAll(data, plan), plan, { pipeline: 'wao', name: 'wao', version: 'v0.1.0', trainingSource: 'bench' });
+  await saveTrainingOutcome(store, await trainAll(data, plan), plan, { pipeline: 'wao', name: 'wao', version: 'v0.1.0', trainingSource: 'bench' });
   const cpu = Array.from({ length: 100 }, (_, i) => [i * 400]);
   const lin = { trainers: ['linear'], folds: 5, outputType: 'AbsPower' as const, isolator: 'none' };
   for (let n = 0; n < 500; n++) {
-    const out = trainAll({ features: ['bpf_cpu_time_ms'], components: ['package'], X: cpu, Y: cpu.map(([x]) => [50 + n + x * 0.005 + ((x * 13) % 7)]) }, lin);
+    const out = await trainAll({ features: ['bpf_cpu_time_ms'], components: ['package'], X: cpu, Y: cpu.map(([x]) => [50 + n + x * 0.005 + ((x * 13) % 7)]) }, lin);
     await saveTrainingOutcome(store, out, lin, { pipeline: 'fleet', featureGroup: 'CPUTime', version: '1', trainingSource: 'bench', nodeType: n, machineSpec: { processor: `cpu_${n % 40}`, cores: 8 * (1 + (n % 16)), chips: 1 + (n % 2), memory: 64 * (1 + (n % 8)) } });
   }
   store.invalidate();

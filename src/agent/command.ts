@@ -23,7 +23,7 @@ export function registerAgentCommands(program: Command): void {
   addConfigOptions(cmd, AGENT_CONFIG_KEYS);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
-      const defaults = { 'web.listenAddress': AGENT_LISTEN_ADDRESS };
+      const defaults = { 'web.listenAddress': [AGENT_LISTEN_ADDRESS] };
       const { config, log } = resolveConfig(opts, defaults);
       const ctx: ComponentContext = { config, log };
       const agent = await createAgentComponent(ctx);
@@ -35,10 +35,10 @@ export function registerAgentCommands(program: Command): void {
       closeOnSignals(server, log);
       const url = await server.listen(config.web.listenAddress);
       web.watch(server, log);
-      log.info({ url }, 'agent listening');
+      log.info({ urls: server.urls() }, 'agent listening');
       // The PowerMonitor's collect/export sections arrive as an updated config file (ConfigMap).
       reloadOnChange(opts, defaults, log, (next) => agent.reconfigure(next));
-      process.stdout.write(`powerplane agent listening on ${url} (metrics at ${url}/metrics)\n`);
+      process.stdout.write(`powerplane agent listening on ${server.urls().join(', ')} (metrics at ${url}/metrics)\n`);
     }),
   );
 }

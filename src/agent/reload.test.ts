@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffConfig, applyConfig } from './reload.js';
+import { diffConfig, applyConfig, HOT_UPDATES } from './reload.js';
+import { CONFIG_KEYS, keysByReload } from '../core/config-keys.js';
 import { Agent } from './agent.js';
 import { ScriptedMeter } from '../../test/helpers/agent/test-meter.js';
 import { ProcScanner } from './procfs/scanner.js';
@@ -46,4 +47,14 @@ test('applyConfig changes levels, idle policy, terminated limits and the GPU met
     await agent.stop();
     fx.dispose();
   }
+});
+
+test('reload and the schema agree: every hot key has exactly one live update, no restart key has one, and diffConfig classes by the schema', () => {
+  const covers = (key: string) => HOT_UPDATES.filter((h) => h.keys.some((k) => (k.endsWith('.') ? key.startsWith(k) : key === k)));
+  for (const key of keysByReload('hot')) assert.equal(covers(key).length, 1, `hot key ${key}`);
+  for (const key of keysByReload('restart')) assert.equal(covers(key).length, 0, `restart key ${key}`);
+  for (const h of HOT_UPDATES) for (const k of h.keys) assert.ok(CONFIG_KEYS.some((c) => (k.endsWith('.') ? c.key.startsWith(k) : c.key === k)), `${k} names no key`);
+  const prev = defaultConfig();
+  const next = defaultConfig({ 'kube.podInformer.mode': 'apiserver', 'kube.nodeName': 'other', 'platform.redfish.endpoint': 'https://bmc', 'web.listenAddress': ['127.0.0.1:1', '127.0.0.1:2'] });
+  assert.deepEqual(diffConfig(prev, next), { hot: ['kube.podInformer.mode', 'platform.redfish.endpoint'], restart: ['web.listenAddress', 'kube.nodeName'] });
 });

@@ -24,7 +24,7 @@ export function registerUpCommand(program: Command): void {
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       // One machine: every level, per-process series included (the agent alone keeps process series opt-in).
-      const defaults = { 'web.listenAddress': UP_LISTEN_ADDRESS, 'web.ui': true, metrics: ['node', 'process', 'container', 'pod', 'vm'] };
+      const defaults = { 'web.listenAddress': [UP_LISTEN_ADDRESS], 'web.ui': true, metrics: ['node', 'process', 'container', 'pod', 'vm'] };
       const { config, log } = resolveConfig(opts, defaults);
       let baseUrl = '';
       const ctx: ComponentContext = { config, log, selfUrl: () => baseUrl };
@@ -39,11 +39,11 @@ export function registerUpCommand(program: Command): void {
       const web = await webServerOptions(config);
       const server = await createServer({ log, components, ...web });
       closeOnSignals(server, log);
-      baseUrl = await server.listen(config.web.listenAddress, { hint: `(with npm: npm start -- --web.listen-address=127.0.0.1:${nextPort(config.web.listenAddress)})` });
+      baseUrl = await server.listen(config.web.listenAddress, { hint: `(with npm: npm start -- --web.listen-address=127.0.0.1:${nextPort(config.web.listenAddress[0])})` });
       web.watch(server, log);
       reloadOnChange(opts, defaults, log, (next) => agent.reconfigure(next));
-      log.info({ url: baseUrl }, 'powerplane is up');
-      process.stdout.write(`powerplane is up: open ${baseUrl}/ (metrics at ${baseUrl}/metrics)\n`);
+      log.info({ urls: server.urls() }, 'powerplane is up');
+      process.stdout.write(`powerplane is up: open ${baseUrl}/ (metrics at ${baseUrl}/metrics${server.urls().length > 1 ? `; also listening on ${server.urls().slice(1).join(', ')}` : ''})\n`);
     }),
   );
 }

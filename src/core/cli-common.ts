@@ -5,22 +5,22 @@
  * naming the flag, key or file).
  */
 import { Command, Option, CommanderError } from 'commander';
-import { CONFIG_KEYS } from './config-keys.js';
-import { flagForKey, loadConfig, type PowerplaneConfig } from './config.js';
+import { CONFIG_KEYS, keysMatching } from './config-keys.js';
+import { loadConfig, type PowerplaneConfig, type RawFlag } from './config.js';
 import { formatDuration } from './duration.js';
 import { PowerplaneError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { watchConfigFile } from './config-watch.js';
 
-/** Adds `--config.file` and the flags of the given config keys (or key prefixes ending in `.`) to a command. */
+/** Adds `--config.file` and the flags of the given config keys (or key prefixes ending in `.`) to a command. List flags repeat and accumulate. */
 export function addConfigOptions(cmd: Command, keys: readonly string[]): Command {
   cmd.option('--config.file <path>', 'YAML config file (flags override it)');
-  for (const spec of CONFIG_KEYS) {
-    if (!keys.some((k) => (k.endsWith('.') ? spec.key.startsWith(k) : spec.key === k))) continue;
-    const flag = flagForKey(spec.key);
+  for (const spec of keysMatching(keys)) {
     const shown = spec.type === 'duration' ? formatDuration(spec.default as number) : Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
     const desc = `${spec.description}${shown !== '' ? ` (default: ${shown})` : ''}`;
-    cmd.addOption(new Option(spec.type === 'bool' ? `${flag} [bool]` : `${flag} <value>`, desc));
+    const option = new Option(spec.type === 'bool' ? `${spec.flag} [bool]` : `${spec.flag} <value>`, desc);
+    if (spec.type === 'list') option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    cmd.addOption(option);
   }
   return cmd;
 }
@@ -31,19 +31,20 @@ function attributeName(flag: string): string {
 }
 
 /** Raw flag values by config key from commander's parsed options (`--web.listen-address` → `web.listenAddress`). */
-export function configFlags(opts: Record<string, unknown>): Record<string, string | boolean | undefined> {
-  const flags: Record<string, string | boolean | undefined> = {};
+export function configFlags(opts: Record<string, unknown>): Record<string, RawFlag> {
+  const flags: Record<string, RawFlag> = {};
   for (const spec of CONFIG_KEYS) {
-    const v = opts[attributeName(flagForKey(spec.key))];
-    if (v !== undefined) flags[spec.key] = v as string | boolean;
+    const v = opts[attributeName(spec.flag)];
+    if (v !== undefined) flags[spec.key] = v as RawFlag;
   }
   return flags;
 }
 
 /** Loads the config for a command from its parsed options; logs warnings; returns config and logger. */
 export function resolveConfig(opts: Record<string, unknown>, defaults: Record<string, unknown> = {}): { config: PowerplaneConfig; log: Logger } {
-  const { config, warnings } = loadConfig({ file: opts['config.file'] as string | undefined, flags: configFlags(opts), defaults });
+  const { config, warnings, notices } = loadConfig({ file: opts['config.file'] as string | undefined, flags: configFlags(opts), defaults });
   const log = createLogger({ level: config.log.level, format: config.log.format });
+  for (const n of notices) log.info(n);
   for (const w of warnings) log.warn(w);
   return { config, log };
 }

@@ -1,10 +1,10 @@
 /**
  * @module core/config-reference
- * The configuration reference of `up` and `agent` (docs/configuration.md) generated from the key table,
- * so the documentation cannot disagree with the flags. `npm run generate` writes it; a test checks it.
+ * The configuration reference (every key in docs/configuration.md, the agent's keys in docs/agent.md)
+ * generated from the schema in core/config-keys, so the documentation cannot disagree with the flags.
+ * `npm run generate` writes both; a test checks them.
  */
 import { CONFIG_KEYS, type KeySpec, type KeyType } from './config-keys.js';
-import { flagForKey } from './config.js';
 import { formatDuration } from './duration.js';
 
 /** Markers around the generated part of docs/configuration.md. */
@@ -20,7 +20,7 @@ function typeName(type: KeyType, spec: KeySpec): string {
 function defaultText(spec: KeySpec): string {
   const v = spec.default;
   if (spec.type === 'duration' && typeof v === 'number') return `\`${formatDuration(v)}\``;
-  if (Array.isArray(v)) return `\`${v.join(',')}\``;
+  if (Array.isArray(v)) return v.length > 0 ? `\`${v.join(',')}\`` : '(empty)';
   if (v === '') return '(empty)';
   return `\`${String(v)}\``;
 }
@@ -30,11 +30,19 @@ function minText(spec: KeySpec): string {
   return ` Minimum ${spec.type === 'duration' ? formatDuration(spec.min) : spec.min}.`;
 }
 
-/** The generated Markdown table: one row per key with its file key, flag, type, default and meaning. */
+function keplerText(spec: KeySpec): string {
+  return spec.kepler.length > 0 ? ` Kepler: ${spec.kepler.map((k) => `\`${k}\``).join(', ')}.` : '';
+}
+
+/**
+ * The generated Markdown table: one row per key with its file key, flag, type, default, reload class
+ * (`hot`: applied by a running agent when the file changes; `restart`) and meaning, with the Kepler
+ * keys read as it.
+ */
 export function configReferenceMarkdown(keys: readonly KeySpec[] = CONFIG_KEYS): string {
   const escape = (s: string): string => s.replace(/\|/g, '\\|');
-  const rows = keys.map((k) => `| \`${k.key}\` | \`${flagForKey(k.key)}\` | ${typeName(k.type, k)} | ${defaultText(k)} | ${escape(k.description)}.${minText(k)} |`);
-  return [REFERENCE_BEGIN, '', '| file key | flag | type | default | meaning |', '|---|---|---|---|---|', ...rows, '', REFERENCE_END].join('\n');
+  const rows = keys.map((k) => `| \`${k.key}\` | \`${k.flag}\` | ${typeName(k.type, k)} | ${defaultText(k)} | ${k.reload} | ${escape(k.description)}.${minText(k)}${keplerText(k)} |`);
+  return [REFERENCE_BEGIN, '', '| file key | flag | type | default | reload | meaning |', '|---|---|---|---|---|---|', ...rows, '', REFERENCE_END].join('\n');
 }
 
 /** Replaces the generated part of a document (between the markers) with `generated`; throws without markers. */

@@ -1,40 +1,42 @@
 /**
  * @module core/config
- * Loads the configuration: defaults, then the YAML file, then flags. Unknown keys in the file warn;
- * an invalid value throws `PP_INVALID_CONFIG` (file) or `PP_INVALID_FLAG` (flag) naming the key,
- * so the CLI exits 2 and nothing starts.
+ * Loads the configuration of core/config-keys' schema: defaults, then the YAML file, then flags.
+ * Kepler 0.11 file keys are read as their powerplane keys (a notice each) or refused with the reason;
+ * other unknown keys warn. An invalid value throws `PP_INVALID_CONFIG` (file: path, line and key) or
+ * `PP_INVALID_FLAG` (flag), so the CLI exits 2 and nothing starts.
  */
 import { readFileSync } from 'node:fs';
-import { parseDocument, LineCounter } from 'yaml';
-import { CONFIG_KEYS, type KeySpec, type PowerplaneConfig } from './config-keys.js';
+import { parseDocument, LineCounter, type Document } from 'yaml';
+import { CONFIG_KEYS, KEPLER_ALIASES, KEPLER_KEYS, flagForKey, keySpec, type KeySpec, type KeyProblem, type PowerplaneConfig } from './config-keys.js';
 import { ERR_INVALID_CONFIG, ERR_INVALID_FLAG, ERR_MALFORMED_FILE, ERR_FILE_UNREADABLE } from './errors.js';
 import { parseDuration } from './duration.js';
 
 export type { PowerplaneConfig } from './config-keys.js';
-
-/** Converts a dotted key to its flag: `web.listenAddress` → `--web.listen-address`. */
-export function flagForKey(key: string): string {
-  return '--' + key.split('.').map((p) => p.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join('.');
-}
+export { flagForKey } from './config-keys.js';
 
 /** The result of {@link loadConfig}. */
 export interface LoadedConfig {
   config: PowerplaneConfig;
   /** Human-readable warnings (unknown keys). */
   warnings: string[];
+  /** One line per Kepler key read (an alias, or a Kepler setting powerplane honours anyway). */
+  notices: string[];
 }
+
+/** A raw flag value: a string as typed, a boolean switch, or the values of a repeated flag. */
+export type RawFlag = string | boolean | readonly string[] | undefined;
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
   /** Path of a YAML config file. */
   file?: string;
-  /** Raw flag values by dotted key (strings as typed, booleans for switches). */
-  flags?: Record<string, string | boolean | undefined>;
-  /** Per-command defaults that override the table's (e.g. `web.listenAddress`). */
+  /** Raw flag values by dotted key. */
+  flags?: Record<string, RawFlag>;
+  /** Per-command defaults that override the table's (e.g. `web.listenAddress`), in loaded form. */
   defaults?: Record<string, unknown>;
 }
 
-/** Returns the configuration built from the key table's defaults alone. */
+/** Returns the configuration built from the key table's defaults alone (overrides in loaded form). */
 export function defaultConfig(overrides: Record<string, unknown> = {}): PowerplaneConfig {
   const cfg: Record<string, unknown> = {};
   for (const spec of CONFIG_KEYS) setPath(cfg, spec.key, structuredClone(overrides[spec.key] ?? spec.default));
@@ -45,34 +47,109 @@ export function defaultConfig(overrides: Record<string, unknown> = {}): Powerpla
 export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   const cfg = defaultConfig(opts.defaults) as unknown as Record<string, unknown>;
   const warnings: string[] = [];
-  const byKey = new Map(CONFIG_KEYS.map((k) => [k.key, k]));
+  const notices: string[] = [];
 
   if (opts.file) {
-    const fileValues = readYamlConfig(opts.file, warnings, byKey);
-    for (const [key, raw] of fileValues) {
-      const spec = byKey.get(key)!;
-      try {
-        setPath(cfg, key, coerce(spec, raw));
-      } catch (e) {
-        throw ERR_INVALID_CONFIG(`config ${opts.file}: key ${key}: ${(e as Error).message}`, { key, path: opts.file });
-      }
-    }
+    const path = opts.file;
+    const { root, lineOf } = readYaml(path);
+    const values = readInput(root, { unknown: (key) => warnings.push(`config ${path}: unknown key ${key} (ignored)`), notice: (m) => notices.push(`config ${path}: ${m}`) }, (problem, source) => {
+      const line = lineOf(source);
+      throw ERR_INVALID_CONFIG(`config ${path}${line ? `:${line}` : ''}: key ${problem.key}: ${problem.message}`, { key: problem.key, path, ...(line ? { line } : {}) });
+    });
+    for (const [key, value] of values) setPath(cfg, key, value);
   }
   for (const [key, raw] of Object.entries(opts.flags ?? {})) {
     if (raw === undefined) continue;
-    const spec = byKey.get(key);
+    const spec = keySpec(key);
     const flag = flagForKey(key);
     if (!spec) throw ERR_INVALID_FLAG(`unknown flag ${flag}`, { flag });
     try {
-      setPath(cfg, key, coerce(spec, raw));
+      setPath(cfg, key, coerce(spec, flagValue(spec, raw)));
     } catch (e) {
       throw ERR_INVALID_FLAG(`flag ${flag}: ${(e as Error).message}`, { flag, key });
     }
   }
-  return { config: cfg as unknown as PowerplaneConfig, warnings };
+  return { config: cfg as unknown as PowerplaneConfig, warnings, notices };
 }
 
-function readYamlConfig(path: string, warnings: string[], byKey: Map<string, KeySpec>): Map<string, unknown> {
+/** A repeated flag's values: accumulated for lists (each may be a comma list), the last one otherwise. */
+function flagValue(spec: KeySpec, raw: RawFlag): unknown {
+  if (!Array.isArray(raw)) return raw;
+  return spec.type === 'list' ? raw.join(',') : raw[raw.length - 1];
+}
+
+/**
+ * The problems of a configuration in file form (a parsed YAML file, a PowerMonitor's
+ * `spec.agent.config`): unknown keys, refused Kepler keys and invalid values, by dotted key. Pure.
+ */
+export function configInputProblems(input: unknown): KeyProblem[] {
+  const problems: KeyProblem[] = [];
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return [{ key: '(root)', message: 'must be a mapping' }];
+  readInput(input as Record<string, unknown>, { unknown: (key) => problems.push({ key, message: 'unknown key' }), notice: () => undefined }, (p) => {
+    problems.push(p);
+  });
+  return problems;
+}
+
+/** Where {@link readInput} reports what it reads. */
+interface InputSink {
+  unknown(key: string): void;
+  notice(message: string): void;
+}
+
+/** Every dotted key the file form knows: powerplane keys, their Kepler aliases and Kepler's other keys. */
+const KNOWN_INPUT_KEYS: readonly string[] = [...CONFIG_KEYS.map((k) => k.key), ...KEPLER_ALIASES.keys(), ...Object.keys(KEPLER_KEYS)];
+
+/**
+ * Reads nested file-form input into loaded values by key. Kepler aliases and rules apply (notices);
+ * unknown keys warn; each invalid value goes to `fail` with the dotted source key (the one written,
+ * possibly Kepler's). A key set twice (by itself and an alias) with different values fails too.
+ */
+function readInput(root: Record<string, unknown>, sink: InputSink, fail: (problem: KeyProblem, source: string) => void): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const from = new Map<string, string>();
+  const set = (key: string, value: unknown, source: string) => {
+    const prev = from.get(key);
+    if (prev !== undefined && JSON.stringify(out.get(key)) !== JSON.stringify(value)) {
+      fail({ key: source, message: `sets ${key}, which ${prev} sets to another value` }, source);
+      return;
+    }
+    out.set(key, value);
+    from.set(key, source);
+  };
+  const take = (key: string, raw: unknown, source: string) => {
+    try {
+      set(key, coerce(keySpec(key)!, raw), source);
+    } catch (e) {
+      fail({ key: source, message: (e as Error).message }, source);
+    }
+  };
+  const walk = (node: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(node)) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      const alias = KEPLER_ALIASES.get(key);
+      const rule = KEPLER_KEYS[key];
+      if (keySpec(key)) take(key, v, key);
+      else if (alias) {
+        sink.notice(`Kepler key ${key} read as ${alias}`);
+        take(alias, v, key);
+      } else if (rule) {
+        const r = rule(v);
+        if ('refuse' in r) fail({ key, message: `Kepler setting ${JSON.stringify(v)} is not supported: ${r.refuse}` }, key);
+        else {
+          sink.notice(`Kepler key ${r.note}`);
+          if ('set' in r) for (const [target, value] of Object.entries(r.set)) take(target, value, key);
+        }
+      } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && KNOWN_INPUT_KEYS.some((known) => known.startsWith(key + '.'))) walk(v as Record<string, unknown>, key);
+      else sink.unknown(key);
+    }
+  };
+  walk(root, '');
+  return out;
+}
+
+/** Reads and parses a YAML config file; `lineOf(dotted key)` gives the line of a key's value. */
+function readYaml(path: string): { root: Record<string, unknown>; lineOf: (key: string) => number | undefined } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -88,21 +165,28 @@ function readYamlConfig(path: string, warnings: string[], byKey: Map<string, Key
   }
   const root: unknown = doc.toJS() ?? {};
   if (typeof root !== 'object' || Array.isArray(root)) throw ERR_MALFORMED_FILE(`${path}: the config file must be a mapping`, { path, line: 1 });
-  const out = new Map<string, unknown>();
-  const walk = (node: Record<string, unknown>, prefix: string) => {
-    for (const [k, v] of Object.entries(node)) {
-      const key = prefix ? `${prefix}.${k}` : k;
-      if (byKey.has(key)) out.set(key, v);
-      else if (v !== null && typeof v === 'object' && !Array.isArray(v) && [...byKey.keys()].some((known) => known.startsWith(key + '.'))) walk(v as Record<string, unknown>, key);
-      else warnings.push(`config ${path}: unknown key ${key} (ignored)`);
+  return { root: root as Record<string, unknown>, lineOf: (key) => lineOfKey(doc, lc, key) };
+}
+
+/** The 1-based line of the value at a dotted key (whose parts may contain dots, as Kepler's `dev.fake-cpu-meter`). */
+function lineOfKey(doc: Document, lc: LineCounter, key: string): number | undefined {
+  const find = (node: unknown, rest: string): number | undefined => {
+    const items = (node as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] }; value?: unknown }> })?.items;
+    for (const pair of items ?? []) {
+      const name = String(pair.key?.value);
+      if (rest === name) return pair.key?.range ? lc.linePos(pair.key.range[0]).line : undefined;
+      if (rest.startsWith(name + '.')) {
+        const found = find(pair.value, rest.slice(name.length + 1));
+        if (found !== undefined) return found;
+      }
     }
+    return undefined;
   };
-  walk(root as Record<string, unknown>, '');
-  return out;
+  return find(doc.contents, key);
 }
 
 /** Converts a raw value (YAML or flag string) to the key's type, or throws with the reason. */
-export function coerce(spec: KeySpec, raw: unknown): unknown {
+export function coerce(spec: Pick<KeySpec, 'type' | 'min' | 'items'>, raw: unknown): unknown {
   const t = spec.type;
   const checkMin = (n: number) => {
     if (spec.min !== undefined && n < spec.min) throw new Error(`must be at least ${spec.min}${t === 'duration' ? 'ms' : ''}, got ${String(raw)}`);
@@ -130,7 +214,7 @@ export function coerce(spec: KeySpec, raw: unknown): unknown {
     }
     case 'duration': {
       const ms = typeof raw === 'number' ? raw * 1000 : parseDuration(String(raw));
-      if (ms === undefined) throw new Error(`must be a duration like 5s or 500ms, got ${JSON.stringify(raw)}`);
+      if (ms === undefined) throw new Error(`must be a duration like 5s, 500ms or 1h30m, got ${JSON.stringify(raw)}`);
       return checkMin(ms);
     }
     case 'list': {

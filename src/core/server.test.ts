@@ -210,3 +210,38 @@ test('a taken port is one line naming the address and the flag', async () => {
     await first.close();
   }
 });
+
+test('listens on every address given (Kepler\'s repeated --web.listen-address): two loopback ports serve the same routes; close frees both', async () => {
+  let hits = 0;
+  const comp: Component = { name: 'demo', routes(app) { app.get('/demo', async () => ({ hits: ++hits })); } };
+  const server = await createServer({ log: silentLogger(), components: [comp] });
+  const first = await server.listen(['127.0.0.1:0', '127.0.0.1:0']);
+  const urls = server.urls();
+  assert.equal(urls.length, 2);
+  assert.equal(first, urls[0]);
+  assert.notEqual(urls[0], urls[1]);
+  try {
+    assert.deepEqual(await (await fetch(`${urls[0]}/demo`)).json(), { hits: 1 });
+    assert.deepEqual(await (await fetch(`${urls[1]}/demo`)).json(), { hits: 2 });
+    const cross = await fetch(`${urls[1]}/demo`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    assert.equal(cross.status, 415, 'the guards run on the second address too');
+  } finally {
+    await server.close();
+  }
+  await assert.rejects(fetch(`${urls[1]}/demo`));
+  await assert.rejects(fetch(`${urls[0]}/demo`));
+});
+
+test('a taken second address closes the first and names the taken one', async () => {
+  const blocker = await createServer({ log: silentLogger(), components: [] });
+  const taken = await blocker.listen('127.0.0.1:0');
+  const takenAddress = taken.replace('http://', '');
+  try {
+    const server = await createServer({ log: silentLogger(), components: [] });
+    await assert.rejects(server.listen(['127.0.0.1:0', takenAddress]), (e) => ERR_ADDRESS_IN_USE.is(e) && e.details.address === takenAddress);
+    assert.deepEqual(server.urls().length, 1);
+    await assert.rejects(fetch(`${server.urls()[0]}/healthz`));
+  } finally {
+    await blocker.close();
+  }
+});

@@ -8,7 +8,8 @@
  * a route allows more), JSON nesting depth, the time to send headers and a request, idle keep-alive
  * time and the number of open connections.
  */
-import type { IncomingMessage, ServerOptions as HttpServerOptions } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse, type ServerOptions as HttpServerOptions } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from './logger.js';
@@ -89,8 +90,16 @@ export interface ListenOptions {
 /** A started or startable server. */
 export interface PowerplaneServer {
   app: FastifyInstance;
-  /** Starts components, then listens on `host:port`; resolves with the base URL. A taken address throws PP_ADDRESS_IN_USE naming the flag. */
-  listen(address: string, opts?: ListenOptions): Promise<string>;
+  /**
+   * Starts components, then listens on `host:port` (or on every address of a list, Kepler's repeated
+   * `--web.listen-address`); resolves with the first base URL. A taken address throws
+   * PP_ADDRESS_IN_USE naming the flag and the address.
+   */
+  listen(address: string | readonly string[], opts?: ListenOptions): Promise<string>;
+  /** The base URLs listened on, one per address (empty before {@link listen}). */
+  urls(): string[];
+  /** Replaces the TLS key and certificate on every listening socket (a reloaded web config). */
+  setSecureContext(context: SecureContextOptions): void;
   /** Stops listening and stops components in reverse order. Idempotent. */
   close(): Promise<void>;
 }
@@ -136,7 +145,16 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
     ...(opts.https ? { https: { ...opts.https, ...timeouts } } : { http: timeouts }),
   }) as unknown as FastifyInstance;
   app.server.maxConnections = limits.maxConnections;
-  let listenHost = '';
+  let listenHosts: string[] = [''];
+  /** Servers of the addresses after the first: they hand every request to fastify's. */
+  const extraServers: HttpServer[] = [];
+  const urls: string[] = [];
+  const extraServer = (): HttpServer => {
+    const forward = (req: IncomingMessage, res: ServerResponse) => void app.server.emit('request', req, res);
+    const s = opts.https ? createHttpsServer({ ...opts.https, ...timeouts }, forward) : createHttpServer(timeouts, forward);
+    s.maxConnections = limits.maxConnections;
+    return s;
+  };
 
   // Bodies: JSON (depth-limited, prototype poisoning refused) is the only default type; text/plain is not accepted.
   const jsonParser = app.getDefaultJsonParser('error', 'error');
@@ -148,7 +166,7 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
 
   app.addHook('onRequest', async (req, reply) => {
     const headers = req.headers as GuardHeaders;
-    if (!isHostAllowed(headers.host, { listenHost, allowedHosts: limits.allowedHosts })) {
+    if (!listenHosts.some((listenHost) => isHostAllowed(headers.host, { listenHost, allowedHosts: limits.allowedHosts }))) {
       throw ERR_HOST_NOT_ALLOWED(`Host ${JSON.stringify(headers.host ?? '')} is not a name of this server: add it with --web.allowed-hosts`, { field: 'host' });
     }
     if (STATE_CHANGING_METHODS.has(req.method)) {
@@ -202,26 +220,47 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
   let closing: Promise<void> | undefined;
   const server: PowerplaneServer = {
     app,
-    async listen(address: string, listenOpts: ListenOptions = {}) {
-      const { host, port } = parseListenAddress(address, listenOpts.flag);
-      listenHost = host;
+    async listen(address: string | readonly string[], listenOpts: ListenOptions = {}) {
+      // A repeated address is listened on once; `:0` (any free port) each time it is given.
+      const addresses = typeof address === 'string' ? [address] : address.filter((a, i) => a.endsWith(':0') || address.indexOf(a) === i);
+      const flag = listenOpts.flag ?? '--web.listen-address';
+      if (addresses.length === 0) throw ERR_INVALID_FLAG(`${flag} names no address`, { flag });
+      const targets = addresses.map((a) => ({ address: a, ...parseListenAddress(a, listenOpts.flag) }));
+      listenHosts = targets.map((t) => t.host);
       for (const c of opts.components) {
         await c.start?.();
         started.push(c);
       }
+      let current = targets[0];
       try {
-        await app.listen({ host, port });
+        await app.listen({ host: current.host, port: current.port });
+        urls.push(baseUrl(current.host, app.server, Boolean(opts.https)));
+        for (current of targets.slice(1)) {
+          const s = extraServer();
+          extraServers.push(s);
+          await new Promise<void>((resolve, reject) => {
+            s.once('error', reject);
+            s.listen(current.port, current.host, () => {
+              s.off('error', reject);
+              resolve();
+            });
+          });
+          urls.push(baseUrl(current.host, s, Boolean(opts.https)));
+        }
       } catch (err) {
         await server.close();
-        throw listenError(err, address, listenOpts);
+        throw listenError(err, current.address, listenOpts);
       }
-      const addr = app.server.address();
-      const actualPort = typeof addr === 'object' && addr ? addr.port : port;
-      const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-      return `${opts.https ? 'https' : 'http'}://${shownHost}:${actualPort}`;
+      return urls[0];
+    },
+    urls: () => [...urls],
+    setSecureContext(context) {
+      for (const s of [app.server, ...extraServers]) (s as unknown as { setSecureContext(o: SecureContextOptions): void }).setSecureContext(context);
     },
     close() {
       closing ??= (async () => {
+        for (const s of extraServers) s.closeAllConnections();
+        await Promise.all(extraServers.map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))));
         await app.close();
         for (const c of started.reverse()) {
           try {
@@ -235,6 +274,14 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
     },
   };
   return server;
+}
+
+/** The base URL of a listening socket (a wildcard host is shown as 127.0.0.1). */
+function baseUrl(host: string, s: HttpServer, tls: boolean): string {
+  const addr = s.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
 }
 
 /** The 415 of a write whose content type is refused. */

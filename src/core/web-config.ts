@@ -230,7 +230,7 @@ export async function webServerOptions(config: PowerplaneConfig): Promise<WebSer
       }
       if (next.tls) {
         const { requestCert: _r, rejectUnauthorized: _u, ...context } = webConfigHttps(next)!;
-        (server.app.server as unknown as { setSecureContext(o: object): void }).setSecureContext(context);
+        server.setSecureContext(context);
       }
       cfg = next;
       log.info({ file: path }, 'web config reloaded');

@@ -3,7 +3,9 @@
  * In a cluster: watches `Estimator` resources (powerplane.io/v1alpha1) and Nodes, and keeps the registry
  * in step. As WAO, any relevant change rebuilds the Estimators (debounced); a Node change is relevant when
  * its name, labels, allocatable CPU or InternalIP changes. Basic-auth Secrets are read from the
- * Estimator's namespace; MetricsAPI goes through the same client.
+ * Estimator's namespace; MetricsAPI goes through the same client. With `pods`, it also watches Pods in
+ * every namespace (list/watch only) and hands each add, change and delete to that sink: the scheduler
+ * extender's pod counts (spread policy) and bound-node metric.
  */
 import { Value } from 'typebox/value';
 import type { Logger } from '../core/logger.js';
@@ -18,6 +20,15 @@ import type { BasicAuth, NodeInfo } from './types.js';
 export const ESTIMATOR_REF = { apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator' } as const;
 const NODE_REF = { apiVersion: 'v1', kind: 'Node' } as const;
 const SECRET_REF = { apiVersion: 'v1', kind: 'Secret' } as const;
+const POD_REF = { apiVersion: 'v1', kind: 'Pod' } as const;
+
+/** Where pod events go. */
+export interface PodSink {
+  /** A pod was added or changed. */
+  upsert(pod: KubeObject): void;
+  /** A pod was deleted. */
+  remove(pod: KubeObject): void;
+}
 
 /** A running cluster source. */
 export interface ClusterSource {
@@ -36,8 +47,8 @@ export function nodeInfoFromObject(obj: KubeObject): NodeInfo {
   };
 }
 
-/** Starts watching; resolves once both informers have listed. */
-export async function startClusterSource(opts: { registry: EstimatorRegistry; kubeconfig?: string; log: Logger; debounceMs?: number }): Promise<ClusterSource> {
+/** Starts watching; resolves once every informer has listed. */
+export async function startClusterSource(opts: { registry: EstimatorRegistry; kubeconfig?: string; log: Logger; debounceMs?: number; pods?: PodSink }): Promise<ClusterSource> {
   const { kubeConfig } = loadKubeConfig({ kubeconfig: opts.kubeconfig || undefined });
   const client = new KubeClient({ kubeConfig });
   const nodes = new Informer(client, NODE_REF);
@@ -84,8 +95,15 @@ export async function startClusterSource(opts: { registry: EstimatorRegistry; ku
   estimators.on('add', schedule).on('delete', schedule).on('update', (e, old) => {
     if (JSON.stringify(e.spec) !== JSON.stringify(old.spec)) schedule();
   });
-  for (const inf of [nodes, estimators]) inf.on('error', (err) => opts.log.warn({ err: err.message }, 'watch failed; retrying'));
-  await Promise.all([nodes.start(), estimators.start()]);
+  const informers: Informer[] = [nodes, estimators];
+  if (opts.pods) {
+    const sink = opts.pods;
+    const pods = new Informer(client, POD_REF);
+    pods.on('add', (p) => sink.upsert(p)).on('update', (p) => sink.upsert(p)).on('delete', (p) => sink.remove(p));
+    informers.push(pods);
+  }
+  for (const inf of informers) inf.on('error', (err) => opts.log.warn({ err: err.message }, 'watch failed; retrying'));
+  await Promise.all(informers.map((inf) => inf.start()));
   rebuild();
   await building;
   synced = true;
@@ -93,7 +111,7 @@ export async function startClusterSource(opts: { registry: EstimatorRegistry; ku
     synced: () => synced,
     async stop() {
       if (timer) clearTimeout(timer);
-      await Promise.all([nodes.stop(), estimators.stop()]);
+      await Promise.all(informers.map((inf) => inf.stop()));
     },
   };
 }

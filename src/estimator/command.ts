@@ -38,7 +38,7 @@ export function registerEstimatorCommands(program: Command): void {
   server.action(
     action(async (opts: Record<string, unknown>) => {
       if (typeof opts.config === 'string') opts['estimator.configFile'] = opts.config;
-      const { config, log } = resolveConfig(opts, { 'web.listenAddress': ESTIMATOR_LISTEN_ADDRESS });
+      const { config, log } = resolveConfig(opts, { 'web.listenAddress': [ESTIMATOR_LISTEN_ADDRESS] });
       const ctx = { config, log };
       const components = [await createEstimatorComponent(ctx)];
       if (config.web.ui) components.push(await createDashboardComponent(ctx));

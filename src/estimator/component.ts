@@ -15,6 +15,7 @@ import { EstimatorRegistry } from './registry.js';
 import { registerEstimatorRoutes } from './routes.js';
 import type { ClusterSource } from './cluster-source.js';
 import { SchedulerExtender, type ExtenderSettings } from './scheduler/extender.js';
+import { PodCounts } from './scheduler/pod-counts.js';
 import { ExtenderMetrics } from './scheduler/metrics.js';
 import { registerSchedulerRoutes } from './scheduler/routes.js';
 import { registerPlacementRoutes } from './placement/routes.js';
@@ -39,7 +40,9 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
   } else {
     throw ERR_INVALID_FLAG('the estimator needs --config FILE (or --estimator.config-file), or a cluster (--kube.enable)', { flag: '--config' });
   }
-  const extender = new SchedulerExtender(registry, schedulerSettings(config.estimator.scheduler), new ExtenderMetrics(), elog.child({ part: 'scheduler' }));
+  // in a cluster a pod watch feeds the extender's pod counts (spread) and bound-node metric
+  const pods = mode === 'cluster' ? new PodCounts((uid, node) => extender.bound(uid, node)) : undefined;
+  const extender = new SchedulerExtender(registry, schedulerSettings(config.estimator.scheduler), new ExtenderMetrics(), elog.child({ part: 'scheduler' }), pods && { workloadPods: pods });
   return {
     name: 'estimator',
     async routes(app) {
@@ -51,8 +54,9 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
     async start() {
       registry.start();
       // the Kubernetes client loads only here, never for a file or local estimator
-      if (mode === 'cluster') cluster = await (await import('./cluster-source.js')).startClusterSource({ registry, kubeconfig: config.kube.config, log: elog });
+      if (mode === 'cluster') cluster = await (await import('./cluster-source.js')).startClusterSource({ registry, kubeconfig: config.kube.config, log: elog, pods });
       elog.info({ mode, estimators: registry.list().map((e) => `${e.namespace}/${e.name}`) }, 'estimator started');
+      if (mode !== 'cluster' && config.estimator.scheduler.policy === 'spread') elog.warn('no cluster configured: the spread policy has no pod counts and ranks by watts alone');
     },
     async stop() {
       await cluster?.stop();

@@ -240,8 +240,17 @@ export class Estimator {
     const explain = opts.explain ?? false;
     if (n === 0) return explain ? { watt_increases: [], explain: [] } : { watt_increases: [] };
     const snap = this.snapshot();
-    const key = `${snap.version}|${cpuMilli}|${n}|${explain}|${opts.grouping ?? true}`;
-    const job = this.late.get(key) ?? this.compute(snap, cpuMilli, n, explain, opts.grouping ?? true);
+    const grouping = opts.grouping ?? true;
+    const key = `${snap.version}|${cpuMilli}|${n}|${explain}|${grouping}`;
+    let job = this.late.get(key);
+    if (!job) {
+      // exact slopes and a small solve: answered now, with no deadline timer and no promise chain
+      const groups = this.groupNodes(cpuMilli, n, grouping, snap);
+      const { curves, dense } = this.linearCosts(groups, cpuMilli);
+      const sol = dense.length === 0 ? this.solver.solveInline(curves, n, explain) : undefined;
+      if (sol) return this.answer(sol, groups, explain);
+      job = this.compute(groups, curves, dense, cpuMilli, n, explain);
+    }
     const deadlineMs = opts.deadlineMs ?? this.deadlineMs;
     let timer: NodeJS.Timeout | undefined;
     const missed = new Promise<'missed'>((resolve) => (timer = setTimeout(() => resolve('missed'), deadlineMs)));
@@ -260,18 +269,19 @@ export class Estimator {
     throw ErrEstimatorDeadlineExceeded(`the estimation for cpu_milli=${cpuMilli}, num_workloads=${n} is not ready within ${deadlineMs / 1000} s; it goes on, retry later`, { retryAfterSeconds: Math.max(1, Math.ceil(deadlineMs / 1000)) });
   }
 
-  /** The estimation itself (no deadline). */
-  private async compute(snap: NodeSnapshot, cpuMilli: number, n: number, explain: boolean, grouping: boolean): Promise<EstimateResult> {
-    const groups = this.groupNodes(cpuMilli, n, grouping, snap);
-    const curves = await this.costGroups(snap, groups, cpuMilli, n);
+  /** The estimation itself (no deadline), given the request's groups and their linear cost groups. */
+  private async compute(groups: RequestGroup[], curves: CostGroup[], dense: number[], cpuMilli: number, n: number, explain: boolean): Promise<EstimateResult> {
+    await this.denseCosts(groups, curves, dense, cpuMilli, n);
     const sol = await this.solver.solve(curves, n, explain);
     return this.answer(sol, groups, explain);
   }
 
-  /** One cost group per request group: exact slopes for linear predictors, else curves from predicted rows. */
-  private async costGroups(snap: NodeSnapshot, groups: RequestGroup[], cpuMilli: number, n: number): Promise<CostGroup[]> {
+  /**
+   * The cost groups of linear predictors (exact slopes), synchronously: no rows, no promises. `curves`
+   * has a hole at each index listed in `dense`, the groups whose predictor is not linear.
+   */
+  private linearCosts(groups: RequestGroup[], cpuMilli: number): { curves: CostGroup[]; dense: number[] } {
     const curves = new Array<CostGroup>(groups.length);
-    // linear predictors first, synchronously: no rows, no promises
     const dense: number[] = [];
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i];
@@ -279,7 +289,12 @@ export class Estimator {
       if (slope === undefined) dense.push(i);
       else curves[i] = Number.isFinite(slope) ? { slope, limit: g.capacity, count: g.to - g.from } : { slope: 0, limit: 0, count: g.to - g.from };
     }
-    if (dense.length === 0) return curves;
+    return { curves, dense };
+  }
+
+  /** Fills `curves[i]` for each i in `dense` with a curve from the predicted row (one prediction per node group). */
+  private async denseCosts(groups: RequestGroup[], curves: CostGroup[], dense: number[], cpuMilli: number, n: number): Promise<void> {
+    if (dense.length === 0) return;
     const rows = new Map<BaseGroup, Promise<Float64Array>>();
     const signal = AbortSignal.timeout(PREDICT_TIMEOUT_MS);
     let lastYield = performance.now();
@@ -300,7 +315,6 @@ export class Estimator {
       }
     };
     await Promise.all(Array.from({ length: Math.min(PREDICT_CONCURRENCY, dense.length) }, worker));
-    return curves;
   }
 
   /** The cost curve of a cached row for a capacity, kept with the row so repeated requests reuse it (do not modify). */

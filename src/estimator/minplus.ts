@@ -146,21 +146,6 @@ export function mergeConvex(groups: readonly CostGroup[], n: number): ConvexMerg
   const key = new Float64Array(G);
   const heap = new Int32Array(G);
   let size = 0;
-  const less = (a: number, b: number) => key[a] < key[b] || (key[a] === key[b] && a < b);
-  const siftDown = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < size && less(heap[l], heap[m])) m = l;
-      if (r < size && less(heap[r], heap[m])) m = r;
-      if (m === i) return;
-      const t = heap[i];
-      heap[i] = heap[m];
-      heap[m] = t;
-      i = m;
-    }
-  };
   for (let g = 0; g < G; g++) {
     const grp = groups[g];
     if (isLinear(grp)) {
@@ -174,7 +159,7 @@ export function mergeConvex(groups: readonly CostGroup[], n: number): ConvexMerg
     left[g] = groups[g].count;
     heap[size++] = g;
   }
-  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i);
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, key, size, i);
   for (let t = 1; t <= n && size > 0; t++) {
     const g = heap[0];
     curve[t] = curve[t - 1] + key[g];
@@ -188,9 +173,30 @@ export function mergeConvex(groups: readonly CostGroup[], n: number): ConvexMerg
     } else {
       heap[0] = heap[--size];
     }
-    siftDown(0);
+    siftDown(heap, key, size, 0);
   }
   return { curve, order };
+}
+
+/** Restores the min-heap `heap[0..size)` of group indices below i, ordered by `key` (ties: lower index first). */
+function siftDown(heap: Int32Array, key: Float64Array, size: number, i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < size && before(key, heap[l], heap[m])) m = l;
+    if (r < size && before(key, heap[r], heap[m])) m = r;
+    if (m === i) return;
+    const t = heap[i];
+    heap[i] = heap[m];
+    heap[m] = t;
+    i = m;
+  }
+}
+
+/** Heap order: smaller key first, then the lower group index. */
+function before(key: Float64Array, a: number, b: number): boolean {
+  return key[a] < key[b] || (key[a] === key[b] && a < b);
 }
 
 /** Which groups are convex (linear ones always are). */

@@ -4,27 +4,14 @@
  * timeouts and basic-auth credentials (inline, a password file, or a Kubernetes Secret).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { AgentHandle } from '../core/contracts.js';
 import { parseDuration } from '../core/duration.js';
 import { ErrNodeMonitorNotFound, ErrPCPredictorNotFound } from './errors.js';
 import type { AgentSpec, PredictorSpec } from './spec.js';
 import type { BasicAuth, NodeMonitor, PowerPredictor } from './types.js';
-import { createNoneMonitor } from './monitors/none.js';
-import { createFakeMonitor } from './monitors/fake.js';
-import { createMetricsApiMonitor, type KubeGet } from './monitors/metrics-api.js';
-import { createPrometheusMonitor } from './monitors/prometheus.js';
-import { createIpmiExporterMonitor } from './monitors/ipmi-exporter.js';
-import { createRedfishMonitor } from './monitors/redfish.js';
-import { createDifferentialPressureMonitor } from './monitors/differential-pressure.js';
-import { createLocalAgentMonitor } from './monitors/local-agent.js';
-import { createNonePredictor } from './predictors/none.js';
-import { createFakePredictor } from './predictors/fake.js';
-import { createMlserverPredictor } from './predictors/mlserver.js';
-import { createModelPredictor } from './predictors/model.js';
-import { createKeplerFilePredictor } from './predictors/kepler-file.js';
-import { createLocalModelPredictor } from './predictors/local-model.js';
-import { fetchJson } from './http-client.js';
+import { monitorEntry } from './monitors/registry.js';
+import { predictorEntry } from './predictors/registry.js';
+import type { KubeGet } from './monitors/metrics-api.js';
 
 /** What plugins may need from their surroundings. */
 export interface PluginDeps {
@@ -59,62 +46,24 @@ export async function resolveBasicAuth(spec: AgentSpec | PredictorSpec, deps: Pl
   return undefined;
 }
 
-/** Builds one node monitor. Rejects for unknown types or missing endpoints. */
+/** Builds one node monitor from the monitor registry. Rejects for unknown types or missing endpoints. */
 export async function createMonitor(spec: AgentSpec, refreshMs: number, deps: PluginDeps): Promise<NodeMonitor> {
-  const needsEndpoint = ['Prometheus', 'IPMIExporter', 'Redfish', 'DifferentialPressureAPI'].includes(spec.type);
-  if (needsEndpoint && !spec.endpoint) throw ErrNodeMonitorNotFound(`agent ${spec.type} needs an endpoint`, { field: 'endpoint' });
-  const opts = { endpoint: spec.endpoint ?? '', basicAuth: await resolveBasicAuth(spec, deps), insecureSkipVerify: spec.insecureSkipVerify ?? false, timeoutMs: requestTimeoutMs(spec, refreshMs) };
-  switch (spec.type) {
-    case 'None':
-      return createNoneMonitor();
-    case 'Fake':
-      return createFakeMonitor();
-    case 'MetricsAPI': {
-      if (spec.endpoint) {
-        const base = spec.endpoint.replace(/\/+$/, '');
-        return createMetricsApiMonitor((path, signal) => fetchJson(base + path, { ...opts, signal }));
-      }
-      if (!deps.kubeGet) throw ErrNodeMonitorNotFound('agent MetricsAPI needs a cluster or an API server endpoint', { field: 'endpoint' });
-      return createMetricsApiMonitor(deps.kubeGet);
-    }
-    case 'Prometheus':
-      return createPrometheusMonitor(opts);
-    case 'IPMIExporter':
-      return createIpmiExporterMonitor(opts);
-    case 'Redfish':
-      return createRedfishMonitor(opts);
-    case 'DifferentialPressureAPI':
-      return createDifferentialPressureMonitor(opts);
-    case 'LocalAgent':
-      if (!deps.agent) throw ErrNodeMonitorNotFound('agent LocalAgent is only available in powerplane up');
-      return createLocalAgentMonitor(deps.agent);
-    default:
-      throw ErrNodeMonitorNotFound(`unknown agent type ${String((spec as { type: unknown }).type)}`, { field: 'type' });
-  }
+  const entry = monitorEntry(spec.type);
+  if (!entry) throw ErrNodeMonitorNotFound(`unknown agent type ${String((spec as { type: unknown }).type)}`, { field: 'type' });
+  if (entry.endpoint === 'required' && !spec.endpoint) throw ErrNodeMonitorNotFound(`agent ${spec.type} needs an endpoint`, { field: 'endpoint' });
+  const options = { endpoint: spec.endpoint ?? '', basicAuth: await resolveBasicAuth(spec, deps), insecureSkipVerify: spec.insecureSkipVerify ?? false, timeoutMs: requestTimeoutMs(spec, refreshMs) };
+  return (await entry.load()).createNodeMonitor({ spec, options, deps });
 }
 
-/** Builds a node's predictor. Rejects with ErrPCPredictorNotFound when it cannot be built. */
+/** Builds a node's predictor from the predictor registry. Rejects with ErrPCPredictorNotFound when it cannot be built. */
 export async function createPredictor(spec: PredictorSpec, refreshMs: number, deps: PluginDeps): Promise<PowerPredictor> {
-  const http = async () => {
-    if (!spec.endpoint) throw ErrPCPredictorNotFound(`predictor ${spec.type} needs an endpoint`, { field: 'endpoint' });
+  const entry = predictorEntry(spec.type);
+  if (!entry) throw ErrPCPredictorNotFound(`unknown predictor type ${String((spec as { type: unknown }).type)}`, { field: 'type' });
+  const needsEndpoint = () => ErrPCPredictorNotFound(`predictor ${spec.type} needs an endpoint`, { field: 'endpoint' });
+  if (entry.endpoint === 'required' && !spec.endpoint) throw needsEndpoint();
+  const connection = async () => {
+    if (!spec.endpoint) throw needsEndpoint();
     return { endpoint: spec.endpoint, basicAuth: await resolveBasicAuth(spec, deps), insecureSkipVerify: spec.insecureSkipVerify ?? false, timeoutMs: requestTimeoutMs({ timeout: spec.timeout ?? '3s' }, refreshMs) };
   };
-  switch (spec.type) {
-    case 'None':
-      return createNonePredictor();
-    case 'Fake':
-      return createFakePredictor();
-    case 'MLServer':
-      return createMlserverPredictor(await http());
-    case 'Model':
-      if (spec.endpoint?.startsWith('file:')) return createKeplerFilePredictor(fileURLToPath(spec.endpoint));
-      return createModelPredictor(await http());
-    case 'LocalModel': {
-      const agent = deps.agent;
-      if (!agent) throw ErrPCPredictorNotFound('predictor LocalModel is only available in powerplane up');
-      return createLocalModelPredictor(() => agent.localNodeModel());
-    }
-    default:
-      throw ErrPCPredictorNotFound(`unknown predictor type ${String((spec as { type: unknown }).type)}`, { field: 'type' });
-  }
+  return (await entry.load()).createPowerPredictor({ spec, connection, deps });
 }

@@ -91,12 +91,14 @@ export async function registerEstimatorRoutes(app: FastifyInstance, opts: Estima
       return sendError(reply, ErrUnexpected('unexpected error'));
     });
 
-    // The key is checked before the body is read.
-    scope.addHook('onRequest', async (req) => {
-      if (!opts.apiKey) return;
-      const given = req.headers['x-api-key'];
-      if (typeof given !== 'string' || !keyMatches(given, opts.apiKey)) throw ErrClientUnauthorized('missing or invalid X-API-KEY');
-    });
+    // The key is checked before the body is read (no hook at all when access is open).
+    const apiKey = opts.apiKey;
+    if (apiKey) {
+      scope.addHook('onRequest', async (req) => {
+        const given = req.headers['x-api-key'];
+        if (typeof given !== 'string' || !keyMatches(given, apiKey)) throw ErrClientUnauthorized('missing or invalid X-API-KEY');
+      });
+    }
 
     const lookup = (req: FastifyRequest<{ Params: { ns: string; name: string } }>): Estimator => {
       const est = opts.registry.get(req.params.ns, req.params.name);

@@ -37,13 +37,19 @@ export class PlacementSolver {
 
   constructor(private readonly opts: PlacementSolverOptions) {}
 
-  /** Solves `groups` for k = 0..n (see {@link solvePlacement}). */
+  /** Solves `groups` for k = 0..n (see {@link solvePlacement}): inline when small, else in a worker. */
   solve(groups: CostGroup[], n: number, explain: boolean): Promise<PlacementSolution> {
     const convex = convexGroups(groups);
-    if (placementWork(groups, n, convex) <= (this.opts.inlineWork ?? INLINE_WORK)) return Promise.resolve(solvePlacement(groups, n, explain, convex));
+    const inline = this.solveInline(groups, n, explain, convex);
+    if (inline) return Promise.resolve(inline);
     const run = this.queue.then(() => this.inWorker({ groups, n, explain, convex }));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The solution when the solve is small enough to run inline (now), else undefined. */
+  solveInline(groups: CostGroup[], n: number, explain: boolean, convex: boolean[] = convexGroups(groups)): PlacementSolution | undefined {
+    return placementWork(groups, n, convex) <= (this.opts.inlineWork ?? INLINE_WORK) ? solvePlacement(groups, n, explain, convex) : undefined;
   }
 
   /** Terminates the solve in progress and refuses further worker solves. */

@@ -5,18 +5,13 @@
  * `defaultNodeConfig` with `nodeConfigOverrides[node]`.
  */
 import { Type, type Static } from 'typebox';
-import { minDurationPattern } from '../core/duration.js';
+import { DURATION_PATTERN, minDurationPattern } from '../core/duration.js';
+import { MONITOR_TYPES, type MonitorType } from './monitors/registry.js';
+import { PREDICTOR_TYPES, type PredictorType } from './predictors/registry.js';
 
-/** Node monitor agent types. `LocalAgent` is only available inside `powerplane up`. */
-export const MONITOR_TYPES = ['None', 'Fake', 'MetricsAPI', 'Prometheus', 'IPMIExporter', 'Redfish', 'DifferentialPressureAPI', 'LocalAgent'] as const;
-/** Predictor types. `LocalModel` is only available inside `powerplane up`. */
-export const PREDICTOR_TYPES = ['None', 'Fake', 'MLServer', 'Model', 'LocalModel'] as const;
 
 /** The shortest refresh interval of node monitors (1 s): the config file, the CRD and admission enforce it. */
 export const MIN_REFRESH_MS = 1000;
-
-/** A Go-style duration such as `30s`, `1m30s`, `500ms`. */
-export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
 
 const BasicAuthSecretRef = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 253, description: 'Secret in the Estimator\'s namespace with data.username and data.password' }) },
@@ -40,12 +35,12 @@ const Connection = {
 
 /** One node monitor agent. */
 export const AgentSchema = Type.Object(
-  { type: Type.Unsafe<(typeof MONITOR_TYPES)[number]>({ type: 'string', enum: [...MONITOR_TYPES] }), ...Connection },
+  { type: Type.Unsafe<MonitorType>({ type: 'string', enum: [...MONITOR_TYPES] }), ...Connection },
   { additionalProperties: false },
 );
 /** The power-consumption predictor. */
 export const PredictorSchema = Type.Object(
-  { type: Type.Unsafe<(typeof PREDICTOR_TYPES)[number]>({ type: 'string', enum: [...PREDICTOR_TYPES] }), ...Connection },
+  { type: Type.Unsafe<PredictorType>({ type: 'string', enum: [...PREDICTOR_TYPES] }), ...Connection },
   { additionalProperties: false },
 );
 /** A node's configuration (WAO's NodeConfig). */

@@ -142,7 +142,7 @@ export async function modelServerPredictor(url: string, name: string, opts: Mode
   if (!name) throw ERR_BAD_REQUEST('a model name is needed to fetch a model from the model server', { field: 'model.name' });
   const client = new ModelServerClient(url, opts);
   const { summary, model: json } = await client.fetchModel(name);
-  const model = deserializeModel(json);
+  const model = await deserializeModel(json);
   return {
     name: `server:${summary.id}`,
     features: model.features,

@@ -22,7 +22,7 @@ export function registerModelServerCommands(program: Command): void {
   addConfigOptions(cmd, ['log.', ...WEB_SERVER_KEYS, 'web.insecureNoAuth', 'modelServer.']);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
-      const { config, log } = resolveConfig(opts, { 'web.listenAddress': MODEL_SERVER_LISTEN_ADDRESS });
+      const { config, log } = resolveConfig(opts, { 'web.listenAddress': [MODEL_SERVER_LISTEN_ADDRESS] });
       const component = await createModelServerComponent({ config, log });
       const web = await webServerOptions(config);
       const server = await createServer({ log, components: [component], ...web });

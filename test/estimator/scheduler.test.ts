@@ -132,7 +132,8 @@ test('internal error (the configured Estimator is not served): filter passes eve
   assert.match(metrics, /powerplane_scheduler_extender_requests_total\{verb="filter",result="error"\} 1/);
   assert.match(metrics, /powerplane_scheduler_extender_requests_total\{verb="prioritize",result="error"\} 1/);
   assert.match(metrics, /powerplane_scheduler_extender_request_duration_seconds_count\{verb="prioritize"\} 2/);
-  assert.match(metrics, /powerplane_scheduler_top_node_added_watts_sum 10\n/);
+  // no cluster, no pod watch: the bound-node histogram stays empty
+  assert.match(metrics, /powerplane_scheduler_bound_node_added_watts_count 0\n/);
   assert.equal(await (await fetch(`${base}/scheduler/metrics`)).text(), await (await fetch(`${base}/metrics`)).text());
 });
 

@@ -16,19 +16,19 @@ const acpiPath = sharedDataPath('kepler-model-db', 'nx12', 'preprocess_abs_defau
 
 test('linear on nx12 reproduces Kepler’s SGD BPFOnly error; the median KNN beats Kepler’s KNN', async () => {
   const rapl = selectFeatures(await readKeplerCsv(raplPath), ['bpf_cpu_time_ms']);
-  const linear = crossValidate(rapl, getTrainer('linear'), { folds: 5, seed: 1, primaryComponent: 'package' });
+  const linear = crossValidate(rapl, (await getTrainer('linear')), { folds: 5, seed: 1, primaryComponent: 'package' });
   assert.equal(linear.aggregate.samples, 2202);
   assert.ok(Math.abs(linear.aggregate.mae - 23.09) < 1.5, `linear package MAE ${linear.aggregate.mae}`);
-  const knn = crossValidate(rapl, getTrainer('knn-median'), { folds: 5, seed: 1, primaryComponent: 'package' });
+  const knn = crossValidate(rapl, (await getTrainer('knn-median')), { folds: 5, seed: 1, primaryComponent: 'package' });
   assert.ok(knn.aggregate.mae < 11.63, `knn-median package MAE ${knn.aggregate.mae} (Kepler KNN: 11.63 W)`);
   assert.ok(knn.perComponent.dram.mae < linear.perComponent.dram.mae);
 });
 
 test('a model trained on nx12 ACPI data round-trips through JSON and through a Kepler weight file', async () => {
   const acpi = await readKeplerCsv(acpiPath);
-  const model = getTrainer('linear').train(acpi);
+  const model = (await getTrainer('linear')).train(acpi);
   const rows = acpi.X.slice(0, 100);
-  assert.deepEqual(deserializeModel(JSON.parse(JSON.stringify(model.toJSON()))).predict(rows), model.predict(rows));
+  assert.deepEqual((await deserializeModel(JSON.parse(JSON.stringify(model.toJSON())))).predict(rows), model.predict(rows));
   const dir = mkdtempSync(join(tmpdir(), 'pp-nx12-'));
   const file = join(dir, 'SGDRegressorTrainer_1.json');
   await writeFileAtomic(file, JSON.stringify(toKeplerWeights(model, { nodeType: 1 })));
@@ -44,8 +44,8 @@ test('DynPower: min isolation of absolute platform power, then a curve fit', asy
   const acpi = await readKeplerCsv(acpiPath);
   const { data, idle } = isolate(acpi, 'min');
   assert.equal(idle.platform['*'], 171);
-  const cv = crossValidate(data, getTrainer('logarithmic'), { folds: 5, trainOptions: { outputType: 'DynPower' } });
-  const abs = crossValidate(acpi, getTrainer('logarithmic'), { folds: 5 });
+  const cv = crossValidate(data, (await getTrainer('logarithmic')), { folds: 5, trainOptions: { outputType: 'DynPower' } });
+  const abs = crossValidate(acpi, (await getTrainer('logarithmic')), { folds: 5 });
   // Shifting the target by a constant leaves the curve's error unchanged (the curve has an offset).
   assert.ok(Math.abs(cv.aggregate.mae - abs.aggregate.mae) < 0.05, `${cv.aggregate.mae} vs ${abs.aggregate.mae}`);
 });

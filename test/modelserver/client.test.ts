@@ -27,8 +27,8 @@ before(async () => {
   const data = { features: ['cpu_busy_ratio'], components: ['package', 'dram'], X, Y: X.map(([u]) => [30 + 90 * u, 4 + 2 * u]) };
   for (const pipeline of ['a', 'b']) {
     const plan = { trainers: ['linear'], folds: 4, outputType: 'AbsPower' as const, isolator: 'none' };
-    await saveTrainingOutcome(component.store, trainAll(data, plan), plan, { pipeline, name: pipeline === 'a' ? 'node-model' : 'twin', version: '1', trainingSource: 'test' });
-    await saveTrainingOutcome(component.store, trainAll(data, plan), plan, { pipeline, featureGroup: 'dup', name: 'twin', version: '1', trainingSource: 'test' });
+    await saveTrainingOutcome(component.store, await trainAll(data, plan), plan, { pipeline, name: pipeline === 'a' ? 'node-model' : 'twin', version: '1', trainingSource: 'test' });
+    await saveTrainingOutcome(component.store, await trainAll(data, plan), plan, { pipeline, featureGroup: 'dup', name: 'twin', version: '1', trainingSource: 'test' });
   }
   server = await createServer({ log: silentLogger(), components: [component] });
   base = await server.listen('127.0.0.1:0');

@@ -32,7 +32,7 @@ async function seed(s: ModelStore): Promise<void> {
   for (let i = 0; i < 120; i++) X.push([(i * 37) % 100, 10 + ((i * 13) % 30), (i * 7) % 100]);
   const wao = { features: ['cpuUsage', 'ambientTemp', 'staticPressureDiff'], components: ['watts'], X, Y: X.map(([c, a, d]) => [waoLaw(c, a, d)]) };
   const plan = { trainers: ['linear'], folds: 5, outputType: 'AbsPower' as const, isolator: 'none' };
-  await saveTrainingOutcome(s, trainAll(wao, plan), plan, { pipeline: 'wao', name: 'model1', version: 'v0.1.0', trainingSource: 'test' });
+  await saveTrainingOutcome(s, await trainAll(wao, plan), plan, { pipeline: 'wao', name: 'model1', version: 'v0.1.0', trainingSource: 'test' });
 
   // CPU time → package and dram, with a bend and deterministic noise: linear and knn differ in error.
   const cpu: number[][] = [];
@@ -44,7 +44,7 @@ async function seed(s: ModelStore): Promise<void> {
     y.push([40 + 150 * Math.sqrt(u) + noise, 10 + 5 * u]);
   }
   const plan2 = { trainers: ['linear', 'knn'], folds: 5, outputType: 'AbsPower' as const, isolator: 'none', nodeType: 1 };
-  await saveTrainingOutcome(s, trainAll({ features: ['bpf_cpu_time_ms'], components: ['package', 'dram'], X: cpu, Y: y }, plan2), plan2, {
+  await saveTrainingOutcome(s, await trainAll({ features: ['bpf_cpu_time_ms'], components: ['package', 'dram'], X: cpu, Y: y }, plan2), plan2, {
     pipeline: 'lab',
     featureGroup: 'CPUTime',
     version: '1',

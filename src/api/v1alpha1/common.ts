@@ -21,11 +21,11 @@ export const API_VERSION = `${GROUP}/${VERSION}`;
 export const StringMap = (description: string) => Type.Object({}, { additionalProperties: Type.String(), description });
 
 /**
- * A Go-style duration string: `500ms`, `5s`, `1m30s`; with `minMs`, one whose pattern refuses values
+ * A duration string of core/duration's one grammar: `500ms`, `5s`, `1m30s`, `1d`; with `minMs`, one whose pattern refuses values
  * without a component of at least `minMs` (see minDurationPattern; admission checks the exact sum).
  */
 export const Duration = (description: string, def: string, minMs?: number) =>
-  Type.String({ pattern: minMs ? minDurationPattern(minMs) : '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', default: def, description });
+  Type.String({ pattern: minDurationPattern(minMs), default: def, description });
 
 /** Condition status values (no non-standard `Degraded` status: degradation is a reason). */
 export const ConditionStatus = Type.Enum(['True', 'False', 'Unknown']);

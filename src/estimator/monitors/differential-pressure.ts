@@ -7,6 +7,7 @@
 import { asNumber, expandEndpoint, fetchJson } from '../http-client.js';
 import type { NodeMonitor } from '../types.js';
 import type { MonitorOptions } from './options.js';
+import type { MonitorModule } from './registry.js';
 
 /** Creates the `DifferentialPressureAPI` monitor. */
 export function createDifferentialPressureMonitor(opts: MonitorOptions): NodeMonitor {
@@ -23,3 +24,6 @@ export function createDifferentialPressureMonitor(opts: MonitorOptions): NodeMon
     },
   };
 }
+
+/** The `DifferentialPressureAPI` entry of the monitor registry. */
+export const createNodeMonitor: MonitorModule['createNodeMonitor'] = ({ options }) => createDifferentialPressureMonitor(options);

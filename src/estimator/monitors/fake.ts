@@ -4,6 +4,7 @@
  * leave the value unset; a label that is not a number is an error.
  */
 import type { NodeMonitor, NodeStatus } from '../types.js';
+import type { MonitorModule } from './registry.js';
 
 /** WAO's node-status labels (`waofed.bitmedia.co.jp/node-status.*`). */
 export const FAKE_STATUS_LABELS = {
@@ -29,3 +30,6 @@ export function createFakeMonitor(): NodeMonitor {
     },
   };
 }
+
+/** The `Fake` entry of the monitor registry. */
+export const createNodeMonitor: MonitorModule['createNodeMonitor'] = () => createFakeMonitor();

@@ -9,6 +9,7 @@ import { expandEndpoint, fetchText } from '../http-client.js';
 import { parsePromText } from '../prom-text.js';
 import type { NodeMonitor, NodeStatus } from '../types.js';
 import type { MonitorOptions } from './options.js';
+import type { MonitorModule } from './registry.js';
 
 const AMBIENT = /ambient|inlet|intake/i;
 /** DCMI power metric names: current exporters, and `…_current_watts` of releases before 1.0. */
@@ -43,3 +44,6 @@ export function createIpmiExporterMonitor(opts: MonitorOptions): NodeMonitor {
     },
   };
 }
+
+/** The `IPMIExporter` entry of the monitor registry. */
+export const createNodeMonitor: MonitorModule['createNodeMonitor'] = ({ options }) => createIpmiExporterMonitor(options);

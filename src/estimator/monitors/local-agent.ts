@@ -5,6 +5,8 @@
  */
 import type { AgentHandle } from '../../core/contracts.js';
 import type { NodeMonitor, NodeStatus } from '../types.js';
+import { ErrNodeMonitorNotFound } from '../errors.js';
+import type { MonitorModule } from './registry.js';
 
 /** Creates the `LocalAgent` monitor over the in-process agent. */
 export function createLocalAgentMonitor(agent: AgentHandle): NodeMonitor {
@@ -21,3 +23,9 @@ export function createLocalAgentMonitor(agent: AgentHandle): NodeMonitor {
     },
   };
 }
+
+/** The `LocalAgent` entry of the monitor registry: only inside `powerplane up`, which has an agent. */
+export const createNodeMonitor: MonitorModule['createNodeMonitor'] = ({ deps }) => {
+  if (!deps.agent) throw ErrNodeMonitorNotFound('agent LocalAgent is only available in powerplane up');
+  return createLocalAgentMonitor(deps.agent);
+};

@@ -6,7 +6,9 @@
  * requests go through the estimator's Kubernetes client; standalone, `endpoint` is an API server base URL
  * (e.g. `kubectl proxy`'s `http://127.0.0.1:8001`).
  */
-import { asNumber } from '../http-client.js';
+import { ErrNodeMonitorNotFound } from '../errors.js';
+import { asNumber, fetchJson } from '../http-client.js';
+import type { MonitorModule } from './registry.js';
 import type { NodeMonitor } from '../types.js';
 import { parseCpuMilli } from './quantity.js';
 
@@ -32,3 +34,16 @@ export function createMetricsApiMonitor(get: KubeGet): NodeMonitor {
     },
   };
 }
+
+/**
+ * The `MetricsAPI` entry of the monitor registry: an API server URL as the endpoint (standalone, e.g.
+ * `kubectl proxy`), else the estimator's cluster client.
+ */
+export const createNodeMonitor: MonitorModule['createNodeMonitor'] = ({ spec, options, deps }) => {
+  if (spec.endpoint) {
+    const base = spec.endpoint.replace(/\/+$/, '');
+    return createMetricsApiMonitor((path, signal) => fetchJson(base + path, { ...options, signal }));
+  }
+  if (!deps.kubeGet) throw ErrNodeMonitorNotFound('agent MetricsAPI needs a cluster or an API server endpoint', { field: 'endpoint' });
+  return createMetricsApiMonitor(deps.kubeGet);
+};

@@ -9,6 +9,7 @@
 import { expandEndpoint, fetchJson } from '../http-client.js';
 import type { NodeMonitor, NodeStatus } from '../types.js';
 import type { MonitorOptions } from './options.js';
+import type { MonitorModule } from './registry.js';
 
 /** Escapes a PromQL label value. */
 function promString(v: string): string {
@@ -54,3 +55,6 @@ export function createPrometheusMonitor(opts: MonitorOptions): NodeMonitor {
     },
   };
 }
+
+/** The `Prometheus` entry of the monitor registry. */
+export const createNodeMonitor: MonitorModule['createNodeMonitor'] = ({ options }) => createPrometheusMonitor(options);

@@ -13,6 +13,7 @@
 import { asNumber, expandEndpoint, fetchJson } from '../http-client.js';
 import type { NodeMonitor, NodeStatus } from '../types.js';
 import type { MonitorOptions } from './options.js';
+import type { MonitorModule } from './registry.js';
 
 type Json = Record<string, unknown>;
 type Extract = (doc: Json) => number | undefined;
@@ -149,3 +150,6 @@ async function findPower(c: Json, get: Getter, link: Linker): Promise<Source | u
   }
   return undefined;
 }
+
+/** The `Redfish` entry of the monitor registry. */
+export const createNodeMonitor: MonitorModule['createNodeMonitor'] = ({ options }) => createRedfishMonitor(options);

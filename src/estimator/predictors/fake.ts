@@ -6,6 +6,7 @@
  * estimator its exact slope, so no curve is predicted for it.
  */
 import type { NodeInfo, PowerPredictor } from '../types.js';
+import type { PredictorModule } from './registry.js';
 
 /** WAO's Fake predictor labels. */
 export const FAKE_PREDICTOR_LABELS = {
@@ -37,3 +38,6 @@ export function createFakePredictor(): PowerPredictor {
     },
   };
 }
+
+/** The `Fake` entry of the predictor registry. */
+export const createPowerPredictor: PredictorModule['createPowerPredictor'] = () => createFakePredictor();

@@ -4,8 +4,9 @@
  * own model, at busy ratio `cpuUsage + request/(logicalCPUs·1000)` (clamped to [0,1] by the model).
  */
 import type { LocalNodeModel } from '../../core/contracts.js';
-import { ErrNodeStatus } from '../errors.js';
+import { ErrNodeStatus, ErrPCPredictorNotFound } from '../errors.js';
 import type { PowerPredictor } from '../types.js';
+import type { PredictorModule } from './registry.js';
 
 /** Creates the `LocalModel` predictor over the agent's local node model. */
 export function createLocalModelPredictor(model: () => LocalNodeModel): PowerPredictor {
@@ -21,3 +22,10 @@ export function createLocalModelPredictor(model: () => LocalNodeModel): PowerPre
     },
   };
 }
+
+/** The `LocalModel` entry of the predictor registry: only inside `powerplane up`, which has an agent. */
+export const createPowerPredictor: PredictorModule['createPowerPredictor'] = ({ deps }) => {
+  const agent = deps.agent;
+  if (!agent) throw ErrPCPredictorNotFound('predictor LocalModel is only available in powerplane up');
+  return createLocalModelPredictor(() => agent.localNodeModel());
+};

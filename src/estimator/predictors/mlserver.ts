@@ -12,6 +12,7 @@ import { ErrNodeStatus, ErrPCPredictorNotFound } from '../errors.js';
 import { asNumber, fetchJson } from '../http-client.js';
 import type { BasicAuth, NodeStatus, PowerPredictor } from '../types.js';
 import { sharedEndpointBackoff, type EndpointBackoff } from './backoff.js';
+import type { PredictorModule } from './registry.js';
 
 /** Where an MLServer endpoint points. */
 export interface V2Target {
@@ -113,3 +114,6 @@ export function createMlserverPredictor(opts: HttpPredictorOptions): PowerPredic
     },
   };
 }
+
+/** The `MLServer` entry of the predictor registry. */
+export const createPowerPredictor: PredictorModule['createPowerPredictor'] = async ({ connection }) => createMlserverPredictor(await connection());

@@ -21,6 +21,8 @@ import type { NodeStatus, PowerPredictor } from '../types.js';
 import { parseV2Endpoint, requireStatus, type HttpPredictorOptions } from './mlserver.js';
 import { sharedEndpointBackoff } from './backoff.js';
 import { nodeWatts } from './node-watts.js';
+import { fileURLToPath } from 'node:url';
+import type { PredictorModule } from './registry.js';
 
 /** The feature value for a node status at busy ratio `ratio`; throws ErrNodeStatus for unknown features. */
 export function featureValue(feature: string, ratio: number, s: NodeStatus): number {
@@ -117,3 +119,12 @@ export function createModelPredictor(opts: HttpPredictorOptions): PowerPredictor
     },
   };
 }
+
+/**
+ * The `Model` entry of the predictor registry: a model server's model, or with a `file:` endpoint a
+ * Kepler weight file (whose loader, with the model library, is imported only then).
+ */
+export const createPowerPredictor: PredictorModule['createPowerPredictor'] = async ({ spec, connection }) => {
+  if (spec.endpoint?.startsWith('file:')) return (await import('./kepler-file.js')).createKeplerFilePredictor(fileURLToPath(spec.endpoint));
+  return createModelPredictor(await connection());
+};

@@ -1,6 +1,8 @@
 /**
  * @module estimator/scheduler/decide
  * The extender's decisions (pure): which candidate nodes a policy excludes and why, and the 0–10 scores.
+ * Columnar — one typed array per figure, one entry per candidate — so a call over thousands of nodes
+ * allocates no object per node.
  *
  * Policies:
  * - `watts` (default): exclude nodes where the pod cannot be placed (+Inf: no power prediction, more GPUs
@@ -9,9 +11,10 @@
  * - `temperature`: as `watts`, and also exclude nodes whose inlet temperature is above `maxInletTemp` °C.
  *
  * Scores: 10 for the fewest watts added, 0 for the most, linear in between (rounded); among nodes that add
- * exactly the same watts, those with less CPU headroom after the pod score one less. Excluded nodes, and
- * nodes the estimator has no figure for, score 0. If a policy would exclude every node, nothing is
- * excluded (the extender never makes a pod unschedulable by itself) and scores rank by watts alone.
+ * the same watts (up to floating-point noise), those with less CPU headroom after the pod score one less.
+ * Excluded nodes, and nodes the estimator has no figure for, score 0. If a policy would exclude every
+ * node, nothing is excluded (the extender never makes a pod unschedulable by itself) and scores rank by
+ * watts alone.
  */
 import { MAX_EXTENDER_PRIORITY, MIN_EXTENDER_PRIORITY } from './wire.js';
 
@@ -29,72 +32,83 @@ export interface Policy {
   maxInletTemp: number;
 }
 
-/** What is known about one candidate node for one pod. */
-export interface Candidate {
-  name: string;
-  /** Watts the pod's CPU adds (+Inf: no prediction); undefined when unknown (node not in the Estimator, or pending). */
-  cpuWatts?: number;
-  /** Why the prediction failed, when it did. */
-  predictionError?: string;
-  /** Watts the pod's GPUs add (0 without a GPU curve, +Inf beyond it). */
-  gpuWatts: number;
-  gpus: number;
-  /** Allocatable − used CPU, millicores, when known. */
-  freeMilli?: number;
+/** What the pod asks of every node. */
+export interface PodAsk {
   cpuMilli: number;
-  /** Inlet/ambient temperature, °C, when a monitor reads it. */
-  inletTemp?: number;
+  gpus: number;
+}
+
+/**
+ * What is known about the candidates, one entry per candidate in `[0, n)`. NaN means unknown.
+ * The arrays may be longer than `n` (reused buffers).
+ */
+export interface Candidates {
+  n: number;
+  /** Watts the pod's CPU adds (+Inf: no prediction; NaN: unknown — node not in the Estimator, or pending). */
+  cpuWatts: Float64Array;
+  /** Watts the pod's GPUs add (0 without a GPU curve, +Inf beyond it). */
+  gpuWatts: Float64Array;
+  /** Allocatable − used CPU, millicores (NaN when unknown). */
+  freeMilli: Float64Array;
+  /** Inlet/ambient temperature, °C (NaN without a reading). */
+  inletTemp: Float64Array;
   /** Pods of the same workload already on the node. */
-  workloadPods: number;
+  workloadPods: Float64Array;
 }
 
-/** Why a node is excluded. */
-export interface Exclusion {
-  /** What excluded it (the `reason` label of the filtered-nodes metric). */
-  kind: 'prediction' | 'gpu' | 'cpu' | 'spread' | 'temperature';
-  reason: string;
-  /** True when preempting pods would not help (the scheduler's FailedAndUnresolvableNodes). */
-  unresolvable: boolean;
+/** Exclusion kinds by code (0 = not excluded); the names are the `reason` label of the filtered-nodes metric. */
+export const EXCLUSION_KINDS = ['', 'prediction', 'gpu', 'cpu', 'spread', 'temperature'] as const;
+/** An exclusion kind's name. */
+export type ExclusionKind = Exclude<(typeof EXCLUSION_KINDS)[number], ''>;
+/** Kinds where preempting pods would not help (the scheduler's FailedAndUnresolvableNodes). */
+const UNRESOLVABLE = [false, true, true, false, false, true];
+
+/** Codes of the exclusion kinds. */
+export const X = { none: 0, prediction: 1, gpu: 2, cpu: 3, spread: 4, temperature: 5 } as const;
+
+/** The exclusion code of candidate `i` under `policy` (0: not excluded). */
+export function exclusionCode(c: Candidates, i: number, pod: PodAsk, policy: Policy): number {
+  if (c.cpuWatts[i] === Infinity) return X.prediction;
+  if (c.gpuWatts[i] === Infinity) return X.gpu;
+  if (pod.cpuMilli > c.freeMilli[i]) return X.cpu; // false when NaN
+  if (policy.name === 'spread' && c.workloadPods[i] >= policy.spreadMax) return X.spread;
+  if (policy.name === 'temperature' && c.inletTemp[i] > policy.maxInletTemp) return X.temperature;
+  return X.none;
 }
 
-/** The decision for one candidate. */
-export interface Decision {
-  name: string;
-  /** Watts the pod adds on the node (undefined when unknown, +Inf when it cannot be placed). */
-  added?: number;
-  /** Free CPU after the pod, millicores (−Inf when unknown). */
-  headroom: number;
-  exclusion?: Exclusion;
+/** True when exclusion `code` is unresolvable by preemption. */
+export function unresolvable(code: number): boolean {
+  return UNRESOLVABLE[code];
 }
 
-/** The result for all candidates. */
-export interface Decisions {
-  items: Decision[];
-  /** True when the policy excluded every node and the exclusions were dropped. */
-  fallback: boolean;
+/** Why candidate `i` is excluded with `code` (user-facing text; `predictionError` for `prediction`). */
+export function exclusionReason(code: number, c: Candidates, i: number, pod: PodAsk, policy: Policy, predictionError?: string): string {
+  switch (code) {
+    case X.prediction:
+      return `no power prediction for this node: ${predictionError ?? 'the predictor failed'}`;
+    case X.gpu:
+      return `the pod asks for ${pod.gpus} GPU(s); the node's GPU curve (label powerplane.io/gpu-watts) has fewer or is malformed`;
+    case X.cpu:
+      return `the pod needs ${pod.cpuMilli} mCPU; ${Math.floor(c.freeMilli[i])} mCPU free by measured usage`;
+    case X.spread:
+      return `spread: ${c.workloadPods[i]} pod(s) of this workload already on the node (at most ${policy.spreadMax})`;
+    case X.temperature:
+      return `temperature: inlet ${c.inletTemp[i]} °C is above ${policy.maxInletTemp} °C`;
+    default:
+      return '';
+  }
 }
 
-/** Why `c` is excluded under `policy`, if it is. */
-export function exclusionOf(c: Candidate, policy: Policy): Exclusion | undefined {
-  if (c.cpuWatts === Infinity) return { kind: 'prediction', reason: `no power prediction for this node: ${c.predictionError ?? 'the predictor failed'}`, unresolvable: true };
-  if (c.gpuWatts === Infinity) return { kind: 'gpu', reason: `the pod asks for ${c.gpus} GPU(s); the node's GPU curve (label powerplane.io/gpu-watts) has fewer or is malformed`, unresolvable: true };
-  if (c.freeMilli !== undefined && c.cpuMilli > c.freeMilli) return { kind: 'cpu', reason: `the pod needs ${c.cpuMilli} mCPU; ${Math.floor(c.freeMilli)} mCPU free by measured usage`, unresolvable: false };
-  if (policy.name === 'spread' && c.workloadPods >= policy.spreadMax) return { kind: 'spread', reason: `spread: ${c.workloadPods} pod(s) of this workload already on the node (at most ${policy.spreadMax})`, unresolvable: false };
-  if (policy.name === 'temperature' && c.inletTemp !== undefined && c.inletTemp > policy.maxInletTemp) return { kind: 'temperature', reason: `temperature: inlet ${c.inletTemp} °C is above ${policy.maxInletTemp} °C`, unresolvable: true };
-  return undefined;
-}
-
-/** Decides every candidate under `policy`. */
-export function decide(candidates: readonly Candidate[], policy: Policy): Decisions {
-  const items = candidates.map((c): Decision => ({
-    name: c.name,
-    added: c.cpuWatts === undefined ? undefined : c.cpuWatts + c.gpuWatts,
-    headroom: c.freeMilli === undefined ? -Infinity : c.freeMilli - c.cpuMilli,
-    exclusion: exclusionOf(c, policy),
-  }));
-  const fallback = items.length > 0 && items.every((d) => d.exclusion);
-  if (fallback) for (const d of items) d.exclusion = undefined;
-  return { items, fallback };
+/**
+ * Decides every candidate under `policy` into `codes` (exclusion codes); returns true when the policy
+ * excluded every node, in which case the codes are all cleared (fallback).
+ */
+export function decide(c: Candidates, pod: PodAsk, policy: Policy, codes: Uint8Array): boolean {
+  let excluded = 0;
+  for (let i = 0; i < c.n; i++) if ((codes[i] = exclusionCode(c, i, pod, policy)) !== X.none) excluded++;
+  const fallback = c.n > 0 && excluded === c.n;
+  if (fallback) codes.fill(X.none, 0, c.n);
+  return fallback;
 }
 
 /** Watts equal up to floating-point noise. */
@@ -102,32 +116,88 @@ function sameWatts(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-/** Scores 0–10 (see the module comment), in the order of `items`. Deterministic. */
-export function scores(items: readonly Decision[]): number[] {
-  const eligible = (d: Decision) => !d.exclusion && d.added !== undefined && Number.isFinite(d.added);
+/** Scratch buffers of {@link scores}, reusable across calls. */
+export class ScoreScratch {
+  added = new Float64Array(0);
+  sorted = new Float64Array(0);
+  groupBest = new Float64Array(0);
+  groupOf = new Int32Array(0);
+  /** Grows the buffers to hold `n`. */
+  ensure(n: number): void {
+    if (this.added.length >= n) return;
+    const cap = Math.max(n, this.added.length * 2);
+    this.added = new Float64Array(cap);
+    this.sorted = new Float64Array(cap);
+    this.groupBest = new Float64Array(cap);
+    this.groupOf = new Int32Array(cap);
+  }
+}
+
+/** First index in `a[0..len)` (sorted ascending) whose value is ≥ `v`. */
+function lowerBound(a: Float64Array, len: number, v: number): number {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Scores 0–10 (see the module comment) into `out[0..n)`, in candidate order. Deterministic.
+ * Headroom is `freeMilli − cpuMilli` (−Inf when unknown). Returns the number of eligible candidates.
+ */
+export function scores(c: Candidates, pod: PodAsk, codes: Uint8Array, out: Uint8Array, scratch: ScoreScratch = new ScoreScratch()): number {
+  const n = c.n;
+  scratch.ensure(n);
+  const { added, sorted, groupBest, groupOf } = scratch;
   let min = Infinity;
   let max = -Infinity;
-  for (const d of items) {
-    if (!eligible(d)) continue;
-    min = Math.min(min, d.added as number);
-    max = Math.max(max, d.added as number);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const a = c.cpuWatts[i] + c.gpuWatts[i];
+    // eligible: not excluded and a finite figure (NaN and ±Inf fail the comparison)
+    if (codes[i] === X.none && a > -Infinity && a < Infinity) {
+      added[i] = a;
+      sorted[m++] = a;
+      if (a < min) min = a;
+      if (a > max) max = a;
+    } else added[i] = NaN;
   }
-  const out = items.map((d) => {
-    if (!eligible(d)) return MIN_EXTENDER_PRIORITY;
-    if (max - min <= 0 || sameWatts(max, min)) return MAX_EXTENDER_PRIORITY;
-    return Math.round((MAX_EXTENDER_PRIORITY * (max - (d.added as number))) / (max - min));
-  });
-  // ties by headroom: within a group of equal watts, all but the roomiest score one less
-  const order = items.map((_d, i) => i).filter((i) => eligible(items[i])).sort((a, b) => (items[a].added as number) - (items[b].added as number) || a - b);
-  for (let g = 0; g < order.length; ) {
-    let h = g + 1;
-    while (h < order.length && sameWatts(items[order[g]].added as number, items[order[h]].added as number)) h++;
-    if (h - g > 1) {
-      let best = -Infinity;
-      for (let k = g; k < h; k++) best = Math.max(best, items[order[k]].headroom);
-      for (let k = g; k < h; k++) if (items[order[k]].headroom < best) out[order[k]] = Math.max(MIN_EXTENDER_PRIORITY, out[order[k]] - 1);
-    }
-    g = h;
+  const flat = max - min <= 0 || sameWatts(max, min);
+  for (let i = 0; i < n; i++) {
+    const a = added[i];
+    if (Number.isNaN(a)) out[i] = MIN_EXTENDER_PRIORITY;
+    else out[i] = flat ? MAX_EXTENDER_PRIORITY : Math.round((MAX_EXTENDER_PRIORITY * (max - a)) / (max - min));
   }
-  return out;
+  if (m < 2) return m;
+  // ties by headroom: within a group of equal watts (each value within noise of the group's first,
+  // in ascending order), all but the roomiest score one less
+  const s = sorted.subarray(0, m).sort();
+  const groupStart = groupOf; // reused: groupStart[k] = sorted index where sorted[k]'s group begins
+  let groups = 0;
+  for (let k = 0, g = 0; k < m; k++) {
+    if (k > 0 && !sameWatts(s[g], s[k])) g = k;
+    if (g === k) groups++;
+    groupStart[k] = g;
+  }
+  if (groups === m) return m; // no ties
+  groupBest.fill(-Infinity, 0, m);
+  const headroom = (i: number) => (Number.isNaN(c.freeMilli[i]) ? -Infinity : c.freeMilli[i] - pod.cpuMilli);
+  const gOf = (i: number) => groupStart[lowerBound(s, m, added[i])];
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(added[i])) continue;
+    const g = gOf(i);
+    const h = headroom(i);
+    if (h > groupBest[g]) groupBest[g] = h;
+  }
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(added[i])) continue;
+    const g = gOf(i);
+    // a group of one keeps its score; -Inf headroom compared to -Inf best does not lower
+    if (headroom(i) < groupBest[g] && out[i] > MIN_EXTENDER_PRIORITY) out[i]--;
+  }
+  return m;
 }

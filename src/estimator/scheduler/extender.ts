@@ -9,16 +9,17 @@ import type { Logger } from '../../core/logger.js';
 import { ErrEstimatorInvalidRequest } from '../errors.js';
 import type { Estimator } from '../estimator.js';
 import type { EstimatorRegistry } from '../registry.js';
-import { decide, scores, POLICIES, type Candidate, type Decisions, type Policy, type PolicyName } from './decide.js';
-import { gpuWatts } from './gpu-curve.js';
+import { BoundDeltas } from './bound-deltas.js';
+import { decide, exclusionReason, scores, unresolvable, EXCLUSION_KINDS, POLICIES, ScoreScratch, type Candidates, type Policy, type PolicyName } from './decide.js';
 import { NodeCosts } from './node-costs.js';
 import { podDemand, type PodDemand } from './pod.js';
 import { filterResult, parseExtenderArgs, MIN_EXTENDER_PRIORITY, type ExtenderArgs, type ExtenderFilterResult, type HostPriority } from './wire.js';
 import type { ExtenderMetrics, ExtenderVerb } from './metrics.js';
 
-/** How many pods of a workload run on a node (the spread policy's input). */
+/** How many pods of each workload are bound to each node (the spread policy's input). */
 export interface WorkloadPods {
-  count(workload: string, node: string): number;
+  /** Pods of `workload` by node name; undefined when none runs anywhere. */
+  perNode(workload: string): ReadonlyMap<string, number> | undefined;
 }
 
 /** Settings of the extender. */
@@ -37,48 +38,100 @@ export interface ExtenderSettings {
   deadlineMs: number;
 }
 
+/** Where the extender learns about pods in the cluster (a pod watch); absent without a cluster. */
+export interface ClusterPods {
+  /** Pod counts per workload and node (spread). */
+  workloadPods: WorkloadPods;
+}
+
+/** Per-call buffers, reused across calls (filled and read without an await in between). */
+class Workspace {
+  cols: Candidates = { n: 0, cpuWatts: new Float64Array(0), gpuWatts: new Float64Array(0), freeMilli: new Float64Array(0), inletTemp: new Float64Array(0), workloadPods: new Float64Array(0) };
+  codes = new Uint8Array(0);
+  out = new Uint8Array(0);
+  readonly scratch = new ScoreScratch();
+  /** Grows the buffers to hold `n` candidates and sets `cols.n`. */
+  ensure(n: number): void {
+    this.cols.n = n;
+    if (this.codes.length >= n) return;
+    const cap = Math.max(n, this.codes.length * 2);
+    this.cols = { n, cpuWatts: new Float64Array(cap), gpuWatts: new Float64Array(cap), freeMilli: new Float64Array(cap), inletTemp: new Float64Array(cap), workloadPods: new Float64Array(cap) };
+    this.codes = new Uint8Array(cap);
+    this.out = new Uint8Array(cap);
+  }
+}
+
+/** One decided call, valid until the next await. */
+interface Decided {
+  args: ExtenderArgs;
+  pod: PodDemand;
+  policy: Policy;
+  costs: NodeCosts;
+  /** Node index per candidate (−1: not in the Estimator). */
+  idx: Int32Array;
+  errors: ReadonlyMap<number, string>;
+  fallback: boolean;
+}
+
 /** The extender. */
 export class SchedulerExtender {
   private readonly costs = new WeakMap<Estimator, NodeCosts>();
+  private readonly ws = new Workspace();
+  private readonly lastDeltas?: BoundDeltas;
 
   constructor(
     private readonly registry: EstimatorRegistry,
     private readonly settings: ExtenderSettings,
     readonly metrics: ExtenderMetrics,
     private readonly log: Logger,
-    private readonly workloadPods?: WorkloadPods,
-  ) {}
+    private readonly cluster?: ClusterPods,
+  ) {
+    if (cluster) this.lastDeltas = new BoundDeltas();
+  }
 
   /** The filter verb: ExtenderArgs → ExtenderFilterResult. */
   async filter(body: unknown, query: Record<string, unknown>): Promise<ExtenderFilterResult> {
-    return this.run('filter', body, query, async (args, d) => {
-      const pass = new Set<string>();
+    return this.run('filter', body, query, (d) => {
+      const { cols, codes } = this.ws;
+      const pass: boolean[] = new Array<boolean>(cols.n);
       const failed: Record<string, string> = {};
-      const unresolvable: Record<string, string> = {};
-      for (const item of d.items) {
-        if (!item.exclusion) pass.add(item.name);
-        else {
-          (item.exclusion.unresolvable ? unresolvable : failed)[item.name] = item.exclusion.reason;
-          this.metrics.filteredOut(item.exclusion.kind);
-        }
+      const unresolvables: Record<string, string> = {};
+      for (let k = 0; k < cols.n; k++) {
+        const code = codes[k];
+        pass[k] = code === 0;
+        if (code === 0) continue;
+        const name = d.args.nodeNames[k];
+        (unresolvable(code) ? unresolvables : failed)[name] = exclusionReason(code, cols, k, d.pod, d.policy, d.errors.get(d.idx[k]));
+        this.metrics.filteredOut(EXCLUSION_KINDS[code]);
       }
-      return filterResult(args, pass, failed, unresolvable);
-    }, (args) => filterResult(args, new Set(args.nodeNames), {}, {}));
+      return filterResult(d.args, pass, failed, unresolvables);
+    }, (args) => filterResult(args, args.nodeNames.map(() => true), {}, {}));
   }
 
   /** The prioritize verb: ExtenderArgs → HostPriorityList. */
   async prioritize(body: unknown, query: Record<string, unknown>): Promise<HostPriority[]> {
-    return this.run('prioritize', body, query, async (args, d) => {
-      const s = scores(d.items);
-      let top = -1;
-      for (let i = 0; i < s.length; i++) if (top < 0 || s[i] > s[top]) top = i;
-      if (top >= 0 && s[top] > MIN_EXTENDER_PRIORITY && d.items[top].added !== undefined) this.metrics.topNode(d.items[top].added as number);
-      return args.nodeNames.map((n, i) => ({ Host: n, Score: s[i] }));
+    return this.run('prioritize', body, query, (d) => {
+      const { cols, codes, out, scratch } = this.ws;
+      const eligible = scores(cols, d.pod, codes, out, scratch);
+      const names = d.args.nodeNames;
+      const list = new Array<HostPriority>(cols.n);
+      for (let k = 0; k < cols.n; k++) list[k] = { Host: names[k], Score: out[k] };
+      if (this.lastDeltas && d.pod.uid && eligible > 0) this.lastDeltas.remember(d.pod.uid, d.costs, d.idx, scratch.added, cols.n);
+      return list;
     }, (args) => args.nodeNames.map((n) => ({ Host: n, Score: MIN_EXTENDER_PRIORITY })));
   }
 
-  /** Parses, decides and answers; the neutral answer on any internal error. */
-  private async run<T>(verb: ExtenderVerb, body: unknown, query: Record<string, unknown>, answer: (args: ExtenderArgs, d: Decisions, pod: PodDemand) => Promise<T>, neutral: (args: ExtenderArgs) => T): Promise<T> {
+  /**
+   * A pod was bound to `node` (seen by the pod watch): records the watts the last prioritize call for
+   * that pod predicted it adds there, when there was one and the node had a figure.
+   */
+  bound(uid: string, node: string): void {
+    const w = this.lastDeltas?.take(uid, node);
+    if (w !== undefined) this.metrics.boundNode(w);
+  }
+
+  /** Parses, decides and answers (synchronously after the costs are in); the neutral answer on any internal error. */
+  private async run<T>(verb: ExtenderVerb, body: unknown, query: Record<string, unknown>, answer: (d: Decided) => T, neutral: (args: ExtenderArgs) => T): Promise<T> {
     const t0 = performance.now();
     const secs = () => (performance.now() - t0) / 1000;
     let args: ExtenderArgs;
@@ -95,15 +148,54 @@ export class SchedulerExtender {
     try {
       const pod = podDemand(args.pod, this.settings.defaultCpuMilli);
       const policy = this.policyFor(pod, policyName);
-      const d = await this.decisions(args, pod, policy, estimatorKey);
-      const out = await answer(args, d, pod);
-      this.metrics.call(verb, d.fallback ? 'fallback' : 'ok', secs());
-      if (d.fallback) this.log.info({ pod: pod.ref, policy: policy.name, nodes: args.nodeNames.length }, `scheduler ${verb}: the policy excluded every node; passing all`);
+      const nc = this.nodeCosts(estimatorKey);
+      const m = args.nodeNames.length;
+      const idx = new Int32Array(m);
+      nc.resolve(args.nodeNames, idx);
+      const { delta, errors } = await nc.costs(idx, m, pod.cpuMilli, this.settings.deadlineMs);
+      // from here to the answer: no await (the workspace is shared by all calls)
+      this.fill(args, pod, policy, nc, idx, delta);
+      const fallback = decide(this.ws.cols, pod, policy, this.ws.codes);
+      const out = answer({ args, pod, policy, costs: nc, idx, errors, fallback });
+      this.metrics.call(verb, fallback ? 'fallback' : 'ok', secs());
+      if (fallback) this.log.info({ pod: pod.ref, policy: policy.name, nodes: m }, `scheduler ${verb}: the policy excluded every node; passing all`);
       return out;
     } catch (err) {
       this.metrics.call(verb, 'error', secs());
       this.log.error({ err, verb }, `scheduler ${verb} failed; answering neutrally`);
       return neutral(args);
+    }
+  }
+
+  private nodeCosts(estimatorKey: string): NodeCosts {
+    const [ns, name] = estimatorKey.split('/', 2);
+    const est = this.registry.get(ns, name);
+    if (!est) throw new Error(`estimator ${estimatorKey} is not served`);
+    let nc = this.costs.get(est);
+    if (!nc) this.costs.set(est, (nc = new NodeCosts(est)));
+    return nc;
+  }
+
+  /** Fills the workspace's candidate columns. */
+  private fill(args: ExtenderArgs, pod: PodDemand, policy: Policy, nc: NodeCosts, idx: Int32Array, delta: Float64Array): void {
+    const m = args.nodeNames.length;
+    this.ws.ensure(m);
+    const c = this.ws.cols;
+    const perNode = policy.name === 'spread' && pod.workload ? this.cluster?.workloadPods.perNode(pod.workload) : undefined;
+    for (let k = 0; k < m; k++) {
+      const i = idx[k];
+      if (i < 0) {
+        c.cpuWatts[k] = NaN;
+        c.gpuWatts[k] = 0;
+        c.freeMilli[k] = NaN;
+        c.inletTemp[k] = NaN;
+      } else {
+        c.cpuWatts[k] = delta[i];
+        c.gpuWatts[k] = nc.gpuWatts(i, pod.gpus);
+        c.freeMilli[k] = nc.freeMilli[i];
+        c.inletTemp[k] = nc.inletTemp[i];
+      }
+      c.workloadPods[k] = perNode ? (perNode.get(args.nodeNames[k]) ?? 0) : 0;
     }
   }
 
@@ -120,33 +212,6 @@ export class SchedulerExtender {
       else this.log.warn({ pod: pod.ref, value: pod.spreadMax }, 'powerplane.io/spread-max-per-node must be an integer ≥ 1; ignored');
     }
     return { name, spreadMax, maxInletTemp: this.settings.maxInletTemperature };
-  }
-
-  private async decisions(args: ExtenderArgs, pod: PodDemand, policy: Policy, estimatorKey: string): Promise<Decisions> {
-    const [ns, name] = estimatorKey.split('/', 2);
-    const est = this.registry.get(ns, name);
-    if (!est) throw new Error(`estimator ${estimatorKey} is not served`);
-    let nc = this.costs.get(est);
-    if (!nc) this.costs.set(est, (nc = new NodeCosts(est)));
-    const costs = await nc.costs(args.nodeNames, pod.cpuMilli, this.settings.deadlineMs);
-    const now = Date.now();
-    const candidates = args.nodeNames.map((n, i): Candidate => {
-      const state = (nc as NodeCosts).state(n);
-      const status = state?.status(now);
-      const cost = costs[i];
-      return {
-        name: n,
-        cpuWatts: cost?.delta,
-        predictionError: cost?.error,
-        gpuWatts: state ? gpuWatts(state.node, pod.gpus) : 0,
-        gpus: pod.gpus,
-        freeMilli: state && status ? state.freeMilli(status) : undefined,
-        cpuMilli: pod.cpuMilli,
-        inletTemp: status?.ambientTemp,
-        workloadPods: policy.name === 'spread' && pod.workload && this.workloadPods ? this.workloadPods.count(pod.workload, n) : 0,
-      };
-    });
-    return decide(candidates, policy);
   }
 }
 

@@ -6,8 +6,8 @@
  *   answered with every node passing / equal scores; `invalid`: a 400);
  * - `powerplane_scheduler_extender_request_duration_seconds{verb}`: latency histogram;
  * - `powerplane_scheduler_extender_filtered_nodes_total{reason}`: nodes filtered out, by reason;
- * - `powerplane_scheduler_top_node_added_watts`: watts the pod adds on the node prioritize scored highest
- *   (the node kube-scheduler then binds it to, unless its own plugins outweigh the extender).
+ * - `powerplane_scheduler_bound_node_added_watts`: watts the last prioritize call predicted a pod adds
+ *   on the node it was then bound to (seen by the pod watch; recorded only where a cluster is configured).
  */
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -47,7 +47,7 @@ export class ExtenderMetrics {
   private readonly requests = new Map<string, number>();
   private readonly filtered = new Map<string, number>();
   private readonly durations = new Map<ExtenderVerb, Histogram>();
-  private readonly top = new Histogram(WATT_BUCKETS);
+  private readonly bound = new Histogram(WATT_BUCKETS);
 
   /** Counts one call and its duration. */
   call(verb: ExtenderVerb, result: ExtenderResult, seconds: number): void {
@@ -63,9 +63,9 @@ export class ExtenderMetrics {
     this.filtered.set(reason, (this.filtered.get(reason) ?? 0) + n);
   }
 
-  /** Records the watts added on the top-scored node. */
-  topNode(watts: number): void {
-    this.top.observe(watts);
+  /** Records the watts a pod was predicted to add on the node it was bound to. */
+  boundNode(watts: number): void {
+    this.bound.observe(watts);
   }
 
   /** How many calls of `verb` ended with `result` (for tests and logs). */
@@ -81,8 +81,8 @@ export class ExtenderMetrics {
     for (const [verb, h] of this.durations) out += h.render('powerplane_scheduler_extender_request_duration_seconds', `verb="${verb}"`);
     out += '# HELP powerplane_scheduler_extender_filtered_nodes_total Nodes the filter verb excluded, by reason.\n# TYPE powerplane_scheduler_extender_filtered_nodes_total counter\n';
     for (const [k, v] of this.filtered) out += `powerplane_scheduler_extender_filtered_nodes_total{reason="${k}"} ${v}\n`;
-    out += '# HELP powerplane_scheduler_top_node_added_watts Predicted watts a pod adds on the node the extender scored highest.\n# TYPE powerplane_scheduler_top_node_added_watts histogram\n';
-    out += this.top.render('powerplane_scheduler_top_node_added_watts', '');
+    out += '# HELP powerplane_scheduler_bound_node_added_watts Predicted watts a pod adds on the node it was bound to (last prioritize call for the pod).\n# TYPE powerplane_scheduler_bound_node_added_watts histogram\n';
+    out += this.bound.render('powerplane_scheduler_bound_node_added_watts', '');
     return out;
   }
 }

@@ -28,5 +28,9 @@ test('workload: a Deployment through its ReplicaSet, other controllers as they a
   assert.equal(workloadOf(pod({}, { labels: { 'pod-template-hash': '5d8f7' }, ownerReferences: [rs] })), 'Deployment/ns/web');
   assert.equal(workloadOf(pod({}, { ownerReferences: [rs] })), 'ReplicaSet/ns/web-5d8f7');
   assert.equal(workloadOf(pod({}, { ownerReferences: [{ kind: 'StatefulSet', name: 'db', controller: true }] })), 'StatefulSet/ns/db');
+  assert.equal(workloadOf(pod({}, { ownerReferences: [{ kind: 'DaemonSet', name: 'agent', controller: true }] })), 'DaemonSet/ns/agent');
+  assert.equal(workloadOf(pod({}, { ownerReferences: [{ kind: 'Job', name: 'batch-1', controller: true }] })), 'Job/ns/batch-1');
   assert.equal(workloadOf(pod({})), undefined);
+  // the label names the workload, whatever the owners
+  assert.equal(workloadOf(pod({}, { labels: { 'powerplane.io/workload': 'web' }, ownerReferences: [rs] })), 'label/ns/web');
 });

@@ -12,6 +12,8 @@ import type { JsonObject } from './wire.js';
 export const PLACEMENT_ANNOTATION = 'powerplane.io/placement';
 /** The pod annotation overriding the spread policy's per-node cap. */
 export const SPREAD_MAX_ANNOTATION = 'powerplane.io/spread-max-per-node';
+/** The pod label naming its workload explicitly (wins over the owner references). */
+export const WORKLOAD_LABEL = 'powerplane.io/workload';
 /** The extended resource of NVIDIA GPUs. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 
@@ -68,13 +70,20 @@ function parseCount(q: unknown): number | undefined {
   return undefined;
 }
 
-/** The workload a pod belongs to: its controller owner; a ReplicaSet of a Deployment counts as the Deployment. */
+/**
+ * The workload a pod belongs to, within its namespace: the label `powerplane.io/workload` when set
+ * (`label/<ns>/<value>`), else its controller owner (StatefulSet, DaemonSet, Job, …); a ReplicaSet whose
+ * name is `<deployment>-<pod-template-hash>` counts as the Deployment (read from the pod alone, so no
+ * ReplicaSet needs to be read). Undefined for a bare pod.
+ */
 export function workloadOf(pod: JsonObject): string | undefined {
   const meta = isObject(pod.metadata) ? pod.metadata : {};
   const ns = typeof meta.namespace === 'string' ? meta.namespace : 'default';
+  const labels = isObject(meta.labels) ? meta.labels : {};
+  const named = labels[WORKLOAD_LABEL];
+  if (typeof named === 'string' && named !== '') return `label/${ns}/${named}`;
   const owner = list(meta.ownerReferences).find((o) => o.controller === true) ?? list(meta.ownerReferences)[0];
   if (!owner || typeof owner.kind !== 'string' || typeof owner.name !== 'string') return undefined;
-  const labels = isObject(meta.labels) ? meta.labels : {};
   const hash = labels['pod-template-hash'];
   if (owner.kind === 'ReplicaSet' && typeof hash === 'string' && hash && owner.name.endsWith(`-${hash}`)) {
     return `Deployment/${ns}/${owner.name.slice(0, -hash.length - 1)}`;

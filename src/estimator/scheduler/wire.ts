@@ -92,11 +92,13 @@ export function parseExtenderArgs(body: unknown): ExtenderArgs {
   throw bad('one of NodeNames (nodeCacheCapable) or Nodes must be set', 'NodeNames');
 }
 
-/** The filter answer in the form of the request: the passing nodes, and the failed ones with reasons. */
-export function filterResult(args: ExtenderArgs, pass: ReadonlySet<string>, failed: Record<string, string>, unresolvable: Record<string, string>): ExtenderFilterResult {
+/** The filter answer in the form of the request: the passing nodes (`pass[k]` for `nodeNames[k]`), and the failed ones with reasons. */
+export function filterResult(args: ExtenderArgs, pass: readonly boolean[], failed: Record<string, string>, unresolvable: Record<string, string>): ExtenderFilterResult {
   if (args.form === 'names') {
-    return { Nodes: null, NodeNames: args.nodeNames.filter((n) => pass.has(n)), FailedNodes: failed, FailedAndUnresolvableNodes: unresolvable, Error: '' };
+    const names: string[] = [];
+    for (let k = 0; k < args.nodeNames.length; k++) if (pass[k]) names.push(args.nodeNames[k]);
+    return { Nodes: null, NodeNames: names, FailedNodes: failed, FailedAndUnresolvableNodes: unresolvable, Error: '' };
   }
-  const items = (args.nodes ?? []).filter((_n, i) => pass.has(args.nodeNames[i]));
+  const items = (args.nodes ?? []).filter((_n, k) => pass[k]);
   return { Nodes: { ...(args.nodeList ?? {}), items }, NodeNames: null, FailedNodes: failed, FailedAndUnresolvableNodes: unresolvable, Error: '' };
 }

@@ -333,3 +333,6 @@ export async function keplerWeightsPredictor(path: string, options: KeplerLoadOp
     },
   };
 }
+
+/** The `kepler` model kind's entry in the model registry (models/registry.ts): deserialization only. */
+export { keplerFromJSON as fromJSON };

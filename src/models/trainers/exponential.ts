@@ -33,3 +33,6 @@ export const EXPONENTIAL: CurveSpec = {
 export const exponentialTrainer = curveTrainer(EXPONENTIAL);
 /** Rebuilds an exponential model from its serialized form. */
 export const exponentialFromJSON = curveFromJSON(EXPONENTIAL);
+
+/** This model kind's entry in the trainer registry (models/registry.ts). */
+export { exponentialTrainer as trainer, exponentialFromJSON as fromJSON };

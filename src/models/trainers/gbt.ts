@@ -280,3 +280,6 @@ export function gbtFromJSON(json: SerializedModel): TrainedModel {
   const maxDepth = numbers([params.maxDepth], 1, 'params.maxDepth')[0];
   return new GbtModel(header, { learningRate, maxDepth, ensembles });
 }
+
+/** This model kind's entry in the trainer registry (models/registry.ts). */
+export { gbtTrainer as trainer, gbtFromJSON as fromJSON };

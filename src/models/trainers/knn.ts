@@ -148,3 +148,6 @@ export function knnFromJSON(json: SerializedModel): TrainedModel {
     targets: matrix(params.targets, points.length, header.components.length, 'params.targets'),
   });
 }
+
+/** This model kind's entry in the trainer registry (models/registry.ts). */
+export { knnTrainer as trainer, knnFromJSON as fromJSON };

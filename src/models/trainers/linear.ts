@@ -65,3 +65,6 @@ export function linearFromJSON(json: SerializedModel): TrainedModel {
     nonNegative: params.nonNegative === true,
   });
 }
+
+/** This model kind's entry in the trainer registry (models/registry.ts). */
+export { linearTrainer as trainer, linearFromJSON as fromJSON };

@@ -32,3 +32,6 @@ export const LOGARITHMIC: CurveSpec = {
 export const logarithmicTrainer = curveTrainer(LOGARITHMIC);
 /** Rebuilds a logarithmic model from its serialized form. */
 export const logarithmicFromJSON = curveFromJSON(LOGARITHMIC);
+
+/** This model kind's entry in the trainer registry (models/registry.ts). */
+export { logarithmicTrainer as trainer, logarithmicFromJSON as fromJSON };

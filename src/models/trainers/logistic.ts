@@ -39,3 +39,6 @@ export const LOGISTIC: CurveSpec = {
 export const logisticTrainer = curveTrainer(LOGISTIC);
 /** Rebuilds a logistic model from its serialized form. */
 export const logisticFromJSON = curveFromJSON(LOGISTIC);
+
+/** This model kind's entry in the trainer registry (models/registry.ts). */
+export { logisticTrainer as trainer, logisticFromJSON as fromJSON };

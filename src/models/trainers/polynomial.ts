@@ -70,3 +70,6 @@ export function polynomialFromJSON(json: SerializedModel): TrainedModel {
     weights: matrix(params.weights, nc, terms, 'params.weights'),
   });
 }
+
+/** This model kind's entry in the trainer registry (models/registry.ts). */
+export { polynomialTrainer as trainer, polynomialFromJSON as fromJSON };

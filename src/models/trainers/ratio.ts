@@ -71,3 +71,6 @@ export function ratioFromJSON(json: SerializedModel): TrainedModel {
   const nc = header.components.length;
   return new RatioModel(header, { featureIndex: fi, idle: numbers(params.idle, nc, 'params.idle'), perUnit: numbers(params.perUnit, nc, 'params.perUnit') });
 }
+
+/** This model kind's entry in the trainer registry (models/registry.ts). */
+export { ratioTrainer as trainer, ratioFromJSON as fromJSON };

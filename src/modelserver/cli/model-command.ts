@@ -94,12 +94,12 @@ async function loadForPredict(ref: string, storeDir: string): Promise<{ label: s
   }
   if (st?.isFile()) {
     const json = (await readWeightFile(ref)) as Partial<SerializedModel>;
-    if (json && json.format === 'powerplane-model/v1') return { label: ref, model: deserializeModel(json as SerializedModel) };
+    if (json && json.format === 'powerplane-model/v1') return { label: ref, model: await deserializeModel(json as SerializedModel) };
     return { label: ref, model: loadKeplerWeights(json, ref) };
   }
   if (isUrl(storeDir)) {
     const { summary, model } = await new ModelServerClient(storeDir).fetchModel(ref);
-    return { label: summary.id, model: deserializeModel(model) };
+    return { label: summary.id, model: await deserializeModel(model) };
   }
   const svc = new ModelService(new ModelStore(storeDir));
   const m = await svc.resolve(ref);

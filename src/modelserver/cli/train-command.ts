@@ -158,7 +158,7 @@ export function registerTrainCommand(program: Command): void {
       const kindNotes = dataKindNotes(sourced.data, plan.outputType);
       for (const n of kindNotes) process.stderr.write(`warning: ${n}\n`);
       const bar = progressBar();
-      const outcome = trainAll(sourced.data, plan, (d, t, label) => bar.update(d, t, label));
+      const outcome = await trainAll(sourced.data, plan, (d, t, label) => bar.update(d, t, label));
       bar.done();
       const summary = await saveTrainingOutcome(store, outcome, plan, save);
       let plot: string | undefined;

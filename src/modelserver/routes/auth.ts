@@ -60,14 +60,14 @@ export function isLoopbackHost(host: string): boolean {
  * No listen address (a test that binds the server itself) is not checked.
  */
 export function assertModelServerAuth(config: PowerplaneConfig, token: string, log: Logger): void {
-  if (token !== '' || config.web.listenAddress === '') return;
-  const { host } = parseListenAddress(config.web.listenAddress);
-  if (isLoopbackHost(host)) return;
+  if (token !== '') return;
+  const open = config.web.listenAddress.filter((a) => !isLoopbackHost(parseListenAddress(a).host));
+  if (open.length === 0) return;
   if (!config.web.insecureNoAuth) {
     throw ERR_INVALID_FLAG(
-      `the model server would listen on ${config.web.listenAddress} with no token, so anyone who can connect could replace or delete models: set --model-server.token-file (or --model-server.token), listen on 127.0.0.1, or pass --web.insecure-no-auth to run it open`,
+      `the model server would listen on ${open.join(', ')} with no token, so anyone who can connect could replace or delete models: set --model-server.token-file (or --model-server.token), listen on 127.0.0.1, or pass --web.insecure-no-auth to run it open`,
       { flag: '--web.listen-address' },
     );
   }
-  log.warn({ address: config.web.listenAddress }, 'INSECURE: the model server runs without a token on a non-loopback address (--web.insecure-no-auth): anyone who can connect can replace or delete models');
+  log.warn({ addresses: open }, 'INSECURE: the model server runs without a token on a non-loopback address (--web.insecure-no-auth): anyone who can connect can replace or delete models');
 }

@@ -74,7 +74,7 @@ export class ModelService {
   async load(m: StoredModel): Promise<TrainedModel> {
     const hit = this.cache.get(m.id);
     if (hit && hit.created === m.metadata.created) return hit.model;
-    const model = deserializeModel(await this.store.readModel(m.id));
+    const model = await deserializeModel(await this.store.readModel(m.id));
     this.cache.set(m.id, { created: m.metadata.created, model });
     return model;
   }

@@ -93,9 +93,9 @@ function serializedProblem(v: unknown): string | undefined {
 }
 
 /** Why a serialized model cannot be loaded (unknown kind, malformed parameters), or undefined. */
-function deserializeProblem(model: SerializedModel): string | undefined {
+async function deserializeProblem(model: SerializedModel): Promise<string | undefined> {
   try {
-    deserializeModel(model);
+    await deserializeModel(model);
     return undefined;
   } catch (err) {
     return (err as Error).message;
@@ -406,7 +406,7 @@ export class ModelStore {
     const model = parse('model.json');
     const metadataIssue = metadataProblem(metadata);
     if (metadataIssue) throw ERR_ARCHIVE_INVALID(`metadata.json in the archive is invalid: ${metadataIssue}`, { field: 'archive' });
-    const modelIssue = serializedProblem(model) ?? deserializeProblem(model as SerializedModel);
+    const modelIssue = serializedProblem(model) ?? (await deserializeProblem(model as SerializedModel));
     if (modelIssue) throw ERR_ARCHIVE_INVALID(`model.json in the archive is invalid: ${modelIssue}`, { field: 'archive' });
     const weight = byName.has('weight.json') ? parse('weight.json') : undefined;
     const plot = byName.get('plot.svg')?.toString('utf8');

@@ -9,7 +9,7 @@ import type { Dataset } from '../../models/types.js';
 
 const { data, plan } = workerData as { data: Dataset; plan: TrainingPlan };
 try {
-  const outcome = trainAll(data, plan, (done, total, label) => parentPort!.postMessage({ type: 'progress', done, total, label }));
+  const outcome = await trainAll(data, plan, (done, total, label) => parentPort!.postMessage({ type: 'progress', done, total, label }));
   parentPort!.postMessage({ type: 'done', outcome });
 } catch (err) {
   const e = err as { code?: string; message?: string; status?: number; exitCode?: number; details?: unknown };

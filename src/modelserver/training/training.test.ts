@@ -14,9 +14,9 @@ function synthetic(n: number): Dataset {
   return { features: ['bpf_cpu_time_ms'], components: ['package', 'dram'], X, Y };
 }
 
-test('every trainer is cross-validated; linear recovers a linear law; bad trainers are reported', () => {
+test('every trainer is cross-validated; linear recovers a linear law; bad trainers are reported', async () => {
   const steps: string[] = [];
-  const out = trainAll(synthetic(60), { trainers: ['linear', 'knn', 'nope'], folds: 5, outputType: 'AbsPower', isolator: 'none' }, (d, t, l) => steps.push(`${d}/${t} ${l}`));
+  const out = await trainAll(synthetic(60), { trainers: ['linear', 'knn', 'nope'], folds: 5, outputType: 'AbsPower', isolator: 'none' }, (d, t, l) => steps.push(`${d}/${t} ${l}`));
   assert.equal(out.samples, 60);
   assert.equal(out.best, 'linear');
   const lin = out.outcomes.find((o) => o.trainer === 'linear')!;
@@ -29,8 +29,8 @@ test('every trainer is cross-validated; linear recovers a linear law; bad traine
   assert.equal(steps.at(-1), '6/6 done');
 });
 
-test('DynPower removes the minimum idle power before training', () => {
-  const out = trainAll(synthetic(40), { trainers: ['linear'], folds: 4, outputType: 'DynPower', isolator: 'min' });
+test('DynPower removes the minimum idle power before training', async () => {
+  const out = await trainAll(synthetic(40), { trainers: ['linear'], folds: 4, outputType: 'DynPower', isolator: 'min' });
   assert.equal(Math.min(...out.measured.map((r) => r[0])), 0);
   assert.equal(out.idle!.package['*'], 30);
   assert.equal(out.outcomes[0].model!.outputType, 'DynPower');

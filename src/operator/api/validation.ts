@@ -12,6 +12,8 @@ import { coerce } from '../../core/config.js';
 import { CONFIG_KEYS } from '../../core/config-keys.js';
 import { durationBelow } from '../../core/duration.js';
 import { MIN_REFRESH_MS } from '../../estimator/spec.js';
+import { monitorEntry, type PluginEntry } from '../../estimator/monitors/registry.js';
+import { predictorEntry } from '../../estimator/predictors/registry.js';
 import { agentConfig } from '../components/agent.js';
 import { resolveSpec } from '../components/spec.js';
 import { PowerMonitorSpec, POWER_MONITOR_NAME, AGENT_FIELD_KEYS, type PowerMonitorSpec as PowerMonitorSpecT } from '../../api/v1alpha1/powermonitor.js';
@@ -97,12 +99,14 @@ export function powerMonitorProblems(name: string, spec: unknown): Problem[] {
   return problems;
 }
 
-const NEEDS_ENDPOINT = new Set(['MetricsAPI', 'Prometheus', 'IPMIExporter', 'Redfish', 'DifferentialPressureAPI', 'MLServer', 'Model']);
-
-function endpointProblem(field: string, type: string, endpoint: string | undefined): Problem | undefined {
-  if (!NEEDS_ENDPOINT.has(type)) return undefined;
-  if (!endpoint) return { field, message: `${type} needs an endpoint` };
-  if (type === 'Model') return undefined;
+/**
+ * An endpoint problem of a monitor or predictor, by its registry entry: missing where required, not
+ * an http(s) URL where given (a type that reads files, `Model`, also takes `file:` URLs).
+ */
+function endpointProblem(field: string, type: string, entry: PluginEntry<unknown> | undefined, endpoint: string | undefined): Problem | undefined {
+  if (!entry || entry.endpoint === 'unused') return undefined;
+  if (!endpoint) return entry.endpoint === 'required' ? { field, message: `${type} needs an endpoint` } : undefined;
+  if (entry.file) return undefined;
   try {
     const u = new URL(endpoint.replace(/\{(node|address)\}/g, 'placeholder'));
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return { field, message: `${type} endpoint must be http(s), got ${u.protocol}` };
@@ -127,12 +131,12 @@ function configsOf(s: EstimatorSpecT): Array<[string, NodeConfig | undefined]> {
 export function nodeConfigProblems(cfg: NodeConfig | undefined, prefix: string): Problem[] {
   const out: Problem[] = refreshIntervalProblems(cfg, prefix);
   (cfg?.nodeMonitor?.agents ?? []).forEach((a, i) => {
-    const p = endpointProblem(`${prefix}.nodeMonitor.agents[${i}].endpoint`, a.type, a.endpoint);
+    const p = endpointProblem(`${prefix}.nodeMonitor.agents[${i}].endpoint`, a.type, monitorEntry(a.type), a.endpoint);
     if (p) out.push(p);
   });
   const pred = cfg?.powerConsumptionPredictor;
   if (pred) {
-    const p = endpointProblem(`${prefix}.powerConsumptionPredictor.endpoint`, pred.type, pred.endpoint);
+    const p = endpointProblem(`${prefix}.powerConsumptionPredictor.endpoint`, pred.type, predictorEntry(pred.type), pred.endpoint);
     if (p) out.push(p);
   }
   return out;

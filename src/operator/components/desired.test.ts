@@ -134,3 +134,11 @@ test('spec.agent.gpu: a GPU agent DaemonSet on GPU nodes (NVIDIA env, runtime cl
   assert.deepEqual(m.nodeSelector, { 'kubernetes.io/os': 'linux', 'example.com/accelerator': 'h200' });
   assert.equal(m.runtimeClassName, undefined);
 });
+
+test('the estimator may list and watch pods (the scheduler extender\'s pod watch) and nothing more on pods', () => {
+  const { objects } = buildDesiredState(resolveSpec({ estimator: { enabled: true } }), owner, none);
+  const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'powerplane-estimator') as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+  assert.ok(role, 'the estimator ClusterRole');
+  const onPods = role.rules.filter((r) => r.apiGroups.includes('') && r.resources.some((x) => x === 'pods' || x.startsWith('pods/')));
+  assert.deepEqual(onPods.map((r) => [r.resources, r.verbs]), [[['pods'], ['list', 'watch']]]);
+});

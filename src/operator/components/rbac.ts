@@ -31,10 +31,16 @@ export const AGENT_RULES: PolicyRule[] = [
   { apiGroups: [GROUP], resources: ['powernodes/status'], verbs: ['get', 'patch', 'update'] },
 ];
 
-/** The in-cluster estimator's rules (read-only: Estimators, Nodes, PowerNodes, basic-auth Secrets, node metrics). */
+/**
+ * The in-cluster estimator's rules (read-only: Estimators, Nodes, PowerNodes, basic-auth Secrets, node
+ * metrics, and the pod watch of the scheduler extender: pod counts per node for the spread policy and
+ * the node each pod is bound to).
+ */
 export const ESTIMATOR_RULES: PolicyRule[] = [
   { apiGroups: [GROUP], resources: ['estimators', 'powernodes'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+  // list + watch only: the informer never reads a single pod
+  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
   // basicAuthSecret references live in each Estimator's namespace; get only (no list/watch).
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
   { apiGroups: ['metrics.k8s.io'], resources: ['nodes'], verbs: ['get', 'list'] },
