@@ -14,6 +14,7 @@ import { isForbidden } from '../kube/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { ERR_INVALID_CONFIG } from '../core/errors.js';
 import type { PowerplaneConfig } from '../core/config-keys.js';
+import type { Logger } from '../core/logger.js';
 import { nodeSettingsSecretName, NODE_SETTINGS_CONFIG_KEY, NODE_SETTINGS_PASSWORD_KEY } from '../api/v1alpha1/powermonitor.js';
 
 /** The part of the kube client this needs. */
@@ -99,4 +100,20 @@ export function withNodeSettings(config: PowerplaneConfig, values: NodeSettingVa
     node[parts[parts.length - 1]] = value;
   }
   return out as unknown as PowerplaneConfig;
+}
+
+/**
+ * This node's settings when `kube.nodeSettings.namespace` names where they are (the operator sets it
+ * with `spec.agent.nodeSettingsSecretRef`), else undefined. Logs what it sets, never the password.
+ */
+export async function loadNodeSettings(config: PowerplaneConfig, nodeName: string, log: Logger): Promise<NodeSettingValues | undefined> {
+  const { namespace, dir } = config.kube.nodeSettings;
+  if (namespace === '') return undefined;
+  const { loadKubeConfig, KubeClient } = await import('../kube/index.js');
+  const { kubeConfig } = loadKubeConfig({ kubeconfig: config.kube.config || undefined });
+  const values = await fetchNodeSettings(new KubeClient({ kubeConfig }), { namespace, nodeName, dir });
+  const secret = `${namespace}/${nodeSettingsSecretName(nodeName)}`;
+  if (values) log.info({ secret, keys: [...values.keys()] }, 'per-node settings applied');
+  else log.info({ secret }, 'no per-node settings for this node');
+  return values;
 }

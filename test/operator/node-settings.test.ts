@@ -6,13 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../../src/kube/client.js';
-import { fetchNodeSettings, withNodeSettings } from '../../src/agent/node-settings.js';
-import { defaultConfig } from '../../src/core/config.js';
+import { loadNodeSettings, withNodeSettings } from '../../src/agent/node-settings.js';
+import { loadConfig } from '../../src/core/config.js';
+import { silentLogger } from '../../src/core/logger.js';
 import type { FakeRequestInfo } from '../fake-apiserver/index.js';
 import { startHarness, createPowerMonitor } from './harness.js';
 
@@ -57,13 +58,23 @@ test("each node's agent gets its own BMC credentials and never another node's", 
     const exported = JSON.parse(h.api.kubeConfigAs('token').exportConfig());
     exported.users[0].user = { token: 'agent-token' };
     kc.loadFromString(JSON.stringify(exported));
-    const agentKube = new KubeClient({ kubeConfig: kc });
+    const agentKube = new KubeClient({ kubeConfig: kc }); // for the forbidden reads below
+    const work = await mkdtemp(join(tmpdir(), 'pp-node-settings-'));
+    dirs.push(work);
+    const kubeconfigFile = join(work, 'kubeconfig');
+    await writeFile(kubeconfigFile, JSON.stringify(exported), { mode: 0o600 });
+    // the agent ConfigMap names the operator's namespace and the memory-backed directory
+    const configFile = join(work, 'config.yaml');
+    await writeFile(configFile, (h.api.store.get('v1', 'ConfigMap', 'powerplane-agent-config', 'powerplane')!.data as Record<string, string>)['config.yaml']);
+    assert.deepEqual(loadConfig({ file: configFile }).config.kube.nodeSettings, { namespace: OPERATOR_NS, dir: '/run/powerplane' });
 
+    // each node's agent: its loaded ConfigMap (the memory directory and kubeconfig given as flags, as a test can't write /run)
     const agentOn = async (node: string) => {
       const dir = await mkdtemp(join(tmpdir(), `pp-node-${node}-`));
       dirs.push(dir);
-      const values = await fetchNodeSettings(agentKube, { namespace: OPERATOR_NS, nodeName: node, dir });
-      return { values, dir, config: withNodeSettings(defaultConfig(), values) };
+      const loaded = loadConfig({ file: configFile, flags: { 'kube.nodeSettings.dir': dir, 'kube.config': kubeconfigFile } }).config;
+      const values = await loadNodeSettings(loaded, node, silentLogger());
+      return { values, dir, config: withNodeSettings(loaded, values) };
     };
     const a = await agentOn('node-a');
     assert.equal(a.config.platform.redfish.endpoint, 'https://10.0.0.11');

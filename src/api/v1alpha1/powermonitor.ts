@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Type, type Static } from 'typebox';
-import { METRIC_LEVELS, METER_NAMES, keyMinimum } from '../../core/config-keys.js';
+import { CONFIG_KEYS, configJsonSchema, type JsonSchemaNode, type PowerplaneConfig } from '../../core/config-keys.js';
 import { Conditions, Duration, StringMap, type ObjectMeta } from './common.js';
 
 /** The one PowerMonitor name the operator reconciles. */
@@ -49,6 +49,55 @@ export const AGENT_FIELD_KEYS = {
   'export.idlePolicy': 'attribution.idlePolicy',
   'export.maxTerminated': 'monitor.maxTerminated',
 } as const;
+
+/**
+ * A structured field built from the schema node of its config key (type, enum, minimum, duration
+ * pattern, help text and flag), with the CRD's own default where it differs from the agent's.
+ */
+function keyField<T>(key: (typeof AGENT_FIELD_KEYS)[keyof typeof AGENT_FIELD_KEYS], options: { default: unknown; description?: string; minItems?: number }) {
+  const node = configJsonSchema(key);
+  const description = options.description ? `${options.description}; ${String(node.description)}` : node.description;
+  return Type.Unsafe<T>({ ...node, ...options, description });
+}
+
+/** Config sections and keys that belong to other components than the agent (model server, estimator). */
+export const NOT_AGENT_KEYS: readonly string[] = ['modelServer.', 'estimator.', 'web.insecureNoAuth'];
+
+/** Keys the operator sets from the pod it builds (key → what sets it): `spec.agent.config` may not set them. */
+export const OPERATOR_KEYS: Readonly<Record<string, string>> = {
+  'host.sysfs': "the agent's read-only host mounts (/host/sys)",
+  'host.procfs': "the agent's read-only host mounts (/host/proc)",
+  'web.listenAddress': 'spec.agent.port (the container port, probes and Service follow it)',
+  'kube.nodeSettings.namespace': 'spec.agent.nodeSettingsSecretRef',
+  'kube.nodeSettings.dir': 'spec.agent.nodeSettingsSecretRef (the memory-backed volume)',
+};
+
+/** The config keys `spec.agent.config` takes: every key of the schema but other components' and the operator's. */
+export function agentConfigKeys(): string[] {
+  return CONFIG_KEYS.map((k) => k.key).filter((key) => !(key in OPERATOR_KEYS) && !NOT_AGENT_KEYS.some((s) => (s.endsWith('.') ? key.startsWith(s) : key === s)));
+}
+
+/** Keeps only the agent keys of a file-form config schema node (at dotted `prefix`); every object keeps unknown fields for the webhook to name. */
+function agentKeysOnly(node: JsonSchemaNode, prefix: string, keys: ReadonlySet<string>): JsonSchemaNode | undefined {
+  if (node.type !== 'object' || !node.properties) return keys.has(prefix) ? node : undefined;
+  const properties: Record<string, JsonSchemaNode> = {};
+  for (const [name, child] of Object.entries(node.properties as Record<string, JsonSchemaNode>)) {
+    const kept = agentKeysOnly(child, prefix ? `${prefix}.${name}` : name, keys);
+    if (kept) properties[name] = kept;
+  }
+  return Object.keys(properties).length === 0 ? undefined : { ...node, properties, 'x-kubernetes-preserve-unknown-fields': true };
+}
+
+/**
+ * `spec.agent.config`: any agent config key, nested as in the agent's config file, typed by the
+ * OpenAPI schema of the config schema (core/config-keys). Unknown fields are kept, not pruned, so the
+ * webhook can refuse them by name.
+ */
+export const AgentConfig = Type.Unsafe<Record<string, unknown>>({
+  ...agentKeysOnly(configJsonSchema(), '', new Set(agentConfigKeys()))!,
+  description:
+    'Any agent configuration key, nested as in the agent config file (monitor: {staleness: 1s}); durations as strings. Wins over the structured fields; host paths, the listen address and the node settings keys are set by the operator (docs/operator.md).',
+});
 
 /** The node label of NVIDIA's GPU feature discovery that marks GPU nodes. */
 export const GPU_NODE_LABEL = 'nvidia.com/gpu.present';
@@ -105,11 +154,11 @@ export const AgentSpec = Type.Object(
     nodeSelector: Type.Optional(StringMap('Nodes the agent runs on (default kubernetes.io/os: linux)')),
     tolerations: Type.Optional(Type.Array(Toleration, { description: 'Taints tolerated (default: all)' })),
     resources: Type.Optional(Resources),
-    interval: Type.Optional(Duration(`Refresh interval (--monitor.interval), at least ${keyMinimum('monitor.interval')}ms`, '5s', keyMinimum('monitor.interval'))),
-    meters: Type.Optional(Type.Array(Type.Enum([...METER_NAMES]), { minItems: 1, description: 'Meters tried in order (--meter)', default: ['rapl', 'hwmon', 'model'] })),
+    interval: Type.Optional(keyField<string>('monitor.interval', { default: '5s' })),
+    meters: Type.Optional(keyField<PowerplaneConfig['meter']>('meter', { default: ['rapl', 'hwmon', 'model'], minItems: 1 })),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 28282, description: 'Listen port of /metrics and the JSON API' })),
-    podSource: Type.Optional(Type.Enum(['kubelet', 'apiserver'], { default: 'kubelet', description: 'Where pod metadata comes from (--kube.pod-informer.mode)' })),
-    logLevel: Type.Optional(Type.Enum(['debug', 'info', 'warn', 'error'], { default: 'info' })),
+    podSource: Type.Optional(keyField<PowerplaneConfig['kube']['podInformer']['mode']>('kube.podInformer.mode', { default: 'kubelet' })),
+    logLevel: Type.Optional(keyField<PowerplaneConfig['log']['level']>('log.level', { default: 'info' })),
     secrets: Type.Optional(
       Type.Array(
         Type.Object({
@@ -121,6 +170,7 @@ export const AgentSpec = Type.Object(
     ),
     gpu: Type.Optional(AgentGpuSpec),
     nodeSettingsSecretRef: Type.Optional(NodeSettingsSecretRef),
+    config: Type.Optional(AgentConfig),
   },
   { description: 'The node agent DaemonSet', default: {} },
 );
@@ -128,9 +178,9 @@ export const AgentSpec = Type.Object(
 /** `spec.collect`: the sources each agent reads (delivered through the agent ConfigMap). */
 export const CollectSpec = Type.Object(
   {
-    pods: Type.Optional(Type.Boolean({ default: true, description: 'Map containers to pods through Kubernetes (--kube.enable)' })),
-    gpu: Type.Optional(Type.Boolean({ default: true, description: 'Meter NVIDIA GPUs (--gpu.enable)' })),
-    platform: Type.Optional(Type.Boolean({ default: true, description: 'Read platform power from the ACPI power meter (--platform.acpi)' })),
+    pods: Type.Optional(keyField<boolean>('kube.enable', { default: true })),
+    gpu: Type.Optional(keyField<boolean>('gpu.enable', { default: true })),
+    platform: Type.Optional(keyField<boolean>('platform.acpi', { default: true })),
   },
   { description: 'Collected metric sources; hot-reloaded by the agents', default: {} },
 );
@@ -138,9 +188,9 @@ export const CollectSpec = Type.Object(
 /** `spec.export`: what the agents export (delivered through the agent ConfigMap). */
 export const ExportSpec = Type.Object(
   {
-    levels: Type.Optional(Type.Array(Type.Enum([...METRIC_LEVELS]), { description: 'Exported power levels (--metrics)', default: ['node', 'container', 'pod', 'vm'] })),
-    idlePolicy: Type.Optional(Type.Enum(['none', 'cpu-share', 'requests'], { default: 'none', description: 'Idle energy attribution (--attribution.idle-policy)' })),
-    maxTerminated: Type.Optional(Type.Integer({ minimum: 0, default: 500, description: 'Terminated workloads kept (--monitor.max-terminated)' })),
+    levels: Type.Optional(keyField<PowerplaneConfig['metrics']>('metrics', { default: ['node', 'container', 'pod', 'vm'] })),
+    idlePolicy: Type.Optional(keyField<PowerplaneConfig['attribution']['idlePolicy']>('attribution.idlePolicy', { default: 'none' })),
+    maxTerminated: Type.Optional(keyField<number>('monitor.maxTerminated', { default: 500 })),
   },
   { description: 'Exported power levels and idle policy; hot-reloaded by the agents', default: {} },
 );

@@ -17,6 +17,7 @@ import { buildAgentScc, buildCgroupV2MachineConfig } from './openshift.js';
 import { withOwner, type Owner } from './labels.js';
 import type { ResolvedSpec } from './spec.js';
 import { buildNodeSettingsObjects, type NodeSettings } from './node-settings.js';
+import { agentConfig } from './agent-config.js';
 
 /** Which optional CRDs the cluster serves. */
 export interface OptionalCrds {
@@ -74,8 +75,9 @@ export function buildDesiredState(spec: ResolvedSpec, owner: Owner, ctx: BuildCo
   const objects: KubeObject[] = [buildNamespace(ns), ...buildAgentRbac(ns)];
   if (integrations.scc === 'Installed') objects.push(buildAgentScc(spec));
   if (integrations.machineConfig === 'Installed') objects.push(buildCgroupV2MachineConfig(spec));
-  objects.push(buildAgentConfigMap(spec), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
-  if (spec.agent.gpu.enabled) objects.push(buildGpuAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
+  const cfg = agentConfig(spec, { nodeSettingsNamespace: ctx.nodeSettings?.namespace });
+  objects.push(buildAgentConfigMap(spec, cfg), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image, ctx.secretVersions, cfg));
+  if (spec.agent.gpu.enabled) objects.push(buildGpuAgentDaemonSet(spec, ctx.image, ctx.secretVersions, cfg));
   if (ctx.nodeSettings) objects.push(...buildNodeSettingsObjects(ctx.nodeSettings.nodes, { namespace: ctx.nodeSettings.namespace, agentNamespace: ns }));
   if (spec.modelServer.enabled) objects.push(...buildModelServer(spec, ctx.image));
   if (spec.estimator.enabled) objects.push(...buildEstimatorRbac(ns), ...buildEstimator(spec, ctx.image));
