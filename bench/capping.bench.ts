@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { cpuTimeMs, machineInfo, percentile } from './lib/machine.js';
 import { loadScenario, parseScenario } from '../src/capping/sim/scenario.js';
 import { resolveBudgetWatts, simulate, type SimSummary } from '../src/capping/sim/simulator.js';
-import { bestServedFraction } from '../src/capping/sim/bound.js';
+import { bestHeldLimitsServedFraction, bestServedFraction } from '../src/capping/sim/bound.js';
 import { BUILTIN_NAMES, createAlgorithm } from '../src/capping/algorithms/registry.js';
 import type { CappingAlgorithm } from '../src/capping/algorithm/types.js';
 
@@ -18,6 +18,8 @@ const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const dir = join(root, 'test/fixtures/capping');
 const ALGORITHMS = [...BUILTIN_NAMES];
 const STEP_SCENARIOS = ['step-up', 'two-tenants-priority', 'missing-metrics'];
+/** Algorithms the 2 % goal applies to: those that maximise the load served (proportional shares by need, priority protects priority). */
+const THROUGHPUT = ['efficiency', 'forecast'];
 const FLAPPING = 'flapping-near-threshold';
 const TARGETS = Number(process.env.POWERPLANE_BENCH_CAP_TARGETS ?? 500);
 const NODES = Number(process.env.POWERPLANE_BENCH_CAP_NODES ?? 50);
@@ -27,8 +29,10 @@ interface Row {
   scenario: string;
   budgetWatts: number;
   bestPossibleServedFraction: number;
+  /** Best with every limit held for 10 minutes (undefined: too many limit combinations to search). */
+  bestHeldLimitsServedFraction: number | undefined;
   naiveOverCuts: boolean;
-  results: Record<string, SimSummary & { servedVsBest: number }>;
+  results: Record<string, SimSummary & { servedVsBest: number; servedVsHeldLimits?: number }>;
 }
 
 async function scenarios(): Promise<Row[]> {
@@ -36,12 +40,13 @@ async function scenarios(): Promise<Row[]> {
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
     const s = loadScenario(join(dir, f));
     const best = bestServedFraction(s, resolveBudgetWatts(s));
+    const held = bestHeldLimitsServedFraction(s, resolveBudgetWatts(s));
     const results: Row['results'] = {};
     for (const name of ALGORITHMS) {
       const run = await simulate(s, createAlgorithm(name), { perTargetSeries: false });
-      results[name] = { ...run.summary, servedVsBest: r4(run.summary.demandServedFraction / best) };
+      results[name] = { ...run.summary, servedVsBest: r4(run.summary.demandServedFraction / best), ...(held !== undefined ? { servedVsHeldLimits: r4(run.summary.demandServedFraction / held) } : {}) };
     }
-    rows.push({ scenario: s.name, budgetWatts: results.naive.budgetWatts, bestPossibleServedFraction: r4(best), naiveOverCuts: results.naive.demandServedFraction < 0.98 * best, results });
+    rows.push({ scenario: s.name, budgetWatts: results.naive.budgetWatts, bestPossibleServedFraction: r4(best), bestHeldLimitsServedFraction: held === undefined ? undefined : r4(held), naiveOverCuts: results.naive.demandServedFraction < 0.98 * best, results });
   }
   return rows;
 }
@@ -52,7 +57,14 @@ function goals(rows: Row[]) {
   out.zeroOverBudgetAfterSettleOnStepScenarios = Object.fromEntries(
     rows.filter((r) => STEP_SCENARIOS.includes(r.scenario)).map((r) => [r.scenario, Object.fromEntries(capping.map((a) => [a, r.results[a].wattSecondsOverBudgetAfterSettle]))]),
   );
-  out.servedWithin2PercentOfBest = Object.fromEntries(rows.map((r) => [r.scenario, Object.fromEntries(capping.map((a) => [a, { servedVsBest: r.results[a].servedVsBest, met: r.results[a].servedVsBest >= 0.98 }]))]));
+  // Against the per-step bound, except on the flapping scenario: there the bound re-allocates replicas with
+  // every oscillation, which the flap goal forbids, so the reference is the best with limits held 10 minutes.
+  out.servedWithin2PercentOfBest = Object.fromEntries(
+    rows.map((r) => {
+      const key = r.scenario === FLAPPING ? 'servedVsHeldLimits' : 'servedVsBest';
+      return [r.scenario, { reference: key, ...Object.fromEntries(THROUGHPUT.map((a) => [a, { [key]: r.results[a][key], met: (r.results[a][key] ?? 0) >= 0.98 }])) }];
+    }),
+  );
   const flap = rows.find((r) => r.scenario === FLAPPING);
   out.flapsPerTargetPer10MinOnFlapping = flap ? Object.fromEntries(capping.map((a) => [a, { max: flap.results[a].maxFlapsPerTargetPer10Min, met: flap.results[a].maxFlapsPerTargetPer10Min <= 1 }])) : null;
   out.moreThanNaiveWhereNaiveOverCuts = Object.fromEntries(
@@ -117,7 +129,7 @@ process.stdout.write(
   JSON.stringify(
     {
       bench: 'capping',
-      inputs: { scenarios: rows.map((r) => r.scenario), algorithms: ALGORITHMS, stepScenarios: STEP_SCENARIOS, flappingScenario: FLAPPING, bestPossible: 'exact per step: whole replicas, replica model without noise, readiness ignored (an upper bound)' },
+      inputs: { scenarios: rows.map((r) => r.scenario), algorithms: ALGORITHMS, within2PercentGoalFor: THROUGHPUT, stepScenarios: STEP_SCENARIOS, flappingScenario: FLAPPING, bestPossible: 'exact per step: whole replicas, replica model without noise, readiness ignored (an upper bound)', bestHeldLimits: 'the best with every limit held for 10-minute windows, same model (exhaustive; what a capper that does not flap can reach)' },
       goals: goals(rows),
       scenarios: rows,
       stepTiming: timing,

@@ -3,7 +3,7 @@
 // the latency of the history route over real HTTP, and the page's weight (files the browser loads).
 // History lengths: BENCH_DASHBOARD_LENGTHS=180,720 to reduce. Prints one JSON document.
 import { machineInfo, percentile } from './lib/machine.js';
-import { ChartHistory, WORKLOAD_LEVELS } from '../src/dashboard/history.js';
+import { ChartHistory, DASHBOARD_LEVELS } from '../src/dashboard/history.js';
 import { HISTORY_TOP_PER_LEVEL, createDashboardComponent } from '../src/dashboard/component.js';
 import { loadAssets } from '../src/dashboard/assets.js';
 import { createServer } from '../src/core/server.js';
@@ -27,7 +27,7 @@ function node(t: number): NodeView {
 function workloads(step: number): Record<WorkloadLevel, WorkloadView[]> {
   const out = {} as Record<WorkloadLevel, WorkloadView[]>;
   const replaced = Math.round(HISTORY_TOP_PER_LEVEL * CHURN);
-  for (const level of WORKLOAD_LEVELS) {
+  for (const level of DASHBOARD_LEVELS) {
     out[level] = Array.from({ length: HISTORY_TOP_PER_LEVEL }, (_, i) => {
       const id = i < replaced ? `${level}-${step}-${i}` : `${level}-stable-${i}`;
       return { level, id, name: `name-${id}`, namespace: 'bench', state: 'running' as const, watts: 1 + ((i * 7 + step) % 13), joulesTotal: step * i, cpuSecondsTotal: step, zones: {} };
@@ -63,7 +63,7 @@ function historyFigures(length: number): Record<string, unknown> {
   return {
     historyLength: length,
     workloadsPerLevel: HISTORY_TOP_PER_LEVEL,
-    levels: WORKLOAD_LEVELS.length,
+    levels: DASHBOARD_LEVELS.length,
     recordMicros: { p50: round(percentile(times.slice(length), 50)), p99: round(percentile(times.slice(length), 99)) },
     heapMiB: round(heapBytes / 2 ** 20, 3),
     nodeHistory: ser(() => h.node()),

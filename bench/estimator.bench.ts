@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo, percentile } from './lib/machine.js';
+import { seededRandom as rng } from '../src/core/random.js';
 import { buildEstimator } from '../src/estimator/build.js';
 import { solvePlacement, type DenseCostGroup } from '../src/estimator/minplus.js';
 import { Estimator } from '../src/estimator/estimator.js';
@@ -43,17 +44,6 @@ const section = async <T>(name: string, fn: () => Promise<T>): Promise<T | null>
 const NODE_COUNTS = [10, 100, 1000, 5000];
 const WORKLOADS = [10, 100, 1000];
 const CPU_MILLI = 250;
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Heterogeneous Fake nodes: base 50..250 W, 5..40 W per core, 8..256 cores (so few are identical). */
 function fakeNodes(count: number, seed = 1, types = 0): NodeInfo[] {

@@ -6,14 +6,17 @@
 // between two consecutive scrapes. The machine it runs on may be shared: the JSON carries the load.
 // Settings (environment): SOAK_MINUTES (default 10), SOAK_WARMUP_MINUTES (default a third of the run,
 // at most 5), SOAK_PROCESSES live processes (default 300), SOAK_CHURN processes replaced per second
-// (default 20), SOAK_SCRAPE_SECONDS (default 5), SOAK_INTERVAL agent refresh interval (default 1s).
-// Prints one JSON document.
+// (default 20), SOAK_SCRAPE_SECONDS (default 5), SOAK_INTERVAL agent refresh interval (default 1s),
+// SOAK_HEAP_SNAPSHOTS=1 (diagnosis: a heap snapshot of `up` at the end of warm-up and at the end, after
+// V8's full GC, and the live heap and the constructors that grew between them; the snapshots themselves
+// allocate in `up`, so a run with them says nothing about RSS). Prints one JSON document.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './lib/machine.js';
+import { heapSnapshotSummary, growth, type HeapSummary } from './lib/heap-snapshot.js';
 import { ProcfsFixture, containerCgroup, fixtureContainerId } from '../test/helpers/agent/procfs-fixtures.js';
 import { buildPowercapTree, setZoneEnergy } from '../test/helpers/agent/meter-fixtures.js';
 
@@ -29,6 +32,7 @@ const INTERVAL = process.env.SOAK_INTERVAL ?? '1s';
 const PID_SPACE = PROCESSES * 4;
 const CONTAINERS = 40;
 const RSS_EVERY_MS = 10_000;
+const HEAP_SNAPSHOTS = process.env.SOAK_HEAP_SNAPSHOTS === '1';
 
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -145,7 +149,10 @@ async function main(): Promise<void> {
     await buildPowercapTree(sysfs, zones);
     const built = existsSync(join(REPO, 'dist', 'src', 'cli', 'main.js'));
     const entry = built ? [join(REPO, 'dist', 'src', 'cli', 'main.js')] : ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts')];
-    child = spawn(process.execPath, [...entry, 'up', '--web.listen-address', '127.0.0.1:0', '--host.procfs', node.fx.root, '--host.sysfs', sysfs,
+    const snapshotDir = join(dir, 'snapshots');
+    mkdirSync(snapshotDir);
+    const heapFlags = HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : [];
+    child = spawn(process.execPath, [...heapFlags, ...entry, 'up', '--web.listen-address', '127.0.0.1:0', '--host.procfs', node.fx.root, '--host.sysfs', sysfs,
       '--meter', 'rapl', '--monitor.interval', INTERVAL, '--gpu.enable', 'false', '--platform.acpi', 'false', '--log.level', 'warn',
       '--model-server.store-dir', join(dir, 'models')], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -178,6 +185,8 @@ async function main(): Promise<void> {
     let nextRss = 0;
     let nextScrape = 0;
     let nextProgress = 60_000;
+    const heap: HeapSummary[] = [];
+    let warmupSnapshotTaken = false;
     for (let elapsed = 0; elapsed < endMs; elapsed = performance.now() - t0) {
       if (child.exitCode !== null) throw new Error(`up exited during the soak with ${child.exitCode}: ${out}`);
       node.tick(++second);
@@ -210,12 +219,17 @@ async function main(): Promise<void> {
           scrapeErrors++;
         }
       }
+      if (HEAP_SNAPSHOTS && !warmupSnapshotTaken && elapsed >= warmupMs) {
+        warmupSnapshotTaken = true;
+        heap.push(await heapSnapshotSummary(child, snapshotDir));
+      }
       if (elapsed >= nextProgress) {
         process.stderr.write(`soak: ${round(elapsed / 60_000, 1)} min, RSS ${round(rss[rss.length - 1][1], 1)} MiB, series ${series[series.length - 1]?.[1]}, decreases ${counterDecreases}\n`);
         nextProgress += 60_000;
       }
       await new Promise((r) => setTimeout(r, Math.max(0, second * 1000 - (performance.now() - t0))));
     }
+    if (HEAP_SNAPSHOTS) heap.push(await heapSnapshotSummary(child, snapshotDir));
     const afterWarmup = rss.filter(([h]) => h * 3_600_000 >= warmupMs);
     const lastHalf = afterWarmup.slice(Math.floor(afterWarmup.length / 2));
     const seriesAfter = series.filter(([h]) => h * 3_600_000 >= warmupMs).map(([, n]) => n);
@@ -223,7 +237,7 @@ async function main(): Promise<void> {
     const result = {
       bench: 'soak',
       description: '`powerplane up` under process churn on a fixture procfs and powercap tree; RSS slope after warm-up, series count, counter decreases',
-      inputs: { minutes: MINUTES, warmupMinutes: WARMUP_MINUTES, liveProcesses: PROCESSES, churnPerSecond: CHURN, pidSpace: PID_SPACE, containers: CONTAINERS, scrapeSeconds: SCRAPE_SECONDS, refreshInterval: INTERVAL, runtime: built ? 'dist' : 'tsx' },
+      inputs: { heapSnapshots: HEAP_SNAPSHOTS, minutes: MINUTES, warmupMinutes: WARMUP_MINUTES, liveProcesses: PROCESSES, churnPerSecond: CHURN, pidSpace: PID_SPACE, containers: CONTAINERS, scrapeSeconds: SCRAPE_SECONDS, refreshInterval: INTERVAL, runtime: built ? 'dist' : 'tsx' },
       figures: {
         processesStarted: node.started,
         rssMiB: { start: round(rss[0]?.[1] ?? NaN, 1), atWarmupEnd: round(afterWarmup[0]?.[1] ?? NaN, 1), end: round(rss[rss.length - 1]?.[1] ?? NaN, 1), max: round(Math.max(...rss.map(([, v]) => v)), 1) },
@@ -235,6 +249,9 @@ async function main(): Promise<void> {
         scrapeErrors,
         counterDecreases,
         decreaseExamples,
+        ...(HEAP_SNAPSHOTS && heap.length === 2
+          ? { liveHeapMiB: { atWarmupEnd: round(heap[0].totalBytes / 2 ** 20), end: round(heap[1].totalBytes / 2 ** 20) }, heapGrowthByConstructor: growth(heap[0], heap[1], 12) }
+          : {}),
       },
       machine: machineInfo(),
     };

@@ -10,6 +10,9 @@ import { createServer } from '../core/server.js';
 import { silentLogger } from '../core/logger.js';
 import type { NodeView, WorkloadsResponse, CapabilitiesView } from '../core/contracts.js';
 import { EXPORTED_METRIC_NAMES } from './export/metric-names.js';
+import { createRedfishMeter } from './platform/redfish.js';
+import { serveRedfishMockup } from '../../test/helpers/agent/redfish-mockup-server.js';
+import { sharedDataPath } from '../../test/helpers/shared-data.js';
 
 const ZONES = [
   { zone: 'package', path: '/sys/class/powercap/intel-rapl:0', nested: false },
@@ -162,6 +165,25 @@ test('a scrape whose refresh fails serves the last snapshot; with none it fails 
     assert.match(text, /powerplane_agent_refresh_errors_total\{node_name="node \\"1\\""\} 2\n/);
     assert.match(text, /powerplane_agent_scrape_errors_total\{node_name="node \\"1\\""\} 1\n/);
   } finally {
+    fx.dispose();
+  }
+});
+
+test('kepler_platform_watts carries Kepler\'s labels: node_name, source, bmc_id, chassis_id, source_id, source_name, source_type', async (t) => {
+  const server = await serveRedfishMockup(sharedDataPath('redfish', 'public-rackmount1'), { hide: ['/redfish/v1/Chassis/1U/EnvironmentMetrics'] });
+  t.after(() => server.close());
+  const platform = await createRedfishMeter({ endpoint: server.url });
+  const fx = new ProcfsFixture().add({ pid: 1, comm: 'init', utime: 0, stime: 0 }).write();
+  const { agent, tick } = makeAgent(fx, new ScriptedMeter(ZONES, [1_000_000, 0, 0]), { platform: { meter: platform }, stalenessMs: 0 });
+  try {
+    await agent.monitor.refresh();
+    fx.advance(1, 10).write();
+    tick(1000);
+    const text = await agent.metricsText();
+    const host = new URL(server.url).host;
+    assert.match(text, new RegExp(`^kepler_platform_watts\\{node_name="node \\\\"1\\\\"",source="redfish",bmc_id="${host}",chassis_id="1U",source_id="0",source_name="System Input Power",source_type="PowerControl"\\} 344$`, 'm'));
+  } finally {
+    await agent.stop();
     fx.dispose();
   }
 });

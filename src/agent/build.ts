@@ -15,7 +15,7 @@ import { ProcScanner } from './procfs/scanner.js';
 import { hostClockTicks } from './procfs/clock.js';
 import { parseCpuInfo } from './procfs/cpuinfo.js';
 import { selectNodeMeter } from './meters/select.js';
-import { ccfCurve, parseCpuinfo } from './meters/cpu-model.js';
+import { ccfCurve, summarizeCpuInfo } from './meters/cpu-model.js';
 import { selectPlatformMeter } from './platform/index.js';
 import { selectGpuMeter, gpuMeteringOn } from './gpu/index.js';
 import { createPodResolver } from './pods/index.js';
@@ -45,7 +45,7 @@ export async function buildAgent(config: PowerplaneConfig, log: Logger): Promise
   const selection = await selectNodeMeter(config, log);
   const platform = await selectPlatformMeter(config, log);
   const gpu = await selectGpuMeter(config, log);
-  const curve = ccfCurve(parseCpuinfo(cpuinfoText), cpus);
+  const curve = ccfCurve(summarizeCpuInfo(cpuinfoText), cpus);
   let calibration: CalibrationRecorder | undefined;
   if (config.calibration.enable) {
     if (selection.meter.info.estimated) log.warn({ meter: selection.meter.info.name }, 'calibration.enable needs a measured meter; not recording');

@@ -79,9 +79,28 @@ export interface NodeMeter {
 }
 
 /** Platform (wall) power from a BMC or ACPI. */
+/**
+ * Where a platform reading comes from, as Kepler's `kepler_platform_watts` labels it (`bmc_id`,
+ * `chassis_id`, `source_id`, `source_name`, `source_type`); fields a source does not have are empty.
+ */
+export interface PlatformLabels {
+  /** The BMC (Redfish: the endpoint's host). */
+  readonly bmcId: string;
+  /** The Redfish chassis `Id`. */
+  readonly chassisId: string;
+  /** The resource read: a PowerControl `MemberId`, a Sensor `Id`. */
+  readonly sourceId: string;
+  /** Its `Name`. */
+  readonly sourceName: string;
+  /** Its kind: `EnvironmentMetrics`, `PowerControl`, `Sensor`, `PowerSupply`. */
+  readonly sourceType: string;
+}
+
 export interface PlatformMeter {
   /** `redfish`, `ipmi-exporter`, `ipmitool`, `acpi`. */
   readonly source: string;
+  /** Kepler's labels of the reading, where the source has them (Redfish). */
+  readonly labels?: PlatformLabels;
   /** Current platform power in watts. */
   read(): Promise<number>;
   close?(): Promise<void>;

@@ -17,6 +17,7 @@ import {
   keysMatching,
   partialConfigProblems,
   reloadClass,
+  valuesOfClass,
   type DeepPartial,
   type JsonSchemaNode,
   type PowerplaneConfig,
@@ -125,4 +126,10 @@ test('every Kepler rule answers for an empty value without throwing, and loadCon
     assert.ok('note' in r || 'refuse' in r, key);
   }
   assert.equal(loadConfig().config.monitor.interval, 5000);
+});
+
+test('valuesOfClass splits a partial config by reload class (the operator hashes the restart part)', () => {
+  const partial: DeepPartial<PowerplaneConfig> = { monitor: { interval: 1000, maxTerminated: 5 }, kube: { podInformer: { mode: 'apiserver' }, nodeName: 'n' }, meter: ['fake'], metrics: ['node'] };
+  assert.deepEqual(valuesOfClass(partial, 'restart'), { monitor: { interval: 1000 }, kube: { nodeName: 'n' }, meter: ['fake'] });
+  assert.deepEqual(valuesOfClass(partial, 'hot'), { monitor: { maxTerminated: 5 }, kube: { podInformer: { mode: 'apiserver' } }, metrics: ['node'] });
 });

@@ -16,7 +16,9 @@
  *   typed, no `required`, no metadata) of the whole config or a sub-tree (`'platform'`,
  *   `'monitor'`) in its file form (durations as pattern-checked strings); `toCrdSchema`-ready.
  * - {@link CONFIG_KEYS}: every key with flag, type, default, help, minimum, reload class and Kepler
- *   aliases; {@link keysByReload}`('restart' | 'hot')`, {@link reloadClass}(key).
+ *   aliases; {@link keysByReload}`('restart' | 'hot')`, {@link reloadClass}(key), and
+ *   {@link valuesOfClass}(partial, 'restart'): the restart-class part of a config (the operator's
+ *   pod-template hash input).
  * - {@link DeepPartial}, {@link partialConfigProblems}(value): checks a partial loaded config (typed,
  *   durations in ms); {@link configFileValues}(partial): the same as config-file values (durations as
  *   strings) for a ConfigMap; core/config's `configInputProblems` checks file-form input.
@@ -284,6 +286,26 @@ export function reloadClass(key: string): ReloadClass {
 /** The keys of one reload class, in schema order (`restart`: the operator's pod-template hash). */
 export function keysByReload(reload: ReloadClass): string[] {
   return CONFIG_KEYS.filter((k) => k.reload === reload).map((k) => k.key);
+}
+
+/**
+ * The part of a (partial) configuration whose keys are of one reload class, nested as given: the
+ * `restart` part is what the operator hashes into the agent pod template (a change rolls the pods),
+ * the `hot` part what a running agent applies. Unknown keys are left out. Pure.
+ */
+export function valuesOfClass(partial: DeepPartial<PowerplaneConfig>, reload: ReloadClass, prefix = ''): DeepPartial<PowerplaneConfig> {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(partial as Record<string, unknown>)) {
+    const key = prefix ? `${prefix}.${name}` : name;
+    const spec = BY_KEY.get(key);
+    if (spec) {
+      if (spec.reload === reload && v !== undefined) out[name] = structuredClone(v);
+    } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const sub = valuesOfClass(v as DeepPartial<PowerplaneConfig>, reload, key);
+      if (Object.keys(sub).length > 0) out[name] = sub;
+    }
+  }
+  return out as DeepPartial<PowerplaneConfig>;
 }
 
 /** The minimum of a number or duration key (ms for durations); throws for a key without one. */

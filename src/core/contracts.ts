@@ -70,8 +70,10 @@ export interface NodeView {
   gpus: GpuView[];
 }
 
-/** Workload levels. */
-export type WorkloadLevel = 'process' | 'container' | 'pod' | 'vm';
+/** Workload levels, as the agent's API and metrics name them. */
+export const WORKLOAD_LEVELS = ['process', 'container', 'pod', 'vm'] as const;
+/** One workload level. */
+export type WorkloadLevel = (typeof WORKLOAD_LEVELS)[number];
 
 /** One workload in `GET /api/v1/workloads`. */
 export interface WorkloadView {

@@ -9,7 +9,7 @@ import { action } from '../core/cli-common.js';
 import { parseDuration } from '../core/duration.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import type { WorkloadLevel } from '../core/contracts.js';
-import { WORKLOAD_LEVELS } from './history.js';
+import { DASHBOARD_LEVELS } from './history.js';
 import { renderTopTable, TOP_SORTS, type TopSort } from './top-table.js';
 import { fetchTopData } from './top-client.js';
 
@@ -37,7 +37,7 @@ export function parseTopOptions(raw: Record<string, unknown>): TopOptions {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw ERR_INVALID_FLAG(`--address must be an http(s) URL, got ${JSON.stringify(address)}`, { flag: '--address' });
   const level = String(raw.level ?? 'process') as WorkloadLevel;
-  if (!WORKLOAD_LEVELS.includes(level)) throw ERR_INVALID_FLAG(`--level must be one of ${WORKLOAD_LEVELS.join('|')}, got ${JSON.stringify(raw.level)}`, { flag: '--level' });
+  if (!DASHBOARD_LEVELS.includes(level)) throw ERR_INVALID_FLAG(`--level must be one of ${DASHBOARD_LEVELS.join('|')}, got ${JSON.stringify(raw.level)}`, { flag: '--level' });
   const intervalMs = parseDuration(String(raw.interval ?? '5s'));
   if (intervalMs === undefined || intervalMs < 100) throw ERR_INVALID_FLAG(`--interval must be a duration of at least 100ms (e.g. 2s), got ${JSON.stringify(raw.interval)}`, { flag: '--interval' });
   let top: number | undefined;
@@ -101,7 +101,7 @@ async function runLive(o: TopOptions): Promise<void> {
       const k = buf.toString();
       if (k === 'q' || k === '\x03') quit();
       else if (k === 's') sort = sort === 'watts' ? 'joules' : 'watts';
-      else if (k === 'l') level = WORKLOAD_LEVELS[(WORKLOAD_LEVELS.indexOf(level) + 1) % WORKLOAD_LEVELS.length];
+      else if (k === 'l') level = DASHBOARD_LEVELS[(DASHBOARD_LEVELS.indexOf(level) + 1) % DASHBOARD_LEVELS.length];
       else return;
       void draw();
     });
@@ -116,7 +116,7 @@ export function registerDashboardCommands(program: Command): void {
     .command('top')
     .description(`live table of the top workloads by power, from an agent's JSON API (default ${TOP_DEFAULT_ADDRESS})`)
     .option('--address <url>', 'agent (or `powerplane up`) base URL', TOP_DEFAULT_ADDRESS)
-    .option('--level <level>', `workload level: ${WORKLOAD_LEVELS.join('|')}`, 'process')
+    .option('--level <level>', `workload level: ${DASHBOARD_LEVELS.join('|')}`, 'process')
     .option('--interval <duration>', 'refresh interval on a TTY', '5s')
     .option('--top <n>', 'rows to show (default: fit the terminal; 20 when not a TTY)')
     .option('--sort <column>', `sort by ${TOP_SORTS.join('|')}`, 'watts')

@@ -9,8 +9,8 @@
 import type { NodeView, WorkloadLevel, WorkloadView } from '../core/contracts.js';
 import { RingBuffer } from './ring-buffer.js';
 
-/** Workload levels, in the order the dashboard shows them. */
-export const WORKLOAD_LEVELS: readonly WorkloadLevel[] = ['pod', 'container', 'process', 'vm'];
+/** The workload levels in the order the dashboard shows them. */
+export const DASHBOARD_LEVELS: readonly WorkloadLevel[] = ['pod', 'container', 'process', 'vm'];
 
 /** One recorded refresh. */
 export interface HistoryPoint {
@@ -28,15 +28,10 @@ export interface HistoryPoint {
 }
 
 /** What the dashboard shows of a workload besides its numbers. */
-export interface WorkloadMeta {
-  id: string;
-  name: string;
-  namespace?: string;
-  podName?: string;
-}
+export type WorkloadCaption = Pick<WorkloadView, 'id' | 'name' | 'namespace' | 'podName'>;
 
 interface MetaEntry {
-  meta: WorkloadMeta;
+  meta: WorkloadCaption;
   /** Retained points that name this workload. */
   refs: number;
   /** Time and watts of the newest point that names it. */
@@ -56,7 +51,7 @@ export interface NodeHistory {
 }
 
 /** One workload's series, aligned with the history's timestamps (null where it was not in the top). */
-export interface WorkloadSeries extends WorkloadMeta {
+export interface WorkloadSeries extends WorkloadCaption {
   watts: (number | null)[];
 }
 
@@ -90,7 +85,7 @@ export function toHistoryPoint(node: NodeView, workloads: Partial<Record<Workloa
   const zones: Record<string, number> = {};
   for (const z of node.zones) zones[zoneKey(z.zone, z.path)] = z.watts;
   const byLevel: Partial<Record<WorkloadLevel, Record<string, number>>> = {};
-  for (const level of WORKLOAD_LEVELS) {
+  for (const level of DASHBOARD_LEVELS) {
     const items = workloads[level];
     if (!items) continue;
     const top = [...items].sort((a, b) => b.watts - a.watts || a.id.localeCompare(b.id)).slice(0, topPerLevel);
@@ -119,7 +114,7 @@ interface StoredPoint extends Omit<HistoryPoint, 'workloads'> {
  */
 function toStored(p: HistoryPoint, previous: StoredPoint | undefined): StoredPoint {
   const workloads: StoredPoint['workloads'] = {};
-  for (const level of WORKLOAD_LEVELS) {
+  for (const level of DASHBOARD_LEVELS) {
     const byId = p.workloads[level];
     if (!byId) continue;
     const ids = Object.keys(byId);
@@ -141,7 +136,7 @@ export class ChartHistory {
   constructor(opts: ChartHistoryOptions) {
     this.points = new RingBuffer<StoredPoint>(opts.length);
     this.topPerLevel = opts.topPerLevel;
-    for (const level of WORKLOAD_LEVELS) this.meta.set(level, new Map());
+    for (const level of DASHBOARD_LEVELS) this.meta.set(level, new Map());
   }
 
   /** Points held. */
@@ -152,7 +147,7 @@ export class ChartHistory {
   /** Records one refresh and returns the point recorded. */
   record(node: NodeView, workloads: Partial<Record<WorkloadLevel, readonly WorkloadView[]>>): HistoryPoint {
     const point = toHistoryPoint(node, workloads, this.topPerLevel);
-    for (const level of WORKLOAD_LEVELS) {
+    for (const level of DASHBOARD_LEVELS) {
       const ids = point.workloads[level];
       if (!ids) continue;
       const table = this.meta.get(level)!;
@@ -160,7 +155,7 @@ export class ChartHistory {
       for (const id of Object.keys(ids)) {
         const w = views.get(id)!;
         const entry = table.get(id);
-        const meta: WorkloadMeta = { id, name: w.name, ...(w.namespace ? { namespace: w.namespace } : {}), ...(w.podName ? { podName: w.podName } : {}) };
+        const meta: WorkloadCaption = { id, name: w.name, ...(w.namespace ? { namespace: w.namespace } : {}), ...(w.podName ? { podName: w.podName } : {}) };
         if (entry) {
           entry.refs++;
           entry.meta = meta;
@@ -176,7 +171,7 @@ export class ChartHistory {
   }
 
   private release(point: StoredPoint): void {
-    for (const level of WORKLOAD_LEVELS) {
+    for (const level of DASHBOARD_LEVELS) {
       const table = this.meta.get(level)!;
       for (const id of point.workloads[level]?.ids ?? []) {
         const entry = table.get(id);

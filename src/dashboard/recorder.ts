@@ -5,7 +5,7 @@
  */
 import type { AgentHandle, NodeView, WorkloadLevel, WorkloadView } from '../core/contracts.js';
 import type { Logger } from '../core/logger.js';
-import { WORKLOAD_LEVELS, type ChartHistory, type HistoryPoint } from './history.js';
+import { DASHBOARD_LEVELS, type ChartHistory, type HistoryPoint } from './history.js';
 import type { EventStreamHub } from './event-stream.js';
 
 /** The `refresh` event sent to browsers. */
@@ -43,7 +43,7 @@ export class HistoryRecorder {
   onRefresh(node: NodeView): void {
     if (this.history.latest()?.t === node.timestamp) return;
     const workloads: Partial<Record<WorkloadLevel, WorkloadView[]>> = {};
-    for (const level of WORKLOAD_LEVELS) {
+    for (const level of DASHBOARD_LEVELS) {
       try {
         workloads[level] = this.agent.workloads(level, this.topPerLevel).items;
       } catch (err) {

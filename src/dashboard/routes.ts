@@ -2,13 +2,15 @@
  * @module dashboard/routes
  * The dashboard's routes: the page at `/` and its files under `/dashboard/`, the chart history as
  * JSON (`/api/v1/history/node`, `/api/v1/history/workloads`), the live stream (`/api/v1/stream`,
- * server-sent events) and `/api/v1/dashboard` (what this server offers the page).
+ * server-sent events), `/api/v1/capping` (the Capping tab: PowerCapPolicies of the configured cluster)
+ * and `/api/v1/dashboard` (what this server offers the page).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Asset } from './assets.js';
 import type { ChartHistory } from './history.js';
-import { WORKLOAD_LEVELS } from './history.js';
+import { DASHBOARD_LEVELS } from './history.js';
 import type { EventStreamHub } from './event-stream.js';
+import type { CappingSource, CappingView } from './capping-source.js';
 import type { WorkloadLevel } from '../core/contracts.js';
 import { ERR_NOT_FOUND } from '../core/errors.js';
 import { ERR_DASHBOARD_NO_AGENT, ERR_DASHBOARD_TOO_MANY_STREAMS } from './errors.js';
@@ -26,6 +28,8 @@ export interface DashboardRouteOptions {
   topPerLevel: number;
   /** This node's name, once the agent knows it. */
   nodeName?: () => string | undefined;
+  /** The Capping tab's data: the cluster's PowerCapPolicies, or a view saying there is no cluster. */
+  capping: CappingSource;
 }
 
 /** `GET /api/v1/dashboard`. */
@@ -57,7 +61,7 @@ function sendAsset(reply: FastifyReply, a: Asset, ifNoneMatch: string | undefine
 export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteOptions): void {
   const index = opts.assets.get('index.html');
   if (!index) throw new Error('dashboard static files are missing index.html');
-  const levelSchema = { type: 'string', enum: [...WORKLOAD_LEVELS] };
+  const levelSchema = { type: 'string', enum: [...DASHBOARD_LEVELS] };
 
   app.get('/', async (req, reply) => sendAsset(reply, index, req.headers['if-none-match']));
   // Browsers ask for /favicon.ico whatever the page links; answer with the page's icon rather than a 404.
@@ -75,8 +79,10 @@ export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteO
     historyLength: opts.historyLength,
     live: Boolean(opts.history),
     topPerLevel: opts.topPerLevel,
-    levels: WORKLOAD_LEVELS,
+    levels: DASHBOARD_LEVELS,
   }));
+
+  app.get('/api/v1/capping', async (): Promise<CappingView> => opts.capping.view());
 
   const needHistory = (): ChartHistory => {
     if (!opts.history) throw ERR_DASHBOARD_NO_AGENT('this server runs no agent, so it keeps no power history');

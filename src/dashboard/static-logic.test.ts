@@ -7,6 +7,8 @@ import { zeroBasedRange } from './static/scales.js';
 import { whereText } from './static/where.js';
 // @ts-expect-error: plain JavaScript served to the browser, without type declarations
 import { bestOfRuns, inUse, noPlotText } from './static/models.js';
+// @ts-expect-error: plain JavaScript served to the browser, without type declarations
+import { budgetLine, meterFractions, recommendationText } from './static/capping-logic.js';
 
 test('power charts start at 0: 7.61–7.625 W is drawn from 0 W, not magnified', () => {
   const [lo, hi] = zeroBasedRange(7.61, 7.625) as [number, number];
@@ -43,4 +45,17 @@ test('models: the best of each run (same group, same created time) by MAE; impor
   assert.equal(inUse(models[1], { estimated: true, model: 'server:p/acpi/AbsPower/BPFOnly/b' }), true);
   assert.equal(inUse(models[1], { estimated: true, model: 'ccf:generic(2 vCPU)' }), false);
   assert.equal(inUse(models[1], undefined), false);
+});
+
+test('capping: budget vs current in words and on a track that shows an overshoot; recommendations in words', () => {
+  const p = { namespace: 'llm', name: 'cap', mode: 'Enforce', conditions: {}, targets: [], lastActions: [] };
+  assert.equal(budgetLine(p), 'no budget resolved yet (the operator has not evaluated this policy)');
+  assert.equal(budgetLine({ ...p, budgetWatts: 900 }), 'budget 900 W; no power data for the targets');
+  assert.equal(budgetLine({ ...p, budgetWatts: 400, currentWatts: 300 }), '300 W of 400 W (75 %)');
+  assert.equal(meterFractions({ ...p, budgetWatts: 900 }), null);
+  assert.deepEqual(meterFractions({ ...p, budgetWatts: 400, currentWatts: 300 }), { current: 0.75, budget: 1 });
+  // Over budget: the track spans the current power, the budget mark sits at a third of it.
+  assert.deepEqual(meterFractions({ ...p, budgetWatts: 400, currentWatts: 1200 }), { current: 1, budget: 1 / 3 });
+  assert.equal(recommendationText({ recommendation: { maxReplicas: 1, evict: ['p1'], migrate: ['p2', 'p3'] } }), 'max 1 replica; evict p1; move p2, p3');
+  assert.equal(recommendationText({}), 'none');
 });

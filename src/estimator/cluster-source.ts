@@ -15,9 +15,8 @@ import type { EstimatorRegistry } from './registry.js';
 import { EstimatorSpecSchema, type EstimatorSpec } from './spec.js';
 import { parseCpuMilli } from './monitors/quantity.js';
 import type { BasicAuth, NodeInfo } from './types.js';
+import { ESTIMATOR_REF } from '../api/v1alpha1/estimator.js';
 
-/** The Estimator kind. */
-export const ESTIMATOR_REF = { apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator' } as const;
 const NODE_REF = { apiVersion: 'v1', kind: 'Node' } as const;
 const SECRET_REF = { apiVersion: 'v1', kind: 'Secret' } as const;
 const POD_REF = { apiVersion: 'v1', kind: 'Pod' } as const;
@@ -98,7 +97,8 @@ export async function startClusterSource(opts: { registry: EstimatorRegistry; ku
   const informers: Informer[] = [nodes, estimators];
   if (opts.pods) {
     const sink = opts.pods;
-    const pods = new Informer(client, POD_REF);
+    // terminated pods never count: the API server leaves them out (and sends a pod that terminates as deleted)
+    const pods = new Informer(client, POD_REF, { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
     pods.on('add', (p) => sink.upsert(p)).on('update', (p) => sink.upsert(p)).on('delete', (p) => sink.remove(p));
     informers.push(pods);
   }

@@ -25,7 +25,7 @@ const CACHE_MIN_VALUES = 1 << 20;
 /** Slopes remembered per node group (distinct cpu_milli values). */
 const SLOPES_PER_GROUP = 64;
 /** Bound on the predictions of one estimation (ms). */
-const PREDICT_TIMEOUT_MS = 30_000;
+export const PREDICT_TIMEOUT_MS = 30_000;
 /** Parallel group predictions per request. */
 const PREDICT_CONCURRENCY = 32;
 /** Longest stretch of synchronous work (ms) before an estimation yields to the event loop. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { AgentHandle } from '../core/contracts.js';
 import { parseDuration } from '../core/duration.js';
 import { ErrNodeMonitorNotFound, ErrPCPredictorNotFound } from './errors.js';
-import type { AgentSpec, PredictorSpec } from './spec.js';
+import type { MonitorAgentSpec, PredictorSpec } from './spec.js';
 import type { BasicAuth, NodeMonitor, PowerPredictor } from './types.js';
 import { monitorEntry } from './monitors/registry.js';
 import { predictorEntry } from './predictors/registry.js';
@@ -32,7 +32,7 @@ export function requestTimeoutMs(spec: { timeout?: string }, refreshMs: number):
 }
 
 /** Resolves basic-auth credentials of an agent or predictor spec. */
-export async function resolveBasicAuth(spec: AgentSpec | PredictorSpec, deps: PluginDeps): Promise<BasicAuth | undefined> {
+export async function resolveBasicAuth(spec: MonitorAgentSpec | PredictorSpec, deps: PluginDeps): Promise<BasicAuth | undefined> {
   if (spec.basicAuth) {
     const password = spec.basicAuth.passwordFile ? readFileSync(spec.basicAuth.passwordFile, 'utf8').replace(/\r?\n$/, '') : (spec.basicAuth.password ?? '');
     return { username: spec.basicAuth.username, password };
@@ -47,7 +47,7 @@ export async function resolveBasicAuth(spec: AgentSpec | PredictorSpec, deps: Pl
 }
 
 /** Builds one node monitor from the monitor registry. Rejects for unknown types or missing endpoints. */
-export async function createMonitor(spec: AgentSpec, refreshMs: number, deps: PluginDeps): Promise<NodeMonitor> {
+export async function createMonitor(spec: MonitorAgentSpec, refreshMs: number, deps: PluginDeps): Promise<NodeMonitor> {
   const entry = monitorEntry(spec.type);
   if (!entry) throw ErrNodeMonitorNotFound(`unknown agent type ${String((spec as { type: unknown }).type)}`, { field: 'type' });
   if (entry.endpoint === 'required' && !spec.endpoint) throw ErrNodeMonitorNotFound(`agent ${spec.type} needs an endpoint`, { field: 'endpoint' });

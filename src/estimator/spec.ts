@@ -68,7 +68,7 @@ export const EstimatorSpecSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export type AgentSpec = Static<typeof AgentSchema>;
+export type MonitorAgentSpec = Static<typeof AgentSchema>;
 export type PredictorSpec = Static<typeof PredictorSchema>;
 export type NodeConfig = Static<typeof NodeConfigSchema>;
 export type EstimatorSpec = Static<typeof EstimatorSpecSchema>;
@@ -76,7 +76,7 @@ export type EstimatorSpec = Static<typeof EstimatorSpecSchema>;
 /** A node config with WAO's defaults applied (refresh 30s, no agents, predictor None). */
 export interface EffectiveNodeConfig {
   refreshInterval: string;
-  agents: AgentSpec[];
+  agents: MonitorAgentSpec[];
   predictor: PredictorSpec;
 }
 

@@ -43,13 +43,21 @@ export interface ObjectMeta {
   managedFields?: ManagedFieldsEntry[];
 }
 
-/** Any Kubernetes object. `T` narrows `spec`/`status` for typed kinds. */
-export interface KubeObject {
+/** What every Kubernetes object has: its kind and its metadata. */
+export type ObjectHeader = {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
-  [field: string]: unknown;
-}
+};
+
+/**
+ * A Kubernetes object as plain JSON. `Fields` are the kind's own fields (`spec`, `status`, `data`, …):
+ * a `@kubernetes/client-node` model type such as `V1Deployment` for built-in kinds (imported with
+ * `import type`, so a misspelt field fails to compile at no runtime cost), a CRD type for
+ * powerplane's kinds; without it, any fields. The metadata is always {@link ObjectMeta}
+ * (timestamps as strings, as the API server sends them).
+ */
+export type KubeObject<Fields extends object = { [field: string]: unknown }> = Omit<Fields, 'metadata'> & ObjectHeader;
 
 /** A list answer: items plus the list's resourceVersion (and continue token when paginated). */
 export interface KubeList<T extends KubeObject = KubeObject> {

@@ -6,7 +6,7 @@
 import type { AccuracyReport, Dataset, TrainedModel, Trainer } from './types.js';
 import { accuracyReport } from './metrics.js';
 import { selectComponents, selectFeatures, subsetRows, validateDataset } from './dataset.js';
-import { shuffledIndices } from './random.js';
+import { shuffledIndices } from '../core/random.js';
 import { ERR_MODEL_BAD_OPTIONS } from './errors.js';
 
 /** Options of {@link crossValidate}. */

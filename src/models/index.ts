@@ -11,7 +11,7 @@ export { FEATURE_GROUPS, CATEGORICAL_FEATURES, FEATURE_ALIASES, KNOWN_FEATURES, 
 export { mae, mape, r2, accuracyOf, accuracyReport } from './metrics.js';
 export { crossValidate, evaluate, foldAssignment, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 export { isolate, ISOLATORS, type IsolatorName, type IdleProfile, type IsolationResult } from './isolators.js';
-export { seededRandom, shuffledIndices } from './random.js';
+export { seededRandom, shuffledIndices } from '../core/random.js';
 export { withPreviousInterval, previousFeatureName } from './history.js';
 export { validateDataset, selectFeatures, selectComponents, subsetRows, MAX_DATASET_ROWS } from './dataset.js';
 export { fitScaler, scaleRow, scaleRows, type Scaler, type ScalerType } from './scaler.js';

@@ -20,7 +20,7 @@ test('the operator manager reconciles PowerCapPolicies from its informer: finali
   await h.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm' } });
   await h.kube.create({ ...PCP, metadata: { name: 'cap', namespace: 'llm' }, spec: { targets: [{ kind: 'ScaledObject', name: 'llama' }], budget: { watts: 100 }, thresholds: { interval: '1s' } } });
   const p = await until(async () => {
-    const x = (await h.kube.get(PCP, 'cap', 'llm')) as unknown as PowerCapPolicy;
+    const x = await h.kube.get<PowerCapPolicy>(PCP, 'cap', 'llm');
     return x.status?.conditions?.length ? x : undefined;
   }, 'status');
   assert.ok(p.metadata.finalizers?.includes('powerplane.io/finalizer'));

@@ -11,6 +11,7 @@ import { launchChromium, ARTIFACTS } from './browser.js';
 import { sharedDataPath } from '../helpers/shared-data.js';
 import { createFixtureNode, fixturePods, EXPECTED, type FixtureNode } from './fixture-node.js';
 import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
+import { powerplaneCrds } from '../helpers/kube.js';
 import { startUp, type PowerplaneProcess } from '../helpers/cli.js';
 import { createServer, type PowerplaneServer } from '../../src/core/server.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -29,6 +30,8 @@ const pageErrors: string[] = [];
 before(async () => {
   api = await startFakeApiServer();
   api.store.seed(...(fixturePods() as unknown as Parameters<typeof api.store.seed>));
+  api.store.seed(...(powerplaneCrds() as unknown as Parameters<typeof api.store.seed>));
+  api.store.seed(...(cappingPolicies() as unknown as Parameters<typeof api.store.seed>));
   fixture = await createFixtureNode(api.kubeconfigPath);
   up = await startUp([...fixture.flags, '--estimator.config-file', join(import.meta.dirname, 'fixtures', 'wao-fake-nodes.yaml')]);
   fixture.follow(up.url);
@@ -44,6 +47,40 @@ after(async () => {
   await api?.stop();
   assert.equal(code, 0, 'powerplane up exits 0 on SIGTERM');
 });
+
+/**
+ * Two PowerCapPolicies with the status the capping operator writes (the shape `cap status` reads): one
+ * enforcing over its budget with a recommendation and actions, one in DryRun with a target without data.
+ */
+function cappingPolicies() {
+  const cond = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, lastTransitionTime: '2026-06-01T12:00:00Z' });
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm' } },
+    {
+      apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerCapPolicy', metadata: { name: 'gpu-rack', namespace: 'llm' },
+      spec: { mode: 'Enforce', targets: [{ kind: 'ScaledObject', name: 'llama', minReplicas: 2 }], budget: { watts: 400 } },
+      status: {
+        budgetWatts: 400, currentWatts: 1200, forecastWatts: 1250, overBudget: true, lastEvaluation: '2026-06-01T12:00:30Z',
+        conditions: [cond('OverBudget', 'True', 'AboveAct', 'power 1200 W ≥ act 380 W'), cond('Enforcing', 'True', 'LimitReplicas', 'limits written'), cond('MetricsUnavailable', 'False', 'PowerData', 'every target has power data')],
+        targets: [{ kind: 'ScaledObject', name: 'llama', state: 'Ok', replicas: 4, maxReplicas: 2, watts: 1200, wattsPerReplica: { p50: 300, p90: 300 }, recommendation: { maxReplicas: 2 }, reason: 'priority: 2 of 4 needed replicas; floor 2' }],
+        actions: [
+          { time: '2026-06-01T12:00:00Z', target: 'ScaledObject/llama', action: 'LimitReplicas', change: 'maxReplicaCount 10 → 2', reason: 'power 1200 W ≥ act 380 W' },
+          { time: '2026-06-01T12:00:30Z', target: 'ScaledObject/llama', action: 'Alert', change: 'warning sent', reason: 'the floors alone need 600 W, over the budget 400 W: floors win' },
+        ],
+      },
+    },
+    {
+      apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerCapPolicy', metadata: { name: 'web', namespace: 'llm' },
+      spec: { mode: 'DryRun', targets: [{ kind: 'Deployment', name: 'web' }], budget: { watts: 900 } },
+      status: {
+        budgetWatts: 900, overBudget: false,
+        conditions: [cond('MetricsUnavailable', 'True', 'NoPowerData', 'no power data for Deployment/web')],
+        targets: [{ kind: 'Deployment', name: 'web', state: 'MetricsUnavailable', replicas: 3, reason: 'no power data for this target: nothing recommended (never scaled to 1)' }],
+        actions: [],
+      },
+    },
+  ];
+}
 
 /** Waits until the element's text equals (or matches) `want`. */
 async function waitText(p: Page, selector: string, want: string | RegExp): Promise<string> {
@@ -189,6 +226,34 @@ test('models view shows a trained model with its accuracy and measured-vs-predic
   await page.screenshot({ path: join(ARTIFACTS, 'models.png'), fullPage: true });
 });
 
+test('capping: per policy budget vs current, recommendations with reasons and recent actions, from the cluster', async () => {
+  await page.click('#tab-capping');
+  await page.waitForSelector('section.cap-policy[data-policy="llm/gpu-rack"]', WAIT);
+  const rack = 'section.cap-policy[data-policy="llm/gpu-rack"]';
+  assert.equal(await page.textContent(`${rack} h2`), 'llm/gpu-rack Enforceover budget');
+  assert.equal(await page.textContent(`${rack} .cap-line`), '1.20 kW of 400 W (300 %), forecast 1.25 kW');
+  assert.equal(await page.getAttribute(`${rack} [role=meter]`, 'aria-valuenow'), '1200');
+  assert.match((await page.textContent(`${rack} .cap-conditions`))!, /^Conditions: OverBudget \(AboveAct\), Enforcing \(LimitReplicas\)/);
+  const targets = await page.$$eval(`${rack} table.cap-targets tbody tr`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+  assert.deepEqual(targets, [['ScaledObject/llama', 'Ok', '4', '2', 'max 2 replicas', '1.20 kW', 'priority: 2 of 4 needed replicas; floor 2']]);
+  const actions = await page.$$eval(`${rack} table.cap-actions tbody tr`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)).map((r) => r.slice(1)));
+  assert.deepEqual(actions, [
+    ['Alert', 'ScaledObject/llama', 'warning sent', 'the floors alone need 600 W, over the budget 400 W: floors win'],
+    ['LimitReplicas', 'ScaledObject/llama', 'maxReplicaCount 10 → 2', 'power 1200 W ≥ act 380 W'],
+  ]);
+  // The chart draws what the page has read: a line from the second reading on (the tab re-reads every 10 s).
+  assert.match((await page.textContent(`${rack} .cap-chart-note`))!, /^The chart starts at the next reading/);
+  await page.waitForSelector(`${rack} .cap-chart canvas`, WAIT);
+  assert.equal(await page.isHidden(`${rack} .cap-chart-note`), true);
+  // A DryRun policy whose target has no power data: no figure is made up, nothing is recommended.
+  const web = 'section.cap-policy[data-policy="llm/web"]';
+  assert.equal(await page.textContent(`${web} .cap-line`), 'budget 900 W; no power data for the targets');
+  assert.equal(await page.$(`${web} [role=meter]`), null);
+  assert.deepEqual(await page.$$eval(`${web} table.cap-targets tbody td`, (tds) => tds.map((td) => td.textContent)), ['Deployment/web', 'MetricsUnavailable', '3', '–', 'none', '–', 'no power data for this target: nothing recommended (never scaled to 1)']);
+  assert.equal(await page.textContent(`${web} p.muted:last-child`), 'No actions yet.');
+  await page.screenshot({ path: join(ARTIFACTS, 'capping.png'), fullPage: true });
+});
+
 test('capabilities say what this node can and cannot measure', async () => {
   await page.click('#tab-capabilities');
   await page.waitForSelector('#caps table', WAIT);
@@ -204,7 +269,7 @@ test('capabilities say what this node can and cannot measure', async () => {
 
 test('every tab at 1400 px and 420 px: screenshots saved, nothing wider than the screen, watts in view on a phone', async () => {
   const tabs = await page.$$eval('nav[role=tablist] button[role=tab]', (bs) => bs.map((b) => b.id));
-  assert.ok(tabs.length >= 5, tabs.join(','));
+  assert.ok(tabs.length >= 6, tabs.join(','));
   for (const width of [1400, 420]) {
     const p = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: 'light' });
     try {
@@ -215,6 +280,7 @@ test('every tab at 1400 px and 420 px: screenshots saved, nothing wider than the
         const panel = (await p.getAttribute(`#${tab}`, 'aria-controls'))!;
         await p.waitForSelector(`#${panel}:not([hidden])`, WAIT);
         if (tab === 'tab-workloads') await p.waitForSelector('#workload-table tbody tr', WAIT);
+        if (tab === 'tab-capping') await p.waitForSelector('section.cap-policy', WAIT);
         await p.waitForTimeout(300);
         await p.screenshot({ path: join(ARTIFACTS, `${tab.replace(/^tab-/, '')}-${width}.png`), fullPage: true });
         const pageWidth = await p.evaluate(() => document.documentElement.scrollWidth);
@@ -299,6 +365,9 @@ test('on a server without an agent (the estimator with --web.ui) the page says s
     assert.equal(await waitText(p, '#live-status', 'no agent'), 'no agent');
     await p.click('#tab-capabilities');
     await waitText(p, '#caps', 'This server runs no agent.');
+    // No cluster configured: the Capping tab says so rather than showing an empty list.
+    await p.click('#tab-capping');
+    assert.match(await waitText(p, '#capping-none', /^This server has no Kubernetes cluster configured/), /no PowerCapPolicies to show/);
   } finally {
     await p.close();
     await server.close();

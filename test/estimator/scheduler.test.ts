@@ -174,3 +174,27 @@ test('bad bodies are 400 JSON naming the field; never a 5xx (fuzzed)', async () 
     { numRuns: 300 },
   );
 });
+
+test('the fast JSON path: any node name comes back exactly (escapes too); prototype keys and deep nesting are refused as by the server', async () => {
+  const base = await start();
+  const names = fc.array(fc.oneof(fc.string({ minLength: 1, unit: 'binary' }), fc.constantFrom('cheap', 'a"b', 'c\\d', 'e\nf', '\u2028', '\u005f_proto__')), { minLength: 1, maxLength: 8 });
+  await fc.assert(
+    fc.asyncProperty(names, async (ns) => {
+      const r = await call(base, 'prioritize', namesArgs(pod(), ns));
+      assert.equal(r.status, 200);
+      assert.deepEqual((r.body as { Host: string }[]).map((h) => h.Host), ns);
+    }),
+    { numRuns: 100 },
+  );
+  // a unicode escape is a backslash: still exact
+  const escaped = await call(base, 'prioritize', null, { raw: '{"Pod":{},"NodeNames":["ch\\u0065ap","costly"]}' });
+  assert.deepEqual(escaped.body, [{ Host: 'cheap', Score: 10 }, { Host: 'costly', Score: 0 }]);
+  for (const raw of ['{"Pod":{"__proto__":{"x":1}},"NodeNames":["cheap"]}', '{"Pod":{"\\u005f_proto__":{"x":1}},"NodeNames":["cheap"]}', '{"Pod":{"constructor":{"prototype":{"x":1}}},"NodeNames":["cheap"]}']) {
+    const r = await call(base, 'prioritize', null, { raw });
+    assert.equal(r.status, 400, raw);
+    assert.equal((r.body as { field: string }).field, 'body');
+  }
+  const deep = await call(base, 'filter', null, { raw: `{"Pod":${'['.repeat(70)}${']'.repeat(70)},"NodeNames":["cheap"]}` });
+  assert.equal(deep.status, 400);
+  assert.match((deep.body as { message: string }).message, /nested deeper than 64 levels/);
+});

@@ -11,7 +11,8 @@ import { buildCrds } from '../../src/operator/api/crds.js';
 
 /** powerplane's CustomResourceDefinitions as objects to seed. */
 export function powerplaneCrds(): SeedObject[] {
-  return buildCrds() as unknown as SeedObject[];
+  const crds: SeedObject[] = buildCrds();
+  return crds;
 }
 
 /**

@@ -2,11 +2,9 @@
  * @module agent/api/query
  * Validation of the agent API's query parameters; errors name the field.
  */
-import type { WorkloadLevel } from '../../core/contracts.js';
+import { WORKLOAD_LEVELS, type WorkloadLevel } from '../../core/contracts.js';
 import { ERR_AGENT_BAD_QUERY } from '../errors.js';
 
-/** Levels of `GET /api/v1/workloads`. */
-export const WORKLOAD_LEVELS: readonly WorkloadLevel[] = ['process', 'container', 'pod', 'vm'];
 /** Largest `top` accepted. */
 export const MAX_TOP = 10_000;
 

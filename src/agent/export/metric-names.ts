@@ -67,6 +67,9 @@ export const VM_METRIC_NAMES = [
   'powerplane_vm_idle_joules_total',
 ] as const;
 
+/** Per exported workload level (`level` label): energy no workload of the level owns. */
+export const UNATTRIBUTED_METRIC_NAMES = ['powerplane_unattributed_cpu_joules_total', 'powerplane_unattributed_idle_joules_total'] as const;
+
 /** Agent self-metrics and build info: always exported. */
 export const SELF_METRIC_NAMES = [
   'kepler_build_info',
@@ -91,5 +94,6 @@ export const EXPORTED_METRIC_NAMES: readonly string[] = [
   ...CONTAINER_METRIC_NAMES,
   ...POD_METRIC_NAMES,
   ...VM_METRIC_NAMES,
+  ...UNATTRIBUTED_METRIC_NAMES,
   ...SELF_METRIC_NAMES,
 ];

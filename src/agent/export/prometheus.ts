@@ -72,6 +72,31 @@ function baseLabels(a: WorkloadAccount, node: string): string {
 
 const LEVEL_HELP: Record<WorkloadLevel, string> = { process: 'process', container: 'container', pod: 'pod', vm: 'virtual machine' };
 
+/** Levels in the order their families are written. */
+const WORKLOAD_LEVELS = ['process', 'container', 'vm', 'pod'] as const;
+
+/**
+ * `powerplane_unattributed_{cpu,idle}_joules_total{level,zone}`: per exported level, the energy no
+ * workload of the level owns, so that per zone Σ the level's workload counters + this = the node's
+ * active (idle) counter.
+ */
+function renderUnattributed(w: Writer, snap: AgentSnapshot, opts: ExportOptions, node: string, zoneSuffix: readonly string[]): void {
+  const levels = WORKLOAD_LEVELS.filter((l) => opts.levels.has(l) && snap.remainders);
+  if (levels.length === 0 || !snap.remainders) return;
+  const rest = snap.remainders;
+  const fams: Array<[string, string, 'energyUj' | 'idleUj']> = [
+    ['powerplane_unattributed_cpu_joules_total', 'Active CPU energy in joules that no workload of the level owns: CPU time outside the level (processes in no container, pod or VM), and at every level intervals in which no process used CPU', 'energyUj'],
+  ];
+  if (opts.idleFamilies) fams.push(['powerplane_unattributed_idle_joules_total', 'Idle CPU energy in joules that attribution.idlePolicy gives to no workload of the level', 'idleUj']);
+  for (const [name, help, field] of fams) {
+    w.family(name, 'counter', help);
+    for (const level of levels) {
+      const values = rest[level].unattributed[field];
+      for (let z = 0; z < zoneSuffix.length; z++) w.sample(name, `node_name="${node}",level="${level}"` + zoneSuffix[z], values[z] / 1e6);
+    }
+  }
+}
+
 /** Renders the whole `/metrics` body for a snapshot. */
 export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string {
   const w = new Writer();
@@ -134,16 +159,20 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
     }
     if (snap.platform) {
       w.family('kepler_platform_watts', 'gauge', 'Platform (wall) power in watts');
-      w.sample('kepler_platform_watts', `node_name="${node}",source="${escapeLabel(snap.platform.source)}"`, snap.platform.watts);
+      const l = snap.platform.labels;
+      const platformLabels = [['source', snap.platform.source], ['bmc_id', l?.bmcId], ['chassis_id', l?.chassisId], ['source_id', l?.sourceId], ['source_name', l?.sourceName], ['source_type', l?.sourceType]];
+      w.sample('kepler_platform_watts', [`node_name="${node}"`, ...platformLabels.map(([k, v]) => `${k}="${escapeLabel(v ?? '')}"`)].join(','), snap.platform.watts);
     }
   }
   w.family('powerplane_node_power_source_info', 'gauge', 'The node meter in use, and with component="gpu" the GPU meter (nvml, nvidia-smi); estimated="true" marks model estimates (value 1)');
   w.sample('powerplane_node_power_source_info', `node_name="${node}",meter="${escapeLabel(snap.meter.name)}",estimated="${snap.meter.estimated}",model="${escapeLabel(snap.meter.model ?? '')}"`, 1);
   if (snap.gpuSource) w.sample('powerplane_node_power_source_info', `node_name="${node}",meter="${escapeLabel(snap.gpuSource)}",estimated="false",model="",component="gpu"`, 1);
 
-  for (const level of ['process', 'container', 'vm', 'pod'] as const) {
+  for (const level of WORKLOAD_LEVELS) {
     if (!opts.levels.has(level)) continue;
-    const accounts = snap.workloads[level];
+    // the listed workloads, then the aggregate of the terminated ones no longer listed
+    const rest = snap.remainders?.[level];
+    const accounts = rest ? [...snap.workloads[level], rest.terminated] : snap.workloads[level];
     const what = LEVEL_HELP[level];
     const jName = `kepler_${level}_cpu_joules_total`;
     const wName = `kepler_${level}_cpu_watts`;
@@ -188,6 +217,7 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
       }
     }
   }
+  renderUnattributed(w, snap, opts, node, zoneSuffix);
 
   const b = opts.build;
   w.family('kepler_build_info', 'gauge', 'Build of the exporter (powerplane), value 1');

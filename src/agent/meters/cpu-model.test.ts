@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { parseCpuinfo, classifyCpu, ccfCurve, normalizeModelName } from './cpu-model.js';
+import { summarizeCpuInfo, classifyCpu, ccfCurve, normalizeModelName } from './cpu-model.js';
 import { generateFromDir } from '../../../scripts/ccf-generate.js';
 import { CCF_GENERIC } from './ccf-table.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
@@ -47,25 +47,25 @@ test('unknown CPUs (QEMU, desktop) are undefined and get the generic curve', () 
 
 test('ARM: Graviton parts from CPU part', () => {
   const text = 'processor\t: 0\nBogoMIPS\t: 243.75\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU part\t: 0xd0c\n\nprocessor\t: 1\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n';
-  const info = parseCpuinfo(text);
+  const info = summarizeCpuInfo(text);
   assert.deepEqual(info, { processors: 2, cpuImplementer: '0x41', cpuPart: '0xd0c' });
   assert.equal(classifyCpu(info)?.id, 'aws-graviton2');
 });
 
 test('CCF curve: 8 vCPU Skylake is 8 × CCF min/max watts', () => {
   const blocks = Array.from({ length: 8 }, (_, i) => `processor\t: ${i}\nmodel name\t: Intel(R) Xeon(R) Platinum 8175M CPU @ 2.50GHz\n`).join('\n');
-  const c = ccfCurve(parseCpuinfo(blocks), 1);
+  const c = ccfCurve(summarizeCpuInfo(blocks), 1);
   assert.equal(c.id, 'intel-skylake');
   assert.equal(c.vcpus, 8);
   assert.ok(Math.abs(c.idleWatts - 8 * 0.6129888539040325) < 1e-12);
   assert.ok(Math.abs(c.maxWatts - 8 * 4.104170352960531) < 1e-12);
 });
 
-test('parseCpuinfo and normalizeModelName never throw and count processors (property)', () => {
+test('summarizeCpuInfo and normalizeModelName never throw and count processors (property)', () => {
   fc.assert(
     fc.property(fc.string(), fc.nat({ max: 64 }), (junk, n) => {
       const text = Array.from({ length: n }, (_, i) => `processor\t: ${i}\n${junk}\n`).join('\n');
-      const info = parseCpuinfo(text);
+      const info = summarizeCpuInfo(text);
       assert.ok(info.processors >= n);
       normalizeModelName(junk);
       classifyCpu({ modelName: junk, processors: 1 });

@@ -20,7 +20,7 @@ export interface CpuInfo {
 }
 
 /** Parses `/proc/cpuinfo` text. */
-export function parseCpuinfo(text: string): CpuInfo {
+export function summarizeCpuInfo(text: string): CpuInfo {
   const info: CpuInfo = { processors: 0 };
   for (const line of text.split('\n')) {
     const i = line.indexOf(':');

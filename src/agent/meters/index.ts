@@ -10,5 +10,5 @@ export { createHwmonMeter, type HwmonMeterOptions } from './hwmon.js';
 export { createModelMeter, resolveNodePredictor, type PredictorFactories, type ResolvedPredictor } from './model.js';
 export { createFakeMeter, type FakeMeterOptions } from './fake.js';
 export { linearPredictor } from './linear-predictor.js';
-export { ccfCurve, classifyCpu, parseCpuinfo, type CcfCurve, type CpuInfo } from './cpu-model.js';
+export { ccfCurve, classifyCpu, summarizeCpuInfo, type CcfCurve, type CpuInfo } from './cpu-model.js';
 export { ERR_METER_UNAVAILABLE, ERR_NO_METER } from './errors.js';

@@ -6,12 +6,12 @@
 import type { FeatureVector, NodePowerPredictor } from '../../core/contracts.js';
 
 /** Rounds watts for a model name: at most two decimals. */
-export function formatWatts(w: number): string {
+export function wattsLabel(w: number): string {
   return String(Math.round(w * 100) / 100);
 }
 
 /** A predictor of `package` watts = idle + (max − idle) × clamp(cpu_busy_ratio, 0, 1). */
-export function linearPredictor(idleWatts: number, maxWatts: number, name = `linear:idle=${formatWatts(idleWatts)},max=${formatWatts(maxWatts)}`): NodePowerPredictor {
+export function linearPredictor(idleWatts: number, maxWatts: number, name = `linear:idle=${wattsLabel(idleWatts)},max=${wattsLabel(maxWatts)}`): NodePowerPredictor {
   return {
     name,
     features: ['cpu_busy_ratio'],

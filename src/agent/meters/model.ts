@@ -16,9 +16,9 @@ import type { PowerplaneConfig } from '../../core/config-keys.js';
 import type { MeterInfo, NodePowerPredictor } from '../../core/contracts.js';
 import { ERR_INVALID_CONFIG } from '../../core/errors.js';
 import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '../types.js';
-import { ccfCurve, parseCpuinfo } from './cpu-model.js';
+import { ccfCurve, summarizeCpuInfo } from './cpu-model.js';
 import { CCF_GENERIC } from './ccf-table.js';
-import { linearPredictor, formatWatts } from './linear-predictor.js';
+import { linearPredictor, wattsLabel } from './linear-predictor.js';
 import { isNestedZone } from './zones.js';
 import type { CreatedNodeMeter, NodeMeterContext } from './registry.js';
 
@@ -57,7 +57,7 @@ export function ccfBasis(curve: { id: string; vcpus: number }, modelName: string
 /** The built-in curve: explicit idle/max watts where given, the CCF curve of this CPU for the rest. */
 async function builtinPredictor(config: PowerplaneConfig): Promise<{ predictor: NodePowerPredictor; basis: string }> {
   const { idleWatts, maxWatts } = config.model;
-  const info = parseCpuinfo(await readCpuinfo(config.host.procfs));
+  const info = summarizeCpuInfo(await readCpuinfo(config.host.procfs));
   const curve = ccfCurve(info, cpus().length);
   if (idleWatts <= 0 && maxWatts <= 0) {
     return { predictor: linearPredictor(curve.idleWatts, curve.maxWatts, `ccf:${curve.id}(${curve.vcpus} vCPU)`), basis: ccfBasis(curve, info.modelName) };
@@ -65,7 +65,7 @@ async function builtinPredictor(config: PowerplaneConfig): Promise<{ predictor: 
   const idle = idleWatts > 0 ? idleWatts : curve.idleWatts;
   const max = maxWatts > 0 ? maxWatts : curve.maxWatts;
   if (max < idle) {
-    throw ERR_INVALID_CONFIG(`model.maxWatts (${formatWatts(max)}) is below model.idleWatts (${formatWatts(idle)})`, { key: maxWatts > 0 ? 'model.maxWatts' : 'model.idleWatts' });
+    throw ERR_INVALID_CONFIG(`model.maxWatts (${wattsLabel(max)}) is below model.idleWatts (${wattsLabel(idle)})`, { key: maxWatts > 0 ? 'model.maxWatts' : 'model.idleWatts' });
   }
   const given = [idleWatts > 0 ? 'model.idleWatts' : '', maxWatts > 0 ? 'model.maxWatts' : ''].filter(Boolean).join(' and ');
   return { predictor: linearPredictor(idle, max), basis: `${given} set in the configuration${idleWatts > 0 && maxWatts > 0 ? '' : `; the rest from the CCF curve (${curve.id})`}` };

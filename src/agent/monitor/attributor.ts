@@ -3,7 +3,7 @@
  * The one attributor of every workload level (process, container, pod, VM): the interval's active
  * energy per zone goes to the level's workloads by CPU-tick share (the denominator is every process's
  * ticks, so CPU time outside the level stays unattributed at that level), idle energy by the idle
- * policy, and each workload's share into the level's ledger. A level is read through {@link LevelRows},
+ * policy, and each workload's share, and the level's unattributed rest, into the level's ledger. A level is read through {@link LevelRows},
  * so the process level reads the scan's entries in place (no per-process objects per refresh).
  */
 import { attributeLevelInto } from '../attribution/attribute.js';
@@ -64,7 +64,9 @@ export class LevelAttributor {
   private weights = new Float64Array(256);
   private activeShares = new Float64Array(256);
   private idleShares = new Float64Array(256);
-  private readonly residual: number[] = [];
+  /** The interval's active and idle µJ per zone that no workload of the level gets. */
+  private readonly residualActive: number[] = [];
+  private readonly residualIdle: number[] = [];
 
   constructor(zones: number) {
     this.zones = zones;
@@ -73,30 +75,35 @@ export class LevelAttributor {
   /**
    * Credits each workload of `rows` with its share of the frame's active energy (and idle energy by
    * the policy: `cpu-share` by the same CPU shares; `requests` by CPU requests where the level has
-   * them) in `ledger`, which then ends the interval (workloads not seen terminate).
+   * them) in `ledger`, with what no workload gets as the level's unattributed energy; the ledger then
+   * ends the interval (workloads not seen terminate).
    */
   attribute(rows: LevelRows, frame: RefreshFrame, ledger: LevelLedger): void {
     const n = rows.length;
     const zones = this.zones;
     this.reserve(n);
-    const { weights, activeShares, idleShares, residual } = this;
+    const { weights, activeShares, idleShares, residualActive, residualIdle } = this;
+    const { active, idle } = frame.energy;
     for (let i = 0; i < n; i++) weights[i] = rows.deltaTicks(i);
-    attributeLevelInto(frame.energy.active, weights, n, frame.totalTicks, activeShares, residual);
+    attributeLevelInto(active, weights, n, frame.totalTicks, activeShares, residualActive);
     let withIdle = false;
     if (frame.idlePolicy === 'cpu-share') {
-      attributeLevelInto(frame.energy.idle, weights, n, frame.totalTicks, idleShares, residual);
+      attributeLevelInto(idle, weights, n, frame.totalTicks, idleShares, residualIdle);
       withIdle = true;
     } else if (frame.idlePolicy === 'requests' && rows.requestMilli) {
       let total = 0;
       for (let i = 0; i < n; i++) total += weights[i] = rows.requestMilli(i);
-      attributeLevelInto(frame.energy.idle, weights, n, total, idleShares, residual);
+      attributeLevelInto(idle, weights, n, total, idleShares, residualIdle);
       withIdle = true;
+    } else {
+      for (let z = 0; z < zones; z++) residualIdle[z] = idle[z];
     }
     ledger.begin(frame.seq, frame.exportedSeq, frame.secondsPerTick, frame.intervalSeconds);
     const idleOut = withIdle ? idleShares : undefined;
     for (let i = 0; i < n; i++) {
       ledger.add(rows.key(i), rows.meta(i), rows.cpuTicks(i), rows.deltaTicks(i), activeShares, idleOut, i * zones, rows.gpuWatts(i), rows.gpuIdleWatts(i));
     }
+    ledger.addUnattributed(residualActive, residualIdle);
     ledger.end(frame.terminated);
   }
 

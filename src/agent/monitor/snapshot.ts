@@ -4,7 +4,8 @@
  * of every level. Export and the JSON API read only snapshots.
  */
 import type { MeterInfo, WorkloadLevel } from '../../core/contracts.js';
-import type { WorkloadAccount } from '../workloads/ledger.js';
+import type { WorkloadAccount, LevelRemainder } from '../workloads/ledger.js';
+import type { PlatformLabels } from '../types.js';
 
 /** One zone's energy (µJ): cumulative since the agent started and in the last interval. */
 export interface ZoneState {
@@ -53,11 +54,19 @@ export interface AgentSnapshot {
   cpus: number;
   meter: MeterInfo;
   zones: ZoneState[];
+  /** Running workloads, then the terminated ones still listed one by one, per level. */
   workloads: Record<WorkloadLevel, WorkloadAccount[]>;
+  /**
+   * Per level, what the listed accounts leave out: the aggregate of terminated workloads no longer
+   * listed, and the energy of CPU time outside the level's workloads. Per zone, Σ listed + the
+   * aggregate + unattributed = the zone's cumulative active energy (`activeUj`), exactly. The
+   * monitor always sets it; absent, the listed accounts are all there is.
+   */
+  remainders?: Record<WorkloadLevel, LevelRemainder>;
   gpus: GpuState[];
   /** The GPU meter's source (`nvml`, `nvidia-smi`) when one is in use. */
   gpuSource?: string;
-  platform?: { watts: number; source: string };
+  platform?: { watts: number; source: string; labels?: PlatformLabels };
   /** Duration of this refresh (s), processes scanned, containers with no pod found. */
   refreshSeconds: number;
   processesScanned: number;

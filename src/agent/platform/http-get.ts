@@ -50,9 +50,3 @@ export function httpGet(url: URL, opts: HttpGetOptions = {}): Promise<HttpGetRes
     req.end();
   });
 }
-
-/** True when `hostname` is a loopback address or `localhost`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
-}

@@ -62,3 +62,14 @@ test('extractors accept only numeric readings of the right resource', () => {
   assert.equal(chassisPowerSensorWatts({ ReadingType: 'Power', PhysicalContext: 'CPU', Reading: 5 }), undefined);
   assert.equal(chassisPowerSensorWatts({ ReadingType: 'Power', PhysicalContext: 'Chassis', Reading: 5 }), 5);
 });
+
+test('the meter names what it reads with Kepler\'s kepler_platform_watts labels', async (t) => {
+  const server = await serveRedfishMockup(mockup, { auth });
+  t.after(() => server.close());
+  const env = await createRedfishMeter({ endpoint: server.url, ...auth });
+  assert.deepEqual(env.labels, { bmcId: new URL(server.url).host, chassisId: '1U', sourceId: 'EnvironmentMetrics', sourceName: 'Chassis Environment Metrics', sourceType: 'EnvironmentMetrics' });
+  const noEnv = await serveRedfishMockup(mockup, { hide: ['/redfish/v1/Chassis/1U/EnvironmentMetrics'] });
+  t.after(() => noEnv.close());
+  const legacy = await createRedfishMeter({ endpoint: noEnv.url });
+  assert.deepEqual(legacy.labels, { bmcId: new URL(noEnv.url).host, chassisId: '1U', sourceId: '0', sourceName: 'System Input Power', sourceType: 'PowerControl' });
+});

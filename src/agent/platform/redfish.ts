@@ -9,7 +9,7 @@
  * Basic auth (password from a file), TLS verified unless `insecureSkipVerify`. Links are only
  * followed on the endpoint's own origin, so credentials never leave for another host.
  */
-import type { PlatformMeter } from '../types.js';
+import type { PlatformLabels, PlatformMeter } from '../types.js';
 import { httpGet, type HttpGetOptions } from './http-get.js';
 import { ERR_PLATFORM_READ, ERR_PLATFORM_UNAVAILABLE } from './errors.js';
 
@@ -40,15 +40,18 @@ export function environmentMetricsWatts(doc: Json): number | undefined {
   return num((doc.PowerWatts as Json | undefined)?.Reading);
 }
 
+/** The first `PowerControl[]` entry of a (deprecated) Power resource that has `PowerConsumedWatts`. */
+function firstPowerControl(doc: Json): Json | undefined {
+  const list = Array.isArray(doc.PowerControl) ? (doc.PowerControl as Json[]) : [];
+  return list.find((pc) => num(pc?.PowerConsumedWatts) !== undefined);
+}
+
 /** The first `PowerControl[].PowerConsumedWatts` of a (deprecated) Power resource. */
 export function powerControlWatts(doc: Json): number | undefined {
-  const list = Array.isArray(doc.PowerControl) ? (doc.PowerControl as Json[]) : [];
-  for (const pc of list) {
-    const w = num(pc?.PowerConsumedWatts);
-    if (w !== undefined) return w;
-  }
-  return undefined;
+  return num(firstPowerControl(doc)?.PowerConsumedWatts);
 }
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** The reading of a Sensor resource when it is the chassis power sensor. */
 export function chassisPowerSensorWatts(doc: Json): number | undefined {
@@ -69,6 +72,8 @@ function members(doc: Json): string[] {
 /** A way to read one chassis's power. */
 interface PowerSource {
   description: string;
+  /** The resource read, as Kepler labels it. */
+  labels: Omit<PlatformLabels, 'bmcId'>;
   read(): Promise<number | undefined>;
 }
 
@@ -122,14 +127,22 @@ async function chassisSource(client: RedfishClient, chassisPath: string): Promis
   const sensors = ref(chassis.Sensors);
   const subsystem = ref(chassis.PowerSubsystem);
   const builders: Array<() => Promise<PowerSource | undefined>> = [
-    async () => (env ? working({ description: `chassis ${id} EnvironmentMetrics PowerWatts`, read: async () => environmentMetricsWatts(await client.get(env)) }) : undefined),
-    async () => (power ? working({ description: `chassis ${id} Power PowerConsumedWatts`, read: async () => powerControlWatts(await client.get(power)) }) : undefined),
+    async () => {
+      const doc = await client.tryGet(env);
+      if (!env || !doc || environmentMetricsWatts(doc) === undefined) return undefined;
+      return { description: `chassis ${id} EnvironmentMetrics PowerWatts`, labels: { chassisId: id, sourceId: text(doc.Id), sourceName: text(doc.Name), sourceType: 'EnvironmentMetrics' }, read: async () => environmentMetricsWatts(await client.get(env)) };
+    },
+    async () => {
+      const pc = firstPowerControl((await client.tryGet(power)) ?? {});
+      if (!power || !pc) return undefined;
+      return { description: `chassis ${id} Power PowerConsumedWatts`, labels: { chassisId: id, sourceId: text(pc.MemberId), sourceName: text(pc.Name), sourceType: 'PowerControl' }, read: async () => powerControlWatts(await client.get(power)) };
+    },
     async () => {
       const sensorDoc = await client.tryGet(sensors);
       for (const p of sensorDoc ? members(sensorDoc).slice(0, 256) : []) {
         const s = await client.tryGet(p);
         if (s && chassisPowerSensorWatts(s) !== undefined) {
-          return { description: `chassis ${id} sensor ${typeof s.Id === 'string' ? s.Id : p}`, read: async () => chassisPowerSensorWatts(await client.get(p)) };
+          return { description: `chassis ${id} sensor ${typeof s.Id === 'string' ? s.Id : p}`, labels: { chassisId: id, sourceId: text(s.Id), sourceName: text(s.Name), sourceType: 'Sensor' }, read: async () => chassisPowerSensorWatts(await client.get(p)) };
         }
       }
       return undefined;
@@ -144,6 +157,7 @@ async function chassisSource(client: RedfishClient, chassisPath: string): Promis
       if (metricPaths.length === 0) return undefined;
       return working({
         description: `chassis ${id} PowerSubsystem power supplies InputPowerWatts (${metricPaths.length})`,
+        labels: { chassisId: id, sourceId: '', sourceName: '', sourceType: 'PowerSupply' },
         read: async () => {
           let sum = 0;
           for (const p of metricPaths) {
@@ -188,6 +202,7 @@ export async function createRedfishMeter(opts: RedfishOptions): Promise<RedfishM
       return {
         source: 'redfish',
         description: source.description,
+        labels: { bmcId: client.origin.host, ...source.labels },
         async read(): Promise<number> {
           let w: number | undefined;
           try {

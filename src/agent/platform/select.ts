@@ -17,7 +17,7 @@ import { createRedfishMeter, type RedfishOptions } from './redfish.js';
 import { createIpmiExporterMeter } from './ipmi-exporter.js';
 import { createIpmitoolMeter } from './ipmitool.js';
 import { createAcpiMeter } from './acpi.js';
-import { isLoopbackHost } from './http-get.js';
+import { isLoopbackHost } from '../../core/loopback.js';
 
 /** Overrides for tests. */
 export interface PlatformDeps {

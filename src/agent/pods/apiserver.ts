@@ -12,9 +12,9 @@ export class InformerPodResolver implements PodResolver {
   readonly source = 'apiserver';
   private map = new Map<string, PodRef>();
 
-  constructor(private readonly informer: Informer<KubeObject>) {
+  constructor(private readonly informer: Informer<KubeObject<PodLike>>) {
     const rebuild = () => {
-      this.map = indexPods(this.informer.list() as unknown as PodLike[]);
+      this.map = indexPods(this.informer.list());
     };
     informer.on('add', rebuild).on('update', rebuild).on('delete', rebuild).on('synced', rebuild);
   }

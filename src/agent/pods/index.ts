@@ -8,6 +8,7 @@ import type { Logger } from '../../core/logger.js';
 import type { PowerplaneConfig } from '../../core/config-keys.js';
 import type { KubeObject } from '../../kube/index.js';
 import type { PodResolver } from './types.js';
+import type { PodLike } from './pod-index.js';
 import { PolledPodResolver, KubeletPodList, kubeletAddress } from './kubelet.js';
 import { InformerPodResolver } from './apiserver.js';
 import { ERR_AGENT_PODS } from '../errors.js';
@@ -27,7 +28,7 @@ export async function createPodResolver(config: PowerplaneConfig, nodeName: stri
   const { kubeConfig, source } = loadKubeConfig({ kubeconfig: config.kube.config || undefined });
   const client = new KubeClient({ kubeConfig });
   if (config.kube.podInformer.mode === 'apiserver') {
-    const informer = new Informer<KubeObject>(client, { apiVersion: 'v1', kind: 'Pod' }, { fieldSelector: { 'spec.nodeName': nodeName } });
+    const informer = new Informer<KubeObject<PodLike>>(client, { apiVersion: 'v1', kind: 'Pod' }, { fieldSelector: { 'spec.nodeName': nodeName } });
     log.info({ node: nodeName, kubeconfig: source }, 'pods from an API-server watch of this node');
     return new InformerPodResolver(informer);
   }

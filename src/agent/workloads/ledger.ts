@@ -2,9 +2,13 @@
  * @module agent/workloads/ledger
  * Cumulative energy accounts of the workloads of one level. Each refresh adds the interval's
  * attributed microjoules to the running workloads; a workload that is gone is frozen with
- * `state="terminated"`, kept while it holds at least the minimum energy (in the primary zone) and
- * within the cap (lowest energy evicted first), and dropped once a scrape has exported it. Memory is
- * bounded by live workloads plus the cap.
+ * `state="terminated"`, listed on its own while it holds at least the minimum energy (in the primary
+ * zone) and within the cap (lowest energy evicted first), until a scrape has exported it. Whenever a
+ * terminated account leaves the list its counters are added to the level's one aggregated
+ * `terminated` account, and the energy of CPU time outside the level's workloads (the attribution
+ * residual) to the level's unattributed counters, so nothing attributed is ever lost: per zone,
+ * Σ listed accounts + the aggregate + unattributed = every interval's energy given to the level.
+ * Memory is bounded by live workloads plus the cap.
  */
 import type { WorkloadLevel } from '../../core/contracts.js';
 
@@ -71,12 +75,40 @@ export interface TerminatedPolicy {
 /** The empty idle array shared by every account without idle energy (replaced, never written). */
 const NO_IDLE: number[] = [];
 
+/** The key and id of a level's aggregated terminated account. */
+export const TERMINATED_AGGREGATE_ID = 'terminated';
+
+/** Energy (µJ per zone, cumulative) of CPU time that no workload of the level owns. */
+export interface UnattributedEnergy {
+  /** Active energy per zone. */
+  energyUj: number[];
+  /** Idle energy per zone that the idle policy gave to no workload of the level (all of it with `none`). */
+  idleUj: number[];
+}
+
+/** What a level holds besides its listed accounts: a copy, taken at the end of a refresh. */
+export interface LevelRemainder {
+  /** The terminated workloads no longer listed, summed into one account (`meta.id` = {@link TERMINATED_AGGREGATE_ID}). */
+  terminated: WorkloadAccount;
+  unattributed: UnattributedEnergy;
+}
+
+function emptyAccount(level: WorkloadLevel, key: string, meta: WorkloadMeta, zones: number, seq: number): WorkloadAccount {
+  return { level, key, meta, state: 'running', cpuSeconds: 0, energyUj: new Array<number>(zones).fill(0), deltaUj: new Array<number>(zones).fill(0), idleUj: NO_IDLE, gpuUj: 0, gpuWatts: 0, gpuIdleUj: 0, seenSeq: seq };
+}
+
+function addInto(into: number[], from: { readonly [i: number]: number }, offset: number, zones: number): void {
+  for (let z = 0; z < zones; z++) into[z] += from[offset + z];
+}
+
 /** The accounts of one level. */
 export class LevelLedger {
   readonly level: WorkloadLevel;
   private readonly zoneCount: number;
   private readonly running = new Map<string, WorkloadAccount>();
   private readonly terminated = new Map<string, WorkloadAccount>();
+  private readonly aggregate: WorkloadAccount;
+  private readonly unattributed: UnattributedEnergy;
   private seq = 0;
   private secondsPerTick = 0;
   private intervalSeconds = 0;
@@ -84,12 +116,17 @@ export class LevelLedger {
   constructor(level: WorkloadLevel, zoneCount: number) {
     this.level = level;
     this.zoneCount = zoneCount;
+    // every label but the id is empty: no real workload has an empty type, runtime, pod name or hypervisor
+    const meta: WorkloadMeta = { id: TERMINATED_AGGREGATE_ID, name: '', type: '', runtime: '' };
+    this.aggregate = { ...emptyAccount(level, TERMINATED_AGGREGATE_ID, meta, zoneCount, 0), state: 'terminated' };
+    this.unattributed = { energyUj: new Array<number>(zoneCount).fill(0), idleUj: new Array<number>(zoneCount).fill(0) };
   }
 
   /**
-   * Starts interval `seq` (of `intervalSeconds`; CPU ticks of `secondsPerTick`): drops the terminated
-   * accounts that a scrape exported (`exportedSeq` ≥ their termination sequence). Then {@link add} each
-   * workload of the interval and {@link end} it.
+   * Starts interval `seq` (of `intervalSeconds`; CPU ticks of `secondsPerTick`): the terminated
+   * accounts that a scrape exported (`exportedSeq` ≥ their termination sequence) leave the list for
+   * the aggregate. Then {@link add} each workload of the interval, {@link addUnattributed} the
+   * residual, and {@link end} it.
    */
   begin(seq: number, exportedSeq: number, secondsPerTick: number, intervalSeconds: number): void {
     this.seq = seq;
@@ -97,7 +134,7 @@ export class LevelLedger {
     this.intervalSeconds = intervalSeconds;
     const terminated = this.terminated;
     terminated.forEach((a, k) => {
-      if ((a.terminatedAt ?? 0) <= exportedSeq) terminated.delete(k);
+      if ((a.terminatedAt ?? 0) <= exportedSeq) this.release(k, a);
     });
   }
 
@@ -129,20 +166,7 @@ export class LevelLedger {
       a.labelCache = undefined;
     }
     if (!a) {
-      a = {
-        level: this.level,
-        key,
-        meta,
-        state: 'running',
-        cpuSeconds: 0,
-        energyUj: new Array<number>(zones).fill(0),
-        deltaUj: new Array<number>(zones).fill(0),
-        idleUj: NO_IDLE,
-        gpuUj: 0,
-        gpuWatts: 0,
-        gpuIdleUj: 0,
-        seenSeq: this.seq,
-      };
+      a = emptyAccount(this.level, key, meta, zones, this.seq);
       this.running.set(key, a);
     } else if (a.meta !== meta && !sameMeta(a.meta, meta)) {
       a.meta = meta;
@@ -158,16 +182,23 @@ export class LevelLedger {
     }
     if (idle) {
       if (a.idleUj.length === 0) a.idleUj = new Array<number>(zones).fill(0);
-      for (let z = 0; z < zones; z++) a.idleUj[z] += idle[offset + z];
+      addInto(a.idleUj, idle, offset, zones);
     }
     a.gpuWatts = gpuWatts;
     if (gpuWatts !== 0) a.gpuUj += Math.round(gpuWatts * this.intervalSeconds * 1e6);
     if (gpuIdleWatts !== 0) a.gpuIdleUj += Math.round(gpuIdleWatts * this.intervalSeconds * 1e6);
   }
 
+  /** Adds the interval's residual: active and idle µJ per zone that no workload of the level got. */
+  addUnattributed(active: { readonly [i: number]: number }, idle: { readonly [i: number]: number }): void {
+    addInto(this.unattributed.energyUj, active, 0, this.zoneCount);
+    addInto(this.unattributed.idleUj, idle, 0, this.zoneCount);
+  }
+
   /**
-   * Ends the interval: running accounts not added since {@link begin} terminate (frozen, kept while at
-   * or above the energy threshold), then the lowest-energy terminated accounts beyond the cap go.
+   * Ends the interval: running accounts not added since {@link begin} terminate (frozen, listed while
+   * at or above the energy threshold), then the lowest-energy terminated accounts beyond the cap leave
+   * the list. Every account leaving the list goes into the aggregate.
    */
   end(policy: TerminatedPolicy): void {
     const { seq, running, terminated } = this;
@@ -180,11 +211,40 @@ export class LevelLedger {
       a.gpuWatts = 0;
       a.labelCache = undefined;
       if (policy.maxTerminated > 0 && (a.energyUj[policy.primaryZone] ?? 0) / 1e6 >= policy.minEnergyJoules) terminated.set(k, a);
+      else this.fold(a);
     });
     if (this.terminated.size > policy.maxTerminated) {
       const byEnergy = [...this.terminated.values()].sort((x, y) => (x.energyUj[policy.primaryZone] ?? 0) - (y.energyUj[policy.primaryZone] ?? 0));
-      for (let i = 0; i < byEnergy.length - policy.maxTerminated; i++) this.terminated.delete(byEnergy[i].key);
+      for (let i = 0; i < byEnergy.length - policy.maxTerminated; i++) this.release(byEnergy[i].key, byEnergy[i]);
     }
+  }
+
+  /** The aggregate and the unattributed energy, copied (a snapshot keeps them as they are now). */
+  remainder(): LevelRemainder {
+    const g = this.aggregate;
+    return {
+      terminated: { ...g, energyUj: [...g.energyUj], deltaUj: [...g.deltaUj], idleUj: [...g.idleUj] },
+      unattributed: { energyUj: [...this.unattributed.energyUj], idleUj: [...this.unattributed.idleUj] },
+    };
+  }
+
+  /** Takes a terminated account off the list into the aggregate. */
+  private release(key: string, a: WorkloadAccount): void {
+    this.terminated.delete(key);
+    this.fold(a);
+  }
+
+  /** Adds a terminated account's counters to the aggregate. */
+  private fold(a: WorkloadAccount): void {
+    const g = this.aggregate;
+    addInto(g.energyUj, a.energyUj, 0, this.zoneCount);
+    if (a.idleUj.length > 0) {
+      if (g.idleUj.length === 0) g.idleUj = new Array<number>(this.zoneCount).fill(0);
+      addInto(g.idleUj, a.idleUj, 0, this.zoneCount);
+    }
+    g.cpuSeconds += a.cpuSeconds;
+    g.gpuUj += a.gpuUj;
+    g.gpuIdleUj += a.gpuIdleUj;
   }
 
   /** The running, then the terminated accounts, in a new array. */

@@ -9,6 +9,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { minDurationPattern } from '../../core/duration.js';
+import type { KubeObject } from '../../kube/types.js';
 
 /** API group of every powerplane custom resource. */
 export const GROUP = 'powerplane.io';
@@ -49,17 +50,5 @@ export const Conditions = Type.Array(Condition, {
   'x-kubernetes-list-map-keys': ['type'],
 });
 
-/** Object metadata as the operator reads it (only the fields it uses). */
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  generation?: number;
-  resourceVersion?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  deletionTimestamp?: string;
-  creationTimestamp?: string;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
-}
+/** A powerplane object: a {@link KubeObject} of this group whose metadata always has a name. */
+export type ApiObject<Fields extends object> = KubeObject<Fields> & { metadata: { name: string } };

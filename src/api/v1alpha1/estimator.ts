@@ -5,11 +5,13 @@
  * fills in: nodes seen, last refresh, per-monitor errors.
  */
 import { Type, type Static } from 'typebox';
-import { Conditions, type ObjectMeta } from './common.js';
+import { API_VERSION, Conditions, type ApiObject } from './common.js';
 import { EstimatorSpecSchema } from '../../estimator/spec.js';
 
 /** Kind name. */
 export const ESTIMATOR_KIND = 'Estimator';
+/** Kind reference for the kube client. */
+export const ESTIMATOR_REF = { apiVersion: API_VERSION, kind: ESTIMATOR_KIND } as const;
 /** Resource (plural) name. */
 export const ESTIMATOR_PLURAL = 'estimators';
 
@@ -37,10 +39,8 @@ export const EstimatorStatus = Type.Object({
 export type EstimatorStatus = Static<typeof EstimatorStatus>;
 
 /** An Estimator object. */
-export interface Estimator {
-  apiVersion: string;
+export type Estimator = ApiObject<{
   kind: 'Estimator';
-  metadata: ObjectMeta;
   spec?: EstimatorSpec;
   status?: EstimatorStatus;
-}
+}>;

@@ -6,11 +6,13 @@
  * status carries the recommendation per target and the last actions. See docs/capping.md.
  */
 import { Type, type Static } from 'typebox';
-import { Conditions, Duration, StringMap, type ObjectMeta } from './common.js';
+import { API_VERSION, Conditions, Duration, StringMap, type ApiObject } from './common.js';
 import { DEFAULT_ALGORITHM } from '../../capping/algorithms/registry.js';
 
 /** Kind name. */
 export const POWER_CAP_POLICY_KIND = 'PowerCapPolicy';
+/** Kind reference for the kube client. */
+export const POWER_CAP_POLICY_REF = { apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND } as const;
 /** Resource (plural) name. */
 export const POWER_CAP_POLICY_PLURAL = 'powercappolicies';
 
@@ -190,10 +192,8 @@ export const PowerCapPolicyStatus = Type.Object({
 export type PowerCapPolicyStatus = Static<typeof PowerCapPolicyStatus>;
 
 /** A PowerCapPolicy object. */
-export interface PowerCapPolicy {
-  apiVersion: string;
+export type PowerCapPolicy = ApiObject<{
   kind: 'PowerCapPolicy';
-  metadata: ObjectMeta;
   spec: PowerCapPolicySpec;
   status?: PowerCapPolicyStatus;
-}
+}>;

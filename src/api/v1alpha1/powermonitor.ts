@@ -7,12 +7,14 @@
 import { createHash } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { CONFIG_KEYS, configJsonSchema, type JsonSchemaNode, type PowerplaneConfig } from '../../core/config-keys.js';
-import { Conditions, Duration, StringMap, type ObjectMeta } from './common.js';
+import { API_VERSION, Conditions, Duration, StringMap, type ApiObject } from './common.js';
 
 /** The one PowerMonitor name the operator reconciles. */
 export const POWER_MONITOR_NAME = 'powerplane';
 /** Kind name. */
 export const POWER_MONITOR_KIND = 'PowerMonitor';
+/** Kind reference for the kube client. */
+export const POWER_MONITOR_REF = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND } as const;
 /** Resource (plural) name. */
 export const POWER_MONITOR_PLURAL = 'powermonitors';
 
@@ -314,6 +316,8 @@ export type DaemonSetCounts = Static<typeof DaemonSetCounts>;
 
 /** What happened to an optional integration. */
 export const IntegrationState = Type.Enum(['Installed', 'Disabled', 'CRDMissing']);
+/** One integration state. */
+export type IntegrationState = Static<typeof IntegrationState>;
 
 /** `PowerMonitor.status`. */
 export const PowerMonitorStatus = Type.Object({
@@ -341,10 +345,8 @@ export const PowerMonitorStatus = Type.Object({
 export type PowerMonitorStatus = Static<typeof PowerMonitorStatus>;
 
 /** A PowerMonitor object. */
-export interface PowerMonitor {
-  apiVersion: string;
+export type PowerMonitor = ApiObject<{
   kind: 'PowerMonitor';
-  metadata: ObjectMeta;
   spec?: PowerMonitorSpec;
   status?: PowerMonitorStatus;
-}
+}>;

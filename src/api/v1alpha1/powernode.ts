@@ -5,10 +5,12 @@
  * watts and agent version.
  */
 import { Type, type Static } from 'typebox';
-import type { ObjectMeta } from './common.js';
+import { API_VERSION, type ApiObject } from './common.js';
 
 /** Kind name. */
 export const POWER_NODE_KIND = 'PowerNode';
+/** Kind reference for the kube client. */
+export const POWER_NODE_REF = { apiVersion: API_VERSION, kind: POWER_NODE_KIND } as const;
 /** Resource (plural) name. */
 export const POWER_NODE_PLURAL = 'powernodes';
 
@@ -45,9 +47,7 @@ export const PowerNodeStatus = Type.Object({
 export type PowerNodeStatus = Static<typeof PowerNodeStatus>;
 
 /** A PowerNode object. */
-export interface PowerNode {
-  apiVersion: string;
+export type PowerNode = ApiObject<{
   kind: 'PowerNode';
-  metadata: ObjectMeta;
   status?: PowerNodeStatus;
-}
+}>;

@@ -104,7 +104,8 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
       notes.push(`lowered to the maximum ${t.maxReplicas}`);
     }
     // The window is kept as a monotonic queue: a proposal followed by a lower one can never be the minimum.
-    const window = (memory.proposals[t.id] ?? []).filter(([at, v]) => nowSeconds - at < stabilizationWindowSeconds && at <= nowSeconds && v < p);
+    const window: Array<[number, number]> = [];
+    for (const e of memory.proposals[t.id] ?? []) if (nowSeconds - e[0] < stabilizationWindowSeconds && e[0] <= nowSeconds && e[1] < p) window.push(e);
     window.push([nowSeconds, p]);
     next.proposals[t.id] = window;
     if (p < prev && p < t.replicas && !atAct) {
@@ -113,15 +114,15 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
       p = ceiling;
     }
     if (p > prev) {
-      const stable = Math.min(...window.map(([, v]) => v));
+      const stable = window[0][1]; // the queue is increasing: its first entry is the lowest
       if (stable < p) {
         notes.push(`stabilization window ${stabilizationWindowSeconds}s: raise only to ${Math.max(stable, prev)}`);
         p = Math.max(stable, prev);
       }
     }
-    const why = [d.reason, ...notes].join('; ');
+    const why = notes.length === 0 ? d.reason : `${d.reason}; ${notes.join('; ')}`;
     if (p === prev) {
-      out.push({ ...hold(why, d.maxReplicas) });
+      out.push(hold(why, d.maxReplicas));
       continue;
     }
     if (t.secondsSinceLastAction !== undefined && t.secondsSinceLastAction < cooldownSeconds) {
@@ -154,7 +155,7 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
     }
   }
 
-  const stateById = new Map(state.targets.map((t, i) => [t.id, { t, o: out[i] }]));
+  const stateById = new Map(proposal.pods?.length || proposal.requests?.length ? state.targets.map((t, i) => [t.id, { t, o: out[i] }]) : []);
   const pods: PodDecision[] = [];
   const evicted = new Map<string, number>();
   for (const pd of proposal.pods ?? []) {

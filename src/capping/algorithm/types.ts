@@ -96,6 +96,7 @@ export const TargetStateSchema = Type.Object(
           p50: Watts('Median power of one replica'),
           p90: Watts('90th percentile power of one replica'),
           atCapacity: Type.Optional(Watts('Power of one replica serving workPerReplica (a fit of power against work), when known')),
+          atIdle: Type.Optional(Watts('Power of one ready replica serving no work (the same fit, at the same percentile as atCapacity), when known')),
         },
         { additionalProperties: false, description: 'Absent when there is no power data: then nothing is decided for this target' },
       ),

@@ -7,6 +7,7 @@ import { priorityDecide } from './priority.js';
 import { efficiencyDecide } from './efficiency.js';
 import { createForecast, forecastTarget, trendSlope } from './forecast.js';
 import { createAlgorithm, listAlgorithms } from './registry.js';
+import { replicaCosts } from './shared.js';
 import { ERR_CAPPING_INVALID_PARAMETERS, ERR_CAPPING_UNKNOWN_ALGORITHM } from '../errors.js';
 import type { CappingDecisions } from '../algorithm/types.js';
 
@@ -87,4 +88,20 @@ test('registry: unknown names and bad parameters are errors naming the field', (
   assert.throws(() => createAlgorithm('efficiency', { nodeLimit: 5 }), (e) => ERR_CAPPING_INVALID_PARAMETERS.is(e) && e.details.field === 'algorithm.parameters.nodeLimit');
   assert.throws(() => createAlgorithm('proportional', { speed: 1 }), (e) => ERR_CAPPING_INVALID_PARAMETERS.is(e) && e.details.field === 'algorithm.parameters.speed');
   assert.equal(createAlgorithm('forecast', { inner: 'priority' }).name, 'forecast');
+});
+
+test('replicaCosts: capacity plans every replica at the worst case; load plans each at the load it adds', () => {
+  const t = capTarget('a', { maxReplicas: 5, workPerReplica: 100, demand: 250, wattsPerReplica: { p50: 200, p90: 270, atCapacity: 280, atIdle: 80 } });
+  assert.deepEqual(replicaCosts(t), [280, 280, 280, 280, 280]);
+  // 100 + 100 + 50 units: 80 + 2 W per unit; replicas beyond the demand are headroom, at the worst case.
+  assert.deepEqual(replicaCosts(t, 'load'), [280, 280, 180, 280, 280]);
+  assert.deepEqual(replicaCosts({ ...t, wattsPerReplica: { p50: 200, p90: 270 } }, 'load'), [270, 270, 270, 270, 270]);
+  assert.deepEqual(replicaCosts(t, 'p50'), [200, 200, 200, 200, 200]);
+});
+
+test('proportional with percentile load fits the partly loaded replica the worst case would not', () => {
+  const t = capTarget('a', { minReplicas: 1, maxReplicas: 5, desiredReplicas: 3, workPerReplica: 100, demand: 250, wattsPerReplica: { p50: 200, p90: 270, atCapacity: 280, atIdle: 80 } });
+  const state = capState([t], { policy: { ...capState([]).policy, budgetWatts: 760 } });
+  assert.deepEqual(limits(proportionalDecide(state)), [2]); // 3 × 280 W = 840 W > 760 W
+  assert.deepEqual(limits(proportionalDecide(state, { percentile: 'load' })), [3]); // 280 + 280 + 180 = 740 W
 });

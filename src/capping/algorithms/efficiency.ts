@@ -2,7 +2,7 @@
  * @module capping/algorithms/efficiency
  * Maximises the total useful work served within the budget: a knapsack over replicas per target, where
  * replica n of a target is worth min(demand, n × workPerReplica) − min(demand, (n−1) × workPerReplica)
- * and weighs its watts per replica; floors are taken first. Solved exactly (see `knapsack.ts`). Budget
+ * and weighs its planned watts (`replicaCosts`: its power at the load it adds); floors are taken first. Solved exactly (see `knapsack.ts`). Budget
  * left after the work is maximised becomes headroom, shared by need, up to each maximum.
  * A target without `performance` data (no demand or work per replica) counts each replica it needs as
  * worth the median work per replica of the targets that have it (1 when none has).
@@ -10,13 +10,13 @@
 import { Type, type Static } from 'typebox';
 import type { AlertDecision, CappingAlgorithm, CappingDecisions, CappingState, TargetState } from '../algorithm/types.js';
 import { solveReplicaKnapsack } from './knapsack.js';
-import { PercentileParam, fillProportionally, neededReplicas, plannable, plannedWatts, toDecisions, usableWatts } from './shared.js';
+import { PercentileParam, fillProportionally, neededReplicas, costOf, plannable, replicaCosts, toDecisions, usableWatts } from './shared.js';
 
 /** Parameters of `efficiency`. */
 export const EfficiencyParameters = Type.Object(
   {
     percentile: Type.Optional(PercentileParam),
-    nodeLimit: Type.Optional(Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 50_000, description: 'Branch-and-bound nodes before the best solution found is used' })),
+    nodeLimit: Type.Optional(Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 5_000, description: 'Branch-and-bound nodes before the best solution found is used' })),
   },
   { additionalProperties: false },
 );
@@ -46,15 +46,15 @@ function median(xs: number[]): number {
 /** The efficiency allocation. */
 export function efficiencyDecide(state: CappingState, params: EfficiencyParameters = {}): CappingDecisions {
   const targets = plannable(state);
-  const w = targets.map((t) => plannedWatts(t, params.percentile));
+  const w = targets.map((t) => replicaCosts(t, params.percentile));
   const fallback = median(targets.filter((t) => t.workPerReplica !== undefined && t.demand !== undefined).map((t) => t.workPerReplica as number));
   const alloc = targets.map((t) => t.minReplicas);
-  const room = usableWatts(state) - alloc.reduce((s, n, i) => s + n * w[i], 0);
+  const room = usableWatts(state) - alloc.reduce((s, n, i) => s + costOf(w[i], n), 0);
   const alerts: AlertDecision[] = [];
   let optimal = true;
   let left = room;
   if (room > 0) {
-    const sol = solveReplicaKnapsack(targets.map((t, i) => ({ weight: w[i], values: marginalWork(t, fallback) })), room, params.nodeLimit ?? 50_000);
+    const sol = solveReplicaKnapsack(targets.map((t, i) => { const values = marginalWork(t, fallback); return { weights: w[i].slice(t.minReplicas, t.minReplicas + values.length), values }; }), room, params.nodeLimit ?? 5_000);
     for (const [i, n] of sol.counts.entries()) alloc[i] += n;
     left = room - sol.weight;
     optimal = sol.optimal;

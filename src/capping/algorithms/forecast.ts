@@ -21,26 +21,35 @@ export const ForecastParameters = Type.Object(
 );
 export type ForecastParameters = Static<typeof ForecastParameters>;
 
-/** Least-squares slope (per second) of `[secondsAgo, value]` points; 0 with fewer than two distinct times. */
-export function trendSlope(points: ReadonlyArray<readonly [number, number]>): number {
-  if (points.length < 2) return 0;
-  const xs = points.map(([ago]) => -ago);
-  const mx = xs.reduce((s, x) => s + x, 0) / xs.length;
-  const my = points.reduce((s, [, y]) => s + y, 0) / points.length;
-  let sxy = 0;
+/**
+ * Least-squares slope (per second) of `[secondsAgo, value]` points with `secondsAgo` within
+ * `(0, windowSeconds]` (all of them by default), plus `now` at 0 seconds ago when given; 0 with fewer than
+ * two distinct times. One pass, no copies (it runs for every target at every step).
+ */
+export function trendSlope(points: ReadonlyArray<readonly [number, number]>, windowSeconds = Infinity, now?: number): number {
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
   let sxx = 0;
-  for (const [k, [, y]] of points.entries()) {
-    sxy += (xs[k] - mx) * (y - my);
-    sxx += (xs[k] - mx) ** 2;
-  }
-  return sxx > 0 ? sxy / sxx : 0;
+  let sxy = 0;
+  const add = (x: number, y: number) => {
+    n++;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  };
+  for (const p of points) if (p[0] <= windowSeconds && (now === undefined || p[0] > 0)) add(-p[0], p[1]);
+  if (now !== undefined) add(0, now);
+  if (n < 2) return 0;
+  const vxx = sxx - (sx * sx) / n;
+  return vxx > 1e-9 * Math.max(1, sxx) ? (sxy - (sx * sy) / n) / vxx : 0;
 }
 
 /** The target as it is expected `horizon` seconds from now. */
 export function forecastTarget(t: TargetState, horizonSeconds: number, windowSeconds: number): TargetState {
   if (t.demand === undefined || !t.demandHistory || t.demandHistory.length === 0) return t;
-  const points = [...t.demandHistory.filter(([ago]) => ago <= windowSeconds && ago > 0), [0, t.demand] as const];
-  const slope = trendSlope(points);
+  const slope = trendSlope(t.demandHistory, windowSeconds, t.demand);
   if (slope <= 0) return t;
   const demand = t.demand + slope * horizonSeconds;
   const desired = t.desiredReplicas === undefined ? undefined : Math.min(t.maxReplicas, t.demand > 0 ? Math.ceil((t.desiredReplicas * demand) / t.demand - 1e-9) : t.desiredReplicas);

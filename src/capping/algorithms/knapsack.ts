@@ -1,19 +1,23 @@
 /**
  * @module capping/algorithms/knapsack
- * Exact solver for the knapsack over replicas: classes (targets) of identical-weight units (replicas)
- * whose marginal values do not increase, one capacity (watts). Maximise the total value.
+ * Exact solver for the knapsack over replicas: classes (targets) of units (replicas) taken as a prefix
+ * (n replicas are the first n), whose marginal values and value per watt do not increase along the class,
+ * one capacity (watts). Maximise the total value.
  *
  * Method: sort the units by value per watt; the LP relaxation gives an upper bound and the greedy fill a
  * lower bound; Dembo–Hammer reduction fixes every unit whose forced opposite cannot beat the lower bound;
  * a depth-first branch and bound over the remaining "core" units finishes (LP bound at every node by binary
- * search over prefix sums; a skipped unit closes its class, since the units of a class differ only by
- * their non-increasing values). The
+ * search over prefix sums; a skipped unit closes its class, since units are taken as a prefix; a unit
+ * fixed out by the reduction drops the rest of its class). The
  * search stops after `nodeLimit` nodes; then the best solution found is returned with `optimal: false`.
  */
 
-/** One class: the weight of a unit and the marginal values of its units, non-increasing. */
+/**
+ * One class: the marginal values of its units, non-increasing, and the weight of each (as many as values);
+ * value per weight must not increase along the class (true of a replica's power at the load it adds).
+ */
 export interface KnapsackClass {
-  weight: number;
+  weights: readonly number[];
   values: readonly number[];
 }
 
@@ -29,7 +33,7 @@ export interface KnapsackSolution {
 }
 
 /** Solves the problem exactly (see the module comment). */
-export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity: number, nodeLimit = 50_000): KnapsackSolution {
+export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity: number, nodeLimit = 5_000): KnapsackSolution {
   const counts = classes.map(() => 0);
   let cap = capacity;
   let base = 0;
@@ -37,19 +41,31 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
   const val: number[] = [];
   const wt: number[] = [];
   for (const [c, k] of classes.entries()) {
-    for (const v of k.values) {
+    for (const [j, v] of k.values.entries()) {
       if (!(v > 0)) break;
-      if (k.weight <= 0) {
+      if (k.weights[j] <= 0 && cls.at(-1) !== c) {
         counts[c]++;
         base += v;
       } else {
         cls.push(c);
         val.push(v);
-        wt.push(k.weight);
+        wt.push(Math.max(0, k.weights[j]));
       }
     }
   }
-  const order = [...val.keys()].sort((a, b) => val[b] / wt[b] - val[a] / wt[a] || cls[a] - cls[b] || a - b);
+  const ratio = new Float64Array(val.length);
+  for (let i = 0; i < val.length; i++) ratio[i] = wt[i] > 0 ? val[i] / wt[i] : Infinity;
+  // Ratio order, ties by index (units are pushed class by class): units grouped by ratio in index order,
+  // the distinct ratios sorted natively (a comparator sort costs more than the search at hundreds of classes).
+  const byRatio = new Map<number, number[]>();
+  for (let i = 0; i < ratio.length; i++) {
+    const same = byRatio.get(ratio[i]);
+    if (same) same.push(i);
+    else byRatio.set(ratio[i], [i]);
+  }
+  const distinct = Float64Array.from(byRatio.keys()).sort();
+  const order: number[] = [];
+  for (let k = distinct.length - 1; k >= 0; k--) for (const i of byRatio.get(distinct[k]) as number[]) order.push(i);
   let upperBound = Infinity;
   const result = (taken: Iterable<number>, optimal: boolean, nodes: number): KnapsackSolution => {
     const out = [...counts];
@@ -57,8 +73,10 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
     let value = 0;
     let weight = 0;
     for (const [c, n] of out.entries()) {
-      for (let j = 0; j < n; j++) value += classes[c].values[j];
-      weight += n * Math.max(0, classes[c].weight);
+      for (let j = 0; j < n; j++) {
+        value += classes[c].values[j];
+        weight += Math.max(0, classes[c].weights[j]);
+      }
     }
     return { counts: out, value, weight, optimal, nodes, upperBound: optimal ? value : upperBound };
   };
@@ -83,24 +101,29 @@ export function solveReplicaKnapsack(classes: readonly KnapsackClass[], capacity
   const greedy: number[] = [];
   let lb = base;
   room = cap;
+  const stopped = new Uint8Array(classes.length);
   for (const i of order) {
+    if (stopped[cls[i]]) continue;
     if (wt[i] <= room) {
       room -= wt[i];
       lb += val[i];
       greedy.push(i);
-    }
+    } else stopped[cls[i]] = 1;
   }
   const eps = 1e-9 * Math.max(1, Math.abs(lp));
   if (lb >= lp - eps) return result(greedy, true, 0);
 
   // Dembo–Hammer reduction around the break ratio r.
-  const r = val[order[brk]] / wt[order[brk]];
+  const r = ratio[order[brk]];
   const fixedIn: number[] = [];
   const free: number[] = [];
+  const out = new Uint8Array(classes.length);
   for (const [pos, i] of order.entries()) {
+    if (out[cls[i]]) continue;
     const bound = lp - Math.abs(val[i] - r * wt[i]);
     if (pos !== brk && bound < lb - eps) {
       if (pos < brk) fixedIn.push(i);
+      else out[cls[i]] = 1;
     } else free.push(i);
   }
   for (const i of fixedIn) {

@@ -7,7 +7,7 @@
  */
 import { Type, type Static } from 'typebox';
 import type { CappingAlgorithm, CappingDecisions, CappingState } from '../algorithm/types.js';
-import { PercentileParam, fillProportionally, neededReplicas, plannable, plannedWatts, toDecisions, usableWatts } from './shared.js';
+import { PercentileParam, fillProportionally, neededReplicas, costOf, plannable, replicaCosts, toDecisions, usableWatts } from './shared.js';
 
 /** Parameters of `priority`. */
 export const PriorityParameters = Type.Object({ percentile: Type.Optional(PercentileParam) }, { additionalProperties: false });
@@ -16,13 +16,13 @@ export type PriorityParameters = Static<typeof PriorityParameters>;
 /** The priority fill. */
 export function priorityDecide(state: CappingState, params: PriorityParameters = {}): CappingDecisions {
   const targets = plannable(state);
-  const w = targets.map((t) => plannedWatts(t, params.percentile));
+  const w = targets.map((t) => replicaCosts(t, params.percentile));
   const need = targets.map(neededReplicas);
   const max = targets.map((t) => t.maxReplicas);
   const alloc = targets.map((t) => t.minReplicas);
   const shares = need.map((n) => Math.max(n, 1));
   const levels = [...new Set(targets.map((t) => t.priority))].sort((a, b) => b - a).map((p) => [...targets.keys()].filter((i) => targets[i].priority === p));
-  let left = usableWatts(state) - alloc.reduce((s, n, i) => s + n * w[i], 0);
+  let left = usableWatts(state) - alloc.reduce((s, n, i) => s + costOf(w[i], n), 0);
   for (const members of levels) left = fillProportionally(alloc, need, w, shares, left, members);
   fillProportionally(alloc, max, w, shares, left);
   return {

@@ -5,7 +5,7 @@ import { capState, capTarget } from '../../../test/helpers/capping.js';
 import { solveReplicaKnapsack } from './knapsack.js';
 import { efficiencyDecide } from './efficiency.js';
 import { createAlgorithm } from './registry.js';
-import { plannedWatts, usableWatts } from './shared.js';
+import { costOf, replicaCosts, usableWatts } from './shared.js';
 import { applyGuards, emptyGuardMemory } from '../algorithm/guard.js';
 import type { CappingState, TargetState } from '../algorithm/types.js';
 
@@ -79,8 +79,8 @@ test('budget-sharing algorithms propose within [min, max] and, when the floors f
         const t = byId.get(r.target) as TargetState;
         assert.ok(t.wattsPerReplica !== undefined, 'no proposal for a target without data');
         assert.ok(r.maxReplicas >= t.minReplicas && r.maxReplicas <= t.maxReplicas);
-        watts += r.maxReplicas * plannedWatts(t);
-        floors += t.minReplicas * plannedWatts(t);
+        watts += costOf(replicaCosts(t), r.maxReplicas);
+        floors += costOf(replicaCosts(t), t.minReplicas);
       }
       const usable = usableWatts(s);
       if (floors <= usable) assert.ok(watts <= usable + 1e-6, `${name}: ${watts} W > ${usable} W`);
@@ -102,10 +102,14 @@ function* vectors(sizes: number[]): Generator<number[]> {
 }
 
 test('the knapsack equals brute force on random small instances', () => {
-  const classArb = fc.record({
-    weight: fc.double({ min: 0.5, max: 50, noNaN: true }),
-    values: fc.array(fc.double({ min: 0.1, max: 100, noNaN: true }), { maxLength: 4 }).map((v) => v.sort((a, b) => b - a)),
-  });
+  // Weights as a replica's power at the load it adds: idle + slope × value (value per watt non-increasing).
+  const classArb = fc
+    .record({
+      idle: fc.double({ min: 0.5, max: 50, noNaN: true }),
+      slope: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
+      values: fc.array(fc.double({ min: 0.1, max: 100, noNaN: true }), { maxLength: 4 }).map((v) => v.sort((a, b) => b - a)),
+    })
+    .map(({ idle, slope, values }) => ({ values, weights: values.map((v) => idle + slope * v) }));
   fc.assert(
     fc.property(fc.array(classArb, { minLength: 1, maxLength: 5 }), fc.double({ min: 0, max: 150, noNaN: true }), (classes, cap) => {
       let best = 0;
@@ -113,8 +117,10 @@ test('the knapsack equals brute force on random small instances', () => {
         let w = 0;
         let val = 0;
         v.forEach((n, c) => {
-          w += n * classes[c].weight;
-          for (let j = 0; j < n; j++) val += classes[c].values[j];
+          for (let j = 0; j < n; j++) {
+            w += classes[c].weights[j];
+            val += classes[c].values[j];
+          }
         });
         if (w <= cap) best = Math.max(best, val);
       }
@@ -152,11 +158,43 @@ test('efficiency serves as much work as brute force over replica counts', () => 
 });
 
 test('a search stopped by the node limit returns a feasible solution below its upper bound', () => {
-  const classes = Array.from({ length: 60 }, (_, i) => ({ weight: 10 + ((i * 37) % 23) + i / 7, values: [30 + (i % 5), 20 + (i % 3), 5] }));
+  const classes = Array.from({ length: 60 }, (_, i) => ({ weights: Array(3).fill(10 + ((i * 37) % 23) + i / 7) as number[], values: [30 + (i % 5), 20 + (i % 3), 5] }));
   const sol = solveReplicaKnapsack(classes, 700, 1);
   assert.equal(sol.optimal, false);
   assert.ok(sol.weight <= 700);
   assert.ok(sol.value <= sol.upperBound && sol.value > 0.9 * sol.upperBound, JSON.stringify({ v: sol.value, u: sol.upperBound }));
   const full = solveReplicaKnapsack(classes, 700, 10_000_000);
   assert.ok(full.value >= sol.value - 1e-9 && full.value <= sol.upperBound + 1e-9);
+});
+
+test('efficiency with percentile load serves as much work as brute force over replica counts at those costs', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ min: fc.integer({ min: 0, max: 2 }), span: fc.integer({ min: 0, max: 4 }), idle: fc.integer({ min: 10, max: 150 }), perWork: fc.double({ min: 0, max: 3, noNaN: true }), work: fc.integer({ min: 1, max: 100 }), demand: fc.integer({ min: 0, max: 400 }) }), { minLength: 1, maxLength: 4 }),
+      fc.integer({ min: 0, max: 1500 }),
+      (specs, budget) => {
+        const targets = specs.map((s, i) => {
+          const full = s.idle + s.perWork * s.work;
+          return capTarget(`t${i}`, { minReplicas: s.min, maxReplicas: s.min + s.span, wattsPerReplica: { p50: full, p90: full, atCapacity: full, atIdle: s.idle }, workPerReplica: s.work, demand: s.demand });
+        });
+        const state = capState(targets, { policy: { ...capState([]).policy, budgetWatts: budget } });
+        const costs = targets.map((t) => replicaCosts(t, 'load'));
+        const served = (counts: number[]) => counts.reduce((a, n, i) => a + Math.min(specs[i].demand, n * specs[i].work), 0);
+        const watts = (counts: number[]) => counts.reduce((a, n, i) => a + costOf(costs[i], n), 0);
+        const floors = specs.map((s) => s.min);
+        let best = -1;
+        for (const v of vectors(specs.map((s) => s.span))) {
+          const counts = v.map((n, i) => n + specs[i].min);
+          if (watts(counts) <= budget + 1e-9) best = Math.max(best, served(counts));
+        }
+        const got = efficiencyDecide(state, { percentile: 'load' }).replicas.map((r) => r.maxReplicas);
+        if (watts(floors) > budget) assert.equal(served(got), served(floors));
+        else {
+          assert.ok(Math.abs(served(got) - best) < 1e-6, `efficiency ${served(got)} vs brute force ${best}`);
+          assert.ok(watts(got) <= budget + 1e-6);
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
 });

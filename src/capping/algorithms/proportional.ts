@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from 'typebox';
 import type { CappingAlgorithm, CappingDecisions, CappingState } from '../algorithm/types.js';
-import { PercentileParam, fillProportionally, neededReplicas, plannable, plannedWatts, toDecisions, usableWatts } from './shared.js';
+import { PercentileParam, fillProportionally, neededReplicas, costOf, plannable, replicaCosts, toDecisions, usableWatts } from './shared.js';
 
 /** Parameters of `proportional`. */
 export const ProportionalParameters = Type.Object({ percentile: Type.Optional(PercentileParam) }, { additionalProperties: false });
@@ -15,10 +15,10 @@ export type ProportionalParameters = Static<typeof ProportionalParameters>;
 /** The proportional share. */
 export function proportionalDecide(state: CappingState, params: ProportionalParameters = {}): CappingDecisions {
   const targets = plannable(state);
-  const w = targets.map((t) => plannedWatts(t, params.percentile));
+  const w = targets.map((t) => replicaCosts(t, params.percentile));
   const need = targets.map(neededReplicas);
   const alloc = targets.map((t) => t.minReplicas);
-  let left = usableWatts(state) - alloc.reduce((s, n, i) => s + n * w[i], 0);
+  let left = usableWatts(state) - alloc.reduce((s, n, i) => s + costOf(w[i], n), 0);
   const shares = need.map((n) => Math.max(n, 1));
   left = fillProportionally(alloc, need, w, shares, left);
   const short = alloc.some((n, i) => n < need[i]);

@@ -1,6 +1,6 @@
 /**
  * @module capping/algorithms/shared
- * What the built-in algorithms share: the watts one replica is planned at, the replicas a target needs,
+ * What the built-in algorithms share: the watts each replica is planned at, the replicas a target needs,
  * the budget left for the targets, and a fair whole-replica filler.
  */
 import { Type, type Static } from 'typebox';
@@ -9,16 +9,40 @@ import type { CappingState, ReplicaDecision, TargetState } from '../algorithm/ty
 
 /**
  * Parameter every budget-sharing built-in takes: the watts per replica to plan with. `capacity` (default):
- * the larger of p90 and the power at capacity (a capped replica runs at capacity); `p90`; `p50`.
+ * the worst case, the larger of p90 and the power at capacity (a capped replica runs at capacity); `load`:
+ * each replica at the power it draws at the load it will serve (see {@link replicaCosts}); `p90`; `p50`.
  */
-export const PercentileParam = Type.Union([Type.Literal('capacity'), Type.Literal('p90'), Type.Literal('p50')], { default: 'capacity', description: 'Watts per replica to plan with' });
+export const PercentileParam = Type.Union([Type.Literal('capacity'), Type.Literal('load'), Type.Literal('p90'), Type.Literal('p50')], { default: 'capacity', description: 'Watts per replica to plan with' });
 export type Percentile = Static<typeof PercentileParam>;
 
-/** Watts one replica of `t` is planned at (0 without power data). */
-export function plannedWatts(t: TargetState, percentile: Percentile = 'capacity'): number {
+/**
+ * Watts each replica of `t` is planned at, replica 1 to `maxReplicas` (index k is replica k + 1).
+ * `capacity` (default): every replica at the worst case, the larger of p90 and `atCapacity`. `load`: when
+ * the power fit (`atIdle`, `atCapacity`) and the demand and work per replica are known, replica k costs
+ * its power at the load it adds, `atIdle + (atCapacity − atIdle) × min(work, demand − (k − 1) × work) / work`,
+ * and replicas beyond the demand (headroom, which a rising load would fill) the worst case; without the
+ * fit, the worst case. `p90` / `p50`: every replica at that percentile. All zeros without power data.
+ */
+export function replicaCosts(t: TargetState, percentile: Percentile = 'capacity'): number[] {
+  const out = new Array<number>(t.maxReplicas).fill(0);
   const w = t.wattsPerReplica;
-  if (!w) return 0;
-  return percentile === 'capacity' ? worstReplicaWatts(t) : w[percentile];
+  if (!w) return out;
+  if (percentile === 'p50' || percentile === 'p90') return out.fill(w[percentile]);
+  const worst = worstReplicaWatts(t);
+  out.fill(worst);
+  if (percentile === 'capacity') return out;
+  const work = t.workPerReplica;
+  if (w.atIdle === undefined || w.atCapacity === undefined || work === undefined || t.demand === undefined) return out;
+  const perWork = Math.max(0, w.atCapacity - w.atIdle) / work;
+  for (let k = 0; k < out.length && t.demand - k * work > 1e-9; k++) out[k] = Math.min(worst, w.atIdle + perWork * Math.min(work, t.demand - k * work));
+  return out;
+}
+
+/** Watts of the first `n` replicas planned at `costs`. */
+export function costOf(costs: readonly number[], n: number): number {
+  let s = 0;
+  for (let k = 0; k < n; k++) s += costs[k];
+  return s;
 }
 
 /**
@@ -49,17 +73,19 @@ export function usableWatts(state: CappingState): number {
 
 /**
  * Adds whole replicas one at a time, each to the target with the lowest `alloc / share` whose next replica
- * still fits in `watts` and is below its cap (ties: lower index). Mutates `alloc`; returns the watts left.
+ * (costing `costs[i][alloc[i]]` watts) still fits in `watts` and is below its cap (ties: lower index); a
+ * target whose next replica does not fit gets no more. Mutates `alloc`; returns the watts left.
  */
-export function fillProportionally(alloc: number[], caps: readonly number[], weights: readonly number[], shares: readonly number[], watts: number, members?: readonly number[]): number {
+export function fillProportionally(alloc: number[], caps: readonly number[], costs: ReadonlyArray<readonly number[]>, shares: readonly number[], watts: number, members?: readonly number[]): number {
   const heap = new MinHeap();
   for (const i of members ?? alloc.keys()) if (alloc[i] < caps[i]) heap.push(alloc[i] / shares[i], i);
   let left = watts;
   while (heap.size > 0) {
     const i = heap.pop();
-    if (weights[i] > left + 1e-9) continue;
+    const cost = costs[i][alloc[i]];
+    if (cost > left + 1e-9) continue;
     alloc[i]++;
-    left -= weights[i];
+    left -= cost;
     if (alloc[i] < caps[i]) heap.push(alloc[i] / shares[i], i);
   }
   return left;

@@ -39,3 +39,57 @@ export function bestServedFraction(s: Scenario, budget: number): number {
   }
   return demand > 0 ? served / demand : 1;
 }
+
+/** Workload limit combinations above which {@link bestHeldLimitsServedFraction} is not computed. */
+export const HELD_LIMITS_MAX_COMBINATIONS = 100_000;
+
+/**
+ * A reference for cappers that do not flap: the demand served (fraction of the total) when every
+ * workload's limit is held for `holdSeconds` at a time (windows from t = 0), each window with the best
+ * limits whose power stays within the budget at every step of it (the autoscaler's rule within the limits,
+ * no noise, readiness ignored, floors running when nothing fits). Not an upper bound for every capper
+ * that flaps at most once per window (one may still move monotonically within it), but the best any
+ * capper holding its limits can do; the per-step bound ({@link bestServedFraction}) instead re-allocates
+ * at every step. Exhaustive over limit combinations: `undefined` when there are more than
+ * {@link HELD_LIMITS_MAX_COMBINATIONS}.
+ */
+export function bestHeldLimitsServedFraction(s: Scenario, budget: number, holdSeconds = 600): number | undefined {
+  const ws = s.workloads;
+  let combos = 1;
+  for (const w of ws) combos *= w.maxReplicas - w.minReplicas + 1;
+  if (combos > HELD_LIMITS_MAX_COMBINATIONS) return undefined;
+  const room = budget - (s.includeIdle ? s.nodes.reduce((a, n) => a + n.idleWatts, 0) : 0);
+  let demand = 0;
+  let served = 0;
+  for (let w0 = 0; w0 < s.durationSeconds; w0 += holdSeconds) {
+    const times: number[] = [];
+    for (let t = w0; t < Math.min(w0 + holdSeconds, s.durationSeconds); t += s.stepSeconds) times.push(t);
+    const d = times.map((t) => ws.map((w) => demandAt(w, t)));
+    for (const row of d) demand += row.reduce((a, b) => a + b, 0);
+    const limits = ws.map((w) => w.minReplicas);
+    let best = -1;
+    let floorsServed = 0;
+    for (let c = 0; c < combos; c++) {
+      let fits = true;
+      let got = 0;
+      for (const row of d) {
+        let p = 0;
+        for (const [i, w] of ws.entries()) {
+          const n = Math.min(limits[i], Math.max(w.minReplicas, Math.ceil(row[i] / w.autoscaler.targetPerReplica - 1e-9)));
+          const sv = Math.min(row[i], n * w.capacityPerReplica);
+          p += n * w.replicaWatts.idle + w.replicaWatts.perUnit * sv;
+          got += sv;
+        }
+        if (p > room + 1e-9) fits = false;
+      }
+      if (c === 0) floorsServed = got;
+      if (fits && got > best) best = got;
+      for (let i = 0; i < ws.length; i++) {
+        if (++limits[i] <= ws[i].maxReplicas) break;
+        limits[i] = ws[i].minReplicas;
+      }
+    }
+    served += best >= 0 ? best : floorsServed;
+  }
+  return demand > 0 ? served / demand : 1;
+}

@@ -1,24 +1,22 @@
 /**
  * @module capping/sim/random
- * A small seeded generator (mulberry32) so the simulator is deterministic by seed.
+ * Uniform and normal numbers from the seeded generator of `core/random.ts`, so the simulator is
+ * deterministic by seed.
  */
+import { seededRandom } from '../../core/random.js';
 
 /** A deterministic source of uniform and normal numbers. */
 export class SeededRandom {
-  private state: number;
+  private readonly uniform: () => number;
   private spare: number | undefined;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.uniform = seededRandom(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+    return this.uniform();
   }
 
   /** Standard normal (Box–Muller). */

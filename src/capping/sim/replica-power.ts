@@ -2,7 +2,7 @@
  * @module capping/sim/replica-power
  * What the simulator's recommender knows about one workload's replicas: a window of per-replica power
  * samples (for p50/p90) and a decaying least-squares line of power against load per replica (for the
- * power at capacity plus 1.28 standard deviations of the residuals, their 90th percentile if normal). Like the operator's Recommender, it sees only
+ * power at capacity and at no load, each plus 1.28 standard deviations of the residuals, their 90th percentile if normal). Like the operator's Recommender, it sees only
  * measurements; it never reads the scenario's power model.
  */
 
@@ -23,6 +23,7 @@ export interface ReplicaWatts {
   p50: number;
   p90: number;
   atCapacity?: number;
+  atIdle?: number;
 }
 
 /** Per-workload estimator of per-replica power. */
@@ -82,9 +83,10 @@ export class ReplicaPowerEstimator {
     if (this.samples.length === 0) return undefined;
     const sorted = this.sorted;
     const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-    const fit = this.fitAt(this.capacity);
-    let atCapacity: number | undefined;
-    if (fit !== undefined) atCapacity = Math.max(0, fit + (this.rw > 0 ? 1.2816 * Math.sqrt(this.r2 / this.rw) : 0));
-    return { p50: q(0.5), p90: q(0.9), ...(atCapacity !== undefined ? { atCapacity } : {}) };
+    const full = this.fitAt(this.capacity);
+    const none = this.fitAt(0);
+    if (full === undefined || none === undefined) return { p50: q(0.5), p90: q(0.9) };
+    const margin = this.rw > 0 ? 1.2816 * Math.sqrt(this.r2 / this.rw) : 0;
+    return { p50: q(0.5), p90: q(0.9), atCapacity: Math.max(0, full + margin), atIdle: Math.max(0, none + margin) };
   }
 }

@@ -60,6 +60,8 @@ interface Pod {
   name: string;
   node: number;
   readyAt: number;
+  /** What the capping state says of this pod (`ready` refreshed each time a state is built). */
+  state: PodState;
 }
 
 interface Live {
@@ -72,6 +74,10 @@ interface Live {
   flapTimes: number[];
   wantHistory: Array<[number, number]>;
   demandHistory: Array<[number, number]>;
+  /** The state's `[secondsAgo, demand]` pairs, rewritten in place each time a state is built. */
+  stateHistory: Array<[number, number]>;
+  /** Demand at the current step. */
+  demand: number;
   estimator: ReplicaPowerEstimator;
   podSeq: number;
 }
@@ -135,14 +141,15 @@ export async function simulate(scenario: Scenario, algorithm: CappingAlgorithm, 
         est.observe(-3600 + k, load, (w.replicaWatts.idle + w.replicaWatts.perUnit * load) * (1 + s.noiseFraction * rng.normal()));
       }
     }
-    const l: Live = { w, id: `${w.kind}/sim/${w.name}`, pods: [], limit: undefined, lastAction: undefined, lastDirection: 0, flapTimes: [], wantHistory: [], demandHistory: [], estimator: est, podSeq: 0 };
-    for (let k = 0; k < w.replicas; k++) l.pods.push({ name: `${w.name}-${l.podSeq++}`, node: nodeCursor++ % s.nodes.length, readyAt: 0 });
+    const l: Live = { w, id: `${w.kind}/sim/${w.name}`, pods: [], limit: undefined, lastAction: undefined, lastDirection: 0, flapTimes: [], wantHistory: [], demandHistory: [], stateHistory: [], demand: 0, estimator: est, podSeq: 0 };
+    for (let k = 0; k < w.replicas; k++) l.pods.push(newPod(s, l, nodeCursor++ % s.nodes.length, 0));
     return l;
   });
   const series: SimSeries = { t: [], watts: [], budgetWatts: [], demand: [], served: [], targets: {} };
   if (keepTargets) for (const l of live) series.targets[l.w.name] = { replicas: [], limit: [] };
   let memory: GuardMemory = emptyGuardMemory();
   const settle = s.intervalSeconds + Math.max(...s.workloads.map((w) => w.readySeconds));
+  const byId = new Map(live.map((l) => [l.id, l]));
   const sum = { over: 0, overSettled: 0, maxOver: 0, stepsOver: 0, steps: 0, demand: 0, served: 0, energy: 0, actions: 0, flaps: 0, holds: 0 };
   const holdReasons: string[] = [];
   const nodeWatts = new Float64Array(s.nodes.length);
@@ -158,6 +165,7 @@ export async function simulate(scenario: Scenario, algorithm: CappingAlgorithm, 
     for (const l of live) {
       const w = l.w;
       const d = demandAt(w, t);
+      l.demand = d;
       let want = Math.min(w.maxReplicas, Math.max(w.minReplicas, Math.ceil(d / w.autoscaler.targetPerReplica - 1e-9)));
       if (w.autoscaler.scaleDownStabilizationSeconds > 0) {
         l.wantHistory.push([t, want]);
@@ -165,7 +173,7 @@ export async function simulate(scenario: Scenario, algorithm: CappingAlgorithm, 
         want = Math.max(...l.wantHistory.map(([, v]) => v));
       }
       const desired = Math.min(want, l.limit ?? w.maxReplicas);
-      while (l.pods.length < desired) l.pods.push({ name: `${w.name}-${l.podSeq++}`, node: nodeCursor++ % s.nodes.length, readyAt: t + w.readySeconds });
+      while (l.pods.length < desired) l.pods.push(newPod(s, l, nodeCursor++ % s.nodes.length, t + w.readySeconds));
       if (l.pods.length > desired) {
         l.pods.sort((a, b) => b.readyAt - a.readyAt || 0); // newest first: starting pods go first
         l.pods.splice(0, l.pods.length - desired);
@@ -209,7 +217,7 @@ export async function simulate(scenario: Scenario, algorithm: CappingAlgorithm, 
     series.served.push(round(servedTotal, 2));
 
     if (step % stepsPerInterval !== 0) continue;
-    const state = buildState(s, live, t, budget, baseline, power, series, nodeWatts);
+    const state = buildState(s, live, t, budget, baseline, power, series, nodeWatts, settle);
     const started = performance.now();
     const result = await runCappingStep(algorithm, state, memory);
     options.onCapperStep?.(performance.now() - started);
@@ -218,7 +226,6 @@ export async function simulate(scenario: Scenario, algorithm: CappingAlgorithm, 
       sum.holds++;
       if (holdReasons.length < 5) holdReasons.push(`t=${t}s: ${result.hold.reason}`);
     }
-    const byId = new Map(live.map((l) => [l.id, l]));
     for (const d of result.decisions.targets) {
       if (d.change === 'none') continue;
       const l = byId.get(d.target) as Live;
@@ -240,7 +247,7 @@ export async function simulate(scenario: Scenario, algorithm: CappingAlgorithm, 
       sum.actions++;
       if (pd.action === 'Migrate') {
         const to = pd.toNode !== undefined ? s.nodes.findIndex((n) => n.name === pd.toNode) : -1;
-        l.pods.push({ name: `${l.w.name}-${l.podSeq++}`, node: to >= 0 ? to : gone.node, readyAt: t + dt + l.w.readySeconds });
+        l.pods.push(newPod(s, l, to >= 0 ? to : gone.node, t + dt + l.w.readySeconds));
       }
     }
   }
@@ -276,20 +283,30 @@ export async function simulate(scenario: Scenario, algorithm: CappingAlgorithm, 
   };
 }
 
-function buildState(s: Scenario, live: Live[], t: number, budget: number, baseline: number, power: number, series: SimSeries, nodeWatts: Float64Array): CappingState {
-  const horizon = s.intervalSeconds + Math.max(...s.workloads.map((w) => w.readySeconds));
+function newPod(s: Scenario, l: Live, node: number, readyAt: number): Pod {
+  const name = `${l.w.name}-${l.podSeq++}`;
+  return { name, node, readyAt, state: { name, node: s.nodes[node].name, ready: readyAt <= 0 } };
+}
+
+/**
+ * The capping state the capper would build from what it measured. For speed at hundreds of targets the
+ * pods' and the demand history's objects are reused from one state to the next: a state is used (or
+ * serialized) within its step and never kept.
+ */
+function buildState(s: Scenario, live: Live[], t: number, budget: number, baseline: number, power: number, series: SimSeries, nodeWatts: Float64Array, horizon: number): CappingState {
   const targets: TargetState[] = [];
   for (const l of live) {
     const w = l.w;
-    const d = demandAt(w, t);
+    const d = l.demand;
     l.demandHistory.push([t, d]);
     while (l.demandHistory.length > 0 && t - l.demandHistory[0][0] > DEMAND_HISTORY_SECONDS) l.demandHistory.shift();
     let ready = 0;
-    const pods: PodState[] = [];
-    for (const p of l.pods) {
+    const pods: PodState[] = new Array(l.pods.length);
+    for (const [k, p] of l.pods.entries()) {
       const isReady = p.readyAt <= t;
       if (isReady) ready++;
-      pods.push({ name: p.name, node: s.nodes[p.node].name, ready: isReady });
+      p.state.ready = isReady;
+      pods[k] = p.state;
     }
     const target: TargetState = {
       id: l.id,
@@ -311,8 +328,17 @@ function buildState(s: Scenario, live: Live[], t: number, budget: number, baseli
     if (w.performance) {
       target.workPerReplica = w.capacityPerReplica;
       target.demand = d;
-      const history: Array<[number, number]> = [];
-      for (let k = 0; k < l.demandHistory.length - 1; k++) history.push([t - l.demandHistory[k][0], l.demandHistory[k][1]]);
+      const history = l.stateHistory;
+      const n = l.demandHistory.length - 1;
+      history.length = Math.min(history.length, n);
+      for (let k = 0; k < n; k++) {
+        const from = l.demandHistory[k];
+        if (k < history.length) {
+          const to = history[k];
+          to[0] = t - from[0];
+          to[1] = from[1];
+        } else history.push([t - from[0], from[1]]);
+      }
       target.demandHistory = history;
     }
     if (l.lastAction !== undefined) target.secondsSinceLastAction = t - l.lastAction;

@@ -1,15 +1,16 @@
 // @ts-check
 // The dashboard page: tabs, the live stream (server-sent events, or polling at the agent interval
-// where the server has no stream), and the five views.
+// where the server has no stream), and the six views.
 import { asApiError, getJson } from './api.js';
 import { createOverview } from './overview.js';
 import { createWorkloads } from './workloads.js';
 import { createEstimator } from './estimator.js';
 import { createModels } from './models.js';
 import { createCapabilities } from './capabilities.js';
+import { createCapping } from './capping.js';
 import { byId } from './dom.js';
 
-const TABS = ['overview', 'workloads', 'estimator', 'models', 'capabilities'];
+const TABS = ['overview', 'workloads', 'estimator', 'models', 'capping', 'capabilities'];
 const liveEl = byId('live-status');
 
 /**
@@ -68,10 +69,12 @@ async function main() {
   const estimator = createEstimator();
   const models = createModels();
   const caps = createCapabilities();
+  const capping = createCapping();
   const tabs = setupTabs((name) => {
     if (name === 'workloads') workloads.refresh();
     else if (name === 'estimator') estimator.show();
     else if (name === 'models') models.show();
+    else if (name === 'capping') capping.show();
     else if (name === 'capabilities') caps.show();
   });
   tabs.select(tabs.initial, false);

@@ -6,11 +6,11 @@
  */
 import { asNumber, expandEndpoint, fetchJson } from '../http-client.js';
 import type { NodeMonitor } from '../types.js';
-import type { MonitorOptions } from './options.js';
+import type { NodeMonitorOptions } from './options.js';
 import type { MonitorModule } from './registry.js';
 
 /** Creates the `DifferentialPressureAPI` monitor. */
-export function createDifferentialPressureMonitor(opts: MonitorOptions): NodeMonitor {
+export function createDifferentialPressureMonitor(opts: NodeMonitorOptions): NodeMonitor {
   return {
     type: 'DifferentialPressureAPI',
     async read(node, signal) {

@@ -8,7 +8,7 @@
 import { expandEndpoint, fetchText } from '../http-client.js';
 import { parsePromText } from '../prom-text.js';
 import type { NodeMonitor, NodeStatus } from '../types.js';
-import type { MonitorOptions } from './options.js';
+import type { NodeMonitorOptions } from './options.js';
 import type { MonitorModule } from './registry.js';
 
 const AMBIENT = /ambient|inlet|intake/i;
@@ -28,7 +28,7 @@ export function readIpmiMetrics(text: string): Partial<NodeStatus> {
 }
 
 /** Creates the `IPMIExporter` monitor. */
-export function createIpmiExporterMonitor(opts: MonitorOptions): NodeMonitor {
+export function createIpmiExporterMonitor(opts: NodeMonitorOptions): NodeMonitor {
   return {
     type: 'IPMIExporter',
     async read(node, signal) {

@@ -5,7 +5,7 @@
 import type { BasicAuth } from '../types.js';
 
 /** Connection settings of one monitor agent, resolved from its spec. */
-export interface MonitorOptions {
+export interface NodeMonitorOptions {
   /** Endpoint template (`{node}`, `{address}` expand per node). */
   endpoint: string;
   basicAuth?: BasicAuth;

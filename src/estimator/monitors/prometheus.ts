@@ -8,7 +8,7 @@
  */
 import { expandEndpoint, fetchJson } from '../http-client.js';
 import type { NodeMonitor, NodeStatus } from '../types.js';
-import type { MonitorOptions } from './options.js';
+import type { NodeMonitorOptions } from './options.js';
 import type { MonitorModule } from './registry.js';
 
 /** Escapes a PromQL label value. */
@@ -26,7 +26,7 @@ export function prometheusQueries(nodeName: string): { cpuUsage: string[]; power
 }
 
 /** Creates the `Prometheus` monitor. */
-export function createPrometheusMonitor(opts: MonitorOptions): NodeMonitor {
+export function createPrometheusMonitor(opts: NodeMonitorOptions): NodeMonitor {
   const query = async (base: string, q: string, signal: AbortSignal): Promise<number | undefined> => {
     const url = `${base.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(q)}`;
     const body = (await fetchJson(url, { ...opts, signal })) as { status?: string; error?: string; data?: { resultType?: string; result?: { value?: [number, string] }[] } };

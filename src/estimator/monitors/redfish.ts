@@ -12,7 +12,7 @@
  */
 import { asNumber, expandEndpoint, fetchJson } from '../http-client.js';
 import type { NodeMonitor, NodeStatus } from '../types.js';
-import type { MonitorOptions } from './options.js';
+import type { NodeMonitorOptions } from './options.js';
 import type { MonitorModule } from './registry.js';
 
 type Json = Record<string, unknown>;
@@ -44,7 +44,7 @@ interface Source {
 }
 
 /** Creates the `Redfish` monitor. */
-export function createRedfishMonitor(opts: MonitorOptions): NodeMonitor {
+export function createRedfishMonitor(opts: NodeMonitorOptions): NodeMonitor {
   const pinned = new Map<string, { temp?: Source; power?: Source }>();
 
   return {

@@ -6,16 +6,16 @@
  * the webhook's endpoint rule and the docs derive from it; adding a monitor is one new module plus one
  * line here. This module imports no implementation (only types).
  */
-import type { AgentSpec } from '../spec.js';
+import type { MonitorAgentSpec } from '../spec.js';
 import type { PluginDeps } from '../plugins.js';
 import type { NodeMonitor } from '../types.js';
-import type { MonitorOptions } from './options.js';
+import type { NodeMonitorOptions } from './options.js';
 
 /** What a monitor is built from: its spec, the connection resolved from it, and the surroundings. */
 export interface MonitorContext {
-  spec: AgentSpec;
+  spec: MonitorAgentSpec;
   /** Endpoint ('' when none is given), credentials, TLS and the per-request timeout. */
-  options: MonitorOptions;
+  options: NodeMonitorOptions;
   deps: PluginDeps;
 }
 

@@ -110,15 +110,20 @@ export class SchedulerExtender {
 
   /** The prioritize verb: ExtenderArgs → HostPriorityList. */
   async prioritize(body: unknown, query: Record<string, unknown>): Promise<HostPriority[]> {
+    const { names, scores: s } = await this.prioritizeScores(body, query);
+    const list = new Array<HostPriority>(names.length);
+    for (let k = 0; k < names.length; k++) list[k] = { Host: names[k], Score: s[k] };
+    return list;
+  }
+
+  /** The prioritize verb's answer as columns: the candidate names and their scores (see {@link hostPriorityJson}). */
+  async prioritizeScores(body: unknown, query: Record<string, unknown>): Promise<{ names: readonly string[]; scores: Uint8Array }> {
     return this.run('prioritize', body, query, (d) => {
       const { cols, codes, out, scratch } = this.ws;
       const eligible = scores(cols, d.pod, codes, out, scratch);
-      const names = d.args.nodeNames;
-      const list = new Array<HostPriority>(cols.n);
-      for (let k = 0; k < cols.n; k++) list[k] = { Host: names[k], Score: out[k] };
       if (this.lastDeltas && d.pod.uid && eligible > 0) this.lastDeltas.remember(d.pod.uid, d.costs, d.idx, scratch.added, cols.n);
-      return list;
-    }, (args) => args.nodeNames.map((n) => ({ Host: n, Score: MIN_EXTENDER_PRIORITY })));
+      return { names: d.args.nodeNames, scores: out.slice(0, cols.n) };
+    }, (args) => ({ names: args.nodeNames, scores: new Uint8Array(args.nodeNames.length).fill(MIN_EXTENDER_PRIORITY) }));
   }
 
   /**

@@ -13,7 +13,7 @@
  * deadline. Nodes still being predicted at the deadline stay unknown (NaN) and finish in the background
  * for the next call.
  */
-import type { Estimator } from '../estimator.js';
+import { PREDICT_TIMEOUT_MS, type Estimator } from '../estimator.js';
 import type { NodeState } from '../node-state.js';
 import { STALE_AFTER_INTERVALS } from '../node-state.js';
 import { gpuWatts } from './gpu-curve.js';
@@ -135,6 +135,8 @@ export class NodeCosts {
 
   private async predictAll(c: SizeCosts, todo: number[], cpuMilli: number, deadlineMs: number): Promise<void> {
     let next = 0;
+    // one time limit for the call's predictions (they may finish after the deadline, for the next call)
+    const signal = AbortSignal.timeout(PREDICT_TIMEOUT_MS);
     const worker = async () => {
       while (next < todo.length) {
         const i = todo[next++];
@@ -143,7 +145,7 @@ export class NodeCosts {
           const epoch = this.epoch[i];
           const s = this.states[i];
           c.delta[i] = NaN;
-          p = this.predict(s, cpuMilli).then(({ delta, error }) => {
+          p = this.predict(s, cpuMilli, signal).then(({ delta, error }) => {
             c.delta[i] = delta;
             if (error === undefined) c.errors.delete(i);
             else c.errors.set(i, error);
@@ -164,9 +166,9 @@ export class NodeCosts {
     clearTimeout(timer);
   }
 
-  private async predict(s: NodeState, cpuMilli: number): Promise<{ delta: number; error?: string }> {
+  private async predict(s: NodeState, cpuMilli: number, signal: AbortSignal): Promise<{ delta: number; error?: string }> {
     if (s.predictor instanceof Error) return { delta: Infinity, error: `predictor unusable: ${s.predictor.message}` };
-    const w = await this.estimator.predictRow(s, cpuMilli, 1);
+    const w = await this.estimator.predictRow(s, cpuMilli, 1, undefined, undefined, signal);
     const delta = w[1] - w[0];
     if (!Number.isFinite(delta)) return { delta: Infinity, error: s.lastPredictionError ?? `predictor ${s.predictor.type} gives no finite watts for this node` };
     return { delta };

@@ -102,3 +102,17 @@ export function filterResult(args: ExtenderArgs, pass: readonly boolean[], faile
   const items = (args.nodes ?? []).filter((_n, k) => pass[k]);
   return { Nodes: { ...(args.nodeList ?? {}), items }, NodeNames: null, FailedNodes: failed, FailedAndUnresolvableNodes: unresolvable, Error: '' };
 }
+
+/**
+ * A HostPriorityList as JSON text, from the candidate names and their scores. `plainNames`: the names
+ * need no escaping (they came from a JSON text without a backslash, so none holds `"`, `\\` or a
+ * control character) and are copied as they are; otherwise each is escaped by JSON.stringify.
+ */
+export function hostPriorityJson(names: readonly string[], scores: Uint8Array, plainNames: boolean): string {
+  let out = '[';
+  for (let k = 0; k < names.length; k++) {
+    const host = plainNames ? `"${names[k]}"` : JSON.stringify(names[k]);
+    out += `${k === 0 ? '' : ','}{"Host":${host},"Score":${scores[k]}}`;
+  }
+  return `${out}]`;
+}

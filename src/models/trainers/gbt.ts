@@ -17,7 +17,7 @@
 import type { Dataset, SerializedModel, TrainedModel, Trainer } from '../types.js';
 import { BaseModel, checkEnvelope, enumOption, numberOption, numbers, outputTypeOption, type ModelHeader } from '../model-base.js';
 import { validateDataset, column } from '../dataset.js';
-import { seededRandom } from '../random.js';
+import { seededRandom } from '../../core/random.js';
 import { ERR_MODEL_BAD_MODEL } from '../errors.js';
 
 /** One tree as flat arrays; node 0 is the root; a leaf has feature −1. */

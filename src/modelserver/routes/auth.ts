@@ -13,6 +13,7 @@ import type { PowerplaneConfig } from '../../core/config-keys.js';
 import { ERR_FILE_UNREADABLE, ERR_INVALID_CONFIG, ERR_INVALID_FLAG, ERR_UNAUTHORIZED } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { parseListenAddress } from '../../core/server.js';
+import { isLoopbackHost } from '../../core/loopback.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -46,12 +47,6 @@ export function resolveModelServerToken(config: PowerplaneConfig): string {
   const token = text.trim();
   if (token === '' || /\s/.test(token)) throw ERR_INVALID_CONFIG(`the model server token file ${file} must hold one token without spaces`, { path: file, key: 'modelServer.tokenFile' });
   return token;
-}
-
-/** True when `host` (of a listen address) accepts connections from this machine only. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /**

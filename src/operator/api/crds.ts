@@ -5,6 +5,7 @@
  * status subresource. `powerplane render --crds-only` prints them; `deploy/crds/` holds the same
  * YAML (a test fails when it drifts).
  */
+import type { TSchema } from 'typebox';
 import { GROUP, VERSION } from '../../api/v1alpha1/common.js';
 import { PowerMonitorSpec, PowerMonitorStatus, POWER_MONITOR_KIND, POWER_MONITOR_PLURAL, POWER_MONITOR_NAME } from '../../api/v1alpha1/powermonitor.js';
 import { PowerNodeStatus, POWER_NODE_KIND, POWER_NODE_PLURAL } from '../../api/v1alpha1/powernode.js';
@@ -14,7 +15,7 @@ import { toCrdSchema, structuralViolations, type JsonSchema } from './crd-schema
 import { ERR_OPERATOR_CRD_SCHEMA } from '../errors.js';
 
 /** A CustomResourceDefinition as plain JSON. */
-export interface CustomResourceDefinition {
+export type CustomResourceDefinition = {
   apiVersion: 'apiextensions.k8s.io/v1';
   kind: 'CustomResourceDefinition';
   metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
@@ -31,7 +32,7 @@ export interface CustomResourceDefinition {
       additionalPrinterColumns: Array<{ name: string; type: string; jsonPath: string; description?: string; priority?: number; format?: string }>;
     }>;
   };
-}
+};
 
 interface CrdInput {
   kind: string;
@@ -39,8 +40,8 @@ interface CrdInput {
   shortNames: string[];
   scope: 'Cluster' | 'Namespaced';
   description: string;
-  spec?: JsonSchema;
-  status: JsonSchema;
+  spec?: TSchema;
+  status: TSchema;
   columns: CustomResourceDefinition['spec']['versions'][number]['additionalPrinterColumns'];
 }
 
@@ -50,8 +51,8 @@ function crd(input: CrdInput): CustomResourceDefinition {
     kind: { type: 'string' },
     metadata: { type: 'object' },
   };
-  if (input.spec) properties.spec = toCrdSchema(input.spec, '$.spec');
-  properties.status = toCrdSchema(input.status, '$.status');
+  if (input.spec) properties.spec = toCrdSchema({ ...input.spec }, '$.spec');
+  properties.status = toCrdSchema({ ...input.status }, '$.status');
   const openAPIV3Schema: JsonSchema = { type: 'object', description: input.description, properties };
   const violations = structuralViolations(openAPIV3Schema);
   if (violations.length > 0) throw ERR_OPERATOR_CRD_SCHEMA(`${input.kind} schema is not structural: ${violations.join('; ')}`);
@@ -88,8 +89,8 @@ export function buildCrds(): CustomResourceDefinition[] {
       shortNames: ['pm'],
       scope: 'Cluster',
       description: `Installs and configures powerplane on the cluster. Only the object named ${POWER_MONITOR_NAME} is reconciled.`,
-      spec: PowerMonitorSpec as unknown as JsonSchema,
-      status: PowerMonitorStatus as unknown as JsonSchema,
+      spec: PowerMonitorSpec,
+      status: PowerMonitorStatus,
       columns: [
         { name: 'Desired', type: 'integer', jsonPath: '.status.agent.desiredNumberScheduled' },
         { name: 'Ready', type: 'integer', jsonPath: '.status.agent.numberReady' },
@@ -106,7 +107,7 @@ export function buildCrds(): CustomResourceDefinition[] {
       shortNames: ['pn'],
       scope: 'Cluster',
       description: "One node's power meter, zones, capabilities and current watts, written by that node's agent.",
-      status: PowerNodeStatus as unknown as JsonSchema,
+      status: PowerNodeStatus,
       columns: [
         { name: 'Meter', type: 'string', jsonPath: '.status.meter' },
         { name: 'Source', type: 'string', jsonPath: '.status.source', description: 'measured or estimated' },
@@ -124,8 +125,8 @@ export function buildCrds(): CustomResourceDefinition[] {
       shortNames: ['est', 'estm'],
       scope: 'Namespaced',
       description: 'A WAO-compatible power-consumption estimator: node monitors and predictors per node.',
-      spec: EstimatorSpec as unknown as JsonSchema,
-      status: EstimatorStatus as unknown as JsonSchema,
+      spec: EstimatorSpec,
+      status: EstimatorStatus,
       columns: [
         { name: 'Nodes', type: 'integer', jsonPath: '.status.nodesSeen' },
         { name: 'Errors', type: 'string', jsonPath: '.status.errors[*].monitor' },
@@ -139,8 +140,8 @@ export function buildCrds(): CustomResourceDefinition[] {
       shortNames: ['pcp', 'powercap'],
       scope: 'Namespaced',
       description: 'A power budget over workloads of the namespace: recommendations (DryRun) or limits, evictions and migrations (Enforce).',
-      spec: PowerCapPolicySpec as unknown as JsonSchema,
-      status: PowerCapPolicyStatus as unknown as JsonSchema,
+      spec: PowerCapPolicySpec,
+      status: PowerCapPolicyStatus,
       columns: [
         { name: 'Mode', type: 'string', jsonPath: '.spec.mode' },
         { name: 'Budget', type: 'number', jsonPath: '.status.budgetWatts', description: 'watts' },

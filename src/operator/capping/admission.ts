@@ -13,13 +13,12 @@
  * It never denies a pod: every failure admits it unchanged.
  */
 import type { KubeClient } from '../../kube/client.js';
-import type { KubeObject } from '../../kube/types.js';
 import type { Logger } from '../../core/logger.js';
 import type { PowerCapPolicy, CapTargetStatus } from '../../api/v1alpha1/powercappolicy.js';
 import type { AdmissionReviewResponse } from '../webhook/admission.js';
 import { KSERVE_LABELS, TARGET_REFS } from './targets.js';
 import type { Notifier } from './notify.js';
-import { POWER_CAP_POLICY_REF } from './controller.js';
+import { POWER_CAP_POLICY_REF } from '../../api/v1alpha1/powercappolicy.js';
 
 /** The namespace label that opts a namespace into the pod plug-in. */
 export const CAPPING_NAMESPACE_LABEL = 'powerplane.io/capping';
@@ -153,7 +152,7 @@ export class PodAdmission {
   }
 
   async #match(pod: PodObject, namespace: string): Promise<{ policy: PowerCapPolicy; target: CapTargetStatus } | undefined> {
-    const policies = (await this.#d.kube.list(POWER_CAP_POLICY_REF, { namespace })).items as unknown as PowerCapPolicy[];
+    const policies = (await this.#d.kube.list<PowerCapPolicy>(POWER_CAP_POLICY_REF, { namespace })).items;
     const live = policies.filter((p) => !p.metadata.deletionTimestamp && (p.spec?.mode ?? 'DryRun') !== 'Off');
     if (live.length === 0) return undefined;
     const { workload, isvc } = await podWorkloads(this.#d.kube, pod, namespace);
@@ -179,7 +178,7 @@ export class PodAdmission {
     const s = policy.status ?? {};
     const message = `a new pod of ${target.kind}/${target.name} is admitted while ${s.currentWatts ?? '?'} W is over the act line of the ${s.budgetWatts ?? '?'} W budget, and the policy cannot act (${mode === 'Enforce' ? 'no allowed action' : `mode ${mode}`})`;
     const n = { policy: key, namespace: policy.metadata.namespace ?? '', severity: 'warning' as const, reason: 'OverBudget', message, target: `${target.kind}/${target.name}`, budgetWatts: s.budgetWatts, currentWatts: s.currentWatts };
-    await this.#d.notifier.event({ ...(policy as unknown as KubeObject), apiVersion: POWER_CAP_POLICY_REF.apiVersion, kind: POWER_CAP_POLICY_REF.kind }, n);
+    await this.#d.notifier.event({ ...policy, apiVersion: POWER_CAP_POLICY_REF.apiVersion, kind: POWER_CAP_POLICY_REF.kind }, n);
     if ((policy.spec.actions ?? ['LimitReplicas', 'Alert']).includes('Alert')) await this.#d.notifier.alert(n, policy.spec.notify ?? {});
   }
 }

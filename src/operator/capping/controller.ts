@@ -11,14 +11,13 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { KubeClient } from '../../kube/client.js';
-import type { KubeObject } from '../../kube/types.js';
 import { runCappingStep, holdEverything } from '../../capping/algorithm/step.js';
 import { DEFAULT_ALGORITHM } from '../../capping/algorithms/registry.js';
 import type { CappingAlgorithm, NodeState, TargetState } from '../../capping/algorithm/types.js';
 import type { GuardedDecisions } from '../../capping/algorithm/guard.js';
 import { API_VERSION, type Condition } from '../../api/v1alpha1/common.js';
 import {
-  POWER_CAP_POLICY_KIND, TARGET_KINDS, type CapActionRecord, type CapTargetStatus, type PowerCapPolicy, type PowerCapPolicySpec, type PowerCapPolicyStatus, type TargetKind,
+  POWER_CAP_POLICY_KIND, POWER_CAP_POLICY_REF, TARGET_KINDS, type CapActionRecord, type CapTargetStatus, type PowerCapPolicy, type PowerCapPolicySpec, type PowerCapPolicyStatus, type TargetKind,
 } from '../../api/v1alpha1/powercappolicy.js';
 import { defaultedPowerCapPolicySpec, powerCapPolicyProblems } from '../api/validation.js';
 import { FIELD_MANAGER } from '../components/labels.js';
@@ -35,8 +34,6 @@ import {
 } from './recommender.js';
 import { ANNOTATIONS, TARGET_REFS, availableKinds, listTargetSpecs, resolveTargets, type ResolvedTarget } from './targets.js';
 
-/** The PowerCapPolicy kind reference. */
-export const POWER_CAP_POLICY_REF = { apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND } as const;
 /** How many actions the status keeps. */
 export const ACTION_HISTORY = 20;
 
@@ -77,22 +74,22 @@ export class CappingController {
   /** Reconciles `namespace/name`. */
   async reconcile(key: string): Promise<QueueResult> {
     const [namespace, name] = key.split('/');
-    const policy = (await this.#d.kube.getOrUndefined(POWER_CAP_POLICY_REF, name, namespace)) as PowerCapPolicy | undefined;
+    const policy = await this.#d.kube.getOrUndefined<PowerCapPolicy>(POWER_CAP_POLICY_REF, name, namespace);
     if (!policy) {
       this.#memory.delete(key);
       this.#d.metrics.forget(namespace, name);
       return;
     }
     if (policy.metadata.deletionTimestamp) {
-      if (hasFinalizer(policy as unknown as KubeObject)) {
+      if (hasFinalizer(policy)) {
         await this.#restoreAll(policy, key, 'policy deleted');
-        await removeFinalizer(this.#d.kube, { ...policy, apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND } as unknown as KubeObject);
+        await removeFinalizer(this.#d.kube, { ...policy, apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND });
       }
       this.#memory.delete(key);
       this.#d.metrics.forget(namespace, name);
       return;
     }
-    await ensureFinalizer(this.#d.kube, { ...policy, apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND } as unknown as KubeObject);
+    await ensureFinalizer(this.#d.kube, { ...policy, apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND });
     return this.#round(policy, key);
   }
 
@@ -197,7 +194,7 @@ export class CappingController {
         decisions = step.decisions;
         if (step.hold) {
           cond({ type: 'RecommendationProvided', status: 'False', reason: step.hold.code, message: step.hold.reason });
-          await this.notifier.event(policy as unknown as KubeObject, { severity: 'warning', reason: step.hold.code, message: step.hold.reason });
+          await this.notifier.event(policy, { severity: 'warning', reason: step.hold.code, message: step.hold.reason });
         } else {
           cond({ type: 'RecommendationProvided', status: 'True', reason: 'Recommended', message: `algorithm ${algorithm.name} over ${state.targets.length} targets` });
         }
@@ -295,7 +292,7 @@ export class CappingController {
     memory.lastAlertSeconds = nowS;
     for (const a of alerts) {
       const n = { policy: key, namespace: policy.metadata.namespace ?? '', severity: a.severity, reason: 'OverBudget', message: a.reason, target: a.target, budgetWatts: status.budgetWatts, currentWatts: status.currentWatts };
-      await this.notifier.event(policy as unknown as KubeObject, n);
+      await this.notifier.event(policy, n);
       if (allowed.has('Alert')) await this.notifier.alert(n, spec.notify ?? {});
       record({ target: a.target ? a.target.split('/').filter((_, i) => i !== 1).join('/') : `PowerCapPolicy/${policy.metadata.name}`, action: 'Alert', change: `alert (${a.severity})`, reason: a.reason.slice(0, 1024) });
     }
@@ -364,7 +361,7 @@ export class CappingController {
   }
 
   async #writeStatus(policy: PowerCapPolicy, status: PowerCapPolicyStatus): Promise<void> {
-    await this.#d.kube.applyStatus({ apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND, metadata: { name: policy.metadata.name, namespace: policy.metadata.namespace }, status } as unknown as KubeObject, { fieldManager: FIELD_MANAGER, force: true });
+    await this.#d.kube.applyStatus({ apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND, metadata: { name: policy.metadata.name, namespace: policy.metadata.namespace }, status }, { fieldManager: FIELD_MANAGER, force: true });
   }
 }
 

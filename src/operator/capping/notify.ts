@@ -28,8 +28,8 @@ export interface Notification {
   currentWatts?: number;
 }
 
-/** The Event object for a notification about `about`. Pure. */
-export function buildEvent(about: KubeObject, n: Pick<Notification, 'severity' | 'reason' | 'message'>, now: Date): KubeObject {
+/** The core/v1 Event object for a notification about `about` (the kube layer's `buildEvent` writes events.k8s.io/v1 ones). Pure. */
+export function buildCoreEvent(about: KubeObject, n: Pick<Notification, 'severity' | 'reason' | 'message'>, now: Date): KubeObject {
   const ts = now.toISOString();
   const name = `${about.metadata.name}.${randomBytes(8).toString('hex')}`;
   return {
@@ -92,7 +92,7 @@ export class Notifier {
   /** Emits an Event on `about`. */
   async event(about: KubeObject, n: Pick<Notification, 'severity' | 'reason' | 'message'>): Promise<void> {
     try {
-      await this.#o.kube.create(buildEvent(about, n, this.#o.now?.() ?? new Date()));
+      await this.#o.kube.create(buildCoreEvent(about, n, this.#o.now?.() ?? new Date()));
     } catch (err) {
       this.failures.event++;
       this.#o.log.warn({ err, reason: n.reason }, 'capping: event not recorded');

@@ -10,7 +10,7 @@ import { ERR_INVALID_FLAG } from '../../core/errors.js';
 import { loadKubeConfig } from '../../kube/kubeconfig.js';
 import { KubeClient } from '../../kube/client.js';
 import type { PowerCapPolicy } from '../../api/v1alpha1/powercappolicy.js';
-import { POWER_CAP_POLICY_REF } from './controller.js';
+import { POWER_CAP_POLICY_REF } from '../../api/v1alpha1/powercappolicy.js';
 
 /** One policy's summary. */
 export interface PolicySummary {
@@ -83,7 +83,7 @@ export function registerCapStatusCommand(cap: Command): void {
         if (opts.output !== 'text' && opts.output !== 'json') throw ERR_INVALID_FLAG(`-o/--output must be text or json, got ${JSON.stringify(opts.output)}`, { flag: '--output' });
         if (opts.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.namespace)) throw ERR_INVALID_FLAG(`--namespace must be a namespace name, got ${JSON.stringify(opts.namespace)}`, { flag: '--namespace' });
         const kube = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: opts.kubeconfig }).kubeConfig });
-        const list = (await kube.list(POWER_CAP_POLICY_REF, opts.namespace ? { namespace: opts.namespace } : {})).items as unknown as PowerCapPolicy[];
+        const list = (await kube.list<PowerCapPolicy>(POWER_CAP_POLICY_REF, opts.namespace ? { namespace: opts.namespace } : {})).items;
         const summaries = summarize(list);
         process.stdout.write(opts.output === 'json' ? JSON.stringify(summaries) + '\n' : formatSummaries(summaries));
       }),

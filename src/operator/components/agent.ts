@@ -27,6 +27,7 @@
  * agent Service selects both.
  */
 import { stringify } from 'yaml';
+import type { V1ConfigMap, V1DaemonSet, V1Service } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { componentLabels, selectorLabels, NAMES } from './labels.js';
 import type { ResolvedSpec } from './spec.js';
@@ -51,7 +52,7 @@ export function gpuLibraryPath(gpu: ResolvedSpec['agent']['gpu']): string | unde
 }
 
 /** Builds the agent ConfigMap: `config.yaml` is the file form of `cfg` (see agent-config.ts). */
-export function buildAgentConfigMap(spec: ResolvedSpec, cfg: AgentConfig = agentConfig(spec)): KubeObject {
+export function buildAgentConfigMap(spec: ResolvedSpec, cfg: AgentConfig = agentConfig(spec)): KubeObject<V1ConfigMap> {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -64,16 +65,16 @@ export function buildAgentConfigMap(spec: ResolvedSpec, cfg: AgentConfig = agent
  * Builds the agent DaemonSet. `secretVersions` maps each Secret of `spec.agent.secrets` to its
  * resourceVersion; their hash in the pod template rolls the pods when a Secret changes.
  */
-export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}, cfg: AgentConfig = agentConfig(spec)): KubeObject {
+export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}, cfg: AgentConfig = agentConfig(spec)): KubeObject<V1DaemonSet> {
   return agentDaemonSet(spec, defaultImage, secretVersions, cfg, false);
 }
 
 /** Builds the GPU agent DaemonSet (only meaningful with `spec.agent.gpu.enabled`). */
-export function buildGpuAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}, cfg: AgentConfig = agentConfig(spec)): KubeObject {
+export function buildGpuAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}, cfg: AgentConfig = agentConfig(spec)): KubeObject<V1DaemonSet> {
   return agentDaemonSet(spec, defaultImage, secretVersions, cfg, true);
 }
 
-function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string>, cfg: AgentConfig, gpuVariant: boolean): KubeObject {
+function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string>, cfg: AgentConfig, gpuVariant: boolean): KubeObject<V1DaemonSet> {
   const a = spec.agent;
   const g = a.gpu;
   const secrets = a.secrets ?? [];
@@ -187,7 +188,7 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
 }
 
 /** Builds the agent's headless Service (one endpoint per agent pod, for scraping). */
-export function buildAgentService(spec: ResolvedSpec): KubeObject {
+export function buildAgentService(spec: ResolvedSpec): KubeObject<V1Service> {
   return {
     apiVersion: 'v1',
     kind: 'Service',

@@ -3,6 +3,7 @@
  * Grafana dashboards as ConfigMaps labelled `grafana_dashboard: "1"`, the label the Grafana
  * sidecar (kube-prometheus-stack, grafana helm chart) watches to load dashboards.
  */
+import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { componentLabels, NAMES } from './labels.js';
 
@@ -13,8 +14,8 @@ export interface DashboardFile {
 }
 
 /** Builds one ConfigMap per dashboard in `namespace`. */
-export function buildDashboardConfigMaps(dashboards: readonly DashboardFile[], namespace: string): KubeObject[] {
-  return dashboards.map((d) => ({
+export function buildDashboardConfigMaps(dashboards: readonly DashboardFile[], namespace: string): KubeObject<V1ConfigMap>[] {
+  return dashboards.map((d): KubeObject<V1ConfigMap> => ({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {

@@ -5,10 +5,11 @@
  * happened to each optional integration.
  */
 import type { KubeObject } from '../../kube/types.js';
+import type { IntegrationState } from '../../api/v1alpha1/powermonitor.js';
 import { buildNamespace } from './namespace.js';
 import { buildAgentRbac, buildEstimatorRbac } from './rbac.js';
 import { buildAgentConfigMap, buildAgentDaemonSet, buildAgentService, buildGpuAgentDaemonSet } from './agent.js';
-import { buildModelServer, buildEstimator } from './workloads.js';
+import { buildModelServerManifests, buildEstimatorManifests } from './workloads.js';
 import { buildScheduler, kubeSchedulerImage } from './scheduler.js';
 import { NAMES } from './labels.js';
 import { buildServiceMonitor, buildPrometheusRule } from './monitoring.js';
@@ -40,9 +41,6 @@ export interface BuildContext {
   /** Per-node settings parsed from `spec.agent.nodeSettingsSecretRef`, and the operator's namespace that holds them. */
   nodeSettings?: { nodes: ReadonlyMap<string, NodeSettings>; namespace: string };
 }
-
-/** State of an optional integration. */
-export type IntegrationState = 'Installed' | 'Disabled' | 'CRDMissing';
 
 /** The result of {@link buildDesiredState}. */
 export interface DesiredState {
@@ -79,8 +77,8 @@ export function buildDesiredState(spec: ResolvedSpec, owner: Owner, ctx: BuildCo
   objects.push(buildAgentConfigMap(spec, cfg), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image, ctx.secretVersions, cfg));
   if (spec.agent.gpu.enabled) objects.push(buildGpuAgentDaemonSet(spec, ctx.image, ctx.secretVersions, cfg));
   if (ctx.nodeSettings) objects.push(...buildNodeSettingsObjects(ctx.nodeSettings.nodes, { namespace: ctx.nodeSettings.namespace, agentNamespace: ns }));
-  if (spec.modelServer.enabled) objects.push(...buildModelServer(spec, ctx.image));
-  if (spec.estimator.enabled) objects.push(...buildEstimatorRbac(ns), ...buildEstimator(spec, ctx.image));
+  if (spec.modelServer.enabled) objects.push(...buildModelServerManifests(spec, ctx.image));
+  if (spec.estimator.enabled) objects.push(...buildEstimatorRbac(ns), ...buildEstimatorManifests(spec, ctx.image));
   if (spec.scheduler.enabled) {
     objects.push(...buildScheduler({
       namespace: ns,

@@ -8,6 +8,7 @@
  * Kubernetes RBAC lets a subject create a role only with permissions it holds itself (escalation
  * prevention). Secrets and Leases are limited to the operator namespace by a Role.
  */
+import type { V1Deployment, V1Namespace, V1Service } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { GROUP } from '../../api/v1alpha1/common.js';
 import { buildCrds } from '../api/crds.js';
@@ -90,7 +91,7 @@ export interface InstallOptions {
 
 /** Builds the operator's install manifests, in the order `kubectl apply` needs them. */
 export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
-  const crds = buildCrds() as unknown as KubeObject[];
+  const crds: KubeObject[] = buildCrds();
   if (opts.crdsOnly) return crds;
   const ns = opts.namespace;
   const sa = { name: OPERATOR_NAME, namespace: ns };
@@ -104,7 +105,7 @@ export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name: ns, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' } },
-    },
+    } satisfies KubeObject<V1Namespace>,
     relabel(buildServiceAccount(OPERATOR_NAME, ns, 'operator')),
     relabel(buildClusterRole(OPERATOR_NAME, 'operator', dedupeRules([...OPERATOR_CLUSTER_RULES, ...AGENT_RULES, ...ESTIMATOR_RULES]))),
     relabel(buildClusterRoleBinding(OPERATOR_NAME, 'operator', sa)),
@@ -117,7 +118,7 @@ export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
       kind: 'Service',
       metadata: { name: WEBHOOK_SERVICE_NAME, namespace: ns, labels },
       spec: { type: 'ClusterIP', selector: selectorLabels('operator'), ports: [{ name: 'webhook', port: 443, targetPort: 'webhook', protocol: 'TCP' }] },
-    },
+    } satisfies KubeObject<V1Service>,
     ...buildWebhookConfigurations({ service: { namespace: ns, name: WEBHOOK_SERVICE_NAME, port: 443 } }).map(relabel),
     ...(opts.scheduler ? buildScheduler({ ...opts.scheduler, namespace: ns }).map(schedulerObject) : []),
   ];
@@ -141,7 +142,7 @@ function dedupeRules(rules: PolicyRule[]): PolicyRule[] {
   });
 }
 
-function operatorDeployment(ns: string, image: string, labels: Record<string, string>): KubeObject {
+function operatorDeployment(ns: string, image: string, labels: Record<string, string>): KubeObject<V1Deployment> {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OperatorKube } from '../reconciler/types.js';
 import { isAlreadyExists } from '../../kube/errors.js';
+import type { V1Secret } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { FIELD_MANAGER, NAMES, componentLabels, withOwner, type Owner } from './labels.js';
 
@@ -20,14 +21,14 @@ export const MODEL_SERVER_TOKEN_DIR = '/etc/powerplane/model-server-token';
 const SECRET = { apiVersion: 'v1', kind: 'Secret' } as const;
 
 /** The Secret as first created: a fresh random token (base64url of 32 bytes), owned by the PowerMonitor. */
-export function newModelServerTokenSecret(namespace: string, owner: Owner, random: (n: number) => Buffer = randomBytes): KubeObject {
+export function newModelServerTokenSecret(namespace: string, owner: Owner, random: (n: number) => Buffer = randomBytes): KubeObject<V1Secret> {
   return withOwner(
     {
       ...SECRET,
       metadata: { name: NAMES.modelServerToken, namespace, labels: componentLabels('model-server', NAMES.modelServerToken) },
       type: 'Opaque',
       stringData: { [MODEL_SERVER_TOKEN_KEY]: random(32).toString('base64url') },
-    } as KubeObject,
+    } satisfies KubeObject<V1Secret>,
     owner,
   );
 }

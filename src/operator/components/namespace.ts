@@ -5,11 +5,12 @@
  * though the agent container itself is not privileged (no `privileged: true`, all capabilities
  * dropped except SYS_PTRACE, read-only root file system).
  */
+import type { V1Namespace } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { componentLabels } from './labels.js';
 
 /** Builds the operand Namespace. */
-export function buildNamespace(name: string): KubeObject {
+export function buildNamespace(name: string): KubeObject<V1Namespace> {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',

@@ -24,6 +24,7 @@
  */
 import { isIP } from 'node:net';
 import { parseDocument, LineCounter, stringify } from 'yaml';
+import type { V1Secret } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { nodeSettingsSecretName, NODE_SETTINGS_CONFIG_KEY, NODE_SETTINGS_PASSWORD_KEY } from '../../api/v1alpha1/powermonitor.js';
 import type { Problem } from '../api/validation.js';
@@ -146,7 +147,7 @@ export interface NodeSettingsTarget {
 }
 
 /** The Secret of one node: its partial agent configuration and, when it has one, its Redfish password. Pure. */
-export function buildNodeSettingsSecret(node: string, settings: NodeSettings, namespace: string): KubeObject {
+export function buildNodeSettingsSecret(node: string, settings: NodeSettings, namespace: string): KubeObject<V1Secret> {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   const name = nodeSettingsSecretName(node);
   return {

@@ -10,6 +10,7 @@
  * (`authentication.kubernetes.io/node-name`, Kubernetes ≥ 1.30), and an agent's write to another
  * node's PowerNode is denied. The PowerNode carries telemetry only.
  */
+import type { V1ClusterRole, V1ClusterRoleBinding, V1Role, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { GROUP } from '../../api/v1alpha1/common.js';
 import { componentLabels, NAMES, type ComponentName } from './labels.js';
@@ -47,17 +48,17 @@ export const ESTIMATOR_RULES: PolicyRule[] = [
 ];
 
 /** Builds a ServiceAccount. */
-export function buildServiceAccount(name: string, namespace: string, component: ComponentName, automount = true): KubeObject {
+export function buildServiceAccount(name: string, namespace: string, component: ComponentName, automount = true): KubeObject<V1ServiceAccount> {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels: componentLabels(component) }, automountServiceAccountToken: automount };
 }
 
 /** Builds a ClusterRole. */
-export function buildClusterRole(name: string, component: ComponentName, rules: PolicyRule[]): KubeObject {
+export function buildClusterRole(name: string, component: ComponentName, rules: PolicyRule[]): KubeObject<V1ClusterRole> {
   return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels: componentLabels(component) }, rules };
 }
 
 /** Builds a ClusterRoleBinding of a ClusterRole to one ServiceAccount. */
-export function buildClusterRoleBinding(name: string, component: ComponentName, sa: { name: string; namespace: string }): KubeObject {
+export function buildClusterRoleBinding(name: string, component: ComponentName, sa: { name: string; namespace: string }): KubeObject<V1ClusterRoleBinding> {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
@@ -68,12 +69,12 @@ export function buildClusterRoleBinding(name: string, component: ComponentName, 
 }
 
 /** Builds a namespaced Role. */
-export function buildRole(name: string, namespace: string, component: ComponentName, rules: PolicyRule[]): KubeObject {
+export function buildRole(name: string, namespace: string, component: ComponentName, rules: PolicyRule[]): KubeObject<V1Role> {
   return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace, labels: componentLabels(component) }, rules };
 }
 
 /** Builds a RoleBinding of a Role to one ServiceAccount. */
-export function buildRoleBinding(name: string, namespace: string, component: ComponentName, sa: { name: string; namespace: string }): KubeObject {
+export function buildRoleBinding(name: string, namespace: string, component: ComponentName, sa: { name: string; namespace: string }): KubeObject<V1RoleBinding> {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',

@@ -15,6 +15,7 @@
  * use `/healthz`, which needs no authorization.
  */
 import { stringify } from 'yaml';
+import type { V1ClusterRole, V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { contentHash } from '../../core/hash.js';
 import { buildClusterRole, buildClusterRoleBinding, buildServiceAccount, type PolicyRule } from './rbac.js';
@@ -93,7 +94,7 @@ export function schedulerConfiguration(o: Pick<SchedulerOptions, 'estimatorUrl' 
 }
 
 /** The scheduler's ClusterRole (part of the install manifests). */
-export function buildSchedulerClusterRole(): KubeObject {
+export function buildSchedulerClusterRole(): KubeObject<V1ClusterRole> {
   return buildClusterRole(SCHEDULER_NAME, 'scheduler', SCHEDULER_RULES);
 }
 
@@ -104,7 +105,7 @@ export function buildScheduler(o: SchedulerOptions): KubeObject[] {
   return [
     buildServiceAccount(SCHEDULER_NAME, o.namespace, 'scheduler'),
     buildClusterRoleBinding(SCHEDULER_NAME, 'scheduler', { name: SCHEDULER_NAME, namespace: o.namespace }),
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: SCHEDULER_NAME, namespace: o.namespace, labels }, data: { [CONFIG_KEY]: config } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: SCHEDULER_NAME, namespace: o.namespace, labels }, data: { [CONFIG_KEY]: config } } satisfies KubeObject<V1ConfigMap>,
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -142,6 +143,6 @@ export function buildScheduler(o: SchedulerOptions): KubeObject[] {
           },
         },
       },
-    },
+    } satisfies KubeObject<V1Deployment>,
   ];
 }

@@ -4,6 +4,7 @@
  * read-only root file system and no capabilities, answer only to their Service's names (and IPs:
  * `--web.allowed-hosts`), and the model server requires the token Secret on its write routes.
  */
+import type { V1Deployment, V1SecurityContext, V1Service, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { serviceHosts } from '../webhook/x509.js';
 import { componentLabels, selectorLabels, NAMES, type ComponentName } from './labels.js';
@@ -12,7 +13,7 @@ import type { ResolvedSpec } from './spec.js';
 
 const NON_ROOT_UID = 65532;
 
-const restrictedContainer = {
+const restrictedContainer: V1SecurityContext = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
@@ -29,11 +30,11 @@ interface DeploymentInput {
   port: number;
   replicas: number;
   serviceAccountName?: string;
-  volumes: Array<Record<string, unknown>>;
-  volumeMounts: Array<Record<string, unknown>>;
+  volumes: V1Volume[];
+  volumeMounts: V1VolumeMount[];
 }
 
-function deployment(i: DeploymentInput): KubeObject {
+function deployment(i: DeploymentInput): KubeObject<V1Deployment> {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -66,7 +67,7 @@ function deployment(i: DeploymentInput): KubeObject {
   };
 }
 
-function service(name: string, namespace: string, component: ComponentName, port: number): KubeObject {
+function service(name: string, namespace: string, component: ComponentName, port: number): KubeObject<V1Service> {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -76,7 +77,7 @@ function service(name: string, namespace: string, component: ComponentName, port
 }
 
 /** The model store volume for the configured storage type. */
-export function modelStoreVolume(storage: ResolvedSpec['modelServer']['storage']): Record<string, unknown> {
+export function modelStoreVolume(storage: ResolvedSpec['modelServer']['storage']): V1Volume {
   switch (storage.type) {
     case 'hostPath':
       return { name: 'models', hostPath: { path: storage.path ?? '/var/lib/powerplane/models', type: 'DirectoryOrCreate' } };
@@ -95,7 +96,7 @@ function allowedHostsFlag(service: string, namespace: string): string {
 }
 
 /** Builds the model server Deployment and Service. */
-export function buildModelServer(spec: ResolvedSpec, defaultImage: string): KubeObject[] {
+export function buildModelServerManifests(spec: ResolvedSpec, defaultImage: string): KubeObject[] {
   const m = spec.modelServer;
   return [
     deployment({
@@ -121,7 +122,7 @@ export function buildModelServer(spec: ResolvedSpec, defaultImage: string): Kube
 }
 
 /** Builds the estimator Deployment and Service (its ServiceAccount and RBAC come from rbac.ts). */
-export function buildEstimator(spec: ResolvedSpec, defaultImage: string): KubeObject[] {
+export function buildEstimatorManifests(spec: ResolvedSpec, defaultImage: string): KubeObject[] {
   const e = spec.estimator;
   return [
     deployment({

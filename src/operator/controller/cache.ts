@@ -29,9 +29,9 @@ export class OperatorCache implements ObjectReader {
     for (const ref of custom) this.#add(ref, new Informer(kube, ref));
   }
 
-  /** The informer of a kind, when there is one. */
-  informer(ref: KindRef): Informer | undefined {
-    return this.#informers.get(refKey(ref));
+  /** The informer of a kind, when there is one; `T` is the kind's object type. */
+  informer<T extends KubeObject = KubeObject>(ref: KindRef): Informer<T> | undefined {
+    return this.#informers.get(refKey(ref)) as Informer<T> | undefined;
   }
 
   /** Every informer with its kind (to attach handlers). */

@@ -8,7 +8,7 @@
 import type { Logger } from '../../core/logger.js';
 import type { KubeObject } from '../../kube/types.js';
 import { API_VERSION } from '../../api/v1alpha1/common.js';
-import { ESTIMATOR_KIND, type Estimator, type EstimatorStatus } from '../../api/v1alpha1/estimator.js';
+import { ESTIMATOR_KIND, ESTIMATOR_REF, type Estimator, type EstimatorStatus } from '../../api/v1alpha1/estimator.js';
 import type { PowerNode } from '../../api/v1alpha1/powernode.js';
 import { estimatorSchemaProblems, nodeConfigProblems } from '../api/validation.js';
 import { FIELD_MANAGER } from '../components/labels.js';
@@ -17,8 +17,6 @@ import type { OperatorKube, ObjectReader } from '../reconciler/types.js';
 import { setCondition } from './status.js';
 import type { QueueResult } from './queue.js';
 
-/** The Estimator kind reference. */
-export const ESTIMATOR_REF = { apiVersion: API_VERSION, kind: ESTIMATOR_KIND } as const;
 
 /** What the Estimator controller needs. */
 export interface EstimatorControllerDeps {

@@ -16,27 +16,27 @@ import { EventRecorder } from '../../kube/event-recorder.js';
 import type { ApiConnectivity } from '../../kube/connectivity.js';
 import { API_VERSION } from '../../api/v1alpha1/common.js';
 import { POWER_MONITOR_NAME } from '../../api/v1alpha1/powermonitor.js';
-import { POWER_NODE_KIND, type PowerNode } from '../../api/v1alpha1/powernode.js';
+import { POWER_NODE_REF, type PowerNode } from '../../api/v1alpha1/powernode.js';
 import type { DashboardFile } from '../components/dashboards.js';
 import { LEADER_LEASE_NAME } from '../components/install.js';
 import { memoKey } from '../reconciler/apply.js';
 import { OperatorCache } from './cache.js';
 import { WorkQueue } from './queue.js';
-import { PowerMonitorController, POWER_MONITOR_REF } from './powermonitor.js';
-import { EstimatorController, ESTIMATOR_REF } from './estimator.js';
+import { PowerMonitorController } from './powermonitor.js';
+import { POWER_MONITOR_REF } from '../../api/v1alpha1/powermonitor.js';
+import { EstimatorController } from './estimator.js';
+import { ESTIMATOR_REF } from '../../api/v1alpha1/estimator.js';
 import { CrdWatch, OPTIONAL_KIND_CRDS } from './crd-watch.js';
 
 /** `reportingController` of the operator's Events. */
 export const EVENT_CONTROLLER = 'powerplane.io/operator';
-import { CappingController, POWER_CAP_POLICY_REF, type CappingControllerDeps } from '../capping/controller.js';
+import { CappingController, type CappingControllerDeps } from '../capping/controller.js';
 import { CappingMetrics } from '../capping/metrics.js';
 import { PrometheusPowerSource } from '../capping/prometheus-power.js';
 import { AgentPowerSource } from '../capping/agent-power.js';
 import { catalogAlgorithmResolver } from '../capping/algorithms.js';
-import type { PowerCapPolicySpec } from '../../api/v1alpha1/powercappolicy.js';
+import { POWER_CAP_POLICY_REF, type PowerCapPolicySpec } from '../../api/v1alpha1/powercappolicy.js';
 
-/** The PowerNode kind reference. */
-export const POWER_NODE_REF = { apiVersion: API_VERSION, kind: POWER_NODE_KIND } as const;
 
 /** Options of {@link OperatorManager}. */
 export interface OperatorManagerOptions {
@@ -102,7 +102,7 @@ export class OperatorManager {
     this.#identity = opts.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
     const events = new EventRecorder({ kube: opts.kube, source: { controller: EVENT_CONTROLLER, instance: this.#identity }, onError: (err) => opts.log.debug({ err }, 'event not recorded') });
     this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF, POWER_CAP_POLICY_REF]);
-    const powerNodes = () => (this.cache.informer(POWER_NODE_REF)?.list() ?? []) as unknown as PowerNode[];
+    const powerNodes = () => this.cache.informer<PowerNode>(POWER_NODE_REF)?.list() ?? [];
     this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, namespace: opts.namespace, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), events, cleanupPollMs: opts.cleanupPollMs });
     this.#crds = new CrdWatch(opts.kube, OPTIONAL_KIND_CRDS, (name, served) => {
       opts.log.info({ crd: name, served }, served ? 'optional CRD installed: reconciling' : 'optional CRD removed: reconciling');

@@ -12,7 +12,7 @@ import type { Logger } from '../../core/logger.js';
 import type { EventRecorder, EventType } from '../../kube/event-recorder.js';
 import type { KubeObject } from '../../kube/types.js';
 import { API_VERSION } from '../../api/v1alpha1/common.js';
-import { POWER_MONITOR_KIND, POWER_MONITOR_NAME, type PowerMonitor, type PowerMonitorStatus } from '../../api/v1alpha1/powermonitor.js';
+import { POWER_MONITOR_KIND, POWER_MONITOR_NAME, POWER_MONITOR_REF, type PowerMonitor, type PowerMonitorStatus } from '../../api/v1alpha1/powermonitor.js';
 import type { PowerNode } from '../../api/v1alpha1/powernode.js';
 import { powerMonitorProblems } from '../api/validation.js';
 import { resolveSpec } from '../components/spec.js';
@@ -31,8 +31,6 @@ import { setCondition, availableCondition, daemonSetCounts, mergeAgentDaemonSets
 import { OWNED_KINDS, objectRefKey } from './owned-kinds.js';
 import type { QueueResult } from './queue.js';
 
-/** The PowerMonitor kind reference. */
-export const POWER_MONITOR_REF = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND } as const;
 
 /** What the controller needs. */
 export interface PowerMonitorControllerDeps {
@@ -115,7 +113,7 @@ export class PowerMonitorController {
   /** Status-only reconcile: agent DaemonSet counts, PowerNode aggregation, Available. */
   async reconcileStatus(name: string): Promise<QueueResult> {
     const pm = (await this.#d.reader.get(POWER_MONITOR_REF, name)) as PowerMonitor | undefined;
-    if (!pm || name !== POWER_MONITOR_NAME || pm.metadata.deletionTimestamp || !hasFinalizer(pm as unknown as KubeObject)) return;
+    if (!pm || name !== POWER_MONITOR_NAME || pm.metadata.deletionTimestamp || !hasFinalizer(pm)) return;
     await this.#writeStatus(pm, {});
   }
 
@@ -140,14 +138,14 @@ export class PowerMonitorController {
         name: 'cleanup',
         run: async (ctx) => {
           if (!ctx.pm.metadata.deletionTimestamp) return CONTINUE;
-          if (!hasFinalizer(ctx.pm as unknown as KubeObject)) return { action: 'stop' };
+          if (!hasFinalizer(ctx.pm)) return { action: 'stop' };
           // Objects already terminating are left to their own finalizers (a Namespace waits for the
           // namespace controller, which an API server without controllers never runs).
           const left = [...(await this.#ownedObjects(ctx.pm)), ...(await this.#nodeSettingsObjects(ctx.pm))].filter((o) => !o.metadata.deletionTimestamp);
           for (const o of left) if (await deleteObject(d.kube, o)) ctx.stats.deleted++;
           if (await deleteModelServerToken(d.kube, resolveSpec(ctx.pm.spec).namespace, ctx.pm.metadata.uid ?? '')) ctx.stats.deleted++;
           if (left.length > 0) return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
-          await removeFinalizer(d.kube, ctx.pm as unknown as KubeObject);
+          await removeFinalizer(d.kube, ctx.pm);
           d.log.info({ powermonitor: ctx.pm.metadata.name }, 'everything the PowerMonitor installed is deleted; finalizer removed');
           await this.#event(ctx.pm, 'Normal', 'Deleted', 'Cleanup', `deleted ${ctx.stats.deleted} objects the PowerMonitor installed; finalizer removed`);
           return { action: 'stop' };
@@ -167,8 +165,8 @@ export class PowerMonitorController {
       {
         name: 'finalizer',
         run: async (ctx) => {
-          const updated = await ensureFinalizer(d.kube, ctx.pm as unknown as KubeObject);
-          if (updated) ctx.pm = updated as unknown as PowerMonitor;
+          const updated = await ensureFinalizer(d.kube, ctx.pm);
+          if (updated) ctx.pm = updated;
           return CONTINUE;
         },
       },

@@ -13,7 +13,7 @@ import type { OperatorKube } from './types.js';
 export const FINALIZER = 'powerplane.io/finalizer';
 
 /** True when `obj` carries the finalizer. */
-export function hasFinalizer(obj: KubeObject): boolean {
+export function hasFinalizer(obj: Pick<KubeObject, 'metadata'>): boolean {
   return (obj.metadata.finalizers ?? []).includes(FINALIZER);
 }
 
@@ -22,10 +22,10 @@ async function applyFinalizer(kube: OperatorKube, obj: KubeObject, present: bool
   return kube.apply({ apiVersion: obj.apiVersion, kind: obj.kind, metadata }, { fieldManager: FIELD_MANAGER });
 }
 
-/** Adds the finalizer; returns the updated object, or undefined when it was already there (no write). */
-export async function ensureFinalizer(kube: OperatorKube, obj: KubeObject): Promise<KubeObject | undefined> {
+/** Adds the finalizer; returns the updated object (the server's answer, of `obj`'s kind), or undefined when it was already there (no write). */
+export async function ensureFinalizer<T extends KubeObject>(kube: OperatorKube, obj: T): Promise<T | undefined> {
   if (hasFinalizer(obj)) return undefined;
-  return { ...(await applyFinalizer(kube, obj, true)), apiVersion: obj.apiVersion, kind: obj.kind };
+  return { ...(await applyFinalizer(kube, obj, true)), apiVersion: obj.apiVersion, kind: obj.kind } as T;
 }
 
 /** Removes the finalizer (no write when absent). Returns true when it wrote. */

@@ -5,18 +5,18 @@
  * are returned for the caller's status condition.
  */
 import { isConflict, isAlreadyExists } from '../../kube/errors.js';
-import type { Step, StepResult } from './types.js';
+import type { Step, StepOutcome } from './types.js';
 
 /** The outcome of a run: the last step's result and its name. */
 export interface RunOutcome {
-  result: StepResult;
+  result: StepOutcome;
   step: string;
 }
 
 /** Runs `steps` against `ctx`. */
 export async function runSteps<C>(steps: readonly Step<C>[], ctx: C): Promise<RunOutcome> {
   for (const step of steps) {
-    let result: StepResult;
+    let result: StepOutcome;
     try {
       result = await step.run(ctx);
     } catch (err) {

@@ -8,7 +8,7 @@ import type { KubeClient } from '../../kube/client.js';
 import type { KindRef, KubeObject } from '../../kube/types.js';
 
 /** What a step asks the runner to do next. */
-export type StepResult =
+export type StepOutcome =
   | { action: 'continue' }
   | { action: 'requeue'; afterMs?: number; reason: string; conflict?: boolean }
   | { action: 'stop'; error?: unknown };
@@ -16,7 +16,7 @@ export type StepResult =
 /** One step of a reconcile. */
 export interface Step<C> {
   readonly name: string;
-  run(ctx: C): Promise<StepResult>;
+  run(ctx: C): Promise<StepOutcome>;
 }
 
 /** The client calls reconcilers make. */
@@ -28,4 +28,4 @@ export interface ObjectReader {
 }
 
 /** Continue to the next step. */
-export const CONTINUE: StepResult = { action: 'continue' };
+export const CONTINUE: StepOutcome = { action: 'continue' };

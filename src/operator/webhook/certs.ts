@@ -9,6 +9,7 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { KubeClient } from '../../kube/client.js';
+import type { V1Secret } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { isAlreadyExists, isConflict } from '../../kube/errors.js';
 import { componentLabels, FIELD_MANAGER } from '../components/labels.js';
@@ -21,13 +22,13 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 const unb64 = (s: unknown) => (typeof s === 'string' ? Buffer.from(s, 'base64').toString('utf8') : '');
 
 /** Reads certificates from a Secret's data. */
-export function certificatesFromSecret(secret: KubeObject | undefined): WebhookCertificates | undefined {
-  const data = secret?.data as Record<string, string> | undefined;
+export function certificatesFromSecret(secret: KubeObject<V1Secret> | undefined): WebhookCertificates | undefined {
+  const data = secret?.data;
   if (!data?.['tls.crt'] || !data['tls.key'] || !data['ca.crt'] || !data['ca.key']) return undefined;
   return { serving: { certPem: unb64(data['tls.crt']), keyPem: unb64(data['tls.key']) }, ca: { certPem: unb64(data['ca.crt']), keyPem: unb64(data['ca.key']) } };
 }
 
-function secretFor(name: string, namespace: string, certs: WebhookCertificates, resourceVersion?: string): KubeObject {
+function secretFor(name: string, namespace: string, certs: WebhookCertificates, resourceVersion?: string): KubeObject<V1Secret> {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -40,7 +41,7 @@ function secretFor(name: string, namespace: string, certs: WebhookCertificates, 
 /** Returns usable certificates for `hosts` from the Secret, making (and storing) new ones when needed. */
 export async function loadOrCreateCertificates(kube: Pick<KubeClient, 'getOrUndefined' | 'create' | 'replace'>, opts: { namespace: string; secretName: string; hosts: readonly string[]; log: Logger }): Promise<WebhookCertificates> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const secret = await kube.getOrUndefined(SECRET, opts.secretName, opts.namespace);
+    const secret = await kube.getOrUndefined<KubeObject<V1Secret>>(SECRET, opts.secretName, opts.namespace);
     const existing = certificatesFromSecret(secret);
     if (existing && certificatesUsable(existing, opts.hosts)) return existing;
     // Keep a usable CA (every caBundle and every replica keeps trusting it); renew only the serving certificate.

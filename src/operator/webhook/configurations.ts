@@ -10,6 +10,7 @@
  * (an invalid PowerMonitor gets Reconciled=False/InvalidSpec), so nothing depends on the webhook for
  * safety. They never match pods or namespaces, so the operator cannot block its own restart.
  */
+import type { AdmissionregistrationV1WebhookClientConfig, V1MutatingWebhook, V1MutatingWebhookConfiguration, V1ValidatingWebhook, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { GROUP, VERSION } from '../../api/v1alpha1/common.js';
 import { componentLabels } from '../components/labels.js';
@@ -40,7 +41,7 @@ export const CAPPING_EXCLUDED_NAMESPACES = ['kube-system', 'kube-public', 'kube-
  * except system namespaces and the operator's (so the operator can never block its own restart);
  * side effects (alerts) only on non-dry-run requests.
  */
-function podHook(target: WebhookTarget, caBundle?: string): Record<string, unknown> {
+function podHook(target: WebhookTarget, caBundle?: string): V1MutatingWebhook {
   const operatorNs = 'service' in target ? [target.service.namespace] : [];
   return {
     name: `mpod.capping.${GROUP}`,
@@ -62,12 +63,12 @@ function podHook(target: WebhookTarget, caBundle?: string): Record<string, unkno
 /** Where the API server reaches the webhook: the in-cluster Service, or a URL (out-of-cluster operator). */
 export type WebhookTarget = { service: { namespace: string; name: string; port: number } } | { url: string };
 
-function clientConfig(target: WebhookTarget, path: string, caBundle?: string): Record<string, unknown> {
+function clientConfig(target: WebhookTarget, path: string, caBundle?: string): AdmissionregistrationV1WebhookClientConfig {
   const base = 'url' in target ? { url: `${target.url.replace(/\/+$/, '')}${path}` } : { service: { ...target.service, path } };
   return caBundle ? { ...base, caBundle } : base;
 }
 
-function hook(name: string, plural: string | string[], scope: 'Cluster' | 'Namespaced', path: string, target: WebhookTarget, caBundle?: string): Record<string, unknown> {
+function hook(name: string, plural: string | string[], scope: 'Cluster' | 'Namespaced', path: string, target: WebhookTarget, caBundle?: string): V1ValidatingWebhook {
   return {
     name,
     admissionReviewVersions: ['v1'],
@@ -94,7 +95,7 @@ export function buildWebhookConfigurations(target: WebhookTarget, caBundle?: str
         hook(`vpowercappolicy.${GROUP}`, 'powercappolicies', 'Namespaced', WEBHOOK_PATHS.validatePowerCapPolicy, target, caBundle),
         hook(`vpowernode.${GROUP}`, ['powernodes', 'powernodes/status'], 'Cluster', WEBHOOK_PATHS.validatePowerNode, target, caBundle),
       ],
-    },
+    } satisfies KubeObject<V1ValidatingWebhookConfiguration>,
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingWebhookConfiguration',
@@ -104,6 +105,6 @@ export function buildWebhookConfigurations(target: WebhookTarget, caBundle?: str
         { ...hook(`mestimator.${GROUP}`, 'estimators', 'Namespaced', WEBHOOK_PATHS.mutateEstimator, target, caBundle), reinvocationPolicy: 'Never' },
         podHook(target, caBundle),
       ],
-    },
+    } satisfies KubeObject<V1MutatingWebhookConfiguration>,
   ];
 }

@@ -1,5 +1,5 @@
 /**
- * @module models/random
+ * @module core/random
  * A small seeded pseudo-random generator, so that shuffles, folds and subsamples are reproducible.
  */
 
