@@ -120,6 +120,15 @@ test('policies: temperature (query or annotation) avoids hot inlets; an unknown 
   assert.deepEqual(allHot.NodeNames, ['cheap']);
 });
 
+test('spread without a cluster: no pod watch, so no counts; it ranks by watts alone, as documented', async () => {
+  const base = await start({ 'estimator.scheduler.policy': 'spread' });
+  const p = pod({}, undefined);
+  (p as { metadata: Record<string, unknown> }).metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'x', controller: true }];
+  const f = (await call(base, 'filter', namesArgs(p, ['cheap', 'costly']))).body as { NodeNames: string[]; FailedNodes: Record<string, string> };
+  assert.deepEqual([f.NodeNames, f.FailedNodes], [['cheap', 'costly'], {}]);
+  assert.deepEqual((await call(base, 'prioritize', namesArgs(p, ['cheap', 'costly']))).body, [{ Host: 'cheap', Score: 10 }, { Host: 'costly', Score: 0 }]);
+});
+
 test('internal error (the configured Estimator is not served): filter passes every node, prioritize gives equal scores; counted', async () => {
   const base = await start();
   const f = await call(base, 'filter', namesArgs(pod(), ['cheap', 'broken']), { query: '?estimator=other/missing' });

@@ -7,25 +7,24 @@
  * so the process level reads the scan's entries in place (no per-process objects per refresh).
  */
 import { attributeLevelInto } from '../attribution/attribute.js';
-import type { WorkloadMeta, LevelLedger } from '../workloads/ledger.js';
+import type { LevelLedger } from '../workloads/ledger.js';
 import type { ProcessEntry } from '../procfs/scanner.js';
 import type { RefreshFrame } from './frame.js';
 import type { PidGpuWatts } from './gpu-accounting.js';
 import { processMeta, type WorkloadGroup } from './grouping.js';
 
-/** One level's workloads of an interval, read by index. */
+/**
+ * One level's workloads of an interval. Each side loops over its own array (the process level over
+ * the scan's entries in place), so the per-workload work is direct field reads.
+ */
 export interface LevelRows {
   readonly length: number;
-  key(i: number): string;
-  meta(i: number): WorkloadMeta;
-  /** CPU ticks of the interval: the workload's share weight. */
-  deltaTicks(i: number): number;
-  /** Cumulative CPU ticks, or -1 when the ledger sums the deltas. */
-  cpuTicks(i: number): number;
-  gpuWatts(i: number): number;
-  gpuIdleWatts(i: number): number;
-  /** CPU request (millicores), the `requests` idle policy's weight; absent where the level has none (processes, VMs). */
-  readonly requestMilli?: (i: number) => number;
+  /** Writes each workload's CPU ticks of the interval (its share weight) to `weights[i]`. */
+  ticksInto(weights: Float64Array): void;
+  /** Writes each workload's CPU request (millicores), the `requests` idle policy's weight; absent where the level has none (processes, VMs). */
+  readonly requestsInto?: (weights: Float64Array) => void;
+  /** Adds each workload's shares to `ledger`: active µJ of zone z at `active[i * zones + z]`, idle likewise when given. */
+  credit(ledger: LevelLedger, active: Float64Array, idle: Float64Array | undefined, zones: number): void;
 }
 
 /** The process level: the scan's entries, with their GPU watts by pid. */
@@ -34,12 +33,16 @@ export function processRows(processes: readonly ProcessEntry[], gpu: PidGpuWatts
   const withGpuIdle = gpu.idle.size > 0;
   return {
     length: processes.length,
-    key: (i) => processes[i].key,
-    meta: (i) => (processes[i].meta ??= processMeta(processes[i])),
-    deltaTicks: (i) => processes[i].deltaTicks,
-    cpuTicks: (i) => processes[i].cpuTicks,
-    gpuWatts: (i) => (withGpu ? (gpu.active.get(processes[i].pid) ?? 0) : 0),
-    gpuIdleWatts: (i) => (withGpuIdle ? (gpu.idle.get(processes[i].pid) ?? 0) : 0),
+    ticksInto(weights) {
+      for (let i = 0; i < processes.length; i++) weights[i] = processes[i].deltaTicks;
+    },
+    credit(ledger, active, idle, zones) {
+      for (let i = 0; i < processes.length; i++) {
+        const p = processes[i];
+        const meta = (p.meta ??= processMeta(p));
+        ledger.add(p.key, meta, p.cpuTicks, p.deltaTicks, active, idle, i * zones, withGpu ? (gpu.active.get(p.pid) ?? 0) : 0, withGpuIdle ? (gpu.idle.get(p.pid) ?? 0) : 0);
+      }
+    },
   };
 }
 
@@ -47,13 +50,22 @@ export function processRows(processes: readonly ProcessEntry[], gpu: PidGpuWatts
 export function groupRows(groups: readonly WorkloadGroup[], withRequests: boolean): LevelRows {
   return {
     length: groups.length,
-    key: (i) => groups[i].key,
-    meta: (i) => groups[i].meta,
-    deltaTicks: (i) => groups[i].ticks,
-    cpuTicks: () => -1,
-    gpuWatts: (i) => groups[i].gpuWatts,
-    gpuIdleWatts: (i) => groups[i].gpuIdleWatts,
-    ...(withRequests ? { requestMilli: (i: number) => groups[i].requestMilli ?? 0 } : {}),
+    ticksInto(weights) {
+      for (let i = 0; i < groups.length; i++) weights[i] = groups[i].ticks;
+    },
+    ...(withRequests
+      ? {
+          requestsInto(weights: Float64Array) {
+            for (let i = 0; i < groups.length; i++) weights[i] = groups[i].requestMilli ?? 0;
+          },
+        }
+      : {}),
+    credit(ledger, active, idle, zones) {
+      for (let i = 0; i < groups.length; i++) {
+        const g = groups[i];
+        ledger.add(g.key, g.meta, -1, g.ticks, active, idle, i * zones, g.gpuWatts, g.gpuIdleWatts);
+      }
+    },
   };
 }
 
@@ -84,25 +96,23 @@ export class LevelAttributor {
     this.reserve(n);
     const { weights, activeShares, idleShares, residualActive, residualIdle } = this;
     const { active, idle } = frame.energy;
-    for (let i = 0; i < n; i++) weights[i] = rows.deltaTicks(i);
+    rows.ticksInto(weights);
     attributeLevelInto(active, weights, n, frame.totalTicks, activeShares, residualActive);
     let withIdle = false;
     if (frame.idlePolicy === 'cpu-share') {
       attributeLevelInto(idle, weights, n, frame.totalTicks, idleShares, residualIdle);
       withIdle = true;
-    } else if (frame.idlePolicy === 'requests' && rows.requestMilli) {
+    } else if (frame.idlePolicy === 'requests' && rows.requestsInto) {
+      rows.requestsInto(weights);
       let total = 0;
-      for (let i = 0; i < n; i++) total += weights[i] = rows.requestMilli(i);
+      for (let i = 0; i < n; i++) total += weights[i];
       attributeLevelInto(idle, weights, n, total, idleShares, residualIdle);
       withIdle = true;
     } else {
       for (let z = 0; z < zones; z++) residualIdle[z] = idle[z];
     }
     ledger.begin(frame.seq, frame.exportedSeq, frame.secondsPerTick, frame.intervalSeconds);
-    const idleOut = withIdle ? idleShares : undefined;
-    for (let i = 0; i < n; i++) {
-      ledger.add(rows.key(i), rows.meta(i), rows.cpuTicks(i), rows.deltaTicks(i), activeShares, idleOut, i * zones, rows.gpuWatts(i), rows.gpuIdleWatts(i));
-    }
+    rows.credit(ledger, activeShares, withIdle ? idleShares : undefined, zones);
     ledger.addUnattributed(residualActive, residualIdle);
     ledger.end(frame.terminated);
   }

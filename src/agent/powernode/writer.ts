@@ -9,9 +9,8 @@
 import type { Logger } from '../../core/logger.js';
 import type { AgentHandle } from '../../core/contracts.js';
 import type { KubeClient } from '../../kube/client.js';
-import type { KubeObject } from '../../kube/types.js';
 import { API_VERSION } from '../../api/v1alpha1/common.js';
-import { POWER_NODE_KIND, type PowerNodeStatus } from '../../api/v1alpha1/powernode.js';
+import { POWER_NODE_KIND, type PowerNode, type PowerNodeStatus } from '../../api/v1alpha1/powernode.js';
 import { powerNodeStatus } from './status.js';
 import { stableJson } from '../../core/hash.js';
 
@@ -58,7 +57,7 @@ export function startPowerNodeWriter(opts: PowerNodeWriterOptions): PowerNodeWri
     const node = await opts.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Node' }, opts.nodeName).catch(() => undefined);
     const ownerReferences = node?.metadata.uid ? [{ apiVersion: 'v1', kind: 'Node', name: opts.nodeName, uid: node.metadata.uid }] : undefined;
     await opts.kube.apply(
-      { apiVersion: API_VERSION, kind: POWER_NODE_KIND, metadata: { name: opts.nodeName, labels: { 'app.kubernetes.io/part-of': 'powerplane', 'app.kubernetes.io/component': 'agent' }, ...(ownerReferences ? { ownerReferences } : {}) } },
+      { apiVersion: API_VERSION, kind: POWER_NODE_KIND, metadata: { name: opts.nodeName, labels: { 'app.kubernetes.io/part-of': 'powerplane', 'app.kubernetes.io/component': 'agent' }, ...(ownerReferences ? { ownerReferences } : {}) } } satisfies PowerNode,
       { fieldManager: AGENT_FIELD_MANAGER, force: true },
     );
     created = true;
@@ -71,7 +70,7 @@ export function startPowerNodeWriter(opts: PowerNodeWriterOptions): PowerNodeWri
     if (!statusChanged(last, next, forced)) return;
     try {
       await ensureObject();
-      await opts.kube.applyStatus({ apiVersion: API_VERSION, kind: POWER_NODE_KIND, metadata: { name: opts.nodeName }, status: next } as KubeObject, { fieldManager: AGENT_FIELD_MANAGER, force: true });
+      await opts.kube.applyStatus({ apiVersion: API_VERSION, kind: POWER_NODE_KIND, metadata: { name: opts.nodeName }, status: next } satisfies PowerNode, { fieldManager: AGENT_FIELD_MANAGER, force: true });
       last = next;
       sinceForced = 0;
     } catch (err) {

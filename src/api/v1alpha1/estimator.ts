@@ -38,8 +38,8 @@ export const EstimatorStatus = Type.Object({
 /** `Estimator.status`. */
 export type EstimatorStatus = Static<typeof EstimatorStatus>;
 
-/** An Estimator object. */
-export type Estimator = ApiObject<{
+/** An Estimator custom resource (the estimator itself is the class `Estimator` of src/estimator/estimator.ts). */
+export type EstimatorResource = ApiObject<{
   kind: 'Estimator';
   spec?: EstimatorSpec;
   status?: EstimatorStatus;

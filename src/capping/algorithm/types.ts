@@ -15,6 +15,9 @@
  */
 import { Type, type Static } from 'typebox';
 
+/** The policy's kinds and actions, as the PowerCapPolicy API names them; the schemas below accept the same values. */
+export type { CapAction, TargetKind } from '../../api/v1alpha1/powercappolicy.js';
+
 /** Version of the state/decisions protocol, sent as `apiVersion` in the state. */
 export const CAPPING_API_VERSION = 'capping.powerplane.io/v1alpha1';
 
@@ -23,14 +26,12 @@ export const TargetKindSchema = Type.Union(
   [Type.Literal('ScaledObject'), Type.Literal('Deployment'), Type.Literal('StatefulSet'), Type.Literal('InferenceService')],
   { description: 'Kind of the bounded workload' },
 );
-export type TargetKind = Static<typeof TargetKindSchema>;
 
 /** Actions a policy may allow (`spec.actions`). */
 export const CapActionSchema = Type.Union(
   [Type.Literal('LimitReplicas'), Type.Literal('Evict'), Type.Literal('Migrate'), Type.Literal('SetRequests'), Type.Literal('Alert')],
   { description: 'An action the policy allows' },
 );
-export type CapAction = Static<typeof CapActionSchema>;
 
 const Watts = (description: string) => Type.Number({ minimum: 0, description });
 const Seconds = (description: string) => Type.Number({ minimum: 0, description });

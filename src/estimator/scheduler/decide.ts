@@ -58,13 +58,11 @@ export interface Candidates {
 
 /** Exclusion kinds by code (0 = not excluded); the names are the `reason` label of the filtered-nodes metric. */
 export const EXCLUSION_KINDS = ['', 'prediction', 'gpu', 'cpu', 'spread', 'temperature'] as const;
-/** An exclusion kind's name. */
-export type ExclusionKind = Exclude<(typeof EXCLUSION_KINDS)[number], ''>;
 /** Kinds where preempting pods would not help (the scheduler's FailedAndUnresolvableNodes). */
 const UNRESOLVABLE = [false, true, true, false, false, true];
 
-/** Codes of the exclusion kinds. */
-export const X = { none: 0, prediction: 1, gpu: 2, cpu: 3, spread: 4, temperature: 5 } as const;
+/** Codes of the exclusion kinds (indices into EXCLUSION_KINDS). */
+const X = { none: 0, prediction: 1, gpu: 2, cpu: 3, spread: 4, temperature: 5 } as const;
 
 /** The exclusion code of candidate `i` under `policy` (0: not excluded). */
 export function exclusionCode(c: Candidates, i: number, pod: PodAsk, policy: Policy): number {

@@ -18,17 +18,17 @@ test('counts bound, non-terminated pods per workload and node; moves, terminatio
   c.upsert(pod('c', RS)); // pending, unbound
   c.upsert(pod('d', STS, 'n1'));
   c.upsert(pod('e', undefined, 'n1')); // bare pod: no workload
-  assert.equal(c.count('Deployment/ns/web', 'n1'), 2);
-  assert.equal(c.count('StatefulSet/ns/db', 'n1'), 1);
+  assert.equal((c.perNode('Deployment/ns/web')?.get('n1') ?? 0), 2);
+  assert.equal((c.perNode('StatefulSet/ns/db')?.get('n1') ?? 0), 1);
   assert.deepEqual([...(c.perNode('Deployment/ns/web') ?? [])], [['n1', 2]]);
   c.upsert(pod('c', RS, 'n2')); // bound
-  assert.equal(c.count('Deployment/ns/web', 'n2'), 1);
+  assert.equal((c.perNode('Deployment/ns/web')?.get('n2') ?? 0), 1);
   assert.deepEqual(bound, ['a@n1', 'b@n1', 'd@n1', 'e@n1', 'c@n2']);
   c.upsert(pod('a', RS, 'n1', 'Failed'));
   c.upsert(pod('a', RS, 'n1', 'Failed')); // seen twice: no double count
-  assert.equal(c.count('Deployment/ns/web', 'n1'), 1);
+  assert.equal((c.perNode('Deployment/ns/web')?.get('n1') ?? 0), 1);
   c.remove(pod('b', RS, 'n1'));
-  assert.equal(c.count('Deployment/ns/web', 'n1'), 0);
+  assert.equal((c.perNode('Deployment/ns/web')?.get('n1') ?? 0), 0);
   assert.equal(c.perNode('Deployment/ns/web')?.has('n1'), false);
   c.remove(pod('c', RS, 'n2'));
   assert.equal(c.perNode('Deployment/ns/web'), undefined);

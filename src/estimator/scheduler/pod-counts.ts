@@ -55,11 +55,6 @@ export class PodCounts implements WorkloadPods {
     return this.counts.get(workload);
   }
 
-  /** Pods of `workload` on `node`. */
-  count(workload: string, node: string): number {
-    return this.counts.get(workload)?.get(node) ?? 0;
-  }
-
   /** Pods known (bound or not). */
   get size(): number {
     return this.pods.size;

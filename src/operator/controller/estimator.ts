@@ -6,9 +6,8 @@
  * is written only when its content changed, or when the last refresh is older than `refreshMs`.
  */
 import type { Logger } from '../../core/logger.js';
-import type { KubeObject } from '../../kube/types.js';
 import { API_VERSION } from '../../api/v1alpha1/common.js';
-import { ESTIMATOR_KIND, ESTIMATOR_REF, type Estimator, type EstimatorStatus } from '../../api/v1alpha1/estimator.js';
+import { ESTIMATOR_KIND, ESTIMATOR_REF, type EstimatorResource, type EstimatorStatus } from '../../api/v1alpha1/estimator.js';
 import type { PowerNode } from '../../api/v1alpha1/powernode.js';
 import { estimatorSchemaProblems, nodeConfigProblems } from '../api/validation.js';
 import { FIELD_MANAGER } from '../components/labels.js';
@@ -30,7 +29,7 @@ export interface EstimatorControllerDeps {
 }
 
 /** Per-monitor errors of an Estimator given the nodes seen. Pure. */
-export function estimatorErrors(est: Estimator, nodeNames: ReadonlySet<string>): EstimatorStatus['errors'] {
+export function estimatorErrors(est: EstimatorResource, nodeNames: ReadonlySet<string>): EstimatorStatus['errors'] {
   const errors: EstimatorStatus['errors'] = [];
   const spec = est.spec ?? {};
   for (const p of nodeConfigProblems(spec.defaultNodeConfig, 'spec.defaultNodeConfig')) errors.push({ node: '*', monitor: monitorOf(p.field, spec as Record<string, unknown>), message: `${p.field}: ${p.message}` });
@@ -68,7 +67,7 @@ export class EstimatorController {
   /** Reconciles `namespace/name`. */
   async reconcile(key: string): Promise<QueueResult> {
     const [namespace, name] = key.split('/');
-    const est = (await this.#d.reader.get(ESTIMATOR_REF, name, namespace)) as Estimator | undefined;
+    const est = (await this.#d.reader.get(ESTIMATOR_REF, name, namespace)) as EstimatorResource | undefined;
     if (!est || est.metadata.deletionTimestamp) return;
     const now = this.#d.now?.() ?? new Date();
     const nowIso = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -89,7 +88,7 @@ export class EstimatorController {
     const fresh = old?.lastRefresh !== undefined && now.getTime() - Date.parse(old.lastRefresh) < refreshMs;
     if (fresh && stableJson(content) === stableJson(oldContent)) return { requeueAfterMs: refreshMs };
     const status: EstimatorStatus = { ...content, lastRefresh: nowIso };
-    await this.#d.kube.applyStatus({ apiVersion: API_VERSION, kind: ESTIMATOR_KIND, metadata: { name, namespace }, status } as KubeObject, { fieldManager: FIELD_MANAGER, force: true });
+    await this.#d.kube.applyStatus<EstimatorResource>({ apiVersion: API_VERSION, kind: ESTIMATOR_KIND, metadata: { name, namespace }, status }, { fieldManager: FIELD_MANAGER, force: true });
     return { requeueAfterMs: refreshMs };
   }
 }

@@ -80,7 +80,7 @@ export class PowerMonitorController {
   }
 
   async #event(pm: PowerMonitor, type: EventType, reason: string, action: string, note: string): Promise<void> {
-    await this.#d.events?.record({ apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, metadata: pm.metadata } as KubeObject, type, reason, action, note);
+    await this.#d.events?.record({ apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, metadata: pm.metadata }, type, reason, action, note);
   }
 
   #now(): string {
@@ -347,7 +347,7 @@ export class PowerMonitorController {
     if (json === stableJson(old)) return;
     const last = this.#lastStatus.get(pm.metadata.name);
     if (last && last.json === json && !rvNewer(pm.metadata.resourceVersion, last.rv)) return; // the cache is behind our own write
-    const written = await this.#d.kube.applyStatus({ apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, metadata: { name: pm.metadata.name }, status } as KubeObject, { fieldManager: FIELD_MANAGER, force: true });
+    const written = await this.#d.kube.applyStatus<PowerMonitor>({ apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, metadata: { name: pm.metadata.name }, status }, { fieldManager: FIELD_MANAGER, force: true });
     this.#lastStatus.set(pm.metadata.name, { json, rv: written?.metadata?.resourceVersion });
   }
 }
