@@ -261,7 +261,10 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
       closing ??= (async () => {
         for (const s of extraServers) s.closeAllConnections();
         await Promise.all(extraServers.map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))));
-        await app.close();
+        // the close ends idle keep-alive connections when it starts; one whose last request ends later would
+        // stay open (and hold the close) until the client or keepAliveTimeout ends it: end those as they idle
+        const reap = setInterval(() => app.server.closeIdleConnections(), 50);
+        await app.close().finally(() => clearInterval(reap));
         for (const c of started.reverse()) {
           try {
             await c.stop?.();

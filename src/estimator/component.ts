@@ -46,6 +46,8 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
   return {
     name: 'estimator',
     async routes(app) {
+      // on shutdown, stop the solves in progress first: their requests end (500) instead of holding the close
+      app.addHook('preClose', async () => registry.stop());
       await registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads, deadlineMs: config.estimator.deadline });
       // inside `up` the agent serves /metrics; the extender's series stay at /scheduler/metrics there
       await registerSchedulerRoutes(app, { extender, metricsAtRoot: !ctx.agent });

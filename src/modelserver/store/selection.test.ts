@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseFilter, passesFilter, rankModels, bestModel, bestModelsByGroup, specSimilarity, normalizeEnergySource, normalizeProcessor } from './selection.js';
 import { fixtureMetadata } from '../../../test/modelserver/fixtures.js';
 import { locationToId, type ModelLocation, type StoredModel } from './store.js';
@@ -79,4 +80,37 @@ test('a node type without models falls back to the closest machine spec (Kepler 
   const b = model('SGD_2', { mae: 5, machine_spec: { processor: 'amd_epyc_7r13', cores: 96 } });
   assert.equal(bestModel([a, b], { nodeType: 0, machineSpec: { processor: 'intel_xeon_e5_2686v4', cores: 72 } })?.location.name, 'SGD_1');
   assert.equal(bestModel([a, b], { nodeType: 0 })?.location.name, 'SGD_2');
+});
+
+test('property: bestModel (one pass) is the first of rankModels for queries without a machine spec', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          trainer: fc.constantFrom('SGD', 'KNN', 'linear'),
+          nodeType: fc.integer({ min: 0, max: 3 }),
+          mae: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant(Number.NaN)),
+          source: fc.constantFrom('rapl-sysfs', 'intel_rapl', 'acpi'),
+          outputType: fc.constantFrom('AbsPower' as const, 'DynPower' as const),
+          features: fc.constantFrom(['bpf_cpu_time_ms'], ['bpf_cpu_time_ms', 'cpu_instructions']),
+          weight: fc.boolean(),
+        }),
+        { maxLength: 25 },
+      ),
+      fc.record({
+        nodeType: fc.integer({ min: -1, max: 4 }),
+        looseNodeType: fc.boolean(),
+        energySource: fc.constantFrom('rapl-sysfs', 'acpi', undefined),
+        outputType: fc.constantFrom('AbsPower' as const, 'DynPower' as const, undefined),
+        metrics: fc.constantFrom(['bpf_cpu_time_ms'], undefined),
+        weightOnly: fc.boolean(),
+        errorKey: fc.constantFrom('mae', 'mape', undefined),
+      }),
+      (specs, q) => {
+        const models = specs.map((s, i) => model(`${s.trainer}${i}_${s.nodeType}`, { mae: s.mae, features: [...s.features] }, { energySource: s.source, outputType: s.outputType }, s.weight));
+        assert.equal(bestModel(models, q)?.id, rankModels(models, q)[0]?.id);
+      },
+    ),
+    { numRuns: 500 },
+  );
 });

@@ -184,17 +184,7 @@ function errorOf(m: StoredModel, key: string): number {
  */
 export function rankModels(models: readonly StoredModel[], q: ModelQuery): StoredModel[] {
   const source = q.energySource ? normalizeEnergySource(q.energySource) : undefined;
-  let c = models.filter((m) => {
-    const md = m.metadata;
-    if (q.outputType && md.output_type !== q.outputType) return false;
-    if (source && md.energy_source !== source && normalizeEnergySource(md.energy_source) !== source) return false;
-    if (q.pipeline && md.pipeline !== q.pipeline) return false;
-    if (q.featureGroup && md.feature_group !== q.featureGroup) return false;
-    if (q.metrics && !md.features.every((f) => q.metrics!.includes(f))) return false;
-    if (q.trainerName && md.trainer !== q.trainerName && trainerOfName(md.model_name) !== q.trainerName) return false;
-    if (q.weightOnly && !m.hasWeight) return false;
-    return passesFilter(md, q.filter ?? []);
-  });
+  let c = models.filter((m) => qualifies(m, q, source));
   let exactNodeType = false;
   if (q.nodeType !== undefined && q.nodeType >= 0) {
     const exact = c.filter((m) => nodeTypeOf(m.metadata) === q.nodeType);
@@ -211,9 +201,46 @@ export function rankModels(models: readonly StoredModel[], q: ModelQuery): Store
   return [...c].sort((a, b) => (sim.get(b) ?? 0) - (sim.get(a) ?? 0) || err.get(a)! - err.get(b)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** The best model for a query, or undefined. */
+/** True when a model meets every condition of the query (`source`: the query's source, normalised). */
+function qualifies(m: StoredModel, q: ModelQuery, source: string | undefined): boolean {
+  const md = m.metadata;
+  if (q.outputType && md.output_type !== q.outputType) return false;
+  if (source && md.energy_source !== source && normalizeEnergySource(md.energy_source) !== source) return false;
+  if (q.pipeline && md.pipeline !== q.pipeline) return false;
+  if (q.featureGroup && md.feature_group !== q.featureGroup) return false;
+  if (q.metrics && !md.features.every((f) => q.metrics!.includes(f))) return false;
+  if (q.trainerName && md.trainer !== q.trainerName && trainerOfName(md.model_name) !== q.trainerName) return false;
+  if (q.weightOnly && !m.hasWeight) return false;
+  return passesFilter(md, q.filter ?? []);
+}
+
+/**
+ * The best model for a query (the first of {@link rankModels}), or undefined. Without a machine spec the
+ * order is by error then id, so one pass finds it without filtering into a list or sorting.
+ */
 export function bestModel(models: readonly StoredModel[], q: ModelQuery): StoredModel | undefined {
-  return rankModels(models, q)[0];
+  if (q.machineSpec) return rankModels(models, q)[0];
+  const source = q.energySource ? normalizeEnergySource(q.energySource) : undefined;
+  const key = q.errorKey ?? 'mae';
+  const wantType = q.nodeType !== undefined && q.nodeType >= 0 ? q.nodeType : undefined;
+  let best: StoredModel | undefined;
+  let bestErr = 0;
+  let exact: StoredModel | undefined;
+  let exactErr = 0;
+  for (const m of models) {
+    if (!qualifies(m, q, source)) continue;
+    const e = errorOf(m, key);
+    if (!best || e < bestErr || (e === bestErr && m.id < best.id)) {
+      best = m;
+      bestErr = e;
+    }
+    if (wantType !== undefined && nodeTypeOf(m.metadata) === wantType && (!exact || e < exactErr || (e === exactErr && m.id < exact.id))) {
+      exact = m;
+      exactErr = e;
+    }
+  }
+  if (wantType === undefined) return best;
+  return exact ?? (q.looseNodeType === false ? undefined : best);
 }
 
 /** `GET /best-models`: the best model per output type and feature group. */

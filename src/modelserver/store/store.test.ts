@@ -113,3 +113,25 @@ test('a model saved while the directory is being re-scanned is not lost by the s
   await store.delete(locationToId(other));
   assert.deepEqual((await store.list()).map((m) => m.location.name), ['linear_1']);
 });
+
+test('re-scans skip unchanged feature groups yet see what another process saves or deletes there', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'pp-store-'));
+  const store = new ModelStore(root, { rescanMs: 1 });
+  const other = new ModelStore(root, { rescanMs: 0 });
+  const dyn = { ...loc, outputType: 'DynPower' as const, name: 'dyn_1' };
+  await store.save(loc, { model: fixtureModel(), metadata: fixtureMetadata(loc) });
+  await store.save(dyn, { model: fixtureModel(), metadata: fixtureMetadata(dyn) });
+  const names = async () => (await store.list()).map((m) => m.location.name).sort().join(',');
+  /** Reads until the background re-scan shows `want` (each read after the first may start one). */
+  const until = async (want: string) => {
+    for (let i = 0; i < 500 && (await names()) !== want; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await names(), want);
+  };
+  await until('dyn_1,linear_1');
+  const added = { ...loc, name: 'added_2' };
+  await other.save(added, { model: fixtureModel(), metadata: fixtureMetadata(added) });
+  await until('added_2,dyn_1,linear_1');
+  await other.delete(locationToId(dyn));
+  await until('added_2,linear_1');
+  assert.deepEqual((await store.findBySelection('rapl-sysfs', 'AbsPower')).map((m) => m.location.name), ['added_2', 'linear_1']);
+});

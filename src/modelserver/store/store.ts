@@ -8,7 +8,7 @@
  */
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/fs.js';
 import type { OutputType, SerializedModel } from '../../models/types.js';
 import { deserializeModel } from '../../models/registry.js';
@@ -130,6 +130,18 @@ export interface ModelStoreOptions {
   onProblem?: (path: string, problem: string) => void;
 }
 
+/** Re-scans between two full scans (see {@link ModelStore.scan}): with the default 2 s, a minute. */
+const FULL_SCAN_EVERY = 30;
+
+/** One feature-group directory as a scan found it. */
+interface ScannedGroup {
+  ino: number;
+  mtimeMs: number;
+  models: StoredModel[];
+  /** Model directories in it that could not be read (re-read at every scan until fixed). */
+  invalid: number;
+}
+
 /** A model directory on disk. */
 export class ModelStore {
   readonly root: string;
@@ -145,6 +157,11 @@ export class ModelStore {
   /** Look-up indexes of `index` (rebuilt after a write or a re-scan, on the next read). */
   private lookups: { of: Map<string, StoredModel>; writes: number; index: ModelIndex } | undefined;
   private writes = 0;
+  /** What the last scan found per feature-group directory (see {@link scan}). */
+  private groups = new Map<string, ScannedGroup>();
+  /** Feature-group directories this store wrote to since the last scan began. */
+  private dirtyGroups = new Set<string>();
+  private scansSinceFull = 0;
 
   constructor(root: string, opts: ModelStoreOptions = {}) {
     this.root = root;
@@ -200,7 +217,7 @@ export class ModelStore {
     }
     const stored: StoredModel = { id, location: loc, metadata, hasWeight: metadata.weight };
     this.invalid.delete(id);
-    this.mutate((index) => index.set(id, stored));
+    this.mutate(id, (index) => index.set(id, stored));
     return stored;
   }
 
@@ -232,7 +249,9 @@ export class ModelStore {
     return [...this.invalid.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  private mutate(change: (index: Map<string, StoredModel>) => void): void {
+  private mutate(id: string, change: (index: Map<string, StoredModel>) => void): void {
+    // the next scan re-reads the model's feature group even if its mtime has not moved on (coarse clocks)
+    this.dirtyGroups.add(dirname(this.dirOf(id)));
     if (this.index) change(this.index);
     this.writes++;
     this.duringScan?.push(change);
@@ -260,10 +279,24 @@ export class ModelStore {
     return this.scanning;
   }
 
+  /**
+   * Walks the store. A feature-group directory (the one holding the model directories) whose inode and
+   * mtime are those of the last scan, and that held no invalid model, is not read again: every save,
+   * import and delete renames or removes a model directory in it, which changes its mtime. So a re-scan
+   * of an unchanged store costs a few directory reads whatever its size, and keeps the same index (and
+   * so the look-up indexes built from it). A full scan, re-reading every model (which also sees a
+   * metadata.json edited in place), runs every {@link FULL_SCAN_EVERY} re-scans and always with `rescanMs` 0.
+   */
   private async scan(): Promise<Map<string, StoredModel>> {
     const started = Date.now();
+    const full = this.rescanMs === 0 || ++this.scansSinceFull >= FULL_SCAN_EVERY;
+    if (full) this.scansSinceFull = 0;
     const index = new Map<string, StoredModel>();
     const invalid = new Map<string, InvalidModel>();
+    const groups = new Map<string, ScannedGroup>();
+    const dirty = this.dirtyGroups;
+    this.dirtyGroups = new Set();
+    let changed = full || !this.index || this.groups.size === 0;
     const replay: Array<(index: Map<string, StoredModel>) => void> = [];
     this.duringScan = replay;
     for (const pipeline of await subdirs(this.root)) {
@@ -271,26 +304,43 @@ export class ModelStore {
         for (const outputType of await subdirs(join(this.root, pipeline, energySource))) {
           if (outputType !== 'AbsPower' && outputType !== 'DynPower') continue;
           for (const featureGroup of await subdirs(join(this.root, pipeline, energySource, outputType))) {
-            for (const name of await subdirs(join(this.root, pipeline, energySource, outputType, featureGroup))) {
+            const dir = resolve(this.root, pipeline, energySource, outputType, featureGroup);
+            const st = await stat(dir).catch(() => undefined);
+            const before = this.groups.get(dir);
+            if (!full && st && before && before.ino === st.ino && before.mtimeMs === st.mtimeMs && before.invalid === 0 && !dirty.has(dir)) {
+              for (const m of before.models) index.set(m.id, m);
+              groups.set(dir, before);
+              continue;
+            }
+            changed = true;
+            const group: ScannedGroup = { ino: st?.ino ?? -1, mtimeMs: st?.mtimeMs ?? -1, models: [], invalid: 0 };
+            for (const name of await subdirs(dir)) {
               const loc: ModelLocation = { pipeline, energySource, outputType, featureGroup, name };
               const id = locationToId(loc);
               try {
-                index.set(id, await this.readEntry(id, loc));
+                const m = await this.readEntry(id, loc);
+                index.set(id, m);
+                group.models.push(m);
               } catch (err) {
                 const bad: InvalidModel = { id, path: join(this.root, id), problem: (err as Error).message };
                 invalid.set(id, bad);
+                group.invalid++;
                 if (this.invalid.get(id)?.problem !== bad.problem) this.onProblem(bad.path, bad.problem);
               }
             }
+            groups.set(dir, group);
           }
         }
       }
     }
+    if (groups.size !== this.groups.size) changed = true;
+    this.groups = groups;
+    this.scannedAt = started;
+    if (!changed && this.index && replay.length === 0) return this.index;
     for (const change of replay) change(index);
     for (const id of index.keys()) invalid.delete(id);
     this.index = index;
     this.invalid = invalid;
-    this.scannedAt = started;
     return index;
   }
 
@@ -360,7 +410,7 @@ export class ModelStore {
     await rename(dir, trash);
     await rm(trash, { recursive: true, force: true });
     this.invalid.delete(id);
-    this.mutate((index) => index.delete(id));
+    this.mutate(id, (index) => index.delete(id));
     return true;
   }
 
