@@ -106,7 +106,7 @@ export class OperatorManager {
     const events = new EventRecorder({ kube: opts.kube, source: { controller: EVENT_CONTROLLER, instance: this.#identity }, onError: (err) => opts.log.debug({ err }, 'event not recorded') });
     this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF, POWER_CAP_POLICY_REF]);
     const powerNodes = () => this.cache.informer<PowerNode>(POWER_NODE_REF)?.list() ?? [];
-    this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), events, cleanupPollMs: opts.cleanupPollMs });
+    this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, namespace: opts.namespace, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), events, cleanupPollMs: opts.cleanupPollMs });
     this.#crds = new CrdWatch(opts.kube, OPTIONAL_KIND_CRDS, (name, served) => {
       opts.log.info({ crd: name, served }, served ? 'optional CRD installed: reconciling' : 'optional CRD removed: reconciling');
       opts.kube.resolver.invalidate();
