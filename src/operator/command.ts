@@ -67,6 +67,14 @@ function checkedUrl(v: string | undefined, flag: string): string | undefined {
   return v;
 }
 
+/** `--capping.estimator-url` and `--capping.estimator`, checked (exit 2 naming the flag). */
+function cappingEstimator(opts: Record<string, unknown>): { cappingEstimator?: { url: string; estimator: string } } {
+  const url = checkedUrl(opts['capping.estimatorUrl'] as string | undefined, '--capping.estimator-url');
+  const estimator = String(opts['capping.estimator'] ?? 'default/default');
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(estimator)) throw ERR_INVALID_FLAG(`--capping.estimator must be namespace/name, got ${JSON.stringify(estimator)}`, { flag: '--capping.estimator' });
+  return url ? { cappingEstimator: { url, estimator } } : {};
+}
+
 /**
  * Registers `powerplane operator`. Its help and flags need nothing more; the operator itself (with the
  * Kubernetes client) is imported when it runs.
@@ -82,6 +90,8 @@ export function registerOperatorCommand(program: Command): void {
     .option('--health.listen-address <addr>', 'host:port of /healthz and /readyz', ':8081')
     .option('--leader-elect', 'elect a leader with a Lease (run two replicas safely)')
     .option('--capping.prometheus-url <url>', 'Prometheus that PowerCapPolicies read pod power from when their spec names none (default: the agents directly)')
+    .option('--capping.estimator-url <url>', 'powerplane estimator whose per-node cost curves rank the nodes a Migrate moves pods to (default: rank by PowerNode headroom)')
+    .option('--capping.estimator <namespace/name>', 'the Estimator of --capping.estimator-url to ask', 'default/default')
     .option('--image <image>', 'image of the operands when the PowerMonitor names none', process.env.POWERPLANE_OPERATOR_IMAGE ?? defaultImage());
   addConfigOptions(cmd, ['log.']);
   cmd.action(
@@ -100,6 +110,7 @@ export function registerOperatorCommand(program: Command): void {
         image: opts.image as string,
         log,
         cappingPrometheusUrl: checkedUrl(opts['capping.prometheusUrl'] as string | undefined, '--capping.prometheus-url'),
+        ...cappingEstimator(opts),
       });
       closeOnSignals(running, log);
     }),

@@ -9,6 +9,7 @@
  * OperatorManager.ready). cert-manager's CRD appearing or going switches the webhook's certificate
  * source at once.
  */
+import { EstimatorNodeCosts } from './capping/node-costs.js';
 import { createServer, parseListenAddress, type PowerplaneServer } from '../core/server.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import { ERR_OPERATOR_KUBE } from './errors.js';
@@ -45,6 +46,8 @@ export interface OperatorOptions {
   log: Logger;
   /** Prometheus the capping loop reads pod power from (else the agents). */
   cappingPrometheusUrl?: string;
+  /** Base URL of the estimator whose per-node curves rank Migrate destinations, and its Estimator (namespace/name). */
+  cappingEstimator?: { url: string; estimator: string };
 }
 
 /** A running operator. */
@@ -91,7 +94,7 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   for (const plural of ['powermonitors', 'powernodes', 'estimators', 'powercappolicies']) {
     if (!(await kube.crdExists(GROUP, plural))) throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
   }
-  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl }, connectivity });
+  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl, ...(o.cappingEstimator ? { nodeCosts: new EstimatorNodeCosts(o.cappingEstimator) } : {}) }, connectivity });
 
   const health: Component = {
     name: 'operator',

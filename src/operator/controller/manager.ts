@@ -6,6 +6,7 @@
  * replica serves the webhook). A watch on the optional CRDs (ServiceMonitor, PrometheusRule, SCC,
  * MachineConfig) queues an install reconcile when one appears or goes.
  */
+import type { NodeCostSource } from '../capping/node-costs.js';
 import { hostname } from 'node:os';
 import type { Logger } from '../../core/logger.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -68,6 +69,8 @@ export interface OperatorManagerOptions {
     metrics?: CappingMetrics;
     /** Agent base URLs to read when no Prometheus is configured (default: the agent pods). */
     agentUrls?: string[];
+    /** The estimator whose per-node cost curves rank Migrate destinations (absent: PowerNode headroom ranks them). */
+    nodeCosts?: NodeCostSource;
     now?: () => Date;
   };
   /** Lease timings (tests). */
@@ -121,6 +124,7 @@ export class OperatorManager {
         return url ? new PrometheusPowerSource({ url }) : new AgentPowerSource({ kube: opts.kube, urls: cap.agentUrls });
       },
       nodes: () => powerNodes().filter((n) => n.status).map((n) => ({ name: n.metadata.name, watts: Math.max(0, n.status!.watts) })),
+      ...(cap.nodeCosts ? { nodeCosts: cap.nodeCosts } : {}),
       metrics: this.cappingMetrics,
       now: cap.now,
     });
