@@ -5,24 +5,28 @@
  * machine. No cluster is used. Median of a few runs; ratio powerplane ÷ bare (goal ≤ 3). Also whether
  * the run loaded @kubernetes/client-node (it must not, without a cluster).
  *
- * Usage: node --import tsx bench/startup.bench.ts [--quick]   (builds dist/ first when it is stale)
+ * Usage: node --import tsx bench/startup.bench.ts [--quick] [--main FILE]   (builds dist/ first when it is
+ * stale; --main times another build of the CLI instead, e.g. to compare build layouts)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { machineInfo, percentile } from './lib/machine.js';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
 const root = fileURLToPath(new URL('..', import.meta.url));
-const main = join(root, 'dist/src/cli/main.js');
+const mainArg = process.argv.indexOf('--main');
+const main = mainArg > 0 ? resolve(process.argv[mainArg + 1]) : join(root, 'dist/src/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'pp-bench-startup-'));
 
-const build = spawnSync(process.execPath, [join(root, 'scripts/build-if-needed.mjs')], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) throw new Error('build failed');
+if (mainArg < 0) {
+  const build = spawnSync(process.execPath, [join(root, 'scripts/build-if-needed.mjs')], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('build failed');
+}
 
 const estimatorFile = join(dir, 'estimator.yaml');
 writeFileSync(estimatorFile, JSON.stringify({ estimators: [{ namespace: 'default', name: 'default', spec: { defaultNodeConfig: { nodeMonitor: { agents: [] }, powerConsumptionPredictor: { type: 'Fake' } } } }], nodes: [{ name: 'n1', labels: {}, allocatable: { cpu: '8' } }] }));
@@ -124,7 +128,7 @@ process.stdout.write(
     {
       bench: 'startup',
       quick,
-      inputs: { runs: RUNS, cli: 'dist/src/cli/main.js (built)', cluster: 'none' },
+      inputs: { runs: RUNS, cli: mainArg > 0 ? main : 'dist/src/cli/main.js (built)', cluster: 'none' },
       targets: { 'every command within 3x the bare server (worst ratio)': Math.max(...rows.filter((r) => r.ratioToBare !== undefined).map((r) => r.ratioToBare as number)) },
       commands: rows,
       machine: machineInfo(),

@@ -9,6 +9,8 @@ import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js
 import { webServerOptions } from '../core/web-config.js';
 import type { Component, ComponentContext } from '../core/component.js';
 import { createAgentComponent } from './component.js';
+import { resolveNodeName } from './build.js';
+import { loadNodeSettings, withNodeSettings } from './node-settings.js';
 import { createDashboardComponent } from '../dashboard/component.js';
 
 /** Default listen address of `powerplane agent`. */
@@ -24,7 +26,11 @@ export function registerAgentCommands(program: Command): void {
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       const defaults = { 'web.listenAddress': [AGENT_LISTEN_ADDRESS] };
-      const { config, log } = resolveConfig(opts, defaults);
+      const resolved = resolveConfig(opts, defaults);
+      const log = resolved.log;
+      // this node's own settings (PowerMonitor spec.agent.nodeSettingsSecretRef) go over every loaded config
+      const nodeSettings = await loadNodeSettings(resolved.config, resolveNodeName(resolved.config), log);
+      const config = withNodeSettings(resolved.config, nodeSettings);
       const ctx: ComponentContext = { config, log };
       const agent = await createAgentComponent(ctx);
       ctx.agent = agent.handle;
@@ -37,7 +43,7 @@ export function registerAgentCommands(program: Command): void {
       web.watch(server, log);
       log.info({ urls: server.urls() }, 'agent listening');
       // The PowerMonitor's collect/export sections arrive as an updated config file (ConfigMap).
-      reloadOnChange(opts, defaults, log, (next) => agent.reconfigure(next));
+      reloadOnChange(opts, defaults, log, (next) => agent.reconfigure(withNodeSettings(next, nodeSettings)));
       process.stdout.write(`powerplane agent listening on ${server.urls().join(', ')} (metrics at ${url}/metrics)\n`);
     }),
   );

@@ -110,6 +110,10 @@ export const ConfigSchema = Type.Object({
       mode: oneOf('hot', ['kubelet', 'apiserver'], 'kubelet', 'Where pods come from: the kubelet /pods endpoint or an API-server watch'),
     }),
     kubeletPort: int('hot', 10250, 'Kubelet port for the /pods endpoint', { min: 1 }),
+    nodeSettings: Type.Object({
+      namespace: str('restart', '', 'Namespace of this node\'s settings Secret powerplane-node-<node> (BMC endpoint and credentials), written by the operator from the PowerMonitor\'s spec.agent.nodeSettingsSecretRef; empty: none'),
+      dir: str('restart', '/run/powerplane', 'Memory-backed directory this node\'s Redfish password from its settings Secret is written to'),
+    }),
   }),
   metrics: listOf('hot', METRIC_LEVELS, ['node', 'container', 'pod', 'vm'], 'Metric levels to export; repeat the flag or give a comma list', { kepler: ['exporter.prometheus.metricsLevel'] }),
   meter: listOf('restart', METER_NAMES, ['rapl', 'hwmon', 'model'], 'Node meters to try, in order; `gpu` meters NVIDIA GPUs (NVML, else nvidia-smi) beside them; repeat the flag or give a comma list', {

@@ -1,6 +1,6 @@
 /**
  * @module dashboard/assets
- * The page's files, read once into memory: everything in `static/` beside this module (plain HTML,
+ * The page's files, read once into memory: everything in `src/dashboard/static/` (plain HTML,
  * CSS and JS modules; copied to dist/ by scripts/copy-assets.mjs) plus uPlot from node_modules. Only
  * these exact names are served, so no request can reach any other file.
  */
@@ -29,9 +29,12 @@ function asset(body: Buffer, name: string): Asset {
   return { body, contentType: TYPES[extname(name)] ?? 'application/octet-stream', etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }
 
-/** The static folder beside this module (src/dashboard/static or dist/src/dashboard/static). */
+/**
+ * The static folder: src/dashboard/static, or dist/src/dashboard/static when built. Named from one
+ * level above `src/`, since the built module is a bundle chunk in dist/src/cli/, also one level below.
+ */
 export function staticDir(): string {
-  return fileURLToPath(new URL('./static/', import.meta.url));
+  return fileURLToPath(new URL('../dashboard/static/', import.meta.url));
 }
 
 /** Loads the page's files, keyed by their path under `/dashboard/` (e.g. `app.js`, `vendor/uPlot.esm.js`). */

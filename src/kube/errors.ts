@@ -84,6 +84,10 @@ export function toKubeError(err: unknown, what = 'kubernetes request'): KubeErro
 export function isNotFound(err: unknown): boolean {
   return err instanceof KubeError && err.httpStatus === 404;
 }
+/** True when the error is a 403 Forbidden. */
+export function isForbidden(err: unknown): boolean {
+  return err instanceof KubeError && err.httpStatus === 403;
+}
 /** True when the error is a 409 Conflict (stale resourceVersion or SSA field conflict), not AlreadyExists. */
 export function isConflict(err: unknown): boolean {
   return err instanceof KubeError && err.httpStatus === 409 && err.reason !== 'AlreadyExists';

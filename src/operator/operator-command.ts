@@ -9,9 +9,8 @@
  * OperatorManager.ready). cert-manager's CRD appearing or going switches the webhook's certificate
  * source at once.
  */
-import type { Command } from 'commander';
-import { addConfigOptions, resolveConfig, action } from '../core/cli-common.js';
-import { createServer, parseListenAddress, closeOnSignals, type PowerplaneServer } from '../core/server.js';
+import { EstimatorNodeCosts } from './capping/node-costs.js';
+import { createServer, parseListenAddress, type PowerplaneServer } from '../core/server.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 import { ERR_OPERATOR_KUBE } from './errors.js';
 import { GROUP } from '../api/v1alpha1/common.js';
@@ -30,7 +29,6 @@ import { loadOrCreateCertificates } from './webhook/certs.js';
 import { certManagerCertificates } from './webhook/cert-manager.js';
 import { registerWebhooks } from './webhook/register.js';
 import { serviceHosts } from './webhook/x509.js';
-import { defaultImage } from './render.js';
 import type { Component } from '../core/component.js';
 
 /** How often the webhook certificate is checked for renewal (12 h). */
@@ -48,6 +46,8 @@ export interface OperatorOptions {
   log: Logger;
   /** Prometheus the capping loop reads pod power from (else the agents). */
   cappingPrometheusUrl?: string;
+  /** Base URL of the estimator whose per-node curves rank Migrate destinations, and its Estimator (namespace/name). */
+  cappingEstimator?: { url: string; estimator: string };
 }
 
 /** A running operator. */
@@ -94,7 +94,7 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   for (const plural of ['powermonitors', 'powernodes', 'estimators', 'powercappolicies']) {
     if (!(await kube.crdExists(GROUP, plural))) throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
   }
-  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl }, connectivity });
+  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl, ...(o.cappingEstimator ? { nodeCosts: new EstimatorNodeCosts(o.cappingEstimator) } : {}) }, connectivity });
 
   const health: Component = {
     name: 'operator',
@@ -162,51 +162,4 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
       await healthServer.close();
     },
   };
-}
-
-function checkedUrl(v: string | undefined, flag: string): string | undefined {
-  if (v === undefined) return undefined;
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    throw ERR_INVALID_FLAG(`${flag} must be a URL, got ${JSON.stringify(v)}`, { flag });
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw ERR_INVALID_FLAG(`${flag} must be http(s)`, { flag });
-  return v;
-}
-
-/** Registers `powerplane operator`. */
-export function registerOperatorCommand(program: Command): void {
-  const cmd = program
-    .command('operator')
-    .description('run the operator: controllers for PowerMonitor, PowerNode, Estimator and PowerCapPolicy, admission webhook (default :9443), health and /metrics (default :8081)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: in-cluster service account, $KUBECONFIG, ~/.kube/config)')
-    .option('--namespace <ns>', `the operator's namespace: leader Lease and webhook Secret (default: the service account's, else ${DEFAULT_OPERATOR_NAMESPACE})`)
-    .option('--webhook.listen-address <addr>', 'host:port of the admission webhook (TLS)', ':9443')
-    .option('--webhook-url <url>', 'register the webhooks at this https URL (operator outside the cluster)')
-    .option('--health.listen-address <addr>', 'host:port of /healthz and /readyz', ':8081')
-    .option('--leader-elect', 'elect a leader with a Lease (run two replicas safely)')
-    .option('--capping.prometheus-url <url>', 'Prometheus that PowerCapPolicies read pod power from when their spec names none (default: the agents directly)')
-    .option('--image <image>', 'image of the operands when the PowerMonitor names none', process.env.POWERPLANE_OPERATOR_IMAGE ?? defaultImage());
-  addConfigOptions(cmd, ['log.']);
-  cmd.action(
-    action(async (opts: Record<string, unknown>) => {
-      const { log } = resolveConfig(opts);
-      const ns = opts.namespace as string | undefined;
-      if (ns !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) throw ERR_INVALID_FLAG(`--namespace must be a DNS label, got ${JSON.stringify(ns)}`, { flag: '--namespace' });
-      const running = await runOperator({
-        kubeconfig: opts.kubeconfig as string | undefined,
-        namespace: ns,
-        webhookListenAddress: opts['webhook.listenAddress'] as string,
-        webhookUrl: opts.webhookUrl as string | undefined,
-        healthListenAddress: opts['health.listenAddress'] as string,
-        leaderElect: Boolean(opts.leaderElect),
-        image: opts.image as string,
-        log,
-        cappingPrometheusUrl: checkedUrl(opts['capping.prometheusUrl'] as string | undefined, '--capping.prometheus-url'),
-      });
-      closeOnSignals(running, log);
-    }),
-  );
 }

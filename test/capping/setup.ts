@@ -7,7 +7,7 @@ import type { FakeApiServer, SeedObject } from '../fake-apiserver/index.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { CappingController } from '../../src/operator/capping/controller.js';
+import { CappingController, type CappingControllerDeps } from '../../src/operator/capping/controller.js';
 import { CappingMetrics } from '../../src/operator/capping/metrics.js';
 import { AgentPowerSource } from '../../src/operator/capping/agent-power.js';
 import { catalogAlgorithmResolver } from '../../src/operator/capping/algorithms.js';
@@ -35,7 +35,7 @@ export interface CappingSetup {
 }
 
 /** Starts the setup; `keda`/`kserve` false leaves that CRD out. */
-export async function startCapping(opts: { seed?: SeedObject[]; keda?: boolean; kserve?: boolean; powerSource?: (agent: Served, kube: KubeClient) => PodPowerSource } = {}): Promise<CappingSetup> {
+export async function startCapping(opts: { seed?: SeedObject[]; keda?: boolean; kserve?: boolean; powerSource?: (agent: Served, kube: KubeClient) => PodPowerSource; algorithm?: CappingControllerDeps['algorithm']; nodes?: CappingControllerDeps['nodes']; nodeCosts?: CappingControllerDeps['nodeCosts'] } = {}): Promise<CappingSetup> {
   const crds = [...(opts.keda === false ? [] : [scaledObjectCrd()]), ...(opts.kserve === false ? [] : [inferenceServiceCrd()])];
   const namespaces = ['llm', OPERATOR_NS].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
   const { api, kube } = await startFakeKube({ crds: true, seed: [...crds, ...namespaces, ...(opts.seed ?? [])] });
@@ -46,9 +46,10 @@ export async function startCapping(opts: { seed?: SeedObject[]; keda?: boolean; 
   const controller = new CappingController({
     kube,
     log: silentLogger(),
-    algorithm: catalogAlgorithmResolver(kube, OPERATOR_NS),
+    algorithm: opts.algorithm ?? catalogAlgorithmResolver(kube, OPERATOR_NS),
     powerSource: () => source,
-    nodes: () => [],
+    nodes: opts.nodes ?? (() => []),
+    ...(opts.nodeCosts ? { nodeCosts: opts.nodeCosts } : {}),
     metrics,
     now: () => new Date(clock.ms),
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { summarizeCpuInfo, classifyCpu, ccfCurve, normalizeModelName } from './cpu-model.js';
+import { summarizeCpuInfo, classifyCpu, ccfCurve, normalizeModelName, hasWholeWord } from './cpu-model.js';
 import { generateFromDir } from '../../../scripts/ccf-generate.js';
 import { CCF_GENERIC } from './ccf-table.js';
 import { sharedDataPath } from '../../../test/helpers/shared-data.js';
@@ -71,4 +71,13 @@ test('summarizeCpuInfo and normalizeModelName never throw and count processors (
       classifyCpu({ modelName: junk, processors: 1 });
     }),
   );
+});
+
+test('hasWholeWord: a model name matches at the start or after a space or dash, and before the end or a space', () => {
+  assert.ok(hasWholeWord('xeon e5-2686 v4', 'e5-2686 v4'));
+  assert.ok(hasWholeWord('xeon-e5-2686', 'e5-2686'));
+  assert.ok(hasWholeWord('e5-2686', 'e5-2686'));
+  assert.ok(!hasWholeWord('xeon gold 6248r', 'gold 6248'));
+  assert.ok(!hasWholeWord('xeon xe5-2686', 'e5-2686'));
+  assert.ok(hasWholeWord('a 6248r 6248', '6248'), 'a later occurrence counts');
 });

@@ -155,7 +155,7 @@ export const CapTargetStatus = Type.Object({
       requests: Type.Optional(StringMap('Requests the admission plug-in sets on new pods (SetRequests)')),
       limits: Type.Optional(StringMap('Limits the admission plug-in sets on new pods (SetRequests)')),
       container: Type.Optional(Type.String({ description: 'The container requests/limits apply to (default: every container)' })),
-      preferredNodes: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'Nodes with the most power headroom, preferred for replacement pods (Migrate)' })),
+      preferredNodes: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'Nodes preferred for replacement pods (Migrate), best first: where a pod adds the fewest watts by the estimator\'s per-node curves (operator flag --capping.estimator-url), else the most PowerNode headroom' })),
     }),
   ),
   reason: Type.String({ maxLength: 1024, description: 'One line: why' }),

@@ -4,8 +4,9 @@
  * installs and how the agents collect and export. Its status reports reconciliation, the agent
  * DaemonSet and per-metric availability aggregated from the PowerNodes.
  */
+import { createHash } from 'node:crypto';
 import { Type, type Static } from 'typebox';
-import { METRIC_LEVELS, METER_NAMES, keyMinimum } from '../../core/config-keys.js';
+import { CONFIG_KEYS, configJsonSchema, type JsonSchemaNode, type PowerplaneConfig } from '../../core/config-keys.js';
 import { API_VERSION, Conditions, Duration, StringMap, type ApiObject } from './common.js';
 
 /** The one PowerMonitor name the operator reconciles. */
@@ -33,6 +34,73 @@ const Resources = Type.Object(
   { description: 'Container resources' },
 );
 
+/**
+ * The structured fields that set an agent config key: spec path → dotted config key. Each field's
+ * schema is that key's schema node (core/config-keys), its value goes to that key in the agent
+ * ConfigMap (operator/components/agent-config), and the webhook names the field for the key.
+ */
+export const AGENT_FIELD_KEYS = {
+  'agent.interval': 'monitor.interval',
+  'agent.meters': 'meter',
+  'agent.podSource': 'kube.podInformer.mode',
+  'agent.logLevel': 'log.level',
+  'collect.pods': 'kube.enable',
+  'collect.gpu': 'gpu.enable',
+  'collect.platform': 'platform.acpi',
+  'export.levels': 'metrics',
+  'export.idlePolicy': 'attribution.idlePolicy',
+  'export.maxTerminated': 'monitor.maxTerminated',
+} as const;
+
+/**
+ * A structured field built from the schema node of its config key (type, enum, minimum, duration
+ * pattern, help text and flag), with the CRD's own default where it differs from the agent's.
+ */
+function keyField<T>(key: (typeof AGENT_FIELD_KEYS)[keyof typeof AGENT_FIELD_KEYS], options: { default: unknown; description?: string; minItems?: number }) {
+  const node = configJsonSchema(key);
+  const description = options.description ? `${options.description}; ${String(node.description)}` : node.description;
+  return Type.Unsafe<T>({ ...node, ...options, description });
+}
+
+/** Config sections and keys that belong to other components than the agent (model server, estimator). */
+export const NOT_AGENT_KEYS: readonly string[] = ['modelServer.', 'estimator.', 'web.insecureNoAuth'];
+
+/** Keys the operator sets from the pod it builds (key → what sets it): `spec.agent.config` may not set them. */
+export const OPERATOR_KEYS: Readonly<Record<string, string>> = {
+  'host.sysfs': "the agent's read-only host mounts (/host/sys)",
+  'host.procfs': "the agent's read-only host mounts (/host/proc)",
+  'web.listenAddress': 'spec.agent.port (the container port, probes and Service follow it)',
+  'kube.nodeSettings.namespace': 'spec.agent.nodeSettingsSecretRef',
+  'kube.nodeSettings.dir': 'spec.agent.nodeSettingsSecretRef (the memory-backed volume)',
+};
+
+/** The config keys `spec.agent.config` takes: every key of the schema but other components' and the operator's. */
+export function agentConfigKeys(): string[] {
+  return CONFIG_KEYS.map((k) => k.key).filter((key) => !(key in OPERATOR_KEYS) && !NOT_AGENT_KEYS.some((s) => (s.endsWith('.') ? key.startsWith(s) : key === s)));
+}
+
+/** Keeps only the agent keys of a file-form config schema node (at dotted `prefix`); every object keeps unknown fields for the webhook to name. */
+function agentKeysOnly(node: JsonSchemaNode, prefix: string, keys: ReadonlySet<string>): JsonSchemaNode | undefined {
+  if (node.type !== 'object' || !node.properties) return keys.has(prefix) ? node : undefined;
+  const properties: Record<string, JsonSchemaNode> = {};
+  for (const [name, child] of Object.entries(node.properties as Record<string, JsonSchemaNode>)) {
+    const kept = agentKeysOnly(child, prefix ? `${prefix}.${name}` : name, keys);
+    if (kept) properties[name] = kept;
+  }
+  return Object.keys(properties).length === 0 ? undefined : { ...node, properties, 'x-kubernetes-preserve-unknown-fields': true };
+}
+
+/**
+ * `spec.agent.config`: any agent config key, nested as in the agent's config file, typed by the
+ * OpenAPI schema of the config schema (core/config-keys). Unknown fields are kept, not pruned, so the
+ * webhook can refuse them by name.
+ */
+export const AgentConfig = Type.Unsafe<Record<string, unknown>>({
+  ...agentKeysOnly(configJsonSchema(), '', new Set(agentConfigKeys()))!,
+  description:
+    'Any agent configuration key, nested as in the agent config file (monitor: {staleness: 1s}); durations as strings. Wins over the structured fields; host paths, the listen address and the node settings keys are set by the operator (docs/operator.md).',
+});
+
 /** The node label of NVIDIA's GPU feature discovery that marks GPU nodes. */
 export const GPU_NODE_LABEL = 'nvidia.com/gpu.present';
 
@@ -48,6 +116,38 @@ export const AgentGpuSpec = Type.Object(
   { description: 'GPU metering through NVML on GPU nodes', default: {} },
 );
 
+/** Default key of the node settings file in the Secret of `spec.agent.nodeSettingsSecretRef`. */
+export const NODE_SETTINGS_DEFAULT_KEY = 'nodes.yaml';
+
+/** `spec.agent.nodeSettingsSecretRef`: per-node BMC settings, each delivered to its node's agent only. */
+export const NodeSettingsSecretRef = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Secret in the operand namespace' }),
+    key: Type.Optional(Type.String({ minLength: 1, maxLength: 253, pattern: '^[-._a-zA-Z0-9]+$', default: NODE_SETTINGS_DEFAULT_KEY, description: 'Key of the node settings file in the Secret' })),
+  },
+  {
+    description:
+      "Per-node BMC endpoints and credentials (Redfish, ipmi_exporter) in Kepler's Redfish format: nodes maps a node name to a BMC id, bmcs maps a BMC id to endpoint, username, password, insecure (and ipmiExporterUrl). The operator gives each node's agent only its own entry (docs/operator.md).",
+  },
+);
+
+/** Key of a per-node settings Secret holding that node's partial agent configuration (YAML). */
+export const NODE_SETTINGS_CONFIG_KEY = 'config.yaml';
+/** Key of a per-node settings Secret holding that node's Redfish password. */
+export const NODE_SETTINGS_PASSWORD_KEY = 'redfish-password';
+
+/** Prefix of the per-node settings Secrets the operator writes in its own namespace. */
+export const NODE_SETTINGS_SECRET_PREFIX = 'powerplane-node-';
+
+/**
+ * The per-node settings Secret of `node`: `powerplane-node-<node>`, or, when that would pass the
+ * 253 characters of a Secret name, the prefix and 16 hex digits of the node name's SHA-256.
+ */
+export function nodeSettingsSecretName(node: string): string {
+  const name = `${NODE_SETTINGS_SECRET_PREFIX}${node}`;
+  return name.length <= 253 ? name : `${NODE_SETTINGS_SECRET_PREFIX}${createHash('sha256').update(node).digest('hex').slice(0, 16)}`;
+}
+
 /** `spec.agent`: the node agent DaemonSet. */
 export const AgentSpec = Type.Object(
   {
@@ -56,11 +156,11 @@ export const AgentSpec = Type.Object(
     nodeSelector: Type.Optional(StringMap('Nodes the agent runs on (default kubernetes.io/os: linux)')),
     tolerations: Type.Optional(Type.Array(Toleration, { description: 'Taints tolerated (default: all)' })),
     resources: Type.Optional(Resources),
-    interval: Type.Optional(Duration(`Refresh interval (--monitor.interval), at least ${keyMinimum('monitor.interval')}ms`, '5s', keyMinimum('monitor.interval'))),
-    meters: Type.Optional(Type.Array(Type.Enum([...METER_NAMES]), { minItems: 1, description: 'Meters tried in order (--meter)', default: ['rapl', 'hwmon', 'model'] })),
+    interval: Type.Optional(keyField<string>('monitor.interval', { default: '5s' })),
+    meters: Type.Optional(keyField<PowerplaneConfig['meter']>('meter', { default: ['rapl', 'hwmon', 'model'], minItems: 1 })),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 28282, description: 'Listen port of /metrics and the JSON API' })),
-    podSource: Type.Optional(Type.Enum(['kubelet', 'apiserver'], { default: 'kubelet', description: 'Where pod metadata comes from (--kube.pod-informer.mode)' })),
-    logLevel: Type.Optional(Type.Enum(['debug', 'info', 'warn', 'error'], { default: 'info' })),
+    podSource: Type.Optional(keyField<PowerplaneConfig['kube']['podInformer']['mode']>('kube.podInformer.mode', { default: 'kubelet' })),
+    logLevel: Type.Optional(keyField<PowerplaneConfig['log']['level']>('log.level', { default: 'info' })),
     secrets: Type.Optional(
       Type.Array(
         Type.Object({
@@ -71,6 +171,8 @@ export const AgentSpec = Type.Object(
       ),
     ),
     gpu: Type.Optional(AgentGpuSpec),
+    nodeSettingsSecretRef: Type.Optional(NodeSettingsSecretRef),
+    config: Type.Optional(AgentConfig),
   },
   { description: 'The node agent DaemonSet', default: {} },
 );
@@ -78,9 +180,9 @@ export const AgentSpec = Type.Object(
 /** `spec.collect`: the sources each agent reads (delivered through the agent ConfigMap). */
 export const CollectSpec = Type.Object(
   {
-    pods: Type.Optional(Type.Boolean({ default: true, description: 'Map containers to pods through Kubernetes (--kube.enable)' })),
-    gpu: Type.Optional(Type.Boolean({ default: true, description: 'Meter NVIDIA GPUs (--gpu.enable)' })),
-    platform: Type.Optional(Type.Boolean({ default: true, description: 'Read platform power from the ACPI power meter (--platform.acpi)' })),
+    pods: Type.Optional(keyField<boolean>('kube.enable', { default: true })),
+    gpu: Type.Optional(keyField<boolean>('gpu.enable', { default: true })),
+    platform: Type.Optional(keyField<boolean>('platform.acpi', { default: true })),
   },
   { description: 'Collected metric sources; hot-reloaded by the agents', default: {} },
 );
@@ -88,9 +190,9 @@ export const CollectSpec = Type.Object(
 /** `spec.export`: what the agents export (delivered through the agent ConfigMap). */
 export const ExportSpec = Type.Object(
   {
-    levels: Type.Optional(Type.Array(Type.Enum([...METRIC_LEVELS]), { description: 'Exported power levels (--metrics)', default: ['node', 'container', 'pod', 'vm'] })),
-    idlePolicy: Type.Optional(Type.Enum(['none', 'cpu-share', 'requests'], { default: 'none', description: 'Idle energy attribution (--attribution.idle-policy)' })),
-    maxTerminated: Type.Optional(Type.Integer({ minimum: 0, default: 500, description: 'Terminated workloads kept (--monitor.max-terminated)' })),
+    levels: Type.Optional(keyField<PowerplaneConfig['metrics']>('metrics', { default: ['node', 'container', 'pod', 'vm'] })),
+    idlePolicy: Type.Optional(keyField<PowerplaneConfig['attribution']['idlePolicy']>('attribution.idlePolicy', { default: 'none' })),
+    maxTerminated: Type.Optional(keyField<number>('monitor.maxTerminated', { default: 500 })),
   },
   { description: 'Exported power levels and idle policy; hot-reloaded by the agents', default: {} },
 );

@@ -8,15 +8,16 @@
  */
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { coerce } from '../../core/config.js';
-import { CONFIG_KEYS } from '../../core/config-keys.js';
+import { coerce, configInputProblems } from '../../core/config.js';
+import { KEPLER_ALIASES, keySpec } from '../../core/config-keys.js';
+import { errorMessage } from '../../core/errors.js';
 import { durationBelow } from '../../core/duration.js';
 import { MIN_REFRESH_MS } from '../../estimator/spec.js';
 import { monitorEntry, type PluginEntry } from '../../estimator/monitors/registry.js';
 import { predictorEntry } from '../../estimator/predictors/registry.js';
-import { agentConfig } from '../components/agent.js';
+import { OPERATOR_KEYS } from '../components/agent-config.js';
 import { resolveSpec } from '../components/spec.js';
-import { PowerMonitorSpec, POWER_MONITOR_NAME, type PowerMonitorSpec as PowerMonitorSpecT } from '../../api/v1alpha1/powermonitor.js';
+import { PowerMonitorSpec, POWER_MONITOR_NAME, AGENT_FIELD_KEYS, agentConfigKeys, type PowerMonitorSpec as PowerMonitorSpecT } from '../../api/v1alpha1/powermonitor.js';
 import { EstimatorSpec, type EstimatorSpec as EstimatorSpecT, type NodeConfig } from '../../api/v1alpha1/estimator.js';
 import { PowerCapPolicySpec, type PowerCapPolicySpec as PowerCapPolicySpecT } from '../../api/v1alpha1/powercappolicy.js';
 
@@ -39,45 +40,55 @@ function duplicates(list: readonly string[] | undefined): string[] {
   return (list ?? []).filter((v, i, a) => a.indexOf(v) !== i);
 }
 
-/** The PowerMonitor field each agent config key comes from (components/agent.ts). */
-const AGENT_KEY_FIELDS: Record<string, string> = {
-  'monitor.interval': 'spec.agent.interval',
-  'meter': 'spec.agent.meters',
-  'log.level': 'spec.agent.logLevel',
-  'kube.podInformer.mode': 'spec.agent.podSource',
-  'kube.enable': 'spec.collect.pods',
-  'gpu.enable': 'spec.collect.gpu',
-  'platform.acpi': 'spec.collect.platform',
-  'metrics': 'spec.export.levels',
-  'attribution.idlePolicy': 'spec.export.idlePolicy',
-  'monitor.maxTerminated': 'spec.export.maxTerminated',
-  'web.listenAddress': 'spec.agent.port',
-};
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function flatten(node: Record<string, unknown>, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+function valueAt(obj: unknown, path: string): unknown {
+  let v = obj;
+  for (const p of path.split('.')) v = isMap(v) ? v[p] : undefined;
+  return v;
+}
+
+/** The dotted keys of file-form config input: a leaf is a key of the schema or a non-mapping value. */
+function inputKeys(node: Record<string, unknown>, prefix = '', out: string[] = []): string[] {
   for (const [k, v] of Object.entries(node)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
-    else out.set(key, v);
+    if (keySpec(key) || !isMap(v)) out.push(key);
+    else inputKeys(v, key, out);
   }
   return out;
 }
 
 /**
- * What the agents would refuse in the config file the operator writes for this spec, checked by the
- * agent's own key table and coercion (`--monitor.interval` at least 100ms, …). Problems name the spec
- * field the key comes from.
+ * What the agents would refuse in the configuration the operator writes for this spec, checked by the
+ * agent's own schema: each structured field by its key's rules (`--monitor.interval` at least 100ms,
+ * …), and `spec.agent.config` key by key (unknown keys, invalid values, other components' keys, keys
+ * the operator sets, Kepler's file keys). Problems name the spec field.
  */
 export function agentConfigProblems(spec: PowerMonitorSpecT): Problem[] {
   const problems: Problem[] = [];
-  for (const [key, value] of flatten(agentConfig(resolveSpec(spec)))) {
-    const keySpec = CONFIG_KEYS.find((k) => k.key === key);
-    if (!keySpec) continue;
+  const resolved = resolveSpec(spec);
+  for (const [field, key] of Object.entries(AGENT_FIELD_KEYS)) {
+    const value = valueAt(resolved, field);
+    if (value === undefined) continue;
     try {
-      coerce(keySpec, value);
+      coerce(keySpec(key)!, value);
     } catch (err) {
-      problems.push({ field: AGENT_KEY_FIELDS[key] ?? 'spec.agent', message: `the agent would refuse it (${key}): ${(err as Error).message}` });
+      problems.push({ field: `spec.${field}`, message: `the agent would refuse it (${key}): ${errorMessage(err)}` });
     }
+  }
+  const config: unknown = spec.agent?.config;
+  if (config === undefined) return problems;
+  const at = (key: string) => (key === '(root)' ? 'spec.agent.config' : `spec.agent.config.${key}`);
+  const found = configInputProblems(config);
+  problems.push(...found.map((p) => ({ field: at(p.key), message: p.message })));
+  if (!isMap(config)) return problems;
+  const named = new Set(found.map((p) => p.key));
+  const agentKeys = new Set(agentConfigKeys());
+  for (const key of inputKeys(config)) {
+    if (named.has(key)) continue;
+    if (key in OPERATOR_KEYS) problems.push({ field: at(key), message: `set by the operator from ${OPERATOR_KEYS[key]}; it cannot be set here` });
+    else if (!keySpec(key)) problems.push({ field: at(key), message: `not a powerplane key${KEPLER_ALIASES.has(key) ? `; write ${KEPLER_ALIASES.get(key)}` : ' (Kepler file keys are read from config files only)'}` });
+    else if (!agentKeys.has(key)) problems.push({ field: at(key), message: 'not an agent key (it configures the model server or the estimator)' });
   }
   return problems;
 }
@@ -87,12 +98,18 @@ export function powerMonitorProblems(name: string, spec: unknown): Problem[] {
   const problems: Problem[] = [];
   if (name !== POWER_MONITOR_NAME) problems.push({ field: 'metadata.name', message: `only one PowerMonitor, named ${POWER_MONITOR_NAME}, is reconciled; got ${JSON.stringify(name)}` });
   const s = (spec ?? {}) as PowerMonitorSpecT;
-  const interval = s.agent?.interval;
-  // The interval's schema pattern is only a necessary condition; say what the agent would say.
-  const intervalProblems = typeof interval === 'string' ? agentConfigProblems({ agent: { interval } } as PowerMonitorSpecT) : [];
-  const schemaErrs = schemaProblems(PowerMonitorSpec, s, 'spec').filter((p) => !(intervalProblems.length > 0 && p.field === 'spec.agent.interval'));
-  if (schemaErrs.length > 0 || intervalProblems.length > 0) return [...problems, ...intervalProblems, ...schemaErrs];
-  problems.push(...agentConfigProblems(s));
+  // A schema pattern (durations' minimum) is only a necessary condition: where the agent's own rules
+  // name a field, say what the agent would say instead of the pattern.
+  let agentProblems: Problem[];
+  try {
+    agentProblems = agentConfigProblems(s);
+  } catch {
+    agentProblems = []; // a spec too malformed to resolve: the schema errors say why
+  }
+  const precise = new Set(agentProblems.map((p) => p.field));
+  const schemaErrs = schemaProblems(PowerMonitorSpec, s, 'spec').filter((p) => !precise.has(p.field));
+  problems.push(...agentProblems);
+  if (schemaErrs.length > 0) return [...problems, ...schemaErrs];
   const storage = s.modelServer?.storage;
   if (storage?.type === 'nfs' && (!storage.server || !storage.path)) problems.push({ field: 'spec.modelServer.storage.server', message: 'storage type nfs needs server and path' });
   if (storage?.type === 'pvc' && !storage.claimName) problems.push({ field: 'spec.modelServer.storage.claimName', message: 'storage type pvc needs claimName' });
@@ -101,7 +118,7 @@ export function powerMonitorProblems(name: string, spec: unknown): Problem[] {
   const mounts = (s.agent?.secrets ?? []).map((x) => x.mountPath.replace(/\/+$/, ''));
   for (const d of duplicates(mounts)) problems.push({ field: 'spec.agent.secrets', message: `mountPath ${d} is used twice` });
   for (const m of mounts) {
-    if (['/host/sys', '/host/proc', '/etc/powerplane', '/tmp'].some((r) => m === r || m.startsWith(`${r}/`) || r.startsWith(`${m}/`)) || m === '') problems.push({ field: 'spec.agent.secrets', message: `mountPath ${m || '/'} overlaps a path the agent needs` });
+    if (['/host/sys', '/host/proc', '/etc/powerplane', '/tmp', '/run/powerplane'].some((r) => m === r || m.startsWith(`${r}/`) || r.startsWith(`${m}/`)) || m === '') problems.push({ field: 'spec.agent.secrets', message: `mountPath ${m || '/'} overlaps a path the agent needs` });
   }
   for (const d of duplicates(s.export?.levels)) problems.push({ field: 'spec.export.levels', message: `level ${d} is listed twice` });
   if (s.grafana?.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.grafana.namespace)) problems.push({ field: 'spec.grafana.namespace', message: 'must be a namespace name' });

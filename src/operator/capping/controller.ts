@@ -28,6 +28,7 @@ import { changedByOther, limitTarget, restoreTarget, type WriteOutcome } from '.
 import { evictPod } from './kube-ops.js';
 import type { CappingMetrics } from './metrics.js';
 import { Notifier } from './notify.js';
+import { podCpuMilli, preferredNodes, type NodeCostSource } from './node-costs.js';
 import { DEFAULT_ZONES, type PodPowerSource } from './power-source.js';
 import {
   buildState, newPolicyMemory, observe, resolveBudget, resolveThresholds, secondsSinceActions, targetLabel, type PolicyMemory, type TargetReading,
@@ -47,6 +48,8 @@ export interface CappingControllerDeps {
   powerSource(spec: PowerCapPolicySpec): PodPowerSource;
   /** Nodes with their power (PowerNodes). */
   nodes(): NodeState[];
+  /** The estimator's per-node cost curves, which rank Migrate destinations; absent: PowerNode headroom and watts rank them. */
+  nodeCosts?: NodeCostSource;
   metrics: CappingMetrics;
   now?: () => Date;
 }
@@ -255,7 +258,8 @@ export class CappingController {
       ? { type: 'Enforcing', status: 'True', reason: 'Enforce', message: `mode Enforce; actions ${[...allowed].join(', ')}; ${enforcingCount} targets limited` }
       : { type: 'Enforcing', status: 'False', reason: 'DryRun', message: 'mode DryRun: recommendations are recorded, nothing is changed' });
 
-    const targetStatus = readings.map((r) => this.#targetStatus(r, decisions, states.get(r.target.id)));
+    const added = await this.#migrationCosts(readings, decisions);
+    const targetStatus = readings.map((r) => this.#targetStatus(r, decisions, states.get(r.target.id), added.get(r.target.id)));
     const status: PowerCapPolicyStatus = { ...statusBase, overBudget: conditions.find((c) => c.type === 'OverBudget')?.status === 'True', conditions, targets: targetStatus, actions };
     await this.#writeStatus(policy, status);
     this.#d.metrics.observe(namespace, policy.metadata.name, { budget: statusBase.budgetWatts, current: statusBase.currentWatts, forecast: statusBase.forecastWatts, overBudget: statusBase.budgetWatts !== undefined && statusBase.currentWatts !== undefined ? status.overBudget : undefined });
@@ -298,7 +302,33 @@ export class CappingController {
     }
   }
 
-  #targetStatus(r: TargetReading, decisions: GuardedDecisions | undefined, override: CapTargetStatus['state'] | undefined): CapTargetStatus {
+  /**
+   * Per target with pods to move: the watts one of its pods (its template's CPU request) adds on each
+   * node, from the estimator. A target without CPU requests, or an estimator that does not answer, gets
+   * none (its destinations rank by PowerNode headroom).
+   */
+  async #migrationCosts(readings: readonly TargetReading[], decisions: GuardedDecisions | undefined): Promise<Map<string, ReadonlyMap<string, number>>> {
+    const out = new Map<string, ReadonlyMap<string, number>>();
+    const source = this.#d.nodeCosts;
+    if (!source || !decisions?.pods.some((p) => p.action === 'Migrate')) return out;
+    const bySize = new Map<number, Promise<ReadonlyMap<string, number> | undefined>>();
+    for (const { target: t } of readings) {
+      if (!decisions.pods.some((p) => p.action === 'Migrate' && p.target === t.id)) continue;
+      const cpu = podCpuMilli(t.workload?.object);
+      if (cpu === undefined) continue;
+      if (!bySize.has(cpu)) {
+        bySize.set(cpu, source.addedWatts(cpu).catch((err: unknown) => {
+          this.#d.log.warn({ err, cpuMilli: cpu }, 'capping: the estimator gave no per-node costs; Migrate destinations rank by PowerNode headroom');
+          return undefined;
+        }));
+      }
+      const costs = await bySize.get(cpu);
+      if (costs) out.set(t.id, costs);
+    }
+    return out;
+  }
+
+  #targetStatus(r: TargetReading, decisions: GuardedDecisions | undefined, override: CapTargetStatus['state'] | undefined, added?: ReadonlyMap<string, number>): CapTargetStatus {
     const t = r.target;
     const d = decisions?.targets.find((x) => x.target === t.id);
     const pods = decisions?.pods.filter((p) => p.target === t.id) ?? [];
@@ -312,7 +342,7 @@ export class CappingController {
         ...(req?.requests ? { requests: req.requests } : {}),
         ...(req?.limits ? { limits: req.limits } : {}),
         ...(req?.container ? { container: req.container } : {}),
-        ...(pods.some((p) => p.action === 'Migrate') ? { preferredNodes: preferredNodes(this.#d.nodes(), pods.filter((p) => p.action === 'Migrate'), t) } : {}),
+        ...(pods.some((p) => p.action === 'Migrate') ? { preferredNodes: preferredNodes(this.#d.nodes(), pods.filter((p) => p.action === 'Migrate'), t, added) } : {}),
       }
       : undefined;
     const reason = t.state !== 'Ok' ? t.reason : r.watts === undefined ? 'no power data for its pods: nothing recommended, limit held' : d?.reason ?? 'no recommendation';
@@ -382,20 +412,6 @@ export function restoreBelowRelease(d: GuardedDecisions, targets: readonly Targe
       return { ...x, maxReplicas: t.maxReplicas, change: 'raise', uncapped: true, reason: `power below the release line for ${Math.round(nowS - belowSince)}s (stabilization window ${th.stabilizationWindowSeconds}s): the user's value is restored` };
     }),
   };
-}
-
-/**
- * Nodes for replacement pods of migrated ones: explicit `toNode`s first, then nodes ranked by headroom
- * (the estimator's, when known) or else by lowest power now, without the nodes the pods leave. Pure.
- */
-export function preferredNodes(nodes: readonly NodeState[], moves: ReadonlyArray<{ pod: string; toNode?: string }>, t: Pick<ResolvedTarget, 'pods'>): string[] {
-  const leaving = new Set(moves.map((m) => t.pods.find((p) => p.name === m.pod)?.node).filter((n): n is string => n !== undefined));
-  const explicit = moves.map((m) => m.toNode).filter((n): n is string => n !== undefined);
-  const ranked = nodes
-    .filter((n) => !leaving.has(n.name))
-    .sort((a, b) => (b.headroomWatts ?? -Infinity) - (a.headroomWatts ?? -Infinity) || a.watts - b.watts || a.name.localeCompare(b.name))
-    .map((n) => n.name);
-  return [...new Set([...explicit, ...ranked])].slice(0, 10);
 }
 
 function conditionsOver(status: PowerCapPolicyStatus, spec: PowerCapPolicySpec): boolean {

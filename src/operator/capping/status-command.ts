@@ -7,8 +7,6 @@
 import type { Command } from 'commander';
 import { action } from '../../core/cli-common.js';
 import { ERR_INVALID_FLAG } from '../../core/errors.js';
-import { loadKubeConfig } from '../../kube/kubeconfig.js';
-import { KubeClient } from '../../kube/client.js';
 import type { PowerCapPolicy } from '../../api/v1alpha1/powercappolicy.js';
 import { POWER_CAP_POLICY_REF } from '../../api/v1alpha1/powercappolicy.js';
 
@@ -82,6 +80,8 @@ export function registerCapStatusCommand(cap: Command): void {
       action(async (opts: { namespace?: string; output: string; kubeconfig?: string }) => {
         if (opts.output !== 'text' && opts.output !== 'json') throw ERR_INVALID_FLAG(`-o/--output must be text or json, got ${JSON.stringify(opts.output)}`, { flag: '--output' });
         if (opts.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.namespace)) throw ERR_INVALID_FLAG(`--namespace must be a namespace name, got ${JSON.stringify(opts.namespace)}`, { flag: '--namespace' });
+        // The Kubernetes client loads only when the command runs (not for --help).
+        const [{ loadKubeConfig }, { KubeClient }] = await Promise.all([import('../../kube/kubeconfig.js'), import('../../kube/client.js')]);
         const kube = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: opts.kubeconfig }).kubeConfig });
         const list = (await kube.list<PowerCapPolicy>(POWER_CAP_POLICY_REF, opts.namespace ? { namespace: opts.namespace } : {})).items;
         const summaries = summarize(list);

@@ -2,12 +2,13 @@
  * @module operator/components/agent
  * The node agent: its ConfigMap (the agent's YAML config keys), DaemonSet and headless Service.
  *
- * Hot reload: `collect` and `export` land in the ConfigMap's `config.yaml`, mounted as a file
- * (`--config.file`); the kubelet refreshes a ConfigMap volume in place (within its sync period,
- * about a minute), and the agent re-reads the file when it changes, so those changes do not roll
- * the pods. Settings that need a restart (meters, interval, port, pod source, log level) are hashed
- * into the pod template annotation `powerplane.io/config-hash`, so changing them rolls the pods; the
- * versions of the Secrets in `spec.agent.secrets` go into `powerplane.io/secret-hash` likewise.
+ * Hot reload: the agent configuration (agent-config.ts) lands in the ConfigMap's `config.yaml`,
+ * mounted as a file (`--config.file`); the kubelet refreshes a ConfigMap volume in place (within its
+ * sync period, about a minute), and the agent re-reads the file when it changes, so changes of `hot`
+ * keys do not roll the pods. The keys the schema classes `restart` are hashed into the pod template
+ * annotation `powerplane.io/config-hash`, so changing them rolls the pods; the versions of the
+ * Secrets in `spec.agent.secrets` and `spec.agent.nodeSettingsSecretRef` go into
+ * `powerplane.io/secret-hash` likewise.
  *
  * Security: hostPID (to see every process); host /sys and /proc mounted read-only at /host/sys and
  * /host/proc; not privileged; no privilege escalation; all capabilities dropped and only SYS_PTRACE
@@ -31,6 +32,7 @@ import type { KubeObject } from '../../kube/types.js';
 import { componentLabels, selectorLabels, NAMES } from './labels.js';
 import type { ResolvedSpec } from './spec.js';
 import { contentHash } from '../../core/hash.js';
+import { agentConfig, agentConfigYaml, restartHash, HOST_PROCFS, HOST_SYSFS, NODE_SETTINGS_DIR, type AgentConfig } from './agent-config.js';
 
 /** Annotation holding the hash of the restart-requiring agent settings. */
 export const CONFIG_HASH_ANNOTATION = 'powerplane.io/config-hash';
@@ -49,39 +51,13 @@ export function gpuLibraryPath(gpu: ResolvedSpec['agent']['gpu']): string | unde
   return gpu.libraryPath ?? (gpu.driverRoot ? `${GPU_DRIVER_MOUNT}/libnvidia-ml.so.1` : undefined);
 }
 
-/** Settings that need an agent restart (they shape the process, not the export). */
-function restartSettings(spec: ResolvedSpec): Record<string, unknown> {
-  return {
-    log: { level: spec.agent.logLevel },
-    host: { sysfs: '/host/sys', procfs: '/host/proc' },
-    monitor: { interval: spec.agent.interval },
-    web: { listenAddress: `0.0.0.0:${spec.agent.port}` },
-    meter: spec.agent.meters,
-    kube: { podInformer: { mode: spec.agent.podSource } },
-  };
-}
-
-/** The agent's config file (nested YAML of the config keys in src/core/config-keys.ts). */
-export function agentConfig(spec: ResolvedSpec): Record<string, unknown> {
-  const base = restartSettings(spec);
-  return {
-    ...base,
-    kube: { ...(base.kube as object), enable: spec.collect.pods },
-    gpu: { enable: spec.collect.gpu },
-    platform: { acpi: spec.collect.platform },
-    metrics: spec.export.levels,
-    attribution: { idlePolicy: spec.export.idlePolicy },
-    monitor: { ...(base.monitor as object), maxTerminated: spec.export.maxTerminated },
-  };
-}
-
-/** Builds the agent ConfigMap. */
-export function buildAgentConfigMap(spec: ResolvedSpec): KubeObject<V1ConfigMap> {
+/** Builds the agent ConfigMap: `config.yaml` is the file form of `cfg` (see agent-config.ts). */
+export function buildAgentConfigMap(spec: ResolvedSpec, cfg: AgentConfig = agentConfig(spec)): KubeObject<V1ConfigMap> {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: NAMES.agentConfig, namespace: spec.namespace, labels: componentLabels('agent') },
-    data: { [AGENT_CONFIG_KEY]: stringify(agentConfig(spec)) },
+    data: { [AGENT_CONFIG_KEY]: agentConfigYaml(cfg) },
   };
 }
 
@@ -89,19 +65,22 @@ export function buildAgentConfigMap(spec: ResolvedSpec): KubeObject<V1ConfigMap>
  * Builds the agent DaemonSet. `secretVersions` maps each Secret of `spec.agent.secrets` to its
  * resourceVersion; their hash in the pod template rolls the pods when a Secret changes.
  */
-export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}): KubeObject<V1DaemonSet> {
-  return agentDaemonSet(spec, defaultImage, secretVersions, false);
+export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}, cfg: AgentConfig = agentConfig(spec)): KubeObject<V1DaemonSet> {
+  return agentDaemonSet(spec, defaultImage, secretVersions, cfg, false);
 }
 
 /** Builds the GPU agent DaemonSet (only meaningful with `spec.agent.gpu.enabled`). */
-export function buildGpuAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}): KubeObject<V1DaemonSet> {
-  return agentDaemonSet(spec, defaultImage, secretVersions, true);
+export function buildGpuAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}, cfg: AgentConfig = agentConfig(spec)): KubeObject<V1DaemonSet> {
+  return agentDaemonSet(spec, defaultImage, secretVersions, cfg, true);
 }
 
-function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string>, gpuVariant: boolean): KubeObject<V1DaemonSet> {
+function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string>, cfg: AgentConfig, gpuVariant: boolean): KubeObject<V1DaemonSet> {
   const a = spec.agent;
   const g = a.gpu;
   const secrets = a.secrets ?? [];
+  const nodeSettings = a.nodeSettingsSecretRef;
+  // a new version of a mounted Secret or of the node settings Secret rolls the pods
+  const hashedSecrets = [...secrets.map((s) => s.name), ...(nodeSettings ? [nodeSettings.name] : [])];
   const resources = a.resources ?? { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '512Mi' } };
   const name = gpuVariant ? NAMES.agentGpu : NAMES.agent;
   const labels = componentLabels('agent', name);
@@ -120,8 +99,8 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
         metadata: {
           labels,
           annotations: {
-            [CONFIG_HASH_ANNOTATION]: contentHash(gpuVariant ? { ...restartSettings(spec), gpu: g } : restartSettings(spec)),
-            ...(secrets.length > 0 ? { [SECRET_HASH_ANNOTATION]: contentHash(secrets.map((s) => [s.name, secretVersions[s.name] ?? ''])) } : {}),
+            [CONFIG_HASH_ANNOTATION]: restartHash(cfg, gpuVariant ? g : undefined),
+            ...(hashedSecrets.length > 0 ? { [SECRET_HASH_ANNOTATION]: contentHash(hashedSecrets.map((n) => [n, secretVersions[n] ?? ''])) } : {}),
           },
         },
         spec: {
@@ -151,8 +130,8 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
               args: [
                 'agent',
                 `--config.file=${AGENT_CONFIG_DIR}/${AGENT_CONFIG_KEY}`,
-                '--host.sysfs=/host/sys',
-                '--host.procfs=/host/proc',
+                `--host.sysfs=${HOST_SYSFS}`,
+                `--host.procfs=${HOST_PROCFS}`,
                 ...(gpuVariant ? [`--meter=${[...new Set([...a.meters, 'gpu'])].join(',')}`] : []),
                 ...(library ? [`--gpu.nvml-library=${library}`] : []),
               ],
@@ -182,12 +161,13 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
                 capabilities: { drop: ['ALL'], add: ['SYS_PTRACE'] },
               },
               volumeMounts: [
-                { name: 'host-sys', mountPath: '/host/sys', readOnly: true },
-                { name: 'host-proc', mountPath: '/host/proc', readOnly: true },
+                { name: 'host-sys', mountPath: HOST_SYSFS, readOnly: true },
+                { name: 'host-proc', mountPath: HOST_PROCFS, readOnly: true },
                 { name: 'config', mountPath: AGENT_CONFIG_DIR, readOnly: true },
                 { name: 'tmp', mountPath: '/tmp' },
                 ...(driverMount ? [{ name: 'nvidia-driver', mountPath: GPU_DRIVER_MOUNT, readOnly: true }] : []),
                 ...secrets.map((s, i) => ({ name: `secret-${i}`, mountPath: s.mountPath, readOnly: true })),
+                ...(nodeSettings ? [{ name: 'node-settings', mountPath: NODE_SETTINGS_DIR }] : []),
               ],
             },
           ],
@@ -198,6 +178,8 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
             { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
             ...(driverMount ? [{ name: 'nvidia-driver', hostPath: { path: g.driverRoot!, type: 'Directory' } }] : []),
             ...secrets.map((s, i) => ({ name: `secret-${i}`, secret: { secretName: s.name, defaultMode: 0o400 } })),
+            // the node's own credentials, fetched by the agent, stay in memory (tmpfs), as a Secret volume's do
+            ...(nodeSettings ? [{ name: 'node-settings', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] : []),
           ],
         },
       },

@@ -4,7 +4,9 @@ import { parse } from 'yaml';
 import { buildDesiredState, type BuildContext } from './desired.js';
 import { resolveSpec } from './spec.js';
 import { modelStoreVolume } from './workloads.js';
-import { agentConfig, CONFIG_HASH_ANNOTATION } from './agent.js';
+import { CONFIG_HASH_ANNOTATION } from './agent.js';
+import { agentConfig } from './agent-config.js';
+import { configFileValues } from '../../core/config-keys.js';
 import { loadConfig } from '../../core/config.js';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,7 +73,7 @@ test('the agent config file loads with the core config loader, keys and values i
     assert.equal(config.kube.podInformer.mode, 'apiserver');
     assert.equal(config.attribution.idlePolicy, 'cpu-share');
     assert.equal(config.host.sysfs, '/host/sys');
-    assert.deepEqual(parse((cm.data as Record<string, string>)['config.yaml']), agentConfig(spec));
+    assert.deepEqual(parse((cm.data as Record<string, string>)['config.yaml']), configFileValues(agentConfig(spec)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,6 +17,8 @@ import { buildDashboardConfigMaps, type DashboardFile } from './dashboards.js';
 import { buildAgentScc, buildCgroupV2MachineConfig } from './openshift.js';
 import { withOwner, type Owner } from './labels.js';
 import type { ResolvedSpec } from './spec.js';
+import { buildNodeSettingsObjects, type NodeSettings } from './node-settings.js';
+import { agentConfig } from './agent-config.js';
 
 /** Which optional CRDs the cluster serves. */
 export interface OptionalCrds {
@@ -36,6 +38,8 @@ export interface BuildContext {
   secretVersions?: Record<string, string>;
   /** The cluster's Kubernetes version (`/version` gitVersion): the default kube-scheduler image. */
   kubeVersion?: string;
+  /** Per-node settings parsed from `spec.agent.nodeSettingsSecretRef`, and the operator's namespace that holds them. */
+  nodeSettings?: { nodes: ReadonlyMap<string, NodeSettings>; namespace: string };
 }
 
 /** The result of {@link buildDesiredState}. */
@@ -69,8 +73,10 @@ export function buildDesiredState(spec: ResolvedSpec, owner: Owner, ctx: BuildCo
   const objects: KubeObject[] = [buildNamespace(ns), ...buildAgentRbac(ns)];
   if (integrations.scc === 'Installed') objects.push(buildAgentScc(spec));
   if (integrations.machineConfig === 'Installed') objects.push(buildCgroupV2MachineConfig(spec));
-  objects.push(buildAgentConfigMap(spec), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
-  if (spec.agent.gpu.enabled) objects.push(buildGpuAgentDaemonSet(spec, ctx.image, ctx.secretVersions));
+  const cfg = agentConfig(spec, { nodeSettingsNamespace: ctx.nodeSettings?.namespace });
+  objects.push(buildAgentConfigMap(spec, cfg), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image, ctx.secretVersions, cfg));
+  if (spec.agent.gpu.enabled) objects.push(buildGpuAgentDaemonSet(spec, ctx.image, ctx.secretVersions, cfg));
+  if (ctx.nodeSettings) objects.push(...buildNodeSettingsObjects(ctx.nodeSettings.nodes, { namespace: ctx.nodeSettings.namespace, agentNamespace: ns }));
   if (spec.modelServer.enabled) objects.push(...buildModelServerManifests(spec, ctx.image));
   if (spec.estimator.enabled) objects.push(...buildEstimatorRbac(ns), ...buildEstimatorManifests(spec, ctx.image));
   if (spec.scheduler.enabled) {

@@ -72,7 +72,10 @@ export const OPERATOR_CLUSTER_RULES: PolicyRule[] = [
 /** The operator's rules in its own namespace. */
 export const OPERATOR_NAMESPACE_RULES: PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update', 'patch'] },
-  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create', 'update', 'patch'] },
+  // the webhook certificate, and the per-node settings Secrets (spec.agent.nodeSettingsSecretRef): listed by label to prune
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'] },
+  // the Role (get on exactly the per-node settings Secrets) and its RoleBinding to the agent's ServiceAccount
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['get', 'create', 'update', 'patch', 'delete'] },
   { apiGroups: ['cert-manager.io'], resources: ['issuers', 'certificates'], verbs: ['get', 'create', 'patch'] },
 ];
 

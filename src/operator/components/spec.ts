@@ -5,7 +5,7 @@
  */
 import { Value } from 'typebox/value';
 import { PowerMonitorSpec, GPU_NODE_LABEL } from '../../api/v1alpha1/powermonitor.js';
-import type { METER_NAMES, METRIC_LEVELS } from '../../core/config-keys.js';
+import type { METER_NAMES, METRIC_LEVELS, PowerplaneConfig } from '../../core/config-keys.js';
 
 /** A toleration as the agent DaemonSet carries it. */
 export interface Toleration {
@@ -29,9 +29,12 @@ export interface ResolvedSpec {
     meters: Array<(typeof METER_NAMES)[number]>;
     port: number;
     podSource: 'kubelet' | 'apiserver';
-    logLevel: 'debug' | 'info' | 'warn' | 'error';
+    logLevel: PowerplaneConfig['log']['level'];
     secrets?: Array<{ name: string; mountPath: string }>;
     gpu: { enabled: boolean; nodeSelector: Record<string, string>; runtimeClassName?: string; driverRoot?: string; libraryPath?: string };
+    nodeSettingsSecretRef?: { name: string; key: string };
+    /** Any agent config key in file form (`spec.agent.config`). */
+    config?: Record<string, unknown>;
   };
   collect: { pods: boolean; gpu: boolean; platform: boolean };
   export: { levels: Array<(typeof METRIC_LEVELS)[number]>; idlePolicy: 'none' | 'cpu-share' | 'requests'; maxTerminated: number };

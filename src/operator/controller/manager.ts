@@ -6,6 +6,7 @@
  * replica serves the webhook). A watch on the optional CRDs (ServiceMonitor, PrometheusRule, SCC,
  * MachineConfig) queues an install reconcile when one appears or goes.
  */
+import type { NodeCostSource } from '../capping/node-costs.js';
 import { hostname } from 'node:os';
 import type { Logger } from '../../core/logger.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -68,6 +69,8 @@ export interface OperatorManagerOptions {
     metrics?: CappingMetrics;
     /** Agent base URLs to read when no Prometheus is configured (default: the agent pods). */
     agentUrls?: string[];
+    /** The estimator whose per-node cost curves rank Migrate destinations (absent: PowerNode headroom ranks them). */
+    nodeCosts?: NodeCostSource;
     now?: () => Date;
   };
   /** Lease timings (tests). */
@@ -103,7 +106,7 @@ export class OperatorManager {
     const events = new EventRecorder({ kube: opts.kube, source: { controller: EVENT_CONTROLLER, instance: this.#identity }, onError: (err) => opts.log.debug({ err }, 'event not recorded') });
     this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF, POWER_CAP_POLICY_REF]);
     const powerNodes = () => this.cache.informer<PowerNode>(POWER_NODE_REF)?.list() ?? [];
-    this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), events, cleanupPollMs: opts.cleanupPollMs });
+    this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, namespace: opts.namespace, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), events, cleanupPollMs: opts.cleanupPollMs });
     this.#crds = new CrdWatch(opts.kube, OPTIONAL_KIND_CRDS, (name, served) => {
       opts.log.info({ crd: name, served }, served ? 'optional CRD installed: reconciling' : 'optional CRD removed: reconciling');
       opts.kube.resolver.invalidate();
@@ -121,6 +124,7 @@ export class OperatorManager {
         return url ? new PrometheusPowerSource({ url }) : new AgentPowerSource({ kube: opts.kube, urls: cap.agentUrls });
       },
       nodes: () => powerNodes().filter((n) => n.status).map((n) => ({ name: n.metadata.name, watts: Math.max(0, n.status!.watts) })),
+      ...(cap.nodeCosts ? { nodeCosts: cap.nodeCosts } : {}),
       metrics: this.cappingMetrics,
       now: cap.now,
     });

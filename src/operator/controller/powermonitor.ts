@@ -20,6 +20,7 @@ import { buildDesiredState, type DesiredState, type OptionalCrds } from '../comp
 import type { DashboardFile } from '../components/dashboards.js';
 import { FIELD_MANAGER, MANAGED_BY, NAMES } from '../components/labels.js';
 import { deleteModelServerToken, ensureModelServerToken } from '../components/model-server-token.js';
+import { parseNodeSettings, NODE_SETTINGS_LABEL, NODE_SETTINGS_ROLE, type NodeSettings } from '../components/node-settings.js';
 import { stableJson } from '../../core/hash.js';
 import { runSteps } from '../reconciler/runner.js';
 import { applyIfChanged, deleteObject, AppliedMemo } from '../reconciler/apply.js';
@@ -41,6 +42,8 @@ export interface PowerMonitorControllerDeps {
   image: string;
   dashboards: readonly DashboardFile[];
   log: Logger;
+  /** The operator's namespace: the per-node settings Secrets (spec.agent.nodeSettingsSecretRef) live there. */
+  namespace: string;
   /** Records Events on the PowerMonitor (none when absent). */
   events?: EventRecorder;
   now?: () => Date;
@@ -138,7 +141,7 @@ export class PowerMonitorController {
           if (!hasFinalizer(ctx.pm)) return { action: 'stop' };
           // Objects already terminating are left to their own finalizers (a Namespace waits for the
           // namespace controller, which an API server without controllers never runs).
-          const left = (await this.#ownedObjects(ctx.pm)).filter((o) => !o.metadata.deletionTimestamp);
+          const left = [...(await this.#ownedObjects(ctx.pm)), ...(await this.#nodeSettingsObjects(ctx.pm))].filter((o) => !o.metadata.deletionTimestamp);
           for (const o of left) if (await deleteObject(d.kube, o)) ctx.stats.deleted++;
           if (await deleteModelServerToken(d.kube, resolveSpec(ctx.pm.spec).namespace, ctx.pm.metadata.uid ?? '')) ctx.stats.deleted++;
           if (left.length > 0) return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
@@ -174,18 +177,26 @@ export class PowerMonitorController {
           const owner = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, name: ctx.pm.metadata.name, uid: ctx.pm.metadata.uid ?? '' };
           const spec = resolveSpec(ctx.pm.spec);
           const secretVersions: Record<string, string> = {};
-          for (const ref of spec.agent.secrets ?? []) {
+          const refs = [...(spec.agent.secrets ?? []).map((r) => ({ field: 'spec.agent.secrets', name: r.name })), ...(spec.agent.nodeSettingsSecretRef ? [{ field: 'spec.agent.nodeSettingsSecretRef', name: spec.agent.nodeSettingsSecretRef.name }] : [])];
+          const secrets = new Map<string, KubeObject>();
+          for (const ref of refs) {
             const secret = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Secret' }, ref.name, spec.namespace);
-            if (!secret) {
-              const missing = `spec.agent.secrets: Secret ${spec.namespace}/${ref.name} does not exist`;
-              await this.#writeStatus(ctx.pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'SecretNotFound', message: missing } });
-              await this.#event(ctx.pm, 'Warning', 'SecretNotFound', 'Install', missing);
-              return { action: 'requeue', afterMs: 30_000, reason: 'secret not found' };
-            }
+            if (!secret) return this.#stopInstall(ctx.pm, 'SecretNotFound', `${ref.field}: Secret ${spec.namespace}/${ref.name} does not exist`);
+            secrets.set(ref.name, secret);
             secretVersions[ref.name] = secret.metadata.resourceVersion ?? '';
           }
+          let nodeSettings: Map<string, NodeSettings> | undefined;
+          const nsRef = spec.agent.nodeSettingsSecretRef;
+          if (nsRef) {
+            const at = `spec.agent.nodeSettingsSecretRef: Secret ${spec.namespace}/${nsRef.name} key ${nsRef.key}`;
+            const raw = (secrets.get(nsRef.name)!.data as Record<string, string> | undefined)?.[nsRef.key];
+            if (raw === undefined) return this.#stopInstall(ctx.pm, 'InvalidNodeSettings', `${at}: no such key`);
+            const parsed = parseNodeSettings(Buffer.from(raw, 'base64').toString('utf8'));
+            if (parsed.problems.length > 0) return this.#stopInstall(ctx.pm, 'InvalidNodeSettings', `${at}: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+            nodeSettings = parsed.nodes;
+          }
           const kubeVersion = spec.scheduler.enabled && !spec.scheduler.image ? await this.#kubeVersion() : undefined;
-          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards, secretVersions, kubeVersion });
+          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards, secretVersions, kubeVersion, ...(nodeSettings ? { nodeSettings: { nodes: nodeSettings, namespace: d.namespace } } : {}) });
           // A namespace that exists and is not the operator's (e.g. the operator's own, or `monitoring`)
           // is used as it is: never labelled, owned, or deleted with the PowerMonitor.
           const ns = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, spec.namespace); // not from the cache: it holds only the operator's namespaces
@@ -224,7 +235,7 @@ export class PowerMonitorController {
         name: 'prune',
         run: async (ctx) => {
           const wanted = new Set(ctx.desired!.objects.map(objectRefKey));
-          for (const o of await this.#ownedObjects(ctx.pm)) {
+          for (const o of [...(await this.#ownedObjects(ctx.pm)), ...(await this.#nodeSettingsObjects(ctx.pm))]) {
             if (wanted.has(objectRefKey(o)) || o.metadata.deletionTimestamp) continue;
             if (await deleteObject(d.kube, o)) ctx.stats.deleted++;
           }
@@ -269,6 +280,31 @@ export class PowerMonitorController {
     };
     const [serviceMonitor, prometheusRule, scc, machineConfig] = await Promise.all([exists('ServiceMonitor'), exists('PrometheusRule'), exists('SecurityContextConstraints'), exists('MachineConfig')]);
     return { serviceMonitor, prometheusRule, scc, machineConfig };
+  }
+
+  /** Stops an install with Reconciled=False (`reason`, `message`) and a Warning Event; retried in 30 s (Secrets are not watched). */
+  async #stopInstall(pm: PowerMonitor, reason: string, message: string): Promise<{ action: 'requeue'; afterMs: number; reason: string }> {
+    await this.#writeStatus(pm, { reconciled: { type: 'Reconciled', status: 'False', reason, message: message.slice(0, 32768) } });
+    await this.#event(pm, 'Warning', reason, 'Install', message);
+    return { action: 'requeue', afterMs: 30_000, reason };
+  }
+
+  /**
+   * The per-node settings objects of this PowerMonitor in the operator's namespace (Secrets by label,
+   * the Role and RoleBinding by name), for prune and cleanup: they are not among the cached kinds.
+   */
+  async #nodeSettingsObjects(pm: PowerMonitor): Promise<KubeObject[]> {
+    const ns = this.#d.namespace;
+    const owned = (o: KubeObject) => (o.metadata.ownerReferences ?? []).some((r) => r.uid === pm.metadata.uid);
+    const secretRef = { apiVersion: 'v1', kind: 'Secret' };
+    const secrets = (await this.#d.kube.list(secretRef, { namespace: ns, labelSelector: { [NODE_SETTINGS_LABEL]: 'true' } })).items;
+    const out = secrets.filter(owned).map((o) => ({ ...o, ...secretRef }));
+    for (const kind of ['RoleBinding', 'Role']) {
+      const ref = { apiVersion: 'rbac.authorization.k8s.io/v1', kind };
+      const o = await this.#d.kube.getOrUndefined(ref, NODE_SETTINGS_ROLE, ns);
+      if (o && owned(o)) out.push({ ...o, ...ref });
+    }
+    return out;
   }
 
   /** Every object labelled as the operator's and owned by this PowerMonitor, in deletion order. */

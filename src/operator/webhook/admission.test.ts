@@ -101,3 +101,24 @@ test('what the agent or estimator would refuse is refused: agent interval below 
   }
   assert.equal(validateEstimator(parseAdmissionReview(review('CREATE', 'e', { spec: { defaultNodeConfig: { nodeMonitor: { refreshInterval: '1s' } } } }))).response.allowed, true);
 });
+
+test('spec.agent.config: a bad key, type or value is refused naming the field; keys of the operator or other components too', () => {
+  const refused = (config: unknown) => {
+    const res = validatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', { spec: { agent: { config } } }))).response;
+    assert.equal(res.allowed, false, JSON.stringify(config));
+    assert.equal(res.status?.code, 422);
+    return res.status!.message;
+  };
+  assert.match(refused({ monitor: { intervall: '5s' } }), /spec\.agent\.config\.monitor\.intervall: unknown key/);
+  assert.match(refused({ monitor: { maxTerminated: 'many' } }), /spec\.agent\.config\.monitor\.maxTerminated: .*integer/);
+  assert.match(refused({ monitor: { interval: '50ms' } }), /spec\.agent\.config\.monitor\.interval: .*at least 100/);
+  assert.match(refused({ meter: ['rapl', 'nope'] }), /spec\.agent\.config\.meter: unknown item "nope"/);
+  assert.match(refused({ gpu: { source: 'dcgm' } }), /spec\.agent\.config\.gpu\.source: must be one of auto, nvml, nvidia-smi/);
+  assert.match(refused({ web: { listenAddress: ['0.0.0.0:1'] } }), /spec\.agent\.config\.web\.listenAddress: set by the operator from spec\.agent\.port/);
+  assert.match(refused({ host: { sysfs: '/sys' } }), /spec\.agent\.config\.host\.sysfs: set by the operator/);
+  assert.match(refused({ modelServer: { storeDir: '/x' } }), /spec\.agent\.config\.modelServer\.storeDir: not an agent key/);
+  assert.match(refused({ kube: { enabled: true } }), /spec\.agent\.config\.kube\.enabled: not a powerplane key; write kube\.enable/);
+  assert.match(refused('text'), /spec\.agent\.config/);
+  const ok = validatePowerMonitor(parseAdmissionReview(review('CREATE', 'powerplane', { spec: { agent: { config: { monitor: { staleness: '1s' }, platform: { redfish: { endpoint: 'https://bmc' } }, model: { serverUrl: 'http://ms:8100' } } } } })));
+  assert.deepEqual(ok.response, { uid: 'u-1', allowed: true });
+});
