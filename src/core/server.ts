@@ -57,8 +57,7 @@ export function webLimitsFromConfig(web: PowerplaneConfig['web']): WebLimits {
   };
 }
 
-/** The config keys of the server every command shares (listen address, Host names, TLS/basic auth, limits). */
-export const WEB_SERVER_KEYS: readonly string[] = ['web.listenAddress', 'web.allowedHosts', 'web.configFile', 'web.maxConnections', 'web.requestTimeout', 'web.headersTimeout', 'web.keepAliveTimeout'];
+export { WEB_SERVER_KEYS } from './web-keys.js';
 
 /** Authenticates a request in `onRequest`, before its body is read; throws a catalog error (401) to refuse. */
 export type RequestAuthenticator = (req: FastifyRequest, reply: FastifyReply) => Promise<void> | void;

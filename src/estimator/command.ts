@@ -7,11 +7,8 @@
  */
 import { Option, type Command } from 'commander';
 import { addConfigOptions, resolveConfig, action } from '../core/cli-common.js';
-import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js';
-import { webServerOptions } from '../core/web-config.js';
+import { WEB_SERVER_KEYS } from '../core/web-keys.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
-import { createEstimatorComponent } from './component.js';
-import { createDashboardComponent } from '../dashboard/component.js';
 import { curlCommand, estimateUrl, explainUrl, formatGoSlice, infiniteReport, requestEstimate, EstimatorApiError } from './client.js';
 
 /** Default listen address of `powerplane estimator`. */
@@ -40,6 +37,13 @@ export function registerEstimatorCommands(program: Command): void {
       if (typeof opts.config === 'string') opts['estimator.configFile'] = opts.config;
       const { config, log } = resolveConfig(opts, { 'web.listenAddress': [ESTIMATOR_LISTEN_ADDRESS] });
       const ctx = { config, log };
+      // The server side loads when the command runs, so `estimator --help` and `estimate` do not pay for it.
+      const [{ createEstimatorComponent }, { createDashboardComponent }, { webServerOptions }, { createServer, closeOnSignals }] = await Promise.all([
+        import('./component.js'),
+        import('../dashboard/component.js'),
+        import('../core/web-config.js'),
+        import('../core/server.js'),
+      ]);
       const components = [await createEstimatorComponent(ctx)];
       if (config.web.ui) components.push(await createDashboardComponent(ctx));
       const web = await webServerOptions(config);

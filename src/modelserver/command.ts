@@ -5,9 +5,7 @@
  */
 import type { Command } from 'commander';
 import { addConfigOptions, action, resolveConfig } from '../core/cli-common.js';
-import { closeOnSignals, createServer, WEB_SERVER_KEYS } from '../core/server.js';
-import { webServerOptions } from '../core/web-config.js';
-import { createModelServerComponent } from './component.js';
+import { WEB_SERVER_KEYS } from '../core/web-keys.js';
 import { registerModelCommand } from './cli/model-command.js';
 import { registerTrainCommand } from './cli/train-command.js';
 
@@ -23,6 +21,8 @@ export function registerModelServerCommands(program: Command): void {
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       const { config, log } = resolveConfig(opts, { 'web.listenAddress': [MODEL_SERVER_LISTEN_ADDRESS] });
+      // The server loads when the command runs, not for `model-server --help`, `train` or `model`.
+      const [{ createModelServerComponent }, { webServerOptions }, { createServer, closeOnSignals }] = await Promise.all([import('./component.js'), import('../core/web-config.js'), import('../core/server.js')]);
       const component = await createModelServerComponent({ config, log });
       const web = await webServerOptions(config);
       const server = await createServer({ log, components: [component], ...web });
