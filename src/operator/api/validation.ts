@@ -15,9 +15,9 @@ import { durationBelow } from '../../core/duration.js';
 import { MIN_REFRESH_MS } from '../../estimator/spec.js';
 import { monitorEntry, type PluginEntry } from '../../estimator/monitors/registry.js';
 import { predictorEntry } from '../../estimator/predictors/registry.js';
-import { OPERATOR_KEYS } from '../components/agent-config.js';
+import { NODE_SETTINGS_DIR } from '../components/agent-config.js';
 import { resolveSpec } from '../components/spec.js';
-import { PowerMonitorSpec, POWER_MONITOR_NAME, AGENT_FIELD_KEYS, agentConfigKeys, type PowerMonitorSpec as PowerMonitorSpecT } from '../../api/v1alpha1/powermonitor.js';
+import { PowerMonitorSpec, POWER_MONITOR_NAME, AGENT_FIELD_KEYS, OPERATOR_KEYS, agentConfigKeys, type PowerMonitorSpec as PowerMonitorSpecT } from '../../api/v1alpha1/powermonitor.js';
 import { EstimatorSpec, type EstimatorSpec as EstimatorSpecT, type NodeConfig } from '../../api/v1alpha1/estimator.js';
 import { PowerCapPolicySpec, type PowerCapPolicySpec as PowerCapPolicySpecT } from '../../api/v1alpha1/powercappolicy.js';
 
@@ -118,7 +118,7 @@ export function powerMonitorProblems(name: string, spec: unknown): Problem[] {
   const mounts = (s.agent?.secrets ?? []).map((x) => x.mountPath.replace(/\/+$/, ''));
   for (const d of duplicates(mounts)) problems.push({ field: 'spec.agent.secrets', message: `mountPath ${d} is used twice` });
   for (const m of mounts) {
-    if (['/host/sys', '/host/proc', '/etc/powerplane', '/tmp', '/run/powerplane'].some((r) => m === r || m.startsWith(`${r}/`) || r.startsWith(`${m}/`)) || m === '') problems.push({ field: 'spec.agent.secrets', message: `mountPath ${m || '/'} overlaps a path the agent needs` });
+    if (['/host/sys', '/host/proc', '/etc/powerplane', '/tmp', NODE_SETTINGS_DIR].some((r) => m === r || m.startsWith(`${r}/`) || r.startsWith(`${m}/`)) || m === '') problems.push({ field: 'spec.agent.secrets', message: `mountPath ${m || '/'} overlaps a path the agent needs` });
   }
   for (const d of duplicates(s.export?.levels)) problems.push({ field: 'spec.export.levels', message: `level ${d} is listed twice` });
   if (s.grafana?.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.grafana.namespace)) problems.push({ field: 'spec.grafana.namespace', message: 'must be a namespace name' });

@@ -6,7 +6,7 @@
  * 1. the structured fields: each of {@link AGENT_FIELD_KEYS} (`spec.agent.interval` →
  *    `monitor.interval`, `spec.export.levels` → `metrics`, …) with its default applied;
  * 2. `spec.agent.config`: any agent key, in config-file form (`monitor: {staleness: 1s}`), over them;
- * 3. the keys the agent pod depends on ({@link OPERATOR_KEYS}: host paths of the mounts, the listen
+ * 3. the keys the agent pod depends on (`OPERATOR_KEYS` in api/v1alpha1/powermonitor: host paths of the mounts, the listen
  *    address of `spec.agent.port`, the per-node settings namespace); the webhook refuses them in
  *    `spec.agent.config`.
  *
@@ -18,14 +18,12 @@ import { stringify } from 'yaml';
 import { configFileValues, keySpec, keysByReload, type DeepPartial, type PowerplaneConfig } from '../../core/config-keys.js';
 import { coerce } from '../../core/config.js';
 import { parseDuration } from '../../core/duration.js';
-import { AGENT_FIELD_KEYS, OPERATOR_KEYS } from '../../api/v1alpha1/powermonitor.js';
+import { AGENT_FIELD_KEYS } from '../../api/v1alpha1/powermonitor.js';
 import type { ResolvedSpec } from './spec.js';
 import { contentHash } from '../../core/hash.js';
 
 /** The agent's configuration as the operator builds it. */
 export type AgentConfig = DeepPartial<PowerplaneConfig>;
-
-export { OPERATOR_KEYS };
 
 /** Where the agent sees the host's sysfs and procfs (the DaemonSet's read-only mounts). */
 export const HOST_SYSFS = '/host/sys';
