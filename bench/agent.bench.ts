@@ -1,7 +1,9 @@
 // Benchmark of the node agent's hot path: refresh (procfs scan + attribution) and scrape (Prometheus
-// text) on synthetic procfs trees of 1,000 / 5,000 / 10,000 processes in 300 containers (150 pods),
-// with RSS; and, on the same fixture, Debian's prometheus-node-exporter (rapl, stat, processes
-// collectors) and prometheus-process-exporter (all processes) scrape time and CPU, as ratios.
+// text) on synthetic procfs trees of 1,000 / 5,000 / 10,000 processes of 4 threads each (`task/<tid>/`
+// directories) in 300 containers (150 pods), with RSS; and, on the same fixture, Debian's
+// prometheus-node-exporter (rapl, stat, processes collectors, and at its defaults) and
+// prometheus-process-exporter (all processes; without threads and smaps, and at its defaults) scrape time
+// and CPU, as ratios powerplane ÷ peer (< 1: powerplane cheaper).
 // Each size runs in its own child process, so that its RSS is the agent's alone (the child's RSS right
 // after its imports is reported as the baseline: Node + tsx + the agent's modules; the fixture builder's
 // own objects, a few MB, are included in the figures).
@@ -27,6 +29,8 @@ const NODE_FLAGS = ['--max-semi-space-size=2'];
 const REPO = join(fileURLToPath(import.meta.url), '..', '..');
 const SIZES = (process.env.BENCH_AGENT_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const CONTAINERS = 300;
+/** Threads per process: each has `task/<tid>/` directories, as on a real node (the peers read them by default). */
+const THREADS = 4;
 /** Refreshes run (after the cold one) before measuring, so that the figures are the JIT-compiled steady state of a long-running agent. */
 const WARMUP_REFRESHES = 5;
 const REFRESHES = 10;
@@ -44,7 +48,7 @@ function buildFixture(root: string, n: number): ProcfsFixture {
   const fx = new ProcfsFixture(root);
   for (let i = 0; i < n; i++) {
     const c = i % CONTAINERS;
-    fx.add({ pid: 1000 + i, comm: `worker-${c}`, utime: i, stime: 0, cgroup: containerCgroup(fixtureContainerId(c + 1), 'containerd', `00000000-0000-0000-0000-${String(Math.floor(c / 2)).padStart(12, '0')}`), cmdline: [`/usr/bin/worker`, `--id=${i}`] });
+    fx.add({ pid: 1000 + i, comm: `worker-${c}`, utime: i, stime: 0, threads: THREADS, cgroup: containerCgroup(fixtureContainerId(c + 1), 'containerd', `00000000-0000-0000-0000-${String(Math.floor(c / 2)).padStart(12, '0')}`), cmdline: [`/usr/bin/worker`, `--id=${i}`] });
   }
   return fx.write();
 }
@@ -187,6 +191,9 @@ async function benchSize(n: number) {
     writeFileSync(peConfig, 'process_names:\n  - name: "{{.Comm}}"\n    cmdline:\n      - ".+"\n');
     const nodeExporter = await measureExporter('prometheus-node-exporter', (port) => [`--path.procfs=${fx.root}`, `--path.sysfs=${sysfs}`, '--collector.disable-defaults', '--collector.rapl', '--collector.stat', '--collector.processes', `--web.listen-address=127.0.0.1:${port}`]);
     const processExporter = await measureExporter('prometheus-process-exporter', (port) => ['-procfs', fx.root, '-config.path', peConfig, '-threads=false', '-gather-smaps=false', '-web.listen-address', `127.0.0.1:${port}`]);
+    // each peer at its defaults (node_exporter: every default collector; process-exporter: threads and smaps on)
+    const nodeExporterDefaults = await measureExporter('prometheus-node-exporter', (port) => [`--path.procfs=${fx.root}`, `--path.sysfs=${sysfs}`, `--web.listen-address=127.0.0.1:${port}`]);
+    const processExporterDefaults = await measureExporter('prometheus-process-exporter', (port) => ['-procfs', fx.root, '-config.path', peConfig, '-web.listen-address', `127.0.0.1:${port}`]);
     // The real agent process on the same fixture (compiled dist/ when built, else through tsx); a stale
     // window of 0 makes every scrape refresh, as the exporters read procfs at every scrape.
     const built = existsSync(join(REPO, 'dist', 'src', 'cli', 'main.js'));
@@ -216,12 +223,17 @@ async function benchSize(n: number) {
       rssMiB: { afterRefreshes: rssAfterRefreshes, afterDefaultLevelScrapes: rssAfterDefaultScrapes, afterAllLevelScrapes: rssAfterAllLevelScrapes, target: '≤ 100 MB at 10,000 processes' },
       heapUsedMiB: heap,
       agentProcess: { defaultLevels: agentDefault, allLevels: agentAll },
-      nodeExporter,
-      processExporter,
+      threadsPerProcess: THREADS,
+      nodeExporter: { collectors: 'rapl, stat, processes', ...nodeExporter },
+      processExporter: { flags: '-threads=false -gather-smaps=false', ...processExporter },
+      nodeExporterDefaults,
+      processExporterDefaults,
       ratios: {
-        note: 'CPU per scrape of the agent process (every scrape refreshes; all levels) / the exporter CPU per scrape',
+        note: 'powerplane ÷ peer (< 1: powerplane cheaper): CPU per scrape of the agent process (every scrape refreshes; all levels) ÷ the exporter CPU per scrape',
         vsNodeExporter: ratio(nodeExporter),
         vsProcessExporter: ratio(processExporter),
+        vsNodeExporterDefaults: ratio(nodeExporterDefaults),
+        vsProcessExporterDefaults: ratio(processExporterDefaults),
       },
     };
   } finally {

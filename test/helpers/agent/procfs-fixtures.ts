@@ -24,6 +24,11 @@ export interface FixtureProcess {
   cgroup?: string;
   cmdline?: string[];
   environ?: Record<string, string>;
+  /**
+   * Threads: when set, `task/` holds the main thread (tid = pid, the process's own stat) and threads−1
+   * more (tids pid·100+1…, idle), each with stat, status, comm and io, as Linux lists them.
+   */
+  threads?: number;
 }
 
 /** Aggregate CPU ticks of `/proc/stat`. */
@@ -45,9 +50,20 @@ function writeAtomicSync(path: string, data: string): void {
   renameSync(tmp, path);
 }
 
+const IO_TEXT = 'rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\nread_bytes: 0\nwrite_bytes: 0\ncancelled_write_bytes: 0\n';
+
+/** Writes one `task/<tid>/` directory (stat, status, comm, io). */
+function writeTask(dir: string, t: FixtureProcess): void {
+  mkdirSync(dir, { recursive: true });
+  writeAtomicSync(join(dir, 'stat'), pidStatLine(t));
+  writeFileSync(join(dir, 'status'), pidStatusText(t));
+  writeFileSync(join(dir, 'comm'), t.comm + '\n');
+  writeFileSync(join(dir, 'io'), IO_TEXT);
+}
+
 /** The `/proc/<pid>/stat` line of a fixture process (52 fields, as Linux 5.x writes). */
 export function pidStatLine(p: FixtureProcess): string {
-  const f: Array<string | number> = [p.pid, `(${p.comm})`, 'S', p.ppid ?? 1, p.pid, p.pid, 0, -1, 4194560, 100, 0, 0, 0, p.utime, p.stime, 0, 0, 20, 0, 1, 0, p.startTime ?? p.pid];
+  const f: Array<string | number> = [p.pid, `(${p.comm})`, 'S', p.ppid ?? 1, p.pid, p.pid, 0, -1, 4194560, 100, 0, 0, 0, p.utime, p.stime, 0, 0, 20, 0, p.threads ?? 1, 0, p.startTime ?? p.pid];
   while (f.length < 52) f.push(0);
   return f.join(' ') + '\n';
 }
@@ -58,7 +74,7 @@ export function pidStatusText(p: FixtureProcess): string {
     `Name:\t${p.comm}`, 'Umask:\t0022', 'State:\tS (sleeping)', `Tgid:\t${p.pid}`, 'Ngid:\t0', `Pid:\t${p.pid}`, `PPid:\t${p.ppid ?? 1}`, 'TracerPid:\t0',
     'Uid:\t0\t0\t0\t0', 'Gid:\t0\t0\t0\t0', 'FDSize:\t64', 'VmPeak:\t10000 kB', 'VmSize:\t10000 kB', 'VmLck:\t0 kB', 'VmPin:\t0 kB', 'VmHWM:\t2000 kB',
     'VmRSS:\t2000 kB', 'RssAnon:\t1000 kB', 'RssFile:\t1000 kB', 'RssShmem:\t0 kB', 'VmData:\t1000 kB', 'VmStk:\t132 kB', 'VmExe:\t100 kB', 'VmLib:\t1000 kB',
-    'VmPTE:\t40 kB', 'VmSwap:\t0 kB', 'Threads:\t1', 'voluntary_ctxt_switches:\t10', 'nonvoluntary_ctxt_switches:\t1',
+    'VmPTE:\t40 kB', 'VmSwap:\t0 kB', `Threads:\t${p.threads ?? 1}`, 'voluntary_ctxt_switches:\t10', 'nonvoluntary_ctxt_switches:\t1',
   ].join('\n') + '\n';
 }
 
@@ -161,10 +177,12 @@ export class ProcfsFixture {
         writeFileSync(join(dir, 'status'), pidStatusText(p));
         writeFileSync(join(dir, 'limits'), 'Limit                     Soft Limit           Hard Limit           Units     \nMax open files            1024                 1048576              files     \n');
         mkdirSync(join(dir, 'fd'), { recursive: true });
-        writeFileSync(join(dir, 'io'), 'rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\nread_bytes: 0\nwrite_bytes: 0\ncancelled_write_bytes: 0\n');
+        writeFileSync(join(dir, 'io'), IO_TEXT);
+        for (let k = 1; k < (p.threads ?? 0); k++) writeTask(join(dir, 'task', String(p.pid * 100 + k)), { ...p, pid: p.pid * 100 + k, utime: 0, stime: 0 });
         this.written.add(p.pid);
       }
       writeAtomicSync(join(dir, 'stat'), pidStatLine(p));
+      if (p.threads) writeTask(join(dir, 'task', String(p.pid)), p);
     }
     return this;
   }
