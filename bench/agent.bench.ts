@@ -23,6 +23,7 @@ import { renderMetrics } from '../src/agent/export/prometheus.js';
 import { buildPowercapTree } from '../test/helpers/agent/meter-fixtures.js';
 import { silentLogger } from '../src/core/logger.js';
 import type { PodResolver, PodRef } from '../src/agent/pods/types.js';
+import { errorMessage } from '../src/core/errors.js';
 
 /** Node flags the agent is run with, as docs/agent.md recommends (a small young generation: less RSS). */
 const NODE_FLAGS = ['--max-semi-space-size=2'];
@@ -123,7 +124,7 @@ async function measureExporter(name: string, args: (port: number) => string[], s
     }
     return { scrapeWallMs: round(median(walls)), scrapeCpuMs: round(cpus.reduce((a, b) => a + b, 0) / cpus.length), bytes, series, rssMiB: rssMiB(child.pid!) };
   } catch (e) {
-    return { error: `${name}: ${(e as Error).message}` };
+    return { error: `${name}: ${errorMessage(e)}` };
   } finally {
     child?.kill('SIGTERM');
   }

@@ -35,6 +35,7 @@ import type { PowerPredictor } from '../src/estimator/types.js';
 import { exhaustiveLeastCosts } from '../test/helpers/estimator/exhaustive.js';
 import type { NodeInfo } from '../src/estimator/types.js';
 import { autocannon } from './lib/autocannon.js';
+import { errorMessage } from '../src/core/errors.js';
 
 const quick = process.argv.includes('--quick');
 /** Sections to run (all by default). */
@@ -198,7 +199,7 @@ function buildReference(dir: string, name: string): string | undefined {
     execFileSync('cc', ['-O2', '-o', bin, fileURLToPath(new URL(`./reference/${name}.c`, import.meta.url)), '-lm'], { stdio: 'pipe' });
     return bin;
   } catch (err) {
-    process.stderr.write(`cc failed, no compiled reference: ${(err as Error).message}\n`);
+    process.stderr.write(`cc failed, no compiled reference: ${errorMessage(err)}\n`);
     return undefined;
   }
 }

@@ -87,8 +87,8 @@ export const ConfigSchema = Type.Object({
   monitor: Type.Object({
     interval: dur('restart', 5000, 'Refresh interval of the node agent', { min: 100 }),
     staleness: dur('restart', 500, 'A scrape refreshes when the last snapshot is older than this', { min: 0 }),
-    maxTerminated: int('hot', 500, 'Terminated workloads kept in the export, largest energy first', { min: 0 }),
-    minTerminatedEnergyThreshold: num('hot', 10, 'Terminated workloads below this many joules are dropped at once', { min: 0 }),
+    maxTerminated: int('hot', 500, 'Terminated workloads kept in the export one by one, largest energy first (the energy of the rest is in the level\'s aggregated `terminated` series)', { min: 0 }),
+    minTerminatedEnergyThreshold: num('hot', 10, 'Terminated workloads below this many joules leave the per-workload export at once (their energy moves into the level\'s aggregated `terminated` series)', { min: 0 }),
     maxZoneWatts: num('restart', 2000, 'A meter interval implying more watts than this per counter (or 1.5x the zone\'s advertised maximum) is dropped and counted', { min: 1 }),
   }),
   web: Type.Object({

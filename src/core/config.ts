@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument, LineCounter, type Document } from 'yaml';
 import { CONFIG_KEYS, KEPLER_ALIASES, KEPLER_KEYS, flagForKey, keySpec, type KeySpec, type KeyProblem, type PowerplaneConfig } from './config-keys.js';
-import { ERR_INVALID_CONFIG, ERR_INVALID_FLAG, ERR_MALFORMED_FILE, ERR_FILE_UNREADABLE } from './errors.js';
+import { ERR_INVALID_CONFIG, ERR_INVALID_FLAG, ERR_MALFORMED_FILE, ERR_FILE_UNREADABLE, errorMessage } from './errors.js';
 import { parseDuration } from './duration.js';
 
 export type { PowerplaneConfig } from './config-keys.js';
@@ -66,7 +66,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
     try {
       setPath(cfg, key, coerce(spec, flagValue(spec, raw)));
     } catch (e) {
-      throw ERR_INVALID_FLAG(`flag ${flag}: ${(e as Error).message}`, { flag, key });
+      throw ERR_INVALID_FLAG(`flag ${flag}: ${errorMessage(e)}`, { flag, key });
     }
   }
   return { config: cfg as unknown as PowerplaneConfig, warnings, notices };
@@ -121,7 +121,7 @@ function readInput(root: Record<string, unknown>, sink: InputSink, fail: (proble
     try {
       set(key, coerce(keySpec(key)!, raw), source);
     } catch (e) {
-      fail({ key: source, message: (e as Error).message }, source);
+      fail({ key: source, message: errorMessage(e) }, source);
     }
   };
   const walk = (node: Record<string, unknown>, prefix: string) => {
@@ -154,7 +154,7 @@ function readYaml(path: string): { root: Record<string, unknown>; lineOf: (key: 
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw ERR_FILE_UNREADABLE(`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path });
+    throw ERR_FILE_UNREADABLE(`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, { path });
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });

@@ -19,7 +19,7 @@ import { parseDocument } from 'yaml';
 import type { PowerplaneConfig } from './config-keys.js';
 import { watchConfigFile } from './config-watch.js';
 import type { Logger } from './logger.js';
-import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE, ERR_UNAUTHORIZED, PowerplaneError } from './errors.js';
+import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE, ERR_UNAUTHORIZED, PowerplaneError, errorMessage } from './errors.js';
 import { webLimitsFromConfig, type PowerplaneServer, type RequestAuthenticator, type ServerOptions } from './server.js';
 
 /** The client certificate policies of the exporter-toolkit (Go's `tls.ClientAuthType` names). */
@@ -54,7 +54,7 @@ export function readWebConfig(path: string): WebConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw ERR_FILE_UNREADABLE(`cannot read web config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path, flag: '--web.config-file' });
+    throw ERR_FILE_UNREADABLE(`cannot read web config file ${path}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, { path, flag: '--web.config-file' });
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw ERR_MALFORMED_FILE(`${path}: ${doc.errors[0].message.split('\n')[0]}`, { path });
@@ -93,7 +93,7 @@ export function parseWebConfig(root: unknown, path: string): WebConfig {
     try {
       return readFileSync(name, 'utf8');
     } catch (e) {
-      return bad(`${key}.${file}`, `cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return bad(`${key}.${file}`, `cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
     }
   };
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE, type ErrorFactory } from './errors.js';
+import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE, type ErrorFactory, errorMessage } from './errors.js';
 
 /** A parsed document and a way to report a problem at a path of it. */
 export interface CheckedYaml<T> {
@@ -60,6 +60,6 @@ export function readTextFile(path: string, what: string, maxBytes = 16 << 20): s
     if (buf.length > maxBytes) throw new Error(`larger than ${maxBytes} bytes`);
     return buf.toString('utf8');
   } catch (err) {
-    throw ERR_FILE_UNREADABLE(`cannot read ${what} ${path}: ${(err as Error).message}`, { path });
+    throw ERR_FILE_UNREADABLE(`cannot read ${what} ${path}: ${errorMessage(err)}`, { path });
   }
 }

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { action } from '../core/cli-common.js';
 import { parseDuration } from '../core/duration.js';
-import { ERR_INVALID_FLAG } from '../core/errors.js';
+import { ERR_INVALID_FLAG, errorMessage } from '../core/errors.js';
 import type { WorkloadLevel } from '../core/contracts.js';
 import { DASHBOARD_LEVELS } from './history.js';
 import { renderTopTable, TOP_SORTS, type TopSort } from './top-table.js';
@@ -84,7 +84,7 @@ async function runLive(o: TopOptions): Promise<void> {
       const data = await fetchTopData(o.address, level, Math.max(rows, 50), Math.max(2000, o.intervalMs));
       lines = renderTopTable(data.node, data.workloads, { width, rows, sort });
     } catch (err) {
-      lines = [`powerplane top: ${(err as Error).message}`, `retrying every ${o.intervalMs / 1000}s …`];
+      lines = [`powerplane top: ${errorMessage(err)}`, `retrying every ${o.intervalMs / 1000}s …`];
     }
     lines.push('', `${o.address} · every ${o.intervalMs / 1000}s · q quit · s sort (${sort}) · l level (${level})`.slice(0, width));
     out.write('\x1b[H' + lines.map((l) => `${l}\x1b[K`).join('\n') + '\x1b[J');

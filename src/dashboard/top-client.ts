@@ -4,6 +4,7 @@
  */
 import type { NodeView, WorkloadLevel, WorkloadsResponse } from '../core/contracts.js';
 import { ERR_DASHBOARD_AGENT_UNREACHABLE } from './errors.js';
+import { errorMessage } from '../core/errors.js';
 
 /** One frame of `top`. */
 export interface TopData {
@@ -17,7 +18,7 @@ async function getJson(url: string, timeoutMs: number): Promise<{ status: number
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
   } catch (err) {
-    throw ERR_DASHBOARD_AGENT_UNREACHABLE(`cannot reach ${url}: ${(err as Error).message}`, { field: 'address' }, { cause: err });
+    throw ERR_DASHBOARD_AGENT_UNREACHABLE(`cannot reach ${url}: ${errorMessage(err)}`, { field: 'address' }, { cause: err });
   }
   const text = await res.text();
   try {

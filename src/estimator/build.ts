@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import { parseDuration } from '../core/duration.js';
 import { Estimator } from './estimator.js';
 import { NodeState, RefreshLimiter } from './node-state.js';
+import { errorMessage } from '../core/errors.js';
 
 /** Node refreshes running at once per Estimator. */
 export const REFRESH_CONCURRENCY = 64;
@@ -28,7 +29,7 @@ export async function buildEstimator(namespace: string, name: string, spec: Esti
           try {
             monitor = await createMonitor(a, refreshMs, pdeps);
           } catch (err) {
-            const reason = (err as Error).message;
+            const reason = errorMessage(err);
             monitor = { type: a.type, read: () => Promise.reject(new Error(reason)) };
           }
           return { monitor, endpoint: a.endpoint, timeoutMs: requestTimeoutMs(a, refreshMs) };

@@ -8,7 +8,7 @@
 import { Option, type Command } from 'commander';
 import { addConfigOptions, resolveConfig, action } from '../core/cli-common.js';
 import { WEB_SERVER_KEYS } from '../core/web-keys.js';
-import { ERR_INVALID_FLAG } from '../core/errors.js';
+import { ERR_INVALID_FLAG, errorMessage } from '../core/errors.js';
 import { curlCommand, estimateUrl, explainUrl, formatGoSlice, infiniteReport, requestEstimate, EstimatorApiError } from './client.js';
 
 /** Default listen address of `powerplane estimator`. */
@@ -119,7 +119,7 @@ export function registerEstimatorCommands(program: Command): void {
           if (err instanceof EstimatorApiError) {
             process.stderr.write(`ERROR: HTTP ${err.status}\n  code: ${err.code}\n  message: ${err.message}\n`);
           } else {
-            process.stderr.write(`ERROR: ${(err as Error).message}\n`);
+            process.stderr.write(`ERROR: ${errorMessage(err)}\n`);
           }
           process.exit(1);
         }

@@ -19,6 +19,7 @@ import { STALE_AFTER_INTERVALS, statusKey, type NodeState } from './node-state.j
 import { infiniteReasons } from './reasons.js';
 import { PlacementSolver } from './solver.js';
 import type { NodeStatus } from './types.js';
+import { errorMessage } from '../core/errors.js';
 
 /** Cached prediction values per Estimator: at least this many, else 4 rows of N+1 per node. */
 const CACHE_MIN_VALUES = 1 << 20;
@@ -151,7 +152,7 @@ export class Estimator {
       }
       state.lastPredictionError = undefined;
     } catch (err) {
-      state.lastPredictionError = (err as Error).message;
+      state.lastPredictionError = errorMessage(err);
       return watts.fill(Infinity);
     }
     if (finite) this.remember(key, watts, t + state.refreshMs, n);
@@ -352,7 +353,7 @@ export class Estimator {
       if (s !== undefined) for (const m of base.nodes) m.lastPredictionError = undefined;
       return s === undefined || Number.isFinite(s) ? s : Infinity;
     } catch (err) {
-      for (const m of base.nodes) m.lastPredictionError = (err as Error).message;
+      for (const m of base.nodes) m.lastPredictionError = errorMessage(err);
       return Infinity;
     }
   }

@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../core/logger.js';
 import { STATUS_KEYS, type NodeInfo, type NodeMonitor, type NodeStatus, type PowerPredictor } from './types.js';
+import { errorMessage } from '../core/errors.js';
 
 /** Readings older than this many refresh intervals leave the status. */
 export const STALE_AFTER_INTERVALS = 3;
@@ -106,7 +107,7 @@ export class NodeState {
           rec.lastError = undefined;
         } catch (err) {
           if (outer.aborted) return;
-          rec.lastError = signal.aborted && !(err instanceof Error && /timed out/.test(err.message)) ? `timed out after ${m.timeoutMs} ms` : (err as Error).message;
+          rec.lastError = signal.aborted && !(err instanceof Error && /timed out/.test(err.message)) ? `timed out after ${m.timeoutMs} ms` : errorMessage(err);
           rec.lastErrorAt = this.now();
           this.log?.debug({ node: this.node.name, agent: m.monitor.type, err: rec.lastError }, 'node monitor failed');
         }

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ERR_KUBE_CONFIG } from './errors.js';
+import { errorMessage } from '../core/errors.js';
 
 /** Where to load the configuration from. */
 export interface LoadKubeConfigOptions {
@@ -70,7 +71,7 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): LoadedKubeC
     }
   } catch (err) {
     if (ERR_KUBE_CONFIG.is(err)) throw err;
-    throw ERR_KUBE_CONFIG(`cannot load Kubernetes configuration: ${(err as Error).message}`, { path: options.kubeconfig }, { cause: err });
+    throw ERR_KUBE_CONFIG(`cannot load Kubernetes configuration: ${errorMessage(err)}`, { path: options.kubeconfig }, { cause: err });
   }
   if (!kc.getCurrentCluster()) throw ERR_KUBE_CONFIG(`Kubernetes configuration from ${source} has no current cluster`, { path: options.kubeconfig });
   return { kubeConfig: kc, namespace: contextNamespace(kc, saDir, source), source };

@@ -6,7 +6,7 @@
  * `model.serverUrl` + `model.name`.
  */
 import type { NodePowerPredictor, FeatureVector } from '../core/contracts.js';
-import { ERR_BAD_REQUEST, ERR_UPSTREAM } from '../core/errors.js';
+import { ERR_BAD_REQUEST, ERR_UPSTREAM, errorMessage } from '../core/errors.js';
 import { deserializeModel } from '../models/registry.js';
 import type { SerializedModel } from '../models/types.js';
 import { ERR_MODEL_AMBIGUOUS, ERR_MODEL_NOT_FOUND } from './errors.js';
@@ -63,7 +63,7 @@ export class ModelServerClient {
     try {
       res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
-      throw ERR_UPSTREAM(`model server ${this.baseUrl} did not answer: ${(err as Error).message}`, { field: 'url' }, { cause: err });
+      throw ERR_UPSTREAM(`model server ${this.baseUrl} did not answer: ${errorMessage(err)}`, { field: 'url' }, { cause: err });
     }
     if (res.ok) return res;
     const text = await res.text();

@@ -12,6 +12,7 @@ import fastJsonPatch from 'fast-json-patch';
 import { isPlainObject } from './merge-patch.js';
 import { ApiError } from './status.js';
 import type { ResourceDef, StoredObject } from './types.js';
+import { errorMessage } from '../../src/core/errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -127,7 +128,7 @@ export class Admission {
         try {
           object = fastJsonPatch.applyPatch(structuredClone(object), ops, true, false).newDocument as Obj;
         } catch (err) {
-          throw new ApiError(500, 'InternalError', `Internal error occurred: JSON patch from webhook "${hook.name}" failed: ${(err as Error).message}`);
+          throw new ApiError(500, 'InternalError', `Internal error occurred: JSON patch from webhook "${hook.name}" failed: ${errorMessage(err)}`);
         }
       }
     }
@@ -181,7 +182,7 @@ export class Admission {
       response = parsed.response;
     } catch (err) {
       if (hook.failurePolicy === 'Ignore') return undefined;
-      throw new ApiError(500, 'InternalError', `Internal error occurred: failed calling webhook "${hook.name}": ${(err as Error).message}`);
+      throw new ApiError(500, 'InternalError', `Internal error occurred: failed calling webhook "${hook.name}": ${errorMessage(err)}`);
     }
     if (response.allowed !== true) {
       const status = (isPlainObject(response.status) ? response.status : {}) as { code?: number; message?: string; reason?: string };

@@ -18,6 +18,7 @@ import { resourceKey, type Store } from './store.js';
 import type { FakeRequestInfo, FakeWriteVerb, InjectedFailure, ResourceDef, StoredObject } from './types.js';
 import { watcherMatches } from './watch-hub.js';
 import { SCALABLE, handleScale, handleEviction } from './subresources.js';
+import { errorMessage } from '../../src/core/errors.js';
 
 /** Parsed resource URL. */
 export interface ResourcePath {
@@ -91,7 +92,7 @@ function parseBody(text: string, yamlAllowed: boolean): unknown {
     try {
       return parseYaml(text);
     } catch (err) {
-      throw badRequest(`error decoding YAML: ${(err as Error).message}`);
+      throw badRequest(`error decoding YAML: ${errorMessage(err)}`);
     }
   }
 }
@@ -113,7 +114,7 @@ export async function handleRequest(state: HandlerState, req: IncomingMessage, r
       return;
     }
     if (err instanceof ApiError) send(res, err.code, err.toStatus());
-    else send(res, 500, statusObject(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`));
+    else send(res, 500, statusObject(500, 'InternalError', `Internal error occurred: ${errorMessage(err)}`));
   }
 }
 

@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { createModelServerComponent } from '../../src/modelserver/component.js';
 import { ERR_TRAINING_DATA } from '../../src/modelserver/errors.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
+import { errorMessage } from '../../src/core/errors.js';
 
 const CPUS = 4;
 /** The law the endpoint follows: package = 20 + 80·busy, dram = 5 + 2·busy. */
@@ -71,8 +72,8 @@ test('query_range over the agent metrics gives aligned feature and target rows',
     assert.ok(Math.abs(data.Y[i][0] - law(busy).package) < 1e-9);
     assert.ok(Math.abs(data.Y[i][1] - law(busy).dram) < 1e-9);
   });
-  await assert.rejects(datasetFromPrometheus({ url: promUrl, start: t0, end, step: 0.25, features: ['cpu_busy_ratio'], targets: ['gpu_watts'] }), (e) => ERR_TRAINING_DATA.is(e) && /no samples for gpu_watts/.test((e as Error).message));
-  await assert.rejects(datasetFromPrometheus({ url: promUrl, start: t0, end, step: 0.25, features: ['cpu_busy_ratio'], targets: ['x'], queries: { x: 'sum(' } }), (e) => ERR_TRAINING_DATA.is(e) && /rejected/.test((e as Error).message));
+  await assert.rejects(datasetFromPrometheus({ url: promUrl, start: t0, end, step: 0.25, features: ['cpu_busy_ratio'], targets: ['gpu_watts'] }), (e) => ERR_TRAINING_DATA.is(e) && /no samples for gpu_watts/.test(errorMessage(e)));
+  await assert.rejects(datasetFromPrometheus({ url: promUrl, start: t0, end, step: 0.25, features: ['cpu_busy_ratio'], targets: ['x'], queries: { x: 'sum(' } }), (e) => ERR_TRAINING_DATA.is(e) && /rejected/.test(errorMessage(e)));
 });
 
 test('a model-server training job from Prometheus recovers the law', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { freePort, runPowerplane, spawnPowerplane } from '../helpers/cli.js';
 import { startFakeKube } from '../helpers/kube.js';
+import { errorMessage } from '../../src/core/errors.js';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -63,7 +64,7 @@ test('powerplane operator --kubeconfig --webhook-url: reconciles, serves health,
     const pm = api.store.get('powerplane.io/v1alpha1', 'PowerMonitor', 'powerplane')!;
     assert.equal((pm.spec as { agent: { port: number } }).agent.port, 28282, 'defaults set at admission (webhook and schema)');
   } catch (err) {
-    throw new Error(`${(err as Error).message}\noperator log:\n${child.stderr()}`, { cause: err });
+    throw new Error(`${errorMessage(err)}\noperator log:\n${child.stderr()}`, { cause: err });
   } finally {
     await child.stop();
     await api.stop();

@@ -11,6 +11,7 @@ import { mergeProcesses } from './nvidia-smi.js';
 import { selectGpuMeter } from './select.js';
 import { writeFakeNvidiaSmi } from '../../../test/helpers/agent/gpu-fixtures.js';
 import { ERR_GPU_READ } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 const log = silentLogger();
 
@@ -72,7 +73,7 @@ test('parsers never throw on junk except the device query, and keep values in ra
           assert.ok(g.watts === undefined || g.watts >= 0);
         }
       } catch (e) {
-        assert.match((e as Error).message, /nvidia-smi --query-gpu line/);
+        assert.match(errorMessage(e), /nvidia-smi --query-gpu line/);
       }
     }),
   );

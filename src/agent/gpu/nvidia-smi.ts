@@ -10,6 +10,7 @@ import type { Logger } from '../../core/logger.js';
 import type { GpuMeter, GpuProcessUsage, GpuReading } from '../types.js';
 import { APPS_QUERY_ARGS, GPU_QUERY_ARGS, PMON_ARGS, parseComputeApps, parseGpuQuery, parsePmon, type ComputeAppRow, type GpuRow, type PmonRow } from './nvidia-smi-parse.js';
 import { ERR_GPU_READ } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Runs nvidia-smi with arguments and resolves its stdout. */
 export function runNvidiaSmi(path: string, args: string[], timeoutMs = 10_000): Promise<string> {
@@ -71,7 +72,7 @@ export class NvidiaSmiMeter implements GpuMeter {
       apps = parseComputeApps(appText);
     } catch (err) {
       await pmonPromise;
-      throw ERR_GPU_READ(`nvidia-smi: ${(err as Error).message}`);
+      throw ERR_GPU_READ(`nvidia-smi: ${errorMessage(err)}`);
     }
     const pmonOut = await pmonPromise;
     let pmon: PmonRow[] = [];

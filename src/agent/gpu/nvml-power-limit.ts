@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { NodePowerLimit, PowerLimitDevice } from '../../core/node-power-limit.js';
-import { ERR_NOT_FOUND } from '../../core/errors.js';
+import { ERR_NOT_FOUND, errorMessage } from '../../core/errors.js';
 import type { NvmlApi, NvmlHandle } from './nvml-api.js';
 import { ERR_GPU_LIMIT_BAD_REQUEST, ERR_GPU_LIMIT_FAILED } from './errors.js';
 
@@ -62,7 +62,7 @@ export class NvmlPowerLimit implements NodePowerLimit {
     try {
       this.nvml.setPowerManagementLimit(s.handle, watts * 1000);
     } catch (err) {
-      throw ERR_GPU_LIMIT_FAILED(`GPU ${s.gpu}: ${(err as Error).message} (setting a GPU power limit needs root)`, { field: 'gpu' });
+      throw ERR_GPU_LIMIT_FAILED(`GPU ${s.gpu}: ${errorMessage(err)} (setting a GPU power limit needs root)`, { field: 'gpu' });
     }
   }
 

@@ -13,6 +13,7 @@ import type { GpuGap, GpuInstanceReading, GpuMeter, GpuProcessUsage, GpuRead, Gp
 import type { NvmlApi, NvmlHandle } from './nvml-api.js';
 import { NVML, NVML_DEVICE_MIG_ENABLE, isNvmlCode } from './nvml-codes.js';
 import { EnergyCounter } from './energy-counter.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Implied power above which a counter step is a gap when the board's limit range is unknown, watts. */
 export const DEFAULT_GPU_MAX_PLAUSIBLE_WATTS = 3000;
@@ -119,7 +120,7 @@ export class NvmlMeter implements GpuMeter {
         d.counter.forget();
         const lost = isNvmlCode(err, NVML.ERROR_GPU_IS_LOST);
         gaps.push({ gpu: d.index, reason: lost ? 'lost' : 'error' });
-        this.warnOnce(`${d.index}:${lost ? 'lost' : 'error'}`, lost ? `GPU ${d.index} (${d.uuid}) is lost: its intervals are gaps until it answers again` : `GPU ${d.index} read failed: ${(err as Error).message}`);
+        this.warnOnce(`${d.index}:${lost ? 'lost' : 'error'}`, lost ? `GPU ${d.index} (${d.uuid}) is lost: its intervals are gaps until it answers again` : `GPU ${d.index} read failed: ${errorMessage(err)}`);
       }
     }
     return { devices, processes, gaps };

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../core/logger.js';
 import type { PowerplaneConfig } from '../../core/config-keys.js';
-import { ERR_INVALID_FLAG } from '../../core/errors.js';
+import { ERR_INVALID_FLAG, errorMessage } from '../../core/errors.js';
 import type { NvmlApi } from './nvml-api.js';
 import { loadNvml } from './nvml-koffi.js';
 import { NvmlPowerLimit } from './nvml-power-limit.js';
@@ -30,7 +30,7 @@ export async function setupGpuPowerLimit(config: PowerplaneConfig, log: Logger, 
   try {
     token = (await readFile(tokenFile, 'utf8')).trim();
   } catch (err) {
-    throw ERR_INVALID_FLAG(`${TOKEN_FLAG} ${tokenFile} cannot be read: ${(err as Error).message}`, { flag: TOKEN_FLAG });
+    throw ERR_INVALID_FLAG(`${TOKEN_FLAG} ${tokenFile} cannot be read: ${errorMessage(err)}`, { flag: TOKEN_FLAG });
   }
   if (token === '') throw ERR_INVALID_FLAG(`${TOKEN_FLAG} ${tokenFile} is empty`, { flag: TOKEN_FLAG });
   try {
@@ -45,7 +45,7 @@ export async function setupGpuPowerLimit(config: PowerplaneConfig, log: Logger, 
       throw err;
     }
   } catch (err) {
-    const reason = `NVML is not usable for power limits: ${(err as Error).message.split('\n')[0]}`;
+    const reason = `NVML is not usable for power limits: ${errorMessage(err).split('\n')[0]}`;
     log.warn({ reason }, 'GPU power-limit action unavailable');
     return { reason, token };
   }

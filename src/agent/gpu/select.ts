@@ -14,6 +14,7 @@ import { GPU_QUERY_ARGS, parseGpuQuery } from './nvidia-smi-parse.js';
 import { NvidiaSmiMeter, runNvidiaSmi } from './nvidia-smi.js';
 import { NvmlMeter, listNvmlDevices } from './nvml.js';
 import { loadNvml } from './nvml-koffi.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** True when the configuration asks for GPU metering. */
 export function gpuMeteringOn(config: PowerplaneConfig): boolean {
@@ -29,12 +30,12 @@ async function probeNvml(config: PowerplaneConfig, log: Logger, load: (lib: stri
   try {
     nvml = await load(lib);
   } catch (err) {
-    return { unusable: `NVML library ${lib} does not load (${(err as Error).message.split('\n')[0]}); set gpu.nvmlLibrary or mount the driver's library directory` };
+    return { unusable: `NVML library ${lib} does not load (${errorMessage(err).split('\n')[0]}); set gpu.nvmlLibrary or mount the driver's library directory` };
   }
   try {
     nvml.init();
   } catch (err) {
-    return { unusable: `NVML (${lib}) does not initialise: ${(err as Error).message}` };
+    return { unusable: `NVML (${lib}) does not initialise: ${errorMessage(err)}` };
   }
   try {
     const devices = listNvmlDevices(nvml);
@@ -47,7 +48,7 @@ async function probeNvml(config: PowerplaneConfig, log: Logger, load: (lib: stri
     return { selection: { meter: new NvmlMeter(nvml, devices, log), count: devices.length, tried: [{ source: 'nvml', available: true }] } };
   } catch (err) {
     nvml.shutdown();
-    return { unusable: `NVML (${lib}) failed listing GPUs: ${(err as Error).message}` };
+    return { unusable: `NVML (${lib}) failed listing GPUs: ${errorMessage(err)}` };
   }
 }
 
@@ -62,7 +63,7 @@ async function probeNvidiaSmi(config: PowerplaneConfig, log: Logger): Promise<Pr
       unusable:
         (err as NodeJS.ErrnoException).code === 'ENOENT'
           ? `nvidia-smi not found at ${path} (no NVIDIA driver, or set gpu.nvidiaSmiPath)`
-          : `nvidia-smi failed: ${(err as Error).message}`,
+          : `nvidia-smi failed: ${errorMessage(err)}`,
     };
   }
   if (rows.length === 0) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type SysfsReader, readOptionalText, isMissing } from './sysfs-reader.js';
 import { groupZones, type ZoneGroup, type ZoneMember } from './zones.js';
 import { ERR_METER_UNAVAILABLE } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Chips that are not node CPU power: GPUs (their own meter) and the ACPI power meter (platform). */
 export const EXCLUDED_HWMON_CHIPS: readonly string[] = ['amdgpu', 'radeon', 'nouveau', 'i915', 'xe', 'power_meter'];
@@ -90,7 +91,7 @@ export async function discoverHwmonZones(reader: SysfsReader, sysfs: string): Pr
     dirs = await reader.list(base);
   } catch (err) {
     if (isMissing(err)) throw ERR_METER_UNAVAILABLE(`${base} does not exist: no hwmon sensors`, { path: base });
-    throw ERR_METER_UNAVAILABLE(`cannot list ${base}: ${(err as Error).message}`, { path: base });
+    throw ERR_METER_UNAVAILABLE(`cannot list ${base}: ${errorMessage(err)}`, { path: base });
   }
   const members: ZoneMember<HwmonSensor>[] = [];
   for (const d of dirs.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {

@@ -13,6 +13,7 @@ import { discoverHwmonZones } from './hwmon-sensors.js';
 import { SysfsZoneMeter, sysfsMeterOptions } from './sysfs-zone-meter.js';
 import { fsSysfsReader, isPermissionDenied, readInteger, type SysfsReader } from './sysfs-reader.js';
 import { ERR_METER_UNAVAILABLE } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Options of {@link createHwmonMeter}. */
 export interface HwmonMeterOptions {
@@ -33,7 +34,7 @@ export async function createHwmonMeter(opts: HwmonMeterOptions): Promise<NodeMet
       try {
         await readInteger(reader, m.source.file);
       } catch (err) {
-        const why = isPermissionDenied(err) ? 'permission denied (run the agent as root or grant read access to the file)' : (err as Error).message;
+        const why = isPermissionDenied(err) ? 'permission denied (run the agent as root or grant read access to the file)' : errorMessage(err);
         throw ERR_METER_UNAVAILABLE(`hwmon: cannot read ${m.source.file}: ${why}`, { path: m.source.file });
       }
     }

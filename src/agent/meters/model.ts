@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
 import type { PowerplaneConfig } from '../../core/config-keys.js';
 import type { MeterInfo, NodePowerPredictor } from '../../core/contracts.js';
-import { ERR_INVALID_CONFIG } from '../../core/errors.js';
+import { ERR_INVALID_CONFIG, errorMessage } from '../../core/errors.js';
 import type { MeterReadContext, MeterSample, NodeMeter, ZoneDescriptor } from '../types.js';
 import { ccfCurve, summarizeCpuInfo } from './cpu-model.js';
 import { CCF_GENERIC } from './ccf-table.js';
@@ -85,7 +85,7 @@ export async function resolveNodePredictor(config: PowerplaneConfig, log: Logger
     try {
       return { predictor: await fetchModel(serverUrl, name), notes };
     } catch (err) {
-      const note = `model server ${serverUrl} did not give model ${name} (${(err as Error).message}); using the next model source`;
+      const note = `model server ${serverUrl} did not give model ${name} (${errorMessage(err)}); using the next model source`;
       log.warn({ serverUrl, model: name }, note);
       notes.push(note);
     }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { type SysfsReader, readOptionalText, isMissing } from './sysfs-reader.js';
 import { splitZoneName, groupZones, type ZoneGroup, type ZoneMember } from './zones.js';
 import { ERR_METER_UNAVAILABLE } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** One powercap zone directory. */
 export interface RaplCounter {
@@ -84,7 +85,7 @@ export async function readRaplEntries(reader: SysfsReader, base: string): Promis
     if (isMissing(err)) {
       throw ERR_METER_UNAVAILABLE(`${base} does not exist: no powercap driver (VM, container without /sys mounted, or intel_rapl_common not loaded)`, { path: base });
     }
-    throw ERR_METER_UNAVAILABLE(`cannot list ${base}: ${(err as Error).message}`, { path: base });
+    throw ERR_METER_UNAVAILABLE(`cannot list ${base}: ${errorMessage(err)}`, { path: base });
   }
   const entries: RaplEntry[] = [];
   for (const dir of dirs.sort(naturalCompare)) {

@@ -14,6 +14,7 @@ import { discoverRaplZones } from './rapl-zones.js';
 import { SysfsZoneMeter, sysfsMeterOptions } from './sysfs-zone-meter.js';
 import { fsSysfsReader, isPermissionDenied, readInteger, type SysfsReader } from './sysfs-reader.js';
 import { ERR_METER_UNAVAILABLE } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Options of {@link createRaplMeter}. */
 export interface RaplMeterOptions {
@@ -51,7 +52,7 @@ export async function createRaplMeter(opts: RaplMeterOptions): Promise<NodeMeter
         await readInteger(reader, m.source.energyFile);
       } catch (err) {
         if (isPermissionDenied(err)) throw ERR_METER_UNAVAILABLE(energyPermissionMessage(m.source.energyFile), { path: m.source.energyFile });
-        throw ERR_METER_UNAVAILABLE(`rapl: cannot read ${m.source.energyFile}: ${(err as Error).message}`, { path: m.source.energyFile });
+        throw ERR_METER_UNAVAILABLE(`rapl: cannot read ${m.source.energyFile}: ${errorMessage(err)}`, { path: m.source.energyFile });
       }
     }
   }

@@ -8,7 +8,7 @@
 import type { Logger } from '../../core/logger.js';
 import { CONFIG_KEYS, type PowerplaneConfig } from '../../core/config-keys.js';
 import type { MeterCapability } from '../../core/contracts.js';
-import { PowerplaneError } from '../../core/errors.js';
+import { PowerplaneError, errorMessage } from '../../core/errors.js';
 import type { MeterSelection } from '../types.js';
 import { GPU_METER, NODE_METERS, isNodeMeterName, type CreatedNodeMeter, type NodeMeterDeps } from './registry.js';
 import { ERR_NO_METER } from './errors.js';
@@ -52,7 +52,7 @@ export async function selectNodeMeter(config: PowerplaneConfig, log: Logger, dep
       return { meter, tried };
     } catch (err) {
       if (err instanceof PowerplaneError && err.exitCode === 2) throw err;
-      const reason = (err as Error).message;
+      const reason = errorMessage(err);
       tried.push({ name, available: false, reason });
       log.warn({ meter: name, reason }, `node meter ${name} is not usable: ${reason}`);
     }

@@ -14,6 +14,7 @@ import { buildSample, type MemberFailure } from './sample.js';
 import { readInteger, readFailureReason, type SysfsReader } from './sysfs-reader.js';
 import type { ZoneGroup, ZoneMember } from './zones.js';
 import type { NodeMeterContext } from './registry.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Turns successive readings of one file into energy steps. */
 export interface Accumulator {
@@ -62,7 +63,7 @@ export class SysfsZoneMeter<T> implements NodeMeter {
         try {
           return await readInteger(this.reader, file);
         } catch (err) {
-          const message = (err as Error).message;
+          const message = errorMessage(err);
           return { reason: readFailureReason(err), message: message.includes(file) ? message : `${file}: ${message}` };
         }
       }),

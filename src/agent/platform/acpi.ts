@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { PlatformMeter } from '../types.js';
 import { fsSysfsReader, isMissing, readInteger, readOptionalText, type SysfsReader } from '../meters/sysfs-reader.js';
 import { ERR_PLATFORM_READ, ERR_PLATFORM_UNAVAILABLE } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Finds the `power1_average` file of the ACPI power meter, or undefined. */
 export async function findAcpiPowerFile(reader: SysfsReader, sysfs: string): Promise<string | undefined> {
@@ -37,7 +38,7 @@ export async function createAcpiMeter(sysfs: string, reader: SysfsReader = fsSys
   try {
     await readWatts();
   } catch (err) {
-    throw ERR_PLATFORM_UNAVAILABLE(`acpi: cannot read ${file}: ${(err as Error).message}`, { path: file });
+    throw ERR_PLATFORM_UNAVAILABLE(`acpi: cannot read ${file}: ${errorMessage(err)}`, { path: file });
   }
   return {
     source: 'acpi',
@@ -45,7 +46,7 @@ export async function createAcpiMeter(sysfs: string, reader: SysfsReader = fsSys
       try {
         return await readWatts();
       } catch (err) {
-        throw ERR_PLATFORM_READ(`acpi: cannot read ${file}: ${(err as Error).message}`, { path: file });
+        throw ERR_PLATFORM_READ(`acpi: cannot read ${file}: ${errorMessage(err)}`, { path: file });
       }
     },
   };

@@ -6,6 +6,7 @@
 import type { PlatformMeter } from '../types.js';
 import { httpGet } from './http-get.js';
 import { ERR_PLATFORM_READ, ERR_PLATFORM_UNAVAILABLE } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** The metric ipmi_exporter's DCMI collector exports. */
 export const IPMI_DCMI_POWER_METRIC = 'ipmi_dcmi_power_consumption_watts';
@@ -36,7 +37,7 @@ export async function createIpmiExporterMeter(exporterUrl: string): Promise<Plat
   try {
     await scrape(url);
   } catch (err) {
-    throw ERR_PLATFORM_UNAVAILABLE(`ipmi-exporter: ${(err as Error).message}`, { key: 'platform.ipmi.exporterUrl' });
+    throw ERR_PLATFORM_UNAVAILABLE(`ipmi-exporter: ${errorMessage(err)}`, { key: 'platform.ipmi.exporterUrl' });
   }
   return {
     source: 'ipmi-exporter',
@@ -44,7 +45,7 @@ export async function createIpmiExporterMeter(exporterUrl: string): Promise<Plat
       try {
         return await scrape(url);
       } catch (err) {
-        throw ERR_PLATFORM_READ(`ipmi-exporter: ${(err as Error).message}`);
+        throw ERR_PLATFORM_READ(`ipmi-exporter: ${errorMessage(err)}`);
       }
     },
   };

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import type { PlatformMeter } from '../types.js';
 import { ERR_PLATFORM_READ, ERR_PLATFORM_UNAVAILABLE } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /**
  * Parses `ipmitool dcmi power reading` output: the instantaneous reading in watts. Throws when the
@@ -33,7 +34,7 @@ export async function createIpmitoolMeter(path = 'ipmitool'): Promise<PlatformMe
   try {
     parseDcmiPowerReading(await run(path));
   } catch (err) {
-    throw ERR_PLATFORM_UNAVAILABLE(`ipmitool: ${(err as Error).message}`, { key: 'platform.ipmi.ipmitool' });
+    throw ERR_PLATFORM_UNAVAILABLE(`ipmitool: ${errorMessage(err)}`, { key: 'platform.ipmi.ipmitool' });
   }
   return {
     source: 'ipmitool',
@@ -41,7 +42,7 @@ export async function createIpmitoolMeter(path = 'ipmitool'): Promise<PlatformMe
       try {
         return parseDcmiPowerReading(await run(path));
       } catch (err) {
-        throw ERR_PLATFORM_READ(`ipmitool: ${(err as Error).message}`);
+        throw ERR_PLATFORM_READ(`ipmitool: ${errorMessage(err)}`);
       }
     },
   };

@@ -12,6 +12,7 @@
 import type { PlatformLabels, PlatformMeter } from '../types.js';
 import { httpGet, type HttpGetOptions } from './http-get.js';
 import { ERR_PLATFORM_READ, ERR_PLATFORM_UNAVAILABLE } from './errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Options of {@link createRedfishMeter}. */
 export interface RedfishOptions {
@@ -101,7 +102,7 @@ class RedfishClient {
       if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
       return doc as Json;
     } catch (err) {
-      throw new Error(`GET ${url.pathname}: malformed JSON (${(err as Error).message})`);
+      throw new Error(`GET ${url.pathname}: malformed JSON (${errorMessage(err)})`);
     }
   }
 
@@ -194,7 +195,7 @@ export async function createRedfishMeter(opts: RedfishOptions): Promise<RedfishM
   try {
     chassisList = members(await client.get(`${root}/Chassis`));
   } catch (err) {
-    throw ERR_PLATFORM_UNAVAILABLE(`redfish ${client.origin.origin}: ${(err as Error).message}`, { key: 'platform.redfish.endpoint' });
+    throw ERR_PLATFORM_UNAVAILABLE(`redfish ${client.origin.origin}: ${errorMessage(err)}`, { key: 'platform.redfish.endpoint' });
   }
   for (const c of chassisList) {
     const source = await chassisSource(client, c).catch(() => undefined);
@@ -208,7 +209,7 @@ export async function createRedfishMeter(opts: RedfishOptions): Promise<RedfishM
           try {
             w = await source.read();
           } catch (err) {
-            throw ERR_PLATFORM_READ(`redfish ${client.origin.origin}: ${(err as Error).message}`);
+            throw ERR_PLATFORM_READ(`redfish ${client.origin.origin}: ${errorMessage(err)}`);
           }
           if (w === undefined) throw ERR_PLATFORM_READ(`redfish ${client.origin.origin}: ${source.description} has no reading`);
           return w;

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../core/logger.js';
 import type { PowerplaneConfig } from '../../core/config-keys.js';
-import { ERR_FILE_UNREADABLE, ERR_INVALID_CONFIG } from '../../core/errors.js';
+import { ERR_FILE_UNREADABLE, ERR_INVALID_CONFIG, errorMessage } from '../../core/errors.js';
 import type { PlatformMeter, PlatformSelection, SourceCapability } from '../types.js';
 import type { SysfsReader } from '../meters/sysfs-reader.js';
 import { createRedfishMeter, type RedfishOptions } from './redfish.js';
@@ -52,7 +52,7 @@ export async function redfishOptions(config: PowerplaneConfig): Promise<RedfishO
   try {
     password = (await readFile(r.passwordFile, 'utf8')).replace(/\r?\n$/, '');
   } catch (err) {
-    throw ERR_FILE_UNREADABLE(`platform.redfish.passwordFile ${r.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { key: 'platform.redfish.passwordFile', path: r.passwordFile });
+    throw ERR_FILE_UNREADABLE(`platform.redfish.passwordFile ${r.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, { key: 'platform.redfish.passwordFile', path: r.passwordFile });
   }
   return { ...opts, username: r.username, password };
 }
@@ -84,7 +84,7 @@ export async function selectPlatformMeter(config: PowerplaneConfig, log: Logger,
       log.info({ platformSource: c.source, description }, `platform power: ${c.source}${description ? ` (${description})` : ''}`);
       return { meter, tried };
     } catch (err) {
-      const reason = (err as Error).message;
+      const reason = errorMessage(err);
       tried.push({ source: c.source, available: false, reason });
       if (c.explicit) log.warn({ platformSource: c.source, reason }, `platform power source ${c.source} is not usable: ${reason}`);
       else log.debug({ platformSource: c.source, reason }, `platform power source ${c.source} is not usable`);

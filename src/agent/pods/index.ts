@@ -12,6 +12,7 @@ import type { PodLike } from './pod-index.js';
 import { PolledPodResolver, KubeletPodList, kubeletAddress } from './kubelet.js';
 import { InformerPodResolver } from './apiserver.js';
 import { ERR_AGENT_PODS } from '../errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 export type { PodResolver, PodRef } from './types.js';
 
@@ -36,7 +37,7 @@ export async function createPodResolver(config: PowerplaneConfig, nodeName: stri
   try {
     node = await client.get({ apiVersion: 'v1', kind: 'Node' }, nodeName);
   } catch (err) {
-    throw ERR_AGENT_PODS(`cannot read Node ${nodeName} to find its kubelet (set --kube.node-name): ${(err as Error).message}`, { flag: '--kube.node-name' }, { cause: err });
+    throw ERR_AGENT_PODS(`cannot read Node ${nodeName} to find its kubelet (set --kube.node-name): ${errorMessage(err)}`, { flag: '--kube.node-name' }, { cause: err });
   }
   const addr = kubeletAddress(node as Parameters<typeof kubeletAddress>[0], config.kube.kubeletPort);
   if (!addr) throw ERR_AGENT_PODS(`Node ${nodeName} has no address for its kubelet`);

@@ -12,6 +12,7 @@ import { containerFromCgroup, isCgroupV2, type ContainerRef } from '../workloads
 import { vmFromCmdline, type VmRef } from '../workloads/vm.js';
 import type { WorkloadMeta } from '../workloads/ledger.js';
 import { ERR_AGENT_PROCFS } from '../errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Longest command line kept per process (characters); longer ones end with `…`. */
 export const CMDLINE_MAX = 200;
@@ -119,7 +120,7 @@ export class ProcScanner {
     try {
       names = readdirSync(this.root);
     } catch (err) {
-      throw ERR_AGENT_PROCFS(`cannot list ${this.root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { path: this.root });
+      throw ERR_AGENT_PROCFS(`cannot list ${this.root}: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, { path: this.root });
     }
     for (let n = 0; n < names.length; n++) {
       const name = names[n];

@@ -19,6 +19,7 @@
  */
 import { applyGuards, limitInForce, type GuardedDecisions, type GuardMemory } from './guard.js';
 import type { CappingAlgorithm, CappingDecisions, CappingState } from './types.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Why a step held everything. `code` is a condition reason (CamelCase). */
 export interface StepHold {
@@ -86,7 +87,7 @@ export async function runCappingStep(algorithm: CappingAlgorithm, state: Capping
     proposal = await algorithm.decide(state, signal);
   } catch (err) {
     const code = err instanceof AlgorithmFailure ? err.code : 'AlgorithmFailed';
-    const reason = `algorithm ${algorithm.name} failed: ${(err as Error)?.message ?? String(err)}; every limit held`;
+    const reason = `algorithm ${algorithm.name} failed: ${errorMessage(err)}; every limit held`;
     return { decisions: holdEverything(state, reason), memory, hold: { code, reason } };
   }
   const problems = answerProblems(state, proposal);

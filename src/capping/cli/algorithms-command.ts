@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { action } from '../../core/cli-common.js';
 import { cappingProtocolJsonSchemaText } from '../algorithm/json-schema.js';
 import { algorithmInfo, createAlgorithm, listAlgorithms } from '../algorithms/registry.js';
-import { ERR_INVALID_FLAG, ERR_UPSTREAM } from '../../core/errors.js';
+import { ERR_INVALID_FLAG, ERR_UPSTREAM, errorMessage } from '../../core/errors.js';
 import { verifyPublishedSchema } from '../plugins/http-plugin.js';
 import { AlgorithmFailure } from '../algorithm/step.js';
 import { loadScenario } from '../sim/scenario.js';
@@ -20,7 +20,7 @@ function parseParameters(text: string | undefined): Record<string, unknown> {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
     return v as Record<string, unknown>;
   } catch (err) {
-    throw ERR_INVALID_FLAG(`--parameters must be a JSON object: ${(err as Error).message}`, { flag: '--parameters' });
+    throw ERR_INVALID_FLAG(`--parameters must be a JSON object: ${errorMessage(err)}`, { flag: '--parameters' });
   }
 }
 

@@ -12,6 +12,7 @@ import { Compile } from 'typebox/compile';
 import { AlgorithmFailure } from '../algorithm/step.js';
 import { CappingDecisionsSchema, type CappingAlgorithm, type CappingDecisions, type CappingState } from '../algorithm/types.js';
 import type { CatalogEntry } from './catalog.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Largest answer accepted. */
 export const MAX_PLUGIN_RESPONSE_BYTES = 8 << 20;
@@ -49,7 +50,7 @@ async function call(entry: CatalogEntry, init: RequestInit, signal?: AbortSignal
     if (err instanceof AlgorithmFailure) throw err;
     if (timeout.aborted) throw new AlgorithmFailure('AlgorithmTimeout', `${init.method} ${entry.endpoint} did not answer within ${entry.timeoutMs} ms`, { cause: err });
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new AlgorithmFailure('AlgorithmFailed', `${init.method} ${entry.endpoint} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`, { cause: err });
+    throw new AlgorithmFailure('AlgorithmFailed', `${init.method} ${entry.endpoint} failed: ${cause?.code ?? cause?.message ?? errorMessage(err)}`, { cause: err });
   }
 }
 

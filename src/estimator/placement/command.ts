@@ -7,7 +7,7 @@
  */
 import { Option, type Command } from 'commander';
 import { action } from '../../core/cli-common.js';
-import { ERR_INVALID_FLAG, PowerplaneError } from '../../core/errors.js';
+import { ERR_INVALID_FLAG, PowerplaneError, errorMessage } from '../../core/errors.js';
 import { formatGoFloat, decodeInf } from '../client.js';
 import { checkCluster, placeAcrossClusters, type ClusterEndpoint, type PlacementAnswer } from './federation.js';
 
@@ -59,7 +59,7 @@ export function registerPlaceCommand(program: Command): void {
             return checkCluster({ name: spec.slice(0, i), endpoint: spec.slice(i + 1), estimator: opts.estimator, apiKey: opts.apiKey }, 'cluster');
           } catch (err) {
             const flag = err instanceof PowerplaneError && err.details.field === 'cluster.estimator' ? '--estimator' : '--cluster';
-            throw ERR_INVALID_FLAG(`${flag} ${JSON.stringify(flag === '--estimator' ? opts.estimator : spec)}: ${(err as Error).message.replace(/^cluster\./, '')}`, { flag });
+            throw ERR_INVALID_FLAG(`${flag} ${JSON.stringify(flag === '--estimator' ? opts.estimator : spec)}: ${errorMessage(err).replace(/^cluster\./, '')}`, { flag });
           }
         });
         if (new Set(clusters.map((c) => c.name)).size !== clusters.length) throw ERR_INVALID_FLAG('--cluster names must be unique', { flag: '--cluster' });

@@ -8,6 +8,7 @@ import { ErrEstimatorInvalidRequest } from '../errors.js';
 import { encodeInf } from '../routes.js';
 import { estimateUrl, requestEstimate } from '../client.js';
 import { splitAcrossClusters } from './split.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** One member cluster. */
 export interface ClusterEndpoint {
@@ -63,7 +64,7 @@ export async function placeAcrossClusters(clusters: readonly ClusterEndpoint[], 
         if (pc.watt_increases.length !== n || pc.watt_increases.some((v) => typeof v !== 'number' || Number.isNaN(v))) throw new Error(`the estimator answered ${pc.watt_increases.length} values for ${n} workloads`);
         return { c, wattIncreases: pc.watt_increases, error: null as string | null };
       } catch (err) {
-        return { c, wattIncreases: new Array<number>(n).fill(Infinity), error: (err as Error).message };
+        return { c, wattIncreases: new Array<number>(n).fill(Infinity), error: errorMessage(err) };
       }
     }),
   );

@@ -6,6 +6,7 @@
  * one per estimation request. A success clears it. Calls aborted by the caller do not count.
  */
 import { ErrPCPredictor } from '../errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Delays of {@link EndpointBackoff}. */
 export interface BackoffPolicy {
@@ -46,7 +47,7 @@ export class EndpointBackoff {
     } catch (err) {
       if (!signal.aborted) {
         const failures = (s?.failures ?? 0) + 1;
-        this.state.set(endpoint, { failures, until: this.now() + backoffDelayMs(failures, this.policy), last: (err as Error).message });
+        this.state.set(endpoint, { failures, until: this.now() + backoffDelayMs(failures, this.policy), last: errorMessage(err) });
       }
       throw err;
     }

@@ -17,7 +17,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { SerializedModel, TrainedModel } from '../types.js';
 import type { FeatureVector, NodePowerPredictor } from '../../core/contracts.js';
-import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE } from '../../core/errors.js';
+import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE, errorMessage } from '../../core/errors.js';
 import { BaseModel, checkEnvelope, type ModelHeader } from '../model-base.js';
 import { ERR_MODEL_BAD_WEIGHTS, ERR_MODEL_NOT_EXPORTABLE } from '../errors.js';
 import { LinearModel } from '../trainers/linear.js';
@@ -309,13 +309,13 @@ export async function keplerWeightsPredictor(path: string, options: KeplerLoadOp
     text = await readFile(path, 'utf8');
   } catch (err) {
     if (ERR_MALFORMED_FILE.is(err)) throw err;
-    throw ERR_FILE_UNREADABLE(`${path}: ${(err as Error).message}`, { path }, { cause: err });
+    throw ERR_FILE_UNREADABLE(`${path}: ${errorMessage(err)}`, { path }, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw ERR_MALFORMED_FILE(`${path}: not valid JSON (${(err as Error).message})`, { path }, { cause: err });
+    throw ERR_MALFORMED_FILE(`${path}: not valid JSON (${errorMessage(err)})`, { path }, { cause: err });
   }
   const model = loadKeplerWeights(json, path, options);
   // Older files name features the agent knows under their current names (bpf_cpu_time_us → bpf_cpu_time_ms).

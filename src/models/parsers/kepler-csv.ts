@@ -9,7 +9,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { Dataset } from '../types.js';
-import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE } from '../../core/errors.js';
+import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE, errorMessage } from '../../core/errors.js';
 import { CATEGORICAL_FEATURES, FEATURE_ALIASES, KNOWN_FEATURES } from '../features.js';
 import { MAX_CSV_BYTES, numericCell, parseCsv } from './csv.js';
 
@@ -82,7 +82,7 @@ export async function readKeplerCsv(path: string, options: KeplerCsvOptions = {}
     text = await readFile(path, 'utf8');
   } catch (err) {
     if (ERR_MALFORMED_FILE.is(err)) throw err;
-    throw ERR_FILE_UNREADABLE(`${path}: ${(err as Error).message}`, { path }, { cause: err });
+    throw ERR_FILE_UNREADABLE(`${path}: ${errorMessage(err)}`, { path }, { cause: err });
   }
   return parseKeplerCsv(text, path, options);
 }

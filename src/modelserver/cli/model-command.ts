@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addConfigOptions, action, resolveConfig } from '../../core/cli-common.js';
-import { ERR_FILE_UNREADABLE, ERR_INVALID_FLAG, ERR_MALFORMED_FILE } from '../../core/errors.js';
+import { ERR_FILE_UNREADABLE, ERR_INVALID_FLAG, ERR_MALFORMED_FILE, errorMessage } from '../../core/errors.js';
 import { deserializeModel } from '../../models/registry.js';
 import { loadKeplerWeights } from '../../models/kepler/weights.js';
 import type { SerializedModel, TrainedModel } from '../../models/types.js';
@@ -206,7 +206,7 @@ export function registerModelCommand(program: Command): void {
         try {
           md = JSON.parse(meta.data.toString('utf8'));
         } catch (e) {
-          throw ERR_MALFORMED_FILE(`${file}: metadata.json is not JSON (${(e as Error).message})`, { path: file });
+          throw ERR_MALFORMED_FILE(`${file}: metadata.json is not JSON (${errorMessage(e)})`, { path: file });
         }
         saved = await store.importArchive(
           {

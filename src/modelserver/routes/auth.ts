@@ -10,7 +10,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PowerplaneConfig } from '../../core/config-keys.js';
-import { ERR_FILE_UNREADABLE, ERR_INVALID_CONFIG, ERR_INVALID_FLAG, ERR_UNAUTHORIZED } from '../../core/errors.js';
+import { ERR_FILE_UNREADABLE, ERR_INVALID_CONFIG, ERR_INVALID_FLAG, ERR_UNAUTHORIZED, errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { parseListenAddress } from '../../core/server.js';
 import { isLoopbackHost } from '../../core/loopback.js';
@@ -42,7 +42,7 @@ export function resolveModelServerToken(config: PowerplaneConfig): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw ERR_FILE_UNREADABLE(`cannot read the model server token file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: file, flag: '--model-server.token-file' });
+    throw ERR_FILE_UNREADABLE(`cannot read the model server token file ${file}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, { path: file, flag: '--model-server.token-file' });
   }
   const token = text.trim();
   if (token === '' || /\s/.test(token)) throw ERR_INVALID_CONFIG(`the model server token file ${file} must hold one token without spaces`, { path: file, key: 'modelServer.tokenFile' });

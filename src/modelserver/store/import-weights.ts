@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { loadKeplerWeights, MAX_WEIGHTS_BYTES } from '../../models/kepler/weights.js';
 import type { OutputType } from '../../models/types.js';
-import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE } from '../../core/errors.js';
+import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE, errorMessage } from '../../core/errors.js';
 import type { MachineSpec, ModelMetadata } from './metadata.js';
 import { trainerOfName } from './selection.js';
 import { defaultEnergySource, featureGroupName } from '../training/training-save.js';
@@ -50,12 +50,12 @@ export async function readWeightFile(path: string): Promise<unknown> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if (ERR_MALFORMED_FILE.is(err)) throw err;
-    throw ERR_FILE_UNREADABLE(`${path}: ${(err as Error).message}`, { path });
+    throw ERR_FILE_UNREADABLE(`${path}: ${errorMessage(err)}`, { path });
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw ERR_MALFORMED_FILE(`${path}: not valid JSON (${(err as Error).message})`, { path });
+    throw ERR_MALFORMED_FILE(`${path}: not valid JSON (${errorMessage(err)})`, { path });
   }
 }
 
@@ -134,7 +134,7 @@ export async function importKeplerDirectory(store: ModelStore, dir: string, opts
     try {
       out.imported.push(await importKeplerWeights(store, f, opts));
     } catch (err) {
-      out.skipped.push({ path: f, reason: (err as Error).message });
+      out.skipped.push({ path: f, reason: errorMessage(err) });
     }
   }
   return out;

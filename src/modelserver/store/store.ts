@@ -17,6 +17,7 @@ import { metadataProblem, metadataToJson, type ModelMetadata } from './metadata.
 import { readZip, writeZip, type ZipEntry } from './zip.js';
 import { buildModelIndex, selectionKey, type ModelIndex } from './model-index.js';
 import { ERR_ARCHIVE_INVALID, ERR_MODEL_CORRUPT, ERR_MODEL_INVALID_NAME, ERR_MODEL_NOT_FOUND, ERR_STORE_FULL } from '../errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Where a model lives in the store. */
 export interface ModelLocation {
@@ -98,7 +99,7 @@ async function deserializeProblem(model: SerializedModel): Promise<string | unde
     await deserializeModel(model);
     return undefined;
   } catch (err) {
-    return (err as Error).message;
+    return errorMessage(err);
   }
 }
 
@@ -107,7 +108,7 @@ async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw ERR_MODEL_CORRUPT(`${path}: ${(err as Error).message}`, { path });
+    throw ERR_MODEL_CORRUPT(`${path}: ${errorMessage(err)}`, { path });
   }
 }
 
@@ -322,7 +323,7 @@ export class ModelStore {
                 index.set(id, m);
                 group.models.push(m);
               } catch (err) {
-                const bad: InvalidModel = { id, path: join(this.root, id), problem: (err as Error).message };
+                const bad: InvalidModel = { id, path: join(this.root, id), problem: errorMessage(err) };
                 invalid.set(id, bad);
                 group.invalid++;
                 if (this.invalid.get(id)?.problem !== bad.problem) this.onProblem(bad.path, bad.problem);
@@ -449,7 +450,7 @@ export class ModelStore {
       try {
         return JSON.parse(data.toString('utf8'));
       } catch (err) {
-        throw ERR_ARCHIVE_INVALID(`${name} in the archive is not JSON: ${(err as Error).message}`, { field: 'archive' });
+        throw ERR_ARCHIVE_INVALID(`${name} in the archive is not JSON: ${errorMessage(err)}`, { field: 'archive' });
       }
     };
     const metadata = parse('metadata.json');

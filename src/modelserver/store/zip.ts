@@ -9,6 +9,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { crc32 } from './crc32.js';
 import { segmentProblem } from './names.js';
 import { ERR_ARCHIVE_INVALID } from '../errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** One file in an archive. */
 export interface ZipEntry {
@@ -165,7 +166,7 @@ export function readZip(buf: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Zi
       try {
         data = inflateRawSync(raw, { maxOutputLength: Math.max(1, usize) });
       } catch (err) {
-        fail(`entry ${name} does not inflate: ${(err as Error).message}`);
+        fail(`entry ${name} does not inflate: ${errorMessage(err)}`);
       }
     } else fail(`entry ${name} uses compression method ${method} (only stored and deflate are supported)`);
     if (data.length !== usize) fail(`entry ${name} inflates to ${data.length} bytes, header says ${usize}`);

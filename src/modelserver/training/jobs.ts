@@ -4,7 +4,7 @@
  * or an error, kept in memory for `GET /api/v1/jobs/{id}` (the newest `keep` finished jobs).
  */
 import { randomUUID } from 'node:crypto';
-import { PowerplaneError } from '../../core/errors.js';
+import { PowerplaneError, errorMessage } from '../../core/errors.js';
 import { ERR_JOB_QUEUE_FULL } from '../errors.js';
 
 /** Life cycle of a job. */
@@ -147,7 +147,7 @@ export class JobQueue {
       view.error =
         err instanceof PowerplaneError
           ? { code: err.code, message: err.message, ...(typeof err.details.field === 'string' ? { field: err.details.field } : {}) }
-          : { code: 'PP_INTERNAL', message: (err as Error)?.message ?? String(err) };
+          : { code: 'PP_INTERNAL', message: errorMessage(err) };
     }
     this.finished.push(view.id);
     while (this.finished.length > this.keep) this.jobs.delete(this.finished.shift()!);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultQuery, readLimited, checkPrometheusUrl, datasetFromPrometheus } from './prometheus-source.js';
 import { ERR_TRAINING_DATA } from '../errors.js';
+import { errorMessage } from '../../core/errors.js';
 
 test('built-in queries cover the agent metrics; others need --query', () => {
   assert.equal(defaultQuery('package_watts'), 'sum by (node_name) (kepler_node_cpu_watts{zone="package"})');
@@ -11,7 +12,7 @@ test('built-in queries cover the agent metrics; others need --query', () => {
 
 test('responses are read up to a limit; URLs are checked; bad ranges are refused before any request', async () => {
   assert.equal(await readLimited(new Response('hello'), 10, 'x'), 'hello');
-  await assert.rejects(readLimited(new Response('x'.repeat(100)), 10, 'answer'), (e) => ERR_TRAINING_DATA.is(e) && /larger than 10 bytes/.test((e as Error).message));
+  await assert.rejects(readLimited(new Response('x'.repeat(100)), 10, 'answer'), (e) => ERR_TRAINING_DATA.is(e) && /larger than 10 bytes/.test(errorMessage(e)));
   assert.throws(() => checkPrometheusUrl('http://user:pw@prom:9090'), /credentials/);
   assert.throws(() => checkPrometheusUrl('file:///etc/passwd'), /http or https/);
   const base = { url: 'http://127.0.0.1:9', features: ['cpu_busy_ratio'], targets: ['package_watts'] };

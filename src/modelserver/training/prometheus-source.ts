@@ -14,7 +14,7 @@
  * | `gpu_watts` | `sum by (node_name) (kepler_node_gpu_watts)` |
  */
 import type { Dataset } from '../../models/types.js';
-import { ERR_UPSTREAM } from '../../core/errors.js';
+import { ERR_UPSTREAM, errorMessage } from '../../core/errors.js';
 import { ERR_TRAINING_DATA } from '../errors.js';
 import { componentName, type SourcedDataset } from './table-source.js';
 
@@ -96,7 +96,7 @@ async function queryRange(base: URL, query: string, o: PrometheusSourceOptions):
   try {
     res = await fetch(u, { signal: AbortSignal.timeout(o.timeoutMs ?? 30_000) });
   } catch (err) {
-    throw ERR_UPSTREAM(`Prometheus at ${base.origin} did not answer: ${(err as Error).message}`, { field: 'url' }, { cause: err });
+    throw ERR_UPSTREAM(`Prometheus at ${base.origin} did not answer: ${errorMessage(err)}`, { field: 'url' }, { cause: err });
   }
   const text = await readLimited(res, MAX_RESPONSE_BYTES, `Prometheus answer for ${query}`);
   let body: { status?: string; error?: string; data?: { resultType?: string; result?: MatrixSeries[] } };

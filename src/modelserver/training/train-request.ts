@@ -9,7 +9,7 @@ import type { OutputType } from '../../models/types.js';
 import { resolveFeatures } from '../../models/features.js';
 import { TRAINER_NAMES } from '../../models/registry.js';
 import { ISOLATORS } from '../../models/isolators.js';
-import { ERR_BAD_REQUEST, ERR_FILE_UNREADABLE, PowerplaneError } from '../../core/errors.js';
+import { ERR_BAD_REQUEST, ERR_FILE_UNREADABLE, PowerplaneError, errorMessage } from '../../core/errors.js';
 import { assertSegment } from '../store/names.js';
 import type { MachineSpec } from '../store/metadata.js';
 import { checkPrometheusUrl, datasetFromPrometheus } from './prometheus-source.js';
@@ -120,7 +120,7 @@ export function parseTrainFields(
   try {
     resolveFeatures(features);
   } catch (e) {
-    err('features', (e as Error).message);
+    err('features', errorMessage(e));
   }
   const target = list(raw.target)?.join(',');
   const trainers = list(raw.trainers) ?? [...DEFAULT_TRAINERS];
@@ -140,7 +140,7 @@ export function parseTrainFields(
     try {
       return assertSegment(String(v), field);
     } catch (e) {
-      return err(field, (e as Error).message);
+      return err(field, errorMessage(e));
     }
   };
   const pipeline = segment('pipeline', raw.pipeline) ?? DEFAULT_PIPELINE;
@@ -163,7 +163,7 @@ export function parseTrainFields(
     try {
       checkPrometheusUrl(source.url);
     } catch (e) {
-      err('from', (e as Error).message);
+      err('from', errorMessage(e));
     }
   }
   return { source, start, end, step, features, target, trainers, folds, outputType, isolator, pipeline, energySource, featureGroup, name, nodeType, machineSpec, version };

@@ -11,7 +11,7 @@ import { crossValidate } from '../../models/crossval.js';
 import { isolate } from '../../models/isolators.js';
 import { toKeplerWeights, type KeplerWeights } from '../../models/kepler/weights.js';
 import { validateDataset } from '../../models/dataset.js';
-import { PowerplaneError } from '../../core/errors.js';
+import { PowerplaneError, errorMessage } from '../../core/errors.js';
 
 /** What to train. */
 export interface TrainingPlan {
@@ -116,7 +116,7 @@ export async function trainAll(data: Dataset, plan: TrainingPlan, progress: Trai
       const { predictions, ...accuracy } = cv;
       outcomes.push({ trainer: name, accuracy, model: model.toJSON(), weight, predictions, trainMs: performance.now() - t0 });
     } catch (err) {
-      const e = err instanceof PowerplaneError ? { code: err.code, message: err.message } : { code: 'PP_INTERNAL', message: (err as Error)?.message ?? String(err) };
+      const e = err instanceof PowerplaneError ? { code: err.code, message: err.message } : { code: 'PP_INTERNAL', message: errorMessage(err) };
       outcomes.push({ trainer: name, error: e, trainMs: performance.now() - t0 });
     }
   }

@@ -16,6 +16,7 @@ import { isConflict } from '../../kube/errors.js';
 import type { KubeObject } from '../../kube/types.js';
 import { ANNOTATIONS, TARGET_REFS, originalOf, type ResolvedTarget } from './targets.js';
 import { scaleTo } from './kube-ops.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** Field manager of every capper write. */
 export const CAPPER_FIELD_MANAGER = 'powerplane-capper';
@@ -66,7 +67,7 @@ export async function limitTarget(kube: ActuatorKube, t: ResolvedTarget, n: numb
       await scaleTo(kube, TARGET_REFS[t.kind], t.name, t.namespace, n, CAPPER_FIELD_MANAGER);
     }
   } catch (err) {
-    if (isConflict(err)) return { ok: false, conflict: true, reason: `another field manager owns ${t.field}: ${(err as Error).message}` };
+    if (isConflict(err)) return { ok: false, conflict: true, reason: `another field manager owns ${t.field}: ${errorMessage(err)}` };
     throw err;
   }
   return { ok: true, change: `${t.field === 'scale' ? 'replicas' : t.field} ${before ?? 'unset'} → ${n}` };

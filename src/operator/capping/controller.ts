@@ -34,6 +34,7 @@ import {
   buildState, newPolicyMemory, observe, resolveBudget, resolveThresholds, secondsSinceActions, targetLabel, type PolicyMemory, type TargetReading,
 } from './recommender.js';
 import { ANNOTATIONS, TARGET_REFS, availableKinds, listTargetSpecs, resolveTargets, type ResolvedTarget } from './targets.js';
+import { errorMessage } from '../../core/errors.js';
 
 /** How many actions the status keeps. */
 export const ACTION_HISTORY = 20;
@@ -147,7 +148,7 @@ export class CappingController {
     try {
       podWatts = await source.podWatts(namespace, { zones: spec.budget.zones ?? [...DEFAULT_ZONES], includeIdle: spec.budget.includeIdle ?? false });
     } catch (err) {
-      sourceError = `${source.kind}: ${(err as Error).message}`;
+      sourceError = `${source.kind}: ${errorMessage(err)}`;
     }
     const work = new Map<string, number>();
     if (podWatts && source.scalar) {
@@ -188,8 +189,8 @@ export class CappingController {
       try {
         algorithm = await this.#d.algorithm({ name: spec.algorithm?.name ?? DEFAULT_ALGORITHM, parameters: spec.algorithm?.parameters as Record<string, unknown> | undefined });
       } catch (err) {
-        decisions = holdEverything(state, `algorithm ${spec.algorithm?.name}: ${(err as Error).message}`);
-        cond({ type: 'RecommendationProvided', status: 'False', reason: 'AlgorithmUnknown', message: (err as Error).message });
+        decisions = holdEverything(state, `algorithm ${spec.algorithm?.name}: ${errorMessage(err)}`);
+        cond({ type: 'RecommendationProvided', status: 'False', reason: 'AlgorithmUnknown', message: errorMessage(err) });
       }
       if (algorithm) {
         const step = await runCappingStep(algorithm, state, memory.guard);

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../core/version.js';
 import type { DashboardFile } from './dashboards.js';
-import { ERR_MALFORMED_FILE } from '../../core/errors.js';
+import { ERR_MALFORMED_FILE, errorMessage } from '../../core/errors.js';
 
 /** ConfigMaps hold at most 1 MiB; larger dashboards are skipped. */
 const MAX_DASHBOARD_BYTES = 900 * 1024;
@@ -31,7 +31,7 @@ export function loadDashboardFiles(dir: string = defaultDashboardDir()): Dashboa
     try {
       JSON.parse(json);
     } catch (err) {
-      throw ERR_MALFORMED_FILE(`dashboard ${path} is not JSON: ${(err as Error).message}`, { path });
+      throw ERR_MALFORMED_FILE(`dashboard ${path} is not JSON: ${errorMessage(err)}`, { path });
     }
     const name = file.slice(0, -'.json'.length).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
     out.push({ name, json });

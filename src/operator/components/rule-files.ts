@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../core/version.js';
-import { ERR_MALFORMED_FILE } from '../../core/errors.js';
+import { ERR_MALFORMED_FILE, errorMessage } from '../../core/errors.js';
 
 /** One Prometheus rule group as in a rules file. */
 export interface RuleGroup {
@@ -29,7 +29,7 @@ export function loadRuleGroups(path: string = defaultRulesFile()): RuleGroup[] {
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw ERR_MALFORMED_FILE(`rules file ${path}: ${(err as Error).message.split('\n')[0]}`, { path });
+    throw ERR_MALFORMED_FILE(`rules file ${path}: ${errorMessage(err).split('\n')[0]}`, { path });
   }
   const groups = (doc as { groups?: unknown } | null)?.groups;
   if (!Array.isArray(groups) || groups.some((g) => typeof g?.name !== 'string' || !Array.isArray(g?.rules))) {
