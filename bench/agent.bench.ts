@@ -49,7 +49,15 @@ function buildFixture(root: string, n: number): ProcfsFixture {
   const fx = new ProcfsFixture(root);
   for (let i = 0; i < n; i++) {
     const c = i % CONTAINERS;
-    fx.add({ pid: 1000 + i, comm: `worker-${c}`, utime: i, stime: 0, threads: THREADS, cgroup: containerCgroup(fixtureContainerId(c + 1), 'containerd', `00000000-0000-0000-0000-${String(Math.floor(c / 2)).padStart(12, '0')}`), cmdline: [`/usr/bin/worker`, `--id=${i}`] });
+    fx.add({
+      pid: 1000 + i,
+      comm: `worker-${c}`,
+      utime: i,
+      stime: 0,
+      threads: THREADS,
+      cgroup: containerCgroup(fixtureContainerId(c + 1), 'containerd', `00000000-0000-0000-0000-${String(Math.floor(c / 2)).padStart(12, '0')}`),
+      cmdline: [`/usr/bin/worker`, `--id=${i}`],
+    });
   }
   return fx.write();
 }
@@ -65,7 +73,13 @@ class StaticPods implements PodResolver {
   constructor() {
     for (let c = 0; c < CONTAINERS; c++) {
       const pod = Math.floor(c / 2);
-      this.m.set(fixtureContainerId(c + 1), { uid: `pod-${pod}`, name: `app-${pod}`, namespace: 'bench', containerName: `c${c % 2}`, cpuRequestMilli: 100 });
+      this.m.set(fixtureContainerId(c + 1), {
+        uid: `pod-${pod}`,
+        name: `app-${pod}`,
+        namespace: 'bench',
+        containerName: `c${c % 2}`,
+        cpuRequestMilli: 100,
+      });
     }
   }
   lookup(id: string) {
@@ -104,7 +118,13 @@ async function measureExporter(name: string, args: (port: number) => string[], s
     child.stderr?.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-2000)));
     const url = `http://127.0.0.1:${port}/metrics`;
     for (let i = 0; ; i++) {
-      if (await fetch(url).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(url).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > startTimeoutMs / 100 || child.exitCode !== null) return { error: `${name} did not start: ${err}` };
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -122,7 +142,13 @@ async function measureExporter(name: string, args: (port: number) => string[], s
       bytes = text.length;
       series = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
     }
-    return { scrapeWallMs: round(median(walls)), scrapeCpuMs: round(cpus.reduce((a, b) => a + b, 0) / cpus.length), bytes, series, rssMiB: rssMiB(child.pid!) };
+    return {
+      scrapeWallMs: round(median(walls)),
+      scrapeCpuMs: round(cpus.reduce((a, b) => a + b, 0) / cpus.length),
+      bytes,
+      series,
+      rssMiB: rssMiB(child.pid!),
+    };
   } catch (e) {
     return { error: `${name}: ${errorMessage(e)}` };
   } finally {
@@ -142,8 +168,17 @@ async function benchSize(n: number) {
     ]);
     let t = 0;
     const mon = new AgentMonitor({
-      nodeName: 'bench', scanner: new ProcScanner(fx.root), meter: new ScriptedMeter(ZONES, [50_000_000, 30_000_000, 5_000_000]), pods: new StaticPods(),
-      clockTicks: 100, cpus: 16, idlePolicy: 'none', maxTerminated: 500, minTerminatedEnergyThreshold: 10, log: silentLogger(), now: () => (t += 5000),
+      nodeName: 'bench',
+      scanner: new ProcScanner(fx.root),
+      meter: new ScriptedMeter(ZONES, [50_000_000, 30_000_000, 5_000_000]),
+      pods: new StaticPods(),
+      clockTicks: 100,
+      cpus: 16,
+      idlePolicy: 'none',
+      maxTerminated: 500,
+      minTerminatedEnergyThreshold: 10,
+      log: silentLogger(),
+      now: () => (t += 5000),
     });
     const cold = await cpuTimeMs(() => mon.refresh());
     for (let r = 0; r < WARMUP_REFRESHES; r++) {
@@ -164,7 +199,13 @@ async function benchSize(n: number) {
     };
     const rssAfterRefreshes = rssMiBNow();
     const snap = mon.current()!;
-    const exportOpts = (levels: string[]) => ({ levels: new Set(levels), idleFamilies: false, counters: mon.counters, cpuInfo: [], build: { version: 'bench', revision: 'bench', branch: '' } });
+    const exportOpts = (levels: string[]) => ({
+      levels: new Set(levels),
+      idleFamilies: false,
+      counters: mon.counters,
+      cpuInfo: [],
+      build: { version: 'bench', revision: 'bench', branch: '' },
+    });
     const scrape = (levels: string[]) => {
       const walls: number[] = [];
       const cpus: number[] = [];
@@ -179,7 +220,13 @@ async function benchSize(n: number) {
         cpus.push((c.user + c.system) / 1000);
       }
       const series = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
-      return { series, bytes: Buffer.byteLength(text), wallMs: round(median(walls)), cpuMs: round(median(cpus)), msPer10kSeries: round((median(walls) / series) * 10_000) };
+      return {
+        series,
+        bytes: Buffer.byteLength(text),
+        wallMs: round(median(walls)),
+        cpuMs: round(median(cpus)),
+        msPer10kSeries: round((median(walls) / series) * 10_000),
+      };
     };
     const scrapeDefault = scrape(['node', 'container', 'pod', 'vm']);
     const rssAfterDefaultScrapes = rssMiBNow();
@@ -190,24 +237,76 @@ async function benchSize(n: number) {
     // process-exporter: one group per comm, every process matched.
     const peConfig = join(dir, 'process-exporter.yml');
     writeFileSync(peConfig, 'process_names:\n  - name: "{{.Comm}}"\n    cmdline:\n      - ".+"\n');
-    const nodeExporter = await measureExporter('prometheus-node-exporter', (port) => [`--path.procfs=${fx.root}`, `--path.sysfs=${sysfs}`, '--collector.disable-defaults', '--collector.rapl', '--collector.stat', '--collector.processes', `--web.listen-address=127.0.0.1:${port}`]);
-    const processExporter = await measureExporter('prometheus-process-exporter', (port) => ['-procfs', fx.root, '-config.path', peConfig, '-threads=false', '-gather-smaps=false', '-web.listen-address', `127.0.0.1:${port}`]);
+    const nodeExporter = await measureExporter('prometheus-node-exporter', (port) => [
+      `--path.procfs=${fx.root}`,
+      `--path.sysfs=${sysfs}`,
+      '--collector.disable-defaults',
+      '--collector.rapl',
+      '--collector.stat',
+      '--collector.processes',
+      `--web.listen-address=127.0.0.1:${port}`,
+    ]);
+    const processExporter = await measureExporter('prometheus-process-exporter', (port) => [
+      '-procfs',
+      fx.root,
+      '-config.path',
+      peConfig,
+      '-threads=false',
+      '-gather-smaps=false',
+      '-web.listen-address',
+      `127.0.0.1:${port}`,
+    ]);
     // each peer at its defaults (node_exporter: every default collector; process-exporter: threads and smaps on)
-    const nodeExporterDefaults = await measureExporter('prometheus-node-exporter', (port) => [`--path.procfs=${fx.root}`, `--path.sysfs=${sysfs}`, `--web.listen-address=127.0.0.1:${port}`]);
-    const processExporterDefaults = await measureExporter('prometheus-process-exporter', (port) => ['-procfs', fx.root, '-config.path', peConfig, '-web.listen-address', `127.0.0.1:${port}`]);
+    const nodeExporterDefaults = await measureExporter('prometheus-node-exporter', (port) => [
+      `--path.procfs=${fx.root}`,
+      `--path.sysfs=${sysfs}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ]);
+    const processExporterDefaults = await measureExporter('prometheus-process-exporter', (port) => [
+      '-procfs',
+      fx.root,
+      '-config.path',
+      peConfig,
+      '-web.listen-address',
+      `127.0.0.1:${port}`,
+    ]);
     // The real agent process on the same fixture (compiled dist/ when built, else through tsx); a stale
     // window of 0 makes every scrape refresh, as the exporters read procfs at every scrape.
     const built = existsSync(join(REPO, 'dist', 'src', 'cli', 'main.js'));
     const agentArgs = (port: number) => [
       ...NODE_FLAGS,
       ...(built ? [join(REPO, 'dist', 'src', 'cli', 'main.js')] : ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts')]),
-      'agent', '--host.procfs', fx.root, '--host.sysfs', sysfs, '--meter', 'rapl', '--monitor.staleness', '0s', '--monitor.interval', '1h',
-      '--gpu.enable', 'false', '--platform.acpi', 'false', '--log.level', 'warn', '--web.listen-address', `127.0.0.1:${port}`,
+      'agent',
+      '--host.procfs',
+      fx.root,
+      '--host.sysfs',
+      sysfs,
+      '--meter',
+      'rapl',
+      '--monitor.staleness',
+      '0s',
+      '--monitor.interval',
+      '1h',
+      '--gpu.enable',
+      'false',
+      '--platform.acpi',
+      'false',
+      '--log.level',
+      'warn',
+      '--web.listen-address',
+      `127.0.0.1:${port}`,
     ];
-    const agentDefault: Record<string, unknown> = { runtime: built ? 'dist' : 'tsx', ...(await measureExporter(process.execPath, agentArgs, 120_000)) };
-    const agentAll: Record<string, unknown> = { runtime: built ? 'dist' : 'tsx', ...(await measureExporter(process.execPath, (port) => [...agentArgs(port), '--metrics', 'node,process,container,pod,vm'], 120_000)) };
+    const agentDefault: Record<string, unknown> = {
+      runtime: built ? 'dist' : 'tsx',
+      ...(await measureExporter(process.execPath, agentArgs, 120_000)),
+    };
+    const agentAll: Record<string, unknown> = {
+      runtime: built ? 'dist' : 'tsx',
+      ...(await measureExporter(process.execPath, (port) => [...agentArgs(port), '--metrics', 'node,process,container,pod,vm'], 120_000)),
+    };
     const oursPerScrape = typeof agentAll.scrapeCpuMs === 'number' ? agentAll.scrapeCpuMs : ours + scrapeAll.cpuMs;
-    const ratio = (other: Record<string, unknown>) => (typeof other.scrapeCpuMs === 'number' && other.scrapeCpuMs > 0 ? round(oursPerScrape / other.scrapeCpuMs) : null);
+    const ratio = (other: Record<string, unknown>) =>
+      typeof other.scrapeCpuMs === 'number' && other.scrapeCpuMs > 0 ? round(oursPerScrape / other.scrapeCpuMs) : null;
     fx.dispose();
     return {
       processes: n,
@@ -221,7 +320,12 @@ async function benchSize(n: number) {
       },
       scrapeDefaultLevels: scrapeDefault,
       scrapeAllLevels: { ...scrapeAll, target: '≤ 50 ms per 10,000 series' },
-      rssMiB: { afterRefreshes: rssAfterRefreshes, afterDefaultLevelScrapes: rssAfterDefaultScrapes, afterAllLevelScrapes: rssAfterAllLevelScrapes, target: '≤ 100 MB at 10,000 processes' },
+      rssMiB: {
+        afterRefreshes: rssAfterRefreshes,
+        afterDefaultLevelScrapes: rssAfterDefaultScrapes,
+        afterAllLevelScrapes: rssAfterAllLevelScrapes,
+        target: '≤ 100 MB at 10,000 processes',
+      },
       heapUsedMiB: heap,
       agentProcess: { defaultLevels: agentDefault, allLevels: agentAll },
       threadsPerProcess: THREADS,
@@ -250,14 +354,28 @@ if (CHILD_SIZE) {
   const results: unknown[] = [];
   for (const n of SIZES) {
     process.stderr.write(`agent bench: ${n} processes\n`);
-    const r = spawnSync(process.execPath, [...NODE_FLAGS, '--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url)], { env: { ...process.env, PP_AGENT_BENCH_SIZE: String(n) }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+    const r = spawnSync(process.execPath, [...NODE_FLAGS, '--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url)], {
+      env: { ...process.env, PP_AGENT_BENCH_SIZE: String(n) },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 << 20,
+    });
     results.push(r.status === 0 ? JSON.parse(r.stdout) : { processes: n, error: `exit ${r.status}` });
   }
   process.stdout.write(
     JSON.stringify(
       {
         bench: 'agent',
-        inputs: { nodeFlags: NODE_FLAGS, sizes: SIZES, containers: CONTAINERS, pods: CONTAINERS / 2, zones: ZONES.map((z) => z.zone), warmupRefreshes: WARMUP_REFRESHES, refreshes: REFRESHES, scrapes: SCRAPES },
+        inputs: {
+          nodeFlags: NODE_FLAGS,
+          sizes: SIZES,
+          containers: CONTAINERS,
+          pods: CONTAINERS / 2,
+          zones: ZONES.map((z) => z.zone),
+          warmupRefreshes: WARMUP_REFRESHES,
+          refreshes: REFRESHES,
+          scrapes: SCRAPES,
+        },
         targets: { refreshCpuMsPer1000Processes: 10, rssMiBAt10000: 100, scrapeMsPer10kSeries: 50 },
         results,
         machine: machineInfo(),

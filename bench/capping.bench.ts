@@ -37,16 +37,29 @@ interface Row {
 
 async function scenarios(): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()) {
     const s = loadScenario(join(dir, f));
     const best = bestServedFraction(s, resolveBudgetWatts(s));
     const held = bestHeldLimitsServedFraction(s, resolveBudgetWatts(s));
     const results: Row['results'] = {};
     for (const name of ALGORITHMS) {
       const run = await simulate(s, createAlgorithm(name), { perTargetSeries: false });
-      results[name] = { ...run.summary, servedVsBest: r4(run.summary.demandServedFraction / best), ...(held !== undefined ? { servedVsHeldLimits: r4(run.summary.demandServedFraction / held) } : {}) };
+      results[name] = {
+        ...run.summary,
+        servedVsBest: r4(run.summary.demandServedFraction / best),
+        ...(held !== undefined ? { servedVsHeldLimits: r4(run.summary.demandServedFraction / held) } : {}),
+      };
     }
-    rows.push({ scenario: s.name, budgetWatts: results.naive.budgetWatts, bestPossibleServedFraction: r4(best), bestHeldLimitsServedFraction: held === undefined ? undefined : r4(held), naiveOverCuts: results.naive.demandServedFraction < 0.98 * best, results });
+    rows.push({
+      scenario: s.name,
+      budgetWatts: results.naive.budgetWatts,
+      bestPossibleServedFraction: r4(best),
+      bestHeldLimitsServedFraction: held === undefined ? undefined : r4(held),
+      naiveOverCuts: results.naive.demandServedFraction < 0.98 * best,
+      results,
+    });
   }
   return rows;
 }
@@ -55,27 +68,60 @@ function goals(rows: Row[]) {
   const capping = ALGORITHMS.filter((a) => a !== 'naive');
   const out: Record<string, unknown> = {};
   out.zeroOverBudgetAfterSettleOnStepScenarios = Object.fromEntries(
-    rows.filter((r) => STEP_SCENARIOS.includes(r.scenario)).map((r) => [r.scenario, Object.fromEntries(capping.map((a) => [a, r.results[a].wattSecondsOverBudgetAfterSettle]))]),
+    rows
+      .filter((r) => STEP_SCENARIOS.includes(r.scenario))
+      .map((r) => [r.scenario, Object.fromEntries(capping.map((a) => [a, r.results[a].wattSecondsOverBudgetAfterSettle]))]),
   );
   // Against the per-step bound, except on the flapping scenario: there the bound re-allocates replicas with
   // every oscillation, which the flap goal forbids, so the reference is the best with limits held 10 minutes.
   out.servedWithin2PercentOfBest = Object.fromEntries(
     rows.map((r) => {
       const key = r.scenario === FLAPPING ? 'servedVsHeldLimits' : 'servedVsBest';
-      return [r.scenario, { reference: key, ...Object.fromEntries(THROUGHPUT.map((a) => [a, { [key]: r.results[a][key], met: (r.results[a][key] ?? 0) >= 0.98 }])) }];
+      return [
+        r.scenario,
+        { reference: key, ...Object.fromEntries(THROUGHPUT.map((a) => [a, { [key]: r.results[a][key], met: (r.results[a][key] ?? 0) >= 0.98 }])) },
+      ];
     }),
   );
   const flap = rows.find((r) => r.scenario === FLAPPING);
-  out.flapsPerTargetPer10MinOnFlapping = flap ? Object.fromEntries(capping.map((a) => [a, { max: flap.results[a].maxFlapsPerTargetPer10Min, met: flap.results[a].maxFlapsPerTargetPer10Min <= 1 }])) : null;
+  out.flapsPerTargetPer10MinOnFlapping = flap
+    ? Object.fromEntries(
+        capping.map((a) => [a, { max: flap.results[a].maxFlapsPerTargetPer10Min, met: flap.results[a].maxFlapsPerTargetPer10Min <= 1 }]),
+      )
+    : null;
   out.moreThanNaiveWhereNaiveOverCuts = Object.fromEntries(
-    rows.filter((r) => r.naiveOverCuts).map((r) => [r.scenario, Object.fromEntries(capping.map((a) => [a, { served: r.results[a].demandServedFraction, naive: r.results.naive.demandServedFraction, met: r.results[a].demandServedFraction > r.results.naive.demandServedFraction }]))]),
+    rows
+      .filter((r) => r.naiveOverCuts)
+      .map((r) => [
+        r.scenario,
+        Object.fromEntries(
+          capping.map((a) => [
+            a,
+            {
+              served: r.results[a].demandServedFraction,
+              naive: r.results.naive.demandServedFraction,
+              met: r.results[a].demandServedFraction > r.results.naive.demandServedFraction,
+            },
+          ]),
+        ),
+      ]),
   );
   return out;
 }
 
 /** A scenario with `targets` workloads on `nodes` nodes, the capper running at every step. */
 function largeScenarioText(targets: number, nodes: number, steps: number): string {
-  const lines = [`name: large-${targets}x${nodes}`, 'seed: 1', `durationSeconds: ${15 * steps}`, 'stepSeconds: 15', 'intervalSeconds: 15', `budget: {watts: ${targets * 500}}`, 'nodes:', `  - {name: node, count: ${nodes}, idleWatts: 200, maxWatts: ${Math.ceil((targets * 1200) / nodes)}}`, 'workloads:'];
+  const lines = [
+    `name: large-${targets}x${nodes}`,
+    'seed: 1',
+    `durationSeconds: ${15 * steps}`,
+    'stepSeconds: 15',
+    'intervalSeconds: 15',
+    `budget: {watts: ${targets * 500}}`,
+    'nodes:',
+    `  - {name: node, count: ${nodes}, idleWatts: 200, maxWatts: ${Math.ceil((targets * 1200) / nodes)}}`,
+    'workloads:',
+  ];
   for (let i = 0; i < targets; i++) {
     const cap = 50 + (i % 7) * 25;
     const peak = cap * (2 + (i % 9));
@@ -115,12 +161,23 @@ async function stepTiming() {
     out[name] = {
       meanStepMs: Math.round((wallMs / steps) * 1000) / 1000,
       meanStepCpuMs: Math.round((cpuMs / steps) * 1000) / 1000,
-      capperStepMs: { p50: Math.round(percentile(capper, 50) * 1000) / 1000, p95: Math.round(percentile(capper, 95) * 1000) / 1000, max: Math.round(Math.max(...capper) * 1000) / 1000 },
+      capperStepMs: {
+        p50: Math.round(percentile(capper, 50) * 1000) / 1000,
+        p95: Math.round(percentile(capper, 95) * 1000) / 1000,
+        max: Math.round(Math.max(...capper) * 1000) / 1000,
+      },
       steps,
-      ...(name === 'efficiency' || name === 'forecast' ? { knapsack: { decisions: search.steps, notProvenOptimal: search.unproven, worstGapToUpperBound: r4(search.worstGap) } } : {}),
+      ...(name === 'efficiency' || name === 'forecast'
+        ? { knapsack: { decisions: search.steps, notProvenOptimal: search.unproven, worstGapToUpperBound: r4(search.worstGap) } }
+        : {}),
     };
   }
-  return { targets: TARGETS, nodes: NODES, note: 'meanStepMs / meanStepCpuMs: simulate() wall / CPU time (this process) per step, each step = physics + capping state + algorithm + guard; capperStepMs: wall time of runCappingStep alone', perAlgorithm: out };
+  return {
+    targets: TARGETS,
+    nodes: NODES,
+    note: 'meanStepMs / meanStepCpuMs: simulate() wall / CPU time (this process) per step, each step = physics + capping state + algorithm + guard; capperStepMs: wall time of runCappingStep alone',
+    perAlgorithm: out,
+  };
 }
 
 const rows = await scenarios();
@@ -129,7 +186,15 @@ process.stdout.write(
   JSON.stringify(
     {
       bench: 'capping',
-      inputs: { scenarios: rows.map((r) => r.scenario), algorithms: ALGORITHMS, within2PercentGoalFor: THROUGHPUT, stepScenarios: STEP_SCENARIOS, flappingScenario: FLAPPING, bestPossible: 'exact per step: whole replicas, replica model without noise, readiness ignored (an upper bound)', bestHeldLimits: 'the best with every limit held for 10-minute windows, same model (exhaustive; what a capper that does not flap can reach)' },
+      inputs: {
+        scenarios: rows.map((r) => r.scenario),
+        algorithms: ALGORITHMS,
+        within2PercentGoalFor: THROUGHPUT,
+        stepScenarios: STEP_SCENARIOS,
+        flappingScenario: FLAPPING,
+        bestPossible: 'exact per step: whole replicas, replica model without noise, readiness ignored (an upper bound)',
+        bestHeldLimits: 'the best with every limit held for 10-minute windows, same model (exhaustive; what a capper that does not flap can reach)',
+      },
       goals: goals(rows),
       scenarios: rows,
       stepTiming: timing,

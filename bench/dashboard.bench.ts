@@ -20,8 +20,29 @@ const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 function node(t: number): NodeView {
-  const zones = ['package', 'core', 'uncore', 'dram'].map((zone, i) => ({ zone, path: `/sys/class/powercap/intel-rapl:0:${i}`, joulesTotal: t, activeJoulesTotal: t / 2, idleJoulesTotal: t / 2, watts: 10 + i + Math.sin(t), activeWatts: 5, idleWatts: 5 }));
-  return { nodeName: 'bench', timestamp: t, intervalSeconds: 5, meter: { name: 'rapl', estimated: false }, zones, watts: 40, activeWatts: 20, idleWatts: 20, busyRatio: 0.5, cpus: 64, gpus: [] };
+  const zones = ['package', 'core', 'uncore', 'dram'].map((zone, i) => ({
+    zone,
+    path: `/sys/class/powercap/intel-rapl:0:${i}`,
+    joulesTotal: t,
+    activeJoulesTotal: t / 2,
+    idleJoulesTotal: t / 2,
+    watts: 10 + i + Math.sin(t),
+    activeWatts: 5,
+    idleWatts: 5,
+  }));
+  return {
+    nodeName: 'bench',
+    timestamp: t,
+    intervalSeconds: 5,
+    meter: { name: 'rapl', estimated: false },
+    zones,
+    watts: 40,
+    activeWatts: 20,
+    idleWatts: 20,
+    busyRatio: 0.5,
+    cpus: 64,
+    gpus: [],
+  };
 }
 
 function workloads(step: number): Record<WorkloadLevel, WorkloadView[]> {
@@ -30,7 +51,17 @@ function workloads(step: number): Record<WorkloadLevel, WorkloadView[]> {
   for (const level of DASHBOARD_LEVELS) {
     out[level] = Array.from({ length: HISTORY_TOP_PER_LEVEL }, (_, i) => {
       const id = i < replaced ? `${level}-${step}-${i}` : `${level}-stable-${i}`;
-      return { level, id, name: `name-${id}`, namespace: 'bench', state: 'running' as const, watts: 1 + ((i * 7 + step) % 13), joulesTotal: step * i, cpuSecondsTotal: step, zones: {} };
+      return {
+        level,
+        id,
+        name: `name-${id}`,
+        namespace: 'bench',
+        state: 'running' as const,
+        watts: 1 + ((i * 7 + step) % 13),
+        joulesTotal: step * i,
+        cpuSecondsTotal: step,
+        zones: {},
+      };
     });
   }
   return out;
@@ -74,7 +105,10 @@ function historyFigures(length: number): Record<string, unknown> {
 async function httpFigures(length: number): Promise<Record<string, unknown>> {
   const agent = createStubAgent();
   const { config } = loadConfig({ flags: { 'dashboard.historyLength': String(length) } });
-  const server = await createServer({ log: silentLogger(), components: [stubAgentRoutes(agent), await createDashboardComponent({ config, log: silentLogger(), agent })] });
+  const server = await createServer({
+    log: silentLogger(),
+    components: [stubAgentRoutes(agent), await createDashboardComponent({ config, log: silentLogger(), agent })],
+  });
   const url = await server.listen('127.0.0.1:0');
   try {
     for (let i = 0; i < length; i++) agent.refresh(node(i * 5000), workloads(i));
@@ -84,7 +118,13 @@ async function httpFigures(length: number): Promise<Record<string, unknown>> {
       await (await fetch(`${url}/api/v1/history/node`)).arrayBuffer();
       times.push(performance.now() - t0);
     }
-    return { historyLength: length, requests: HTTP_REQUESTS, route: '/api/v1/history/node', p50Ms: round(percentile(times, 50), 3), p99Ms: round(percentile(times, 99), 3) };
+    return {
+      historyLength: length,
+      requests: HTTP_REQUESTS,
+      route: '/api/v1/history/node',
+      p50Ms: round(percentile(times, 50), 3),
+      p99Ms: round(percentile(times, 99), 3),
+    };
   } finally {
     await server.close();
   }

@@ -39,7 +39,10 @@ import { errorMessage } from '../src/core/errors.js';
 
 const quick = process.argv.includes('--quick');
 /** Sections to run (all by default). */
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const section = async <T>(name: string, fn: () => Promise<T>): Promise<T | null> => (only && !only.includes(name) ? null : fn());
 
 const NODE_COUNTS = [10, 100, 1000, 5000];
@@ -49,10 +52,15 @@ const CPU_MILLI = 250;
 /** Heterogeneous Fake nodes: base 50..250 W, 5..40 W per core, 8..256 cores (so few are identical). */
 function fakeNodes(count: number, seed = 1, types = 0): NodeInfo[] {
   const r = rng(seed);
-  const kinds = types > 0 ? Array.from({ length: types }, () => [50 + Math.floor(r() * 200), 5 + Math.floor(r() * 36), 8 * (1 + Math.floor(r() * 32))]) : [];
+  const kinds =
+    types > 0 ? Array.from({ length: types }, () => [50 + Math.floor(r() * 200), 5 + Math.floor(r() * 36), 8 * (1 + Math.floor(r() * 32))]) : [];
   return Array.from({ length: count }, (_v, i) => {
     const [base, wpc, cores] = types > 0 ? kinds[i % types] : [50 + Math.floor(r() * 200), 5 + Math.floor(r() * 36), 8 * (1 + Math.floor(r() * 32))];
-    return { name: `node-${i}`, labels: { 'waofed.bitmedia.co.jp/fakepcp.basewatts': String(base), 'waofed.bitmedia.co.jp/fakepcp.wpc': String(wpc) }, allocatableMilli: cores * 1000 };
+    return {
+      name: `node-${i}`,
+      labels: { 'waofed.bitmedia.co.jp/fakepcp.basewatts': String(base), 'waofed.bitmedia.co.jp/fakepcp.wpc': String(wpc) },
+      allocatableMilli: cores * 1000,
+    };
   });
 }
 
@@ -97,7 +105,14 @@ async function latency(): Promise<unknown[]> {
   const n = 100;
   const g = await time(repsFor(5000, n), () => typed.estimate(CPU_MILLI, n));
   const u = await time(repsFor(5000, n), () => typed.estimate(CPU_MILLI, n, { grouping: false }));
-  rows.push({ nodes: typed.nodes.length, machineTypes: 20, numWorkloads: n, groups: typed.groupNodes(CPU_MILLI, n).length, groupedMs: g, ungroupedMs: u });
+  rows.push({
+    nodes: typed.nodes.length,
+    machineTypes: 20,
+    numWorkloads: n,
+    groups: typed.groupNodes(CPU_MILLI, n).length,
+    groupedMs: g,
+    ungroupedMs: u,
+  });
   return rows;
 }
 
@@ -142,7 +157,15 @@ async function convexAtScale(): Promise<unknown> {
   const other = await once(() => est.estimate(CPU_MILLI + 1, n, { deadlineMs: 600_000 }));
   est.stop();
   process.stderr.write(`convex nodes=${nodes} N=${n} first=${first.wallMs}ms\n`);
-  return { nodes, numWorkloads: n, predictor: 'Fake (linear: exact slopes)', firstRequestMs: { wall: first.wallMs, cpu: first.cpuMs }, repeatedMs: again, newCpuMilliMs: { wall: other.wallMs, cpu: other.cpuMs }, lastWattIncrease: first.result.watt_increases[n - 1] };
+  return {
+    nodes,
+    numWorkloads: n,
+    predictor: 'Fake (linear: exact slopes)',
+    firstRequestMs: { wall: first.wallMs, cpu: first.cpuMs },
+    repeatedMs: again,
+    newCpuMilliMs: { wall: other.wallMs, cpu: other.cpuMs },
+    lastWattIncrease: first.result.watt_increases[n - 1],
+  };
 }
 
 /** A convex, non-linear predictor (quadratic in the request) that differs per node: one predicted curve per node. */
@@ -209,7 +232,17 @@ async function dpAgainstCompiled(): Promise<unknown[]> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-bench-dp-'));
   const bin = buildReference(dir, 'minplus');
   const rows: unknown[] = [];
-  const sizes: [number, number][] = quick ? [[100, 1000], [1000, 100]] : [[100, 1000], [1000, 1000], [5000, 100], [300, 3000]];
+  const sizes: [number, number][] = quick
+    ? [
+        [100, 1000],
+        [1000, 100],
+      ]
+    : [
+        [100, 1000],
+        [1000, 1000],
+        [5000, 100],
+        [300, 3000],
+      ];
   for (const [nodes, n] of sizes) {
     const curves = randomCurves(nodes, n, nodes + n);
     const reps = nodes * n * n > 5e8 ? 2 : 3;
@@ -258,15 +291,30 @@ async function dpAgainstCompiled(): Promise<unknown[]> {
 
 async function exhaustiveRatio(): Promise<unknown[]> {
   const rows: unknown[] = [];
-  for (const [nodes, n] of [[4, 20], [6, 10], [8, 6], [12, 2], [23, 1]] as const) {
+  for (const [nodes, n] of [
+    [4, 20],
+    [6, 10],
+    [8, 6],
+    [12, 2],
+    [23, 1],
+  ] as const) {
     const curves = randomCurves(nodes, n, 7 * nodes + n);
     const diffs = curves.map((c) => Array.from(c.cost.subarray(1)));
     const t0 = performance.now();
     const ref = exhaustiveLeastCosts(diffs);
     const exMs = performance.now() - t0;
     const dp = await time(50, () => solvePlacement(curves, n));
-    const same = ref.costs.every((v, i) => (v === Infinity ? solvePlacement(curves, n).totals[i + 1] === Infinity : Math.abs(v - solvePlacement(curves, n).totals[i + 1]) < 1e-9));
-    rows.push({ nodes, numWorkloads: n, exhaustiveMs: Math.round(exMs * 1000) / 1000, dpMs: dp.p50, speedup: Math.round(exMs / Math.max(dp.p50, 1e-6)), identical: same });
+    const same = ref.costs.every((v, i) =>
+      v === Infinity ? solvePlacement(curves, n).totals[i + 1] === Infinity : Math.abs(v - solvePlacement(curves, n).totals[i + 1]) < 1e-9,
+    );
+    rows.push({
+      nodes,
+      numWorkloads: n,
+      exhaustiveMs: Math.round(exMs * 1000) / 1000,
+      dpMs: dp.p50,
+      speedup: Math.round(exMs / Math.max(dp.p50, 1e-6)),
+      identical: same,
+    });
     process.stderr.write(`exhaustive nodes=${nodes} N=${n} ${Math.round(exMs)}ms vs dp ${dp.p50}ms\n`);
   }
   let failsAt = 0;
@@ -275,20 +323,28 @@ async function exhaustiveRatio(): Promise<unknown[]> {
   } catch {
     failsAt = 24;
   }
-  rows.push({ note: 'WAO\'s enumeration refuses every request at this many nodes', nodes: failsAt });
+  rows.push({ note: "WAO's enumeration refuses every request at this many nodes", nodes: failsAt });
   return rows;
 }
 
 /** CPU ms (user + system) a process has used, from /proc/<pid>/stat. */
 function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
 /** Waits for `url` to answer 200. */
 async function waitUp(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} never came up`);
@@ -302,7 +358,13 @@ async function load(child: ChildProcess, url: string, body: string): Promise<Rec
   const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 10, duration });
   const cpuMs = processCpuMs(child.pid!) - c0;
   const requests = result.requests.average * duration;
-  return { requestsPerSecond: result.requests.average, cpuMsPerRequest: round3(cpuMs / Math.max(1, requests)), latencyMs: { p50: result.latency.p50, p99: result.latency.p99 }, non2xx: result.non2xx, errors: result.errors };
+  return {
+    requestsPerSecond: result.requests.average,
+    cpuMsPerRequest: round3(cpuMs / Math.max(1, requests)),
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 /** A bare fastify server on one core answering every POST with a fixed estimation body: the floor of a Node server. */
@@ -317,10 +379,16 @@ await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
 
 /** Starts a server pinned to core 0, waits for its /healthz, loads it, and stops it; also returns its answer to `body`. */
 async function measureServer(argv: string[], port: number, path: string, body: string, env?: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  const child = spawn('taskset', ['-c', '0', ...argv], { stdio: ['ignore', 'ignore', 'inherit'], env: env ?? process.env, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  const child = spawn('taskset', ['-c', '0', ...argv], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: env ?? process.env,
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+  });
   try {
     await waitUp(`http://127.0.0.1:${port}/healthz`);
-    const answer = (await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json())) as { watt_increases?: number[] };
+    const answer = (await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+      (r) => r.json(),
+    )) as { watt_increases?: number[] };
     return { ...(await load(child, `http://127.0.0.1:${port}${path}`, body)), answer: answer.watt_increases };
   } finally {
     child.kill('SIGTERM');
@@ -335,16 +403,30 @@ async function httpThroughput(): Promise<unknown> {
   writeFileSync(file, JSON.stringify({ estimators: [{ namespace: 'default', name: 'default', spec: FAKE_SPEC }], nodes }));
   // the same nodes for the compiled server: base, wpc, allocatable millicores
   const nodesFile = join(dir, 'nodes.txt');
-  writeFileSync(nodesFile, fake.map((n) => `${n.labels['waofed.bitmedia.co.jp/fakepcp.basewatts']} ${n.labels['waofed.bitmedia.co.jp/fakepcp.wpc']} ${n.allocatableMilli}`).join('\n') + '\n');
+  writeFileSync(
+    nodesFile,
+    fake
+      .map((n) => `${n.labels['waofed.bitmedia.co.jp/fakepcp.basewatts']} ${n.labels['waofed.bitmedia.co.jp/fakepcp.wpc']} ${n.allocatableMilli}`)
+      .join('\n') + '\n',
+  );
   const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
   const body = JSON.stringify({ cpu_milli: 500, num_workloads: 10 });
   const path = '/namespaces/default/estimators/default/values/powerconsumption';
   const port = 15656 + Math.floor(Math.random() * 1000);
-  const powerplane = await measureServer([process.execPath, '--import', 'tsx', main, 'estimator', '--config', file, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'warn'], port, path, body);
-  const floor = await measureServer([process.execPath, '--input-type=module', '-e', BARE_FASTIFY], port + 1000, path, body, { ...process.env, PORT: String(port + 1000) });
+  const powerplane = await measureServer(
+    [process.execPath, '--import', 'tsx', main, 'estimator', '--config', file, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'warn'],
+    port,
+    path,
+    body,
+  );
+  const floor = await measureServer([process.execPath, '--input-type=module', '-e', BARE_FASTIFY], port + 1000, path, body, {
+    ...process.env,
+    PORT: String(port + 1000),
+  });
   const bin = buildReference(dir, 'estimator-server');
   const compiled = bin ? await measureServer([bin, String(port + 2000), nodesFile], port + 2000, path, body) : undefined;
-  const ratio = (ref: Record<string, unknown> | undefined) => (ref ? round3((powerplane.cpuMsPerRequest as number) / (ref.cpuMsPerRequest as number)) : null);
+  const ratio = (ref: Record<string, unknown> | undefined) =>
+    ref ? round3((powerplane.cpuMsPerRequest as number) / (ref.cpuMsPerRequest as number)) : null;
   return {
     nodes: 100,
     numWorkloads: 10,
@@ -368,7 +450,13 @@ const latencyRows = (await section('latency', latency)) ?? [];
 const dpRows = (await section('dp', dpAgainstCompiled)) ?? [];
 const exhaustiveRows = await section('exhaustive', exhaustiveRatio);
 const http = await section('http', httpThroughput);
-const find = (nodes: number, n: number) => latencyRows.find((r) => (r as { nodes: number; numWorkloads: number; machineTypes?: number }).nodes === nodes && (r as { numWorkloads: number }).numWorkloads === n && !(r as { machineTypes?: number }).machineTypes) as { groupedMs: { p50: number } } | undefined;
+const find = (nodes: number, n: number) =>
+  latencyRows.find(
+    (r) =>
+      (r as { nodes: number; numWorkloads: number; machineTypes?: number }).nodes === nodes &&
+      (r as { numWorkloads: number }).numWorkloads === n &&
+      !(r as { machineTypes?: number }).machineTypes,
+  ) as { groupedMs: { p50: number } } | undefined;
 process.stdout.write(
   JSON.stringify(
     {
@@ -379,8 +467,11 @@ process.stdout.write(
       targets: {
         '1000 nodes x N=100 < 50 ms': find(1000, 100)?.groupedMs.p50 ?? null,
         '5000 nodes x N=100 < 250 ms': find(5000, 100)?.groupedMs.p50 ?? null,
-        '10000 nodes x N=10000 convex < 1000 ms (first request, wall)': (convexRows as { firstRequestMs: { wall: number } } | null)?.firstRequestMs.wall ?? null,
-        'general DP <= 1.5x compiled (worst ratio powerplane / C)': dpRows.length ? Math.max(...dpRows.map((r) => ((r as { ratioToFasterCompiled?: number }).ratioToFasterCompiled ?? NaN))) : null,
+        '10000 nodes x N=10000 convex < 1000 ms (first request, wall)':
+          (convexRows as { firstRequestMs: { wall: number } } | null)?.firstRequestMs.wall ?? null,
+        'general DP <= 1.5x compiled (worst ratio powerplane / C)': dpRows.length
+          ? Math.max(...dpRows.map((r) => (r as { ratioToFasterCompiled?: number }).ratioToFasterCompiled ?? NaN))
+          : null,
       },
       latency: latencyRows,
       convexAtScale: convexRows,

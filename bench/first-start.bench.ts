@@ -47,7 +47,11 @@ function timed(cmd: string, args: string[], cwd = clone): number {
 async function startToPage(): Promise<number> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn('npm', ['start', '--', `--web.listen-address=127.0.0.1:${port}`], { cwd: clone, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn('npm', ['start', '--', `--web.listen-address=127.0.0.1:${port}`], {
+    cwd: clone,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   try {
@@ -81,9 +85,17 @@ try {
     JSON.stringify(
       {
         bench: 'first-start',
-        description: 'fresh clone → npm ci (builds dist/ via prepare) → the build again on its own → npm start until GET / is 200; a second npm start for comparison',
+        description:
+          'fresh clone → npm ci (builds dist/ via prepare) → the build again on its own → npm start until GET / is 200; a second npm start for comparison',
         inputs: { commit, npmCache: 'whatever this machine has (a warm cache downloads nothing)' },
-        figuresMs: { gitClone: r(cloneMs), npmCi: r(npmCiMs), build: r(buildMs), firstNpmStartToPage: r(firstStartMs), secondNpmStartToPage: r(secondStartMs), cloneToPageTotal: r(cloneMs + npmCiMs + firstStartMs) },
+        figuresMs: {
+          gitClone: r(cloneMs),
+          npmCi: r(npmCiMs),
+          build: r(buildMs),
+          firstNpmStartToPage: r(firstStartMs),
+          secondNpmStartToPage: r(secondStartMs),
+          cloneToPageTotal: r(cloneMs + npmCiMs + firstStartMs),
+        },
         targets: { 'build + npm start to page served, <= 20000 ms': r(buildMs + firstStartMs) },
         machine: machineInfo(),
       },

@@ -35,7 +35,14 @@ async function timeReads(meter: NodeMeter, n: number): Promise<Record<string, nu
       lat.push(performance.now() - t0);
     }
   });
-  return { reads: n, zones: meter.zones().length, p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)), cpuMsPerRead: round(cpuMs / n), wallMsPerRead: round(wallMs / n) };
+  return {
+    reads: n,
+    zones: meter.zones().length,
+    p50Ms: round(percentile(lat, 50)),
+    p99Ms: round(percentile(lat, 99)),
+    cpuMsPerRead: round(cpuMs / n),
+    wallMsPerRead: round(wallMs / n),
+  };
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'pp-bench-meters-'));
@@ -52,7 +59,12 @@ try {
     Array.from({ length: 8 }, (_, c) => ({
       dir: `hwmon${c}`,
       name: `chip${c}`,
-      attributes: Object.fromEntries(Array.from({ length: 4 }, (_, k) => [[`power${k + 1}_input`, 10_000_000 + k], [`power${k + 1}_label`, `rail ${c}.${k}`]]).flat()),
+      attributes: Object.fromEntries(
+        Array.from({ length: 4 }, (_, k) => [
+          [`power${k + 1}_input`, 10_000_000 + k],
+          [`power${k + 1}_label`, `rail ${c}.${k}`],
+        ]).flat(),
+      ),
     })),
   );
   const figures: Record<string, unknown> = {
@@ -79,11 +91,19 @@ try {
     await server.close();
   }
 
-  const gpus = Array.from({ length: 8 }, (_, i) => `${i}, GPU-${String(i).padStart(8, '0')}-0000-0000-0000-000000000000, NVIDIA H100 80GB HBM3, ${100 + i}.5, ${i * 10}`).join('\n');
-  const apps = Array.from({ length: 256 }, (_, i) => `${1000 + i}, GPU-${String(i % 8).padStart(8, '0')}-0000-0000-0000-000000000000, ${512 + i}`).join('\n');
+  const gpus = Array.from(
+    { length: 8 },
+    (_, i) => `${i}, GPU-${String(i).padStart(8, '0')}-0000-0000-0000-000000000000, NVIDIA H100 80GB HBM3, ${100 + i}.5, ${i * 10}`,
+  ).join('\n');
+  const apps = Array.from(
+    { length: 256 },
+    (_, i) => `${1000 + i}, GPU-${String(i % 8).padStart(8, '0')}-0000-0000-0000-000000000000, ${512 + i}`,
+  ).join('\n');
   const pmon =
     '# gpu         pid   type     sm    mem    enc    dec    jpg    ofa    command\n# Idx           #    C/G      %      %      %      %      %      %    name\n' +
-    Array.from({ length: 256 }, (_, i) => `    ${i % 8}      ${1000 + i}     C     ${i % 100}      3      -      -      -      -    python`).join('\n');
+    Array.from({ length: 256 }, (_, i) => `    ${i % 8}      ${1000 + i}     C     ${i % 100}      3      -      -      -      -    python`).join(
+      '\n',
+    );
   const m = quick ? 200 : 2000;
   const { cpuMs } = await cpuTimeMs(() => {
     for (let i = 0; i < m; i++) mergeProcesses(parseGpuQuery(gpus), parseComputeApps(apps), parsePmon(pmon));
@@ -95,7 +115,19 @@ try {
   const fake = await FakeNvml.create(join(dir, 'nvml'), {
     count: 8,
     devices: Object.fromEntries(
-      Array.from({ length: 8 }, (_, g) => [g, { uuid: `GPU-${g}`, name: 'NVIDIA H200', energy: 1000, energyRate: 300_000, limit: 700_000, constraints: [200_000, 700_000] as [number, number], utilTs: 0, procs: Array.from({ length: 32 }, (_, p) => ({ pid: 1000 + g * 32 + p, bytes: 1 << 30, sm: p % 100 })) }]),
+      Array.from({ length: 8 }, (_, g) => [
+        g,
+        {
+          uuid: `GPU-${g}`,
+          name: 'NVIDIA H200',
+          energy: 1000,
+          energyRate: 300_000,
+          limit: 700_000,
+          constraints: [200_000, 700_000] as [number, number],
+          utilTs: 0,
+          procs: Array.from({ length: 32 }, (_, p) => ({ pid: 1000 + g * 32 + p, bytes: 1 << 30, sm: p % 100 })),
+        },
+      ]),
     ),
   });
   const nvml = await loadNvml(fake.library);
@@ -112,7 +144,15 @@ try {
     }
   });
   await nvmlMeter.close();
-  figures.nvmlRead = { gpus: 8, processes: 256, reads: k, p50Ms: round(percentile(nvmlLat, 50)), p99Ms: round(percentile(nvmlLat, 99)), cpuMsPerRead: round(nvmlCpu.cpuMs / k), library: 'fake libnvidia-ml.so.1 (test/fake-nvml)' };
+  figures.nvmlRead = {
+    gpus: 8,
+    processes: 256,
+    reads: k,
+    p50Ms: round(percentile(nvmlLat, 50)),
+    p99Ms: round(percentile(nvmlLat, 99)),
+    cpuMsPerRead: round(nvmlCpu.cpuMs / k),
+    library: 'fake libnvidia-ml.so.1 (test/fake-nvml)',
+  };
 
   process.stdout.write(
     JSON.stringify(

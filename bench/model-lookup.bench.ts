@@ -27,7 +27,13 @@ const SOURCES = ['rapl-sysfs', 'acpi', 'redfish', 'hwmon'];
 /** Fills a store up to `count` models (model i named `m<i>`). */
 async function fill(store: ModelStore, from: number, count: number): Promise<void> {
   for (let i = from; i < count; i++) {
-    const loc: ModelLocation = { pipeline: 'bench', energySource: SOURCES[i % SOURCES.length], outputType: i % 2 === 0 ? 'AbsPower' : 'DynPower', featureGroup: 'BPFOnly', name: `m${i}` };
+    const loc: ModelLocation = {
+      pipeline: 'bench',
+      energySource: SOURCES[i % SOURCES.length],
+      outputType: i % 2 === 0 ? 'AbsPower' : 'DynPower',
+      featureGroup: 'BPFOnly',
+      name: `m${i}`,
+    };
     await store.save(loc, { model: fixtureModel(), metadata: fixtureMetadata(loc, { mae: 1 + (i % 17), mape: 1 }) });
   }
 }
@@ -52,7 +58,13 @@ for (const size of SIZES) {
   const server = await createServer({ log, components: [await createModelServerComponent({ config, log })] });
   const url = await server.listen('127.0.0.1:0');
   try {
-    const keplerQuery = { url: `${url}/model`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'acpi', output_type: 'DynPower', metrics: ['bpf_cpu_time_ms'], weight: false }), connections: 10 };
+    const keplerQuery = {
+      url: `${url}/model`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'acpi', output_type: 'DynPower', metrics: ['bpf_cpu_time_ms'], weight: false }),
+      connections: 10,
+    };
     // warm both routes up (compiler, first scan of the store) before measuring
     await autocannon({ url: `${url}/v2/models/m3`, connections: 10, duration: 1 });
     await autocannon({ ...keplerQuery, duration: 1 });
@@ -84,9 +96,12 @@ process.stdout.write(
       inputs: { sizes: SIZES, durationS: DURATION, connections: 10, energySources: SOURCES },
       targets: {
         [`v2 by name: req/s at ${last.models} ÷ at ${SIZES[0]} models (goal >= 0.8)`]: Math.round((last.v2ByNameRps / first.v2ByNameRps) * 100) / 100,
-        [`Kepler POST /model: req/s at ${last.models} ÷ at ${SIZES[0]} models (goal >= 0.8)`]: Math.round((last.keplerModelRps / first.keplerModelRps) * 100) / 100,
-        [`v2 by name: CPU per request at ${last.models} ÷ at ${SIZES[0]} models (goal <= 1.2)`]: Math.round((last.v2ByNameCpuMsPerRequest / first.v2ByNameCpuMsPerRequest) * 100) / 100,
-        [`Kepler POST /model: CPU per request at ${last.models} ÷ at ${SIZES[0]} models (goal <= 1.2)`]: Math.round((last.keplerModelCpuMsPerRequest / first.keplerModelCpuMsPerRequest) * 100) / 100,
+        [`Kepler POST /model: req/s at ${last.models} ÷ at ${SIZES[0]} models (goal >= 0.8)`]:
+          Math.round((last.keplerModelRps / first.keplerModelRps) * 100) / 100,
+        [`v2 by name: CPU per request at ${last.models} ÷ at ${SIZES[0]} models (goal <= 1.2)`]:
+          Math.round((last.v2ByNameCpuMsPerRequest / first.v2ByNameCpuMsPerRequest) * 100) / 100,
+        [`Kepler POST /model: CPU per request at ${last.models} ÷ at ${SIZES[0]} models (goal <= 1.2)`]:
+          Math.round((last.keplerModelCpuMsPerRequest / first.keplerModelCpuMsPerRequest) * 100) / 100,
       },
       rows,
       note: 'server and load generator share this process; CPU per request counts both (the generator part is the same at every size) and is steadier than requests/s on a loaded machine; see machine.loadAverage1m',

@@ -72,7 +72,9 @@ function runTable(groups: Record<string, Dataset>, trainers: string[], primary: 
         mae: round(cv.aggregate.mae),
         mape: round(cv.aggregate.mape),
         r2: round(cv.aggregate.r2, 4),
-        perComponent: Object.fromEntries(Object.entries(cv.perComponent).map(([c, a]) => [c, { mae: round(a.mae), mape: round(a.mape), r2: round(a.r2, 4) }])),
+        perComponent: Object.fromEntries(
+          Object.entries(cv.perComponent).map(([c, a]) => [c, { mae: round(a.mae), mape: round(a.mape), r2: round(a.r2, 4) }]),
+        ),
         trainMs: round(trainMs, 1)!,
         predictionsPerSecond: Math.round(throughput((X) => model.predict(X), d.X)),
       });
@@ -131,7 +133,15 @@ const pooled: Dataset = {
 };
 const pooledRows = ['linear', 'polynomial', 'gbt', 'knn'].map((name) => {
   const cv = crossValidate(pooled, TRAINERS[name], { folds: FOLDS, seed: SEED, grouped: true });
-  return { trainer: name, features: pooled.features, folds: cv.folds, samples: cv.aggregate.samples, mae: round(cv.aggregate.mae), mape: round(cv.aggregate.mape), r2: round(cv.aggregate.r2, 4) };
+  return {
+    trainer: name,
+    features: pooled.features,
+    folds: cv.folds,
+    samples: cv.aggregate.samples,
+    mae: round(cv.aggregate.mae),
+    mape: round(cv.aggregate.mape),
+    r2: round(cv.aggregate.r2, 4),
+  };
 });
 const ccfSeconds = (performance.now() - t1) / 1000;
 
@@ -162,7 +172,10 @@ const result = {
     quick,
     folds: FOLDS,
     seed: SEED,
-    nx12: { rapl: { path: raplPath, rows: rapl.X.length, components: rapl.components }, acpi: { path: acpiPath, rows: acpi.X.length, components: acpi.components } },
+    nx12: {
+      rapl: { path: raplPath, rows: rapl.X.length, components: rapl.components },
+      acpi: { path: acpiPath, rows: acpi.X.length, components: acpi.components },
+    },
     ccf: { path: ccfPath, instances: ccfCurves.length },
     trainers: nxTrainers,
   },

@@ -27,7 +27,6 @@ const DURATION_S = quick ? 2 : 8;
 const REPO = join(fileURLToPath(import.meta.url), '..', '..');
 const NX12 = join(REPO, '..', 'shared', 'data', 'kepler-model-db', 'nx12', 'preprocess_abs_default_acpi_BPFOnly.csv');
 
-
 const waoLaw = (cpu: number, amb: number, dp: number) => 90 + 0.3 * cpu + 0.1 * (amb - 20) - 0.5 * (dp / 10);
 
 async function buildStore(root: string): Promise<ModelStore> {
@@ -40,15 +39,42 @@ async function buildStore(root: string): Promise<ModelStore> {
   const cpu = Array.from({ length: 100 }, (_, i) => [i * 400]);
   const lin = { trainers: ['linear'], folds: 5, outputType: 'AbsPower' as const, isolator: 'none' };
   for (let n = 0; n < 500; n++) {
-    const out = await trainAll({ features: ['bpf_cpu_time_ms'], components: ['package'], X: cpu, Y: cpu.map(([x]) => [50 + n + x * 0.005 + ((x * 13) % 7)]) }, lin);
-    await saveTrainingOutcome(store, out, lin, { pipeline: 'fleet', featureGroup: 'CPUTime', version: '1', trainingSource: 'bench', nodeType: n, machineSpec: { processor: `cpu_${n % 40}`, cores: 8 * (1 + (n % 16)), chips: 1 + (n % 2), memory: 64 * (1 + (n % 8)) } });
+    const out = await trainAll(
+      { features: ['bpf_cpu_time_ms'], components: ['package'], X: cpu, Y: cpu.map(([x]) => [50 + n + x * 0.005 + ((x * 13) % 7)]) },
+      lin,
+    );
+    await saveTrainingOutcome(store, out, lin, {
+      pipeline: 'fleet',
+      featureGroup: 'CPUTime',
+      version: '1',
+      trainingSource: 'bench',
+      nodeType: n,
+      machineSpec: { processor: `cpu_${n % 40}`, cores: 8 * (1 + (n % 16)), chips: 1 + (n % 2), memory: 64 * (1 + (n % 8)) },
+    });
   }
   store.invalidate();
   return store;
 }
 
 async function startServer(root: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'model-server', '--web.listen-address', '127.0.0.1:0', '--model-server.store-dir', root, '--log.format', 'json', '--log.level', 'info'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO, 'src/cli/main.ts'),
+      'model-server',
+      '--web.listen-address',
+      '127.0.0.1:0',
+      '--model-server.store-dir',
+      root,
+      '--log.format',
+      'json',
+      '--log.level',
+      'info',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {
@@ -58,12 +84,32 @@ async function startServer(root: string): Promise<{ url: string; stop: () => Pro
     });
     child.on('exit', (code) => reject(new Error(`model-server exited ${code}: ${err}`)));
   });
-  return { url, stop: () => new Promise((r) => { child.on('exit', () => r()); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    stop: () =>
+      new Promise((r) => {
+        child.on('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 async function load(url: string, body: unknown): Promise<Record<string, number>> {
-  const r = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), connections: 10, duration: DURATION_S });
-  return { requestsPerSecond: Math.round(r.requests.average), latencyP50Ms: r.latency.p50, latencyP99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    connections: 10,
+    duration: DURATION_S,
+  });
+  return {
+    requestsPerSecond: Math.round(r.requests.average),
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
 }
 
 function timeIt(reps: number, fn: () => unknown): { p50Ms: number; p99Ms: number; reps: number } {
@@ -80,9 +126,18 @@ function timeIt(reps: number, fn: () => unknown): { p50Ms: number; p99Ms: number
 const root = mkdtempSync(join(tmpdir(), 'pp-bench-ms-'));
 const store = await buildStore(root);
 const listed = await store.list();
-const many: StoredModel[] = Array.from({ length: 20 }, (_, k) => listed.map((m) => ({ ...m, id: `${m.id}-${k}` }))).flat().slice(0, 10_000);
+const many: StoredModel[] = Array.from({ length: 20 }, (_, k) => listed.map((m) => ({ ...m, id: `${m.id}-${k}` })))
+  .flat()
+  .slice(0, 10_000);
 const selection = timeIt(quick ? 20 : 100, () =>
-  rankModels(many, { metrics: ['bpf_cpu_time_ms'], outputType: 'AbsPower', energySource: 'intel_rapl', nodeType: -1, machineSpec: { processor: 'cpu_7', cores: 64, chips: 2, memory: 256 }, filter: [{ kind: 'number', field: 'mae', op: '<', value: 10 }] }),
+  rankModels(many, {
+    metrics: ['bpf_cpu_time_ms'],
+    outputType: 'AbsPower',
+    energySource: 'intel_rapl',
+    nodeType: -1,
+    machineSpec: { processor: 'cpu_7', cores: 64, chips: 2, memory: 256 },
+    filter: [{ kind: 'number', field: 'mae', op: '<', value: 10 }],
+  }),
 );
 const gbtId = 'wao/custom/AbsPower/custom/wao-gbt';
 let archiveBytes = 0;
@@ -109,7 +164,14 @@ const wao = { inputs: [{ name: 'predict-prob', shape: [1, 3], datatype: 'FP32', 
 const http = {
   v2InferLinear: await load(`${server.url}/v2/models/wao-linear/versions/v0.1.0/infer`, wao),
   v2InferGbt: await load(`${server.url}/v2/models/wao-gbt/versions/v0.1.0/infer`, wao),
-  keplerModelWeight500: await load(`${server.url}/model`, { metrics: ['bpf_cpu_time_ms', 'bpf_page_cache_hit'], output_type: 'AbsPower', source: 'intel_rapl', node_type: -1, weight: true, machine_spec: { processor: 'cpu_7', cores: 64, chips: 2, memory: 256 } }),
+  keplerModelWeight500: await load(`${server.url}/model`, {
+    metrics: ['bpf_cpu_time_ms', 'bpf_page_cache_hit'],
+    output_type: 'AbsPower',
+    source: 'intel_rapl',
+    node_type: -1,
+    weight: true,
+    machine_spec: { processor: 'cpu_7', cores: 64, chips: 2, memory: 256 },
+  }),
 };
 await server.stop();
 
@@ -118,14 +180,25 @@ process.stdout.write(
     {
       bench: 'modelserver',
       machine: machineInfo(),
-      inputs: { quick, httpDurationS: DURATION_S, connections: 10, storeModels: listed.length, selectionModels: many.length, trainRows: nx12.X.length },
+      inputs: {
+        quick,
+        httpDurationS: DURATION_S,
+        connections: 10,
+        storeModels: listed.length,
+        selectionModels: many.length,
+        trainRows: nx12.X.length,
+      },
       figures: {
         http,
         selectionOver10kModels: selection,
         archive: { bytes: archiveBytes, ...archive },
-        trainJobNx12LinearGbt5Fold: { wallMs: Math.round(trainJobMs), mae: Object.fromEntries(outcome.outcomes.map((o) => [o.trainer, Number(o.accuracy?.aggregate.mae.toFixed(2))])) },
+        trainJobNx12LinearGbt5Fold: {
+          wallMs: Math.round(trainJobMs),
+          mae: Object.fromEntries(outcome.outcomes.map((o) => [o.trainer, Number(o.accuracy?.aggregate.mae.toFixed(2))])),
+        },
       },
-      notes: 'HTTP figures come from autocannon against powerplane model-server in a separate process on loopback; the machine may be shared while measuring.',
+      notes:
+        'HTTP figures come from autocannon against powerplane model-server in a separate process on loopback; the machine may be shared while measuring.',
     },
     null,
     2,

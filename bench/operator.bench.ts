@@ -64,7 +64,14 @@ async function main(): Promise<void> {
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
     const kube = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: ready.kubeconfigPath }).kubeConfig });
-    const manager = new OperatorManager({ kube, log: silentLogger(), namespace: 'powerplane-system', image: 'example.org/powerplane:bench', dashboards: [], leaderElect: false });
+    const manager = new OperatorManager({
+      kube,
+      log: silentLogger(),
+      namespace: 'powerplane-system',
+      image: 'example.org/powerplane:bench',
+      dashboards: [],
+      leaderElect: false,
+    });
     const t0 = performance.now();
     await manager.start();
     const cacheSyncMs = performance.now() - t0;
@@ -78,11 +85,18 @@ async function main(): Promise<void> {
     await settle();
     await ask('reset');
     const t1 = performance.now();
-    await kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', metadata: { name: 'powerplane' }, spec: { modelServer: { enabled: true }, estimator: { enabled: true } } });
+    await kube.create({
+      apiVersion: 'powerplane.io/v1alpha1',
+      kind: 'PowerMonitor',
+      metadata: { name: 'powerplane' },
+      spec: { modelServer: { enabled: true }, estimator: { enabled: true } },
+    });
     // Reconciled: status written with Reconciled=True for the current generation.
     for (;;) {
       const pm = await kube.get<KubeObject>({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor' }, 'powerplane');
-      const c = ((pm.status as { conditions?: Array<{ type: string; status: string; observedGeneration?: number }> } | undefined)?.conditions ?? []).find((x) => x.type === 'Reconciled');
+      const c = (
+        (pm.status as { conditions?: Array<{ type: string; status: string; observedGeneration?: number }> } | undefined)?.conditions ?? []
+      ).find((x) => x.type === 'Reconciled');
       if (c?.status === 'True' && c.observedGeneration === pm.metadata.generation) break;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -104,7 +118,13 @@ async function main(): Promise<void> {
     process.stdout.write(
       JSON.stringify({
         bench: 'operator',
-        inputs: { nodes: NODES, powerNodes: NODES, pods: PODS, objectsInApiServer: ready.objects, powerMonitorSpec: 'agent + model server + estimator, no Prometheus Operator CRDs' },
+        inputs: {
+          nodes: NODES,
+          powerNodes: NODES,
+          pods: PODS,
+          objectsInApiServer: ready.objects,
+          powerMonitorSpec: 'agent + model server + estimator, no Prometheus Operator CRDs',
+        },
         figures: {
           cacheSyncMs: Math.round(cacheSyncMs),
           reconcileNewPowerMonitorMs: Math.round(reconcileMs),

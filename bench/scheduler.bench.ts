@@ -49,7 +49,13 @@ function nodes(count: number): NodeInfo[] {
 const round = (v: number) => Math.round(v * 1000) / 1000;
 /** Wall and CPU (user+system of this process) ms per call: on a loaded machine wall time includes waiting for a core. */
 function summary(wall: number[], cpu: number[]) {
-  return { cpuP50Ms: round(percentile(cpu, 50)), cpuP99Ms: round(percentile(cpu, 99)), wallP50Ms: round(percentile(wall, 50)), wallP99Ms: round(percentile(wall, 99)), reps: wall.length };
+  return {
+    cpuP50Ms: round(percentile(cpu, 50)),
+    cpuP99Ms: round(percentile(cpu, 99)),
+    wallP50Ms: round(percentile(wall, 50)),
+    wallP99Ms: round(percentile(wall, 99)),
+    reps: wall.length,
+  };
 }
 
 /** Runs `fn` once and returns its wall and CPU ms. */
@@ -64,26 +70,46 @@ async function measure(fn: () => Promise<unknown>): Promise<[number, number]> {
 
 const WORKLOADS = 200;
 const owner = (w: number) => [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: `app-${w}`, uid: `w${w}`, controller: true }];
-const pod = (cpu: string, workload = 0) => ({ metadata: { name: 'p', namespace: 'default', uid: 'u', ownerReferences: owner(workload) }, spec: { containers: [{ name: 'c', resources: { requests: { cpu } } }] } });
+const pod = (cpu: string, workload = 0) => ({
+  metadata: { name: 'p', namespace: 'default', uid: 'u', ownerReferences: owner(workload) },
+  spec: { containers: [{ name: 'c', resources: { requests: { cpu } } }] },
+});
 
 /** Pod counts as the pod watch keeps them: 4 bound pods per node, over WORKLOADS workloads. */
 function podCounts(names: string[]): PodCounts {
   const counts = new PodCounts();
   let k = 0;
   for (const n of names) {
-    for (let j = 0; j < 4; j++, k++) counts.upsert({ metadata: { name: `p${k}`, namespace: 'default', uid: `p${k}`, ownerReferences: owner(k % WORKLOADS) }, spec: { nodeName: n }, status: { phase: 'Running' } });
+    for (let j = 0; j < 4; j++, k++)
+      counts.upsert({
+        metadata: { name: `p${k}`, namespace: 'default', uid: `p${k}`, ownerReferences: owner(k % WORKLOADS) },
+        spec: { nodeName: n },
+        status: { phase: 'Running' },
+      });
   }
   return counts;
 }
 
 async function run(count: number) {
   const registry = new EstimatorRegistry();
-  const spec = { defaultNodeConfig: { nodeMonitor: { refreshInterval: '1h', agents: [{ type: 'Fake' as const }] }, powerConsumptionPredictor: { type: 'Fake' as const } } };
+  const spec = {
+    defaultNodeConfig: {
+      nodeMonitor: { refreshInterval: '1h', agents: [{ type: 'Fake' as const }] },
+      powerConsumptionPredictor: { type: 'Fake' as const },
+    },
+  };
   const est = await buildEstimator('default', 'default', spec, nodes(count), {});
   registry.set(est);
   await Promise.all(est.nodes.map((n) => n.refresh()));
   const names = est.nodes.map((n) => n.node.name);
-  const settings = { estimator: 'default/default', policy: 'watts' as const, defaultCpuMilli: 100, spreadMaxPerNode: 1, maxInletTemperature: 27, deadlineMs: 800 };
+  const settings = {
+    estimator: 'default/default',
+    policy: 'watts' as const,
+    defaultCpuMilli: 100,
+    spreadMaxPerNode: 1,
+    maxInletTemperature: 27,
+    deadlineMs: 800,
+  };
   const extender = new SchedulerExtender(registry, settings, new ExtenderMetrics(), silentLogger(), { workloadPods: podCounts(names) });
   const args = (cpu: string) => ({ Pod: pod(cpu), Nodes: null, NodeNames: names });
   const time = async (fn: () => Promise<unknown>, between?: () => Promise<void>) => {
@@ -127,28 +153,48 @@ async function run(count: number) {
   // process, so this process's CPU time between a request's arrival and its response is the server's
   const server = await createServer({
     log: silentLogger(),
-    components: [{ name: 'scheduler', routes: async (app) => {
-      const started = new WeakMap<object, [number, NodeJS.CpuUsage]>();
-      app.addHook('onRequest', async (req) => void started.set(req.raw, [performance.now(), process.cpuUsage()]));
-      app.addHook('onResponse', async (req) => {
-        const s = started.get(req.raw);
-        if (!s) return;
-        const c = process.cpuUsage(s[1]);
-        serverWall.push(performance.now() - s[0]);
-        serverCpu.push((c.user + c.system) / 1000);
-      });
-      await registerSchedulerRoutes(app, { extender, metricsAtRoot: false });
-    } }],
+    components: [
+      {
+        name: 'scheduler',
+        routes: async (app) => {
+          const started = new WeakMap<object, [number, NodeJS.CpuUsage]>();
+          app.addHook('onRequest', async (req) => void started.set(req.raw, [performance.now(), process.cpuUsage()]));
+          app.addHook('onResponse', async (req) => {
+            const s = started.get(req.raw);
+            if (!s) return;
+            const c = process.cpuUsage(s[1]);
+            serverWall.push(performance.now() - s[0]);
+            serverCpu.push((c.user + c.system) / 1000);
+          });
+          await registerSchedulerRoutes(app, { extender, metricsAtRoot: false });
+        },
+      },
+    ],
   });
   const serverWall: number[] = [];
   const serverCpu: number[] = [];
   const base = await server.listen('127.0.0.1:0');
   const body = JSON.stringify(args('500m'));
   const clientWall = await httpClient(`${base}/scheduler/prioritize`, body, WARMUP + REPS);
-  const http = { server: summary(serverWall.slice(WARMUP), serverCpu.slice(WARMUP)), clientWallP50Ms: round(percentile(clientWall.slice(WARMUP), 50)), clientWallP99Ms: round(percentile(clientWall.slice(WARMUP), 99)) };
+  const http = {
+    server: summary(serverWall.slice(WARMUP), serverCpu.slice(WARMUP)),
+    clientWallP50Ms: round(percentile(clientWall.slice(WARMUP), 50)),
+    clientWallP99Ms: round(percentile(clientWall.slice(WARMUP), 99)),
+  };
   await server.close();
   registry.stop();
-  return { nodes: count, bodyBytes: body.length, warmPrioritize, warmFilter, warmTemperature, warmSpread, warmSpreadFilter, onePercentChanged: changed, coldNewCpuSize: summary(coldWall, coldCpu), httpPrioritize: http };
+  return {
+    nodes: count,
+    bodyBytes: body.length,
+    warmPrioritize,
+    warmFilter,
+    warmTemperature,
+    warmSpread,
+    warmSpreadFilter,
+    onePercentChanged: changed,
+    coldNewCpuSize: summary(coldWall, coldCpu),
+    httpPrioritize: http,
+  };
 }
 
 /**
@@ -195,9 +241,17 @@ process.stdout.write(
   JSON.stringify(
     {
       bench: 'scheduler',
-      description: 'scheduler extender: CPU and wall ms per call (p50/p99) over N candidate nodes, nodeCacheCapable form; goal < 20 ms per call at 5,000 nodes. HTTP: server CPU and wall per call measured from request arrival to response sent (the client is a child process), and the wall time the client saw.',
+      description:
+        'scheduler extender: CPU and wall ms per call (p50/p99) over N candidate nodes, nodeCacheCapable form; goal < 20 ms per call at 5,000 nodes. HTTP: server CPU and wall per call measured from request arrival to response sent (the client is a child process), and the wall time the client saw.',
       machine: machineInfo(),
-      inputs: { reps: REPS, warmup: WARMUP, predictor: 'Fake (heterogeneous)', monitor: 'Fake', form: 'NodeNames', podCounts: `4 pods per node over ${WORKLOADS} workloads` },
+      inputs: {
+        reps: REPS,
+        warmup: WARMUP,
+        predictor: 'Fake (heterogeneous)',
+        monitor: 'Fake',
+        form: 'NodeNames',
+        podCounts: `4 pods per node over ${WORKLOADS} workloads`,
+      },
       results,
     },
     null,

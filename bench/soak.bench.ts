@@ -40,7 +40,10 @@ const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 function slope(points: Array<[number, number]>): number {
   const n = points.length;
   if (n < 2) return NaN;
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (const [x, y] of points) {
     sx += x;
     sy += y;
@@ -101,7 +104,15 @@ class ChurningNode {
     return pid;
   }
   private add(pid: number, cgroup: string | undefined): void {
-    this.fx.add({ pid, comm: `worker-${pid % 17}`, utime: 0, stime: 0, startTime: this.boot++, cgroup, cmdline: ['/usr/bin/worker', `--slot=${pid % 17}`] });
+    this.fx.add({
+      pid,
+      comm: `worker-${pid % 17}`,
+      utime: 0,
+      stime: 0,
+      startTime: this.boot++,
+      cgroup,
+      cmdline: ['/usr/bin/worker', `--slot=${pid % 17}`],
+    });
     this.started++;
   }
   private startContainer(slot: number): void {
@@ -152,9 +163,33 @@ async function main(): Promise<void> {
     const snapshotDir = join(dir, 'snapshots');
     mkdirSync(snapshotDir);
     const heapFlags = HEAP_SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : [];
-    child = spawn(process.execPath, [...heapFlags, ...entry, 'up', '--web.listen-address', '127.0.0.1:0', '--host.procfs', node.fx.root, '--host.sysfs', sysfs,
-      '--meter', 'rapl', '--monitor.interval', INTERVAL, '--gpu.enable', 'false', '--platform.acpi', 'false', '--log.level', 'warn',
-      '--model-server.store-dir', join(dir, 'models')], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      process.execPath,
+      [
+        ...heapFlags,
+        ...entry,
+        'up',
+        '--web.listen-address',
+        '127.0.0.1:0',
+        '--host.procfs',
+        node.fx.root,
+        '--host.sysfs',
+        sysfs,
+        '--meter',
+        'rapl',
+        '--monitor.interval',
+        INTERVAL,
+        '--gpu.enable',
+        'false',
+        '--platform.acpi',
+        'false',
+        '--log.level',
+        'warn',
+        '--model-server.store-dir',
+        join(dir, 'models'),
+      ],
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
     child.stderr!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
@@ -224,7 +259,9 @@ async function main(): Promise<void> {
         heap.push(await heapSnapshotSummary(child, snapshotDir));
       }
       if (elapsed >= nextProgress) {
-        process.stderr.write(`soak: ${round(elapsed / 60_000, 1)} min, RSS ${round(rss[rss.length - 1][1], 1)} MiB, series ${series[series.length - 1]?.[1]}, decreases ${counterDecreases}\n`);
+        process.stderr.write(
+          `soak: ${round(elapsed / 60_000, 1)} min, RSS ${round(rss[rss.length - 1][1], 1)} MiB, series ${series[series.length - 1]?.[1]}, decreases ${counterDecreases}\n`,
+        );
         nextProgress += 60_000;
       }
       await new Promise((r) => setTimeout(r, Math.max(0, second * 1000 - (performance.now() - t0))));
@@ -236,21 +273,47 @@ async function main(): Promise<void> {
     const half = Math.floor(seriesAfter.length / 2);
     const result = {
       bench: 'soak',
-      description: '`powerplane up` under process churn on a fixture procfs and powercap tree; RSS slope after warm-up, series count, counter decreases',
-      inputs: { heapSnapshots: HEAP_SNAPSHOTS, minutes: MINUTES, warmupMinutes: WARMUP_MINUTES, liveProcesses: PROCESSES, churnPerSecond: CHURN, pidSpace: PID_SPACE, containers: CONTAINERS, scrapeSeconds: SCRAPE_SECONDS, refreshInterval: INTERVAL, runtime: built ? 'dist' : 'tsx' },
+      description:
+        '`powerplane up` under process churn on a fixture procfs and powercap tree; RSS slope after warm-up, series count, counter decreases',
+      inputs: {
+        heapSnapshots: HEAP_SNAPSHOTS,
+        minutes: MINUTES,
+        warmupMinutes: WARMUP_MINUTES,
+        liveProcesses: PROCESSES,
+        churnPerSecond: CHURN,
+        pidSpace: PID_SPACE,
+        containers: CONTAINERS,
+        scrapeSeconds: SCRAPE_SECONDS,
+        refreshInterval: INTERVAL,
+        runtime: built ? 'dist' : 'tsx',
+      },
       figures: {
         processesStarted: node.started,
-        rssMiB: { start: round(rss[0]?.[1] ?? NaN, 1), atWarmupEnd: round(afterWarmup[0]?.[1] ?? NaN, 1), end: round(rss[rss.length - 1]?.[1] ?? NaN, 1), max: round(Math.max(...rss.map(([, v]) => v)), 1) },
+        rssMiB: {
+          start: round(rss[0]?.[1] ?? NaN, 1),
+          atWarmupEnd: round(afterWarmup[0]?.[1] ?? NaN, 1),
+          end: round(rss[rss.length - 1]?.[1] ?? NaN, 1),
+          max: round(Math.max(...rss.map(([, v]) => v)), 1),
+        },
         rssSlopeMiBPerHourAfterWarmup: round(slope(afterWarmup)),
         rssSlopeMiBPerHourLastHalf: round(slope(lastHalf)),
         rssSamples: rss.length,
-        series: { min: Math.min(...series.map(([, n]) => n)), max: Math.max(...series.map(([, n]) => n)), last: series[series.length - 1]?.[1], maxFirstHalfAfterWarmup: Math.max(...seriesAfter.slice(0, half)), maxSecondHalfAfterWarmup: Math.max(...seriesAfter.slice(half)) },
+        series: {
+          min: Math.min(...series.map(([, n]) => n)),
+          max: Math.max(...series.map(([, n]) => n)),
+          last: series[series.length - 1]?.[1],
+          maxFirstHalfAfterWarmup: Math.max(...seriesAfter.slice(0, half)),
+          maxSecondHalfAfterWarmup: Math.max(...seriesAfter.slice(half)),
+        },
         scrapes,
         scrapeErrors,
         counterDecreases,
         decreaseExamples,
         ...(HEAP_SNAPSHOTS && heap.length === 2
-          ? { liveHeapMiB: { atWarmupEnd: round(heap[0].totalBytes / 2 ** 20), end: round(heap[1].totalBytes / 2 ** 20) }, heapGrowthByConstructor: growth(heap[0], heap[1], 12) }
+          ? {
+              liveHeapMiB: { atWarmupEnd: round(heap[0].totalBytes / 2 ** 20), end: round(heap[1].totalBytes / 2 ** 20) },
+              heapGrowthByConstructor: growth(heap[0], heap[1], 12),
+            }
           : {}),
       },
       machine: machineInfo(),

@@ -29,16 +29,31 @@ if (mainArg < 0) {
 }
 
 const estimatorFile = join(dir, 'estimator.yaml');
-writeFileSync(estimatorFile, JSON.stringify({ estimators: [{ namespace: 'default', name: 'default', spec: { defaultNodeConfig: { nodeMonitor: { agents: [] }, powerConsumptionPredictor: { type: 'Fake' } } } }], nodes: [{ name: 'n1', labels: {}, allocatable: { cpu: '8' } }] }));
+writeFileSync(
+  estimatorFile,
+  JSON.stringify({
+    estimators: [
+      {
+        namespace: 'default',
+        name: 'default',
+        spec: { defaultNodeConfig: { nodeMonitor: { agents: [] }, powerConsumptionPredictor: { type: 'Fake' } } },
+      },
+    ],
+    nodes: [{ name: 'n1', labels: {}, allocatable: { cpu: '8' } }],
+  }),
+);
 
 /**
  * Detects whether a run resolves @kubernetes/client-node: an ESM resolve hook (module.register) that
  * appends to the file named by PP_PROBE_FILE. Used in one extra run per command, not in the timed ones.
  */
 const HOOKS = join(dir, 'hooks.mjs');
-writeFileSync(HOOKS, `import { appendFileSync } from 'node:fs';
+writeFileSync(
+  HOOKS,
+  `import { appendFileSync } from 'node:fs';
 export async function resolve(spec, ctx, next) { const r = await next(spec, ctx); if (r.url.includes('@kubernetes/client-node')) appendFileSync(process.env.PP_PROBE_FILE, r.url + '\\n'); return r; }
-`);
+`,
+);
 const PROBE = join(dir, 'probe.mjs');
 writeFileSync(PROBE, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(HOOKS).href)});\n`);
 
@@ -63,11 +78,37 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'bare node http server', args: (p) => ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${p}, '127.0.0.1')`], health: '/', bare: true },
-  { name: 'up', args: (p) => [main, 'up', '--web.listen-address', `127.0.0.1:${p}`, '--model-server.store-dir', join(dir, `models-${p}`), '--log.level', 'warn'], health: '/healthz' },
+  {
+    name: 'bare node http server',
+    args: (p) => ['-e', `require('node:http').createServer((q, s) => s.end('ok')).listen(${p}, '127.0.0.1')`],
+    health: '/',
+    bare: true,
+  },
+  {
+    name: 'up',
+    args: (p) => [main, 'up', '--web.listen-address', `127.0.0.1:${p}`, '--model-server.store-dir', join(dir, `models-${p}`), '--log.level', 'warn'],
+    health: '/healthz',
+  },
   { name: 'agent', args: (p) => [main, 'agent', '--web.listen-address', `127.0.0.1:${p}`, '--log.level', 'warn'], health: '/healthz' },
-  { name: 'model-server', args: (p) => [main, 'model-server', '--web.listen-address', `127.0.0.1:${p}`, '--model-server.store-dir', join(dir, `models-${p}`), '--log.level', 'warn'], health: '/healthz' },
-  { name: 'estimator --config', args: (p) => [main, 'estimator', '--config', estimatorFile, '--web.listen-address', `127.0.0.1:${p}`, '--log.level', 'warn'], health: '/healthz' },
+  {
+    name: 'model-server',
+    args: (p) => [
+      main,
+      'model-server',
+      '--web.listen-address',
+      `127.0.0.1:${p}`,
+      '--model-server.store-dir',
+      join(dir, `models-${p}`),
+      '--log.level',
+      'warn',
+    ],
+    health: '/healthz',
+  },
+  {
+    name: 'estimator --config',
+    args: (p) => [main, 'estimator', '--config', estimatorFile, '--web.listen-address', `127.0.0.1:${p}`, '--log.level', 'warn'],
+    health: '/healthz',
+  },
   { name: '--help', args: () => [main, '--help'] },
   { name: 'version', args: () => [main, 'version'] },
   { name: 'operator --help', args: () => [main, 'operator', '--help'] },
@@ -92,7 +133,10 @@ async function runOnce(c: Case, probe = false): Promise<{ ms: number; clientNode
   let ms: number;
   if (c.health) {
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${p}${c.health}`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${p}${c.health}`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       if (child.exitCode !== null) throw new Error(`${c.name} exited: ${stderr.slice(-500)}`);
       await new Promise((r) => setTimeout(r, 5));
@@ -117,7 +161,12 @@ for (const c of CASES) {
   if (!c.bare) clientNode = (await runOnce(c, true)).clientNode;
   const median = Math.round(percentile(times, 50));
   if (c.bare) bare = median;
-  const row: Record<string, unknown> = { command: c.name, until: c.health ? `first 200 on ${c.health}` : 'exit', medianMs: median, minMs: Math.round(Math.min(...times)) };
+  const row: Record<string, unknown> = {
+    command: c.name,
+    until: c.health ? `first 200 on ${c.health}` : 'exit',
+    medianMs: median,
+    minMs: Math.round(Math.min(...times)),
+  };
   if (!c.bare) Object.assign(row, { ratioToBare: Math.round((median / bare) * 100) / 100, loadsKubernetesClient: clientNode });
   rows.push(row);
   process.stderr.write(`startup ${JSON.stringify(row)}\n`);
@@ -129,7 +178,11 @@ process.stdout.write(
       bench: 'startup',
       quick,
       inputs: { runs: RUNS, cli: mainArg > 0 ? main : 'dist/src/cli/main.js (built)', cluster: 'none' },
-      targets: { 'every command within 3x the bare server (worst ratio)': Math.max(...rows.filter((r) => r.ratioToBare !== undefined).map((r) => r.ratioToBare as number)) },
+      targets: {
+        'every command within 3x the bare server (worst ratio)': Math.max(
+          ...rows.filter((r) => r.ratioToBare !== undefined).map((r) => r.ratioToBare as number),
+        ),
+      },
       commands: rows,
       machine: machineInfo(),
     },

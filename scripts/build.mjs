@@ -23,7 +23,11 @@ const sources = listFiles('src', (name, path) => name.endsWith('.ts') && !name.e
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
   // The worker entries sit beside every chunk, so `new URL('./solve-worker.js', import.meta.url)` finds them.
-  entryPoints: { main: 'src/cli/main.ts', 'solve-worker': 'src/estimator/solve-worker.ts', 'train-worker': 'src/modelserver/training/train-worker.ts' },
+  entryPoints: {
+    main: 'src/cli/main.ts',
+    'solve-worker': 'src/estimator/solve-worker.ts',
+    'train-worker': 'src/modelserver/training/train-worker.ts',
+  },
   outdir: 'dist/src/cli',
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
@@ -47,4 +51,6 @@ const assets = copyAssets();
 // The commit this build came from, for `powerplane --version` where there is no git (an installed tarball).
 const git = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' });
 writeFileSync('dist/build-info.json', JSON.stringify({ commit: git.status === 0 ? git.stdout.trim() : 'unknown' }) + '\n');
-process.stderr.write(`powerplane: built ${modules} modules and ${assets} assets into dist/ (a bundle of ${sources} sources) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stderr.write(
+  `powerplane: built ${modules} modules and ${assets} assets into dist/ (a bundle of ${sources} sources) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+);

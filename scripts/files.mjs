@@ -6,11 +6,16 @@ import { join } from 'node:path';
 export function listFiles(dir, match) {
   const out = [];
   let entries;
-  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return out; }
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
   for (const e of entries) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) { if (e.name !== 'node_modules') out.push(...listFiles(p, match)); }
-    else if (match(e.name, p)) out.push(p);
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules') out.push(...listFiles(p, match));
+    } else if (match(e.name, p)) out.push(p);
   }
   return out.sort();
 }

@@ -34,7 +34,10 @@ export function preflight() {
   }
   process.stderr.write(`npm test: installing missing Debian packages: ${missing.join(', ')} (apt-get, a minute or two)…\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing, ...ALONGSIDE]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...missing, ...ALONGSIDE],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (r.status !== 0) {
       process.stderr.write(`npm test: apt-get ${args[0]} failed (exit ${r.status}); install by hand with:\n  ${command}\n`);

@@ -11,9 +11,22 @@ const results = [];
 let failed = 0;
 for (const f of files) {
   process.stderr.write(`bench: ${f}\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', f], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
-  if (r.status !== 0) { failed++; results.push({ bench: f, error: `exit ${r.status}` }); continue; }
-  try { results.push(JSON.parse(r.stdout)); } catch { failed++; results.push({ bench: f, error: 'output is not JSON', output: r.stdout.slice(0, 2000) }); }
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', f], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) {
+    failed++;
+    results.push({ bench: f, error: `exit ${r.status}` });
+    continue;
+  }
+  try {
+    results.push(JSON.parse(r.stdout));
+  } catch {
+    failed++;
+    results.push({ bench: f, error: 'output is not JSON', output: r.stdout.slice(0, 2000) });
+  }
 }
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json.tmp', JSON.stringify(results, null, 2));

@@ -56,7 +56,18 @@ test('HTTP API on loopback: /metrics passes promtool, JSON views, query validati
     .write();
   const meter = new ScriptedMeter(ZONES, [4_000_000, 3_000_000, 1_000_000]);
   const { agent, tick } = makeAgent(fx, meter);
-  const server = await createServer({ log: silentLogger(), components: [{ name: 'agent', routes: (app) => registerAgentRoutes(app, agent), start: () => agent.start(), stop: () => agent.stop(), isReady: () => agent.isReady() }] });
+  const server = await createServer({
+    log: silentLogger(),
+    components: [
+      {
+        name: 'agent',
+        routes: (app) => registerAgentRoutes(app, agent),
+        start: () => agent.start(),
+        stop: () => agent.stop(),
+        isReady: () => agent.isReady(),
+      },
+    ],
+  });
   try {
     const url = await server.listen('127.0.0.1:0');
     fx.advance(1, 10).advance(2, 60).advance(3, 30).advanceNode(0, 100).write();
@@ -73,9 +84,15 @@ test('HTTP API on loopback: /metrics passes promtool, JSON views, query validati
       const fam = /^# TYPE (\S+)/.exec(line)?.[1];
       if (fam) assert.ok(EXPORTED_METRIC_NAMES.includes(fam), `${fam} is listed in EXPORTED_METRIC_NAMES`);
     }
-    assert.match(text, /kepler_container_cpu_joules_total\{node_name="node \\"1\\"",container_id="[0-9a-f]{64}",container_name="app",runtime="docker",pod_id="",pod_name="",pod_namespace="",state="running",zone="package"\} 1\.2\n/);
+    assert.match(
+      text,
+      /kepler_container_cpu_joules_total\{node_name="node \\"1\\"",container_id="[0-9a-f]{64}",container_name="app",runtime="docker",pod_id="",pod_name="",pod_namespace="",state="running",zone="package"\} 1\.2\n/,
+    );
     assert.match(text, /kepler_process_cpu_joules_total\{[^}]*comm="app \\"x\\"\\\\y"[^}]*zone="dram"\} 0\.3\n/);
-    assert.match(text, /kepler_vm_cpu_watts\{node_name="node \\"1\\"",vm_id="vm-1",vm_name="kvm-vm-1",hypervisor="kvm",state="running",zone="package"\} 0\.3\n/);
+    assert.match(
+      text,
+      /kepler_vm_cpu_watts\{node_name="node \\"1\\"",vm_id="vm-1",vm_name="kvm-vm-1",hypervisor="kvm",state="running",zone="package"\} 0\.3\n/,
+    );
     assert.match(text, /kepler_node_cpu_active_watts\{node_name="node \\"1\\"",zone="package",path="\/sys\/class\/powercap\/intel-rapl:0"\} 1\n/);
     assert.match(text, /powerplane_process_idle_joules_total\{/);
     assert.match(text, /powerplane_node_power_source_info\{node_name="node \\"1\\"",meter="fake",estimated="false",model=""\} 1\n/);
@@ -87,11 +104,20 @@ test('HTTP API on loopback: /metrics passes promtool, JSON views, query validati
 
     const w = (await (await fetch(`${url}/api/v1/workloads?level=process&top=2`)).json()) as WorkloadsResponse;
     assert.equal(w.total, 3);
-    assert.deepEqual(w.items.map((i) => i.id), ['2', '3']);
+    assert.deepEqual(
+      w.items.map((i) => i.id),
+      ['2', '3'],
+    );
     assert.equal(w.items[0].zones.core.joulesTotal, 0.9);
     assert.equal(w.items[0].watts, (1_200_000 + 300_000) / 1e6 / 2);
 
-    for (const [q, field] of [['level=nodes', 'level'], ['top=0', 'top'], ['top=abc', 'top'], ['top=10001', 'top'], ['level=pod&top=-1', 'top']]) {
+    for (const [q, field] of [
+      ['level=nodes', 'level'],
+      ['top=0', 'top'],
+      ['top=abc', 'top'],
+      ['top=10001', 'top'],
+      ['level=pod&top=-1', 'top'],
+    ]) {
       const r = await fetch(`${url}/api/v1/workloads?${q}`);
       assert.equal(r.status, 400, q);
       const body = (await r.json()) as { code: string; field: string };
@@ -110,10 +136,12 @@ test('HTTP API on loopback: /metrics passes promtool, JSON views, query validati
   }
 });
 
-test('--metrics selects levels; a deleted container\'s series disappear after a scrape exported it as terminated', async () => {
+test("--metrics selects levels; a deleted container's series disappear after a scrape exported it as terminated", async () => {
   const fx = new ProcfsFixture();
   const C = fixtureContainerId(9);
-  fx.add({ pid: 5, comm: 'w', utime: 0, stime: 0, cgroup: containerCgroup(C, 'crio') }).add({ pid: 6, comm: 'h', utime: 0, stime: 0 }).write();
+  fx.add({ pid: 5, comm: 'w', utime: 0, stime: 0, cgroup: containerCgroup(C, 'crio') })
+    .add({ pid: 6, comm: 'h', utime: 0, stime: 0 })
+    .write();
   const meter = new ScriptedMeter(ZONES, [50_000_000, 0, 0]);
   const { agent, tick } = makeAgent(fx, meter, { levels: ['container'], idlePolicy: 'none', stalenessMs: 0 });
   try {
@@ -169,7 +197,7 @@ test('a scrape whose refresh fails serves the last snapshot; with none it fails 
   }
 });
 
-test('kepler_platform_watts carries Kepler\'s labels: node_name, source, bmc_id, chassis_id, source_id, source_name, source_type', async (t) => {
+test("kepler_platform_watts carries Kepler's labels: node_name, source, bmc_id, chassis_id, source_id, source_name, source_type", async (t) => {
   const server = await serveRedfishMockup(sharedDataPath('redfish', 'public-rackmount1'), { hide: ['/redfish/v1/Chassis/1U/EnvironmentMetrics'] });
   t.after(() => server.close());
   const platform = await createRedfishMeter({ endpoint: server.url });
@@ -181,7 +209,13 @@ test('kepler_platform_watts carries Kepler\'s labels: node_name, source, bmc_id,
     tick(1000);
     const text = await agent.metricsText();
     const host = new URL(server.url).host;
-    assert.match(text, new RegExp(`^kepler_platform_watts\\{node_name="node \\\\"1\\\\"",source="redfish",bmc_id="${host}",chassis_id="1U",source_id="0",source_name="System Input Power",source_type="PowerControl"\\} 344$`, 'm'));
+    assert.match(
+      text,
+      new RegExp(
+        `^kepler_platform_watts\\{node_name="node \\\\"1\\\\"",source="redfish",bmc_id="${host}",chassis_id="1U",source_id="0",source_name="System Input Power",source_type="PowerControl"\\} 344$`,
+        'm',
+      ),
+    );
   } finally {
     await agent.stop();
     fx.dispose();

@@ -4,7 +4,15 @@
  * node model and the calibration recorder, behind the `AgentHandle` that `up` hands to its siblings.
  */
 import type { Logger } from '../core/logger.js';
-import type { AgentHandle, CapabilitiesView, LocalNodeModel, NodeView, WorkloadLevel, WorkloadsResponse, MeterCapability } from '../core/contracts.js';
+import type {
+  AgentHandle,
+  CapabilitiesView,
+  LocalNodeModel,
+  NodeView,
+  WorkloadLevel,
+  WorkloadsResponse,
+  MeterCapability,
+} from '../core/contracts.js';
 import type { GpuMeter, MeterSelection, PlatformMeter, SourceCapability } from './types.js';
 import type { PodResolver } from './pods/types.js';
 import type { CpuInfoEntry } from './procfs/cpuinfo.js';
@@ -213,7 +221,9 @@ export class Agent implements AgentHandle {
       meters: tried,
       chosenMeter: meter.info,
       zones: meter.zones().map((z) => z.zone),
-      platform: o.platform.meter ? { available: true, source: o.platform.meter.source } : { available: false, ...(o.platform.reason ? { reason: o.platform.reason } : {}) },
+      platform: o.platform.meter
+        ? { available: true, source: o.platform.meter.source }
+        : { available: false, ...(o.platform.reason ? { reason: o.platform.reason } : {}) },
       gpus: {
         ...(o.gpu.meter
           ? { available: true, count: this.monitor.current()?.gpus.length ?? 0, source: o.gpu.meter.source }

@@ -51,7 +51,12 @@ export async function buildAgent(config: PowerplaneConfig, log: Logger): Promise
     if (selection.meter.info.estimated) log.warn({ meter: selection.meter.info.name }, 'calibration.enable needs a measured meter; not recording');
     else {
       const file = config.calibration.file || DEFAULT_CALIBRATION_FILE;
-      calibration = new CalibrationRecorder(file, selection.meter.zones().map((z) => z.zone), config.calibration.maxSamples, log);
+      calibration = new CalibrationRecorder(
+        file,
+        selection.meter.zones().map((z) => z.zone),
+        config.calibration.maxSamples,
+        log,
+      );
       log.info({ file, maxSamples: config.calibration.maxSamples }, 'recording self-calibration samples');
     }
   }

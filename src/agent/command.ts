@@ -17,11 +17,28 @@ import { createDashboardComponent } from '../dashboard/component.js';
 export const AGENT_LISTEN_ADDRESS = '0.0.0.0:28282';
 
 /** Config keys (and prefixes) the agent command takes as flags. */
-export const AGENT_CONFIG_KEYS = ['log.', 'host.', 'monitor.', ...WEB_SERVER_KEYS, 'web.ui', 'kube.', 'metrics', 'meter', 'model.', 'platform.', 'gpu.', 'attribution.', 'calibration.', 'dashboard.'];
+export const AGENT_CONFIG_KEYS = [
+  'log.',
+  'host.',
+  'monitor.',
+  ...WEB_SERVER_KEYS,
+  'web.ui',
+  'kube.',
+  'metrics',
+  'meter',
+  'model.',
+  'platform.',
+  'gpu.',
+  'attribution.',
+  'calibration.',
+  'dashboard.',
+];
 
 /** Registers `powerplane agent`. */
 export function registerAgentCommands(program: Command): void {
-  const cmd = program.command('agent').description(`run the node agent: per-process, container, pod and VM energy with Kepler-compatible /metrics (default ${AGENT_LISTEN_ADDRESS})`);
+  const cmd = program
+    .command('agent')
+    .description(`run the node agent: per-process, container, pod and VM energy with Kepler-compatible /metrics (default ${AGENT_LISTEN_ADDRESS})`);
   addConfigOptions(cmd, AGENT_CONFIG_KEYS);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {

@@ -35,7 +35,12 @@ export interface NodeSettingsSource {
 export type NodeSettingValues = ReadonlyMap<string, unknown>;
 
 /** The platform keys a node's settings may set. */
-const NODE_KEYS = ['platform.redfish.endpoint', 'platform.redfish.username', 'platform.redfish.insecureSkipVerify', 'platform.ipmi.exporterUrl'] as const;
+const NODE_KEYS = [
+  'platform.redfish.endpoint',
+  'platform.redfish.username',
+  'platform.redfish.insecureSkipVerify',
+  'platform.ipmi.exporterUrl',
+] as const;
 const NODE_KEY_TYPES: Record<(typeof NODE_KEYS)[number], 'string' | 'boolean'> = {
   'platform.redfish.endpoint': 'string',
   'platform.redfish.username': 'string',
@@ -56,7 +61,8 @@ export function nodeSettingValues(yamlText: string, secret: string): Map<string,
   for (const [key, value] of flat) {
     const type = NODE_KEY_TYPES[key as (typeof NODE_KEYS)[number]];
     if (!type) throw ERR_INVALID_CONFIG(`node settings Secret ${secret}: key ${key} is not a per-node setting (${NODE_KEYS.join(', ')})`, { key });
-    if (typeof value !== type) throw ERR_INVALID_CONFIG(`node settings Secret ${secret}: key ${key} must be a ${type}, got ${JSON.stringify(value)}`, { key });
+    if (typeof value !== type)
+      throw ERR_INVALID_CONFIG(`node settings Secret ${secret}: key ${key} must be a ${type}, got ${JSON.stringify(value)}`, { key });
   }
   return flat;
 }

@@ -39,7 +39,10 @@ export function diffConfig(prev: PowerplaneConfig, next: PowerplaneConfig): { ho
  * How each hot key (or section ending in `.`) reaches a running agent: the update it adds. Every
  * hot key of the schema has exactly one entry (a test checks it).
  */
-export const HOT_UPDATES: ReadonlyArray<{ keys: readonly string[]; update: (next: PowerplaneConfig, nodeName: string, log: Logger) => Promise<AgentUpdate> | AgentUpdate }> = [
+export const HOT_UPDATES: ReadonlyArray<{
+  keys: readonly string[];
+  update: (next: PowerplaneConfig, nodeName: string, log: Logger) => Promise<AgentUpdate> | AgentUpdate;
+}> = [
   { keys: ['metrics'], update: (next) => ({ levels: next.metrics }) },
   { keys: ['attribution.idlePolicy'], update: (next) => ({ idlePolicy: next.attribution.idlePolicy }) },
   { keys: ['monitor.maxTerminated'], update: (next) => ({ maxTerminated: next.monitor.maxTerminated }) },
@@ -52,14 +55,23 @@ export const HOT_UPDATES: ReadonlyArray<{ keys: readonly string[]; update: (next
       return { gpu: { enabled: gpuMeteringOn(next), meter: g.meter, reason: g.reason, tried: g.tried }, gpuIdleWatts: next.gpu.idleWatts };
     },
   },
-  { keys: ['kube.enable', 'kube.podInformer.mode', 'kube.config', 'kube.kubeletPort'], update: async (next, nodeName, log) => ({ pods: { resolver: await createPodResolver(next, nodeName, log), kubeEnabled: next.kube.enable } }) },
+  {
+    keys: ['kube.enable', 'kube.podInformer.mode', 'kube.config', 'kube.kubeletPort'],
+    update: async (next, nodeName, log) => ({ pods: { resolver: await createPodResolver(next, nodeName, log), kubeEnabled: next.kube.enable } }),
+  },
 ];
 
 /**
  * Applies the hot keys of `next` that differ from `prev` to a running agent. Returns the changed keys;
  * keys needing a restart are logged, not applied.
  */
-export async function applyConfig(agent: Agent, prev: PowerplaneConfig, next: PowerplaneConfig, nodeName: string, log: Logger): Promise<{ hot: string[]; restart: string[] }> {
+export async function applyConfig(
+  agent: Agent,
+  prev: PowerplaneConfig,
+  next: PowerplaneConfig,
+  nodeName: string,
+  log: Logger,
+): Promise<{ hot: string[]; restart: string[] }> {
   const d = diffConfig(prev, next);
   let u: AgentUpdate = {};
   for (const h of HOT_UPDATES) if (d.hot.some((k) => matches(k, h.keys))) u = { ...u, ...(await h.update(next, nodeName, log)) };

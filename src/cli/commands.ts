@@ -15,8 +15,14 @@ export type Register = (program: Command) => void;
  * top-level help, `version` and unknown commands load none (the summaries stand in for them).
  */
 export const COMMAND_MODULES: ReadonlyArray<{ commands: Readonly<Record<string, string>>; load: () => Promise<Register> }> = [
-  { commands: { up: 'run agent, model server, estimator and dashboard for this machine (default 127.0.0.1:28282)' }, load: async () => (await import('./up.js')).registerUpCommand },
-  { commands: { agent: 'run the node agent: per-process, container, pod and VM energy with Kepler-compatible /metrics (default 0.0.0.0:28282)' }, load: async () => (await import('../agent/command.js')).registerAgentCommands },
+  {
+    commands: { up: 'run agent, model server, estimator and dashboard for this machine (default 127.0.0.1:28282)' },
+    load: async () => (await import('./up.js')).registerUpCommand,
+  },
+  {
+    commands: { agent: 'run the node agent: per-process, container, pod and VM energy with Kepler-compatible /metrics (default 0.0.0.0:28282)' },
+    load: async () => (await import('../agent/command.js')).registerAgentCommands,
+  },
   {
     commands: {
       'model-server': 'run the model server: model store, training jobs, Kepler-compatible routes, Open Inference Protocol v2 (default 0.0.0.0:8100)',
@@ -38,11 +44,19 @@ export const COMMAND_MODULES: ReadonlyArray<{ commands: Readonly<Record<string, 
   },
   {
     commands: {
-      operator: 'run the operator: controllers for PowerMonitor, PowerNode, Estimator and PowerCapPolicy, admission webhook (default :9443), health and /metrics (default :8081)',
-      render: 'print the install manifests (CRDs, namespace, RBAC, operator Deployment, webhook) as YAML for kubectl apply -f -; --scheduler adds the power-aware secondary scheduler',
+      operator:
+        'run the operator: controllers for PowerMonitor, PowerNode, Estimator and PowerCapPolicy, admission webhook (default :9443), health and /metrics (default :8081)',
+      render:
+        'print the install manifests (CRDs, namespace, RBAC, operator Deployment, webhook) as YAML for kubectl apply -f -; --scheduler adds the power-aware secondary scheduler',
     },
     load: async () => (await import('../operator/command.js')).registerOperatorCommands,
   },
-  { commands: { cap: 'power capping: simulate algorithms, the algorithm catalog' }, load: async () => (await import('../capping/cli/command.js')).loadCapCommands() },
-  { commands: { top: "live table of the top workloads by power, from an agent's JSON API (default http://127.0.0.1:28282)" }, load: async () => (await import('../dashboard/command.js')).registerDashboardCommands },
+  {
+    commands: { cap: 'power capping: simulate algorithms, the algorithm catalog' },
+    load: async () => (await import('../capping/cli/command.js')).loadCapCommands(),
+  },
+  {
+    commands: { top: "live table of the top workloads by power, from an agent's JSON API (default http://127.0.0.1:28282)" },
+    load: async () => (await import('../dashboard/command.js')).registerDashboardCommands,
+  },
 ];

@@ -33,7 +33,9 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   const wanted = COMMAND_MODULES.filter((m) => invoked !== undefined && Object.hasOwn(m.commands, invoked));
   for (const m of wanted) (await m.load())(program);
   if (wanted.length === 0) {
-    for (const m of COMMAND_MODULES) for (const [name, summary] of Object.entries(m.commands)) program.command(name).description(summary).allowUnknownOption().allowExcessArguments();
+    for (const m of COMMAND_MODULES)
+      for (const [name, summary] of Object.entries(m.commands))
+        program.command(name).description(summary).allowUnknownOption().allowExcessArguments();
   }
   program
     .command('version')
@@ -58,7 +60,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await (await buildProgram(argv)).parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)) process.exit(0);
+    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0))
+      process.exit(0);
     exitWithError(err);
   }
 }

@@ -20,7 +20,24 @@ export const UP_LISTEN_ADDRESS = '127.0.0.1:28282';
 /** Registers `powerplane up`. */
 export function registerUpCommand(program: Command): void {
   const cmd = program.command('up').description(`run agent, model server, estimator and dashboard for this machine (default ${UP_LISTEN_ADDRESS})`);
-  addConfigOptions(cmd, ['log.', 'host.', 'monitor.', ...WEB_SERVER_KEYS, 'web.insecureNoAuth', 'kube.', 'metrics', 'meter', 'model.', 'platform.', 'gpu.', 'attribution.', 'calibration.', 'dashboard.', 'modelServer.', 'estimator.']);
+  addConfigOptions(cmd, [
+    'log.',
+    'host.',
+    'monitor.',
+    ...WEB_SERVER_KEYS,
+    'web.insecureNoAuth',
+    'kube.',
+    'metrics',
+    'meter',
+    'model.',
+    'platform.',
+    'gpu.',
+    'attribution.',
+    'calibration.',
+    'dashboard.',
+    'modelServer.',
+    'estimator.',
+  ]);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       // One machine: every level, per-process series included (the agent alone keeps process series opt-in).
@@ -39,11 +56,15 @@ export function registerUpCommand(program: Command): void {
       const web = await webServerOptions(config);
       const server = await createServer({ log, components, ...web });
       closeOnSignals(server, log);
-      baseUrl = await server.listen(config.web.listenAddress, { hint: `(with npm: npm start -- --web.listen-address=127.0.0.1:${nextPort(config.web.listenAddress[0])})` });
+      baseUrl = await server.listen(config.web.listenAddress, {
+        hint: `(with npm: npm start -- --web.listen-address=127.0.0.1:${nextPort(config.web.listenAddress[0])})`,
+      });
       web.watch(server, log);
       reloadOnChange(opts, defaults, log, (next) => agent.reconfigure(next));
       log.info({ urls: server.urls() }, 'powerplane is up');
-      process.stdout.write(`powerplane is up: open ${baseUrl}/ (metrics at ${baseUrl}/metrics${server.urls().length > 1 ? `; also listening on ${server.urls().slice(1).join(', ')}` : ''})\n`);
+      process.stdout.write(
+        `powerplane is up: open ${baseUrl}/ (metrics at ${baseUrl}/metrics${server.urls().length > 1 ? `; also listening on ${server.urls().slice(1).join(', ')}` : ''})\n`,
+      );
     }),
   );
 }

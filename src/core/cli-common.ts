@@ -16,7 +16,8 @@ import { watchConfigFile } from './config-watch.js';
 export function addConfigOptions(cmd: Command, keys: readonly string[]): Command {
   cmd.option('--config.file <path>', 'YAML config file (flags override it)');
   for (const spec of keysMatching(keys)) {
-    const shown = spec.type === 'duration' ? formatDuration(spec.default as number) : Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
+    const shown =
+      spec.type === 'duration' ? formatDuration(spec.default as number) : Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
     const desc = `${spec.description}${shown !== '' ? ` (default: ${shown})` : ''}`;
     const option = new Option(spec.type === 'bool' ? `${spec.flag} [bool]` : `${spec.flag} <value>`, desc);
     if (spec.type === 'list') option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
@@ -53,7 +54,12 @@ export function resolveConfig(opts: Record<string, unknown>, defaults: Record<st
  * Re-reads the config file whenever it changes (a ConfigMap update, an edit) and hands the new
  * configuration, with the same flags and defaults applied, to `apply`. An invalid file changes nothing.
  */
-export function reloadOnChange(opts: Record<string, unknown>, defaults: Record<string, unknown>, log: Logger, apply: (next: PowerplaneConfig) => Promise<void>): void {
+export function reloadOnChange(
+  opts: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  log: Logger,
+  apply: (next: PowerplaneConfig) => Promise<void>,
+): void {
   const file = opts['config.file'] as string | undefined;
   if (!file) return;
   watchConfigFile(file, () => apply(loadConfig({ file, flags: configFlags(opts), defaults }).config), log);

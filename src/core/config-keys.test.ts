@@ -31,7 +31,10 @@ test('every key is exactly one of hot or restart, and the two classes partition 
   const restart = keysByReload('restart');
   for (const k of CONFIG_KEYS) assert.ok(k.reload === 'hot' || k.reload === 'restart', k.key);
   assert.equal(hot.length + restart.length, CONFIG_KEYS.length);
-  assert.deepEqual(hot.filter((k) => restart.includes(k)), []);
+  assert.deepEqual(
+    hot.filter((k) => restart.includes(k)),
+    [],
+  );
   assert.equal(reloadClass('kube.podInformer.mode'), 'hot');
   assert.equal(reloadClass('monitor.interval'), 'restart');
   assert.throws(() => reloadClass('nope'), /unknown config key/);
@@ -46,7 +49,10 @@ test('keys, flags and Kepler aliases are unique; flags are the dotted keys in ke
   assert.equal(new Set(aliases).size, aliases.length);
   for (const a of aliases) assert.ok(!keySpec(a) && !(a in KEPLER_KEYS), `${a} is an alias and something else`);
   assert.equal(KEPLER_ALIASES.get('kube.enabled'), 'kube.enable');
-  assert.deepEqual(keysMatching(['kube.podInformer.', 'meter']).map((k) => k.key), ['kube.podInformer.mode', 'meter']);
+  assert.deepEqual(
+    keysMatching(['kube.podInformer.', 'meter']).map((k) => k.key),
+    ['kube.podInformer.mode', 'meter'],
+  );
 });
 
 test('the defaults form a config the schema accepts, and every leaf has help text and a default', () => {
@@ -72,12 +78,16 @@ test('configJsonSchema is structural (typed nodes, no $ref, no required, no meta
   const whole = configJsonSchema();
   walk(whole, '$', (n, path) => {
     assert.ok(['object', 'array', 'string', 'integer', 'number', 'boolean'].includes(n.type as string), `${path} has type ${String(n.type)}`);
-    for (const bad of ['$ref', 'required', 'anyOf', 'patternProperties', KEY_META, 'additionalProperties']) assert.ok(!(bad in n), `${path} has ${bad}`);
+    for (const bad of ['$ref', 'required', 'anyOf', 'patternProperties', KEY_META, 'additionalProperties'])
+      assert.ok(!(bad in n), `${path} has ${bad}`);
   });
   assert.deepEqual(toCrdSchema(whole), whole);
   const leaves: string[] = [];
   walk(whole, '', (n, path) => void (n.type !== 'object' && !path.endsWith('[]') && leaves.push(path.slice(1))));
-  assert.deepEqual(leaves, CONFIG_KEYS.map((k) => k.key));
+  assert.deepEqual(
+    leaves,
+    CONFIG_KEYS.map((k) => k.key),
+  );
 });
 
 test('configJsonSchema of a sub-tree: durations are pattern-checked strings, defaults only on request', () => {
@@ -98,14 +108,25 @@ test('configJsonSchema of a sub-tree: durations are pattern-checked strings, def
 });
 
 test('partial configurations: typed values pass, unknown keys and refused values name the key', () => {
-  const ok: DeepPartial<PowerplaneConfig> = { monitor: { interval: 2000 }, platform: { redfish: { endpoint: 'https://bmc' } }, metrics: ['node', 'pod'] };
+  const ok: DeepPartial<PowerplaneConfig> = {
+    monitor: { interval: 2000 },
+    platform: { redfish: { endpoint: 'https://bmc' } },
+    metrics: ['node', 'pod'],
+  };
   assert.ok(isPartialConfig(ok));
-  assert.deepEqual(partialConfigProblems({ monitor: { interval: 50, bogus: 1 }, metrics: ['node', 'nope'], kube: 3 }).map((p) => p.key), ['monitor.interval', 'monitor.bogus', 'metrics.1', 'kube']);
+  assert.deepEqual(
+    partialConfigProblems({ monitor: { interval: 50, bogus: 1 }, metrics: ['node', 'nope'], kube: 3 }).map((p) => p.key),
+    ['monitor.interval', 'monitor.bogus', 'metrics.1', 'kube'],
+  );
   assert.ok(!isPartialConfig('x'));
 });
 
 test('configFileValues writes durations as strings the loader reads back to the same values', () => {
-  const partial: DeepPartial<PowerplaneConfig> = { monitor: { interval: 90_000, maxTerminated: 7 }, web: { requestTimeout: 1500 }, kube: { enable: true } };
+  const partial: DeepPartial<PowerplaneConfig> = {
+    monitor: { interval: 90_000, maxTerminated: 7 },
+    web: { requestTimeout: 1500 },
+    kube: { enable: true },
+  };
   const file = configFileValues(partial);
   assert.deepEqual(file, { monitor: { interval: '1m30s', maxTerminated: 7 }, web: { requestTimeout: '1s500ms' }, kube: { enable: true } });
   assert.deepEqual(configInputProblems(file), []);
@@ -115,7 +136,10 @@ test('configFileValues writes durations as strings the loader reads back to the 
 test('configInputProblems checks file-form input as the loader does, Kepler keys included', () => {
   assert.deepEqual(configInputProblems({ monitor: { interval: '5s' }, kube: { enabled: true } }), []);
   const problems = configInputProblems({ monitor: { interval: '10ms' }, rapl: { zones: ['package'] }, nope: 1 });
-  assert.deepEqual(problems.map((p) => p.key), ['monitor.interval', 'rapl.zones', 'nope']);
+  assert.deepEqual(
+    problems.map((p) => p.key),
+    ['monitor.interval', 'rapl.zones', 'nope'],
+  );
   assert.match(problems[1].message, /not supported: powerplane meters every RAPL zone/);
   assert.deepEqual(configInputProblems([1]), [{ key: '(root)', message: 'must be a mapping' }]);
 });
@@ -129,7 +153,12 @@ test('every Kepler rule answers for an empty value without throwing, and loadCon
 });
 
 test('valuesOfClass splits a partial config by reload class (the operator hashes the restart part)', () => {
-  const partial: DeepPartial<PowerplaneConfig> = { monitor: { interval: 1000, maxTerminated: 5 }, kube: { podInformer: { mode: 'apiserver' }, nodeName: 'n' }, meter: ['fake'], metrics: ['node'] };
+  const partial: DeepPartial<PowerplaneConfig> = {
+    monitor: { interval: 1000, maxTerminated: 5 },
+    kube: { podInformer: { mode: 'apiserver' }, nodeName: 'n' },
+    meter: ['fake'],
+    metrics: ['node'],
+  };
   assert.deepEqual(valuesOfClass(partial, 'restart'), { monitor: { interval: 1000 }, kube: { nodeName: 'n' }, meter: ['fake'] });
   assert.deepEqual(valuesOfClass(partial, 'hot'), { monitor: { maxTerminated: 5 }, kube: { podInformer: { mode: 'apiserver' } }, metrics: ['node'] });
 });

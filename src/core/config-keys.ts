@@ -62,17 +62,23 @@ const meta = (reload: ReloadClass, o: LeafOptions, duration?: true) => ({
 });
 const bounds = (o: LeafOptions) => (o.min !== undefined ? { minimum: o.min } : {});
 
-const str = (reload: ReloadClass, def: string, help: string, o: LeafOptions = {}) => Type.String({ default: def, description: help, ...meta(reload, o) });
-const bool = (reload: ReloadClass, def: boolean, help: string, o: LeafOptions = {}) => Type.Boolean({ default: def, description: help, ...meta(reload, o) });
-const int = (reload: ReloadClass, def: number, help: string, o: LeafOptions = {}) => Type.Integer({ default: def, description: help, ...bounds(o), ...meta(reload, o) });
-const num = (reload: ReloadClass, def: number, help: string, o: LeafOptions = {}) => Type.Number({ default: def, description: help, ...bounds(o), ...meta(reload, o) });
+const str = (reload: ReloadClass, def: string, help: string, o: LeafOptions = {}) =>
+  Type.String({ default: def, description: help, ...meta(reload, o) });
+const bool = (reload: ReloadClass, def: boolean, help: string, o: LeafOptions = {}) =>
+  Type.Boolean({ default: def, description: help, ...meta(reload, o) });
+const int = (reload: ReloadClass, def: number, help: string, o: LeafOptions = {}) =>
+  Type.Integer({ default: def, description: help, ...bounds(o), ...meta(reload, o) });
+const num = (reload: ReloadClass, def: number, help: string, o: LeafOptions = {}) =>
+  Type.Number({ default: def, description: help, ...bounds(o), ...meta(reload, o) });
 /** A duration: `defMs` and `o.min` in milliseconds. */
-const dur = (reload: ReloadClass, defMs: number, help: string, o: LeafOptions = {}) => Type.Number({ default: defMs, description: help, ...bounds(o), ...meta(reload, o, true) });
+const dur = (reload: ReloadClass, defMs: number, help: string, o: LeafOptions = {}) =>
+  Type.Number({ default: defMs, description: help, ...bounds(o), ...meta(reload, o, true) });
 const oneOf = <const E extends string[]>(reload: ReloadClass, values: readonly [...E], def: E[number], help: string, o: LeafOptions = {}) =>
   Type.Enum<E>(values, { default: def, description: help, ...meta(reload, o) });
 const listOf = <const E extends string[]>(reload: ReloadClass, values: readonly [...E], def: E[number][], help: string, o: LeafOptions = {}) =>
   Type.Array(Type.Enum<E>(values), { default: def, description: help, ...meta(reload, o) });
-const strings = (reload: ReloadClass, def: string[], help: string, o: LeafOptions = {}) => Type.Array(Type.String(), { default: def, description: help, ...meta(reload, o) });
+const strings = (reload: ReloadClass, def: string[], help: string, o: LeafOptions = {}) =>
+  Type.Array(Type.String(), { default: def, description: help, ...meta(reload, o) });
 
 /** The whole configuration: one leaf per key, nested as in the config file. */
 export const ConfigSchema = Type.Object({
@@ -87,15 +93,43 @@ export const ConfigSchema = Type.Object({
   monitor: Type.Object({
     interval: dur('restart', 5000, 'Refresh interval of the node agent', { min: 100 }),
     staleness: dur('restart', 500, 'A scrape refreshes when the last snapshot is older than this', { min: 0 }),
-    maxTerminated: int('hot', 500, 'Terminated workloads kept in the export one by one, largest energy first (the energy of the rest is in the level\'s aggregated `terminated` series)', { min: 0 }),
-    minTerminatedEnergyThreshold: num('hot', 10, 'Terminated workloads below this many joules leave the per-workload export at once (their energy moves into the level\'s aggregated `terminated` series)', { min: 0 }),
-    maxZoneWatts: num('restart', 2000, 'A meter interval implying more watts than this per counter (or 1.5x the zone\'s advertised maximum) is dropped and counted', { min: 1 }),
+    maxTerminated: int(
+      'hot',
+      500,
+      "Terminated workloads kept in the export one by one, largest energy first (the energy of the rest is in the level's aggregated `terminated` series)",
+      { min: 0 },
+    ),
+    minTerminatedEnergyThreshold: num(
+      'hot',
+      10,
+      "Terminated workloads below this many joules leave the per-workload export at once (their energy moves into the level's aggregated `terminated` series)",
+      { min: 0 },
+    ),
+    maxZoneWatts: num(
+      'restart',
+      2000,
+      "A meter interval implying more watts than this per counter (or 1.5x the zone's advertised maximum) is dropped and counted",
+      { min: 1 },
+    ),
   }),
   web: Type.Object({
-    listenAddress: strings('restart', [], 'host:port to listen on; repeat the flag (or give a comma list) to listen on several (default depends on the command)', { kepler: ['web.listenAddresses'] }),
-    allowedHosts: strings('restart', [], 'Extra Host names the server answers to (IP literals and localhost always pass; .example.com matches subdomains; * turns the check off)'),
+    listenAddress: strings(
+      'restart',
+      [],
+      'host:port to listen on; repeat the flag (or give a comma list) to listen on several (default depends on the command)',
+      { kepler: ['web.listenAddresses'] },
+    ),
+    allowedHosts: strings(
+      'restart',
+      [],
+      'Extra Host names the server answers to (IP literals and localhost always pass; .example.com matches subdomains; * turns the check off)',
+    ),
     configFile: str('restart', '', 'Prometheus exporter-toolkit web config file: TLS and basic auth (the format node_exporter and Kepler use)'),
-    insecureNoAuth: bool('restart', false, 'Model server: allow a non-loopback listen address without a token (writes open to anyone who can connect)'),
+    insecureNoAuth: bool(
+      'restart',
+      false,
+      'Model server: allow a non-loopback listen address without a token (writes open to anyone who can connect)',
+    ),
     maxConnections: int('restart', 512, 'Most open client connections; more are closed at once', { min: 1 }),
     requestTimeout: dur('restart', 60000, 'Time a client has to send a whole request (headers and body)', { min: 100 }),
     headersTimeout: dur('restart', 10000, 'Time a client has to send the request headers', { min: 100 }),
@@ -104,21 +138,33 @@ export const ConfigSchema = Type.Object({
   }),
   kube: Type.Object({
     enable: bool('hot', false, 'Map containers to pods through Kubernetes', { kepler: ['kube.enabled'] }),
-    nodeName: str('restart', '', 'This node\'s name (default: $NODE_NAME, then the host name)'),
+    nodeName: str('restart', '', "This node's name (default: $NODE_NAME, then the host name)"),
     config: str('hot', '', 'Kubeconfig file (default: in-cluster service account)'),
     podInformer: Type.Object({
       mode: oneOf('hot', ['kubelet', 'apiserver'], 'kubelet', 'Where pods come from: the kubelet /pods endpoint or an API-server watch'),
     }),
     kubeletPort: int('hot', 10250, 'Kubelet port for the /pods endpoint', { min: 1 }),
     nodeSettings: Type.Object({
-      namespace: str('restart', '', 'Namespace of this node\'s settings Secret powerplane-node-<node> (BMC endpoint and credentials), written by the operator from the PowerMonitor\'s spec.agent.nodeSettingsSecretRef; empty: none'),
-      dir: str('restart', '/run/powerplane', 'Memory-backed directory this node\'s Redfish password from its settings Secret is written to'),
+      namespace: str(
+        'restart',
+        '',
+        "Namespace of this node's settings Secret powerplane-node-<node> (BMC endpoint and credentials), written by the operator from the PowerMonitor's spec.agent.nodeSettingsSecretRef; empty: none",
+      ),
+      dir: str('restart', '/run/powerplane', "Memory-backed directory this node's Redfish password from its settings Secret is written to"),
     }),
   }),
-  metrics: listOf('hot', METRIC_LEVELS, ['node', 'container', 'pod', 'vm'], 'Metric levels to export; repeat the flag or give a comma list', { kepler: ['exporter.prometheus.metricsLevel'] }),
-  meter: listOf('restart', METER_NAMES, ['rapl', 'hwmon', 'model'], 'Node meters to try, in order; `gpu` meters NVIDIA GPUs (NVML, else nvidia-smi) beside them; repeat the flag or give a comma list', {
-    kepler: ['cpu.preferredMeters', 'cpu.meters'],
+  metrics: listOf('hot', METRIC_LEVELS, ['node', 'container', 'pod', 'vm'], 'Metric levels to export; repeat the flag or give a comma list', {
+    kepler: ['exporter.prometheus.metricsLevel'],
   }),
+  meter: listOf(
+    'restart',
+    METER_NAMES,
+    ['rapl', 'hwmon', 'model'],
+    'Node meters to try, in order; `gpu` meters NVIDIA GPUs (NVML, else nvidia-smi) beside them; repeat the flag or give a comma list',
+    {
+      kepler: ['cpu.preferredMeters', 'cpu.meters'],
+    },
+  ),
   model: Type.Object({
     idleWatts: num('restart', 0, 'Model meter: node watts at 0% CPU (0 = derive from the CPU model)', { min: 0 }),
     maxWatts: num('restart', 0, 'Model meter: node watts at 100% CPU (0 = derive from the CPU model)', { min: 0 }),
@@ -142,11 +188,23 @@ export const ConfigSchema = Type.Object({
   gpu: Type.Object({
     enable: bool('hot', true, 'Meter NVIDIA GPUs when nvidia-smi or NVML is present', { kepler: ['experimental.gpu.enabled'] }),
     nvidiaSmiPath: str('hot', 'nvidia-smi', 'Path of nvidia-smi'),
-    source: oneOf('hot', ['auto', 'nvml', 'nvidia-smi'], 'auto', 'GPU source: NVML, nvidia-smi, or auto (NVML when the library loads, else nvidia-smi)'),
+    source: oneOf(
+      'hot',
+      ['auto', 'nvml', 'nvidia-smi'],
+      'auto',
+      'GPU source: NVML, nvidia-smi, or auto (NVML when the library loads, else nvidia-smi)',
+    ),
     nvmlLibrary: str('hot', 'libnvidia-ml.so.1', 'NVML library to dlopen (a name the loader searches, or a path)'),
-    idleWatts: num('hot', 0, 'GPU idle power in watts (0 = the lowest power seen with no process)', { min: 0, kepler: ['experimental.gpu.idlePower'] }),
+    idleWatts: num('hot', 0, 'GPU idle power in watts (0 = the lowest power seen with no process)', {
+      min: 0,
+      kepler: ['experimental.gpu.idlePower'],
+    }),
     powerLimit: Type.Object({
-      enable: bool('restart', false, 'Allow setting GPU power limits (NVML, root) through the authenticated agent route; limits are restored on exit'),
+      enable: bool(
+        'restart',
+        false,
+        'Allow setting GPU power limits (NVML, root) through the authenticated agent route; limits are restored on exit',
+      ),
       tokenFile: str('restart', '', 'File holding the bearer token the GPU power-limit route requires (required with gpu.powerLimit.enable)'),
     }),
   }),
@@ -172,14 +230,21 @@ export const ConfigSchema = Type.Object({
     configFile: str('restart', '', 'Standalone estimator configuration (estimators and nodes)'),
     apiKey: str('restart', '', 'Required X-API-KEY header value (empty: open)'),
     maxWorkloads: int('restart', 1000, 'Largest num_workloads accepted', { min: 1 }),
-    deadline: dur('restart', 10000, 'An estimation not answered within this gets 503 with Retry-After (the work goes on; a retry joins it)', { min: 100 }),
+    deadline: dur('restart', 10000, 'An estimation not answered within this gets 503 with Retry-After (the work goes on; a retry joins it)', {
+      min: 100,
+    }),
     scheduler: Type.Object({
       estimator: str('restart', 'default/default', 'Scheduler extender: the Estimator (namespace/name) whose nodes it scores'),
-      policy: oneOf('restart', ['watts', 'spread', 'temperature'], 'watts', 'Scheduler extender: placement policy when neither the query nor the pod annotation powerplane.io/placement chooses one'),
+      policy: oneOf(
+        'restart',
+        ['watts', 'spread', 'temperature'],
+        'watts',
+        'Scheduler extender: placement policy when neither the query nor the pod annotation powerplane.io/placement chooses one',
+      ),
       defaultCpuMilli: int('restart', 100, 'Scheduler extender: mCPU assumed for a pod that requests no CPU', { min: 1 }),
       spreadMaxPerNode: int('restart', 1, 'Scheduler extender, spread policy: most pods of one workload per node', { min: 1 }),
       maxInletTemperature: num('restart', 27, 'Scheduler extender, temperature policy: highest acceptable inlet temperature, °C'),
-      deadline: dur('restart', 800, 'Scheduler extender: time budget for predictions per call (below the scheduler\'s 1s httpTimeout)', { min: 10 }),
+      deadline: dur('restart', 800, "Scheduler extender: time budget for predictions per call (below the scheduler's 1s httpTimeout)", { min: 10 }),
     }),
   }),
 });
@@ -217,10 +282,24 @@ export interface KeySpec {
 
 /** Converts a dotted key to its flag: `web.listenAddress` → `--web.listen-address`. Pure. */
 export function flagForKey(key: string): string {
-  return '--' + key.split('.').map((p) => p.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join('.');
+  return (
+    '--' +
+    key
+      .split('.')
+      .map((p) => p.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()))
+      .join('.')
+  );
 }
 
-type Node = TSchema & { type?: string; properties?: Record<string, Node>; items?: Node; enum?: readonly string[]; default?: unknown; description?: string; minimum?: number };
+type Node = TSchema & {
+  type?: string;
+  properties?: Record<string, Node>;
+  items?: Node;
+  enum?: readonly string[];
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+};
 
 const metaOf = (n: Node): KeyMeta | undefined => (n as unknown as Record<string, KeyMeta | undefined>)[KEY_META];
 
@@ -228,11 +307,16 @@ function keyType(n: Node): KeyType {
   if (metaOf(n)?.duration) return 'duration';
   if (n.enum) return { enum: n.enum };
   switch (n.type) {
-    case 'string': return 'string';
-    case 'boolean': return 'bool';
-    case 'integer': return 'int';
-    case 'number': return 'number';
-    case 'array': return 'list';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'integer':
+      return 'int';
+    case 'number':
+      return 'number';
+    case 'array':
+      return 'list';
   }
   throw new TypeError(`config schema: a leaf of type ${String(n.type)} has no key type`);
 }
@@ -331,7 +415,9 @@ function fileFormDefault(spec: KeySpec): unknown {
 function jsonNode(node: Node, key: string, opts: JsonSchemaOptions): JsonSchemaNode {
   const spec = metaOf(node) ? BY_KEY.get(key) : undefined;
   if (!spec) {
-    const properties = Object.fromEntries(Object.entries(node.properties ?? {}).map(([name, child]) => [name, jsonNode(child, key ? `${key}.${name}` : name, opts)]));
+    const properties = Object.fromEntries(
+      Object.entries(node.properties ?? {}).map(([name, child]) => [name, jsonNode(child, key ? `${key}.${name}` : name, opts)]),
+    );
     return { type: 'object', properties };
   }
   const described = { description: `${spec.description} (${spec.flag})` };
@@ -340,12 +426,18 @@ function jsonNode(node: Node, key: string, opts: JsonSchemaOptions): JsonSchemaN
   const t = spec.type;
   if (typeof t === 'object') return { type: 'string', enum: [...t.enum], ...dflt, ...described };
   switch (t) {
-    case 'string': return { type: 'string', ...dflt, ...described };
-    case 'bool': return { type: 'boolean', ...dflt, ...described };
-    case 'int': return { type: 'integer', ...min, ...dflt, ...described };
-    case 'number': return { type: 'number', ...min, ...dflt, ...described };
-    case 'duration': return { type: 'string', pattern: minDurationPattern(spec.min), ...dflt, ...described };
-    case 'list': return { type: 'array', items: spec.items ? { type: 'string', enum: [...spec.items] } : { type: 'string' }, ...dflt, ...described };
+    case 'string':
+      return { type: 'string', ...dflt, ...described };
+    case 'bool':
+      return { type: 'boolean', ...dflt, ...described };
+    case 'int':
+      return { type: 'integer', ...min, ...dflt, ...described };
+    case 'number':
+      return { type: 'number', ...min, ...dflt, ...described };
+    case 'duration':
+      return { type: 'string', pattern: minDurationPattern(spec.min), ...dflt, ...described };
+    case 'list':
+      return { type: 'array', items: spec.items ? { type: 'string', enum: [...spec.items] } : { type: 'string' }, ...dflt, ...described };
   }
 }
 
@@ -413,9 +505,14 @@ export function configFileValues(partial: DeepPartial<PowerplaneConfig>, prefix 
 export type KeplerRule = (value: unknown) => { refuse: string } | { note: string } | { set: Record<string, unknown>; note: string };
 
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
-const same = (expected: unknown, what: string, refusal: string): KeplerRule => (v) =>
-  v === expected || (expected === false && isEmpty(v)) ? { note: `${what}: powerplane does this anyway` } : { refuse: refusal };
-const empty = (what: string, refusal: string): KeplerRule => (v) => (isEmpty(v) ? { note: `${what}: empty, as powerplane has it` } : { refuse: refusal });
+const same =
+  (expected: unknown, what: string, refusal: string): KeplerRule =>
+  (v) =>
+    v === expected || (expected === false && isEmpty(v)) ? { note: `${what}: powerplane does this anyway` } : { refuse: refusal };
+const empty =
+  (what: string, refusal: string): KeplerRule =>
+  (v) =>
+    isEmpty(v) ? { note: `${what}: empty, as powerplane has it` } : { refuse: refusal };
 
 /**
  * Kepler 0.11 config-file keys that are no powerplane key's alias ({@link KeyMeta.kepler} holds
@@ -426,21 +523,42 @@ const empty = (what: string, refusal: string): KeplerRule => (v) => (isEmpty(v) 
 export const KEPLER_KEYS: Readonly<Record<string, KeplerRule>> = {
   'rapl.zones': empty('rapl.zones', 'powerplane meters every RAPL zone; a zone allow-list is not supported (query the zone label instead)'),
   'exporter.prometheus.enabled': same(true, 'exporter.prometheus.enabled', 'the Prometheus /metrics export cannot be turned off'),
-  'exporter.prometheus.debugCollectors': (v) => ({ note: `exporter.prometheus.debugCollectors ${JSON.stringify(v)}: Go runtime collectors do not exist in a Node.js agent; powerplane's own powerplane_agent_* series are always exported` }),
+  'exporter.prometheus.debugCollectors': (v) => ({
+    note: `exporter.prometheus.debugCollectors ${JSON.stringify(v)}: Go runtime collectors do not exist in a Node.js agent; powerplane's own powerplane_agent_* series are always exported`,
+  }),
   'exporter.stdout.enabled': same(false, 'exporter.stdout.enabled', 'there is no stdout exporter: read GET /api/v1/node or run `powerplane top`'),
-  'debug.pprof.enabled': (v) => ({ note: `debug.pprof.enabled ${JSON.stringify(v)}: there is no /debug/pprof in a Node.js agent; profile with node --cpu-prof` }),
+  'debug.pprof.enabled': (v) => ({
+    note: `debug.pprof.enabled ${JSON.stringify(v)}: there is no /debug/pprof in a Node.js agent; profile with node --cpu-prof`,
+  }),
   'kube.podInformer.pollInterval': (v) =>
-    v === '15s' || v === 15 ? { note: 'kube.podInformer.pollInterval 15s: the interval powerplane polls at' } : { refuse: 'powerplane polls the kubelet every 15s (and at once on a container it does not know); another interval is not supported' },
-  'experimental.platform.redfish.enabled': same(false, 'experimental.platform.redfish.enabled false', 'Kepler\'s Redfish node map file is not read: set platform.redfish.endpoint, username and passwordFile (per node through the PowerMonitor\'s Secret)'),
+    v === '15s' || v === 15
+      ? { note: 'kube.podInformer.pollInterval 15s: the interval powerplane polls at' }
+      : { refuse: 'powerplane polls the kubelet every 15s (and at once on a container it does not know); another interval is not supported' },
+  'experimental.platform.redfish.enabled': same(
+    false,
+    'experimental.platform.redfish.enabled false',
+    "Kepler's Redfish node map file is not read: set platform.redfish.endpoint, username and passwordFile (per node through the PowerMonitor's Secret)",
+  ),
   'experimental.platform.redfish.nodeName': empty('experimental.platform.redfish.nodeName', 'set kube.nodeName instead'),
-  'experimental.platform.redfish.configFile': empty('experimental.platform.redfish.configFile', 'Kepler\'s Redfish node map file is not read: set platform.redfish.endpoint, username and passwordFile'),
-  'experimental.platform.redfish.httpTimeout': (v) => ({ note: `experimental.platform.redfish.httpTimeout ${JSON.stringify(v)}: platform meters time out after half the refresh interval` }),
+  'experimental.platform.redfish.configFile': empty(
+    'experimental.platform.redfish.configFile',
+    "Kepler's Redfish node map file is not read: set platform.redfish.endpoint, username and passwordFile",
+  ),
+  'experimental.platform.redfish.httpTimeout': (v) => ({
+    note: `experimental.platform.redfish.httpTimeout ${JSON.stringify(v)}: platform meters time out after half the refresh interval`,
+  }),
   'experimental.hwmon.zones': empty('experimental.hwmon.zones', 'powerplane meters every hwmon sensor; a zone allow-list is not supported'),
-  'experimental.hwmon.forceEnabled': (v) => ({ note: `experimental.hwmon.forceEnabled ${JSON.stringify(v)}: deprecated in Kepler; hwmon is in the meter list (--meter)` }),
+  'experimental.hwmon.forceEnabled': (v) => ({
+    note: `experimental.hwmon.forceEnabled ${JSON.stringify(v)}: deprecated in Kepler; hwmon is in the meter list (--meter)`,
+  }),
   'experimental.gpu.dcgmEndpoint': empty('experimental.gpu.dcgmEndpoint', 'GPU power comes from NVML or nvidia-smi; dcgm-exporter is not read'),
   'dev.fake-cpu-meter.enabled': (v) =>
-    v === true ? { set: { meter: ['fake'] }, note: 'dev.fake-cpu-meter.enabled true: read as meter: [fake]' } : v === false || v === undefined ? { note: 'dev.fake-cpu-meter.enabled false: nothing to do' } : { refuse: 'must be true or false' },
-  'dev.fake-cpu-meter.zones': empty('dev.fake-cpu-meter.zones', 'the fake meter\'s zones are fixed (package, core, dram)'),
+    v === true
+      ? { set: { meter: ['fake'] }, note: 'dev.fake-cpu-meter.enabled true: read as meter: [fake]' }
+      : v === false || v === undefined
+        ? { note: 'dev.fake-cpu-meter.enabled false: nothing to do' }
+        : { refuse: 'must be true or false' },
+  'dev.fake-cpu-meter.zones': empty('dev.fake-cpu-meter.zones', "the fake meter's zones are fixed (package, core, dram)"),
 };
 
 /** Every Kepler 0.11 file key read as a powerplane key: Kepler key → powerplane key. */

@@ -13,12 +13,16 @@ test('docs/configuration.md holds the reference generated from the key table (re
   assert.equal(onDisk, spliceReference(onDisk, configReferenceMarkdown()), `${file} drifted from src/core/config-keys.ts; run npm run generate`);
 });
 
-test('docs/agent.md holds the reference of the agent command\'s keys (regenerate: npm run generate)', () => {
+test("docs/agent.md holds the reference of the agent command's keys (regenerate: npm run generate)", () => {
   const file = join(PACKAGE_ROOT, 'docs', 'agent.md');
   const onDisk = readFileSync(file, 'utf8');
   const agentKeys = keysMatching(AGENT_CONFIG_KEYS);
   assert.ok(agentKeys.some((k) => k.key === 'monitor.interval') && !agentKeys.some((k) => k.key.startsWith('modelServer.')));
-  assert.equal(onDisk, spliceReference(onDisk, configReferenceMarkdown(agentKeys)), `${file} drifted from src/core/config-keys.ts; run npm run generate`);
+  assert.equal(
+    onDisk,
+    spliceReference(onDisk, configReferenceMarkdown(agentKeys)),
+    `${file} drifted from src/core/config-keys.ts; run npm run generate`,
+  );
 });
 
 test('the reference has a row per key with its flag, reload class and Kepler aliases, and formats durations, lists and enums', () => {

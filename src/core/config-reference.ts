@@ -41,8 +41,19 @@ function keplerText(spec: KeySpec): string {
  */
 export function configReferenceMarkdown(keys: readonly KeySpec[] = CONFIG_KEYS): string {
   const escape = (s: string): string => s.replace(/\|/g, '\\|');
-  const rows = keys.map((k) => `| \`${k.key}\` | \`${k.flag}\` | ${typeName(k.type, k)} | ${defaultText(k)} | ${k.reload} | ${escape(k.description)}.${minText(k)}${keplerText(k)} |`);
-  return [REFERENCE_BEGIN, '', '| file key | flag | type | default | reload | meaning |', '|---|---|---|---|---|---|', ...rows, '', REFERENCE_END].join('\n');
+  const rows = keys.map(
+    (k) =>
+      `| \`${k.key}\` | \`${k.flag}\` | ${typeName(k.type, k)} | ${defaultText(k)} | ${k.reload} | ${escape(k.description)}.${minText(k)}${keplerText(k)} |`,
+  );
+  return [
+    REFERENCE_BEGIN,
+    '',
+    '| file key | flag | type | default | reload | meaning |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    REFERENCE_END,
+  ].join('\n');
 }
 
 /** Replaces the generated part of a document (between the markers) with `generated`; throws without markers. */

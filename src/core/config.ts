@@ -7,7 +7,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument, LineCounter, type Document } from 'yaml';
-import { CONFIG_KEYS, KEPLER_ALIASES, KEPLER_KEYS, flagForKey, keySpec, type KeySpec, type KeyProblem, type PowerplaneConfig } from './config-keys.js';
+import {
+  CONFIG_KEYS,
+  KEPLER_ALIASES,
+  KEPLER_KEYS,
+  flagForKey,
+  keySpec,
+  type KeySpec,
+  type KeyProblem,
+  type PowerplaneConfig,
+} from './config-keys.js';
 import { ERR_INVALID_CONFIG, ERR_INVALID_FLAG, ERR_MALFORMED_FILE, ERR_FILE_UNREADABLE, errorMessage } from './errors.js';
 import { parseDuration } from './duration.js';
 
@@ -52,10 +61,18 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   if (opts.file) {
     const path = opts.file;
     const { root, lineOf } = readYaml(path);
-    const values = readInput(root, { unknown: (key) => warnings.push(`config ${path}: unknown key ${key} (ignored)`), notice: (m) => notices.push(`config ${path}: ${m}`) }, (problem, source) => {
-      const line = lineOf(source);
-      throw ERR_INVALID_CONFIG(`config ${path}${line ? `:${line}` : ''}: key ${problem.key}: ${problem.message}`, { key: problem.key, path, ...(line ? { line } : {}) });
-    });
+    const values = readInput(
+      root,
+      { unknown: (key) => warnings.push(`config ${path}: unknown key ${key} (ignored)`), notice: (m) => notices.push(`config ${path}: ${m}`) },
+      (problem, source) => {
+        const line = lineOf(source);
+        throw ERR_INVALID_CONFIG(`config ${path}${line ? `:${line}` : ''}: key ${problem.key}: ${problem.message}`, {
+          key: problem.key,
+          path,
+          ...(line ? { line } : {}),
+        });
+      },
+    );
     for (const [key, value] of values) setPath(cfg, key, value);
   }
   for (const [key, raw] of Object.entries(opts.flags ?? {})) {
@@ -140,7 +157,8 @@ function readInput(root: Record<string, unknown>, sink: InputSink, fail: (proble
           sink.notice(`Kepler key ${r.note}`);
           if ('set' in r) for (const [target, value] of Object.entries(r.set)) take(target, value, key);
         }
-      } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && KNOWN_INPUT_KEYS.some((known) => known.startsWith(key + '.'))) walk(v as Record<string, unknown>, key);
+      } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && KNOWN_INPUT_KEYS.some((known) => known.startsWith(key + '.')))
+        walk(v as Record<string, unknown>, key);
       else sink.unknown(key);
     }
   };
@@ -209,7 +227,8 @@ export function coerce(spec: Pick<KeySpec, 'type' | 'min' | 'items'>, raw: unkno
     case 'int':
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-      if (!Number.isFinite(n) || (t === 'int' && !Number.isInteger(n))) throw new Error(`must be ${t === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`);
+      if (!Number.isFinite(n) || (t === 'int' && !Number.isInteger(n)))
+        throw new Error(`must be ${t === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`);
       return checkMin(n);
     }
     case 'duration': {
@@ -218,9 +237,15 @@ export function coerce(spec: Pick<KeySpec, 'type' | 'min' | 'items'>, raw: unkno
       return checkMin(ms);
     }
     case 'list': {
-      const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+      const items = Array.isArray(raw)
+        ? raw.map(String)
+        : String(raw)
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
       if (items.length === 0) throw new Error('must name at least one item');
-      for (const it of items) if (spec.items && !spec.items.includes(it)) throw new Error(`unknown item ${JSON.stringify(it)}; allowed: ${spec.items.join(', ')}`);
+      for (const it of items)
+        if (spec.items && !spec.items.includes(it)) throw new Error(`unknown item ${JSON.stringify(it)}; allowed: ${spec.items.join(', ')}`);
       return [...new Set(items)];
     }
   }

@@ -128,7 +128,13 @@ export interface CapabilitiesView {
   zones: string[];
   platform: { available: boolean; source?: string; reason?: string };
   /** GPU meter: `source` is `nvml` or `nvidia-smi`; `tried` lists each source tried with why it is (un)usable. */
-  gpus: { available: boolean; count: number; source?: string; reason?: string; tried?: Array<{ source: string; available: boolean; reason?: string }> };
+  gpus: {
+    available: boolean;
+    count: number;
+    source?: string;
+    reason?: string;
+    tried?: Array<{ source: string; available: boolean; reason?: string }>;
+  };
   /** Metric levels exported (from `--metrics`). */
   metricLevels: string[];
   /** Per metric-source availability, for PowerNode/PowerMonitor status: `enabled` | `disabled` | `unavailable`. */

@@ -43,9 +43,18 @@ test('one grammar: Go units, Prometheus d, combinations; the parser takes exactl
   assert.equal(parseDuration('-1s'), undefined);
   assert.equal(formatDuration(90_061_000), '1d1h1m1s');
   const re = new RegExp(DURATION_PATTERN);
-  const component = fc.tuple(fc.integer({ min: 0, max: 999 }), fc.option(fc.integer({ min: 0, max: 99 })), fc.constantFrom('ns', 'us', 'µs', 'ms', 's', 'm', 'h', 'd')).map(([n, f, u]) => `${n}${f === null ? '' : `.${f}`}${u}`);
-  fc.assert(fc.property(fc.array(component, { minLength: 1, maxLength: 4 }), (parts) => re.test(parts.join('')) && parseDuration(parts.join('')) !== undefined));
-  fc.assert(fc.property(fc.string({ maxLength: 8 }), (s) => /^[0-9]+(\.[0-9]+)?$/.test(s.trim()) || re.test(s.trim()) === (parseDuration(s) !== undefined)));
+  const component = fc
+    .tuple(fc.integer({ min: 0, max: 999 }), fc.option(fc.integer({ min: 0, max: 99 })), fc.constantFrom('ns', 'us', 'µs', 'ms', 's', 'm', 'h', 'd'))
+    .map(([n, f, u]) => `${n}${f === null ? '' : `.${f}`}${u}`);
+  fc.assert(
+    fc.property(
+      fc.array(component, { minLength: 1, maxLength: 4 }),
+      (parts) => re.test(parts.join('')) && parseDuration(parts.join('')) !== undefined,
+    ),
+  );
+  fc.assert(
+    fc.property(fc.string({ maxLength: 8 }), (s) => /^[0-9]+(\.[0-9]+)?$/.test(s.trim()) || re.test(s.trim()) === (parseDuration(s) !== undefined)),
+  );
   const at100 = new RegExp(minDurationPattern(100));
   assert.ok(at100.test('1d') && at100.test('0.5d'));
   assert.equal(minDurationPattern(0), DURATION_PATTERN);

@@ -44,9 +44,12 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms}ms`;
   if (ms % 1000 !== 0) return `${formatDuration(ms - (ms % 1000))}${ms % 1000}ms`;
   let s = ms / 1000;
-  const d = Math.floor(s / 86_400); s -= d * 86_400;
-  const h = Math.floor(s / 3600); s -= h * 3600;
-  const m = Math.floor(s / 60); s -= m * 60;
+  const d = Math.floor(s / 86_400);
+  s -= d * 86_400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
   return `${d ? d + 'd' : ''}${h ? h + 'h' : ''}${m ? m + 'm' : ''}${s ? s + 's' : ''}`;
 }
 
@@ -64,7 +67,13 @@ export function minDurationPattern(minMs: number | undefined): string {
   const atLeast = (digits: number) => `0*[1-9][0-9]{${digits - 1},}(\\.[0-9]+)?`;
   const fractionOfSecond = minMs === 1000 ? '' : `|0+\\.0{0,${2 - k}}[1-9][0-9]*`;
   const seconds = `(0*[1-9][0-9]*(\\.[0-9]+)?${fractionOfSecond})`;
-  const big = [`${atLeast(k + 1)}ms`, `${atLeast(k + 4)}(us|µs)`, `${atLeast(k + 7)}ns`, `${seconds}s`, '([0-9]*[1-9][0-9]*(\\.[0-9]+)?|[0-9]+\\.[0-9]*[1-9][0-9]*)(m|h|d)'];
+  const big = [
+    `${atLeast(k + 1)}ms`,
+    `${atLeast(k + 4)}(us|µs)`,
+    `${atLeast(k + 7)}ns`,
+    `${seconds}s`,
+    '([0-9]*[1-9][0-9]*(\\.[0-9]+)?|[0-9]+\\.[0-9]*[1-9][0-9]*)(m|h|d)',
+  ];
   return `^(${COMPONENT})*(${big.join('|')})(${COMPONENT})*$`;
 }
 

@@ -13,7 +13,8 @@ test('host names from Host headers', () => {
 
 test('Host: IP literals, localhost, the listen host and configured names pass; rebinding names do not', () => {
   const loop = { listenHost: '127.0.0.1', allowedHosts: [] };
-  for (const h of ['127.0.0.1:28282', 'localhost:28282', '[::1]:28282', 'app.localhost', '10.1.2.3:8100']) assert.equal(isHostAllowed(h, loop), true, h);
+  for (const h of ['127.0.0.1:28282', 'localhost:28282', '[::1]:28282', 'app.localhost', '10.1.2.3:8100'])
+    assert.equal(isHostAllowed(h, loop), true, h);
   for (const h of ['evil.example:28282', 'localhost.evil.example', undefined, '']) assert.equal(isHostAllowed(h, loop), false, String(h));
   const named = { listenHost: 'box.lan', allowedHosts: ['model-server.powerplane.svc', '.example.org'] };
   assert.equal(isHostAllowed('box.lan:80', named), true);
@@ -45,5 +46,8 @@ test('writes: CORS-safelisted content types and bodies without a type are refuse
   assert.equal(checkWrite({ host: 'h', 'content-length': '0' }), undefined);
   assert.equal(checkWrite({ host: 'h' }), undefined);
   assert.equal(checkWrite({ host: 'h', 'content-type': 'application/json', 'content-length': '2' }), undefined);
-  assert.deepEqual(checkWrite({ host: 'h', origin: 'https://evil.example', 'content-type': 'application/json' }), { kind: 'origin', origin: 'https://evil.example' });
+  assert.deepEqual(checkWrite({ host: 'h', origin: 'https://evil.example', 'content-type': 'application/json' }), {
+    kind: 'origin',
+    origin: 'https://evil.example',
+  });
 });

@@ -89,7 +89,13 @@ export type WriteRefusal = { kind: 'origin'; origin: string } | { kind: 'content
  * must come with a content type that is not CORS-safelisted (the route's parsers decide which
  * ones it accepts).
  */
-export function checkWrite(headers: { origin?: string; host?: string; 'content-type'?: string; 'content-length'?: string; 'transfer-encoding'?: string }): WriteRefusal | undefined {
+export function checkWrite(headers: {
+  origin?: string;
+  host?: string;
+  'content-type'?: string;
+  'content-length'?: string;
+  'transfer-encoding'?: string;
+}): WriteRefusal | undefined {
   if (isCrossOrigin(headers.origin, headers.host)) return { kind: 'origin', origin: headers.origin ?? '' };
   const type = mediaTypeOf(headers['content-type']);
   const hasBody = headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');

@@ -25,7 +25,10 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const pretty = opts.format === 'text' || (opts.format !== 'json' && Boolean((dest as { isTTY?: boolean }).isTTY));
   const base = { name: opts.name ?? 'powerplane' };
   if (pretty) {
-    return pino({ level, base }, pino.transport({ target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name' } }));
+    return pino(
+      { level, base },
+      pino.transport({ target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name' } }),
+    );
   }
   return pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, dest as pino.DestinationStream);
 }

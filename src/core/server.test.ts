@@ -14,11 +14,19 @@ test('mounts components, health and readiness, JSON errors', async () => {
     name: 'demo',
     routes(app) {
       app.get('/demo', async () => ({ ok: true }));
-      app.get('/missing', async () => { throw ERR_NOT_FOUND('no such thing', { field: 'name' }); });
-      app.post('/typed', { schema: { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } } }, async () => ({ ok: true }));
+      app.get('/missing', async () => {
+        throw ERR_NOT_FOUND('no such thing', { field: 'name' });
+      });
+      app.post('/typed', { schema: { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } } }, async () => ({
+        ok: true,
+      }));
     },
-    async start() { events.push('start'); },
-    async stop() { events.push('stop'); },
+    async start() {
+      events.push('start');
+    },
+    async stop() {
+      events.push('stop');
+    },
     isReady: () => ready,
   };
   const server = await createServer({ log: silentLogger(), components: [comp] });
@@ -54,18 +62,42 @@ test('listen addresses', () => {
   assert.deepEqual(parseListenAddress('127.0.0.1:28282'), { host: '127.0.0.1', port: 28282 });
   assert.deepEqual(parseListenAddress(':9443'), { host: '0.0.0.0', port: 9443 });
   assert.deepEqual(parseListenAddress('[::1]:80'), { host: '::1', port: 80 });
-  assert.throws(() => parseListenAddress('nope'), (e) => ERR_INVALID_FLAG.is(e));
-  assert.throws(() => parseListenAddress('a:99999'), (e) => ERR_INVALID_FLAG.is(e));
+  assert.throws(
+    () => parseListenAddress('nope'),
+    (e) => ERR_INVALID_FLAG.is(e),
+  );
+  assert.throws(
+    () => parseListenAddress('a:99999'),
+    (e) => ERR_INVALID_FLAG.is(e),
+  );
 });
 
 /** One request over node:http (which, unlike fetch, lets a test set Host and Origin as a browser would). */
-function send(base: string, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<{ status: number; json: Record<string, unknown> }> {
+function send(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, method, path, headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {} }));
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method,
+        path,
+        headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (text += c))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {} }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -90,7 +122,13 @@ test('cross-site writes: simple content types 415, foreign Origin 403, rebinding
   const host = new URL(url).host;
   try {
     // The request a page on another site sends with fetch(..., {mode: 'no-cors'}) or a <form>.
-    const csrf = await send(url, 'POST', '/things', { host, origin: 'https://evil.example', 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'cross-site' }, 'a,b\n1,2\n');
+    const csrf = await send(
+      url,
+      'POST',
+      '/things',
+      { host, origin: 'https://evil.example', 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'cross-site' },
+      'a,b\n1,2\n',
+    );
     assert.deepEqual([csrf.status, csrf.json.code, csrf.json.field], [403, 'PP_FORBIDDEN_ORIGIN', 'origin']);
     for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       const r = await send(url, 'POST', '/things', { host, 'content-type': ct }, 'x=1');
@@ -140,10 +178,19 @@ test('authentication runs before the body is read: a 401 arrives while the body 
     // 15 MiB of nesting declared; only the first MiB is sent, and the rest never is.
     const declared = 15 << 20;
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: u.hostname, port: u.port, method: 'POST', path: '/things', headers: { 'content-type': 'application/json', 'content-length': String(declared), authorization: 'Bearer wrong' } }, (res) => {
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      });
+      const req = request(
+        {
+          host: u.hostname,
+          port: u.port,
+          method: 'POST',
+          path: '/things',
+          headers: { 'content-type': 'application/json', 'content-length': String(declared), authorization: 'Bearer wrong' },
+        },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
       req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
       req.write('['.repeat(1 << 20));
     });
@@ -157,11 +204,25 @@ test('authentication runs before the body is read: a 401 arrives while the body 
 });
 
 test('a request whose body never arrives is closed after the request timeout; the connection cap holds', { timeout: 20_000 }, async () => {
-  const server = await createServer({ log: silentLogger(), components: [writable], limits: { requestTimeoutMs: 400, headersTimeoutMs: 300, maxConnections: 3 } });
+  const server = await createServer({
+    log: silentLogger(),
+    components: [writable],
+    limits: { requestTimeoutMs: 400, headersTimeoutMs: 300, maxConnections: 3 },
+  });
   const url = await server.listen('127.0.0.1:0');
   const port = Number(new URL(url).port);
-  const open = (): Promise<Socket> => new Promise((resolve, reject) => { const s = connect(port, '127.0.0.1', () => resolve(s)); s.on('error', reject); });
-  const closed = (s: Socket): Promise<string> => new Promise((resolve) => { let data = ''; s.on('data', (d) => (data += d)); s.on('error', () => {}); s.on('close', () => resolve(data)); });
+  const open = (): Promise<Socket> =>
+    new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => resolve(s));
+      s.on('error', reject);
+    });
+  const closed = (s: Socket): Promise<string> =>
+    new Promise((resolve) => {
+      let data = '';
+      s.on('data', (d) => (data += d));
+      s.on('error', () => {});
+      s.on('close', () => resolve(data));
+    });
   try {
     const slow = await open();
     const slowClosed = closed(slow);
@@ -178,7 +239,11 @@ test('a request whose body never arrives is closed after the request timeout; th
   const capped = await createServer({ log: silentLogger(), components: [writable], limits: { maxConnections: 2 } });
   const cappedUrl = await capped.listen('127.0.0.1:0');
   const cport = Number(new URL(cappedUrl).port);
-  const openC = (): Promise<Socket> => new Promise((resolve, reject) => { const s = connect(cport, '127.0.0.1', () => resolve(s)); s.on('error', reject); });
+  const openC = (): Promise<Socket> =>
+    new Promise((resolve, reject) => {
+      const s = connect(cport, '127.0.0.1', () => resolve(s));
+      s.on('error', reject);
+    });
   try {
     const held = [await openC(), await openC()];
     const third = await openC();
@@ -202,7 +267,10 @@ test('a taken port is one line naming the address and the flag', async () => {
     const address = `127.0.0.1:${new URL(url).port}`;
     await assert.rejects(second.listen(address, { flag: '--health.listen-address' }), (e: unknown) => {
       assert.ok(ERR_ADDRESS_IN_USE.is(e));
-      assert.equal(e.message, `${address} is already in use: stop the other process or choose another address with --health.listen-address=HOST:PORT`);
+      assert.equal(
+        e.message,
+        `${address} is already in use: stop the other process or choose another address with --health.listen-address=HOST:PORT`,
+      );
       assert.ok(!e.message.includes('\n'));
       return true;
     });
@@ -211,9 +279,14 @@ test('a taken port is one line naming the address and the flag', async () => {
   }
 });
 
-test('listens on every address given (Kepler\'s repeated --web.listen-address): two loopback ports serve the same routes; close frees both', async () => {
+test("listens on every address given (Kepler's repeated --web.listen-address): two loopback ports serve the same routes; close frees both", async () => {
   let hits = 0;
-  const comp: Component = { name: 'demo', routes(app) { app.get('/demo', async () => ({ hits: ++hits })); } };
+  const comp: Component = {
+    name: 'demo',
+    routes(app) {
+      app.get('/demo', async () => ({ hits: ++hits }));
+    },
+  };
   const server = await createServer({ log: silentLogger(), components: [comp] });
   const first = await server.listen(['127.0.0.1:0', '127.0.0.1:0']);
   const urls = server.urls();

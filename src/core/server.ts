@@ -8,7 +8,13 @@
  * a route allows more), JSON nesting depth, the time to send headers and a request, idle keep-alive
  * time and the number of open connections.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse, type ServerOptions as HttpServerOptions } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+  type ServerOptions as HttpServerOptions,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -44,7 +50,13 @@ export interface WebLimits {
 }
 
 /** Limits used when a command passes none: the config table's defaults. */
-export const DEFAULT_WEB_LIMITS: WebLimits = { allowedHosts: [], requestTimeoutMs: 60_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxConnections: 512 };
+export const DEFAULT_WEB_LIMITS: WebLimits = {
+  allowedHosts: [],
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 512,
+};
 
 /** The {@link WebLimits} a command's `web.*` configuration asks for. */
 export function webLimitsFromConfig(web: PowerplaneConfig['web']): WebLimits {
@@ -116,9 +128,18 @@ export function listenError(err: unknown, address: string, opts: ListenOptions =
   const flag = opts.flag ?? '--web.listen-address';
   const code = (err as NodeJS.ErrnoException)?.code;
   const hint = opts.hint ? ` ${opts.hint}` : '';
-  if (code === 'EADDRINUSE') return ERR_ADDRESS_IN_USE(`${address} is already in use: stop the other process or choose another address with ${flag}=HOST:PORT${hint}`, { flag, address });
-  if (code === 'EACCES') return ERR_INVALID_FLAG(`${address} may not be bound by this user (ports below 1024 need privileges): choose another address with ${flag}=HOST:PORT${hint}`, { flag, address });
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return ERR_INVALID_FLAG(`${address} is not an address of this machine: choose another with ${flag}=HOST:PORT${hint}`, { flag, address });
+  if (code === 'EADDRINUSE')
+    return ERR_ADDRESS_IN_USE(`${address} is already in use: stop the other process or choose another address with ${flag}=HOST:PORT${hint}`, {
+      flag,
+      address,
+    });
+  if (code === 'EACCES')
+    return ERR_INVALID_FLAG(
+      `${address} may not be bound by this user (ports below 1024 need privileges): choose another address with ${flag}=HOST:PORT${hint}`,
+      { flag, address },
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return ERR_INVALID_FLAG(`${address} is not an address of this machine: choose another with ${flag}=HOST:PORT${hint}`, { flag, address });
   return err;
 }
 
@@ -134,7 +155,12 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
   const requestTimeout = limits.requestTimeoutMs;
   const headersTimeout = Math.min(limits.headersTimeoutMs, requestTimeout);
   // Node checks the two timeouts on an interval (30 s by default): check often enough that they hold.
-  const timeouts: HttpServerOptions = { requestTimeout, headersTimeout, keepAliveTimeout: limits.keepAliveTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 2)) };
+  const timeouts: HttpServerOptions = {
+    requestTimeout,
+    headersTimeout,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 2)),
+  };
   const app = Fastify({
     loggerInstance: opts.log.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
@@ -159,18 +185,24 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH)) return done(ERR_BAD_REQUEST(`body: JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
+    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH))
+      return done(ERR_BAD_REQUEST(`body: JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
     jsonParser(req, body as string, done);
   });
 
   app.addHook('onRequest', async (req, reply) => {
     const headers = req.headers as GuardHeaders;
     if (!listenHosts.some((listenHost) => isHostAllowed(headers.host, { listenHost, allowedHosts: limits.allowedHosts }))) {
-      throw ERR_HOST_NOT_ALLOWED(`Host ${JSON.stringify(headers.host ?? '')} is not a name of this server: add it with --web.allowed-hosts`, { field: 'host' });
+      throw ERR_HOST_NOT_ALLOWED(`Host ${JSON.stringify(headers.host ?? '')} is not a name of this server: add it with --web.allowed-hosts`, {
+        field: 'host',
+      });
     }
     if (STATE_CHANGING_METHODS.has(req.method)) {
       const refusal = checkWrite(headers);
-      if (refusal?.kind === 'origin') throw ERR_FORBIDDEN_ORIGIN(`cross-origin ${req.method} refused: Origin ${JSON.stringify(refusal.origin)} is not this server`, { field: 'origin' });
+      if (refusal?.kind === 'origin')
+        throw ERR_FORBIDDEN_ORIGIN(`cross-origin ${req.method} refused: Origin ${JSON.stringify(refusal.origin)} is not this server`, {
+          field: 'origin',
+        });
       if (refusal?.kind === 'content-type') throw unsupportedType(req.method, refusal.mediaType);
     }
     if (opts.authenticate && !UNAUTHENTICATED_ROUTES.has(req.routeOptions.url ?? '')) await opts.authenticate(req, reply);
@@ -191,11 +223,16 @@ export async function createServer(opts: ServerOptions): Promise<PowerplaneServe
     }
     if (err.validation) {
       const v = err.validation[0];
-      const field = (v?.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || (v?.params as { missingProperty?: string })?.missingProperty || err.validationContext || 'body';
+      const field =
+        (v?.instancePath || '').replace(/^\//, '').replace(/\//g, '.') ||
+        (v?.params as { missingProperty?: string })?.missingProperty ||
+        err.validationContext ||
+        'body';
       return reply.status(400).send(ERR_BAD_REQUEST(`${field}: ${v?.message ?? err.message}`, { field }).toJSON());
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(ERR_PAYLOAD_TOO_LARGE(err.message, { field: 'body' }).toJSON());
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(unsupportedType(req.method, String(req.headers['content-type'] ?? '')).toJSON());
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return reply.status(415).send(unsupportedType(req.method, String(req.headers['content-type'] ?? '')).toJSON());
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own 4xx errors (malformed JSON, empty body, …) answer with the catalog's code; fastify's is kept as `cause`.
       return reply.status(err.statusCode).send(ERR_BAD_REQUEST(err.message, { field: 'body', ...(err.code ? { cause: err.code } : {}) }).toJSON());
@@ -289,7 +326,9 @@ function baseUrl(host: string, s: HttpServer, tls: boolean): string {
 /** The 415 of a write whose content type is refused. */
 function unsupportedType(method: string, mediaType: string): PowerplaneError {
   const given = mediaType === '' ? 'a body without Content-Type' : `Content-Type ${mediaType}`;
-  return ERR_UNSUPPORTED_MEDIA_TYPE(`${method} does not accept ${given}: send application/json (or application/zip for model archives)`, { field: 'content-type' });
+  return ERR_UNSUPPORTED_MEDIA_TYPE(`${method} does not accept ${given}: send application/json (or application/zip for model archives)`, {
+    field: 'content-type',
+  });
 }
 
 /** Closes `server` on the first SIGTERM or SIGINT, then exits 0; a second signal exits at once. */

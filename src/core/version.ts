@@ -36,7 +36,9 @@ export function versionInfo(): { version: string; commit: string; node: string }
   let commit = process.env.POWERPLANE_COMMIT ?? '';
   if (!commit) {
     try {
-      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       commit = builtCommit();
     }

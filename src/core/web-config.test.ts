@@ -58,14 +58,31 @@ async function eventually(what: string, check: () => Promise<boolean>): Promise<
 }
 
 /** One HTTPS request trusting the test CA, optionally with a client certificate and basic auth. */
-function get(url: string, opts: { user?: string; password?: string; client?: string; path?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  url: string,
+  opts: { user?: string; password?: string; client?: string; path?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const u = new URL(opts.path ?? '/metrics', url);
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = opts.user !== undefined ? { authorization: `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}` } : {};
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, ca: pem('ca.crt'), headers, ...(opts.client ? { cert: pem(`${opts.client}.crt`), key: pem(`${opts.client}.key`) } : {}) }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const headers: Record<string, string> =
+      opts.user !== undefined ? { authorization: `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}` } : {};
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        ca: pem('ca.crt'),
+        headers,
+        ...(opts.client ? { cert: pem(`${opts.client}.crt`), key: pem(`${opts.client}.key`) } : {}),
+      },
+      (res) => {
+        let body = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (body += c))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -169,14 +186,26 @@ test('web config problems name the file and the key; settings powerplane cannot 
     return 'accepted';
   };
   const tls = { cert_file: join(dir, 'server.crt'), key_file: join(dir, 'server.key') };
-  assert.match(problem({ tls_server_config: { ...tls, cipher_suites: ['TLS_AES_128_GCM_SHA256'] } }), /^tls_server_config\.cipher_suites: \/etc\/web\.yml: .*not supported/);
+  assert.match(
+    problem({ tls_server_config: { ...tls, cipher_suites: ['TLS_AES_128_GCM_SHA256'] } }),
+    /^tls_server_config\.cipher_suites: \/etc\/web\.yml: .*not supported/,
+  );
   assert.match(problem({ rate_limit: { interval: '1s', burst: 2 } }), /^rate_limit: .*not supported/);
-  assert.match(problem({ tls_server_config: { ...tls, client_auth_type: 'Sometimes' } }), /^tls_server_config\.client_auth_type: .*RequireAndVerifyClientCert/);
-  assert.match(problem({ tls_server_config: { ...tls, client_auth_type: 'RequireAndVerifyClientCert' } }), /^tls_server_config\.client_ca_file: .*required/);
+  assert.match(
+    problem({ tls_server_config: { ...tls, client_auth_type: 'Sometimes' } }),
+    /^tls_server_config\.client_auth_type: .*RequireAndVerifyClientCert/,
+  );
+  assert.match(
+    problem({ tls_server_config: { ...tls, client_auth_type: 'RequireAndVerifyClientCert' } }),
+    /^tls_server_config\.client_ca_file: .*required/,
+  );
   assert.match(problem({ tls_server_config: { ...tls, client_allowed_sans: ['x'] } }), /^tls_server_config\.client_allowed_sans: /);
   assert.match(problem({ tls_server_config: { key_file: tls.key_file } }), /^tls_server_config\.cert_file: .*required/);
   assert.match(problem({ tls_server_config: { ...tls, cert_file: join(dir, 'missing.crt') } }), /^tls_server_config\.cert_file: .*ENOENT/);
   assert.match(problem({ basic_auth_users: { alice: 'plaintext' } }), /^basic_auth_users\.alice: .*bcrypt/);
   assert.match(problem({ basic_auth_user: {} }), /^basic_auth_user: .*unknown key/);
-  assert.equal(problem({ http_server_config: { http2: false }, basic_auth_users: { alice: '$2y$10$mDwo.lAisC94iLAyP81MCesa29IzH37oigHC/42V2pdJlUprsJPze' } }), 'accepted');
+  assert.equal(
+    problem({ http_server_config: { http2: false }, basic_auth_users: { alice: '$2y$10$mDwo.lAisC94iLAyP81MCesa29IzH37oigHC/42V2pdJlUprsJPze' } }),
+    'accepted',
+  );
 });

@@ -23,10 +23,21 @@ import { ERR_FILE_UNREADABLE, ERR_MALFORMED_FILE, ERR_UNAUTHORIZED, PowerplaneEr
 import { webLimitsFromConfig, type PowerplaneServer, type RequestAuthenticator, type ServerOptions } from './server.js';
 
 /** The client certificate policies of the exporter-toolkit (Go's `tls.ClientAuthType` names). */
-export const CLIENT_AUTH_TYPES = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'] as const;
+export const CLIENT_AUTH_TYPES = [
+  'NoClientCert',
+  'RequestClientCert',
+  'RequireAnyClientCert',
+  'VerifyClientCertIfGiven',
+  'RequireAndVerifyClientCert',
+] as const;
 type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number];
 
-const TLS_VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+const TLS_VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
 const HEADERS = ['Content-Security-Policy', 'X-Frame-Options', 'X-Content-Type-Options', 'X-XSS-Protection', 'Strict-Transport-Security'];
 
 /** A web config file, validated, with files read. */
@@ -54,7 +65,10 @@ export function readWebConfig(path: string): WebConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw ERR_FILE_UNREADABLE(`cannot read web config file ${path}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, { path, flag: '--web.config-file' });
+    throw ERR_FILE_UNREADABLE(`cannot read web config file ${path}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, {
+      path,
+      flag: '--web.config-file',
+    });
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw ERR_MALFORMED_FILE(`${path}: ${doc.errors[0].message.split('\n')[0]}`, { path });
@@ -103,7 +117,24 @@ export function parseWebConfig(root: unknown, path: string): WebConfig {
   let tls: WebConfig['tls'];
   if (top.tls_server_config !== undefined && top.tls_server_config !== null) {
     const t = mapping(top.tls_server_config, 'tls_server_config');
-    only(t, 'tls_server_config', ['cert', 'key', 'client_ca', 'cert_file', 'key_file', 'client_auth_type', 'client_ca_file', 'client_allowed_sans', 'min_version', 'max_version', 'prefer_server_cipher_suites'], ['cipher_suites', 'curve_preferences']);
+    only(
+      t,
+      'tls_server_config',
+      [
+        'cert',
+        'key',
+        'client_ca',
+        'cert_file',
+        'key_file',
+        'client_auth_type',
+        'client_ca_file',
+        'client_allowed_sans',
+        'min_version',
+        'max_version',
+        'prefer_server_cipher_suites',
+      ],
+      ['cipher_suites', 'curve_preferences'],
+    );
     const cert = fileOrInline(t, 'tls_server_config', 'cert', 'cert_file');
     const key = fileOrInline(t, 'tls_server_config', 'key', 'key_file');
     if (cert === undefined) bad('tls_server_config.cert_file', 'is required');
@@ -111,7 +142,8 @@ export function parseWebConfig(root: unknown, path: string): WebConfig {
     const ca = fileOrInline(t, 'tls_server_config', 'client_ca', 'client_ca_file');
     const clientAuth = (str(t.client_auth_type, 'tls_server_config.client_auth_type') ?? 'NoClientCert') as ClientAuthType;
     if (!CLIENT_AUTH_TYPES.includes(clientAuth)) bad('tls_server_config.client_auth_type', `must be one of ${CLIENT_AUTH_TYPES.join(', ')}`);
-    if ((clientAuth === 'RequireAndVerifyClientCert' || clientAuth === 'VerifyClientCertIfGiven') && ca === undefined) bad('tls_server_config.client_ca_file', `is required with client_auth_type ${clientAuth}`);
+    if ((clientAuth === 'RequireAndVerifyClientCert' || clientAuth === 'VerifyClientCertIfGiven') && ca === undefined)
+      bad('tls_server_config.client_ca_file', `is required with client_auth_type ${clientAuth}`);
     const sans = t.client_allowed_sans ?? [];
     if (!Array.isArray(sans) || !sans.every((s) => typeof s === 'string')) bad('tls_server_config.client_allowed_sans', 'must be a list of strings');
     if ((sans as string[]).length > 0 && clientAuth !== 'RequireAnyClientCert' && clientAuth !== 'RequireAndVerifyClientCert') {
@@ -123,7 +155,16 @@ export function parseWebConfig(root: unknown, path: string): WebConfig {
     };
     const prefer = t.prefer_server_cipher_suites ?? true;
     if (typeof prefer !== 'boolean') bad('tls_server_config.prefer_server_cipher_suites', 'must be true or false');
-    tls = { key: key!, cert: cert!, ca, clientAuth, allowedSans: sans as string[], minVersion: version('min_version', 'TLS12'), maxVersion: version('max_version', 'TLS13'), honorCipherOrder: prefer as boolean };
+    tls = {
+      key: key!,
+      cert: cert!,
+      ca,
+      clientAuth,
+      allowedSans: sans as string[],
+      minVersion: version('min_version', 'TLS12'),
+      maxVersion: version('max_version', 'TLS13'),
+      honorCipherOrder: prefer as boolean,
+    };
   }
 
   const http = mapping(top.http_server_config, 'http_server_config');
@@ -138,7 +179,8 @@ export function parseWebConfig(root: unknown, path: string): WebConfig {
 
   const basicAuthUsers: Record<string, string> = {};
   for (const [user, hash] of Object.entries(mapping(top.basic_auth_users, 'basic_auth_users'))) {
-    if (typeof hash !== 'string' || !/^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash)) bad(`basic_auth_users.${user}`, 'must be a bcrypt hash ($2y$10$…, e.g. from htpasswd -nBC 10 "")');
+    if (typeof hash !== 'string' || !/^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash))
+      bad(`basic_auth_users.${user}`, 'must be a bcrypt hash ($2y$10$…, e.g. from htpasswd -nBC 10 "")');
     basicAuthUsers[user] = hash as string;
   }
   return { tls, basicAuthUsers, headers, files };
@@ -147,7 +189,10 @@ export function parseWebConfig(root: unknown, path: string): WebConfig {
 /** The peer certificate's subject alternative names, as bare values (`DNS:a`, `IP Address:b` → `a`, `b`). */
 function peerSans(socket: TLSSocket): string[] {
   const alt = socket.getPeerCertificate()?.subjectaltname ?? '';
-  return alt.split(/,\s*/).filter(Boolean).map((e) => e.slice(e.indexOf(':') + 1));
+  return alt
+    .split(/,\s*/)
+    .filter(Boolean)
+    .map((e) => e.slice(e.indexOf(':') + 1));
 }
 
 /** A well-formed bcrypt hash (cost 10) that no password matches, compared for unknown users so that they take as long as wrong passwords. */
@@ -172,8 +217,10 @@ export function webConfigAuthenticator(current: () => WebConfig): RequestAuthent
     if (needCert || verifyGiven) {
       const given = typeof socket.getPeerCertificate === 'function' && Object.keys(socket.getPeerCertificate() ?? {}).length > 0;
       if (needCert && !given) throw refuse('this server requires a client certificate', false, reply);
-      if (verifyGiven && given && !socket.authorized) throw refuse(`the client certificate is not trusted: ${String(socket.authorizationError)}`, false, reply);
-      if (sans.length > 0 && !peerSans(socket).some((s) => sans.includes(s))) throw refuse('the client certificate has none of the allowed subject alternative names', false, reply);
+      if (verifyGiven && given && !socket.authorized)
+        throw refuse(`the client certificate is not trusted: ${String(socket.authorizationError)}`, false, reply);
+      if (sans.length > 0 && !peerSans(socket).some((s) => sans.includes(s)))
+        throw refuse('the client certificate has none of the allowed subject alternative names', false, reply);
     }
     if (Object.keys(users).length === 0) return;
     const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
@@ -183,7 +230,9 @@ export function webConfigAuthenticator(current: () => WebConfig): RequestAuthent
     const user = colon < 0 ? decoded : decoded.slice(0, colon);
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
     const hash = Object.hasOwn(users, user) ? users[user] : undefined;
-    const key = createHash('sha256').update(`${user}\0${hash ?? ''}\0${password}`).digest('base64');
+    const key = createHash('sha256')
+      .update(`${user}\0${hash ?? ''}\0${password}`)
+      .digest('base64');
     if (hash !== undefined && verified.has(key)) return;
     const ok = await bcrypt.compare(password, hash ?? DUMMY_HASH);
     if (!ok || hash === undefined) throw refuse('wrong user name or password', true, reply);
@@ -225,7 +274,10 @@ export async function webServerOptions(config: PowerplaneConfig): Promise<WebSer
     const reload = async () => {
       const next = readWebConfig(path);
       if (Boolean(next.tls) !== Boolean(cfg.tls) || next.tls?.clientAuth !== cfg.tls?.clientAuth) {
-        log.warn({ file: path }, 'web config: turning TLS on or off, or changing client_auth_type, needs a restart; keeping the running configuration');
+        log.warn(
+          { file: path },
+          'web config: turning TLS on or off, or changing client_auth_type, needs a restart; keeping the running configuration',
+        );
         return;
       }
       if (next.tls) {

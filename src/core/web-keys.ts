@@ -6,4 +6,12 @@
  */
 
 /** Web server keys every server command accepts. */
-export const WEB_SERVER_KEYS: readonly string[] = ['web.listenAddress', 'web.allowedHosts', 'web.configFile', 'web.maxConnections', 'web.requestTimeout', 'web.headersTimeout', 'web.keepAliveTimeout'];
+export const WEB_SERVER_KEYS: readonly string[] = [
+  'web.listenAddress',
+  'web.allowedHosts',
+  'web.configFile',
+  'web.maxConnections',
+  'web.requestTimeout',
+  'web.headersTimeout',
+  'web.keepAliveTimeout',
+];

@@ -25,7 +25,13 @@ export function fieldPath(segments: ReadonlyArray<string | number>): string {
  * Parses `text` (named `file`) and checks it against `schema`; problems are thrown by `err` with details
  * `{path, line, [detailKey]: dotted field}` (`detailKey` is `field` unless given).
  */
-export function parseYamlChecked<S extends TSchema>(schema: S, text: string, file: string, err: ErrorFactory, detailKey: 'field' | 'key' = 'field'): CheckedYaml<Static<S>> {
+export function parseYamlChecked<S extends TSchema>(
+  schema: S,
+  text: string,
+  file: string,
+  err: ErrorFactory,
+  detailKey: 'field' | 'key' = 'field',
+): CheckedYaml<Static<S>> {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -45,7 +51,10 @@ export function parseYamlChecked<S extends TSchema>(schema: S, text: string, fil
     const e = first.value;
     const extra = (e.params as { additionalProperties?: string[] }).additionalProperties;
     const required = (e.params as { requiredProperties?: string[] }).requiredProperties;
-    const segs = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+    const segs = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
     if (extra?.length) fail([...segs, extra[0]], 'unknown field');
     if (required?.length) fail([...segs, required[0]], 'is required', segs);
     fail(segs, e.keyword === 'boolean' ? 'unknown field' : e.message);

@@ -48,7 +48,10 @@ export function loadAssets(dir = staticDir()): Map<string, Asset> {
   };
   walk(dir, '');
   const require = createRequire(import.meta.url);
-  for (const [name, spec] of [['vendor/uPlot.esm.js', 'uplot/dist/uPlot.esm.js'], ['vendor/uPlot.min.css', 'uplot/dist/uPlot.min.css']] as const) {
+  for (const [name, spec] of [
+    ['vendor/uPlot.esm.js', 'uplot/dist/uPlot.esm.js'],
+    ['vendor/uPlot.min.css', 'uplot/dist/uPlot.min.css'],
+  ] as const) {
     out.set(name, asset(readFileSync(require.resolve(spec)), name));
   }
   return out;

@@ -56,7 +56,11 @@ export function clusterCappingSource(kubeconfig: string, now: () => Date = () =>
         return { cluster: true, policies: await list(), readAt: now().toISOString() };
       } catch (err) {
         const code = (err as { code?: unknown }).code;
-        throw ERR_DASHBOARD_CLUSTER_UNREACHABLE(`could not list PowerCapPolicies${typeof code === 'number' ? ` (HTTP ${code})` : ''}: ${errorMessage(err).split('\n')[0].slice(0, 300)}`, undefined, { cause: err });
+        throw ERR_DASHBOARD_CLUSTER_UNREACHABLE(
+          `could not list PowerCapPolicies${typeof code === 'number' ? ` (HTTP ${code})` : ''}: ${errorMessage(err).split('\n')[0].slice(0, 300)}`,
+          undefined,
+          { cause: err },
+        );
       }
     },
   };

@@ -4,7 +4,14 @@ import { parseTopOptions } from './command.js';
 import { ERR_INVALID_FLAG } from '../core/errors.js';
 
 test('parses flags with defaults', () => {
-  assert.deepEqual(parseTopOptions({}), { address: 'http://127.0.0.1:28282', level: 'process', intervalMs: 5000, top: undefined, sort: 'watts', once: false });
+  assert.deepEqual(parseTopOptions({}), {
+    address: 'http://127.0.0.1:28282',
+    level: 'process',
+    intervalMs: 5000,
+    top: undefined,
+    sort: 'watts',
+    once: false,
+  });
   assert.deepEqual(parseTopOptions({ address: 'http://node1:28282/', level: 'pod', interval: '2s', top: '7', sort: 'joules', once: true }), {
     address: 'http://node1:28282',
     level: 'pod',
@@ -27,6 +34,10 @@ test('bad flags are PP_INVALID_FLAG naming the flag', () => {
     [{ sort: 'cpu' }, '--sort'],
   ];
   for (const [raw, flag] of cases) {
-    assert.throws(() => parseTopOptions(raw), (err: unknown) => ERR_INVALID_FLAG.is(err) && err.details.flag === flag && err.exitCode === 2, flag);
+    assert.throws(
+      () => parseTopOptions(raw),
+      (err: unknown) => ERR_INVALID_FLAG.is(err) && err.details.flag === flag && err.exitCode === 2,
+      flag,
+    );
   }
 });

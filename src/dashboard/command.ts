@@ -35,18 +35,23 @@ export function parseTopOptions(raw: Record<string, unknown>): TopOptions {
   } catch {
     throw ERR_INVALID_FLAG(`--address must be an http(s) URL, got ${JSON.stringify(address)}`, { flag: '--address' });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw ERR_INVALID_FLAG(`--address must be an http(s) URL, got ${JSON.stringify(address)}`, { flag: '--address' });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw ERR_INVALID_FLAG(`--address must be an http(s) URL, got ${JSON.stringify(address)}`, { flag: '--address' });
   const level = String(raw.level ?? 'process') as WorkloadLevel;
-  if (!DASHBOARD_LEVELS.includes(level)) throw ERR_INVALID_FLAG(`--level must be one of ${DASHBOARD_LEVELS.join('|')}, got ${JSON.stringify(raw.level)}`, { flag: '--level' });
+  if (!DASHBOARD_LEVELS.includes(level))
+    throw ERR_INVALID_FLAG(`--level must be one of ${DASHBOARD_LEVELS.join('|')}, got ${JSON.stringify(raw.level)}`, { flag: '--level' });
   const intervalMs = parseDuration(String(raw.interval ?? '5s'));
-  if (intervalMs === undefined || intervalMs < 100) throw ERR_INVALID_FLAG(`--interval must be a duration of at least 100ms (e.g. 2s), got ${JSON.stringify(raw.interval)}`, { flag: '--interval' });
+  if (intervalMs === undefined || intervalMs < 100)
+    throw ERR_INVALID_FLAG(`--interval must be a duration of at least 100ms (e.g. 2s), got ${JSON.stringify(raw.interval)}`, { flag: '--interval' });
   let top: number | undefined;
   if (raw.top !== undefined) {
     top = Number(raw.top);
-    if (!Number.isInteger(top) || top < 1 || top > 10000) throw ERR_INVALID_FLAG(`--top must be an integer from 1 to 10000, got ${JSON.stringify(raw.top)}`, { flag: '--top' });
+    if (!Number.isInteger(top) || top < 1 || top > 10000)
+      throw ERR_INVALID_FLAG(`--top must be an integer from 1 to 10000, got ${JSON.stringify(raw.top)}`, { flag: '--top' });
   }
   const sort = String(raw.sort ?? 'watts') as TopSort;
-  if (!TOP_SORTS.includes(sort)) throw ERR_INVALID_FLAG(`--sort must be one of ${TOP_SORTS.join('|')}, got ${JSON.stringify(raw.sort)}`, { flag: '--sort' });
+  if (!TOP_SORTS.includes(sort))
+    throw ERR_INVALID_FLAG(`--sort must be one of ${TOP_SORTS.join('|')}, got ${JSON.stringify(raw.sort)}`, { flag: '--sort' });
   return { address: url.toString().replace(/\/+$/, ''), level, intervalMs, top, sort, once: Boolean(raw.once) };
 }
 

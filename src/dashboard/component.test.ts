@@ -31,7 +31,11 @@ function readEvents(url: string, count: number, onOpen: () => void): Promise<{ s
           const block = buf.slice(0, i);
           buf = buf.slice(i + 2);
           const ev = /^event: (.*)$/m.exec(block)?.[1];
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
           if (ev) events.push({ event: ev, data: JSON.parse(data) });
           if (ev === 'hello') onOpen();
           if (events.length >= count) {
@@ -82,14 +86,25 @@ test('records history from agent refreshes and serves it as JSON', async () => {
     assert.equal(info.live, true);
     assert.equal(info.intervalMs, 2000);
     assert.equal(info.historyLength, 10);
-    for (let i = 1; i <= 12; i++) agent.refresh(stubNode(i * 1000, 20 + i, 3), { process: [stubWorkload('process', '42', 'stress', i), stubWorkload('process', '7', 'idle', 0.1)] });
+    for (let i = 1; i <= 12; i++)
+      agent.refresh(stubNode(i * 1000, 20 + i, 3), {
+        process: [stubWorkload('process', '42', 'stress', i), stubWorkload('process', '7', 'idle', 0.1)],
+      });
     const node = (await (await fetch(`${url}/api/v1/history/node`)).json()) as { timestamps: number[]; watts: number[]; zones: { zone: string }[] };
     assert.equal(node.timestamps.length, 10, 'bounded by dashboard.historyLength');
     assert.equal(node.timestamps[0], 3000);
     assert.equal(node.watts.at(-1), 35);
-    assert.deepEqual(node.zones.map((z) => z.zone), ['package', 'dram']);
-    const wl = (await (await fetch(`${url}/api/v1/history/workloads?level=process&id=42`)).json()) as { series: { id: string; name: string; watts: number[] }[] };
-    assert.deepEqual(wl.series.map((s) => [s.id, s.name, s.watts.at(-1)]), [['42', 'stress', 12]]);
+    assert.deepEqual(
+      node.zones.map((z) => z.zone),
+      ['package', 'dram'],
+    );
+    const wl = (await (await fetch(`${url}/api/v1/history/workloads?level=process&id=42`)).json()) as {
+      series: { id: string; name: string; watts: number[] }[];
+    };
+    assert.deepEqual(
+      wl.series.map((s) => [s.id, s.name, s.watts.at(-1)]),
+      [['42', 'stress', 12]],
+    );
     const bad = await fetch(`${url}/api/v1/history/workloads?level=cluster`);
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { field: string }).field, 'level');
@@ -105,7 +120,9 @@ test('records history from agent refreshes and serves it as JSON', async () => {
 test('streams each refresh as a server-sent event, and close ends the stream', async () => {
   const { agent, server, url } = await start(true);
   try {
-    const got = readEvents(`${url}/api/v1/stream`, 2, () => agent.refresh(stubNode(5000, 30, 4), { container: [stubWorkload('container', 'abc', 'web', 2)] }));
+    const got = readEvents(`${url}/api/v1/stream`, 2, () =>
+      agent.refresh(stubNode(5000, 30, 4), { container: [stubWorkload('container', 'abc', 'web', 2)] }),
+    );
     const { status, events } = await got;
     assert.equal(status, 200);
     assert.equal(events[0].event, 'hello');
@@ -115,7 +132,12 @@ test('streams each refresh as a server-sent event, and close ends the stream', a
     assert.deepEqual(data.point.workloads.container, { abc: 2 });
     // A stream left open does not keep the server from closing.
     const open = new Promise<void>((resolve) => {
-      request(`${url}/api/v1/stream`, (res) => { res.on('data', () => resolve()); res.on('error', () => undefined); }).on('error', () => undefined).end();
+      request(`${url}/api/v1/stream`, (res) => {
+        res.on('data', () => resolve());
+        res.on('error', () => undefined);
+      })
+        .on('error', () => undefined)
+        .end();
     });
     await open;
   } finally {
@@ -141,5 +163,8 @@ test('without an in-process agent the page is served and history says so', async
 
 test('a history length above the limit is a config error naming the key', async () => {
   const { config } = loadConfig({ flags: { 'dashboard.historyLength': '20001' } });
-  await assert.rejects(createDashboardComponent({ config, log: silentLogger() }), (err: unknown) => ERR_INVALID_CONFIG.is(err) && err.details.key === 'dashboard.historyLength' && err.exitCode === 2);
+  await assert.rejects(
+    createDashboardComponent({ config, log: silentLogger() }),
+    (err: unknown) => ERR_INVALID_CONFIG.is(err) && err.details.key === 'dashboard.historyLength' && err.exitCode === 2,
+  );
 });

@@ -28,7 +28,10 @@ export const MAX_HISTORY_LENGTH = 20_000;
 export async function createDashboardComponent(ctx: ComponentContext): Promise<Component> {
   const length = ctx.config.dashboard.historyLength;
   if (length > MAX_HISTORY_LENGTH) {
-    throw ERR_INVALID_CONFIG(`dashboard.historyLength (--dashboard.history-length) must be at most ${MAX_HISTORY_LENGTH}, got ${length}; keep long history in Prometheus`, { key: 'dashboard.historyLength', flag: '--dashboard.history-length' });
+    throw ERR_INVALID_CONFIG(
+      `dashboard.historyLength (--dashboard.history-length) must be at most ${MAX_HISTORY_LENGTH}, got ${length}; keep long history in Prometheus`,
+      { key: 'dashboard.historyLength', flag: '--dashboard.history-length' },
+    );
   }
   const assets = loadAssets();
   const agent = ctx.agent;
@@ -36,7 +39,8 @@ export async function createDashboardComponent(ctx: ComponentContext): Promise<C
   const hub = new EventStreamHub({ maxClients: MAX_STREAMS, heartbeatMs: STREAM_HEARTBEAT_MS });
   // A cluster is configured as for the estimator: --kube.enable, or running in a pod.
   const capping = ctx.config.kube.enable || process.env.KUBERNETES_SERVICE_HOST ? clusterCappingSource(ctx.config.kube.config) : noClusterSource();
-  const recorder = agent && history ? new HistoryRecorder(agent, history, hub, HISTORY_TOP_PER_LEVEL, ctx.log.child({ component: 'dashboard' })) : undefined;
+  const recorder =
+    agent && history ? new HistoryRecorder(agent, history, hub, HISTORY_TOP_PER_LEVEL, ctx.log.child({ component: 'dashboard' })) : undefined;
   return {
     name: 'dashboard',
     routes(app) {

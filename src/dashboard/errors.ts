@@ -11,4 +11,9 @@ export const ERR_DASHBOARD_TOO_MANY_STREAMS = defineError('PP_DASHBOARD_TOO_MANY
 /** `powerplane top` could not read the agent's JSON API. */
 export const ERR_DASHBOARD_AGENT_UNREACHABLE = defineError('PP_DASHBOARD_AGENT_UNREACHABLE', 502, 1, 'The agent API could not be read');
 /** The Capping tab could not list PowerCapPolicies from the configured cluster. */
-export const ERR_DASHBOARD_CLUSTER_UNREACHABLE = defineError('PP_DASHBOARD_CLUSTER_UNREACHABLE', 502, 1, 'PowerCapPolicies could not be read from the cluster');
+export const ERR_DASHBOARD_CLUSTER_UNREACHABLE = defineError(
+  'PP_DASHBOARD_CLUSTER_UNREACHABLE',
+  502,
+  1,
+  'PowerCapPolicies could not be read from the cluster',
+);

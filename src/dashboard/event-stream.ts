@@ -16,7 +16,10 @@ export interface EventStreamHubOptions {
 /** Formats one server-sent event (`event:` and one `data:` line per line of the JSON). */
 export function formatEvent(event: string, data: unknown): string {
   const json = JSON.stringify(data);
-  return `event: ${event}\n${json.split('\n').map((l) => `data: ${l}`).join('\n')}\n\n`;
+  return `event: ${event}\n${json
+    .split('\n')
+    .map((l) => `data: ${l}`)
+    .join('\n')}\n\n`;
 }
 
 /** The open streams. */

@@ -4,10 +4,43 @@ import type { NodeView, WorkloadView } from '../core/contracts.js';
 import { ChartHistory, toHistoryPoint } from './history.js';
 
 function node(t: number, pkg: number, dram?: number): NodeView {
-  const zones = [{ zone: 'package', path: '/sys/class/powercap/intel-rapl:0', joulesTotal: 0, activeJoulesTotal: 0, idleJoulesTotal: 0, watts: pkg, activeWatts: pkg / 2, idleWatts: pkg / 2 }];
-  if (dram !== undefined) zones.push({ zone: 'dram', path: '/sys/class/powercap/intel-rapl:0:0', joulesTotal: 0, activeJoulesTotal: 0, idleJoulesTotal: 0, watts: dram, activeWatts: dram, idleWatts: 0 });
+  const zones = [
+    {
+      zone: 'package',
+      path: '/sys/class/powercap/intel-rapl:0',
+      joulesTotal: 0,
+      activeJoulesTotal: 0,
+      idleJoulesTotal: 0,
+      watts: pkg,
+      activeWatts: pkg / 2,
+      idleWatts: pkg / 2,
+    },
+  ];
+  if (dram !== undefined)
+    zones.push({
+      zone: 'dram',
+      path: '/sys/class/powercap/intel-rapl:0:0',
+      joulesTotal: 0,
+      activeJoulesTotal: 0,
+      idleJoulesTotal: 0,
+      watts: dram,
+      activeWatts: dram,
+      idleWatts: 0,
+    });
   const watts = pkg + (dram ?? 0);
-  return { nodeName: 'n1', timestamp: t, intervalSeconds: 5, meter: { name: 'rapl', estimated: false }, zones, watts, activeWatts: watts / 2, idleWatts: watts / 2, busyRatio: 0.25, cpus: 4, gpus: [] };
+  return {
+    nodeName: 'n1',
+    timestamp: t,
+    intervalSeconds: 5,
+    meter: { name: 'rapl', estimated: false },
+    zones,
+    watts,
+    activeWatts: watts / 2,
+    idleWatts: watts / 2,
+    busyRatio: 0.25,
+    cpus: 4,
+    gpus: [],
+  };
 }
 
 function proc(id: string, watts: number): WorkloadView {
@@ -57,12 +90,18 @@ test('workload series: null gaps, one id, ordering by latest watts', () => {
   h.record(node(1, 10), { process: [proc('a', 5), proc('b', 1)] });
   h.record(node(2, 10), { process: [proc('b', 3), proc('c', 2)] });
   const all = h.workloads('process');
-  assert.deepEqual(all.series.map((s) => s.id), ['b', 'c', 'a']);
+  assert.deepEqual(
+    all.series.map((s) => s.id),
+    ['b', 'c', 'a'],
+  );
   assert.deepEqual(all.series.find((s) => s.id === 'a')!.watts, [5, null]);
   assert.deepEqual(h.workloads('process', 'c').series, [{ id: 'c', name: 'pc', watts: [null, 2] }]);
   assert.deepEqual(h.workloads('process', 'zz').series, []);
   assert.deepEqual(h.workloads('pod').series, []);
-  assert.deepEqual(h.workloads('process', undefined, 1).series.map((s) => s.id), ['b']);
+  assert.deepEqual(
+    h.workloads('process', undefined, 1).series.map((s) => s.id),
+    ['b'],
+  );
 });
 
 test('served workload series are bounded however many workloads came and went', () => {
@@ -70,7 +109,10 @@ test('served workload series are bounded however many workloads came and went', 
   for (let i = 0; i < 50; i++) h.record(node(i, 10), { process: [proc(`new-${i}`, 1), proc('steady', 9)] });
   const w = h.workloads('process');
   assert.equal(w.series.length, 6, 'twice the workloads recorded per refresh');
-  assert.deepEqual(w.series.slice(0, 2).map((s) => s.id), ['steady', 'new-49']);
+  assert.deepEqual(
+    w.series.slice(0, 2).map((s) => s.id),
+    ['steady', 'new-49'],
+  );
 });
 
 test('workloads that swap places keep their own series', () => {

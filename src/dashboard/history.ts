@@ -81,7 +81,11 @@ function splitZoneKey(key: string): { zone: string; path: string } {
 }
 
 /** Builds the point recorded for one refresh; keeps only the `topPerLevel` workloads by watts per level. */
-export function toHistoryPoint(node: NodeView, workloads: Partial<Record<WorkloadLevel, readonly WorkloadView[]>>, topPerLevel: number): HistoryPoint {
+export function toHistoryPoint(
+  node: NodeView,
+  workloads: Partial<Record<WorkloadLevel, readonly WorkloadView[]>>,
+  topPerLevel: number,
+): HistoryPoint {
   const zones: Record<string, number> = {};
   for (const z of node.zones) zones[zoneKey(z.zone, z.path)] = z.watts;
   const byLevel: Partial<Record<WorkloadLevel, Record<string, number>>> = {};
@@ -155,7 +159,12 @@ export class ChartHistory {
       for (const id of Object.keys(ids)) {
         const w = views.get(id)!;
         const entry = table.get(id);
-        const meta: WorkloadCaption = { id, name: w.name, ...(w.namespace ? { namespace: w.namespace } : {}), ...(w.podName ? { podName: w.podName } : {}) };
+        const meta: WorkloadCaption = {
+          id,
+          name: w.name,
+          ...(w.namespace ? { namespace: w.namespace } : {}),
+          ...(w.podName ? { podName: w.podName } : {}),
+        };
         if (entry) {
           entry.refs++;
           entry.meta = meta;
@@ -191,7 +200,7 @@ export class ChartHistory {
     const pts = this.points.toArray();
     const keys: string[] = [];
     const seen = new Set<string>();
-    for (const p of pts) for (const k of Object.keys(p.zones)) if (!seen.has(k)) (seen.add(k), keys.push(k));
+    for (const p of pts) for (const k of Object.keys(p.zones)) if (!seen.has(k)) seen.add(k), keys.push(k);
     return {
       timestamps: pts.map((p) => p.t),
       watts: pts.map((p) => p.watts),

@@ -45,7 +45,8 @@ export interface DashboardInfo {
 }
 
 const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -73,14 +74,17 @@ export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteO
     return sendAsset(reply, a, req.headers['if-none-match']);
   });
 
-  app.get('/api/v1/dashboard', async (): Promise<DashboardInfo> => ({
-    nodeName: opts.nodeName?.() ?? null,
-    intervalMs: opts.intervalMs,
-    historyLength: opts.historyLength,
-    live: Boolean(opts.history),
-    topPerLevel: opts.topPerLevel,
-    levels: DASHBOARD_LEVELS,
-  }));
+  app.get(
+    '/api/v1/dashboard',
+    async (): Promise<DashboardInfo> => ({
+      nodeName: opts.nodeName?.() ?? null,
+      intervalMs: opts.intervalMs,
+      historyLength: opts.historyLength,
+      live: Boolean(opts.history),
+      topPerLevel: opts.topPerLevel,
+      levels: DASHBOARD_LEVELS,
+    }),
+  );
 
   app.get('/api/v1/capping', async (): Promise<CappingView> => opts.capping.view());
 

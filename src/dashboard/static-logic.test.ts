@@ -21,9 +21,15 @@ test('power charts start at 0: 7.61–7.625 W is drawn from 0 W, not magnified',
 
 test('where: pid, executable and container for processes; pod and runtime for containers', () => {
   assert.equal(whereText({ level: 'process', id: '42', pid: 42, exe: '/usr/bin/node' }), 'pid 42 · /usr/bin/node · host');
-  assert.equal(whereText({ level: 'process', id: '42', pid: 42, exe: '/usr/bin/node', cmdline: 'node --import tsx x.ts' }), 'pid 42 · node --import tsx x.ts · host');
+  assert.equal(
+    whereText({ level: 'process', id: '42', pid: 42, exe: '/usr/bin/node', cmdline: 'node --import tsx x.ts' }),
+    'pid 42 · node --import tsx x.ts · host',
+  );
   assert.equal(whereText({ level: 'process', id: '7', pid: 7, containerId: 'abcdef0123456789' }), 'pid 7 · container abcdef012345');
-  assert.equal(whereText({ level: 'container', id: 'c', namespace: 'load', podName: 'stress-7d9f', runtime: 'containerd' }), 'load / stress-7d9f · containerd');
+  assert.equal(
+    whereText({ level: 'container', id: 'c', namespace: 'load', podName: 'stress-7d9f', runtime: 'containerd' }),
+    'load / stress-7d9f · containerd',
+  );
   assert.equal(whereText({ level: 'container', id: 'c', runtime: 'docker' }), 'no pod · docker');
   assert.equal(whereText({ level: 'pod', id: 'u', namespace: 'default' }), 'default');
   assert.equal(whereText({ level: 'vm', id: 'v', runtime: 'qemu' }), 'qemu');
@@ -56,6 +62,9 @@ test('capping: budget vs current in words and on a track that shows an overshoot
   assert.deepEqual(meterFractions({ ...p, budgetWatts: 400, currentWatts: 300 }), { current: 0.75, budget: 1 });
   // Over budget: the track spans the current power, the budget mark sits at a third of it.
   assert.deepEqual(meterFractions({ ...p, budgetWatts: 400, currentWatts: 1200 }), { current: 1, budget: 1 / 3 });
-  assert.equal(recommendationText({ recommendation: { maxReplicas: 1, evict: ['p1'], migrate: ['p2', 'p3'] } }), 'max 1 replica; evict p1; move p2, p3');
+  assert.equal(
+    recommendationText({ recommendation: { maxReplicas: 1, evict: ['p1'], migrate: ['p2', 'p3'] } }),
+    'max 1 replica; evict p1; move p2, p3',
+  );
   assert.equal(recommendationText({}), 'none');
 });

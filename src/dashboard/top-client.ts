@@ -24,7 +24,9 @@ async function getJson(url: string, timeoutMs: number): Promise<{ status: number
   try {
     return { status: res.status, body: JSON.parse(text) };
   } catch {
-    throw ERR_DASHBOARD_AGENT_UNREACHABLE(`${url} answered ${res.status} with a body that is not JSON (is --address an agent?)`, { field: 'address' });
+    throw ERR_DASHBOARD_AGENT_UNREACHABLE(`${url} answered ${res.status} with a body that is not JSON (is --address an agent?)`, {
+      field: 'address',
+    });
   }
 }
 

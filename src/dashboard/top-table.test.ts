@@ -36,7 +36,10 @@ test('rows sorted by watts or joules, cut to rows and width, control characters 
   const rows = byJoules.slice(byJoules.findIndex((l) => l.includes('W NOW')) + 1);
   assert.match(rows[0], /5\.00k/);
   assert.ok(!byJoules.join('\n').includes('\x1b'), 'no escape codes from workload names');
-  assert.deepEqual(sortWorkloads(wl.items, 'joules').map((w) => w.id), ['c1', 'c2', 'c3']);
+  assert.deepEqual(
+    sortWorkloads(wl.items, 'joules').map((w) => w.id),
+    ['c1', 'c2', 'c3'],
+  );
 });
 
 test('empty pod level explains why', () => {

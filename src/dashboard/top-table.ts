@@ -60,9 +60,13 @@ export function renderTopTable(node: NodeView | undefined, wl: WorkloadsResponse
   const width = Math.max(40, opts.width);
   const lines: string[] = [];
   if (node) {
-    const how = node.meter.estimated ? `ESTIMATED by ${node.meter.name}${node.meter.model ? ` (${node.meter.model})` : ''}` : `measured by ${node.meter.name}`;
+    const how = node.meter.estimated
+      ? `ESTIMATED by ${node.meter.name}${node.meter.model ? ` (${node.meter.model})` : ''}`
+      : `measured by ${node.meter.name}`;
     lines.push(`${node.nodeName}  ${formatWatts(node.watts)} W ${how}  at ${new Date(node.timestamp).toISOString().slice(11, 19)}Z`);
-    lines.push(`active ${formatWatts(node.activeWatts)} W  idle ${formatWatts(node.idleWatts)} W  CPU busy ${(node.busyRatio * 100).toFixed(1)}% of ${node.cpus} CPUs${node.platformWatts !== undefined ? `  platform ${formatWatts(node.platformWatts)} W` : ''}`);
+    lines.push(
+      `active ${formatWatts(node.activeWatts)} W  idle ${formatWatts(node.idleWatts)} W  CPU busy ${(node.busyRatio * 100).toFixed(1)}% of ${node.cpus} CPUs${node.platformWatts !== undefined ? `  platform ${formatWatts(node.platformWatts)} W` : ''}`,
+    );
     lines.push(`zones: ${node.zones.map((z) => `${z.zone} ${formatWatts(z.watts)} W`).join('  ') || 'none'}`);
   } else lines.push('no node snapshot yet');
   const sorted = sortWorkloads(wl.items, opts.sort);

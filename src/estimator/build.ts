@@ -16,7 +16,13 @@ import { nodeConfigFor, type EstimatorSpec } from './spec.js';
 import type { NodeInfo, NodeMonitor } from './types.js';
 
 /** Builds the Estimator `namespace/name` over `nodes`. */
-export async function buildEstimator(namespace: string, name: string, spec: EstimatorSpec, nodes: readonly NodeInfo[], deps: Omit<PluginDeps, 'namespace'> & { log?: Logger }): Promise<Estimator> {
+export async function buildEstimator(
+  namespace: string,
+  name: string,
+  spec: EstimatorSpec,
+  nodes: readonly NodeInfo[],
+  deps: Omit<PluginDeps, 'namespace'> & { log?: Logger },
+): Promise<Estimator> {
   const pdeps: PluginDeps = { ...deps, namespace };
   const limiter = new RefreshLimiter(REFRESH_CONCURRENCY);
   const states = await Promise.all(
@@ -35,7 +41,9 @@ export async function buildEstimator(namespace: string, name: string, spec: Esti
           return { monitor, endpoint: a.endpoint, timeoutMs: requestTimeoutMs(a, refreshMs) };
         }),
       );
-      const predictor = await createPredictor(cfg.predictor, refreshMs, pdeps).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      const predictor = await createPredictor(cfg.predictor, refreshMs, pdeps).catch((err: unknown) =>
+        err instanceof Error ? err : new Error(String(err)),
+      );
       return new NodeState({ node, monitors, predictor, refreshMs, log: deps.log, limiter });
     }),
   );

@@ -67,7 +67,12 @@ export function curlCommand(url: string, body: string, headers: Record<string, s
 }
 
 /** Sends one estimation request; resolves with the decoded answer or rejects with EstimatorApiError. */
-export async function requestEstimate(url: string, body: { cpu_milli: number; num_workloads: number }, headers: Record<string, string>, timeoutMs = 15_000): Promise<PowerConsumption> {
+export async function requestEstimate(
+  url: string,
+  body: { cpu_milli: number; num_workloads: number },
+  headers: Record<string, string>,
+  timeoutMs = 15_000,
+): Promise<PowerConsumption> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -105,7 +110,11 @@ export function explainUrl(url: string): string {
 export function infiniteReport(wattIncreases: readonly number[], cpuMilli: number, reasons: Record<string, string[]> | undefined): string {
   const first = wattIncreases.indexOf(Infinity);
   if (first < 0) return '';
-  const lines = [first === 0 ? `+Inf: not even one workload of ${cpuMilli.toLocaleString('en-US')} millicores can be placed` : `+Inf from k=${first + 1}: the nodes have room for ${first} workload${first === 1 ? '' : 's'} of ${cpuMilli.toLocaleString('en-US')} millicores at most`];
+  const lines = [
+    first === 0
+      ? `+Inf: not even one workload of ${cpuMilli.toLocaleString('en-US')} millicores can be placed`
+      : `+Inf from k=${first + 1}: the nodes have room for ${first} workload${first === 1 ? '' : 's'} of ${cpuMilli.toLocaleString('en-US')} millicores at most`,
+  ];
   const nodes = Object.entries(reasons ?? {});
   if (reasons === undefined) lines.push('  (no reasons: the estimator did not give infinite_reasons)');
   else if (nodes.length > 0) lines.push('nodes that cannot take one:', ...nodes.map(([node, rs]) => `  ${node}: ${rs.join('; ')}`));

@@ -47,7 +47,13 @@ export function nodeInfoFromObject(obj: KubeObject): NodeInfo {
 }
 
 /** Starts watching; resolves once every informer has listed. */
-export async function startClusterSource(opts: { registry: EstimatorRegistry; kubeconfig?: string; log: Logger; debounceMs?: number; pods?: PodSink }): Promise<ClusterSource> {
+export async function startClusterSource(opts: {
+  registry: EstimatorRegistry;
+  kubeconfig?: string;
+  log: Logger;
+  debounceMs?: number;
+  pods?: PodSink;
+}): Promise<ClusterSource> {
   const { kubeConfig } = loadKubeConfig({ kubeconfig: opts.kubeconfig || undefined });
   const client = new KubeClient({ kubeConfig });
   const nodes = new Informer(client, NODE_REF);
@@ -64,23 +70,25 @@ export async function startClusterSource(opts: { registry: EstimatorRegistry; ku
   let building = Promise.resolve();
   let synced = false;
   const rebuild = () => {
-    building = building.then(async () => {
-      const nodeList = nodes.list().map(nodeInfoFromObject);
-      const wanted = new Set<string>();
-      for (const obj of estimators.list()) {
-        const ns = obj.metadata.namespace ?? 'default';
-        const name = obj.metadata.name ?? '';
-        const spec = (obj.spec ?? {}) as EstimatorSpec;
-        if (!Value.Check(EstimatorSpecSchema, spec)) {
-          const e = Value.Errors(EstimatorSpecSchema, spec)[Symbol.iterator]().next().value;
-          opts.log.warn({ estimator: `${ns}/${name}`, field: e?.instancePath, error: e?.message }, 'invalid Estimator spec; not served');
-          continue;
+    building = building
+      .then(async () => {
+        const nodeList = nodes.list().map(nodeInfoFromObject);
+        const wanted = new Set<string>();
+        for (const obj of estimators.list()) {
+          const ns = obj.metadata.namespace ?? 'default';
+          const name = obj.metadata.name ?? '';
+          const spec = (obj.spec ?? {}) as EstimatorSpec;
+          if (!Value.Check(EstimatorSpecSchema, spec)) {
+            const e = Value.Errors(EstimatorSpecSchema, spec)[Symbol.iterator]().next().value;
+            opts.log.warn({ estimator: `${ns}/${name}`, field: e?.instancePath, error: e?.message }, 'invalid Estimator spec; not served');
+            continue;
+          }
+          wanted.add(`${ns}/${name}`);
+          opts.registry.set(await buildEstimator(ns, name, spec, nodeList, { log: opts.log, readSecret, kubeGet }));
         }
-        wanted.add(`${ns}/${name}`);
-        opts.registry.set(await buildEstimator(ns, name, spec, nodeList, { log: opts.log, readSecret, kubeGet }));
-      }
-      for (const e of opts.registry.list()) if (!wanted.has(`${e.namespace}/${e.name}`)) opts.registry.delete(e.namespace, e.name);
-    }).catch((err: unknown) => opts.log.error({ err }, 'rebuilding estimators failed'));
+        for (const e of opts.registry.list()) if (!wanted.has(`${e.namespace}/${e.name}`)) opts.registry.delete(e.namespace, e.name);
+      })
+      .catch((err: unknown) => opts.log.error({ err }, 'rebuilding estimators failed'));
   };
   const schedule = () => {
     if (timer) clearTimeout(timer);
@@ -88,18 +96,27 @@ export async function startClusterSource(opts: { registry: EstimatorRegistry; ku
     timer.unref();
   };
   const sig = (o: KubeObject) => JSON.stringify(nodeInfoFromObject(o));
-  nodes.on('add', schedule).on('delete', schedule).on('update', (n, old) => {
-    if (sig(n) !== sig(old)) schedule();
-  });
-  estimators.on('add', schedule).on('delete', schedule).on('update', (e, old) => {
-    if (JSON.stringify(e.spec) !== JSON.stringify(old.spec)) schedule();
-  });
+  nodes
+    .on('add', schedule)
+    .on('delete', schedule)
+    .on('update', (n, old) => {
+      if (sig(n) !== sig(old)) schedule();
+    });
+  estimators
+    .on('add', schedule)
+    .on('delete', schedule)
+    .on('update', (e, old) => {
+      if (JSON.stringify(e.spec) !== JSON.stringify(old.spec)) schedule();
+    });
   const informers: Informer[] = [nodes, estimators];
   if (opts.pods) {
     const sink = opts.pods;
     // terminated pods never count: the API server leaves them out (and sends a pod that terminates as deleted)
     const pods = new Informer(client, POD_REF, { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
-    pods.on('add', (p) => sink.upsert(p)).on('update', (p) => sink.upsert(p)).on('delete', (p) => sink.remove(p));
+    pods
+      .on('add', (p) => sink.upsert(p))
+      .on('update', (p) => sink.upsert(p))
+      .on('delete', (p) => sink.remove(p));
     informers.push(pods);
   }
   for (const inf of informers) inf.on('error', (err) => opts.log.warn({ err: err.message }, 'watch failed; retrying'));

@@ -60,7 +60,7 @@ export function registerEstimatorCommands(program: Command): void {
     .description('ask an estimator how many watts N workloads add (WAO estimator-cli): powerplane estimate -p 500,5 pc')
     .argument('<command>', 'pc (power consumption), the only command')
     .option('-a, --address <url>', 'estimator address', 'http://localhost:5656')
-    .option('-n, --namespace <ns>', 'Estimator namespace (or namespace/name, as WAO\'s -n)', 'default')
+    .option('-n, --namespace <ns>', "Estimator namespace (or namespace/name, as WAO's -n)", 'default')
     .option('--name <name>', 'Estimator name', 'default')
     .option('-p, --params <cpu_milli,num_workloads>', 'request: mCPU per workload and number of workloads', '500,5')
     .option('-H, --header <header>', "extra header 'Key: Value' (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
@@ -72,7 +72,10 @@ export function registerEstimatorCommands(program: Command): void {
       action(async (cmdName: string, opts: EstimateOptions) => {
         if (cmdName !== 'pc') throw ERR_INVALID_FLAG(`unknown command ${JSON.stringify(cmdName)}: the only command is pc`, { flag: '<command>' });
         const m = /^\s*(\d{1,9})\s*,\s*(\d{1,9})\s*$/.exec(opts.params);
-        if (!m) throw ERR_INVALID_FLAG(`-p must be <cpu_milli>,<num_workloads> (non-negative integers), got ${JSON.stringify(opts.params)}`, { flag: '-p' });
+        if (!m)
+          throw ERR_INVALID_FLAG(`-p must be <cpu_milli>,<num_workloads> (non-negative integers), got ${JSON.stringify(opts.params)}`, {
+            flag: '-p',
+          });
         let address: URL;
         try {
           address = new URL(opts.address);
@@ -93,12 +96,19 @@ export function registerEstimatorCommands(program: Command): void {
         const body = { cpu_milli: Number(m[1]), num_workloads: Number(m[2]) };
         const url = estimateUrl(address.toString(), namespace, name) + (opts.explain ? '?explain=true' : '');
         if (opts.verbose) {
-          process.stderr.write(`INFO: estimator=${namespace}/${name} address=${address.origin} cpu_milli=${body.cpu_milli} num_workloads=${body.num_workloads}\n`);
+          process.stderr.write(
+            `INFO: estimator=${namespace}/${name} address=${address.origin} cpu_milli=${body.cpu_milli} num_workloads=${body.num_workloads}\n`,
+          );
           process.stderr.write(`DEBUG: ${curlCommand(url, JSON.stringify(body), headers)}\n`);
         }
         try {
           if (opts.output === 'json') {
-            const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+            const res = await fetch(url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', ...headers },
+              body: JSON.stringify(body),
+              signal: AbortSignal.timeout(15_000),
+            });
             const text = await res.text();
             if (res.status !== 200) {
               process.stderr.write(text + '\n');
@@ -112,7 +122,11 @@ export function registerEstimatorCommands(program: Command): void {
           if (pc.watt_increases.includes(Infinity)) {
             // stdout stays WAO's; why +Inf goes to stderr, from the explained answer
             let reasons = pc.infinite_reasons;
-            if (!reasons) reasons = await requestEstimate(explainUrl(url), body, headers).then((r) => r.infinite_reasons, () => undefined);
+            if (!reasons)
+              reasons = await requestEstimate(explainUrl(url), body, headers).then(
+                (r) => r.infinite_reasons,
+                () => undefined,
+              );
             process.stderr.write(infiniteReport(pc.watt_increases, body.cpu_milli, reasons));
           }
         } catch (err) {

@@ -42,13 +42,24 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
   }
   // in a cluster a pod watch feeds the extender's pod counts (spread) and bound-node metric
   const pods = mode === 'cluster' ? new PodCounts((uid, node) => extender.bound(uid, node)) : undefined;
-  const extender = new SchedulerExtender(registry, schedulerSettings(config.estimator.scheduler), new ExtenderMetrics(), elog.child({ part: 'scheduler' }), pods && { workloadPods: pods });
+  const extender = new SchedulerExtender(
+    registry,
+    schedulerSettings(config.estimator.scheduler),
+    new ExtenderMetrics(),
+    elog.child({ part: 'scheduler' }),
+    pods && { workloadPods: pods },
+  );
   return {
     name: 'estimator',
     async routes(app) {
       // on shutdown, stop the solves in progress first: their requests end (500) instead of holding the close
       app.addHook('preClose', async () => registry.stop());
-      await registerEstimatorRoutes(app, { registry, apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads, deadlineMs: config.estimator.deadline });
+      await registerEstimatorRoutes(app, {
+        registry,
+        apiKey: config.estimator.apiKey,
+        maxWorkloads: config.estimator.maxWorkloads,
+        deadlineMs: config.estimator.deadline,
+      });
       // inside `up` the agent serves /metrics; the extender's series stay at /scheduler/metrics there
       await registerSchedulerRoutes(app, { extender, metricsAtRoot: !ctx.agent });
       await registerPlacementRoutes(app, { apiKey: config.estimator.apiKey, maxWorkloads: config.estimator.maxWorkloads });
@@ -56,9 +67,11 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
     async start() {
       registry.start();
       // the Kubernetes client loads only here, never for a file or local estimator
-      if (mode === 'cluster') cluster = await (await import('./cluster-source.js')).startClusterSource({ registry, kubeconfig: config.kube.config, log: elog, pods });
+      if (mode === 'cluster')
+        cluster = await (await import('./cluster-source.js')).startClusterSource({ registry, kubeconfig: config.kube.config, log: elog, pods });
       elog.info({ mode, estimators: registry.list().map((e) => `${e.namespace}/${e.name}`) }, 'estimator started');
-      if (mode !== 'cluster' && config.estimator.scheduler.policy === 'spread') elog.warn('no cluster configured: the spread policy has no pod counts and ranks by watts alone');
+      if (mode !== 'cluster' && config.estimator.scheduler.policy === 'spread')
+        elog.warn('no cluster configured: the spread policy has no pod counts and ranks by watts alone');
     },
     async stop() {
       await cluster?.stop();
@@ -70,5 +83,12 @@ export async function createEstimatorComponent(ctx: ComponentContext): Promise<C
 
 /** The extender's settings from the `estimator.scheduler.*` keys. */
 function schedulerSettings(s: ComponentContext['config']['estimator']['scheduler']): ExtenderSettings {
-  return { estimator: s.estimator, policy: s.policy, defaultCpuMilli: s.defaultCpuMilli, spreadMaxPerNode: s.spreadMaxPerNode, maxInletTemperature: s.maxInletTemperature, deadlineMs: s.deadline };
+  return {
+    estimator: s.estimator,
+    policy: s.policy,
+    defaultCpuMilli: s.defaultCpuMilli,
+    spreadMaxPerNode: s.spreadMaxPerNode,
+    maxInletTemperature: s.maxInletTemperature,
+    deadlineMs: s.deadline,
+  };
 }

@@ -30,7 +30,9 @@ export const EstimatorFileSchema = Type.Object(
           {
             name: Type.String(NAME),
             labels: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 1024 }))),
-            allocatable: Type.Optional(Type.Object({ cpu: Type.Union([Type.String({ maxLength: 64 }), Type.Number({ minimum: 0 })]) }, { additionalProperties: true })),
+            allocatable: Type.Optional(
+              Type.Object({ cpu: Type.Union([Type.String({ maxLength: 64 }), Type.Number({ minimum: 0 })]) }, { additionalProperties: true }),
+            ),
             address: Type.Optional(Type.String({ maxLength: 255 })),
           },
           { additionalProperties: false },
@@ -65,10 +67,21 @@ export function parseEstimatorFile(text: string, file: string): EstimatorFile {
     const key = `${est.namespace}/${est.name}`;
     if (seen.has(key)) fail(['estimators', i, 'name'], `estimator ${key} is listed twice`);
     seen.add(key);
-    const configs = [['defaultNodeConfig', est.spec.defaultNodeConfig] as const, ...Object.entries(est.spec.nodeConfigOverrides ?? {}).map(([n, c]) => [`nodeConfigOverrides.${n}`, c] as const)];
+    const configs = [
+      ['defaultNodeConfig', est.spec.defaultNodeConfig] as const,
+      ...Object.entries(est.spec.nodeConfigOverrides ?? {}).map(([n, c]) => [`nodeConfigOverrides.${n}`, c] as const),
+    ];
     for (const [where, cfg] of configs) {
       const ri = cfg?.nodeMonitor?.refreshInterval;
-      const segs = ['estimators', i, 'spec', ...where.split('.').slice(0, 1), ...(where.includes('.') ? [where.slice(where.indexOf('.') + 1)] : []), 'nodeMonitor', 'refreshInterval'];
+      const segs = [
+        'estimators',
+        i,
+        'spec',
+        ...where.split('.').slice(0, 1),
+        ...(where.includes('.') ? [where.slice(where.indexOf('.') + 1)] : []),
+        'nodeMonitor',
+        'refreshInterval',
+      ];
       const below = ri === undefined ? undefined : durationBelow(ri, MIN_REFRESH_MS);
       if (below) fail(segs, below);
     }

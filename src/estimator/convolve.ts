@@ -41,7 +41,17 @@ export function minPlusConvolve(a: Float64Array, b: Float64Array, n: number, arg
 }
 
 /** The textbook loop with the pruning bound, recording argmins (used when placements are explained). */
-function convolveArg(a: Float64Array, b: Float64Array, fa: number, fb: number, tMax: number, aMin: number, bSuf: Float64Array, out: Float64Array, arg: Int32Array): void {
+function convolveArg(
+  a: Float64Array,
+  b: Float64Array,
+  fa: number,
+  fb: number,
+  tMax: number,
+  aMin: number,
+  bSuf: Float64Array,
+  out: Float64Array,
+  arg: Int32Array,
+): void {
   for (let t = 0; t <= tMax; t++) {
     const kLo = t - fa > 0 ? t - fa : 0;
     const kHi = t < fb ? t : fb;
@@ -65,7 +75,16 @@ function convolveArg(a: Float64Array, b: Float64Array, fa: number, fb: number, t
  * a[j+d−s] with j = t−k, so seven values of `a` serve all sixteen), then its few k above hi. The bound is
  * checked once per tile against the largest of the four minima.
  */
-function convolveTiled(a: Float64Array, b: Float64Array, fa: number, fb: number, tMax: number, aMin: number, bSuf: Float64Array, out: Float64Array): void {
+function convolveTiled(
+  a: Float64Array,
+  b: Float64Array,
+  fa: number,
+  fb: number,
+  tMax: number,
+  aMin: number,
+  bSuf: Float64Array,
+  out: Float64Array,
+): void {
   let t = 0;
   for (; t + 3 <= tMax; t += 4) {
     const lo = t + 3 - fa > 0 ? t + 3 - fa : 0;
@@ -143,7 +162,17 @@ function below(a: Float64Array, b: Float64Array, fa: number, t: number, end: num
 }
 
 /** Continues one output's minimum `best` over k = start..min(t, fb), stopping at the bound. */
-function from(a: Float64Array, b: Float64Array, fa: number, fb: number, t: number, start: number, best: number, aMin: number, bSuf: Float64Array): number {
+function from(
+  a: Float64Array,
+  b: Float64Array,
+  fa: number,
+  fb: number,
+  t: number,
+  start: number,
+  best: number,
+  aMin: number,
+  bSuf: Float64Array,
+): number {
   const hi = t < fb ? t : fb;
   for (let k = start > t - fa ? start : t - fa; k <= hi && aMin + bSuf[k] < best; k++) {
     const v = a[t - k] + b[k];

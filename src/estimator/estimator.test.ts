@@ -32,13 +32,27 @@ test('Fake nodes answer from exact slopes, equal to the DP over predicted curves
   const n = 3000;
   const got = (await est.estimate(cpu, n)).watt_increases;
   const fake = createFakePredictor();
-  const dense = await Promise.all(nodes.map(async (node) => ({
-    cost: costCurve(await fake.predict(Array.from({ length: n + 1 }, (_v, k) => k * cpu), {}, node, AbortSignal.timeout(1000)), Math.min(n, workloadCapacity(node.allocatableMilli, cpu))),
-    count: 1,
-  })));
+  const dense = await Promise.all(
+    nodes.map(async (node) => ({
+      cost: costCurve(
+        await fake.predict(
+          Array.from({ length: n + 1 }, (_v, k) => k * cpu),
+          {},
+          node,
+          AbortSignal.timeout(1000),
+        ),
+        Math.min(n, workloadCapacity(node.allocatableMilli, cpu)),
+      ),
+      count: 1,
+    })),
+  );
   const want = [...solvePlacement(dense, n).totals].slice(1);
   assert.equal(got.length, n);
-  got.forEach((w, k) => (want[k] === Infinity ? assert.equal(w, Infinity) : assert.ok(Math.abs(w - want[k]) <= 1e-9 * Math.max(1, want[k]), `k=${k + 1}: ${w} vs ${want[k]}`)));
+  got.forEach((w, k) =>
+    want[k] === Infinity
+      ? assert.equal(w, Infinity)
+      : assert.ok(Math.abs(w - want[k]) <= 1e-9 * Math.max(1, want[k]), `k=${k + 1}: ${w} vs ${want[k]}`),
+  );
   est.stop();
 });
 
@@ -74,7 +88,9 @@ test('an answer later than the deadline is a 503 with Retry-After; a retry joins
     return true;
   });
   const retried = await est.estimate(500, n, { deadlineMs: 60_000 });
-  const inline = new Estimator('ns', 'inline', states(nodes, concave), Date.now, { solver: new PlacementSolver({ maxSolveMs: 60_000, inlineWork: Infinity }) });
+  const inline = new Estimator('ns', 'inline', states(nodes, concave), Date.now, {
+    solver: new PlacementSolver({ maxSolveMs: 60_000, inlineWork: Infinity }),
+  });
   assert.deepEqual(retried.watt_increases, (await inline.estimate(500, n)).watt_increases);
   est.stop();
   inline.stop();

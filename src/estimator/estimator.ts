@@ -131,7 +131,14 @@ export class Estimator {
    * Predicted watts W(0..n) of a node for `cpuMilli` per workload: cached (do not modify), failures as +Inf
    * entries. `signal` bounds the prediction (default 30 s).
    */
-  async predictRow(state: NodeState, cpuMilli: number, n: number, status: NodeStatus = state.status(), key?: string, signal?: AbortSignal): Promise<Float64Array> {
+  async predictRow(
+    state: NodeState,
+    cpuMilli: number,
+    n: number,
+    status: NodeStatus = state.status(),
+    key?: string,
+    signal?: AbortSignal,
+  ): Promise<Float64Array> {
     if (state.predictor instanceof Error) return new Float64Array(n + 1).fill(Infinity);
     const predictor = state.predictor;
     key ??= `${predictor.identity(state.node)}|${statusKey(status)}|${cpuMilli}`;
@@ -193,7 +200,8 @@ export class Estimator {
     let validUntil = Infinity;
     for (const state of this.nodes) {
       for (const rec of state.records) {
-        if (rec.lastSuccess !== undefined && !state.isStale(rec, t)) validUntil = Math.min(validUntil, rec.lastSuccess + STALE_AFTER_INTERVALS * state.refreshMs + 1);
+        if (rec.lastSuccess !== undefined && !state.isStale(rec, t))
+          validUntil = Math.min(validUntil, rec.lastSuccess + STALE_AFTER_INTERVALS * state.refreshMs + 1);
       }
       const status = state.status(t);
       const ident = state.predictor instanceof Error ? `error:${state.predictor.message}` : state.predictor.identity(state.node);
@@ -205,7 +213,13 @@ export class Estimator {
     const groups: BaseGroup[] = [];
     for (const g of byKey.values()) {
       g.members.sort((a, b) => b.free - a.free); // stable: equal free CPU keeps node order
-      groups.push({ key: g.key, nodes: g.members.map((m) => m.state), free: Float64Array.from(g.members, (m) => m.free), status: g.status, slopes: new Map() });
+      groups.push({
+        key: g.key,
+        nodes: g.members.map((m) => m.state),
+        free: Float64Array.from(g.members, (m) => m.free),
+        status: g.status,
+        slopes: new Map(),
+      });
     }
     this.snap = { version: ++this.version, groups, validUntil };
     return this.snap;
@@ -267,11 +281,21 @@ export class Estimator {
       const forget = () => setTimeout(() => this.late.delete(key), 3 * deadlineMs + 1000).unref();
       job.then(forget, forget);
     }
-    throw ErrEstimatorDeadlineExceeded(`the estimation for cpu_milli=${cpuMilli}, num_workloads=${n} is not ready within ${deadlineMs / 1000} s; it goes on, retry later`, { retryAfterSeconds: Math.max(1, Math.ceil(deadlineMs / 1000)) });
+    throw ErrEstimatorDeadlineExceeded(
+      `the estimation for cpu_milli=${cpuMilli}, num_workloads=${n} is not ready within ${deadlineMs / 1000} s; it goes on, retry later`,
+      { retryAfterSeconds: Math.max(1, Math.ceil(deadlineMs / 1000)) },
+    );
   }
 
   /** The estimation itself (no deadline), given the request's groups and their linear cost groups. */
-  private async compute(groups: RequestGroup[], curves: CostGroup[], dense: number[], cpuMilli: number, n: number, explain: boolean): Promise<EstimateResult> {
+  private async compute(
+    groups: RequestGroup[],
+    curves: CostGroup[],
+    dense: number[],
+    cpuMilli: number,
+    n: number,
+    explain: boolean,
+  ): Promise<EstimateResult> {
     await this.denseCosts(groups, curves, dense, cpuMilli, n);
     const sol = await this.solver.solve(curves, n, explain);
     return this.answer(sol, groups, explain);
@@ -368,7 +392,8 @@ export class Estimator {
     const out: Record<string, string[]> = {};
     for (const base of snap.groups) {
       const slope = this.slope(base, cpuMilli);
-      const wattsWithOne = slope !== undefined ? slope : (await this.predictRow(base.nodes[0], cpuMilli, 1, base.status, `${base.key}|${cpuMilli}`))[1];
+      const wattsWithOne =
+        slope !== undefined ? slope : (await this.predictRow(base.nodes[0], cpuMilli, 1, base.status, `${base.key}|${cpuMilli}`))[1];
       for (const state of base.nodes) {
         const reasons = infiniteReasons({
           cpuMilli,
@@ -378,7 +403,12 @@ export class Estimator {
           predictorInvalid: state.predictor instanceof Error ? state.predictor.message : undefined,
           predictorError: state.lastPredictionError,
           wattsWithOne,
-          monitors: state.records.map((r) => ({ type: r.type, stale: state.isStale(r, t), ageSeconds: r.lastSuccess === undefined ? null : (t - r.lastSuccess) / 1000, error: r.lastError ?? null })),
+          monitors: state.records.map((r) => ({
+            type: r.type,
+            stale: state.isStale(r, t),
+            ageSeconds: r.lastSuccess === undefined ? null : (t - r.lastSuccess) / 1000,
+            error: r.lastError ?? null,
+          })),
         });
         if (reasons.length > 0) out[state.node.name] = reasons;
       }
@@ -389,15 +419,18 @@ export class Estimator {
   /** The answer from a solution: the totals, and per k the workloads per node when `explain`. */
   private answer(sol: PlacementSolution, groups: RequestGroup[], explain: boolean): EstimateResult {
     const watt_increases = Array.from(sol.totals.subarray(1));
-    if (watt_increases.some((v) => Number.isNaN(v) || v === -Infinity)) throw ErrEstimator('one or more errors found err=the result has -Inf or NaN (ErrEstimator)');
+    if (watt_increases.some((v) => Number.isNaN(v) || v === -Infinity))
+      throw ErrEstimator('one or more errors found err=the result has -Inf or NaN (ErrEstimator)');
     if (!explain) return { watt_increases };
     const out = watt_increases.map((w, i): PlacementExplanation => {
       const counts = sol.counts?.[i];
       if (!counts) return { k: i + 1, watt_increase: w, placement: null };
       const placement: Record<string, number> = {};
-      counts.forEach((perNode, g) => perNode.forEach((c, j) => {
-        if (c > 0) placement[groups[g].base.nodes[groups[g].from + j].node.name] = c;
-      }));
+      counts.forEach((perNode, g) =>
+        perNode.forEach((c, j) => {
+          if (c > 0) placement[groups[g].base.nodes[groups[g].from + j].node.name] = c;
+        }),
+      );
       return { k: i + 1, watt_increase: w, placement };
     });
     return { watt_increases, explain: out };

@@ -44,7 +44,18 @@ test('the exhaustive reference refuses what WAO refuses (24 nodes)', () => {
 
 test('cost curves follow WAO toDiff and patchWattMatrix', () => {
   const diff = (row: number[]) => [...costCurve(row)].slice(1);
-  assert.deepEqual([[100, 120, 140], [200, 300, 400], [500, 500, 500]].map(diff), [[20, 40], [100, 200], [0, 0]]);
+  assert.deepEqual(
+    [
+      [100, 120, 140],
+      [200, 300, 400],
+      [500, 500, 500],
+    ].map(diff),
+    [
+      [20, 40],
+      [100, 200],
+      [0, 0],
+    ],
+  );
   assert.deepEqual(diff([123]), []);
   // patchWattMatrix: any +Inf in a row makes it [0, Inf, Inf]
   assert.deepEqual([...costCurve([1, Infinity, 3])], [0, Infinity, Infinity]);
@@ -57,13 +68,30 @@ test('cost curves follow WAO toDiff and patchWattMatrix', () => {
 });
 
 test('nonlinear example: [2,4,14,22] with patterns (0,0,1),(0,0,2),(1,0,2),(2,0,2)', () => {
-  const diffs = [[10, 18, 24, 28], [15, 30, 45, 60], [2, 4, 20, 50]];
+  const diffs = [
+    [10, 18, 24, 28],
+    [15, 30, 45, 60],
+    [2, 4, 20, 50],
+  ];
   assert.deepEqual(dpCosts(diffs), [2, 4, 14, 22]);
   const ex = exhaustiveLeastCosts(diffs);
   assert.deepEqual(ex.costs, [2, 4, 14, 22]);
-  assert.deepEqual(ex.patterns, [[0, 0, 1], [0, 0, 2], [1, 0, 2], [2, 0, 2]]);
+  assert.deepEqual(ex.patterns, [
+    [0, 0, 1],
+    [0, 0, 2],
+    [1, 0, 2],
+    [2, 0, 2],
+  ]);
   const sol = solvePlacement(fromDiffs(diffs), 4, true);
-  assert.deepEqual(sol.counts?.map((c) => c?.flat()), [[0, 0, 1], [0, 0, 2], [1, 0, 2], [2, 0, 2]]);
+  assert.deepEqual(
+    sol.counts?.map((c) => c?.flat()),
+    [
+      [0, 0, 1],
+      [0, 0, 2],
+      [1, 0, 2],
+      [2, 0, 2],
+    ],
+  );
 });
 
 test('infinite rows: a failed node takes 0 for free and nothing more', () => {
@@ -76,20 +104,31 @@ test('infinite rows: a failed node takes 0 for free and nothing more', () => {
 
 test('convex merge: the greedy heap equals the DP on larger convex instances', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 30 }), fc.array(fc.tuple(fc.array(fc.double({ min: -5, max: 50, noNaN: true }), { minLength: 30, maxLength: 30 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 12 }), (n, rows) => {
-      const groups = rows.map(([inc, cap, count]) => {
-        const sorted = inc.slice(0, n).sort((a, b) => a - b);
-        let acc = 0;
-        return { cost: Float64Array.from([0, ...sorted.map((d, i) => (i < cap ? (acc += d) : Infinity))]), count };
-      });
-      let dp: Float64Array = Float64Array.from({ length: n + 1 }, (_v, i) => (i === 0 ? 0 : Infinity));
-      for (const g of groups) for (let i = 0; i < g.count; i++) dp = minPlusConvolve(dp, g.cost, n);
-      const fast = solvePlacement(groups, n, true);
-      for (let k = 0; k <= n; k++) {
-        if (dp[k] === Infinity) assert.equal(fast.totals[k], Infinity);
-        else assert.ok(Math.abs(fast.totals[k] - dp[k]) < 1e-6, `k=${k}`);
-      }
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 30 }),
+      fc.array(
+        fc.tuple(
+          fc.array(fc.double({ min: -5, max: 50, noNaN: true }), { minLength: 30, maxLength: 30 }),
+          fc.integer({ min: 0, max: 30 }),
+          fc.integer({ min: 1, max: 4 }),
+        ),
+        { minLength: 1, maxLength: 12 },
+      ),
+      (n, rows) => {
+        const groups = rows.map(([inc, cap, count]) => {
+          const sorted = inc.slice(0, n).sort((a, b) => a - b);
+          let acc = 0;
+          return { cost: Float64Array.from([0, ...sorted.map((d, i) => (i < cap ? (acc += d) : Infinity))]), count };
+        });
+        let dp: Float64Array = Float64Array.from({ length: n + 1 }, (_v, i) => (i === 0 ? 0 : Infinity));
+        for (const g of groups) for (let i = 0; i < g.count; i++) dp = minPlusConvolve(dp, g.cost, n);
+        const fast = solvePlacement(groups, n, true);
+        for (let k = 0; k <= n; k++) {
+          if (dp[k] === Infinity) assert.equal(fast.totals[k], Infinity);
+          else assert.ok(Math.abs(fast.totals[k] - dp[k]) < 1e-6, `k=${k}`);
+        }
+      },
+    ),
     { numRuns: 200 },
   );
 });
@@ -101,7 +140,10 @@ test('group powers equal repeated single-node folding', () => {
   assert.equal(isConvex(concave), false);
   for (const c of [convex, concave]) {
     for (const m of [1, 2, 3, 5]) {
-      const folded = solvePlacement(Array.from({ length: m }, () => ({ cost: c, count: 1 })), 5).totals;
+      const folded = solvePlacement(
+        Array.from({ length: m }, () => ({ cost: c, count: 1 })),
+        5,
+      ).totals;
       const power = minPlusPower(c, m, 5);
       assert.deepEqual([...power], [...folded], `m=${m}`);
     }
@@ -110,24 +152,24 @@ test('group powers equal repeated single-node folding', () => {
 
 /** A convex row of length n: cumulative sums of sorted increments, cut to +Inf after a capacity. */
 const convexRow = (n: number) =>
-  fc.record({ inc: fc.array(fc.integer({ min: -10, max: 30 }), { minLength: n, maxLength: n }), cap: fc.integer({ min: 0, max: n }) }).map(({ inc, cap }) => {
-    const sorted = [...inc].sort((a, b) => a - b);
-    let acc = 0;
-    return sorted.map((d, i) => (i < cap ? (acc += d) : Infinity));
-  });
+  fc
+    .record({ inc: fc.array(fc.integer({ min: -10, max: 30 }), { minLength: n, maxLength: n }), cap: fc.integer({ min: 0, max: n }) })
+    .map(({ inc, cap }) => {
+      const sorted = [...inc].sort((a, b) => a - b);
+      let acc = 0;
+      return sorted.map((d, i) => (i < cap ? (acc += d) : Infinity));
+    });
 
 /** A random small instance: rows of finite or +Inf diffs (arbitrary or convex), some capacity-limited. */
-const instance = fc
-  .record({ n: fc.integer({ min: 1, max: 4 }), nodes: fc.integer({ min: 1, max: 3 }) })
-  .chain(({ n, nodes }) =>
-    fc.array(
-      fc.record({
-        row: fc.oneof(fc.array(fc.oneof(fc.integer({ min: -20, max: 60 }), fc.constant(Infinity)), { minLength: n, maxLength: n }), convexRow(n)),
-        count: fc.integer({ min: 1, max: 3 }),
-      }),
-      { minLength: nodes, maxLength: nodes },
-    ),
-  );
+const instance = fc.record({ n: fc.integer({ min: 1, max: 4 }), nodes: fc.integer({ min: 1, max: 3 }) }).chain(({ n, nodes }) =>
+  fc.array(
+    fc.record({
+      row: fc.oneof(fc.array(fc.oneof(fc.integer({ min: -20, max: 60 }), fc.constant(Infinity)), { minLength: n, maxLength: n }), convexRow(n)),
+      count: fc.integer({ min: 1, max: 3 }),
+    }),
+    { minLength: nodes, maxLength: nodes },
+  ),
+);
 
 test('property: the DP (grouped and explained) equals WAO exhaustive search on random small instances', () => {
   fc.assert(
@@ -151,13 +193,18 @@ test('property: the DP (grouped and explained) equals WAO exhaustive search on r
           assert.ok(counts);
           let total = 0;
           let cost = 0;
-          counts.forEach((perNode, g) => perNode.forEach((c) => {
-            total += c;
-            if (c > 0) cost += rows[g].row[c - 1];
-          }));
+          counts.forEach((perNode, g) =>
+            perNode.forEach((c) => {
+              total += c;
+              if (c > 0) cost += rows[g].row[c - 1];
+            }),
+          );
           assert.equal(total, k);
           assert.ok(Math.abs(cost - e) < 1e-9);
-          assert.deepEqual(counts.map((c) => c.length), rows.map((r) => r.count));
+          assert.deepEqual(
+            counts.map((c) => c.length),
+            rows.map((r) => r.count),
+          );
         }
       }
     }),
@@ -167,7 +214,11 @@ test('property: the DP (grouped and explained) equals WAO exhaustive search on r
 
 test('linear curves from the Fake formula stay convex at any N (tolerance from the magnitudes)', () => {
   for (const n of [2000, 10_000]) {
-    for (const [base, wpc, cpu] of [[250, 37, 250], [1e5, 3, 333], [87, 13, 1]] as const) {
+    for (const [base, wpc, cpu] of [
+      [250, 37, 250],
+      [1e5, 3, 333],
+      [87, 13, 1],
+    ] as const) {
       const watts = Array.from({ length: n + 1 }, (_v, k) => base + ((k * cpu) / 1000) * wpc);
       const c = costCurve(watts);
       assert.equal(isConvex(c, base), true, `base ${base} wpc ${wpc} cpu ${cpu} N ${n}`);
@@ -181,7 +232,11 @@ test('linear curves from the Fake formula stay convex at any N (tolerance from t
 
 test('a linear group (exact slope) gives the same totals and placements as its dense curve', () => {
   const n = 12;
-  const linear: CostGroup[] = [{ slope: 2.5, limit: 4, count: 2 }, { slope: 1.25, limit: 3, count: 1 }, { slope: 0, limit: 0, count: 3 }];
+  const linear: CostGroup[] = [
+    { slope: 2.5, limit: 4, count: 2 },
+    { slope: 1.25, limit: 3, count: 1 },
+    { slope: 0, limit: 0, count: 3 },
+  ];
   const dense: CostGroup[] = linear.map((g) => ({ cost: nodeCurve(g, n), count: g.count }));
   const a = solvePlacement(linear, n, true);
   const b = solvePlacement(dense, n, true);
@@ -239,7 +294,8 @@ test('property: the tiled convolution equals the textbook double loop on long gr
   fc.assert(
     fc.property(growing, growing, fc.integer({ min: 0, max: 400 }), (a, b, n) => {
       const want = new Float64Array(n + 1).fill(Infinity);
-      for (let t = 0; t <= n; t++) for (let k = 0; k <= t && k < b.length; k++) if (t - k < a.length && a[t - k] + b[k] < want[t]) want[t] = a[t - k] + b[k];
+      for (let t = 0; t <= n; t++)
+        for (let k = 0; k <= t && k < b.length; k++) if (t - k < a.length && a[t - k] + b[k] < want[t]) want[t] = a[t - k] + b[k];
       assert.deepEqual([...minPlusConvolve(a, b, n)], [...want]);
     }),
     { numRuns: 200 },

@@ -228,7 +228,12 @@ export function placementWork(groups: readonly CostGroup[], n: number, isConvexG
  * two. With `explain`, also reconstructs, for each k, how many workloads each node takes (non-convex
  * groups of several nodes are expanded node by node so the reconstruction stays exact).
  */
-export function solvePlacement(groups: readonly CostGroup[], n: number, explain = false, isConvexGroup: ArrayLike<boolean> = convexGroups(groups)): PlacementSolution {
+export function solvePlacement(
+  groups: readonly CostGroup[],
+  n: number,
+  explain = false,
+  isConvexGroup: ArrayLike<boolean> = convexGroups(groups),
+): PlacementSolution {
   const convex: number[] = [];
   const units: { group: number; curve: Float64Array }[] = [];
   groups.forEach((g, gi) => {
@@ -236,7 +241,10 @@ export function solvePlacement(groups: readonly CostGroup[], n: number, explain 
     else if (g.count === 1 || !explain) units.push({ group: gi, curve: groupCurve(g, n) });
     else for (let i = 0; i < g.count; i++) units.push({ group: gi, curve: resize(g.cost, n) });
   });
-  const merged = mergeConvex(convex.map((gi) => groups[gi]), n);
+  const merged = mergeConvex(
+    convex.map((gi) => groups[gi]),
+    n,
+  );
   let dp = identity(n);
   const args: Int32Array[] = [];
   for (const u of units) {

@@ -107,7 +107,8 @@ export class NodeState {
           rec.lastError = undefined;
         } catch (err) {
           if (outer.aborted) return;
-          rec.lastError = signal.aborted && !(err instanceof Error && /timed out/.test(err.message)) ? `timed out after ${m.timeoutMs} ms` : errorMessage(err);
+          rec.lastError =
+            signal.aborted && !(err instanceof Error && /timed out/.test(err.message)) ? `timed out after ${m.timeoutMs} ms` : errorMessage(err);
           rec.lastErrorAt = this.now();
           this.log?.debug({ node: this.node.name, agent: m.monitor.type, err: rec.lastError }, 'node monitor failed');
         }

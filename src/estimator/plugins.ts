@@ -34,7 +34,9 @@ export function requestTimeoutMs(spec: { timeout?: string }, refreshMs: number):
 /** Resolves basic-auth credentials of an agent or predictor spec. */
 export async function resolveBasicAuth(spec: MonitorAgentSpec | PredictorSpec, deps: PluginDeps): Promise<BasicAuth | undefined> {
   if (spec.basicAuth) {
-    const password = spec.basicAuth.passwordFile ? readFileSync(spec.basicAuth.passwordFile, 'utf8').replace(/\r?\n$/, '') : (spec.basicAuth.password ?? '');
+    const password = spec.basicAuth.passwordFile
+      ? readFileSync(spec.basicAuth.passwordFile, 'utf8').replace(/\r?\n$/, '')
+      : (spec.basicAuth.password ?? '');
     return { username: spec.basicAuth.username, password };
   }
   if (spec.basicAuthSecret) {
@@ -51,7 +53,12 @@ export async function createMonitor(spec: MonitorAgentSpec, refreshMs: number, d
   const entry = monitorEntry(spec.type);
   if (!entry) throw ErrNodeMonitorNotFound(`unknown agent type ${String((spec as { type: unknown }).type)}`, { field: 'type' });
   if (entry.endpoint === 'required' && !spec.endpoint) throw ErrNodeMonitorNotFound(`agent ${spec.type} needs an endpoint`, { field: 'endpoint' });
-  const options = { endpoint: spec.endpoint ?? '', basicAuth: await resolveBasicAuth(spec, deps), insecureSkipVerify: spec.insecureSkipVerify ?? false, timeoutMs: requestTimeoutMs(spec, refreshMs) };
+  const options = {
+    endpoint: spec.endpoint ?? '',
+    basicAuth: await resolveBasicAuth(spec, deps),
+    insecureSkipVerify: spec.insecureSkipVerify ?? false,
+    timeoutMs: requestTimeoutMs(spec, refreshMs),
+  };
   return (await entry.load()).createNodeMonitor({ spec, options, deps });
 }
 
@@ -63,7 +70,12 @@ export async function createPredictor(spec: PredictorSpec, refreshMs: number, de
   if (entry.endpoint === 'required' && !spec.endpoint) throw needsEndpoint();
   const connection = async () => {
     if (!spec.endpoint) throw needsEndpoint();
-    return { endpoint: spec.endpoint, basicAuth: await resolveBasicAuth(spec, deps), insecureSkipVerify: spec.insecureSkipVerify ?? false, timeoutMs: requestTimeoutMs({ timeout: spec.timeout ?? '3s' }, refreshMs) };
+    return {
+      endpoint: spec.endpoint,
+      basicAuth: await resolveBasicAuth(spec, deps),
+      insecureSkipVerify: spec.insecureSkipVerify ?? false,
+      timeoutMs: requestTimeoutMs({ timeout: spec.timeout ?? '3s' }, refreshMs),
+    };
   };
   return (await entry.load()).createPowerPredictor({ spec, connection, deps });
 }

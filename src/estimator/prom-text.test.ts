@@ -18,7 +18,9 @@ test('parses samples, labels with escapes, NaN and +Inf', () => {
 
 test('IPMI: inlet temperature and DCMI power from the exporter format', () => {
   assert.deepEqual(readIpmiMetrics(IPMI_EXPORTER_FIXTURE), { ambientTemp: 24, powerWatts: 136 });
-  assert.deepEqual(readIpmiMetrics('ipmi_temperature_celsius{id="1",name="Inlet"} 20\nipmi_temperature_celsius{id="2",name="Ambient"} 22\n'), { ambientTemp: 22 });
+  assert.deepEqual(readIpmiMetrics('ipmi_temperature_celsius{id="1",name="Inlet"} 20\nipmi_temperature_celsius{id="2",name="Ambient"} 22\n'), {
+    ambientTemp: 22,
+  });
   assert.deepEqual(readIpmiMetrics('ipmi_dcmi_power_consumption_current_watts 90\n'), { powerWatts: 90 });
   assert.deepEqual(readIpmiMetrics('ipmi_up{collector="ipmi"} 0\n'), {});
 });

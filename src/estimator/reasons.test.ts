@@ -5,7 +5,9 @@ import { groupDigits, infiniteReasons, type NodeFacts } from './reasons.js';
 const facts = (over: Partial<NodeFacts>): NodeFacts => ({ cpuMilli: 500, predictorType: 'Fake', wattsWithOne: 105, monitors: [], ...over });
 
 test('no free CPU names used and allocatable millicores, rounded and grouped', () => {
-  assert.deepEqual(infiniteReasons(facts({ allocatableMilli: 2000, usedMilli: 1950.4 })), ['no free CPU: used 1,950 of 2,000 millicores, a workload asks for 500']);
+  assert.deepEqual(infiniteReasons(facts({ allocatableMilli: 2000, usedMilli: 1950.4 })), [
+    'no free CPU: used 1,950 of 2,000 millicores, a workload asks for 500',
+  ]);
   // 550 free holds one 500m workload: no reason
   assert.deepEqual(infiniteReasons(facts({ allocatableMilli: 2000, usedMilli: 1450 })), []);
   // unknown allocatable: capacity is not the cause
@@ -14,7 +16,11 @@ test('no free CPU names used and allocatable millicores, rounded and grouped', (
 
 test('predictor invalid, failed, or giving +Inf; stale monitors added as context', () => {
   assert.deepEqual(infiniteReasons(facts({ predictorInvalid: 'unknown type "X"', wattsWithOne: Infinity })), ['predictor invalid: unknown type "X"']);
-  const stale = [{ type: 'Redfish', stale: true, ageSeconds: 41.6, error: 'connection refused' }, { type: 'Fake', stale: false, ageSeconds: 1, error: null }, { type: 'IPMI', stale: true, ageSeconds: null, error: null }];
+  const stale = [
+    { type: 'Redfish', stale: true, ageSeconds: 41.6, error: 'connection refused' },
+    { type: 'Fake', stale: false, ageSeconds: 1, error: null },
+    { type: 'IPMI', stale: true, ageSeconds: null, error: null },
+  ];
   assert.deepEqual(infiniteReasons(facts({ predictorType: 'MLServer', predictorError: 'HTTP 500', wattsWithOne: Infinity, monitors: stale })), [
     'predictor MLServer failed: HTTP 500',
     'monitor Redfish stale for 42 s (last error: connection refused)',

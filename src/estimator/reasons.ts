@@ -43,11 +43,18 @@ export function infiniteReasons(facts: NodeFacts): string[] {
   const out: string[] = [];
   const free = facts.allocatableMilli === undefined ? undefined : Math.max(0, facts.allocatableMilli - (facts.usedMilli ?? 0));
   if (facts.allocatableMilli !== undefined && workloadCapacity(free, facts.cpuMilli) === 0) {
-    out.push(`no free CPU: used ${groupDigits(facts.usedMilli ?? 0)} of ${groupDigits(facts.allocatableMilli)} millicores, a workload asks for ${groupDigits(facts.cpuMilli)}`);
+    out.push(
+      `no free CPU: used ${groupDigits(facts.usedMilli ?? 0)} of ${groupDigits(facts.allocatableMilli)} millicores, a workload asks for ${groupDigits(facts.cpuMilli)}`,
+    );
   }
   if (facts.predictorInvalid !== undefined) out.push(`predictor invalid: ${facts.predictorInvalid}`);
   else if (facts.predictorError !== undefined) out.push(`predictor ${facts.predictorType} failed: ${facts.predictorError}`);
-  else if (out.length === 0 && !Number.isFinite(facts.wattsWithOne)) out.push(facts.predictorType === 'None' ? 'predictor None: this node takes no workloads' : `predictor ${facts.predictorType} gives no finite watts for one workload`);
+  else if (out.length === 0 && !Number.isFinite(facts.wattsWithOne))
+    out.push(
+      facts.predictorType === 'None'
+        ? 'predictor None: this node takes no workloads'
+        : `predictor ${facts.predictorType} gives no finite watts for one workload`,
+    );
   if (out.length === 0) return out;
   for (const m of facts.monitors) {
     const r = monitorReason(m);

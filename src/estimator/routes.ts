@@ -38,8 +38,12 @@ export function encodeInf(v: number): number {
 }
 
 /** A request of `{cpu_milli, num_workloads}` validated: integers ≥ 0 within the limits, else ErrEstimatorInvalidRequest naming the field. */
-export function validateEstimateRequest(body: unknown, limits: { maxWorkloads: number; largestNodeMilli?: number }): { cpuMilli: number; numWorkloads: number } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw ErrEstimatorInvalidRequest('the body must be a JSON object {cpu_milli, num_workloads}', { field: 'body' });
+export function validateEstimateRequest(
+  body: unknown,
+  limits: { maxWorkloads: number; largestNodeMilli?: number },
+): { cpuMilli: number; numWorkloads: number } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw ErrEstimatorInvalidRequest('the body must be a JSON object {cpu_milli, num_workloads}', { field: 'body' });
   const b = body as Record<string, unknown>;
   const int = (field: string): number => {
     const v = b[field];
@@ -50,9 +54,14 @@ export function validateEstimateRequest(body: unknown, limits: { maxWorkloads: n
   };
   const cpuMilli = int('cpu_milli');
   const numWorkloads = int('num_workloads');
-  if (b.watt_increases !== undefined && !Array.isArray(b.watt_increases)) throw ErrEstimatorInvalidRequest('watt_increases must be an array when given', { field: 'watt_increases' });
-  if (numWorkloads > limits.maxWorkloads) throw ErrEstimatorInvalidRequest(`num_workloads must be at most ${limits.maxWorkloads}`, { field: 'num_workloads' });
-  if (limits.largestNodeMilli !== undefined && cpuMilli > limits.largestNodeMilli) throw ErrEstimatorInvalidRequest(`cpu_milli ${cpuMilli} is above the largest node (${limits.largestNodeMilli} mCPU allocatable)`, { field: 'cpu_milli' });
+  if (b.watt_increases !== undefined && !Array.isArray(b.watt_increases))
+    throw ErrEstimatorInvalidRequest('watt_increases must be an array when given', { field: 'watt_increases' });
+  if (numWorkloads > limits.maxWorkloads)
+    throw ErrEstimatorInvalidRequest(`num_workloads must be at most ${limits.maxWorkloads}`, { field: 'num_workloads' });
+  if (limits.largestNodeMilli !== undefined && cpuMilli > limits.largestNodeMilli)
+    throw ErrEstimatorInvalidRequest(`cpu_milli ${cpuMilli} is above the largest node (${limits.largestNodeMilli} mCPU allocatable)`, {
+      field: 'cpu_milli',
+    });
   return { cpuMilli, numWorkloads };
 }
 
@@ -83,10 +92,19 @@ function sendError(reply: FastifyReply, err: PowerplaneError): FastifyReply {
 export async function registerEstimatorRoutes(app: FastifyInstance, opts: EstimatorRouteOptions): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler((err: FastifyError | PowerplaneError, req, reply) => {
-      if (ERR_UNSUPPORTED_MEDIA_TYPE.is(err) || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 }));
+      if (ERR_UNSUPPORTED_MEDIA_TYPE.is(err) || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+        return sendError(
+          reply,
+          Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 }),
+        );
       if (err instanceof PowerplaneError) return sendError(reply, err);
-      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply.status(413), Object.assign(ErrEstimatorInvalidRequest(`the body is larger than ${MAX_BODY_BYTES} bytes`, { field: 'body' }), { status: 413 }));
-      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return sendError(reply, ErrEstimatorInvalidRequest(`invalid request: ${err.message}`, { field: 'body' }));
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        return sendError(
+          reply.status(413),
+          Object.assign(ErrEstimatorInvalidRequest(`the body is larger than ${MAX_BODY_BYTES} bytes`, { field: 'body' }), { status: 413 }),
+        );
+      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
+        return sendError(reply, ErrEstimatorInvalidRequest(`invalid request: ${err.message}`, { field: 'body' }));
       req.log.error({ err }, 'estimator: unexpected error');
       return sendError(reply, ErrUnexpected('unexpected error'));
     });
@@ -112,9 +130,16 @@ export async function registerEstimatorRoutes(app: FastifyInstance, opts: Estima
       async (req) => {
         const est = lookup(req);
         const explain = boolParam(req.query, 'explain');
-        const { cpuMilli, numWorkloads } = validateEstimateRequest(req.body, { maxWorkloads: opts.maxWorkloads, largestNodeMilli: est.largestNodeMilli() });
+        const { cpuMilli, numWorkloads } = validateEstimateRequest(req.body, {
+          maxWorkloads: opts.maxWorkloads,
+          largestNodeMilli: est.largestNodeMilli(),
+        });
         const result = await est.estimate(cpuMilli, numWorkloads, { explain, deadlineMs: opts.deadlineMs });
-        const out: Record<string, unknown> = { cpu_milli: cpuMilli, num_workloads: numWorkloads, watt_increases: result.watt_increases.map(encodeInf) };
+        const out: Record<string, unknown> = {
+          cpu_milli: cpuMilli,
+          num_workloads: numWorkloads,
+          watt_increases: result.watt_increases.map(encodeInf),
+        };
         if (result.explain) out.explain = result.explain.map((e) => ({ ...e, watt_increase: encodeInf(e.watt_increase) }));
         // why, per node, when some k cannot be placed (only with explain: WAO's answer stays as it is)
         if (explain && result.watt_increases.includes(Infinity)) out.infinite_reasons = await est.infiniteReasons(cpuMilli);
@@ -122,42 +147,49 @@ export async function registerEstimatorRoutes(app: FastifyInstance, opts: Estima
       },
     );
 
-    scope.get<{ Params: { ns: string; name: string }; Querystring: Record<string, unknown> }>('/namespaces/:ns/estimators/:name/nodes', async (req) => {
-      const est = lookup(req);
-      const q = req.query;
-      const num = (name: string, dflt: number, max: number): number => {
-        const v = q[name];
-        if (v === undefined) return dflt;
-        const n = Number(v);
-        if (typeof v !== 'string' || !/^\d+$/.test(v) || n > max) throw ErrEstimatorInvalidRequest(`${name} must be an integer in 0..${max}`, { field: name });
-        return n;
-      };
-      const cpuMilli = num('cpu_milli', 1000, 1_000_000);
-      const n = num('num_workloads', 10, Math.min(100, opts.maxWorkloads));
-      const now = Date.now();
-      const nodes = await Promise.all(
-        est.nodes.map(async (s) => {
-          const status = s.status(now);
-          const watts = await est.predictRow(s, cpuMilli, n);
-          return {
-            name: s.node.name,
-            allocatableMilli: s.node.allocatableMilli ?? null,
-            status: Object.fromEntries(STATUS_KEYS.filter((k) => status[k] !== undefined).map((k) => [k, status[k]])),
-            monitors: s.records.map((r) => ({
-              type: r.type,
-              endpoint: r.endpoint ?? '',
-              lastSuccess: r.lastSuccess ? new Date(r.lastSuccess).toISOString() : null,
-              ageSeconds: r.lastSuccess ? (now - r.lastSuccess) / 1000 : null,
-              stale: s.isStale(r, now),
-              error: r.lastError ?? null,
-            })),
-            refreshIntervalSeconds: s.refreshMs / 1000,
-            predictor: { type: s.predictor instanceof Error ? 'invalid' : s.predictor.type, error: s.predictor instanceof Error ? s.predictor.message : (s.lastPredictionError ?? null) },
-            curve: { cpu_milli: cpuMilli, watts: Array.from(watts, encodeInf) },
-          };
-        }),
-      );
-      return { namespace: est.namespace, name: est.name, nodes };
-    });
+    scope.get<{ Params: { ns: string; name: string }; Querystring: Record<string, unknown> }>(
+      '/namespaces/:ns/estimators/:name/nodes',
+      async (req) => {
+        const est = lookup(req);
+        const q = req.query;
+        const num = (name: string, dflt: number, max: number): number => {
+          const v = q[name];
+          if (v === undefined) return dflt;
+          const n = Number(v);
+          if (typeof v !== 'string' || !/^\d+$/.test(v) || n > max)
+            throw ErrEstimatorInvalidRequest(`${name} must be an integer in 0..${max}`, { field: name });
+          return n;
+        };
+        const cpuMilli = num('cpu_milli', 1000, 1_000_000);
+        const n = num('num_workloads', 10, Math.min(100, opts.maxWorkloads));
+        const now = Date.now();
+        const nodes = await Promise.all(
+          est.nodes.map(async (s) => {
+            const status = s.status(now);
+            const watts = await est.predictRow(s, cpuMilli, n);
+            return {
+              name: s.node.name,
+              allocatableMilli: s.node.allocatableMilli ?? null,
+              status: Object.fromEntries(STATUS_KEYS.filter((k) => status[k] !== undefined).map((k) => [k, status[k]])),
+              monitors: s.records.map((r) => ({
+                type: r.type,
+                endpoint: r.endpoint ?? '',
+                lastSuccess: r.lastSuccess ? new Date(r.lastSuccess).toISOString() : null,
+                ageSeconds: r.lastSuccess ? (now - r.lastSuccess) / 1000 : null,
+                stale: s.isStale(r, now),
+                error: r.lastError ?? null,
+              })),
+              refreshIntervalSeconds: s.refreshMs / 1000,
+              predictor: {
+                type: s.predictor instanceof Error ? 'invalid' : s.predictor.type,
+                error: s.predictor instanceof Error ? s.predictor.message : (s.lastPredictionError ?? null),
+              },
+              curve: { cpu_milli: cpuMilli, watts: Array.from(watts, encodeInf) },
+            };
+          }),
+        );
+        return { namespace: est.namespace, name: est.name, nodes };
+      },
+    );
   });
 }

@@ -74,12 +74,23 @@ export class PlacementSolver {
         fn();
       };
       const limit = setTimeout(
-        () => settle(() => reject(ErrEstimatorDeadlineExceeded(`the placement solve was stopped after ${this.opts.maxSolveMs / 1000} s; ask for fewer num_workloads`, { retryAfterSeconds: Math.ceil(this.opts.maxSolveMs / 1000) }))),
+        () =>
+          settle(() =>
+            reject(
+              ErrEstimatorDeadlineExceeded(`the placement solve was stopped after ${this.opts.maxSolveMs / 1000} s; ask for fewer num_workloads`, {
+                retryAfterSeconds: Math.ceil(this.opts.maxSolveMs / 1000),
+              }),
+            ),
+          ),
         this.opts.maxSolveMs,
       );
-      worker.on('message', (msg: { solution?: PlacementSolution; error?: string }) => settle(() => (msg.solution ? resolve(msg.solution) : reject(ErrUnexpected(`placement solve failed: ${msg.error}`)))));
+      worker.on('message', (msg: { solution?: PlacementSolution; error?: string }) =>
+        settle(() => (msg.solution ? resolve(msg.solution) : reject(ErrUnexpected(`placement solve failed: ${msg.error}`)))),
+      );
       worker.on('error', (err) => settle(() => reject(ErrUnexpected(`placement solve failed: ${err.message}`))));
-      worker.on('exit', (code) => settle(() => reject(ErrUnexpected(this.closed ? 'the estimator is stopping' : `the placement worker exited with code ${code}`))));
+      worker.on('exit', (code) =>
+        settle(() => reject(ErrUnexpected(this.closed ? 'the estimator is stopping' : `the placement worker exited with code ${code}`))),
+      );
     });
   }
 }

@@ -9,7 +9,11 @@ const base: NodeConfig = {
 };
 
 test('a missing or empty override returns the default (WAO estimator_types_test)', () => {
-  assert.deepEqual(mergeNodeConfig(base, undefined), { refreshInterval: '10s', agents: [{ type: 'Fake' }], predictor: base.powerConsumptionPredictor });
+  assert.deepEqual(mergeNodeConfig(base, undefined), {
+    refreshInterval: '10s',
+    agents: [{ type: 'Fake' }],
+    predictor: base.powerConsumptionPredictor,
+  });
   assert.deepEqual(mergeNodeConfig(base, {}), mergeNodeConfig(base, undefined));
   assert.deepEqual(mergeNodeConfig(base, { nodeMonitor: { agents: [] } }).agents, [{ type: 'Fake' }]);
 });
@@ -38,11 +42,20 @@ test('nodeConfigFor picks the node override and ignores inherited keys', () => {
 });
 
 test('the schema accepts WAO specs and rejects unknown types, bad durations and extra fields', () => {
-  assert.equal(Value.Check(EstimatorSpecSchema, { defaultNodeConfig: { nodeMonitor: { agents: [] }, powerConsumptionPredictor: { type: 'None' } } }), true);
+  assert.equal(
+    Value.Check(EstimatorSpecSchema, { defaultNodeConfig: { nodeMonitor: { agents: [] }, powerConsumptionPredictor: { type: 'None' } } }),
+    true,
+  );
   assert.equal(Value.Check(EstimatorSpecSchema, { defaultNodeConfig: { powerConsumptionPredictor: { type: 'TFServing' } } }), false);
   assert.equal(Value.Check(EstimatorSpecSchema, { defaultNodeConfig: { nodeMonitor: { refreshInterval: 'soon' } } }), false);
   assert.equal(Value.Check(EstimatorSpecSchema, { defaultNodeConfig: { bogus: 1 } }), false);
   // the CRD generator needs `type` on enum fields
-  const agentType = (EstimatorSpecSchema as unknown as { properties: { defaultNodeConfig: { properties: { nodeMonitor: { properties: { agents: { items: { properties: { type: { type: string } } } } } } } } } }).properties.defaultNodeConfig.properties.nodeMonitor.properties.agents.items.properties.type;
+  const agentType = (
+    EstimatorSpecSchema as unknown as {
+      properties: {
+        defaultNodeConfig: { properties: { nodeMonitor: { properties: { agents: { items: { properties: { type: { type: string } } } } } } } };
+      };
+    }
+  ).properties.defaultNodeConfig.properties.nodeMonitor.properties.agents.items.properties.type;
   assert.equal(agentType.type, 'string');
 });

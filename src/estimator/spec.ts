@@ -9,12 +9,11 @@ import { DURATION_PATTERN, minDurationPattern } from '../core/duration.js';
 import { MONITOR_TYPES, type MonitorType } from './monitors/registry.js';
 import { PREDICTOR_TYPES, type PredictorType } from './predictors/registry.js';
 
-
 /** The shortest refresh interval of node monitors (1 s): the config file, the CRD and admission enforce it. */
 export const MIN_REFRESH_MS = 1000;
 
 const BasicAuthSecretRef = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 253, description: 'Secret in the Estimator\'s namespace with data.username and data.password' }) },
+  { name: Type.String({ minLength: 1, maxLength: 253, description: "Secret in the Estimator's namespace with data.username and data.password" }) },
   { additionalProperties: false },
 );
 const InlineBasicAuth = Type.Object(
@@ -26,11 +25,15 @@ const InlineBasicAuth = Type.Object(
   { additionalProperties: false },
 );
 const Connection = {
-  endpoint: Type.Optional(Type.String({ maxLength: 2048, description: 'URL; `{node}` and `{address}` are replaced by the node name and InternalIP' })),
+  endpoint: Type.Optional(
+    Type.String({ maxLength: 2048, description: 'URL; `{node}` and `{address}` are replaced by the node name and InternalIP' }),
+  ),
   basicAuthSecret: Type.Optional(BasicAuthSecretRef),
   basicAuth: Type.Optional(InlineBasicAuth),
   insecureSkipVerify: Type.Optional(Type.Boolean({ description: 'Skip TLS verification (default false)' })),
-  timeout: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'Per-request timeout (default: half the refresh interval, at most 10s)' })),
+  timeout: Type.Optional(
+    Type.String({ pattern: DURATION_PATTERN, description: 'Per-request timeout (default: half the refresh interval, at most 10s)' }),
+  ),
 };
 
 /** One node monitor agent. */
@@ -49,7 +52,9 @@ export const NodeConfigSchema = Type.Object(
     nodeMonitor: Type.Optional(
       Type.Object(
         {
-          refreshInterval: Type.Optional(Type.String({ pattern: minDurationPattern(MIN_REFRESH_MS), description: 'How often monitors run (default 30s, at least 1s)' })),
+          refreshInterval: Type.Optional(
+            Type.String({ pattern: minDurationPattern(MIN_REFRESH_MS), description: 'How often monitors run (default 30s, at least 1s)' }),
+          ),
           agents: Type.Optional(Type.Array(AgentSchema, { maxItems: 16 })),
         },
         { additionalProperties: false },

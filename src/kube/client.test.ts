@@ -28,10 +28,17 @@ describe('KubeClient on the fake API server', () => {
     assert.equal(got.data.k, 'v');
     await client.create({ ...CM, metadata: { name: 'b', namespace: 'default', labels: { app: 'y' } } });
     const list = await client.list(CM, { namespace: 'default', labelSelector: { app: 'x' } });
-    assert.deepEqual(list.items.map((i) => [i.kind, i.apiVersion, i.metadata.name]), [['ConfigMap', 'v1', 'a']], 'items get kind/apiVersion filled in');
+    assert.deepEqual(
+      list.items.map((i) => [i.kind, i.apiVersion, i.metadata.name]),
+      [['ConfigMap', 'v1', 'a']],
+      'items get kind/apiVersion filled in',
+    );
     assert.ok(Number(list.metadata.resourceVersion) > 0);
     const byField = await client.list(CM, { fieldSelector: 'metadata.name=b' });
-    assert.deepEqual(byField.items.map((i) => i.metadata.name), ['b']);
+    assert.deepEqual(
+      byField.items.map((i) => i.metadata.name),
+      ['b'],
+    );
     const replaced = await client.replace({ ...got, data: { k: 'w' } });
     assert.equal((replaced as typeof got).data.k, 'w');
     await client.delete(CM, 'a', 'default', { propagationPolicy: 'Background' });
@@ -48,8 +55,10 @@ describe('KubeClient on the fake API server', () => {
   });
 
   test('an unknown kind is a 404 KubeError with PP_KUBE_UNKNOWN_KIND', async () => {
-    await assert.rejects(client.get({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' }, 'x', 'default'),
-      (e) => e instanceof KubeError && isNotFound(e) && e.code === 'PP_KUBE_UNKNOWN_KIND');
+    await assert.rejects(
+      client.get({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' }, 'x', 'default'),
+      (e) => e instanceof KubeError && isNotFound(e) && e.code === 'PP_KUBE_UNKNOWN_KIND',
+    );
     assert.equal(await client.resolver.serves({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' }), false);
   });
 
@@ -73,7 +82,10 @@ describe('KubeClient on the fake API server', () => {
     const forced = await client.apply({ ...w, spec: { size: 3 } }, { fieldManager: 'someone-else', force: true });
     assert.deepEqual(forced.spec, { size: 3 });
 
-    const st = await client.applyStatus({ ...WIDGET, metadata: { name: 'w', namespace: 'default' }, status: { ready: true } }, { fieldManager: 'powerplane-operator' });
+    const st = await client.applyStatus(
+      { ...WIDGET, metadata: { name: 'w', namespace: 'default' }, status: { ready: true } },
+      { fieldManager: 'powerplane-operator' },
+    );
     assert.deepEqual(st.status, { ready: true });
     const patched = await client.patchStatus(WIDGET, 'w', 'default', { status: { ready: false } });
     assert.deepEqual(patched.status, { ready: false });
@@ -88,7 +100,7 @@ describe('KubeClient on the fake API server', () => {
 
   test('delete of an object with a finalizer returns it with deletionTimestamp', async () => {
     await client.create({ ...CM, metadata: { name: 'held', namespace: 'default', finalizers: ['x/y'] } });
-    const r = await client.delete(CM, 'held', 'default') as KubeObject;
+    const r = (await client.delete(CM, 'held', 'default')) as KubeObject;
     assert.ok(r.metadata.deletionTimestamp);
     await client.mergePatch(CM, 'held', 'default', { metadata: { finalizers: null } });
     assert.equal(await client.getOrUndefined(CM, 'held', 'default'), undefined);
@@ -105,13 +117,17 @@ describe('KubeClient on the fake API server', () => {
 test('a request to a server that never answers fails after the timeout with status 0', async () => {
   const { createServer } = await import('node:http');
   const { KubeConfig } = await import('@kubernetes/client-node');
-  const silent = createServer(() => { /* never answers */ });
+  const silent = createServer(() => {
+    /* never answers */
+  });
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
   const port = (silent.address() as { port: number }).port;
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }], users: [{ name: 'u' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
   });
   const c = new KubeClient({ kubeConfig: kc, timeoutMs: 100 });
   await assert.rejects(c.get(CM, 'x', 'default'), (e) => e instanceof KubeError && e.httpStatus === 0 && e.reason === 'Timeout');

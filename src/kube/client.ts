@@ -11,7 +11,16 @@ import { isNotFound } from './errors.js';
 import { formatSelector, resourcePath } from './paths.js';
 import { ClientNodeTransport, type KubeTransport } from './transport.js';
 import type {
-  ApplyOptions, DeleteOptions, JsonPatchOperation, KindRef, KubeList, KubeObject, KubeStatus, ListOptions, ResourceInfo, WriteVerb,
+  ApplyOptions,
+  DeleteOptions,
+  JsonPatchOperation,
+  KindRef,
+  KubeList,
+  KubeObject,
+  KubeStatus,
+  ListOptions,
+  ResourceInfo,
+  WriteVerb,
 } from './types.js';
 import type { WriteCounter } from './write-counter.js';
 
@@ -104,14 +113,24 @@ export class KubeClient {
   async replace<T extends KubeObject>(obj: T, fieldManager?: string): Promise<T> {
     const info = await this.resolver.resolve(obj);
     this.#count('update', obj.kind);
-    return this.#transport.request<T>({ method: 'PUT', path: resourcePath(info, obj.metadata.namespace, requireName(obj)), body: obj, query: { fieldManager } });
+    return this.#transport.request<T>({
+      method: 'PUT',
+      path: resourcePath(info, obj.metadata.namespace, requireName(obj)),
+      body: obj,
+      query: { fieldManager },
+    });
   }
 
   /** Replaces the status subresource (PUT …/status). */
   async replaceStatus<T extends KubeObject>(obj: T, fieldManager?: string): Promise<T> {
     const info = await this.#withStatus(obj);
     this.#count('update', obj.kind);
-    return this.#transport.request<T>({ method: 'PUT', path: resourcePath(info, obj.metadata.namespace, requireName(obj), 'status'), body: obj, query: { fieldManager } });
+    return this.#transport.request<T>({
+      method: 'PUT',
+      path: resourcePath(info, obj.metadata.namespace, requireName(obj), 'status'),
+      body: obj,
+      query: { fieldManager },
+    });
   }
 
   /**
@@ -170,18 +189,35 @@ export class KubeClient {
   }
 
   /** Merge patch (RFC 7386) of an object. */
-  async mergePatch<T extends KubeObject = KubeObject>(ref: KindRef, name: string, namespace: string | undefined, patch: object, fieldManager?: string): Promise<T> {
+  async mergePatch<T extends KubeObject = KubeObject>(
+    ref: KindRef,
+    name: string,
+    namespace: string | undefined,
+    patch: object,
+    fieldManager?: string,
+  ): Promise<T> {
     return this.#patch<T>(ref, name, namespace, patch, PATCH_CONTENT_TYPE.merge, undefined, fieldManager);
   }
 
   /** JSON patch (RFC 6902) of an object; a failing `test` operation gives 422. */
-  async jsonPatch<T extends KubeObject = KubeObject>(ref: KindRef, name: string, namespace: string | undefined, ops: JsonPatchOperation[], fieldManager?: string): Promise<T> {
+  async jsonPatch<T extends KubeObject = KubeObject>(
+    ref: KindRef,
+    name: string,
+    namespace: string | undefined,
+    ops: JsonPatchOperation[],
+    fieldManager?: string,
+  ): Promise<T> {
     return this.#patch<T>(ref, name, namespace, ops, PATCH_CONTENT_TYPE.json, undefined, fieldManager);
   }
 
   /** Merge patch (default) or JSON patch of the status subresource. */
   async patchStatus<T extends KubeObject = KubeObject>(
-    ref: KindRef, name: string, namespace: string | undefined, patch: object | JsonPatchOperation[], type: 'merge' | 'json' = 'merge', fieldManager?: string,
+    ref: KindRef,
+    name: string,
+    namespace: string | undefined,
+    patch: object | JsonPatchOperation[],
+    type: 'merge' | 'json' = 'merge',
+    fieldManager?: string,
   ): Promise<T> {
     return this.#patch<T>(ref, name, namespace, patch, PATCH_CONTENT_TYPE[type], 'status', fieldManager);
   }
@@ -197,10 +233,24 @@ export class KubeClient {
     return this.resolver.resolve(ref);
   }
 
-  async #patch<T>(ref: KindRef, name: string, namespace: string | undefined, body: unknown, contentType: string, subresource?: string, fieldManager?: string): Promise<T> {
+  async #patch<T>(
+    ref: KindRef,
+    name: string,
+    namespace: string | undefined,
+    body: unknown,
+    contentType: string,
+    subresource?: string,
+    fieldManager?: string,
+  ): Promise<T> {
     const info = subresource ? await this.#withStatus(ref) : await this.resolver.resolve(ref);
     this.#count('patch', ref.kind);
-    return this.#transport.request<T>({ method: 'PATCH', path: resourcePath(info, namespace, name, subresource), body, contentType, query: { fieldManager } });
+    return this.#transport.request<T>({
+      method: 'PATCH',
+      path: resourcePath(info, namespace, name, subresource),
+      body,
+      contentType,
+      query: { fieldManager },
+    });
   }
 
   async #withStatus(ref: KindRef): Promise<ResourceInfo> {

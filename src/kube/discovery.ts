@@ -50,7 +50,9 @@ export class ResourceResolver {
     if (cached) return cached;
     const found = (await this.#fetch(ref.apiVersion)).find((r) => r.kind === ref.kind);
     if (!found) {
-      throw new KubeError(404, 'NotFound', `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`, undefined, { definition: ERR_KUBE_UNKNOWN_KIND.definition });
+      throw new KubeError(404, 'NotFound', `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`, undefined, {
+        definition: ERR_KUBE_UNKNOWN_KIND.definition,
+      });
     }
     return found;
   }

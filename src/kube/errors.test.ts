@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { ApiException } from '@kubernetes/client-node';
 import { KubeError, isAlreadyExists, isConflict, isGone, isNotFound, parseStatus, toKubeError } from './errors.js';
 
-const status = (code: number, reason: string, message: string) => JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message });
+const status = (code: number, reason: string, message: string) =>
+  JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message });
 
 test('an ApiException with a raw-string Status body becomes a KubeError with code, reason and message', () => {
   const err = toKubeError(new ApiException(409, 'Conflict', status(409, 'AlreadyExists', 'configmaps "a" already exists'), {}), 'POST x');

@@ -26,7 +26,10 @@ export class KubeError extends PowerplaneError {
   readonly kubeStatus: KubeStatus | undefined;
 
   constructor(
-    httpStatus: number, reason: string, message: string, kubeStatus?: KubeStatus,
+    httpStatus: number,
+    reason: string,
+    message: string,
+    kubeStatus?: KubeStatus,
     options?: { cause?: unknown; definition?: ErrorDefinition },
   ) {
     const def = options?.definition ?? (httpStatus === 0 ? ERR_KUBE_UNREACHABLE.definition : ERR_KUBE_API.definition);
@@ -39,18 +42,38 @@ export class KubeError extends PowerplaneError {
 }
 
 const reasonByStatus: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed',
-  406: 'NotAcceptable', 409: 'Conflict', 410: 'Gone', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType',
-  422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
 };
 
 /** Parses a response body (string, Buffer or object) into a `Status` when it is one. */
 export function parseStatus(body: unknown): KubeStatus | undefined {
   let value = body;
   if (typeof value === 'string') {
-    try { value = JSON.parse(value); } catch { return undefined; }
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
   } else if (value instanceof Uint8Array) {
-    try { value = JSON.parse(Buffer.from(value).toString('utf8')); } catch { return undefined; }
+    try {
+      value = JSON.parse(Buffer.from(value).toString('utf8'));
+    } catch {
+      return undefined;
+    }
   }
   if (value && typeof value === 'object' && (value as { kind?: unknown }).kind === 'Status') return value as KubeStatus;
   return undefined;

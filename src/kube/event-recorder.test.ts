@@ -7,13 +7,25 @@ const PM = { apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', metadat
 const SOURCE = { controller: 'powerplane.io/operator', instance: 'op-0' };
 
 test('buildEvent: events.k8s.io/v1 with the required fields; a cluster-scoped object gets its events in default', () => {
-  const e = buildEvent(PM, { type: 'Warning', reason: 'InvalidSpec', action: 'Validate', note: 'x'.repeat(2000) }, SOURCE, new Date('2026-01-02T03:04:05.678Z'), 'abc');
+  const e = buildEvent(
+    PM,
+    { type: 'Warning', reason: 'InvalidSpec', action: 'Validate', note: 'x'.repeat(2000) },
+    SOURCE,
+    new Date('2026-01-02T03:04:05.678Z'),
+    'abc',
+  );
   assert.equal(e.metadata.namespace, 'default');
   assert.equal(e.metadata.name, 'powerplane.abc');
   assert.equal(e.eventTime, '2026-01-02T03:04:05.678000Z');
   assert.deepEqual(e.regarding, { apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', name: 'powerplane', uid: 'u1', resourceVersion: '7' });
   assert.equal((e.note as string).length, 1024);
-  const ns = buildEvent({ apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator', metadata: { name: 'e', namespace: 'team' } }, { type: 'Normal', reason: 'R', action: 'A', note: 'n' }, SOURCE, new Date(0), 's');
+  const ns = buildEvent(
+    { apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator', metadata: { name: 'e', namespace: 'team' } },
+    { type: 'Normal', reason: 'R', action: 'A', note: 'n' },
+    SOURCE,
+    new Date(0),
+    's',
+  );
   assert.equal(ns.metadata.namespace, 'team');
 });
 
@@ -23,8 +35,17 @@ test('EventRecorder: an identical event is written once per repeat interval; a f
   const errors: unknown[] = [];
   let now = 0;
   const rec = new EventRecorder({
-    kube: { create: async <T extends KubeObject>(o: T) => { if (fail) throw new Error('forbidden'); created.push(o); return o; } },
-    source: SOURCE, repeatMs: 1000, now: () => new Date(now), onError: (e) => errors.push(e),
+    kube: {
+      create: async <T extends KubeObject>(o: T) => {
+        if (fail) throw new Error('forbidden');
+        created.push(o);
+        return o;
+      },
+    },
+    source: SOURCE,
+    repeatMs: 1000,
+    now: () => new Date(now),
+    onError: (e) => errors.push(e),
   });
   await rec.record(PM, 'Warning', 'ReconcileError', 'apply', 'boom');
   assert.equal(errors.length, 1);

@@ -34,7 +34,13 @@ export interface EventRecorderOptions {
 const MAX_NOTE = 1024;
 
 /** The `events.k8s.io/v1` Event about `regarding`. Events of cluster-scoped objects go to `default`, as the API server requires. Pure. */
-export function buildEvent(regarding: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>, e: { type: EventType; reason: string; action: string; note: string }, source: EventSource, now: Date, suffix: string): KubeObject {
+export function buildEvent(
+  regarding: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>,
+  e: { type: EventType; reason: string; action: string; note: string },
+  source: EventSource,
+  now: Date,
+  suffix: string,
+): KubeObject {
   const namespace = regarding.metadata.namespace ?? 'default';
   return {
     apiVersion: 'events.k8s.io/v1',
@@ -48,7 +54,9 @@ export function buildEvent(regarding: Pick<KubeObject, 'apiVersion' | 'kind' | '
     action: e.action,
     note: e.note.length > MAX_NOTE ? `${e.note.slice(0, MAX_NOTE - 1)}…` : e.note,
     regarding: {
-      apiVersion: regarding.apiVersion, kind: regarding.kind, name: regarding.metadata.name,
+      apiVersion: regarding.apiVersion,
+      kind: regarding.kind,
+      name: regarding.metadata.name,
       ...(regarding.metadata.namespace ? { namespace: regarding.metadata.namespace } : {}),
       ...(regarding.metadata.uid ? { uid: regarding.metadata.uid } : {}),
       ...(regarding.metadata.resourceVersion ? { resourceVersion: regarding.metadata.resourceVersion } : {}),
@@ -66,14 +74,26 @@ export class EventRecorder {
   }
 
   /** Records an event about `regarding` (no-op when the same one was recorded within `repeatMs`). */
-  async record(regarding: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>, type: EventType, reason: string, action: string, note: string): Promise<void> {
+  async record(
+    regarding: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>,
+    type: EventType,
+    reason: string,
+    action: string,
+    note: string,
+  ): Promise<void> {
     const now = this.#o.now?.() ?? new Date();
     const key = JSON.stringify([regarding.kind, regarding.metadata.namespace, regarding.metadata.name, type, reason, note]);
     const last = this.#last.get(key);
     if (last !== undefined && now.getTime() - last < (this.#o.repeatMs ?? 600_000)) return;
     this.#last.set(key, now.getTime());
     if (this.#last.size > 1000) this.#last.delete(this.#last.keys().next().value as string);
-    const event = buildEvent(regarding, { type, reason, action, note }, this.#o.source, now, `${now.getTime().toString(16)}${randomBytes(3).toString('hex')}`);
+    const event = buildEvent(
+      regarding,
+      { type, reason, action, note },
+      this.#o.source,
+      now,
+      `${now.getTime().toString(16)}${randomBytes(3).toString('hex')}`,
+    );
     try {
       await this.#o.kube.create(event);
     } catch (err) {

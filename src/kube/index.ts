@@ -8,8 +8,18 @@ export { KubeClient, PATCH_CONTENT_TYPE, type KubeClientOptions } from './client
 export { ResourceResolver, resourcesFromDiscovery } from './discovery.js';
 export { ClientNodeTransport, type KubeRequest, type KubeTransport } from './transport.js';
 export {
-  KubeError, toKubeError, parseStatus, kubeErrorFromResponse, isNotFound, isConflict, isAlreadyExists, isGone,
-  ERR_KUBE_API, ERR_KUBE_CONFIG, ERR_KUBE_UNKNOWN_KIND, ERR_KUBE_UNREACHABLE,
+  KubeError,
+  toKubeError,
+  parseStatus,
+  kubeErrorFromResponse,
+  isNotFound,
+  isConflict,
+  isAlreadyExists,
+  isGone,
+  ERR_KUBE_API,
+  ERR_KUBE_CONFIG,
+  ERR_KUBE_UNKNOWN_KIND,
+  ERR_KUBE_UNREACHABLE,
 } from './errors.js';
 export { Informer, backoffDelay, objectKey, type InformerOptions, type InformerHandlers } from './informer.js';
 export { LeaseLock, microTime, type Lease, type LeaseSpec, type LeaseLockOptions } from './lease-lock.js';

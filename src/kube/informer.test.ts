@@ -17,7 +17,10 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 test('backoff doubles and is capped', () => {
-  assert.deepEqual([0, 1, 2, 3, 10].map((a) => backoffDelay(a, 100, 1000)), [100, 200, 400, 800, 1000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 10].map((a) => backoffDelay(a, 100, 1000)),
+    [100, 200, 400, 800, 1000],
+  );
 });
 
 describe('Informer on the fake API server', () => {
@@ -41,7 +44,10 @@ describe('Informer on the fake API server', () => {
     inf.on('delete', (o) => seen.push(`delete:${o.metadata.name}`));
     await inf.start();
     assert.ok(inf.hasSynced());
-    assert.deepEqual(inf.list().map((o) => o.metadata.name), ['pre']);
+    assert.deepEqual(
+      inf.list().map((o) => o.metadata.name),
+      ['pre'],
+    );
     assert.equal(inf.get('pre', 'inf')?.kind, 'ConfigMap');
     await client.create({ ...CM, metadata: { name: 'x', namespace: 'inf', labels: { owned: 'yes' } } });
     await client.mergePatch(CM, 'x', 'inf', { data: { a: '1' } });
@@ -54,7 +60,9 @@ describe('Informer on the fake API server', () => {
 
   test('restarts with backoff after errors (where client-node 1.4.0 informers stop)', async () => {
     let failures = 2;
-    const off = api.hooks.onRequest((r) => (r.verb === 'watch' && r.plural === 'secrets' && failures-- > 0 ? { code: 500, reason: 'InternalError', message: 'injected' } : undefined));
+    const off = api.hooks.onRequest((r) =>
+      r.verb === 'watch' && r.plural === 'secrets' && failures-- > 0 ? { code: 500, reason: 'InternalError', message: 'injected' } : undefined,
+    );
     const inf = new Informer<KubeObject>(client, { apiVersion: 'v1', kind: 'Secret' }, { namespace: 'inf', initialBackoffMs: 5, maxBackoffMs: 20 });
     const errors: KubeError[] = [];
     inf.on('error', (e) => errors.push(e));
@@ -98,7 +106,9 @@ describe('Informer on the fake API server', () => {
   test('periodic resync re-delivers cached objects as updates', async () => {
     const inf = new Informer(client, CM, { namespace: 'inf', resyncMs: 20 });
     let resyncs = 0;
-    inf.on('update', (o, old) => { if (o === old) resyncs++; });
+    inf.on('update', (o, old) => {
+      if (o === old) resyncs++;
+    });
     await inf.start();
     await until(() => resyncs >= 2, 'two resyncs');
     await inf.stop();
@@ -124,8 +134,17 @@ describe('Informer on the fake API server', () => {
     await until(() => errors.length > 0, 'first error');
     assert.equal(inf.hasSynced(), false);
     await client.create({
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'things.example.net' },
-      spec: { group: 'example.net', scope: 'Cluster', names: { plural: 'things', kind: 'Thing' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'things.example.net' },
+      spec: {
+        group: 'example.net',
+        scope: 'Cluster',
+        names: { plural: 'things', kind: 'Thing' },
+        versions: [
+          { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+        ],
+      },
     });
     await started;
     assert.ok(inf.hasSynced());

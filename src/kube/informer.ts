@@ -177,58 +177,62 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Watches until the stream ends; resolves true when events arrived, rejects on errors (410 → Gone). */
   #watchOnce(): Promise<boolean> {
     const info = this.#client.resource(this.#ref);
-    return info.then((resource) => new Promise<boolean>((resolve, reject) => {
-      let sawEvents = false;
-      let failure: KubeError | undefined;
-      const abort = new AbortController();
-      this.#abort = abort;
-      const query: Record<string, string | number | boolean> = {
-        resourceVersion: this.#resourceVersion,
-        allowWatchBookmarks: true,
-        timeoutSeconds: this.#options.watchTimeoutSeconds ?? 300,
-      };
-      const label = formatSelector(this.#options.labelSelector);
-      const field = formatSelector(this.#options.fieldSelector);
-      if (label) query.labelSelector = label;
-      if (field) query.fieldSelector = field;
-      const onEvent = (type: string, obj: unknown): void => {
-        if (!this.#running || failure) return;
-        this.#client.connectivity?.answered();
-        if (type === 'ERROR') {
-          const status = obj as KubeStatus;
-          failure = new KubeError(status.code ?? 500, status.reason ?? '', `watch ${this.#ref.kind}: ${status.message ?? 'error event'}`, status);
-          controller?.abort();
-          return;
-        }
-        const o = obj as T;
-        if (o?.metadata?.resourceVersion) this.#resourceVersion = o.metadata.resourceVersion;
-        if (type === 'BOOKMARK') return;
-        sawEvents = true;
-        const typed = { ...o, apiVersion: this.#ref.apiVersion, kind: this.#ref.kind };
-        const key = objectKey(o.metadata.name ?? '', o.metadata.namespace);
-        if (type === 'DELETED') {
-          const old = this.#cache.get(key);
-          this.#cache.delete(key);
-          this.#emit('delete', old ?? typed);
-        } else {
-          this.#upsert(key, typed);
-        }
-      };
-      let controller: AbortController | undefined;
-      const onDone = (err: unknown): void => {
-        this.#abort = undefined;
-        if (failure) reject(failure);
-        else if (err && this.#running && !abort.signal.aborted) reject(toKubeError(err, `watch ${this.#ref.kind}`));
-        else resolve(sawEvents);
-      };
-      new Watch(this.#client.kubeConfig)
-        .watch(resourcePath(resource, this.#options.namespace), query, onEvent, onDone)
-        .then((c) => {
-          controller = c;
-          if (abort.signal.aborted || !this.#running) c.abort();
-          else abort.signal.addEventListener('abort', () => c.abort(), { once: true });
-        }, (err: unknown) => onDone(err));
-    }));
+    return info.then(
+      (resource) =>
+        new Promise<boolean>((resolve, reject) => {
+          let sawEvents = false;
+          let failure: KubeError | undefined;
+          const abort = new AbortController();
+          this.#abort = abort;
+          const query: Record<string, string | number | boolean> = {
+            resourceVersion: this.#resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds: this.#options.watchTimeoutSeconds ?? 300,
+          };
+          const label = formatSelector(this.#options.labelSelector);
+          const field = formatSelector(this.#options.fieldSelector);
+          if (label) query.labelSelector = label;
+          if (field) query.fieldSelector = field;
+          const onEvent = (type: string, obj: unknown): void => {
+            if (!this.#running || failure) return;
+            this.#client.connectivity?.answered();
+            if (type === 'ERROR') {
+              const status = obj as KubeStatus;
+              failure = new KubeError(status.code ?? 500, status.reason ?? '', `watch ${this.#ref.kind}: ${status.message ?? 'error event'}`, status);
+              controller?.abort();
+              return;
+            }
+            const o = obj as T;
+            if (o?.metadata?.resourceVersion) this.#resourceVersion = o.metadata.resourceVersion;
+            if (type === 'BOOKMARK') return;
+            sawEvents = true;
+            const typed = { ...o, apiVersion: this.#ref.apiVersion, kind: this.#ref.kind };
+            const key = objectKey(o.metadata.name ?? '', o.metadata.namespace);
+            if (type === 'DELETED') {
+              const old = this.#cache.get(key);
+              this.#cache.delete(key);
+              this.#emit('delete', old ?? typed);
+            } else {
+              this.#upsert(key, typed);
+            }
+          };
+          let controller: AbortController | undefined;
+          const onDone = (err: unknown): void => {
+            this.#abort = undefined;
+            if (failure) reject(failure);
+            else if (err && this.#running && !abort.signal.aborted) reject(toKubeError(err, `watch ${this.#ref.kind}`));
+            else resolve(sawEvents);
+          };
+          new Watch(this.#client.kubeConfig).watch(resourcePath(resource, this.#options.namespace), query, onEvent, onDone).then(
+            (c) => {
+              controller = c;
+              if (abort.signal.aborted || !this.#running) c.abort();
+              else abort.signal.addEventListener('abort', () => c.abort(), { once: true });
+            },
+            (err: unknown) => onDone(err),
+          );
+        }),
+    );
   }
 
   #upsert(key: string, obj: T): void {
@@ -266,6 +270,8 @@ export class Informer<T extends KubeObject = KubeObject> {
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
-  const promise = new Promise<void>((r) => { resolve = r; });
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }

@@ -13,11 +13,15 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs `fn` with environment variables set (undefined removes), then restores them. */
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of Object.entries(vars))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   try {
     return fn();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -33,13 +37,19 @@ test('an explicit kubeconfig file wins and gives its context namespace', () => {
 });
 
 test('a missing kubeconfig file is PP_KUBE_CONFIG naming the flag and path', () => {
-  assert.throws(() => loadKubeConfig({ kubeconfig: join(dir, 'nope') }), (e) => ERR_KUBE_CONFIG.is(e) && e.details.flag === '--kubeconfig' && e.exitCode === 2);
+  assert.throws(
+    () => loadKubeConfig({ kubeconfig: join(dir, 'nope') }),
+    (e) => ERR_KUBE_CONFIG.is(e) && e.details.flag === '--kubeconfig' && e.exitCode === 2,
+  );
 });
 
 test('a malformed kubeconfig file is PP_KUBE_CONFIG', () => {
   const file = join(dir, 'bad');
   writeFileSync(file, 'clusters: [: not yaml');
-  assert.throws(() => loadKubeConfig({ kubeconfig: file }), (e) => ERR_KUBE_CONFIG.is(e));
+  assert.throws(
+    () => loadKubeConfig({ kubeconfig: file }),
+    (e) => ERR_KUBE_CONFIG.is(e),
+  );
 });
 
 test('$KUBECONFIG is used when no file is given', () => {
@@ -56,19 +66,25 @@ test('in cluster: the service account token, CA and namespace', () => {
   writeFileSync(join(sa, 'token'), 'tok');
   writeFileSync(join(sa, 'ca.crt'), '');
   writeFileSync(join(sa, 'namespace'), 'powerplane-system\n');
-  const loaded = withEnv({ KUBECONFIG: undefined, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' },
-    () => loadKubeConfig({ inCluster: true, rootDir: join(dir, 'root') }));
+  const loaded = withEnv({ KUBECONFIG: undefined, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' }, () =>
+    loadKubeConfig({ inCluster: true, rootDir: join(dir, 'root') }),
+  );
   assert.equal(loaded.source, 'in-cluster');
   assert.equal(loaded.namespace, 'powerplane-system');
   assert.equal(loaded.kubeConfig.getCurrentCluster()?.server, 'https://10.96.0.1:443');
 });
 
 test('in cluster without the environment is PP_KUBE_CONFIG', () => {
-  assert.throws(() => withEnv({ KUBERNETES_SERVICE_HOST: undefined, KUBERNETES_SERVICE_PORT: undefined }, () => loadKubeConfig({ inCluster: true, rootDir: dir })),
-    (e) => ERR_KUBE_CONFIG.is(e));
+  assert.throws(
+    () =>
+      withEnv({ KUBERNETES_SERVICE_HOST: undefined, KUBERNETES_SERVICE_PORT: undefined }, () => loadKubeConfig({ inCluster: true, rootDir: dir })),
+    (e) => ERR_KUBE_CONFIG.is(e),
+  );
 });
 
 test('nothing to load is PP_KUBE_CONFIG', () => {
-  assert.throws(() => withEnv({ KUBECONFIG: undefined, KUBERNETES_SERVICE_HOST: undefined, HOME: join(dir, 'empty-home') }, () => loadKubeConfig()),
-    (e) => ERR_KUBE_CONFIG.is(e) && /--kubeconfig/.test(e.message));
+  assert.throws(
+    () => withEnv({ KUBECONFIG: undefined, KUBERNETES_SERVICE_HOST: undefined, HOME: join(dir, 'empty-home') }, () => loadKubeConfig()),
+    (e) => ERR_KUBE_CONFIG.is(e) && /--kubeconfig/.test(e.message),
+  );
 });

@@ -45,7 +45,8 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): LoadedKubeC
   let source: string;
   try {
     if (options.kubeconfig) {
-      if (!existsSync(options.kubeconfig)) throw ERR_KUBE_CONFIG(`kubeconfig ${options.kubeconfig} does not exist`, { path: options.kubeconfig, flag: '--kubeconfig' });
+      if (!existsSync(options.kubeconfig))
+        throw ERR_KUBE_CONFIG(`kubeconfig ${options.kubeconfig} does not exist`, { path: options.kubeconfig, flag: '--kubeconfig' });
       kc.loadFromFile(options.kubeconfig);
       source = `file:${options.kubeconfig}`;
     } else if (options.inCluster || (!env.KUBECONFIG && env.KUBERNETES_SERVICE_HOST)) {
@@ -64,7 +65,9 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): LoadedKubeC
     } else {
       const home = join(env.HOME ?? homedir(), '.kube', 'config');
       if (!existsSync(home)) {
-        throw ERR_KUBE_CONFIG('no kubeconfig: pass --kubeconfig, set $KUBECONFIG, create ~/.kube/config, or run in a cluster', { flag: '--kubeconfig' });
+        throw ERR_KUBE_CONFIG('no kubeconfig: pass --kubeconfig, set $KUBECONFIG, create ~/.kube/config, or run in a cluster', {
+          flag: '--kubeconfig',
+        });
       }
       kc.loadFromFile(home);
       source = `file:${home}`;
@@ -90,7 +93,11 @@ function contextNamespace(kc: KubeConfig, saDir: string, source: string): string
   const ctx = kc.getContextObject(kc.getCurrentContext());
   if (ctx?.namespace?.trim()) return ctx.namespace.trim();
   if (source === 'in-cluster') {
-    try { return readFileSync(join(saDir, 'namespace'), 'utf8').trim() || 'default'; } catch { return 'default'; }
+    try {
+      return readFileSync(join(saDir, 'namespace'), 'utf8').trim() || 'default';
+    } catch {
+      return 'default';
+    }
   }
   return 'default';
 }

@@ -18,7 +18,7 @@ describe('LeaseLock with two contenders', () => {
   });
   after(() => api.stop());
 
-  test('one acquires, the other waits; renewals keep it; expiry (on the waiter\'s clock) hands it over', async () => {
+  test("one acquires, the other waits; renewals keep it; expiry (on the waiter's clock) hands it over", async () => {
     let clockA = 1_000_000;
     let clockB = 5_000_000; // a different, skewed clock: only elapsed time matters
     const a = new LeaseLock(client, { name: 'op', namespace: 'default', identity: 'a', leaseDurationSeconds: 10, now: () => clockA });
@@ -31,7 +31,7 @@ describe('LeaseLock with two contenders', () => {
     assert.equal(await a.tryAcquireOrRenew(), true, 'renew');
     assert.equal(await b.tryAcquireOrRenew(), false, 'b observes the renewal now');
     clockB += 9000;
-    assert.equal(await b.tryAcquireOrRenew(), false, 'a renewed 9 s ago on b\'s observation');
+    assert.equal(await b.tryAcquireOrRenew(), false, "a renewed 9 s ago on b's observation");
     clockB += 2000;
     assert.equal(await b.tryAcquireOrRenew(), true, 'expired: b takes over');
     const lease = await client.get<Lease>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' }, 'op', 'default');
@@ -60,10 +60,13 @@ describe('LeaseLock with two contenders', () => {
 
   test('LeaderElector: the second replica takes over when the first stops', async () => {
     const events: string[] = [];
-    const mk = (id: string) => new LeaderElector(
-      new LeaseLock(client, { name: 'elect', namespace: 'default', identity: id, leaseDurationSeconds: 15 }),
-      { retryPeriodMs: 10, renewDeadlineMs: 1000, onStartedLeading: () => events.push(`${id}:start`), onStoppedLeading: () => events.push(`${id}:stop`) },
-    );
+    const mk = (id: string) =>
+      new LeaderElector(new LeaseLock(client, { name: 'elect', namespace: 'default', identity: id, leaseDurationSeconds: 15 }), {
+        retryPeriodMs: 10,
+        renewDeadlineMs: 1000,
+        onStartedLeading: () => events.push(`${id}:start`),
+        onStoppedLeading: () => events.push(`${id}:stop`),
+      });
     const one = mk('one');
     const two = mk('two');
     one.start();

@@ -85,7 +85,10 @@ export class LeaseLock {
     if (!lease || lease.spec?.holderIdentity !== this.#opts.identity) return;
     const now = microTime(this.#now());
     try {
-      await this.#client.replace<Lease>({ ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now } });
+      await this.#client.replace<Lease>({
+        ...lease,
+        spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now },
+      });
     } catch (err) {
       if (!isConflict(err) && !isNotFound(err)) throw err;
     }
@@ -104,7 +107,8 @@ export class LeaseLock {
     if (!existing) {
       try {
         await this.#client.create<Lease>({
-          ...LEASE, metadata: { name, namespace },
+          ...LEASE,
+          metadata: { name, namespace },
           spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
         });
         return true;
@@ -126,9 +130,9 @@ export class LeaseLock {
     const next: LeaseSpec = {
       holderIdentity: identity,
       leaseDurationSeconds,
-      acquireTime: heldByUs ? spec.acquireTime ?? microTime(now) : microTime(now),
+      acquireTime: heldByUs ? (spec.acquireTime ?? microTime(now)) : microTime(now),
       renewTime: microTime(now),
-      leaseTransitions: heldByUs ? spec.leaseTransitions ?? 0 : (spec.leaseTransitions ?? 0) + 1,
+      leaseTransitions: heldByUs ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
     };
     try {
       const updated = await this.#client.replace<Lease>({ ...existing, spec: next });

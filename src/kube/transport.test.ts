@@ -26,7 +26,10 @@ describe('transport over HTTPS with TLS verification', () => {
   let root: string;
   before(async () => {
     api = await startFakeApiServer();
-    api.store.seed({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } });
+    api.store.seed(
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } },
+    );
     root = mkdtempSync(join(tmpdir(), 'transport-test-'));
   });
   after(async () => {
@@ -54,7 +57,10 @@ describe('transport over HTTPS with TLS verification', () => {
     try {
       loaded = loadKubeConfig({ inCluster: true, rootDir: root });
     } finally {
-      for (const [k, v] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+      for (const [k, v] of [
+        ['KUBERNETES_SERVICE_HOST', saved.host],
+        ['KUBERNETES_SERVICE_PORT', saved.port],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -77,8 +83,13 @@ describe('transport over HTTPS with TLS verification', () => {
     const unforbid = api.auth.forbid({ user: 'system:serviceaccount:default:fake', verb: 'list', resource: 'nodes' });
     try {
       const token = new KubeClient({ kubeConfig: api.kubeConfigAs('token') });
-      await assert.rejects(token.list(NODE), (e) => e instanceof KubeError && e.httpStatus === 403
-        && /User "system:serviceaccount:default:fake" cannot list resource "nodes" in API group "" at the cluster scope/.test(e.message));
+      await assert.rejects(
+        token.list(NODE),
+        (e) =>
+          e instanceof KubeError &&
+          e.httpStatus === 403 &&
+          /User "system:serviceaccount:default:fake" cannot list resource "nodes" in API group "" at the cluster scope/.test(e.message),
+      );
       assert.equal((await new KubeClient({ kubeConfig: api.kubeConfig }).list(NODE)).items.length, 1, 'the admin is not forbidden');
     } finally {
       unforbid();
@@ -88,7 +99,10 @@ describe('transport over HTTPS with TLS verification', () => {
   test('a client that does not trust the server CA fails with PP_KUBE_UNREACHABLE', async () => {
     const kc = api.kubeConfigAs('token');
     kc.clusters = kc.clusters.map((c) => ({ ...c, caData: undefined, caFile: undefined }));
-    await assert.rejects(new KubeClient({ kubeConfig: kc }).list(NODE), (e) => e instanceof KubeError && e.code === 'PP_KUBE_UNREACHABLE' && /certificate/i.test(e.message));
+    await assert.rejects(
+      new KubeClient({ kubeConfig: kc }).list(NODE),
+      (e) => e instanceof KubeError && e.code === 'PP_KUBE_UNREACHABLE' && /certificate/i.test(e.message),
+    );
   });
 });
 
@@ -102,7 +116,9 @@ test('agentFingerprint compares TLS options by content, not identity', () => {
 
 test('a retired agent lets its request in flight finish, then closes the connection', async () => {
   let release!: () => void;
-  const held = new Promise<void>((r) => { release = r; });
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
   const server = createServer((req, res) => {
     if (req.url === '/slow') void held.then(() => res.end('slow done'));
     else res.end('fast');
@@ -110,14 +126,19 @@ test('a retired agent lets its request in flight finish, then closes the connect
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   const agent = new Agent({ keepAlive: true });
-  const get = (path: string) => new Promise<string>((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path, agent }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += String(c); });
-      res.on('end', () => resolve(body));
-      res.on('error', reject);
-    }).on('error', reject).end();
-  });
+  const get = (path: string) =>
+    new Promise<string>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path, agent }, (res) => {
+        let body = '';
+        res.on('data', (c) => {
+          body += String(c);
+        });
+        res.on('end', () => resolve(body));
+        res.on('error', reject);
+      })
+        .on('error', reject)
+        .end();
+    });
   try {
     assert.equal(await get('/fast'), 'fast');
     assert.equal(Object.values(agent.freeSockets).flat().length, 1, 'an idle keep-alive socket');

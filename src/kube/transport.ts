@@ -99,14 +99,16 @@ export class ClientNodeTransport implements KubeTransport {
       status = response.httpStatusCode;
       text = await response.body.text();
     } catch (err) {
-      const failure = (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError'
-        ? new KubeError(0, 'Timeout', `${what}: no answer within ${this.#timeoutMs} ms`, undefined, { cause: err })
-        : toKubeError(err, what);
+      const failure =
+        (err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError'
+          ? new KubeError(0, 'Timeout', `${what}: no answer within ${this.#timeoutMs} ms`, undefined, { cause: err })
+          : toKubeError(err, what);
       if (failure.httpStatus === 0) this.#connectivity?.unreachable(failure.message);
       throw failure;
     }
     this.#connectivity?.answered();
-    if (text.length > MAX_RESPONSE_CHARS) throw new KubeError(status, 'RequestEntityTooLarge', `${what}: answer larger than ${MAX_RESPONSE_CHARS} bytes`);
+    if (text.length > MAX_RESPONSE_CHARS)
+      throw new KubeError(status, 'RequestEntityTooLarge', `${what}: answer larger than ${MAX_RESPONSE_CHARS} bytes`);
     if (status < 200 || status > 299) throw kubeErrorFromResponse(status, text, what);
     if (text === '') return undefined as T;
     try {

@@ -54,10 +54,22 @@ test('small data sets use leave-one-out when rows < folds × 2', () => {
 });
 
 test('bad options are rejected', () => {
-  assert.throws(() => crossValidate(line(20), linearTrainer, { folds: 1 }), (e) => ERR_MODEL_BAD_OPTIONS.is(e));
-  assert.throws(() => crossValidate(line(20), linearTrainer, { primaryComponent: 'gpu' }), (e) => ERR_MODEL_BAD_OPTIONS.is(e));
-  assert.throws(() => crossValidate(line(20), linearTrainer, { grouped: true }), (e) => ERR_MODEL_BAD_OPTIONS.is(e));
-  assert.throws(() => crossValidate(line(1), linearTrainer), (e) => ERR_MODEL_BAD_DATASET.is(e));
+  assert.throws(
+    () => crossValidate(line(20), linearTrainer, { folds: 1 }),
+    (e) => ERR_MODEL_BAD_OPTIONS.is(e),
+  );
+  assert.throws(
+    () => crossValidate(line(20), linearTrainer, { primaryComponent: 'gpu' }),
+    (e) => ERR_MODEL_BAD_OPTIONS.is(e),
+  );
+  assert.throws(
+    () => crossValidate(line(20), linearTrainer, { grouped: true }),
+    (e) => ERR_MODEL_BAD_OPTIONS.is(e),
+  );
+  assert.throws(
+    () => crossValidate(line(1), linearTrainer),
+    (e) => ERR_MODEL_BAD_DATASET.is(e),
+  );
 });
 
 test('evaluate matches columns by name and reports a single split', () => {
@@ -67,5 +79,8 @@ test('evaluate matches columns by name and reports a single split', () => {
   const r = evaluate(m, shuffled);
   assert.equal(r.folds, 1);
   assert.ok(r.perComponent.package.mae < 1e-9);
-  assert.throws(() => evaluate(m, { ...d, features: ['y'] }), (e) => ERR_MODEL_BAD_DATASET.is(e));
+  assert.throws(
+    () => evaluate(m, { ...d, features: ['y'] }),
+    (e) => ERR_MODEL_BAD_DATASET.is(e),
+  );
 });

@@ -55,9 +55,12 @@ export function foldAssignment(n: number, folds: number, seed: number, groups?: 
 export function crossValidate(data: Dataset, trainer: Trainer, options: CrossValidateOptions = {}): CrossValidationResult {
   validateDataset(data, 2);
   const requested = options.folds ?? 5;
-  if (!Number.isInteger(requested) || requested < 2) throw ERR_MODEL_BAD_OPTIONS(`folds must be an integer ≥ 2, got ${requested}`, { field: 'folds' });
+  if (!Number.isInteger(requested) || requested < 2)
+    throw ERR_MODEL_BAD_OPTIONS(`folds must be an integer ≥ 2, got ${requested}`, { field: 'folds' });
   if (options.primaryComponent !== undefined && !data.components.includes(options.primaryComponent)) {
-    throw ERR_MODEL_BAD_OPTIONS(`primary component ${options.primaryComponent} is not one of ${data.components.join(', ')}`, { field: 'primaryComponent' });
+    throw ERR_MODEL_BAD_OPTIONS(`primary component ${options.primaryComponent} is not one of ${data.components.join(', ')}`, {
+      field: 'primaryComponent',
+    });
   }
   const n = data.X.length;
   const groups = options.grouped ? data.groups : undefined;

@@ -10,7 +10,18 @@ test('Kepler groups keep Kepler names and sorted order', () => {
   assert.deepEqual(FEATURE_GROUPS.BPFIRQ, ['bpf_block_irq', 'bpf_cpu_time_ms', 'bpf_net_rx_irq', 'bpf_net_tx_irq', 'bpf_page_cache_hit']);
   assert.ok(FEATURE_GROUPS.Full.includes('node_info') && FEATURE_GROUPS.Full.includes('cpu_scaling_frequency_hertz'));
   assert.deepEqual(FEATURE_GROUPS.CgroupOnly.length, 4);
-  for (const g of ['BPFOnly', 'CounterOnly', 'Full', 'WorkloadOnly', 'CounterIRQCombined', 'Basic', 'BPFIRQ', 'AcceleratorOnly', 'CgroupOnly', 'KubeletOnly']) {
+  for (const g of [
+    'BPFOnly',
+    'CounterOnly',
+    'Full',
+    'WorkloadOnly',
+    'CounterIRQCombined',
+    'Basic',
+    'BPFIRQ',
+    'AcceleratorOnly',
+    'CgroupOnly',
+    'KubeletOnly',
+  ]) {
     assert.deepEqual([...FEATURE_GROUPS[g]], [...FEATURE_GROUPS[g]].sort(), g);
   }
 });
@@ -32,7 +43,11 @@ test('resolveFeatures takes a group (any case), a comma list or an array', () =>
 
 test('resolveFeatures rejects empty, duplicate and invalid names', () => {
   for (const bad of ['', ' , ', 'a,a', 'bad name', ['../x'], []]) {
-    assert.throws(() => resolveFeatures(bad as string), (e) => ERR_MODEL_BAD_FEATURES.is(e), String(bad));
+    assert.throws(
+      () => resolveFeatures(bad as string),
+      (e) => ERR_MODEL_BAD_FEATURES.is(e),
+      String(bad),
+    );
   }
 });
 
@@ -40,7 +55,10 @@ test('mainFeature prefers CPU time, then busy ratio, then counters', () => {
   assert.equal(mainFeature(['bpf_page_cache_hit', 'bpf_cpu_time_ms']), 'bpf_cpu_time_ms');
   assert.equal(mainFeature(['cache_miss', 'cpu_cycles', 'cpu_instructions']), 'cpu_instructions');
   assert.equal(mainFeature(['foo', 'bar']), 'foo');
-  assert.throws(() => mainFeature([]), (e) => ERR_MODEL_BAD_FEATURES.is(e));
+  assert.throws(
+    () => mainFeature([]),
+    (e) => ERR_MODEL_BAD_FEATURES.is(e),
+  );
 });
 
 test('validGroups lists groups fully contained in the available metrics', () => {

@@ -96,7 +96,15 @@ export const FEATURE_ALIASES: Readonly<Record<string, string>> = Object.freeze({
 export const KNOWN_FEATURES: ReadonlySet<string> = new Set(Object.values(FEATURE_GROUPS).flat());
 
 /** Features, in preference order, that a single-feature model (a curve fit, the ratio model) uses. */
-const MAIN_FEATURES = ['bpf_cpu_time_ms', 'cpu_busy_ratio', 'cpu_instructions', 'cpu_cycles', 'cache_miss', 'cgroupfs_cpu_usage_us', 'kubelet_cpu_usage'];
+const MAIN_FEATURES = [
+  'bpf_cpu_time_ms',
+  'cpu_busy_ratio',
+  'cpu_instructions',
+  'cpu_cycles',
+  'cache_miss',
+  'cgroupfs_cpu_usage_us',
+  'kubelet_cpu_usage',
+];
 
 /**
  * The feature a single-feature model uses: the first of Kepler's/powerplane's main features present in
@@ -120,7 +128,10 @@ export function resolveFeatures(groupOrList: string | readonly string[]): string
     const trimmed = groupOrList.trim();
     const group = Object.keys(FEATURE_GROUPS).find((g) => g.toLowerCase() === trimmed.toLowerCase());
     if (group) return [...FEATURE_GROUPS[group]];
-    names = trimmed.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    names = trimmed
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
   } else {
     names = [...groupOrList];
   }

@@ -30,7 +30,11 @@ export function withPreviousInterval(data: Dataset, features: readonly string[])
   const ts = data.timestamps;
   let maxGap = Infinity;
   if (ts && ts.length > 1) {
-    const steps = ts.slice(1).map((t, i) => t - ts[i]).filter((d) => d > 0).sort((a, b) => a - b);
+    const steps = ts
+      .slice(1)
+      .map((t, i) => t - ts[i])
+      .filter((d) => d > 0)
+      .sort((a, b) => a - b);
     if (steps.length) maxGap = 1.5 * steps[Math.floor(steps.length / 2)];
   }
   const keep: number[] = [];

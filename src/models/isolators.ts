@@ -51,10 +51,12 @@ export function isolate(data: Dataset, isolator: string, profile?: IdleProfile):
     const byType = profile[component];
     if (!byType) throw ERR_MODEL_BAD_OPTIONS(`the idle profile has no component ${component}`, { field: 'profile' });
     const key = nodeType !== undefined && nodeType in byType ? nodeType : '*' in byType ? '*' : 'default' in byType ? 'default' : undefined;
-    if (key === undefined) throw ERR_MODEL_BAD_OPTIONS(`the idle profile has no node type ${nodeType ?? '(none)'} for ${component}`, { field: 'profile' });
+    if (key === undefined)
+      throw ERR_MODEL_BAD_OPTIONS(`the idle profile has no node type ${nodeType ?? '(none)'} for ${component}`, { field: 'profile' });
     const e = byType[key];
     const w = typeof e === 'number' ? e : e?.min_watt;
-    if (typeof w !== 'number' || !Number.isFinite(w)) throw ERR_MODEL_BAD_OPTIONS(`the idle profile entry ${component}/${key} is not a number`, { field: 'profile' });
+    if (typeof w !== 'number' || !Number.isFinite(w))
+      throw ERR_MODEL_BAD_OPTIONS(`the idle profile entry ${component}/${key} is not a number`, { field: 'profile' });
     (idle[component] ??= {})[key] = w;
     return w;
   };

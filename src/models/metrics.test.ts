@@ -43,7 +43,16 @@ test('property: MAE is non-negative, symmetric and shift-invariant; R² ≤ 1', 
       const e = mae(y, yhat);
       assert.ok(e >= 0);
       assert.ok(Math.abs(e - mae(yhat, y)) < 1e-9);
-      assert.ok(Math.abs(e - mae(y.map((v) => v + shift), yhat.map((v) => v + shift))) < 1e-6 * Math.max(1, e));
+      assert.ok(
+        Math.abs(
+          e -
+            mae(
+              y.map((v) => v + shift),
+              yhat.map((v) => v + shift),
+            ),
+        ) <
+          1e-6 * Math.max(1, e),
+      );
       assert.ok(r2(y, yhat) <= 1 + 1e-12);
     }),
   );
@@ -58,7 +67,17 @@ test('property: MAPE ignores samples with y ≤ 0', () => {
       const pos = a.map((v, i) => [v, b[i]]).filter(([v]) => v > 0);
       const m = mape(a, b);
       if (pos.length === 0) assert.ok(Number.isNaN(m));
-      else assert.ok(Math.abs(m - mape(pos.map((p) => p[0]), pos.map((p) => p[1]))) < 1e-9 * Math.max(1, m));
+      else
+        assert.ok(
+          Math.abs(
+            m -
+              mape(
+                pos.map((p) => p[0]),
+                pos.map((p) => p[1]),
+              ),
+          ) <
+            1e-9 * Math.max(1, m),
+        );
     }),
   );
 });
@@ -81,5 +100,8 @@ test('aggregate is the max over components, or the named primary component (neve
   const p = accuracyReport(['package', 'dram', 'core'], Y, Yhat, 5, 'package');
   assert.equal(p.aggregation, 'primary:package');
   assert.ok(Math.abs(p.aggregate.mape - (10 + 5) / 2) < 1e-12);
-  assert.throws(() => accuracyReport(['package'], [[1]], [[1]], 1, 'gpu'), (e) => ERR_MODEL_BAD_OPTIONS.is(e));
+  assert.throws(
+    () => accuracyReport(['package'], [[1]], [[1]], 1, 'gpu'),
+    (e) => ERR_MODEL_BAD_OPTIONS.is(e),
+  );
 });

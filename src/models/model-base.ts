@@ -36,7 +36,9 @@ export abstract class BaseModel implements TrainedModel {
     const nf = this.features.length;
     return X.map((x, i) => {
       if (!Array.isArray(x) || x.length !== nf) {
-        throw ERR_MODEL_BAD_INPUT(`row ${i} has ${Array.isArray(x) ? x.length : 'no'} values; the model takes ${nf} (${this.features.join(', ')})`, { field: 'X' });
+        throw ERR_MODEL_BAD_INPUT(`row ${i} has ${Array.isArray(x) ? x.length : 'no'} values; the model takes ${nf} (${this.features.join(', ')})`, {
+          field: 'X',
+        });
       }
       for (let j = 0; j < nf; j++) {
         if (!Number.isFinite(x[j])) throw ERR_MODEL_BAD_INPUT(`row ${i}: ${this.features[j]} is not a finite number`, { field: this.features[j] });
@@ -61,15 +63,25 @@ export abstract class BaseModel implements TrainedModel {
 /** Reads the `outputType` training option (default `AbsPower`). */
 export function outputTypeOption(options: Record<string, unknown> | undefined): OutputType {
   const v = options?.outputType ?? 'AbsPower';
-  if (v !== 'AbsPower' && v !== 'DynPower') throw ERR_MODEL_BAD_OPTIONS(`outputType must be AbsPower or DynPower, got ${JSON.stringify(v)}`, { field: 'outputType' });
+  if (v !== 'AbsPower' && v !== 'DynPower')
+    throw ERR_MODEL_BAD_OPTIONS(`outputType must be AbsPower or DynPower, got ${JSON.stringify(v)}`, { field: 'outputType' });
   return v;
 }
 
 /** Reads a numeric option within [min, max] (default when absent). */
-export function numberOption(options: Record<string, unknown> | undefined, name: string, def: number, min: number, max: number, integer = false): number {
+export function numberOption(
+  options: Record<string, unknown> | undefined,
+  name: string,
+  def: number,
+  min: number,
+  max: number,
+  integer = false,
+): number {
   const v = options?.[name] ?? def;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw ERR_MODEL_BAD_OPTIONS(`${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(v)}`, { field: name });
+    throw ERR_MODEL_BAD_OPTIONS(`${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(v)}`, {
+      field: name,
+    });
   }
   return v;
 }
@@ -116,6 +128,7 @@ export function numbers(v: unknown, length: number | undefined, field: string): 
 
 /** Reads a matrix (rows of `width` numbers). @throws PP_MODEL_BAD_MODEL */
 export function matrix(v: unknown, rows: number | undefined, width: number, field: string): number[][] {
-  if (!Array.isArray(v) || (rows !== undefined && v.length !== rows)) throw ERR_MODEL_BAD_MODEL(`${field} must have ${rows ?? 'some'} rows`, { field });
+  if (!Array.isArray(v) || (rows !== undefined && v.length !== rows))
+    throw ERR_MODEL_BAD_MODEL(`${field} must have ${rows ?? 'some'} rows`, { field });
   return v.map((r, i) => numbers(r, width, `${field}[${i}]`));
 }

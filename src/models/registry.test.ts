@@ -11,7 +11,20 @@ const data = {
 };
 
 test('every registered trainer trains, and train → toJSON → JSON text → deserialize predicts identically', async () => {
-  assert.deepEqual(TRAINER_NAMES, ['linear', 'ridge', 'nnls', 'polynomial', 'gbt', 'gbt-lad', 'knn', 'knn-median', 'logarithmic', 'logistic', 'exponential', 'ratio']);
+  assert.deepEqual(TRAINER_NAMES, [
+    'linear',
+    'ridge',
+    'nnls',
+    'polynomial',
+    'gbt',
+    'gbt-lad',
+    'knn',
+    'knn-median',
+    'logarithmic',
+    'logistic',
+    'exponential',
+    'ratio',
+  ]);
   for (const name of TRAINER_NAMES) {
     const trainer = await getTrainer(name);
     assert.equal(trainer.name, name);

@@ -82,6 +82,7 @@ export async function deserializeModel(json: SerializedModel): Promise<TrainedMo
   if (typeof json !== 'object' || json === null) throw ERR_MODEL_BAD_MODEL('a serialized model is a JSON object', { field: 'model' });
   const kind = (json as { kind?: unknown }).kind;
   const load = typeof kind === 'string' && Object.hasOwn(MODEL_KINDS, kind) ? MODEL_KINDS[kind as keyof typeof MODEL_KINDS] : undefined;
-  if (!load) throw ERR_MODEL_BAD_MODEL(`unknown model kind ${JSON.stringify(kind)}; known: ${Object.keys(MODEL_KINDS).join(', ')}`, { field: 'kind' });
+  if (!load)
+    throw ERR_MODEL_BAD_MODEL(`unknown model kind ${JSON.stringify(kind)}; known: ${Object.keys(MODEL_KINDS).join(', ')}`, { field: 'kind' });
   return (await load()).fromJSON(json);
 }

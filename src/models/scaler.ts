@@ -6,10 +6,7 @@
 import { ERR_MODEL_BAD_MODEL } from './errors.js';
 
 /** A fitted scaler, serializable as JSON. */
-export type Scaler =
-  | { type: 'maxabs'; scale: number[] }
-  | { type: 'standard'; mean: number[]; std: number[] }
-  | { type: 'none'; width: number };
+export type Scaler = { type: 'maxabs'; scale: number[] } | { type: 'standard'; mean: number[]; std: number[] } | { type: 'none'; width: number };
 
 /** Scaler kinds a trainer accepts. */
 export type ScalerType = Scaler['type'];

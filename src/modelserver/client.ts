@@ -49,7 +49,8 @@ export class ModelServerClient {
     } catch {
       throw ERR_BAD_REQUEST(`${JSON.stringify(baseUrl)} is not a URL`, { field: 'url' });
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw ERR_BAD_REQUEST(`model server URL must be http or https, got ${u.protocol}`, { field: 'url' });
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw ERR_BAD_REQUEST(`model server URL must be http or https, got ${u.protocol}`, { field: 'url' });
     this.baseUrl = u.href.replace(/\/+$/, '');
     this.token = opts.token ?? '';
     this.timeoutMs = opts.timeoutMs ?? 10_000;
@@ -61,7 +62,12 @@ export class ModelServerClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (err) {
       throw ERR_UPSTREAM(`model server ${this.baseUrl} did not answer: ${errorMessage(err)}`, { field: 'url' }, { cause: err });
     }
@@ -99,7 +105,8 @@ export class ModelServerClient {
     if (nameOrId.includes('/')) return this.get(nameOrId);
     const found = await this.list({ name: nameOrId });
     if (found.length === 0) throw ERR_MODEL_NOT_FOUND(`the model server has no model named ${nameOrId}`, { field: 'name' });
-    if (found.length > 1) throw ERR_MODEL_AMBIGUOUS(`${found.length} models are named ${nameOrId}; use an id: ${found.map((m) => m.id).join(', ')}`, { field: 'name' });
+    if (found.length > 1)
+      throw ERR_MODEL_AMBIGUOUS(`${found.length} models are named ${nameOrId}; use an id: ${found.map((m) => m.id).join(', ')}`, { field: 'name' });
     return found[0];
   }
 

@@ -16,13 +16,19 @@ export const MODEL_SERVER_LISTEN_ADDRESS = '0.0.0.0:8100';
 export function registerModelServerCommands(program: Command): void {
   const cmd = program
     .command('model-server')
-    .description(`run the model server: model store, training jobs, Kepler-compatible routes, Open Inference Protocol v2 (default ${MODEL_SERVER_LISTEN_ADDRESS})`);
+    .description(
+      `run the model server: model store, training jobs, Kepler-compatible routes, Open Inference Protocol v2 (default ${MODEL_SERVER_LISTEN_ADDRESS})`,
+    );
   addConfigOptions(cmd, ['log.', ...WEB_SERVER_KEYS, 'web.insecureNoAuth', 'modelServer.']);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       const { config, log } = resolveConfig(opts, { 'web.listenAddress': [MODEL_SERVER_LISTEN_ADDRESS] });
       // The server loads when the command runs, not for `model-server --help`, `train` or `model`.
-      const [{ createModelServerComponent }, { webServerOptions }, { createServer, closeOnSignals }] = await Promise.all([import('./component.js'), import('../core/web-config.js'), import('../core/server.js')]);
+      const [{ createModelServerComponent }, { webServerOptions }, { createServer, closeOnSignals }] = await Promise.all([
+        import('./component.js'),
+        import('../core/web-config.js'),
+        import('../core/server.js'),
+      ]);
       const component = await createModelServerComponent({ config, log });
       const web = await webServerOptions(config);
       const server = await createServer({ log, components: [component], ...web });

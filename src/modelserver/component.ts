@@ -31,7 +31,9 @@ export async function createModelServerComponent(ctx: ComponentContext): Promise
   const clog = log.child({ component: 'model-server' });
   const token = resolveModelServerToken(config);
   assertModelServerAuth(config, token, clog);
-  const store = new ModelStore(config.modelServer.storeDir, { onProblem: (path, problem) => clog.warn({ path }, `skipping unreadable model: ${problem}`) });
+  const store = new ModelStore(config.modelServer.storeDir, {
+    onProblem: (path, problem) => clog.warn({ path }, `skipping unreadable model: ${problem}`),
+  });
   const svc = new ModelService(store);
   const jobs = new JobQueue({ onError: (job, err) => clog.warn({ job: job.id, err }, 'training job failed') });
   let ready = false;

@@ -30,11 +30,15 @@ test('the example overlay patches names that exist in the base, and sets both im
     spec: { template: { spec: { containers: Array<{ name: string; env: Array<{ name: string; value: string }> }> } } };
   };
   const docs = parseAllDocuments(readFileSync(join(KUSTOMIZE, 'base', 'powerplane.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, any>);
-  const deployment = docs.find((d) => d?.kind === 'Deployment' && d.metadata.name === patch.metadata.name && d.metadata.namespace === patch.metadata.namespace);
+  const deployment = docs.find(
+    (d) => d?.kind === 'Deployment' && d.metadata.name === patch.metadata.name && d.metadata.namespace === patch.metadata.namespace,
+  );
   assert.ok(deployment, `the patch targets Deployment ${patch.metadata.namespace}/${patch.metadata.name}, which the base lacks`);
   assert.equal(patch.metadata.name, OPERATOR_NAME);
   const patchedContainer = patch.spec.template.spec.containers[0];
-  const container = (deployment.spec.template.spec.containers as Array<{ name: string; image: string; env: Array<{ name: string; value?: string }> }>).find((c) => c.name === patchedContainer.name);
+  const container = (
+    deployment.spec.template.spec.containers as Array<{ name: string; image: string; env: Array<{ name: string; value?: string }> }>
+  ).find((c) => c.name === patchedContainer.name);
   assert.ok(container, `no container ${patchedContainer.name} in the operator Deployment`);
   const envVar = container.env.find((e) => e.name === patchedContainer.env[0].name);
   assert.equal(envVar?.value, container.image, 'the base passes the operator image to operands through this variable');

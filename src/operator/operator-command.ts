@@ -59,7 +59,11 @@ export interface RunningOperator {
 }
 
 /** Where the webhook is reachable, or undefined when it cannot be registered. */
-export function webhookTarget(opts: { webhookUrl?: string; inCluster: boolean; namespace: string }): { target: WebhookTarget; hosts: string[] } | undefined {
+export function webhookTarget(opts: {
+  webhookUrl?: string;
+  inCluster: boolean;
+  namespace: string;
+}): { target: WebhookTarget; hosts: string[] } | undefined {
   if (opts.webhookUrl) {
     let u: URL;
     try {
@@ -67,10 +71,15 @@ export function webhookTarget(opts: { webhookUrl?: string; inCluster: boolean; n
     } catch {
       throw ERR_INVALID_FLAG(`--webhook-url must be a URL, got ${JSON.stringify(opts.webhookUrl)}`, { flag: '--webhook-url' });
     }
-    if (u.protocol !== 'https:') throw ERR_INVALID_FLAG('--webhook-url must be https (the API server calls webhooks over TLS only)', { flag: '--webhook-url' });
+    if (u.protocol !== 'https:')
+      throw ERR_INVALID_FLAG('--webhook-url must be https (the API server calls webhooks over TLS only)', { flag: '--webhook-url' });
     return { target: { url: opts.webhookUrl }, hosts: [u.hostname.replace(/^\[|\]$/g, '')] };
   }
-  if (opts.inCluster) return { target: { service: { namespace: opts.namespace, name: WEBHOOK_SERVICE_NAME, port: 443 } }, hosts: serviceHosts(WEBHOOK_SERVICE_NAME, opts.namespace) };
+  if (opts.inCluster)
+    return {
+      target: { service: { namespace: opts.namespace, name: WEBHOOK_SERVICE_NAME, port: 443 } },
+      hosts: serviceHosts(WEBHOOK_SERVICE_NAME, opts.namespace),
+    };
   return undefined;
 }
 
@@ -89,18 +98,38 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   });
   const kube = new KubeClient({ kubeConfig: loaded.kubeConfig, connectivity });
   if (!(await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, namespace))) {
-    throw ERR_OPERATOR_KUBE(`the operator namespace ${namespace} does not exist: create it (powerplane render includes it) or pass --namespace`, { flag: '--namespace' });
+    throw ERR_OPERATOR_KUBE(`the operator namespace ${namespace} does not exist: create it (powerplane render includes it) or pass --namespace`, {
+      flag: '--namespace',
+    });
   }
   for (const plural of ['powermonitors', 'powernodes', 'estimators', 'powercappolicies']) {
-    if (!(await kube.crdExists(GROUP, plural))) throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
+    if (!(await kube.crdExists(GROUP, plural)))
+      throw ERR_OPERATOR_KUBE(`the CRD ${plural}.${GROUP} is not installed: powerplane render --crds-only | kubectl apply -f -`);
   }
-  const manager = new OperatorManager({ kube, log: o.log, namespace, image: o.image, dashboards: loadDashboardFiles(), leaderElect: o.leaderElect, capping: { prometheusUrl: o.cappingPrometheusUrl, ...(o.cappingEstimator ? { nodeCosts: new EstimatorNodeCosts(o.cappingEstimator) } : {}) }, connectivity });
+  const manager = new OperatorManager({
+    kube,
+    log: o.log,
+    namespace,
+    image: o.image,
+    dashboards: loadDashboardFiles(),
+    leaderElect: o.leaderElect,
+    capping: { prometheusUrl: o.cappingPrometheusUrl, ...(o.cappingEstimator ? { nodeCosts: new EstimatorNodeCosts(o.cappingEstimator) } : {}) },
+    connectivity,
+  });
 
   const health: Component = {
     name: 'operator',
     routes(app) {
-      app.get('/api/v1/operator', async () => ({ leading: manager.leading, synced: manager.cache.synced(), apiServerReachable: connectivity.reachable, namespace, lastReconcile: manager.powerMonitors.lastStats }));
-      app.get('/metrics', async (_req, reply) => reply.header('content-type', manager.cappingMetrics.registry.contentType).send(await manager.cappingMetrics.text()));
+      app.get('/api/v1/operator', async () => ({
+        leading: manager.leading,
+        synced: manager.cache.synced(),
+        apiServerReachable: connectivity.reachable,
+        namespace,
+        lastReconcile: manager.powerMonitors.lastStats,
+      }));
+      app.get('/metrics', async (_req, reply) =>
+        reply.header('content-type', manager.cappingMetrics.registry.contentType).send(await manager.cappingMetrics.text()),
+      );
     },
     start: () => manager.start(),
     stop: () => manager.stop(),
@@ -116,12 +145,20 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
   let webhookUrl: string | undefined;
   if (where) {
     let useCertManager = await kube.crdExists('cert-manager.io', 'certificates');
-    const obtain = () => (useCertManager ? certManagerCertificates(kube, { namespace, hosts: where.hosts }) : loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log }));
+    const obtain = () =>
+      useCertManager
+        ? certManagerCertificates(kube, { namespace, hosts: where.hosts })
+        : loadOrCreateCertificates(kube, { namespace, secretName: WEBHOOK_CERT_SECRET, hosts: where.hosts, log: o.log });
     o.log.info({ source: useCertManager ? 'cert-manager' : 'self-signed CA' }, 'webhook certificates');
     const certs = await obtain();
     const pods = new PodAdmission({ kube, notifier: manager.capping.notifier, log: o.log.child({ webhook: 'capping' }) });
     // The API server calls the webhook by its Service (or --webhook-url) name: that is the Host it sends.
-    webhookServer = await createServer({ log: o.log, components: [createWebhookComponent({ pods })], https: { key: certs.serving.keyPem, cert: certs.serving.certPem }, limits: { allowedHosts: where.hosts } });
+    webhookServer = await createServer({
+      log: o.log,
+      components: [createWebhookComponent({ pods })],
+      https: { key: certs.serving.keyPem, cert: certs.serving.certPem },
+      limits: { allowedHosts: where.hosts },
+    });
     webhookUrl = await webhookServer.listen(o.webhookListenAddress, { flag: '--webhook.listen-address' });
     await registerWebhooks(kube, where.target, certs.ca.certPem);
     o.log.info({ url: webhookUrl, target: where.target }, 'admission webhooks registered');
@@ -136,7 +173,11 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
         if (withCertManager !== useCertManager) o.log.info({ source: withCertManager ? 'cert-manager' : 'self-signed CA' }, 'webhook certificates');
         useCertManager = withCertManager;
         const next = await obtain();
-        if (next.serving.certPem !== current.serving.certPem) (https.app.server as unknown as { setSecureContext(o: { key: string; cert: string }): void }).setSecureContext({ key: next.serving.keyPem, cert: next.serving.certPem });
+        if (next.serving.certPem !== current.serving.certPem)
+          (https.app.server as unknown as { setSecureContext(o: { key: string; cert: string }): void }).setSecureContext({
+            key: next.serving.keyPem,
+            cert: next.serving.certPem,
+          });
         await registerWebhooks(kube, where.target, next.ca.certPem);
         current = next;
       })().catch((err: unknown) => o.log.warn({ err }, 'webhook certificate refresh failed'));
@@ -144,12 +185,17 @@ export async function runOperator(o: OperatorOptions): Promise<RunningOperator> 
     certTimer = setInterval(refresh, CERT_REFRESH_MS);
     certTimer.unref();
     certManagerWatch = new CrdWatch(kube, [CERT_MANAGER_CRD], (crd, served) => {
-      o.log.info({ crd, served }, served ? 'cert-manager installed: refreshing webhook certificates' : 'cert-manager removed: refreshing webhook certificates');
+      o.log.info(
+        { crd, served },
+        served ? 'cert-manager installed: refreshing webhook certificates' : 'cert-manager removed: refreshing webhook certificates',
+      );
       refresh();
     });
     await certManagerWatch.start();
   } else {
-    o.log.warn('running outside the cluster without --webhook-url: admission webhooks are not registered (the controllers still validate what they reconcile)');
+    o.log.warn(
+      'running outside the cluster without --webhook-url: admission webhooks are not registered (the controllers still validate what they reconcile)',
+    );
   }
   return {
     manager,

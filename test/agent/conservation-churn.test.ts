@@ -67,10 +67,12 @@ function assertExact(s: AgentSnapshot, idleAttributed: boolean): void {
   assert.ok(rest);
   for (const level of LEVELS) {
     s.zones.forEach((zone, z) => {
-      const active = s.workloads[level].reduce((a, w) => a + w.energyUj[z], 0) + rest[level].terminated.energyUj[z] + rest[level].unattributed.energyUj[z];
+      const active =
+        s.workloads[level].reduce((a, w) => a + w.energyUj[z], 0) + rest[level].terminated.energyUj[z] + rest[level].unattributed.energyUj[z];
       assert.equal(active, zone.activeUj, `seq ${s.seq} ${level} ${zone.zone}: active µJ`);
       if (!idleAttributed) return;
-      const idle = s.workloads[level].reduce((a, w) => a + (w.idleUj[z] ?? 0), 0) + (rest[level].terminated.idleUj[z] ?? 0) + rest[level].unattributed.idleUj[z];
+      const idle =
+        s.workloads[level].reduce((a, w) => a + (w.idleUj[z] ?? 0), 0) + (rest[level].terminated.idleUj[z] ?? 0) + rest[level].unattributed.idleUj[z];
       assert.equal(idle, zone.idleUj, `seq ${s.seq} ${level} ${zone.zone}: idle µJ`);
     });
   }
@@ -87,9 +89,24 @@ function assertScrape(samples: Sample[], idleFamilies: boolean, scrape: number):
       const inZone = (xs: Sample[]) => xs.filter((x) => x.labels.zone === zone).map((x) => x.value);
       const unattributed = (name: string) => inZone(of(name).filter((x) => x.labels.level === level));
       assert.equal(unattributed('powerplane_unattributed_cpu_joules_total').length, 1, `one unattributed series per level and zone`);
-      assert.equal(of(`kepler_${level}_cpu_joules_total`).filter((x) => x.labels.zone === zone && x.labels[level === 'process' ? 'pid' : `${level}_id`] === 'terminated').length, 1, `one aggregated terminated ${level} series`);
-      assertSum([...inZone(of(`kepler_${level}_cpu_joules_total`)), ...unattributed('powerplane_unattributed_cpu_joules_total')], nodeActive, `scrape ${scrape} ${level} ${zone} active`);
-      if (idleFamilies) assertSum([...inZone(of(`powerplane_${level}_idle_joules_total`)), ...unattributed('powerplane_unattributed_idle_joules_total')], nodeIdle, `scrape ${scrape} ${level} ${zone} idle`);
+      assert.equal(
+        of(`kepler_${level}_cpu_joules_total`).filter(
+          (x) => x.labels.zone === zone && x.labels[level === 'process' ? 'pid' : `${level}_id`] === 'terminated',
+        ).length,
+        1,
+        `one aggregated terminated ${level} series`,
+      );
+      assertSum(
+        [...inZone(of(`kepler_${level}_cpu_joules_total`)), ...unattributed('powerplane_unattributed_cpu_joules_total')],
+        nodeActive,
+        `scrape ${scrape} ${level} ${zone} active`,
+      );
+      if (idleFamilies)
+        assertSum(
+          [...inZone(of(`powerplane_${level}_idle_joules_total`)), ...unattributed('powerplane_unattributed_idle_joules_total')],
+          nodeIdle,
+          `scrape ${scrape} ${level} ${zone} idle`,
+        );
     }
   }
 }
@@ -121,12 +138,24 @@ for (const idlePolicy of ['cpu-share', 'requests'] as const satisfies readonly I
       if (kind === 'host') fx.add({ pid, comm: `host-${pid}`, utime: 0, stime: 0, startTime });
       else if (kind.startsWith('vm')) {
         const uuid = `vm-${currentId(kind, running(kind))}`;
-        fx.add({ pid, comm: 'qemu-system-x86', utime: 0, stime: 0, startTime, cmdline: ['/usr/bin/qemu-system-x86_64', '-name', `guest=${uuid}`, '-uuid', uuid] });
+        fx.add({
+          pid,
+          comm: 'qemu-system-x86',
+          utime: 0,
+          stime: 0,
+          startTime,
+          cmdline: ['/usr/bin/qemu-system-x86_64', '-name', `guest=${uuid}`, '-uuid', uuid],
+        });
       } else {
         const slot = Number(kind.slice(1));
         const podSlot = POD_OF_SLOT[slot];
         // a pod is new only when none of its containers runs
-        const podUid = podSlot && `pod-${currentId(`pod-${podSlot}`, POD_OF_SLOT.some((p, i) => p === podSlot && running(`c${i}`)))}`;
+        const podUid =
+          podSlot &&
+          `pod-${currentId(
+            `pod-${podSlot}`,
+            POD_OF_SLOT.some((p, i) => p === podSlot && running(`c${i}`)),
+          )}`;
         const id = fixtureContainerId(currentId(kind, running(kind)));
         if (podUid) pods.set(id, { uid: podUid, name: podUid, namespace: 'shop', containerName: kind, cpuRequestMilli: REQUEST_OF_SLOT[slot] });
         fx.add({ pid, comm: `${kind}-${pid}`, utime: 0, stime: 0, startTime, cgroup: containerCgroup(id, 'containerd') });
@@ -148,14 +177,26 @@ for (const idlePolicy of ['cpu-share', 'requests'] as const satisfies readonly I
       pods: resolver,
       kubeEnabled: false,
       scanner: new ProcScanner(fx.root, { readExe: false }),
-      clockTicks: 100, cpus: 4, cpuInfo: [], levels: ['node', 'process', 'container', 'vm', 'pod'], idlePolicy,
+      clockTicks: 100,
+      cpus: 4,
+      cpuInfo: [],
+      levels: ['node', 'process', 'container', 'vm', 'pod'],
+      idlePolicy,
       // a small cap and a threshold: terminated workloads leave the list by every path (exported, evicted, too small)
-      maxTerminated: 3, minTerminatedEnergyThreshold: 0.5,
-      intervalMs: 3_600_000, stalenessMs: 0, fallbackCurve: { idleWatts: 10, maxWatts: 30, name: 'ccf:test' },
+      maxTerminated: 3,
+      minTerminatedEnergyThreshold: 0.5,
+      intervalMs: 3_600_000,
+      stalenessMs: 0,
+      fallbackCurve: { idleWatts: 10, maxWatts: 30, name: 'ccf:test' },
       log: silentLogger(),
       now: () => clock,
     });
-    const server = await createServer({ log: silentLogger(), components: [{ name: 'agent', routes: (app) => registerAgentRoutes(app, agent), start: async () => {}, stop: () => agent.stop(), isReady: () => true }] });
+    const server = await createServer({
+      log: silentLogger(),
+      components: [
+        { name: 'agent', routes: (app) => registerAgentRoutes(app, agent), start: async () => {}, stop: () => agent.stop(), isReady: () => true },
+      ],
+    });
     try {
       const url = await server.listen('127.0.0.1:0');
       let previous = new Map<string, number>();
@@ -205,9 +246,16 @@ for (const idlePolicy of ['cpu-share', 'requests'] as const satisfies readonly I
       }
       const last = agent.monitor.current();
       assert.ok(last?.remainders);
-      for (const level of LEVELS) assert.ok(last.remainders[level].terminated.energyUj[0] > 0, `${level}: terminated workloads' energy went into the aggregate`);
-      assert.ok(last.remainders.process.unattributed.energyUj[0] > 0 && idleSteps > 0, 'intervals without process CPU time are unattributed at the process level');
-      assert.ok(last.remainders.container.unattributed.energyUj[0] > last.remainders.process.unattributed.energyUj[0], 'host and VM processes are outside the container level');
+      for (const level of LEVELS)
+        assert.ok(last.remainders[level].terminated.energyUj[0] > 0, `${level}: terminated workloads' energy went into the aggregate`);
+      assert.ok(
+        last.remainders.process.unattributed.energyUj[0] > 0 && idleSteps > 0,
+        'intervals without process CPU time are unattributed at the process level',
+      );
+      assert.ok(
+        last.remainders.container.unattributed.energyUj[0] > last.remainders.process.unattributed.energyUj[0],
+        'host and VM processes are outside the container level',
+      );
       assert.ok(scrapes >= 20, `${scrapes} scrapes`);
     } finally {
       await server.close();

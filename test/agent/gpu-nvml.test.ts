@@ -29,7 +29,19 @@ function state(pids: number[], extra: (s: FakeNvmlState) => void = () => undefin
     count: 2,
     devices: {
       // 300 W from the counter; two processes at 75% and 25% SM, samples at every read
-      0: { uuid: 'GPU-e2e-0', name: 'NVIDIA H200', energy: 100_000_000, energyRate: 300_000, limit: 700_000, constraints: [200_000, 700_000], utilTs: 0, procs: [{ pid: pids[0], bytes: 2 ** 30, sm: 75 }, { pid: pids[1], bytes: 2 ** 30, sm: 25 }] },
+      0: {
+        uuid: 'GPU-e2e-0',
+        name: 'NVIDIA H200',
+        energy: 100_000_000,
+        energyRate: 300_000,
+        limit: 700_000,
+        constraints: [200_000, 700_000],
+        utilTs: 0,
+        procs: [
+          { pid: pids[0], bytes: 2 ** 30, sm: 75 },
+          { pid: pids[1], bytes: 2 ** 30, sm: 25 },
+        ],
+      },
       1: { uuid: 'GPU-e2e-1', name: 'NVIDIA H200', energy: 5_000, energyRate: 70_000, limit: 700_000, constraints: [200_000, 700_000] },
     },
   };
@@ -50,8 +62,28 @@ test('agent --meter fake,gpu over the fake NVML: attribution, Kepler GPU familie
   await writeFile(tokenFile, TOKEN + '\n');
   const port = await freePort();
   const agent = await spawnPowerplane(
-    ['agent', '--meter', 'fake,gpu', '--gpu.nvml-library', fake.library, '--gpu.idle-watts', '60', '--attribution.idle-policy', 'cpu-share', '--metrics', 'node,process',
-      '--monitor.interval', '300ms', '--web.listen-address', `127.0.0.1:${port}`, '--log.format', 'json', '--gpu.power-limit.enable', '--gpu.power-limit.token-file', tokenFile],
+    [
+      'agent',
+      '--meter',
+      'fake,gpu',
+      '--gpu.nvml-library',
+      fake.library,
+      '--gpu.idle-watts',
+      '60',
+      '--attribution.idle-policy',
+      'cpu-share',
+      '--metrics',
+      'node,process',
+      '--monitor.interval',
+      '300ms',
+      '--web.listen-address',
+      `127.0.0.1:${port}`,
+      '--log.format',
+      'json',
+      '--gpu.power-limit.enable',
+      '--gpu.power-limit.token-file',
+      tokenFile,
+    ],
     { env: { FAKE_NVML_CONTROL: fake.controlFile }, ready: /agent listening on/, timeoutMs: 60_000 },
   );
   t.after(() => agent.stop());
@@ -63,7 +95,12 @@ test('agent --meter fake,gpu over the fake NVML: attribution, Kepler GPU familie
       if (cond(text)) return text;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`metrics never matched; last:\n${(await metrics()).split('\n').filter((l) => l.includes('gpu')).join('\n')}`);
+    throw new Error(
+      `metrics never matched; last:\n${(await metrics())
+        .split('\n')
+        .filter((l) => l.includes('gpu'))
+        .join('\n')}`,
+    );
   };
 
   let text = await waitFor((m) => (sample(m, 'kepler_process_gpu_watts', { pid: String(pids[0]) }) ?? 0) > 0);
@@ -77,7 +114,10 @@ test('agent --meter fake,gpu over the fake NVML: attribution, Kepler GPU familie
   near(sample(text, 'kepler_process_gpu_watts', { pid: String(pids[0]) }), 180);
   near(sample(text, 'kepler_process_gpu_watts', { pid: String(pids[1]) }), 60);
   assert.ok((sample(text, 'kepler_process_gpu_joules_total', { pid: String(pids[0]) }) ?? 0) > 0);
-  assert.ok((sample(text, 'powerplane_process_gpu_idle_joules_total', { pid: String(pids[0]) }) ?? 0) > 0, 'idle GPU energy by the cpu-share idle policy');
+  assert.ok(
+    (sample(text, 'powerplane_process_gpu_idle_joules_total', { pid: String(pids[0]) }) ?? 0) > 0,
+    'idle GPU energy by the cpu-share idle policy',
+  );
   assert.equal(sample(text, 'powerplane_gpu_power_limit_watts', { gpu: '0' }), 700);
   assert.equal(sample(text, 'powerplane_node_power_source_info', { meter: 'nvml', component: 'gpu' }), 1);
   assert.equal(sample(text, 'powerplane_node_power_source_info', { meter: 'fake' }), 1);
@@ -85,33 +125,56 @@ test('agent --meter fake,gpu over the fake NVML: attribution, Kepler GPU familie
   assert.deepEqual([caps.gpus.available, caps.gpus.count, caps.gpus.source], [true, 2, 'nvml']);
 
   // GPU 0's counter resets (driver reload) and GPU 1 is lost: counted gaps, no spike, GPU 1's series go
-  await fake.write(state(pids, (s) => {
-    s.devices[0].energy = 0; // 100 kJ less: the counter falls below its last value
-    s.devices[1].err = { all: NVML.ERROR_GPU_IS_LOST };
-  }));
+  await fake.write(
+    state(pids, (s) => {
+      s.devices[0].energy = 0; // 100 kJ less: the counter falls below its last value
+      s.devices[1].err = { all: NVML.ERROR_GPU_IS_LOST };
+    }),
+  );
   const counterBefore = (await metrics()).match(/kepler_node_gpu_joules_total\{[^}]*gpu="0"[^}]*\} (\S+)/)![1];
-  text = await waitFor((m) => (sample(m, 'powerplane_agent_gpu_dropped_intervals_total', { gpu: '1', reason: 'lost' }) ?? 0) >= 1 && (sample(m, 'powerplane_agent_gpu_dropped_intervals_total', { gpu: '0', reason: 'reset' }) ?? 0) >= 1);
+  text = await waitFor(
+    (m) =>
+      (sample(m, 'powerplane_agent_gpu_dropped_intervals_total', { gpu: '1', reason: 'lost' }) ?? 0) >= 1 &&
+      (sample(m, 'powerplane_agent_gpu_dropped_intervals_total', { gpu: '0', reason: 'reset' }) ?? 0) >= 1,
+  );
   assert.equal(sample(text, 'kepler_node_gpu_watts', { gpu: '1' }), undefined);
   text = await waitFor((m) => (sample(m, 'kepler_node_gpu_watts', { gpu: '0' }) ?? 0) > 0);
   near(sample(text, 'kepler_node_gpu_watts', { gpu: '0' }), 300);
-  assert.ok(Number(text.match(/kepler_node_gpu_joules_total\{[^}]*gpu="0"[^}]*\} (\S+)/)![1]) >= Number(counterBefore), 'the joules counter never goes back');
+  assert.ok(
+    Number(text.match(/kepler_node_gpu_joules_total\{[^}]*gpu="0"[^}]*\} (\S+)/)![1]) >= Number(counterBefore),
+    'the joules counter never goes back',
+  );
 
   // the power-limit route: token, JSON only, range checked; the client is the NodePowerLimit action
   const url = `${base}/api/v1/gpu/power-limits/0`;
   assert.equal((await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"watts":450}' })).status, 401);
-  const plain = await fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' }, body: '{"watts":450}' });
+  const plain = await fetch(url, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' },
+    body: '{"watts":450}',
+  });
   assert.equal(plain.status, 415);
   const client = new AgentPowerLimitClient(base, TOKEN);
-  await assert.rejects(client.set('0', 5000), (e: Error & { status?: number; details?: { field?: string } }) => e.status === 400 && e.details?.field === 'watts');
+  await assert.rejects(
+    client.set('0', 5000),
+    (e: Error & { status?: number; details?: { field?: string } }) => e.status === 400 && e.details?.field === 'watts',
+  );
   await assert.rejects(client.set('GPU-nope', 300), (e: Error & { status?: number }) => e.status === 404);
   const set = await client.set('GPU-e2e-0', 450);
   assert.deepEqual([set.gpu, set.limitWatts, set.originalWatts, set.minWatts, set.maxWatts], [0, 450, 700, 200, 700]);
   text = await waitFor((m) => sample(m, 'powerplane_gpu_power_limit_watts', { gpu: '0' }) === 450);
-  assert.deepEqual((await client.devices()).map((d) => [d.gpu, d.limitWatts]), [[0, 450]], 'the lost GPU is left out');
+  assert.deepEqual(
+    (await client.devices()).map((d) => [d.gpu, d.limitWatts]),
+    [[0, 450]],
+    'the lost GPU is left out',
+  );
 
   // exit restores the original limit and shuts NVML down
   assert.equal(await agent.stop(), 0);
   const log = await fake.log();
-  assert.deepEqual(log.filter((l) => l.startsWith('limit')), ['limit 0 450000', 'limit 0 700000']);
+  assert.deepEqual(
+    log.filter((l) => l.startsWith('limit')),
+    ['limit 0 450000', 'limit 0 700000'],
+  );
   assert.ok(log.includes('shutdown'));
 });

@@ -31,7 +31,19 @@ test('the agent re-reads its config file: levels change live; a bad file is igno
   const file = join(dir, 'config.yaml');
   writeFileSync(file, 'metrics: [node, container]\nmeter: [fake]\ngpu: {enable: false}\nplatform: {acpi: false}\n');
   const port = await freePort();
-  const child = await spawnPowerplane(['agent', '--config.file', file, '--host.procfs', fx.root, '--host.sysfs', join(dir, 'sys'), '--web.listen-address', `127.0.0.1:${port}`, '--log.format', 'json']);
+  const child = await spawnPowerplane([
+    'agent',
+    '--config.file',
+    file,
+    '--host.procfs',
+    fx.root,
+    '--host.sysfs',
+    join(dir, 'sys'),
+    '--web.listen-address',
+    `127.0.0.1:${port}`,
+    '--log.format',
+    'json',
+  ]);
   const stderr = () => child.stderr().slice(-4000);
   try {
     const caps = async () => (await (await fetch(`http://127.0.0.1:${port}/api/v1/capabilities`)).json()) as CapabilitiesView;

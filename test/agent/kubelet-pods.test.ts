@@ -14,10 +14,38 @@ import { silentLogger } from '../../src/core/logger.js';
 import { startFakeApiServer } from '../fake-apiserver/index.js';
 
 const A = 'a'.repeat(64);
-const PODS = { kind: 'PodList', items: [{ metadata: { uid: 'u-1', name: 'web-0', namespace: 'shop' }, status: { containerStatuses: [{ name: 'web', containerID: `containerd://${A}` }] } }] };
+const PODS = {
+  kind: 'PodList',
+  items: [
+    {
+      metadata: { uid: 'u-1', name: 'web-0', namespace: 'shop' },
+      status: { containerStatuses: [{ name: 'web', containerID: `containerd://${A}` }] },
+    },
+  ],
+};
 
 async function fakeKubelet(dir: string, expectToken: () => string | undefined): Promise<{ server: Server; port: number; seen: string[] }> {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=kubelet'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=kubelet',
+    ],
+    { stdio: 'ignore' },
+  );
   const seen: string[] = [];
   const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
     const auth = req.headers.authorization ?? '';
@@ -51,9 +79,16 @@ test('the bearer token is re-read from its file on every request; a refused requ
     assert.equal((await list.list()).length, 1);
     assert.deepEqual(k.seen, ['Bearer first', 'Bearer second']);
     valid = 'third';
-    await assert.rejects(list.list(), (e: Error & { code?: string }) => e.code === 'PP_AGENT_PODS' && /answered 401 \(authentication failed/.test(e.message) && !/RBAC/.test(e.message));
+    await assert.rejects(
+      list.list(),
+      (e: Error & { code?: string }) =>
+        e.code === 'PP_AGENT_PODS' && /answered 401 \(authentication failed/.test(e.message) && !/RBAC/.test(e.message),
+    );
     writeFileSync(tokenFile, 'no-nodes-proxy\n');
-    await assert.rejects(list.list(), (e: Error & { code?: string }) => e.code === 'PP_AGENT_PODS' && /answered 403 \(forbidden: RBAC needs get on nodes\/proxy/.test(e.message));
+    await assert.rejects(
+      list.list(),
+      (e: Error & { code?: string }) => e.code === 'PP_AGENT_PODS' && /answered 403 \(forbidden: RBAC needs get on nodes\/proxy/.test(e.message),
+    );
   } finally {
     k.server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -66,8 +101,16 @@ test('kubelet mode finds the kubelet from the Node object and maps container ids
   const api = await startFakeApiServer();
   try {
     api.store.seed({
-      apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' },
-      status: { addresses: [{ type: 'Hostname', address: 'n1' }, { type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: k.port } } },
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n1' },
+      status: {
+        addresses: [
+          { type: 'Hostname', address: 'n1' },
+          { type: 'InternalIP', address: '127.0.0.1' },
+        ],
+        daemonEndpoints: { kubeletEndpoint: { Port: k.port } },
+      },
     });
     const config = defaultConfig();
     config.kube.enable = true;
@@ -81,7 +124,10 @@ test('kubelet mode finds the kubelet from the Node object and maps container ids
     } finally {
       await r.stop();
     }
-    await assert.rejects(createPodResolver(config, 'missing-node', silentLogger()), (e: Error & { code?: string }) => e.code === 'PP_AGENT_PODS' && /--kube.node-name/.test(e.message));
+    await assert.rejects(
+      createPodResolver(config, 'missing-node', silentLogger()),
+      (e: Error & { code?: string }) => e.code === 'PP_AGENT_PODS' && /--kube.node-name/.test(e.message),
+    );
   } finally {
     await api.stop();
     k.server.close();

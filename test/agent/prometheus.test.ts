@@ -52,17 +52,48 @@ test('Prometheus: sum(rate(kepler_pod_cpu_joules_total)) tracks node active powe
 
     api = await startFakeApiServer();
     const pod = (name: string, node: string, container: string, id: string) => ({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'shop' },
       spec: { nodeName: node, containers: [{ name: container, image: 'x', resources: { requests: { cpu: '100m' } } }] },
       status: { phase: 'Running', containerStatuses: [{ name: container, containerID: `containerd://${id}` }] },
     });
     api.store.seed(...powerplaneCrds());
     api.store.seed({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'test-node' } });
-    api.store.seed(pod('web-0', 'test-node', 'web', c1), pod('db-0', 'test-node', 'db', c2), pod('elsewhere', 'other-node', 'x', fixtureContainerId(3)));
+    api.store.seed(
+      pod('web-0', 'test-node', 'web', c1),
+      pod('db-0', 'test-node', 'db', c2),
+      pod('elsewhere', 'other-node', 'x', fixtureContainerId(3)),
+    );
 
     const agentPort = await freePort();
     agent = await spawnPowerplane(
-      ['agent', '--web.listen-address', `127.0.0.1:${agentPort}`, '--host.procfs', fx.root, '--host.sysfs', sysfs, '--meter', 'rapl', '--monitor.interval', '1s', '--kube.node-name', 'test-node', '--kube.enable', '--kube.pod-informer.mode', 'apiserver', '--kube.config', api.kubeconfigPath, '--log.format', 'json', '--gpu.enable', 'false', '--platform.acpi', 'false'],
+      [
+        'agent',
+        '--web.listen-address',
+        `127.0.0.1:${agentPort}`,
+        '--host.procfs',
+        fx.root,
+        '--host.sysfs',
+        sysfs,
+        '--meter',
+        'rapl',
+        '--monitor.interval',
+        '1s',
+        '--kube.node-name',
+        'test-node',
+        '--kube.enable',
+        '--kube.pod-informer.mode',
+        'apiserver',
+        '--kube.config',
+        api.kubeconfigPath,
+        '--log.format',
+        'json',
+        '--gpu.enable',
+        'false',
+        '--platform.acpi',
+        'false',
+      ],
       { ready: /agent listening on/, timeoutMs: 60_000 },
     );
 
@@ -83,15 +114,25 @@ test('Prometheus: sum(rate(kepler_pod_cpu_joules_total)) tracks node active powe
     assert.ok(nodeActive > 5 && nodeActive < 15, `node active package power ≈ 10 W, got ${nodeActive}`);
     assert.ok(Math.abs(pods - nodeActive) / nodeActive < 0.01, `Σ pods ${pods} W tracks node active ${nodeActive} W`);
     assert.ok(Math.abs(containers - nodeActive) / nodeActive < 0.01, `Σ containers ${containers} W tracks node active ${nodeActive} W`);
-    const labelled = await query(prom, `count(kepler_container_cpu_joules_total{container_id="${c1}",pod_name="web-0",pod_namespace="shop",container_name="web",zone="package"})`);
+    const labelled = await query(
+      prom,
+      `count(kepler_container_cpu_joules_total{container_id="${c1}",pod_name="web-0",pod_namespace="shop",container_name="web",zone="package"})`,
+    );
     assert.equal(labelled, 1, 'container series carry pod_name and pod_namespace');
     assert.equal(await query(prom, 'count(kepler_pod_cpu_joules_total{pod_name="elsewhere"})'), undefined, 'pods of other nodes are not watched');
-    const ratio = await query(prom, 'sum(rate(kepler_container_cpu_joules_total{container_id="' + c1 + '",zone="package"}[6s])) / sum(rate(kepler_container_cpu_joules_total{zone="package"}[6s]))');
+    const ratio = await query(
+      prom,
+      'sum(rate(kepler_container_cpu_joules_total{container_id="' +
+        c1 +
+        '",zone="package"}[6s])) / sum(rate(kepler_container_cpu_joules_total{zone="package"}[6s]))',
+    );
     assert.ok(ratio !== undefined && Math.abs(ratio - 0.6) < 0.02, `container 1 has 60% of the CPU time, got ${ratio}`);
     const source = await query(prom, 'powerplane_node_power_source_info{meter="rapl",estimated="false",node_name="test-node"}');
     assert.equal(source, 1);
     // with --kube.enable the agent publishes its PowerNode status for the operator
-    const powerNode = api.store.get('powerplane.io/v1alpha1', 'PowerNode', 'test-node') as { status?: { meter?: string; source?: string } } | undefined;
+    const powerNode = api.store.get('powerplane.io/v1alpha1', 'PowerNode', 'test-node') as
+      | { status?: { meter?: string; source?: string } }
+      | undefined;
     assert.equal(powerNode?.status?.meter, 'rapl');
     assert.equal(powerNode?.status?.source, 'measured');
   } finally {

@@ -23,8 +23,15 @@ test('a busy child gets the largest share on the real /proc', async () => {
     await once(child, 'spawn');
     const meter = new ScriptedMeter([{ zone: 'package', path: 'test', nested: false }], [10_000_000]);
     const mon = new AgentMonitor({
-      nodeName: 'real', scanner: new ProcScanner('/proc'), meter, clockTicks: hostClockTicks(), cpus: 1,
-      idlePolicy: 'none', maxTerminated: 0, minTerminatedEnergyThreshold: 0, log: silentLogger(),
+      nodeName: 'real',
+      scanner: new ProcScanner('/proc'),
+      meter,
+      clockTicks: hostClockTicks(),
+      cpus: 1,
+      idlePolicy: 'none',
+      maxTerminated: 0,
+      minTerminatedEnergyThreshold: 0,
+      log: silentLogger(),
     });
     await mon.refresh();
     await new Promise((r) => setTimeout(r, 1500));
@@ -33,7 +40,15 @@ test('a busy child gets the largest share on the real /proc', async () => {
     const sum = procs.reduce((a, p) => a + p.energyUj[0], 0);
     assert.equal(sum, s.zones[0].activeUj, 'Σ processes = node active, exactly');
     const top = [...procs].sort((a, b) => b.energyUj[0] - a.energyUj[0])[0];
-    assert.equal(top.meta.pid, child.pid, `largest share: ${top.meta.comm} (${top.meta.pid}), child ${child.pid}: ${procs.sort((a, b) => b.energyUj[0] - a.energyUj[0]).slice(0, 4).map((p) => `${p.meta.comm}:${p.meta.pid}:${p.energyUj[0]}`).join(" ")}`);
+    assert.equal(
+      top.meta.pid,
+      child.pid,
+      `largest share: ${top.meta.comm} (${top.meta.pid}), child ${child.pid}: ${procs
+        .sort((a, b) => b.energyUj[0] - a.energyUj[0])
+        .slice(0, 4)
+        .map((p) => `${p.meta.comm}:${p.meta.pid}:${p.energyUj[0]}`)
+        .join(' ')}`,
+    );
   } finally {
     child.kill('SIGKILL');
   }

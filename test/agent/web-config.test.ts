@@ -14,15 +14,24 @@ import { makeTestPki } from '../helpers/tls.js';
 test('agent serves /metrics over TLS to basic-auth users only', { timeout: 120_000 }, async () => {
   const pki = makeTestPki();
   const file = join(pki.dir, 'web-config.yml');
-  writeFileSync(file, `tls_server_config:\n  cert_file: ${pki.path('server.crt')}\n  key_file: ${pki.path('server.key')}\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync('scrape-me', 4)}\n`);
-  const agent = await spawnPowerplane(['agent', '--meter=fake', '--web.listen-address=127.0.0.1:0', `--web.config-file=${file}`, '--log.level=warn'], { ready: /listening on (https:\/\/127\.0\.0\.1:\d+)/ });
+  writeFileSync(
+    file,
+    `tls_server_config:\n  cert_file: ${pki.path('server.crt')}\n  key_file: ${pki.path('server.key')}\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync('scrape-me', 4)}\n`,
+  );
+  const agent = await spawnPowerplane(
+    ['agent', '--meter=fake', '--web.listen-address=127.0.0.1:0', `--web.config-file=${file}`, '--log.level=warn'],
+    { ready: /listening on (https:\/\/127\.0\.0\.1:\d+)/ },
+  );
   const scrape = (password?: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const u = new URL('/metrics', agent.url);
       const headers: Record<string, string> = password ? { authorization: `Basic ${Buffer.from(`prometheus:${password}`).toString('base64')}` } : {};
       const req = request({ host: u.hostname, port: u.port, path: u.pathname, ca: pki.pem('ca.crt'), headers }, (res) => {
         let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (body += c))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       });
       req.on('error', reject);
       req.end();

@@ -12,12 +12,41 @@ test('cap simulate -o json with --plot: runs per algorithm, the bound, an SVG of
   const dir = mkdtempSync(join(tmpdir(), 'pp-cap-cli-'));
   try {
     const svg = join(dir, 'out.svg');
-    const r = await runPowerplane(['cap', 'simulate', '--scenario', STEP, '--algorithm', 'naive', '--algorithm', 'efficiency', '-o', 'json', '--plot', svg]);
+    const r = await runPowerplane([
+      'cap',
+      'simulate',
+      '--scenario',
+      STEP,
+      '--algorithm',
+      'naive',
+      '--algorithm',
+      'efficiency',
+      '-o',
+      'json',
+      '--plot',
+      svg,
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { scenario: string; bestPossibleServedFraction: number; runs: Array<{ algorithm: string; summary: Record<string, number>; series: { t: number[]; watts: number[] } }> };
+    const out = JSON.parse(r.stdout) as {
+      scenario: string;
+      bestPossibleServedFraction: number;
+      runs: Array<{ algorithm: string; summary: Record<string, number>; series: { t: number[]; watts: number[] } }>;
+    };
     assert.equal(out.scenario, 'step-up');
-    assert.deepEqual(out.runs.map((x) => x.algorithm), ['naive', 'efficiency']);
-    for (const k of ['wattSecondsOverBudget', 'maxOvershootWatts', 'fractionOfTimeOverBudget', 'demandServedFraction', 'workPerJoule', 'actions', 'flaps']) assert.equal(typeof out.runs[1].summary[k], 'number', k);
+    assert.deepEqual(
+      out.runs.map((x) => x.algorithm),
+      ['naive', 'efficiency'],
+    );
+    for (const k of [
+      'wattSecondsOverBudget',
+      'maxOvershootWatts',
+      'fractionOfTimeOverBudget',
+      'demandServedFraction',
+      'workPerJoule',
+      'actions',
+      'flaps',
+    ])
+      assert.equal(typeof out.runs[1].summary[k], 'number', k);
     assert.equal(out.runs[1].series.t.length, 240);
     assert.ok(out.bestPossibleServedFraction > 0 && out.bestPossibleServedFraction <= 1);
     const plot = readFileSync(svg, 'utf8');

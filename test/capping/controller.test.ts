@@ -47,7 +47,10 @@ test('DryRun recommends and records, and changes nothing', async (t) => {
   const target = p?.status?.targets?.[0];
   assert.equal(target?.state, 'Ok');
   assert.equal(target?.replicas, 4);
-  assert.ok(target?.recommendation?.maxReplicas !== undefined && target.recommendation.maxReplicas < 4 && target.recommendation.maxReplicas >= 2, JSON.stringify(target));
+  assert.ok(
+    target?.recommendation?.maxReplicas !== undefined && target.recommendation.maxReplicas < 4 && target.recommendation.maxReplicas >= 2,
+    JSON.stringify(target),
+  );
   assert.ok(target?.wattsPerReplica && target.wattsPerReplica.p50 >= 150 && target.wattsPerReplica.p50 < 160);
   assert.ok(p?.status?.actions?.some((a) => a.dryRun === true && a.target === 'ScaledObject/llama'));
   const so = await s.get(SO, 'llama', 'llm');
@@ -76,7 +79,10 @@ test('Enforce lowers maxReplicaCount above act × budget (never below minReplica
   const lowered = p?.status?.actions?.filter((a) => a.action === 'LimitReplicas' && !a.dryRun) ?? [];
   assert.equal(lowered.length, 1);
   assert.match(lowered[0].change, /spec\.maxReplicaCount 10 → 2/);
-  assert.match(await s.metrics.text(), /powerplane_powercap_actions_total\{namespace="llm",policy="cap",action="LimitReplicas",target="ScaledObject\/llama"\} 1/);
+  assert.match(
+    await s.metrics.text(),
+    /powerplane_powercap_actions_total\{namespace="llm",policy="cap",action="LimitReplicas",target="ScaledObject\/llama"\} 1/,
+  );
   const events = (await s.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: 'llm' })).items;
   assert.ok(events.some((e) => (e as KubeObject & { reason: string }).reason === 'PowerCapLimited'));
 
@@ -98,7 +104,10 @@ test('Enforce lowers maxReplicaCount above act × budget (never below minReplica
   const restored = await s.get(SO, 'llama', 'llm');
   assert.equal((restored.spec as { maxReplicaCount: number }).maxReplicaCount, 10);
   assert.equal(restored.metadata.annotations?.[ANNOTATIONS.original], undefined, 'the capper forgets the remembered value');
-  assert.ok(p?.status?.actions?.some((a) => a.action === 'Restore' || /→ 10/.test(a.change)), JSON.stringify(p?.status?.actions));
+  assert.ok(
+    p?.status?.actions?.some((a) => a.action === 'Restore' || /→ 10/.test(a.change)),
+    JSON.stringify(p?.status?.actions),
+  );
 });
 
 test('hysteresis: between release and act nothing running is cut', async (t) => {
@@ -116,7 +125,15 @@ test('a conflicting writer keeps its value: the capper does not override it', as
   await s.round(KEY);
   assert.equal(await maxReplicaCount(s), 2);
   // A GitOps tool takes the field back.
-  await s.kube.apply({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'llama', namespace: 'llm' }, spec: { scaleTargetRef: { name: 'llama' }, triggers: [{ type: 'cpu', metadata: { value: '50' } }], maxReplicaCount: 8 } }, { fieldManager: 'argocd', force: true });
+  await s.kube.apply(
+    {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'llama', namespace: 'llm' },
+      spec: { scaleTargetRef: { name: 'llama' }, triggers: [{ type: 'cpu', metadata: { value: '50' } }], maxReplicaCount: 8 },
+    },
+    { fieldManager: 'argocd', force: true },
+  );
   s.clock.ms += 300_000;
   let p = await s.round(KEY);
   assert.equal(await maxReplicaCount(s), 8, 'the other writer wins');
@@ -178,7 +195,8 @@ test('deleting the policy, or switching it to DryRun, restores the user value', 
 
 test('an unset maxReplicaCount is restored as unset; KServe and plain Deployments are limited through their own fields', async (t) => {
   const isvcPods = [0, 1, 2].map((i) => ({
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: `bert-predictor-${i}`, namespace: 'llm', labels: { 'serving.kserve.io/inferenceservice': 'bert', component: 'predictor' } },
     spec: { nodeName: 'n1', containers: [{ name: 'kserve-container', image: 'x' }] },
     status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
@@ -186,13 +204,25 @@ test('an unset maxReplicaCount is restored as unset; KServe and plain Deployment
   const s = await startCapping({
     seed: [
       ...deploymentWithPods('llm', 'web', 3),
-      { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'bert', namespace: 'llm' }, spec: { predictor: { minReplicas: 1, maxReplicas: 6, model: { modelFormat: { name: 'pytorch' } } } } },
+      {
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        metadata: { name: 'bert', namespace: 'llm' },
+        spec: { predictor: { minReplicas: 1, maxReplicas: 6, model: { modelFormat: { name: 'pytorch' } } } },
+      },
       ...isvcPods,
     ],
   });
   t.after(() => s.stop());
   setWatts(s.agent, ['web-5d4f8-p0', 'web-5d4f8-p1', 'web-5d4f8-p2', 'bert-predictor-0', 'bert-predictor-1', 'bert-predictor-2'], 200);
-  await createPolicy(s.kube, 'cap', { mode: 'Enforce', targets: [{ kind: 'Deployment', name: 'web' }, { kind: 'InferenceService', name: 'bert' }], budget: { watts: 500 } });
+  await createPolicy(s.kube, 'cap', {
+    mode: 'Enforce',
+    targets: [
+      { kind: 'Deployment', name: 'web' },
+      { kind: 'InferenceService', name: 'bert' },
+    ],
+    budget: { watts: 500 },
+  });
   const p = await s.round(KEY);
   assert.equal(p?.status?.currentWatts, 1200);
   const web = await s.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, 'web', 'llm');
@@ -206,14 +236,28 @@ test('an unset maxReplicaCount is restored as unset; KServe and plain Deployment
   await s.kube.delete({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerCapPolicy' }, 'cap', 'llm');
   await s.round(KEY);
   assert.equal(((await s.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, 'web', 'llm')).spec as { replicas: number }).replicas, 3);
-  assert.equal(((await s.get({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService' }, 'bert', 'llm')).spec as { predictor: { maxReplicas: number } }).predictor.maxReplicas, 6);
+  assert.equal(
+    (
+      (await s.get({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService' }, 'bert', 'llm')).spec as {
+        predictor: { maxReplicas: number };
+      }
+    ).predictor.maxReplicas,
+    6,
+  );
 });
 
 test('without the KEDA CRD a ScaledObject target is TargetUnsupported and nothing crashes', async (t) => {
   const s = await startCapping({ keda: false, seed: deploymentWithPods('llm', 'llama', 2) });
   t.after(() => s.stop());
   setWatts(s.agent, PODS.slice(0, 2), 100);
-  await createPolicy(s.kube, 'cap', { mode: 'Enforce', targets: [{ kind: 'ScaledObject', name: 'llama' }, { kind: 'Deployment', name: 'llama' }], budget: { watts: 1000 } });
+  await createPolicy(s.kube, 'cap', {
+    mode: 'Enforce',
+    targets: [
+      { kind: 'ScaledObject', name: 'llama' },
+      { kind: 'Deployment', name: 'llama' },
+    ],
+    budget: { watts: 1000 },
+  });
   const p = await s.round(KEY);
   const so = p?.status?.targets?.find((x) => x.kind === 'ScaledObject');
   assert.equal(so?.state, 'TargetUnsupported');

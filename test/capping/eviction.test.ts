@@ -16,7 +16,9 @@ async function evictingPlugin(): Promise<{ url: string; calls: number; close(): 
     req.on('end', () => {
       state.calls++;
       const s = JSON.parse(text) as CappingState;
-      const pods = s.targets.filter((t) => (t.pods ?? []).length > 0).map((t) => ({ target: t.id, pod: t.pods![0].name, action: 'Evict', reason: 'test plug-in: shed one replica' }));
+      const pods = s.targets
+        .filter((t) => (t.pods ?? []).length > 0)
+        .map((t) => ({ target: t.id, pod: t.pods![0].name, action: 'Evict', reason: 'test plug-in: shed one replica' }));
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ replicas: [], pods }));
     });
   });
@@ -31,8 +33,19 @@ test('Evict goes through the Eviction API: a PodDisruptionBudget that allows not
   const s = await startCapping({
     seed: [
       ...deploymentWithPods('llm', 'llama', 4),
-      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'llama', namespace: 'llm' }, spec: { minAvailable: 4, selector: { matchLabels: { app: 'llama' } } }, status: { disruptionsAllowed: 0 } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'powerplane-capping-algorithms', namespace: OPERATOR_NS }, data: { 'algorithms.yaml': `algorithms:\n  - name: evictor\n    version: "1"\n    endpoint: ${plugin.url}\n` } },
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'llama', namespace: 'llm' },
+        spec: { minAvailable: 4, selector: { matchLabels: { app: 'llama' } } },
+        status: { disruptionsAllowed: 0 },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'powerplane-capping-algorithms', namespace: OPERATOR_NS },
+        data: { 'algorithms.yaml': `algorithms:\n  - name: evictor\n    version: "1"\n    endpoint: ${plugin.url}\n` },
+      },
     ],
   });
   t.after(async () => {
@@ -41,7 +54,13 @@ test('Evict goes through the Eviction API: a PodDisruptionBudget that allows not
   });
   const pods = ['llama-5d4f8-p0', 'llama-5d4f8-p1', 'llama-5d4f8-p2', 'llama-5d4f8-p3'];
   setWatts(s.agent, pods, 300);
-  await createPolicy(s.kube, 'cap', { mode: 'Enforce', actions: ['Evict'], algorithm: { name: 'evictor' }, targets: [{ kind: 'Deployment', name: 'llama' }], budget: { watts: 400 } });
+  await createPolicy(s.kube, 'cap', {
+    mode: 'Enforce',
+    actions: ['Evict'],
+    algorithm: { name: 'evictor' },
+    targets: [{ kind: 'Deployment', name: 'llama' }],
+    budget: { watts: 400 },
+  });
 
   let p = await s.round('llm/cap');
   assert.equal(plugin.calls, 1, 'the catalog plug-in was called over HTTP');
@@ -50,7 +69,11 @@ test('Evict goes through the Eviction API: a PodDisruptionBudget that allows not
   assert.match(blocked?.change ?? '', /not evicted: a PodDisruptionBudget allows no disruption now \(retried next interval\)/);
   const events = (await s.kube.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: 'llm' })).items as Array<KubeObject & { reason: string }>;
   assert.ok(events.some((e) => e.reason === 'PowerCapEvictionBlocked'));
-  assert.equal(((await s.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, 'llama', 'llm')).spec as { replicas: number }).replicas, 4, 'Evict alone does not scale');
+  assert.equal(
+    ((await s.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, 'llama', 'llm')).spec as { replicas: number }).replicas,
+    4,
+    'Evict alone does not scale',
+  );
 
   // The budget now allows one disruption: after the cooldown the eviction goes through.
   await s.kube.patchStatus({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' }, 'llama', 'llm', { status: { disruptionsAllowed: 1 } });
@@ -60,5 +83,8 @@ test('Evict goes through the Eviction API: a PodDisruptionBudget that allows not
   assert.ok(p?.status?.actions?.some((a) => a.action === 'Evict' && a.change === 'pod llama-5d4f8-p0 evicted'));
   const pdb = await s.get({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' }, 'llama', 'llm');
   assert.equal((pdb.status as { disruptionsAllowed: number }).disruptionsAllowed, 0);
-  assert.match(await s.metrics.text(), /powerplane_powercap_actions_total\{namespace="llm",policy="cap",action="Evict",target="Deployment\/llama"\} 1/);
+  assert.match(
+    await s.metrics.text(),
+    /powerplane_powercap_actions_total\{namespace="llm",policy="cap",action="Evict",target="Deployment\/llama"\} 1/,
+  );
 });

@@ -9,31 +9,68 @@ import type { AddressInfo } from 'node:net';
 import type { SeedObject } from '../fake-apiserver/index.js';
 
 /** A Deployment named `name` with `replicas` pods (through a ReplicaSet), all Ready on node n1/n2. */
-export function deploymentWithPods(namespace: string, name: string, replicas: number, opts: { labels?: Record<string, string>; podLabels?: Record<string, string> } = {}): SeedObject[] {
+export function deploymentWithPods(
+  namespace: string,
+  name: string,
+  replicas: number,
+  opts: { labels?: Record<string, string>; podLabels?: Record<string, string> } = {},
+): SeedObject[] {
   const uid = `uid-deploy-${name}`;
   const rsName = `${name}-5d4f8`;
   const match = { app: name };
   const out: SeedObject[] = [
     {
-      apiVersion: 'apps/v1', kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name, namespace, uid, labels: opts.labels ?? {} },
-      spec: { replicas, selector: { matchLabels: match }, template: { metadata: { labels: match }, spec: { containers: [{ name: 'main', image: 'example.org/llm:1' }] } } },
+      spec: {
+        replicas,
+        selector: { matchLabels: match },
+        template: { metadata: { labels: match }, spec: { containers: [{ name: 'main', image: 'example.org/llm:1' }] } },
+      },
     },
     {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet',
-      metadata: { name: rsName, namespace, uid: `uid-rs-${name}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid, controller: true }] },
-      spec: { replicas, selector: { matchLabels: match }, template: { metadata: { labels: match }, spec: { containers: [{ name: 'main', image: 'example.org/llm:1' }] } } },
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: rsName,
+        namespace,
+        uid: `uid-rs-${name}`,
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid, controller: true }],
+      },
+      spec: {
+        replicas,
+        selector: { matchLabels: match },
+        template: { metadata: { labels: match }, spec: { containers: [{ name: 'main', image: 'example.org/llm:1' }] } },
+      },
     },
   ];
-  for (let i = 0; i < replicas; i++) out.push(podOf(namespace, `${rsName}-p${i}`, { ...match, ...(opts.podLabels ?? {}) }, { kind: 'ReplicaSet', name: rsName, uid: `uid-rs-${name}` }, i));
+  for (let i = 0; i < replicas; i++)
+    out.push(
+      podOf(namespace, `${rsName}-p${i}`, { ...match, ...(opts.podLabels ?? {}) }, { kind: 'ReplicaSet', name: rsName, uid: `uid-rs-${name}` }, i),
+    );
   return out;
 }
 
 /** One Ready, Running pod owned by `owner`. */
-export function podOf(namespace: string, name: string, labels: Record<string, string>, owner: { kind: string; name: string; uid: string; apiVersion?: string } | undefined, i = 0): SeedObject {
+export function podOf(
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  owner: { kind: string; name: string; uid: string; apiVersion?: string } | undefined,
+  i = 0,
+): SeedObject {
   return {
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: { name, namespace, labels, ...(owner ? { ownerReferences: [{ apiVersion: owner.apiVersion ?? 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.uid, controller: true }] } : {}) },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace,
+      labels,
+      ...(owner
+        ? { ownerReferences: [{ apiVersion: owner.apiVersion ?? 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.uid, controller: true }] }
+        : {}),
+    },
     spec: { nodeName: `n${(i % 2) + 1}`, containers: [{ name: 'main', image: 'example.org/llm:1' }] },
     status: { phase: 'Running', podIP: `10.0.0.${i + 1}`, conditions: [{ type: 'Ready', status: 'True' }] },
   };
@@ -42,11 +79,16 @@ export function podOf(namespace: string, name: string, labels: Record<string, st
 /** A KEDA ScaledObject over Deployment `target`. */
 export function scaledObject(namespace: string, name: string, target: string, maxReplicaCount?: number, minReplicaCount = 1): SeedObject {
   return {
-    apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject',
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
     metadata: { name, namespace },
     spec: {
-      scaleTargetRef: { name: target }, minReplicaCount, ...(maxReplicaCount !== undefined ? { maxReplicaCount } : {}),
-      triggers: [{ type: 'prometheus', metadata: { serverAddress: 'http://prometheus:9090', query: 'sum(rate(requests_total[1m]))', threshold: '100' } }],
+      scaleTargetRef: { name: target },
+      minReplicaCount,
+      ...(maxReplicaCount !== undefined ? { maxReplicaCount } : {}),
+      triggers: [
+        { type: 'prometheus', metadata: { serverAddress: 'http://prometheus:9090', query: 'sum(rate(requests_total[1m]))', threshold: '100' } },
+      ],
     },
   };
 }
@@ -84,7 +126,17 @@ export function serveAgentPods(): Promise<Served> {
     if (!path.startsWith('/api/v1/workloads')) return undefined;
     const items = [...s.watts].map(([key, w]) => {
       const [namespace, name] = key.split('/');
-      return { level: 'pod', id: `uid-${name}`, name, namespace, state: 'running', watts: w, joulesTotal: 0, cpuSecondsTotal: 0, zones: { package: { watts: w, joulesTotal: 0 } } };
+      return {
+        level: 'pod',
+        id: `uid-${name}`,
+        name,
+        namespace,
+        state: 'running',
+        watts: w,
+        joulesTotal: 0,
+        cpuSecondsTotal: 0,
+        zones: { package: { watts: w, joulesTotal: 0 } },
+      };
     });
     return { type: 'application/json', body: JSON.stringify({ level: 'pod', timestamp: new Date().toISOString(), total: items.length, items }) };
   });
@@ -107,8 +159,12 @@ export function servePodExposition(): Promise<Served> {
     const lines = ['# TYPE kepler_pod_cpu_joules_total counter'];
     for (const [k, j] of joules) {
       const [ns, pod] = k.split('/');
-      lines.push(`kepler_pod_cpu_joules_total{node_name="n1",pod_id="uid-${pod}",pod_name="${pod}",pod_namespace="${ns}",state="running",zone="package"} ${j.toFixed(3)}`);
-      lines.push(`kepler_pod_cpu_joules_total{node_name="n1",pod_id="uid-${pod}",pod_name="${pod}",pod_namespace="${ns}",state="running",zone="core"} ${(j * 0.7).toFixed(3)}`);
+      lines.push(
+        `kepler_pod_cpu_joules_total{node_name="n1",pod_id="uid-${pod}",pod_name="${pod}",pod_namespace="${ns}",state="running",zone="package"} ${j.toFixed(3)}`,
+      );
+      lines.push(
+        `kepler_pod_cpu_joules_total{node_name="n1",pod_id="uid-${pod}",pod_name="${pod}",pod_namespace="${ns}",state="running",zone="core"} ${(j * 0.7).toFixed(3)}`,
+      );
     }
     return { type: 'text/plain; version=0.0.4', body: lines.join('\n') + '\n' };
   });

@@ -18,7 +18,11 @@ test('the operator manager reconciles PowerCapPolicies from its informer: finali
   const h = await startHarness({ extraCrds: [], manager: { capping: { agentUrls: [] } } });
   t.after(() => h.stop());
   await h.kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm' } });
-  await h.kube.create({ ...PCP, metadata: { name: 'cap', namespace: 'llm' }, spec: { targets: [{ kind: 'ScaledObject', name: 'llama' }], budget: { watts: 100 }, thresholds: { interval: '1s' } } });
+  await h.kube.create({
+    ...PCP,
+    metadata: { name: 'cap', namespace: 'llm' },
+    spec: { targets: [{ kind: 'ScaledObject', name: 'llama' }], budget: { watts: 100 }, thresholds: { interval: '1s' } },
+  });
   const p = await until(async () => {
     const x = await h.kube.get<PowerCapPolicy>(PCP, 'cap', 'llm');
     return x.status?.conditions?.length ? x : undefined;

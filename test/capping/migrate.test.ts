@@ -46,12 +46,20 @@ test('EstimatorNodeCosts reads the watts one pod adds per node from the estimato
   // Without the estimator's figures: PowerNode headroom (what Migrate ranked by before).
   assert.deepEqual(preferredNodes(POWER_NODES, [{ pod: 'p0' }], { pods }), ['worker2', 'worker']);
   // A node an algorithm names comes first; the node a moved pod leaves never appears.
-  assert.deepEqual(preferredNodes(POWER_NODES, [{ pod: 'p0', toNode: 'worker2' }], { pods: [{ name: 'p0', node: 'worker' }] }, costs), ['worker2', 'n1']);
+  assert.deepEqual(preferredNodes(POWER_NODES, [{ pod: 'p0', toNode: 'worker2' }], { pods: [{ name: 'p0', node: 'worker' }] }, costs), [
+    'worker2',
+    'n1',
+  ]);
   await assert.rejects(new EstimatorNodeCosts({ url: est.url, estimator: 'default/nope' }).addedWatts(500), /answered HTTP 404/);
 });
 
-test('podCpuMilli sums the template containers\' CPU requests; none without requests', () => {
-  const w = (containers: unknown[]) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: { spec: { containers } } } });
+test("podCpuMilli sums the template containers' CPU requests; none without requests", () => {
+  const w = (containers: unknown[]) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'x' },
+    spec: { template: { spec: { containers } } },
+  });
   assert.equal(podCpuMilli(w([{ resources: { requests: { cpu: '250m' } } }, { resources: { requests: { cpu: '1' } } }])), 1250);
   assert.equal(podCpuMilli(w([{ name: 'main' }])), undefined);
   assert.equal(podCpuMilli(undefined), undefined);
@@ -60,14 +68,20 @@ test('podCpuMilli sums the template containers\' CPU requests; none without requ
 test('a Migrate decision: the status prefers the nodes where the pod adds the fewest watts, by the estimator', async (t) => {
   const est = await startEstimator();
   t.after(() => est.close());
-  const seed = deploymentWithPods('llm', 'llama', 2) as Array<SeedObject & { spec?: { template?: { spec?: { containers: Array<Record<string, unknown>> } } } }>;
+  const seed = deploymentWithPods('llm', 'llama', 2) as Array<
+    SeedObject & { spec?: { template?: { spec?: { containers: Array<Record<string, unknown>> } } } }
+  >;
   for (const o of seed) if (o.kind === 'Deployment') o.spec!.template!.spec!.containers[0].resources = { requests: { cpu: '500m' } };
   // An algorithm (a plug-in would do the same) that moves the first pod of every target.
   const mover: CappingAlgorithm = {
     name: 'mover',
     decide: (s: CappingState) => ({
       replicas: s.targets.map((x) => ({ target: x.id, maxReplicas: x.replicas, reason: 'mover: keep the replicas, move one pod' })),
-      pods: s.targets.flatMap((x) => (x.pods ?? []).slice(0, 1).map((p) => ({ target: x.id, pod: p.name, action: 'Migrate' as const, reason: 'mover: to a node where it adds fewer watts' }))),
+      pods: s.targets.flatMap((x) =>
+        (x.pods ?? [])
+          .slice(0, 1)
+          .map((p) => ({ target: x.id, pod: p.name, action: 'Migrate' as const, reason: 'mover: to a node where it adds fewer watts' })),
+      ),
     }),
   };
   const s = await startCapping({
@@ -78,7 +92,12 @@ test('a Migrate decision: the status prefers the nodes where the pod adds the fe
   });
   t.after(() => s.stop());
   setWatts(s.agent, ['llama-5d4f8-p0', 'llama-5d4f8-p1'], 300);
-  await createPolicy(s.kube, 'cap', { mode: 'Enforce', actions: ['Migrate'], targets: [{ kind: 'ScaledObject', name: 'llama' }], budget: { watts: 400 } });
+  await createPolicy(s.kube, 'cap', {
+    mode: 'Enforce',
+    actions: ['Migrate'],
+    targets: [{ kind: 'ScaledObject', name: 'llama' }],
+    budget: { watts: 400 },
+  });
   const policy = (await s.round('llm/cap')) as PowerCapPolicy;
   const rec = policy.status?.targets?.[0].recommendation;
   assert.deepEqual(rec?.migrate, ['llama-5d4f8-p0'], JSON.stringify(policy.status));

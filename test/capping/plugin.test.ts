@@ -33,7 +33,11 @@ async function plugin(handler: Handler): Promise<{ url: string; bodies: string[]
 const SCHEMA_DOC = JSON.stringify({ name: 'p', parameters: { type: 'object' } });
 
 function algorithmFor(url: string, extra = '', parameters: Record<string, unknown> = {}, timeout = '2s') {
-  const catalog = parseCatalog(`algorithms:\n  - name: p\n    version: 1.0.0\n    endpoint: ${url}\n    timeout: ${timeout}\n${extra}`, 'catalog.yaml', BUILTIN_NAMES);
+  const catalog = parseCatalog(
+    `algorithms:\n  - name: p\n    version: 1.0.0\n    endpoint: ${url}\n    timeout: ${timeout}\n${extra}`,
+    'catalog.yaml',
+    BUILTIN_NAMES,
+  );
   return createAlgorithm('p', parameters, catalog);
 }
 
@@ -56,7 +60,10 @@ test('a working plug-in receives the state with its parameters; its answer goes 
   assert.deepEqual(sent.parameters, { k: 7 });
   assert.equal(sent.targets.length, 2);
   // "scale to 0" is clamped to the floors by the guard
-  assert.deepEqual(r.decisions.targets.map((d) => d.maxReplicas), [2, 1]);
+  assert.deepEqual(
+    r.decisions.targets.map((d) => d.maxReplicas),
+    [2, 1],
+  );
   assert.match(r.decisions.targets[0].reason, /plug-in says 0 \(k=7\); raised to the floor 2/);
 });
 
@@ -84,7 +91,15 @@ test('a plug-in answering nonsense: hold, naming what is wrong', async () => {
     [{ replicas: 'lots' }, /invalid decisions: \/replicas/],
     [{ replicas: [{ target: 'Deployment/ns/a', maxReplicas: -3, reason: 'x' }] }, /invalid decisions: \/replicas\/0\/maxReplicas/],
     [{ replicas: [{ target: 'Deployment/ns/zzz', maxReplicas: 3, reason: 'x' }] }, /unknown target/],
-    [{ replicas: [{ target: 'Deployment/ns/a', maxReplicas: 3, reason: 'x' }, { target: 'Deployment/ns/a', maxReplicas: 4, reason: 'y' }] }, /appears twice/],
+    [
+      {
+        replicas: [
+          { target: 'Deployment/ns/a', maxReplicas: 3, reason: 'x' },
+          { target: 'Deployment/ns/a', maxReplicas: 4, reason: 'y' },
+        ],
+      },
+      /appears twice/,
+    ],
     [{ replicas: [], pods: [{ target: 'Deployment/ns/a', pod: 'not-a-pod', action: 'Evict', reason: 'x' }] }, /not a pod of/],
   ];
   for (const [answer, why] of answers) {

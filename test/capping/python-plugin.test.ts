@@ -33,7 +33,9 @@ before(async () => {
       if (m) resolve(m[1]);
     });
   });
-  const sha = createHash('sha256').update(readFileSync(join(EXAMPLE, 'schema.json'))).digest('hex');
+  const sha = createHash('sha256')
+    .update(readFileSync(join(EXAMPLE, 'schema.json')))
+    .digest('hex');
   catalogText = `algorithms:\n  - name: work-per-watt\n    version: 1.0.0\n    endpoint: ${endpoint}\n    timeout: 5s\n    sha256: '${sha}'\n`;
   dir = mkdtempSync(join(tmpdir(), 'pp-cap-plugin-'));
   writeFileSync(join(dir, 'catalog.yaml'), catalogText);
@@ -62,10 +64,22 @@ test('the plug-in answers a malformed state with 400, which powerplane turns int
 });
 
 test('powerplane cap algorithms test runs the plug-in from a catalog file and checks its published schema', async () => {
-  const r = await runPowerplane(['cap', 'algorithms', 'test', 'work-per-watt', '--scenario', join(REPO_ROOT, 'test/fixtures/capping/two-tenants-priority.yaml'), '--catalog', join(dir, 'catalog.yaml')]);
+  const r = await runPowerplane([
+    'cap',
+    'algorithms',
+    'test',
+    'work-per-watt',
+    '--scenario',
+    join(REPO_ROOT, 'test/fixtures/capping/two-tenants-priority.yaml'),
+    '--catalog',
+    join(dir, 'catalog.yaml'),
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /published schema sha256 [0-9a-f]{64} \(matches the catalog\)/);
   assert.match(r.stdout, /^work-per-watt\s+0\s+0\s/m);
   const list = await runPowerplane(['cap', 'algorithms', 'list', '--catalog', join(dir, 'catalog.yaml'), '-o', 'json']);
-  assert.deepEqual((JSON.parse(list.stdout) as Array<{ name: string; kind: string }>).map((a) => `${a.name}:${a.kind}`).slice(-2), ['forecast:builtin', 'work-per-watt:plugin']);
+  assert.deepEqual((JSON.parse(list.stdout) as Array<{ name: string; kind: string }>).map((a) => `${a.name}:${a.kind}`).slice(-2), [
+    'forecast:builtin',
+    'work-per-watt:plugin',
+  ]);
 });

@@ -35,7 +35,17 @@ export interface CappingSetup {
 }
 
 /** Starts the setup; `keda`/`kserve` false leaves that CRD out. */
-export async function startCapping(opts: { seed?: SeedObject[]; keda?: boolean; kserve?: boolean; powerSource?: (agent: Served, kube: KubeClient) => PodPowerSource; algorithm?: CappingControllerDeps['algorithm']; nodes?: CappingControllerDeps['nodes']; nodeCosts?: CappingControllerDeps['nodeCosts'] } = {}): Promise<CappingSetup> {
+export async function startCapping(
+  opts: {
+    seed?: SeedObject[];
+    keda?: boolean;
+    kserve?: boolean;
+    powerSource?: (agent: Served, kube: KubeClient) => PodPowerSource;
+    algorithm?: CappingControllerDeps['algorithm'];
+    nodes?: CappingControllerDeps['nodes'];
+    nodeCosts?: CappingControllerDeps['nodeCosts'];
+  } = {},
+): Promise<CappingSetup> {
   const crds = [...(opts.keda === false ? [] : [scaledObjectCrd()]), ...(opts.kserve === false ? [] : [inferenceServiceCrd()])];
   const namespaces = ['llm', OPERATOR_NS].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
   const { api, kube } = await startFakeKube({ crds: true, seed: [...crds, ...namespaces, ...(opts.seed ?? [])] });
@@ -55,7 +65,12 @@ export async function startCapping(opts: { seed?: SeedObject[]; keda?: boolean; 
   });
   const ref = { apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerCapPolicy' };
   return {
-    api, kube, agent, controller, metrics, clock,
+    api,
+    kube,
+    agent,
+    controller,
+    metrics,
+    clock,
     async round(key) {
       await controller.reconcile(key);
       const [ns, name] = key.split('/');

@@ -13,7 +13,15 @@ test('powerplane cap status shows budget vs current, targets and the last action
 
   const json = await runPowerplane(['cap', 'status', '-n', 'llm', '-o', 'json', '--kubeconfig', s.api.kubeconfigPath]);
   assert.equal(json.code, 0, json.stderr);
-  const [p] = JSON.parse(json.stdout) as Array<{ name: string; mode: string; budgetWatts: number; currentWatts: number; overBudget: boolean; targets: Array<{ maxReplicas: number }>; lastActions: Array<{ action: string; change: string }> }>;
+  const [p] = JSON.parse(json.stdout) as Array<{
+    name: string;
+    mode: string;
+    budgetWatts: number;
+    currentWatts: number;
+    overBudget: boolean;
+    targets: Array<{ maxReplicas: number }>;
+    lastActions: Array<{ action: string; change: string }>;
+  }>;
   assert.equal(p.name, 'cap');
   assert.equal(p.mode, 'Enforce');
   assert.equal(p.budgetWatts, 400);

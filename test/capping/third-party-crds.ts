@@ -14,31 +14,60 @@ const int32 = { type: 'integer', format: 'int32' };
 const preserve = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 const conditions = {
   type: 'array',
-  items: { type: 'object', required: ['status', 'type'], properties: { type: { type: 'string' }, status: { type: 'string' }, reason: { type: 'string' }, message: { type: 'string' } } },
+  items: {
+    type: 'object',
+    required: ['status', 'type'],
+    properties: { type: { type: 'string' }, status: { type: 'string' }, reason: { type: 'string' }, message: { type: 'string' } },
+  },
 };
 
 /** KEDA's ScaledObject CRD. */
 export function scaledObjectCrd(): SeedObject {
   return crdOf({
-    group: 'keda.sh', version: 'v1alpha1', kind: 'ScaledObject', plural: 'scaledobjects', shortNames: ['so'],
+    group: 'keda.sh',
+    version: 'v1alpha1',
+    kind: 'ScaledObject',
+    plural: 'scaledobjects',
+    shortNames: ['so'],
     schema: {
       type: 'object',
       required: ['spec'],
       properties: {
-        apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
         spec: {
           type: 'object',
           required: ['scaleTargetRef', 'triggers'],
           properties: {
-            scaleTargetRef: { type: 'object', required: ['name'], properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, envSourceContainerName: { type: 'string' } } },
-            pollingInterval: int32, cooldownPeriod: int32, initialCooldownPeriod: int32, idleReplicaCount: int32, minReplicaCount: int32, maxReplicaCount: int32,
-            fallback: preserve, advanced: preserve,
+            scaleTargetRef: {
+              type: 'object',
+              required: ['name'],
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string' },
+                name: { type: 'string' },
+                envSourceContainerName: { type: 'string' },
+              },
+            },
+            pollingInterval: int32,
+            cooldownPeriod: int32,
+            initialCooldownPeriod: int32,
+            idleReplicaCount: int32,
+            minReplicaCount: int32,
+            maxReplicaCount: int32,
+            fallback: preserve,
+            advanced: preserve,
             triggers: {
               type: 'array',
               items: {
-                type: 'object', required: ['metadata', 'type'],
+                type: 'object',
+                required: ['metadata', 'type'],
                 properties: {
-                  type: { type: 'string' }, name: { type: 'string' }, metricType: { type: 'string' }, useCachedMetrics: { type: 'boolean' },
+                  type: { type: 'string' },
+                  name: { type: 'string' },
+                  metricType: { type: 'string' },
+                  useCachedMetrics: { type: 'boolean' },
                   metadata: { type: 'object', additionalProperties: { type: 'string' } },
                   authenticationRef: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, kind: { type: 'string' } } },
                 },
@@ -46,7 +75,16 @@ export function scaledObjectCrd(): SeedObject {
             },
           },
         },
-        status: { type: 'object', properties: { hpaName: { type: 'string' }, originalReplicaCount: int32, pausedReplicaCount: int32, lastActiveTime: { type: 'string', format: 'date-time' }, conditions } },
+        status: {
+          type: 'object',
+          properties: {
+            hpaName: { type: 'string' },
+            originalReplicaCount: int32,
+            pausedReplicaCount: int32,
+            lastActiveTime: { type: 'string', format: 'date-time' },
+            conditions,
+          },
+        },
       },
     },
   });
@@ -55,11 +93,17 @@ export function scaledObjectCrd(): SeedObject {
 /** KServe's InferenceService CRD. */
 export function inferenceServiceCrd(): SeedObject {
   return crdOf({
-    group: 'serving.kserve.io', version: 'v1beta1', kind: 'InferenceService', plural: 'inferenceservices', shortNames: ['isvc'],
+    group: 'serving.kserve.io',
+    version: 'v1beta1',
+    kind: 'InferenceService',
+    plural: 'inferenceservices',
+    shortNames: ['isvc'],
     schema: {
       type: 'object',
       properties: {
-        apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
         spec: {
           type: 'object',
           required: ['predictor'],
@@ -67,7 +111,13 @@ export function inferenceServiceCrd(): SeedObject {
             predictor: {
               type: 'object',
               'x-kubernetes-preserve-unknown-fields': true,
-              properties: { minReplicas: { type: 'integer' }, maxReplicas: { type: 'integer' }, scaleTarget: { type: 'integer' }, scaleMetric: { type: 'string', enum: ['cpu', 'memory', 'concurrency', 'rps'] }, model: preserve },
+              properties: {
+                minReplicas: { type: 'integer' },
+                maxReplicas: { type: 'integer' },
+                scaleTarget: { type: 'integer' },
+                scaleMetric: { type: 'string', enum: ['cpu', 'memory', 'concurrency', 'rps'] },
+                model: preserve,
+              },
             },
             transformer: preserve,
             explainer: preserve,

@@ -52,12 +52,22 @@ test('the training worker runs from the bundle and loads the trainer it is asked
   await w.terminate();
   assert.equal(msg.type, 'done', JSON.stringify(msg));
   const outcomes = (msg.outcome as { outcomes: Array<{ trainer: string; error?: unknown }> }).outcomes;
-  assert.deepEqual(outcomes.map((o) => [o.trainer, o.error]), [['linear', undefined], ['gbt', undefined]]);
+  assert.deepEqual(
+    outcomes.map((o) => [o.trainer, o.error]),
+    [
+      ['linear', undefined],
+      ['gbt', undefined],
+    ],
+  );
 });
 
 test('up from the bundle serves the dashboard page, its modules and uPlot', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pp-bundle-'));
-  const child = spawn(process.execPath, [join(DIST, 'main.js'), 'up', '--web.listen-address', '127.0.0.1:0', '--model-server.store-dir', join(dir, 'models'), '--log.level', 'warn'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [join(DIST, 'main.js'), 'up', '--web.listen-address', '127.0.0.1:0', '--model-server.store-dir', join(dir, 'models'), '--log.level', 'warn'],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   try {
     let out = '';
     const base = await new Promise<string>((resolve, reject) => {

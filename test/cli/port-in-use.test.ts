@@ -14,7 +14,9 @@ import { startFakeKube } from '../helpers/kube.js';
 
 const WAO_KIND = fileURLToPath(new URL('../estimator/fixtures/wao-kind.yaml', import.meta.url));
 
-test('up, agent, model-server and estimator: a taken port is one line naming the address and --web.listen-address', { timeout: 180_000 }, async () => {
+test('up, agent, model-server and estimator: a taken port is one line naming the address and --web.listen-address', {
+  timeout: 180_000,
+}, async () => {
   const taken: Server = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   const port = (taken.address() as { port: number }).port;
@@ -30,7 +32,11 @@ test('up, agent, model-server and estimator: a taken port is one line naming the
     for (const [args, hint] of commands) {
       const r = await runPowerplane([...args, `--web.listen-address=${address}`, '--log.level=silent']);
       assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
-      assert.equal(r.stderr, `error: ${address} is already in use: stop the other process or choose another address with --web.listen-address=HOST:PORT${hint}\n`, args[0]);
+      assert.equal(
+        r.stderr,
+        `error: ${address} is already in use: stop the other process or choose another address with --web.listen-address=HOST:PORT${hint}\n`,
+        args[0],
+      );
     }
   } finally {
     taken.close();
@@ -46,10 +52,24 @@ test('operator: a taken health or webhook port is one line naming the address an
     const base = ['operator', '--kubeconfig', api.kubeconfigPath, '--namespace', 'powerplane-system', '--log.level=silent'];
     const health = await runPowerplane([...base, '--health.listen-address', address]);
     assert.equal(health.code, 1, health.stderr);
-    assert.equal(health.stderr, `error: ${address} is already in use: stop the other process or choose another address with --health.listen-address=HOST:PORT\n`);
-    const webhook = await runPowerplane([...base, '--health.listen-address', '127.0.0.1:0', '--webhook.listen-address', address, '--webhook-url', `https://${address}`]);
+    assert.equal(
+      health.stderr,
+      `error: ${address} is already in use: stop the other process or choose another address with --health.listen-address=HOST:PORT\n`,
+    );
+    const webhook = await runPowerplane([
+      ...base,
+      '--health.listen-address',
+      '127.0.0.1:0',
+      '--webhook.listen-address',
+      address,
+      '--webhook-url',
+      `https://${address}`,
+    ]);
     assert.equal(webhook.code, 1, webhook.stderr);
-    assert.equal(webhook.stderr, `error: ${address} is already in use: stop the other process or choose another address with --webhook.listen-address=HOST:PORT\n`);
+    assert.equal(
+      webhook.stderr,
+      `error: ${address} is already in use: stop the other process or choose another address with --webhook.listen-address=HOST:PORT\n`,
+    );
   } finally {
     taken.close();
     await api.stop();

@@ -53,29 +53,80 @@ after(async () => {
  * enforcing over its budget with a recommendation and actions, one in DryRun with a target without data.
  */
 function cappingPolicies() {
-  const cond = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, lastTransitionTime: '2026-06-01T12:00:00Z' });
+  const cond = (type: string, status: string, reason: string, message: string) => ({
+    type,
+    status,
+    reason,
+    message,
+    lastTransitionTime: '2026-06-01T12:00:00Z',
+  });
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm' } },
     {
-      apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerCapPolicy', metadata: { name: 'gpu-rack', namespace: 'llm' },
+      apiVersion: 'powerplane.io/v1alpha1',
+      kind: 'PowerCapPolicy',
+      metadata: { name: 'gpu-rack', namespace: 'llm' },
       spec: { mode: 'Enforce', targets: [{ kind: 'ScaledObject', name: 'llama', minReplicas: 2 }], budget: { watts: 400 } },
       status: {
-        budgetWatts: 400, currentWatts: 1200, forecastWatts: 1250, overBudget: true, lastEvaluation: '2026-06-01T12:00:30Z',
-        conditions: [cond('OverBudget', 'True', 'AboveAct', 'power 1200 W ≥ act 380 W'), cond('Enforcing', 'True', 'LimitReplicas', 'limits written'), cond('MetricsUnavailable', 'False', 'PowerData', 'every target has power data')],
-        targets: [{ kind: 'ScaledObject', name: 'llama', state: 'Ok', replicas: 4, maxReplicas: 2, watts: 1200, wattsPerReplica: { p50: 300, p90: 300 }, recommendation: { maxReplicas: 2 }, reason: 'priority: 2 of 4 needed replicas; floor 2' }],
+        budgetWatts: 400,
+        currentWatts: 1200,
+        forecastWatts: 1250,
+        overBudget: true,
+        lastEvaluation: '2026-06-01T12:00:30Z',
+        conditions: [
+          cond('OverBudget', 'True', 'AboveAct', 'power 1200 W ≥ act 380 W'),
+          cond('Enforcing', 'True', 'LimitReplicas', 'limits written'),
+          cond('MetricsUnavailable', 'False', 'PowerData', 'every target has power data'),
+        ],
+        targets: [
+          {
+            kind: 'ScaledObject',
+            name: 'llama',
+            state: 'Ok',
+            replicas: 4,
+            maxReplicas: 2,
+            watts: 1200,
+            wattsPerReplica: { p50: 300, p90: 300 },
+            recommendation: { maxReplicas: 2 },
+            reason: 'priority: 2 of 4 needed replicas; floor 2',
+          },
+        ],
         actions: [
-          { time: '2026-06-01T12:00:00Z', target: 'ScaledObject/llama', action: 'LimitReplicas', change: 'maxReplicaCount 10 → 2', reason: 'power 1200 W ≥ act 380 W' },
-          { time: '2026-06-01T12:00:30Z', target: 'ScaledObject/llama', action: 'Alert', change: 'warning sent', reason: 'the floors alone need 600 W, over the budget 400 W: floors win' },
+          {
+            time: '2026-06-01T12:00:00Z',
+            target: 'ScaledObject/llama',
+            action: 'LimitReplicas',
+            change: 'maxReplicaCount 10 → 2',
+            reason: 'power 1200 W ≥ act 380 W',
+          },
+          {
+            time: '2026-06-01T12:00:30Z',
+            target: 'ScaledObject/llama',
+            action: 'Alert',
+            change: 'warning sent',
+            reason: 'the floors alone need 600 W, over the budget 400 W: floors win',
+          },
         ],
       },
     },
     {
-      apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerCapPolicy', metadata: { name: 'web', namespace: 'llm' },
+      apiVersion: 'powerplane.io/v1alpha1',
+      kind: 'PowerCapPolicy',
+      metadata: { name: 'web', namespace: 'llm' },
       spec: { mode: 'DryRun', targets: [{ kind: 'Deployment', name: 'web' }], budget: { watts: 900 } },
       status: {
-        budgetWatts: 900, overBudget: false,
+        budgetWatts: 900,
+        overBudget: false,
         conditions: [cond('MetricsUnavailable', 'True', 'NoPowerData', 'no power data for Deployment/web')],
-        targets: [{ kind: 'Deployment', name: 'web', state: 'MetricsUnavailable', replicas: 3, reason: 'no power data for this target: nothing recommended (never scaled to 1)' }],
+        targets: [
+          {
+            kind: 'Deployment',
+            name: 'web',
+            state: 'MetricsUnavailable',
+            replicas: 3,
+            reason: 'no power data for this target: nothing recommended (never scaled to 1)',
+          },
+        ],
         actions: [],
       },
     },
@@ -143,8 +194,14 @@ test('workloads: the expected top process, search, sort, keyboard, history of on
   assert.equal(await page.textContent('#workload-table tbody tr:last-child td.wl-name'), 'stress-ng');
   await page.click('th button[data-sort="watts"]');
   // Processes show pid (and executable, where readable) and where they run.
-  assert.match((await page.textContent('#workload-table tbody tr:first-child td:nth-child(2)'))!, /^pid 4242 · stress-ng --cpu 4 · container [0-9a-f]{12}$/);
-  assert.match((await page.textContent('#workload-table tbody tr:has(td.wl-name:text-is("systemd")) td:nth-child(2)'))!, /^pid 1 · \/sbin\/init · host$/);
+  assert.match(
+    (await page.textContent('#workload-table tbody tr:first-child td:nth-child(2)'))!,
+    /^pid 4242 · stress-ng --cpu 4 · container [0-9a-f]{12}$/,
+  );
+  assert.match(
+    (await page.textContent('#workload-table tbody tr:has(td.wl-name:text-is("systemd")) td:nth-child(2)'))!,
+    /^pid 1 · \/sbin\/init · host$/,
+  );
   // Keyboard focus stays on the same row across refreshes.
   await page.focus('#workload-table tbody tr:nth-child(2)');
   const focusedId = await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id);
@@ -160,19 +217,27 @@ test('workloads: the expected top process, search, sort, keyboard, history of on
   await page.screenshot({ path: join(ARTIFACTS, 'workloads.png'), fullPage: true });
   // Pods (from the API server's pods of this node): the expected top pod.
   await page.selectOption('#workload-level', 'pod');
-  await page.waitForFunction((name) => document.querySelector('#workload-table tbody tr:first-child td.wl-name')?.textContent === name, EXPECTED.topPod.name, WAIT);
+  await page.waitForFunction(
+    (name) => document.querySelector('#workload-table tbody tr:first-child td.wl-name')?.textContent === name,
+    EXPECTED.topPod.name,
+    WAIT,
+  );
   assert.equal(await waitText(page, '#workload-table tbody tr:first-child td.wl-watts', EXPECTED.topPod.watts), EXPECTED.topPod.watts);
   assert.equal(await page.textContent('#workload-table tbody tr:first-child td:nth-child(2)'), EXPECTED.topPod.namespace);
   await page.screenshot({ path: join(ARTIFACTS, 'workloads-pods.png'), fullPage: true });
   // Containers carry their pod.
   await page.selectOption('#workload-level', 'container');
-  await page.waitForFunction((id) => document.querySelector('#workload-table tbody tr:first-child')?.getAttribute('data-id') === id, EXPECTED.stressContainerId, WAIT);
+  await page.waitForFunction(
+    (id) => document.querySelector('#workload-table tbody tr:first-child')?.getAttribute('data-id') === id,
+    EXPECTED.stressContainerId,
+    WAIT,
+  );
   assert.equal(await page.textContent('#workload-table tbody tr:first-child td.wl-name'), EXPECTED.topContainer.name);
   assert.equal(await page.textContent('#workload-table tbody tr:first-child td:nth-child(2)'), EXPECTED.topContainer.where);
   assert.equal(await waitText(page, '#workload-table tbody tr:first-child td.wl-watts', EXPECTED.topProcess.watts), EXPECTED.topProcess.watts);
 });
 
-test('estimator playground returns WAO\'s curve for the Fake nodes and the placement per k', async () => {
+test("estimator playground returns WAO's curve for the Fake nodes and the placement per k", async () => {
   await page.click('#tab-estimator');
   await page.fill('#est-cpu', '500');
   await page.fill('#est-n', '5');
@@ -195,7 +260,10 @@ test('estimator playground returns WAO\'s curve for the Fake nodes and the place
   await page.fill('#est-cpu', '8000');
   await page.fill('#est-n', '3');
   await page.click('#est-submit');
-  assert.match(await waitText(page, '#est-reasons', /control-plane/), /^\+Inf from k = 3: the nodes have room for 2 workloads at most\. Nodes that cannot take one:control-plane: predictor None: this node takes no workloads$/);
+  assert.match(
+    await waitText(page, '#est-reasons', /control-plane/),
+    /^\+Inf from k = 3: the nodes have room for 2 workloads at most\. Nodes that cannot take one:control-plane: predictor None: this node takes no workloads$/,
+  );
   await page.fill('#est-cpu', '500');
   await page.fill('#est-n', '5');
 });
@@ -203,7 +271,11 @@ test('estimator playground returns WAO\'s curve for the Fake nodes and the place
 test('models view shows a trained model with its accuracy and measured-vs-predicted plot', async () => {
   // Train a model through the model server's API, as a user would, on Kepler's nx12 ACPI data.
   const csv = readFileSync(sharedDataPath('kepler-model-db', 'nx12', 'preprocess_abs_default_acpi_BPFOnly.csv'));
-  const res = await fetch(`${up.url}/api/v1/train?features=BPFOnly&target=platform_power&trainers=linear&energy_source=acpi&name=nx12-linear`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+  const res = await fetch(`${up.url}/api/v1/train?features=BPFOnly&target=platform_power&trainers=linear&energy_source=acpi&name=nx12-linear`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+  });
   assert.equal(res.status < 300, true, await res.clone().text());
   const job = (await res.json()) as { id: string };
   for (;;) {
@@ -219,10 +291,14 @@ test('models view shows a trained model with its accuracy and measured-vs-predic
   assert.match(text, /Accuracy: MAE \d+\.\d\d W · MAPE \d+\.\d\d % · R² \d\.\d{3} · \d+ held-out samples, 5 folds/);
   assert.match(text, /best of its run/, 'the only model of its run is the best');
   assert.doesNotMatch(text, /in use by this node/, 'the agent uses its configured linear curve, not this model');
-  await page.waitForFunction(() => {
-    const img = document.querySelector<HTMLImageElement>('#models-list img.plot');
-    return Boolean(img && img.complete && img.naturalWidth > 0);
-  }, undefined, WAIT);
+  await page.waitForFunction(
+    () => {
+      const img = document.querySelector<HTMLImageElement>('#models-list img.plot');
+      return Boolean(img && img.complete && img.naturalWidth > 0);
+    },
+    undefined,
+    WAIT,
+  );
   await page.screenshot({ path: join(ARTIFACTS, 'models.png'), fullPage: true });
 });
 
@@ -234,9 +310,13 @@ test('capping: per policy budget vs current, recommendations with reasons and re
   assert.equal(await page.textContent(`${rack} .cap-line`), '1.20 kW of 400 W (300 %), forecast 1.25 kW');
   assert.equal(await page.getAttribute(`${rack} [role=meter]`, 'aria-valuenow'), '1200');
   assert.match((await page.textContent(`${rack} .cap-conditions`))!, /^Conditions: OverBudget \(AboveAct\), Enforcing \(LimitReplicas\)/);
-  const targets = await page.$$eval(`${rack} table.cap-targets tbody tr`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+  const targets = await page.$$eval(`${rack} table.cap-targets tbody tr`, (trs) =>
+    trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)),
+  );
   assert.deepEqual(targets, [['ScaledObject/llama', 'Ok', '4', '2', 'max 2 replicas', '1.20 kW', 'priority: 2 of 4 needed replicas; floor 2']]);
-  const actions = await page.$$eval(`${rack} table.cap-actions tbody tr`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)).map((r) => r.slice(1)));
+  const actions = await page.$$eval(`${rack} table.cap-actions tbody tr`, (trs) =>
+    trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)).map((r) => r.slice(1)),
+  );
   assert.deepEqual(actions, [
     ['Alert', 'ScaledObject/llama', 'warning sent', 'the floors alone need 600 W, over the budget 400 W: floors win'],
     ['LimitReplicas', 'ScaledObject/llama', 'maxReplicaCount 10 → 2', 'power 1200 W ≥ act 380 W'],
@@ -249,7 +329,15 @@ test('capping: per policy budget vs current, recommendations with reasons and re
   const web = 'section.cap-policy[data-policy="llm/web"]';
   assert.equal(await page.textContent(`${web} .cap-line`), 'budget 900 W; no power data for the targets');
   assert.equal(await page.$(`${web} [role=meter]`), null);
-  assert.deepEqual(await page.$$eval(`${web} table.cap-targets tbody td`, (tds) => tds.map((td) => td.textContent)), ['Deployment/web', 'MetricsUnavailable', '3', '–', 'none', '–', 'no power data for this target: nothing recommended (never scaled to 1)']);
+  assert.deepEqual(await page.$$eval(`${web} table.cap-targets tbody td`, (tds) => tds.map((td) => td.textContent)), [
+    'Deployment/web',
+    'MetricsUnavailable',
+    '3',
+    '–',
+    'none',
+    '–',
+    'no power data for this target: nothing recommended (never scaled to 1)',
+  ]);
   assert.equal(await page.textContent(`${web} p.muted:last-child`), 'No actions yet.');
   await page.screenshot({ path: join(ARTIFACTS, 'capping.png'), fullPage: true });
 });
@@ -260,9 +348,15 @@ test('capabilities say what this node can and cannot measure', async () => {
   const text = (await page.textContent('#caps'))!;
   assert.match(text, /Estimated by a power model/);
   assert.doesNotMatch(text, /CPU zones/, 'an estimating meter has no CPU zones to claim');
-  assert.match(text, /CPU powerestimatedestimated by linear:idle=20,max=100, not measured; 20\.0 W at 0 % CPU, 100 W at 100 %; model\.idleWatts and model\.maxWatts set in the configuration/);
+  assert.match(
+    text,
+    /CPU powerestimatedestimated by linear:idle=20,max=100, not measured; 20\.0 W at 0 % CPU, 100 W at 100 %; model\.idleWatts and model\.maxWatts set in the configuration/,
+  );
   const meters = await page.$$eval('#caps table[aria-label="Meters tried"] tbody tr', (trs) => trs.map((tr) => tr.textContent));
-  assert.ok(meters.some((m) => /^modelyes/.test(m ?? '')), meters.join(' | '));
+  assert.ok(
+    meters.some((m) => /^modelyes/.test(m ?? '')),
+    meters.join(' | '),
+  );
   assert.match(text, /Pods \(Kubernetes\)yesfrom apiserver/);
   await page.screenshot({ path: join(ARTIFACTS, 'capabilities.png'), fullPage: true });
 });
@@ -305,7 +399,9 @@ test('tabs work from the keyboard and every control has an accessible name', asy
   assert.equal(await page.isHidden('#view-overview'), true);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-workloads');
   const unnamed = await page.$$eval('button, input, select, [role=tab], tbody tr[tabindex]', (els) =>
-    els.filter((el) => !(el.getAttribute('aria-label') || (el as HTMLInputElement).labels?.length || el.textContent?.trim())).map((el) => el.outerHTML.slice(0, 80)),
+    els
+      .filter((el) => !(el.getAttribute('aria-label') || (el as HTMLInputElement).labels?.length || el.textContent?.trim()))
+      .map((el) => el.outerHTML.slice(0, 80)),
   );
   assert.deepEqual(unnamed, []);
   assert.deepEqual(pageErrors, []);
@@ -327,9 +423,14 @@ test('dark mode follows prefers-color-scheme', async () => {
 
 test('a measured node is presented as measured, with the meter named', async () => {
   const agent = createStubAgent();
-  agent.refresh(stubNode(Date.now(), 41, 4), { process: [stubWorkload('process', '9', 'make', 3), stubWorkload('process', '66', '<img src=x onerror="window.pwned=1">', 1)] });
+  agent.refresh(stubNode(Date.now(), 41, 4), {
+    process: [stubWorkload('process', '9', 'make', 3), stubWorkload('process', '66', '<img src=x onerror="window.pwned=1">', 1)],
+  });
   const { config } = loadConfig({});
-  const server: PowerplaneServer = await createServer({ log: silentLogger(), components: [stubAgentRoutes(agent), await createDashboardComponent({ config, log: silentLogger(), agent })] });
+  const server: PowerplaneServer = await createServer({
+    log: silentLogger(),
+    components: [stubAgentRoutes(agent), await createDashboardComponent({ config, log: silentLogger(), agent })],
+  });
   const url = await server.listen('127.0.0.1:0');
   const p = await browser.newPage();
   try {

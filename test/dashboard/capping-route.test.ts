@@ -41,7 +41,10 @@ test('with a cluster: every policy as the operator wrote it (the summary `cap st
   assert.equal(p.budgetWatts, 400);
   assert.equal(p.currentWatts, 1200);
   assert.equal(p.targets[0].recommendation?.maxReplicas, 2);
-  assert.ok(p.lastActions.some((a) => a.action === 'LimitReplicas' && /10 → 2/.test(a.change)), JSON.stringify(p.lastActions));
+  assert.ok(
+    p.lastActions.some((a) => a.action === 'LimitReplicas' && /10 → 2/.test(a.change)),
+    JSON.stringify(p.lastActions),
+  );
 });
 
 test('without a cluster: nothing to show, and the view says why', async (t) => {
@@ -50,7 +53,10 @@ test('without a cluster: nothing to show, and the view says why', async (t) => {
   const res = await fetch(`${srv.url}/api/v1/capping`);
   assert.equal(res.status, 200);
   const view = (await res.json()) as { cluster: boolean; reason: string; policies: unknown[] };
-  assert.deepEqual({ cluster: view.cluster, reason: view.reason, policies: view.policies }, { cluster: false, reason: NO_CLUSTER_REASON, policies: [] });
+  assert.deepEqual(
+    { cluster: view.cluster, reason: view.reason, policies: view.policies },
+    { cluster: false, reason: NO_CLUSTER_REASON, policies: [] },
+  );
 });
 
 test('a cluster without the PowerCapPolicy CRD: 502 with the error code, not an empty list', async (t) => {

@@ -21,7 +21,13 @@ export const WEB_POD_UID = '11111111-2222-4333-8444-555555555555';
 export const NODE_NAME = 'e2e-node';
 
 /** The fixture's two pods, as the API server holds them (containers matched by `containerID`). */
-export function fixturePods(): Array<{ apiVersion: string; kind: string; metadata: { name: string; namespace: string; uid: string }; spec: Record<string, unknown>; status: Record<string, unknown> }> {
+export function fixturePods(): Array<{
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; uid: string };
+  spec: Record<string, unknown>;
+  status: Record<string, unknown>;
+}> {
   const pod = (name: string, namespace: string, uid: string, container: string, id: string) => ({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -29,7 +35,10 @@ export function fixturePods(): Array<{ apiVersion: string; kind: string; metadat
     spec: { nodeName: NODE_NAME, containers: [{ name: container, image: `${container}:latest`, resources: { requests: { cpu: '500m' } } }] },
     status: { phase: 'Running', containerStatuses: [{ name: container, containerID: `containerd://${id}`, ready: true }] },
   });
-  return [pod('stress-7d9f', 'load', STRESS_POD_UID, 'stress', fixtureContainerId(1)), pod('web-5c4b', 'shop', WEB_POD_UID, 'nginx', fixtureContainerId(2))];
+  return [
+    pod('stress-7d9f', 'load', STRESS_POD_UID, 'stress', fixtureContainerId(1)),
+    pod('web-5c4b', 'shop', WEB_POD_UID, 'nginx', fixtureContainerId(2)),
+  ];
 }
 /** The numbers the page must show. */
 export const EXPECTED = {
@@ -65,8 +74,22 @@ export async function createFixtureNode(kubeconfig: string): Promise<FixtureNode
   await buildCpuinfo(procfs.root, 'Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz', 4);
   procfs
     .add({ pid: 1, comm: 'systemd', utime: 50, stime: 10, cmdline: ['/sbin/init'] })
-    .add({ pid: 777, comm: 'nginx', utime: 30, stime: 5, cgroup: containerCgroup(fixtureContainerId(2), 'containerd', WEB_POD_UID), cmdline: ['nginx', '-g', 'daemon off;'] })
-    .add({ pid: 4242, comm: 'stress-ng', utime: 100, stime: 0, cgroup: containerCgroup(fixtureContainerId(1), 'containerd', STRESS_POD_UID), cmdline: ['stress-ng', '--cpu', '4'] })
+    .add({
+      pid: 777,
+      comm: 'nginx',
+      utime: 30,
+      stime: 5,
+      cgroup: containerCgroup(fixtureContainerId(2), 'containerd', WEB_POD_UID),
+      cmdline: ['nginx', '-g', 'daemon off;'],
+    })
+    .add({
+      pid: 4242,
+      comm: 'stress-ng',
+      utime: 100,
+      stime: 0,
+      cgroup: containerCgroup(fixtureContainerId(1), 'containerd', STRESS_POD_UID),
+      cmdline: ['stress-ng', '--cpu', '4'],
+    })
     .write();
   const step = () => {
     procfs.advance(4242, 15).advance(777, 4).advance(1, 1).advanceNode(0, 60).write();
@@ -76,8 +99,31 @@ export async function createFixtureNode(kubeconfig: string): Promise<FixtureNode
   return {
     procfs: procfs.root,
     sysfs,
-    flags: ['--host.procfs', procfs.root, '--host.sysfs', sysfs, '--meter', 'model', '--model.idle-watts', '20', '--model.max-watts', '100', '--monitor.interval', '1s', '--metrics', 'node,process,container,pod,vm', '--model-server.store-dir', join(root, 'models'),
-      '--kube.enable', '--kube.pod-informer.mode', 'apiserver', '--kube.config', kubeconfig, '--kube.node-name', NODE_NAME],
+    flags: [
+      '--host.procfs',
+      procfs.root,
+      '--host.sysfs',
+      sysfs,
+      '--meter',
+      'model',
+      '--model.idle-watts',
+      '20',
+      '--model.max-watts',
+      '100',
+      '--monitor.interval',
+      '1s',
+      '--metrics',
+      'node,process,container,pod,vm',
+      '--model-server.store-dir',
+      join(root, 'models'),
+      '--kube.enable',
+      '--kube.pod-informer.mode',
+      'apiserver',
+      '--kube.config',
+      kubeconfig,
+      '--kube.node-name',
+      NODE_NAME,
+    ],
     follow(baseUrl) {
       req = request(`${baseUrl}/api/v1/stream`, (res) => {
         let buf = '';

@@ -15,7 +15,11 @@ import { createFixtureNode, fixturePods, NODE_NAME, type FixtureNode } from './f
 import { startUp, type PowerplaneProcess } from '../helpers/cli.js';
 import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
 
-interface Panel { type: string; title: string; targets?: { expr: string }[] }
+interface Panel {
+  type: string;
+  title: string;
+  targets?: { expr: string }[];
+}
 const GRAFANA = join(REPO_ROOT, 'deploy', 'grafana');
 const VARS = { node: NODE_NAME, namespace: 'load', pod: 'stress-7d9f', zone: 'package' };
 /** Panels that need what the fixture machine has not: GPUs, a platform (wall) meter, VMs. */
@@ -79,6 +83,15 @@ test('the real series carry the numbers and labels the dashboards and rules rely
     { container_name: 'stress', pod_name: 'stress-7d9f', value: 7.5 },
   ]);
   assert.deepEqual(await q('powerplane_node_power_source_info'), [
-    { __name__: 'powerplane_node_power_source_info', estimated: 'true', instance: up.url.replace(/^http:\/\//, ''), job: 'powerplane-agent', meter: 'model', model: 'linear:idle=20,max=100', node_name: NODE_NAME, value: 1 },
+    {
+      __name__: 'powerplane_node_power_source_info',
+      estimated: 'true',
+      instance: up.url.replace(/^http:\/\//, ''),
+      job: 'powerplane-agent',
+      meter: 'model',
+      model: 'linear:idle=20,max=100',
+      node_name: NODE_NAME,
+      value: 1,
+    },
   ]);
 });

@@ -12,28 +12,68 @@ import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 const GRAFANA = join(REPO_ROOT, 'deploy', 'grafana');
 const RULES = join(REPO_ROOT, 'deploy', 'prometheus', 'powerplane-rules.yaml');
 
-interface Target { refId: string; expr: string; datasource?: { uid?: string } }
-interface Panel { id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number }; targets?: Target[]; datasource?: { type?: string; uid?: string } }
-interface TemplateVar { name: string; type: string; query?: unknown; definition?: string }
-interface Dashboard { uid: string; title: string; schemaVersion: number; panels: Panel[]; templating: { list: TemplateVar[] } }
+interface Target {
+  refId: string;
+  expr: string;
+  datasource?: { uid?: string };
+}
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  targets?: Target[];
+  datasource?: { type?: string; uid?: string };
+}
+interface TemplateVar {
+  name: string;
+  type: string;
+  query?: unknown;
+  definition?: string;
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  schemaVersion: number;
+  panels: Panel[];
+  templating: { list: TemplateVar[] };
+}
 
 const rulesDoc = parseYaml(readFileSync(RULES, 'utf8')) as { groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[] };
 const recorded = rulesDoc.groups.flatMap((g) => g.rules.map((r) => r.record).filter((r): r is string => Boolean(r)));
-const dashboards = readdirSync(GRAFANA).filter((f) => f.endsWith('.json')).map((f) => ({ file: f, d: JSON.parse(readFileSync(join(GRAFANA, f), 'utf8')) as Dashboard }));
+const dashboards = readdirSync(GRAFANA)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => ({ file: f, d: JSON.parse(readFileSync(join(GRAFANA, f), 'utf8')) as Dashboard }));
 
 let prom: TestPrometheus;
-before(async () => { prom = await startPrometheus(); });
-after(async () => { await prom?.stop(); });
+before(async () => {
+  prom = await startPrometheus();
+});
+after(async () => {
+  await prom?.stop();
+});
 
 test('metricNames finds the selected series and nothing else', () => {
-  assert.deepEqual(metricNames('sum by (node_name) (rate(kepler_node_cpu_joules_total{zone=~"package|dram", path!="x{y}"}[5m])) / on (node_name) group_left (a) max by (node_name) (powerplane_node_power_source_info) or vector(0) > bool 1e3'), ['kepler_node_cpu_joules_total', 'powerplane_node_power_source_info']);
+  assert.deepEqual(
+    metricNames(
+      'sum by (node_name) (rate(kepler_node_cpu_joules_total{zone=~"package|dram", path!="x{y}"}[5m])) / on (node_name) group_left (a) max by (node_name) (powerplane_node_power_source_info) or vector(0) > bool 1e3',
+    ),
+    ['kepler_node_cpu_joules_total', 'powerplane_node_power_source_info'],
+  );
   assert.deepEqual(metricNames('topk(10, sum without (pid) (kepler_process_cpu_watts)) offset 5m'), ['kepler_process_cpu_watts']);
-  assert.deepEqual(metricNames('node_name:kepler_node_cpu_watts:sum > 2 * avg_over_time(node_name:kepler_node_cpu_watts:sum[1d])'), ['node_name:kepler_node_cpu_watts:sum']);
+  assert.deepEqual(metricNames('node_name:kepler_node_cpu_watts:sum > 2 * avg_over_time(node_name:kepler_node_cpu_watts:sum[1d])'), [
+    'node_name:kepler_node_cpu_watts:sum',
+  ]);
   assert.equal(substituteGrafanaVariables('x{a="$node"}[$__rate_interval] ${datasource}', { node: 'n1' }), 'x{a="n1"}[1m] test-value');
 });
 
 test('the four dashboards exist: cluster, namespace/pod, node detail, model accuracy', () => {
-  assert.deepEqual(dashboards.map((x) => x.d.uid).sort(), ['powerplane-cluster', 'powerplane-model-accuracy', 'powerplane-namespace-pods', 'powerplane-node']);
+  assert.deepEqual(dashboards.map((x) => x.d.uid).sort(), [
+    'powerplane-cluster',
+    'powerplane-model-accuracy',
+    'powerplane-namespace-pods',
+    'powerplane-node',
+  ]);
 });
 
 for (const { file, d } of dashboards) {
@@ -60,22 +100,27 @@ for (const { file, d } of dashboards) {
         assert.ok(t.refId && !refIds.has(t.refId), `refId of ${p.title}`);
         refIds.add(t.refId);
         assert.equal(t.datasource?.uid, '${datasource}');
-        for (const m of t.expr.matchAll(/\$\{?(\w+)/g)) if (!m[1].startsWith('__')) assert.ok(varNames.has(m[1]), `${p.title}: $${m[1]} is a template variable`);
+        for (const m of t.expr.matchAll(/\$\{?(\w+)/g))
+          if (!m[1].startsWith('__')) assert.ok(varNames.has(m[1]), `${p.title}: $${m[1]} is a template variable`);
       }
     }
     // Panels of one row band do not overlap.
     const cells = new Set<string>();
-    for (const p of d.panels) for (let x = p.gridPos.x; x < p.gridPos.x + p.gridPos.w; x++) for (let y = p.gridPos.y; y < p.gridPos.y + p.gridPos.h; y++) {
-      assert.ok(!cells.has(`${x},${y}`), `${p.title} overlaps another panel at ${x},${y}`);
-      cells.add(`${x},${y}`);
-    }
+    for (const p of d.panels)
+      for (let x = p.gridPos.x; x < p.gridPos.x + p.gridPos.w; x++)
+        for (let y = p.gridPos.y; y < p.gridPos.y + p.gridPos.h; y++) {
+          assert.ok(!cells.has(`${x},${y}`), `${p.title} overlaps another panel at ${x},${y}`);
+          cells.add(`${x},${y}`);
+        }
   });
 
   test(`${file}: every expression parses in Prometheus and names only exported or recorded metrics`, async () => {
     const allowed = new Set([...EXPORTED_METRIC_NAMES, ...recorded]);
     const exprs = [
       ...d.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title, expr: t.expr }))),
-      ...d.templating.list.filter((v) => v.type === 'query').map((v) => ({ where: `variable ${v.name}`, expr: String(v.definition).replace(/^label_values\((.*),\s*\w+\)$/, '$1') })),
+      ...d.templating.list
+        .filter((v) => v.type === 'query')
+        .map((v) => ({ where: `variable ${v.name}`, expr: String(v.definition).replace(/^label_values\((.*),\s*\w+\)$/, '$1') })),
     ];
     for (const { where, expr } of exprs) {
       const names = metricNames(expr);
@@ -95,8 +140,17 @@ test('Prometheus rules: promtool check and unit tests pass; expressions name onl
   const allowed = new Set([...EXPORTED_METRIC_NAMES, ...recorded, 'up']);
   const rules = rulesDoc.groups.flatMap((g) => g.rules);
   for (const r of rules) for (const n of metricNames(r.expr)) assert.ok(allowed.has(n), `${r.record ?? r.alert}: ${n}`);
-  for (const want of ['PowerplaneAgentDown', 'PowerplanePowerSourceChanged', 'PowerplaneNodePowerEstimated', 'PowerplaneNamespacePowerHigh', 'PowerplaneNodePowerHigh']) {
-    assert.ok(rules.some((r) => r.alert === want), want);
+  for (const want of [
+    'PowerplaneAgentDown',
+    'PowerplanePowerSourceChanged',
+    'PowerplaneNodePowerEstimated',
+    'PowerplaneNamespacePowerHigh',
+    'PowerplaneNodePowerHigh',
+  ]) {
+    assert.ok(
+      rules.some((r) => r.alert === want),
+      want,
+    );
   }
   for (const want of ['node_name:kepler_node_cpu_watts:sum', 'pod_namespace:kepler_pod_cpu_watts:sum']) assert.ok(recorded.includes(want), want);
   for (const r of rules) assert.equal((await prom.query(r.expr)).status, 200, r.expr);

@@ -15,7 +15,16 @@ export interface StubAgent extends AgentHandle {
 
 /** A node view with a package and a dram zone. */
 export function stubNode(t: number, pkgWatts: number, dramWatts: number, busy = 0.25): NodeView {
-  const z = (zone: string, path: string, w: number) => ({ zone, path, joulesTotal: w * 100, activeJoulesTotal: w * 100 * busy, idleJoulesTotal: w * 100 * (1 - busy), watts: w, activeWatts: w * busy, idleWatts: w * (1 - busy) });
+  const z = (zone: string, path: string, w: number) => ({
+    zone,
+    path,
+    joulesTotal: w * 100,
+    activeJoulesTotal: w * 100 * busy,
+    idleJoulesTotal: w * 100 * (1 - busy),
+    watts: w,
+    activeWatts: w * busy,
+    idleWatts: w * (1 - busy),
+  });
   const watts = pkgWatts + dramWatts;
   return {
     nodeName: 'stub-node',
@@ -34,7 +43,17 @@ export function stubNode(t: number, pkgWatts: number, dramWatts: number, busy = 
 
 /** A running workload with `watts` now. */
 export function stubWorkload(level: WorkloadLevel, id: string, name: string, watts: number, extra: Partial<WorkloadView> = {}): WorkloadView {
-  return { level, id, name, state: 'running', watts, joulesTotal: watts * 60, cpuSecondsTotal: watts * 2, zones: { package: { watts, joulesTotal: watts * 60 } }, ...extra };
+  return {
+    level,
+    id,
+    name,
+    state: 'running',
+    watts,
+    joulesTotal: watts * 60,
+    cpuSecondsTotal: watts * 2,
+    zones: { package: { watts, joulesTotal: watts * 60 } },
+    ...extra,
+  };
 }
 
 /** Creates a stub agent with no snapshot yet. */
@@ -65,7 +84,13 @@ export function createStubAgent(): StubAgent {
       return { level, timestamp: node?.timestamp ?? 0, total: all.length, items: top === undefined ? all : all.slice(0, top) };
     },
     capabilities: () => caps,
-    localNodeModel: () => ({ nodeName: 'stub-node', logicalCpus: 8, busyRatio: () => node?.busyRatio ?? 0, wattsAt: (b) => 10 + 40 * b, modelName: 'stub' }),
+    localNodeModel: () => ({
+      nodeName: 'stub-node',
+      logicalCpus: 8,
+      busyRatio: () => node?.busyRatio ?? 0,
+      wattsAt: (b) => 10 + 40 * b,
+      modelName: 'stub',
+    }),
     onRefresh(cb) {
       subs.add(cb);
       return () => subs.delete(cb);
@@ -84,8 +109,13 @@ export function stubAgentRoutes(agent: AgentHandle): Component {
   return {
     name: 'stub-agent',
     routes(app) {
-      app.get('/api/v1/node', async (_req, reply) => agent.node() ?? reply.status(503).send({ code: 'PP_AGENT_NOT_READY', message: 'no snapshot yet' }));
-      app.get<{ Querystring: { level?: WorkloadLevel; top?: string } }>('/api/v1/workloads', async (req) => agent.workloads(req.query.level ?? 'process', req.query.top ? Number(req.query.top) : undefined));
+      app.get(
+        '/api/v1/node',
+        async (_req, reply) => agent.node() ?? reply.status(503).send({ code: 'PP_AGENT_NOT_READY', message: 'no snapshot yet' }),
+      );
+      app.get<{ Querystring: { level?: WorkloadLevel; top?: string } }>('/api/v1/workloads', async (req) =>
+        agent.workloads(req.query.level ?? 'process', req.query.top ? Number(req.query.top) : undefined),
+      );
       app.get('/api/v1/capabilities', async () => agent.capabilities());
     },
   };

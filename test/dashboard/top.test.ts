@@ -9,7 +9,9 @@ import { createStubAgent, stubAgentRoutes, stubNode, stubWorkload } from './stub
 
 test('powerplane top prints one table from the agent API when stdout is not a TTY', async () => {
   const agent = createStubAgent();
-  agent.refresh(stubNode(Date.UTC(2026, 0, 1, 8, 30, 0), 40, 5), { process: [stubWorkload('process', '4242', 'stress-ng', 12.5), stubWorkload('process', '1', 'systemd', 0.25)] });
+  agent.refresh(stubNode(Date.UTC(2026, 0, 1, 8, 30, 0), 40, 5), {
+    process: [stubWorkload('process', '4242', 'stress-ng', 12.5), stubWorkload('process', '1', 'systemd', 0.25)],
+  });
   const server = await createServer({ log: silentLogger(), components: [stubAgentRoutes(agent)] });
   const url = await server.listen('127.0.0.1:0');
   try {
@@ -44,11 +46,17 @@ test('powerplane top on a terminal redraws in place, switches level with l and q
     const cmd = `stty cols 100 rows 30; exec ${POWERPLANE_COMMAND.join(' ')} top --address ${url} --interval 200ms`;
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
-    const seen = (re: RegExp) => new Promise<void>((resolve) => {
-      const check = () => { if (re.test(out)) { child.stdout.off('data', check); resolve(); } };
-      child.stdout.on('data', check);
-      check();
-    });
+    const seen = (re: RegExp) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (re.test(out)) {
+            child.stdout.off('data', check);
+            resolve();
+          }
+        };
+        child.stdout.on('data', check);
+        check();
+      });
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     await seen(/4242\s+stress-ng/);

@@ -19,7 +19,10 @@ const doc = read('estimator.md');
 /** The rows of the markdown table under `header`: [type, last column]. */
 function rows(header: string, text = doc): Array<[string, string]> {
   const lines = text.slice(text.indexOf(header)).split('\n').slice(2);
-  const table = lines.slice(0, lines.findIndex((l) => !l.startsWith('|')));
+  const table = lines.slice(
+    0,
+    lines.findIndex((l) => !l.startsWith('|')),
+  );
   return table.map((l) => {
     const cells = l.split(' | ');
     return [/^\| `([A-Za-z-]+)`/.exec(l)?.[1] ?? l, cells[cells.length - 1].replace(/ \|$/, '')];
@@ -31,7 +34,10 @@ for (const [what, header, table] of [
   ['predictor', '| type | model | needs |', PREDICTORS],
 ] as const) {
   test(`docs/estimator.md has one row per ${what} type of the registry`, () => {
-    assert.deepEqual(rows(header).map(([t]) => t), Object.keys(table));
+    assert.deepEqual(
+      rows(header).map(([t]) => t),
+      Object.keys(table),
+    );
   });
 }
 
@@ -47,5 +53,8 @@ test('docs/meters.md has a section per node meter of the registry', () => {
 });
 
 test('docs/models.md has one row per trainer of the registry', () => {
-  assert.deepEqual(rows('| trainer | model | defaults and options |', read('models.md')).map(([t]) => t), TRAINER_NAMES);
+  assert.deepEqual(
+    rows('| trainer | model | defaults and options |', read('models.md')).map(([t]) => t),
+    TRAINER_NAMES,
+  );
 });

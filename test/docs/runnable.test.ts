@@ -40,7 +40,12 @@ export function runnableBlocks(file: string, text: string): Block[] {
   return out;
 }
 
-const docs = ['README.md', ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const docs = [
+  'README.md',
+  ...readdirSync(join(REPO_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const blocks = docs.flatMap((f) => runnableBlocks(f, readFileSync(join(REPO_ROOT, f), 'utf8')));
 
 let binDir = '';
@@ -61,7 +66,9 @@ after(async () => {
 
 test('the docs mark runnable blocks (and the marker grammar is checked)', () => {
   assert.ok(blocks.length >= 5, `only ${blocks.length} runnable blocks`);
-  assert.deepEqual(runnableBlocks('x.md', 'a\n<!-- runnable: up -->\n```sh\necho hi\n```\n'), [{ file: 'x.md', line: 3, mode: 'up', script: 'echo hi' }]);
+  assert.deepEqual(runnableBlocks('x.md', 'a\n<!-- runnable: up -->\n```sh\necho hi\n```\n'), [
+    { file: 'x.md', line: 3, mode: 'up', script: 'echo hi' },
+  ]);
 });
 
 for (const block of blocks) {
@@ -79,7 +86,11 @@ for (const block of blocks) {
         timeout: 120_000,
         env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, NODE_ENV: 'production' },
       });
-      assert.equal(r.status, 0, `${block.file}:${block.line} exited ${r.status}\n--- script\n${script}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+      assert.equal(
+        r.status,
+        0,
+        `${block.file}:${block.line} exited ${r.status}\n--- script\n${script}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+      );
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

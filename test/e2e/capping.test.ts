@@ -42,18 +42,55 @@ describe('capping on a real cluster (e2e)', { skip: SKIP }, () => {
 
   before(async () => {
     kube = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: KUBECONFIG }).kubeConfig });
-    const crds = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'render', '--crds-only'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const crds = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'render', '--crds-only'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     for (const doc of parseAllDocuments(crds)) await kube.apply(doc.toJS() as KubeObject, { fieldManager: 'powerplane-e2e', force: true });
-    await until('CRD established', async () => (await kube.crdExists('powerplane.io', 'powercappolicies')) && (await kube.resource(PCP).then(() => true, () => false)));
-    for (const name of [OPERATOR_NS, NS]) await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'powerplane-e2e' });
+    await until(
+      'CRD established',
+      async () =>
+        (await kube.crdExists('powerplane.io', 'powercappolicies')) &&
+        (await kube.resource(PCP).then(
+          () => true,
+          () => false,
+        )),
+    );
+    for (const name of [OPERATOR_NS, NS])
+      await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'powerplane-e2e' });
     const labels = { app: 'cap-e2e' };
     const template = { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'registry.k8s.io/pause:3.9' }] } };
-    const dep: KubeObject = await kube.create<KubeObject>({ ...DEPLOY, metadata: { name: 'cap-e2e', namespace: NS }, spec: { replicas: 4, selector: { matchLabels: labels }, template } });
+    const dep: KubeObject = await kube.create<KubeObject>({
+      ...DEPLOY,
+      metadata: { name: 'cap-e2e', namespace: NS },
+      spec: { replicas: 4, selector: { matchLabels: labels }, template },
+    });
     // A bare API server has no controllers: make the ReplicaSet and pods the controllers would.
     await new Promise((r) => setTimeout(r, 5000));
     if ((await kube.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: NS, labelSelector: labels })).items.length === 0) {
-      const rs: KubeObject = await kube.create<KubeObject>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'cap-e2e-1', namespace: NS, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cap-e2e', uid: dep.metadata.uid!, controller: true }] }, spec: { replicas: 4, selector: { matchLabels: labels }, template } });
-      for (let i = 0; i < 4; i++) await kube.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `cap-e2e-1-p${i}`, namespace: NS, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'cap-e2e-1', uid: rs.metadata.uid!, controller: true }] }, spec: template.spec });
+      const rs: KubeObject = await kube.create<KubeObject>({
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: 'cap-e2e-1',
+          namespace: NS,
+          labels,
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cap-e2e', uid: dep.metadata.uid!, controller: true }],
+        },
+        spec: { replicas: 4, selector: { matchLabels: labels }, template },
+      });
+      for (let i = 0; i < 4; i++)
+        await kube.create({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: `cap-e2e-1-p${i}`,
+            namespace: NS,
+            labels,
+            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'cap-e2e-1', uid: rs.metadata.uid!, controller: true }],
+          },
+          spec: template.spec,
+        });
     }
     // 300 W per pod of the Deployment, whatever the pods are called.
     exposition = await servePodExposition();
@@ -67,7 +104,26 @@ describe('capping on a real cluster (e2e)', { skip: SKIP }, () => {
     prom = await startPrometheus({ scrapeTargets: [exposition.url.replace('http://', '')], scrapeIntervalS: 1 });
     await prom.waitForValue(`count(rate(kepler_pod_cpu_joules_total{pod_namespace="${NS}"}[1m]) > 0)`, 1, 90_000);
     const port = await freePort();
-    operator = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'operator', '--kubeconfig', KUBECONFIG!, '--namespace', OPERATOR_NS, '--health.listen-address', `127.0.0.1:${port}`, '--capping.prometheus-url', prom.url, '--log.format', 'json'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    operator = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'operator',
+        '--kubeconfig',
+        KUBECONFIG!,
+        '--namespace',
+        OPERATOR_NS,
+        '--health.listen-address',
+        `127.0.0.1:${port}`,
+        '--capping.prometheus-url',
+        prom.url,
+        '--log.format',
+        'json',
+      ],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     operator.stderr!.on('data', (c) => (log += c));
     await until('operator ready', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
   });
@@ -84,9 +140,25 @@ describe('capping on a real cluster (e2e)', { skip: SKIP }, () => {
   });
 
   test('DryRun: a recommendation with the measured watts, nothing changed', async () => {
-    await kube.create({ ...PCP, metadata: { name: 'cap', namespace: NS }, spec: { targets: [{ kind: 'Deployment', name: 'cap-e2e', minReplicas: 1 }], budget: { watts: 700 }, thresholds: { interval: '2s', cooldown: '10s', stabilizationWindow: '10s' }, prometheusUrl: prom!.url } });
+    await kube.create({
+      ...PCP,
+      metadata: { name: 'cap', namespace: NS },
+      spec: {
+        targets: [{ kind: 'Deployment', name: 'cap-e2e', minReplicas: 1 }],
+        budget: { watts: 700 },
+        thresholds: { interval: '2s', cooldown: '10s', stabilizationWindow: '10s' },
+        prometheusUrl: prom!.url,
+      },
+    });
     // rate() over 1m ramps up while the series are younger than the window: wait for the full four pods at 300 W.
-    const p = await until('recommendation at full power', async () => { const x = await policy(); return x.status?.targets?.[0]?.recommendation && (x.status.currentWatts ?? 0) > 1000 ? x : undefined; }, 180_000);
+    const p = await until(
+      'recommendation at full power',
+      async () => {
+        const x = await policy();
+        return x.status?.targets?.[0]?.recommendation && (x.status.currentWatts ?? 0) > 1000 ? x : undefined;
+      },
+      180_000,
+    );
     assert.ok((p.status?.currentWatts ?? 0) < 1400, `four pods at 300 W: ${p.status?.currentWatts}`);
     assert.ok((p.status?.targets?.[0].recommendation?.maxReplicas ?? 99) < 4);
     assert.equal(await replicas(), 4);

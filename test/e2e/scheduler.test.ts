@@ -42,20 +42,48 @@ describe('powerplane-scheduler on a real cluster (e2e)', { skip: SKIP }, () => {
 
   before(async () => {
     kube = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: KUBECONFIG }).kubeConfig });
-    const nodes = (await kube.list({ apiVersion: 'v1', kind: 'Node' })).items.filter((n) => !(n.spec as { unschedulable?: boolean } | undefined)?.unschedulable && !((n.spec as { taints?: { effect: string }[] } | undefined)?.taints ?? []).some((t) => t.effect === 'NoSchedule'));
+    const nodes = (await kube.list({ apiVersion: 'v1', kind: 'Node' })).items.filter(
+      (n) =>
+        !(n.spec as { unschedulable?: boolean } | undefined)?.unschedulable &&
+        !((n.spec as { taints?: { effect: string }[] } | undefined)?.taints ?? []).some((t) => t.effect === 'NoSchedule'),
+    );
     assert.ok(nodes.length > 0, 'the cluster has a schedulable node');
     // node i costs 10·(i+1) W per core: the first in name order adds the fewest watts
     const names = nodes.map((n) => n.metadata.name!).sort();
     cheapest = names[0];
     const file = join(dir, 'estimator.yaml');
     const spec = { defaultNodeConfig: { powerConsumptionPredictor: { type: 'Fake' } } };
-    writeFileSync(file, JSON.stringify({ estimators: [{ namespace: 'default', name: 'default', spec }], nodes: names.map((name, i) => ({ name, labels: { 'waofed.bitmedia.co.jp/fakepcp.basewatts': '100', 'waofed.bitmedia.co.jp/fakepcp.wpc': String(10 * (i + 1)) } })) }));
-    estimator = await spawnPowerplane(['estimator', '--config', file, '--web.listen-address', process.env.POWERPLANE_E2E_ESTIMATOR_LISTEN ?? '0.0.0.0:5656']);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        estimators: [{ namespace: 'default', name: 'default', spec }],
+        nodes: names.map((name, i) => ({
+          name,
+          labels: { 'waofed.bitmedia.co.jp/fakepcp.basewatts': '100', 'waofed.bitmedia.co.jp/fakepcp.wpc': String(10 * (i + 1)) },
+        })),
+      }),
+    );
+    estimator = await spawnPowerplane([
+      'estimator',
+      '--config',
+      file,
+      '--web.listen-address',
+      process.env.POWERPLANE_E2E_ESTIMATOR_LISTEN ?? '0.0.0.0:5656',
+    ]);
     const version = await kube.transport.request<{ gitVersion: string }>({ method: 'GET', path: '/version' });
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, FM);
-    objects = [buildSchedulerClusterRole(), ...buildScheduler({ namespace: NS, image: kubeSchedulerImage(version.gitVersion), estimatorUrl: ESTIMATOR_URL as string, policy: 'watts' })];
+    objects = [
+      buildSchedulerClusterRole(),
+      ...buildScheduler({ namespace: NS, image: kubeSchedulerImage(version.gitVersion), estimatorUrl: ESTIMATOR_URL as string, policy: 'watts' }),
+    ];
     for (const o of objects) await kube.apply(o, FM);
-    await until('the scheduler Deployment to be ready', async () => ((await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, SCHEDULER_NAME, NS)).status as { readyReplicas?: number } | undefined)?.readyReplicas === 1, 300_000);
+    await until(
+      'the scheduler Deployment to be ready',
+      async () =>
+        ((await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, SCHEDULER_NAME, NS)).status as { readyReplicas?: number } | undefined)
+          ?.readyReplicas === 1,
+      300_000,
+    );
   });
 
   after(async () => {
@@ -70,9 +98,15 @@ describe('powerplane-scheduler on a real cluster (e2e)', { skip: SKIP }, () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'power-aware', namespace: NS },
-      spec: { schedulerName: SCHEDULER_NAME, containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.9', resources: { requests: { cpu: '100m' } } }] },
+      spec: {
+        schedulerName: SCHEDULER_NAME,
+        containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.9', resources: { requests: { cpu: '100m' } } }],
+      },
     } as KubeObject);
-    const node = await until('the pod to be bound', async () => ((await kube.get({ apiVersion: 'v1', kind: 'Pod' }, 'power-aware', NS)).spec as { nodeName?: string }).nodeName);
+    const node = await until(
+      'the pod to be bound',
+      async () => ((await kube.get({ apiVersion: 'v1', kind: 'Pod' }, 'power-aware', NS)).spec as { nodeName?: string }).nodeName,
+    );
     assert.equal(node, cheapest);
   });
 });

@@ -18,7 +18,10 @@ let server: PowerplaneServer;
 let base = '';
 
 before(async () => {
-  const config = defaultConfig({ 'estimator.configFile': fileURLToPath(new URL('./fixtures/wao-kind.yaml', import.meta.url)), 'estimator.apiKey': 'k3y' });
+  const config = defaultConfig({
+    'estimator.configFile': fileURLToPath(new URL('./fixtures/wao-kind.yaml', import.meta.url)),
+    'estimator.apiKey': 'k3y',
+  });
   const log = silentLogger();
   server = await createServer({ log, components: [await createEstimatorComponent({ config, log })] });
   base = await server.listen('127.0.0.1:0');
@@ -32,7 +35,10 @@ test('estimate -p 500,5 pc prints Go-style [5 10 15 20 25]; -v prints the curl c
   const r = await cli('estimate', '-a', base, '--api-key', 'k3y', '-v', '-p', '500,5', 'pc');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '[5 10 15 20 25]\n');
-  assert.match(r.stderr, /^DEBUG: curl -X 'POST' -d '\{"cpu_milli":500,"num_workloads":5\}' -H 'Content-Type: application\/json' -H 'X-API-KEY: k3y' 'http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/estimators\/default\/values\/powerconsumption'$/m);
+  assert.match(
+    r.stderr,
+    /^DEBUG: curl -X 'POST' -d '\{"cpu_milli":500,"num_workloads":5\}' -H 'Content-Type: application\/json' -H 'X-API-KEY: k3y' 'http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/estimators\/default\/values\/powerconsumption'$/m,
+  );
 });
 
 test('+Inf prints as +Inf; -o json prints the API answer; -n namespace/name as WAO', async () => {
@@ -41,7 +47,10 @@ test('+Inf prints as +Inf; -o json prints the API answer; -n namespace/name as W
   // one 8-core workload fits on each worker (80 W, 160 W); the control-plane has no predictor
   assert.equal(inf.stdout, '[80 240 +Inf]\n');
   // why +Inf, on stderr only
-  assert.equal(inf.stderr, '+Inf from k=3: the nodes have room for 2 workloads of 8,000 millicores at most\nnodes that cannot take one:\n  control-plane: predictor None: this node takes no workloads\n');
+  assert.equal(
+    inf.stderr,
+    '+Inf from k=3: the nodes have room for 2 workloads of 8,000 millicores at most\nnodes that cannot take one:\n  control-plane: predictor None: this node takes no workloads\n',
+  );
   const js = await cli('estimate', '-a', base, '--api-key', 'k3y', '-n', 'default/default', '-o', 'json', '-p', '500,2', 'pc');
   assert.deepEqual(JSON.parse(js.stdout), { cpu_milli: 500, num_workloads: 2, watt_increases: [5, 10] });
 });
@@ -56,7 +65,11 @@ test('API errors print code and message and exit 1', async () => {
 });
 
 test('bad flags exit 2 naming the flag', async () => {
-  for (const [args, flag] of [[['-p', 'a,b', 'pc'], '-p'], [['-a', 'localhost:5656', 'pc'], '--address'], [['nc'], 'pc']] as const) {
+  for (const [args, flag] of [
+    [['-p', 'a,b', 'pc'], '-p'],
+    [['-a', 'localhost:5656', 'pc'], '--address'],
+    [['nc'], 'pc'],
+  ] as const) {
     const r = await cli('estimate', ...args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.ok(r.stderr.includes(flag), `${args.join(' ')}: ${r.stderr}`);
@@ -69,7 +82,10 @@ test('powerplane estimator: no source exits 2 naming --config; a bad file exits 
   assert.match(none.stderr, /--config/);
   const dir = mkdtempSync(join(tmpdir(), 'pp-est-cli-'));
   const bad = join(dir, 'bad.yaml');
-  writeFileSync(bad, 'estimators:\n  - namespace: default\n    name: default\n    spec:\n      defaultNodeConfig:\n        nodeMonitor: { refreshInterval: soon }\n');
+  writeFileSync(
+    bad,
+    'estimators:\n  - namespace: default\n    name: default\n    spec:\n      defaultNodeConfig:\n        nodeMonitor: { refreshInterval: soon }\n',
+  );
   const r = await cli('estimator', '--config', bad, '--web.listen-address', '127.0.0.1:0');
   assert.equal(r.code, 2, r.stderr);
   assert.ok(r.stderr.includes(`${bad}:6: estimators[0].spec.defaultNodeConfig.nodeMonitor.refreshInterval`), r.stderr);

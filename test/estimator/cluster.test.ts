@@ -21,8 +21,16 @@ const node = (name: string, base: number, wpc: number) => ({
   metadata: { name, labels: { 'waofed.bitmedia.co.jp/fakepcp.basewatts': String(base), 'waofed.bitmedia.co.jp/fakepcp.wpc': String(wpc) } },
   status: { allocatable: { cpu: '8' }, capacity: { cpu: '8' }, addresses: [{ type: 'InternalIP', address: '10.0.0.1' }] },
 });
-const estimator = (name: string, spec: object) => ({ apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator', metadata: { name, namespace: 'default' }, spec });
-const fakeSpec = { defaultNodeConfig: { nodeMonitor: { agents: [{ type: 'Fake' }] }, powerConsumptionPredictor: { type: 'Fake' } }, nodeConfigOverrides: { 'control-plane': { powerConsumptionPredictor: { type: 'None' } } } };
+const estimator = (name: string, spec: object) => ({
+  apiVersion: 'powerplane.io/v1alpha1',
+  kind: 'Estimator',
+  metadata: { name, namespace: 'default' },
+  spec,
+});
+const fakeSpec = {
+  defaultNodeConfig: { nodeMonitor: { agents: [{ type: 'Fake' }] }, powerConsumptionPredictor: { type: 'Fake' } },
+  nodeConfigOverrides: { 'control-plane': { powerConsumptionPredictor: { type: 'None' } } },
+};
 
 /** Polls until `check` passes (the source rebuilds after a short debounce). */
 async function eventually(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
@@ -47,21 +55,34 @@ after(async () => {
   await api.stop();
 });
 
-test('Estimator resources and Nodes from the API server give WAO\'s kind-cluster answer', async () => {
+test("Estimator resources and Nodes from the API server give WAO's kind-cluster answer", async () => {
   assert.equal(source.synced(), true);
   const est = registry.get('default', 'default');
   assert.ok(est);
-  assert.deepEqual(est.nodes.map((n) => [n.node.name, n.node.allocatableMilli, n.node.address]).sort(), [['control-plane', 8000, '10.0.0.1'], ['worker', 8000, '10.0.0.1'], ['worker2', 8000, '10.0.0.1']]);
+  assert.deepEqual(est.nodes.map((n) => [n.node.name, n.node.allocatableMilli, n.node.address]).sort(), [
+    ['control-plane', 8000, '10.0.0.1'],
+    ['worker', 8000, '10.0.0.1'],
+    ['worker2', 8000, '10.0.0.1'],
+  ]);
   assert.deepEqual((await est.estimate(500, 5)).watt_increases, [5, 10, 15, 20, 25]);
 });
 
 test('node label changes, new and deleted Estimators, invalid specs', async () => {
   const core = `${api.url}/api/v1/nodes/worker`;
-  const res = await api.fetch(core, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json', authorization: 'Bearer fake-token' }, body: JSON.stringify({ metadata: { labels: { 'waofed.bitmedia.co.jp/fakepcp.wpc': '2' } } }) });
+  const res = await api.fetch(core, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/merge-patch+json', authorization: 'Bearer fake-token' },
+    body: JSON.stringify({ metadata: { labels: { 'waofed.bitmedia.co.jp/fakepcp.wpc': '2' } } }),
+  });
   assert.equal(res.status, 200);
   await eventually(async () => (await registry.get('default', 'default')?.estimate(500, 1))?.watt_increases[0] === 1, 'the new worker label');
   const crs = `${api.url}/apis/powerplane.io/v1alpha1/namespaces/default/estimators`;
-  const post = (body: object) => api.fetch(crs, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer fake-token' }, body: JSON.stringify(body) });
+  const post = (body: object) =>
+    api.fetch(crs, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer fake-token' },
+      body: JSON.stringify(body),
+    });
   assert.equal((await post(estimator('second', { defaultNodeConfig: { powerConsumptionPredictor: { type: 'None' } } }))).status, 201);
   await eventually(() => registry.get('default', 'second') !== undefined, 'the second Estimator');
   assert.deepEqual((await registry.get('default', 'second')!.estimate(500, 1)).watt_increases, [Infinity]);
@@ -74,8 +95,13 @@ test('node label changes, new and deleted Estimators, invalid specs', async () =
   assert.equal(registry.get('default', 'broken'), undefined);
 });
 
-test('basic-auth Secrets are read from the Estimator\'s namespace for Redfish agents', async () => {
-  api.store.seed({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bmc', namespace: 'default' }, data: { username: Buffer.from('admin').toString('base64'), password: Buffer.from('pw').toString('base64') } });
+test("basic-auth Secrets are read from the Estimator's namespace for Redfish agents", async () => {
+  api.store.seed({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'bmc', namespace: 'default' },
+    data: { username: Buffer.from('admin').toString('base64'), password: Buffer.from('pw').toString('base64') },
+  });
   const seen: string[] = [];
   const { createServer } = await import('node:http');
   const bmc = createServer((req, res) => {
@@ -86,8 +112,17 @@ test('basic-auth Secrets are read from the Estimator\'s namespace for Redfish ag
   const port = (bmc.address() as { port: number }).port;
   try {
     const crs = `${api.url}/apis/powerplane.io/v1alpha1/namespaces/default/estimators`;
-    const spec = { defaultNodeConfig: { nodeMonitor: { refreshInterval: '1s', agents: [{ type: 'Redfish', endpoint: `http://127.0.0.1:${port}`, basicAuthSecret: { name: 'bmc' } }] }, powerConsumptionPredictor: { type: 'None' } } };
-    const r = await api.fetch(crs, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer fake-token' }, body: JSON.stringify(estimator('bmc', spec)) });
+    const spec = {
+      defaultNodeConfig: {
+        nodeMonitor: { refreshInterval: '1s', agents: [{ type: 'Redfish', endpoint: `http://127.0.0.1:${port}`, basicAuthSecret: { name: 'bmc' } }] },
+        powerConsumptionPredictor: { type: 'None' },
+      },
+    };
+    const r = await api.fetch(crs, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer fake-token' },
+      body: JSON.stringify(estimator('bmc', spec)),
+    });
     assert.equal(r.status, 201);
     await eventually(() => seen.length > 0, 'a Redfish request');
     assert.equal(seen[0], 'Basic ' + Buffer.from('admin:pw').toString('base64'));

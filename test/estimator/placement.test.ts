@@ -25,7 +25,17 @@ after(() => Promise.all(running.map((s) => s.close())));
 async function cluster(nodes: [number, number, number][]): Promise<string> {
   const path = join(dir, `c${running.length}.yaml`);
   const spec = { defaultNodeConfig: { powerConsumptionPredictor: { type: 'Fake' } } };
-  writeFileSync(path, JSON.stringify({ estimators: [{ namespace: 'default', name: 'default', spec }], nodes: nodes.map(([b, w, c], i) => ({ name: `n${i}`, labels: { 'waofed.bitmedia.co.jp/fakepcp.basewatts': String(b), 'waofed.bitmedia.co.jp/fakepcp.wpc': String(w) }, allocatable: { cpu: String(c) } })) }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      estimators: [{ namespace: 'default', name: 'default', spec }],
+      nodes: nodes.map(([b, w, c], i) => ({
+        name: `n${i}`,
+        labels: { 'waofed.bitmedia.co.jp/fakepcp.basewatts': String(b), 'waofed.bitmedia.co.jp/fakepcp.wpc': String(w) },
+        allocatable: { cpu: String(c) },
+      })),
+    }),
+  );
   const config = defaultConfig({ 'estimator.configFile': path });
   const server = await createServer({ log: silentLogger(), components: [await createEstimatorComponent({ config, log: silentLogger() })] });
   running.push(server);
@@ -46,7 +56,15 @@ const post = async (base: string, body: unknown) => {
 };
 
 test('POST /placement splits the workloads where they add the fewest watts; a cluster that is down takes none', async () => {
-  const r = await post(east, { cpu_milli: 500, num_workloads: 5, clusters: [{ name: 'east', endpoint: east }, { name: 'west', endpoint: west }, { name: 'down', endpoint: down }] });
+  const r = await post(east, {
+    cpu_milli: 500,
+    num_workloads: 5,
+    clusters: [
+      { name: 'east', endpoint: east },
+      { name: 'west', endpoint: west },
+      { name: 'down', endpoint: down },
+    ],
+  });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual(r.body.placement, { east: 2, west: 3, down: 0 });
   assert.equal(r.body.total_watt_increase, 4 + 15);
@@ -67,7 +85,17 @@ test('POST /placement: no split places them all â†’ placement null; bad input â†
     [{ cpu_milli: 500, num_workloads: 1, clusters: [{ name: 'a', endpoint: 'file:///etc/passwd' }] }, 'clusters[0].endpoint'],
     [{ cpu_milli: 500, num_workloads: 1, clusters: [{ name: '', endpoint: east }] }, 'clusters[0].name'],
     [{ cpu_milli: 500, num_workloads: 1, clusters: [{ name: 'a', endpoint: east, estimator: 'x' }] }, 'clusters[0].estimator'],
-    [{ cpu_milli: 500, num_workloads: 1, clusters: [{ name: 'a', endpoint: east }, { name: 'a', endpoint: west }] }, 'clusters[1].name'],
+    [
+      {
+        cpu_milli: 500,
+        num_workloads: 1,
+        clusters: [
+          { name: 'a', endpoint: east },
+          { name: 'a', endpoint: west },
+        ],
+      },
+      'clusters[1].name',
+    ],
     [{ cpu_milli: -1, num_workloads: 1, clusters: [{ name: 'a', endpoint: east }] }, 'cpu_milli'],
   ];
   for (const [body, field] of cases) {
@@ -89,7 +117,12 @@ test('powerplane place prints the split as a table or as JSON; bad flags exit 2 
   const answer = JSON.parse(json.stdout) as { placement: unknown; clusters: { error: string | null }[] };
   assert.equal(answer.placement, null);
   assert.ok(answer.clusters[1].error);
-  for (const [args, flag] of [[['-p', '1,1'], '--cluster'], [['--cluster', 'nourl', '-p', '1,1'], '--cluster'], [['--cluster', `a=${east}`, '-p', 'x'], '-p'], [['--cluster', `a=${east}`, '--estimator', 'bad'], '--estimator']] as const) {
+  for (const [args, flag] of [
+    [['-p', '1,1'], '--cluster'],
+    [['--cluster', 'nourl', '-p', '1,1'], '--cluster'],
+    [['--cluster', `a=${east}`, '-p', 'x'], '-p'],
+    [['--cluster', `a=${east}`, '--estimator', 'bad'], '--estimator'],
+  ] as const) {
     const r = await runPowerplane(['place', ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, new RegExp(flag));

@@ -29,20 +29,33 @@ const NODES = ['cheap', 'mid', 'costly'];
 const webPod = (name: string, nodeName?: string) => ({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: { name, namespace: 'default', labels: { app: 'web', 'pod-template-hash': 'h1' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-h1', uid: 'rs-uid', controller: true }] },
+  metadata: {
+    name,
+    namespace: 'default',
+    labels: { app: 'web', 'pod-template-hash': 'h1' },
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-h1', uid: 'rs-uid', controller: true }],
+  },
   spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.9', resources: { requests: { cpu: '1' } } }] },
 });
 const PODS = '/api/v1/namespaces/default/pods';
 const H = { authorization: 'Bearer fake-token' };
 async function kube(method: string, path: string, body?: object, type = 'application/json'): Promise<Record<string, any>> {
-  const res = await api.fetch(`${api.url}${path}`, { method, headers: { ...H, 'content-type': type }, body: body ? JSON.stringify(body) : undefined });
+  const res = await api.fetch(`${api.url}${path}`, {
+    method,
+    headers: { ...H, 'content-type': type },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
   return (await res.json()) as Record<string, any>;
 }
 const patch = (path: string, body: object) => kube('PATCH', path, body, 'application/merge-patch+json');
 
 async function extender(verb: string, pod: object, query = '?policy=spread'): Promise<any> {
-  const res = await fetch(`${base}/scheduler/${verb}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Pod: pod, Nodes: null, NodeNames: NODES }) });
+  const res = await fetch(`${base}/scheduler/${verb}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ Pod: pod, Nodes: null, NodeNames: NODES }),
+  });
   assert.equal(res.status, 200);
   return res.json();
 }
@@ -62,7 +75,12 @@ before(async () => {
   api = await startFakeApiServer();
   api.store.seed(...powerplaneCrds());
   api.store.seed(node('cheap', 10), node('mid', 20), node('costly', 40));
-  api.store.seed({ apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator', metadata: { name: 'default', namespace: 'default' }, spec: { defaultNodeConfig: { powerConsumptionPredictor: { type: 'Fake' } } } });
+  api.store.seed({
+    apiVersion: 'powerplane.io/v1alpha1',
+    kind: 'Estimator',
+    metadata: { name: 'default', namespace: 'default' },
+    spec: { defaultNodeConfig: { powerConsumptionPredictor: { type: 'Fake' } } },
+  });
   const config = defaultConfig({ 'kube.enable': true, 'kube.config': api.kubeconfigPath });
   const log = silentLogger();
   server = await createServer({ log, components: [await createEstimatorComponent({ config, log })] });
@@ -79,7 +97,11 @@ test('spread: pods created and bound through the API fill the counts; full nodes
   await eventually(passing(['mid', 'costly']), 'cheap to be full');
   const f = await spreadFilter();
   assert.match(f.FailedNodes.cheap, /spread: 1 pod\(s\) of this workload already on the node \(at most 1\)/);
-  assert.deepEqual(await extender('prioritize', webPod('web-h1-new')), [{ Host: 'cheap', Score: 0 }, { Host: 'mid', Score: 10 }, { Host: 'costly', Score: 0 }]);
+  assert.deepEqual(await extender('prioritize', webPod('web-h1-new')), [
+    { Host: 'cheap', Score: 0 },
+    { Host: 'mid', Score: 10 },
+    { Host: 'costly', Score: 0 },
+  ]);
   // another workload's pods do not count; a pending pod does not count
   await kube('POST', PODS, { ...webPod('other', 'mid'), metadata: { name: 'other', namespace: 'default' } });
   await kube('POST', PODS, webPod('web-h1-pending'));
@@ -91,10 +113,16 @@ test('spread: pods created and bound through the API fill the counts; full nodes
 test('bound-node metric: a pod prioritized then bound records the watts predicted on the node it was bound to', async () => {
   const created = await kube('POST', PODS, webPod('web-h1-b'));
   const scored = (await extender('prioritize', created, '')) as { Host: string; Score: number }[];
-  assert.deepEqual(scored.map((h) => h.Score), [10, 7, 0]);
+  assert.deepEqual(
+    scored.map((h) => h.Score),
+    [10, 7, 0],
+  );
   // kube-scheduler's own plugins may outweigh the extender: the pod goes to "costly" (40 W per core)
   await patch(`${PODS}/web-h1-b`, { spec: { nodeName: 'costly' } });
-  await eventually(async () => /powerplane_scheduler_bound_node_added_watts_count 1\n/.test(await (await fetch(`${base}/metrics`)).text()), 'the binding to be seen');
+  await eventually(
+    async () => /powerplane_scheduler_bound_node_added_watts_count 1\n/.test(await (await fetch(`${base}/metrics`)).text()),
+    'the binding to be seen',
+  );
   assert.match(await (await fetch(`${base}/metrics`)).text(), /powerplane_scheduler_bound_node_added_watts_sum 40\n/);
   // and the counts follow: costly now holds one pod of web too
   await eventually(passing(['mid']), 'costly to be full');

@@ -19,13 +19,23 @@ import { createEstimatorComponent } from '../../src/estimator/component.js';
 const dir = mkdtempSync(join(tmpdir(), 'pp-sched-'));
 const running: PowerplaneServer[] = [];
 after(() => Promise.all(running.map((s) => s.close())));
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/extender/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/extender/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
 const FAKE_BASE = 'waofed.bitmedia.co.jp/fakepcp.basewatts';
 const FAKE_WPC = 'waofed.bitmedia.co.jp/fakepcp.wpc';
 const TEMP = 'waofed.bitmedia.co.jp/node-status.ambienttemp';
-const node = (name: string, wpc: number, labels: Record<string, string> = {}) => ({ name, labels: { [FAKE_BASE]: '100', [FAKE_WPC]: String(wpc), ...labels }, allocatable: { cpu: '8' } });
-const NODES = [node('cheap', 10, { [TEMP]: '31' }), node('costly', 40, { [TEMP]: '20' }), node('broken', 10), node('gpu', 20, { 'powerplane.io/gpu-watts': '300,600', [TEMP]: '22' })];
+const node = (name: string, wpc: number, labels: Record<string, string> = {}) => ({
+  name,
+  labels: { [FAKE_BASE]: '100', [FAKE_WPC]: String(wpc), ...labels },
+  allocatable: { cpu: '8' },
+});
+const NODES = [
+  node('cheap', 10, { [TEMP]: '31' }),
+  node('costly', 40, { [TEMP]: '20' }),
+  node('broken', 10),
+  node('gpu', 20, { 'powerplane.io/gpu-watts': '300,600', [TEMP]: '22' }),
+];
 const SPEC = {
   defaultNodeConfig: { nodeMonitor: { refreshInterval: '1s', agents: [{ type: 'Fake' }] }, powerConsumptionPredictor: { type: 'Fake' } },
   nodeConfigOverrides: { broken: { powerConsumptionPredictor: { type: 'None' } } },
@@ -44,7 +54,11 @@ async function start(overrides: Record<string, unknown> = {}): Promise<string> {
 }
 
 async function call(base: string, verb: string, body: unknown, opts: { query?: string; raw?: string; type?: string } = {}) {
-  const res = await fetch(`${base}/scheduler/${verb}${opts.query ?? ''}`, { method: 'POST', headers: { 'content-type': opts.type ?? 'application/json' }, body: opts.raw ?? JSON.stringify(body) });
+  const res = await fetch(`${base}/scheduler/${verb}${opts.query ?? ''}`, {
+    method: 'POST',
+    headers: { 'content-type': opts.type ?? 'application/json' },
+    body: opts.raw ?? JSON.stringify(body),
+  });
   return { status: res.status, body: JSON.parse(await res.text()) as unknown };
 }
 
@@ -78,7 +92,10 @@ test('a pod scores 10 on the cheaper of two nodes (prioritize, HostPriorityList 
   const list = r.body as Record<string, unknown>[];
   for (const hp of list) assert.deepEqual(Object.keys(hp).sort(), ['Host', 'Score']);
   // 1000 mCPU: +10 W on cheap, +40 W on costly
-  assert.deepEqual(list, [{ Host: 'costly', Score: 0 }, { Host: 'cheap', Score: 10 }]);
+  assert.deepEqual(list, [
+    { Host: 'costly', Score: 0 },
+    { Host: 'cheap', Score: 10 },
+  ]);
   // deterministic: the same call gives the same answer
   assert.deepEqual((await call(base, 'prioritize', namesArgs(pod(), ['costly', 'cheap']))).body, list);
 });
@@ -93,28 +110,47 @@ test('full Nodes form: the NodeList is echoed back filtered, node objects unchan
   assert.equal(body.NodeNames, null);
   assert.deepEqual(body.Nodes, { metadata: {}, items: list.items.slice(0, 2) });
   const p = await call(base, 'prioritize', { Pod: pod(), Nodes: fixture('nodes-list.json'), NodeNames: null });
-  assert.deepEqual(p.body, [{ Host: 'cheap', Score: 10 }, { Host: 'costly', Score: 0 }]);
+  assert.deepEqual(p.body, [
+    { Host: 'cheap', Score: 10 },
+    { Host: 'costly', Score: 0 },
+  ]);
 });
 
-test('GPU requests add the node\'s GPU curve; more GPUs than the curve lists filters the node', async () => {
+test("GPU requests add the node's GPU curve; more GPUs than the curve lists filters the node", async () => {
   const base = await start();
-  const gpuPod = (n: number) => pod({}, { containers: [{ name: 'c', resources: { requests: { cpu: '1' }, limits: { 'nvidia.com/gpu': String(n) } } }] });
+  const gpuPod = (n: number) =>
+    pod({}, { containers: [{ name: 'c', resources: { requests: { cpu: '1' }, limits: { 'nvidia.com/gpu': String(n) } } }] });
   // 1 GPU: gpu node adds 20 + 300 W, costly 40 W (no curve: nothing added for GPUs)
-  assert.deepEqual((await call(base, 'prioritize', namesArgs(gpuPod(1), ['gpu', 'costly']))).body, [{ Host: 'gpu', Score: 0 }, { Host: 'costly', Score: 10 }]);
-  const f = (await call(base, 'filter', namesArgs(gpuPod(3), ['gpu', 'costly']))).body as { NodeNames: string[]; FailedAndUnresolvableNodes: Record<string, string> };
+  assert.deepEqual((await call(base, 'prioritize', namesArgs(gpuPod(1), ['gpu', 'costly']))).body, [
+    { Host: 'gpu', Score: 0 },
+    { Host: 'costly', Score: 10 },
+  ]);
+  const f = (await call(base, 'filter', namesArgs(gpuPod(3), ['gpu', 'costly']))).body as {
+    NodeNames: string[];
+    FailedAndUnresolvableNodes: Record<string, string>;
+  };
   assert.deepEqual(f.NodeNames, ['costly']);
   assert.match(f.FailedAndUnresolvableNodes.gpu, /3 GPU/);
 });
 
 test('policies: temperature (query or annotation) avoids hot inlets; an unknown annotation value falls back', async () => {
   const base = await start({ 'estimator.scheduler.maxInletTemperature': 25 });
-  const byQuery = (await call(base, 'filter', namesArgs(pod(), ['cheap', 'costly']), { query: '?policy=temperature' })).body as { NodeNames: string[]; FailedAndUnresolvableNodes: Record<string, string> };
+  const byQuery = (await call(base, 'filter', namesArgs(pod(), ['cheap', 'costly']), { query: '?policy=temperature' })).body as {
+    NodeNames: string[];
+    FailedAndUnresolvableNodes: Record<string, string>;
+  };
   assert.deepEqual(byQuery.NodeNames, ['costly']);
   assert.match(byQuery.FailedAndUnresolvableNodes.cheap, /inlet 31 °C is above 25 °C/);
   const byAnnotation = await call(base, 'prioritize', namesArgs(pod({ 'powerplane.io/placement': 'temperature' }), ['cheap', 'costly']));
-  assert.deepEqual(byAnnotation.body, [{ Host: 'cheap', Score: 0 }, { Host: 'costly', Score: 10 }]);
+  assert.deepEqual(byAnnotation.body, [
+    { Host: 'cheap', Score: 0 },
+    { Host: 'costly', Score: 10 },
+  ]);
   const unknown = await call(base, 'prioritize', namesArgs(pod({ 'powerplane.io/placement': 'coolest' }), ['cheap', 'costly']));
-  assert.deepEqual(unknown.body, [{ Host: 'cheap', Score: 10 }, { Host: 'costly', Score: 0 }]);
+  assert.deepEqual(unknown.body, [
+    { Host: 'cheap', Score: 10 },
+    { Host: 'costly', Score: 0 },
+  ]);
   // every node too hot: nothing is filtered (the extender never makes a pod unschedulable)
   const allHot = (await call(base, 'filter', namesArgs(pod(), ['cheap']), { query: '?policy=temperature' })).body as { NodeNames: string[] };
   assert.deepEqual(allHot.NodeNames, ['cheap']);
@@ -123,10 +159,15 @@ test('policies: temperature (query or annotation) avoids hot inlets; an unknown 
 test('spread without a cluster: no pod watch, so no counts; it ranks by watts alone, as documented', async () => {
   const base = await start({ 'estimator.scheduler.policy': 'spread' });
   const p = pod({}, undefined);
-  (p as { metadata: Record<string, unknown> }).metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'x', controller: true }];
+  (p as { metadata: Record<string, unknown> }).metadata.ownerReferences = [
+    { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'x', controller: true },
+  ];
   const f = (await call(base, 'filter', namesArgs(p, ['cheap', 'costly']))).body as { NodeNames: string[]; FailedNodes: Record<string, string> };
   assert.deepEqual([f.NodeNames, f.FailedNodes], [['cheap', 'costly'], {}]);
-  assert.deepEqual((await call(base, 'prioritize', namesArgs(p, ['cheap', 'costly']))).body, [{ Host: 'cheap', Score: 10 }, { Host: 'costly', Score: 0 }]);
+  assert.deepEqual((await call(base, 'prioritize', namesArgs(p, ['cheap', 'costly']))).body, [
+    { Host: 'cheap', Score: 10 },
+    { Host: 'costly', Score: 0 },
+  ]);
 });
 
 test('internal error (the configured Estimator is not served): filter passes every node, prioritize gives equal scores; counted', async () => {
@@ -135,7 +176,10 @@ test('internal error (the configured Estimator is not served): filter passes eve
   assert.equal(f.status, 200);
   assert.deepEqual((f.body as { NodeNames: string[] }).NodeNames, ['cheap', 'broken']);
   const p = await call(base, 'prioritize', namesArgs(pod(), ['cheap', 'costly']), { query: '?estimator=other/missing' });
-  assert.deepEqual(p.body, [{ Host: 'cheap', Score: 0 }, { Host: 'costly', Score: 0 }]);
+  assert.deepEqual(p.body, [
+    { Host: 'cheap', Score: 0 },
+    { Host: 'costly', Score: 0 },
+  ]);
   await call(base, 'prioritize', namesArgs(pod(), ['cheap', 'costly']));
   const metrics = await (await fetch(`${base}/metrics`)).text();
   assert.match(metrics, /powerplane_scheduler_extender_requests_total\{verb="filter",result="error"\} 1/);
@@ -172,7 +216,13 @@ test('bad bodies are 400 JSON naming the field; never a 5xx (fuzzed)', async () 
   const anyValue = fc.oneof(fc.jsonValue(), fc.constant(null), fc.array(fc.string()));
   const body = fc.oneof(
     fc.record({ Pod: anyValue, Nodes: anyValue, NodeNames: anyValue }, { requiredKeys: [] }),
-    fc.record({ Pod: fc.record({ metadata: anyValue, spec: fc.record({ containers: anyValue, initContainers: anyValue, overhead: anyValue }, { requiredKeys: [] }) }, { requiredKeys: [] }), NodeNames: fc.array(fc.constantFrom('cheap', 'costly', 'broken', 'gpu', 'x')) }),
+    fc.record({
+      Pod: fc.record(
+        { metadata: anyValue, spec: fc.record({ containers: anyValue, initContainers: anyValue, overhead: anyValue }, { requiredKeys: [] }) },
+        { requiredKeys: [] },
+      ),
+      NodeNames: fc.array(fc.constantFrom('cheap', 'costly', 'broken', 'gpu', 'x')),
+    }),
     fc.jsonValue(),
   );
   await fc.assert(
@@ -186,19 +236,32 @@ test('bad bodies are 400 JSON naming the field; never a 5xx (fuzzed)', async () 
 
 test('the fast JSON path: any node name comes back exactly (escapes too); prototype keys and deep nesting are refused as by the server', async () => {
   const base = await start();
-  const names = fc.array(fc.oneof(fc.string({ minLength: 1, unit: 'binary' }), fc.constantFrom('cheap', 'a"b', 'c\\d', 'e\nf', '\u2028', '\u005f_proto__')), { minLength: 1, maxLength: 8 });
+  const names = fc.array(
+    fc.oneof(fc.string({ minLength: 1, unit: 'binary' }), fc.constantFrom('cheap', 'a"b', 'c\\d', 'e\nf', '\u2028', '\u005f_proto__')),
+    { minLength: 1, maxLength: 8 },
+  );
   await fc.assert(
     fc.asyncProperty(names, async (ns) => {
       const r = await call(base, 'prioritize', namesArgs(pod(), ns));
       assert.equal(r.status, 200);
-      assert.deepEqual((r.body as { Host: string }[]).map((h) => h.Host), ns);
+      assert.deepEqual(
+        (r.body as { Host: string }[]).map((h) => h.Host),
+        ns,
+      );
     }),
     { numRuns: 100 },
   );
   // a unicode escape is a backslash: still exact
   const escaped = await call(base, 'prioritize', null, { raw: '{"Pod":{},"NodeNames":["ch\\u0065ap","costly"]}' });
-  assert.deepEqual(escaped.body, [{ Host: 'cheap', Score: 10 }, { Host: 'costly', Score: 0 }]);
-  for (const raw of ['{"Pod":{"__proto__":{"x":1}},"NodeNames":["cheap"]}', '{"Pod":{"\\u005f_proto__":{"x":1}},"NodeNames":["cheap"]}', '{"Pod":{"constructor":{"prototype":{"x":1}}},"NodeNames":["cheap"]}']) {
+  assert.deepEqual(escaped.body, [
+    { Host: 'cheap', Score: 10 },
+    { Host: 'costly', Score: 0 },
+  ]);
+  for (const raw of [
+    '{"Pod":{"__proto__":{"x":1}},"NodeNames":["cheap"]}',
+    '{"Pod":{"\\u005f_proto__":{"x":1}},"NodeNames":["cheap"]}',
+    '{"Pod":{"constructor":{"prototype":{"x":1}}},"NodeNames":["cheap"]}',
+  ]) {
     const r = await call(base, 'prioritize', null, { raw });
     assert.equal(r.status, 400, raw);
     assert.equal((r.body as { field: string }).field, 'body');

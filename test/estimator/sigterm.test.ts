@@ -19,7 +19,9 @@ import { spawnPowerplane } from '../helpers/cli.js';
 const N = 30_000;
 const NODES = 8;
 
-test('SIGTERM during a long general-DP solve: the solve is stopped, its request answered 500, and the estimator exits 0', { timeout: 120_000 }, async (t) => {
+test('SIGTERM during a long general-DP solve: the solve is stopped, its request answered 500, and the estimator exits 0', {
+  timeout: 120_000,
+}, async (t) => {
   let inferred = 0;
   const upstream = await serve((req, body, res) => {
     const json = (status: number, v: unknown) => {
@@ -28,7 +30,8 @@ test('SIGTERM during a long general-DP solve: the solve is stopped, its request 
     };
     const url = req.url ?? '';
     // a different usage per node, so that no two nodes share a status and each is its own group
-    if (url.startsWith('/apis/metrics.k8s.io/v1beta1/nodes/node-')) return json(200, { kind: 'NodeMetrics', usage: { cpu: `${url.split('-').pop()}m`, memory: '1Gi' } });
+    if (url.startsWith('/apis/metrics.k8s.io/v1beta1/nodes/node-'))
+      return json(200, { kind: 'NodeMetrics', usage: { cpu: `${url.split('-').pop()}m`, memory: '1Gi' } });
     if (url.startsWith('/api/v1/nodes/')) return json(200, { kind: 'Node', status: { capacity: { cpu: '64' }, allocatable: { cpu: '64' } } });
     if (url === '/v2/models/concave') return json(200, { name: 'concave', inputs: [{ name: 'cpu_busy_ratio' }, { name: 'logical_processors' }] });
     if (url === '/v2/models/concave/infer') {
@@ -51,9 +54,24 @@ test('SIGTERM during a long general-DP solve: the solve is stopped, its request 
     },
   };
   writeFileSync(file, JSON.stringify({ estimators: [{ namespace: 'default', name: 'default', spec }], nodes }));
-  const est = await spawnPowerplane(['estimator', '--config', file, '--web.listen-address', '127.0.0.1:0', '--estimator.max-workloads', String(N), '--log.level', 'info', '--log.format', 'json'], {
-    ready: /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
-  });
+  const est = await spawnPowerplane(
+    [
+      'estimator',
+      '--config',
+      file,
+      '--web.listen-address',
+      '127.0.0.1:0',
+      '--estimator.max-workloads',
+      String(N),
+      '--log.level',
+      'info',
+      '--log.format',
+      'json',
+    ],
+    {
+      ready: /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
+    },
+  );
   t.after(() => est.stop());
 
   // every node's status read once (the monitors start with the server)
@@ -75,7 +93,7 @@ test('SIGTERM during a long general-DP solve: the solve is stopped, its request 
   );
   // every prediction is in: the solve starts now, in the worker; the server still answers meanwhile
   for (let i = 0; i < 1200 && inferred < NODES; i++) await new Promise((r) => setTimeout(r, 50));
-  assert.equal(inferred, NODES, 'the estimator asked the model for each node\'s curve');
+  assert.equal(inferred, NODES, "the estimator asked the model for each node's curve");
   assert.equal((await fetch(`${est.url}/healthz`)).status, 200, 'the server answers during the solve');
   assert.equal(est.proc.exitCode, null, 'still running, the solve not finished');
 

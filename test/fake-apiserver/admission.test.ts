@@ -25,8 +25,29 @@ test('rules match operations, groups, versions, resources, subresources and scop
 
 /** A self-signed certificate for 127.0.0.1 made with openssl. */
 function selfSigned(dir: string): { key: string; cert: string } {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=webhook', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=webhook',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
 }
 
@@ -44,17 +65,22 @@ describe('fake API server: admission webhooks', () => {
     cert = tls.cert;
     hook = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.on('data', (c) => {
+        body += c;
+      });
       req.on('end', () => {
         const review = JSON.parse(body) as { request: Record<string, any> };
         reviews.push({ path: req.url ?? '', request: review.request });
         const obj = review.request.object;
         let response: Record<string, unknown> = { uid: review.request.uid, allowed: true };
         if (req.url === '/mutate' && !obj?.metadata?.labels?.mutated) {
-          const ops = obj.metadata.labels ? [{ op: 'add', path: '/metadata/labels/mutated', value: 'yes' }] : [{ op: 'add', path: '/metadata/labels', value: { mutated: 'yes' } }];
+          const ops = obj.metadata.labels
+            ? [{ op: 'add', path: '/metadata/labels/mutated', value: 'yes' }]
+            : [{ op: 'add', path: '/metadata/labels', value: { mutated: 'yes' } }];
           response = { ...response, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(ops)).toString('base64') };
         }
-        if (req.url === '/validate' && obj?.data?.forbidden) response = { uid: review.request.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: 'forbidden key' } };
+        if (req.url === '/validate' && obj?.data?.forbidden)
+          response = { uid: review.request.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: 'forbidden key' } };
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }));
       });
@@ -69,14 +95,42 @@ describe('fake API server: admission webhooks', () => {
     const rules = [{ operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'], scope: 'Namespaced' }];
     const nsSel = { matchLabels: { webhooks: 'on' } };
     await fetchJson('POST', '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations', {
-      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'm' },
-      webhooks: [{ name: 'mutate.example.com', clientConfig: { url: `${hookUrl}/mutate`, caBundle }, rules, namespaceSelector: nsSel, sideEffects: 'None', admissionReviewVersions: ['v1'] }],
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: { name: 'm' },
+      webhooks: [
+        {
+          name: 'mutate.example.com',
+          clientConfig: { url: `${hookUrl}/mutate`, caBundle },
+          rules,
+          namespaceSelector: nsSel,
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+        },
+      ],
     });
     await fetchJson('POST', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', {
-      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'v' },
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'v' },
       webhooks: [
-        { name: 'validate.example.com', clientConfig: { url: `${hookUrl}/validate`, caBundle }, rules, namespaceSelector: nsSel, sideEffects: 'None', admissionReviewVersions: ['v1'] },
-        { name: 'down-but-ignored.example.com', failurePolicy: 'Ignore', clientConfig: { url: 'https://127.0.0.1:1/x', caBundle }, rules, namespaceSelector: nsSel, sideEffects: 'None', admissionReviewVersions: ['v1'] },
+        {
+          name: 'validate.example.com',
+          clientConfig: { url: `${hookUrl}/validate`, caBundle },
+          rules,
+          namespaceSelector: nsSel,
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+        },
+        {
+          name: 'down-but-ignored.example.com',
+          failurePolicy: 'Ignore',
+          clientConfig: { url: 'https://127.0.0.1:1/x', caBundle },
+          rules,
+          namespaceSelector: nsSel,
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+        },
       ],
     });
   });
@@ -88,7 +142,7 @@ describe('fake API server: admission webhooks', () => {
 
   async function fetchJson(method: string, path: string, body: unknown): Promise<Record<string, any>> {
     const r = await api.fetch(path, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    const json = await r.json() as Record<string, any>;
+    const json = (await r.json()) as Record<string, any>;
     assert.ok(r.ok, JSON.stringify(json));
     return json;
   }
@@ -129,10 +183,12 @@ describe('fake API server: admission webhooks', () => {
 
   test('dryRun=All runs admission and stores nothing', async () => {
     const r = await api.fetch(`/api/v1/namespaces/hooked/configmaps?dryRun=All`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' } }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' } }),
     });
     assert.equal(r.status, 201);
-    const body = await r.json() as { metadata: { labels: Record<string, string> } };
+    const body = (await r.json()) as { metadata: { labels: Record<string, string> } };
     assert.equal(body.metadata.labels.mutated, 'yes');
     assert.equal(api.store.get('v1', 'ConfigMap', 'dry', 'hooked'), undefined);
   });
@@ -142,9 +198,11 @@ describe('fake API server: admission webhooks', () => {
     const webhooks = (cfg.webhooks as Array<Record<string, unknown>>).map((w) => ({ ...w, failurePolicy: 'Fail' }));
     await fetchJson('PUT', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/v', { ...cfg, webhooks });
     const r = await api.fetch(`/api/v1/namespaces/hooked/configmaps`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }),
     });
     assert.equal(r.status, 500);
-    assert.match((await r.json() as { message: string }).message, /failed calling webhook "down-but-ignored.example.com"/);
+    assert.match(((await r.json()) as { message: string }).message, /failed calling webhook "down-but-ignored.example.com"/);
   });
 });

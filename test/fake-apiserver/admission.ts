@@ -30,8 +30,17 @@ export interface AdmissionRequest {
   namespaceLabels?: Record<string, string>;
 }
 
-interface Rule { operations?: string[]; apiGroups?: string[]; apiVersions?: string[]; resources?: string[]; scope?: string }
-interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }
+interface Rule {
+  operations?: string[];
+  apiGroups?: string[];
+  apiVersions?: string[];
+  resources?: string[];
+  scope?: string;
+}
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
 interface Webhook {
   name: string;
   clientConfig?: { url?: string; caBundle?: string; service?: { namespace: string; name: string; path?: string; port?: number } };
@@ -51,10 +60,16 @@ export function selectorMatches(sel: LabelSelector | undefined, labels: Record<s
   for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) if (l[k] !== v) return false;
   for (const e of sel?.matchExpressions ?? []) {
     const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const ok = e.operator === 'In' ? has && (e.values ?? []).includes(l[e.key])
-      : e.operator === 'NotIn' ? !has || !(e.values ?? []).includes(l[e.key])
-        : e.operator === 'Exists' ? has
-          : e.operator === 'DoesNotExist' ? !has : false;
+    const ok =
+      e.operator === 'In'
+        ? has && (e.values ?? []).includes(l[e.key])
+        : e.operator === 'NotIn'
+          ? !has || !(e.values ?? []).includes(l[e.key])
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;
@@ -72,27 +87,34 @@ export function rulesMatch(rules: Rule[] | undefined, req: Pick<AdmissionRequest
     if (!matchesAny(r.apiGroups, req.def.group) || !matchesAny(r.apiVersions, req.def.version)) return false;
     const scope = r.scope ?? '*';
     if (scope !== '*' && scope !== (req.def.namespaced ? 'Namespaced' : 'Cluster')) return false;
-    return (r.resources ?? []).some((x) => x === resource || x === '*/*'
-      || (x === '*' && !req.subresource) || (x === `${req.def.plural}/*` && !!req.subresource));
+    return (r.resources ?? []).some(
+      (x) => x === resource || x === '*/*' || (x === '*' && !req.subresource) || (x === `${req.def.plural}/*` && !!req.subresource),
+    );
   });
 }
 
 function post(url: URL, body: string, ca: Buffer | undefined, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     if (url.protocol !== 'https:') return reject(new Error(`webhook URL ${url.href} must use https`));
-    const req = httpsRequest(url, {
-      method: 'POST', ca, timeout: timeoutMs,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 0) >= 300) reject(new Error(`webhook answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
-        else resolve(text);
-      });
-      res.on('error', reject);
-    });
+    const req = httpsRequest(
+      url,
+      {
+        method: 'POST',
+        ca,
+        timeout: timeoutMs,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 0) >= 300) reject(new Error(`webhook answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
+          else resolve(text);
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`context deadline exceeded (timeout ${timeoutMs / 1000}s)`)));
     req.on('error', reject);
     req.end(body);
@@ -123,7 +145,12 @@ export class Admission {
       const response = await this.#call(hook, { ...req, object });
       if (!response) continue;
       if (response.patch !== undefined) {
-        if (response.patchType !== 'JSONPatch') throw new ApiError(500, 'InternalError', `Internal error occurred: webhook "${hook.name}" returned an unsupported patchType ${String(response.patchType)}`);
+        if (response.patchType !== 'JSONPatch')
+          throw new ApiError(
+            500,
+            'InternalError',
+            `Internal error occurred: webhook "${hook.name}" returned an unsupported patchType ${String(response.patchType)}`,
+          );
         const ops = JSON.parse(Buffer.from(String(response.patch), 'base64').toString('utf8')) as fastJsonPatch.Operation[];
         try {
           object = fastJsonPatch.applyPatch(structuredClone(object), ops, true, false).newDocument as Obj;
@@ -142,9 +169,12 @@ export class Admission {
 
   #matching(configs: StoredObject[], req: AdmissionRequest): Webhook[] {
     const out: Webhook[] = [];
-    const labels = (req.object ?? req.oldObject) && isPlainObject((req.object ?? req.oldObject)!.metadata)
-      ? ((req.object ?? req.oldObject)!.metadata as { labels?: Record<string, string> }).labels : undefined;
-    const oldLabels = req.oldObject && isPlainObject(req.oldObject.metadata) ? (req.oldObject.metadata as { labels?: Record<string, string> }).labels : undefined;
+    const labels =
+      (req.object ?? req.oldObject) && isPlainObject((req.object ?? req.oldObject)!.metadata)
+        ? ((req.object ?? req.oldObject)!.metadata as { labels?: Record<string, string> }).labels
+        : undefined;
+    const oldLabels =
+      req.oldObject && isPlainObject(req.oldObject.metadata) ? (req.oldObject.metadata as { labels?: Record<string, string> }).labels : undefined;
     const nsLabels = req.def.group === '' && req.def.kind === 'Namespace' ? labels : req.namespaceLabels;
     for (const cfg of configs) {
       for (const hook of (Array.isArray(cfg.webhooks) ? cfg.webhooks : []) as Webhook[]) {
@@ -162,13 +192,26 @@ export class Admission {
     const gvk = { group: req.def.group, version: req.def.version, kind: req.def.kind };
     const gvr = { group: req.def.group, version: req.def.version, resource: req.def.plural };
     const review = {
-      apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview',
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
       request: {
-        uid, kind: gvk, resource: gvr, requestKind: gvk, requestResource: gvr, ...(req.subresource ? { subResource: req.subresource } : {}),
-        name: req.name, ...(req.namespace ? { namespace: req.namespace } : {}), operation: req.operation,
+        uid,
+        kind: gvk,
+        resource: gvr,
+        requestKind: gvk,
+        requestResource: gvr,
+        ...(req.subresource ? { subResource: req.subresource } : {}),
+        name: req.name,
+        ...(req.namespace ? { namespace: req.namespace } : {}),
+        operation: req.operation,
         userInfo: { username: 'fake-admin', groups: ['system:masters', 'system:authenticated'] },
-        object: req.object ?? null, oldObject: req.oldObject ?? null, dryRun: req.dryRun,
-        options: { apiVersion: 'meta.k8s.io/v1', kind: req.operation === 'CREATE' ? 'CreateOptions' : req.operation === 'UPDATE' ? 'UpdateOptions' : 'DeleteOptions' },
+        object: req.object ?? null,
+        oldObject: req.oldObject ?? null,
+        dryRun: req.dryRun,
+        options: {
+          apiVersion: 'meta.k8s.io/v1',
+          kind: req.operation === 'CREATE' ? 'CreateOptions' : req.operation === 'UPDATE' ? 'UpdateOptions' : 'DeleteOptions',
+        },
       },
     };
     let response: Record<string, unknown>;
@@ -187,7 +230,11 @@ export class Admission {
     if (response.allowed !== true) {
       const status = (isPlainObject(response.status) ? response.status : {}) as { code?: number; message?: string; reason?: string };
       const code = status.code && status.code >= 400 ? status.code : 400;
-      throw new ApiError(code, status.reason ?? '', `admission webhook "${hook.name}" denied the request${status.message ? `: ${status.message}` : ' without explanation'}`);
+      throw new ApiError(
+        code,
+        status.reason ?? '',
+        `admission webhook "${hook.name}" denied the request${status.message ? `: ${status.message}` : ' without explanation'}`,
+      );
     }
     return response;
   }
@@ -197,10 +244,12 @@ export class Admission {
     if (cc.url) return new URL(cc.url);
     if (cc.service) {
       const base = this.#resolve()?.({ namespace: cc.service.namespace, name: cc.service.name, port: cc.service.port ?? 443 });
-      if (!base) throw new Error(`service "${cc.service.namespace}/${cc.service.name}" cannot be reached from the fake API server (register hooks.resolveService)`);
+      if (!base)
+        throw new Error(
+          `service "${cc.service.namespace}/${cc.service.name}" cannot be reached from the fake API server (register hooks.resolveService)`,
+        );
       return new URL((cc.service.path ?? '/').replace(/^\/?/, '/'), base);
     }
     throw new Error('webhook clientConfig has neither url nor service');
   }
 }
-

@@ -13,12 +13,18 @@ const DS = { apiVersion: 'apps/v1', kind: 'DaemonSet' } as const;
 /** A DaemonSet as an operator applies it: one container with one named port. */
 function daemonSet(name: string, containers: Container[]): DaemonSet {
   return {
-    ...DS, metadata: { name, namespace: 'default' },
+    ...DS,
+    metadata: { name, namespace: 'default' },
     spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers } } },
   } as DaemonSet;
 }
 
-const agent = (port: number, extra: Partial<Container> = {}): Container => ({ name: 'agent', image: 'a:1', ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }], ...extra });
+const agent = (port: number, extra: Partial<Container> = {}): Container => ({
+  name: 'agent',
+  image: 'a:1',
+  ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+  ...extra,
+});
 
 /** The fieldsV1 of one manager's entry, as JSON text (to search for keys). */
 function fieldsOf(obj: KubeObject, manager: string): string {
@@ -43,7 +49,10 @@ describe('fake API server: server-side apply of associative list items (KubeClie
     const mf = fieldsOf(changed, 'op');
     assert.doesNotMatch(mf, /28282/, 'the old key is no longer owned');
     assert.match(mf, /k:\{\\"containerPort\\":28283,\\"protocol\\":\\"TCP\\"\}/);
-    assert.deepEqual(changed.metadata.managedFields?.map((e) => e.manager), ['op']);
+    assert.deepEqual(
+      changed.metadata.managedFields?.map((e) => e.manager),
+      ['op'],
+    );
 
     const changes = api.writes.changes;
     const again = await kube.apply(daemonSet('port', [agent(28283)]), { fieldManager: 'op' });
@@ -64,11 +73,16 @@ describe('fake API server: server-side apply of associative list items (KubeClie
 
   test('other associative lists: containers by name, env by name, volumeMounts by mountPath are replaced whole', async () => {
     const c = (name: string, env: string, mount: string): Container & { volumeMounts: unknown[] } => ({
-      name, image: 'i:1', env: [{ name: env, value: 'v' }], volumeMounts: [{ name: 'data', mountPath: mount }],
+      name,
+      image: 'i:1',
+      env: [{ name: env, value: 'v' }],
+      volumeMounts: [{ name: 'data', mountPath: mount }],
     });
     await kube.apply(daemonSet('lists', [c('one', 'A', '/a'), c('two', 'X', '/x')]), { fieldManager: 'op' });
     const changed = await kube.apply(daemonSet('lists', [c('one', 'B', '/b')]), { fieldManager: 'op' });
-    assert.deepEqual(containersOf(changed), [{ name: 'one', image: 'i:1', env: [{ name: 'B', value: 'v' }], volumeMounts: [{ name: 'data', mountPath: '/b' }] }]);
+    assert.deepEqual(containersOf(changed), [
+      { name: 'one', image: 'i:1', env: [{ name: 'B', value: 'v' }], volumeMounts: [{ name: 'data', mountPath: '/b' }] },
+    ]);
     assert.doesNotMatch(fieldsOf(changed, 'op'), /\\"two\\"|\\"A\\"|\/a/);
   });
 
@@ -80,7 +94,9 @@ describe('fake API server: server-side apply of associative list items (KubeClie
 
   test('another applier shares the old entry: only the fields the first manager alone owned go', async () => {
     await kube.apply(daemonSet('shared', [agent(28282)]), { fieldManager: 'op' });
-    await kube.apply(daemonSet('shared', [{ name: 'agent', image: 'a:1', ports: [{ containerPort: 28282, protocol: 'TCP', hostPort: 28282 }] }]), { fieldManager: 'mesh' });
+    await kube.apply(daemonSet('shared', [{ name: 'agent', image: 'a:1', ports: [{ containerPort: 28282, protocol: 'TCP', hostPort: 28282 }] }]), {
+      fieldManager: 'mesh',
+    });
     const changed = await kube.apply(daemonSet('shared', [agent(28283)]), { fieldManager: 'op' });
     assert.deepEqual(containersOf(changed)[0].ports, [
       { containerPort: 28282, protocol: 'TCP', hostPort: 28282 },
@@ -94,7 +110,13 @@ describe('fake API server: server-side apply of associative list items (KubeClie
 
   test('an Update owns one field inside the old entry: the entry stays with its key and that field', async () => {
     await kube.apply(daemonSet('patched', [agent(28282)]), { fieldManager: 'op' });
-    await kube.jsonPatch(DS, 'patched', 'default', [{ op: 'add', path: '/spec/template/spec/containers/0/ports/0/hostPort', value: 28282 }], 'kubectl-edit');
+    await kube.jsonPatch(
+      DS,
+      'patched',
+      'default',
+      [{ op: 'add', path: '/spec/template/spec/containers/0/ports/0/hostPort', value: 28282 }],
+      'kubectl-edit',
+    );
     const changed = await kube.apply(daemonSet('patched', [agent(28283)]), { fieldManager: 'op' });
     assert.deepEqual(containersOf(changed)[0].ports, [
       { containerPort: 28282, protocol: 'TCP', hostPort: 28282 },

@@ -11,9 +11,11 @@ const W = { group: 'example.com', version: 'v1', namespace: 'default', plural: '
 describe('fake API server: server-side apply', () => {
   let api: FakeApiServer;
   let custom: CustomObjectsApi;
-  const apply = (name: string, spec: Record<string, unknown>, fieldManager: string, force?: boolean) => custom.patchNamespacedCustomObject(
-    { ...W, name, body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name }, spec }, fieldManager, force }, SSA,
-  );
+  const apply = (name: string, spec: Record<string, unknown>, fieldManager: string, force?: boolean) =>
+    custom.patchNamespacedCustomObject(
+      { ...W, name, body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name }, spec }, fieldManager, force },
+      SSA,
+    );
   before(async () => {
     api = await startFakeApiServer();
     custom = api.kubeConfig.makeApiClient(CustomObjectsApi);
@@ -42,7 +44,10 @@ describe('fake API server: server-side apply', () => {
     assert.equal(r.code, 409);
     assert.equal(r.status.reason, 'Conflict');
     assert.match(r.status.message, /conflict with "op".*\.spec\.size/);
-    assert.deepEqual(r.status.details.causes.map((c: any) => c.field), ['.spec.size']);
+    assert.deepEqual(
+      r.status.details.causes.map((c: any) => c.field),
+      ['.spec.size'],
+    );
     const forced = await apply('b', { size: 5 }, 'intruder', true);
     assert.equal(forced.spec.size, 5);
     const owners = Object.fromEntries((forced.metadata.managedFields as any[]).map((e) => [e.manager, e.fieldsV1]));
@@ -66,7 +71,10 @@ describe('fake API server: server-side apply', () => {
 
   test('a non-apply update owns what it changed, and apply then conflicts with it', async () => {
     await apply('e', { size: 2 }, 'op');
-    await custom.patchNamespacedCustomObject({ ...W, name: 'e', body: { spec: { size: 4 } }, fieldManager: 'kubectl-edit' }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await custom.patchNamespacedCustomObject(
+      { ...W, name: 'e', body: { spec: { size: 4 } }, fieldManager: 'kubectl-edit' },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     const r = await apiFailure(apply('e', { size: 2 }, 'op'));
     assert.equal(r.code, 409);
     assert.match(r.status.message, /kubectl-edit/);
@@ -75,7 +83,14 @@ describe('fake API server: server-side apply', () => {
   test('apply to the status subresource only touches status', async () => {
     await apply('f', { size: 2 }, 'op');
     const st = await custom.patchNamespacedCustomObjectStatus(
-      { ...W, name: 'f', body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'f' }, spec: { size: 9 }, status: { ready: true } }, fieldManager: 'op', force: true }, SSA,
+      {
+        ...W,
+        name: 'f',
+        body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'f' }, spec: { size: 9 }, status: { ready: true } },
+        fieldManager: 'op',
+        force: true,
+      },
+      SSA,
     );
     assert.equal(st.status.ready, true);
     assert.equal(st.spec.size, 2);
@@ -83,7 +98,12 @@ describe('fake API server: server-side apply', () => {
   });
 
   test('a finalizer added by apply and dropped by a later apply releases an object being deleted', async () => {
-    const withFinalizer = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'fin', finalizers: ['example.com/cleanup'] }, spec: { size: 1 } };
+    const withFinalizer = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'fin', finalizers: ['example.com/cleanup'] },
+      spec: { size: 1 },
+    };
     await custom.patchNamespacedCustomObject({ ...W, name: 'fin', body: withFinalizer, fieldManager: 'op' }, SSA);
     await custom.deleteNamespacedCustomObject({ ...W, name: 'fin' });
     const held = await custom.getNamespacedCustomObject({ ...W, name: 'fin' });
@@ -93,14 +113,18 @@ describe('fake API server: server-side apply', () => {
   });
 
   test('apply requires a fieldManager', async () => {
-    const r = await apiFailure(custom.patchNamespacedCustomObject({ ...W, name: 'g', body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'g' } } }, SSA));
+    const r = await apiFailure(
+      custom.patchNamespacedCustomObject({ ...W, name: 'g', body: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'g' } } }, SSA),
+    );
     assert.equal(r.code, 422);
   });
 
   test('built-in kinds: containers merge by name; KubernetesObjectApi.patch with SSA does discovery', async () => {
     const objects = KubernetesObjectApi.makeApiClient(api.kubeConfig);
     const dep = (containers: Array<{ name: string; image: string }>) => ({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
       spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers } } },
     });
     await objects.patch(dep([{ name: 'app', image: 'a:1' }]), undefined, undefined, 'op', true, PatchStrategy.ServerSideApply);

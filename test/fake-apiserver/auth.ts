@@ -38,11 +38,18 @@ export class FakeAuth {
     const as = header(req, 'impersonate-user')[0];
     if (as === undefined) return user;
     if (!user.groups.includes('system:masters')) {
-      throw new ApiError(403, 'Forbidden', `users "${as}" is forbidden: User "${user.name}" cannot impersonate resource "users" in API group "" at the cluster scope`);
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `users "${as}" is forbidden: User "${user.name}" cannot impersonate resource "users" in API group "" at the cluster scope`,
+      );
     }
     const sa = /^system:serviceaccount:([^:]+):[^:]+$/.exec(as);
     const groups = header(req, 'impersonate-group');
-    return { name: as, groups: [...(groups.length > 0 ? groups : sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa[1]}`] : []), 'system:authenticated'] };
+    return {
+      name: as,
+      groups: [...(groups.length > 0 ? groups : sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa[1]}`] : []), 'system:authenticated'],
+    };
   }
 
   #credentials(req: IncomingMessage): FakeUser | undefined {
@@ -76,8 +83,12 @@ export class FakeAuth {
       const what = info.name ? `${qualified(info.plural, info.group)} "${info.name}"` : qualified(info.plural, info.group);
       const where = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
       const sub = info.subresource ? ` subresource "${info.subresource}"` : '';
-      throw new ApiError(403, 'Forbidden', `${what} is forbidden: User "${user.name}" cannot ${verb} resource "${info.plural}"${sub} in API group "${info.group}" ${where}`,
-        { name: info.name ?? '', group: info.group, kind: info.plural });
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${what} is forbidden: User "${user.name}" cannot ${verb} resource "${info.plural}"${sub} in API group "${info.group}" ${where}`,
+        { name: info.name ?? '', group: info.group, kind: info.plural },
+      );
     }
   }
 }

@@ -5,7 +5,9 @@ import { builtinResources } from './registry.js';
 
 const def = (kind: string) => builtinResources().find((d) => d.kind === kind && d.group !== 'events.k8s.io')!;
 const ds = (selector: unknown, labels: Record<string, string>, containers: unknown[] = [{ name: 'a', image: 'i' }]) => ({
-  apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' },
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: 'd' },
   spec: { selector, template: { metadata: { labels }, spec: { containers } } },
 });
 const fields = (causes: Array<{ field?: string }>) => causes.map((c) => c.field).sort();
@@ -13,15 +15,24 @@ const fields = (causes: Array<{ field?: string }>) => causes.map((c) => c.field)
 test('workloads: selector required, must match the template labels, and is immutable', () => {
   assert.deepEqual(validateBuiltin(def('DaemonSet'), ds({ matchLabels: { app: 'x' } }, { app: 'x', extra: 'y' }), undefined), []);
   assert.deepEqual(fields(validateBuiltin(def('DaemonSet'), ds(undefined, { app: 'x' }), undefined)), ['spec.selector']);
-  assert.deepEqual(fields(validateBuiltin(def('DaemonSet'), ds({ matchLabels: { app: 'x' } }, { app: 'y' }), undefined)), ['spec.template.metadata.labels']);
+  assert.deepEqual(fields(validateBuiltin(def('DaemonSet'), ds({ matchLabels: { app: 'x' } }, { app: 'y' }), undefined)), [
+    'spec.template.metadata.labels',
+  ]);
   const old = ds({ matchLabels: { app: 'x' } }, { app: 'x', v: '1' });
-  assert.deepEqual(fields(validateBuiltin(def('DaemonSet'), ds({ matchLabels: { app: 'x', v: '1' } }, { app: 'x', v: '1' }), old)), ['spec.selector']);
+  assert.deepEqual(fields(validateBuiltin(def('DaemonSet'), ds({ matchLabels: { app: 'x', v: '1' } }, { app: 'x', v: '1' }), old)), [
+    'spec.selector',
+  ]);
 });
 
 test('pod templates: containers required, named uniquely, with images', () => {
-  assert.deepEqual(fields(validateBuiltin(def('Deployment'), ds({ matchLabels: { a: 'b' } }, { a: 'b' }, []), undefined)), ['spec.template.spec.containers']);
+  assert.deepEqual(fields(validateBuiltin(def('Deployment'), ds({ matchLabels: { a: 'b' } }, { a: 'b' }, []), undefined)), [
+    'spec.template.spec.containers',
+  ]);
   const dup = ds({ matchLabels: { a: 'b' } }, { a: 'b' }, [{ name: 'c', image: 'i' }, { name: 'c' }]);
-  assert.deepEqual(fields(validateBuiltin(def('Deployment'), dup, undefined)), ['spec.template.spec.containers[1].image', 'spec.template.spec.containers[1].name']);
+  assert.deepEqual(fields(validateBuiltin(def('Deployment'), dup, undefined)), [
+    'spec.template.spec.containers[1].image',
+    'spec.template.spec.containers[1].name',
+  ]);
 });
 
 test('config keys and binding roleRefs', () => {
@@ -33,11 +44,19 @@ test('config keys and binding roleRefs', () => {
 });
 
 test('webhook configurations: each clientConfig names exactly one of url or service', () => {
-  const cfg = (clientConfig: unknown) => ({ webhooks: [{ name: 'a.x', clientConfig: { url: 'https://a' } }, { name: 'b.x', clientConfig }] });
+  const cfg = (clientConfig: unknown) => ({
+    webhooks: [
+      { name: 'a.x', clientConfig: { url: 'https://a' } },
+      { name: 'b.x', clientConfig },
+    ],
+  });
   for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
     assert.deepEqual(validateBuiltin(def(kind), cfg({ service: { namespace: 'n', name: 's' } }), undefined), []);
     const both = validateBuiltin(def(kind), cfg({ url: 'https://b', service: { namespace: 'n', name: 's' } }), undefined);
-    assert.deepEqual(both.map((c) => `${c.field}: ${c.message}`), ['webhooks[1].clientConfig: Required value: exactly one of url or service is required']);
+    assert.deepEqual(
+      both.map((c) => `${c.field}: ${c.message}`),
+      ['webhooks[1].clientConfig: Required value: exactly one of url or service is required'],
+    );
     assert.deepEqual(fields(validateBuiltin(def(kind), cfg({ caBundle: 'x' }), undefined)), ['webhooks[1].clientConfig']);
   }
 });

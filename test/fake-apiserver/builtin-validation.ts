@@ -32,14 +32,20 @@ function podSpecCauses(spec: unknown, prefix: string): StatusCause[] {
     return causes;
   }
   const seen = new Set<string>();
-  for (const [list, items] of [['containers', containers], ['initContainers', get(spec, 'initContainers')]] as const) {
+  for (const [list, items] of [
+    ['containers', containers],
+    ['initContainers', get(spec, 'initContainers')],
+  ] as const) {
     if (!Array.isArray(items)) continue;
     items.forEach((c, i) => {
       const name = get(c, 'name');
-      if (typeof name !== 'string' || name === '') causes.push({ field: `${prefix}.${list}[${i}].name`, message: 'Required value', reason: 'FieldValueRequired' });
-      else if (seen.has(name)) causes.push({ field: `${prefix}.${list}[${i}].name`, message: `Duplicate value: "${name}"`, reason: 'FieldValueDuplicate' });
+      if (typeof name !== 'string' || name === '')
+        causes.push({ field: `${prefix}.${list}[${i}].name`, message: 'Required value', reason: 'FieldValueRequired' });
+      else if (seen.has(name))
+        causes.push({ field: `${prefix}.${list}[${i}].name`, message: `Duplicate value: "${name}"`, reason: 'FieldValueDuplicate' });
       else seen.add(name);
-      if (typeof get(c, 'image') !== 'string' || get(c, 'image') === '') causes.push({ field: `${prefix}.${list}[${i}].image`, message: 'Required value', reason: 'FieldValueRequired' });
+      if (typeof get(c, 'image') !== 'string' || get(c, 'image') === '')
+        causes.push({ field: `${prefix}.${list}[${i}].image`, message: 'Required value', reason: 'FieldValueRequired' });
     });
   }
   return causes;
@@ -50,11 +56,16 @@ export function validateBuiltin(def: ResourceDef, obj: Obj, old: Obj | undefined
   const causes: StatusCause[] = [];
   const workload = def.group === 'apps' && ['Deployment', 'DaemonSet', 'StatefulSet'].includes(def.kind);
   if (workload) {
-    const selector = get(obj, 'spec.selector') as { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined;
+    const selector = get(obj, 'spec.selector') as
+      | { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }
+      | undefined;
     const empty = !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
     if (empty) causes.push({ field: 'spec.selector', message: 'Required value', reason: 'FieldValueRequired' });
     else if (!selectorMatches(selector, get(obj, 'spec.template.metadata.labels') as Record<string, string> | undefined)) {
-      causes.push({ field: 'spec.template.metadata.labels', message: `Invalid value: ${JSON.stringify(get(obj, 'spec.template.metadata.labels') ?? {})}: \`selector\` does not match template \`labels\`` });
+      causes.push({
+        field: 'spec.template.metadata.labels',
+        message: `Invalid value: ${JSON.stringify(get(obj, 'spec.template.metadata.labels') ?? {})}: \`selector\` does not match template \`labels\``,
+      });
     }
     if (old && JSON.stringify(get(old, 'spec.selector')) !== JSON.stringify(selector)) {
       causes.push({ field: 'spec.selector', message: `Invalid value: ${JSON.stringify(selector)}: field is immutable` });
@@ -67,7 +78,11 @@ export function validateBuiltin(def: ResourceDef, obj: Obj, old: Obj | undefined
       const data = get(obj, field);
       if (!isPlainObject(data)) continue;
       for (const key of Object.keys(data)) {
-        if (!KEY.test(key) || key.length > 253) causes.push({ field: `${field}[${key}]`, message: `Invalid value: "${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'` });
+        if (!KEY.test(key) || key.length > 253)
+          causes.push({
+            field: `${field}[${key}]`,
+            message: `Invalid value: "${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.'`,
+          });
       }
     }
   }
@@ -77,13 +92,21 @@ export function validateBuiltin(def: ResourceDef, obj: Obj, old: Obj | undefined
       causes.push({ field: 'roleRef', message: `Invalid value: ${JSON.stringify(get(obj, 'roleRef'))}: cannot change roleRef` });
     }
   }
-  if (def.group === 'admissionregistration.k8s.io' && (def.kind === 'ValidatingWebhookConfiguration' || def.kind === 'MutatingWebhookConfiguration')) {
+  if (
+    def.group === 'admissionregistration.k8s.io' &&
+    (def.kind === 'ValidatingWebhookConfiguration' || def.kind === 'MutatingWebhookConfiguration')
+  ) {
     const hooks = get(obj, 'webhooks');
     if (Array.isArray(hooks)) {
       hooks.forEach((h, i) => {
         const cc = get(h, 'clientConfig');
         const n = (isPlainObject(cc) && cc.url !== undefined ? 1 : 0) + (isPlainObject(cc) && cc.service !== undefined ? 1 : 0);
-        if (n !== 1) causes.push({ field: `webhooks[${i}].clientConfig`, message: 'Required value: exactly one of url or service is required', reason: 'FieldValueRequired' });
+        if (n !== 1)
+          causes.push({
+            field: `webhooks[${i}].clientConfig`,
+            message: 'Required value: exactly one of url or service is required',
+            reason: 'FieldValueRequired',
+          });
       });
     }
   }

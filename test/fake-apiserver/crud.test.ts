@@ -52,7 +52,11 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
   test('a namespaced kind at its all-namespaces path: list works, create is 405, get is 404', async () => {
     const list = await api.fetch(`/api/v1/configmaps`);
     assert.equal(list.status, 200);
-    const create = await api.fetch(`/api/v1/configmaps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'x' } }) });
+    const create = await api.fetch(`/api/v1/configmaps`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ metadata: { name: 'x' } }),
+    });
     assert.equal(create.status, 405);
     assert.equal((await api.fetch(`/api/v1/configmaps/x`)).status, 404);
   });
@@ -82,11 +86,23 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
   test('generation is bumped on spec changes only, not on metadata or status', async () => {
     const d = await apps.createNamespacedDeployment({ namespace: 'crud', body: deployment('web') });
     assert.equal(d.metadata!.generation, 1);
-    const labelled = await apps.replaceNamespacedDeployment({ name: 'web', namespace: 'crud', body: { ...d, metadata: { ...d.metadata, labels: { app: 'web', x: 'y' } } } });
+    const labelled = await apps.replaceNamespacedDeployment({
+      name: 'web',
+      namespace: 'crud',
+      body: { ...d, metadata: { ...d.metadata, labels: { app: 'web', x: 'y' } } },
+    });
     assert.equal(labelled.metadata!.generation, 1);
-    const scaled = await apps.replaceNamespacedDeployment({ name: 'web', namespace: 'crud', body: { ...labelled, spec: { ...labelled.spec!, replicas: 3 } } });
+    const scaled = await apps.replaceNamespacedDeployment({
+      name: 'web',
+      namespace: 'crud',
+      body: { ...labelled, spec: { ...labelled.spec!, replicas: 3 } },
+    });
     assert.equal(scaled.metadata!.generation, 2);
-    const status = await apps.replaceNamespacedDeploymentStatus({ name: 'web', namespace: 'crud', body: { ...scaled, status: { replicas: 3, readyReplicas: 3 } } });
+    const status = await apps.replaceNamespacedDeploymentStatus({
+      name: 'web',
+      namespace: 'crud',
+      body: { ...scaled, status: { replicas: 3, readyReplicas: 3 } },
+    });
     assert.equal(status.metadata!.generation, 2);
     assert.equal(status.status!.readyReplicas, 3);
   });
@@ -94,7 +110,11 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
   test('the main endpoint ignores status; /status ignores spec', async () => {
     const d = await apps.createNamespacedDeployment({ namespace: 'crud', body: { ...deployment('split'), status: { replicas: 9 } } });
     assert.equal(d.status, undefined);
-    const s = await apps.replaceNamespacedDeploymentStatus({ name: 'split', namespace: 'crud', body: { ...d, spec: { ...d.spec!, replicas: 5 }, status: { replicas: 1 } } });
+    const s = await apps.replaceNamespacedDeploymentStatus({
+      name: 'split',
+      namespace: 'crud',
+      body: { ...d, spec: { ...d.spec!, replicas: 5 }, status: { replicas: 1 } },
+    });
     assert.equal(s.spec!.replicas, 1);
     assert.equal(s.status!.replicas, 1);
     const m = await apps.replaceNamespacedDeployment({ name: 'split', namespace: 'crud', body: { ...s, status: { replicas: 7 } } });
@@ -102,9 +122,11 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
   });
 
   test('label selectors: equality and set-based; field selectors: metadata.name and spec.nodeName', async () => {
-    const mk = (name: string, labels: Record<string, string>, nodeName: string) => core.createNamespacedPod({
-      namespace: 'crud', body: { metadata: { name, labels }, spec: { nodeName, containers: [{ name: 'c', image: 'i' }] } },
-    });
+    const mk = (name: string, labels: Record<string, string>, nodeName: string) =>
+      core.createNamespacedPod({
+        namespace: 'crud',
+        body: { metadata: { name, labels }, spec: { nodeName, containers: [{ name: 'c', image: 'i' }] } },
+      });
     await mk('p1', { tier: 'web', env: 'prod' }, 'n1');
     await mk('p2', { tier: 'db', env: 'prod' }, 'n2');
     await mk('p3', { tier: 'web' }, 'n2');
@@ -121,20 +143,30 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
   });
 
   test('list carries metadata.resourceVersion; limit and continue page through', async () => {
-    for (const n of ['l1', 'l2', 'l3']) await core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: n, labels: { page: 'yes' } } } });
+    for (const n of ['l1', 'l2', 'l3'])
+      await core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: n, labels: { page: 'yes' } } } });
     const first = await core.listNamespacedConfigMap({ namespace: 'crud', labelSelector: 'page', limit: 2 });
     assert.equal(first.metadata!.resourceVersion, String(api.store.resourceVersion()));
-    assert.deepEqual(first.items.map((i) => i.metadata!.name), ['l1', 'l2']);
+    assert.deepEqual(
+      first.items.map((i) => i.metadata!.name),
+      ['l1', 'l2'],
+    );
     assert.ok(first.metadata!._continue);
     const second = await core.listNamespacedConfigMap({ namespace: 'crud', labelSelector: 'page', limit: 2, _continue: first.metadata!._continue });
-    assert.deepEqual(second.items.map((i) => i.metadata!.name), ['l3']);
+    assert.deepEqual(
+      second.items.map((i) => i.metadata!.name),
+      ['l3'],
+    );
     assert.equal(second.metadata!._continue, undefined);
   });
 
   test('cluster-scoped kinds: nodes are served without a namespace', async () => {
     await core.createNode({ body: { metadata: { name: 'node-a', labels: { role: 'worker' } }, status: { capacity: { cpu: '4' } } } });
     const nodes = await core.listNode({ labelSelector: 'role=worker' });
-    assert.deepEqual(nodes.items.map((n) => n.metadata!.name), ['node-a']);
+    assert.deepEqual(
+      nodes.items.map((n) => n.metadata!.name),
+      ['node-a'],
+    );
     assert.equal(nodes.items[0].status!.capacity!.cpu, '4');
   });
 
@@ -151,7 +183,9 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
   });
 
   test('an injected failure is answered as a Status', async () => {
-    const off = api.hooks.onRequest((r) => (r.verb === 'create' && r.plural === 'configmaps' ? { code: 500, reason: 'InternalError', message: 'boom' } : undefined));
+    const off = api.hooks.onRequest((r) =>
+      r.verb === 'create' && r.plural === 'configmaps' ? { code: 500, reason: 'InternalError', message: 'boom' } : undefined,
+    );
     const r = await apiFailure(core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'boom' } } }));
     off();
     assert.equal(r.code, 500);
@@ -172,10 +206,12 @@ describe('fake API server: CRUD through client-node 1.4.0', () => {
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     );
     assert.equal(jp.data!.b, '9');
-    const r = await apiFailure(core.patchNamespacedConfigMap(
-      { name: 'p', namespace: 'crud', body: [{ op: 'test', path: '/data/b', value: 'nope' }] },
-      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-    ));
+    const r = await apiFailure(
+      core.patchNamespacedConfigMap(
+        { name: 'p', namespace: 'crud', body: [{ op: 'test', path: '/data/b', value: 'nope' }] },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      ),
+    );
     assert.equal(r.code, 422);
   });
 });

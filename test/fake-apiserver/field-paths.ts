@@ -196,12 +196,17 @@ export function fromFieldsV1(tree: unknown): Set<string> {
 
 /** Renders a path for messages: `.spec.containers[name="a"].image`. */
 export function describePath(path: string): string {
-  return path.split(SEP).map((el) => {
-    if (el.startsWith('f:')) return `.${el.slice(2)}`;
-    if (el.startsWith('k:')) {
-      const obj = JSON.parse(el.slice(2)) as Record<string, unknown>;
-      return `[${Object.entries(obj).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
-    }
-    return `[${el.slice(2)}]`;
-  }).join('');
+  return path
+    .split(SEP)
+    .map((el) => {
+      if (el.startsWith('f:')) return `.${el.slice(2)}`;
+      if (el.startsWith('k:')) {
+        const obj = JSON.parse(el.slice(2)) as Record<string, unknown>;
+        return `[${Object.entries(obj)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(',')}]`;
+      }
+      return `[${el.slice(2)}]`;
+    })
+    .join('');
 }

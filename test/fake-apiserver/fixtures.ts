@@ -25,7 +25,13 @@ export function crdOf(c: CrdSpec): { apiVersion: string; kind: string; metadata:
     spec: {
       group: c.group,
       scope: c.scope ?? 'Namespaced',
-      names: { plural: c.plural, singular: c.singular ?? c.kind.toLowerCase(), kind: c.kind, listKind: `${c.kind}List`, ...(c.shortNames ? { shortNames: c.shortNames } : {}) },
+      names: {
+        plural: c.plural,
+        singular: c.singular ?? c.kind.toLowerCase(),
+        kind: c.kind,
+        listKind: `${c.kind}List`,
+        ...(c.shortNames ? { shortNames: c.shortNames } : {}),
+      },
       versions: [{ name: c.version, served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: c.schema } }],
     },
   };

@@ -31,8 +31,14 @@ export interface ResourcePath {
 }
 
 /** Splits `/api/v1/...` or `/apis/g/v/...` into its parts; undefined for non-resource paths. Pure. */
-export function parseResourcePath(pathname: string, isNamespaced: (group: string, version: string, plural: string) => boolean): ResourcePath | undefined {
-  const segs = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+export function parseResourcePath(
+  pathname: string,
+  isNamespaced: (group: string, version: string, plural: string) => boolean,
+): ResourcePath | undefined {
+  const segs = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];
@@ -147,21 +153,46 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
   if (!rp || !def) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (rp.subresource === 'scale' && rp.name && SCALABLE.has(`${def.group}/${def.plural}`)) {
     const text = req.method === 'GET' ? '' : await readBody(req, state.maxBodyBytes);
-    return send(res, 200, handleScale(store, def, rp.namespace, rp.name, req.method ?? 'GET', req.headers['content-type'] ?? '', parseBody(text, false), managerOf(url.searchParams, req)));
+    return send(
+      res,
+      200,
+      handleScale(
+        store,
+        def,
+        rp.namespace,
+        rp.name,
+        req.method ?? 'GET',
+        req.headers['content-type'] ?? '',
+        parseBody(text, false),
+        managerOf(url.searchParams, req),
+      ),
+    );
   }
   if (rp.subresource === 'eviction' && rp.name && rp.namespace && def.group === '' && def.plural === 'pods' && req.method === 'POST') {
     return send(res, 201, handleEviction(store, def, rp.namespace, rp.name, parseBody(await readBody(req, state.maxBodyBytes), false)));
   }
-  if (rp.subresource && (rp.subresource !== 'status' || !def.statusSubresource)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  if (rp.subresource && (rp.subresource !== 'status' || !def.statusSubresource))
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (!def.namespaced && rp.namespace) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   const q = url.searchParams;
   const verb = verbOf(req.method ?? 'GET', rp, q, req.headers['content-type']);
   if (!verb) throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   if (def.namespaced && !rp.namespace && verb !== 'list' && verb !== 'watch') {
-    if (verb === 'create' || verb === 'deletecollection') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (verb === 'create' || verb === 'deletecollection')
+      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
-  const info: FakeRequestInfo = { verb, group: rp.group, version: rp.version, plural: rp.plural, namespace: rp.namespace, name: rp.name, subresource: rp.subresource, query: q, user };
+  const info: FakeRequestInfo = {
+    verb,
+    group: rp.group,
+    version: rp.version,
+    plural: rp.plural,
+    namespace: rp.namespace,
+    name: rp.name,
+    subresource: rp.subresource,
+    query: q,
+    user,
+  };
   state.auth.authorize(info);
   if (verb !== 'get' && verb !== 'list' && verb !== 'watch') state.requests[verb]++;
   for (const hook of state.hooks) {
@@ -173,9 +204,12 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
   const sub = rp.subresource === 'status' ? 'status' : '';
   const manager = managerOf(q, req);
   switch (verb) {
-    case 'get': return send(res, 200, store.get(def, rp.namespace, rp.name!));
-    case 'list': return send(res, 200, list(store, def, rp.namespace, q));
-    case 'watch': return watch(state, def, rp.namespace, q, req, res);
+    case 'get':
+      return send(res, 200, store.get(def, rp.namespace, rp.name!));
+    case 'list':
+      return send(res, 200, list(store, def, rp.namespace, q));
+    case 'watch':
+      return watch(state, def, rp.namespace, q, req, res);
     case 'create': {
       const body = await objectBody(state, req, false);
       const meta = (isPlainObject(body.metadata) ? body.metadata : {}) as Record<string, unknown>;
@@ -201,10 +235,18 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
       return patch(state, def, rp, verb, q, req, res, sub, dryRun);
     case 'delete': {
       const text = await readBody(req, state.maxBodyBytes);
-      const opts = (parseBody(text, false) ?? {}) as { propagationPolicy?: string; preconditions?: { resourceVersion?: string; uid?: string }; orphanDependents?: boolean };
+      const opts = (parseBody(text, false) ?? {}) as {
+        propagationPolicy?: string;
+        preconditions?: { resourceVersion?: string; uid?: string };
+        orphanDependents?: boolean;
+      };
       const policy = opts.propagationPolicy ?? q.get('propagationPolicy') ?? (opts.orphanDependents ? 'Orphan' : undefined);
       if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
-        throw new ApiError(422, 'Invalid', `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+        throw new ApiError(
+          422,
+          'Invalid',
+          `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+        );
       }
       if (state.admission.active()) {
         const current = store.get(def, rp.namespace, rp.name!);
@@ -212,7 +254,14 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
       }
       if (dryRun) return send(res, 200, store.get(def, rp.namespace, rp.name!));
       const result = store.delete(def, rp.namespace, rp.name!, { propagationPolicy: policy, preconditions: opts.preconditions });
-      const gone = (() => { try { store.get(def, rp.namespace, rp.name!); return false; } catch { return true; } })();
+      const gone = (() => {
+        try {
+          store.get(def, rp.namespace, rp.name!);
+          return false;
+        } catch {
+          return true;
+        }
+      })();
       return send(res, gone ? 200 : 202, result);
     }
     case 'deletecollection': {
@@ -226,12 +275,18 @@ async function route(state: HandlerState, req: IncomingMessage, res: ServerRespo
 function verbOf(method: string, rp: ResourcePath, q: URLSearchParams, contentType: string | undefined): FakeRequestInfo['verb'] | undefined {
   const isWatch = q.get('watch') === 'true' || q.get('watch') === '1';
   switch (method) {
-    case 'GET': return rp.name === undefined ? (isWatch ? 'watch' : 'list') : 'get';
-    case 'POST': return rp.name === undefined ? 'create' : undefined;
-    case 'PUT': return rp.name === undefined ? undefined : 'update';
-    case 'PATCH': return rp.name === undefined ? undefined : (contentType ?? '').startsWith('application/apply-patch') ? 'apply' : 'patch';
-    case 'DELETE': return rp.name === undefined ? 'deletecollection' : 'delete';
-    default: return undefined;
+    case 'GET':
+      return rp.name === undefined ? (isWatch ? 'watch' : 'list') : 'get';
+    case 'POST':
+      return rp.name === undefined ? 'create' : undefined;
+    case 'PUT':
+      return rp.name === undefined ? undefined : 'update';
+    case 'PATCH':
+      return rp.name === undefined ? undefined : (contentType ?? '').startsWith('application/apply-patch') ? 'apply' : 'patch';
+    case 'DELETE':
+      return rp.name === undefined ? 'deletecollection' : 'delete';
+    default:
+      return undefined;
   }
 }
 
@@ -242,7 +297,8 @@ async function objectBody(state: HandlerState, req: IncomingMessage, yaml: boole
 }
 
 function checkKind(def: ResourceDef, body: Record<string, unknown>): void {
-  if (body.kind !== undefined && body.kind !== def.kind) throw badRequest(`the kind of the object (${String(body.kind)}) does not match the resource (${def.kind})`);
+  if (body.kind !== undefined && body.kind !== def.kind)
+    throw badRequest(`the kind of the object (${String(body.kind)}) does not match the resource (${def.kind})`);
   if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(def)) {
     throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersionOf(def)})`);
   }
@@ -273,17 +329,26 @@ function admissionBase(state: HandlerState, def: ResourceDef, rp: ResourcePath, 
  * admitted object only if the stored object did not change meanwhile (409 otherwise).
  */
 async function admitted(
-  state: HandlerState, def: ResourceDef, rp: ResourcePath, sub: '' | 'status', dryRun: boolean,
-  opts: { manager: string; subresource?: '' | 'status' }, write: () => StoredObject,
+  state: HandlerState,
+  def: ResourceDef,
+  rp: ResourcePath,
+  sub: '' | 'status',
+  dryRun: boolean,
+  opts: { manager: string; subresource?: '' | 'status' },
+  write: () => StoredObject,
 ): Promise<StoredObject> {
   const { store, admission } = state;
   if (!admission.active() && !dryRun) return write();
   const candidate = store.preview(write);
   const name = candidate.metadata.name;
   let old: StoredObject | undefined;
-  try { old = store.get(def, candidate.metadata.namespace, name); } catch { old = undefined; }
+  try {
+    old = store.get(def, candidate.metadata.namespace, name);
+  } catch {
+    old = undefined;
+  }
   const base = { ...admissionBase(state, def, rp, sub, dryRun), name };
-  const operation = old ? 'UPDATE' as const : 'CREATE' as const;
+  const operation = old ? ('UPDATE' as const) : ('CREATE' as const);
   let object: Record<string, unknown> = candidate;
   if (admission.active()) {
     object = (await admission.mutate({ ...base, operation, object: candidate, oldObject: old })) ?? candidate;
@@ -294,33 +359,65 @@ async function admitted(
 }
 
 async function patch(
-  state: HandlerState, def: ResourceDef, rp: ResourcePath, verb: 'patch' | 'apply', q: URLSearchParams,
-  req: IncomingMessage, res: ServerResponse, sub: '' | 'status', dryRun: boolean,
+  state: HandlerState,
+  def: ResourceDef,
+  rp: ResourcePath,
+  verb: 'patch' | 'apply',
+  q: URLSearchParams,
+  req: IncomingMessage,
+  res: ServerResponse,
+  sub: '' | 'status',
+  dryRun: boolean,
 ): Promise<void> {
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
   const manager = q.get('fieldManager');
   const force = q.get('force');
   const { store } = state;
   if (verb === 'apply') {
-    if (!manager) throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    if (!manager)
+      throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const body = await objectBody(state, req, true);
-    const existed = (() => { try { store.get(def, rp.namespace, rp.name!); return true; } catch { return false; } })();
+    const existed = (() => {
+      try {
+        store.get(def, rp.namespace, rp.name!);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
     const opts = { manager, subresource: sub, force: force === 'true' };
     const out = await admitted(state, def, rp, sub, dryRun, opts, () => store.apply(def, rp.namespace, rp.name!, body, opts));
     return send(res, existed ? 200 : 201, out);
   }
-  if (force !== null) throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+  if (force !== null)
+    throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
   const body = parseBody(await readBody(req, state.maxBodyBytes), false);
   const opts = { manager: managerOf(q, req), subresource: sub };
   if (ct === 'application/json-patch+json') {
     if (!Array.isArray(body)) throw badRequest('a JSON patch must be an array of operations');
-    return send(res, 200, await admitted(state, def, rp, sub, dryRun, opts, () => store.patch(def, rp.namespace, rp.name!, (current) => applyJsonPatch(current, body), opts)));
+    return send(
+      res,
+      200,
+      await admitted(state, def, rp, sub, dryRun, opts, () =>
+        store.patch(def, rp.namespace, rp.name!, (current) => applyJsonPatch(current, body), opts),
+      ),
+    );
   }
   if (ct === 'application/merge-patch+json' || ct === 'application/strategic-merge-patch+json') {
     if (!isPlainObject(body)) throw badRequest('a merge patch must be a JSON object');
-    return send(res, 200, await admitted(state, def, rp, sub, dryRun, opts, () => store.patch(def, rp.namespace, rp.name!, (current) => mergePatch(current, body) as Record<string, unknown>, opts)));
+    return send(
+      res,
+      200,
+      await admitted(state, def, rp, sub, dryRun, opts, () =>
+        store.patch(def, rp.namespace, rp.name!, (current) => mergePatch(current, body) as Record<string, unknown>, opts),
+      ),
+    );
   }
-  throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+  throw new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+  );
 }
 
 function applyJsonPatch(doc: Record<string, unknown>, ops: unknown[]): Record<string, unknown> {
@@ -330,7 +427,8 @@ function applyJsonPatch(doc: Record<string, unknown>, ops: unknown[]): Record<st
     return fastJsonPatch.applyPatch(doc, ops as fastJsonPatch.Operation[], false, false).newDocument;
   } catch (err) {
     const e = err as { name?: string; message?: string };
-    if (e.name === 'TEST_OPERATION_FAILED') throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request: testing value failed');
+    if (e.name === 'TEST_OPERATION_FAILED')
+      throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request: testing value failed');
     throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${e.message ?? String(err)}`);
   }
 }
@@ -341,7 +439,10 @@ function selectObjects(store: Store, def: ResourceDef, namespace: string | undef
   return store.list(def, namespace, (o) => matchLabels(labels, o.metadata.labels) && matchFields(fields, o));
 }
 
-interface ContinueToken { rv: number; after: string }
+interface ContinueToken {
+  rv: number;
+  after: string;
+}
 
 function list(store: Store, def: ResourceDef, namespace: string | undefined, q: URLSearchParams): Record<string, unknown> {
   let items = selectObjects(store, def, namespace, q);
@@ -354,7 +455,12 @@ function list(store: Store, def: ResourceDef, namespace: string | undefined, q: 
     } catch {
       throw badRequest('continue key is not valid');
     }
-    if (token.rv < store.hub.compactedRv) throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+    if (token.rv < store.hub.compactedRv)
+      throw new ApiError(
+        410,
+        'Expired',
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
     rv = token.rv;
     items = items.filter((o) => keyOf(o) > token.after);
   }
@@ -374,7 +480,14 @@ function keyOf(o: StoredObject): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 }
 
-function watch(state: HandlerState, def: ResourceDef, namespace: string | undefined, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+function watch(
+  state: HandlerState,
+  def: ResourceDef,
+  namespace: string | undefined,
+  q: URLSearchParams,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const { store } = state;
   const labels = parseLabelSelector(q.get('labelSelector') ?? '');
   const fields = parseFieldSelector(q.get('fieldSelector') ?? '', supportedFields(def.kind));
@@ -430,7 +543,8 @@ function watch(state: HandlerState, def: ResourceDef, namespace: string | undefi
     }
   }
   unregister = store.hub.add({
-    resource: resourceKey(def), ...scope,
+    resource: resourceKey(def),
+    ...scope,
     send: (type, object) => write(type, structuredClone(out(object))),
     close,
   });
@@ -440,7 +554,10 @@ function watch(state: HandlerState, def: ResourceDef, namespace: string | undefi
     timeout.unref();
   }
   if (q.get('allowWatchBookmarks') === 'true') {
-    bookmarks = setInterval(() => write('BOOKMARK', { kind: def.kind, apiVersion, metadata: { resourceVersion: String(store.rv) } }), state.bookmarkIntervalMs);
+    bookmarks = setInterval(
+      () => write('BOOKMARK', { kind: def.kind, apiVersion, metadata: { resourceVersion: String(store.rv) } }),
+      state.bookmarkIntervalMs,
+    );
     bookmarks.unref();
   }
 }

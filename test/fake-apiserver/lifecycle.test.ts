@@ -40,10 +40,19 @@ describe('fake API server: finalizers, garbage collection, namespace deletion', 
   test('background GC deletes namespaced and cluster-scoped dependents of a cluster-scoped owner', async () => {
     const owner = await rbac.createClusterRole({ body: { metadata: { name: 'owner' }, rules: [] } });
     const ref = ownerRef('ClusterRole', 'rbac.authorization.k8s.io/v1', 'owner', owner.metadata!.uid!);
-    await rbac.createClusterRoleBinding({ body: { metadata: { name: 'dep-binding', ownerReferences: [ref] }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'owner' }, subjects: [] } });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: 'dep-binding', ownerReferences: [ref] },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'owner' },
+        subjects: [],
+      },
+    });
     await core.createNamespacedConfigMap({ namespace: 'life', body: { metadata: { name: 'dep-cm', ownerReferences: [ref] } } });
     const cm2 = await core.createNamespacedConfigMap({ namespace: 'life', body: { metadata: { name: 'grandchild-owner', ownerReferences: [ref] } } });
-    await core.createNamespacedSecret({ namespace: 'life', body: { metadata: { name: 'grandchild', ownerReferences: [ownerRef('ConfigMap', 'v1', 'grandchild-owner', cm2.metadata!.uid!)] } } });
+    await core.createNamespacedSecret({
+      namespace: 'life',
+      body: { metadata: { name: 'grandchild', ownerReferences: [ownerRef('ConfigMap', 'v1', 'grandchild-owner', cm2.metadata!.uid!)] } },
+    });
     await core.createNamespacedConfigMap({ namespace: 'life', body: { metadata: { name: 'unrelated' } } });
     await rbac.deleteClusterRole({ name: 'owner' });
     assert.equal(api.store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'dep-binding'), undefined);
@@ -55,7 +64,18 @@ describe('fake API server: finalizers, garbage collection, namespace deletion', 
   test('a dependent with another live owner survives', async () => {
     const a = await core.createNamespacedConfigMap({ namespace: 'life', body: { metadata: { name: 'owner-a' } } });
     const b = await core.createNamespacedConfigMap({ namespace: 'life', body: { metadata: { name: 'owner-b' } } });
-    await core.createNamespacedSecret({ namespace: 'life', body: { metadata: { name: 'shared', ownerReferences: [ownerRef('ConfigMap', 'v1', 'owner-a', a.metadata!.uid!), { ...ownerRef('ConfigMap', 'v1', 'owner-b', b.metadata!.uid!), controller: false }] } } });
+    await core.createNamespacedSecret({
+      namespace: 'life',
+      body: {
+        metadata: {
+          name: 'shared',
+          ownerReferences: [
+            ownerRef('ConfigMap', 'v1', 'owner-a', a.metadata!.uid!),
+            { ...ownerRef('ConfigMap', 'v1', 'owner-b', b.metadata!.uid!), controller: false },
+          ],
+        },
+      },
+    });
     await core.deleteNamespacedConfigMap({ name: 'owner-a', namespace: 'life' });
     assert.ok(api.store.get('v1', 'Secret', 'shared', 'life'));
     await core.deleteNamespacedConfigMap({ name: 'owner-b', namespace: 'life' });
@@ -64,14 +84,29 @@ describe('fake API server: finalizers, garbage collection, namespace deletion', 
 
   test('Orphan propagation keeps dependents and strips the owner reference; Foreground deletes dependents first', async () => {
     const o = await core.createNamespacedConfigMap({ namespace: 'life', body: { metadata: { name: 'orphaner' } } });
-    await core.createNamespacedSecret({ namespace: 'life', body: { metadata: { name: 'orphan', ownerReferences: [ownerRef('ConfigMap', 'v1', 'orphaner', o.metadata!.uid!)] } } });
+    await core.createNamespacedSecret({
+      namespace: 'life',
+      body: { metadata: { name: 'orphan', ownerReferences: [ownerRef('ConfigMap', 'v1', 'orphaner', o.metadata!.uid!)] } },
+    });
     await core.deleteNamespacedConfigMap({ name: 'orphaner', namespace: 'life', propagationPolicy: 'Orphan' });
     const orphan = api.store.get('v1', 'Secret', 'orphan', 'life');
     assert.ok(orphan);
     assert.equal(orphan.metadata.ownerReferences, undefined);
 
-    const d = await apps.createNamespacedDeployment({ namespace: 'life', body: { metadata: { name: 'fg' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } } });
-    await core.createNamespacedConfigMap({ namespace: 'life', body: { metadata: { name: 'fg-child', finalizers: ['hold'], ownerReferences: [ownerRef('Deployment', 'apps/v1', 'fg', d.metadata!.uid!)] } } });
+    const d = await apps.createNamespacedDeployment({
+      namespace: 'life',
+      body: {
+        metadata: { name: 'fg' },
+        spec: {
+          selector: { matchLabels: { a: 'b' } },
+          template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+        },
+      },
+    });
+    await core.createNamespacedConfigMap({
+      namespace: 'life',
+      body: { metadata: { name: 'fg-child', finalizers: ['hold'], ownerReferences: [ownerRef('Deployment', 'apps/v1', 'fg', d.metadata!.uid!)] } },
+    });
     await apps.deleteNamespacedDeployment({ name: 'fg', namespace: 'life', propagationPolicy: 'Foreground' });
     const waiting = api.store.get('apps/v1', 'Deployment', 'fg', 'life');
     assert.ok(waiting?.metadata.deletionTimestamp);
@@ -90,7 +125,10 @@ describe('fake API server: finalizers, garbage collection, namespace deletion', 
     const ns = await core.readNamespace({ name: 'doomed' });
     assert.equal(ns.status!.phase, 'Terminating');
     assert.equal(api.store.get('v1', 'ConfigMap', 'a', 'doomed'), undefined);
-    await assert.rejects(core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'late' } } }), (err: { code?: number }) => err.code === 403);
+    await assert.rejects(
+      core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'late' } } }),
+      (err: { code?: number }) => err.code === 403,
+    );
     await core.patchNamespacedConfigMap({ name: 'held', namespace: 'doomed', body: { metadata: { finalizers: null } } }, MERGE);
     assert.equal(api.store.get('v1', 'Namespace', 'doomed'), undefined);
   });

@@ -8,7 +8,17 @@
  * when no one else owns any of it, otherwise only the fields this manager alone owned.
  */
 import {
-  SEP, collectPaths, deleteAt, describePath, fromFieldsV1, getAt, jsonEqual, keyFieldsOf, mergeApplied, toFieldsV1, type ListTypeResolver,
+  SEP,
+  collectPaths,
+  deleteAt,
+  describePath,
+  fromFieldsV1,
+  getAt,
+  jsonEqual,
+  keyFieldsOf,
+  mergeApplied,
+  toFieldsV1,
+  type ListTypeResolver,
 } from './field-paths.js';
 import { isPlainObject } from './merge-patch.js';
 
@@ -84,13 +94,20 @@ function readEntries(obj: Obj | undefined): Entry[] {
 }
 
 function writeEntries(entries: Entry[], now: string): ManagedFieldsEntry[] {
-  return entries.filter((e) => e.paths.size > 0).map((e) => {
-    const out: ManagedFieldsEntry = {
-      manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.changed ? now : e.time, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(e.paths),
-    };
-    if (e.subresource) out.subresource = e.subresource;
-    return out;
-  });
+  return entries
+    .filter((e) => e.paths.size > 0)
+    .map((e) => {
+      const out: ManagedFieldsEntry = {
+        manager: e.manager,
+        operation: e.operation,
+        apiVersion: e.apiVersion,
+        time: e.changed ? now : e.time,
+        fieldsType: 'FieldsV1',
+        fieldsV1: toFieldsV1(e.paths),
+      };
+      if (e.subresource) out.subresource = e.subresource;
+      return out;
+    });
 }
 
 function isNode(path: string): boolean {
@@ -130,7 +147,9 @@ export function recordUpdate(old: Obj | undefined, next: Obj, ctx: WriteContext)
   const oldView = trackedView(old, ctx.subresource, ctx.statusSeparate);
   const newView = trackedView(next, ctx.subresource, ctx.statusSeparate);
   const oldPaths = collectPaths(oldView, ctx.resolve);
-  const changed = [...collectPaths(newView, ctx.resolve)].filter((p) => !oldPaths.has(p) || (!isNode(p) && !jsonEqual(getAt(oldView, p), getAt(newView, p))));
+  const changed = [...collectPaths(newView, ctx.resolve)].filter(
+    (p) => !oldPaths.has(p) || (!isNode(p) && !jsonEqual(getAt(oldView, p), getAt(newView, p))),
+  );
   const entries = readEntries(old);
   if (changed.length) {
     const writer = entryFor(entries, ctx, 'Update');
@@ -154,7 +173,9 @@ export type ApplyOutcome = { object: Obj; conflicts?: undefined } | { object?: u
  * object with its managedFields, or the conflicts when `force` is false.
  */
 export function applyConfiguration(live: Obj | undefined, applied: Obj, force: boolean, ctx: WriteContext): ApplyOutcome {
-  const base: Obj = live ? structuredClone(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { ...pickIdentity(applied.metadata) } };
+  const base: Obj = live
+    ? structuredClone(live)
+    : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: { ...pickIdentity(applied.metadata) } };
   const A = trackedView(applied, ctx.subresource, ctx.statusSeparate);
   const FA = collectPaths(A, ctx.resolve);
   const liveView = trackedView(base, ctx.subresource, ctx.statusSeparate);
@@ -163,7 +184,8 @@ export function applyConfiguration(live: Obj | undefined, applied: Obj, force: b
   for (const e of entries) {
     if (e.manager === ctx.manager || e.subresource !== ctx.subresource) continue;
     for (const p of e.paths) {
-      if (FA.has(p) && !isNode(p) && !jsonEqual(getAt(A, p), getAt(liveView, p))) conflicts.push({ manager: e.manager, apiVersion: e.apiVersion, path: p });
+      if (FA.has(p) && !isNode(p) && !jsonEqual(getAt(A, p), getAt(liveView, p)))
+        conflicts.push({ manager: e.manager, apiVersion: e.apiVersion, path: p });
     }
   }
   if (conflicts.length && !force) return { conflicts };
@@ -176,7 +198,11 @@ export function applyConfiguration(live: Obj | undefined, applied: Obj, force: b
   // What stays claimed: every path another manager owns or the new configuration applies, with its
   // ancestors (an item someone owns a field of is not removed, only the fields no one else owns).
   const claimed = withAncestors([...FA, ...entries.filter((e) => e !== mine && e.subresource === ctx.subresource).flatMap((e) => [...e.paths])]);
-  removeDisowned(base, [...mine.paths].filter((p) => !claimed.has(p)), claimed);
+  removeDisowned(
+    base,
+    [...mine.paths].filter((p) => !claimed.has(p)),
+    claimed,
+  );
   const merged = mergeApplied(base, A, ctx.resolve) as Obj;
   if (!sameSet(mine.paths, FA)) {
     mine.paths = new Set(FA);
@@ -246,8 +272,10 @@ export function conflictMessage(conflicts: FieldConflict[]): string {
   const byManager = new Map<string, FieldConflict[]>();
   for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c]);
   const n = conflicts.length;
-  const parts = [...byManager].map(([m, cs]) => cs.length === 1
-    ? `conflict with "${m}" using ${cs[0].apiVersion}: ${describePath(cs[0].path)}`
-    : `conflicts with "${m}" using ${cs[0].apiVersion}:\n${cs.map((c) => `- ${describePath(c.path)}`).join('\n')}`);
+  const parts = [...byManager].map(([m, cs]) =>
+    cs.length === 1
+      ? `conflict with "${m}" using ${cs[0].apiVersion}: ${describePath(cs[0].path)}`
+      : `conflicts with "${m}" using ${cs[0].apiVersion}:\n${cs.map((c) => `- ${describePath(c.path)}`).join('\n')}`,
+  );
   return `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${parts.join('\n')}`;
 }

@@ -5,7 +5,16 @@
  */
 import type { ResourceDef, StoredObject } from './types.js';
 
-type Builtin = [group: string, version: string, kind: string, plural: string, namespaced: boolean, status: boolean, generation: boolean, shortNames?: string[]];
+type Builtin = [
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  status: boolean,
+  generation: boolean,
+  shortNames?: string[],
+];
 
 const BUILTINS: Builtin[] = [
   ['', 'v1', 'Namespace', 'namespaces', false, true, false, ['ns']],
@@ -37,25 +46,46 @@ const BUILTINS: Builtin[] = [
 /** The built-in resource definitions. */
 export function builtinResources(): ResourceDef[] {
   return BUILTINS.map(([group, version, kind, plural, namespaced, status, generation, shortNames]) => ({
-    group, version, kind, plural, namespaced, listKind: `${kind}List`, singular: kind.toLowerCase(), shortNames: shortNames ?? [],
-    statusSubresource: status, generation, custom: false,
+    group,
+    version,
+    kind,
+    plural,
+    namespaced,
+    listKind: `${kind}List`,
+    singular: kind.toLowerCase(),
+    shortNames: shortNames ?? [],
+    statusSubresource: status,
+    generation,
+    custom: false,
   }));
 }
 
 /** The resources a CRD object registers, one per served version. Pure. */
 export function resourcesFromCrd(crd: StoredObject): ResourceDef[] {
   const spec = (crd.spec ?? {}) as {
-    group?: string; scope?: string;
+    group?: string;
+    scope?: string;
     names?: { plural?: string; singular?: string; kind?: string; listKind?: string; shortNames?: string[] };
     versions?: Array<{ name: string; served?: boolean; subresources?: { status?: unknown }; schema?: { openAPIV3Schema?: Record<string, unknown> } }>;
   };
   const names = spec.names ?? {};
   if (!spec.group || !names.plural || !names.kind) return [];
-  return (spec.versions ?? []).filter((v) => v.served !== false).map((v) => ({
-    group: spec.group!, version: v.name, kind: names.kind!, plural: names.plural!, singular: names.singular ?? names.kind!.toLowerCase(),
-    listKind: names.listKind ?? `${names.kind}List`, shortNames: names.shortNames ?? [], namespaced: spec.scope !== 'Cluster',
-    statusSubresource: v.subresources?.status !== undefined, generation: true, custom: true, schema: v.schema?.openAPIV3Schema,
-  }));
+  return (spec.versions ?? [])
+    .filter((v) => v.served !== false)
+    .map((v) => ({
+      group: spec.group!,
+      version: v.name,
+      kind: names.kind!,
+      plural: names.plural!,
+      singular: names.singular ?? names.kind!.toLowerCase(),
+      listKind: names.listKind ?? `${names.kind}List`,
+      shortNames: names.shortNames ?? [],
+      namespaced: spec.scope !== 'Cluster',
+      statusSubresource: v.subresources?.status !== undefined,
+      generation: true,
+      custom: true,
+      schema: v.schema?.openAPIV3Schema,
+    }));
 }
 
 /** Lookup of served resources by group/version/plural and by apiVersion/kind. */
@@ -97,7 +127,13 @@ export class Registry {
 
   /** Served versions of a group, sorted. */
   versions(group: string): string[] {
-    return [...new Set(this.all().filter((d) => d.group === group).map((d) => d.version))].sort();
+    return [
+      ...new Set(
+        this.all()
+          .filter((d) => d.group === group)
+          .map((d) => d.version),
+      ),
+    ].sort();
   }
 
   /** Groups other than core, sorted. */

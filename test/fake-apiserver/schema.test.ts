@@ -5,8 +5,18 @@ import { ApiError } from './status.js';
 import type { ResourceDef } from './types.js';
 
 const def = (schema: Record<string, unknown>): ResourceDef => ({
-  group: 'g.io', version: 'v1', kind: 'K', listKind: 'KList', plural: 'ks', singular: 'k', namespaced: true, shortNames: [],
-  statusSubresource: true, generation: true, custom: true, schema,
+  group: 'g.io',
+  version: 'v1',
+  kind: 'K',
+  listKind: 'KList',
+  plural: 'ks',
+  singular: 'k',
+  namespaced: true,
+  shortNames: [],
+  statusSubresource: true,
+  generation: true,
+  custom: true,
+  schema,
 });
 
 const schema = {
@@ -28,7 +38,11 @@ const schema = {
 };
 
 test('defaults are applied (nested too) and unknown fields pruned', () => {
-  const obj: Record<string, unknown> = { metadata: { name: 'x' }, spec: { mode: 'a', junk: 1, labels: { a: 'b' }, free: { anything: [1] }, port: 'http' }, extra: true };
+  const obj: Record<string, unknown> = {
+    metadata: { name: 'x' },
+    spec: { mode: 'a', junk: 1, labels: { a: 'b' }, free: { anything: [1] }, port: 'http' },
+    extra: true,
+  };
   prepareCustomResource(def(schema), obj);
   assert.deepEqual(obj.spec, { mode: 'a', replicas: 1, nested: { level: 'info' }, labels: { a: 'b' }, free: { anything: [1] }, port: 'http' });
   assert.equal(obj.extra, undefined);
@@ -36,11 +50,14 @@ test('defaults are applied (nested too) and unknown fields pruned', () => {
 
 test('validation lists every failing field in one 422', () => {
   const obj = { metadata: { name: 'x' }, spec: { replicas: 9, labels: { a: 1 }, port: 1.5 } };
-  assert.throws(() => prepareCustomResource(def(schema), obj), (e) => {
-    assert.ok(e instanceof ApiError);
-    assert.equal(e.code, 422);
-    const fields = (e.details!.causes as Array<{ field: string }>).map((c) => c.field).sort();
-    assert.deepEqual(fields, ['spec.labels.a', 'spec.mode', 'spec.port', 'spec.replicas']);
-    return true;
-  });
+  assert.throws(
+    () => prepareCustomResource(def(schema), obj),
+    (e) => {
+      assert.ok(e instanceof ApiError);
+      assert.equal(e.code, 422);
+      const fields = (e.details!.causes as Array<{ field: string }>).map((c) => c.field).sort();
+      assert.deepEqual(fields, ['spec.labels.a', 'spec.mode', 'spec.port', 'spec.replicas']);
+      return true;
+    },
+  );
 });

@@ -5,7 +5,9 @@ import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector, suppo
 
 test('label selector parsing: equality, inequality, set-based and existence', () => {
   assert.deepEqual(parseLabelSelector('a=b, c==d,e!=f'), [
-    { key: 'a', op: '=', values: ['b'] }, { key: 'c', op: '=', values: ['d'] }, { key: 'e', op: '!=', values: ['f'] },
+    { key: 'a', op: '=', values: ['b'] },
+    { key: 'c', op: '=', values: ['d'] },
+    { key: 'e', op: '!=', values: ['f'] },
   ]);
   assert.deepEqual(parseLabelSelector('env in (prod, dev),tier notin (db),app.kubernetes.io/name,!legacy'), [
     { key: 'env', op: 'in', values: ['prod', 'dev'] },
@@ -37,5 +39,8 @@ test('field selectors: supported fields per kind, = and !=', () => {
   assert.equal(matchFields(sel, pod), true);
   assert.equal(matchFields(parseFieldSelector('spec.nodeName==node-2', supportedFields('Pod')), pod), false);
   assert.equal(matchFields(parseFieldSelector('metadata.namespace=n', supportedFields('ConfigMap')), pod), true);
-  assert.throws(() => parseFieldSelector('spec.nodeName=x', supportedFields('ConfigMap')), (e) => e instanceof ApiError && e.code === 400);
+  assert.throws(
+    () => parseFieldSelector('spec.nodeName=x', supportedFields('ConfigMap')),
+    (e) => e instanceof ApiError && e.code === 400,
+  );
 });

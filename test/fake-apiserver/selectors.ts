@@ -44,7 +44,14 @@ export function parseLabelSelector(text: string): LabelRequirement[] {
   for (const part of splitTop(text)) {
     let m: RegExpMatchArray | null;
     if ((m = part.match(/^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/))) {
-      out.push({ key: checkKey(m[1], text), op: m[2] as 'in' | 'notin', values: m[3].split(',').map((v) => v.trim()).filter((v) => v !== '') });
+      out.push({
+        key: checkKey(m[1], text),
+        op: m[2] as 'in' | 'notin',
+        values: m[3]
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== ''),
+      });
     } else if ((m = part.match(/^!\s*(\S+)$/))) {
       out.push({ key: checkKey(m[1], text), op: '!exists', values: [] });
     } else if ((m = part.match(/^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/))) {
@@ -69,12 +76,18 @@ export function matchLabels(requirements: LabelRequirement[], labels: Record<str
   return requirements.every((r) => {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
     switch (r.op) {
-      case 'exists': return has;
-      case '!exists': return !has;
-      case '=': return has && l[r.key] === r.values[0];
-      case '!=': return !has || l[r.key] !== r.values[0];
-      case 'in': return has && r.values.includes(l[r.key]);
-      case 'notin': return !has || !r.values.includes(l[r.key]);
+      case 'exists':
+        return has;
+      case '!exists':
+        return !has;
+      case '=':
+        return has && l[r.key] === r.values[0];
+      case '!=':
+        return !has || l[r.key] !== r.values[0];
+      case 'in':
+        return has && r.values.includes(l[r.key]);
+      case 'notin':
+        return !has || !r.values.includes(l[r.key]);
     }
   });
 }
@@ -111,11 +124,40 @@ export function matchFields(requirements: FieldRequirement[], obj: unknown): boo
 export function supportedFields(kind: string): string[] {
   const common = ['metadata.name', 'metadata.namespace'];
   switch (kind) {
-    case 'Pod': return [...common, 'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'];
-    case 'Event': return [...common, 'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'];
-    case 'Secret': return [...common, 'type'];
-    case 'Node': return [...common, 'spec.unschedulable'];
-    case 'Namespace': return [...common, 'status.phase'];
-    default: return common;
+    case 'Pod':
+      return [
+        ...common,
+        'spec.nodeName',
+        'spec.restartPolicy',
+        'spec.schedulerName',
+        'spec.serviceAccountName',
+        'spec.hostNetwork',
+        'status.phase',
+        'status.podIP',
+        'status.nominatedNodeName',
+      ];
+    case 'Event':
+      return [
+        ...common,
+        'involvedObject.kind',
+        'involvedObject.namespace',
+        'involvedObject.name',
+        'involvedObject.uid',
+        'involvedObject.apiVersion',
+        'involvedObject.resourceVersion',
+        'involvedObject.fieldPath',
+        'reason',
+        'reportingComponent',
+        'source',
+        'type',
+      ];
+    case 'Secret':
+      return [...common, 'type'];
+    case 'Node':
+      return [...common, 'spec.unschedulable'];
+    case 'Namespace':
+      return [...common, 'status.phase'];
+    default:
+      return common;
   }
 }

@@ -40,7 +40,9 @@ export function kubeconfigFor(url: string, trust: KubeconfigTrust): Record<strin
   if (trust.caPem !== undefined) cluster['certificate-authority-data'] = Buffer.from(trust.caPem).toString('base64');
   if (trust.caFile !== undefined) cluster['certificate-authority'] = trust.caFile;
   return {
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'fake',
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'fake',
     clusters: [{ name: 'fake', cluster }],
     users: [{ name: 'fake', user: trust.user }],
     contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
@@ -51,24 +53,33 @@ export function kubeconfigFor(url: string, trust: KubeconfigTrust): Record<strin
 function userEntry(pki: FakePki, credentials: FakeCredentials): Record<string, unknown> {
   const b64 = (pem: string) => Buffer.from(pem).toString('base64');
   switch (credentials) {
-    case 'client-certificate': return { 'client-certificate-data': b64(pki.admin.cert), 'client-key-data': b64(pki.admin.key) };
-    case 'foreign-certificate': return { 'client-certificate-data': b64(pki.foreign.cert), 'client-key-data': b64(pki.foreign.key) };
-    case 'token': return { token: TOKEN };
-    case 'unknown-token': return { token: 'not-a-known-token' };
-    case 'none': return {};
+    case 'client-certificate':
+      return { 'client-certificate-data': b64(pki.admin.cert), 'client-key-data': b64(pki.admin.key) };
+    case 'foreign-certificate':
+      return { 'client-certificate-data': b64(pki.foreign.cert), 'client-key-data': b64(pki.foreign.key) };
+    case 'token':
+      return { token: TOKEN };
+    case 'unknown-token':
+      return { token: 'not-a-known-token' };
+    case 'none':
+      return {};
   }
 }
 
 /** `fetch` over node:https with the CA and a client certificate; the answer is a WHATWG Response (streamed). */
 function tlsFetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }, pki: FakePki): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: init.method ?? 'GET', headers: init.headers, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key }, (res) => {
-      const headers = new Headers();
-      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
-      const status = res.statusCode ?? 500;
-      const body = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
-      resolve(new Response(body, { status, headers }));
-    });
+    const req = httpsRequest(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key },
+      (res) => {
+        const headers = new Headers();
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        const status = res.statusCode ?? 500;
+        const body = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+        resolve(new Response(body, { status, headers }));
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
@@ -91,7 +102,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const sockets = new Set<Socket>();
   let url = '';
   let resolveService: ServiceResolver | undefined;
-  const webhookConfigs = (kind: string) => store.registry.byKind('admissionregistration.k8s.io/v1', kind) ? [...store.raw(store.def('admissionregistration.k8s.io/v1', kind))] : [];
+  const webhookConfigs = (kind: string) =>
+    store.registry.byKind('admissionregistration.k8s.io/v1', kind) ? [...store.raw(store.def('admissionregistration.k8s.io/v1', kind))] : [];
   const admission = new Admission(
     () => ({ mutating: webhookConfigs('MutatingWebhookConfiguration'), validating: webhookConfigs('ValidatingWebhookConfiguration') }),
     () => resolveService,
@@ -138,8 +150,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const kubeconfigPath = kubeconfigFileAs('client-certificate');
   const kubeConfig = kubeConfigAs('client-certificate');
   const writes = {
-    get requests() { return state.requests; },
-    get changes() { return store.changes; },
+    get requests() {
+      return state.requests;
+    },
+    get changes() {
+      return store.changes;
+    },
     total: () => Object.values(state.requests).reduce((a, b) => a + b, 0),
     reset: () => {
       state.requests = zeroCounts();
@@ -156,18 +172,26 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     kubeconfigFileAs,
     fetch: (path, init = {}) => tlsFetch(/^https:/.test(path) ? path : url + path, init, pki),
     auth: {
-      addToken: (token, user, groups = []) => { auth.tokens.set(token, { name: user, groups: [...groups, 'system:authenticated'] }); },
+      addToken: (token, user, groups = []) => {
+        auth.tokens.set(token, { name: user, groups: [...groups, 'system:authenticated'] });
+      },
       forbid: (rule) => {
         auth.rules.add(rule);
-        return () => { auth.rules.delete(rule); };
+        return () => {
+          auth.rules.delete(rule);
+        };
       },
     },
     writes,
     store: {
       get: (apiVersion, kind, name, namespace) => {
-        try { return store.get(store.def(apiVersion, kind), namespace, name); } catch { return undefined; }
+        try {
+          return store.get(store.def(apiVersion, kind), namespace, name);
+        } catch {
+          return undefined;
+        }
       },
-      list: (apiVersion, kind, namespace) => store.registry.byKind(apiVersion, kind) ? store.list(store.def(apiVersion, kind), namespace) : [],
+      list: (apiVersion, kind, namespace) => (store.registry.byKind(apiVersion, kind) ? store.list(store.def(apiVersion, kind), namespace) : []),
       seed: (...objects) => {
         const out: StoredObject[] = [];
         for (const o of objects) {
@@ -183,12 +207,18 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     hooks: {
       onRequest: (hook: (req: FakeRequestInfo) => InjectedFailure | undefined) => {
         state.hooks.add(hook);
-        return () => { state.hooks.delete(hook); };
+        return () => {
+          state.hooks.delete(hook);
+        };
       },
-      closeWatches: () => { for (const close of [...state.openWatches]) close(); },
+      closeWatches: () => {
+        for (const close of [...state.openWatches]) close();
+      },
       compact: () => store.hub.compact(store.rv),
       openWatches: () => state.openWatches.size,
-      resolveService: (resolver) => { resolveService = resolver; },
+      resolveService: (resolver) => {
+        resolveService = resolver;
+      },
     },
     stop: async () => {
       for (const close of [...state.openWatches]) close();

@@ -54,7 +54,8 @@ export function alreadyExists(plural: string, group: string, name: string): ApiE
 /** 409 Conflict for a stale resourceVersion. */
 export function staleConflict(plural: string, group: string, name: string): ApiError {
   return new ApiError(
-    409, 'Conflict',
+    409,
+    'Conflict',
     `Operation cannot be fulfilled on ${qualifiedResource(plural, group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
     { name, group, kind: plural },
   );
@@ -64,7 +65,10 @@ export function staleConflict(plural: string, group: string, name: string): ApiE
 export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): ApiError {
   const text = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
   return new ApiError(422, 'Invalid', `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${text}`, {
-    name, group, kind, causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })),
+    name,
+    group,
+    kind,
+    causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })),
   });
 }
 

@@ -129,8 +129,12 @@ export class Store {
 
   #ctx(def: ResourceDef, opts: WriteOptions): WriteContext {
     return {
-      manager: opts.manager, subresource: opts.subresource ?? '', statusSeparate: def.statusSubresource,
-      resolve: listTypeResolver(def), apiVersion: apiVersionOf(def), now: now(),
+      manager: opts.manager,
+      subresource: opts.subresource ?? '',
+      statusSeparate: def.statusSubresource,
+      resolve: listTypeResolver(def),
+      apiVersion: apiVersionOf(def),
+      now: now(),
     };
   }
 
@@ -140,7 +144,11 @@ export class Store {
     const ns = this.#objects.get('/namespaces')?.get(namespace);
     if (!ns) throw notFound('namespaces', '', namespace);
     if (ns.metadata.deletionTimestamp) {
-      throw new ApiError(403, 'Forbidden', `${def.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${def.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
     }
   }
 
@@ -149,7 +157,10 @@ export class Store {
     const meta = { ...(isPlainObject(input.metadata) ? input.metadata : {}) } as Record<string, unknown>;
     let name = typeof meta.name === 'string' ? meta.name : '';
     if (!name && typeof meta.generateName === 'string' && meta.generateName) name = meta.generateName + randomUUID().slice(0, 5);
-    if (!name) throw invalid(def.kind, def.group, '', [{ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' }]);
+    if (!name)
+      throw invalid(def.kind, def.group, '', [
+        { field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' },
+      ]);
     validateName(def, name);
     const namespace = def.namespaced ? (meta.namespace as string | undefined) : undefined;
     this.#checkNamespace(def, namespace, name);
@@ -157,8 +168,19 @@ export class Store {
     const obj = structuredClone(input) as Obj;
     const m = { ...meta, name } as Record<string, unknown>;
     delete m.generateName;
-    if (namespace) m.namespace = namespace; else delete m.namespace;
-    for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'managedFields', 'selfLink']) delete m[k];
+    if (namespace) m.namespace = namespace;
+    else delete m.namespace;
+    for (const k of [
+      'uid',
+      'resourceVersion',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'generation',
+      'managedFields',
+      'selfLink',
+    ])
+      delete m[k];
     obj.metadata = m;
     obj.apiVersion = apiVersionOf(def);
     obj.kind = def.kind;
@@ -186,11 +208,14 @@ export class Store {
     const old = this.#bucket(def).get(objKey(def.namespaced ? namespace : undefined, name));
     if (!old) throw notFound(def.plural, def.group, name);
     const meta = (isPlainObject(input.metadata) ? input.metadata : {}) as Record<string, unknown>;
-    if (meta.name !== undefined && meta.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+    if (meta.name !== undefined && meta.name !== name)
+      throw new ApiError(400, 'BadRequest', `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
     const rv = meta.resourceVersion;
     if (rv === undefined || rv === '') {
       if (def.custom) {
-        throw invalid(def.kind, def.group, name, [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
+        throw invalid(def.kind, def.group, name, [
+          { field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' },
+        ]);
       }
     } else if (String(rv) !== old.metadata.resourceVersion) {
       throw staleConflict(def.plural, def.group, name);
@@ -204,18 +229,31 @@ export class Store {
     let next: Obj;
     if (sub === 'status') {
       next = structuredClone(old) as Obj;
-      if (candidate.status === undefined) delete next.status; else next.status = candidate.status;
+      if (candidate.status === undefined) delete next.status;
+      else next.status = candidate.status;
     } else {
       next = candidate;
       const inMeta = (isPlainObject(candidate.metadata) ? candidate.metadata : {}) as Record<string, unknown>;
       const meta: Record<string, unknown> = { ...inMeta };
-      for (const k of ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion', 'managedFields']) {
-        if (old.metadata[k] === undefined) delete meta[k]; else meta[k] = old.metadata[k];
+      for (const k of [
+        'name',
+        'namespace',
+        'uid',
+        'creationTimestamp',
+        'deletionTimestamp',
+        'deletionGracePeriodSeconds',
+        'generation',
+        'resourceVersion',
+        'managedFields',
+      ]) {
+        if (old.metadata[k] === undefined) delete meta[k];
+        else meta[k] = old.metadata[k];
       }
       if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) delete meta.finalizers;
       next.metadata = meta;
       if (def.statusSubresource) {
-        if (old.status === undefined) delete next.status; else next.status = structuredClone(old.status);
+        if (old.status === undefined) delete next.status;
+        else next.status = structuredClone(old.status);
       }
       if (def.custom) prepareCustomResource(def, next);
       else this.#validate(def, next, old, old.metadata.name);
@@ -234,7 +272,12 @@ export class Store {
     m.resourceVersion = old.metadata.resourceVersion;
     if (old.metadata.deletionTimestamp && Array.isArray(m.finalizers)) {
       const added = (m.finalizers as string[]).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
-      if (added.length) throw new ApiError(422, 'Invalid', `${def.kind} "${old.metadata.name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`);
+      if (added.length)
+        throw new ApiError(
+          422,
+          'Invalid',
+          `${def.kind} "${old.metadata.name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+        );
     }
     if (jsonEqual(old, next)) return this.#out(def, old);
     if (old.metadata.deletionTimestamp && !(m.finalizers as string[] | undefined)?.length) {
@@ -266,7 +309,8 @@ export class Store {
     if (!old) throw notFound(def.plural, def.group, name);
     const patched = patchFn(structuredClone(old) as Obj);
     const meta = (isPlainObject(patched.metadata) ? patched.metadata : {}) as Record<string, unknown>;
-    if (meta.resourceVersion !== undefined && String(meta.resourceVersion) !== old.metadata.resourceVersion) throw staleConflict(def.plural, def.group, name);
+    if (meta.resourceVersion !== undefined && String(meta.resourceVersion) !== old.metadata.resourceVersion)
+      throw staleConflict(def.plural, def.group, name);
     if (meta.name !== undefined && meta.name !== name) throw new ApiError(400, 'BadRequest', 'metadata.name cannot be changed by a patch');
     return this.#replace(def, old, patched, opts, undefined);
   }
@@ -274,23 +318,38 @@ export class Store {
   /** PATCH application/apply-patch+yaml: server-side apply (creates the object when absent). */
   apply(def: ResourceDef, namespace: string | undefined, name: string, applied: Obj, opts: WriteOptions & { force: boolean }): StoredObject {
     const meta = (isPlainObject(applied.metadata) ? applied.metadata : {}) as Record<string, unknown>;
-    if (meta.name !== undefined && meta.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+    if (meta.name !== undefined && meta.name !== name)
+      throw new ApiError(400, 'BadRequest', `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
     if (meta.managedFields !== undefined) throw new ApiError(400, 'BadRequest', 'metadata.managedFields must be nil');
     if (applied.apiVersion !== apiVersionOf(def) || applied.kind !== def.kind) {
-      throw new ApiError(400, 'BadRequest', `apiVersion/kind of the applied object (${String(applied.apiVersion)}/${String(applied.kind)}) must be ${apiVersionOf(def)}/${def.kind}`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `apiVersion/kind of the applied object (${String(applied.apiVersion)}/${String(applied.kind)}) must be ${apiVersionOf(def)}/${def.kind}`,
+      );
     }
     const ns = def.namespaced ? namespace : undefined;
     const old = this.#bucket(def).get(objKey(ns, name));
     if (!old && opts.subresource === 'status') throw notFound(def.plural, def.group, name);
     const cfg: Obj = { ...applied, metadata: { ...meta, name, ...(ns ? { namespace: ns } : {}) } };
-    if (old && meta.resourceVersion !== undefined && String(meta.resourceVersion) !== old.metadata.resourceVersion) throw staleConflict(def.plural, def.group, name);
+    if (old && meta.resourceVersion !== undefined && String(meta.resourceVersion) !== old.metadata.resourceVersion)
+      throw staleConflict(def.plural, def.group, name);
     delete (cfg.metadata as Record<string, unknown>).resourceVersion;
     const ctx = this.#ctx(def, opts);
     const outcome = applyConfiguration(old, cfg, opts.force, ctx);
     if (outcome.conflicts) {
       throw new ApiError(409, 'Conflict', conflictMessage(outcome.conflicts), {
-        name, group: def.group, kind: def.plural,
-        causes: outcome.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: c.path.split('\u0001').map((e) => e.startsWith('f:') ? `.${e.slice(2)}` : `[${e.slice(2)}]`).join('') })),
+        name,
+        group: def.group,
+        kind: def.plural,
+        causes: outcome.conflicts.map((c) => ({
+          reason: 'FieldManagerConflict',
+          message: `conflict with "${c.manager}" using ${c.apiVersion}`,
+          field: c.path
+            .split('\u0001')
+            .map((e) => (e.startsWith('f:') ? `.${e.slice(2)}` : `[${e.slice(2)}]`))
+            .join(''),
+        })),
       });
     }
     const result = outcome.object;
@@ -311,7 +370,11 @@ export class Store {
       throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
     }
     if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
     }
     const result = this.#delete(def, old, req.propagationPolicy ?? 'Background');
     this.gc();
@@ -368,7 +431,8 @@ export class Store {
     if (!spec.group) causes.push({ field: 'spec.group', message: 'Required value' });
     if (!spec.names?.plural) causes.push({ field: 'spec.names.plural', message: 'Required value' });
     if (!spec.names?.kind) causes.push({ field: 'spec.names.kind', message: 'Required value' });
-    if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') causes.push({ field: 'spec.scope', message: 'Unsupported value: must be Namespaced or Cluster' });
+    if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster')
+      causes.push({ field: 'spec.scope', message: 'Unsupported value: must be Namespaced or Cluster' });
     if (!Array.isArray(spec.versions) || spec.versions.length === 0) causes.push({ field: 'spec.versions', message: 'Required value' });
     if (spec.group && spec.names?.plural && name !== `${spec.names.plural}.${spec.group}`) {
       causes.push({ field: 'metadata.name', message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group` });
@@ -383,7 +447,13 @@ export class Store {
     const status = {
       conditions: [
         { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: now() },
-        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: now() },
+        {
+          type: 'Established',
+          status: 'True',
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+          lastTransitionTime: now(),
+        },
       ],
       acceptedNames: spec.names,
       storedVersions: spec.versions.filter((v) => v.storage).map((v) => v.name),
@@ -527,7 +597,9 @@ export class Store {
     obj.apiVersion = apiVersionOf(def);
     obj.kind = def.kind;
     obj.metadata = {
-      ...obj.metadata, name, ...(ns ? { namespace: ns } : {}),
+      ...obj.metadata,
+      name,
+      ...(ns ? { namespace: ns } : {}),
       uid: old?.metadata.uid ?? (typeof meta.uid === 'string' ? meta.uid : randomUUID()),
       creationTimestamp: old?.metadata.creationTimestamp ?? now(),
       resourceVersion: '',
@@ -543,11 +615,16 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function validateName(def: ResourceDef, name: string): void {
   const label = def.group === '' && (def.kind === 'Namespace' || def.kind === 'Service');
-  const ok = label ? DNS1123_LABEL.test(name) && name.length <= 63 : (DNS1123_SUBDOMAIN.test(name) || (def.group === 'rbac.authorization.k8s.io' && !/[/%]/.test(name) && name !== '.' && name !== '..')) && name.length <= 253;
+  const ok = label
+    ? DNS1123_LABEL.test(name) && name.length <= 63
+    : (DNS1123_SUBDOMAIN.test(name) || (def.group === 'rbac.authorization.k8s.io' && !/[/%]/.test(name) && name !== '.' && name !== '..')) &&
+      name.length <= 253;
   if (!ok) {
-    throw invalid(def.kind, def.group, name, [{
-      field: 'metadata.name',
-      message: `Invalid value: "${name}": a lowercase RFC 1123 ${label ? 'label' : 'subdomain'} must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-    }]);
+    throw invalid(def.kind, def.group, name, [
+      {
+        field: 'metadata.name',
+        message: `Invalid value: "${name}": a lowercase RFC 1123 ${label ? 'label' : 'subdomain'} must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+      },
+    ]);
   }
 }

@@ -20,7 +20,9 @@ export const SCALABLE = new Set(['apps/deployments', 'apps/statefulsets', 'apps/
 
 function selectorString(sel: unknown): string {
   const m = (isPlainObject(sel) && isPlainObject(sel.matchLabels) ? sel.matchLabels : {}) as Record<string, string>;
-  return Object.entries(m).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(m)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 /** The Scale object of a workload. Pure. */
@@ -30,7 +32,13 @@ export function scaleOf(obj: StoredObject): Record<string, unknown> {
   return {
     apiVersion: 'autoscaling/v1',
     kind: 'Scale',
-    metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
+    metadata: {
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+      creationTimestamp: obj.metadata.creationTimestamp,
+    },
     spec: { replicas: spec.replicas ?? 1 },
     status: { replicas: status.replicas ?? 0, selector: selectorString(spec.selector) },
   };
@@ -38,7 +46,14 @@ export function scaleOf(obj: StoredObject): Record<string, unknown> {
 
 /** Serves `…/{name}/scale`: answers the Scale after the write (if any). */
 export function handleScale(
-  store: Store, def: ResourceDef, namespace: string | undefined, name: string, method: string, contentType: string, body: unknown, manager: string,
+  store: Store,
+  def: ResourceDef,
+  namespace: string | undefined,
+  name: string,
+  method: string,
+  contentType: string,
+  body: unknown,
+  manager: string,
 ): Record<string, unknown> {
   const current = store.get(def, namespace, name);
   if (method === 'GET') return scaleOf(current);
@@ -53,9 +68,15 @@ export function handleScale(
     next = mergePatch(scale, body) as Record<string, unknown>;
   } else throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   const replicas = (next?.spec as { replicas?: unknown } | undefined)?.replicas;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', 'spec.replicas: Invalid value: must be a non-negative integer');
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
+    throw new ApiError(422, 'Invalid', 'spec.replicas: Invalid value: must be a non-negative integer');
   const rv = (next.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
-  if (method === 'PUT' && rv !== undefined && rv !== current.metadata.resourceVersion) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${def.plural}.${def.group} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+  if (method === 'PUT' && rv !== undefined && rv !== current.metadata.resourceVersion)
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${def.plural}.${def.group} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    );
   const updated = store.patch(def, namespace, name, (o) => ({ ...o, spec: { ...(o.spec as object), replicas } }), { manager });
   return scaleOf(updated);
 }
@@ -68,17 +89,29 @@ export function handleEviction(store: Store, podDef: ResourceDef, namespace: str
   const labels = pod.metadata.labels ?? {};
   const pdbs = store.list(pdbDef, namespace).filter((p) => {
     const sel = (p.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels;
-    return sel !== undefined && Object.keys(sel).length > 0 && matchLabels(Object.entries(sel).map(([key, value]) => ({ key, op: '=' as const, values: [value] })), labels);
+    return (
+      sel !== undefined &&
+      Object.keys(sel).length > 0 &&
+      matchLabels(
+        Object.entries(sel).map(([key, value]) => ({ key, op: '=' as const, values: [value] })),
+        labels,
+      )
+    );
   });
   for (const p of pdbs) {
     const allowed = (p.status as { disruptionsAllowed?: number } | undefined)?.disruptionsAllowed ?? 0;
     if (allowed <= 0) {
-      throw new ApiError(429, 'TooManyRequests', `Cannot evict pod as it would violate the pod's disruption budget.`, { causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${p.metadata.name} needs more healthy pods` }] });
+      throw new ApiError(429, 'TooManyRequests', `Cannot evict pod as it would violate the pod's disruption budget.`, {
+        causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${p.metadata.name} needs more healthy pods` }],
+      });
     }
   }
   for (const p of pdbs) {
     const allowed = (p.status as { disruptionsAllowed: number }).disruptionsAllowed;
-    store.patch(pdbDef, namespace, p.metadata.name, (o) => ({ ...o, status: { ...(o.status as object), disruptionsAllowed: allowed - 1 } }), { manager: 'fake-disruption', subresource: 'status' });
+    store.patch(pdbDef, namespace, p.metadata.name, (o) => ({ ...o, status: { ...(o.status as object), disruptionsAllowed: allowed - 1 } }), {
+      manager: 'fake-disruption',
+      subresource: 'status',
+    });
   }
   store.delete(podDef, namespace, name, {});
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };

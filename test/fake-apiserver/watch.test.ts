@@ -84,7 +84,10 @@ describe('fake API server: watch', () => {
     await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'r2' } } });
     const rv = first.metadata!.resourceVersion!;
     const events = await watchEvents(api, `/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=${rv}`, 1);
-    assert.deepEqual(events.map((e) => `${e.type}:${e.object.metadata.name}`), ['ADDED:r2']);
+    assert.deepEqual(
+      events.map((e) => `${e.type}:${e.object.metadata.name}`),
+      ['ADDED:r2'],
+    );
     api.hooks.compact();
     const gone = await watchEvents(api, `/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=${rv}`, 5);
     assert.equal(gone.length, 1);
@@ -97,14 +100,25 @@ describe('fake API server: watch', () => {
     const pending = watchEvents(api, `/api/v1/namespaces/w/configmaps?watch=true&labelSelector=pick%3Dyes`, 3);
     await until(() => api.hooks.openWatches() > 0, 'watch open');
     const cm = await core.readNamespacedConfigMap({ name: 'sel', namespace: 'w' });
-    const off = await core.replaceNamespacedConfigMap({ name: 'sel', namespace: 'w', body: { ...cm, metadata: { ...cm.metadata, labels: { pick: 'no' } } } });
+    const off = await core.replaceNamespacedConfigMap({
+      name: 'sel',
+      namespace: 'w',
+      body: { ...cm, metadata: { ...cm.metadata, labels: { pick: 'no' } } },
+    });
     await core.replaceNamespacedConfigMap({ name: 'sel', namespace: 'w', body: { ...off, metadata: { ...off.metadata, labels: { pick: 'yes' } } } });
     const events = await pending;
-    assert.deepEqual(events.map((e) => e.type), ['ADDED', 'DELETED', 'ADDED']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['ADDED', 'DELETED', 'ADDED'],
+    );
   });
 
   test('timeoutSeconds ends the stream; bookmarks carry the current resourceVersion', async () => {
-    const events = await watchEvents(api, `/api/v1/namespaces/w/pods?watch=true&resourceVersion=${api.store.resourceVersion()}&allowWatchBookmarks=true&timeoutSeconds=1`, 1000);
+    const events = await watchEvents(
+      api,
+      `/api/v1/namespaces/w/pods?watch=true&resourceVersion=${api.store.resourceVersion()}&allowWatchBookmarks=true&timeoutSeconds=1`,
+      1000,
+    );
     assert.ok(events.length >= 1, 'at least one bookmark before the timeout');
     assert.ok(events.every((e) => e.type === 'BOOKMARK' && e.object.metadata.resourceVersion === String(api.store.resourceVersion())));
   });

@@ -101,7 +101,10 @@ export async function spawnPowerplane(args: string[], opts: SpawnPowerplaneOptio
   const what = `powerplane ${args[0] ?? ''}`.trim();
   try {
     const m = await new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`${what} printed nothing matching ${ready} in ${opts.timeoutMs ?? 120_000} ms:\n${out}${err}`)), opts.timeoutMs ?? 120_000);
+      const timer = setTimeout(
+        () => finish(new Error(`${what} printed nothing matching ${ready} in ${opts.timeoutMs ?? 120_000} ms:\n${out}${err}`)),
+        opts.timeoutMs ?? 120_000,
+      );
       const check = () => {
         const m = ready.exec(out) ?? ready.exec(err);
         if (m) finish(undefined, m);

@@ -49,4 +49,3 @@ export function nestKeys(entries: Array<[string, unknown]>): Record<string, unkn
   }
   return out;
 }
-

@@ -31,7 +31,10 @@ export async function modulesLoadedBy(args: string[], opts: LoadedModulesOptions
   const dir = mkdtempSync(join(tmpdir(), 'pp-modules-'));
   const record = join(dir, 'urls.txt');
   const hooks = join(dir, 'hooks.mjs');
-  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(record)}, r.url + '\\n'); return r; }\n`);
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(record)}, r.url + '\\n'); return r; }\n`,
+  );
   const probe = join(dir, 'probe.mjs');
   writeFileSync(probe, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
   const [node, ...pre] = POWERPLANE_COMMAND;
@@ -45,7 +48,10 @@ export async function modulesLoadedBy(args: string[], opts: LoadedModulesOptions
   try {
     if (opts.health) {
       for (;;) {
-        const up = await fetch(`http://127.0.0.1:${port}${opts.health}`).then((r) => r.status === 200, () => false);
+        const up = await fetch(`http://127.0.0.1:${port}${opts.health}`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (up || child.exitCode !== null || child.signalCode !== null) break;
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -61,9 +61,10 @@ export function prometheusConfig(opts: StartPrometheusOptions = {}): string {
   const interval = seconds(opts.scrapeIntervalS ?? 1);
   const timeout = opts.scrapeTimeoutS === undefined ? '' : `  scrape_timeout: ${seconds(opts.scrapeTimeoutS)}\n`;
   const targets = opts.scrapeTargets ?? [];
-  const scrape = targets.length > 0
-    ? `scrape_configs:\n  - job_name: ${opts.jobName ?? 'powerplane-agent'}\n    static_configs:\n      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]\n`
-    : 'scrape_configs: []\n';
+  const scrape =
+    targets.length > 0
+      ? `scrape_configs:\n  - job_name: ${opts.jobName ?? 'powerplane-agent'}\n    static_configs:\n      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]\n`
+      : 'scrape_configs: []\n';
   return `global:\n  scrape_interval: ${interval}\n${timeout}  evaluation_interval: ${interval}\n${scrape}`;
 }
 
@@ -74,12 +75,11 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   writeFileSync(config, prometheusConfig(opts));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.env.PROMETHEUS_PATH ?? 'prometheus', [
-    `--config.file=${config}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.env.PROMETHEUS_PATH ?? 'prometheus',
+    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<never>((_r, reject) => {
@@ -104,13 +104,25 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
     }
   };
   try {
-    await poll('prometheus to be ready', () => fetch(`${url}/-/ready`).then((r) => r.ok, () => false), opts.readyTimeoutMs ?? 60_000);
+    await poll(
+      'prometheus to be ready',
+      () =>
+        fetch(`${url}/-/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      opts.readyTimeoutMs ?? 60_000,
+    );
   } catch (err) {
     await stop();
     throw err;
   }
   const post = async (path: string, params: Record<string, string>) => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params),
+    });
     return { status: res.status, body: (await res.json()) as PromQueryBody };
   };
   const query = (expr: string) => post('/api/v1/query', { query: expr });

@@ -36,7 +36,20 @@ export class OpensslPki {
   /** A self-signed certificate `name` with `subject` (e.g. `/CN=x`) and the given `-addext` extensions. */
   selfSigned(name: string, subject: string, addext: string[] = []): this {
     this.key(name);
-    this.ssl('req', '-x509', '-new', '-key', `${name}.key`, '-out', `${name}.crt`, '-days', String(this.days), '-subj', subject, ...addext.flatMap((e) => ['-addext', e]));
+    this.ssl(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-days',
+      String(this.days),
+      '-subj',
+      subject,
+      ...addext.flatMap((e) => ['-addext', e]),
+    );
     return this;
   }
 
@@ -50,7 +63,23 @@ export class OpensslPki {
     this.key(name);
     this.ssl('req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
     writeFileSync(join(this.dir, `${name}.ext`), ext);
-    this.ssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', String(this.days), '-out', `${name}.crt`, '-extfile', `${name}.ext`);
+    this.ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.crt`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-days',
+      String(this.days),
+      '-out',
+      `${name}.crt`,
+      '-extfile',
+      `${name}.ext`,
+    );
     return this;
   }
 

@@ -18,7 +18,14 @@ import { webServerOptions } from '../../src/core/web-config.js';
 import type { Component } from '../../src/core/component.js';
 import { createModelServerComponent } from '../../src/modelserver/component.js';
 
-interface Seen { method: string; url: string; status: number; origin?: string; type?: string; host?: string }
+interface Seen {
+  method: string;
+  url: string;
+  status: number;
+  origin?: string;
+  type?: string;
+  host?: string;
+}
 
 test('a real browser: cross-site CSRF posts are refused (403) and a rebinding name gets 421; nothing is trained', { timeout: 120_000 }, async () => {
   const seen: Seen[] = [];
@@ -26,12 +33,23 @@ test('a real browser: cross-site CSRF posts are refused (403) and a rebinding na
     name: 'recorder',
     routes(app) {
       app.addHook('onResponse', async (req, reply) => {
-        seen.push({ method: req.method, url: req.url, status: reply.statusCode, origin: req.headers.origin, type: req.headers['content-type'], host: req.headers.host });
+        seen.push({
+          method: req.method,
+          url: req.url,
+          status: reply.statusCode,
+          origin: req.headers.origin,
+          type: req.headers['content-type'],
+          host: req.headers.host,
+        });
       });
     },
   };
   const config = defaultConfig({ 'modelServer.storeDir': mkdtempSync(join(tmpdir(), 'pp-browser-csrf-')) });
-  const target = await createServer({ log: silentLogger(), components: [recorder, await createModelServerComponent({ config, log: silentLogger() })], ...(await webServerOptions(config)) });
+  const target = await createServer({
+    log: silentLogger(),
+    components: [recorder, await createModelServerComponent({ config, log: silentLogger() })],
+    ...(await webServerOptions(config)),
+  });
   const base = await target.listen('127.0.0.1:0');
   const trainUrl = `${base}/api/v1/train?features=cpu_busy_ratio&trainers=linear&name=pwned`;
   const csv = 'cpu_busy_ratio,package_watts\\n0.1,20\\n0.5,40\\n0.9,60\\n';

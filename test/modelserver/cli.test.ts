@@ -28,12 +28,33 @@ test('train from the calibration file: JSON summary per trainer, models and the 
   writeFileSync(cal, lines.join('\n') + '\n');
   const plot = join(dir, 'best.svg');
   const out = join(dir, 'models');
-  const r = await run(['train', '--from', `calibration:${cal}`, '--features', 'cpu_busy_ratio', '--trainers', 'linear,knn', '--folds', '5', '--out', out, '--plot', plot, '-o', 'json', '--log.level', 'warn']);
+  const r = await run([
+    'train',
+    '--from',
+    `calibration:${cal}`,
+    '--features',
+    'cpu_busy_ratio',
+    '--trainers',
+    'linear,knn',
+    '--folds',
+    '5',
+    '--out',
+    out,
+    '--plot',
+    plot,
+    '-o',
+    'json',
+    '--log.level',
+    'warn',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout);
   assert.equal(s.samples, 50);
   assert.deepEqual(s.components, ['package', 'dram']);
-  assert.deepEqual(s.trainers.map((t: { trainer: string }) => t.trainer), ['linear', 'knn']);
+  assert.deepEqual(
+    s.trainers.map((t: { trainer: string }) => t.trainer),
+    ['linear', 'knn'],
+  );
   for (const t of s.trainers) {
     for (const k of ['mae', 'mape', 'r2', 'folds', 'samples']) assert.equal(typeof t[k], 'number', k);
     assert.ok(existsSync(join(out, t.id, 'metadata.json')));
@@ -84,7 +105,15 @@ test('model import of a Kepler weight file, then predict as Kepler does', async 
   const r = await run(['model', 'import', WEIGHTS, '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /imported ec2-0\.7\.11\/rapl-sysfs\/AbsPower\/BPFOnly\/SGDRegressorTrainer_4/);
-  const p = await run(['model', 'predict', 'SGDRegressorTrainer_4', '--store', out, '--input', 'bpf_cpu_time_ms=48649.66666666667,bpf_page_cache_hit=0']);
+  const p = await run([
+    'model',
+    'predict',
+    'SGDRegressorTrainer_4',
+    '--store',
+    out,
+    '--input',
+    'bpf_cpu_time_ms=48649.66666666667,bpf_page_cache_hit=0',
+  ]);
   assert.match(p.stdout, /package\s+538\.933/);
   assert.match(p.stdout, /dram\s+20\.668/);
 });
@@ -109,7 +138,10 @@ test('model import of an archive whose model has an unknown kind fails with exit
 test('model-server serves on the address given, model list/show read it, and it stops on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pp-cli-'));
   assert.equal((await run(['model', 'import', WEIGHTS, '--out', dir])).code, 0);
-  const child = await spawnPowerplane(['model-server', '--web.listen-address', '127.0.0.1:0', '--model-server.store-dir', dir, '--log.format', 'json'], { ready: /"url":"(http:\/\/[^"]+)"/ });
+  const child = await spawnPowerplane(
+    ['model-server', '--web.listen-address', '127.0.0.1:0', '--model-server.store-dir', dir, '--log.format', 'json'],
+    { ready: /"url":"(http:\/\/[^"]+)"/ },
+  );
   const url = child.url;
   const live = await fetch(`${url}/v2/health/live`);
   assert.equal(live.status, 200);
@@ -120,7 +152,17 @@ test('model-server serves on the address given, model list/show read it, and it 
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /node type:\s+4/);
   assert.match(show.stdout, /not measured here \(imported\)/);
-  const pred = await run(['model', 'predict', 'SGDRegressorTrainer_4', '--store', url, '--input', 'bpf_cpu_time_ms=0,bpf_page_cache_hit=0', '-o', 'json']);
+  const pred = await run([
+    'model',
+    'predict',
+    'SGDRegressorTrainer_4',
+    '--store',
+    url,
+    '--input',
+    'bpf_cpu_time_ms=0,bpf_page_cache_hit=0',
+    '-o',
+    'json',
+  ]);
   assert.equal(pred.code, 0, pred.stderr);
   assert.equal(JSON.parse(pred.stdout).watts.package, 213.81168291387564);
   assert.equal(await child.stop(), 0);

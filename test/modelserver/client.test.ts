@@ -27,8 +27,19 @@ before(async () => {
   const data = { features: ['cpu_busy_ratio'], components: ['package', 'dram'], X, Y: X.map(([u]) => [30 + 90 * u, 4 + 2 * u]) };
   for (const pipeline of ['a', 'b']) {
     const plan = { trainers: ['linear'], folds: 4, outputType: 'AbsPower' as const, isolator: 'none' };
-    await saveTrainingOutcome(component.store, await trainAll(data, plan), plan, { pipeline, name: pipeline === 'a' ? 'node-model' : 'twin', version: '1', trainingSource: 'test' });
-    await saveTrainingOutcome(component.store, await trainAll(data, plan), plan, { pipeline, featureGroup: 'dup', name: 'twin', version: '1', trainingSource: 'test' });
+    await saveTrainingOutcome(component.store, await trainAll(data, plan), plan, {
+      pipeline,
+      name: pipeline === 'a' ? 'node-model' : 'twin',
+      version: '1',
+      trainingSource: 'test',
+    });
+    await saveTrainingOutcome(component.store, await trainAll(data, plan), plan, {
+      pipeline,
+      featureGroup: 'dup',
+      name: 'twin',
+      version: '1',
+      trainingSource: 'test',
+    });
   }
   server = await createServer({ log: silentLogger(), components: [component] });
   base = await server.listen('127.0.0.1:0');
@@ -42,7 +53,10 @@ test('list, resolve, infer and best model through the client', async () => {
   await assert.rejects(c.resolve('twin'), (e) => ERR_MODEL_AMBIGUOUS.is(e));
   await assert.rejects(c.resolve('missing'), (e) => ERR_MODEL_NOT_FOUND.is(e));
   const r = await c.infer('node-model', [[0.5], [1]]);
-  assert.deepEqual(r.outputs.map((o) => o.name), ['package', 'dram']);
+  assert.deepEqual(
+    r.outputs.map((o) => o.name),
+    ['package', 'dram'],
+  );
   assert.ok(Math.abs(r.outputs[0].data[0] - 75) < 1e-9);
   assert.equal((await c.metadata('node-model')).inputs[0].name, 'cpu_busy_ratio');
   const best = await c.bestModel({ metrics: ['cpu_busy_ratio'], output_type: 'AbsPower', pipeline_name: 'a' });

@@ -17,7 +17,10 @@ let promUrl: string;
 const t0 = Date.now() / 1000;
 
 before(async () => {
-  agent = await spawnPowerplane(['agent', '--meter', 'fake', '--web.listen-address', '127.0.0.1:0', '--monitor.interval', '250ms', '--log.level', 'warn'], { ready: /agent listening on http:\/\/([^\s/]+)/ });
+  agent = await spawnPowerplane(
+    ['agent', '--meter', 'fake', '--web.listen-address', '127.0.0.1:0', '--monitor.interval', '250ms', '--log.level', 'warn'],
+    { ready: /agent listening on http:\/\/([^\s/]+)/ },
+  );
   prom = await startPrometheus({ scrapeTargets: [agent.url], scrapeIntervalS: 0.25, scrapeTimeoutS: 0.2 });
   promUrl = prom.url;
   await prom.waitForValue('count_over_time(kepler_node_cpu_watts{zone="package"}[5m])', 16, 90_000);
@@ -29,7 +32,14 @@ after(async () => {
 });
 
 test("the built-in queries read the agent's metrics consistently", async () => {
-  const { data } = await datasetFromPrometheus({ url: promUrl, start: t0, end: Date.now() / 1000, step: 0.25, features: ['cpu_busy_ratio', 'bpf_cpu_time_ms'], targets: ['package_watts', 'dram_watts'] });
+  const { data } = await datasetFromPrometheus({
+    url: promUrl,
+    start: t0,
+    end: Date.now() / 1000,
+    step: 0.25,
+    features: ['cpu_busy_ratio', 'bpf_cpu_time_ms'],
+    targets: ['package_watts', 'dram_watts'],
+  });
   assert.ok(data.X.length >= 10, `${data.X.length} rows`);
   for (const [busy, ms] of data.X) {
     assert.ok(busy >= 0 && busy <= 1);
@@ -43,7 +53,31 @@ test("the built-in queries read the agent's metrics consistently", async () => {
 
 test('powerplane train --from prometheus:URL trains on what Prometheus scraped from the agent', async () => {
   const out = mkdtempSync(join(tmpdir(), 'pp-prom-agent-models-'));
-  const r = await runPowerplane(['train', '--from', `prometheus:${promUrl}`, '--start', String(t0), '--end', 'now', '--step', '0.25', '--features', 'CPUUsage', '--target', 'package_watts,dram_watts', '--trainers', 'knn,gbt', '--folds', '4', '--out', out, '-o', 'json', '--log.level', 'warn']);
+  const r = await runPowerplane([
+    'train',
+    '--from',
+    `prometheus:${promUrl}`,
+    '--start',
+    String(t0),
+    '--end',
+    'now',
+    '--step',
+    '0.25',
+    '--features',
+    'CPUUsage',
+    '--target',
+    'package_watts,dram_watts',
+    '--trainers',
+    'knn,gbt',
+    '--folds',
+    '4',
+    '--out',
+    out,
+    '-o',
+    'json',
+    '--log.level',
+    'warn',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout);
   assert.ok(s.samples >= 10);

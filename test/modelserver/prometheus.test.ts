@@ -38,7 +38,10 @@ function metricsText(): string {
     `kepler_node_cpu_watts{node_name="n1",zone="package",path="/sys/class/powercap/intel-rapl:0"} ${w.package}`,
     `kepler_node_cpu_watts{node_name="n1",zone="dram",path="/sys/class/powercap/intel-rapl:0:0"} ${w.dram}`,
     '# TYPE kepler_node_cpu_info gauge',
-    ...Array.from({ length: CPUS }, (_, i) => `kepler_node_cpu_info{node_name="n1",processor="${i}",vendor_id="GenuineIntel",model_name="x",physical_id="0",core_id="${i}"} 1`),
+    ...Array.from(
+      { length: CPUS },
+      (_, i) => `kepler_node_cpu_info{node_name="n1",processor="${i}",vendor_id="GenuineIntel",model_name="x",physical_id="0",core_id="${i}"} 1`,
+    ),
   ];
   return lines.join('\n') + '\n';
 }
@@ -62,7 +65,14 @@ after(async () => {
 
 test('query_range over the agent metrics gives aligned feature and target rows', async () => {
   const end = Date.now() / 1000;
-  const { data, notes } = await datasetFromPrometheus({ url: promUrl, start: t0, end, step: 0.25, features: ['cpu_busy_ratio', 'bpf_cpu_time_ms'], targets: ['package_watts', 'dram_watts'] });
+  const { data, notes } = await datasetFromPrometheus({
+    url: promUrl,
+    start: t0,
+    end,
+    step: 0.25,
+    features: ['cpu_busy_ratio', 'bpf_cpu_time_ms'],
+    targets: ['package_watts', 'dram_watts'],
+  });
   assert.deepEqual(data.features, ['cpu_busy_ratio', 'bpf_cpu_time_ms']);
   assert.deepEqual(data.components, ['package', 'dram']);
   assert.ok(data.X.length >= 20, `${data.X.length} rows`);
@@ -72,8 +82,14 @@ test('query_range over the agent metrics gives aligned feature and target rows',
     assert.ok(Math.abs(data.Y[i][0] - law(busy).package) < 1e-9);
     assert.ok(Math.abs(data.Y[i][1] - law(busy).dram) < 1e-9);
   });
-  await assert.rejects(datasetFromPrometheus({ url: promUrl, start: t0, end, step: 0.25, features: ['cpu_busy_ratio'], targets: ['gpu_watts'] }), (e) => ERR_TRAINING_DATA.is(e) && /no samples for gpu_watts/.test(errorMessage(e)));
-  await assert.rejects(datasetFromPrometheus({ url: promUrl, start: t0, end, step: 0.25, features: ['cpu_busy_ratio'], targets: ['x'], queries: { x: 'sum(' } }), (e) => ERR_TRAINING_DATA.is(e) && /rejected/.test(errorMessage(e)));
+  await assert.rejects(
+    datasetFromPrometheus({ url: promUrl, start: t0, end, step: 0.25, features: ['cpu_busy_ratio'], targets: ['gpu_watts'] }),
+    (e) => ERR_TRAINING_DATA.is(e) && /no samples for gpu_watts/.test(errorMessage(e)),
+  );
+  await assert.rejects(
+    datasetFromPrometheus({ url: promUrl, start: t0, end, step: 0.25, features: ['cpu_busy_ratio'], targets: ['x'], queries: { x: 'sum(' } }),
+    (e) => ERR_TRAINING_DATA.is(e) && /rejected/.test(errorMessage(e)),
+  );
 });
 
 test('a model-server training job from Prometheus recovers the law', async () => {
@@ -85,7 +101,16 @@ test('a model-server training job from Prometheus recovers the law', async () =>
     const res = await fetch(`${base}/api/v1/train`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ source: { type: 'prometheus', url: promUrl }, start: t0, end: Date.now() / 1000, step: 0.25, features: 'CPUBusy', target: 'package_watts', trainers: ['linear', 'gbt'], folds: 4 }),
+      body: JSON.stringify({
+        source: { type: 'prometheus', url: promUrl },
+        start: t0,
+        end: Date.now() / 1000,
+        step: 0.25,
+        features: 'CPUBusy',
+        target: 'package_watts',
+        trainers: ['linear', 'gbt'],
+        folds: 4,
+      }),
     });
     assert.equal(res.status, 202);
     const { id } = (await res.json()) as { id: string };
@@ -98,7 +123,13 @@ test('a model-server training job from Prometheus recovers the law', async () =>
     assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
     assert.equal(job.result.best, 'powerplane/rapl-sysfs/AbsPower/CPUBusy/linear');
     assert.ok(job.result.trainers[0].mae < 1e-6);
-    const infer = await (await fetch(`${base}/v2/models/linear/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [{ name: 'cpu_busy_ratio', shape: [1], datatype: 'FP64', data: [0.5] }] }) })).json();
+    const infer = await (
+      await fetch(`${base}/v2/models/linear/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: [{ name: 'cpu_busy_ratio', shape: [1], datatype: 'FP64', data: [0.5] }] }),
+      })
+    ).json();
     assert.ok(Math.abs(infer.outputs[0].data[0] - law(0.5).package) < 1e-6);
   } finally {
     await server.close();

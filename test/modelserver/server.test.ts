@@ -53,7 +53,10 @@ async function seed(s: ModelStore): Promise<void> {
     machineSpec: { processor: 'intel_xeon_e5_2667v3', cores: 32, chips: 2, memory: 128 },
   });
   await importKeplerWeights(s, sharedDataPath('kepler-model-db/weights/v0.7/ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_4.json'));
-  await importKeplerWeights(s, sharedDataPath('kepler-model-db/weights/v0.7/specpower-0.7.11/acpi/AbsPower/BPFOnly/LogisticRegressionTrainer_75.json'));
+  await importKeplerWeights(
+    s,
+    sharedDataPath('kepler-model-db/weights/v0.7/specpower-0.7.11/acpi/AbsPower/BPFOnly/LogisticRegressionTrainer_75.json'),
+  );
 }
 
 before(async () => {
@@ -67,7 +70,12 @@ before(async () => {
 });
 after(() => server.close());
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; res: Response }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any; res: Response }> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     if (typeof body === 'string' || Buffer.isBuffer(body)) init.body = body as string;
@@ -112,7 +120,13 @@ test("WAO's MLServer request works against a model trained on those three featur
   assert.equal(r.json.outputs[0].datatype, 'FP32');
   assert.deepEqual(r.json.outputs[0].shape, [1, 1]);
   assert.ok(Math.abs(r.json.outputs[0].data[0] - waoLaw(10, 22, 0.2)) < 1e-3, `got ${r.json.outputs[0].data[0]}`);
-  const unversioned = await call('POST', '/v2/models/model1/infer', { inputs: [{ name: 'cpuUsage', shape: [2], datatype: 'FP64', data: [50, 99] }, { name: 'ambientTemp', shape: [2], datatype: 'FP64', data: [20, 30] }, { name: 'staticPressureDiff', shape: [2], datatype: 'INT32', data: [0, 90] }] });
+  const unversioned = await call('POST', '/v2/models/model1/infer', {
+    inputs: [
+      { name: 'cpuUsage', shape: [2], datatype: 'FP64', data: [50, 99] },
+      { name: 'ambientTemp', shape: [2], datatype: 'FP64', data: [20, 30] },
+      { name: 'staticPressureDiff', shape: [2], datatype: 'INT32', data: [0, 90] },
+    ],
+  });
   assert.equal(unversioned.status, 200);
   assert.ok(Math.abs(unversioned.json.outputs[0].data[1] - waoLaw(99, 30, 90)) < 1e-6);
 });
@@ -132,7 +146,11 @@ test('v2 errors are 4xx with {"error": ...}', async () => {
     assert.deepEqual(Object.keys(r.json), ['error']);
     assert.match(r.json.error, re);
   }
-  const badJson = await fetch(base + '/v2/models/model1/infer', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputs": [' });
+  const badJson = await fetch(base + '/v2/models/model1/infer', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"inputs": [',
+  });
   assert.equal(badJson.status, 400);
   assert.ok(typeof (await badJson.json()).error === 'string');
 });
@@ -140,14 +158,26 @@ test('v2 errors are 4xx with {"error": ...}', async () => {
 test('v2 reaches any model by URL-encoded id, e.g. a Kepler weight file, predicting as Kepler does', async () => {
   const id = 'ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_4';
   const v = 24324.833333333336;
-  const r = await call('POST', `/v2/models/${encodeURIComponent(id)}/infer`, { inputs: [{ name: 'bpf_cpu_time_ms', shape: [1], datatype: 'FP64', data: [v] }, { name: 'bpf_page_cache_hit', shape: [1], datatype: 'FP64', data: [0] }] });
+  const r = await call('POST', `/v2/models/${encodeURIComponent(id)}/infer`, {
+    inputs: [
+      { name: 'bpf_cpu_time_ms', shape: [1], datatype: 'FP64', data: [v] },
+      { name: 'bpf_page_cache_hit', shape: [1], datatype: 'FP64', data: [0] },
+    ],
+  });
   assert.equal(r.status, 200);
   const pkg = r.json.outputs.find((o: { name: string }) => o.name === 'package').data[0];
   assert.ok(Math.abs(pkg - (213.81168291387564 + 325.1209450101859 * (v / 48649.66666666667))) < 1e-9);
 });
 
 test('POST /model: weights for the exact node type, archives, filters that work, and 404 when nothing fits', async () => {
-  const req = { metrics: ['bpf_cpu_time_ms', 'bpf_page_cache_hit'], output_type: 'AbsPower', source: 'intel_rapl', node_type: 4, weight: true, filter: '' };
+  const req = {
+    metrics: ['bpf_cpu_time_ms', 'bpf_page_cache_hit'],
+    output_type: 'AbsPower',
+    source: 'intel_rapl',
+    node_type: 4,
+    weight: true,
+    filter: '',
+  };
   const w = await call('POST', '/model', req);
   assert.equal(w.status, 200);
   assert.equal(w.json.model_name, 'SGDRegressorTrainer_4');
@@ -168,7 +198,13 @@ test('POST /model: weights for the exact node type, archives, filters that work,
   assert.notEqual(lo.metadata.accuracy!.aggregate.mae, hi.metadata.accuracy!.aggregate.mae);
   assert.equal(meta.model_name, lo.metadata.model_name, 'lowest error first');
   const mid = (lo.metadata.accuracy!.aggregate.mae + hi.metadata.accuracy!.aggregate.mae) / 2;
-  const filtered = await call('POST', '/model', { metrics: ['bpf_cpu_time_ms'], output_type: 'AbsPower', source: 'rapl-sysfs', weight: false, filter: `mae:>${mid}` });
+  const filtered = await call('POST', '/model', {
+    metrics: ['bpf_cpu_time_ms'],
+    output_type: 'AbsPower',
+    source: 'rapl-sysfs',
+    weight: false,
+    filter: `mae:>${mid}`,
+  });
   assert.equal(filtered.res.headers.get('x-model-id'), hi.id);
   const none = await call('POST', '/model', { metrics: ['bpf_cpu_time_ms'], output_type: 'AbsPower', filter: 'mae:<0' });
   assert.equal(none.status, 404);
@@ -176,7 +212,12 @@ test('POST /model: weights for the exact node type, archives, filters that work,
   assert.equal(bad.status, 400);
   assert.equal(bad.json.field, 'metrics');
   assert.equal((await call('POST', '/model', { output_type: 'AbsPower', filter: 'colour:red' })).json.field, 'filter');
-  const acpi = await call('POST', '/model', { metrics: ['bpf_cpu_time_ms', 'bpf_page_cache_hit'], output_type: 'AbsPower', source: 'acpi', weight: true });
+  const acpi = await call('POST', '/model', {
+    metrics: ['bpf_cpu_time_ms', 'bpf_page_cache_hit'],
+    output_type: 'AbsPower',
+    source: 'acpi',
+    weight: true,
+  });
   assert.deepEqual(acpi.json.platform.All_Weights.CurveFit_Weights.length, 4);
 });
 
@@ -205,12 +246,17 @@ test('own routes: list with accuracy and filters, detail, model file, plot, arch
   assert.equal(detail.json.metadata.accuracy.perComponent.dram.samples, 200);
   assert.equal((await call('GET', '/api/v1/models/lab/rapl-sysfs/AbsPower/CPUTime/linear_1/model')).json.format, 'powerplane-model/v1');
   assert.equal((await call('GET', '/api/v1/models/lab/rapl-sysfs/AbsPower/CPUTime/knn_1/weight')).status, 404);
-  const best = all.json.models.filter((m: { pipeline: string }) => m.pipeline === 'lab').sort((a: { accuracy: { mae: number } }, b: { accuracy: { mae: number } }) => a.accuracy.mae - b.accuracy.mae)[0];
+  const best = all.json.models
+    .filter((m: { pipeline: string }) => m.pipeline === 'lab')
+    .sort((a: { accuracy: { mae: number } }, b: { accuracy: { mae: number } }) => a.accuracy.mae - b.accuracy.mae)[0];
   const plot = await fetch(`${base}/api/v1/models/${best.id}/plot`);
   assert.equal(plot.headers.get('content-type'), 'image/svg+xml');
   assert.match(await plot.text(), /^<svg/);
   const archive = await fetch(`${base}/api/v1/models/${encodeURIComponent('wao/custom/AbsPower/custom/model1')}/archive`);
-  assert.deepEqual(readZip(Buffer.from(await archive.arrayBuffer())).map((e) => e.name), ['metadata.json', 'model.json', 'weight.json', 'plot.svg']);
+  assert.deepEqual(
+    readZip(Buffer.from(await archive.arrayBuffer())).map((e) => e.name),
+    ['metadata.json', 'model.json', 'weight.json', 'plot.svg'],
+  );
   assert.equal((await call('GET', '/api/v1/models?output_type=Watts')).json.field, 'output_type');
   assert.equal((await call('GET', `/api/v1/models/wao/custom/AbsPower/custom/${encodeURIComponent('%E0%A4%A')}`)).status, 404);
   const traversal = await call('GET', `/api/v1/models/${encodeURIComponent('a/../../b/AbsPower/c')}`);
@@ -255,17 +301,27 @@ test('a training job from an uploaded CSV runs in the background and its model s
     const u = ((i * 17) % 60) / 60;
     rows.push(`${1000 + i * 5},${u},${25 + 75 * u}`);
   }
-  const r = await call('POST', '/api/v1/train?features=cpu_busy_ratio&trainers=linear,polynomial&folds=4&pipeline=uploads&name=busy', rows.join('\n') + '\n', { ...auth, 'content-type': 'text/csv' });
+  const r = await call(
+    'POST',
+    '/api/v1/train?features=cpu_busy_ratio&trainers=linear,polynomial&folds=4&pipeline=uploads&name=busy',
+    rows.join('\n') + '\n',
+    { ...auth, 'content-type': 'text/csv' },
+  );
   assert.equal(r.status, 202);
   assert.equal(r.res.headers.get('location'), `/api/v1/jobs/${r.json.id}`);
   const job = await waitForJob(r.json.id);
   assert.equal(job.state, 'succeeded', JSON.stringify(job.error));
   assert.equal(job.progress.fraction, 1);
   assert.equal(job.result.samples, 60);
-  assert.deepEqual(job.result.trainers.map((t: { trainer: string }) => t.trainer), ['linear', 'polynomial']);
+  assert.deepEqual(
+    job.result.trainers.map((t: { trainer: string }) => t.trainer),
+    ['linear', 'polynomial'],
+  );
   assert.equal(job.result.trainers[0].id, 'uploads/rapl-sysfs/AbsPower/CPUBusy/busy-linear');
   assert.equal(job.result.trainers[0].folds, 4);
-  const infer = await call('POST', '/v2/models/busy-linear/infer', { inputs: [{ name: 'cpu_busy_ratio', shape: [1], datatype: 'FP64', data: [0.5] }] });
+  const infer = await call('POST', '/v2/models/busy-linear/infer', {
+    inputs: [{ name: 'cpu_busy_ratio', shape: [1], datatype: 'FP64', data: [0.5] }],
+  });
   assert.ok(Math.abs(infer.json.outputs[0].data[0] - 62.5) < 1e-6);
 });
 
@@ -281,7 +337,12 @@ test('train requests are validated before a job is queued; oversized bodies get 
   await bad({ source: { type: 'prometheus', url: 'file:///etc/passwd' }, features: 'cpu_busy_ratio' }, 'source.url');
   await bad({ source: { type: 'csv', data: 'a,b\n1,2\n' }, features: 'a', folds: 1 }, 'folds');
   await bad({ source: { type: 'csv', data: 'a,b\n1,2\n' }, features: 'a', name: '../x' }, 'name');
-  const failing = await call('POST', '/api/v1/train', { source: { type: 'csv', data: 'a,b_watts\n1,2\nx,3\n' }, features: 'a', trainers: ['linear'] }, auth);
+  const failing = await call(
+    'POST',
+    '/api/v1/train',
+    { source: { type: 'csv', data: 'a,b_watts\n1,2\nx,3\n' }, features: 'a', trainers: ['linear'] },
+    auth,
+  );
   const job = await waitForJob(failing.json.id);
   assert.equal(job.state, 'failed');
   assert.equal(job.error.code, 'PP_MALFORMED_FILE');

@@ -34,10 +34,14 @@ async function startModelServer(storeDir: string): Promise<{ server: PowerplaneS
 
 /** A model archive as a fetch body. */
 function archiveOf(metadata: unknown): Blob {
-  return new Blob([new Uint8Array(writeZip([
-    { name: 'metadata.json', data: Buffer.from(JSON.stringify(metadata)) },
-    { name: 'model.json', data: Buffer.from(JSON.stringify(fixtureModel())) },
-  ]))]);
+  return new Blob([
+    new Uint8Array(
+      writeZip([
+        { name: 'metadata.json', data: Buffer.from(JSON.stringify(metadata)) },
+        { name: 'model.json', data: Buffer.from(JSON.stringify(fixtureModel())) },
+      ]),
+    ),
+  ]);
 }
 
 /** A model directory written by hand, as a broken tool or an old version might leave it. */
@@ -67,7 +71,11 @@ let fresh: string;
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'pp-ms-hard-'));
-  stale.push(leftover(root, '.good_1.tmp-0123456789ab', 3_600_000), leftover(root, '.other.old-a1b2c3d4e5f6', 120_000), leftover(root, '.gone.deleted-ffffffffffff', 600_000));
+  stale.push(
+    leftover(root, '.good_1.tmp-0123456789ab', 3_600_000),
+    leftover(root, '.other.old-a1b2c3d4e5f6', 120_000),
+    leftover(root, '.gone.deleted-ffffffffffff', 600_000),
+  );
   fresh = leftover(root, '.busy.tmp-aaaaaaaaaaaa', 0);
   ({ server, base, component } = await startModelServer(root));
   const store = component.store;
@@ -95,7 +103,10 @@ test('bad metadata.json files never fail the listing, /best-models or POST /mode
   const listed = (await list.json()) as { models: Array<{ id: string }> };
   assert.deepEqual(listed.models.map((m) => m.id).sort(), [locationToId(good), locationToId(unicode)].sort());
 
-  const invalid = (await (await fetch(`${base}/api/v1/models?invalid=true`)).json()) as { total: number; models: Array<{ id: string; path: string; problem: string }> };
+  const invalid = (await (await fetch(`${base}/api/v1/models?invalid=true`)).json()) as {
+    total: number;
+    models: Array<{ id: string; path: string; problem: string }>;
+  };
   assert.equal(invalid.total, 3);
   const problem = (name: string) => invalid.models.find((m) => m.id === locationToId({ ...group, name }))?.problem ?? '';
   assert.match(problem('bad_accuracy'), /metadata\.json: accuracy\.aggregate is not an object/);
@@ -105,7 +116,11 @@ test('bad metadata.json files never fail the listing, /best-models or POST /mode
 
   const best = await fetch(`${base}/best-models?energy-source=rapl-sysfs&output-type=AbsPower`);
   assert.equal(best.status, 200);
-  const model = await fetch(`${base}/model`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metrics: ['bpf_cpu_time_ms'], output_type: 'AbsPower', source: 'rapl-sysfs' }) });
+  const model = await fetch(`${base}/model`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ metrics: ['bpf_cpu_time_ms'], output_type: 'AbsPower', source: 'rapl-sysfs' }),
+  });
   assert.equal(model.status, 200);
   assert.equal(model.headers.get('x-model-id'), locationToId(good));
 
@@ -126,15 +141,25 @@ test('a name outside Latin-1 with a quote downloads from /archive and /model wit
     assert.equal(decodeURIComponent(/filename\*=UTF-8''(\S+)$/.exec(cd)![1]), `${unicode.name}.zip`);
   };
   expectFilename(await fetch(`${base}/api/v1/models/${id.split('/').map(encodeURIComponent).join('/')}/archive`));
-  const viaKepler = await fetch(`${base}/model`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metrics: ['unicode_feature'], output_type: 'AbsPower', source: 'rapl-sysfs' }) });
+  const viaKepler = await fetch(`${base}/model`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ metrics: ['unicode_feature'], output_type: 'AbsPower', source: 'rapl-sysfs' }),
+  });
   expectFilename(viaKepler);
   assert.equal(viaKepler.headers.get('x-model-id')!.split('/').map(decodeURIComponent).join('/'), id);
 });
 
 test('an archive with invalid metadata is a 400 naming the file and the field', async () => {
   const target = `${base}/api/v1/models/p/rapl-sysfs/AbsPower/BPFOnly/imported_1`;
-  const put = (metadata: unknown) => fetch(target, { method: 'PUT', headers: { ...auth, 'content-type': 'application/zip' }, body: archiveOf(metadata) });
-  for (const [change, field] of [[{ accuracy: {} }, 'accuracy.aggregate'], [{ created: 'x' }, 'created'], [{ machine_spec: { cores: 'many' } }, 'machine_spec.cores'], [{ features: [1] }, 'features']] as const) {
+  const put = (metadata: unknown) =>
+    fetch(target, { method: 'PUT', headers: { ...auth, 'content-type': 'application/zip' }, body: archiveOf(metadata) });
+  for (const [change, field] of [
+    [{ accuracy: {} }, 'accuracy.aggregate'],
+    [{ created: 'x' }, 'created'],
+    [{ machine_spec: { cores: 'many' } }, 'machine_spec.cores'],
+    [{ features: [1] }, 'features'],
+  ] as const) {
     const res = await put({ ...fixtureMetadata({ ...group, name: 'imported_1' }), ...change });
     assert.equal(res.status, 400, JSON.stringify(change));
     const body = (await res.json()) as { code: string; message: string; field: string };
@@ -170,5 +195,8 @@ test('a full disk is a 507 naming the cause, and nothing is left behind', async 
   assert.equal(body.code, 'PP_MODELSERVER_STORE_FULL');
   assert.match(body.message, /no space left \(ENOSPC\)/);
   assert.equal(existsSync(join(mnt, 'models', 'p', 'rapl-sysfs', 'AbsPower', 'BPFOnly', 'big_1')), false);
-  assert.deepEqual((await full.component.store.list()).map((m) => m.id), []);
+  assert.deepEqual(
+    (await full.component.store.list()).map((m) => m.id),
+    [],
+  );
 });

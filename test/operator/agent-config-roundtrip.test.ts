@@ -21,11 +21,21 @@ const valueAt = (cfg: unknown, key: string) => key.split('.').reduce<unknown>((v
 
 test('every agent key set in spec.agent.config reaches the loaded agent config with its value', async () => {
   const keys = keysMatching(AGENT_CONFIG_KEYS).filter((k) => !(k.key in OPERATOR_KEYS));
-  assert.deepEqual(keys.map((k) => k.key), agentConfigKeys(), "spec.agent.config takes exactly the agent command's keys, less those the operator sets");
+  assert.deepEqual(
+    keys.map((k) => k.key),
+    agentConfigKeys(),
+    "spec.agent.config takes exactly the agent command's keys, less those the operator sets",
+  );
   assert.ok(keys.length > 30, `${keys.length} keys`);
   const values = keys.map((k, i) => ({ key: k.key, ...generatedValue(k, i) }));
   const config = nestKeys(values.map((v) => [v.key, v.file]));
-  const admitted = validatePowerMonitor({ uid: 'u', operation: 'CREATE', name: 'powerplane', object: { spec: { agent: { config } } }, userInfo: { username: 'u', extra: {} } });
+  const admitted = validatePowerMonitor({
+    uid: 'u',
+    operation: 'CREATE',
+    name: 'powerplane',
+    object: { spec: { agent: { config } } },
+    userInfo: { username: 'u', extra: {} },
+  });
   assert.equal(admitted.response.allowed, true, admitted.response.status?.message);
 
   const h = await startHarness();
@@ -50,8 +60,12 @@ test('every agent key set in spec.agent.config reaches the loaded agent config w
 test('the CRD schema refuses a wrong type in spec.agent.config, naming the field', async () => {
   const h = await startHarness({ start: false });
   try {
-    await assert.rejects(createPowerMonitor(h.kube, 'powerplane', { agent: { config: { monitor: { maxTerminated: 'many' } } } }), (e: Error) => /spec\.agent\.config\.monitor\.maxTerminated/.test(e.message));
-    await assert.rejects(createPowerMonitor(h.kube, 'powerplane', { agent: { config: { gpu: { source: 'dcgm' } } } }), (e: Error) => /spec\.agent\.config\.gpu\.source/.test(e.message));
+    await assert.rejects(createPowerMonitor(h.kube, 'powerplane', { agent: { config: { monitor: { maxTerminated: 'many' } } } }), (e: Error) =>
+      /spec\.agent\.config\.monitor\.maxTerminated/.test(e.message),
+    );
+    await assert.rejects(createPowerMonitor(h.kube, 'powerplane', { agent: { config: { gpu: { source: 'dcgm' } } } }), (e: Error) =>
+      /spec\.agent\.config\.gpu\.source/.test(e.message),
+    );
   } finally {
     await h.stop();
   }

@@ -27,7 +27,9 @@ export function prometheusOperatorCrds(): SeedObject[] {
 }
 
 /** Starts a fake API server with the CRDs and an operator. */
-export async function startHarness(opts: { extraCrds?: SeedObject[]; dashboards?: DashboardFile[]; manager?: Partial<OperatorManagerOptions>; start?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { extraCrds?: SeedObject[]; dashboards?: DashboardFile[]; manager?: Partial<OperatorManagerOptions>; start?: boolean } = {},
+): Promise<Harness> {
   const { api, kube } = await startFakeKube({ crds: true, seed: opts.extraCrds ?? [], writeCounter: new WriteCounter() });
   const manager = new OperatorManager({
     kube,

@@ -20,7 +20,9 @@ test('the operator creates a random token Secret once, mounts it in the model se
   try {
     await createPowerMonitor(h.kube, 'powerplane', { modelServer: { enabled: true }, estimator: { enabled: true } });
     await h.settle();
-    const secret = h.api.store.get(...SECRET) as { data?: Record<string, string>; stringData?: Record<string, string>; metadata: { ownerReferences?: Array<{ kind: string }> } } | undefined;
+    const secret = h.api.store.get(...SECRET) as
+      | { data?: Record<string, string>; stringData?: Record<string, string>; metadata: { ownerReferences?: Array<{ kind: string }> } }
+      | undefined;
     const token = tokenOf(secret);
     assert.match(token ?? '', /^[A-Za-z0-9_-]{43}$/, 'base64url of 32 random bytes');
     assert.equal(secret!.metadata.ownerReferences?.[0].kind, 'PowerMonitor');
@@ -28,9 +30,19 @@ test('the operator creates a random token Secret once, mounts it in the model se
     const pod = (name: string) => (h.api.store.get('apps/v1', 'Deployment', name, 'powerplane')!.spec as { template: { spec: any } }).template.spec;
     const ms = pod('powerplane-model-server');
     assert.ok(ms.containers[0].args.includes('--model-server.token-file=/etc/powerplane/model-server-token/token'));
-    assert.ok(ms.containers[0].args.includes('--web.allowed-hosts=powerplane-model-server.powerplane.svc,powerplane-model-server.powerplane.svc.cluster.local,powerplane-model-server.powerplane,powerplane-model-server'));
-    assert.deepEqual(ms.volumes.find((v: { name: string }) => v.name === 'token'), { name: 'token', secret: { secretName: 'powerplane-model-server-token', defaultMode: 0o440 } });
-    assert.deepEqual(ms.containers[0].volumeMounts.find((m: { name: string }) => m.name === 'token'), { name: 'token', mountPath: '/etc/powerplane/model-server-token', readOnly: true });
+    assert.ok(
+      ms.containers[0].args.includes(
+        '--web.allowed-hosts=powerplane-model-server.powerplane.svc,powerplane-model-server.powerplane.svc.cluster.local,powerplane-model-server.powerplane,powerplane-model-server',
+      ),
+    );
+    assert.deepEqual(
+      ms.volumes.find((v: { name: string }) => v.name === 'token'),
+      { name: 'token', secret: { secretName: 'powerplane-model-server-token', defaultMode: 0o440 } },
+    );
+    assert.deepEqual(
+      ms.containers[0].volumeMounts.find((m: { name: string }) => m.name === 'token'),
+      { name: 'token', mountPath: '/etc/powerplane/model-server-token', readOnly: true },
+    );
     const est = pod('powerplane-estimator');
     assert.ok(est.containers[0].args.some((a: string) => a.startsWith('--web.allowed-hosts=powerplane-estimator.powerplane.svc,')));
     assert.equal(JSON.stringify(est).includes('model-server-token'), false, 'the estimator does not get the write token');
@@ -41,7 +53,10 @@ test('the operator creates a random token Secret once, mounts it in the model se
     await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { modelServer: { port: 8101 } } });
     await h.settle();
     assert.equal(tokenOf(h.api.store.get(...SECRET) as never), token);
-    await h.kube.mergePatch({ apiVersion: 'v1', kind: 'Secret' }, 'powerplane-model-server-token', 'powerplane', { data: { token: Buffer.from('chosen-by-hand').toString('base64') }, stringData: null });
+    await h.kube.mergePatch({ apiVersion: 'v1', kind: 'Secret' }, 'powerplane-model-server-token', 'powerplane', {
+      data: { token: Buffer.from('chosen-by-hand').toString('base64') },
+      stringData: null,
+    });
     h.manager.enqueue();
     await h.settle();
     assert.equal(tokenOf(h.api.store.get(...SECRET) as never), 'chosen-by-hand');

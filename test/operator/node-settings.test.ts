@@ -48,10 +48,21 @@ test("each node's agent gets its own BMC credentials and never another node's", 
       agentRequests.push(r);
       const role = h.api.store.get('rbac.authorization.k8s.io/v1', 'Role', 'powerplane-agent-node-settings', OPERATOR_NS);
       const binding = h.api.store.get('rbac.authorization.k8s.io/v1', 'RoleBinding', 'powerplane-agent-node-settings', OPERATOR_NS);
-      const bound = ((binding?.subjects ?? []) as Array<{ name: string; namespace: string }>).some((s) => `system:serviceaccount:${s.namespace}:${s.name}` === AGENT_USER);
-      const allowed = bound && r.namespace === OPERATOR_NS && ((role?.rules ?? []) as Array<{ resources: string[]; verbs: string[]; resourceNames?: string[] }>).some((rule) =>
-        rule.resources.includes(r.plural) && rule.verbs.includes(r.verb) && (!rule.resourceNames || (r.name !== undefined && rule.resourceNames.includes(r.name))));
-      return allowed ? undefined : { code: 403, reason: 'Forbidden', message: `${r.plural} is forbidden: User "${AGENT_USER}" cannot ${r.verb} resource "${r.plural}"` };
+      const bound = ((binding?.subjects ?? []) as Array<{ name: string; namespace: string }>).some(
+        (s) => `system:serviceaccount:${s.namespace}:${s.name}` === AGENT_USER,
+      );
+      const allowed =
+        bound &&
+        r.namespace === OPERATOR_NS &&
+        ((role?.rules ?? []) as Array<{ resources: string[]; verbs: string[]; resourceNames?: string[] }>).some(
+          (rule) =>
+            rule.resources.includes(r.plural) &&
+            rule.verbs.includes(r.verb) &&
+            (!rule.resourceNames || (r.name !== undefined && rule.resourceNames.includes(r.name))),
+        );
+      return allowed
+        ? undefined
+        : { code: 403, reason: 'Forbidden', message: `${r.plural} is forbidden: User "${AGENT_USER}" cannot ${r.verb} resource "${r.plural}"` };
     });
     h.api.auth.addToken('agent-token', AGENT_USER, ['system:serviceaccounts', 'system:serviceaccounts:powerplane']);
     const kc = new KubeConfig();
@@ -65,7 +76,10 @@ test("each node's agent gets its own BMC credentials and never another node's", 
     await writeFile(kubeconfigFile, JSON.stringify(exported), { mode: 0o600 });
     // the agent ConfigMap names the operator's namespace and the memory-backed directory
     const configFile = join(work, 'config.yaml');
-    await writeFile(configFile, (h.api.store.get('v1', 'ConfigMap', 'powerplane-agent-config', 'powerplane')!.data as Record<string, string>)['config.yaml']);
+    await writeFile(
+      configFile,
+      (h.api.store.get('v1', 'ConfigMap', 'powerplane-agent-config', 'powerplane')!.data as Record<string, string>)['config.yaml'],
+    );
     assert.deepEqual(loadConfig({ file: configFile }).config.kube.nodeSettings, { namespace: OPERATOR_NS, dir: '/run/powerplane' });
 
     // each node's agent: its loaded ConfigMap (the memory directory and kubeconfig given as flags, as a test can't write /run)
@@ -83,7 +97,10 @@ test("each node's agent gets its own BMC credentials and never another node's", 
     assert.equal(await readFile(a.config.platform.redfish.passwordFile, 'utf8'), 'secret-a');
     assert.equal((await stat(a.config.platform.redfish.passwordFile)).mode & 0o777, 0o600);
     // node A asked for its own Secret only, and nothing it received names B's BMC or password
-    assert.deepEqual(agentRequests.map((r) => [r.verb, r.plural, r.name]), [['get', 'secrets', 'powerplane-node-node-a']]);
+    assert.deepEqual(
+      agentRequests.map((r) => [r.verb, r.plural, r.name]),
+      [['get', 'secrets', 'powerplane-node-node-a']],
+    );
     assert.doesNotMatch(JSON.stringify([...a.values!]), /secret-b|10\.0\.0\.12|admin-b/);
     const b = await agentOn('node-b');
     assert.equal(b.config.platform.redfish.endpoint, 'https://10.0.0.12');
@@ -99,16 +116,33 @@ test("each node's agent gets its own BMC credentials and never another node's", 
 
     // the pods roll when the node settings change; an invalid file changes nothing and says why
     const pod = () => (h.api.store.get('apps/v1', 'DaemonSet', 'powerplane-agent', 'powerplane')!.spec as any).template;
-    assert.deepEqual(pod().spec.volumes.find((v: { name: string }) => v.name === 'node-settings'), { name: 'node-settings', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+    assert.deepEqual(
+      pod().spec.volumes.find((v: { name: string }) => v.name === 'node-settings'),
+      { name: 'node-settings', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+    );
     const hashBefore = pod().metadata.annotations['powerplane.io/secret-hash'];
-    await h.kube.mergePatch({ apiVersion: 'v1', kind: 'Secret' }, 'bmc', 'powerplane', { data: { 'nodes.yaml': b64('nodes: {node-a: bmc-a}\nbmcs: {bmc-a: {endpoint: "ftp://x"}}\n') } });
+    await h.kube.mergePatch({ apiVersion: 'v1', kind: 'Secret' }, 'bmc', 'powerplane', {
+      data: { 'nodes.yaml': b64('nodes: {node-a: bmc-a}\nbmcs: {bmc-a: {endpoint: "ftp://x"}}\n') },
+    });
     h.manager.enqueue();
     await h.settle();
-    const reconciled = () => ((h.api.store.get('powerplane.io/v1alpha1', 'PowerMonitor', 'powerplane')!.status as any).conditions as Array<{ type: string; reason: string; message: string }>).find((x) => x.type === 'Reconciled')!;
+    const reconciled = () =>
+      (
+        (h.api.store.get('powerplane.io/v1alpha1', 'PowerMonitor', 'powerplane')!.status as any).conditions as Array<{
+          type: string;
+          reason: string;
+          message: string;
+        }>
+      ).find((x) => x.type === 'Reconciled')!;
     assert.equal(reconciled().reason, 'InvalidNodeSettings');
-    assert.match(reconciled().message, /spec\.agent\.nodeSettingsSecretRef: Secret powerplane\/bmc key nodes\.yaml: bmcs\.bmc-a\.endpoint: must be http or https/);
+    assert.match(
+      reconciled().message,
+      /spec\.agent\.nodeSettingsSecretRef: Secret powerplane\/bmc key nodes\.yaml: bmcs\.bmc-a\.endpoint: must be http or https/,
+    );
     assert.ok(h.api.store.get('v1', 'Secret', 'powerplane-node-node-b', OPERATOR_NS), 'an invalid file prunes nothing');
-    await h.kube.mergePatch({ apiVersion: 'v1', kind: 'Secret' }, 'bmc', 'powerplane', { data: { 'nodes.yaml': b64('nodes: {node-a: bmc-a}\nbmcs: {bmc-a: {endpoint: "https://10.0.0.99"}}\n') } });
+    await h.kube.mergePatch({ apiVersion: 'v1', kind: 'Secret' }, 'bmc', 'powerplane', {
+      data: { 'nodes.yaml': b64('nodes: {node-a: bmc-a}\nbmcs: {bmc-a: {endpoint: "https://10.0.0.99"}}\n') },
+    });
     h.manager.enqueue();
     await h.settle();
     assert.equal(reconciled().reason, 'ReconcileSuccess');
@@ -120,7 +154,11 @@ test("each node's agent gets its own BMC credentials and never another node's", 
     // deleting the PowerMonitor removes the per-node Secrets, the Role and the RoleBinding
     await h.kube.deleteIfExists({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor' }, 'powerplane');
     await h.settle();
-    for (const [kind, apiVersion, name] of [['Secret', 'v1', 'powerplane-node-node-a'], ['Role', 'rbac.authorization.k8s.io/v1', 'powerplane-agent-node-settings'], ['RoleBinding', 'rbac.authorization.k8s.io/v1', 'powerplane-agent-node-settings']]) {
+    for (const [kind, apiVersion, name] of [
+      ['Secret', 'v1', 'powerplane-node-node-a'],
+      ['Role', 'rbac.authorization.k8s.io/v1', 'powerplane-agent-node-settings'],
+      ['RoleBinding', 'rbac.authorization.k8s.io/v1', 'powerplane-agent-node-settings'],
+    ]) {
       assert.equal(h.api.store.get(apiVersion, kind, name, OPERATOR_NS), undefined, `${kind} ${name} is deleted`);
     }
   } finally {

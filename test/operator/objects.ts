@@ -30,5 +30,8 @@ export const FULL_SPEC: PowerMonitorSpec = {
 
 /** Every object `render` prints plus every object a full PowerMonitor installs. */
 export function everyObject(): KubeObject[] {
-  return [...buildInstallManifests({ namespace: 'powerplane-system', image: 'example.org/powerplane:test' }), ...buildDesiredState(resolveSpec(FULL_SPEC), OWNER, FULL_CONTEXT).objects];
+  return [
+    ...buildInstallManifests({ namespace: 'powerplane-system', image: 'example.org/powerplane:test' }),
+    ...buildDesiredState(resolveSpec(FULL_SPEC), OWNER, FULL_CONTEXT).objects,
+  ];
 }

@@ -19,11 +19,21 @@ function postJson(url: string, body: unknown, ca: string): Promise<{ status: num
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const data = JSON.stringify(body);
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', ca, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        ca,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -33,12 +43,31 @@ test('powerplane operator --kubeconfig --webhook-url: reconciles, serves health,
   const { api, kube } = await startFakeKube({ crds: true, seed: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane-system' } }] });
   const webhookPort = await freePort();
   const healthPort = await freePort();
-  const child = await spawnPowerplane(['operator', '--kubeconfig', api.kubeconfigPath, '--namespace', 'powerplane-system',
-    '--webhook.listen-address', `127.0.0.1:${webhookPort}`, '--webhook-url', `https://127.0.0.1:${webhookPort}`, '--health.listen-address', `127.0.0.1:${healthPort}`, '--leader-elect', '--log.format', 'json']);
+  const child = await spawnPowerplane([
+    'operator',
+    '--kubeconfig',
+    api.kubeconfigPath,
+    '--namespace',
+    'powerplane-system',
+    '--webhook.listen-address',
+    `127.0.0.1:${webhookPort}`,
+    '--webhook-url',
+    `https://127.0.0.1:${webhookPort}`,
+    '--health.listen-address',
+    `127.0.0.1:${healthPort}`,
+    '--leader-elect',
+    '--log.format',
+    'json',
+  ]);
   try {
     await until('readyz', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined))?.ok || undefined);
-    await until('leader', async () => ((await (await fetch(`http://127.0.0.1:${healthPort}/api/v1/operator`)).json()) as { leading: boolean }).leading || undefined);
-    const vwc = await until('webhook configuration', () => api.store.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'powerplane-operator'));
+    await until(
+      'leader',
+      async () => ((await (await fetch(`http://127.0.0.1:${healthPort}/api/v1/operator`)).json()) as { leading: boolean }).leading || undefined,
+    );
+    const vwc = await until('webhook configuration', () =>
+      api.store.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'powerplane-operator'),
+    );
     const hook = (vwc.webhooks as Array<{ clientConfig: { url: string; caBundle: string }; failurePolicy: string }>)[0];
     assert.equal(hook.failurePolicy, 'Ignore');
     assert.equal(hook.clientConfig.url, `https://127.0.0.1:${webhookPort}/validate-powermonitor`);
@@ -47,7 +76,11 @@ test('powerplane operator --kubeconfig --webhook-url: reconciles, serves health,
     assert.ok(api.store.get('v1', 'Secret', 'powerplane-operator-webhook-cert', 'powerplane-system'), 'certificates kept in a Secret');
     assert.ok(api.store.get('coordination.k8s.io/v1', 'Lease', 'powerplane-operator-leader', 'powerplane-system'), 'leader Lease');
 
-    const review = (name: string) => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'x1', operation: 'CREATE', name, object: { metadata: { name }, spec: {} } } });
+    const review = (name: string) => ({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: { uid: 'x1', operation: 'CREATE', name, object: { metadata: { name }, spec: {} } },
+    });
     const denied = await postJson(hook.clientConfig.url, review('second'), ca);
     assert.equal(denied.status, 200);
     assert.equal(denied.body.response.allowed, false);
@@ -57,8 +90,19 @@ test('powerplane operator --kubeconfig --webhook-url: reconciles, serves health,
     assert.equal(bad.body.field, 'kind');
 
     // Through the API server: the validating webhook rejects a second name; the mutating one fills in defaults.
-    await assert.rejects(kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', metadata: { name: 'second' }, spec: {} }), /only one PowerMonitor, named powerplane/);
-    await assert.rejects(kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'Estimator', metadata: { name: 'e', namespace: 'default' }, spec: { defaultNodeConfig: { powerConsumptionPredictor: { type: 'MLServer' } } } }), /MLServer needs an endpoint/);
+    await assert.rejects(
+      kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', metadata: { name: 'second' }, spec: {} }),
+      /only one PowerMonitor, named powerplane/,
+    );
+    await assert.rejects(
+      kube.create({
+        apiVersion: 'powerplane.io/v1alpha1',
+        kind: 'Estimator',
+        metadata: { name: 'e', namespace: 'default' },
+        spec: { defaultNodeConfig: { powerConsumptionPredictor: { type: 'MLServer' } } },
+      }),
+      /MLServer needs an endpoint/,
+    );
     await kube.create({ apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', metadata: { name: 'powerplane' } });
     await until('agent DaemonSet', () => api.store.get('apps/v1', 'DaemonSet', 'powerplane-agent', 'powerplane'));
     const pm = api.store.get('powerplane.io/v1alpha1', 'PowerMonitor', 'powerplane')!;
@@ -87,7 +131,15 @@ test('operator outside a cluster without --webhook-url does not register webhook
   }
   const { api } = await startFakeKube({ crds: true, seed: [namespace] });
   const healthPort = await freePort();
-  const child = await spawnPowerplane(['operator', '--kubeconfig', api.kubeconfigPath, '--health.listen-address', `127.0.0.1:${healthPort}`, '--log.format', 'json']);
+  const child = await spawnPowerplane([
+    'operator',
+    '--kubeconfig',
+    api.kubeconfigPath,
+    '--health.listen-address',
+    `127.0.0.1:${healthPort}`,
+    '--log.format',
+    'json',
+  ]);
   try {
     await until('log line', () => /admission webhooks are not registered/.test(child.stderr()) || undefined);
     assert.equal(api.store.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'powerplane-operator'), undefined);
@@ -97,7 +149,7 @@ test('operator outside a cluster without --webhook-url does not register webhook
     await until('unreachable log line', () => /Kubernetes API server unreachable/.test(child.stderr()) || undefined);
     await until('readyz 503', async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status === 503 || undefined);
     assert.equal((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status, 200);
-    const state = await (await fetch(`http://127.0.0.1:${healthPort}/api/v1/operator`)).json() as { apiServerReachable: boolean };
+    const state = (await (await fetch(`http://127.0.0.1:${healthPort}/api/v1/operator`)).json()) as { apiServerReachable: boolean };
     assert.equal(state.apiServerReachable, false);
   } finally {
     await child.stop();

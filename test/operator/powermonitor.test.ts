@@ -49,14 +49,24 @@ describe('PowerMonitor lifecycle', () => {
 
   const store = () => h.api.store;
   const ds = () => store().get('apps/v1', 'DaemonSet', 'powerplane-agent', 'powerplane')!;
-  const template = () => (ds().spec as { template: { metadata: { annotations: Record<string, string> }; spec: { containers: Array<{ image: string }> } } }).template;
+  const template = () =>
+    (ds().spec as { template: { metadata: { annotations: Record<string, string> }; spec: { containers: Array<{ image: string }> } } }).template;
   const pmStatus = () => store().get(PM.apiVersion, PM.kind, 'powerplane')!.status as Record<string, any>;
 
   test('with the Prometheus Operator CRDs, ServiceMonitor and PrometheusRule are installed', () => {
     assert.ok(store().get('monitoring.coreos.com/v1', 'ServiceMonitor', 'powerplane-agent', 'powerplane'));
     const rule = store().get('monitoring.coreos.com/v1', 'PrometheusRule', 'powerplane', 'powerplane')!;
-    assert.match(JSON.stringify(rule.spec), /pod_namespace:kepler_pod_cpu_watts:sum/, "the namespace-watts recording rule of deploy/prometheus/powerplane-rules.yaml");
-    assert.deepEqual(pmStatus().integrations, { serviceMonitor: 'Installed', prometheusRule: 'Installed', scc: 'Disabled', machineConfig: 'Disabled' });
+    assert.match(
+      JSON.stringify(rule.spec),
+      /pod_namespace:kepler_pod_cpu_watts:sum/,
+      'the namespace-watts recording rule of deploy/prometheus/powerplane-rules.yaml',
+    );
+    assert.deepEqual(pmStatus().integrations, {
+      serviceMonitor: 'Installed',
+      prometheusRule: 'Installed',
+      scc: 'Disabled',
+      machineConfig: 'Disabled',
+    });
     assert.ok(store().get('apps/v1', 'Deployment', 'powerplane-model-server', 'powerplane'));
   });
 
@@ -69,7 +79,10 @@ describe('PowerMonitor lifecycle', () => {
     assert.equal(template().metadata.annotations['powerplane.io/config-hash'], hashBefore, 'hot-reloaded sections do not roll the DaemonSet');
     await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { agent: { interval: '10s', meters: ['rapl', 'model'] } } });
     await h.settle();
-    assert.match((store().get('v1', 'ConfigMap', 'powerplane-agent-config', 'powerplane')!.data as Record<string, string>)['config.yaml'], /interval: 10s/);
+    assert.match(
+      (store().get('v1', 'ConfigMap', 'powerplane-agent-config', 'powerplane')!.data as Record<string, string>)['config.yaml'],
+      /interval: 10s/,
+    );
     assert.notEqual(template().metadata.annotations['powerplane.io/config-hash'], hashBefore);
     const reconciled = (pmStatus().conditions as Array<{ type: string; observedGeneration: number }>).find((c) => c.type === 'Reconciled')!;
     assert.equal(reconciled.observedGeneration, store().get(PM.apiVersion, PM.kind, 'powerplane')!.metadata.generation);
@@ -84,7 +97,10 @@ describe('PowerMonitor lifecycle', () => {
     assert.doesNotMatch(managed, /28282/, 'the old port entry is owned by no one');
     const svc = store().get('v1', 'Service', 'powerplane-agent', 'powerplane')!;
     assert.deepEqual((svc.spec as { ports: unknown[] }).ports, [{ name: 'http', port: 28283, targetPort: 'http', protocol: 'TCP' }]);
-    assert.match((store().get('v1', 'ConfigMap', 'powerplane-agent-config', 'powerplane')!.data as Record<string, string>)['config.yaml'], /0\.0\.0\.0:28283/);
+    assert.match(
+      (store().get('v1', 'ConfigMap', 'powerplane-agent-config', 'powerplane')!.data as Record<string, string>)['config.yaml'],
+      /0\.0\.0\.0:28283/,
+    );
 
     h.api.writes.reset();
     h.manager.enqueue();
@@ -122,7 +138,21 @@ describe('PowerMonitor lifecycle', () => {
 
   test('a conflicting writer is overruled: the operator takes its fields back', async () => {
     const live = ds();
-    await h.kube.apply({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'powerplane-agent', namespace: 'powerplane' }, spec: { ...(live.spec as object), template: { ...template(), spec: { ...template().spec, containers: [{ ...template().spec.containers[0], image: 'evil.example.org/x:1' }] } } } }, { fieldManager: 'someone-else', force: true });
+    await h.kube.apply(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'powerplane-agent', namespace: 'powerplane' },
+        spec: {
+          ...(live.spec as object),
+          template: {
+            ...template(),
+            spec: { ...template().spec, containers: [{ ...template().spec.containers[0], image: 'evil.example.org/x:1' }] },
+          },
+        },
+      },
+      { fieldManager: 'someone-else', force: true },
+    );
     await h.settle();
     assert.equal(template().spec.containers[0].image, 'example.org/powerplane:test');
   });
@@ -152,24 +182,52 @@ describe('PowerMonitor lifecycle', () => {
   test('Available follows the DaemonSet status; PowerNodes aggregate into per-metric availability', async () => {
     const d = ds();
     await h.kube.patchStatus({ apiVersion: 'apps/v1', kind: 'DaemonSet' }, 'powerplane-agent', 'powerplane', {
-      status: { observedGeneration: d.metadata.generation, desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 2, updatedNumberScheduled: 2, numberAvailable: 2, numberMisscheduled: 0 },
+      status: {
+        observedGeneration: d.metadata.generation,
+        desiredNumberScheduled: 2,
+        currentNumberScheduled: 2,
+        numberReady: 2,
+        updatedNumberScheduled: 2,
+        numberAvailable: 2,
+        numberMisscheduled: 0,
+      },
     });
     const node = (name: string, source: string, watts: number, metrics: Record<string, string>) => ({
-      apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerNode', metadata: { name },
+      apiVersion: 'powerplane.io/v1alpha1',
+      kind: 'PowerNode',
+      metadata: { name },
     });
     for (const [name, source, watts, metrics] of [
       ['n1', 'measured', 100, { rapl: 'enabled', gpu: 'unavailable' }],
       ['n2', 'estimated', 50.5, { rapl: 'enabled', gpu: 'disabled' }],
     ] as const) {
       await h.kube.create(node(name, source, watts, metrics));
-      await h.kube.applyStatus({
-        apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerNode', metadata: { name },
-        status: { nodeName: name, meter: source === 'measured' ? 'rapl' : 'model', source, zones: ['package'], watts, agentVersion: '0.1.0', lastUpdate: '2026-01-01T00:00:00Z', capabilities: { meters: [], platform: false, gpus: 0, metricLevels: ['node'] }, metrics },
-      }, { fieldManager: 'powerplane-agent', force: true });
+      await h.kube.applyStatus(
+        {
+          apiVersion: 'powerplane.io/v1alpha1',
+          kind: 'PowerNode',
+          metadata: { name },
+          status: {
+            nodeName: name,
+            meter: source === 'measured' ? 'rapl' : 'model',
+            source,
+            zones: ['package'],
+            watts,
+            agentVersion: '0.1.0',
+            lastUpdate: '2026-01-01T00:00:00Z',
+            capabilities: { meters: [], platform: false, gpus: 0, metricLevels: ['node'] },
+            metrics,
+          },
+        },
+        { fieldManager: 'powerplane-agent', force: true },
+      );
     }
     await h.settle();
     const s = pmStatus();
-    assert.equal((s.conditions as Array<{ type: string; status: string; reason: string }>).find((c) => c.type === 'Available')!.reason, 'DaemonSetReady');
+    assert.equal(
+      (s.conditions as Array<{ type: string; status: string; reason: string }>).find((c) => c.type === 'Available')!.reason,
+      'DaemonSetReady',
+    );
     assert.equal(s.agent.numberReady, 2);
     assert.deepEqual(s.nodes, { total: 2, measured: 1, estimated: 1, watts: 150.5 });
     assert.deepEqual(s.metrics.rapl, { state: 'enabled', enabled: 2, disabled: 0, unavailable: 0 });
@@ -188,7 +246,9 @@ describe('singleton rule, invalid spec, missing integration CRD', () => {
     await createPowerMonitor(h.kube, 'other', { namespace: 'elsewhere' });
     await h.settle();
     const other = h.api.store.get(PM.apiVersion, PM.kind, 'other')!;
-    const c = (other.status as { conditions: Array<{ type: string; status: string; reason: string; message: string }> }).conditions.find((x) => x.type === 'Reconciled')!;
+    const c = (other.status as { conditions: Array<{ type: string; status: string; reason: string; message: string }> }).conditions.find(
+      (x) => x.type === 'Reconciled',
+    )!;
     assert.deepEqual([c.status, c.reason], ['False', 'Ignored']);
     assert.match(c.message, /only the PowerMonitor named powerplane is reconciled/);
     assert.equal(other.metadata.finalizers, undefined);
@@ -199,7 +259,9 @@ describe('singleton rule, invalid spec, missing integration CRD', () => {
     await createPowerMonitor(h.kube, 'powerplane', { prometheus: { serviceMonitor: 'on' } });
     await h.settle();
     const pm = h.api.store.get(PM.apiVersion, PM.kind, 'powerplane')!;
-    const c = (pm.status as { conditions: Array<{ type: string; status: string; reason: string; message: string }> }).conditions.find((x) => x.type === 'Reconciled')!;
+    const c = (pm.status as { conditions: Array<{ type: string; status: string; reason: string; message: string }> }).conditions.find(
+      (x) => x.type === 'Reconciled',
+    )!;
     assert.deepEqual([c.status, c.reason], ['False', 'IntegrationUnavailable']);
     assert.match(c.message, /ServiceMonitor/);
     assert.ok(h.api.store.get('apps/v1', 'DaemonSet', 'powerplane-agent', 'powerplane'));
@@ -210,7 +272,9 @@ describe('singleton rule, invalid spec, missing integration CRD', () => {
     await h.kube.mergePatch(PM, 'powerplane', undefined, { spec: { modelServer: { enabled: true, storage: { type: 'nfs' } } } });
     await h.settle();
     const pm = h.api.store.get(PM.apiVersion, PM.kind, 'powerplane')!;
-    const c = (pm.status as { conditions: Array<{ type: string; status: string; reason: string; message: string }> }).conditions.find((x) => x.type === 'Reconciled')!;
+    const c = (pm.status as { conditions: Array<{ type: string; status: string; reason: string; message: string }> }).conditions.find(
+      (x) => x.type === 'Reconciled',
+    )!;
     assert.deepEqual([c.status, c.reason], ['False', 'InvalidSpec']);
     assert.match(c.message, /spec\.modelServer\.storage\.server/);
     assert.equal(h.api.store.get('apps/v1', 'Deployment', 'powerplane-model-server', 'powerplane'), undefined);
@@ -226,8 +290,21 @@ describe('deletion', () => {
       await h.settle();
       const managed = () => {
         const out: string[] = [];
-        for (const [v, k] of [['v1', 'Namespace'], ['v1', 'ConfigMap'], ['v1', 'Service'], ['v1', 'ServiceAccount'], ['apps/v1', 'DaemonSet'], ['apps/v1', 'Deployment'], ['rbac.authorization.k8s.io/v1', 'ClusterRole'], ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'], ['monitoring.coreos.com/v1', 'ServiceMonitor'], ['monitoring.coreos.com/v1', 'PrometheusRule']]) {
-          for (const o of h.api.store.list(v, k)) if (o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'powerplane-operator') out.push(`${k}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+        for (const [v, k] of [
+          ['v1', 'Namespace'],
+          ['v1', 'ConfigMap'],
+          ['v1', 'Service'],
+          ['v1', 'ServiceAccount'],
+          ['apps/v1', 'DaemonSet'],
+          ['apps/v1', 'Deployment'],
+          ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+          ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
+          ['monitoring.coreos.com/v1', 'ServiceMonitor'],
+          ['monitoring.coreos.com/v1', 'PrometheusRule'],
+        ]) {
+          for (const o of h.api.store.list(v, k))
+            if (o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'powerplane-operator')
+              out.push(`${k}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
         }
         return out;
       };
@@ -273,15 +350,28 @@ describe('agent secrets', () => {
       await createPowerMonitor(h.kube, 'powerplane', { agent: { secrets: [{ name: 'redfish', mountPath: '/etc/redfish' }] } });
       await h.settle();
       const pm = () => h.api.store.get(PM.apiVersion, PM.kind, 'powerplane')!;
-      const reconciled = () => (pm().status as { conditions: Array<{ type: string; status: string; reason: string }> }).conditions.find((c) => c.type === 'Reconciled')!;
+      const reconciled = () =>
+        (pm().status as { conditions: Array<{ type: string; status: string; reason: string }> }).conditions.find((c) => c.type === 'Reconciled')!;
       assert.deepEqual([reconciled().status, reconciled().reason], ['False', 'SecretNotFound']);
-      h.api.store.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'powerplane', labels: { 'app.kubernetes.io/managed-by': 'powerplane-operator' } } });
-      await h.kube.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'redfish', namespace: 'powerplane' }, stringData: { password: 'a' } });
+      h.api.store.seed({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'powerplane', labels: { 'app.kubernetes.io/managed-by': 'powerplane-operator' } },
+      });
+      await h.kube.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'redfish', namespace: 'powerplane' },
+        stringData: { password: 'a' },
+      });
       h.manager.enqueue();
       await h.settle();
       assert.equal(reconciled().reason, 'ReconcileSuccess');
       const pod = () => (h.api.store.get('apps/v1', 'DaemonSet', 'powerplane-agent', 'powerplane')!.spec as any).template;
-      assert.deepEqual(pod().spec.volumes.find((v: { name: string }) => v.name === 'secret-0'), { name: 'secret-0', secret: { secretName: 'redfish', defaultMode: 0o400 } });
+      assert.deepEqual(
+        pod().spec.volumes.find((v: { name: string }) => v.name === 'secret-0'),
+        { name: 'secret-0', secret: { secretName: 'redfish', defaultMode: 0o400 } },
+      );
       assert.equal(pod().spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === 'secret-0').readOnly, true);
       const before = pod().metadata.annotations['powerplane.io/secret-hash'];
       assert.ok(before);
@@ -304,14 +394,17 @@ describe('PowerMonitor spec.scheduler', () => {
   });
   after(() => h.stop());
 
-  test('installs kube-scheduler at the cluster\'s version with the estimator as extender; disabling removes it', async () => {
+  test("installs kube-scheduler at the cluster's version with the estimator as extender; disabling removes it", async () => {
     const dep = h.api.store.get('apps/v1', 'Deployment', 'powerplane-scheduler', 'powerplane')!;
     assert.ok(dep, 'scheduler Deployment exists');
     const spec = dep.spec as { template: { spec: { containers: { image: string }[] } } };
     // the fake API server reports v1.31.0-powerplane-fake
     assert.equal(spec.template.spec.containers[0].image, 'registry.k8s.io/kube-scheduler:v1.31.0');
     const cm = h.api.store.get('v1', 'ConfigMap', 'powerplane-scheduler', 'powerplane')!;
-    assert.match((cm.data as Record<string, string>)['config.yaml'], /urlPrefix: http:\/\/powerplane-estimator\.powerplane\.svc:5656\/scheduler\n\s+filterVerb: filter\?policy=spread/);
+    assert.match(
+      (cm.data as Record<string, string>)['config.yaml'],
+      /urlPrefix: http:\/\/powerplane-estimator\.powerplane\.svc:5656\/scheduler\n\s+filterVerb: filter\?policy=spread/,
+    );
     const crb = h.api.store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'powerplane-scheduler')!;
     assert.equal((crb.roleRef as { name: string }).name, 'powerplane-scheduler');
     assert.equal(crb.metadata.ownerReferences?.[0].kind, 'PowerMonitor');

@@ -13,10 +13,26 @@ function runRender(args: string[]): { status: number | null; stdout: string; std
 }
 
 test('powerplane render prints YAML documents that validate against the Kubernetes schemas of their kinds', () => {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'render', '--namespace', 'pp-test', '--image', 'example.org/pp:1'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'render', '--namespace', 'pp-test', '--image', 'example.org/pp:1'],
+    { cwd: REPO_ROOT, encoding: 'utf8' },
+  );
   const docs = parseAllDocuments(out).map((d) => d.toJS() as KubeObject);
   const kinds = docs.map((d) => d.kind);
-  for (const k of ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Deployment', 'Service', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+  for (const k of [
+    'CustomResourceDefinition',
+    'Namespace',
+    'ServiceAccount',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'Role',
+    'RoleBinding',
+    'Deployment',
+    'Service',
+    'ValidatingWebhookConfiguration',
+    'MutatingWebhookConfiguration',
+  ]) {
     assert.ok(kinds.includes(k), `render prints a ${k}`);
   }
   assert.ok(kinds.indexOf('CustomResourceDefinition') < kinds.indexOf('Namespace'), 'CRDs first');
@@ -28,7 +44,10 @@ test('powerplane render prints YAML documents that validate against the Kubernet
 
 test('render --crds-only prints only the four CRDs; bad flags exit 2 naming the flag', () => {
   const only = parseAllDocuments(runRender(['--crds-only']).stdout).map((d) => d.toJS() as KubeObject);
-  assert.deepEqual(only.map((d) => d.kind), ['CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition']);
+  assert.deepEqual(
+    only.map((d) => d.kind),
+    ['CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition'],
+  );
   const bad = runRender(['--namespace', 'Not_A_Label']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--namespace/);
@@ -41,17 +60,23 @@ test('every object a full PowerMonitor installs validates (kinds the validator k
 });
 
 test('the validator catches unknown fields, wrong types, bad enums and missing required fields', () => {
-  const errs = validateK8sObject(({
+  const errs = validateK8sObject({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name: 'x', labells: {} },
-    spec: { selector: {}, template: { spec: { containers: [{ name: 'c', imagePullPolicy: 'Sometimes', ports: [{ containerPort: '80' }] }], hostPid: true } } },
-  } as unknown as KubeObject)).join('\n');
+    spec: {
+      selector: {},
+      template: { spec: { containers: [{ name: 'c', imagePullPolicy: 'Sometimes', ports: [{ containerPort: '80' }] }], hostPid: true } },
+    },
+  } as unknown as KubeObject).join('\n');
   assert.match(errs, /metadata\.labells: unknown field/);
   assert.match(errs, /imagePullPolicy: "Sometimes" is not one of/);
   assert.match(errs, /containerPort: expected integer/);
   assert.match(errs, /hostPid: unknown field/);
-  assert.match(validateK8sObject({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'x' } } as KubeObject).join(), /roleRef: required/);
+  assert.match(
+    validateK8sObject({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'x' } } as KubeObject).join(),
+    /roleRef: required/,
+  );
 });
 
 test('RBAC has no wildcards in any rendered or built role', () => {
@@ -70,21 +95,51 @@ test('RBAC has no wildcards in any rendered or built role', () => {
 });
 
 test('render --scheduler adds the secondary scheduler: Deployment of kube-scheduler, least-privilege RBAC, a KubeSchedulerConfiguration with the estimator as ignorable extender', () => {
-  const r = runRender(['--namespace', 'pp-test', '--scheduler', '--scheduler-version', 'v1.30.4', '--scheduler-policy', 'temperature', '--scheduler-estimator-url', 'http://est.pp.svc:5656']);
+  const r = runRender([
+    '--namespace',
+    'pp-test',
+    '--scheduler',
+    '--scheduler-version',
+    'v1.30.4',
+    '--scheduler-policy',
+    'temperature',
+    '--scheduler-estimator-url',
+    'http://est.pp.svc:5656',
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as KubeObject);
   for (const d of docs) assert.deepEqual(validateK8sObject(d), [], `${d.kind}/${d.metadata.name}`);
   const sched = docs.filter((d) => d.metadata.name === 'powerplane-scheduler');
   assert.deepEqual(sched.map((d) => d.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'ServiceAccount']);
-  const dep = sched.find((d) => d.kind === 'Deployment') as KubeObject & { spec: { replicas: number; strategy: { type: string }; template: { spec: { serviceAccountName: string; containers: { image: string; args: string[] }[] } } } };
+  const dep = sched.find((d) => d.kind === 'Deployment') as KubeObject & {
+    spec: {
+      replicas: number;
+      strategy: { type: string };
+      template: { spec: { serviceAccountName: string; containers: { image: string; args: string[] }[] } };
+    };
+  };
   assert.equal(dep.metadata.namespace, 'pp-test');
   assert.equal(dep.spec.template.spec.containers[0].image, 'registry.k8s.io/kube-scheduler:v1.30.4');
   assert.deepEqual([dep.spec.replicas, dep.spec.strategy.type, dep.spec.template.spec.serviceAccountName], [1, 'Recreate', 'powerplane-scheduler']);
   const cm = sched.find((d) => d.kind === 'ConfigMap') as KubeObject & { data: Record<string, string> };
-  const config = parseAllDocuments(cm.data['config.yaml'])[0].toJS() as KubeObject & { profiles: { schedulerName: string }[]; extenders: Record<string, unknown>[] };
+  const config = parseAllDocuments(cm.data['config.yaml'])[0].toJS() as KubeObject & {
+    profiles: { schedulerName: string }[];
+    extenders: Record<string, unknown>[];
+  };
   assert.deepEqual(validateK8sObject(config), []);
   assert.deepEqual(config.profiles, [{ schedulerName: 'powerplane-scheduler' }]);
-  assert.deepEqual(config.extenders, [{ urlPrefix: 'http://est.pp.svc:5656/scheduler', filterVerb: 'filter?policy=temperature', prioritizeVerb: 'prioritize?policy=temperature', weight: 5, enableHTTPS: false, httpTimeout: '1s', nodeCacheCapable: true, ignorable: true }]);
+  assert.deepEqual(config.extenders, [
+    {
+      urlPrefix: 'http://est.pp.svc:5656/scheduler',
+      filterVerb: 'filter?policy=temperature',
+      prioritizeVerb: 'prioritize?policy=temperature',
+      weight: 5,
+      enableHTTPS: false,
+      httpTimeout: '1s',
+      nodeCacheCapable: true,
+      ignorable: true,
+    },
+  ]);
   assert.ok(dep.spec.template.spec.containers[0].args.includes('--config=/etc/powerplane-scheduler/config.yaml'));
   // RBAC: the ClusterRole grants what kube-scheduler needs and is bound to its ServiceAccount only
   const role = sched.find((d) => d.kind === 'ClusterRole') as KubeObject & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
@@ -93,9 +148,18 @@ test('render --scheduler adds the secondary scheduler: Deployment of kube-schedu
   const crb = sched.find((d) => d.kind === 'ClusterRoleBinding') as KubeObject & { subjects: unknown[] };
   assert.deepEqual(crb.subjects, [{ kind: 'ServiceAccount', name: 'powerplane-scheduler', namespace: 'pp-test' }]);
   // without --scheduler only the (unbound) ClusterRole is rendered, for the operator to bind
-  const plain = parseAllDocuments(runRender([]).stdout).map((d) => d.toJS() as KubeObject).filter((d) => d.metadata.name === 'powerplane-scheduler');
-  assert.deepEqual(plain.map((d) => d.kind), ['ClusterRole']);
-  for (const [flag, value] of [['--scheduler-version', 'latest'], ['--scheduler-policy', 'greedy'], ['--scheduler-estimator-url', 'ftp://x']]) {
+  const plain = parseAllDocuments(runRender([]).stdout)
+    .map((d) => d.toJS() as KubeObject)
+    .filter((d) => d.metadata.name === 'powerplane-scheduler');
+  assert.deepEqual(
+    plain.map((d) => d.kind),
+    ['ClusterRole'],
+  );
+  for (const [flag, value] of [
+    ['--scheduler-version', 'latest'],
+    ['--scheduler-policy', 'greedy'],
+    ['--scheduler-estimator-url', 'ftp://x'],
+  ]) {
     const bad = runRender(['--scheduler', flag, value]);
     assert.equal(bad.status, 2, `${flag} ${value}`);
     assert.match(bad.stderr, new RegExp(flag));

@@ -32,7 +32,10 @@ test('a malformed rules file is reported with its path; a missing one gives no g
   try {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'groups: {name: x}\n');
-    assert.throws(() => loadRuleGroups(bad), (e: Error & { details?: { path?: string } }) => e.details?.path === bad);
+    assert.throws(
+      () => loadRuleGroups(bad),
+      (e: Error & { details?: { path?: string } }) => e.details?.path === bad,
+    );
     assert.deepEqual(loadRuleGroups(join(dir, 'missing.yaml')), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });

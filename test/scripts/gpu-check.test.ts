@@ -12,12 +12,25 @@ import { REPO_ROOT } from '../helpers/shared-data.js';
 
 async function runCheck(dir: string, nvmlWatts: number, smiWatts: number): Promise<{ code: number; out: string }> {
   await mkdir(dir, { recursive: true });
-  const fake = await FakeNvml.create(dir, { count: 1, devices: { 0: { uuid: 'GPU-check', name: 'NVIDIA H200', energy: 1000, energyRate: nvmlWatts * 1000 } } });
+  const fake = await FakeNvml.create(dir, {
+    count: 1,
+    devices: { 0: { uuid: 'GPU-check', name: 'NVIDIA H200', energy: 1000, energyRate: nvmlWatts * 1000 } },
+  });
   const bin = join(dir, 'bin');
   await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, 'nvidia-smi'), `#!/bin/sh\ncase "$*" in *nounits*) echo "0, ${smiWatts}.00" ;; *) echo "0, NVIDIA H200, ${smiWatts}.00 W" ;; esac\n`);
+  await writeFile(
+    join(bin, 'nvidia-smi'),
+    `#!/bin/sh\ncase "$*" in *nounits*) echo "0, ${smiWatts}.00" ;; *) echo "0, NVIDIA H200, ${smiWatts}.00 W" ;; esac\n`,
+  );
   await chmod(join(bin, 'nvidia-smi'), 0o755);
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_NVML_CONTROL: fake.controlFile, NVML_LIBRARY: fake.library, DURATION: '6', PORT: String(await freePort()) };
+  const env = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH}`,
+    FAKE_NVML_CONTROL: fake.controlFile,
+    NVML_LIBRARY: fake.library,
+    DURATION: '6',
+    PORT: String(await freePort()),
+  };
   return new Promise((resolve) => {
     execFile('bash', [join(REPO_ROOT, 'scripts/gpu-check.sh')], { env, timeout: 120_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });

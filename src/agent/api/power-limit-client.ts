@@ -25,7 +25,12 @@ export class AgentPowerLimitClient implements NodePowerLimit {
     });
     const data = (await res.json().catch(() => ({}))) as { code?: string; message?: string; field?: string };
     if (!res.ok) {
-      const def = { code: data.code ?? ERR_UPSTREAM.definition.code, status: res.status, exitCode: 1, description: 'The agent refused a power-limit request' };
+      const def = {
+        code: data.code ?? ERR_UPSTREAM.definition.code,
+        status: res.status,
+        exitCode: 1,
+        description: 'The agent refused a power-limit request',
+      };
       throw new PowerplaneError(def, data.message ?? `agent answered ${res.status}`, data.field ? { field: data.field } : {});
     }
     return data as T;

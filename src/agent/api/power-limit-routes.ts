@@ -36,8 +36,12 @@ export function registerPowerLimitRoutes(app: FastifyInstance, setup: GpuPowerLi
       onRequest: auth,
       // before the body is parsed: form and text bodies (no CORS preflight) never reach the action
       preValidation: async (req) => {
-        const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-        if (type !== 'application/json') throw ERR_AGENT_CONTENT_TYPE(`content-type must be application/json, got ${JSON.stringify(type)}`, { field: 'content-type' });
+        const type = String(req.headers['content-type'] ?? '')
+          .split(';')[0]
+          .trim()
+          .toLowerCase();
+        if (type !== 'application/json')
+          throw ERR_AGENT_CONTENT_TYPE(`content-type must be application/json, got ${JSON.stringify(type)}`, { field: 'content-type' });
       },
       schema: { body: BODY },
     },
@@ -46,6 +50,8 @@ export function registerPowerLimitRoutes(app: FastifyInstance, setup: GpuPowerLi
       return action().set(req.params.gpu, req.body.watts);
     },
   );
-  app.delete<{ Params: { gpu: string } }>(`${POWER_LIMIT_PATH}/:gpu`, { onRequest: auth }, async (req) => ({ devices: await action().restore(req.params.gpu) }));
+  app.delete<{ Params: { gpu: string } }>(`${POWER_LIMIT_PATH}/:gpu`, { onRequest: auth }, async (req) => ({
+    devices: await action().restore(req.params.gpu),
+  }));
   app.delete(POWER_LIMIT_PATH, { onRequest: auth }, async () => ({ devices: await action().restore() }));
 }

@@ -44,7 +44,14 @@ export function nodeView(s: AgentSnapshot): NodeView {
     busyRatio: s.busyRatio,
     cpus: s.cpus,
     ...(s.platform ? { platformWatts: s.platform.watts, platformSource: s.platform.source } : {}),
-    gpus: s.gpus.map((g) => ({ index: g.index, uuid: g.uuid, name: g.name, watts: g.watts, joulesTotal: g.joulesTotal, ...(g.utilization !== undefined ? { utilization: g.utilization } : {}) })),
+    gpus: s.gpus.map((g) => ({
+      index: g.index,
+      uuid: g.uuid,
+      name: g.name,
+      watts: g.watts,
+      joulesTotal: g.joulesTotal,
+      ...(g.utilization !== undefined ? { utilization: g.utilization } : {}),
+    })),
   };
 }
 

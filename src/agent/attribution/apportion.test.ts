@@ -49,7 +49,11 @@ test('property: a level plus its residual conserves each zone; workloads outside
         const total = sum(weights) + outside;
         const r = attributeLevel(zones, weights, total);
         zones.forEach((e, z) => assert.equal(sum(r.shares.map((s) => s[z])) + r.residual[z], e));
-        if (outside === 0 && total > 0) assert.deepEqual(r.residual, zones.map(() => 0));
+        if (outside === 0 && total > 0)
+          assert.deepEqual(
+            r.residual,
+            zones.map(() => 0),
+          );
       },
     ),
   );

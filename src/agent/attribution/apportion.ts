@@ -63,7 +63,14 @@ function scratch(n: number): void {
  * Σweights > 0; all are 0 when Σweights = 0. Leftover units go to the largest remainders, ties to the
  * lower index, so the result is deterministic. Allocates nothing (scratch buffers grow once).
  */
-export function apportionInto(total: number, weights: { readonly [i: number]: number }, n: number, out: { [i: number]: number }, offset = 0, stride = 1): void {
+export function apportionInto(
+  total: number,
+  weights: { readonly [i: number]: number },
+  n: number,
+  out: { [i: number]: number },
+  offset = 0,
+  stride = 1,
+): void {
   let sum = 0;
   for (let i = 0; i < n; i++) {
     out[offset + i * stride] = 0;

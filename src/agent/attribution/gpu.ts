@@ -57,7 +57,11 @@ function splitGpu(g: GpuSplit, watts: number, users: readonly GpuProcessUsage[],
   if (inst && used && used.length > 0 && used.every((x) => x.watts !== undefined) && users.every((u) => u.gpuInstance !== undefined)) {
     const total = used.reduce((a, x) => a + (x.watts ?? 0), 0);
     if (total > 0) {
-      for (const x of used) add(users.filter((u) => u.gpuInstance === x.id), (watts * (x.watts ?? 0)) / total);
+      for (const x of used)
+        add(
+          users.filter((u) => u.gpuInstance === x.id),
+          (watts * (x.watts ?? 0)) / total,
+        );
       return;
     }
   }

@@ -9,10 +9,33 @@ import type { AgentSnapshot } from '../monitor/snapshot.js';
 
 function snap(i: number): AgentSnapshot {
   return {
-    seq: i, nodeName: 'n', timestamp: 1_700_000_000_000 + i * 1000, intervalSeconds: 1, busyRatio: 0.5, cpus: 2,
+    seq: i,
+    nodeName: 'n',
+    timestamp: 1_700_000_000_000 + i * 1000,
+    intervalSeconds: 1,
+    busyRatio: 0.5,
+    cpus: 2,
     meter: { name: 'rapl', estimated: false },
-    zones: [{ zone: 'package', path: 'p', nested: false, up: true, gap: false, totalUj: 0, activeUj: 0, idleUj: 0, deltaUj: 2_000_000 * i, activeDeltaUj: 0, idleDeltaUj: 0 }],
-    workloads: { process: [], container: [], pod: [], vm: [] }, gpus: [], refreshSeconds: 0, processesScanned: 0, containersWithoutPod: 0,
+    zones: [
+      {
+        zone: 'package',
+        path: 'p',
+        nested: false,
+        up: true,
+        gap: false,
+        totalUj: 0,
+        activeUj: 0,
+        idleUj: 0,
+        deltaUj: 2_000_000 * i,
+        activeDeltaUj: 0,
+        idleDeltaUj: 0,
+      },
+    ],
+    workloads: { process: [], container: [], pod: [], vm: [] },
+    gpus: [],
+    refreshSeconds: 0,
+    processesScanned: 0,
+    containersWithoutPod: 0,
     features: { cpu_busy_ratio: i / 100, bpf_cpu_time_ms: i * 10, bpf_cpu_time_ms_prev: (i - 1) * 10 },
   };
 }

@@ -67,7 +67,9 @@ export class CalibrationRecorder {
     await appendFile(this.file, row + '\n');
     this.rows++;
     if (this.rows > Math.ceil(this.maxSamples * 1.1)) {
-      const lines = readFileSync(this.file, 'utf8').split('\n').filter((l) => l.length > 0);
+      const lines = readFileSync(this.file, 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0);
       const keep = lines.slice(1).slice(-this.maxSamples);
       await writeFileAtomic(this.file, [this.header, ...keep].join('\n') + '\n');
       this.rows = keep.length;

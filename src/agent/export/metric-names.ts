@@ -61,11 +61,7 @@ export const POD_METRIC_NAMES = [
 ] as const;
 
 /** VM level. */
-export const VM_METRIC_NAMES = [
-  'kepler_vm_cpu_joules_total',
-  'kepler_vm_cpu_watts',
-  'powerplane_vm_idle_joules_total',
-] as const;
+export const VM_METRIC_NAMES = ['kepler_vm_cpu_joules_total', 'kepler_vm_cpu_watts', 'powerplane_vm_idle_joules_total'] as const;
 
 /** Per exported workload level (`level` label): energy no workload of the level owns. */
 export const UNATTRIBUTED_METRIC_NAMES = ['powerplane_unattributed_cpu_joules_total', 'powerplane_unattributed_idle_joules_total'] as const;

@@ -85,9 +85,18 @@ function renderUnattributed(w: Writer, snap: AgentSnapshot, opts: ExportOptions,
   if (levels.length === 0 || !snap.remainders) return;
   const rest = snap.remainders;
   const fams: Array<[string, string, 'energyUj' | 'idleUj']> = [
-    ['powerplane_unattributed_cpu_joules_total', 'Active CPU energy in joules that no workload of the level owns: CPU time outside the level (processes in no container, pod or VM), and at every level intervals in which no process used CPU', 'energyUj'],
+    [
+      'powerplane_unattributed_cpu_joules_total',
+      'Active CPU energy in joules that no workload of the level owns: CPU time outside the level (processes in no container, pod or VM), and at every level intervals in which no process used CPU',
+      'energyUj',
+    ],
   ];
-  if (opts.idleFamilies) fams.push(['powerplane_unattributed_idle_joules_total', 'Idle CPU energy in joules that attribution.idlePolicy gives to no workload of the level', 'idleUj']);
+  if (opts.idleFamilies)
+    fams.push([
+      'powerplane_unattributed_idle_joules_total',
+      'Idle CPU energy in joules that attribution.idlePolicy gives to no workload of the level',
+      'idleUj',
+    ]);
   for (const [name, help, field] of fams) {
     w.family(name, 'counter', help);
     for (const level of levels) {
@@ -108,8 +117,18 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
   if (opts.levels.has('node')) {
     const nodeZone = snap.zones.map((z) => `node_name="${node}",zone="${escapeLabel(z.zone)}",path="${escapeLabel(z.path)}"`);
     const fams: Array<[string, 'counter' | 'gauge', string, (i: number) => number]> = [
-      ['kepler_node_cpu_joules_total', 'counter', 'Energy of the node CPU zone in joules since the agent started', (i) => snap.zones[i].totalUj / 1e6],
-      ['kepler_node_cpu_active_joules_total', 'counter', 'Active (busy-ratio) part of the zone energy in joules', (i) => snap.zones[i].activeUj / 1e6],
+      [
+        'kepler_node_cpu_joules_total',
+        'counter',
+        'Energy of the node CPU zone in joules since the agent started',
+        (i) => snap.zones[i].totalUj / 1e6,
+      ],
+      [
+        'kepler_node_cpu_active_joules_total',
+        'counter',
+        'Active (busy-ratio) part of the zone energy in joules',
+        (i) => snap.zones[i].activeUj / 1e6,
+      ],
       ['kepler_node_cpu_idle_joules_total', 'counter', 'Idle part of the zone energy in joules', (i) => snap.zones[i].idleUj / 1e6],
       ['kepler_node_cpu_watts', 'gauge', 'Power of the node CPU zone in watts over the last interval', (i) => snap.zones[i].deltaUj * perSec],
       ['kepler_node_cpu_active_watts', 'gauge', 'Active power of the zone in watts', (i) => snap.zones[i].activeDeltaUj * perSec],
@@ -126,11 +145,17 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
     if (opts.cpuInfo.length > 0) {
       w.family('kepler_node_cpu_info', 'gauge', 'Logical CPUs of the node (value 1)');
       for (const c of opts.cpuInfo) {
-        w.sample('kepler_node_cpu_info', `node_name="${node}",processor="${escapeLabel(c.processor)}",vendor_id="${escapeLabel(c.vendorId)}",model_name="${escapeLabel(c.modelName)}",physical_id="${escapeLabel(c.physicalId)}",core_id="${escapeLabel(c.coreId)}"`, 1);
+        w.sample(
+          'kepler_node_cpu_info',
+          `node_name="${node}",processor="${escapeLabel(c.processor)}",vendor_id="${escapeLabel(c.vendorId)}",model_name="${escapeLabel(c.modelName)}",physical_id="${escapeLabel(c.physicalId)}",core_id="${escapeLabel(c.coreId)}"`,
+          1,
+        );
       }
     }
     if (snap.gpus.length > 0) {
-      const gl = snap.gpus.map((g) => `node_name="${node}",gpu="${g.index}",gpu_uuid="${escapeLabel(g.uuid)}",gpu_name="${escapeLabel(g.name)}",vendor="nvidia"`);
+      const gl = snap.gpus.map(
+        (g) => `node_name="${node}",gpu="${g.index}",gpu_uuid="${escapeLabel(g.uuid)}",gpu_name="${escapeLabel(g.name)}",vendor="nvidia"`,
+      );
       const gf: Array<[string, 'counter' | 'gauge', string, (i: number) => number]> = [
         ['kepler_node_gpu_joules_total', 'counter', 'GPU energy in joules', (i) => snap.gpus[i].joulesTotal],
         ['kepler_node_gpu_active_joules_total', 'counter', 'GPU active energy in joules', (i) => snap.gpus[i].activeJoulesTotal],
@@ -152,7 +177,12 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
         w.family('powerplane_gpu_instance_watts', 'gauge', 'Power of a MIG GPU instance in watts, where the driver reports it');
         for (const g of snap.gpus) {
           for (const x of g.instances ?? []) {
-            if (x.watts !== undefined) w.sample('powerplane_gpu_instance_watts', `node_name="${node}",gpu="${g.index}",gpu_uuid="${escapeLabel(g.uuid)}",gpu_instance="${x.id}",gpu_instance_uuid="${escapeLabel(x.uuid)}"`, x.watts);
+            if (x.watts !== undefined)
+              w.sample(
+                'powerplane_gpu_instance_watts',
+                `node_name="${node}",gpu="${g.index}",gpu_uuid="${escapeLabel(g.uuid)}",gpu_instance="${x.id}",gpu_instance_uuid="${escapeLabel(x.uuid)}"`,
+                x.watts,
+              );
           }
         }
       }
@@ -160,13 +190,37 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
     if (snap.platform) {
       w.family('kepler_platform_watts', 'gauge', 'Platform (wall) power in watts');
       const l = snap.platform.labels;
-      const platformLabels = [['source', snap.platform.source], ['bmc_id', l?.bmcId], ['chassis_id', l?.chassisId], ['source_id', l?.sourceId], ['source_name', l?.sourceName], ['source_type', l?.sourceType]];
-      w.sample('kepler_platform_watts', [`node_name="${node}"`, ...platformLabels.map(([k, v]) => `${k}="${escapeLabel(v ?? '')}"`)].join(','), snap.platform.watts);
+      const platformLabels = [
+        ['source', snap.platform.source],
+        ['bmc_id', l?.bmcId],
+        ['chassis_id', l?.chassisId],
+        ['source_id', l?.sourceId],
+        ['source_name', l?.sourceName],
+        ['source_type', l?.sourceType],
+      ];
+      w.sample(
+        'kepler_platform_watts',
+        [`node_name="${node}"`, ...platformLabels.map(([k, v]) => `${k}="${escapeLabel(v ?? '')}"`)].join(','),
+        snap.platform.watts,
+      );
     }
   }
-  w.family('powerplane_node_power_source_info', 'gauge', 'The node meter in use, and with component="gpu" the GPU meter (nvml, nvidia-smi); estimated="true" marks model estimates (value 1)');
-  w.sample('powerplane_node_power_source_info', `node_name="${node}",meter="${escapeLabel(snap.meter.name)}",estimated="${snap.meter.estimated}",model="${escapeLabel(snap.meter.model ?? '')}"`, 1);
-  if (snap.gpuSource) w.sample('powerplane_node_power_source_info', `node_name="${node}",meter="${escapeLabel(snap.gpuSource)}",estimated="false",model="",component="gpu"`, 1);
+  w.family(
+    'powerplane_node_power_source_info',
+    'gauge',
+    'The node meter in use, and with component="gpu" the GPU meter (nvml, nvidia-smi); estimated="true" marks model estimates (value 1)',
+  );
+  w.sample(
+    'powerplane_node_power_source_info',
+    `node_name="${node}",meter="${escapeLabel(snap.meter.name)}",estimated="${snap.meter.estimated}",model="${escapeLabel(snap.meter.model ?? '')}"`,
+    1,
+  );
+  if (snap.gpuSource)
+    w.sample(
+      'powerplane_node_power_source_info',
+      `node_name="${node}",meter="${escapeLabel(snap.gpuSource)}",estimated="false",model="",component="gpu"`,
+      1,
+    );
 
   for (const level of WORKLOAD_LEVELS) {
     if (!opts.levels.has(level)) continue;
@@ -190,7 +244,8 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
     if (level === 'process' || level === 'container') {
       const sName = `kepler_${level}_cpu_seconds_total`;
       w.family(sName, 'counter', `CPU time of the ${what} in seconds`);
-      for (const a of accounts) w.sample(sName, level === 'process' ? baseLabels(a, node) : baseLabels(a, node) + `,state="${a.state}"`, a.cpuSeconds);
+      for (const a of accounts)
+        w.sample(sName, level === 'process' ? baseLabels(a, node) : baseLabels(a, node) + `,state="${a.state}"`, a.cpuSeconds);
     }
     if (level !== 'vm' && snap.gpus.length > 0) {
       const gj = `kepler_${level}_gpu_joules_total`;
@@ -221,10 +276,18 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
 
   const b = opts.build;
   w.family('kepler_build_info', 'gauge', 'Build of the exporter (powerplane), value 1');
-  w.sample('kepler_build_info', `node_name="${node}",arch="${process.arch}",branch="${escapeLabel(b.branch)}",revision="${escapeLabel(b.revision)}",version="${escapeLabel(b.version)}",goversion="${process.version}"`, 1);
+  w.sample(
+    'kepler_build_info',
+    `node_name="${node}",arch="${process.arch}",branch="${escapeLabel(b.branch)}",revision="${escapeLabel(b.revision)}",version="${escapeLabel(b.version)}",goversion="${process.version}"`,
+    1,
+  );
   const c = opts.counters;
   const self = `node_name="${node}"`;
-  w.family('powerplane_agent_refresh_duration_seconds', 'gauge', 'Duration of the last refresh without meter reads (procfs scan and attribution), seconds');
+  w.family(
+    'powerplane_agent_refresh_duration_seconds',
+    'gauge',
+    'Duration of the last refresh without meter reads (procfs scan and attribution), seconds',
+  );
   w.sample('powerplane_agent_refresh_duration_seconds', self, snap.refreshSeconds);
   w.family('powerplane_agent_refreshes_total', 'counter', 'Refreshes done');
   w.sample('powerplane_agent_refreshes_total', self, c.refreshes);
@@ -233,18 +296,28 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
   w.family('powerplane_agent_processes_scanned', 'gauge', 'Processes read in the last refresh');
   w.sample('powerplane_agent_processes_scanned', self, snap.processesScanned);
   w.family('powerplane_agent_dropped_intervals_total', 'counter', 'Meter intervals dropped as implausible (counter reset, double wrap), per zone');
-  for (const z of snap.zones) w.sample('powerplane_agent_dropped_intervals_total', `${self},zone="${escapeLabel(z.zone)}"`, c.dropped.get(z.zone) ?? 0);
-  w.family('powerplane_meter_read_errors_total', 'counter', 'Meter intervals with no energy per zone and reason: missing, unreadable, garbage (the counter file), implausible (more power than the zone can draw), reset (the counter went back)');
+  for (const z of snap.zones)
+    w.sample('powerplane_agent_dropped_intervals_total', `${self},zone="${escapeLabel(z.zone)}"`, c.dropped.get(z.zone) ?? 0);
+  w.family(
+    'powerplane_meter_read_errors_total',
+    'counter',
+    'Meter intervals with no energy per zone and reason: missing, unreadable, garbage (the counter file), implausible (more power than the zone can draw), reset (the counter went back)',
+  );
   for (const [key, n] of c.meterErrors) {
     const sep = key.indexOf('\0');
     w.sample('powerplane_meter_read_errors_total', `${self},zone="${escapeLabel(key.slice(0, sep))}",reason="${key.slice(sep + 1)}"`, n);
   }
-  w.family('powerplane_meter_zone_up', 'gauge', 'Whether the zone\'s energy counters were read in the last refresh (1) or not (0)');
-  for (const z of snap.zones) w.sample('powerplane_meter_zone_up', `${self},zone="${escapeLabel(z.zone)}",path="${escapeLabel(z.path)}"`, z.up ? 1 : 0);
+  w.family('powerplane_meter_zone_up', 'gauge', "Whether the zone's energy counters were read in the last refresh (1) or not (0)");
+  for (const z of snap.zones)
+    w.sample('powerplane_meter_zone_up', `${self},zone="${escapeLabel(z.zone)}",path="${escapeLabel(z.path)}"`, z.up ? 1 : 0);
   w.family('powerplane_last_refresh_timestamp_seconds', 'gauge', 'Unix time of the last successful refresh, seconds');
   w.sample('powerplane_last_refresh_timestamp_seconds', self, snap.timestamp / 1000);
   if (snap.gpuSource) {
-    w.family('powerplane_agent_gpu_dropped_intervals_total', 'counter', 'GPU intervals left out (energy counter reset or wrap, implausible jump, GPU lost, failed read), per GPU and reason');
+    w.family(
+      'powerplane_agent_gpu_dropped_intervals_total',
+      'counter',
+      'GPU intervals left out (energy counter reset or wrap, implausible jump, GPU lost, failed read), per GPU and reason',
+    );
     for (const [key, n] of c.gpuDropped) {
       const [gpu, reason] = key.split('\0');
       w.sample('powerplane_agent_gpu_dropped_intervals_total', `${self},gpu="${gpu}",reason="${reason}"`, n);
@@ -256,7 +329,11 @@ export function renderMetrics(snap: AgentSnapshot, opts: ExportOptions): string 
   w.sample('powerplane_agent_containers_without_pod', self, snap.containersWithoutPod);
   w.family('powerplane_agent_terminated_workloads', 'gauge', 'Terminated workloads still exported, per level');
   for (const level of ['process', 'container', 'pod', 'vm'] as const) {
-    w.sample('powerplane_agent_terminated_workloads', `${self},level="${level}"`, snap.workloads[level].filter((a) => a.state === 'terminated').length);
+    w.sample(
+      'powerplane_agent_terminated_workloads',
+      `${self},level="${level}"`,
+      snap.workloads[level].filter((a) => a.state === 'terminated').length,
+    );
   }
   return w.text();
 }

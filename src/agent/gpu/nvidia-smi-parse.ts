@@ -49,7 +49,10 @@ function optionalNumber(field: string): number | undefined {
 }
 
 function lines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** Parses the device query; throws naming the line when a row is malformed (index and uuid are required). */
@@ -58,7 +61,8 @@ export function parseGpuQuery(text: string): GpuRow[] {
     const f = line.split(',').map((s) => s.trim());
     if (f.length < 5) throw new Error(`nvidia-smi --query-gpu line ${i + 1}: expected 5 fields, got ${f.length}: ${line.slice(0, 120)}`);
     const index = optionalNumber(f[0]);
-    if (index === undefined || !Number.isInteger(index) || index < 0) throw new Error(`nvidia-smi --query-gpu line ${i + 1}: bad index ${JSON.stringify(f[0])}`);
+    if (index === undefined || !Number.isInteger(index) || index < 0)
+      throw new Error(`nvidia-smi --query-gpu line ${i + 1}: bad index ${JSON.stringify(f[0])}`);
     const util = optionalNumber(f[f.length - 1]);
     const watts = optionalNumber(f[f.length - 2]);
     return {
@@ -91,7 +95,11 @@ export function parsePmon(text: string): PmonRow[] {
   const rows: PmonRow[] = [];
   for (const line of lines(text)) {
     if (line.startsWith('#')) {
-      columns ??= line.slice(1).trim().split(/\s+/).map((c) => c.toLowerCase());
+      columns ??= line
+        .slice(1)
+        .trim()
+        .split(/\s+/)
+        .map((c) => c.toLowerCase());
       continue;
     }
     if (!columns) continue;

@@ -43,7 +43,7 @@ test('parseGpuQuery: power and utilisation, [N/A] left out', () => {
     { index: 2, uuid: 'GPU-9e8d7c6b-5a49-3827-1605-f4e3d2c1b0a9', name: 'NVIDIA GeForce GT 710' },
   ]);
   assert.equal(parseGpuQuery('0, GPU-x, Odd, Name, 10, 5\n')[0].name, 'Odd, Name');
-  assert.throws(() => parseGpuQuery('NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver.\n'), /line 1/);
+  assert.throws(() => parseGpuQuery("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n"), /line 1/);
 });
 
 test('parseComputeApps and parsePmon (new and old column sets)', () => {
@@ -110,7 +110,10 @@ test('selectGpuMeter with a fake nvidia-smi: GPUs that report power, processes w
   // pmon unsupported: processes still come, without SM share.
   await writeFakeNvidiaSmi(dir, { gpus: GPUS, apps: APPS });
   const noPmon = await sel.meter!.read();
-  assert.deepEqual(noPmon.processes.map((p) => p.smUtilization), [undefined, undefined, undefined]);
+  assert.deepEqual(
+    noPmon.processes.map((p) => p.smUtilization),
+    [undefined, undefined, undefined],
+  );
 
   // the driver goes away mid-run: a read error, not a crash.
   await writeFakeNvidiaSmi(dir, { gpus: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n", apps: '' });

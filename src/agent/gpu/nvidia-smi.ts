@@ -8,7 +8,17 @@
 import { execFile } from 'node:child_process';
 import type { Logger } from '../../core/logger.js';
 import type { GpuMeter, GpuProcessUsage, GpuReading } from '../types.js';
-import { APPS_QUERY_ARGS, GPU_QUERY_ARGS, PMON_ARGS, parseComputeApps, parseGpuQuery, parsePmon, type ComputeAppRow, type GpuRow, type PmonRow } from './nvidia-smi-parse.js';
+import {
+  APPS_QUERY_ARGS,
+  GPU_QUERY_ARGS,
+  PMON_ARGS,
+  parseComputeApps,
+  parseGpuQuery,
+  parsePmon,
+  type ComputeAppRow,
+  type GpuRow,
+  type PmonRow,
+} from './nvidia-smi-parse.js';
 import { ERR_GPU_READ } from './errors.js';
 import { errorMessage } from '../../core/errors.js';
 
@@ -49,7 +59,13 @@ export function mergeProcesses(gpus: GpuRow[], apps: ComputeAppRow[], pmon: Pmon
 export function toReadings(rows: GpuRow[]): GpuReading[] {
   return rows
     .filter((r) => r.watts !== undefined)
-    .map((r) => ({ index: r.index, uuid: r.uuid, name: r.name, watts: r.watts!, ...(r.utilization !== undefined ? { utilization: r.utilization } : {}) }));
+    .map((r) => ({
+      index: r.index,
+      uuid: r.uuid,
+      name: r.name,
+      watts: r.watts!,
+      ...(r.utilization !== undefined ? { utilization: r.utilization } : {}),
+    }));
 }
 
 /** The nvidia-smi GPU meter. */
@@ -78,7 +94,7 @@ export class NvidiaSmiMeter implements GpuMeter {
     let pmon: PmonRow[] = [];
     if (pmonOut instanceof Error) {
       this.pmonUsable = false;
-      this.log.info({ reason: pmonOut.message }, 'nvidia-smi pmon is not usable here; GPU power is split evenly among each GPU\'s processes');
+      this.log.info({ reason: pmonOut.message }, "nvidia-smi pmon is not usable here; GPU power is split evenly among each GPU's processes");
     } else pmon = parsePmon(pmonOut);
     return { devices: toReadings(gpus), processes: mergeProcesses(gpus, apps, pmon) };
   }

@@ -40,12 +40,14 @@ const PROTOTYPES = {
     'int nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice_t device, _Out_ unsigned int *minLimit, _Out_ unsigned int *maxLimit)',
   nvmlDeviceGetPowerManagementDefaultLimit: 'int nvmlDeviceGetPowerManagementDefaultLimit(nvmlDevice_t device, _Out_ unsigned int *defaultLimit)',
   nvmlDeviceSetPowerManagementLimit: 'int nvmlDeviceSetPowerManagementLimit(nvmlDevice_t device, unsigned int limit)',
-  nvmlDeviceGetComputeRunningProcesses_v3: 'int nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, _Inout_ unsigned int *infoCount, void *infos)',
+  nvmlDeviceGetComputeRunningProcesses_v3:
+    'int nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, _Inout_ unsigned int *infoCount, void *infos)',
   nvmlDeviceGetProcessUtilization:
     'int nvmlDeviceGetProcessUtilization(nvmlDevice_t device, void *utilization, _Inout_ unsigned int *processSamplesCount, unsigned long long lastSeenTimeStamp)',
   nvmlDeviceGetMigMode: 'int nvmlDeviceGetMigMode(nvmlDevice_t device, _Out_ unsigned int *currentMode, _Out_ unsigned int *pendingMode)',
   nvmlDeviceGetMaxMigDeviceCount: 'int nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, _Out_ unsigned int *count)',
-  nvmlDeviceGetMigDeviceHandleByIndex: 'int nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsigned int index, _Out_ nvmlDevice_t *migDevice)',
+  nvmlDeviceGetMigDeviceHandleByIndex:
+    'int nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsigned int index, _Out_ nvmlDevice_t *migDevice)',
   nvmlDeviceGetGpuInstanceId: 'int nvmlDeviceGetGpuInstanceId(nvmlDevice_t device, _Out_ unsigned int *id)',
 } as const;
 
@@ -63,7 +65,11 @@ export function decodeProcessInfos(buf: Buffer, count: number): NvmlProcess[] {
   for (let i = 0; i < count; i++) {
     const o = i * PROCESS_INFO_SIZE;
     const gi = buf.readUInt32LE(o + 16);
-    out.push({ pid: buf.readUInt32LE(o), usedGpuMemoryBytes: Number(buf.readBigUInt64LE(o + 8)), ...(gi !== NO_INSTANCE ? { gpuInstanceId: gi } : {}) });
+    out.push({
+      pid: buf.readUInt32LE(o),
+      usedGpuMemoryBytes: Number(buf.readBigUInt64LE(o + 8)),
+      ...(gi !== NO_INSTANCE ? { gpuInstanceId: gi } : {}),
+    });
   }
   return out;
 }

@@ -49,12 +49,23 @@ export class NvmlPowerLimit implements NodePowerLimit {
   }
 
   private view(s: LimitState): PowerLimitDevice {
-    return { gpu: s.gpu, uuid: s.uuid, name: s.name, limitWatts: this.nvml.powerManagementLimit(s.handle) / 1000, minWatts: s.minWatts, maxWatts: s.maxWatts, originalWatts: s.originalWatts };
+    return {
+      gpu: s.gpu,
+      uuid: s.uuid,
+      name: s.name,
+      limitWatts: this.nvml.powerManagementLimit(s.handle) / 1000,
+      minWatts: s.minWatts,
+      maxWatts: s.maxWatts,
+      originalWatts: s.originalWatts,
+    };
   }
 
   private find(gpu: string): LimitState {
     const s = /^\d+$/.test(gpu) ? this.states[Number(gpu)] : this.states.find((x) => x.uuid === gpu);
-    if (!s) throw ERR_NOT_FOUND(`no GPU ${JSON.stringify(gpu)} on this node (GPUs: ${this.states.map((x) => `${x.gpu} ${x.uuid}`).join(', ') || 'none'})`, { field: 'gpu' });
+    if (!s)
+      throw ERR_NOT_FOUND(`no GPU ${JSON.stringify(gpu)} on this node (GPUs: ${this.states.map((x) => `${x.gpu} ${x.uuid}`).join(', ') || 'none'})`, {
+        field: 'gpu',
+      });
     return s;
   }
 

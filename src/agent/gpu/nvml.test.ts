@@ -21,7 +21,18 @@ function twoGpus(e0: number, e1: number): FakeNvmlState {
   return {
     count: 2,
     devices: {
-      0: { uuid: 'GPU-aaaa', name: H100, energy: e0, power: 310_000, limit: 700_000, constraints: [200_000, 700_000], procs: [{ pid: 4242, bytes: 2 ** 30, sm: 70 }, { pid: 4343, bytes: 2 ** 20, sm: 10 }] },
+      0: {
+        uuid: 'GPU-aaaa',
+        name: H100,
+        energy: e0,
+        power: 310_000,
+        limit: 700_000,
+        constraints: [200_000, 700_000],
+        procs: [
+          { pid: 4242, bytes: 2 ** 30, sm: 70 },
+          { pid: 4343, bytes: 2 ** 20, sm: 10 },
+        ],
+      },
       1: { uuid: 'GPU-bbbb', name: H100, energy: e1, power: 70_000, limit: 700_000, constraints: [200_000, 700_000] },
     },
   };
@@ -45,17 +56,32 @@ test('energyStep: baseline, delta in µJ, backwards = reset gap, implausible jum
   assert.deepEqual(energyStep(0n, 5_000_000n, 1000, 1400), { kind: 'gap', reason: 'implausible' });
   // a 64-bit counter far above 2^53 keeps its exact delta
   assert.deepEqual(energyStep(2n ** 60n, 2n ** 60n + 250_000n, 1000, 1400), { kind: 'ok', deltaMicroJoules: 250_000_000, watts: 250 });
-  assert.deepEqual([...averageSm([{ pid: 1, smUtil: 60 }, { pid: 1, smUtil: 80 }, { pid: 2, smUtil: 10 }])], [[1, 0.7], [2, 0.1]]);
+  assert.deepEqual(
+    [
+      ...averageSm([
+        { pid: 1, smUtil: 60 },
+        { pid: 1, smUtil: 80 },
+        { pid: 2, smUtil: 10 },
+      ]),
+    ],
+    [
+      [1, 0.7],
+      [2, 0.1],
+    ],
+  );
 });
 
 test('NVML meter through koffi and the fake libnvidia-ml: energy counter, limit, processes with SM share', async (t) => {
   const { fake, meter, advance } = await fixture(t, twoGpus(1_000_000, 500_000));
   let r = await meter.read();
   // baseline: sampled power, no energy yet
-  assert.deepEqual(r.devices.map((d) => [d.index, d.uuid, d.name, d.watts, d.deltaMicroJoules, d.powerLimitWatts]), [
-    [0, 'GPU-aaaa', H100, 310, 0, 700],
-    [1, 'GPU-bbbb', H100, 70, 0, 700],
-  ]);
+  assert.deepEqual(
+    r.devices.map((d) => [d.index, d.uuid, d.name, d.watts, d.deltaMicroJoules, d.powerLimitWatts]),
+    [
+      [0, 'GPU-aaaa', H100, 310, 0, 700],
+      [1, 'GPU-bbbb', H100, 70, 0, 700],
+    ],
+  );
   assert.deepEqual(r.processes, [
     { pid: 4242, gpuIndex: 0, usedMemoryMiB: 1024, smUtilization: 0.7 },
     { pid: 4343, gpuIndex: 0, usedMemoryMiB: 1, smUtilization: 0.1 },
@@ -66,11 +92,17 @@ test('NVML meter through koffi and the fake libnvidia-ml: energy counter, limit,
   await fake.write(twoGpus(1_600_000, 640_000));
   advance(2000);
   r = await meter.read();
-  assert.deepEqual(r.devices.map((d) => [d.watts, d.deltaMicroJoules]), [
-    [300, 600_000_000],
-    [70, 140_000_000],
-  ]);
-  assert.deepEqual(r.processes.map((p) => p.smUtilization), [0, 0]);
+  assert.deepEqual(
+    r.devices.map((d) => [d.watts, d.deltaMicroJoules]),
+    [
+      [300, 600_000_000],
+      [70, 140_000_000],
+    ],
+  );
+  assert.deepEqual(
+    r.processes.map((p) => p.smUtilization),
+    [0, 0],
+  );
 
   // attribution: GPU 1's 70 W is idle (no process), GPU 0's active power by SM share
   const state = twoGpus(2_200_000, 780_000);
@@ -92,14 +124,20 @@ test('NVML meter: counter reset and implausible jump are counted gaps; a lost GP
   advance(1000);
   let r = await meter.read();
   assert.deepEqual(r.gaps, [{ gpu: 0, reason: 'reset' }]);
-  assert.deepEqual(r.devices.map((d) => d.index), [1]);
+  assert.deepEqual(
+    r.devices.map((d) => d.index),
+    [1],
+  );
   await fake.write(twoGpus(301_000, 700_000));
   advance(1000);
   r = await meter.read();
-  assert.deepEqual(r.devices.map((d) => [d.index, d.watts]), [
-    [0, 300],
-    [1, 100],
-  ]);
+  assert.deepEqual(
+    r.devices.map((d) => [d.index, d.watts]),
+    [
+      [0, 300],
+      [1, 100],
+    ],
+  );
   // a jump far above twice the board's highest limit (1400 W): gap
   await fake.write(twoGpus(50_301_000, 800_000));
   advance(1000);
@@ -113,35 +151,71 @@ test('NVML meter: counter reset and implausible jump are counted gaps; a lost GP
   advance(1000);
   r = await meter.read();
   assert.deepEqual(r.gaps, [{ gpu: 1, reason: 'lost' }]);
-  assert.deepEqual(r.devices.map((d) => [d.index, d.watts]), [[0, 300]]);
+  assert.deepEqual(
+    r.devices.map((d) => [d.index, d.watts]),
+    [[0, 300]],
+  );
   // it answers again: a new baseline (no energy invented for the lost intervals), then readings
   await fake.write(twoGpus(50_901_000, 5_000_000));
   advance(1000);
   r = await meter.read();
   assert.deepEqual(r.gaps, []);
-  assert.deepEqual(r.devices.map((d) => [d.index, d.deltaMicroJoules]), [
-    [0, 300_000_000],
-    [1, 0],
-  ]);
+  assert.deepEqual(
+    r.devices.map((d) => [d.index, d.deltaMicroJoules]),
+    [
+      [0, 300_000_000],
+      [1, 0],
+    ],
+  );
 });
 
 test('NVML meter: no energy counter (NOT_SUPPORTED) → sampled power; MIG instances list their processes', async (t) => {
   const state: FakeNvmlState = {
     count: 1,
     devices: {
-      0: { uuid: 'GPU-mig', name: 'NVIDIA A100-SXM4-80GB', power: 250_000, migMode: 1, maxMig: 7, mig: [20, 21], err: { energy: NVML.ERROR_NOT_SUPPORTED, util: NVML.ERROR_NOT_SUPPORTED, limit: NVML.ERROR_NOT_SUPPORTED } },
+      0: {
+        uuid: 'GPU-mig',
+        name: 'NVIDIA A100-SXM4-80GB',
+        power: 250_000,
+        migMode: 1,
+        maxMig: 7,
+        mig: [20, 21],
+        err: { energy: NVML.ERROR_NOT_SUPPORTED, util: NVML.ERROR_NOT_SUPPORTED, limit: NVML.ERROR_NOT_SUPPORTED },
+      },
       20: { uuid: 'MIG-one', gi: 1, err: { energy: NVML.ERROR_NOT_SUPPORTED, util: NVML.ERROR_NOT_SUPPORTED }, procs: [{ pid: 10, bytes: 0 }] },
-      21: { uuid: 'MIG-two', gi: 2, err: { energy: NVML.ERROR_NOT_SUPPORTED, util: NVML.ERROR_NOT_SUPPORTED }, procs: [{ pid: 11, bytes: 0 }, { pid: 12, bytes: 0 }] },
+      21: {
+        uuid: 'MIG-two',
+        gi: 2,
+        err: { energy: NVML.ERROR_NOT_SUPPORTED, util: NVML.ERROR_NOT_SUPPORTED },
+        procs: [
+          { pid: 11, bytes: 0 },
+          { pid: 12, bytes: 0 },
+        ],
+      },
     },
   };
   const { fake, meter, advance } = await fixture(t, state);
   let r = await meter.read();
-  assert.deepEqual(r.devices, [{ index: 0, uuid: 'GPU-mig', name: 'NVIDIA A100-SXM4-80GB', watts: 250, instances: [{ id: 1, uuid: 'MIG-one' }, { id: 2, uuid: 'MIG-two' }] }]);
-  assert.deepEqual(r.processes.map((p) => [p.pid, p.gpuIndex, p.gpuInstance, p.smUtilization]), [
-    [10, 0, 1, undefined],
-    [11, 0, 2, undefined],
-    [12, 0, 2, undefined],
+  assert.deepEqual(r.devices, [
+    {
+      index: 0,
+      uuid: 'GPU-mig',
+      name: 'NVIDIA A100-SXM4-80GB',
+      watts: 250,
+      instances: [
+        { id: 1, uuid: 'MIG-one' },
+        { id: 2, uuid: 'MIG-two' },
+      ],
+    },
   ]);
+  assert.deepEqual(
+    r.processes.map((p) => [p.pid, p.gpuIndex, p.gpuInstance, p.smUtilization]),
+    [
+      [10, 0, 1, undefined],
+      [11, 0, 2, undefined],
+      [12, 0, 2, undefined],
+    ],
+  );
   // no instance power: the GPU's active power is split evenly among its processes
   let w = gpuWattsByPid([{ index: 0, watts: 250, activeWatts: 150, idleWatts: 100, instances: r.devices[0].instances }], r.processes);
   assert.deepEqual([...w.values()], [50, 50, 50]);
@@ -158,9 +232,19 @@ test('NVML meter: no energy counter (NOT_SUPPORTED) → sampled power; MIG insta
   await fake.write(state);
   advance(1000);
   r = await meter.read();
-  assert.deepEqual(r.devices[0].instances, [{ id: 1, uuid: 'MIG-one', watts: 120 }, { id: 2, uuid: 'MIG-two', watts: 40 }]);
+  assert.deepEqual(r.devices[0].instances, [
+    { id: 1, uuid: 'MIG-one', watts: 120 },
+    { id: 2, uuid: 'MIG-two', watts: 40 },
+  ]);
   w = gpuWattsByPid([{ index: 0, watts: 250, activeWatts: 160, idleWatts: 90, instances: r.devices[0].instances }], r.processes);
-  assert.deepEqual([...w], [[10, 120], [11, 20], [12, 20]]);
+  assert.deepEqual(
+    [...w],
+    [
+      [10, 120],
+      [11, 20],
+      [12, 20],
+    ],
+  );
 });
 
 test('selectGpuMeter: NVML when the library loads, nvidia-smi otherwise, and why', async (t) => {
@@ -181,12 +265,18 @@ test('selectGpuMeter: NVML when the library loads, nvidia-smi otherwise, and why
   assert.deepEqual(await selectGpuMeter(defaultConfig({ 'gpu.enable': false }), log), { reason: 'gpu.enable is off', count: 0, tried: [] });
 
   // absent library and absent nvidia-smi: no meter, not an error
-  const none = await selectGpuMeter(defaultConfig({ 'gpu.nvmlLibrary': join(dir, 'missing/libnvidia-ml.so.1'), 'gpu.nvidiaSmiPath': join(dir, 'missing/nvidia-smi') }), log);
+  const none = await selectGpuMeter(
+    defaultConfig({ 'gpu.nvmlLibrary': join(dir, 'missing/libnvidia-ml.so.1'), 'gpu.nvidiaSmiPath': join(dir, 'missing/nvidia-smi') }),
+    log,
+  );
   assert.equal(none.meter, undefined);
-  assert.deepEqual(none.tried!.map((x) => [x.source, x.available]), [
-    ['nvml', false],
-    ['nvidia-smi', false],
-  ]);
+  assert.deepEqual(
+    none.tried!.map((x) => [x.source, x.available]),
+    [
+      ['nvml', false],
+      ['nvidia-smi', false],
+    ],
+  );
   assert.match(none.reason!, /NVML library .*missing\/libnvidia-ml\.so\.1 does not load.*; nvidia-smi not found/);
 
   // the library loads but the driver is not loaded: NVML unusable, with NVML's own message

@@ -67,7 +67,13 @@ export function listNvmlDevices(nvml: NvmlApi): NvmlDeviceInfo[] {
   for (let index = 0; index < n; index++) {
     const handle = nvml.handleByIndex(index);
     const range = optional(() => nvml.powerManagementLimitConstraints(handle));
-    out.push({ index, uuid: nvml.uuid(handle), name: nvml.name(handle), handle, ...(range && range.max > 0 ? { maxLimitWatts: range.max / 1000 } : {}) });
+    out.push({
+      index,
+      uuid: nvml.uuid(handle),
+      name: nvml.name(handle),
+      handle,
+      ...(range && range.max > 0 ? { maxLimitWatts: range.max / 1000 } : {}),
+    });
   }
   return out;
 }
@@ -120,7 +126,12 @@ export class NvmlMeter implements GpuMeter {
         d.counter.forget();
         const lost = isNvmlCode(err, NVML.ERROR_GPU_IS_LOST);
         gaps.push({ gpu: d.index, reason: lost ? 'lost' : 'error' });
-        this.warnOnce(`${d.index}:${lost ? 'lost' : 'error'}`, lost ? `GPU ${d.index} (${d.uuid}) is lost: its intervals are gaps until it answers again` : `GPU ${d.index} read failed: ${errorMessage(err)}`);
+        this.warnOnce(
+          `${d.index}:${lost ? 'lost' : 'error'}`,
+          lost
+            ? `GPU ${d.index} (${d.uuid}) is lost: its intervals are gaps until it answers again`
+            : `GPU ${d.index} read failed: ${errorMessage(err)}`,
+        );
       }
     }
     return { devices, processes, gaps };

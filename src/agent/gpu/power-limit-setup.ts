@@ -22,10 +22,15 @@ export interface GpuPowerLimitSetup {
 const TOKEN_FLAG = '--gpu.power-limit.token-file';
 
 /** Reads the token and loads NVML for the action; undefined when the action is off. */
-export async function setupGpuPowerLimit(config: PowerplaneConfig, log: Logger, load: (lib: string) => Promise<NvmlApi> = loadNvml): Promise<GpuPowerLimitSetup | undefined> {
+export async function setupGpuPowerLimit(
+  config: PowerplaneConfig,
+  log: Logger,
+  load: (lib: string) => Promise<NvmlApi> = loadNvml,
+): Promise<GpuPowerLimitSetup | undefined> {
   const { enable, tokenFile } = config.gpu.powerLimit;
   if (!enable) return undefined;
-  if (tokenFile === '') throw ERR_INVALID_FLAG(`gpu.powerLimit.enable needs ${TOKEN_FLAG}: the power-limit route is never open`, { flag: TOKEN_FLAG });
+  if (tokenFile === '')
+    throw ERR_INVALID_FLAG(`gpu.powerLimit.enable needs ${TOKEN_FLAG}: the power-limit route is never open`, { flag: TOKEN_FLAG });
   let token: string;
   try {
     token = (await readFile(tokenFile, 'utf8')).trim();
@@ -38,7 +43,10 @@ export async function setupGpuPowerLimit(config: PowerplaneConfig, log: Logger, 
     nvml.init();
     try {
       const action = new NvmlPowerLimit(nvml, log);
-      log.warn({ gpus: (await action.devices()).map((d) => `${d.gpu} ${d.uuid} ${d.limitWatts} W`) }, 'GPU power-limit action enabled: limits set through the agent are restored on exit');
+      log.warn(
+        { gpus: (await action.devices()).map((d) => `${d.gpu} ${d.uuid} ${d.limitWatts} W`) },
+        'GPU power-limit action enabled: limits set through the agent are restored on exit',
+      );
       return { action, token };
     } catch (err) {
       nvml.shutdown();

@@ -30,7 +30,9 @@ async function probeNvml(config: PowerplaneConfig, log: Logger, load: (lib: stri
   try {
     nvml = await load(lib);
   } catch (err) {
-    return { unusable: `NVML library ${lib} does not load (${errorMessage(err).split('\n')[0]}); set gpu.nvmlLibrary or mount the driver's library directory` };
+    return {
+      unusable: `NVML library ${lib} does not load (${errorMessage(err).split('\n')[0]}); set gpu.nvmlLibrary or mount the driver's library directory`,
+    };
   }
   try {
     nvml.init();
@@ -68,7 +70,13 @@ async function probeNvidiaSmi(config: PowerplaneConfig, log: Logger): Promise<Pr
   }
   if (rows.length === 0) {
     log.info({ nvidiaSmi: path }, 'no GPU meter: nvidia-smi lists no GPU');
-    return { selection: { reason: 'nvidia-smi lists no GPU', count: 0, tried: [{ source: 'nvidia-smi', available: false, reason: 'nvidia-smi lists no GPU' }] } };
+    return {
+      selection: {
+        reason: 'nvidia-smi lists no GPU',
+        count: 0,
+        tried: [{ source: 'nvidia-smi', available: false, reason: 'nvidia-smi lists no GPU' }],
+      },
+    };
   }
   const noPower = rows.filter((r) => r.watts === undefined);
   if (noPower.length > 0) log.warn({ gpus: noPower.map((r) => `${r.index} ${r.name}`) }, 'these GPUs do not report power.draw and are not metered');
@@ -80,7 +88,11 @@ async function probeNvidiaSmi(config: PowerplaneConfig, log: Logger): Promise<Pr
  * Picks the GPU meter: the first usable source of `gpu.source`; or no meter with the reason (logged)
  * and what was tried. `load` replaces the NVML loader (tests).
  */
-export async function selectGpuMeter(config: PowerplaneConfig, log: Logger, load: (lib: string) => Promise<NvmlApi> = loadNvml): Promise<GpuSelection> {
+export async function selectGpuMeter(
+  config: PowerplaneConfig,
+  log: Logger,
+  load: (lib: string) => Promise<NvmlApi> = loadNvml,
+): Promise<GpuSelection> {
   if (!gpuMeteringOn(config)) return { reason: 'gpu.enable is off', count: 0, tried: [] };
   const order = config.gpu.source === 'auto' ? (['nvml', 'nvidia-smi'] as const) : ([config.gpu.source] as const);
   const tried: SourceCapability[] = [];

@@ -5,16 +5,21 @@ import { counterDelta, stepCounter, impliedWatts, CounterTracker, plausibleWatts
 
 test('counterDelta: a single wrap at max gives back the true increment (property)', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 2 ** 40 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (max, p, q) => {
-      const prev = Math.floor(p * max);
-      // A whole-range increment reads the same as no change on a wrapping counter: keep inc below max.
-      const inc = Math.min(Math.floor(q * max), max - 1);
-      const cur = prev + inc > max ? prev + inc - max : prev + inc;
-      const d = counterDelta(prev, cur, max);
-      assert.ok(d);
-      assert.equal(d.delta, inc);
-      assert.equal(d.wrapped, prev + inc > max);
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 2 ** 40 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (max, p, q) => {
+        const prev = Math.floor(p * max);
+        // A whole-range increment reads the same as no change on a wrapping counter: keep inc below max.
+        const inc = Math.min(Math.floor(q * max), max - 1);
+        const cur = prev + inc > max ? prev + inc - max : prev + inc;
+        const d = counterDelta(prev, cur, max);
+        assert.ok(d);
+        assert.equal(d.delta, inc);
+        assert.equal(d.wrapped, prev + inc > max);
+      },
+    ),
   );
 });
 
@@ -26,25 +31,29 @@ test('counterDelta: backwards without a known range is a reset', () => {
 
 test('cumulative sum over a wrapping counter is monotonic and exact (property)', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1000, max: 10 ** 9 }), fc.array(fc.double({ min: 0, max: 0.99, noNaN: true }), { minLength: 1, maxLength: 60 }), (max, fractions) => {
-      const tracker = new CounterTracker(max, Infinity);
-      let raw = Math.floor(max / 3);
-      let at = 0;
-      tracker.step(raw, at);
-      let total = 0;
-      let truth = 0;
-      for (const f of fractions) {
-        const inc = Math.floor(f * max);
-        raw = raw + inc > max ? raw + inc - max : raw + inc;
-        at += 1000;
-        const s = tracker.step(raw, at);
-        assert.ok(s.deltaMicroJoules >= 0);
-        assert.equal(s.dropped, undefined);
-        total += s.deltaMicroJoules;
-        truth += inc;
-        assert.equal(total, truth);
-      }
-    }),
+    fc.property(
+      fc.integer({ min: 1000, max: 10 ** 9 }),
+      fc.array(fc.double({ min: 0, max: 0.99, noNaN: true }), { minLength: 1, maxLength: 60 }),
+      (max, fractions) => {
+        const tracker = new CounterTracker(max, Infinity);
+        let raw = Math.floor(max / 3);
+        let at = 0;
+        tracker.step(raw, at);
+        let total = 0;
+        let truth = 0;
+        for (const f of fractions) {
+          const inc = Math.floor(f * max);
+          raw = raw + inc > max ? raw + inc - max : raw + inc;
+          at += 1000;
+          const s = tracker.step(raw, at);
+          assert.ok(s.deltaMicroJoules >= 0);
+          assert.equal(s.dropped, undefined);
+          total += s.deltaMicroJoules;
+          truth += inc;
+          assert.equal(total, truth);
+        }
+      },
+    ),
   );
 });
 

@@ -46,7 +46,8 @@ test('unknown CPUs (QEMU, desktop) are undefined and get the generic curve', () 
 });
 
 test('ARM: Graviton parts from CPU part', () => {
-  const text = 'processor\t: 0\nBogoMIPS\t: 243.75\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU part\t: 0xd0c\n\nprocessor\t: 1\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n';
+  const text =
+    'processor\t: 0\nBogoMIPS\t: 243.75\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU part\t: 0xd0c\n\nprocessor\t: 1\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n';
   const info = summarizeCpuInfo(text);
   assert.deepEqual(info, { processors: 2, cpuImplementer: '0x41', cpuPart: '0xd0c' });
   assert.equal(classifyCpu(info)?.id, 'aws-graviton2');

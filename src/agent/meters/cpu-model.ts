@@ -62,9 +62,27 @@ export function hasWholeWord(text: string, word: string): boolean {
   return false;
 }
 
-const XEON_SCALABLE_GENERATION: Record<string, string> = { '1': 'intel-skylake', '2': 'intel-cascadelake', '3': 'intel-icelake', '4': 'intel-sapphirerapids', '5': 'intel-emeraldrapids' };
-const XEON_VERSION: Record<string, string> = { '2': 'intel-ivybridge', '3': 'intel-haswell', '4': 'intel-broadwell', '5': 'intel-skylake', '6': 'intel-skylake' };
-const EPYC_GENERATION: Record<string, string> = { '1': 'amd-epyc-gen1', '2': 'amd-epyc-gen2', '3': 'amd-epyc-gen3', '4': 'amd-epyc-gen4', '5': 'amd-epyc-gen5' };
+const XEON_SCALABLE_GENERATION: Record<string, string> = {
+  '1': 'intel-skylake',
+  '2': 'intel-cascadelake',
+  '3': 'intel-icelake',
+  '4': 'intel-sapphirerapids',
+  '5': 'intel-emeraldrapids',
+};
+const XEON_VERSION: Record<string, string> = {
+  '2': 'intel-ivybridge',
+  '3': 'intel-haswell',
+  '4': 'intel-broadwell',
+  '5': 'intel-skylake',
+  '6': 'intel-skylake',
+};
+const EPYC_GENERATION: Record<string, string> = {
+  '1': 'amd-epyc-gen1',
+  '2': 'amd-epyc-gen2',
+  '3': 'amd-epyc-gen3',
+  '4': 'amd-epyc-gen4',
+  '5': 'amd-epyc-gen5',
+};
 /** ARM Neoverse parts (implementer 0x41) of AWS Graviton generations. */
 const ARM_PARTS: Record<string, string> = { '0xd0c': 'aws-graviton2', '0xd40': 'aws-graviton3', '0xd4f': 'aws-graviton4' };
 

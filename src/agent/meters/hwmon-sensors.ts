@@ -28,7 +28,13 @@ export interface HwmonSensor {
 
 /** Normalizes a label or chip name into a zone name: lower case, runs of non-alphanumerics as `_`. */
 export function hwmonZoneName(text: string): string {
-  return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'hwmon';
+  return (
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'hwmon'
+  );
 }
 
 /**
@@ -105,6 +111,7 @@ export async function discoverHwmonZones(reader: SysfsReader, sysfs: string): Pr
     for (const s of sensors) members.push({ zone: sensorZone(s, sensors.length), path: s.file, source: s });
   }
   const groups = groupZones(members);
-  if (groups.length === 0) throw ERR_METER_UNAVAILABLE(`${base} has no power or energy sensors (power*_input, power*_average, energy*_input)`, { path: base });
+  if (groups.length === 0)
+    throw ERR_METER_UNAVAILABLE(`${base} has no power or energy sensors (power*_input, power*_average, energy*_input)`, { path: base });
   return groups;
 }

@@ -84,12 +84,19 @@ test('real Kepler hwmon tree: two same-labelled channels aggregate; power-only s
 
 test('real Kepler hwmon tree: GPU driver chips are not node zones; chips without power/energy only → unavailable', async (t) => {
   const sysfs = await keplerChips(t, ['hwmon1', 'hwmon_ina226', 'hwmon_voltage_current']);
-  await assert.rejects(createHwmonMeter({ sysfs }), (err: unknown) => ERR_METER_UNAVAILABLE.is(err) && /no power or energy sensors/.test(err.message));
+  await assert.rejects(
+    createHwmonMeter({ sysfs }),
+    (err: unknown) => ERR_METER_UNAVAILABLE.is(err) && /no power or energy sensors/.test(err.message),
+  );
 });
 
 test('energy sensors are counters; a power sensor is integrated trapezoidally; energy wins over power of the same label', async (t) => {
   const sysfs = await buildHwmonTree(await tmp(t), [
-    { dir: 'hwmon0', name: 'amd_energy', attributes: { energy1_input: 1_000_000, energy1_label: 'Esocket0', power1_input: 5_000_000, power1_label: 'Esocket0' } },
+    {
+      dir: 'hwmon0',
+      name: 'amd_energy',
+      attributes: { energy1_input: 1_000_000, energy1_label: 'Esocket0', power1_input: 5_000_000, power1_label: 'Esocket0' },
+    },
     { dir: 'hwmon3', name: 'ina', attributes: { power1_average: 10_000_000, power1_input: 12_000_000, power1_label: 'VDD' } },
   ]);
   const meter = await createHwmonMeter({ sysfs, now: steppingClock() });
@@ -116,7 +123,13 @@ test('energy sensors are counters; a power sensor is integrated trapezoidally; e
 });
 
 test('chipSensors: _input preferred over _average, disabled channels skipped', () => {
-  const s = chipSensors('c', '/x', ['power1_average', 'power1_input', 'power2_average', 'energy3_input', 'energy4_average', 'power5_input'], new Map([['power2', 'A']]), new Set(['power5']));
+  const s = chipSensors(
+    'c',
+    '/x',
+    ['power1_average', 'power1_input', 'power2_average', 'energy3_input', 'energy4_average', 'power5_input'],
+    new Map([['power2', 'A']]),
+    new Set(['power5']),
+  );
   assert.deepEqual(
     s.map((x) => [x.file, x.label]),
     [
@@ -130,34 +143,37 @@ test('chipSensors: _input preferred over _average, disabled channels skipped', (
 
 test('PowerIntegrator: integer µJ with carried remainder equals the exact integral (property)', () => {
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 500_000_000 }), fc.integer({ min: 1, max: 10_000 })), { minLength: 2, maxLength: 50 }), (steps) => {
-      const integ = new PowerIntegrator(1e6);
-      let at = 0;
-      integ.step(steps[0][0], at);
-      let prev = steps[0][0];
-      // The exact integral in BigInt: Σ (prev + uw) · dt, in units of 1/2000 µJ (µW · ms / 2 / 1000).
-      let exactNumerator = 0n;
-      let total = 0;
-      // The integrator works in doubles: each step rounds its term ((prev+uw)/2 · dt/1000, at most
-      // maxTerm µJ) and the carried sum a few times, each rounding at most half an ulp of maxTerm + 1.
-      // So after n steps its running sum is off by at most n · 4 · (maxTerm + 1) · EPSILON.
-      const maxTerm = 500_000_000 * 10_000 / 1000;
-      const perStep = 4 * (maxTerm + 1) * Number.EPSILON;
-      let n = 0;
-      for (const [uw, dt] of steps.slice(1)) {
-        at += dt;
-        const s = integ.step(uw, at);
-        assert.ok(Number.isInteger(s.deltaMicroJoules) && s.deltaMicroJoules >= 0);
-        total += s.deltaMicroJoules;
-        exactNumerator += BigInt(prev + uw) * BigInt(dt);
-        prev = uw;
-        n++;
-        // exact − total, split into whole µJ (BigInt, exact) and the fraction.
-        const diffNumerator = exactNumerator - BigInt(total) * 2000n;
-        const diff = Number(diffNumerator) / 2000;
-        const tol = n * perStep;
-        assert.ok(diff >= -tol && diff < 1 + tol, `exact − integrated = ${diff} µJ after ${n} steps (tolerance ${tol})`);
-      }
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 500_000_000 }), fc.integer({ min: 1, max: 10_000 })), { minLength: 2, maxLength: 50 }),
+      (steps) => {
+        const integ = new PowerIntegrator(1e6);
+        let at = 0;
+        integ.step(steps[0][0], at);
+        let prev = steps[0][0];
+        // The exact integral in BigInt: Σ (prev + uw) · dt, in units of 1/2000 µJ (µW · ms / 2 / 1000).
+        let exactNumerator = 0n;
+        let total = 0;
+        // The integrator works in doubles: each step rounds its term ((prev+uw)/2 · dt/1000, at most
+        // maxTerm µJ) and the carried sum a few times, each rounding at most half an ulp of maxTerm + 1.
+        // So after n steps its running sum is off by at most n · 4 · (maxTerm + 1) · EPSILON.
+        const maxTerm = (500_000_000 * 10_000) / 1000;
+        const perStep = 4 * (maxTerm + 1) * Number.EPSILON;
+        let n = 0;
+        for (const [uw, dt] of steps.slice(1)) {
+          at += dt;
+          const s = integ.step(uw, at);
+          assert.ok(Number.isInteger(s.deltaMicroJoules) && s.deltaMicroJoules >= 0);
+          total += s.deltaMicroJoules;
+          exactNumerator += BigInt(prev + uw) * BigInt(dt);
+          prev = uw;
+          n++;
+          // exact − total, split into whole µJ (BigInt, exact) and the fraction.
+          const diffNumerator = exactNumerator - BigInt(total) * 2000n;
+          const diff = Number(diffNumerator) / 2000;
+          const tol = n * perStep;
+          assert.ok(diff >= -tol && diff < 1 + tol, `exact − integrated = ${diff} µJ after ${n} steps (tolerance ${tol})`);
+        }
+      },
+    ),
   );
 });

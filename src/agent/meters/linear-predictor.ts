@@ -11,7 +11,11 @@ export function wattsLabel(w: number): string {
 }
 
 /** A predictor of `package` watts = idle + (max − idle) × clamp(cpu_busy_ratio, 0, 1). */
-export function linearPredictor(idleWatts: number, maxWatts: number, name = `linear:idle=${wattsLabel(idleWatts)},max=${wattsLabel(maxWatts)}`): NodePowerPredictor {
+export function linearPredictor(
+  idleWatts: number,
+  maxWatts: number,
+  name = `linear:idle=${wattsLabel(idleWatts)},max=${wattsLabel(maxWatts)}`,
+): NodePowerPredictor {
   return {
     name,
     features: ['cpu_busy_ratio'],

@@ -27,7 +27,10 @@ test('default: the CCF curve of this CPU, labelled as an estimate', async (t) =>
   const { predictor, notes } = await resolveNodePredictor(defaultConfig({ 'host.procfs': procfs }), log);
   assert.deepEqual(notes, []);
   const meter = createModelMeter(predictor);
-  assert.deepEqual({ name: meter.info.name, estimated: meter.info.estimated, model: meter.info.model }, { name: 'model', estimated: true, model: 'ccf:intel-skylake(8 vCPU)' });
+  assert.deepEqual(
+    { name: meter.info.name, estimated: meter.info.estimated, model: meter.info.model },
+    { name: 'model', estimated: true, model: 'ccf:intel-skylake(8 vCPU)' },
+  );
   assert.ok(meter.info.baselineWatts! > 0 && meter.info.maxWatts! > meter.info.baselineWatts!, 'baseline and max from the curve');
   assert.deepEqual(meter.zones(), [{ zone: 'package', path: 'model-package', nested: false }]);
   assert.equal(meter.curve, predictor);
@@ -60,15 +63,24 @@ test('explicit idle/max watts override the curve; one of them alone keeps the CC
 
 test('configuration mistakes throw with the key named', async (t) => {
   const procfs = await procfsWith(t, 'x', 1);
-  await assert.rejects(resolveNodePredictor(defaultConfig({ 'host.procfs': procfs, 'model.idleWatts': 60, 'model.maxWatts': 50 }), log), (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'model.maxWatts');
-  await assert.rejects(resolveNodePredictor(defaultConfig({ 'model.serverUrl': 'http://127.0.0.1:1' }), log), (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'model.name');
+  await assert.rejects(
+    resolveNodePredictor(defaultConfig({ 'host.procfs': procfs, 'model.idleWatts': 60, 'model.maxWatts': 50 }), log),
+    (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'model.maxWatts',
+  );
+  await assert.rejects(
+    resolveNodePredictor(defaultConfig({ 'model.serverUrl': 'http://127.0.0.1:1' }), log),
+    (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'model.name',
+  );
 });
 
 test('a real Kepler model-db weight file: kepler:<file>, zones package/core/uncore/dram', async (t) => {
   const file = sharedDataPath('kepler-model-db', 'weights', 'v0.7', 'ec2-0.7.11', 'rapl-sysfs', 'AbsPower', 'BPFOnly', 'SGDRegressorTrainer_4.json');
   const { predictor } = await resolveNodePredictor(defaultConfig({ 'model.weightsFile': file }), log);
   const meter = createModelMeter(predictor);
-  assert.deepEqual({ name: meter.info.name, estimated: meter.info.estimated, model: meter.info.model }, { name: 'model', estimated: true, model: 'kepler:SGDRegressorTrainer_4.json' });
+  assert.deepEqual(
+    { name: meter.info.name, estimated: meter.info.estimated, model: meter.info.model },
+    { name: 'model', estimated: true, model: 'kepler:SGDRegressorTrainer_4.json' },
+  );
   assert.ok(Number.isFinite(meter.info.baselineWatts), 'a baseline at zero load');
   assert.deepEqual(
     meter.zones().map((z) => [z.zone, z.nested]),
@@ -87,7 +99,10 @@ test('a real Kepler model-db weight file: kepler:<file>, zones package/core/unco
   const dir = await mkdtemp(join(tmpdir(), 'pp-weights-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 'bad.json'), '{"package": ');
-  await assert.rejects(resolveNodePredictor(defaultConfig({ 'model.weightsFile': join(dir, 'bad.json') }), log), (e: unknown) => ERR_MALFORMED_FILE.is(e) && e.details.path === join(dir, 'bad.json'));
+  await assert.rejects(
+    resolveNodePredictor(defaultConfig({ 'model.weightsFile': join(dir, 'bad.json') }), log),
+    (e: unknown) => ERR_MALFORMED_FILE.is(e) && e.details.path === join(dir, 'bad.json'),
+  );
 });
 
 const keplerLike: NodePowerPredictor = {
@@ -128,7 +143,9 @@ test('an unreachable model server falls back to the next source with a note', as
   const r = await resolveNodePredictor(defaultConfig({ 'host.procfs': procfs, 'model.serverUrl': 'http://127.0.0.1:1', 'model.name': 'm' }), log);
   assert.equal(r.predictor.name, 'ccf:generic(2 vCPU)');
   assert.match(r.notes[0], /model server http:\/\/127\.0\.0\.1:1 did not give model m/);
-  const ok = await resolveNodePredictor(defaultConfig({ 'model.serverUrl': 'http://s', 'model.name': 'm' }), log, { modelServer: async () => keplerLike });
+  const ok = await resolveNodePredictor(defaultConfig({ 'model.serverUrl': 'http://s', 'model.name': 'm' }), log, {
+    modelServer: async () => keplerLike,
+  });
   assert.equal(ok.predictor, keplerLike);
 });
 

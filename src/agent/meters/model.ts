@@ -60,15 +60,23 @@ async function builtinPredictor(config: PowerplaneConfig): Promise<{ predictor: 
   const info = summarizeCpuInfo(await readCpuinfo(config.host.procfs));
   const curve = ccfCurve(info, cpus().length);
   if (idleWatts <= 0 && maxWatts <= 0) {
-    return { predictor: linearPredictor(curve.idleWatts, curve.maxWatts, `ccf:${curve.id}(${curve.vcpus} vCPU)`), basis: ccfBasis(curve, info.modelName) };
+    return {
+      predictor: linearPredictor(curve.idleWatts, curve.maxWatts, `ccf:${curve.id}(${curve.vcpus} vCPU)`),
+      basis: ccfBasis(curve, info.modelName),
+    };
   }
   const idle = idleWatts > 0 ? idleWatts : curve.idleWatts;
   const max = maxWatts > 0 ? maxWatts : curve.maxWatts;
   if (max < idle) {
-    throw ERR_INVALID_CONFIG(`model.maxWatts (${wattsLabel(max)}) is below model.idleWatts (${wattsLabel(idle)})`, { key: maxWatts > 0 ? 'model.maxWatts' : 'model.idleWatts' });
+    throw ERR_INVALID_CONFIG(`model.maxWatts (${wattsLabel(max)}) is below model.idleWatts (${wattsLabel(idle)})`, {
+      key: maxWatts > 0 ? 'model.maxWatts' : 'model.idleWatts',
+    });
   }
   const given = [idleWatts > 0 ? 'model.idleWatts' : '', maxWatts > 0 ? 'model.maxWatts' : ''].filter(Boolean).join(' and ');
-  return { predictor: linearPredictor(idle, max), basis: `${given} set in the configuration${idleWatts > 0 && maxWatts > 0 ? '' : `; the rest from the CCF curve (${curve.id})`}` };
+  return {
+    predictor: linearPredictor(idle, max),
+    basis: `${given} set in the configuration${idleWatts > 0 && maxWatts > 0 ? '' : `; the rest from the CCF curve (${curve.id})`}`,
+  };
 }
 
 /**
@@ -81,7 +89,8 @@ export async function resolveNodePredictor(config: PowerplaneConfig, log: Logger
   const { serverUrl, name, weightsFile } = config.model;
   if (serverUrl !== '') {
     if (name === '') throw ERR_INVALID_CONFIG('model.serverUrl is set but model.name is empty: name the model to fetch', { key: 'model.name' });
-    const fetchModel = factories.modelServer ?? (async (u: string, n: string) => (await import('../../modelserver/client.js')).modelServerPredictor(u, n));
+    const fetchModel =
+      factories.modelServer ?? (async (u: string, n: string) => (await import('../../modelserver/client.js')).modelServerPredictor(u, n));
     try {
       return { predictor: await fetchModel(serverUrl, name), notes };
     } catch (err) {
@@ -136,7 +145,10 @@ class ModelMeter implements NodeMeter {
   private readonly carry = new Map<string, number>();
   private started = false;
 
-  constructor(private readonly predictor: NodePowerPredictor, basis?: string) {
+  constructor(
+    private readonly predictor: NodePowerPredictor,
+    basis?: string,
+  ) {
     this.curve = predictor;
     this.info = modelMeterInfo(predictor, basis);
     this.zoneList = predictorZones(predictor);

@@ -52,7 +52,9 @@ function socketFromDir(dir: string): number | undefined {
  * indexless duplicates numbered by occurrence. Pure.
  */
 export function raplMembers(base: string, entries: RaplEntry[]): ZoneMember<RaplCounter>[] {
-  const sorted = [...entries].sort((a, b) => Number(a.dir.startsWith('intel-rapl-mmio')) - Number(b.dir.startsWith('intel-rapl-mmio')) || naturalCompare(a.dir, b.dir));
+  const sorted = [...entries].sort(
+    (a, b) => Number(a.dir.startsWith('intel-rapl-mmio')) - Number(b.dir.startsWith('intel-rapl-mmio')) || naturalCompare(a.dir, b.dir),
+  );
   const seen = new Set<string>();
   const occurrences = new Map<string, number>();
   const members: ZoneMember<RaplCounter>[] = [];
@@ -70,7 +72,13 @@ export function raplMembers(base: string, entries: RaplEntry[]): ZoneMember<Rapl
     members.push({
       zone: name,
       path: dirPath,
-      source: { energyFile: join(dirPath, 'energy_uj'), maxEnergyRangeUj: e.maxEnergyRangeUj, index, mmio: e.dir.startsWith('intel-rapl-mmio'), maxPowerUw: e.maxPowerUw },
+      source: {
+        energyFile: join(dirPath, 'energy_uj'),
+        maxEnergyRangeUj: e.maxEnergyRangeUj,
+        index,
+        mmio: e.dir.startsWith('intel-rapl-mmio'),
+        maxPowerUw: e.maxPowerUw,
+      },
     });
   }
   return members;
@@ -83,7 +91,10 @@ export async function readRaplEntries(reader: SysfsReader, base: string): Promis
     dirs = await reader.list(base);
   } catch (err) {
     if (isMissing(err)) {
-      throw ERR_METER_UNAVAILABLE(`${base} does not exist: no powercap driver (VM, container without /sys mounted, or intel_rapl_common not loaded)`, { path: base });
+      throw ERR_METER_UNAVAILABLE(
+        `${base} does not exist: no powercap driver (VM, container without /sys mounted, or intel_rapl_common not loaded)`,
+        { path: base },
+      );
     }
     throw ERR_METER_UNAVAILABLE(`cannot list ${base}: ${errorMessage(err)}`, { path: base });
   }

@@ -38,7 +38,10 @@ test('real Kepler powercap tree: mmio duplicate ignored, package aggregated acro
   assert.equal(meter.info.name, 'rapl');
   assert.equal(meter.info.estimated, false);
   const first = await meter.read(ctx);
-  assert.deepEqual(first.zones.map((z) => z.deltaMicroJoules), [0, 0]);
+  assert.deepEqual(
+    first.zones.map((z) => z.deltaMicroJoules),
+    [0, 0],
+  );
   assert.deepEqual(first.dropped, []);
 });
 
@@ -194,7 +197,12 @@ test('raplMembers: one member per (zone, index), the standard path preferred ove
       assert.equal(new Set(keys).size, keys.length);
       for (const m of members) {
         if (!m.source.mmio) continue;
-        const standard = entries.some((e) => !e.dir.startsWith('intel-rapl-mmio') && raplMembers('/b', [e])[0].zone === m.zone && raplMembers('/b', [e])[0].source.index === m.source.index);
+        const standard = entries.some(
+          (e) =>
+            !e.dir.startsWith('intel-rapl-mmio') &&
+            raplMembers('/b', [e])[0].zone === m.zone &&
+            raplMembers('/b', [e])[0].source.index === m.source.index,
+        );
         assert.equal(standard, false);
       }
     }),

@@ -7,7 +7,7 @@ test('every node meter of the table loads a module with createNodeMeter', async 
   for (const [name, load] of Object.entries(NODE_METERS)) assert.equal(typeof (await load()).createNodeMeter, 'function', name);
 });
 
-test('the names of --meter are the table\'s node meters and gpu', () => {
+test("the names of --meter are the table's node meters and gpu", () => {
   assert.deepEqual(METER_NAMES, [...Object.keys(NODE_METERS), GPU_METER]);
   assert.deepEqual(CONFIG_KEYS.find((k) => k.key === 'meter')?.items, METER_NAMES);
   assert.ok(isNodeMeterName('rapl'));

@@ -39,7 +39,11 @@ export function buildSample<T>(groups: ZoneGroup<T>[], stepOf: (m: ZoneMember<T>
     if (failure) sample.errors!.push({ path, ...failure });
     if (dropped) {
       sample.dropped.push(path);
-      sample.errors!.push({ path, reason: dropped, message: `${path}: interval dropped (${dropped === 'reset' ? 'the counter went back' : 'it implies more power than the zone can draw'})` });
+      sample.errors!.push({
+        path,
+        reason: dropped,
+        message: `${path}: interval dropped (${dropped === 'reset' ? 'the counter went back' : 'it implies more power than the zone can draw'})`,
+      });
     }
     if (!failure && !dropped && baseline) sample.gaps!.push(path);
   }

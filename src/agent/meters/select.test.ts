@@ -42,7 +42,10 @@ test('bare metal: RAPL is chosen and logged with its zones', async (t) => {
   assert.deepEqual(sel.tried, [{ name: 'rapl', available: true, zones: ['package', 'core'] }]);
   const chosen = lines.find((l) => String(l.msg).startsWith('node meter: rapl'));
   assert.ok(chosen);
-  assert.deepEqual(chosen.zones, [`package ${join(sysfs, 'class/powercap/intel-rapl:0')}`, `core (nested) ${join(sysfs, 'class/powercap/intel-rapl:0:0')}`]);
+  assert.deepEqual(chosen.zones, [
+    `package ${join(sysfs, 'class/powercap/intel-rapl:0')}`,
+    `core (nested) ${join(sysfs, 'class/powercap/intel-rapl:0:0')}`,
+  ]);
 });
 
 test('EACCES on RAPL: a warning names the file and the fix, and hwmon is tried next', async (t) => {
@@ -72,7 +75,10 @@ test('a VM (no powercap, no hwmon): the model meter, labelled estimated', async 
   const { sysfs, procfs } = await node(t);
   const { log } = capturingLogger();
   const sel = await selectNodeMeter(defaultConfig({ 'host.sysfs': sysfs, 'host.procfs': procfs }), log);
-  assert.deepEqual({ name: sel.meter.info.name, estimated: sel.meter.info.estimated, model: sel.meter.info.model }, { name: 'model', estimated: true, model: 'ccf:intel-broadwell(4 vCPU)' });
+  assert.deepEqual(
+    { name: sel.meter.info.name, estimated: sel.meter.info.estimated, model: sel.meter.info.model },
+    { name: 'model', estimated: true, model: 'ccf:intel-broadwell(4 vCPU)' },
+  );
   assert.deepEqual(
     sel.tried.map((c) => [c.name, c.available]),
     [
@@ -87,13 +93,16 @@ test('a VM (no powercap, no hwmon): the model meter, labelled estimated', async 
 test('no usable meter in the list: PP_AGENT_NO_METER naming each reason and the flag', async (t) => {
   const { sysfs, procfs } = await node(t);
   const { log } = capturingLogger();
-  await assert.rejects(selectNodeMeter(defaultConfig({ 'host.sysfs': sysfs, 'host.procfs': procfs, meter: ['rapl', 'hwmon'] }), log), (e: unknown) => {
-    assert.ok(ERR_NO_METER.is(e));
-    assert.match(e.message, /rapl: .*does not exist/);
-    assert.match(e.message, /add "model"/);
-    assert.equal(e.details.flag, '--meter');
-    return true;
-  });
+  await assert.rejects(
+    selectNodeMeter(defaultConfig({ 'host.sysfs': sysfs, 'host.procfs': procfs, meter: ['rapl', 'hwmon'] }), log),
+    (e: unknown) => {
+      assert.ok(ERR_NO_METER.is(e));
+      assert.match(e.message, /rapl: .*does not exist/);
+      assert.match(e.message, /add "model"/);
+      assert.equal(e.details.flag, '--meter');
+      return true;
+    },
+  );
 });
 
 test('fake meter when asked for', async (t) => {

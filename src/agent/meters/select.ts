@@ -46,7 +46,12 @@ export async function selectNodeMeter(config: PowerplaneConfig, log: Logger, dep
       const zones = meter.zones();
       tried.push({ name, available: true, zones: zones.map((z) => z.zone), ...(notes.length ? { reason: notes.join('; ') } : {}) });
       log.info(
-        { meter: meter.info.name, estimated: meter.info.estimated, model: meter.info.model, zones: zones.map((z) => `${z.zone}${z.nested ? ' (nested)' : ''} ${z.path}`) },
+        {
+          meter: meter.info.name,
+          estimated: meter.info.estimated,
+          model: meter.info.model,
+          zones: zones.map((z) => `${z.zone}${z.nested ? ' (nested)' : ''} ${z.path}`),
+        },
         `node meter: ${meter.info.name}${meter.info.estimated ? ` (estimated by ${meter.info.model})` : ''}, zones ${zones.map((z) => z.zone).join(', ')}`,
       );
       return { meter, tried };
@@ -58,8 +63,11 @@ export async function selectNodeMeter(config: PowerplaneConfig, log: Logger, dep
     }
   }
   const summary = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');
-  throw ERR_NO_METER(`no usable node meter in --meter=${config.meter.join(',')} (${summary}); add "model" to --meter to estimate power from CPU usage`, {
-    flag: '--meter',
-    tried,
-  });
+  throw ERR_NO_METER(
+    `no usable node meter in --meter=${config.meter.join(',')} (${summary}); add "model" to --meter to estimate power from CPU usage`,
+    {
+      flag: '--meter',
+      tried,
+    },
+  );
 }

@@ -30,7 +30,12 @@ export interface MemberReading<T> {
 }
 
 /** The options of a sysfs meter (RAPL, hwmon) from the configuration: `host.sysfs`, `monitor.maxZoneWatts`. */
-export function sysfsMeterOptions({ config, deps }: NodeMeterContext): { sysfs: string; reader?: SysfsReader; now?: () => number; maxPlausibleWatts: number } {
+export function sysfsMeterOptions({ config, deps }: NodeMeterContext): {
+  sysfs: string;
+  reader?: SysfsReader;
+  now?: () => number;
+  maxPlausibleWatts: number;
+} {
   return { sysfs: config.host.sysfs, reader: deps.reader, now: deps.now, maxPlausibleWatts: config.monitor.maxZoneWatts };
 }
 

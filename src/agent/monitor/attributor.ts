@@ -40,7 +40,17 @@ export function processRows(processes: readonly ProcessEntry[], gpu: PidGpuWatts
       for (let i = 0; i < processes.length; i++) {
         const p = processes[i];
         const meta = (p.meta ??= processMeta(p));
-        ledger.add(p.key, meta, p.cpuTicks, p.deltaTicks, active, idle, i * zones, withGpu ? (gpu.active.get(p.pid) ?? 0) : 0, withGpuIdle ? (gpu.idle.get(p.pid) ?? 0) : 0);
+        ledger.add(
+          p.key,
+          meta,
+          p.cpuTicks,
+          p.deltaTicks,
+          active,
+          idle,
+          i * zones,
+          withGpu ? (gpu.active.get(p.pid) ?? 0) : 0,
+          withGpuIdle ? (gpu.idle.get(p.pid) ?? 0) : 0,
+        );
       }
     },
   };

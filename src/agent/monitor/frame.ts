@@ -37,7 +37,13 @@ export interface CpuInterval {
 }
 
 /** The CPU interval between the previous refresh (none for the first) and this scan at `now`. Pure. */
-export function cpuInterval(prev: CpuBaseline | undefined, cpu: CpuTimes, processes: readonly ProcessEntry[], now: number, clockTicks: number): CpuInterval {
+export function cpuInterval(
+  prev: CpuBaseline | undefined,
+  cpu: CpuTimes,
+  processes: readonly ProcessEntry[],
+  now: number,
+  clockTicks: number,
+): CpuInterval {
   const busy = prev ? busyRatio(prev.cpu, cpu) : 0;
   const intervalMs = prev === undefined ? 0 : Math.max(0, now - prev.time);
   const intervalSeconds = intervalMs / 1000;
@@ -45,7 +51,12 @@ export function cpuInterval(prev: CpuBaseline | undefined, cpu: CpuTimes, proces
   for (let i = 0; i < processes.length; i++) totalTicks += processes[i].deltaTicks;
   // Kepler's bpf_cpu_time_ms is CPU time per second of wall time, in ms; models see the previous interval's too.
   const cpuMsPerSecond = intervalSeconds > 0 ? ((totalTicks / clockTicks) * 1000) / intervalSeconds : 0;
-  const features = { cpu_busy_ratio: busy, bpf_cpu_time_ms: cpuMsPerSecond, cpu_time_ms: cpuMsPerSecond, bpf_cpu_time_ms_prev: prev?.cpuMsPerSecond ?? 0 };
+  const features = {
+    cpu_busy_ratio: busy,
+    bpf_cpu_time_ms: cpuMsPerSecond,
+    cpu_time_ms: cpuMsPerSecond,
+    bpf_cpu_time_ms_prev: prev?.cpuMsPerSecond ?? 0,
+  };
   return { busy, intervalMs, intervalSeconds, totalTicks, cpuMsPerSecond, features };
 }
 

@@ -35,11 +35,23 @@ function addTo(g: WorkloadGroup, ticks: number, gpuWatts: number, gpuIdleWatts: 
   g.gpuIdleWatts += gpuIdleWatts;
 }
 
-function containerGroup(container: NonNullable<ProcessEntry['container']>, envName: string | undefined, pod: PodRef | undefined): WorkloadGroup & { pod?: PodRef } {
+function containerGroup(
+  container: NonNullable<ProcessEntry['container']>,
+  envName: string | undefined,
+  pod: PodRef | undefined,
+): WorkloadGroup & { pod?: PodRef } {
   const id = container.id;
   return {
     key: id,
-    meta: { id, name: pod?.containerName ?? envName ?? '', containerId: id, runtime: container.runtime, podName: pod?.name, namespace: pod?.namespace, podId: pod?.uid },
+    meta: {
+      id,
+      name: pod?.containerName ?? envName ?? '',
+      containerId: id,
+      runtime: container.runtime,
+      podName: pod?.name,
+      namespace: pod?.namespace,
+      podId: pod?.uid,
+    },
     ticks: 0,
     gpuWatts: 0,
     gpuIdleWatts: 0,
@@ -68,7 +80,11 @@ export function groupWorkloads(processes: readonly ProcessEntry[], gpu: PidGpuWa
       addTo(c, p.deltaTicks, gw, gi);
     } else if (p.vm) {
       let v = vms.get(p.vm.id);
-      if (!v) vms.set(p.vm.id, (v = { key: p.vm.id, meta: { id: p.vm.id, name: p.vm.name, hypervisor: p.vm.hypervisor }, ticks: 0, gpuWatts: 0, gpuIdleWatts: 0 }));
+      if (!v)
+        vms.set(
+          p.vm.id,
+          (v = { key: p.vm.id, meta: { id: p.vm.id, name: p.vm.name, hypervisor: p.vm.hypervisor }, ticks: 0, gpuWatts: 0, gpuIdleWatts: 0 }),
+        );
       addTo(v, p.deltaTicks, gw, gi);
     }
   }
@@ -81,7 +97,14 @@ export function groupWorkloads(processes: readonly ProcessEntry[], gpu: PidGpuWa
     }
     let g = podGroups.get(c.pod.uid);
     if (!g) {
-      g = { key: c.pod.uid, meta: { id: c.pod.uid, name: c.pod.name, namespace: c.pod.namespace, podName: c.pod.name, podId: c.pod.uid }, ticks: 0, gpuWatts: 0, gpuIdleWatts: 0, requestMilli: 0 };
+      g = {
+        key: c.pod.uid,
+        meta: { id: c.pod.uid, name: c.pod.name, namespace: c.pod.namespace, podName: c.pod.name, podId: c.pod.uid },
+        ticks: 0,
+        gpuWatts: 0,
+        gpuIdleWatts: 0,
+        requestMilli: 0,
+      };
       podGroups.set(c.pod.uid, g);
     }
     addTo(g, c.ticks, c.gpuWatts, c.gpuIdleWatts);

@@ -4,9 +4,18 @@ import { fitLinear, LocalModelTracker } from './local-model.js';
 
 test('fitLinear recovers a line and refuses a narrow load range', () => {
   const b = Array.from({ length: 20 }, (_, i) => i / 19);
-  const f = fitLinear(b, b.map((x) => 40 + 60 * x))!;
+  const f = fitLinear(
+    b,
+    b.map((x) => 40 + 60 * x),
+  )!;
   assert.ok(Math.abs(f.idleWatts - 40) < 1e-9 && Math.abs(f.maxWatts - 100) < 1e-9);
-  assert.equal(fitLinear(b.map((x) => 0.5 + x * 0.05), b.map(() => 50)), undefined);
+  assert.equal(
+    fitLinear(
+      b.map((x) => 0.5 + x * 0.05),
+      b.map(() => 50),
+    ),
+    undefined,
+  );
 });
 
 test('without a curve: fallback until samples span the load range, then the fit', () => {
@@ -20,7 +29,11 @@ test('without a curve: fallback until samples span the load range, then the fit'
 });
 
 test('estimating meter: its curve summed over non-nested zones', () => {
-  const curve = { name: 'ccf:x', features: ['cpu_busy_ratio'], predict: (f: Record<string, number>) => ({ package: 10 + 10 * f.cpu_busy_ratio, core: 5, dram: 2 }) };
+  const curve = {
+    name: 'ccf:x',
+    features: ['cpu_busy_ratio'],
+    predict: (f: Record<string, number>) => ({ package: 10 + 10 * f.cpu_busy_ratio, core: 5, dram: 2 }),
+  };
   const zones = [
     { zone: 'package', path: 'a', nested: false },
     { zone: 'core', path: 'b', nested: true },

@@ -43,15 +43,33 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   const rapl = await createRaplMeter({ sysfs, now: () => clock });
   /** Set to make the next meter reads fail as a whole (a meter that throws). */
   const failing = { on: false };
-  const meter: NodeMeter = { info: rapl.info, zones: () => rapl.zones(), read: (ctx) => (failing.on ? Promise.reject(new Error('meter gone')) : rapl.read(ctx)) };
+  const meter: NodeMeter = {
+    info: rapl.info,
+    zones: () => rapl.zones(),
+    read: (ctx) => (failing.on ? Promise.reject(new Error('meter gone')) : rapl.read(ctx)),
+  };
   const mon = new AgentMonitor({
-    nodeName: 'n1', scanner: new ProcScanner(fx.root, { readExe: false }), meter, clockTicks: 100, cpus: 1, idlePolicy: 'none',
-    maxTerminated: 10, minTerminatedEnergyThreshold: 0, log: silentLogger(), now: () => clock,
+    nodeName: 'n1',
+    scanner: new ProcScanner(fx.root, { readExe: false }),
+    meter,
+    clockTicks: 100,
+    cpus: 1,
+    idlePolicy: 'none',
+    maxTerminated: 10,
+    minTerminatedEnergyThreshold: 0,
+    log: silentLogger(),
+    now: () => clock,
   });
   const energyFile = join(sysfs, 'class', 'powercap', 'intel-rapl:0', 'energy_uj');
   /** What the package counter file shows while it is broken (undefined: the true counter). */
   let broken: (() => Promise<void>) | undefined;
-  const exportOpts = { levels: new Set(['node', 'process']), idleFamilies: false, counters: mon.counters, cpuInfo: [], build: { version: 't', revision: 't', branch: '' } };
+  const exportOpts = {
+    levels: new Set(['node', 'process']),
+    idleFamilies: false,
+    counters: mon.counters,
+    cpuInfo: [],
+    build: { version: 't', revision: 't', branch: '' },
+  };
   return {
     energyFile,
     mon,
@@ -81,14 +99,22 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
 
 const OUTAGES: Array<[string, (file: string) => Promise<void>, string]> = [
   ['missing', (file) => rm(file, { recursive: true, force: true }), 'missing'],
-  ['a directory in its place (unreadable)', async (file) => {
-    await rm(file, { recursive: true, force: true });
-    await mkdir(file, { recursive: true });
-  }, 'unreadable'],
-  ['garbage', async (file) => {
-    await rm(file, { recursive: true, force: true });
-    await writeFile(file, 'x7\u0000garbage\n');
-  }, 'garbage'],
+  [
+    'a directory in its place (unreadable)',
+    async (file) => {
+      await rm(file, { recursive: true, force: true });
+      await mkdir(file, { recursive: true });
+    },
+    'unreadable',
+  ],
+  [
+    'garbage',
+    async (file) => {
+      await rm(file, { recursive: true, force: true });
+      await writeFile(file, 'x7\u0000garbage\n');
+    },
+    'garbage',
+  ],
 ];
 
 for (const [what, breakFile, reason] of OUTAGES) {
@@ -108,7 +134,11 @@ for (const [what, breakFile, reason] of OUTAGES) {
     await node.repairPackage();
     const back = await node.step();
     assert.equal(sample(back, 'powerplane_meter_zone_up', 'zone="package"'), 1);
-    assert.equal(sample(back, 'kepler_node_cpu_watts', 'zone="package"'), undefined, 'the first reading after the outage is a new baseline, not 10 s of energy');
+    assert.equal(
+      sample(back, 'kepler_node_cpu_watts', 'zone="package"'),
+      undefined,
+      'the first reading after the outage is a new baseline, not 10 s of energy',
+    );
     assert.equal(sample(back, 'kepler_node_cpu_watts', 'zone="dram"'), DRAM_WATTS);
     assert.equal(node.mon.current()!.zones[0].totalUj, joulesBefore, 'the outage energy is not added to the counter');
     for (let i = 0; i < 3; i++) {

@@ -123,7 +123,11 @@ test('terminated workloads are kept with state=terminated until exported, within
     tick(1000);
     const s = await mon.refresh();
     const terminated = s.workloads.process.filter((p) => p.state === 'terminated');
-    assert.deepEqual(terminated.map((p) => p.meta.id), ['201'], 'cap 1 keeps the largest; both are above 5 J');
+    assert.deepEqual(
+      terminated.map((p) => p.meta.id),
+      ['201'],
+      'cap 1 keeps the largest; both are above 5 J',
+    );
     assert.equal(byId(s, 'container', C2).state, 'terminated');
     assert.equal(byId(s, 'pod', 'pod-b').state, 'terminated');
     // not exported yet: still there after another refresh
@@ -220,12 +224,21 @@ test('counters stay monotonic across a RAPL wrap and a dropped interval is count
 
 test('GPU energy per process rolls up to containers and pods; node GPU energy splits into active and idle', async () => {
   const meter = new ScriptedMeter(ZONES, [1_000_000, 0, 0]);
-  let readings = { devices: [{ index: 0, uuid: 'GPU-0', name: 'H100', watts: 80 }], processes: [] as Array<{ pid: number; gpuIndex: number; smUtilization?: number }> };
+  let readings = {
+    devices: [{ index: 0, uuid: 'GPU-0', name: 'H100', watts: 80 }],
+    processes: [] as Array<{ pid: number; gpuIndex: number; smUtilization?: number }>,
+  };
   const gpu = { source: 'test', read: async () => readings };
   const { fx, mon, tick } = setup(meter, { gpu });
   try {
     await mon.refresh(); // no GPU process: idle = 80 W
-    readings = { devices: [{ index: 0, uuid: 'GPU-0', name: 'H100', watts: 280 }], processes: [{ pid: 200, gpuIndex: 0, smUtilization: 0.75 }, { pid: 300, gpuIndex: 0, smUtilization: 0.25 }] };
+    readings = {
+      devices: [{ index: 0, uuid: 'GPU-0', name: 'H100', watts: 280 }],
+      processes: [
+        { pid: 200, gpuIndex: 0, smUtilization: 0.75 },
+        { pid: 300, gpuIndex: 0, smUtilization: 0.25 },
+      ],
+    };
     fx.advance(200, 10).write();
     tick(2000);
     const s = await mon.refresh();
@@ -245,11 +258,18 @@ test('GPU energy per process rolls up to containers and pods; node GPU energy sp
 test('a recycled pid is a new process: fresh counters, its own series, no exported counter decreases', async () => {
   const meter = new ScriptedMeter(ZONES, [10_000_000, 0, 0]);
   const { fx, mon, tick } = setup(meter);
-  const exportOpts = { levels: new Set(['process']), idleFamilies: false, counters: mon.counters, cpuInfo: [], build: { version: 't', revision: 't', branch: '' } };
+  const exportOpts = {
+    levels: new Set(['process']),
+    idleFamilies: false,
+    counters: mon.counters,
+    cpuInfo: [],
+    build: { version: 't', revision: 't', branch: '' },
+  };
   const counterValues = (s: AgentSnapshot) => {
     const values = new Map<string, number>();
     for (const line of renderMetrics(s, exportOpts).split('\n')) {
-      if (/^kepler_process_cpu_(joules|seconds)_total\{/.test(line)) values.set(line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1)));
+      if (/^kepler_process_cpu_(joules|seconds)_total\{/.test(line))
+        values.set(line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1)));
     }
     return values;
   };
@@ -278,7 +298,10 @@ test('a recycled pid is a new process: fresh counters, its own series, no export
       const b = seen.get(k);
       assert.ok(b === undefined || v >= b, `${k} went from ${b} to ${v}`);
     }
-    assert.ok([...now.keys()].some((k) => k.includes('pid="100"') && k.includes('start_time="99999"')), 'the new process is its own series');
+    assert.ok(
+      [...now.keys()].some((k) => k.includes('pid="100"') && k.includes('start_time="99999"')),
+      'the new process is its own series',
+    );
   } finally {
     fx.dispose();
   }
@@ -297,7 +320,9 @@ test('a container that a scan missed and that comes back continues its counters'
     fx.remove(300).write();
     tick(1000);
     assert.equal(byId(await mon.refresh(), 'container', C2).state, 'terminated');
-    fx.add({ ...db, utime: db.utime + 10 }).advanceNode(10, 0).write();
+    fx.add({ ...db, utime: db.utime + 10 })
+      .advanceNode(10, 0)
+      .write();
     tick(1000);
     const back = byId(await mon.refresh(), 'container', C2);
     assert.equal(back.state, 'running');

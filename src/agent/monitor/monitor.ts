@@ -44,7 +44,9 @@ export interface MonitorOptions {
 }
 
 /** What can change while the monitor runs (configuration hot reload). */
-export type MonitorUpdate = Partial<Pick<MonitorOptions, 'gpu' | 'platform' | 'pods' | 'idlePolicy' | 'maxTerminated' | 'minTerminatedEnergyThreshold' | 'gpuIdleWatts'>>;
+export type MonitorUpdate = Partial<
+  Pick<MonitorOptions, 'gpu' | 'platform' | 'pods' | 'idlePolicy' | 'maxTerminated' | 'minTerminatedEnergyThreshold' | 'gpuIdleWatts'>
+>;
 
 /** Counters behind the `powerplane_agent_*` self-metrics. */
 export interface AgentCounters {
@@ -68,7 +70,14 @@ const GROUP_LEVELS = [
 
 /** Runs refreshes and holds the latest snapshot. */
 export class AgentMonitor {
-  readonly counters: AgentCounters = { refreshes: 0, refreshErrors: 0, scrapeErrors: 0, dropped: new Map(), meterErrors: new Map(), gpuDropped: new Map() };
+  readonly counters: AgentCounters = {
+    refreshes: 0,
+    refreshErrors: 0,
+    scrapeErrors: 0,
+    dropped: new Map(),
+    meterErrors: new Map(),
+    gpuDropped: new Map(),
+  };
   private opts: MonitorOptions;
   private readonly now: () => number;
   private readonly zones: ZoneAccounts;
@@ -92,9 +101,18 @@ export class AgentMonitor {
     this.zones = new ZoneAccounts(opts.meter.zones());
     this.gpu = new GpuAccounts(opts.gpuIdleWatts);
     const n = this.zones.zones.length;
-    this.ledgers = { process: new LevelLedger('process', n), container: new LevelLedger('container', n), pod: new LevelLedger('pod', n), vm: new LevelLedger('vm', n) };
+    this.ledgers = {
+      process: new LevelLedger('process', n),
+      container: new LevelLedger('container', n),
+      pod: new LevelLedger('pod', n),
+      vm: new LevelLedger('vm', n),
+    };
     this.attributor = new LevelAttributor(n);
-    this.policy = { maxTerminated: opts.maxTerminated, minEnergyJoules: opts.minTerminatedEnergyThreshold, primaryZone: primaryZoneIndex(this.zones.zones) };
+    this.policy = {
+      maxTerminated: opts.maxTerminated,
+      minEnergyJoules: opts.minTerminatedEnergyThreshold,
+      primaryZone: primaryZoneIndex(this.zones.zones),
+    };
   }
 
   /**
@@ -198,11 +216,24 @@ export class AgentMonitor {
       cpus: opts.cpus,
       meter: opts.meter.info,
       zones: this.zones.states(),
-      workloads: { process: this.ledgers.process.accounts(), container: this.ledgers.container.accounts(), pod: this.ledgers.pod.accounts(), vm: this.ledgers.vm.accounts() },
-      remainders: { process: this.ledgers.process.remainder(), container: this.ledgers.container.remainder(), pod: this.ledgers.pod.remainder(), vm: this.ledgers.vm.remainder() },
+      workloads: {
+        process: this.ledgers.process.accounts(),
+        container: this.ledgers.container.accounts(),
+        pod: this.ledgers.pod.accounts(),
+        vm: this.ledgers.vm.accounts(),
+      },
+      remainders: {
+        process: this.ledgers.process.remainder(),
+        container: this.ledgers.container.remainder(),
+        pod: this.ledgers.pod.remainder(),
+        vm: this.ledgers.vm.remainder(),
+      },
       gpus: gpu ? this.gpu.states(gpu.devices) : [],
       ...(opts.gpu ? { gpuSource: opts.gpu.source } : {}),
-      platform: typeof platformWatts === 'number' && opts.platform ? { watts: platformWatts, source: opts.platform.source, labels: opts.platform.labels } : undefined,
+      platform:
+        typeof platformWatts === 'number' && opts.platform
+          ? { watts: platformWatts, source: opts.platform.source, labels: opts.platform.labels }
+          : undefined,
       refreshSeconds: (performance.now() - t0 - readMs) / 1000,
       processesScanned: scan.processes.length,
       containersWithoutPod: withoutPod,

@@ -9,7 +9,19 @@ import type { ProcessEntry } from '../procfs/scanner.js';
 import type { PodRef, PodResolver } from '../pods/types.js';
 
 function proc(pid: number, deltaTicks: number, extra: Partial<ProcessEntry> = {}): ProcessEntry {
-  return { pid, key: `${pid}:1`, startTime: 1, comm: `p${pid}`, exe: '', cmdline: '', cpuTicks: deltaTicks, deltaTicks, seen: 1, meta: undefined, ...extra };
+  return {
+    pid,
+    key: `${pid}:1`,
+    startTime: 1,
+    comm: `p${pid}`,
+    exe: '',
+    cmdline: '',
+    cpuTicks: deltaTicks,
+    deltaTicks,
+    seen: 1,
+    meta: undefined,
+    ...extra,
+  };
 }
 
 test('cpuInterval: no interval for the first refresh; busy ratio, Σ ticks and CPU ms per second after', () => {
@@ -22,14 +34,22 @@ test('cpuInterval: no interval for the first refresh; busy ratio, Σ ticks and C
   // 50 ticks of 10 ms over 2 s
   assert.equal(next.cpuMsPerSecond, 250);
   assert.equal(next.features.bpf_cpu_time_ms_prev, 7);
-  assert.equal(cpuInterval({ cpu: { total: 0, idle: 0 }, time: 9000, cpuMsPerSecond: 0 }, { total: 0, idle: 0 }, procs, 8000, 100).intervalMs, 0, 'a clock going back is no negative interval');
+  assert.equal(
+    cpuInterval({ cpu: { total: 0, idle: 0 }, time: 9000, cpuMsPerSecond: 0 }, { total: 0, idle: 0 }, procs, 8000, 100).intervalMs,
+    0,
+    'a clock going back is no negative interval',
+  );
 });
 
 test('zoneHealth: a read failure takes the zone down; an implausible jump is a gap with the zone up', () => {
   const z = { zone: 'package', path: '/p' };
   assert.deepEqual(zoneHealth(z, [], []), { up: true, gap: false });
   assert.deepEqual(zoneHealth(z, [], ['/p']), { up: true, gap: true });
-  assert.deepEqual(zoneHealth(z, [{ path: '/p', reason: 'unreadable', message: 'EACCES' }], []), { up: false, gap: true, failure: { reason: 'unreadable', message: 'EACCES' } });
+  assert.deepEqual(zoneHealth(z, [{ path: '/p', reason: 'unreadable', message: 'EACCES' }], []), {
+    up: false,
+    gap: true,
+    failure: { reason: 'unreadable', message: 'EACCES' },
+  });
   assert.equal(zoneHealth(z, [{ path: 'package', reason: 'implausible', message: 'x' }], []).up, true);
 });
 
@@ -39,7 +59,17 @@ test('ZoneAccounts.add: deltas split by the busy ratio, totals cumulative, unkno
     { zone: 'dram', path: '/d', nested: false },
   ]);
   const dropped = new Map<string, number>();
-  const e = zones.add({ zones: [{ zone: 'package', path: '/p', deltaMicroJoules: 1001 }, { zone: 'x', path: '/x', deltaMicroJoules: 5 }], dropped: ['/d'] }, 0.5, dropped);
+  const e = zones.add(
+    {
+      zones: [
+        { zone: 'package', path: '/p', deltaMicroJoules: 1001 },
+        { zone: 'x', path: '/x', deltaMicroJoules: 5 },
+      ],
+      dropped: ['/d'],
+    },
+    0.5,
+    dropped,
+  );
   assert.deepEqual(e, { active: [501, 0], idle: [500, 0] });
   zones.add({ zones: [{ zone: 'package', path: '/p', deltaMicroJoules: 10 }], dropped: [] }, 1, dropped);
   const [p, d] = zones.states();
@@ -53,7 +83,8 @@ test('groupWorkloads: containers and VMs from their processes, pods from contain
   const c2 = { id: 'b'.repeat(64), runtime: 'crio' as const };
   const pods: PodResolver = {
     source: 'test',
-    lookup: (id: string): PodRef | undefined => (id === c1.id ? { uid: 'u1', name: 'web-0', namespace: 'shop', containerName: 'web', cpuRequestMilli: 250 } : undefined),
+    lookup: (id: string): PodRef | undefined =>
+      id === c1.id ? { uid: 'u1', name: 'web-0', namespace: 'shop', containerName: 'web', cpuRequestMilli: 250 } : undefined,
     start: async () => {},
     stop: async () => {},
   };
@@ -73,8 +104,14 @@ test('groupWorkloads: containers and VMs from their processes, pods from contain
       ['env-name', 7, 0, 0, 0, null],
     ],
   );
-  assert.deepEqual(g.pod.map((p) => [p.key, p.ticks, p.gpuWatts, p.requestMilli]), [['u1', 30, 40, 250]]);
-  assert.deepEqual(g.vm.map((v) => [v.key, v.ticks, v.meta.hypervisor]), [['vm-1', 3, 'kvm']]);
+  assert.deepEqual(
+    g.pod.map((p) => [p.key, p.ticks, p.gpuWatts, p.requestMilli]),
+    [['u1', 30, 40, 250]],
+  );
+  assert.deepEqual(
+    g.vm.map((v) => [v.key, v.ticks, v.meta.hypervisor]),
+    [['vm-1', 3, 'kvm']],
+  );
   assert.equal(g.withoutPod, 1);
   assert.equal(groupWorkloads(procs, NO_GPU_WATTS, undefined).pod.length, 0, 'without a pod source no container has a pod');
 });

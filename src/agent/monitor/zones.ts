@@ -30,7 +30,11 @@ export interface ZoneHealth {
 export function zoneHealth(zone: Pick<ZoneState, 'zone' | 'path'>, errors: NonNullable<MeterSample['errors']>, gaps: readonly string[]): ZoneHealth {
   const failure = errors.find((e) => e.path === zone.path || e.path === zone.zone);
   const readFailed = failure !== undefined && failure.reason !== 'implausible' && failure.reason !== 'reset';
-  return { up: !readFailed, gap: failure !== undefined || gaps.includes(zone.path), ...(failure ? { failure: { reason: failure.reason, message: failure.message } } : {}) };
+  return {
+    up: !readFailed,
+    gap: failure !== undefined || gaps.includes(zone.path),
+    ...(failure ? { failure: { reason: failure.reason, message: failure.message } } : {}),
+  };
 }
 
 /** The zones of the node meter and their cumulative energy. */
@@ -42,7 +46,19 @@ export class ZoneAccounts {
   constructor(descriptors: readonly ZoneDescriptor[]) {
     this.zones = descriptors.map((z, i) => {
       this.index.set(`${z.zone}\0${z.path}`, i);
-      return { zone: z.zone, path: z.path, nested: z.nested, up: true, gap: false, totalUj: 0, activeUj: 0, idleUj: 0, deltaUj: 0, activeDeltaUj: 0, idleDeltaUj: 0 };
+      return {
+        zone: z.zone,
+        path: z.path,
+        nested: z.nested,
+        up: true,
+        gap: false,
+        totalUj: 0,
+        activeUj: 0,
+        idleUj: 0,
+        deltaUj: 0,
+        activeDeltaUj: 0,
+        idleDeltaUj: 0,
+      };
     });
   }
 
@@ -93,8 +109,13 @@ export class ZoneAccounts {
     const gaps = first ? [] : (sample.gaps ?? []);
     for (const z of this.zones) {
       const h = zoneHealth(z, errors, gaps);
-      if (!h.up && z.up) log.warn({ zone: z.zone, path: z.path, reason: h.failure?.reason }, `meter zone ${z.zone} cannot be read (${h.failure?.message}); no power is reported for it until it reads again`);
-      if (h.up && !z.up) log.info({ zone: z.zone, path: z.path }, `meter zone ${z.zone} is readable again; its power is reported from the next interval`);
+      if (!h.up && z.up)
+        log.warn(
+          { zone: z.zone, path: z.path, reason: h.failure?.reason },
+          `meter zone ${z.zone} cannot be read (${h.failure?.message}); no power is reported for it until it reads again`,
+        );
+      if (h.up && !z.up)
+        log.info({ zone: z.zone, path: z.path }, `meter zone ${z.zone} is readable again; its power is reported from the next interval`);
       z.up = h.up;
       z.gap = h.gap;
       if (h.failure) {

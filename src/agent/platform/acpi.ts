@@ -21,7 +21,9 @@ export async function findAcpiPowerFile(reader: SysfsReader, sysfs: string): Pro
   }
   for (const d of dirs.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
     const chip = join(base, d);
-    const name = (await readOptionalText(reader, join(chip, 'name')).catch(() => undefined)) ?? (await readOptionalText(reader, join(chip, 'device', 'name')).catch(() => undefined));
+    const name =
+      (await readOptionalText(reader, join(chip, 'name')).catch(() => undefined)) ??
+      (await readOptionalText(reader, join(chip, 'device', 'name')).catch(() => undefined));
     if (name !== 'power_meter') continue;
     for (const f of [join(chip, 'power1_average'), join(chip, 'device', 'power1_average')]) {
       if ((await readOptionalText(reader, f).catch(() => undefined)) !== undefined) return f;
@@ -33,7 +35,10 @@ export async function findAcpiPowerFile(reader: SysfsReader, sysfs: string): Pro
 /** The ACPI power meter. Throws `PP_AGENT_PLATFORM_UNAVAILABLE` when there is none or it cannot be read. */
 export async function createAcpiMeter(sysfs: string, reader: SysfsReader = fsSysfsReader): Promise<PlatformMeter> {
   const file = await findAcpiPowerFile(reader, sysfs).catch(() => undefined);
-  if (!file) throw ERR_PLATFORM_UNAVAILABLE(`acpi: no hwmon power_meter under ${join(sysfs, 'class', 'hwmon')} (the acpi_power_meter driver is not loaded or the firmware has no ACPI000D device)`);
+  if (!file)
+    throw ERR_PLATFORM_UNAVAILABLE(
+      `acpi: no hwmon power_meter under ${join(sysfs, 'class', 'hwmon')} (the acpi_power_meter driver is not loaded or the firmware has no ACPI000D device)`,
+    );
   const readWatts = async () => (await readInteger(reader, file)) / 1e6;
   try {
     await readWatts();

@@ -27,7 +27,8 @@ async function scrape(url: URL): Promise<number> {
   const res = await httpGet(url, { accept: 'text/plain', timeoutMs: 10_000, maxBytes: 4 << 20 });
   if (res.status !== 200) throw new Error(`GET ${url.href}: HTTP ${res.status}`);
   const w = parseIpmiExporterPower(res.body);
-  if (w === undefined) throw new Error(`${url.href} has no ${IPMI_DCMI_POWER_METRIC} (is the dcmi collector enabled, and does the BMC support DCMI power readings?)`);
+  if (w === undefined)
+    throw new Error(`${url.href} has no ${IPMI_DCMI_POWER_METRIC} (is the dcmi collector enabled, and does the BMC support DCMI power readings?)`);
   return w;
 }
 

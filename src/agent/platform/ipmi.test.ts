@@ -54,7 +54,10 @@ test('ipmi_exporter: ipmi_dcmi_power_consumption_watts over loopback HTTP', asyn
 
 test('ipmi_exporter without the DCMI metric: unavailable, saying which metric is missing', async (t) => {
   const url = await serve(t, () => 'ipmi_up{collector="dcmi"} 0\n');
-  await assert.rejects(createIpmiExporterMeter(url), (e: unknown) => ERR_PLATFORM_UNAVAILABLE.is(e) && /ipmi_dcmi_power_consumption_watts/.test(e.message));
+  await assert.rejects(
+    createIpmiExporterMeter(url),
+    (e: unknown) => ERR_PLATFORM_UNAVAILABLE.is(e) && /ipmi_dcmi_power_consumption_watts/.test(e.message),
+  );
 });
 
 test('parseIpmiExporterPower: labels, timestamps, NaN', () => {
@@ -62,23 +65,27 @@ test('parseIpmiExporterPower: labels, timestamps, NaN', () => {
   assert.equal(parseIpmiExporterPower('ipmi_dcmi_power_consumption_watts{target="bmc1"} 98.5 1700000000000\n'), 98.5);
   assert.equal(parseIpmiExporterPower('ipmi_dcmi_power_consumption_watts NaN\n'), undefined);
   assert.equal(parseIpmiExporterPower('ipmi_dcmi_power_consumption_watts_total 5\n'), undefined);
-  fc.assert(fc.property(fc.string(), (s) => {
-    const v = parseIpmiExporterPower(s);
-    assert.ok(v === undefined || (Number.isFinite(v) && v >= 0));
-  }));
+  fc.assert(
+    fc.property(fc.string(), (s) => {
+      const v = parseIpmiExporterPower(s);
+      assert.ok(v === undefined || (Number.isFinite(v) && v >= 0));
+    }),
+  );
 });
 
 test('parseDcmiPowerReading: instantaneous watts; deactivated readings are refused', () => {
   assert.equal(parseDcmiPowerReading(DCMI_OUTPUT), 245);
   assert.throws(() => parseDcmiPowerReading(DCMI_OUTPUT.replace('activated', 'deactivated')), /deactivated/);
   assert.throws(() => parseDcmiPowerReading('Error: DCMI not supported\n'), /Instantaneous/);
-  fc.assert(fc.property(fc.string(), (s) => {
-    try {
-      assert.ok(Number.isFinite(parseDcmiPowerReading(s)));
-    } catch (e) {
-      assert.ok(e instanceof Error);
-    }
-  }));
+  fc.assert(
+    fc.property(fc.string(), (s) => {
+      try {
+        assert.ok(Number.isFinite(parseDcmiPowerReading(s)));
+      } catch (e) {
+        assert.ok(e instanceof Error);
+      }
+    }),
+  );
 });
 
 test('ipmitool: runs the executable and parses its output; a failing ipmitool is unavailable', async (t) => {

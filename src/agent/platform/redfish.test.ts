@@ -45,13 +45,24 @@ test('fallbacks: legacy Power (344 W), then the chassis power sensor, then power
 test('wrong password, unreachable BMC, no power anywhere: unavailable with a reason', async (t) => {
   const server = await serveRedfishMockup(mockup, { auth });
   t.after(() => server.close());
-  await assert.rejects(createRedfishMeter({ endpoint: server.url, username: 'admin', password: 'nope' }), (e: unknown) => ERR_PLATFORM_UNAVAILABLE.is(e) && /HTTP 401/.test(e.message) && /passwordFile/.test(e.message));
+  await assert.rejects(
+    createRedfishMeter({ endpoint: server.url, username: 'admin', password: 'nope' }),
+    (e: unknown) => ERR_PLATFORM_UNAVAILABLE.is(e) && /HTTP 401/.test(e.message) && /passwordFile/.test(e.message),
+  );
   await assert.rejects(createRedfishMeter({ endpoint: 'http://127.0.0.1:1', timeoutMs: 2000 }), (e: unknown) => ERR_PLATFORM_UNAVAILABLE.is(e));
   const bare = await serveRedfishMockup(mockup, {
-    hide: ['/redfish/v1/Chassis/1U/EnvironmentMetrics', '/redfish/v1/Chassis/1U/Power', '/redfish/v1/Chassis/1U/Sensors', '/redfish/v1/Chassis/1U/PowerSubsystem'],
+    hide: [
+      '/redfish/v1/Chassis/1U/EnvironmentMetrics',
+      '/redfish/v1/Chassis/1U/Power',
+      '/redfish/v1/Chassis/1U/Sensors',
+      '/redfish/v1/Chassis/1U/PowerSubsystem',
+    ],
   });
   t.after(() => bare.close());
-  await assert.rejects(createRedfishMeter({ endpoint: bare.url }), (e: unknown) => ERR_PLATFORM_UNAVAILABLE.is(e) && /no chassis with a power reading/.test(e.message));
+  await assert.rejects(
+    createRedfishMeter({ endpoint: bare.url }),
+    (e: unknown) => ERR_PLATFORM_UNAVAILABLE.is(e) && /no chassis with a power reading/.test(e.message),
+  );
 });
 
 test('extractors accept only numeric readings of the right resource', () => {
@@ -63,13 +74,25 @@ test('extractors accept only numeric readings of the right resource', () => {
   assert.equal(chassisPowerSensorWatts({ ReadingType: 'Power', PhysicalContext: 'Chassis', Reading: 5 }), 5);
 });
 
-test('the meter names what it reads with Kepler\'s kepler_platform_watts labels', async (t) => {
+test("the meter names what it reads with Kepler's kepler_platform_watts labels", async (t) => {
   const server = await serveRedfishMockup(mockup, { auth });
   t.after(() => server.close());
   const env = await createRedfishMeter({ endpoint: server.url, ...auth });
-  assert.deepEqual(env.labels, { bmcId: new URL(server.url).host, chassisId: '1U', sourceId: 'EnvironmentMetrics', sourceName: 'Chassis Environment Metrics', sourceType: 'EnvironmentMetrics' });
+  assert.deepEqual(env.labels, {
+    bmcId: new URL(server.url).host,
+    chassisId: '1U',
+    sourceId: 'EnvironmentMetrics',
+    sourceName: 'Chassis Environment Metrics',
+    sourceType: 'EnvironmentMetrics',
+  });
   const noEnv = await serveRedfishMockup(mockup, { hide: ['/redfish/v1/Chassis/1U/EnvironmentMetrics'] });
   t.after(() => noEnv.close());
   const legacy = await createRedfishMeter({ endpoint: noEnv.url });
-  assert.deepEqual(legacy.labels, { bmcId: new URL(noEnv.url).host, chassisId: '1U', sourceId: '0', sourceName: 'System Input Power', sourceType: 'PowerControl' });
+  assert.deepEqual(legacy.labels, {
+    bmcId: new URL(noEnv.url).host,
+    chassisId: '1U',
+    sourceId: '0',
+    sourceName: 'System Input Power',
+    sourceType: 'PowerControl',
+  });
 });

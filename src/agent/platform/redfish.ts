@@ -95,7 +95,8 @@ class RedfishClient {
     const url = new URL(path, this.origin);
     if (url.origin !== this.origin.origin) throw new Error(`refusing to follow ${url.href}: not on ${this.origin.origin}`);
     const res = await httpGet(url, this.httpOpts);
-    if (res.status === 401 || res.status === 403) throw new Error(`GET ${url.pathname}: HTTP ${res.status} (check platform.redfish.username and passwordFile)`);
+    if (res.status === 401 || res.status === 403)
+      throw new Error(`GET ${url.pathname}: HTTP ${res.status} (check platform.redfish.username and passwordFile)`);
     if (res.status !== 200) throw new Error(`GET ${url.pathname}: HTTP ${res.status}`);
     try {
       const doc = JSON.parse(res.body) as unknown;
@@ -131,19 +132,31 @@ async function chassisSource(client: RedfishClient, chassisPath: string): Promis
     async () => {
       const doc = await client.tryGet(env);
       if (!env || !doc || environmentMetricsWatts(doc) === undefined) return undefined;
-      return { description: `chassis ${id} EnvironmentMetrics PowerWatts`, labels: { chassisId: id, sourceId: text(doc.Id), sourceName: text(doc.Name), sourceType: 'EnvironmentMetrics' }, read: async () => environmentMetricsWatts(await client.get(env)) };
+      return {
+        description: `chassis ${id} EnvironmentMetrics PowerWatts`,
+        labels: { chassisId: id, sourceId: text(doc.Id), sourceName: text(doc.Name), sourceType: 'EnvironmentMetrics' },
+        read: async () => environmentMetricsWatts(await client.get(env)),
+      };
     },
     async () => {
       const pc = firstPowerControl((await client.tryGet(power)) ?? {});
       if (!power || !pc) return undefined;
-      return { description: `chassis ${id} Power PowerConsumedWatts`, labels: { chassisId: id, sourceId: text(pc.MemberId), sourceName: text(pc.Name), sourceType: 'PowerControl' }, read: async () => powerControlWatts(await client.get(power)) };
+      return {
+        description: `chassis ${id} Power PowerConsumedWatts`,
+        labels: { chassisId: id, sourceId: text(pc.MemberId), sourceName: text(pc.Name), sourceType: 'PowerControl' },
+        read: async () => powerControlWatts(await client.get(power)),
+      };
     },
     async () => {
       const sensorDoc = await client.tryGet(sensors);
       for (const p of sensorDoc ? members(sensorDoc).slice(0, 256) : []) {
         const s = await client.tryGet(p);
         if (s && chassisPowerSensorWatts(s) !== undefined) {
-          return { description: `chassis ${id} sensor ${typeof s.Id === 'string' ? s.Id : p}`, labels: { chassisId: id, sourceId: text(s.Id), sourceName: text(s.Name), sourceType: 'Sensor' }, read: async () => chassisPowerSensorWatts(await client.get(p)) };
+          return {
+            description: `chassis ${id} sensor ${typeof s.Id === 'string' ? s.Id : p}`,
+            labels: { chassisId: id, sourceId: text(s.Id), sourceName: text(s.Name), sourceType: 'Sensor' },
+            read: async () => chassisPowerSensorWatts(await client.get(p)),
+          };
         }
       }
       return undefined;
@@ -217,5 +230,7 @@ export async function createRedfishMeter(opts: RedfishOptions): Promise<RedfishM
       };
     }
   }
-  throw ERR_PLATFORM_UNAVAILABLE(`redfish ${client.origin.origin}: no chassis with a power reading among ${chassisList.length} chassis`, { key: 'platform.redfish.endpoint' });
+  throw ERR_PLATFORM_UNAVAILABLE(`redfish ${client.origin.origin}: no chassis with a power reading among ${chassisList.length} chassis`, {
+    key: 'platform.redfish.endpoint',
+  });
 }

@@ -48,7 +48,12 @@ test('selection: Redfish first (with a password file), falling through to ACPI w
   t.after(() => server.close());
   const pwFile = join(dir, 'pw');
   await writeFile(pwFile, 'pw\n', { mode: 0o600 });
-  const base = { 'host.sysfs': sysfs, 'platform.redfish.endpoint': server.url, 'platform.redfish.username': 'root', 'platform.redfish.passwordFile': pwFile };
+  const base = {
+    'host.sysfs': sysfs,
+    'platform.redfish.endpoint': server.url,
+    'platform.redfish.username': 'root',
+    'platform.redfish.passwordFile': pwFile,
+  };
   const sel = await selectPlatformMeter(defaultConfig(base), log);
   assert.equal(sel.meter?.source, 'redfish');
   assert.equal(await sel.meter!.read(), 374);
@@ -68,15 +73,30 @@ test('selection: Redfish first (with a password file), falling through to ACPI w
 test('selection: configuration mistakes name the key', async (t) => {
   const dir = await tmp(t);
   const cfg = (o: Record<string, unknown>) => defaultConfig({ 'host.sysfs': dir, ...o });
-  await assert.rejects(selectPlatformMeter(cfg({ 'platform.redfish.endpoint': 'bmc.local' }), log), (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'platform.redfish.endpoint');
-  await assert.rejects(selectPlatformMeter(cfg({ 'platform.redfish.endpoint': 'https://bmc', 'platform.redfish.username': 'u' }), log), (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'platform.redfish.passwordFile');
   await assert.rejects(
-    selectPlatformMeter(cfg({ 'platform.redfish.endpoint': 'http://10.0.0.5', 'platform.redfish.username': 'u', 'platform.redfish.passwordFile': '/x' }), log),
+    selectPlatformMeter(cfg({ 'platform.redfish.endpoint': 'bmc.local' }), log),
+    (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'platform.redfish.endpoint',
+  );
+  await assert.rejects(
+    selectPlatformMeter(cfg({ 'platform.redfish.endpoint': 'https://bmc', 'platform.redfish.username': 'u' }), log),
+    (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'platform.redfish.passwordFile',
+  );
+  await assert.rejects(
+    selectPlatformMeter(
+      cfg({ 'platform.redfish.endpoint': 'http://10.0.0.5', 'platform.redfish.username': 'u', 'platform.redfish.passwordFile': '/x' }),
+      log,
+    ),
     (e: unknown) => ERR_INVALID_CONFIG.is(e) && /plain http/.test(e.message),
   );
   await assert.rejects(
-    selectPlatformMeter(cfg({ 'platform.redfish.endpoint': 'https://bmc', 'platform.redfish.username': 'u', 'platform.redfish.passwordFile': join(dir, 'nope') }), log),
+    selectPlatformMeter(
+      cfg({ 'platform.redfish.endpoint': 'https://bmc', 'platform.redfish.username': 'u', 'platform.redfish.passwordFile': join(dir, 'nope') }),
+      log,
+    ),
     (e: unknown) => ERR_FILE_UNREADABLE.is(e) && e.details.path === join(dir, 'nope'),
   );
-  await assert.rejects(selectPlatformMeter(cfg({ 'platform.ipmi.exporterUrl': 'ftp://x/metrics' }), log), (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'platform.ipmi.exporterUrl');
+  await assert.rejects(
+    selectPlatformMeter(cfg({ 'platform.ipmi.exporterUrl': 'ftp://x/metrics' }), log),
+    (e: unknown) => ERR_INVALID_CONFIG.is(e) && e.details.key === 'platform.ipmi.exporterUrl',
+  );
 });

@@ -41,18 +41,28 @@ function parseUrl(value: string, key: string): URL {
 export async function redfishOptions(config: PowerplaneConfig): Promise<RedfishOptions> {
   const r = config.platform.redfish;
   const url = parseUrl(r.endpoint, 'platform.redfish.endpoint');
-  if (url.username || url.password) throw ERR_INVALID_CONFIG('platform.redfish.endpoint: put credentials in platform.redfish.username and passwordFile, not in the URL', { key: 'platform.redfish.endpoint' });
+  if (url.username || url.password)
+    throw ERR_INVALID_CONFIG('platform.redfish.endpoint: put credentials in platform.redfish.username and passwordFile, not in the URL', {
+      key: 'platform.redfish.endpoint',
+    });
   const opts: RedfishOptions = { endpoint: url.href, insecureSkipVerify: r.insecureSkipVerify };
   if (r.username === '') return opts;
-  if (r.passwordFile === '') throw ERR_INVALID_CONFIG('platform.redfish.username is set but platform.redfish.passwordFile is empty', { key: 'platform.redfish.passwordFile' });
+  if (r.passwordFile === '')
+    throw ERR_INVALID_CONFIG('platform.redfish.username is set but platform.redfish.passwordFile is empty', { key: 'platform.redfish.passwordFile' });
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw ERR_INVALID_CONFIG(`platform.redfish.endpoint: refusing to send credentials over plain http to ${url.host}; use https (with insecureSkipVerify for a self-signed BMC certificate)`, { key: 'platform.redfish.endpoint' });
+    throw ERR_INVALID_CONFIG(
+      `platform.redfish.endpoint: refusing to send credentials over plain http to ${url.host}; use https (with insecureSkipVerify for a self-signed BMC certificate)`,
+      { key: 'platform.redfish.endpoint' },
+    );
   }
   let password: string;
   try {
     password = (await readFile(r.passwordFile, 'utf8')).replace(/\r?\n$/, '');
   } catch (err) {
-    throw ERR_FILE_UNREADABLE(`platform.redfish.passwordFile ${r.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, { key: 'platform.redfish.passwordFile', path: r.passwordFile });
+    throw ERR_FILE_UNREADABLE(`platform.redfish.passwordFile ${r.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`, {
+      key: 'platform.redfish.passwordFile',
+      path: r.passwordFile,
+    });
   }
   return { ...opts, username: r.username, password };
 }

@@ -37,7 +37,11 @@ export async function createPodResolver(config: PowerplaneConfig, nodeName: stri
   try {
     node = await client.get({ apiVersion: 'v1', kind: 'Node' }, nodeName);
   } catch (err) {
-    throw ERR_AGENT_PODS(`cannot read Node ${nodeName} to find its kubelet (set --kube.node-name): ${errorMessage(err)}`, { flag: '--kube.node-name' }, { cause: err });
+    throw ERR_AGENT_PODS(
+      `cannot read Node ${nodeName} to find its kubelet (set --kube.node-name): ${errorMessage(err)}`,
+      { flag: '--kube.node-name' },
+      { cause: err },
+    );
   }
   const addr = kubeletAddress(node as Parameters<typeof kubeletAddress>[0], config.kube.kubeletPort);
   if (!addr) throw ERR_AGENT_PODS(`Node ${nodeName} has no address for its kubelet`);

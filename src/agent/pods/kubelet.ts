@@ -82,8 +82,9 @@ export const MAX_PODS_BODY = 64 << 20;
  * authorization one (the agent's ClusterRole needs `get` on `nodes/proxy`). Pure.
  */
 export function kubeletHint(status: number): string {
-  if (status === 401) return ' (authentication failed: the kubelet does not accept the service-account token; enable its webhook token authentication (--authentication-token-webhook) or use pod source apiserver)';
-  if (status === 403) return ' (forbidden: RBAC needs get on nodes/proxy for the agent\'s service account)';
+  if (status === 401)
+    return ' (authentication failed: the kubelet does not accept the service-account token; enable its webhook token authentication (--authentication-token-webhook) or use pod source apiserver)';
+  if (status === 403) return " (forbidden: RBAC needs get on nodes/proxy for the agent's service account)";
   return '';
 }
 
@@ -100,7 +101,15 @@ export class KubeletPodList implements PodListSource {
     const token = this.tokenFile ? (await readFile(this.tokenFile, 'utf8')).trim() : undefined;
     const body = await new Promise<string>((resolve, reject) => {
       const req = request(
-        { host: this.host, port: this.port, path: '/pods', method: 'GET', rejectUnauthorized: false, timeout: this.timeoutMs, headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } },
+        {
+          host: this.host,
+          port: this.port,
+          path: '/pods',
+          method: 'GET',
+          rejectUnauthorized: false,
+          timeout: this.timeoutMs,
+          headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -110,7 +119,8 @@ export class KubeletPodList implements PodListSource {
             else chunks.push(c);
           });
           res.on('end', () => {
-            if ((res.statusCode ?? 0) >= 300) reject(ERR_AGENT_PODS(`kubelet ${this.host}:${this.port}/pods answered ${res.statusCode}${kubeletHint(res.statusCode ?? 0)}`));
+            if ((res.statusCode ?? 0) >= 300)
+              reject(ERR_AGENT_PODS(`kubelet ${this.host}:${this.port}/pods answered ${res.statusCode}${kubeletHint(res.statusCode ?? 0)}`));
             else resolve(Buffer.concat(chunks).toString('utf8'));
           });
           res.on('error', reject);
@@ -126,7 +136,10 @@ export class KubeletPodList implements PodListSource {
 }
 
 /** The node's InternalIP (else first address) and kubelet port from a Node object. */
-export function kubeletAddress(node: { status?: { addresses?: Array<{ type?: string; address?: string }>; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } }, defaultPort: number): { host: string; port: number } | undefined {
+export function kubeletAddress(
+  node: { status?: { addresses?: Array<{ type?: string; address?: string }>; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } },
+  defaultPort: number,
+): { host: string; port: number } | undefined {
   const addrs = node.status?.addresses ?? [];
   const host = (addrs.find((a) => a.type === 'InternalIP') ?? addrs.find((a) => a.address))?.address;
   if (!host) return undefined;

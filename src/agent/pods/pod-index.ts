@@ -47,7 +47,13 @@ export function indexPods(pods: readonly PodLike[]): Map<string, PodRef> {
       if (!s.containerID) continue;
       const id = bareContainerId(s.containerID);
       if (!id) continue;
-      out.set(id, { uid, name, namespace: p.metadata?.namespace ?? '', containerName: s.name ?? '', cpuRequestMilli: requests.get(s.name ?? '') ?? 0 });
+      out.set(id, {
+        uid,
+        name,
+        namespace: p.metadata?.namespace ?? '',
+        containerName: s.name ?? '',
+        cpuRequestMilli: requests.get(s.name ?? '') ?? 0,
+      });
     }
   }
   return out;

@@ -33,7 +33,21 @@ test('cpuMilli and bareContainerId', () => {
 });
 
 test('kubeletAddress: InternalIP and the daemon endpoint port', () => {
-  assert.deepEqual(kubeletAddress({ status: { addresses: [{ type: 'Hostname', address: 'n1' }, { type: 'InternalIP', address: '10.0.0.5' }], daemonEndpoints: { kubeletEndpoint: { Port: 10255 } } } }, 10250), { host: '10.0.0.5', port: 10255 });
+  assert.deepEqual(
+    kubeletAddress(
+      {
+        status: {
+          addresses: [
+            { type: 'Hostname', address: 'n1' },
+            { type: 'InternalIP', address: '10.0.0.5' },
+          ],
+          daemonEndpoints: { kubeletEndpoint: { Port: 10255 } },
+        },
+      },
+      10250,
+    ),
+    { host: '10.0.0.5', port: 10255 },
+  );
   assert.deepEqual(kubeletAddress({ status: { addresses: [{ type: 'Hostname', address: 'n1' }] } }, 10250), { host: 'n1', port: 10250 });
   assert.equal(kubeletAddress({}, 10250), undefined);
 });
@@ -43,7 +57,13 @@ test('a miss triggers an immediate refresh, coalesced and rate-limited; a failed
   let calls = 0;
   let pods = [pod('u1', 'web', { app: A })];
   let fail = false;
-  const r = new PolledPodResolver('kubelet', { list: async () => (calls++, fail ? Promise.reject(new Error('down')) : pods) }, 60_000, silentLogger(), () => t);
+  const r = new PolledPodResolver(
+    'kubelet',
+    { list: async () => (calls++, fail ? Promise.reject(new Error('down')) : pods) },
+    60_000,
+    silentLogger(),
+    () => t,
+  );
   await r.start();
   assert.equal(calls, 1);
   assert.equal(r.lookup(A)?.name, 'web');

@@ -57,7 +57,15 @@ export function startPowerNodeWriter(opts: PowerNodeWriterOptions): PowerNodeWri
     const node = await opts.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Node' }, opts.nodeName).catch(() => undefined);
     const ownerReferences = node?.metadata.uid ? [{ apiVersion: 'v1', kind: 'Node', name: opts.nodeName, uid: node.metadata.uid }] : undefined;
     await opts.kube.apply(
-      { apiVersion: API_VERSION, kind: POWER_NODE_KIND, metadata: { name: opts.nodeName, labels: { 'app.kubernetes.io/part-of': 'powerplane', 'app.kubernetes.io/component': 'agent' }, ...(ownerReferences ? { ownerReferences } : {}) } } satisfies PowerNode,
+      {
+        apiVersion: API_VERSION,
+        kind: POWER_NODE_KIND,
+        metadata: {
+          name: opts.nodeName,
+          labels: { 'app.kubernetes.io/part-of': 'powerplane', 'app.kubernetes.io/component': 'agent' },
+          ...(ownerReferences ? { ownerReferences } : {}),
+        },
+      } satisfies PowerNode,
       { fieldManager: AGENT_FIELD_MANAGER, force: true },
     );
     created = true;
@@ -70,7 +78,10 @@ export function startPowerNodeWriter(opts: PowerNodeWriterOptions): PowerNodeWri
     if (!statusChanged(last, next, forced)) return;
     try {
       await ensureObject();
-      await opts.kube.applyStatus({ apiVersion: API_VERSION, kind: POWER_NODE_KIND, metadata: { name: opts.nodeName }, status: next } satisfies PowerNode, { fieldManager: AGENT_FIELD_MANAGER, force: true });
+      await opts.kube.applyStatus(
+        { apiVersion: API_VERSION, kind: POWER_NODE_KIND, metadata: { name: opts.nodeName }, status: next } satisfies PowerNode,
+        { fieldManager: AGENT_FIELD_MANAGER, force: true },
+      );
       last = next;
       sinceForced = 0;
     } catch (err) {

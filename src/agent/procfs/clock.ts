@@ -15,7 +15,9 @@ export function hostClockTicks(): number {
   if (cached !== undefined) return cached;
   cached = DEFAULT_CLOCK_TICKS;
   try {
-    const out = execFileSync('getconf', ['CLK_TCK'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim();
+    const out = execFileSync('getconf', ['CLK_TCK'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 })
+      .toString()
+      .trim();
     const n = Number(out);
     if (Number.isInteger(n) && n > 0) cached = n;
   } catch {

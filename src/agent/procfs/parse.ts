@@ -18,7 +18,10 @@ export function parseCpuTimes(text: string): CpuTimes | undefined {
   const start = text.startsWith('cpu ') ? 0 : text.indexOf('\ncpu ') + 1;
   if (start < 0 || !text.startsWith('cpu ', start)) return undefined;
   const end = text.indexOf('\n', start);
-  const fields = text.slice(start + 4, end < 0 ? undefined : end).trim().split(/\s+/);
+  const fields = text
+    .slice(start + 4, end < 0 ? undefined : end)
+    .trim()
+    .split(/\s+/);
   if (fields.length < 4) return undefined;
   const v: number[] = [];
   for (let i = 0; i < Math.min(8, fields.length); i++) {

@@ -48,7 +48,10 @@ test('deltas, new processes, pid reuse and exited processes', () => {
     const e = new Map(r.processes.map((p) => [p.pid, p]));
     assert.equal(e.get(10)?.comm, 'b');
     assert.equal(e.get(10)?.deltaTicks, 3);
-    assert.deepEqual(r.exited.map((p) => p.pid), [12]);
+    assert.deepEqual(
+      r.exited.map((p) => p.pid),
+      [12],
+    );
   } finally {
     fx.dispose();
   }
@@ -65,7 +68,10 @@ test('a pid that vanishes between listing and reading is skipped', () => {
     // remove only the stat file: the directory entry stays listed
     rmSync(`${fx.root}/21/stat`);
     const r = s.scan();
-    assert.deepEqual(r.processes.map((p) => p.pid), [20]);
+    assert.deepEqual(
+      r.processes.map((p) => p.pid),
+      [20],
+    );
   } finally {
     fx.dispose();
   }
@@ -73,14 +79,24 @@ test('a pid that vanishes between listing and reading is skipped', () => {
 
 test('an unreadable procfs root is a PP_AGENT_PROCFS error naming the path', () => {
   const s = new ProcScanner('/nonexistent/procfs');
-  assert.throws(() => s.scan(), (e: unknown) => e instanceof PowerplaneError && e.code === 'PP_AGENT_PROCFS' && e.details.path === '/nonexistent/procfs/stat');
+  assert.throws(
+    () => s.scan(),
+    (e: unknown) => e instanceof PowerplaneError && e.code === 'PP_AGENT_PROCFS' && e.details.path === '/nonexistent/procfs/stat',
+  );
 });
 
 test('command lines are kept for host and container processes, cut for display', () => {
   const fx = new ProcfsFixture();
   try {
     fx.add({ pid: 30, comm: 'node', utime: 1, stime: 0, cmdline: ['node', '--import', 'tsx', 'x.ts'] })
-      .add({ pid: 31, comm: 'nginx', utime: 1, stime: 0, cgroup: containerCgroup(fixtureContainerId(3), 'containerd'), cmdline: ['nginx', '-g', 'daemon off;'] })
+      .add({
+        pid: 31,
+        comm: 'nginx',
+        utime: 1,
+        stime: 0,
+        cgroup: containerCgroup(fixtureContainerId(3), 'containerd'),
+        cmdline: ['nginx', '-g', 'daemon off;'],
+      })
       .add({ pid: 32, comm: 'kthreadd', utime: 1, stime: 0, cmdline: [] })
       .write();
     const r = new ProcScanner(fx.root).scan();

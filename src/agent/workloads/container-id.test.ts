@@ -26,12 +26,24 @@ test('every runtime layout yields its id and Kepler runtime label', () => {
 });
 
 test('deepest match wins: docker-in-docker and kind resolve to the inner container', () => {
-  assert.deepEqual(containerFromCgroup(`0::/system.slice/docker-${A}.scope/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod${UID.replace(/-/g, '_')}.slice/cri-containerd-${B}.scope\n`), { id: B, runtime: 'containerd' });
+  assert.deepEqual(
+    containerFromCgroup(
+      `0::/system.slice/docker-${A}.scope/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod${UID.replace(/-/g, '_')}.slice/cri-containerd-${B}.scope\n`,
+    ),
+    { id: B, runtime: 'containerd' },
+  );
   assert.deepEqual(containerFromCgroup(`0::/docker/${A}/docker/${B}\n`), { id: B, runtime: 'docker' });
 });
 
 test('host processes and non-container services have no container', () => {
-  for (const t of ['0::/user.slice/user-1000.slice/session-2.scope\n', '0::/system.slice/containerd.service\n', '0::/\n', '', 'garbage', `0::/docker-${A.slice(1)}.scope\n`]) {
+  for (const t of [
+    '0::/user.slice/user-1000.slice/session-2.scope\n',
+    '0::/system.slice/containerd.service\n',
+    '0::/\n',
+    '',
+    'garbage',
+    `0::/docker-${A.slice(1)}.scope\n`,
+  ]) {
     assert.equal(containerFromCgroup(t), undefined, t);
   }
 });
@@ -52,7 +64,9 @@ test('real captured cgroup files of kepler-testdata', () => {
 });
 
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
-const runtimes = fc.constantFrom('docker', 'containerd', 'crio', 'podman', 'kubernetes') as fc.Arbitrary<'docker' | 'containerd' | 'crio' | 'podman' | 'kubernetes'>;
+const runtimes = fc.constantFrom('docker', 'containerd', 'crio', 'podman', 'kubernetes') as fc.Arbitrary<
+  'docker' | 'containerd' | 'crio' | 'podman' | 'kubernetes'
+>;
 
 test('property: a generated layout always resolves to its id and runtime', () => {
   fc.assert(

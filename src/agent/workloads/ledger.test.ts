@@ -8,7 +8,13 @@ const POLICY: TerminatedPolicy = { maxTerminated: 2, minEnergyJoules: 1, primary
 const meta = (id: string) => ({ id, name: id });
 
 /** One interval: each workload [key, µJ of zone 0, µJ of zone 1], then the residual. */
-function interval(l: LevelLedger, seq: number, exportedSeq: number, work: Array<[string, number, number]>, residual: [number, number] = [0, 0]): number {
+function interval(
+  l: LevelLedger,
+  seq: number,
+  exportedSeq: number,
+  work: Array<[string, number, number]>,
+  residual: [number, number] = [0, 0],
+): number {
   l.begin(seq, exportedSeq, 0.01, 1);
   work.forEach(([key, a, b]) => l.add(key, meta(key), -1, 10, [a, b], [1, 1], 0, 0));
   l.addUnattributed(residual, [5, 5]);
@@ -23,11 +29,28 @@ function total(l: LevelLedger): number {
 
 test('terminated accounts go into the aggregate when too small, beyond the cap or exported; nothing is lost', () => {
   const l = new LevelLedger('container', 2);
-  let given = interval(l, 1, 0, [['a', 3_000_000, 1], ['b', 2_000_000, 1], ['c', 1_500_000, 1], ['tiny', 10, 1]], [7, 0]);
+  let given = interval(
+    l,
+    1,
+    0,
+    [
+      ['a', 3_000_000, 1],
+      ['b', 2_000_000, 1],
+      ['c', 1_500_000, 1],
+      ['tiny', 10, 1],
+    ],
+    [7, 0],
+  );
   assert.equal(total(l), given);
   // all four end: tiny is under 1 J (aggregate at once), the cap keeps the two largest (c goes)
   given += interval(l, 2, 0, [['d', 4, 4]]);
-  assert.deepEqual(l.accounts().filter((a) => a.state === 'terminated').map((a) => a.key), ['a', 'b']);
+  assert.deepEqual(
+    l
+      .accounts()
+      .filter((a) => a.state === 'terminated')
+      .map((a) => a.key),
+    ['a', 'b'],
+  );
   let r = l.remainder();
   assert.deepEqual(r.terminated.energyUj, [1_500_010, 2]);
   assert.equal(r.terminated.meta.id, TERMINATED_AGGREGATE_ID);
@@ -38,7 +61,10 @@ test('terminated accounts go into the aggregate when too small, beyond the cap o
   // a scrape exported seq 2: a and b leave the list for the aggregate at the next refresh
   given += interval(l, 3, 2, [['d', 4, 4]]);
   r = l.remainder();
-  assert.deepEqual(l.accounts().map((a) => a.key), ['d']);
+  assert.deepEqual(
+    l.accounts().map((a) => a.key),
+    ['d'],
+  );
   assert.deepEqual(r.terminated.energyUj, [6_500_010, 4]);
   assert.deepEqual(r.unattributed.energyUj, [7, 0]);
   assert.deepEqual(r.unattributed.idleUj, [15, 15]);

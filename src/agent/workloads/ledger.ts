@@ -94,7 +94,20 @@ export interface LevelRemainder {
 }
 
 function emptyAccount(level: WorkloadLevel, key: string, meta: WorkloadMeta, zones: number, seq: number): WorkloadAccount {
-  return { level, key, meta, state: 'running', cpuSeconds: 0, energyUj: new Array<number>(zones).fill(0), deltaUj: new Array<number>(zones).fill(0), idleUj: NO_IDLE, gpuUj: 0, gpuWatts: 0, gpuIdleUj: 0, seenSeq: seq };
+  return {
+    level,
+    key,
+    meta,
+    state: 'running',
+    cpuSeconds: 0,
+    energyUj: new Array<number>(zones).fill(0),
+    deltaUj: new Array<number>(zones).fill(0),
+    idleUj: NO_IDLE,
+    gpuUj: 0,
+    gpuWatts: 0,
+    gpuIdleUj: 0,
+    seenSeq: seq,
+  };
 }
 
 function addInto(into: number[], from: { readonly [i: number]: number }, offset: number, zones: number): void {

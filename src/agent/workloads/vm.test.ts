@@ -15,7 +15,11 @@ test('qemu-kvm, kvm, xen, virtualbox and vmware', () => {
   assert.deepEqual(vmFromCmdline(['/usr/libexec/qemu-kvm', '-name', 'web', '-uuid', 'u1']), { id: 'u1', name: 'web', hypervisor: 'kvm' });
   assert.equal(vmFromCmdline(['/usr/bin/kvm', '-m', '1024'])?.hypervisor, 'kvm');
   assert.deepEqual(vmFromCmdline(['/usr/bin/qemu-system-x86_64', '-xen-domid', '7']), { id: '7', name: 'xen-7', hypervisor: 'xen' });
-  assert.deepEqual(vmFromCmdline(['/usr/lib/virtualbox/VBoxHeadless', '--startvm', 'abcdef0123']), { id: 'abcdef0123', name: 'virtualbox-abcdef01', hypervisor: 'virtualbox' });
+  assert.deepEqual(vmFromCmdline(['/usr/lib/virtualbox/VBoxHeadless', '--startvm', 'abcdef0123']), {
+    id: 'abcdef0123',
+    name: 'virtualbox-abcdef01',
+    hypervisor: 'virtualbox',
+  });
   assert.deepEqual(vmFromCmdline(['/usr/bin/vmware-vmx', '-s', 'x', '/vms/db01.vmx']), { id: 'db01', name: 'db01', hypervisor: 'vmware' });
   const noId = vmFromCmdline(['/usr/bin/qemu-system-aarch64', '-m', '512']);
   assert.equal(noId?.id, Buffer.from('/usr/bin/qemu-system-aarch64 -m 512').toString('hex').slice(0, 16));

@@ -61,7 +61,10 @@ export const CapSelector = Type.Object(
     matchLabels: Type.Optional(StringMap('Labels the targets carry')),
     matchExpressions: Type.Optional(Type.Array(LabelSelectorRequirement)),
   },
-  { description: 'Selects ScaledObjects, Deployments, StatefulSets and InferenceServices of the namespace by label (floor 1, no priority; a spec.targets entry of the same kind and name overrides)' },
+  {
+    description:
+      'Selects ScaledObjects, Deployments, StatefulSets and InferenceServices of the namespace by label (floor 1, no priority; a spec.targets entry of the same kind and name overrides)',
+  },
 );
 /** A label selector. */
 export type CapSelector = Static<typeof CapSelector>;
@@ -72,12 +75,24 @@ export const CapBudget = Type.Object(
     watts: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Absolute budget in watts' })),
     percentOfPeak: Type.Optional(RelativeBudget('peak')),
     percentOfAverage: Type.Optional(RelativeBudget('average')),
-    zones: Type.Optional(Type.Array(Type.Enum([...BUDGET_ZONES]), { minItems: 1, description: 'Power zones counted (default package, dram and gpu: what the agent exports for pods, without nested zones)' })),
-    includeIdle: Type.Optional(Type.Boolean({ default: false, description: "Count the idle power the agent attributes to the pods (default: dynamic power only)" })),
+    zones: Type.Optional(
+      Type.Array(Type.Enum([...BUDGET_ZONES]), {
+        minItems: 1,
+        description: 'Power zones counted (default package, dram and gpu: what the agent exports for pods, without nested zones)',
+      }),
+    ),
+    includeIdle: Type.Optional(
+      Type.Boolean({ default: false, description: 'Count the idle power the agent attributes to the pods (default: dynamic power only)' }),
+    ),
   },
   {
     description: 'Exactly one of watts, percentOfPeak, percentOfAverage',
-    'x-kubernetes-validations': [{ rule: '[has(self.watts), has(self.percentOfPeak), has(self.percentOfAverage)].filter(x, x).size() == 1', message: 'exactly one of watts, percentOfPeak, percentOfAverage' }],
+    'x-kubernetes-validations': [
+      {
+        rule: '[has(self.watts), has(self.percentOfPeak), has(self.percentOfAverage)].filter(x, x).size() == 1',
+        message: 'exactly one of watts, percentOfPeak, percentOfAverage',
+      },
+    ],
   },
 );
 /** The budget. */
@@ -87,7 +102,14 @@ export type CapBudget = Static<typeof CapBudget>;
 export const CapThresholds = Type.Object(
   {
     act: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.95, description: 'Act when power exceeds act × budget' })),
-    release: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.8, description: 'Restore only when power is below release × budget (hysteresis)' })),
+    release: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        exclusiveMaximum: 1,
+        default: 0.8,
+        description: 'Restore only when power is below release × budget (hysteresis)',
+      }),
+    ),
     interval: Type.Optional(Duration('How often the policy is evaluated', '30s')),
     cooldown: Type.Optional(Duration('Least time between two actions on one target', '2m')),
     stabilizationWindow: Type.Optional(Duration('How long power must stay low before a limit is raised', '5m')),
@@ -120,15 +142,28 @@ export const PowerCapPolicySpec = Type.Object({
   selector: Type.Optional(CapSelector),
   budget: CapBudget,
   thresholds: Type.Optional(CapThresholds),
-  actions: Type.Optional(Type.Array(Type.Enum([...CAP_ACTIONS]), { default: ['LimitReplicas', 'Alert'], description: 'Actions the actuator may take' })),
-  performance: Type.Optional(Type.Array(CapPerformance, { description: 'Useful-work queries per target (efficiency-aware algorithms; reported as work per watt)' })),
+  actions: Type.Optional(
+    Type.Array(Type.Enum([...CAP_ACTIONS]), { default: ['LimitReplicas', 'Alert'], description: 'Actions the actuator may take' }),
+  ),
+  performance: Type.Optional(
+    Type.Array(CapPerformance, { description: 'Useful-work queries per target (efficiency-aware algorithms; reported as work per watt)' }),
+  ),
   algorithm: Type.Optional(
     Type.Object({
-      name: Type.String({ minLength: 1, default: DEFAULT_ALGORITHM, description: 'A built-in algorithm (naive, proportional, priority, efficiency, forecast) or a catalog entry' }),
+      name: Type.String({
+        minLength: 1,
+        default: DEFAULT_ALGORITHM,
+        description: 'A built-in algorithm (naive, proportional, priority, efficiency, forecast) or a catalog entry',
+      }),
       parameters: Type.Optional(Type.Object({}, { additionalProperties: true, description: "The algorithm's parameters" })),
     }),
   ),
-  prometheusUrl: Type.Optional(Type.String({ pattern: '^https?://', description: "Prometheus to read pod power from (default: the operator's --capping.prometheus-url; else the agents)" })),
+  prometheusUrl: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: "Prometheus to read pod power from (default: the operator's --capping.prometheus-url; else the agents)",
+    }),
+  ),
   notify: Type.Optional(CapNotify),
 });
 /** `PowerCapPolicy.spec`. */
@@ -140,9 +175,13 @@ const Watts = (description: string) => Type.Number({ minimum: 0, description });
 export const CapTargetStatus = Type.Object({
   kind: Type.String(),
   name: Type.String(),
-  state: Type.Enum(['Ok', 'MetricsUnavailable', 'TargetUnsupported', 'NotFound', 'ConflictingWriter'], { description: 'Why a target may have no recommendation' }),
+  state: Type.Enum(['Ok', 'MetricsUnavailable', 'TargetUnsupported', 'NotFound', 'ConflictingWriter'], {
+    description: 'Why a target may have no recommendation',
+  }),
   replicas: Type.Optional(Type.Integer({ minimum: 0, description: 'Replicas now' })),
-  maxReplicas: Type.Optional(Type.Integer({ minimum: 0, description: 'The limit in force (ScaledObject maxReplicaCount, InferenceService maxReplicas)' })),
+  maxReplicas: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'The limit in force (ScaledObject maxReplicaCount, InferenceService maxReplicas)' }),
+  ),
   minReplicas: Type.Integer({ minimum: 0 }),
   watts: Type.Optional(Watts('Power of the target now')),
   wattsPerReplica: Type.Optional(Type.Object({ p50: Watts('Median watts per replica (decaying histogram)'), p90: Watts('90th percentile') })),
@@ -155,7 +194,13 @@ export const CapTargetStatus = Type.Object({
       requests: Type.Optional(StringMap('Requests the admission plug-in sets on new pods (SetRequests)')),
       limits: Type.Optional(StringMap('Limits the admission plug-in sets on new pods (SetRequests)')),
       container: Type.Optional(Type.String({ description: 'The container requests/limits apply to (default: every container)' })),
-      preferredNodes: Type.Optional(Type.Array(Type.String(), { maxItems: 10, description: 'Nodes preferred for replacement pods (Migrate), best first: where a pod adds the fewest watts by the estimator\'s per-node curves (operator flag --capping.estimator-url), else the most PowerNode headroom' })),
+      preferredNodes: Type.Optional(
+        Type.Array(Type.String(), {
+          maxItems: 10,
+          description:
+            "Nodes preferred for replacement pods (Migrate), best first: where a pod adds the fewest watts by the estimator's per-node curves (operator flag --capping.estimator-url), else the most PowerNode headroom",
+        }),
+      ),
     }),
   ),
   reason: Type.String({ maxLength: 1024, description: 'One line: why' }),

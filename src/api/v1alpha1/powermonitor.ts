@@ -56,7 +56,10 @@ export const AGENT_FIELD_KEYS = {
  * A structured field built from the schema node of its config key (type, enum, minimum, duration
  * pattern, help text and flag), with the CRD's own default where it differs from the agent's.
  */
-function keyField<T>(key: (typeof AGENT_FIELD_KEYS)[keyof typeof AGENT_FIELD_KEYS], options: { default: unknown; description?: string; minItems?: number }) {
+function keyField<T>(
+  key: (typeof AGENT_FIELD_KEYS)[keyof typeof AGENT_FIELD_KEYS],
+  options: { default: unknown; description?: string; minItems?: number },
+) {
   const node = configJsonSchema(key);
   const description = options.description ? `${options.description}; ${String(node.description)}` : node.description;
   return Type.Unsafe<T>({ ...node, ...options, description });
@@ -76,7 +79,9 @@ export const OPERATOR_KEYS: Readonly<Record<string, string>> = {
 
 /** The config keys `spec.agent.config` takes: every key of the schema but other components' and the operator's. */
 export function agentConfigKeys(): string[] {
-  return CONFIG_KEYS.map((k) => k.key).filter((key) => !(key in OPERATOR_KEYS) && !NOT_AGENT_KEYS.some((s) => (s.endsWith('.') ? key.startsWith(s) : key === s)));
+  return CONFIG_KEYS.map((k) => k.key).filter(
+    (key) => !(key in OPERATOR_KEYS) && !NOT_AGENT_KEYS.some((s) => (s.endsWith('.') ? key.startsWith(s) : key === s)),
+  );
 }
 
 /** Keeps only the agent keys of a file-form config schema node (at dotted `prefix`); every object keeps unknown fields for the webhook to name. */
@@ -107,11 +112,31 @@ export const GPU_NODE_LABEL = 'nvidia.com/gpu.present';
 /** `spec.agent.gpu`: a GPU variant of the agent DaemonSet on GPU nodes, reading NVML. */
 export const AgentGpuSpec = Type.Object(
   {
-    enabled: Type.Optional(Type.Boolean({ default: false, description: 'Run the GPU agent DaemonSet on GPU nodes (the plain agent then skips them)' })),
+    enabled: Type.Optional(
+      Type.Boolean({ default: false, description: 'Run the GPU agent DaemonSet on GPU nodes (the plain agent then skips them)' }),
+    ),
     nodeSelector: Type.Optional(StringMap(`GPU nodes (default ${GPU_NODE_LABEL}: "true"); the plain agent avoids them`)),
-    runtimeClassName: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'RuntimeClass that injects the driver (e.g. nvidia); default: the node\'s default runtime' })),
-    driverRoot: Type.Optional(Type.String({ pattern: '^/', maxLength: 4096, description: 'Host directory holding libnvidia-ml.so.1, mounted read-only (e.g. /usr/lib/x86_64-linux-gnu or /run/nvidia/driver/usr/lib64)' })),
-    libraryPath: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'NVML library the agent loads (--gpu.nvml-library); default libnvidia-ml.so.1, or the file in driverRoot' })),
+    runtimeClassName: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 253,
+        description: "RuntimeClass that injects the driver (e.g. nvidia); default: the node's default runtime",
+      }),
+    ),
+    driverRoot: Type.Optional(
+      Type.String({
+        pattern: '^/',
+        maxLength: 4096,
+        description: 'Host directory holding libnvidia-ml.so.1, mounted read-only (e.g. /usr/lib/x86_64-linux-gnu or /run/nvidia/driver/usr/lib64)',
+      }),
+    ),
+    libraryPath: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 4096,
+        description: 'NVML library the agent loads (--gpu.nvml-library); default libnvidia-ml.so.1, or the file in driverRoot',
+      }),
+    ),
   },
   { description: 'GPU metering through NVML on GPU nodes', default: {} },
 );
@@ -123,7 +148,15 @@ export const NODE_SETTINGS_DEFAULT_KEY = 'nodes.yaml';
 export const NodeSettingsSecretRef = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Secret in the operand namespace' }),
-    key: Type.Optional(Type.String({ minLength: 1, maxLength: 253, pattern: '^[-._a-zA-Z0-9]+$', default: NODE_SETTINGS_DEFAULT_KEY, description: 'Key of the node settings file in the Secret' })),
+    key: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 253,
+        pattern: '^[-._a-zA-Z0-9]+$',
+        default: NODE_SETTINGS_DEFAULT_KEY,
+        description: 'Key of the node settings file in the Secret',
+      }),
+    ),
   },
   {
     description:
@@ -232,9 +265,19 @@ export const EstimatorDeploySpec = Type.Object(
 /** `spec.scheduler`: the power-aware secondary scheduler (kube-scheduler with the estimator as extender). */
 export const SchedulerDeploySpec = Type.Object(
   {
-    enabled: Type.Optional(Type.Boolean({ default: false, description: 'Install the secondary scheduler powerplane-scheduler (needs spec.estimator.enabled)' })),
-    image: Type.Optional(Type.String({ minLength: 3, description: 'kube-scheduler image (default: registry.k8s.io/kube-scheduler at the cluster\'s version)' })),
-    policy: Type.Optional(Type.Enum(['watts', 'spread', 'temperature'], { default: 'watts', description: 'Placement policy: fewest watts, spread (per-node cap of pods per workload) or temperature (avoid hot inlets); pods may override it with the annotation powerplane.io/placement' })),
+    enabled: Type.Optional(
+      Type.Boolean({ default: false, description: 'Install the secondary scheduler powerplane-scheduler (needs spec.estimator.enabled)' }),
+    ),
+    image: Type.Optional(
+      Type.String({ minLength: 3, description: "kube-scheduler image (default: registry.k8s.io/kube-scheduler at the cluster's version)" }),
+    ),
+    policy: Type.Optional(
+      Type.Enum(['watts', 'spread', 'temperature'], {
+        default: 'watts',
+        description:
+          'Placement policy: fewest watts, spread (per-node cap of pods per workload) or temperature (avoid hot inlets); pods may override it with the annotation powerplane.io/placement',
+      }),
+    ),
   },
   { description: 'The power-aware secondary scheduler; pods opt in with schedulerName: powerplane-scheduler', default: {} },
 );
@@ -264,36 +307,55 @@ export const GrafanaSpec = Type.Object(
 /** `spec.openshift`. */
 export const OpenShiftSpec = Type.Object(
   {
-    scc: Type.Optional(Type.Boolean({ default: false, description: 'Create a SecurityContextConstraints for the agent (only where that CRD exists)' })),
+    scc: Type.Optional(
+      Type.Boolean({ default: false, description: 'Create a SecurityContextConstraints for the agent (only where that CRD exists)' }),
+    ),
     machineConfig: Type.Optional(
-      Type.Object({
-        enabled: Type.Optional(Type.Boolean({ default: false, description: 'Create a MachineConfig enabling cgroup v2 (only where that CRD exists)' })),
-        pool: Type.Optional(Type.String({ default: 'worker', description: 'MachineConfigPool role' })),
-      }, { default: {} }),
+      Type.Object(
+        {
+          enabled: Type.Optional(
+            Type.Boolean({ default: false, description: 'Create a MachineConfig enabling cgroup v2 (only where that CRD exists)' }),
+          ),
+          pool: Type.Optional(Type.String({ default: 'worker', description: 'MachineConfigPool role' })),
+        },
+        { default: {} },
+      ),
     ),
   },
   { description: 'OpenShift integrations', default: {} },
 );
 
 /** `PowerMonitor.spec`. */
-export const PowerMonitorSpec = Type.Object({
-  namespace: Type.Optional(Type.String({ default: 'powerplane', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63, description: 'Namespace the operands are installed in' })),
-  agent: Type.Optional(AgentSpec),
-  collect: Type.Optional(CollectSpec),
-  export: Type.Optional(ExportSpec),
-  modelServer: Type.Optional(ModelServerSpec),
-  estimator: Type.Optional(EstimatorDeploySpec),
-  scheduler: Type.Optional(SchedulerDeploySpec),
-  prometheus: Type.Optional(PrometheusSpec),
-  grafana: Type.Optional(GrafanaSpec),
-  openshift: Type.Optional(OpenShiftSpec),
-}, { default: {} });
+export const PowerMonitorSpec = Type.Object(
+  {
+    namespace: Type.Optional(
+      Type.String({
+        default: 'powerplane',
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+        maxLength: 63,
+        description: 'Namespace the operands are installed in',
+      }),
+    ),
+    agent: Type.Optional(AgentSpec),
+    collect: Type.Optional(CollectSpec),
+    export: Type.Optional(ExportSpec),
+    modelServer: Type.Optional(ModelServerSpec),
+    estimator: Type.Optional(EstimatorDeploySpec),
+    scheduler: Type.Optional(SchedulerDeploySpec),
+    prometheus: Type.Optional(PrometheusSpec),
+    grafana: Type.Optional(GrafanaSpec),
+    openshift: Type.Optional(OpenShiftSpec),
+  },
+  { default: {} },
+);
 /** `PowerMonitor.spec` (as stored: sections may be absent). */
 export type PowerMonitorSpec = Static<typeof PowerMonitorSpec>;
 
 /** Per-metric availability across nodes. */
 export const MetricAvailability = Type.Object({
-  state: Type.Enum(['enabled', 'disabled', 'unavailable', 'partial'], { description: 'enabled on every reporting node, disabled everywhere, unavailable everywhere, or partial' }),
+  state: Type.Enum(['enabled', 'disabled', 'unavailable', 'partial'], {
+    description: 'enabled on every reporting node, disabled everywhere, unavailable everywhere, or partial',
+  }),
   enabled: Type.Integer({ minimum: 0 }),
   disabled: Type.Integer({ minimum: 0 }),
   unavailable: Type.Integer({ minimum: 0 }),
@@ -331,7 +393,9 @@ export const PowerMonitorStatus = Type.Object({
       watts: Type.Number({ description: 'Sum of current node watts' }),
     }),
   ),
-  metrics: Type.Optional(Type.Object({}, { additionalProperties: MetricAvailability, description: 'Per-metric availability aggregated from PowerNodes' })),
+  metrics: Type.Optional(
+    Type.Object({}, { additionalProperties: MetricAvailability, description: 'Per-metric availability aggregated from PowerNodes' }),
+  ),
   integrations: Type.Optional(
     Type.Object({
       serviceMonitor: Type.Optional(IntegrationState),

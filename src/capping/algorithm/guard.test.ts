@@ -7,7 +7,9 @@ import { capState, capTarget } from '../../../test/helpers/capping.js';
 const target = capTarget;
 const state = capState;
 
-const propose = (...pairs: Array<[string, number]>): CappingDecisions => ({ replicas: pairs.map(([n, m]) => ({ target: `Deployment/ns/${n}`, maxReplicas: m, reason: 'test' })) });
+const propose = (...pairs: Array<[string, number]>): CappingDecisions => ({
+  replicas: pairs.map(([n, m]) => ({ target: `Deployment/ns/${n}`, maxReplicas: m, reason: 'test' })),
+});
 
 test('proposals are clamped to floors and max', () => {
   const s = state([target('a', { minReplicas: 2 }), target('b')], { currentWatts: 990 });
@@ -52,7 +54,11 @@ test('cooldown holds a change; after it the change goes through', () => {
 test('raises go only to the lowest proposal of the stabilization window', () => {
   let memory = emptyGuardMemory();
   const at = (now: number, proposal: number, limit: number) => {
-    const r = applyGuards(state([target('a', { replicas: 2, currentLimit: limit })], { nowSeconds: now, currentWatts: 200 }), propose(['a', proposal]), memory);
+    const r = applyGuards(
+      state([target('a', { replicas: 2, currentLimit: limit })], { nowSeconds: now, currentWatts: 200 }),
+      propose(['a', proposal]),
+      memory,
+    );
     memory = r.memory;
     return r.decisions.targets[0];
   };
@@ -74,13 +80,22 @@ test('above the release line a raise passes only when funded within the budget, 
   assert.match(decisions.targets[0].reason, /not funded/);
   // below the release line both pass
   const low = applyGuards(state([a, b], { currentWatts: 700 }), propose(['a', 5], ['b', 5]), emptyGuardMemory());
-  assert.deepEqual(low.decisions.targets.map((d) => d.maxReplicas), [5, 5]);
+  assert.deepEqual(
+    low.decisions.targets.map((d) => d.maxReplicas),
+    [5, 5],
+  );
 });
 
 test('pod decisions need their action allowed, the act line and the floor', () => {
-  const pods = [{ name: 'p1', ready: true }, { name: 'p2', ready: true }];
+  const pods = [
+    { name: 'p1', ready: true },
+    { name: 'p2', ready: true },
+  ];
   const t = target('a', { replicas: 2, minReplicas: 1, pods });
-  const proposal: CappingDecisions = { ...propose(['a', 2]), pods: pods.map((p) => ({ target: t.id, pod: p.name, action: 'Evict' as const, reason: 'x' })) };
+  const proposal: CappingDecisions = {
+    ...propose(['a', 2]),
+    pods: pods.map((p) => ({ target: t.id, pod: p.name, action: 'Evict' as const, reason: 'x' })),
+  };
   assert.equal(applyGuards(state([t], { currentWatts: 990 }), proposal, emptyGuardMemory()).decisions.pods.length, 1);
   assert.equal(applyGuards(state([t], { currentWatts: 500 }), proposal, emptyGuardMemory()).decisions.pods.length, 0);
   const noEvict = state([t], { currentWatts: 990 });
@@ -91,6 +106,9 @@ test('pod decisions need their action allowed, the act line and the floor', () =
 test('floors over the budget raise an alert when alerts are allowed', () => {
   const s = state([target('a', { minReplicas: 6 }), target('b', { minReplicas: 6 })], { currentWatts: 990 });
   const { decisions } = applyGuards(s, propose(['a', 1], ['b', 1]), emptyGuardMemory());
-  assert.deepEqual(decisions.targets.map((d) => d.maxReplicas), [6, 6]);
+  assert.deepEqual(
+    decisions.targets.map((d) => d.maxReplicas),
+    [6, 6],
+  );
   assert.match(decisions.alerts[0].reason, /floors alone need 1200 W/);
 });

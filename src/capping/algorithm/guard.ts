@@ -70,7 +70,11 @@ export function limitInForce(t: TargetState): number {
  * Applies floors, max, cooldown and hysteresis to an algorithm's proposal. Pure: returns the decisions
  * and the next memory; neither the state nor the memory passed in is modified.
  */
-export function applyGuards(state: CappingState, proposal: CappingDecisions, memory: GuardMemory): { decisions: GuardedDecisions; memory: GuardMemory } {
+export function applyGuards(
+  state: CappingState,
+  proposal: CappingDecisions,
+  memory: GuardMemory,
+): { decisions: GuardedDecisions; memory: GuardMemory } {
   const { policy, nowSeconds } = state;
   const { act, release, cooldownSeconds, stabilizationWindowSeconds } = policy.thresholds;
   const budget = policy.budgetWatts;
@@ -85,7 +89,15 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
   for (const t of state.targets) {
     const prev = limitInForce(t);
     const d = byTarget.get(t.id);
-    const hold = (reason: string, proposed?: number): GuardedTargetDecision => ({ target: t.id, previousLimit: prev, maxReplicas: prev, proposed, change: 'none', uncapped: prev >= t.maxReplicas, reason });
+    const hold = (reason: string, proposed?: number): GuardedTargetDecision => ({
+      target: t.id,
+      previousLimit: prev,
+      maxReplicas: prev,
+      proposed,
+      change: 'none',
+      uncapped: prev >= t.maxReplicas,
+      reason,
+    });
     if (t.wattsPerReplica === undefined) {
       out.push(hold('no power data for this target: limit held', d?.maxReplicas));
       continue;
@@ -105,7 +117,8 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
     }
     // The window is kept as a monotonic queue: a proposal followed by a lower one can never be the minimum.
     const window: Array<[number, number]> = [];
-    for (const e of memory.proposals[t.id] ?? []) if (nowSeconds - e[0] < stabilizationWindowSeconds && e[0] <= nowSeconds && e[1] < p) window.push(e);
+    for (const e of memory.proposals[t.id] ?? [])
+      if (nowSeconds - e[0] < stabilizationWindowSeconds && e[0] <= nowSeconds && e[1] < p) window.push(e);
     window.push([nowSeconds, p]);
     next.proposals[t.id] = window;
     if (p < prev && p < t.replicas && !atAct) {
@@ -129,7 +142,15 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
       out.push(hold(`${why}; cooldown: changed ${round(t.secondsSinceLastAction)}s ago (cooldown ${cooldownSeconds}s)`, d.maxReplicas));
       continue;
     }
-    out.push({ target: t.id, previousLimit: prev, maxReplicas: p, proposed: d.maxReplicas, change: p < prev ? 'lower' : 'raise', uncapped: p >= t.maxReplicas, reason: why });
+    out.push({
+      target: t.id,
+      previousLimit: prev,
+      maxReplicas: p,
+      proposed: d.maxReplicas,
+      change: p < prev ? 'lower' : 'raise',
+      uncapped: p >= t.maxReplicas,
+      reason: why,
+    });
     if (p > prev) raises.push({ index: out.length - 1, t });
   }
 
@@ -151,7 +172,13 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
         continue;
       }
       funded = false;
-      out[index] = { ...o, maxReplicas: o.previousLimit, change: 'none', uncapped: o.previousLimit >= t.maxReplicas, reason: `${o.reason}; power ${round(pressure)} W is above the release line ${round(release * budget)} W and the raise is not funded: limit held` };
+      out[index] = {
+        ...o,
+        maxReplicas: o.previousLimit,
+        change: 'none',
+        uncapped: o.previousLimit >= t.maxReplicas,
+        reason: `${o.reason}; power ${round(pressure)} W is above the release line ${round(release * budget)} W and the raise is not funded: limit held`,
+      };
     }
   }
 
@@ -170,7 +197,8 @@ export function applyGuards(state: CappingState, proposal: CappingDecisions, mem
   const requests = allowed.has('SetRequests') ? (proposal.requests ?? []).filter((r) => stateById.has(r.target)) : [];
   const alerts = allowed.has('Alert') ? [...(proposal.alerts ?? [])] : [];
   const floorWatts = state.baselineWatts + state.targets.reduce((s, t) => s + t.minReplicas * worstReplicaWatts(t), 0);
-  if (allowed.has('Alert') && floorWatts > budget) alerts.push({ severity: 'warning', reason: `the floors alone need ${round(floorWatts)} W, over the budget ${round(budget)} W: floors win` });
+  if (allowed.has('Alert') && floorWatts > budget)
+    alerts.push({ severity: 'warning', reason: `the floors alone need ${round(floorWatts)} W, over the budget ${round(budget)} W: floors win` });
   return { decisions: { targets: out, pods, requests, alerts }, memory: next };
 }
 

@@ -37,7 +37,11 @@ export interface StepResult {
 
 /** An algorithm failure that carries its hold code (thrown by the plug-in client). */
 export class AlgorithmFailure extends Error {
-  constructor(readonly code: StepHold['code'], message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: StepHold['code'],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'AlgorithmFailure';
   }
@@ -73,7 +77,8 @@ export function answerProblems(state: CappingState, d: CappingDecisions): string
       if (!podsOf.get(p.target)?.has(p.pod)) problems.push(`pods[${i}].pod: ${JSON.stringify(p.pod)} is not a pod of ${JSON.stringify(p.target)}`);
     }
   }
-  for (const [i, r] of (d.requests ?? []).entries()) if (!ids.has(r.target)) problems.push(`requests[${i}].target: unknown target ${JSON.stringify(r.target)}`);
+  for (const [i, r] of (d.requests ?? []).entries())
+    if (!ids.has(r.target)) problems.push(`requests[${i}].target: unknown target ${JSON.stringify(r.target)}`);
   return problems.slice(0, 10);
 }
 
@@ -81,7 +86,12 @@ export function answerProblems(state: CappingState, d: CappingDecisions): string
  * Runs one step: `algorithm.decide(state)`, checks the answer, applies the guard. Never throws for an
  * algorithm's failure; returns a hold instead.
  */
-export async function runCappingStep(algorithm: CappingAlgorithm, state: CappingState, memory: GuardMemory, signal?: AbortSignal): Promise<StepResult> {
+export async function runCappingStep(
+  algorithm: CappingAlgorithm,
+  state: CappingState,
+  memory: GuardMemory,
+  signal?: AbortSignal,
+): Promise<StepResult> {
   let proposal: CappingDecisions;
   try {
     proposal = await algorithm.decide(state, signal);

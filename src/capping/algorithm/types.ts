@@ -42,8 +42,16 @@ const TargetId = Type.String({ minLength: 3, maxLength: 600, description: 'Kind/
 /** Thresholds of a policy, as fractions of the budget and durations in seconds. */
 export const ThresholdsSchema = Type.Object(
   {
-    act: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Cut running replicas only when power (or its forecast) reaches act × budget (default 0.95)' }),
-    release: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Raise limits freely only while power is below release × budget (default 0.80); release < act' }),
+    act: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description: 'Cut running replicas only when power (or its forecast) reaches act × budget (default 0.95)',
+    }),
+    release: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description: 'Raise limits freely only while power is below release × budget (default 0.80); release < act',
+    }),
     cooldownSeconds: Seconds('At most one change of a target per cooldown (default 120)'),
     stabilizationWindowSeconds: Seconds('A limit is raised only to the lowest limit proposed over this window (default 300)'),
   },
@@ -70,7 +78,7 @@ export const PodStateSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 253 }),
     node: Type.Optional(Type.String({ maxLength: 253 })),
-    watts: Type.Optional(Watts('The pod\'s power now')),
+    watts: Type.Optional(Watts("The pod's power now")),
     ready: Type.Boolean(),
   },
   { additionalProperties: false },
@@ -88,9 +96,9 @@ export const TargetStateSchema = Type.Object(
     readyReplicas: Type.Optional(Replicas('Replicas ready and serving')),
     desiredReplicas: Type.Optional(Replicas('What the autoscaler (KEDA/HPA) asks for now, before any cap')),
     minReplicas: Replicas('Floor: never limit below this (policy minReplicas, default 1)'),
-    maxReplicas: Replicas('The user\'s own maximum (ScaledObject maxReplicaCount, predictor maxReplicas, or replicas of a plain Deployment)'),
+    maxReplicas: Replicas("The user's own maximum (ScaledObject maxReplicaCount, predictor maxReplicas, or replicas of a plain Deployment)"),
     currentLimit: Type.Optional(Replicas('The limit in force now; absent when not capped (= maxReplicas)')),
-    priority: Type.Number({ description: 'Higher is more important (PriorityClass value or the policy\'s priority); default 0' }),
+    priority: Type.Number({ description: "Higher is more important (PriorityClass value or the policy's priority); default 0" }),
     wattsPerReplica: Type.Optional(
       Type.Object(
         {
@@ -102,7 +110,9 @@ export const TargetStateSchema = Type.Object(
         { additionalProperties: false, description: 'Absent when there is no power data: then nothing is decided for this target' },
       ),
     ),
-    workPerReplica: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Useful work one replica serves at capacity (from spec.performance)' })),
+    workPerReplica: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, description: 'Useful work one replica serves at capacity (from spec.performance)' }),
+    ),
     demand: Type.Optional(Type.Number({ minimum: 0, description: 'Useful work demanded now (work units/s)' })),
     demandHistory: Type.Optional(
       Type.Array(Type.Tuple([Type.Number({ description: 'seconds before now' }), Type.Number({ minimum: 0 })]), {
@@ -134,14 +144,16 @@ export type NodeState = Static<typeof NodeStateSchema>;
 export const CappingStateSchema = Type.Object(
   {
     apiVersion: Type.Literal(CAPPING_API_VERSION),
-    nowSeconds: Type.Number({ description: 'The caller\'s clock (s); only differences matter' }),
+    nowSeconds: Type.Number({ description: "The caller's clock (s); only differences matter" }),
     policy: PolicyStateSchema,
     currentWatts: Watts('Power counted against the budget now'),
     forecastWatts: Type.Optional(Watts('Forecast power at the next interval plus the readiness delay')),
     baselineWatts: Watts('Part of currentWatts no decision can change (node idle with includeIdle, pods outside the targets)'),
     targets: Type.Array(TargetStateSchema, { maxItems: 10_000 }),
     nodes: Type.Array(NodeStateSchema, { maxItems: 100_000 }),
-    parameters: Type.Record(Type.String(), Type.Unknown(), { description: 'spec.algorithm.parameters, checked against the algorithm\'s parameter schema' }),
+    parameters: Type.Record(Type.String(), Type.Unknown(), {
+      description: "spec.algorithm.parameters, checked against the algorithm's parameter schema",
+    }),
   },
   { additionalProperties: false },
 );

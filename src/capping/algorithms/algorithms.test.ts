@@ -63,18 +63,57 @@ test('efficiency beats the greedy order when the greedy order leaves watts unuse
 });
 
 test('forecast: least-squares trend, rises only, scaled autoscaler wish', () => {
-  assert.ok(Math.abs(trendSlope([[60, 100], [30, 150], [0, 200]]) - 50 / 30) < 1e-12);
-  const t = capTarget('a', { demand: 200, desiredReplicas: 3, demandHistory: [[60, 100], [30, 150]] });
+  assert.ok(
+    Math.abs(
+      trendSlope([
+        [60, 100],
+        [30, 150],
+        [0, 200],
+      ]) -
+        50 / 30,
+    ) < 1e-12,
+  );
+  const t = capTarget('a', {
+    demand: 200,
+    desiredReplicas: 3,
+    demandHistory: [
+      [60, 100],
+      [30, 150],
+    ],
+  });
   const f = forecastTarget(t, 45, 300);
   assert.ok(Math.abs((f.demand ?? 0) - 275) < 1e-9);
   assert.equal(f.desiredReplicas, 5); // ceil(3 × 275 / 200)
-  const falling = capTarget('a', { demand: 100, desiredReplicas: 2, demandHistory: [[60, 300], [30, 200]] });
+  const falling = capTarget('a', {
+    demand: 100,
+    desiredReplicas: 2,
+    demandHistory: [
+      [60, 300],
+      [30, 200],
+    ],
+  });
   assert.equal(forecastTarget(falling, 45, 300), falling);
 });
 
 test('forecast gives a rising target its share before the rise arrives', async () => {
-  const rising = capTarget('r', { desiredReplicas: 2, demand: 200, workPerReplica: 100, demandHistory: [[60, 50], [30, 125]] });
-  const flat = capTarget('f', { desiredReplicas: 2, demand: 200, workPerReplica: 100, demandHistory: [[60, 200], [30, 200]] });
+  const rising = capTarget('r', {
+    desiredReplicas: 2,
+    demand: 200,
+    workPerReplica: 100,
+    demandHistory: [
+      [60, 50],
+      [30, 125],
+    ],
+  });
+  const flat = capTarget('f', {
+    desiredReplicas: 2,
+    demand: 200,
+    workPerReplica: 100,
+    demandHistory: [
+      [60, 200],
+      [30, 200],
+    ],
+  });
   const s = capState([rising, flat], { policy: { ...capState([]).policy, budgetWatts: 600 } });
   assert.deepEqual(limits(proportionalDecide(s)), [3, 3]);
   const d = await createForecast(createAlgorithm('proportional'), {}).decide(s);
@@ -83,15 +122,32 @@ test('forecast gives a rising target its share before the rise arrives', async (
 });
 
 test('registry: unknown names and bad parameters are errors naming the field', () => {
-  assert.deepEqual(listAlgorithms().map((a) => a.name), ['naive', 'proportional', 'priority', 'efficiency', 'forecast']);
-  assert.throws(() => createAlgorithm('magic'), (e) => ERR_CAPPING_UNKNOWN_ALGORITHM.is(e) && e.details.field === 'algorithm.name');
-  assert.throws(() => createAlgorithm('efficiency', { nodeLimit: 5 }), (e) => ERR_CAPPING_INVALID_PARAMETERS.is(e) && e.details.field === 'algorithm.parameters.nodeLimit');
-  assert.throws(() => createAlgorithm('proportional', { speed: 1 }), (e) => ERR_CAPPING_INVALID_PARAMETERS.is(e) && e.details.field === 'algorithm.parameters.speed');
+  assert.deepEqual(
+    listAlgorithms().map((a) => a.name),
+    ['naive', 'proportional', 'priority', 'efficiency', 'forecast'],
+  );
+  assert.throws(
+    () => createAlgorithm('magic'),
+    (e) => ERR_CAPPING_UNKNOWN_ALGORITHM.is(e) && e.details.field === 'algorithm.name',
+  );
+  assert.throws(
+    () => createAlgorithm('efficiency', { nodeLimit: 5 }),
+    (e) => ERR_CAPPING_INVALID_PARAMETERS.is(e) && e.details.field === 'algorithm.parameters.nodeLimit',
+  );
+  assert.throws(
+    () => createAlgorithm('proportional', { speed: 1 }),
+    (e) => ERR_CAPPING_INVALID_PARAMETERS.is(e) && e.details.field === 'algorithm.parameters.speed',
+  );
   assert.equal(createAlgorithm('forecast', { inner: 'priority' }).name, 'forecast');
 });
 
 test('replicaCosts: capacity plans every replica at the worst case; load plans each at the load it adds', () => {
-  const t = capTarget('a', { maxReplicas: 5, workPerReplica: 100, demand: 250, wattsPerReplica: { p50: 200, p90: 270, atCapacity: 280, atIdle: 80 } });
+  const t = capTarget('a', {
+    maxReplicas: 5,
+    workPerReplica: 100,
+    demand: 250,
+    wattsPerReplica: { p50: 200, p90: 270, atCapacity: 280, atIdle: 80 },
+  });
   assert.deepEqual(replicaCosts(t), [280, 280, 280, 280, 280]);
   // 100 + 100 + 50 units: 80 + 2 W per unit; replicas beyond the demand are headroom, at the worst case.
   assert.deepEqual(replicaCosts(t, 'load'), [280, 280, 180, 280, 280]);
@@ -100,7 +156,14 @@ test('replicaCosts: capacity plans every replica at the worst case; load plans e
 });
 
 test('proportional with percentile load fits the partly loaded replica the worst case would not', () => {
-  const t = capTarget('a', { minReplicas: 1, maxReplicas: 5, desiredReplicas: 3, workPerReplica: 100, demand: 250, wattsPerReplica: { p50: 200, p90: 270, atCapacity: 280, atIdle: 80 } });
+  const t = capTarget('a', {
+    minReplicas: 1,
+    maxReplicas: 5,
+    desiredReplicas: 3,
+    workPerReplica: 100,
+    demand: 250,
+    wattsPerReplica: { p50: 200, p90: 270, atCapacity: 280, atIdle: 80 },
+  });
   const state = capState([t], { policy: { ...capState([]).policy, budgetWatts: 760 } });
   assert.deepEqual(limits(proportionalDecide(state)), [2]); // 3 × 280 W = 840 W > 760 W
   assert.deepEqual(limits(proportionalDecide(state, { percentile: 'load' })), [3]); // 280 + 280 + 180 = 740 W

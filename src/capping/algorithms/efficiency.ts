@@ -16,7 +16,14 @@ import { PercentileParam, fillProportionally, neededReplicas, costOf, plannable,
 export const EfficiencyParameters = Type.Object(
   {
     percentile: Type.Optional(PercentileParam),
-    nodeLimit: Type.Optional(Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 5_000, description: 'Branch-and-bound nodes before the best solution found is used' })),
+    nodeLimit: Type.Optional(
+      Type.Integer({
+        minimum: 1000,
+        maximum: 10_000_000,
+        default: 5_000,
+        description: 'Branch-and-bound nodes before the best solution found is used',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -54,18 +61,40 @@ export function efficiencyDecide(state: CappingState, params: EfficiencyParamete
   let optimal = true;
   let left = room;
   if (room > 0) {
-    const sol = solveReplicaKnapsack(targets.map((t, i) => { const values = marginalWork(t, fallback); return { weights: w[i].slice(t.minReplicas, t.minReplicas + values.length), values }; }), room, params.nodeLimit ?? 5_000);
+    const sol = solveReplicaKnapsack(
+      targets.map((t, i) => {
+        const values = marginalWork(t, fallback);
+        return { weights: w[i].slice(t.minReplicas, t.minReplicas + values.length), values };
+      }),
+      room,
+      params.nodeLimit ?? 5_000,
+    );
     for (const [i, n] of sol.counts.entries()) alloc[i] += n;
     left = room - sol.weight;
     optimal = sol.optimal;
-    if (!sol.optimal) alerts.push({ severity: 'info', reason: `efficiency: search stopped after ${sol.nodes} nodes; the best allocation found (work ${round(sol.value)}, at most ${round(sol.upperBound)} possible) is used` });
+    if (!sol.optimal)
+      alerts.push({
+        severity: 'info',
+        reason: `efficiency: search stopped after ${sol.nodes} nodes; the best allocation found (work ${round(sol.value)}, at most ${round(sol.upperBound)} possible) is used`,
+      });
   }
   const need = targets.map(neededReplicas);
   const shares = need.map((n) => Math.max(n, 1));
   left = fillProportionally(alloc, need, w, shares, left);
-  fillProportionally(alloc, targets.map((t) => t.maxReplicas), w, shares, left);
+  fillProportionally(
+    alloc,
+    targets.map((t) => t.maxReplicas),
+    w,
+    shares,
+    left,
+  );
   return {
-    replicas: toDecisions(targets, alloc, (t, n) => `efficiency: ${n} replicas maximise the work served within the budget${optimal ? '' : ' (best found)'}${t.workPerReplica === undefined ? ' (no performance data: replicas valued at the median work)' : ''}`),
+    replicas: toDecisions(
+      targets,
+      alloc,
+      (t, n) =>
+        `efficiency: ${n} replicas maximise the work served within the budget${optimal ? '' : ' (best found)'}${t.workPerReplica === undefined ? ' (no performance data: replicas valued at the median work)' : ''}`,
+    ),
     alerts,
   };
 }

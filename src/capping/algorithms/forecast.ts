@@ -9,7 +9,9 @@ import { Type, type Static } from 'typebox';
 import type { CappingAlgorithm, CappingDecisions, CappingState, TargetState } from '../algorithm/types.js';
 
 /** The algorithms `forecast` can wrap. */
-export const ForecastInner = Type.Union([Type.Literal('naive'), Type.Literal('proportional'), Type.Literal('priority'), Type.Literal('efficiency')], { default: 'efficiency' });
+export const ForecastInner = Type.Union([Type.Literal('naive'), Type.Literal('proportional'), Type.Literal('priority'), Type.Literal('efficiency')], {
+  default: 'efficiency',
+});
 
 /** Parameters of `forecast`. */
 export const ForecastParameters = Type.Object(
@@ -52,7 +54,10 @@ export function forecastTarget(t: TargetState, horizonSeconds: number, windowSec
   const slope = trendSlope(t.demandHistory, windowSeconds, t.demand);
   if (slope <= 0) return t;
   const demand = t.demand + slope * horizonSeconds;
-  const desired = t.desiredReplicas === undefined ? undefined : Math.min(t.maxReplicas, t.demand > 0 ? Math.ceil((t.desiredReplicas * demand) / t.demand - 1e-9) : t.desiredReplicas);
+  const desired =
+    t.desiredReplicas === undefined
+      ? undefined
+      : Math.min(t.maxReplicas, t.demand > 0 ? Math.ceil((t.desiredReplicas * demand) / t.demand - 1e-9) : t.desiredReplicas);
   return { ...t, demand, desiredReplicas: desired };
 }
 
@@ -62,14 +67,20 @@ export function createForecast(inner: CappingAlgorithm, params: ForecastParamete
   return {
     name: 'forecast',
     decide: async (state: CappingState, signal?: AbortSignal): Promise<CappingDecisions> => {
-      const ahead: CappingState = { ...state, targets: state.targets.map((t) => forecastTarget(t, state.policy.intervalSeconds + t.readySeconds, window)) };
+      const ahead: CappingState = {
+        ...state,
+        targets: state.targets.map((t) => forecastTarget(t, state.policy.intervalSeconds + t.readySeconds, window)),
+      };
       const d = await inner.decide(ahead, signal);
       const byId = new Map(ahead.targets.map((t) => [t.id, t]));
       return {
         ...d,
         replicas: d.replicas.map((r) => {
           const t = byId.get(r.target);
-          return { ...r, reason: `forecast (demand ${Math.round(t?.demand ?? 0)} in ${state.policy.intervalSeconds + (t?.readySeconds ?? 0)}s): ${r.reason}` };
+          return {
+            ...r,
+            reason: `forecast (demand ${Math.round(t?.demand ?? 0)} in ${state.policy.intervalSeconds + (t?.readySeconds ?? 0)}s): ${r.reason}`,
+          };
         }),
       };
     },

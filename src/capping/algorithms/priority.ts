@@ -21,13 +21,17 @@ export function priorityDecide(state: CappingState, params: PriorityParameters =
   const max = targets.map((t) => t.maxReplicas);
   const alloc = targets.map((t) => t.minReplicas);
   const shares = need.map((n) => Math.max(n, 1));
-  const levels = [...new Set(targets.map((t) => t.priority))].sort((a, b) => b - a).map((p) => [...targets.keys()].filter((i) => targets[i].priority === p));
+  const levels = [...new Set(targets.map((t) => t.priority))]
+    .sort((a, b) => b - a)
+    .map((p) => [...targets.keys()].filter((i) => targets[i].priority === p));
   let left = usableWatts(state) - alloc.reduce((s, n, i) => s + costOf(w[i], n), 0);
   for (const members of levels) left = fillProportionally(alloc, need, w, shares, left, members);
   fillProportionally(alloc, max, w, shares, left);
   return {
     replicas: toDecisions(targets, alloc, (t, n, i) =>
-      n < need[i] ? `priority: ${n} of ${need[i]} needed replicas; priority ${t.priority} is cut before higher ones` : `priority: need ${need[i]} met (priority ${t.priority}), headroom to ${n}`,
+      n < need[i]
+        ? `priority: ${n} of ${need[i]} needed replicas; priority ${t.priority} is cut before higher ones`
+        : `priority: need ${need[i]} met (priority ${t.priority}), headroom to ${n}`,
     ),
   };
 }

@@ -22,20 +22,22 @@ const targetArb = fc
     demand: fc.double({ min: 0, max: 1500, noNaN: true }),
     since: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
   })
-  .map((r): Omit<TargetState, 'id' | 'name'> => ({
-    kind: 'Deployment',
-    namespace: 'ns',
-    replicas: r.replicas,
-    minReplicas: r.min,
-    maxReplicas: r.min + r.span,
-    ...(r.limit !== undefined ? { currentLimit: Math.min(r.limit, r.min + r.span) } : {}),
-    ...(r.desired !== undefined ? { desiredReplicas: r.desired } : {}),
-    priority: r.priority,
-    ...(r.watts !== undefined ? { wattsPerReplica: { p50: r.watts * 0.9, p90: r.watts } } : {}),
-    ...(r.work !== undefined ? { workPerReplica: r.work, demand: r.demand } : {}),
-    readySeconds: 30,
-    ...(r.since !== undefined ? { secondsSinceLastAction: r.since } : {}),
-  }));
+  .map(
+    (r): Omit<TargetState, 'id' | 'name'> => ({
+      kind: 'Deployment',
+      namespace: 'ns',
+      replicas: r.replicas,
+      minReplicas: r.min,
+      maxReplicas: r.min + r.span,
+      ...(r.limit !== undefined ? { currentLimit: Math.min(r.limit, r.min + r.span) } : {}),
+      ...(r.desired !== undefined ? { desiredReplicas: r.desired } : {}),
+      priority: r.priority,
+      ...(r.watts !== undefined ? { wattsPerReplica: { p50: r.watts * 0.9, p90: r.watts } } : {}),
+      ...(r.work !== undefined ? { workPerReplica: r.work, demand: r.demand } : {}),
+      readySeconds: 30,
+      ...(r.since !== undefined ? { secondsSinceLastAction: r.since } : {}),
+    }),
+  );
 
 const stateArb = fc
   .record({
@@ -44,11 +46,12 @@ const stateArb = fc
     current: fc.double({ min: 0, max: 6000, noNaN: true }),
     baseline: fc.double({ min: 0, max: 300, noNaN: true }),
   })
-  .map(({ targets, budget, current, baseline }): CappingState =>
-    capState(
-      targets.map((t, i) => capTarget(`t${i}`, t)),
-      { currentWatts: Math.max(current, baseline), baselineWatts: baseline, policy: { ...capState([]).policy, budgetWatts: budget } },
-    ),
+  .map(
+    ({ targets, budget, current, baseline }): CappingState =>
+      capState(
+        targets.map((t, i) => capTarget(`t${i}`, t)),
+        { currentWatts: Math.max(current, baseline), baselineWatts: baseline, policy: { ...capState([]).policy, budgetWatts: budget } },
+      ),
   );
 
 const BUDGETED = ['proportional', 'priority', 'efficiency', 'forecast'];
@@ -136,10 +139,27 @@ test('the knapsack equals brute force on random small instances', () => {
 test('efficiency serves as much work as brute force over replica counts', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.record({ min: fc.integer({ min: 0, max: 2 }), span: fc.integer({ min: 0, max: 4 }), watts: fc.integer({ min: 10, max: 300 }), work: fc.integer({ min: 1, max: 100 }), demand: fc.integer({ min: 0, max: 400 }) }), { minLength: 1, maxLength: 4 }),
+      fc.array(
+        fc.record({
+          min: fc.integer({ min: 0, max: 2 }),
+          span: fc.integer({ min: 0, max: 4 }),
+          watts: fc.integer({ min: 10, max: 300 }),
+          work: fc.integer({ min: 1, max: 100 }),
+          demand: fc.integer({ min: 0, max: 400 }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
       fc.integer({ min: 0, max: 1500 }),
       (specs, budget) => {
-        const targets = specs.map((s, i) => capTarget(`t${i}`, { minReplicas: s.min, maxReplicas: s.min + s.span, wattsPerReplica: { p50: s.watts, p90: s.watts }, workPerReplica: s.work, demand: s.demand }));
+        const targets = specs.map((s, i) =>
+          capTarget(`t${i}`, {
+            minReplicas: s.min,
+            maxReplicas: s.min + s.span,
+            wattsPerReplica: { p50: s.watts, p90: s.watts },
+            workPerReplica: s.work,
+            demand: s.demand,
+          }),
+        );
         const state = capState(targets, { policy: { ...capState([]).policy, budgetWatts: budget } });
         const served = (counts: number[]) => counts.reduce((a, n, i) => a + Math.min(specs[i].demand, n * specs[i].work), 0);
         const floors = specs.reduce((a, s) => a + s.min * s.watts, 0);
@@ -158,7 +178,10 @@ test('efficiency serves as much work as brute force over replica counts', () => 
 });
 
 test('a search stopped by the node limit returns a feasible solution below its upper bound', () => {
-  const classes = Array.from({ length: 60 }, (_, i) => ({ weights: Array(3).fill(10 + ((i * 37) % 23) + i / 7) as number[], values: [30 + (i % 5), 20 + (i % 3), 5] }));
+  const classes = Array.from({ length: 60 }, (_, i) => ({
+    weights: Array(3).fill(10 + ((i * 37) % 23) + i / 7) as number[],
+    values: [30 + (i % 5), 20 + (i % 3), 5],
+  }));
   const sol = solveReplicaKnapsack(classes, 700, 1);
   assert.equal(sol.optimal, false);
   assert.ok(sol.weight <= 700);
@@ -170,12 +193,28 @@ test('a search stopped by the node limit returns a feasible solution below its u
 test('efficiency with percentile load serves as much work as brute force over replica counts at those costs', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.record({ min: fc.integer({ min: 0, max: 2 }), span: fc.integer({ min: 0, max: 4 }), idle: fc.integer({ min: 10, max: 150 }), perWork: fc.double({ min: 0, max: 3, noNaN: true }), work: fc.integer({ min: 1, max: 100 }), demand: fc.integer({ min: 0, max: 400 }) }), { minLength: 1, maxLength: 4 }),
+      fc.array(
+        fc.record({
+          min: fc.integer({ min: 0, max: 2 }),
+          span: fc.integer({ min: 0, max: 4 }),
+          idle: fc.integer({ min: 10, max: 150 }),
+          perWork: fc.double({ min: 0, max: 3, noNaN: true }),
+          work: fc.integer({ min: 1, max: 100 }),
+          demand: fc.integer({ min: 0, max: 400 }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
       fc.integer({ min: 0, max: 1500 }),
       (specs, budget) => {
         const targets = specs.map((s, i) => {
           const full = s.idle + s.perWork * s.work;
-          return capTarget(`t${i}`, { minReplicas: s.min, maxReplicas: s.min + s.span, wattsPerReplica: { p50: full, p90: full, atCapacity: full, atIdle: s.idle }, workPerReplica: s.work, demand: s.demand });
+          return capTarget(`t${i}`, {
+            minReplicas: s.min,
+            maxReplicas: s.min + s.span,
+            wattsPerReplica: { p50: full, p90: full, atCapacity: full, atIdle: s.idle },
+            workPerReplica: s.work,
+            demand: s.demand,
+          });
         });
         const state = capState(targets, { policy: { ...capState([]).policy, budgetWatts: budget } });
         const costs = targets.map((t) => replicaCosts(t, 'load'));

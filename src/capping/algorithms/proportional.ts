@@ -22,10 +22,18 @@ export function proportionalDecide(state: CappingState, params: ProportionalPara
   const shares = need.map((n) => Math.max(n, 1));
   left = fillProportionally(alloc, need, w, shares, left);
   const short = alloc.some((n, i) => n < need[i]);
-  fillProportionally(alloc, targets.map((t) => t.maxReplicas), w, shares, left);
+  fillProportionally(
+    alloc,
+    targets.map((t) => t.maxReplicas),
+    w,
+    shares,
+    left,
+  );
   return {
     replicas: toDecisions(targets, alloc, (_t, n, i) =>
-      short ? `proportional: budget short of the need, ${n} of ${need[i]} needed replicas (shared by need)` : `proportional: need ${need[i]} met, headroom to ${n}`,
+      short
+        ? `proportional: budget short of the need, ${n} of ${need[i]} needed replicas (shared by need)`
+        : `proportional: need ${need[i]} met, headroom to ${n}`,
     ),
   };
 }

@@ -25,10 +25,26 @@ interface Builtin {
 }
 
 const BUILTINS: Readonly<Record<string, Builtin>> = {
-  naive: { description: "Climatik's rule: floor(budget / deployment watts) × replicas per target, 1 without data. Baseline only.", parameters: NaiveParameters, create: () => createNaive() },
-  proportional: { description: 'Shares the budget across targets by need, in whole replicas, floors first.', parameters: ProportionalParameters, create: (p) => createProportional(p) },
-  priority: { description: 'Fills targets in priority order; the lowest priority is cut first.', parameters: PriorityParameters, create: (p) => createPriority(p) },
-  efficiency: { description: 'Maximises useful work within the budget: an exact knapsack over replicas per target.', parameters: EfficiencyParameters, create: (p) => createEfficiency(p) },
+  naive: {
+    description: "Climatik's rule: floor(budget / deployment watts) × replicas per target, 1 without data. Baseline only.",
+    parameters: NaiveParameters,
+    create: () => createNaive(),
+  },
+  proportional: {
+    description: 'Shares the budget across targets by need, in whole replicas, floors first.',
+    parameters: ProportionalParameters,
+    create: (p) => createProportional(p),
+  },
+  priority: {
+    description: 'Fills targets in priority order; the lowest priority is cut first.',
+    parameters: PriorityParameters,
+    create: (p) => createPriority(p),
+  },
+  efficiency: {
+    description: 'Maximises useful work within the budget: an exact knapsack over replicas per target.',
+    parameters: EfficiencyParameters,
+    create: (p) => createEfficiency(p),
+  },
   forecast: {
     description: 'Another built-in applied to the demand forecast at the next interval plus the readiness delay.',
     parameters: ForecastParameters,
@@ -59,8 +75,21 @@ export interface AlgorithmInfo {
 export function listAlgorithms(catalog: Catalog = EMPTY_CATALOG): AlgorithmInfo[] {
   const plain = (s: unknown) => JSON.parse(JSON.stringify(s)) as unknown;
   return [
-    ...Object.entries(BUILTINS).map(([name, b]): AlgorithmInfo => ({ name, kind: 'builtin', description: b.description, parameters: plain(b.parameters) })),
-    ...catalog.entries.map((e): AlgorithmInfo => ({ name: e.name, kind: 'plugin', description: e.description ?? '', version: e.version, endpoint: e.endpoint, timeoutMs: e.timeoutMs, sha256: e.sha256, parameters: e.parameters ?? { type: 'object' } })),
+    ...Object.entries(BUILTINS).map(
+      ([name, b]): AlgorithmInfo => ({ name, kind: 'builtin', description: b.description, parameters: plain(b.parameters) }),
+    ),
+    ...catalog.entries.map(
+      (e): AlgorithmInfo => ({
+        name: e.name,
+        kind: 'plugin',
+        description: e.description ?? '',
+        version: e.version,
+        endpoint: e.endpoint,
+        timeoutMs: e.timeoutMs,
+        sha256: e.sha256,
+        parameters: e.parameters ?? { type: 'object' },
+      }),
+    ),
   ];
 }
 
@@ -73,7 +102,10 @@ export function algorithmInfo(name: string, catalog: Catalog = EMPTY_CATALOG): A
 
 function unknown(name: string, catalog: Catalog) {
   const names = [...BUILTIN_NAMES, ...catalog.entries.map((e) => e.name)];
-  return ERR_CAPPING_UNKNOWN_ALGORITHM(`no capping algorithm ${JSON.stringify(name)} (built-in or in ${catalog.source}); known: ${names.join(', ')}`, { field: 'algorithm.name' });
+  return ERR_CAPPING_UNKNOWN_ALGORITHM(
+    `no capping algorithm ${JSON.stringify(name)} (built-in or in ${catalog.source}); known: ${names.join(', ')}`,
+    { field: 'algorithm.name' },
+  );
 }
 
 /**

@@ -12,7 +12,10 @@ import type { CappingState, ReplicaDecision, TargetState } from '../algorithm/ty
  * the worst case, the larger of p90 and the power at capacity (a capped replica runs at capacity); `load`:
  * each replica at the power it draws at the load it will serve (see {@link replicaCosts}); `p90`; `p50`.
  */
-export const PercentileParam = Type.Union([Type.Literal('capacity'), Type.Literal('load'), Type.Literal('p90'), Type.Literal('p50')], { default: 'capacity', description: 'Watts per replica to plan with' });
+export const PercentileParam = Type.Union([Type.Literal('capacity'), Type.Literal('load'), Type.Literal('p90'), Type.Literal('p50')], {
+  default: 'capacity',
+  description: 'Watts per replica to plan with',
+});
 export type Percentile = Static<typeof PercentileParam>;
 
 /**
@@ -34,7 +37,8 @@ export function replicaCosts(t: TargetState, percentile: Percentile = 'capacity'
   const work = t.workPerReplica;
   if (w.atIdle === undefined || w.atCapacity === undefined || work === undefined || t.demand === undefined) return out;
   const perWork = Math.max(0, w.atCapacity - w.atIdle) / work;
-  for (let k = 0; k < out.length && t.demand - k * work > 1e-9; k++) out[k] = Math.min(worst, w.atIdle + perWork * Math.min(work, t.demand - k * work));
+  for (let k = 0; k < out.length && t.demand - k * work > 1e-9; k++)
+    out[k] = Math.min(worst, w.atIdle + perWork * Math.min(work, t.demand - k * work));
   return out;
 }
 
@@ -76,7 +80,14 @@ export function usableWatts(state: CappingState): number {
  * (costing `costs[i][alloc[i]]` watts) still fits in `watts` and is below its cap (ties: lower index); a
  * target whose next replica does not fit gets no more. Mutates `alloc`; returns the watts left.
  */
-export function fillProportionally(alloc: number[], caps: readonly number[], costs: ReadonlyArray<readonly number[]>, shares: readonly number[], watts: number, members?: readonly number[]): number {
+export function fillProportionally(
+  alloc: number[],
+  caps: readonly number[],
+  costs: ReadonlyArray<readonly number[]>,
+  shares: readonly number[],
+  watts: number,
+  members?: readonly number[],
+): number {
   const heap = new MinHeap();
   for (const i of members ?? alloc.keys()) if (alloc[i] < caps[i]) heap.push(alloc[i] / shares[i], i);
   let left = watts;
@@ -92,7 +103,11 @@ export function fillProportionally(alloc: number[], caps: readonly number[], cos
 }
 
 /** Turns an allocation over `targets` into replica decisions with one reason per target. */
-export function toDecisions(targets: readonly TargetState[], alloc: readonly number[], reason: (t: TargetState, n: number, i: number) => string): ReplicaDecision[] {
+export function toDecisions(
+  targets: readonly TargetState[],
+  alloc: readonly number[],
+  reason: (t: TargetState, n: number, i: number) => string,
+): ReplicaDecision[] {
   return targets.map((t, i) => ({ target: t.id, maxReplicas: alloc[i], reason: reason(t, alloc[i], i) }));
 }
 

@@ -26,10 +26,10 @@ function parseParameters(text: string | undefined): Record<string, unknown> {
 
 /** Registers `cap algorithms` and its subcommands on the `cap` command. */
 export function registerAlgorithmsCommand(cap: Command): void {
-  const alg = cap.command('algorithms').description('capping algorithms: built-ins and the catalog\'s plug-ins');
+  const alg = cap.command('algorithms').description("capping algorithms: built-ins and the catalog's plug-ins");
   alg
     .command('list', { isDefault: true })
-    .description('list built-in algorithms and the catalog\'s plug-ins')
+    .description("list built-in algorithms and the catalog's plug-ins")
     .option('--catalog <file>', 'algorithm catalog YAML')
     .option('-o, --output <format>', 'text or json', 'text')
     .action(
@@ -39,7 +39,10 @@ export function registerAlgorithmsCommand(cap: Command): void {
         if (format === 'json') return void process.stdout.write(JSON.stringify(all) + '\n');
         const w = Math.max(4, ...all.map((a) => a.name.length));
         process.stdout.write(`${'NAME'.padEnd(w)}  KIND     DESCRIPTION\n`);
-        for (const a of all) process.stdout.write(`${a.name.padEnd(w)}  ${a.kind.padEnd(7)}  ${a.kind === 'plugin' ? `${a.version} ${a.endpoint} ` : ''}${a.description}\n`);
+        for (const a of all)
+          process.stdout.write(
+            `${a.name.padEnd(w)}  ${a.kind.padEnd(7)}  ${a.kind === 'plugin' ? `${a.version} ${a.endpoint} ` : ''}${a.description}\n`,
+          );
       }),
     );
   alg
@@ -75,9 +78,13 @@ export function registerAlgorithmsCommand(cap: Command): void {
           }
         }
         const run = await simulate(scenario, algorithm, { perTargetSeries: false });
-        if (format === 'json') process.stdout.write(JSON.stringify({ algorithm: name, publishedSchemaSha256: digest, summary: run.summary, holdReasons: run.holdReasons }) + '\n');
+        if (format === 'json')
+          process.stdout.write(
+            JSON.stringify({ algorithm: name, publishedSchemaSha256: digest, summary: run.summary, holdReasons: run.holdReasons }) + '\n',
+          );
         else {
-          if (digest) process.stdout.write(`published schema sha256 ${digest}${entry?.sha256 ? ' (matches the catalog)' : ' (the catalog pins none)'}\n`);
+          if (digest)
+            process.stdout.write(`published schema sha256 ${digest}${entry?.sha256 ? ' (matches the catalog)' : ' (the catalog pins none)'}\n`);
           process.stdout.write(formatRuns([run], undefined));
           for (const r of run.holdReasons) process.stdout.write(`hold: ${r}\n`);
         }

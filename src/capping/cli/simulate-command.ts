@@ -32,12 +32,25 @@ export function formatRuns(runs: readonly SimResult[], best: number | undefined)
   const head = ['algorithm', 'W·s over', 'after settle', 'max over W', 'time over', 'served', 'work/J', 'actions', 'flaps', 'holds'];
   const rows = runs.map((r) => {
     const m = r.summary;
-    return [r.algorithm, m.wattSecondsOverBudget.toFixed(0), m.wattSecondsOverBudgetAfterSettle.toFixed(0), m.maxOvershootWatts.toFixed(1), `${(m.fractionOfTimeOverBudget * 100).toFixed(1)}%`, `${(m.demandServedFraction * 100).toFixed(1)}%`, m.workPerJoule.toFixed(3), String(m.actions), String(m.flaps), String(m.holds)];
+    return [
+      r.algorithm,
+      m.wattSecondsOverBudget.toFixed(0),
+      m.wattSecondsOverBudgetAfterSettle.toFixed(0),
+      m.maxOvershootWatts.toFixed(1),
+      `${(m.fractionOfTimeOverBudget * 100).toFixed(1)}%`,
+      `${(m.demandServedFraction * 100).toFixed(1)}%`,
+      m.workPerJoule.toFixed(3),
+      String(m.actions),
+      String(m.flaps),
+      String(m.holds),
+    ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const r0 = runs[0];
-  const title = r0 ? `scenario ${r0.scenario} (seed ${r0.seed}), budget ${r0.summary.budgetWatts} W, settle after ${r0.summary.settleSeconds}s${best !== undefined ? `, best possible served ${(best * 100).toFixed(1)}%` : ''}` : '';
+  const title = r0
+    ? `scenario ${r0.scenario} (seed ${r0.seed}), budget ${r0.summary.budgetWatts} W, settle after ${r0.summary.settleSeconds}s${best !== undefined ? `, best possible served ${(best * 100).toFixed(1)}%` : ''}`
+    : '';
   return [title, line(head), ...rows.map(line), ''].join('\n');
 }
 
@@ -63,7 +76,14 @@ export function registerSimulateCommand(cap: Command): void {
         const best = scenario.workloads.length <= BOUND_MAX_WORKLOADS ? bestServedFraction(scenario, resolveBudgetWatts(scenario)) : undefined;
         if (opts.plot) await writeFileAtomic(opts.plot, plotRuns(runs));
         if (format === 'json') {
-          process.stdout.write(JSON.stringify({ scenario: scenario.name, seed: scenario.seed, ...(best !== undefined ? { bestPossibleServedFraction: Math.round(best * 1e4) / 1e4 } : {}), runs }) + '\n');
+          process.stdout.write(
+            JSON.stringify({
+              scenario: scenario.name,
+              seed: scenario.seed,
+              ...(best !== undefined ? { bestPossibleServedFraction: Math.round(best * 1e4) / 1e4 } : {}),
+              runs,
+            }) + '\n',
+          );
         } else process.stdout.write(formatRuns(runs, best));
       }),
     );

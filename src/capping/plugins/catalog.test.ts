@@ -7,10 +7,24 @@ const reserved = new Set(['naive', 'priority']);
 const entry = (extra: string) => `algorithms:\n  - name: green\n    version: 1.2.0\n    endpoint: https://plugins.example.org/green\n${extra}`;
 
 test('a catalog entry with every field', () => {
-  const c = parseCatalog(entry(`    description: carbon-aware\n    timeout: 1500ms\n    sha256: '${'a'.repeat(64)}'\n    parameters: {type: object, properties: {gridRegion: {type: string}}}\n`), 'cat.yaml', reserved);
+  const c = parseCatalog(
+    entry(
+      `    description: carbon-aware\n    timeout: 1500ms\n    sha256: '${'a'.repeat(64)}'\n    parameters: {type: object, properties: {gridRegion: {type: string}}}\n`,
+    ),
+    'cat.yaml',
+    reserved,
+  );
   assert.equal(c.source, 'cat.yaml');
   assert.deepEqual(c.entries, [
-    { name: 'green', version: '1.2.0', description: 'carbon-aware', endpoint: 'https://plugins.example.org/green', timeoutMs: 1500, sha256: 'a'.repeat(64), parameters: { type: 'object', properties: { gridRegion: { type: 'string' } } } },
+    {
+      name: 'green',
+      version: '1.2.0',
+      description: 'carbon-aware',
+      endpoint: 'https://plugins.example.org/green',
+      timeoutMs: 1500,
+      sha256: 'a'.repeat(64),
+      parameters: { type: 'object', properties: { gridRegion: { type: 'string' } } },
+    },
   ]);
   assert.equal(parseCatalog(entry(''), 'cat.yaml', reserved).entries[0].timeoutMs, 2000);
 });
@@ -27,7 +41,16 @@ test('bad entries are reported with file, line and field', () => {
     [entry('    parameters: {type: array}\n'), 'algorithms[0].parameters.type', /describes an object/],
   ];
   for (const [text, field, message] of bad) {
-    assert.throws(() => parseCatalog(text, 'cat.yaml', reserved), (e) => ERR_CAPPING_INVALID_CATALOG.is(e) && e.details.field === field && e.details.path === 'cat.yaml' && message.test(e.message) && e.exitCode === 2, field);
+    assert.throws(
+      () => parseCatalog(text, 'cat.yaml', reserved),
+      (e) =>
+        ERR_CAPPING_INVALID_CATALOG.is(e) &&
+        e.details.field === field &&
+        e.details.path === 'cat.yaml' &&
+        message.test(e.message) &&
+        e.exitCode === 2,
+      field,
+    );
   }
 });
 

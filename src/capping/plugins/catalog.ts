@@ -24,7 +24,9 @@ const EntrySchema = Type.Object(
     endpoint: Type.String({ minLength: 8, maxLength: 2048 }),
     parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema of spec.algorithm.parameters' })),
     timeout: Type.Optional(Type.String({ maxLength: 32, description: 'Go duration, default 2s, at most 30s' })),
-    sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'sha256 (hex) of the plug-in\'s published schema (GET on the endpoint)' })),
+    sha256: Type.Optional(
+      Type.String({ pattern: '^[0-9a-f]{64}$', description: "sha256 (hex) of the plug-in's published schema (GET on the endpoint)" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -63,8 +65,10 @@ export function parseCatalog(text: string, source: string, reserved: ReadonlySet
     if (url && url.protocol !== 'http:' && url.protocol !== 'https:') fail(['algorithms', i, 'endpoint'], 'must be http or https');
     if (url && (url.username || url.password)) fail(['algorithms', i, 'endpoint'], 'must not carry credentials');
     const timeoutMs = e.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(e.timeout);
-    if (timeoutMs === undefined || timeoutMs <= 0 || timeoutMs > MAX_PLUGIN_TIMEOUT_MS) fail(['algorithms', i, 'timeout'], `must be a duration above 0 and at most 30s, got ${JSON.stringify(e.timeout)}`);
-    if (e.parameters !== undefined && e.parameters.type !== undefined && e.parameters.type !== 'object') fail(['algorithms', i, 'parameters', 'type'], 'a parameters schema describes an object');
+    if (timeoutMs === undefined || timeoutMs <= 0 || timeoutMs > MAX_PLUGIN_TIMEOUT_MS)
+      fail(['algorithms', i, 'timeout'], `must be a duration above 0 and at most 30s, got ${JSON.stringify(e.timeout)}`);
+    if (e.parameters !== undefined && e.parameters.type !== undefined && e.parameters.type !== 'object')
+      fail(['algorithms', i, 'parameters', 'type'], 'a parameters schema describes an object');
     const { timeout: _t, ...rest } = e;
     return { ...rest, timeoutMs: timeoutMs as number };
   });

@@ -48,9 +48,12 @@ async function call(entry: CatalogEntry, init: RequestInit, signal?: AbortSignal
     return await readLimited(res, MAX_PLUGIN_RESPONSE_BYTES);
   } catch (err) {
     if (err instanceof AlgorithmFailure) throw err;
-    if (timeout.aborted) throw new AlgorithmFailure('AlgorithmTimeout', `${init.method} ${entry.endpoint} did not answer within ${entry.timeoutMs} ms`, { cause: err });
+    if (timeout.aborted)
+      throw new AlgorithmFailure('AlgorithmTimeout', `${init.method} ${entry.endpoint} did not answer within ${entry.timeoutMs} ms`, { cause: err });
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new AlgorithmFailure('AlgorithmFailed', `${init.method} ${entry.endpoint} failed: ${cause?.code ?? cause?.message ?? errorMessage(err)}`, { cause: err });
+    throw new AlgorithmFailure('AlgorithmFailed', `${init.method} ${entry.endpoint} failed: ${cause?.code ?? cause?.message ?? errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -89,7 +92,10 @@ export function createHttpPlugin(entry: CatalogEntry, parameters: Record<string,
       }
       if (!decisionsCheck.Check(answer)) {
         const e = [...decisionsCheck.Errors(answer)][0];
-        throw new AlgorithmFailure('AlgorithmInvalidAnswer', `${entry.name} answered invalid decisions: ${e ? `${e.instancePath || '(root)'} ${e.message}` : 'schema mismatch'}`);
+        throw new AlgorithmFailure(
+          'AlgorithmInvalidAnswer',
+          `${entry.name} answered invalid decisions: ${e ? `${e.instancePath || '(root)'} ${e.message}` : 'schema mismatch'}`,
+        );
       }
       return answer as CappingDecisions;
     },

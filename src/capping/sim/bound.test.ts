@@ -9,9 +9,20 @@ import { REPO_ROOT } from '../../../test/helpers/shared-data.js';
 
 /** Two services whose demand alternates 300/100 out of phase every minute; the autoscaler asks 1 replica per 75. */
 function seesaw(budget: number): string {
-  const demand = (first: number, second: number) => `[${Array.from({ length: 10 }, (_, k) => `[${60 * k}, ${k % 2 ? second : first}], [${60 * k + 59}, ${k % 2 ? second : first}]`).join(', ')}]`;
-  const workload = (name: string, d: string) => `  - {name: ${name}, replicas: 1, maxReplicas: 5, capacityPerReplica: 100, replicaWatts: {idle: 50, perUnit: 1}, readySeconds: 0, demand: ${d}, autoscaler: {targetPerReplica: 75}}`;
-  return ['seed: 1', 'durationSeconds: 600', 'stepSeconds: 60', `budget: {watts: ${budget}}`, 'nodes: [{name: n, idleWatts: 100, maxWatts: 1000}]', 'workloads:', workload('a', demand(300, 100)), workload('b', demand(100, 300))].join('\n');
+  const demand = (first: number, second: number) =>
+    `[${Array.from({ length: 10 }, (_, k) => `[${60 * k}, ${k % 2 ? second : first}], [${60 * k + 59}, ${k % 2 ? second : first}]`).join(', ')}]`;
+  const workload = (name: string, d: string) =>
+    `  - {name: ${name}, replicas: 1, maxReplicas: 5, capacityPerReplica: 100, replicaWatts: {idle: 50, perUnit: 1}, readySeconds: 0, demand: ${d}, autoscaler: {targetPerReplica: 75}}`;
+  return [
+    'seed: 1',
+    'durationSeconds: 600',
+    'stepSeconds: 60',
+    `budget: {watts: ${budget}}`,
+    'nodes: [{name: n, idleWatts: 100, maxWatts: 1000}]',
+    'workloads:',
+    workload('a', demand(300, 100)),
+    workload('b', demand(100, 300)),
+  ].join('\n');
 }
 
 test('held limits: the per-step bound follows the seesaw, limits held for the window cannot', () => {
@@ -35,8 +46,18 @@ test('held limits: the flapping fixture is below its per-step bound; on steady l
 });
 
 test('held limits: not computed when there are too many limit combinations', () => {
-  const many = ['seed: 1', 'durationSeconds: 60', 'stepSeconds: 15', 'budget: {watts: 1000}', 'nodes: [{name: n, idleWatts: 1, maxWatts: 10}]', 'workloads:'];
-  for (let i = 0; i < 6; i++) many.push(`  - {name: w${i}, replicas: 1, maxReplicas: 10, capacityPerReplica: 1, replicaWatts: {idle: 1, perUnit: 1}, readySeconds: 0, demand: [[0, 1]], autoscaler: {targetPerReplica: 1}}`);
+  const many = [
+    'seed: 1',
+    'durationSeconds: 60',
+    'stepSeconds: 15',
+    'budget: {watts: 1000}',
+    'nodes: [{name: n, idleWatts: 1, maxWatts: 10}]',
+    'workloads:',
+  ];
+  for (let i = 0; i < 6; i++)
+    many.push(
+      `  - {name: w${i}, replicas: 1, maxReplicas: 10, capacityPerReplica: 1, replicaWatts: {idle: 1, perUnit: 1}, readySeconds: 0, demand: [[0, 1]], autoscaler: {targetPerReplica: 1}}`,
+    );
   assert.equal(bestHeldLimitsServedFraction(parseScenario(many.join('\n'), 'many.yaml'), 1000), undefined);
 });
 

@@ -14,14 +14,22 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function panel(y0: number, title: string, unit: string, t: number[], lines: Array<{ label: string; values: number[]; color: string; dash?: boolean }>): string {
+function panel(
+  y0: number,
+  title: string,
+  unit: string,
+  t: number[],
+  lines: Array<{ label: string; values: number[]; color: string; dash?: boolean }>,
+): string {
   const tMax = Math.max(t[t.length - 1] ?? 1, 1);
   const vMax = Math.max(1, ...lines.flatMap((l) => l.values)) * 1.05;
   const x = (v: number) => M.left + ((W - M.left - M.right) * v) / tMax;
   const y = (v: number) => y0 + M.top + (H - M.top - M.bottom) * (1 - v / vMax);
   const out: string[] = [];
   out.push(`<text x="${M.left}" y="${y0 + 18}" font-size="14" font-weight="bold">${esc(title)}</text>`);
-  out.push(`<line x1="${M.left}" y1="${y(0)}" x2="${W - M.right}" y2="${y(0)}" stroke="#888"/><line x1="${M.left}" y1="${y(0)}" x2="${M.left}" y2="${y(vMax)}" stroke="#888"/>`);
+  out.push(
+    `<line x1="${M.left}" y1="${y(0)}" x2="${W - M.right}" y2="${y(0)}" stroke="#888"/><line x1="${M.left}" y1="${y(0)}" x2="${M.left}" y2="${y(vMax)}" stroke="#888"/>`,
+  );
   for (let k = 0; k <= 4; k++) {
     const v = (vMax * k) / 4;
     out.push(`<text x="${M.left - 6}" y="${y(v) + 4}" font-size="10" text-anchor="end">${Math.round(v)}</text>`);
@@ -32,7 +40,9 @@ function panel(y0: number, title: string, unit: string, t: number[], lines: Arra
   for (const [k, l] of lines.entries()) {
     const pts = l.values.map((v, i) => `${x(t[i]).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
     out.push(`<polyline fill="none" stroke="${l.color}" stroke-width="1.3"${l.dash ? ' stroke-dasharray="6 3"' : ''} points="${pts}"/>`);
-    out.push(`<line x1="${W - M.right + 10}" y1="${y0 + M.top + 14 * k}" x2="${W - M.right + 30}" y2="${y0 + M.top + 14 * k}" stroke="${l.color}"${l.dash ? ' stroke-dasharray="6 3"' : ''}/><text x="${W - M.right + 34}" y="${y0 + M.top + 14 * k + 4}" font-size="11">${esc(l.label)}</text>`);
+    out.push(
+      `<line x1="${W - M.right + 10}" y1="${y0 + M.top + 14 * k}" x2="${W - M.right + 30}" y2="${y0 + M.top + 14 * k}" stroke="${l.color}"${l.dash ? ' stroke-dasharray="6 3"' : ''}/><text x="${W - M.right + 34}" y="${y0 + M.top + 14 * k + 4}" font-size="11">${esc(l.label)}</text>`,
+    );
   }
   return out.join('\n');
 }

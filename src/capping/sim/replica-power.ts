@@ -45,7 +45,11 @@ export class ReplicaPowerEstimator {
    * @param windowSeconds how long samples count for p50/p90
    * @param decay weight kept per observation in the fit (1 − 1/half-life in samples, roughly)
    */
-  constructor(private readonly capacity: number, private readonly windowSeconds = 600, private readonly decay = 0.995) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly windowSeconds = 600,
+    private readonly decay = 0.995,
+  ) {}
 
   /** Records the mean power of one ready replica (`watts`) at `load` per replica, at time `t`. */
   observe(t: number, load: number, watts: number): void {

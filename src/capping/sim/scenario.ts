@@ -12,7 +12,10 @@ import { ERR_CAPPING_INVALID_SCENARIO } from '../errors.js';
 const Positive = (description?: string) => Type.Number({ exclusiveMinimum: 0, description });
 const NonNeg = (description?: string) => Type.Number({ minimum: 0, description });
 const Name = Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' });
-const Percent = Type.Object({ percent: Type.Number({ exclusiveMinimum: 0, maximum: 100 }), window: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false });
+const Percent = Type.Object(
+  { percent: Type.Number({ exclusiveMinimum: 0, maximum: 100 }), window: Type.Optional(Type.String({ maxLength: 32 })) },
+  { additionalProperties: false },
+);
 
 /** The scenario document's schema. */
 export const ScenarioSchema = Type.Object(
@@ -42,9 +45,14 @@ export const ScenarioSchema = Type.Object(
     ),
     actions: Type.Optional(Type.Array(CapActionSchema, { maxItems: 5 })),
     noise: Type.Optional(Type.Object({ wattsFraction: Type.Number({ minimum: 0, maximum: 0.5 }) }, { additionalProperties: false })),
-    warmStart: Type.Optional(Type.Boolean({ description: 'The recommender starts with a history of each workload at loads across its capacity (default true)' })),
+    warmStart: Type.Optional(
+      Type.Boolean({ description: 'The recommender starts with a history of each workload at loads across its capacity (default true)' }),
+    ),
     nodes: Type.Array(
-      Type.Object({ name: Name, count: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })), idleWatts: NonNeg(), maxWatts: Positive() }, { additionalProperties: false }),
+      Type.Object(
+        { name: Name, count: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })), idleWatts: NonNeg(), maxWatts: Positive() },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 1000 },
     ),
     workloads: Type.Array(
@@ -66,7 +74,9 @@ export const ScenarioSchema = Type.Object(
           ),
           performance: Type.Optional(Type.Boolean({ description: 'Whether work per replica and demand reach the algorithm (default true)' })),
           metricsMissing: Type.Optional(
-            Type.Union([Type.Boolean(), Type.Array(Type.Tuple([NonNeg(), NonNeg()]), { maxItems: 1000 })], { description: 'true, or [from, to) seconds without power data for this workload' }),
+            Type.Union([Type.Boolean(), Type.Array(Type.Tuple([NonNeg(), NonNeg()]), { maxItems: 1000 })], {
+              description: 'true, or [from, to) seconds without power data for this workload',
+            }),
           ),
         },
         { additionalProperties: false },
@@ -117,13 +127,15 @@ export function parseScenario(text: string, file: string): Scenario {
   const { data: s, fail } = parseYamlChecked(ScenarioSchema, text, file, ERR_CAPPING_INVALID_SCENARIO);
   if (s.stepSeconds > s.durationSeconds) fail(['stepSeconds'], 'must not exceed durationSeconds');
   const interval = s.intervalSeconds ?? s.stepSeconds * Math.max(1, Math.round(30 / s.stepSeconds));
-  if (Math.abs(interval / s.stepSeconds - Math.round(interval / s.stepSeconds)) > 1e-9) fail(['intervalSeconds'], 'must be a multiple of stepSeconds');
+  if (Math.abs(interval / s.stepSeconds - Math.round(interval / s.stepSeconds)) > 1e-9)
+    fail(['intervalSeconds'], 'must be a multiple of stepSeconds');
   const act = s.thresholds?.act ?? 0.95;
   const release = s.thresholds?.release ?? 0.8;
   if (!(release < act)) fail(['thresholds', 'release'], `must be below act (${act})`);
   for (const form of ['percentOfPeak', 'percentOfAverage'] as const) {
     const p = (s.budget as Record<string, { window?: string } | undefined>)[form];
-    if (p?.window !== undefined && parseDuration(p.window) === undefined) fail(['budget', form, 'window'], `not a duration: ${JSON.stringify(p.window)}`);
+    if (p?.window !== undefined && parseDuration(p.window) === undefined)
+      fail(['budget', form, 'window'], `not a duration: ${JSON.stringify(p.window)}`);
   }
   const names = new Set<string>();
   const workloads = s.workloads.map((w, i): Workload => {
@@ -133,7 +145,12 @@ export function parseScenario(text: string, file: string): Scenario {
     if (min > w.maxReplicas) fail(['workloads', i, 'minReplicas'], `above maxReplicas (${w.maxReplicas})`);
     if (w.replicas > w.maxReplicas) fail(['workloads', i, 'replicas'], `above maxReplicas (${w.maxReplicas})`);
     for (let k = 1; k < w.demand.length; k++) if (w.demand[k][0] <= w.demand[k - 1][0]) fail(['workloads', i, 'demand', k], 'times must increase');
-    const missing = w.metricsMissing === true ? [[0, Infinity] as [number, number]] : w.metricsMissing === false || w.metricsMissing === undefined ? [] : w.metricsMissing.map(([a, b]) => [a, b] as [number, number]);
+    const missing =
+      w.metricsMissing === true
+        ? [[0, Infinity] as [number, number]]
+        : w.metricsMissing === false || w.metricsMissing === undefined
+          ? []
+          : w.metricsMissing.map(([a, b]) => [a, b] as [number, number]);
     return {
       name: w.name,
       kind: w.kind ?? 'ScaledObject',
@@ -150,7 +167,11 @@ export function parseScenario(text: string, file: string): Scenario {
       metricsMissing: missing,
     };
   });
-  const nodes = s.nodes.flatMap((n) => (n.count ?? 1) === 1 ? [{ name: n.name, idleWatts: n.idleWatts, maxWatts: n.maxWatts }] : Array.from({ length: n.count ?? 1 }, (_, k) => ({ name: `${n.name}-${k}`, idleWatts: n.idleWatts, maxWatts: n.maxWatts })));
+  const nodes = s.nodes.flatMap((n) =>
+    (n.count ?? 1) === 1
+      ? [{ name: n.name, idleWatts: n.idleWatts, maxWatts: n.maxWatts }]
+      : Array.from({ length: n.count ?? 1 }, (_, k) => ({ name: `${n.name}-${k}`, idleWatts: n.idleWatts, maxWatts: n.maxWatts })),
+  );
   const b = s.budget as { watts?: number; percentOfPeak?: { percent: number }; percentOfAverage?: { percent: number } };
   return {
     name: s.name ?? file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
@@ -158,9 +179,19 @@ export function parseScenario(text: string, file: string): Scenario {
     durationSeconds: s.durationSeconds,
     stepSeconds: s.stepSeconds,
     intervalSeconds: interval,
-    budget: b.watts !== undefined ? { watts: b.watts } : b.percentOfPeak ? { percentOfPeak: b.percentOfPeak.percent } : { percentOfAverage: (b.percentOfAverage as { percent: number }).percent },
+    budget:
+      b.watts !== undefined
+        ? { watts: b.watts }
+        : b.percentOfPeak
+          ? { percentOfPeak: b.percentOfPeak.percent }
+          : { percentOfAverage: (b.percentOfAverage as { percent: number }).percent },
     includeIdle: s.includeIdle ?? false,
-    thresholds: { act, release, cooldownSeconds: s.thresholds?.cooldownSeconds ?? 120, stabilizationWindowSeconds: s.thresholds?.stabilizationWindowSeconds ?? 300 },
+    thresholds: {
+      act,
+      release,
+      cooldownSeconds: s.thresholds?.cooldownSeconds ?? 120,
+      stabilizationWindowSeconds: s.thresholds?.stabilizationWindowSeconds ?? 300,
+    },
     actions: s.actions ?? ['LimitReplicas', 'Alert'],
     noiseFraction: s.noise?.wattsFraction ?? 0.02,
     warmStart: s.warmStart ?? true,

@@ -39,9 +39,15 @@ test('with an ample budget every load unit is served and power follows the repli
 
 test('a tight budget bounds the replicas: 450 W allows 3 replicas at capacity (150 W each)', async () => {
   const r = await simulate(parseScenario(tiny(450), 't.yaml'), createAlgorithm('proportional'));
-  assert.ok(r.series.targets.web.limit.slice(1).every((l) => l === 3), JSON.stringify(r.series.targets.web.limit));
+  assert.ok(
+    r.series.targets.web.limit.slice(1).every((l) => l === 3),
+    JSON.stringify(r.series.targets.web.limit),
+  );
   assert.equal(r.series.watts[0], 600); // before the capper's first step
-  assert.ok(r.series.watts.slice(1).every((w) => w === 450), JSON.stringify(r.series.watts));
+  assert.ok(
+    r.series.watts.slice(1).every((w) => w === 450),
+    JSON.stringify(r.series.watts),
+  );
   assert.equal(servableAt(parseScenario(tiny(450), 't.yaml'), 0, 450), 300);
 });
 
@@ -77,7 +83,14 @@ test('scenario errors name the file, line and field', () => {
     [tiny(100).replace('readySeconds: 0', 'readySeconds: 0\n    colour: red'), 'workloads[0].colour'],
   ];
   for (const [text, field] of cases) {
-    assert.throws(() => parseScenario(text, 'bad.yaml'), (e) => ERR_CAPPING_INVALID_SCENARIO.is(e) && e.details.field === field && e.details.path === 'bad.yaml' && typeof e.details.line === 'number', field);
+    assert.throws(
+      () => parseScenario(text, 'bad.yaml'),
+      (e) => ERR_CAPPING_INVALID_SCENARIO.is(e) && e.details.field === field && e.details.path === 'bad.yaml' && typeof e.details.line === 'number',
+      field,
+    );
   }
-  assert.throws(() => parseScenario('seed: [', 'bad.yaml'), (e) => ERR_MALFORMED_FILE.is(e) && e.details.path === 'bad.yaml');
+  assert.throws(
+    () => parseScenario('seed: [', 'bad.yaml'),
+    (e) => ERR_MALFORMED_FILE.is(e) && e.details.path === 'bad.yaml',
+  );
 });

@@ -10,7 +10,14 @@
  */
 import { runCappingStep } from '../algorithm/step.js';
 import { emptyGuardMemory, type GuardMemory } from '../algorithm/guard.js';
-import { CAPPING_API_VERSION, type CappingAlgorithm, type CappingState, type NodeState, type PodState, type TargetState } from '../algorithm/types.js';
+import {
+  CAPPING_API_VERSION,
+  type CappingAlgorithm,
+  type CappingState,
+  type NodeState,
+  type PodState,
+  type TargetState,
+} from '../algorithm/types.js';
 import { SeededRandom } from './random.js';
 import { ReplicaPowerEstimator } from './replica-power.js';
 import { demandAt, type Scenario, type Workload } from './scenario.js';
@@ -141,7 +148,21 @@ export async function simulate(scenario: Scenario, algorithm: CappingAlgorithm, 
         est.observe(-3600 + k, load, (w.replicaWatts.idle + w.replicaWatts.perUnit * load) * (1 + s.noiseFraction * rng.normal()));
       }
     }
-    const l: Live = { w, id: `${w.kind}/sim/${w.name}`, pods: [], limit: undefined, lastAction: undefined, lastDirection: 0, flapTimes: [], wantHistory: [], demandHistory: [], stateHistory: [], demand: 0, estimator: est, podSeq: 0 };
+    const l: Live = {
+      w,
+      id: `${w.kind}/sim/${w.name}`,
+      pods: [],
+      limit: undefined,
+      lastAction: undefined,
+      lastDirection: 0,
+      flapTimes: [],
+      wantHistory: [],
+      demandHistory: [],
+      stateHistory: [],
+      demand: 0,
+      estimator: est,
+      podSeq: 0,
+    };
     for (let k = 0; k < w.replicas; k++) l.pods.push(newPod(s, l, nodeCursor++ % s.nodes.length, 0));
     return l;
   });
@@ -293,7 +314,17 @@ function newPod(s: Scenario, l: Live, node: number, readyAt: number): Pod {
  * pods' and the demand history's objects are reused from one state to the next: a state is used (or
  * serialized) within its step and never kept.
  */
-function buildState(s: Scenario, live: Live[], t: number, budget: number, baseline: number, power: number, series: SimSeries, nodeWatts: Float64Array, horizon: number): CappingState {
+function buildState(
+  s: Scenario,
+  live: Live[],
+  t: number,
+  budget: number,
+  baseline: number,
+  power: number,
+  series: SimSeries,
+  nodeWatts: Float64Array,
+  horizon: number,
+): CappingState {
   const targets: TargetState[] = [];
   for (const l of live) {
     const w = l.w;
@@ -344,7 +375,12 @@ function buildState(s: Scenario, live: Live[], t: number, budget: number, baseli
     if (l.lastAction !== undefined) target.secondsSinceLastAction = t - l.lastAction;
     targets.push(target);
   }
-  const nodes: NodeState[] = s.nodes.map((n, k) => ({ name: n.name, watts: round(n.idleWatts + nodeWatts[k], 1), idleWatts: n.idleWatts, headroomWatts: round(n.maxWatts - n.idleWatts - nodeWatts[k], 1) }));
+  const nodes: NodeState[] = s.nodes.map((n, k) => ({
+    name: n.name,
+    watts: round(n.idleWatts + nodeWatts[k], 1),
+    idleWatts: n.idleWatts,
+    headroomWatts: round(n.maxWatts - n.idleWatts - nodeWatts[k], 1),
+  }));
   // The recommender's short forecast: a least-squares line through the last 5 minutes of power.
   const k0 = Math.max(0, series.t.length - Math.round(300 / s.stepSeconds));
   const ts = series.t.slice(k0);
@@ -365,7 +401,14 @@ function buildState(s: Scenario, live: Live[], t: number, budget: number, baseli
   return {
     apiVersion: CAPPING_API_VERSION,
     nowSeconds: t,
-    policy: { name: s.name, budgetWatts: budget, thresholds: s.thresholds, actions: s.actions, includeIdle: s.includeIdle, intervalSeconds: s.intervalSeconds },
+    policy: {
+      name: s.name,
+      budgetWatts: budget,
+      thresholds: s.thresholds,
+      actions: s.actions,
+      includeIdle: s.includeIdle,
+      intervalSeconds: s.intervalSeconds,
+    },
     currentWatts: power,
     forecastWatts: forecast,
     baselineWatts: baseline,

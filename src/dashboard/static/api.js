@@ -28,7 +28,11 @@ async function call(path, init) {
   const text = await res.text();
   /** @type {any} */
   let body = null;
-  try { body = text ? JSON.parse(text) : null; } catch { body = { message: text.slice(0, 300) }; }
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = { message: text.slice(0, 300) };
+  }
   if (!res.ok) throw new ApiError(res.status, body);
   return body;
 }

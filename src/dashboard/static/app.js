@@ -102,10 +102,14 @@ async function main() {
   }
   try {
     overview.setHistory(await getJson('/api/v1/history/node'));
-  } catch { /* the stream fills the charts */ }
+  } catch {
+    /* the stream fills the charts */
+  }
   try {
     overview.showNode(await getJson('/api/v1/node'));
-  } catch { /* the agent has no snapshot yet */ }
+  } catch {
+    /* the agent has no snapshot yet */
+  }
   const es = new EventSource('/api/v1/stream');
   let connected = false;
   es.addEventListener('hello', async () => {
@@ -114,7 +118,9 @@ async function main() {
     if (connected) {
       try {
         overview.setHistory(await getJson('/api/v1/history/node'));
-      } catch { /* keep what the page has */ }
+      } catch {
+        /* keep what the page has */
+      }
     }
     connected = true;
   });

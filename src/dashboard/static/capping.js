@@ -22,11 +22,25 @@ function meter(p) {
   const text = budgetLine(p);
   if (!f) return h('p', { class: 'cap-line' }, text);
   const over = (p.currentWatts ?? 0) > (p.budgetWatts ?? 0);
-  return h('div', { class: 'cap-meter-wrap' },
+  return h(
+    'div',
+    { class: 'cap-meter-wrap' },
     h('p', { class: 'cap-line' }, text),
-    h('div', { class: 'cap-meter', role: 'meter', 'aria-label': `current power of ${p.namespace}/${p.name} against its budget`, 'aria-valuemin': '0', 'aria-valuemax': String(p.budgetWatts), 'aria-valuenow': String(p.currentWatts), 'aria-valuetext': text },
+    h(
+      'div',
+      {
+        class: 'cap-meter',
+        role: 'meter',
+        'aria-label': `current power of ${p.namespace}/${p.name} against its budget`,
+        'aria-valuemin': '0',
+        'aria-valuemax': String(p.budgetWatts),
+        'aria-valuenow': String(p.currentWatts),
+        'aria-valuetext': text,
+      },
       h('div', { class: `cap-fill${over ? ' over' : ''}`, style: `width: ${(100 * f.current).toFixed(1)}%` }),
-      h('div', { class: 'cap-budget', style: `left: ${(100 * f.budget).toFixed(1)}%`, title: `budget ${watts(p.budgetWatts)}` })));
+      h('div', { class: 'cap-budget', style: `left: ${(100 * f.budget).toFixed(1)}%`, title: `budget ${watts(p.budgetWatts)}` }),
+    ),
+  );
 }
 
 /**
@@ -35,16 +49,46 @@ function meter(p) {
  */
 function targetsTable(p) {
   if (p.targets.length === 0) return h('p', { class: 'muted' }, 'No targets in the status yet.');
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'cap-targets', 'aria-label': `Recommendations of ${p.namespace}/${p.name}` },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Target'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col', class: 'num' }, 'Replicas'), h('th', { scope: 'col', class: 'num' }, 'Max now'), h('th', { scope: 'col' }, 'Recommendation'), h('th', { scope: 'col', class: 'num' }, 'W'), h('th', { scope: 'col' }, 'Reason'))),
-    h('tbody', {}, p.targets.map((t) => h('tr', {},
-      h('td', {}, `${t.kind}/${t.name}`),
-      h('td', {}, t.state),
-      h('td', { class: 'num' }, t.replicas ?? '–'),
-      h('td', { class: 'num' }, t.maxReplicas ?? '–'),
-      h('td', { class: 'cap-rec' }, recommendationText(t)),
-      h('td', { class: 'num' }, watts(t.watts)),
-      h('td', { class: 'cap-reason' }, t.reason))))));
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'cap-targets', 'aria-label': `Recommendations of ${p.namespace}/${p.name}` },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Target'),
+          h('th', { scope: 'col' }, 'State'),
+          h('th', { scope: 'col', class: 'num' }, 'Replicas'),
+          h('th', { scope: 'col', class: 'num' }, 'Max now'),
+          h('th', { scope: 'col' }, 'Recommendation'),
+          h('th', { scope: 'col', class: 'num' }, 'W'),
+          h('th', { scope: 'col' }, 'Reason'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        p.targets.map((t) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, `${t.kind}/${t.name}`),
+            h('td', {}, t.state),
+            h('td', { class: 'num' }, t.replicas ?? '–'),
+            h('td', { class: 'num' }, t.maxReplicas ?? '–'),
+            h('td', { class: 'cap-rec' }, recommendationText(t)),
+            h('td', { class: 'num' }, watts(t.watts)),
+            h('td', { class: 'cap-reason' }, t.reason),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /**
@@ -53,14 +97,44 @@ function targetsTable(p) {
  */
 function actionsTable(p) {
   if (p.lastActions.length === 0) return h('p', { class: 'muted' }, 'No actions yet.');
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'cap-actions', 'aria-label': `Recent actions of ${p.namespace}/${p.name}` },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'Action'), h('th', { scope: 'col' }, 'Target'), h('th', { scope: 'col' }, 'Change'), h('th', { scope: 'col' }, 'Why'))),
-    h('tbody', {}, [...p.lastActions].reverse().map((a) => h('tr', {},
-      h('td', {}, new Date(a.time).toLocaleString()),
-      h('td', {}, a.action, a.dryRun ? h('span', { class: 'muted' }, ' (dry run)') : null),
-      h('td', {}, a.target),
-      h('td', {}, a.change),
-      h('td', { class: 'cap-reason' }, a.reason))))));
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'cap-actions', 'aria-label': `Recent actions of ${p.namespace}/${p.name}` },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Time'),
+          h('th', { scope: 'col' }, 'Action'),
+          h('th', { scope: 'col' }, 'Target'),
+          h('th', { scope: 'col' }, 'Change'),
+          h('th', { scope: 'col' }, 'Why'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        [...p.lastActions]
+          .reverse()
+          .map((a) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, new Date(a.time).toLocaleString()),
+              h('td', {}, a.action, a.dryRun ? h('span', { class: 'muted' }, ' (dry run)') : null),
+              h('td', {}, a.target),
+              h('td', {}, a.change),
+              h('td', { class: 'cap-reason' }, a.reason),
+            ),
+          ),
+      ),
+    ),
+  );
 }
 
 /**
@@ -68,7 +142,9 @@ function actionsTable(p) {
  * @returns {string}
  */
 function conditionsText(p) {
-  const on = Object.entries(p.conditions).filter(([, c]) => c.status === 'True').map(([type, c]) => `${type} (${c.reason})`);
+  const on = Object.entries(p.conditions)
+    .filter(([, c]) => c.status === 'True')
+    .map(([type, c]) => `${type} (${c.reason})`);
   return on.length > 0 ? `Conditions: ${on.join(', ')}` : 'No condition is true.';
 }
 
@@ -108,14 +184,31 @@ export function createCapping() {
     const s = series.get(key);
     let c = charts.get(key);
     if (!c) {
-      const box = h('div', { class: 'chart cap-chart', role: 'img', 'aria-label': `Line chart of the budget, current and forecast power of ${key} since this page opened` });
-      const note = h('p', { class: 'muted cap-chart-note' }, `The chart starts at the next reading (every ${REFRESH_MS / 1000} s while this tab is open).`);
-      c = { fig: h('figure', {}, h('figcaption', {}, 'Budget, current and forecast power since this page opened (W)'), note, box), box, note, chart: null };
+      const box = h('div', {
+        class: 'chart cap-chart',
+        role: 'img',
+        'aria-label': `Line chart of the budget, current and forecast power of ${key} since this page opened`,
+      });
+      const note = h(
+        'p',
+        { class: 'muted cap-chart-note' },
+        `The chart starts at the next reading (every ${REFRESH_MS / 1000} s while this tab is open).`,
+      );
+      c = {
+        fig: h('figure', {}, h('figcaption', {}, 'Budget, current and forecast power since this page opened (W)'), note, box),
+        box,
+        note,
+        chart: null,
+      };
       charts.set(key, c);
     }
     if (s && s.t.length >= 2) {
       c.note.hidden = true;
-      c.chart ??= lineChart(c.box, [{ label: 'budget', dash: [6, 3] }, { label: 'current' }, { label: 'forecast', dash: [2, 3] }], { yLabel: 'W', yFromZero: true, height: 200 });
+      c.chart ??= lineChart(c.box, [{ label: 'budget', dash: [6, 3] }, { label: 'current' }, { label: 'forecast', dash: [2, 3] }], {
+        yLabel: 'W',
+        yFromZero: true,
+        height: 200,
+      });
       c.chart.setData([s.t, s.budget, s.current, s.forecast]);
     }
     return c.fig;
@@ -128,23 +221,40 @@ export function createCapping() {
       return;
     }
     if (v.policies.length === 0) {
-      replace(el, h('p', { id: 'capping-none', class: 'muted' }, `No PowerCapPolicies on the cluster (read ${new Date(v.readAt).toLocaleTimeString()}).`));
+      replace(
+        el,
+        h('p', { id: 'capping-none', class: 'muted' }, `No PowerCapPolicies on the cluster (read ${new Date(v.readAt).toLocaleTimeString()}).`),
+      );
       return;
     }
-    replace(el,
-      h('p', { class: 'muted' }, `${v.policies.length} polic${v.policies.length === 1 ? 'y' : 'ies'}, from their status as the operator wrote it (read ${new Date(v.readAt).toLocaleTimeString()}).`),
+    replace(
+      el,
+      h(
+        'p',
+        { class: 'muted' },
+        `${v.policies.length} polic${v.policies.length === 1 ? 'y' : 'ies'}, from their status as the operator wrote it (read ${new Date(v.readAt).toLocaleTimeString()}).`,
+      ),
       v.policies.map((p) => {
         const key = `${p.namespace}/${p.name}`;
-        return h('section', { class: 'cap-policy', 'aria-label': `PowerCapPolicy ${key}`, 'data-policy': key },
+        return h(
+          'section',
+          { class: 'cap-policy', 'aria-label': `PowerCapPolicy ${key}`, 'data-policy': key },
           h('h2', {}, key, ' ', h('span', { class: 'badge' }, p.mode), p.overBudget ? h('span', { class: 'badge over' }, 'over budget') : null),
           meter(p),
-          h('p', { class: 'muted cap-conditions' }, conditionsText(p), p.lastEvaluation ? ` Last evaluated ${new Date(p.lastEvaluation).toLocaleString()}.` : ''),
+          h(
+            'p',
+            { class: 'muted cap-conditions' },
+            conditionsText(p),
+            p.lastEvaluation ? ` Last evaluated ${new Date(p.lastEvaluation).toLocaleString()}.` : '',
+          ),
           chartOf(key),
           h('h3', {}, 'Recommendations'),
           targetsTable(p),
           h('h3', {}, 'Recent actions'),
-          actionsTable(p));
-      }));
+          actionsTable(p),
+        );
+      }),
+    );
   }
 
   async function refresh() {

@@ -127,7 +127,6 @@ export function lineChart(el, series, opts = {}) {
   };
 }
 
-
 /**
  * Draws `values` (numbers or nulls) as a sparkline on `canvas`.
  * @param {HTMLCanvasElement} canvas
@@ -153,10 +152,16 @@ export function sparkline(canvas, values, color = seriesColor(0)) {
   let drawing = false;
   values.forEach((v, i) => {
     const x = values.length === 1 ? w / 2 : (i / (values.length - 1)) * (w - 2) + 1;
-    if (v === null || !Number.isFinite(v)) { drawing = false; return; }
+    if (v === null || !Number.isFinite(v)) {
+      drawing = false;
+      return;
+    }
     const y = hgt - 2 - (v / max) * (hgt - 4);
     if (drawing) ctx.lineTo(x, y);
-    else { ctx.moveTo(x, y); drawing = true; }
+    else {
+      ctx.moveTo(x, y);
+      drawing = true;
+    }
   });
   ctx.stroke();
 }

@@ -34,7 +34,10 @@ export function h(tag, attrs = {}, ...children) {
  */
 export function replace(el, ...children) {
   const nodes = /** @type {Array<string | Node>} */ (
-    children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false).map((c) => (typeof c === 'number' ? String(c) : c))
+    children
+      .flat(Infinity)
+      .filter((c) => c !== undefined && c !== null && c !== false)
+      .map((c) => (typeof c === 'number' ? String(c) : c))
   );
   el.replaceChildren(...nodes);
 }

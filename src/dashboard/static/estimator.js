@@ -25,7 +25,9 @@ import { asApiError, getJson, postJson } from './api.js';
 export function placementText(e) {
   if (!e) return '–';
   if (e.placement === null) return 'cannot be placed (no node can take it)';
-  const parts = Object.entries(e.placement ?? {}).filter(([, n]) => n > 0).map(([node, n]) => `${node}: ${n}`);
+  const parts = Object.entries(e.placement ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([node, n]) => `${node}: ${n}`);
   return parts.length ? parts.join(', ') : 'nothing placed';
 }
 
@@ -46,11 +48,23 @@ function curveValue(w) {
 export function reasonsView(inc, reasons) {
   const first = inc.findIndex((w) => w >= Number.MAX_VALUE);
   if (first < 0) return null;
-  const head = first === 0 ? 'No node can take even one workload.' : `+Inf from k = ${first + 1}: the nodes have room for ${first} workload${first === 1 ? '' : 's'} at most.`;
+  const head =
+    first === 0
+      ? 'No node can take even one workload.'
+      : `+Inf from k = ${first + 1}: the nodes have room for ${first} workload${first === 1 ? '' : 's'} at most.`;
   const nodes = Object.entries(reasons ?? {});
-  return h('div', {},
+  return h(
+    'div',
+    {},
     h('p', {}, head, nodes.length ? ' Nodes that cannot take one:' : false),
-    nodes.length ? h('ul', { 'aria-label': 'Why nodes cannot take a workload' }, nodes.map(([node, rs]) => h('li', {}, h('strong', {}, node), `: ${rs.join('; ')}`))) : false);
+    nodes.length
+      ? h(
+          'ul',
+          { 'aria-label': 'Why nodes cannot take a workload' },
+          nodes.map(([node, rs]) => h('li', {}, h('strong', {}, node), `: ${rs.join('; ')}`)),
+        )
+      : false,
+  );
 }
 
 /**
@@ -59,11 +73,22 @@ export function reasonsView(inc, reasons) {
  */
 function nodeRow(n) {
   const refreshed = (n.monitors ?? []).some((m) => m.lastSuccess);
-  const status = Object.entries(n.status ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || (refreshed ? 'no readings (monitors report none)' : 'not refreshed yet');
+  const status =
+    Object.entries(n.status ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || (refreshed ? 'no readings (monitors report none)' : 'not refreshed yet');
   const monitors = (n.monitors ?? []).map((m) => `${m.type}${m.stale ? ' (stale)' : ''}${m.error ? `: ${m.error}` : ''}`).join(', ') || 'none';
   const curve = (n.curve?.watts ?? []).map(curveValue).join(' ');
   const pred = `${n.predictor?.type ?? '?'}${n.predictor?.error ? ` (${n.predictor.error})` : ''}`;
-  return h('tr', {}, h('th', { scope: 'row' }, n.name), h('td', {}, pred), h('td', {}, monitors), h('td', {}, status), h('td', {}, curve ? `[${curve}]` : ''));
+  return h(
+    'tr',
+    {},
+    h('th', { scope: 'row' }, n.name),
+    h('td', {}, pred),
+    h('td', {}, monitors),
+    h('td', {}, status),
+    h('td', {}, curve ? `[${curve}]` : ''),
+  );
 }
 
 /** Creates the estimator view. */
@@ -82,7 +107,10 @@ export function createEstimator() {
   function paths() {
     const [ns, name] = nameEl.value.trim().split('/');
     const base = `/namespaces/${encodeURIComponent(ns)}/estimators/${encodeURIComponent(name)}`;
-    return { values: `${base}/values/powerconsumption?explain=true`, nodes: `${base}/nodes?cpu_milli=${Number(cpuEl.value) || 0}&num_workloads=${Math.min(100, Number(nEl.value) || 0)}` };
+    return {
+      values: `${base}/values/powerconsumption?explain=true`,
+      nodes: `${base}/nodes?cpu_milli=${Number(cpuEl.value) || 0}&num_workloads=${Math.min(100, Number(nEl.value) || 0)}`,
+    };
   }
 
   async function loadNodes() {
@@ -95,14 +123,35 @@ export function createEstimator() {
       /** @type {EstimatorNode[]} */
       const items = res.nodes ?? [];
       const cpu = items[0]?.curve?.cpu_milli;
-      replace(wrap, items.length
-        ? h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Estimator nodes' },
-          h('thead', {}, h('tr', {}, ['Node', 'Predictor', 'Monitors', 'Status', `Predicted W at 0..N × ${cpu ?? '?'} mCPU`].map((c) => h('th', { scope: 'col' }, c)))),
-          h('tbody', {}, items.map(nodeRow))))
-        : h('p', { class: 'muted' }, 'This estimator has no nodes.'));
+      replace(
+        wrap,
+        items.length
+          ? h(
+              'div',
+              { class: 'table-wrap' },
+              h(
+                'table',
+                { 'aria-label': 'Estimator nodes' },
+                h(
+                  'thead',
+                  {},
+                  h(
+                    'tr',
+                    {},
+                    ['Node', 'Predictor', 'Monitors', 'Status', `Predicted W at 0..N × ${cpu ?? '?'} mCPU`].map((c) => h('th', { scope: 'col' }, c)),
+                  ),
+                ),
+                h('tbody', {}, items.map(nodeRow)),
+              ),
+            )
+          : h('p', { class: 'muted' }, 'This estimator has no nodes.'),
+      );
     } catch (caught) {
       const err = asApiError(caught);
-      replace(wrap, h('p', { class: 'muted' }, err.status === 404 ? 'No estimator of that name on this server.' : `Could not list nodes: ${err.message}`));
+      replace(
+        wrap,
+        h('p', { class: 'muted' }, err.status === 404 ? 'No estimator of that name on this server.' : `Could not list nodes: ${err.message}`),
+      );
     }
   }
 
@@ -127,12 +176,28 @@ export function createEstimator() {
       resultEl.hidden = false;
       const ks = inc.map((_, i) => i + 1);
       const finite = inc.map((w) => (w >= Number.MAX_VALUE ? null : w));
-      if (!chart) chart = lineChart(byId('chart-estimator'), [{ label: 'W increase', points: { show: true, size: 7 } }], { time: false, xLabel: 'k (workloads)', yLabel: 'W', xIncrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] });
+      if (!chart)
+        chart = lineChart(byId('chart-estimator'), [{ label: 'W increase', points: { show: true, size: 7 } }], {
+          time: false,
+          xLabel: 'k (workloads)',
+          yLabel: 'W',
+          xIncrs: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+        });
       chart.setData([ks, finite]);
       /** @type {ExplainedK[] | undefined} */
       const placements = res.explain;
-      replace(byId('est-table', HTMLTableElement).tBodies[0], inc.map((w, i) =>
-        h('tr', {}, h('td', {}, i + 1), h('td', { class: 'num' }, wattsOrInf(w)), h('td', {}, Array.isArray(placements) ? placementText(placements[i]) : 'ask with ?explain=true'))));
+      replace(
+        byId('est-table', HTMLTableElement).tBodies[0],
+        inc.map((w, i) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, i + 1),
+            h('td', { class: 'num' }, wattsOrInf(w)),
+            h('td', {}, Array.isArray(placements) ? placementText(placements[i]) : 'ask with ?explain=true'),
+          ),
+        ),
+      );
     } catch (caught) {
       const err = asApiError(caught);
       errEl.hidden = false;

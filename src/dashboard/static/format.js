@@ -67,7 +67,5 @@ export function meterText(meter) {
   /** @type {Record<string, string>} */
   const names = { rapl: 'RAPL (Intel/AMD powercap)', hwmon: 'hwmon sensors', model: 'a power model', fake: 'the fake meter (development)' };
   const what = names[meter.name] ?? meter.name;
-  return meter.estimated
-    ? `Estimated by ${what}${meter.model ? ` — model ${meter.model}` : ''}; not measured`
-    : `Measured by ${what}`;
+  return meter.estimated ? `Estimated by ${what}${meter.model ? ` — model ${meter.model}` : ''}; not measured` : `Measured by ${what}`;
 }

@@ -111,29 +111,60 @@ export function createModels() {
     }
     const models = res.models ?? [];
     if (models.length === 0) {
-      replace(list, h('p', { class: 'muted' }, 'No models yet. Train one with `powerplane train` or POST /api/v1/train; models appear here with their accuracy and a measured-vs-predicted plot.'));
+      replace(
+        list,
+        h(
+          'p',
+          { class: 'muted' },
+          'No models yet. Train one with `powerplane train` or POST /api/v1/train; models appear here with their accuracy and a measured-vs-predicted plot.',
+        ),
+      );
       return;
     }
     /** @type {import('../../core/contracts.js').MeterInfo | undefined} */
-    const meter = await getJson('/api/v1/capabilities').then((c) => c.chosenMeter, () => undefined);
+    const meter = await getJson('/api/v1/capabilities').then(
+      (c) => c.chosenMeter,
+      () => undefined,
+    );
     const best = bestOfRuns(models);
-    replace(list,
+    replace(
+      list,
       h('p', { class: 'muted' }, `${res.total ?? models.length} model${models.length === 1 ? '' : 's'} in the store.`),
       models.map((m) => {
         const isBest = best.has(m.id);
         const used = inUse(m, meter);
-        const plot = h('img', { class: 'plot', src: modelPath(m.id, 'plot'), alt: `Measured versus predicted power of ${m.name}`, loading: 'lazy', width: 480, height: 320 });
+        const plot = h('img', {
+          class: 'plot',
+          src: modelPath(m.id, 'plot'),
+          alt: `Measured versus predicted power of ${m.name}`,
+          loading: 'lazy',
+          width: 480,
+          height: 320,
+        });
         const note = h('p', { class: 'muted', hidden: true }, noPlotText(m, isBest));
-        plot.addEventListener('error', () => { plot.remove(); note.hidden = false; });
-        return h('section', { class: 'card model', 'aria-label': `Model ${m.name}`, 'data-id': m.id },
-          h('h2', {}, m.name, h('span', { class: 'muted' }, ` v${m.version ?? '?'}`),
+        plot.addEventListener('error', () => {
+          plot.remove();
+          note.hidden = false;
+        });
+        return h(
+          'section',
+          { class: 'card model', 'aria-label': `Model ${m.name}`, 'data-id': m.id },
+          h(
+            'h2',
+            {},
+            m.name,
+            h('span', { class: 'muted' }, ` v${m.version ?? '?'}`),
             isBest ? h('span', { class: 'badge best' }, 'best of its run') : null,
-            used ? h('span', { class: 'badge in-use' }, "in use by this node's model meter") : null),
+            used ? h('span', { class: 'badge in-use' }, "in use by this node's model meter") : null,
+          ),
           h('p', { class: 'muted' }, m.id),
           h('p', {}, [m.kind ?? m.trainer, m.output_type, m.energy_source, `features: ${(m.features ?? []).join(', ')}`].filter(Boolean).join(' · ')),
           h('p', {}, 'Accuracy: ', h('strong', {}, accuracyText(m))),
-          plot, note);
-      }));
+          plot,
+          note,
+        );
+      }),
+    );
   }
 
   return { show };

@@ -30,7 +30,9 @@ export function createOverview(maxPoints) {
   let activeChart = null;
 
   /** @param {{ zone: string, path: string }} z */
-  function zoneKey(z) { return `${z.zone}\t${z.path}`; }
+  function zoneKey(z) {
+    return `${z.zone}\t${z.path}`;
+  }
 
   function zoneLabels() {
     const names = [...hist.zones.values()].map((z) => z.zone);
@@ -54,16 +56,19 @@ export function createOverview(maxPoints) {
       zoneChart?.destroy();
       const el = byId('chart-zones');
       replace(el);
-      zoneChart = lineChart(el, [{ label: 'node total', color: undefined, dash: [6, 3] }, ...zoneLabels().map((label) => ({ label }))], { yLabel: 'W', yFromZero: true });
+      zoneChart = lineChart(el, [{ label: 'node total', color: undefined, dash: [6, 3] }, ...zoneLabels().map((label) => ({ label }))], {
+        yLabel: 'W',
+        yFromZero: true,
+      });
       zoneChartKeys = keys;
     }
     zoneChart.setData([t, hist.watts.slice(from), ...[...hist.zones.values()].map((z) => z.values.slice(from))]);
     if (!activeChart) {
-      activeChart = lineChart(byId('chart-active'), [
-        { label: 'active W' },
-        { label: 'idle W' },
-        { label: 'CPU busy %', scale: 'y2', dash: [4, 3] },
-      ], { yLabel: 'W', yFromZero: true, y2: { label: '%', range: [0, 100] } });
+      activeChart = lineChart(
+        byId('chart-active'),
+        [{ label: 'active W' }, { label: 'idle W' }, { label: 'CPU busy %', scale: 'y2', dash: [4, 3] }],
+        { yLabel: 'W', yFromZero: true, y2: { label: '%', range: [0, 100] } },
+      );
     }
     activeChart.setData([t, hist.active.slice(from), hist.idle.slice(from), hist.busy.slice(from).map((b) => b * 100)]);
   }
@@ -128,9 +133,12 @@ export function createOverview(maxPoints) {
       base.hidden = !Number.isFinite(node.meter.baselineWatts);
       if (!base.hidden) {
         setText('node-baseline', watts(node.meter.baselineWatts));
-        setText('node-baseline-sub', Number.isFinite(node.meter.maxWatts)
-          ? `the model's watts with nothing running; ${watts(node.meter.maxWatts)} at 100 % CPU`
-          : "the model's watts with nothing running");
+        setText(
+          'node-baseline-sub',
+          Number.isFinite(node.meter.maxWatts)
+            ? `the model's watts with nothing running; ${watts(node.meter.maxWatts)} at 100 % CPU`
+            : "the model's watts with nothing running",
+        );
       }
       const plat = byId('card-platform');
       plat.hidden = node.platformWatts === undefined || node.platformWatts === null;
@@ -145,14 +153,39 @@ export function createOverview(maxPoints) {
         setText('node-gpu-names', node.gpus.map((g) => `${g.index}: ${g.name}`).join(', '));
       }
       const rows = node.zones.map((z) =>
-        h('tr', {}, h('th', { scope: 'row' }, z.zone), h('td', {}, z.path), h('td', { class: 'num' }, watts(z.watts)), h('td', { class: 'num' }, watts(z.activeWatts)), h('td', { class: 'num' }, watts(z.idleWatts)), h('td', { class: 'num' }, joules(z.joulesTotal))),
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, z.zone),
+          h('td', {}, z.path),
+          h('td', { class: 'num' }, watts(z.watts)),
+          h('td', { class: 'num' }, watts(z.activeWatts)),
+          h('td', { class: 'num' }, watts(z.idleWatts)),
+          h('td', { class: 'num' }, joules(z.joulesTotal)),
+        ),
       );
       replace(
         byId('zone-table-wrap'),
-        h('div', { class: 'table-wrap' },
-          h('table', { 'aria-label': 'Power per zone now', id: 'zone-table' },
-            h('thead', {}, h('tr', {}, ...['Zone', 'Path', 'W now', 'Active W', 'Idle W', 'J since start'].map((c, i) => h('th', { scope: 'col', class: i >= 2 ? 'num' : undefined }, c)))),
-            h('tbody', {}, rows))),
+        h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            { 'aria-label': 'Power per zone now', id: 'zone-table' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['Zone', 'Path', 'W now', 'Active W', 'Idle W', 'J since start'].map((c, i) =>
+                  h('th', { scope: 'col', class: i >= 2 ? 'num' : undefined }, c),
+                ),
+              ),
+            ),
+            h('tbody', {}, rows),
+          ),
+        ),
         h('p', { class: 'muted' }, 'Node power is the sum of the zones that do not nest inside another (package already includes core and uncore).'),
       );
     },

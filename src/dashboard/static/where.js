@@ -9,7 +9,13 @@
  */
 export function whereText(w) {
   if (w.level === 'process') {
-    return [w.pid !== undefined ? `pid ${w.pid}` : `pid ${w.id}`, w.cmdline || w.exe, w.containerId ? `container ${w.containerId.slice(0, 12)}` : 'host'].filter(Boolean).join(' · ');
+    return [
+      w.pid !== undefined ? `pid ${w.pid}` : `pid ${w.id}`,
+      w.cmdline || w.exe,
+      w.containerId ? `container ${w.containerId.slice(0, 12)}` : 'host',
+    ]
+      .filter(Boolean)
+      .join(' · ');
   }
   if (w.level === 'container') {
     const pod = [w.namespace, w.podName].filter(Boolean).join(' / ');

@@ -52,7 +52,11 @@ export function createWorkloads(info) {
     });
   }
   searchEl.addEventListener('input', () => render());
-  levelEl.addEventListener('change', () => { selected = null; replace(detailEl, h('p', { class: 'muted' }, 'Select a workload (click or Enter) to see its history.')); refresh(); });
+  levelEl.addEventListener('change', () => {
+    selected = null;
+    replace(detailEl, h('p', { class: 'muted' }, 'Select a workload (click or Enter) to see its history.'));
+    refresh();
+  });
   byId('workload-controls').addEventListener('submit', (e) => e.preventDefault());
 
   /**
@@ -72,14 +76,22 @@ export function createWorkloads(info) {
   function render() {
     if (!data) return;
     const q = searchEl.value.trim().toLowerCase();
-    const items = data.items.filter((w) => matches(w, q)).sort((a, b) => sortDir * ((a[sortKey] ?? 0) - (b[sortKey] ?? 0)) || a.id.localeCompare(b.id));
-    setText('workload-count', `${items.length} shown of ${data.total} ${data.total === 1 ? data.level : PLURAL[data.level]}${data.total > data.items.length ? ` (top ${data.items.length} fetched)` : ''}`);
+    const items = data.items
+      .filter((w) => matches(w, q))
+      .sort((a, b) => sortDir * ((a[sortKey] ?? 0) - (b[sortKey] ?? 0)) || a.id.localeCompare(b.id));
+    setText(
+      'workload-count',
+      `${items.length} shown of ${data.total} ${data.total === 1 ? data.level : PLURAL[data.level]}${data.total > data.items.length ? ` (top ${data.items.length} fetched)` : ''}`,
+    );
     const empty = byId('workload-empty');
     empty.hidden = items.length > 0;
     if (!empty.hidden) empty.textContent = data.total === 0 ? noneText(data.level) : 'Nothing matches the search.';
     const active = document.activeElement;
     const focusedId = active && tbody.contains(active) ? active.closest('tr')?.dataset.id : undefined;
-    replace(tbody, items.map((w) => row(w)));
+    replace(
+      tbody,
+      items.map((w) => row(w)),
+    );
     if (focusedId !== undefined) [...tbody.rows].find((tr) => tr.dataset.id === focusedId)?.focus({ preventScroll: true });
     for (const c of tbody.querySelectorAll('canvas.spark')) {
       if (!(c instanceof HTMLCanvasElement) || !c.dataset.id) continue;
@@ -109,28 +121,46 @@ export function createWorkloads(info) {
     const ns = whereText(w);
     const name = displayName(w);
     const open = () => select(w.id);
-    return h('tr', {
-      tabindex: 0,
-      'data-id': w.id,
-      'aria-selected': selected === w.id ? 'true' : 'false',
-      'aria-label': `${name}, ${watts(w.watts)} now, ${joules(w.joulesTotal)} since start`,
-      onclick: open,
-      /** @param {KeyboardEvent} e */
-      onkeydown: (e) => {
-        const tr = /** @type {HTMLTableRowElement} */ (e.currentTarget);
-        /** @param {Element | null} next */
-        const focus = (next) => { if (next instanceof HTMLElement) next.focus(); };
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); }
-        else if (e.key === 'ArrowDown') { e.preventDefault(); focus(tr.nextElementSibling); }
-        else if (e.key === 'ArrowUp') { e.preventDefault(); focus(tr.previousElementSibling); }
+    return h(
+      'tr',
+      {
+        tabindex: 0,
+        'data-id': w.id,
+        'aria-selected': selected === w.id ? 'true' : 'false',
+        'aria-label': `${name}, ${watts(w.watts)} now, ${joules(w.joulesTotal)} since start`,
+        onclick: open,
+        /** @param {KeyboardEvent} e */
+        onkeydown: (e) => {
+          const tr = /** @type {HTMLTableRowElement} */ (e.currentTarget);
+          /** @param {Element | null} next */
+          const focus = (next) => {
+            if (next instanceof HTMLElement) next.focus();
+          };
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            open();
+          } else if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            focus(tr.nextElementSibling);
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            focus(tr.previousElementSibling);
+          }
+        },
       },
-    },
-    h('td', { class: 'wl-name', title: w.id }, name, w.state === 'terminated' ? h('span', { class: 'muted' }, ' (ended)') : null),
-    h('td', {}, ns),
-    h('td', { class: 'num wl-watts' }, watts(w.watts)),
-    h('td', { class: 'num wl-opt' }, joules(w.joulesTotal)),
-    h('td', { class: 'num wl-opt' }, seconds(w.cpuSecondsTotal)),
-    h('td', { class: 'wl-opt' }, live ? h('canvas', { class: 'spark', width: 120, height: 24, style: 'width:120px;height:24px', 'data-id': w.id, 'aria-hidden': 'true' }) : h('span', { class: 'muted' }, '–')));
+      h('td', { class: 'wl-name', title: w.id }, name, w.state === 'terminated' ? h('span', { class: 'muted' }, ' (ended)') : null),
+      h('td', {}, ns),
+      h('td', { class: 'num wl-watts' }, watts(w.watts)),
+      h('td', { class: 'num wl-opt' }, joules(w.joulesTotal)),
+      h('td', { class: 'num wl-opt' }, seconds(w.cpuSecondsTotal)),
+      h(
+        'td',
+        { class: 'wl-opt' },
+        live
+          ? h('canvas', { class: 'spark', width: 120, height: 24, style: 'width:120px;height:24px', 'data-id': w.id, 'aria-hidden': 'true' })
+          : h('span', { class: 'muted' }, '–'),
+      ),
+    );
   }
 
   /** @param {string} id */
@@ -148,11 +178,16 @@ export function createWorkloads(info) {
     const zones = Object.entries(w.zones ?? {});
     const chartEl = h('div', { class: 'chart', id: 'chart-workload', role: 'img', 'aria-label': `Power history of ${displayName(w)}` });
     const s = seriesOf(w.id);
-    replace(detailEl,
+    replace(
+      detailEl,
       h('h2', {}, displayName(w)),
-      h('dl', {},
-        h('dt', {}, 'Level'), h('dd', {}, w.level),
-        h('dt', {}, 'Id'), h('dd', {}, w.id),
+      h(
+        'dl',
+        {},
+        h('dt', {}, 'Level'),
+        h('dd', {}, w.level),
+        h('dt', {}, 'Id'),
+        h('dd', {}, w.id),
         w.namespace ? [h('dt', {}, 'Namespace'), h('dd', {}, w.namespace)] : null,
         w.podName ? [h('dt', {}, 'Pod'), h('dd', {}, w.podName)] : null,
         w.containerId && w.level !== 'container' ? [h('dt', {}, 'Container'), h('dd', {}, w.containerId)] : null,
@@ -160,12 +195,23 @@ export function createWorkloads(info) {
         w.pid !== undefined ? [h('dt', {}, 'PID'), h('dd', {}, String(w.pid))] : null,
         w.exe ? [h('dt', {}, 'Executable'), h('dd', {}, w.exe)] : null,
         w.cmdline ? [h('dt', {}, 'Command line'), h('dd', {}, w.cmdline)] : null,
-        h('dt', {}, 'Now'), h('dd', {}, watts(w.watts)),
-        h('dt', {}, 'Since start'), h('dd', {}, `${joules(w.joulesTotal)} (${(w.joulesTotal / 3600).toFixed(3)} Wh)`),
-        h('dt', {}, 'CPU time'), h('dd', {}, seconds(w.cpuSecondsTotal)),
+        h('dt', {}, 'Now'),
+        h('dd', {}, watts(w.watts)),
+        h('dt', {}, 'Since start'),
+        h('dd', {}, `${joules(w.joulesTotal)} (${(w.joulesTotal / 3600).toFixed(3)} Wh)`),
+        h('dt', {}, 'CPU time'),
+        h('dd', {}, seconds(w.cpuSecondsTotal)),
         w.gpuWatts !== undefined ? [h('dt', {}, 'GPU'), h('dd', {}, watts(w.gpuWatts))] : null,
-        ...zones.map(([z, v]) => [h('dt', {}, `zone ${z}`), h('dd', {}, `${watts(v.watts)} · ${joules(v.joulesTotal)}`)])),
-      live && s ? chartEl : h('p', { class: 'muted' }, live ? `No history yet: only the top ${info.topPerLevel} of each level are recorded for charts.` : 'This server keeps no history.'));
+        ...zones.map(([z, v]) => [h('dt', {}, `zone ${z}`), h('dd', {}, `${watts(v.watts)} · ${joules(v.joulesTotal)}`)]),
+      ),
+      live && s
+        ? chartEl
+        : h(
+            'p',
+            { class: 'muted' },
+            live ? `No history yet: only the top ${info.topPerLevel} of each level are recorded for charts.` : 'This server keeps no history.',
+          ),
+    );
     if (live && s && history) {
       detailChart = lineChart(chartEl, [{ label: 'W' }], { yLabel: 'W', height: 200 });
       detailChart.setData([history.timestamps.map((t) => t / 1000), s.watts]);

@@ -37,7 +37,9 @@ export function createIpmiExporterMonitor(opts: NodeMonitorOptions): NodeMonitor
       if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
       const out = readIpmiMetrics(res.body);
       if (out.ambientTemp === undefined && out.powerWatts === undefined) {
-        const down = parsePromText(res.body).filter((x) => x.name === 'ipmi_up' && x.value === 0).map((x) => x.labels.collector);
+        const down = parsePromText(res.body)
+          .filter((x) => x.name === 'ipmi_up' && x.value === 0)
+          .map((x) => x.labels.collector);
         throw new Error(`${url}: no ambient temperature and no DCMI power reading${down.length ? ` (ipmi_up=0 for ${down.join(', ')})` : ''}`);
       }
       return out;

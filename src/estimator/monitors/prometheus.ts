@@ -29,7 +29,11 @@ export function prometheusQueries(nodeName: string): { cpuUsage: string[]; power
 export function createPrometheusMonitor(opts: NodeMonitorOptions): NodeMonitor {
   const query = async (base: string, q: string, signal: AbortSignal): Promise<number | undefined> => {
     const url = `${base.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(q)}`;
-    const body = (await fetchJson(url, { ...opts, signal })) as { status?: string; error?: string; data?: { resultType?: string; result?: { value?: [number, string] }[] } };
+    const body = (await fetchJson(url, { ...opts, signal })) as {
+      status?: string;
+      error?: string;
+      data?: { resultType?: string; result?: { value?: [number, string] }[] };
+    };
     if (body?.status !== 'success') throw new Error(`Prometheus query failed: ${body?.error ?? 'no success status'}`);
     const v = body.data?.result?.[0]?.value?.[1];
     const n = v === undefined ? undefined : Number(v);

@@ -26,7 +26,8 @@ const fromThermalMetrics: Extract = (d) => {
 };
 const fromThermal: Extract = (d) => {
   const temps = Array.isArray(d.Temperatures) ? (d.Temperatures as Json[]) : [];
-  const score = (t: Json) => (t.PhysicalContext === 'Room' || /ambient/i.test(String(t.Name)) ? 2 : t.PhysicalContext === 'Intake' || AMBIENT.test(String(t.Name)) ? 1 : 0);
+  const score = (t: Json) =>
+    t.PhysicalContext === 'Room' || /ambient/i.test(String(t.Name)) ? 2 : t.PhysicalContext === 'Intake' || AMBIENT.test(String(t.Name)) ? 1 : 0;
   const best = temps.filter((t) => score(t) > 0 && asNumber(t.ReadingCelsius) !== undefined).sort((a, b) => score(b) - score(a))[0];
   return best ? asNumber(best.ReadingCelsius) : undefined;
 };
@@ -52,7 +53,8 @@ export function createRedfishMonitor(opts: NodeMonitorOptions): NodeMonitor {
     async read(node, signal) {
       const root = serviceRoot(expandEndpoint(opts.endpoint, node));
       const origin = new URL(root).origin;
-      const get = async (pathOrUrl: string) => (await fetchJson(pathOrUrl.startsWith('http') ? pathOrUrl : origin + pathOrUrl, { ...opts, signal })) as Json;
+      const get = async (pathOrUrl: string) =>
+        (await fetchJson(pathOrUrl.startsWith('http') ? pathOrUrl : origin + pathOrUrl, { ...opts, signal })) as Json;
       const link = (doc: Json, key: string) => (doc[key] as { '@odata.id'?: string } | undefined)?.['@odata.id'];
       const tryRead = async (s: Source | undefined) => {
         if (!s) return undefined;
@@ -72,7 +74,9 @@ export function createRedfishMonitor(opts: NodeMonitorOptions): NodeMonitor {
       if ((pin.temp || pin.power) && (!pin.temp || t !== undefined) && (!pin.power || p !== undefined)) return out;
 
       const chassis = await get(`${root}/Chassis`);
-      const members = (Array.isArray(chassis.Members) ? (chassis.Members as Json[]) : []).map((m) => m['@odata.id']).filter((x): x is string => typeof x === 'string');
+      const members = (Array.isArray(chassis.Members) ? (chassis.Members as Json[]) : [])
+        .map((m) => m['@odata.id'])
+        .filter((x): x is string => typeof x === 'string');
       if (members.length === 0) throw new Error(`${root}/Chassis lists no chassis`);
       const found: { temp?: Source; power?: Source } = {};
       for (const id of members) {
@@ -84,7 +88,8 @@ export function createRedfishMonitor(opts: NodeMonitorOptions): NodeMonitor {
       pinned.set(root, found);
       if (found.temp) out.ambientTemp = (await tryRead(found.temp)) ?? out.ambientTemp;
       if (found.power) out.powerWatts = (await tryRead(found.power)) ?? out.powerWatts;
-      if (out.ambientTemp === undefined && out.powerWatts === undefined) throw new Error(`${root}: no inlet/ambient temperature and no power reading in any chassis`);
+      if (out.ambientTemp === undefined && out.powerWatts === undefined)
+        throw new Error(`${root}: no inlet/ambient temperature and no power reading in any chassis`);
       return out;
     },
   };
@@ -125,7 +130,9 @@ async function findTemperature(c: Json, get: Getter, link: Linker): Promise<Sour
   if (!sensors) return undefined;
   try {
     const col = await get(sensors);
-    const ids = (Array.isArray(col.Members) ? (col.Members as Json[]) : []).map((m) => String(m['@odata.id'] ?? '')).filter((id) => AMBIENT.test(id.split('/').pop() ?? ''));
+    const ids = (Array.isArray(col.Members) ? (col.Members as Json[]) : [])
+      .map((m) => String(m['@odata.id'] ?? ''))
+      .filter((id) => AMBIENT.test(id.split('/').pop() ?? ''));
     ids.sort((a, b) => Number(/ambient/i.test(b)) - Number(/ambient/i.test(a)));
     for (const id of ids) {
       const s = await attempt(id, fromSensor);
@@ -139,7 +146,10 @@ async function findTemperature(c: Json, get: Getter, link: Linker): Promise<Sour
 
 /** Finds where a chassis reports its consumed power. */
 async function findPower(c: Json, get: Getter, link: Linker): Promise<Source | undefined> {
-  for (const [key, extract] of [['EnvironmentMetrics', fromEnvironment], ['Power', fromPower]] as const) {
+  for (const [key, extract] of [
+    ['EnvironmentMetrics', fromEnvironment],
+    ['Power', fromPower],
+  ] as const) {
     const url = link(c, key);
     if (!url) continue;
     try {

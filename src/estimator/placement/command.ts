@@ -29,16 +29,32 @@ export function formatPlacement(a: PlacementAnswer): string {
     const w = k > 0 ? decodeInf(c.watt_increases[k - 1]) : 0;
     rows.push([c.name, String(k), formatGoFloat(w), c.error ?? '']);
   }
-  rows.push(['total', a.placement ? String(a.num_workloads) : '-', formatGoFloat(decodeInf(a.total_watt_increase)), a.placement ? '' : `no split places ${a.num_workloads} workloads`]);
+  rows.push([
+    'total',
+    a.placement ? String(a.num_workloads) : '-',
+    formatGoFloat(decodeInf(a.total_watt_increase)),
+    a.placement ? '' : `no split places ${a.num_workloads} workloads`,
+  ]);
   const width = rows[0].map((_h, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((v, i) => v.padEnd(width[i])).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((v, i) => v.padEnd(width[i]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** Registers `place`. */
 export function registerPlaceCommand(program: Command): void {
   program
     .command('place')
-    .description('split N workloads across clusters so they add the fewest watts, asking each cluster\'s estimator: powerplane place --cluster east=http://est-east:5656 --cluster west=http://est-west:5656 -p 500,5')
+    .description(
+      "split N workloads across clusters so they add the fewest watts, asking each cluster's estimator: powerplane place --cluster east=http://est-east:5656 --cluster west=http://est-west:5656 -p 500,5",
+    )
     .option('--cluster <name=url>', 'a member cluster and its estimator URL (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('-p, --params <cpu_milli,num_workloads>', 'mCPU per workload and number of workloads', '500,5')
     .option('--estimator <namespace/name>', 'Estimator asked in every cluster', 'default/default')
@@ -48,9 +64,13 @@ export function registerPlaceCommand(program: Command): void {
     .action(
       action(async (opts: PlaceOptions) => {
         const m = /^\s*(\d{1,9})\s*,\s*(\d{1,6})\s*$/.exec(opts.params);
-        if (!m) throw ERR_INVALID_FLAG(`-p must be <cpu_milli>,<num_workloads> (non-negative integers), got ${JSON.stringify(opts.params)}`, { flag: '-p' });
+        if (!m)
+          throw ERR_INVALID_FLAG(`-p must be <cpu_milli>,<num_workloads> (non-negative integers), got ${JSON.stringify(opts.params)}`, {
+            flag: '-p',
+          });
         const timeout = Number(opts.timeout);
-        if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw ERR_INVALID_FLAG(`--timeout must be seconds in (0, 600], got ${JSON.stringify(opts.timeout)}`, { flag: '--timeout' });
+        if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600)
+          throw ERR_INVALID_FLAG(`--timeout must be seconds in (0, 600], got ${JSON.stringify(opts.timeout)}`, { flag: '--timeout' });
         if (!opts.cluster?.length) throw ERR_INVALID_FLAG('at least one --cluster NAME=URL is needed', { flag: '--cluster' });
         const clusters: ClusterEndpoint[] = opts.cluster.map((spec) => {
           const i = spec.indexOf('=');
@@ -59,10 +79,14 @@ export function registerPlaceCommand(program: Command): void {
             return checkCluster({ name: spec.slice(0, i), endpoint: spec.slice(i + 1), estimator: opts.estimator, apiKey: opts.apiKey }, 'cluster');
           } catch (err) {
             const flag = err instanceof PowerplaneError && err.details.field === 'cluster.estimator' ? '--estimator' : '--cluster';
-            throw ERR_INVALID_FLAG(`${flag} ${JSON.stringify(flag === '--estimator' ? opts.estimator : spec)}: ${errorMessage(err).replace(/^cluster\./, '')}`, { flag });
+            throw ERR_INVALID_FLAG(
+              `${flag} ${JSON.stringify(flag === '--estimator' ? opts.estimator : spec)}: ${errorMessage(err).replace(/^cluster\./, '')}`,
+              { flag },
+            );
           }
         });
-        if (new Set(clusters.map((c) => c.name)).size !== clusters.length) throw ERR_INVALID_FLAG('--cluster names must be unique', { flag: '--cluster' });
+        if (new Set(clusters.map((c) => c.name)).size !== clusters.length)
+          throw ERR_INVALID_FLAG('--cluster names must be unique', { flag: '--cluster' });
         const answer = await placeAcrossClusters(clusters, Number(m[1]), Number(m[2]), timeout * 1000);
         process.stdout.write(opts.output === 'json' ? JSON.stringify(answer, null, 2) + '\n' : formatPlacement(answer));
         if (!answer.placement) process.exitCode = 1;

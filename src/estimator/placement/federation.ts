@@ -40,35 +40,53 @@ const ESTIMATOR = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9]
 
 /** Checks one cluster entry; ErrEstimatorInvalidRequest naming `field` otherwise. */
 export function checkCluster(c: { name?: unknown; endpoint?: unknown; estimator?: unknown; apiKey?: unknown }, field: string): ClusterEndpoint {
-  if (typeof c.name !== 'string' || !NAME.test(c.name)) throw ErrEstimatorInvalidRequest(`${field}.name must be a cluster name (letters, digits, - _ .)`, { field: `${field}.name` });
+  if (typeof c.name !== 'string' || !NAME.test(c.name))
+    throw ErrEstimatorInvalidRequest(`${field}.name must be a cluster name (letters, digits, - _ .)`, { field: `${field}.name` });
   let url: URL | undefined;
   try {
     url = typeof c.endpoint === 'string' ? new URL(c.endpoint) : undefined;
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) throw ErrEstimatorInvalidRequest(`${field}.endpoint must be an http(s) URL without credentials`, { field: `${field}.endpoint` });
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password)
+    throw ErrEstimatorInvalidRequest(`${field}.endpoint must be an http(s) URL without credentials`, { field: `${field}.endpoint` });
   const estimator = c.estimator ?? 'default/default';
-  if (typeof estimator !== 'string' || !ESTIMATOR.test(estimator)) throw ErrEstimatorInvalidRequest(`${field}.estimator must be namespace/name`, { field: `${field}.estimator` });
-  if (c.apiKey !== undefined && (typeof c.apiKey !== 'string' || c.apiKey.length > 1024)) throw ErrEstimatorInvalidRequest(`${field}.apiKey must be a string`, { field: `${field}.apiKey` });
+  if (typeof estimator !== 'string' || !ESTIMATOR.test(estimator))
+    throw ErrEstimatorInvalidRequest(`${field}.estimator must be namespace/name`, { field: `${field}.estimator` });
+  if (c.apiKey !== undefined && (typeof c.apiKey !== 'string' || c.apiKey.length > 1024))
+    throw ErrEstimatorInvalidRequest(`${field}.apiKey must be a string`, { field: `${field}.apiKey` });
   return { name: c.name, endpoint: c.endpoint as string, estimator, apiKey: c.apiKey as string | undefined };
 }
 
 /** Asks every cluster and returns the best split. */
-export async function placeAcrossClusters(clusters: readonly ClusterEndpoint[], cpuMilli: number, n: number, timeoutMs = 15_000): Promise<PlacementAnswer> {
+export async function placeAcrossClusters(
+  clusters: readonly ClusterEndpoint[],
+  cpuMilli: number,
+  n: number,
+  timeoutMs = 15_000,
+): Promise<PlacementAnswer> {
   const answers = await Promise.all(
     clusters.map(async (c) => {
       const [ns, name] = c.estimator.split('/', 2);
       try {
-        const pc = await requestEstimate(estimateUrl(c.endpoint, ns, name), { cpu_milli: cpuMilli, num_workloads: n }, c.apiKey ? { 'X-API-KEY': c.apiKey } : {}, timeoutMs);
-        if (pc.watt_increases.length !== n || pc.watt_increases.some((v) => typeof v !== 'number' || Number.isNaN(v))) throw new Error(`the estimator answered ${pc.watt_increases.length} values for ${n} workloads`);
+        const pc = await requestEstimate(
+          estimateUrl(c.endpoint, ns, name),
+          { cpu_milli: cpuMilli, num_workloads: n },
+          c.apiKey ? { 'X-API-KEY': c.apiKey } : {},
+          timeoutMs,
+        );
+        if (pc.watt_increases.length !== n || pc.watt_increases.some((v) => typeof v !== 'number' || Number.isNaN(v)))
+          throw new Error(`the estimator answered ${pc.watt_increases.length} values for ${n} workloads`);
         return { c, wattIncreases: pc.watt_increases, error: null as string | null };
       } catch (err) {
         return { c, wattIncreases: new Array<number>(n).fill(Infinity), error: errorMessage(err) };
       }
     }),
   );
-  const split = splitAcrossClusters(answers.map((a) => ({ name: a.c.name, wattIncreases: a.wattIncreases })), n);
+  const split = splitAcrossClusters(
+    answers.map((a) => ({ name: a.c.name, wattIncreases: a.wattIncreases })),
+    n,
+  );
   return {
     cpu_milli: cpuMilli,
     num_workloads: n,

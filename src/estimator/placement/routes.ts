@@ -15,8 +15,14 @@ import { checkCluster, placeAcrossClusters, MAX_CLUSTERS } from './federation.js
 export async function registerPlacementRoutes(app: FastifyInstance, opts: { apiKey: string; maxWorkloads: number }): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler((err: FastifyError | PowerplaneError, req, reply) => {
-      if (err instanceof PowerplaneError) return reply.status(err.status).send({ code: err.code, message: err.message, ...(typeof err.details.field === 'string' ? { field: err.details.field } : {}) });
-      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return reply.status(err.statusCode).send({ code: ErrEstimatorInvalidRequest.definition.code, message: `invalid request: ${err.message}`, field: 'body' });
+      if (err instanceof PowerplaneError)
+        return reply
+          .status(err.status)
+          .send({ code: err.code, message: err.message, ...(typeof err.details.field === 'string' ? { field: err.details.field } : {}) });
+      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
+        return reply
+          .status(err.statusCode)
+          .send({ code: ErrEstimatorInvalidRequest.definition.code, message: `invalid request: ${err.message}`, field: 'body' });
       req.log.error({ err }, 'placement: unexpected error');
       return reply.status(500).send({ code: 'ErrUnexpected', message: 'unexpected error' });
     });
@@ -25,12 +31,17 @@ export async function registerPlacementRoutes(app: FastifyInstance, opts: { apiK
         const given = req.headers['x-api-key'];
         if (typeof given !== 'string' || !keyMatches(given, opts.apiKey)) throw ErrClientUnauthorized('missing or invalid X-API-KEY');
       }
-      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) throw Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 });
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+        throw Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 });
       const { cpuMilli, numWorkloads } = validateEstimateRequest(req.body, { maxWorkloads: opts.maxWorkloads });
       const raw = (req.body as Record<string, unknown>).clusters;
-      if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_CLUSTERS) throw ErrEstimatorInvalidRequest(`clusters must list 1..${MAX_CLUSTERS} clusters {name, endpoint, estimator?, apiKey?}`, { field: 'clusters' });
+      if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_CLUSTERS)
+        throw ErrEstimatorInvalidRequest(`clusters must list 1..${MAX_CLUSTERS} clusters {name, endpoint, estimator?, apiKey?}`, {
+          field: 'clusters',
+        });
       const clusters = raw.map((c, i) => {
-        if (typeof c !== 'object' || c === null || Array.isArray(c)) throw ErrEstimatorInvalidRequest(`clusters[${i}] must be an object`, { field: `clusters[${i}]` });
+        if (typeof c !== 'object' || c === null || Array.isArray(c))
+          throw ErrEstimatorInvalidRequest(`clusters[${i}] must be an object`, { field: `clusters[${i}]` });
         return checkCluster(c as Record<string, unknown>, `clusters[${i}]`);
       });
       const names = new Set<string>();

@@ -11,7 +11,10 @@ const node = { name: 'n1', labels: {} };
 
 test('backoffDelayMs doubles from the base up to the cap', () => {
   const p = { baseMs: 1000, maxMs: 60_000 };
-  assert.deepEqual([1, 2, 3, 6, 7, 50].map((f) => backoffDelayMs(f, p)), [1000, 2000, 4000, 32_000, 60_000, 60_000]);
+  assert.deepEqual(
+    [1, 2, 3, 6, 7, 50].map((f) => backoffDelayMs(f, p)),
+    [1000, 2000, 4000, 32_000, 60_000, 60_000],
+  );
 });
 
 test('a failing MLServer endpoint is backed off per endpoint: nodes sharing it wait, a success clears it', async (t) => {
@@ -25,7 +28,9 @@ test('a failing MLServer endpoint is backed off per endpoint: nodes sharing it w
         res.writeHead(500).end('model failed');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ outputs: [{ name: 'predict', shape: [1, 1], datatype: 'FP64', data: [100] }] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ outputs: [{ name: 'predict', shape: [1, 1], datatype: 'FP64', data: [100] }] }));
     });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
@@ -40,7 +45,10 @@ test('a failing MLServer endpoint is backed off per endpoint: nodes sharing it w
 
   await assert.rejects(nodeA.predict([0, 500, 1000], status, node, signal()), /500/);
   assert.equal(calls, 1, 'the first failure stops the row');
-  await assert.rejects(nodeB.predict([0], status, node, signal()), (e) => ErrPCPredictor.is(e) && /failed 1 time\(s\).*next try in 1 s/.test(e.message));
+  await assert.rejects(
+    nodeB.predict([0], status, node, signal()),
+    (e) => ErrPCPredictor.is(e) && /failed 1 time\(s\).*next try in 1 s/.test(e.message),
+  );
   assert.equal(calls, 1, 'another node of the same endpoint does not call it while it backs off');
   clock += 1000;
   await assert.rejects(nodeA.predict([0], status, node, signal()), /500/);

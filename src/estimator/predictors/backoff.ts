@@ -38,7 +38,9 @@ export class EndpointBackoff {
     const s = this.state.get(endpoint);
     const t = this.now();
     if (s && t < s.until) {
-      throw ErrPCPredictor(`predictor endpoint ${endpoint} failed ${s.failures} time(s) in a row (last: ${s.last}); next try in ${Math.ceil((s.until - t) / 1000)} s`);
+      throw ErrPCPredictor(
+        `predictor endpoint ${endpoint} failed ${s.failures} time(s) in a row (last: ${s.last}); next try in ${Math.ceil((s.until - t) / 1000)} s`,
+      );
     }
     try {
       const out = await call();

@@ -9,21 +9,35 @@ import { ErrPCPredictorNotFound } from '../errors.js';
 const signal = new AbortController().signal;
 
 test('MLServer endpoint parsing as WAO (with or without trailing / or /infer, https; no scheme is an error)', () => {
-  for (const e of ['http://h:8080/v2/models/model1/versions/v0.1.0', 'http://h:8080/v2/models/model1/versions/v0.1.0/', 'http://h:8080/v2/models/model1/versions/v0.1.0/infer']) {
+  for (const e of [
+    'http://h:8080/v2/models/model1/versions/v0.1.0',
+    'http://h:8080/v2/models/model1/versions/v0.1.0/',
+    'http://h:8080/v2/models/model1/versions/v0.1.0/infer',
+  ]) {
     const t = parseV2Endpoint(e);
     assert.deepEqual([t.model, t.version, t.inferUrl], ['model1', 'v0.1.0', 'http://h:8080/v2/models/model1/versions/v0.1.0/infer']);
   }
   assert.equal(parseV2Endpoint('https://h/v2/models/m/versions/1/infer').inferUrl, 'https://h/v2/models/m/versions/1/infer');
   assert.equal(parseV2Endpoint('http://h/v2/models/m').inferUrl, 'http://h/v2/models/m/infer');
   for (const bad of ['h:8080/v2/models/model1/versions/v0.1.0', 'ftp://h/v2/models/m', 'http://h/v2/', 'http://h/v2/models/m/versions/']) {
-    assert.throws(() => parseV2Endpoint(bad), (e) => ErrPCPredictorNotFound.is(e) && !ERR_NOT_FOUND.is(e), bad);
+    assert.throws(
+      () => parseV2Endpoint(bad),
+      (e) => ErrPCPredictorNotFound.is(e) && !ERR_NOT_FOUND.is(e),
+      bad,
+    );
   }
 });
 
 test('MLServer request golden: (10, 22, 0.2) → data [[10,22,0.2]] as FP32; answer outputs[0].data[0]', () => {
   const body = JSON.stringify(mlserverRequest(10, 22, 0.2));
-  assert.equal(body.replace('0.20000000298023224', '0.2'), '{"inputs":[{"name":"predict-prob","shape":[1,3],"datatype":"FP32","data":[[10,22,0.2]]}]}');
-  assert.equal(mlserverWatts({ model_name: 'model1', outputs: [{ name: 'predict', shape: [1, 1], datatype: 'FP64', data: [94.76267448501928] }] }), 94.76267448501928);
+  assert.equal(
+    body.replace('0.20000000298023224', '0.2'),
+    '{"inputs":[{"name":"predict-prob","shape":[1,3],"datatype":"FP32","data":[[10,22,0.2]]}]}',
+  );
+  assert.equal(
+    mlserverWatts({ model_name: 'model1', outputs: [{ name: 'predict', shape: [1, 1], datatype: 'FP64', data: [94.76267448501928] }] }),
+    94.76267448501928,
+  );
   assert.equal(mlserverWatts({ outputs: [{ data: [[3]] }] }), 3);
   assert.throws(() => mlserverWatts({ outputs: [] }));
   assert.throws(() => mlserverWatts({}));

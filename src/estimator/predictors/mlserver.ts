@@ -36,17 +36,32 @@ export function parseV2Endpoint(endpoint: string): V2Target {
   const seg = u.pathname.split('/').filter((s) => s !== '');
   const i = seg.indexOf('models');
   const model = i >= 0 ? seg[i + 1] : undefined;
-  if (i < 0 || !model || model === 'infer') throw ErrPCPredictorNotFound(`predictor endpoint ${endpoint} does not name a model (…/v2/models/{model}[/versions/{version}])`);
+  if (i < 0 || !model || model === 'infer')
+    throw ErrPCPredictorNotFound(`predictor endpoint ${endpoint} does not name a model (…/v2/models/{model}[/versions/{version}])`);
   const version = seg[i + 2] === 'versions' ? seg[i + 3] : undefined;
-  if (seg[i + 2] === 'versions' && (!version || version === 'infer')) throw ErrPCPredictorNotFound(`predictor endpoint ${endpoint} has an empty version`);
+  if (seg[i + 2] === 'versions' && (!version || version === 'infer'))
+    throw ErrPCPredictorNotFound(`predictor endpoint ${endpoint} has an empty version`);
   const prefix = seg.slice(0, i).join('/');
   const path = `${prefix ? '/' + prefix : ''}/models/${model}${version ? `/versions/${version}` : ''}`;
   return { origin: u.origin, model, version, inferUrl: `${u.origin}${path}/infer` };
 }
 
 /** The request body WAO sends for one prediction. */
-export function mlserverRequest(cpu: number, ambientTemp: number, staticPressureDiff: number): { inputs: { name: string; shape: number[]; datatype: string; data: number[][] }[] } {
-  return { inputs: [{ name: 'predict-prob', shape: [1, 3], datatype: 'FP32', data: [[Math.fround(cpu), Math.fround(ambientTemp), Math.fround(staticPressureDiff)]] }] };
+export function mlserverRequest(
+  cpu: number,
+  ambientTemp: number,
+  staticPressureDiff: number,
+): { inputs: { name: string; shape: number[]; datatype: string; data: number[][] }[] } {
+  return {
+    inputs: [
+      {
+        name: 'predict-prob',
+        shape: [1, 3],
+        datatype: 'FP32',
+        data: [[Math.fround(cpu), Math.fround(ambientTemp), Math.fround(staticPressureDiff)]],
+      },
+    ],
+  };
 }
 
 /** Reads `outputs[0].data[0]` (flat or nested) as watts; throws when absent. */

@@ -62,11 +62,12 @@ export function rowSums(body: unknown, rows: number): number[] {
     const flat = Array.isArray(o?.data) ? (o.data as unknown[]).flat(4) : [];
     if (flat.length === 0 || flat.length % rows !== 0) throw new Error(`an output has ${flat.length} values for ${rows} rows`);
     const per = flat.length / rows;
-    for (let r = 0; r < rows; r++) for (let c = 0; c < per; c++) {
-      const v = asNumber(flat[r * per + c]);
-      if (v === undefined) throw new Error('an output value is not a number');
-      sums[r] += v;
-    }
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < per; c++) {
+        const v = asNumber(flat[r * per + c]);
+        if (v === undefined) throw new Error('an output value is not a number');
+        sums[r] += v;
+      }
   }
   return sums;
 }
@@ -80,7 +81,10 @@ export function createModelPredictor(opts: HttpPredictorOptions): PowerPredictor
   const http = { timeoutMs: opts.timeoutMs, basicAuth: opts.basicAuth, insecureSkipVerify: opts.insecureSkipVerify };
   const metadata = (signal: AbortSignal) => {
     meta ??= (async () => {
-      const m = (await backoff.call(target.inferUrl, signal, () => fetchJson(metaUrl, { ...http, signal }))) as { inputs?: { name?: string }[]; parameters?: { features?: unknown } } | null;
+      const m = (await backoff.call(target.inferUrl, signal, () => fetchJson(metaUrl, { ...http, signal }))) as {
+        inputs?: { name?: string }[];
+        parameters?: { features?: unknown };
+      } | null;
       const inputs = Array.isArray(m?.inputs) ? m.inputs : [];
       const fromParams = Array.isArray(m?.parameters?.features) ? (m.parameters.features as unknown[]).map(String) : undefined;
       const features = fromParams ?? (inputs.length > 1 ? inputs.map((i) => String(i.name)) : []);

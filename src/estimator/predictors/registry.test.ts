@@ -8,7 +8,7 @@ test('every predictor of the table loads a module with createPowerPredictor', as
   for (const [type, entry] of Object.entries(PREDICTORS)) assert.equal(typeof (await entry.load()).createPowerPredictor, 'function', type);
 });
 
-test('the spec\'s type enum is the table', () => {
+test("the spec's type enum is the table", () => {
   assert.deepEqual(PREDICTOR_TYPES, Object.keys(PREDICTORS));
   assert.deepEqual((PredictorSchema.properties.type as { enum?: unknown }).enum, PREDICTOR_TYPES);
   assert.equal(predictorEntry('__proto__'), undefined);

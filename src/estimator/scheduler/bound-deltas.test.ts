@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { BoundDeltas } from './bound-deltas.js';
 import type { NodeCosts } from './node-costs.js';
 
-const costs = { index: new Map([['a', 0], ['b', 1], ['c', 2]]), states: [{}, {}, {}] } as unknown as NodeCosts;
+const costs = {
+  index: new Map([
+    ['a', 0],
+    ['b', 1],
+    ['c', 2],
+  ]),
+  states: [{}, {}, {}],
+} as unknown as NodeCosts;
 
 test('keeps the last call per pod, answers once per pod, forgets the oldest beyond its bound', () => {
   const d = new BoundDeltas(2);

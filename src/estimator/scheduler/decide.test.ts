@@ -6,12 +6,25 @@ import { gpuWatts, parseGpuCurve } from './gpu-curve.js';
 
 const watts: Policy = { name: 'watts', spreadMax: 1, maxInletTemp: 27 };
 const POD = { cpuMilli: 500, gpus: 0 };
-interface Cand { cpuWatts?: number; gpuWatts?: number; freeMilli?: number; inletTemp?: number; workloadPods?: number }
+interface Cand {
+  cpuWatts?: number;
+  gpuWatts?: number;
+  freeMilli?: number;
+  inletTemp?: number;
+  workloadPods?: number;
+}
 const cand = (cpuWatts: number | undefined, extra: Cand = {}): Cand => ({ cpuWatts, ...extra });
 /** Columns from candidate objects (undefined → NaN). */
 function cols(items: Cand[]): Candidates {
   const col = (f: (c: Cand) => number | undefined, dflt = NaN) => Float64Array.from(items, (c) => f(c) ?? dflt);
-  return { n: items.length, cpuWatts: col((c) => c.cpuWatts), gpuWatts: col((c) => c.gpuWatts, 0), freeMilli: col((c) => c.freeMilli), inletTemp: col((c) => c.inletTemp), workloadPods: col((c) => c.workloadPods, 0) };
+  return {
+    n: items.length,
+    cpuWatts: col((c) => c.cpuWatts),
+    gpuWatts: col((c) => c.gpuWatts, 0),
+    freeMilli: col((c) => c.freeMilli),
+    inletTemp: col((c) => c.inletTemp),
+    workloadPods: col((c) => c.workloadPods, 0),
+  };
 }
 function run(items: Cand[], policy: Policy = watts, pod = POD) {
   const c = cols(items);
@@ -49,7 +62,10 @@ function reference(items: Cand[], pod = POD): number[] {
   const max = Math.max(...fin);
   const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
   const out = added.map((a, i) => (!ok[i] ? 0 : max - min <= 0 || same(max, min) ? 10 : Math.round((10 * (max - a)) / (max - min))));
-  const order = added.map((_a, i) => i).filter((i) => ok[i]).sort((a, b) => added[a] - added[b] || a - b);
+  const order = added
+    .map((_a, i) => i)
+    .filter((i) => ok[i])
+    .sort((a, b) => added[a] - added[b] || a - b);
   const head = (i: number) => (items[i].freeMilli === undefined ? -Infinity : items[i].freeMilli! - pod.cpuMilli);
   for (let g = 0; g < order.length; ) {
     let h = g + 1;
@@ -66,9 +82,14 @@ test('the columnar scores match the plain statement of the rule (property)', () 
     cpuWatts: fc.option(fc.oneof(fc.constantFrom(1, 2, 2.5, 10, Infinity), fc.double({ min: 0, max: 50, noNaN: true })), { nil: undefined }),
     freeMilli: fc.option(fc.constantFrom(0, 1000, 2000, 4000), { nil: undefined }),
   });
-  fc.assert(fc.property(fc.array(item, { maxLength: 40 }), (items) => {
-    assert.deepEqual(run(items.map((c) => ({ ...c, freeMilli: c.freeMilli === undefined ? undefined : c.freeMilli + 500 }))).scores, reference(items.map((c) => ({ ...c, freeMilli: c.freeMilli === undefined ? undefined : c.freeMilli + 500 }))));
-  }));
+  fc.assert(
+    fc.property(fc.array(item, { maxLength: 40 }), (items) => {
+      assert.deepEqual(
+        run(items.map((c) => ({ ...c, freeMilli: c.freeMilli === undefined ? undefined : c.freeMilli + 500 }))).scores,
+        reference(items.map((c) => ({ ...c, freeMilli: c.freeMilli === undefined ? undefined : c.freeMilli + 500 }))),
+      );
+    }),
+  );
 });
 
 test('exclusions: +Inf prediction and GPU curve are unresolvable, CPU and spread are not; temperature only under its policy', () => {

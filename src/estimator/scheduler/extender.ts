@@ -10,7 +10,18 @@ import { ErrEstimatorInvalidRequest } from '../errors.js';
 import type { Estimator } from '../estimator.js';
 import type { EstimatorRegistry } from '../registry.js';
 import { BoundDeltas } from './bound-deltas.js';
-import { decide, exclusionReason, scores, unresolvable, EXCLUSION_KINDS, POLICIES, ScoreScratch, type Candidates, type Policy, type PolicyName } from './decide.js';
+import {
+  decide,
+  exclusionReason,
+  scores,
+  unresolvable,
+  EXCLUSION_KINDS,
+  POLICIES,
+  ScoreScratch,
+  type Candidates,
+  type Policy,
+  type PolicyName,
+} from './decide.js';
 import { NodeCosts } from './node-costs.js';
 import { podDemand, type PodDemand } from './pod.js';
 import { filterResult, parseExtenderArgs, MIN_EXTENDER_PRIORITY, type ExtenderArgs, type ExtenderFilterResult, type HostPriority } from './wire.js';
@@ -46,7 +57,14 @@ export interface ClusterPods {
 
 /** Per-call buffers, reused across calls (filled and read without an await in between). */
 class Workspace {
-  cols: Candidates = { n: 0, cpuWatts: new Float64Array(0), gpuWatts: new Float64Array(0), freeMilli: new Float64Array(0), inletTemp: new Float64Array(0), workloadPods: new Float64Array(0) };
+  cols: Candidates = {
+    n: 0,
+    cpuWatts: new Float64Array(0),
+    gpuWatts: new Float64Array(0),
+    freeMilli: new Float64Array(0),
+    inletTemp: new Float64Array(0),
+    workloadPods: new Float64Array(0),
+  };
   codes = new Uint8Array(0);
   out = new Uint8Array(0);
   readonly scratch = new ScoreScratch();
@@ -55,7 +73,14 @@ class Workspace {
     this.cols.n = n;
     if (this.codes.length >= n) return;
     const cap = Math.max(n, this.codes.length * 2);
-    this.cols = { n, cpuWatts: new Float64Array(cap), gpuWatts: new Float64Array(cap), freeMilli: new Float64Array(cap), inletTemp: new Float64Array(cap), workloadPods: new Float64Array(cap) };
+    this.cols = {
+      n,
+      cpuWatts: new Float64Array(cap),
+      gpuWatts: new Float64Array(cap),
+      freeMilli: new Float64Array(cap),
+      inletTemp: new Float64Array(cap),
+      workloadPods: new Float64Array(cap),
+    };
     this.codes = new Uint8Array(cap);
     this.out = new Uint8Array(cap);
   }
@@ -91,21 +116,33 @@ export class SchedulerExtender {
 
   /** The filter verb: ExtenderArgs → ExtenderFilterResult. */
   async filter(body: unknown, query: Record<string, unknown>): Promise<ExtenderFilterResult> {
-    return this.run('filter', body, query, (d) => {
-      const { cols, codes } = this.ws;
-      const pass: boolean[] = new Array<boolean>(cols.n);
-      const failed: Record<string, string> = {};
-      const unresolvables: Record<string, string> = {};
-      for (let k = 0; k < cols.n; k++) {
-        const code = codes[k];
-        pass[k] = code === 0;
-        if (code === 0) continue;
-        const name = d.args.nodeNames[k];
-        (unresolvable(code) ? unresolvables : failed)[name] = exclusionReason(code, cols, k, d.pod, d.policy, d.errors.get(d.idx[k]));
-        this.metrics.filteredOut(EXCLUSION_KINDS[code]);
-      }
-      return filterResult(d.args, pass, failed, unresolvables);
-    }, (args) => filterResult(args, args.nodeNames.map(() => true), {}, {}));
+    return this.run(
+      'filter',
+      body,
+      query,
+      (d) => {
+        const { cols, codes } = this.ws;
+        const pass: boolean[] = new Array<boolean>(cols.n);
+        const failed: Record<string, string> = {};
+        const unresolvables: Record<string, string> = {};
+        for (let k = 0; k < cols.n; k++) {
+          const code = codes[k];
+          pass[k] = code === 0;
+          if (code === 0) continue;
+          const name = d.args.nodeNames[k];
+          (unresolvable(code) ? unresolvables : failed)[name] = exclusionReason(code, cols, k, d.pod, d.policy, d.errors.get(d.idx[k]));
+          this.metrics.filteredOut(EXCLUSION_KINDS[code]);
+        }
+        return filterResult(d.args, pass, failed, unresolvables);
+      },
+      (args) =>
+        filterResult(
+          args,
+          args.nodeNames.map(() => true),
+          {},
+          {},
+        ),
+    );
   }
 
   /** The prioritize verb: ExtenderArgs → HostPriorityList. */
@@ -118,12 +155,18 @@ export class SchedulerExtender {
 
   /** The prioritize verb's answer as columns: the candidate names and their scores (see {@link hostPriorityJson}). */
   async prioritizeScores(body: unknown, query: Record<string, unknown>): Promise<{ names: readonly string[]; scores: Uint8Array }> {
-    return this.run('prioritize', body, query, (d) => {
-      const { cols, codes, out, scratch } = this.ws;
-      const eligible = scores(cols, d.pod, codes, out, scratch);
-      if (this.lastDeltas && d.pod.uid && eligible > 0) this.lastDeltas.remember(d.pod.uid, d.costs, d.idx, scratch.added, cols.n);
-      return { names: d.args.nodeNames, scores: out.slice(0, cols.n) };
-    }, (args) => ({ names: args.nodeNames, scores: new Uint8Array(args.nodeNames.length).fill(MIN_EXTENDER_PRIORITY) }));
+    return this.run(
+      'prioritize',
+      body,
+      query,
+      (d) => {
+        const { cols, codes, out, scratch } = this.ws;
+        const eligible = scores(cols, d.pod, codes, out, scratch);
+        if (this.lastDeltas && d.pod.uid && eligible > 0) this.lastDeltas.remember(d.pod.uid, d.costs, d.idx, scratch.added, cols.n);
+        return { names: d.args.nodeNames, scores: out.slice(0, cols.n) };
+      },
+      (args) => ({ names: args.nodeNames, scores: new Uint8Array(args.nodeNames.length).fill(MIN_EXTENDER_PRIORITY) }),
+    );
   }
 
   /**
@@ -136,7 +179,13 @@ export class SchedulerExtender {
   }
 
   /** Parses, decides and answers (synchronously after the costs are in); the neutral answer on any internal error. */
-  private async run<T>(verb: ExtenderVerb, body: unknown, query: Record<string, unknown>, answer: (d: Decided) => T, neutral: (args: ExtenderArgs) => T): Promise<T> {
+  private async run<T>(
+    verb: ExtenderVerb,
+    body: unknown,
+    query: Record<string, unknown>,
+    answer: (d: Decided) => T,
+    neutral: (args: ExtenderArgs) => T,
+  ): Promise<T> {
     const t0 = performance.now();
     const secs = () => (performance.now() - t0) / 1000;
     let args: ExtenderArgs;
@@ -224,7 +273,8 @@ export class SchedulerExtender {
 function queryPolicy(q: Record<string, unknown>): PolicyName | undefined {
   const v = q.policy;
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !(POLICIES as readonly string[]).includes(v)) throw ErrEstimatorInvalidRequest(`policy must be one of ${POLICIES.join(', ')}`, { field: 'policy' });
+  if (typeof v !== 'string' || !(POLICIES as readonly string[]).includes(v))
+    throw ErrEstimatorInvalidRequest(`policy must be one of ${POLICIES.join(', ')}`, { field: 'policy' });
   return v as PolicyName;
 }
 
@@ -232,7 +282,7 @@ function queryPolicy(q: Record<string, unknown>): PolicyName | undefined {
 function queryEstimator(q: Record<string, unknown>): string | undefined {
   const v = q.estimator;
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v)) throw ErrEstimatorInvalidRequest('estimator must be namespace/name', { field: 'estimator' });
+  if (typeof v !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v))
+    throw ErrEstimatorInvalidRequest('estimator must be namespace/name', { field: 'estimator' });
   return v;
 }
-

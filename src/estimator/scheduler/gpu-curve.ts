@@ -16,7 +16,8 @@ export function parseGpuCurve(value: string | undefined): number[] | Error | und
   const out: number[] = [];
   for (const p of parts) {
     const v = Number(p);
-    if (p === '' || !Number.isFinite(v) || v < 0) return new Error(`label ${GPU_CURVE_LABEL}=${JSON.stringify(value)} must list non-negative watts, comma-separated`);
+    if (p === '' || !Number.isFinite(v) || v < 0)
+      return new Error(`label ${GPU_CURVE_LABEL}=${JSON.stringify(value)} must list non-negative watts, comma-separated`);
     out.push(v);
   }
   return out;

@@ -75,13 +75,17 @@ export class ExtenderMetrics {
 
   /** Prometheus text exposition of every series. */
   render(): string {
-    let out = '# HELP powerplane_scheduler_extender_requests_total Scheduler extender calls by verb and result.\n# TYPE powerplane_scheduler_extender_requests_total counter\n';
+    let out =
+      '# HELP powerplane_scheduler_extender_requests_total Scheduler extender calls by verb and result.\n# TYPE powerplane_scheduler_extender_requests_total counter\n';
     for (const [k, v] of this.requests) out += `powerplane_scheduler_extender_requests_total{${k}} ${v}\n`;
-    out += '# HELP powerplane_scheduler_extender_request_duration_seconds Scheduler extender call latency.\n# TYPE powerplane_scheduler_extender_request_duration_seconds histogram\n';
+    out +=
+      '# HELP powerplane_scheduler_extender_request_duration_seconds Scheduler extender call latency.\n# TYPE powerplane_scheduler_extender_request_duration_seconds histogram\n';
     for (const [verb, h] of this.durations) out += h.render('powerplane_scheduler_extender_request_duration_seconds', `verb="${verb}"`);
-    out += '# HELP powerplane_scheduler_extender_filtered_nodes_total Nodes the filter verb excluded, by reason.\n# TYPE powerplane_scheduler_extender_filtered_nodes_total counter\n';
+    out +=
+      '# HELP powerplane_scheduler_extender_filtered_nodes_total Nodes the filter verb excluded, by reason.\n# TYPE powerplane_scheduler_extender_filtered_nodes_total counter\n';
     for (const [k, v] of this.filtered) out += `powerplane_scheduler_extender_filtered_nodes_total{reason="${k}"} ${v}\n`;
-    out += '# HELP powerplane_scheduler_bound_node_added_watts Predicted watts a pod adds on the node it was bound to (last prioritize call for the pod).\n# TYPE powerplane_scheduler_bound_node_added_watts histogram\n';
+    out +=
+      '# HELP powerplane_scheduler_bound_node_added_watts Predicted watts a pod adds on the node it was bound to (last prioritize call for the pod).\n# TYPE powerplane_scheduler_bound_node_added_watts histogram\n';
     out += this.bound.render('powerplane_scheduler_bound_node_added_watts', '');
     return out;
   }

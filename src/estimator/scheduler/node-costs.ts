@@ -119,7 +119,12 @@ export class NodeCosts {
    * pod by node index: reused where still valid, predicted otherwise (bounded by `deadlineMs`; NaN
    * for nodes still pending then). Read the returned arrays before the next await.
    */
-  async costs(idx: Int32Array, m: number, cpuMilli: number, deadlineMs: number): Promise<{ delta: Float64Array; errors: ReadonlyMap<number, string> }> {
+  async costs(
+    idx: Int32Array,
+    m: number,
+    cpuMilli: number,
+    deadlineMs: number,
+  ): Promise<{ delta: Float64Array; errors: ReadonlyMap<number, string> }> {
     const at = this.now();
     const c = this.size(cpuMilli);
     let todo: number[] | undefined;
@@ -170,7 +175,8 @@ export class NodeCosts {
     if (s.predictor instanceof Error) return { delta: Infinity, error: `predictor unusable: ${s.predictor.message}` };
     const w = await this.estimator.predictRow(s, cpuMilli, 1, undefined, undefined, signal);
     const delta = w[1] - w[0];
-    if (!Number.isFinite(delta)) return { delta: Infinity, error: s.lastPredictionError ?? `predictor ${s.predictor.type} gives no finite watts for this node` };
+    if (!Number.isFinite(delta))
+      return { delta: Infinity, error: s.lastPredictionError ?? `predictor ${s.predictor.type} gives no finite watts for this node` };
     return { delta };
   }
 }

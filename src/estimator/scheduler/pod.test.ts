@@ -5,7 +5,10 @@ import { podDemand, workloadOf } from './pod.js';
 const pod = (spec: object, metadata: object = {}) => ({ metadata: { name: 'p', namespace: 'ns', uid: 'u1', ...metadata }, spec });
 
 test('CPU as the scheduler counts it: containers (limit when no request), the larger init container, sidecars, overhead', () => {
-  const c = (cpu: Record<string, string>) => ({ name: 'c', resources: cpu.requests ? { requests: { cpu: cpu.requests } } : { limits: { cpu: cpu.limits } } });
+  const c = (cpu: Record<string, string>) => ({
+    name: 'c',
+    resources: cpu.requests ? { requests: { cpu: cpu.requests } } : { limits: { cpu: cpu.limits } },
+  });
   assert.equal(podDemand(pod({ containers: [c({ requests: '250m' }), c({ limits: '0.25' })] }), 100).cpuMilli, 500);
   assert.equal(podDemand(pod({ containers: [c({ requests: '250m' })], initContainers: [c({ requests: '1' })] }), 100).cpuMilli, 1000);
   const sidecar = { ...c({ requests: '100m' }), restartPolicy: 'Always' };
@@ -16,7 +19,18 @@ test('CPU as the scheduler counts it: containers (limit when no request), the la
 });
 
 test('GPUs from nvidia.com/gpu requests or limits; annotations', () => {
-  const d = podDemand(pod({ containers: [{ name: 'a', resources: { limits: { 'nvidia.com/gpu': '2' } } }, { name: 'b', resources: { requests: { 'nvidia.com/gpu': 1 } } }] }, { annotations: { 'powerplane.io/placement': 'temperature', 'powerplane.io/spread-max-per-node': '3' } }), 100);
+  const d = podDemand(
+    pod(
+      {
+        containers: [
+          { name: 'a', resources: { limits: { 'nvidia.com/gpu': '2' } } },
+          { name: 'b', resources: { requests: { 'nvidia.com/gpu': 1 } } },
+        ],
+      },
+      { annotations: { 'powerplane.io/placement': 'temperature', 'powerplane.io/spread-max-per-node': '3' } },
+    ),
+    100,
+  );
   assert.equal(d.gpus, 3);
   assert.equal(d.placement, 'temperature');
   assert.equal(d.spreadMax, '3');

@@ -39,7 +39,8 @@ export async function registerSchedulerRoutes(app: FastifyInstance, opts: { exte
       const code = ErrEstimatorInvalidRequest.definition.code;
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(413, code, `the body is larger than ${SCHEDULER_MAX_BODY_BYTES} bytes`, 'body');
       if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(415, code, 'the body must be application/json', 'content-type');
-      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return send(err.statusCode, code, `invalid request: ${err.message}`, 'body');
+      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
+        return send(err.statusCode, code, `invalid request: ${err.message}`, 'body');
       req.log.error({ err }, 'scheduler extender: unexpected error');
       return send(400, code, 'the request could not be processed', 'body');
     });
@@ -49,7 +50,8 @@ export async function registerSchedulerRoutes(app: FastifyInstance, opts: { exte
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: SCHEDULER_MAX_BODY_BYTES }, (req, body, done) => {
       const text = body as string;
-      if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return done(ErrEstimatorInvalidRequest(`body: JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
+      if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
+        return done(ErrEstimatorInvalidRequest(`body: JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
       if (text.includes('\\') || text.includes('__proto__') || text.includes('constructor')) return checked(req, text, done);
       let value: unknown;
       try {
@@ -61,7 +63,8 @@ export async function registerSchedulerRoutes(app: FastifyInstance, opts: { exte
       done(null, value);
     });
     const json = (ct: string | undefined) => {
-      if (!/^application\/json\s*(;|$)/i.test(ct ?? '')) throw Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 });
+      if (!/^application\/json\s*(;|$)/i.test(ct ?? ''))
+        throw Object.assign(ErrEstimatorInvalidRequest('the body must be application/json', { field: 'content-type' }), { status: 415 });
     };
     scope.post<{ Querystring: Record<string, unknown> }>('/scheduler/filter', { bodyLimit: SCHEDULER_MAX_BODY_BYTES }, async (req) => {
       json(req.headers['content-type']);
@@ -71,9 +74,12 @@ export async function registerSchedulerRoutes(app: FastifyInstance, opts: { exte
       json(req.headers['content-type']);
       const { names, scores } = await extender.prioritizeScores(req.body, req.query);
       const body = req.body;
-      return reply.type('application/json; charset=utf-8').send(hostPriorityJson(names, scores, typeof body === 'object' && body !== null && plain.has(body)));
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(hostPriorityJson(names, scores, typeof body === 'object' && body !== null && plain.has(body)));
     });
-    const metrics = async (_req: unknown, reply: { header(k: string, v: string): { send(b: string): unknown } }) => reply.header('content-type', PROMETHEUS_CONTENT_TYPE).send(extender.metrics.render());
+    const metrics = async (_req: unknown, reply: { header(k: string, v: string): { send(b: string): unknown } }) =>
+      reply.header('content-type', PROMETHEUS_CONTENT_TYPE).send(extender.metrics.render());
     scope.get('/scheduler/metrics', metrics);
     if (opts.metricsAtRoot) scope.get('/metrics', metrics);
   });

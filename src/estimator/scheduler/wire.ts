@@ -84,7 +84,8 @@ export function parseExtenderArgs(body: unknown): ExtenderArgs {
     const nodes = (items ?? []) as unknown[];
     const nodeNames = nodes.map((n, i) => {
       const name = isObject(n) && isObject(n.metadata) ? n.metadata.name : undefined;
-      if (typeof name !== 'string' || name === '') throw bad(`Nodes.items[${i}].metadata.name must be a non-empty string`, `Nodes.items[${i}].metadata.name`);
+      if (typeof name !== 'string' || name === '')
+        throw bad(`Nodes.items[${i}].metadata.name must be a non-empty string`, `Nodes.items[${i}].metadata.name`);
       return name;
     });
     return { pod, nodeNames, form: 'nodes', nodeList: list, nodes: nodes as JsonObject[] };
@@ -93,7 +94,12 @@ export function parseExtenderArgs(body: unknown): ExtenderArgs {
 }
 
 /** The filter answer in the form of the request: the passing nodes (`pass[k]` for `nodeNames[k]`), and the failed ones with reasons. */
-export function filterResult(args: ExtenderArgs, pass: readonly boolean[], failed: Record<string, string>, unresolvable: Record<string, string>): ExtenderFilterResult {
+export function filterResult(
+  args: ExtenderArgs,
+  pass: readonly boolean[],
+  failed: Record<string, string>,
+  unresolvable: Record<string, string>,
+): ExtenderFilterResult {
   if (args.form === 'names') {
     const names: string[] = [];
     for (let k = 0; k < args.nodeNames.length; k++) if (pass[k]) names.push(args.nodeNames[k]);

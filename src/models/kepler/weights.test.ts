@@ -21,7 +21,9 @@ function listJson(dir: string): string[] {
   });
 }
 
-type Comp = { All_Weights: { Bias_Weight?: number; Numerical_Variables: Record<string, { scale?: number; weight?: number }>; CurveFit_Weights?: number[] } };
+type Comp = {
+  All_Weights: { Bias_Weight?: number; Numerical_Variables: Record<string, { scale?: number; weight?: number }>; CurveFit_Weights?: number[] };
+};
 
 /** Kepler's formulas, written out independently from the file's numbers. */
 function expectedWatts(trainer: string, c: Comp, inputs: Record<string, number>): number {
@@ -64,7 +66,10 @@ test('golden: every shipped weight file predicts exactly as Kepler’s formula',
 });
 
 test('golden: published test vectors (reference §9) for the shipped files', () => {
-  const sgd4 = loadKeplerWeights(JSON.parse(readFileSync(join(weightsRoot, 'v0.7/ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_4.json'), 'utf8')), 'SGDRegressorTrainer_4.json');
+  const sgd4 = loadKeplerWeights(
+    JSON.parse(readFileSync(join(weightsRoot, 'v0.7/ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_4.json'), 'utf8')),
+    'SGDRegressorTrainer_4.json',
+  );
   // package: bias 213.81168291387564 + 325.1209450101859 · x, x = cpu / 48649.66666666667
   const [atFull] = sgd4.predict([[48649.66666666667, 0]]);
   assert.ok(Math.abs(atFull[0] - (213.81168291387564 + 325.1209450101859)) < 1e-9);
@@ -74,7 +79,13 @@ test('golden: published test vectors (reference §9) for the shipped files', () 
     JSON.parse(readFileSync(join(weightsRoot, 'v0.7/specpower-0.7.11/acpi/AbsPower/BPFOnly/LogisticRegressionTrainer_75.json'), 'utf8')),
     'LogisticRegressionTrainer_75.json',
   );
-  const w = logistic.predict([[0, 0], [4000, 0], [8000, 0]]).map((r) => Math.round(r[0] * 100) / 100);
+  const w = logistic
+    .predict([
+      [0, 0],
+      [4000, 0],
+      [8000, 0],
+    ])
+    .map((r) => Math.round(r[0] * 100) / 100);
   assert.deepEqual(w, [119.72, 167.87, 209.2]);
 });
 
@@ -95,10 +106,22 @@ test('zero scale leaves the feature out; categorical weights are added', () => {
 });
 
 test('legacy mean/variance weights standardise; v0.6 files with scale use scale', () => {
-  const legacy = { package: { All_Weights: { Bias_Weight: 50, Categorical_Variables: {}, Numerical_Variables: { kubelet_cpu_usage: { mean: 2, variance: 4, weight: 3 } } } } };
+  const legacy = {
+    package: {
+      All_Weights: { Bias_Weight: 50, Categorical_Variables: {}, Numerical_Variables: { kubelet_cpu_usage: { mean: 2, variance: 4, weight: 3 } } },
+    },
+  };
   const m = loadKeplerWeights(legacy, 'weight.json');
   assert.deepEqual(m.predict([[6]]), [[50 + 3 * ((6 - 2) / 2)]]);
-  const v06 = { package: { All_Weights: { Bias_Weight: 50, Categorical_Variables: {}, Numerical_Variables: { bpf_cpu_time_us: { scale: 100, mean: 0, variance: 0, weight: 3 } } } } };
+  const v06 = {
+    package: {
+      All_Weights: {
+        Bias_Weight: 50,
+        Categorical_Variables: {},
+        Numerical_Variables: { bpf_cpu_time_us: { scale: 100, mean: 0, variance: 0, weight: 3 } },
+      },
+    },
+  };
   assert.deepEqual(loadKeplerWeights(v06, 'x.json').predict([[50]]), [[51.5]]);
   assert.deepEqual(loadKeplerWeights(v06, 'x.json', { scaling: 'standard' }).predict([[50]]), [[50]]);
 });
@@ -109,14 +132,33 @@ test('predictor selection follows the trainer name like Kepler', () => {
   assert.equal(predictorForTrainer('SGDRegressorTrainer_1'), 'linear');
   assert.equal(predictorForTrainer('SomethingElse'), 'linear');
   const curve = { platform: { All_Weights: { Numerical_Variables: { bpf_cpu_time_ms: { scale: 1 } }, CurveFit_Weights: [1, 2, 3] } } };
-  assert.throws(() => loadKeplerWeights(curve, 'SGDRegressorTrainer_1.json'), (e) => ERR_MODEL_BAD_WEIGHTS.is(e), 'the linear predictor rejects curve weights');
-  assert.throws(() => loadKeplerWeights(curve), (e) => ERR_MODEL_BAD_WEIGHTS.is(e), 'three curve weights without a trainer name are ambiguous');
-  assert.throws(() => loadKeplerWeights(curve, 'LogisticRegressionTrainer_1.json'), (e) => ERR_MODEL_BAD_WEIGHTS.is(e), 'logistic needs four');
+  assert.throws(
+    () => loadKeplerWeights(curve, 'SGDRegressorTrainer_1.json'),
+    (e) => ERR_MODEL_BAD_WEIGHTS.is(e),
+    'the linear predictor rejects curve weights',
+  );
+  assert.throws(
+    () => loadKeplerWeights(curve),
+    (e) => ERR_MODEL_BAD_WEIGHTS.is(e),
+    'three curve weights without a trainer name are ambiguous',
+  );
+  assert.throws(
+    () => loadKeplerWeights(curve, 'LogisticRegressionTrainer_1.json'),
+    (e) => ERR_MODEL_BAD_WEIGHTS.is(e),
+    'logistic needs four',
+  );
   assert.equal(loadKeplerWeights({ ...curve, model_name: 'ExponentialRegressionTrainer_3' }).p.predictor, 'exponential');
 });
 
 test('malformed weight files are rejected with the path', () => {
-  for (const bad of [null, [], {}, { package: {} }, { package: { All_Weights: { Bias_Weight: 'x', Numerical_Variables: {} } } }, { package: { All_Weights: { Numerical_Variables: { a: { scale: 'big' } } } } }]) {
+  for (const bad of [
+    null,
+    [],
+    {},
+    { package: {} },
+    { package: { All_Weights: { Bias_Weight: 'x', Numerical_Variables: {} } } },
+    { package: { All_Weights: { Numerical_Variables: { a: { scale: 'big' } } } } },
+  ]) {
     assert.throws(
       () => loadKeplerWeights(bad, '/tmp/w.json'),
       (e) => ERR_MODEL_BAD_WEIGHTS.is(e) && (e as { details: { path?: string } }).details.path === '/tmp/w.json',
@@ -158,7 +200,10 @@ test('export: curve models list the fitted feature first and round-trip through 
 
 test('export of a tree model is refused; a loaded Kepler model round-trips', () => {
   const d = { features: ['x'], components: ['p'], X: [[0], [1], [2]], Y: [[0], [1], [2]] };
-  assert.throws(() => toKeplerWeights(gbtTrainer.train(d, { nEstimators: 2 })), (e) => ERR_MODEL_NOT_EXPORTABLE.is(e));
+  assert.throws(
+    () => toKeplerWeights(gbtTrainer.train(d, { nEstimators: 2 })),
+    (e) => ERR_MODEL_NOT_EXPORTABLE.is(e),
+  );
   const file = join(weightsRoot, 'v0.7/specpower-0.7.11/acpi/AbsPower/BPFOnly/LogisticRegressionTrainer_75.json');
   const json = JSON.parse(readFileSync(file, 'utf8'));
   const m = loadKeplerWeights(json, file);
@@ -178,7 +223,15 @@ test('keplerWeightsPredictor: the agent’s node power predictor from a file', a
   assert.equal(w.core, 0);
   const dir = mkdtempSync(join(tmpdir(), 'pp-weights-'));
   // A v0.6 file names CPU time bpf_cpu_time_us; the agent supplies bpf_cpu_time_ms.
-  const v06 = { package: { All_Weights: { Bias_Weight: 30, Categorical_Variables: {}, Numerical_Variables: { bpf_cpu_time_us: { scale: 32000, mean: 0, variance: 0, weight: 160 } } } } };
+  const v06 = {
+    package: {
+      All_Weights: {
+        Bias_Weight: 30,
+        Categorical_Variables: {},
+        Numerical_Variables: { bpf_cpu_time_us: { scale: 32000, mean: 0, variance: 0, weight: 160 } },
+      },
+    },
+  };
   writeFileSync(join(dir, 'SGDRegressorTrainer_1.json'), JSON.stringify(v06));
   const old = await keplerWeightsPredictor(join(dir, 'SGDRegressorTrainer_1.json'));
   assert.deepEqual([...old.features], ['bpf_cpu_time_ms']);

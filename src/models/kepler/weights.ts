@@ -98,7 +98,8 @@ function parseComponents(json: unknown, where: string, path: string | undefined)
     const w = aw as Record<string, unknown>;
     if (w.Bias_Weight !== undefined && !finite(w.Bias_Weight)) throw bad(`${key}.Bias_Weight is not a number`, `${key}.All_Weights.Bias_Weight`);
     const num = w.Numerical_Variables ?? {};
-    if (typeof num !== 'object' || num === null || Array.isArray(num)) throw bad(`${key}.Numerical_Variables is not an object`, `${key}.All_Weights.Numerical_Variables`);
+    if (typeof num !== 'object' || num === null || Array.isArray(num))
+      throw bad(`${key}.Numerical_Variables is not an object`, `${key}.All_Weights.Numerical_Variables`);
     for (const [f, v] of Object.entries(num as Record<string, unknown>)) {
       if (typeof v !== 'object' || v === null) throw bad(`${key}.${f} is not an object`, `${key}.All_Weights.Numerical_Variables.${f}`);
       for (const field of ['scale', 'weight', 'mean', 'variance'] as const) {
@@ -107,7 +108,8 @@ function parseComponents(json: unknown, where: string, path: string | undefined)
       }
     }
     const cat = w.Categorical_Variables ?? {};
-    if (typeof cat !== 'object' || cat === null || Array.isArray(cat)) throw bad(`${key}.Categorical_Variables is not an object`, `${key}.All_Weights.Categorical_Variables`);
+    if (typeof cat !== 'object' || cat === null || Array.isArray(cat))
+      throw bad(`${key}.Categorical_Variables is not an object`, `${key}.All_Weights.Categorical_Variables`);
     for (const [f, values] of Object.entries(cat as Record<string, unknown>)) {
       if (typeof values !== 'object' || values === null) throw bad(`${key}.Categorical_Variables.${f} is not an object`);
       for (const [val, e] of Object.entries(values as Record<string, unknown>)) {
@@ -115,7 +117,8 @@ function parseComponents(json: unknown, where: string, path: string | undefined)
       }
     }
     const cf = w.CurveFit_Weights;
-    if (cf !== undefined && (!Array.isArray(cf) || !cf.every(finite))) throw bad(`${key}.CurveFit_Weights is not a list of numbers`, `${key}.All_Weights.CurveFit_Weights`);
+    if (cf !== undefined && (!Array.isArray(cf) || !cf.every(finite)))
+      throw bad(`${key}.CurveFit_Weights is not a list of numbers`, `${key}.All_Weights.CurveFit_Weights`);
     out[key] = {
       All_Weights: {
         ...(w.Bias_Weight !== undefined ? { Bias_Weight: w.Bias_Weight as number } : {}),
@@ -143,7 +146,10 @@ export interface KeplerModelParams {
 export class KeplerWeightsModel extends BaseModel {
   readonly kind = 'kepler';
   private readonly categorical: ReadonlySet<string>;
-  constructor(h: ModelHeader, readonly p: KeplerModelParams) {
+  constructor(
+    h: ModelHeader,
+    readonly p: KeplerModelParams,
+  ) {
     super(h);
     this.categorical = new Set(Object.values(p.weights).flatMap((c) => Object.keys(c.All_Weights.Categorical_Variables ?? {})));
   }
@@ -202,15 +208,22 @@ export function loadKeplerWeights(json: unknown, path?: string, options: KeplerL
   else if (anyCurve) {
     const lengths = new Set(Object.values(weights).map((c) => c.All_Weights.CurveFit_Weights?.length));
     if (lengths.size === 1 && lengths.has(4)) predictor = 'logistic';
-    else throw ERR_MODEL_BAD_WEIGHTS(`${where}: curve-fit weights without a trainer name; pass the trainer (e.g. LogarithmicRegressionTrainer)`, { field: 'trainer' });
+    else
+      throw ERR_MODEL_BAD_WEIGHTS(`${where}: curve-fit weights without a trainer name; pass the trainer (e.g. LogarithmicRegressionTrainer)`, {
+        field: 'trainer',
+      });
   } else predictor = 'linear';
   for (const [c, cw] of Object.entries(weights)) {
     const cf = cw.All_Weights.CurveFit_Weights;
     if (predictor === 'linear' && cf !== undefined) {
-      throw ERR_MODEL_BAD_WEIGHTS(`${where}: ${c} has CurveFit_Weights, which the linear predictor rejects (trainer ${trainerName ?? 'unknown'})`, { field: c });
+      throw ERR_MODEL_BAD_WEIGHTS(`${where}: ${c} has CurveFit_Weights, which the linear predictor rejects (trainer ${trainerName ?? 'unknown'})`, {
+        field: c,
+      });
     }
     if (predictor !== 'linear' && cf?.length !== CURVES[predictor].nParams) {
-      throw ERR_MODEL_BAD_WEIGHTS(`${where}: the ${predictor} predictor needs exactly ${CURVES[predictor].nParams} CurveFit_Weights for ${c}`, { field: c });
+      throw ERR_MODEL_BAD_WEIGHTS(`${where}: the ${predictor} predictor needs exactly ${CURVES[predictor].nParams} CurveFit_Weights for ${c}`, {
+        field: c,
+      });
     }
   }
   const fileFeatures: string[] = [];
@@ -252,7 +265,9 @@ export function keplerTrainerName(model: TrainedModel): string {
   if (model instanceof LinearModel) return 'SGDRegressorTrainer';
   if (model instanceof CurveModel) return model.spec.keplerTrainer;
   if (model instanceof KeplerWeightsModel) return model.p.predictor === 'linear' ? 'SGDRegressorTrainer' : CURVES[model.p.predictor].keplerTrainer;
-  throw ERR_MODEL_NOT_EXPORTABLE(`a ${model.kind} model cannot be expressed as Kepler weights (only linear and curve-fit models can)`, { field: 'kind' });
+  throw ERR_MODEL_NOT_EXPORTABLE(`a ${model.kind} model cannot be expressed as Kepler weights (only linear and curve-fit models can)`, {
+    field: 'kind',
+  });
 }
 
 /**
@@ -290,7 +305,13 @@ export function toKeplerWeights(model: TrainedModel, options: KeplerExportOption
   const curve = model as CurveModel;
   const feature = curve.features[curve.p.featureIndex];
   curve.components.forEach((c, k) => {
-    out[c] = { All_Weights: { Categorical_Variables: {}, Numerical_Variables: { [feature]: { scale: curve.p.scale } }, CurveFit_Weights: [...curve.p.coefficients[k]] } };
+    out[c] = {
+      All_Weights: {
+        Categorical_Variables: {},
+        Numerical_Variables: { [feature]: { scale: curve.p.scale } },
+        CurveFit_Weights: [...curve.p.coefficients[k]],
+      },
+    };
   });
   return out;
 }

@@ -33,8 +33,17 @@ const LOADS = ['Idle', '10%', '50%', '100%'];
  */
 export function parseCcfInstances(text: string, path = 'aws-instances.csv'): CcfInstanceCurve[] {
   const table = parseCsv(text, path);
-  const [name, vcpu, pvcpu, cpu, mem] = columnIndices(table, ['Instance type', 'Instance vCPU', 'Platform Total Number of vCPU', 'Platform CPU Name', 'Instance Memory (in GB)'], path);
-  const cols = (prefix: string) => columnIndices(table, LOADS.map((l) => `${prefix} @ ${l}`), path);
+  const [name, vcpu, pvcpu, cpu, mem] = columnIndices(
+    table,
+    ['Instance type', 'Instance vCPU', 'Platform Total Number of vCPU', 'Platform CPU Name', 'Instance Memory (in GB)'],
+    path,
+  );
+  const cols = (prefix: string) =>
+    columnIndices(
+      table,
+      LOADS.map((l) => `${prefix} @ ${l}`),
+      path,
+    );
   const pkg = cols('PkgWatt');
   const ram = cols('RAMWatt');
   const gpu = cols('GPUWatt');

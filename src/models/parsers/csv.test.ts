@@ -13,9 +13,18 @@ test('parses quoted fields, doubled quotes, CRLF and blank lines with line numbe
 });
 
 test('errors name the path and line', () => {
-  assert.throws(() => parseCsv('a,b\n1,2\n3\n', 'data.csv'), (e) => ERR_MALFORMED_FILE.is(e) && e.details.line === 3 && e.details.path === 'data.csv');
-  assert.throws(() => parseCsv('a,b\n"1,2\n', 'data.csv'), (e) => ERR_MALFORMED_FILE.is(e) && e.details.line === 2);
-  assert.throws(() => parseCsv('', 'empty.csv'), (e) => ERR_MALFORMED_FILE.is(e));
+  assert.throws(
+    () => parseCsv('a,b\n1,2\n3\n', 'data.csv'),
+    (e) => ERR_MALFORMED_FILE.is(e) && e.details.line === 3 && e.details.path === 'data.csv',
+  );
+  assert.throws(
+    () => parseCsv('a,b\n"1,2\n', 'data.csv'),
+    (e) => ERR_MALFORMED_FILE.is(e) && e.details.line === 2,
+  );
+  assert.throws(
+    () => parseCsv('', 'empty.csv'),
+    (e) => ERR_MALFORMED_FILE.is(e),
+  );
 });
 
 test('numbers: decimal comma only in quoted cells when asked', () => {
@@ -31,10 +40,16 @@ test('parseCsvDataset selects features (group or list) and targets by name', () 
   const d = parseCsvDataset(text, { features: 'BPFOnly', target: 'watts', groupColumn: 'node', path: 'x.csv' });
   assert.deepEqual(d.features, ['bpf_cpu_time_ms', 'bpf_page_cache_hit']);
   assert.deepEqual(d.components, ['watts']);
-  assert.deepEqual(d.X, [[100, 5], [200, 6]]);
+  assert.deepEqual(d.X, [
+    [100, 5],
+    [200, 6],
+  ]);
   assert.deepEqual(d.Y, [[50], [60]]);
   assert.deepEqual(d.groups, ['a', 'b']);
-  assert.throws(() => parseCsvDataset(text, { features: ['nope'], target: 'watts', path: 'x.csv' }), (e) => ERR_MALFORMED_FILE.is(e) && e.details.field === 'nope');
+  assert.throws(
+    () => parseCsvDataset(text, { features: ['nope'], target: 'watts', path: 'x.csv' }),
+    (e) => ERR_MALFORMED_FILE.is(e) && e.details.field === 'nope',
+  );
   assert.throws(
     () => parseCsvDataset('a,w\n1,2\nx,3\n', { features: ['a'], target: 'w', path: 'y.csv' }),
     (e) => ERR_MALFORMED_FILE.is(e) && e.details.line === 3 && e.details.field === 'a',

@@ -114,7 +114,11 @@ export function columnIndices(table: CsvTable, names: readonly string[], path: s
 export function numericCell(table: CsvTable, row: CsvRow, j: number, path: string, decimalComma = false): number {
   const v = parseNumberCell(row.cells[j], row.quoted[j], decimalComma);
   if (!Number.isFinite(v)) {
-    throw ERR_MALFORMED_FILE(`${path}:${row.line}: column ${table.header[j]} is not a number (${JSON.stringify(row.cells[j])})`, { path, line: row.line, field: table.header[j] });
+    throw ERR_MALFORMED_FILE(`${path}:${row.line}: column ${table.header[j]} is not a number (${JSON.stringify(row.cells[j])})`, {
+      path,
+      line: row.line,
+      field: table.header[j],
+    });
   }
   return v;
 }
@@ -142,7 +146,13 @@ export function parseCsvDataset(text: string, options: CsvDatasetOptions): Datas
   const table = parseCsv(text, path);
   if (table.rows.length > MAX_DATASET_ROWS) throw ERR_MALFORMED_FILE(`${path}: more than ${MAX_DATASET_ROWS} rows`, { path });
   const features = resolveFeatures(options.features);
-  const targets = typeof options.target === 'string' ? options.target.split(',').map((s) => s.trim()).filter(Boolean) : [...options.target];
+  const targets =
+    typeof options.target === 'string'
+      ? options.target
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [...options.target];
   if (targets.length === 0) throw ERR_MALFORMED_FILE(`${path}: no target column given`, { path, field: 'target' });
   const fi = columnIndices(table, features, path);
   const ti = columnIndices(table, targets, path);

@@ -24,8 +24,16 @@ test('Kepler ≥ 0.10 / agent metrics: CPU seconds → ms/s summed over processe
   assert.deepEqual(d.features, ['bpf_cpu_time_ms', 'cpu_busy_ratio']);
   assert.deepEqual(d.components, ['dram', 'package']);
   // First timestamp has no rate; then (5+5)/5 s ×1000, (5+0)/5 ×1000, (10+0)/5 ×1000.
-  assert.deepEqual(d.X, [[2000, 0.2], [1000, 0.3], [2000, 0.4]]);
-  assert.deepEqual(d.Y, [[10, 50], [10, 50], [10, 60]]);
+  assert.deepEqual(d.X, [
+    [2000, 0.2],
+    [1000, 0.3],
+    [2000, 0.4],
+  ]);
+  assert.deepEqual(d.Y, [
+    [10, 50],
+    [10, 50],
+    [10, 60],
+  ]);
 });
 
 test('Kepler ≤ 0.9 saved form {metric: response}: container feature counters and component joules over modes', () => {
@@ -34,10 +42,7 @@ test('Kepler ≤ 0.9 saved form {metric: response}: container feature counters a
       series({ container_id: 'a' }, 0, 3, [0, 300, 600]),
       series({ container_id: 'b' }, 0, 3, [0, 300, 900]),
     ]),
-    kepler_node_package_joules_total: response([
-      series({ mode: 'idle' }, 0, 3, [0, 30, 60]),
-      series({ mode: 'dynamic' }, 0, 3, [0, 60, 150]),
-    ]),
+    kepler_node_package_joules_total: response([series({ mode: 'idle' }, 0, 3, [0, 30, 60]), series({ mode: 'dynamic' }, 0, 3, [0, 60, 150])]),
   };
   const d = parsePrometheusRange(saved, { features: ['bpf_cpu_time_ms'], components: ['package'] });
   assert.deepEqual(d.X, [[200], [300]]);
@@ -57,22 +62,51 @@ test('a counter reset drops that timestamp; aggregated zone paths replace per-so
 
 test('NaN samples are missing values; a non-numeric sample is malformed', () => {
   const r = response([
-    { metric: { __name__: 'kepler_node_cpu_usage_ratio' }, values: [[0, '0.5'], [1, 'NaN'], [2, '0.7']] },
-    { metric: { __name__: 'kepler_platform_watts' }, values: [[0, '100'], [1, '110'], [2, '120']] },
+    {
+      metric: { __name__: 'kepler_node_cpu_usage_ratio' },
+      values: [
+        [0, '0.5'],
+        [1, 'NaN'],
+        [2, '0.7'],
+      ],
+    },
+    {
+      metric: { __name__: 'kepler_platform_watts' },
+      values: [
+        [0, '100'],
+        [1, '110'],
+        [2, '120'],
+      ],
+    },
   ]);
   const d = parsePrometheusRange(r);
   assert.deepEqual(d.X, [[0.5], [0.7]]);
   assert.deepEqual(d.timestamps, [0, 2]);
   const bad = response([{ metric: { __name__: 'kepler_platform_watts' }, values: [[0, 'lots']] }]);
-  assert.throws(() => parsePrometheusRange(bad, { path: 'p.json' }), (e) => ERR_MALFORMED_FILE.is(e));
+  assert.throws(
+    () => parsePrometheusRange(bad, { path: 'p.json' }),
+    (e) => ERR_MALFORMED_FILE.is(e),
+  );
 });
 
 test('errors: not a matrix, missing features, no common timestamps', () => {
-  assert.throws(() => parsePrometheusRange({ status: 'success', data: { resultType: 'vector', result: [] } }, { path: 'dump.json' }), (e) => ERR_MALFORMED_FILE.is(e) && e.details.path === 'dump.json');
-  assert.throws(() => parsePrometheusRange(42), (e) => ERR_MALFORMED_FILE.is(e));
+  assert.throws(
+    () => parsePrometheusRange({ status: 'success', data: { resultType: 'vector', result: [] } }, { path: 'dump.json' }),
+    (e) => ERR_MALFORMED_FILE.is(e) && e.details.path === 'dump.json',
+  );
+  assert.throws(
+    () => parsePrometheusRange(42),
+    (e) => ERR_MALFORMED_FILE.is(e),
+  );
   const r = response([series({ __name__: 'kepler_node_cpu_usage_ratio' }, 0, 1, [0.5])]);
-  assert.throws(() => parsePrometheusRange(r), (e) => ERR_MODEL_BAD_DATASET.is(e));
-  assert.throws(() => parsePrometheusRange(r, { features: ['bpf_cpu_time_ms'] }), (e) => ERR_MODEL_BAD_DATASET.is(e) && e.details.field === 'features');
+  assert.throws(
+    () => parsePrometheusRange(r),
+    (e) => ERR_MODEL_BAD_DATASET.is(e),
+  );
+  assert.throws(
+    () => parsePrometheusRange(r, { features: ['bpf_cpu_time_ms'] }),
+    (e) => ERR_MODEL_BAD_DATASET.is(e) && e.details.field === 'features',
+  );
 });
 
 test('custom mappings read powerplane series', () => {

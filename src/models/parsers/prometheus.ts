@@ -100,8 +100,10 @@ function collectSeries(json: unknown, where: string): NamedSeries[] {
     }
     const data = (r as { data?: { resultType?: unknown; result?: unknown }; status?: unknown } | null)?.data;
     if (data && typeof data === 'object' && 'result' in data) {
-      if ((r as { status?: unknown }).status !== undefined && (r as { status?: unknown }).status !== 'success') throw bad('the response status is not success');
-      if (data.resultType !== undefined && data.resultType !== 'matrix') throw bad(`resultType is ${String(data.resultType)}, expected matrix (use query_range)`);
+      if ((r as { status?: unknown }).status !== undefined && (r as { status?: unknown }).status !== 'success')
+        throw bad('the response status is not success');
+      if (data.resultType !== undefined && data.resultType !== 'matrix')
+        throw bad(`resultType is ${String(data.resultType)}, expected matrix (use query_range)`);
       fromResult(data.result, fallbackName);
       return true;
     }
@@ -124,7 +126,8 @@ function seriesPoints(s: PromSeries, counter: boolean, factor: number, where: st
     // Prometheus writes NaN and ±Inf as strings; such samples are missing values, anything else non-numeric is malformed.
     if (raw === 'NaN' || raw === '+Inf' || raw === '-Inf') continue;
     const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-    if (!Number.isFinite(t) || !Number.isFinite(v)) throw ERR_MALFORMED_FILE(`${where}: a sample is not [timestamp, "value"]: ${JSON.stringify(p).slice(0, 80)}`, { path: where });
+    if (!Number.isFinite(t) || !Number.isFinite(v))
+      throw ERR_MALFORMED_FILE(`${where}: a sample is not [timestamp, "value"]: ${JSON.stringify(p).slice(0, 80)}`, { path: where });
     pts.push([t, v]);
   }
   pts.sort((a, b) => a[0] - b[0]);
@@ -172,7 +175,8 @@ export function parsePrometheusRange(json: unknown, options: PrometheusRangeOpti
   for (const [key, o] of owner) {
     let series = o.series;
     // Multi-socket zones: prefer the agent's aggregated series over the per-socket ones.
-    if (o.role === 'target' && series.some((s) => s.metric.path?.startsWith('aggregated-'))) series = series.filter((s) => s.metric.path?.startsWith('aggregated-'));
+    if (o.role === 'target' && series.some((s) => s.metric.path?.startsWith('aggregated-')))
+      series = series.filter((s) => s.metric.path?.startsWith('aggregated-'));
     const sum = new Map<number, number>();
     const invalid = new Set<number>();
     for (const s of series) {
@@ -182,11 +186,25 @@ export function parsePrometheusRange(json: unknown, options: PrometheusRangeOpti
     }
     columns.set(key, { points: sum, invalid });
   }
-  const found = (role: string) => [...columns.keys()].filter((k) => k.startsWith(`${role}:`)).map((k) => k.slice(role.length + 1)).sort();
+  const found = (role: string) =>
+    [...columns.keys()]
+      .filter((k) => k.startsWith(`${role}:`))
+      .map((k) => k.slice(role.length + 1))
+      .sort();
   const features = options.features ? [...options.features] : found('feature');
   const components = options.components ? [...options.components] : found('target');
-  for (const f of features) if (!columns.has(`feature:${f}`)) throw ERR_MODEL_BAD_DATASET(`${where}: no series for feature ${f} (found: ${found('feature').join(', ') || 'none'})`, { field: 'features', path: where });
-  for (const c of components) if (!columns.has(`target:${c}`)) throw ERR_MODEL_BAD_DATASET(`${where}: no series for component ${c} (found: ${found('target').join(', ') || 'none'})`, { field: 'components', path: where });
+  for (const f of features)
+    if (!columns.has(`feature:${f}`))
+      throw ERR_MODEL_BAD_DATASET(`${where}: no series for feature ${f} (found: ${found('feature').join(', ') || 'none'})`, {
+        field: 'features',
+        path: where,
+      });
+  for (const c of components)
+    if (!columns.has(`target:${c}`))
+      throw ERR_MODEL_BAD_DATASET(`${where}: no series for component ${c} (found: ${found('target').join(', ') || 'none'})`, {
+        field: 'components',
+        path: where,
+      });
   if (features.length === 0) throw ERR_MODEL_BAD_DATASET(`${where}: no feature series found`, { field: 'features', path: where });
   if (components.length === 0) throw ERR_MODEL_BAD_DATASET(`${where}: no target (power) series found`, { field: 'components', path: where });
   const cols = [...features.map((f) => columns.get(`feature:${f}`)!), ...components.map((c) => columns.get(`target:${c}`)!)];

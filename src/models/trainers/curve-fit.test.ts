@@ -42,7 +42,10 @@ test('curve fits take an explicit feature and reject an unknown one', () => {
   const Y = X.map(([a]) => [Math.log(a + 1)]);
   const m = logarithmicTrainer.train({ features: ['a', 'b'], components: ['p'], X, Y }, { feature: 'b' });
   assert.equal((m.toJSON().params as { featureIndex: number }).featureIndex, 1);
-  assert.throws(() => logarithmicTrainer.train({ features: ['a', 'b'], components: ['p'], X, Y }, { feature: 'c' }), (e) => ERR_MODEL_BAD_OPTIONS.is(e));
+  assert.throws(
+    () => logarithmicTrainer.train({ features: ['a', 'b'], components: ['p'], X, Y }, { feature: 'c' }),
+    (e) => ERR_MODEL_BAD_OPTIONS.is(e),
+  );
 });
 
 test('a constant target fits a flat curve', () => {

@@ -42,7 +42,11 @@ export interface CurveParams {
 /** A fitted single-feature curve, one coefficient vector per component. */
 export class CurveModel extends BaseModel {
   readonly kind: string;
-  constructor(readonly spec: CurveSpec, h: ModelHeader, readonly p: CurveParams) {
+  constructor(
+    readonly spec: CurveSpec,
+    h: ModelHeader,
+    readonly p: CurveParams,
+  ) {
     super(h);
     this.kind = spec.kind;
   }
@@ -105,7 +109,13 @@ function solveSmall(A: number[][], b: number[]): number[] | null {
 }
 
 /** Levenberg–Marquardt least squares from `p0`; returns the best coefficients found and their SSE. */
-export function levenbergMarquardt(spec: CurveSpec, p0: readonly number[], x: readonly number[], y: readonly number[], maxIter = 200): { p: number[]; sse: number } {
+export function levenbergMarquardt(
+  spec: CurveSpec,
+  p0: readonly number[],
+  x: readonly number[],
+  y: readonly number[],
+  maxIter = 200,
+): { p: number[]; sse: number } {
   let p = [...p0];
   let cur = sse(spec, p, x, y);
   if (!Number.isFinite(cur)) return { p, sse: Infinity };
@@ -182,7 +192,11 @@ export function curveTrainer(spec: CurveSpec): Trainer {
       const scale = maxAbs === 0 ? 1 : maxAbs;
       const x = raw.map((v) => v / scale);
       const coefficients = data.components.map((_, k) => fitCurve(spec, x, column(data.Y, k)));
-      return new CurveModel(spec, { features: data.features, components: data.components, outputType: outputTypeOption(options) }, { featureIndex, scale, coefficients });
+      return new CurveModel(
+        spec,
+        { features: data.features, components: data.components, outputType: outputTypeOption(options) },
+        { featureIndex, scale, coefficients },
+      );
     },
   };
 }
@@ -197,7 +211,11 @@ export function curveFromJSON(spec: CurveSpec): (json: SerializedModel) => Train
     }
     const scale = numbers([params.scale], 1, 'params.scale')[0];
     if (scale === 0) throw ERR_MODEL_BAD_MODEL(`${spec.kind} model: scale must not be 0`, { field: 'params.scale' });
-    return new CurveModel(spec, header, { featureIndex: fi, scale, coefficients: matrix(params.coefficients, header.components.length, spec.nParams, 'params.coefficients') });
+    return new CurveModel(spec, header, {
+      featureIndex: fi,
+      scale,
+      coefficients: matrix(params.coefficients, header.components.length, spec.nParams, 'params.coefficients'),
+    });
   };
 }
 

@@ -22,7 +22,10 @@ export const EXPONENTIAL: CurveSpec = {
     out.push([a0, 1, ymin - a0]);
     for (const b of linspace(-10, 10, 41)) {
       if (b === 0) continue;
-      const [a, c] = linearPair(x.map((v) => Math.exp(b * v)), y);
+      const [a, c] = linearPair(
+        x.map((v) => Math.exp(b * v)),
+        y,
+      );
       out.push([a, b, c]);
     }
     return out;

@@ -31,8 +31,22 @@ test('recovers a nonlinear two-feature function (100 trees, depth 3, rate 0.1 de
   const truth = test.map(([a, b]) => f(a, b));
   const pred = m.predict(test);
   // The target spans 40..115 W; a good fit is within a couple of watts.
-  assert.ok(mae(truth, pred.map((p) => p[0])) < 3, `package MAE ${mae(truth, pred.map((p) => p[0]))}`);
-  assert.ok(mae(truth.map((t) => 2 * t), pred.map((p) => p[1])) < 6);
+  assert.ok(
+    mae(
+      truth,
+      pred.map((p) => p[0]),
+    ) < 3,
+    `package MAE ${mae(
+      truth,
+      pred.map((p) => p[0]),
+    )}`,
+  );
+  assert.ok(
+    mae(
+      truth.map((t) => 2 * t),
+      pred.map((p) => p[1]),
+    ) < 6,
+  );
   const back = gbtFromJSON(JSON.parse(JSON.stringify(m.toJSON())));
   assert.deepEqual(back.predict(test), pred);
 });
@@ -51,7 +65,10 @@ test('a tree whose children point backwards is rejected', () => {
   const j = m.toJSON();
   const p = j.params as { ensembles: { trees: { left: number[] }[] }[] };
   p.ensembles[0].trees[0].left[0] = 0;
-  assert.throws(() => gbtFromJSON(j), (e) => ERR_MODEL_BAD_MODEL.is(e));
+  assert.throws(
+    () => gbtFromJSON(j),
+    (e) => ERR_MODEL_BAD_MODEL.is(e),
+  );
 });
 
 test('absolute loss estimates the conditional median, squared loss the mean', () => {

@@ -52,7 +52,10 @@ function predictTree(t: FlatTree, x: readonly number[]): number {
 /** A fitted gradient-boosted tree ensemble per component. */
 export class GbtModel extends BaseModel {
   readonly kind = 'gbt';
-  constructor(h: ModelHeader, readonly p: GbtParams) {
+  constructor(
+    h: ModelHeader,
+    readonly p: GbtParams,
+  ) {
     super(h);
   }
   protected predictRow(x: readonly number[]): number[] {
@@ -95,11 +98,12 @@ function fitTree(X: readonly (readonly number[])[], r: Float64Array, order: Int3
   // nodeOf[i]: the open node row i sits in, or −1 (not sampled, or in a finished leaf).
   const nodeOf = new Int32Array(n).fill(-1);
   const root = addNode();
-  for (let i = 0; i < n; i++) if (inSample[i]) {
-    nodeOf[i] = root;
-    nodeSum[root] += r[i];
-    nodeCnt[root]++;
-  }
+  for (let i = 0; i < n; i++)
+    if (inSample[i]) {
+      nodeOf[i] = root;
+      nodeSum[root] += r[i];
+      nodeCnt[root]++;
+    }
   tree.value[root] = nodeCnt[root] ? nodeSum[root] / nodeCnt[root] : 0;
   let open = nodeCnt[root] >= 2 * opts.minSamplesLeaf ? [root] : [];
   for (let depth = 0; depth < opts.maxDepth && open.length > 0; depth++) {
@@ -270,10 +274,12 @@ export function gbtFromJSON(json: SerializedModel): TrainedModel {
   const { header, params } = checkEnvelope(json, 'gbt');
   const nf = header.features.length;
   const ens = params.ensembles;
-  if (!Array.isArray(ens) || ens.length !== header.components.length) throw ERR_MODEL_BAD_MODEL('gbt model: one ensemble per component is needed', { field: 'params.ensembles' });
+  if (!Array.isArray(ens) || ens.length !== header.components.length)
+    throw ERR_MODEL_BAD_MODEL('gbt model: one ensemble per component is needed', { field: 'params.ensembles' });
   const ensembles = ens.map((e: unknown, k) => {
     const o = e as Record<string, unknown>;
-    if (typeof o?.init !== 'number' || !Array.isArray(o.trees)) throw ERR_MODEL_BAD_MODEL(`gbt model: ensemble ${k} is malformed`, { field: `params.ensembles[${k}]` });
+    if (typeof o?.init !== 'number' || !Array.isArray(o.trees))
+      throw ERR_MODEL_BAD_MODEL(`gbt model: ensemble ${k} is malformed`, { field: `params.ensembles[${k}]` });
     return { init: o.init, trees: o.trees.map((t: unknown, i) => checkTree(t, nf, `params.ensembles[${k}].trees[${i}]`)) };
   });
   const learningRate = numbers([params.learningRate], 1, 'params.learningRate')[0];

@@ -41,7 +41,10 @@ test('median aggregation predicts the neighbours’ median (robust to a skewed s
   const m = knnTrainer.train({ features: ['x'], components: ['p'], X, Y }, { k: 5, aggregate: 'median' });
   assert.deepEqual(m.predict([[0]]), [[10]]);
   // Even k averages the two middle values (neighbours of 2.9 with k = 2: 80 and 40).
-  const even = knnTrainer.train({ features: ['x'], components: ['p'], X: [[0], [1], [2], [3]], Y: [[10], [20], [40], [80]] }, { k: 2, aggregate: 'median' });
+  const even = knnTrainer.train(
+    { features: ['x'], components: ['p'], X: [[0], [1], [2], [3]], Y: [[10], [20], [40], [80]] },
+    { k: 2, aggregate: 'median' },
+  );
   assert.deepEqual(even.predict([[2.9]]), [[60]]);
   assert.deepEqual(knnFromJSON(JSON.parse(JSON.stringify(m.toJSON()))).predict([[0]]), [[10]]);
 });

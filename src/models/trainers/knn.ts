@@ -33,7 +33,10 @@ export class KnnModel extends BaseModel {
   /** Row indices sorted by the first scaled feature, and that feature's sorted values. */
   private readonly order: Int32Array;
   private readonly first: Float64Array;
-  constructor(h: ModelHeader, readonly p: KnnParams) {
+  constructor(
+    h: ModelHeader,
+    readonly p: KnnParams,
+  ) {
     super(h);
     const d = h.features.length;
     this.flat = new Float64Array(p.points.length * d);
@@ -133,10 +136,13 @@ export function knnFromJSON(json: SerializedModel): TrainedModel {
   const { header, params } = checkEnvelope(json, 'knn');
   const nf = header.features.length;
   const k = params.k;
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw ERR_MODEL_BAD_MODEL('knn model: k must be a positive integer', { field: 'params.k' });
-  if (params.weights !== 'uniform' && params.weights !== 'distance') throw ERR_MODEL_BAD_MODEL('knn model: weights must be uniform or distance', { field: 'params.weights' });
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1)
+    throw ERR_MODEL_BAD_MODEL('knn model: k must be a positive integer', { field: 'params.k' });
+  if (params.weights !== 'uniform' && params.weights !== 'distance')
+    throw ERR_MODEL_BAD_MODEL('knn model: weights must be uniform or distance', { field: 'params.weights' });
   const aggregate = params.aggregate ?? 'mean';
-  if (aggregate !== 'mean' && aggregate !== 'median') throw ERR_MODEL_BAD_MODEL('knn model: aggregate must be mean or median', { field: 'params.aggregate' });
+  if (aggregate !== 'mean' && aggregate !== 'median')
+    throw ERR_MODEL_BAD_MODEL('knn model: aggregate must be mean or median', { field: 'params.aggregate' });
   const points = matrix(params.points, undefined, nf, 'params.points');
   if (points.length === 0) throw ERR_MODEL_BAD_MODEL('knn model: no training points', { field: 'params.points' });
   return new KnnModel(header, {

@@ -95,10 +95,11 @@ function nnlsGram(A: Matrix, b: number[]): number[] {
         if (s[i] <= 0) alpha = Math.min(alpha, beta[j] / (beta[j] - s[i]));
       });
       P.forEach((j, i) => (beta[j] += alpha * (s[i] - beta[j])));
-      for (const j of P) if (beta[j] <= 1e-14) {
-        beta[j] = 0;
-        passive.delete(j);
-      }
+      for (const j of P)
+        if (beta[j] <= 1e-14) {
+          beta[j] = 0;
+          passive.delete(j);
+        }
       if (passive.size === 0) break;
     }
   }

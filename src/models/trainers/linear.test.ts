@@ -75,11 +75,29 @@ test('round trip through JSON predicts identically', () => {
 
 test('bad options, data and input are rejected with codes', () => {
   const d = synthetic();
-  assert.throws(() => linearTrainer.train(d, { ridge: -1 }), (e) => ERR_MODEL_BAD_OPTIONS.is(e));
-  assert.throws(() => linearTrainer.train(d, { scaler: 'weird' }), (e) => ERR_MODEL_BAD_OPTIONS.is(e));
-  assert.throws(() => linearTrainer.train(d, { outputType: 'Watts' }), (e) => ERR_MODEL_BAD_OPTIONS.is(e));
-  assert.throws(() => linearTrainer.train({ ...d, X: d.X.map((r, i) => (i === 3 ? [NaN, 0, 0] : r)) }), (e) => ERR_MODEL_BAD_DATASET.is(e));
+  assert.throws(
+    () => linearTrainer.train(d, { ridge: -1 }),
+    (e) => ERR_MODEL_BAD_OPTIONS.is(e),
+  );
+  assert.throws(
+    () => linearTrainer.train(d, { scaler: 'weird' }),
+    (e) => ERR_MODEL_BAD_OPTIONS.is(e),
+  );
+  assert.throws(
+    () => linearTrainer.train(d, { outputType: 'Watts' }),
+    (e) => ERR_MODEL_BAD_OPTIONS.is(e),
+  );
+  assert.throws(
+    () => linearTrainer.train({ ...d, X: d.X.map((r, i) => (i === 3 ? [NaN, 0, 0] : r)) }),
+    (e) => ERR_MODEL_BAD_DATASET.is(e),
+  );
   const m = linearTrainer.train(d);
-  assert.throws(() => m.predict([[1, 2]]), (e) => ERR_MODEL_BAD_INPUT.is(e));
-  assert.throws(() => m.predict([[1, 2, Infinity]]), (e) => ERR_MODEL_BAD_INPUT.is(e));
+  assert.throws(
+    () => m.predict([[1, 2]]),
+    (e) => ERR_MODEL_BAD_INPUT.is(e),
+  );
+  assert.throws(
+    () => m.predict([[1, 2, Infinity]]),
+    (e) => ERR_MODEL_BAD_INPUT.is(e),
+  );
 });

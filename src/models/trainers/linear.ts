@@ -5,7 +5,17 @@
  * `scaler` (`maxabs` | `standard` | `none`), `outputType`.
  */
 import type { Dataset, SerializedModel, TrainedModel, Trainer } from '../types.js';
-import { BaseModel, booleanOption, checkEnvelope, enumOption, matrix, numberOption, numbers, outputTypeOption, type ModelHeader } from '../model-base.js';
+import {
+  BaseModel,
+  booleanOption,
+  checkEnvelope,
+  enumOption,
+  matrix,
+  numberOption,
+  numbers,
+  outputTypeOption,
+  type ModelHeader,
+} from '../model-base.js';
 import { checkScaler, fitScaler, scaleRow, scaleRows, type Scaler } from '../scaler.js';
 import { validateDataset } from '../dataset.js';
 import { leastSquares } from './least-squares.js';
@@ -24,7 +34,10 @@ export interface LinearParams {
 /** A fitted linear model. */
 export class LinearModel extends BaseModel {
   readonly kind = 'linear';
-  constructor(h: ModelHeader, readonly p: LinearParams) {
+  constructor(
+    h: ModelHeader,
+    readonly p: LinearParams,
+  ) {
     super(h);
   }
   protected predictRow(x: readonly number[]): number[] {

@@ -21,7 +21,10 @@ export const LOGARITHMIC: CurveSpec = {
     out.push([Math.max(...y) - ymin, 1, ymin]);
     for (let e = -2; e <= 3; e += 0.2) {
       const b = 10 ** e;
-      const [a, c] = linearPair(x.map((v) => Math.log(b * v + 1)), y);
+      const [a, c] = linearPair(
+        x.map((v) => Math.log(b * v + 1)),
+        y,
+      );
       out.push([a, b, c]);
     }
     return out;

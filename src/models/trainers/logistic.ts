@@ -27,7 +27,10 @@ export const LOGISTIC: CurveSpec = {
     for (const x0 of linspace(xmin - span, xmax + span, 13)) {
       for (let e = -0.5; e <= 2.5; e += 0.375) {
         const k = 10 ** e / span;
-        const [A, off] = linearPair(x.map((v) => sigmoid(k, x0, v)), y);
+        const [A, off] = linearPair(
+          x.map((v) => sigmoid(k, x0, v)),
+          y,
+        );
         out.push([A, x0, k, off]);
       }
     }

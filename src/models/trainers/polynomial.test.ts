@@ -11,10 +11,11 @@ test('recovers a quadratic with an interaction term', () => {
   const X: number[][] = [];
   const Y: number[][] = [];
   const f = (a: number, b: number) => 20 + 3 * a + 2 * b - 0.5 * a * a + 1.5 * a * b;
-  for (let i = 0; i < 15; i++) for (let j = 0; j < 15; j++) {
-    X.push([i, j * 2]);
-    Y.push([f(i, j * 2)]);
-  }
+  for (let i = 0; i < 15; i++)
+    for (let j = 0; j < 15; j++) {
+      X.push([i, j * 2]);
+      Y.push([f(i, j * 2)]);
+    }
   const d: Dataset = { features: ['a', 'b'], components: ['p'], X, Y };
   const m = polynomialTrainer.train(d);
   const [p] = m.predict([[7.5, 11]]);

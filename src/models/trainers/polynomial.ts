@@ -29,7 +29,10 @@ export interface PolynomialParams {
 /** A fitted degree-2 polynomial model. */
 export class PolynomialModel extends BaseModel {
   readonly kind = 'polynomial';
-  constructor(h: ModelHeader, readonly p: PolynomialParams) {
+  constructor(
+    h: ModelHeader,
+    readonly p: PolynomialParams,
+  ) {
     super(h);
   }
   protected predictRow(x: readonly number[]): number[] {

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { ratioTrainer, ratioFromJSON } from './ratio.js';
 
 test('AbsPower ratio: idle = min, watts per unit = Σ dynamic / Σ usage', () => {
-  const X = [[0, 5], [1000, 5], [2000, 5], [3000, 5]];
+  const X = [
+    [0, 5],
+    [1000, 5],
+    [2000, 5],
+    [3000, 5],
+  ];
   const Y = [[50], [60], [70], [80]];
   const m = ratioTrainer.train({ features: ['bpf_cpu_time_ms', 'other'], components: ['package'], X, Y });
   const p = m.toJSON().params as { idle: number[]; perUnit: number[]; featureIndex: number };

@@ -27,7 +27,10 @@ export interface RatioParams {
 /** A ratio model: power proportional to one usage feature, plus idle. */
 export class RatioModel extends BaseModel {
   readonly kind = 'ratio';
-  constructor(h: ModelHeader, readonly p: RatioParams) {
+  constructor(
+    h: ModelHeader,
+    readonly p: RatioParams,
+  ) {
     super(h);
   }
   protected predictRow(x: readonly number[]): number[] {
@@ -69,7 +72,11 @@ export function ratioFromJSON(json: SerializedModel): TrainedModel {
     throw ERR_MODEL_BAD_MODEL('ratio model: featureIndex is out of range', { field: 'params.featureIndex' });
   }
   const nc = header.components.length;
-  return new RatioModel(header, { featureIndex: fi, idle: numbers(params.idle, nc, 'params.idle'), perUnit: numbers(params.perUnit, nc, 'params.perUnit') });
+  return new RatioModel(header, {
+    featureIndex: fi,
+    idle: numbers(params.idle, nc, 'params.idle'),
+    perUnit: numbers(params.perUnit, nc, 'params.perUnit'),
+  });
 }
 
 /** This model kind's entry in the trainer registry (models/registry.ts). */

@@ -25,7 +25,16 @@ const outputOption = () => new Option('-o, --output <format>', 'text or json').c
 function summaryTable(models: readonly ModelSummary[]): string {
   return textTable(
     ['ID', 'TRAINER', 'FEATURES', 'MAE(W)', 'MAPE(%)', 'R2', 'SAMPLES', 'WEIGHT'],
-    models.map((m) => [m.id, m.trainer, m.features.join(','), num(m.accuracy?.mae), num(m.accuracy?.mape), num(m.accuracy?.r2, 3), m.accuracy ? String(m.accuracy.samples) : '-', m.weight ? 'yes' : 'no']),
+    models.map((m) => [
+      m.id,
+      m.trainer,
+      m.features.join(','),
+      num(m.accuracy?.mae),
+      num(m.accuracy?.mape),
+      num(m.accuracy?.r2, 3),
+      m.accuracy ? String(m.accuracy.samples) : '-',
+      m.weight ? 'yes' : 'no',
+    ]),
     new Set([3, 4, 5, 6]),
   );
 }
@@ -42,7 +51,12 @@ export function formatModelDetail(s: ModelSummary, md: ModelMetadata): string {
     `trained on:    ${md.train_samples} samples from ${md.training_source ?? 'unknown'}, ${md.created}`,
   ];
   if (s.node_type !== undefined) lines.push(`node type:     ${s.node_type}`);
-  if (s.machine_spec) lines.push(`machine spec:  ${Object.entries(s.machine_spec).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (s.machine_spec)
+    lines.push(
+      `machine spec:  ${Object.entries(s.machine_spec)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
   lines.push(`kepler weight: ${s.weight ? 'yes' : 'no'}`);
   let out = lines.join('\n') + '\n';
   if (md.accuracy) {
@@ -63,8 +77,10 @@ export function parseInputs(items: readonly string[]): Record<string, number> {
       const i = pair.indexOf('=');
       const name = pair.slice(0, i).trim();
       const value = Number(pair.slice(i + 1).trim());
-      if (i <= 0 || pair.slice(i + 1).trim() === '' || !Number.isFinite(value)) throw ERR_INVALID_FLAG(`--input must be name=number, got ${JSON.stringify(pair)}`, { flag: '--input' });
-      if (value < 0) throw ERR_INVALID_FLAG(`--input ${name} is ${value}: features are times, counts and ratios, never negative`, { flag: '--input' });
+      if (i <= 0 || pair.slice(i + 1).trim() === '' || !Number.isFinite(value))
+        throw ERR_INVALID_FLAG(`--input must be name=number, got ${JSON.stringify(pair)}`, { flag: '--input' });
+      if (value < 0)
+        throw ERR_INVALID_FLAG(`--input ${name} is ${value}: features are times, counts and ratios, never negative`, { flag: '--input' });
       out[name] = value;
     }
   }
@@ -75,7 +91,10 @@ export function parseInputs(items: readonly string[]): Record<string, number> {
  * Watts are never negative: a prediction below 0 (a linear model outside its training range) becomes 0,
  * and the raw value is returned in `clamped` so it can be reported beside it.
  */
-export function nonNegativeWatts(components: readonly string[], row: readonly number[]): { watts: Record<string, number>; clamped: Record<string, number> } {
+export function nonNegativeWatts(
+  components: readonly string[],
+  row: readonly number[],
+): { watts: Record<string, number>; clamped: Record<string, number> } {
   const watts: Record<string, number> = {};
   const clamped: Record<string, number> = {};
   components.forEach((c, k) => {
@@ -89,8 +108,12 @@ export function nonNegativeWatts(components: readonly string[], row: readonly nu
 async function loadForPredict(ref: string, storeDir: string): Promise<{ label: string; model: TrainedModel }> {
   const st = await stat(ref).catch(() => undefined);
   if (st?.isDirectory()) {
-    for (const file of ['model.json', 'weight.json']) if (await stat(join(ref, file)).catch(() => undefined)) return loadForPredict(join(ref, file), storeDir);
-    throw ERR_FILE_UNREADABLE(`${ref} is a directory without model.json or weight.json: give a model directory (the folder that holds model.json), a model.json, a Kepler weight file, or a model id`, { path: ref });
+    for (const file of ['model.json', 'weight.json'])
+      if (await stat(join(ref, file)).catch(() => undefined)) return loadForPredict(join(ref, file), storeDir);
+    throw ERR_FILE_UNREADABLE(
+      `${ref} is a directory without model.json or weight.json: give a model directory (the folder that holds model.json), a model.json, a Kepler weight file, or a model id`,
+      { path: ref },
+    );
   }
   if (st?.isFile()) {
     const json = (await readWeightFile(ref)) as Partial<SerializedModel>;
@@ -178,8 +201,12 @@ export function registerModelCommand(program: Command): void {
         throw ERR_INVALID_FLAG(`--output-type must be AbsPower or DynPower, got ${JSON.stringify(flags.outputType)}`, { flag: '--output-type' });
       }
       const nodeType = flags.nodeType === undefined ? undefined : Number(flags.nodeType);
-      if (nodeType !== undefined && (!Number.isInteger(nodeType) || nodeType < 0)) throw ERR_INVALID_FLAG('--node-type must be a non-negative integer', { flag: '--node-type' });
-      const isDir = await stat(file).then((st) => st.isDirectory(), () => false);
+      if (nodeType !== undefined && (!Number.isInteger(nodeType) || nodeType < 0))
+        throw ERR_INVALID_FLAG('--node-type must be a non-negative integer', { flag: '--node-type' });
+      const isDir = await stat(file).then(
+        (st) => st.isDirectory(),
+        () => false,
+      );
       if (isDir) {
         if (flags.name !== undefined) throw ERR_INVALID_FLAG('--name applies to a single file, not a directory', { flag: '--name' });
         const r = await importKeplerDirectory(store, file, {
@@ -190,9 +217,16 @@ export function registerModelCommand(program: Command): void {
           nodeType,
         });
         for (const sk of r.skipped) process.stderr.write(`skipped ${sk.path}: ${sk.reason}\n`);
-        if (flags.output === 'json') process.stdout.write(JSON.stringify({ imported: r.imported.map(modelSummary), skipped: r.skipped }, null, 2) + '\n');
-        else process.stdout.write(`imported ${r.imported.length} model(s) into ${store.root}${r.skipped.length ? `, skipped ${r.skipped.length}` : ''}\n`);
-        if (r.imported.length === 0) throw ERR_MALFORMED_FILE(`${file}: no Kepler weight file (<source>/<AbsPower|DynPower>/<group>/<name>.json) could be imported`, { path: file });
+        if (flags.output === 'json')
+          process.stdout.write(JSON.stringify({ imported: r.imported.map(modelSummary), skipped: r.skipped }, null, 2) + '\n');
+        else
+          process.stdout.write(
+            `imported ${r.imported.length} model(s) into ${store.root}${r.skipped.length ? `, skipped ${r.skipped.length}` : ''}\n`,
+          );
+        if (r.imported.length === 0)
+          throw ERR_MALFORMED_FILE(`${file}: no Kepler weight file (<source>/<AbsPower|DynPower>/<group>/<name>.json) could be imported`, {
+            path: file,
+          });
         return;
       }
       let saved: StoredModel;
@@ -247,15 +281,36 @@ export function registerModelCommand(program: Command): void {
       const inputs = parseInputs(flags.input ?? []);
       const { label, model } = await loadForPredict(ref, flags.store ?? config.modelServer.storeDir);
       const missing = model.features.filter((f) => !(f in inputs));
-      if (missing.length) throw ERR_INVALID_FLAG(`--input: the model needs ${missing.join(', ')} (features: ${model.features.join(', ')})`, { flag: '--input' });
+      if (missing.length)
+        throw ERR_INVALID_FLAG(`--input: the model needs ${missing.join(', ')} (features: ${model.features.join(', ')})`, { flag: '--input' });
       const unknown = Object.keys(inputs).filter((f) => !model.features.includes(f));
-      if (unknown.length) throw ERR_INVALID_FLAG(`--input: the model has no feature ${unknown.join(', ')} (features: ${model.features.join(', ')})`, { flag: '--input' });
+      if (unknown.length)
+        throw ERR_INVALID_FLAG(`--input: the model has no feature ${unknown.join(', ')} (features: ${model.features.join(', ')})`, {
+          flag: '--input',
+        });
       const [row] = model.predict([model.features.map((f) => inputs[f])]);
       const { watts, clamped } = nonNegativeWatts(model.components, row);
-      if (flags.output === 'json') process.stdout.write(JSON.stringify({ model: label, outputType: model.outputType, inputs, watts, ...(Object.keys(clamped).length ? { clampedFrom: clamped } : {}) }, null, 2) + '\n');
+      if (flags.output === 'json')
+        process.stdout.write(
+          JSON.stringify(
+            { model: label, outputType: model.outputType, inputs, watts, ...(Object.keys(clamped).length ? { clampedFrom: clamped } : {}) },
+            null,
+            2,
+          ) + '\n',
+        );
       else {
-        process.stdout.write(`${label} (${model.outputType})\n` + textTable(['COMPONENT', 'WATTS'], Object.entries(watts).map(([c, w]) => [c, num(w, 3)]), new Set([1])));
-        for (const [c, raw] of Object.entries(clamped)) process.stderr.write(`note: ${c} predicted ${num(raw, 3)} W, shown as 0 (watts are never negative; the input is outside what the model was trained on)\n`);
+        process.stdout.write(
+          `${label} (${model.outputType})\n` +
+            textTable(
+              ['COMPONENT', 'WATTS'],
+              Object.entries(watts).map(([c, w]) => [c, num(w, 3)]),
+              new Set([1]),
+            ),
+        );
+        for (const [c, raw] of Object.entries(clamped))
+          process.stderr.write(
+            `note: ${c} predicted ${num(raw, 3)} W, shown as 0 (watts are never negative; the input is outside what the model was trained on)\n`,
+          );
       }
     }),
   );

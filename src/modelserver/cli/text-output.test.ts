@@ -4,7 +4,17 @@ import { textTable, num } from './text-table.js';
 import { barText } from './progress-bar.js';
 
 test('tables align text left and numbers right', () => {
-  assert.equal(textTable(['NAME', 'MAE'], [['linear', '12.50'], ['gbt', '3.10']], new Set([1])), 'NAME      MAE\nlinear  12.50\ngbt      3.10\n');
+  assert.equal(
+    textTable(
+      ['NAME', 'MAE'],
+      [
+        ['linear', '12.50'],
+        ['gbt', '3.10'],
+      ],
+      new Set([1]),
+    ),
+    'NAME      MAE\nlinear  12.50\ngbt      3.10\n',
+  );
   assert.equal(num(undefined), '-');
   assert.equal(num(Number.NaN), '-');
   assert.equal(num(1.234, 1), '1.2');

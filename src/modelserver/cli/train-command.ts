@@ -67,7 +67,8 @@ const FLAG: Record<string, string> = {
 /** Parses `--from csv:FILE | calibration:FILE | prometheus:URL`. */
 export function parseFromFlag(from: string | undefined, queries: readonly string[] = []): TrainSource {
   const m = /^(csv|calibration|prometheus):(.+)$/.exec(from ?? '');
-  if (!m) throw ERR_INVALID_FLAG(`--from must be csv:FILE, calibration:FILE or prometheus:URL, got ${JSON.stringify(from ?? '')}`, { flag: '--from' });
+  if (!m)
+    throw ERR_INVALID_FLAG(`--from must be csv:FILE, calibration:FILE or prometheus:URL, got ${JSON.stringify(from ?? '')}`, { flag: '--from' });
   if (m[1] === 'prometheus') {
     const q: Record<string, string> = {};
     for (const pair of queries) {
@@ -91,7 +92,7 @@ export function formatTrainingSummary(s: TrainingSummary): string {
     t.folds !== undefined ? String(t.folds) : '-',
     t.samples !== undefined ? String(t.samples) : '-',
     `${(t.trainMs / 1000).toFixed(2)}s`,
-    t.error ? `error: ${t.error.message}` : t.id ?? '',
+    t.error ? `error: ${t.error.message}` : (t.id ?? ''),
   ]);
   const head = `${s.samples} samples · features ${s.features.join(', ')} · targets ${s.components.join(', ')} · ${s.outputType}\n`;
   return head + textTable(['  TRAINER', 'MAE(W)', 'MAPE(%)', 'R2', 'FOLDS', 'SAMPLES', 'TIME', 'MODEL'], rows, new Set([1, 2, 3, 4, 5, 6]));
@@ -101,7 +102,7 @@ export function formatTrainingSummary(s: TrainingSummary): string {
 export function registerTrainCommand(program: Command): void {
   const cmd = program
     .command('train')
-    .description('train power models offline from CSV, Prometheus or the agent\'s calibration file into a model directory')
+    .description("train power models offline from CSV, Prometheus or the agent's calibration file into a model directory")
     .option('--from <source>', 'csv:FILE, calibration:FILE or prometheus:URL')
     .option('--start <time>', 'start of the data (RFC 3339, Unix seconds, now, -1h); Prometheus default: end - 1h')
     .option('--end <time>', 'end of the data; Prometheus default: now')
@@ -121,7 +122,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--machine-spec <spec>', 'machine spec: local (this machine), JSON, or processor=..,cores=..,chips=..,memory=..,frequency=..')
     .option('--model-version <v>', 'version served by the v2 protocol', '1')
     .option('--query <name=promql...>', 'Prometheus query for a feature or target (repeatable)')
-    .option('--plot <file>', 'also write the best model\'s measured-vs-predicted SVG here')
+    .option('--plot <file>', "also write the best model's measured-vs-predicted SVG here")
     .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'));
   addConfigOptions(cmd, ['log.', 'modelServer.storeDir']);
   cmd.action(
@@ -169,12 +170,16 @@ export function registerTrainCommand(program: Command): void {
           plot = flags.plot;
         }
       }
-      if (flags.output === 'json') process.stdout.write(JSON.stringify({ ...summary, store: store.root, plot, notes: [...sourced.notes, ...kindNotes] }, null, 2) + '\n');
+      if (flags.output === 'json')
+        process.stdout.write(JSON.stringify({ ...summary, store: store.root, plot, notes: [...sourced.notes, ...kindNotes] }, null, 2) + '\n');
       else {
         process.stdout.write(formatTrainingSummary(summary));
         if (summary.best) process.stdout.write(`best: ${summary.best} (saved under ${store.root})\nplot: ${plot}\n`);
       }
-      if (!summary.best) throw ERR_TRAINING_DATA(`no trainer succeeded: ${summary.trainers.map((t) => `${t.trainer}: ${t.error?.message}`).join('; ')}`, { field: 'trainers' });
+      if (!summary.best)
+        throw ERR_TRAINING_DATA(`no trainer succeeded: ${summary.trainers.map((t) => `${t.trainer}: ${t.error?.message}`).join('; ')}`, {
+          field: 'trainers',
+        });
     }),
   );
 }

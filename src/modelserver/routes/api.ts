@@ -14,7 +14,15 @@ import type { JobQueue } from '../training/jobs.js';
 import { modelSummary, type ModelService } from './model-service.js';
 import { parseFilter, rankModels } from '../store/selection.js';
 import { idToLocation } from '../store/store.js';
-import { badField, loadTrainingData, parseTrainFields, planOf, type RawTrainFields, type TrainRequest, type TrainSource } from '../training/train-request.js';
+import {
+  badField,
+  loadTrainingData,
+  parseTrainFields,
+  planOf,
+  type RawTrainFields,
+  type TrainRequest,
+  type TrainSource,
+} from '../training/train-request.js';
 import { trainInWorker } from '../training/train-runner.js';
 import { saveTrainingOutcome } from '../training/training-save.js';
 
@@ -41,24 +49,27 @@ export function splitModelPath(path: string): { id: string; sub?: string } {
 export function allowedPrometheusUrl(url: string, allowed: readonly string[]): string {
   const norm = (u: string) => u.trim().replace(/\/+$/, '');
   if (allowed.some((a) => norm(a) === norm(url))) return url;
-  const hint = allowed.length === 0
-    ? 'training from Prometheus over the API is off: list the Prometheus URLs it may read in modelServer.prometheusUrls (--model-server.prometheus-urls)'
-    : `it may read only ${allowed.map(norm).join(', ')} (modelServer.prometheusUrls)`;
+  const hint =
+    allowed.length === 0
+      ? 'training from Prometheus over the API is off: list the Prometheus URLs it may read in modelServer.prometheusUrls (--model-server.prometheus-urls)'
+      : `it may read only ${allowed.map(norm).join(', ')} (modelServer.prometheusUrls)`;
   throw ERR_BAD_REQUEST(`source.url ${JSON.stringify(url.slice(0, 200))} is not a configured Prometheus URL: ${hint}`, { field: 'source.url' });
 }
 
 function trainRequestFromHttp(req: FastifyRequest, prometheusUrls: readonly string[]): TrainRequest {
   const query = req.query as Record<string, string | undefined>;
   const isCsv = typeof req.body === 'string';
-  const body = (isCsv ? {} : req.body ?? {}) as Record<string, unknown>;
-  if (!isCsv && (typeof req.body !== 'object' || Array.isArray(req.body))) throw ERR_BAD_REQUEST('body must be a JSON object or text/csv', { field: 'body' });
+  const body = (isCsv ? {} : (req.body ?? {})) as Record<string, unknown>;
+  if (!isCsv && (typeof req.body !== 'object' || Array.isArray(req.body)))
+    throw ERR_BAD_REQUEST('body must be a JSON object or text/csv', { field: 'body' });
   const fields: RawTrainFields = isCsv ? (query as RawTrainFields) : (body as RawTrainFields);
   let source: TrainSource;
   if (isCsv) {
     source = { kind: 'csv-text', text: req.body as string, label: 'upload.csv' };
   } else {
     const s = body.source as Record<string, unknown> | undefined;
-    if (typeof s !== 'object' || s === null) throw ERR_BAD_REQUEST('source must be {type: "prometheus", url, queries?} or {type: "csv", data}', { field: 'source' });
+    if (typeof s !== 'object' || s === null)
+      throw ERR_BAD_REQUEST('source must be {type: "prometheus", url, queries?} or {type: "csv", data}', { field: 'source' });
     if (s.type === 'prometheus') {
       if (typeof s.url !== 'string') throw ERR_BAD_REQUEST('source.url must be the Prometheus base URL', { field: 'source.url' });
       allowedPrometheusUrl(s.url, prometheusUrls);
@@ -86,8 +97,10 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
     const q = req.query as Record<string, string | undefined>;
     const nodeType = q.node_type !== undefined && q.node_type !== '' ? Number(q.node_type) : undefined;
     if (nodeType !== undefined && !Number.isInteger(nodeType)) throw ERR_BAD_REQUEST('node_type must be an integer', { field: 'node_type' });
-    if (q.output_type && q.output_type !== 'AbsPower' && q.output_type !== 'DynPower') throw ERR_BAD_REQUEST('output_type must be AbsPower or DynPower', { field: 'output_type' });
-    if (q.invalid !== undefined && q.invalid !== 'true' && q.invalid !== 'false') throw ERR_BAD_REQUEST('invalid must be true or false', { field: 'invalid' });
+    if (q.output_type && q.output_type !== 'AbsPower' && q.output_type !== 'DynPower')
+      throw ERR_BAD_REQUEST('output_type must be AbsPower or DynPower', { field: 'output_type' });
+    if (q.invalid !== undefined && q.invalid !== 'true' && q.invalid !== 'false')
+      throw ERR_BAD_REQUEST('invalid must be true or false', { field: 'invalid' });
     if (q.invalid === 'true') {
       const invalid = await svc.store.listInvalid();
       return { total: invalid.length, models: invalid };
@@ -140,7 +153,11 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
 
   app.register(async (scope) => {
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: o.maxBodyBytes }, (_req, body, done) => done(null, body));
-    scope.addContentTypeParser(['application/zip', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: o.maxBodyBytes }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      ['application/zip', 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: o.maxBodyBytes },
+      (_req, body, done) => done(null, body),
+    );
 
     scope.delete('/api/v1/models/*', { onRequest: guard }, async (req) => {
       const { id, sub } = splitModelPath((req.params as { '*': string })['*']);
@@ -162,7 +179,10 @@ export function registerApiRoutes(app: FastifyInstance, o: ApiRouteOptions): voi
     scope.post('/api/v1/train', { onRequest: guard, bodyLimit: o.maxBodyBytes }, async (req, reply) => {
       const tr = trainRequestFromHttp(req, o.prometheusUrls);
       const summary = {
-        source: tr.source.kind === 'prometheus' ? { type: 'prometheus', url: tr.source.url } : { type: 'csv', bytes: tr.source.kind === 'csv-text' ? Buffer.byteLength(tr.source.text) : 0 },
+        source:
+          tr.source.kind === 'prometheus'
+            ? { type: 'prometheus', url: tr.source.url }
+            : { type: 'csv', bytes: tr.source.kind === 'csv-text' ? Buffer.byteLength(tr.source.text) : 0 },
         start: tr.start,
         end: tr.end,
         features: tr.features,

@@ -30,7 +30,9 @@ export function requireToken(token: string): (req: FastifyRequest, reply: Fastif
     if (token === '') return;
     if (bearerMatches(req.headers.authorization, token)) return;
     reply.header('www-authenticate', 'Bearer realm="powerplane-model-server"');
-    throw ERR_UNAUTHORIZED(req.headers.authorization ? 'the bearer token is wrong' : 'this route needs Authorization: Bearer <token>', { field: 'authorization' });
+    throw ERR_UNAUTHORIZED(req.headers.authorization ? 'the bearer token is wrong' : 'this route needs Authorization: Bearer <token>', {
+      field: 'authorization',
+    });
   };
 }
 
@@ -42,10 +44,14 @@ export function resolveModelServerToken(config: PowerplaneConfig): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw ERR_FILE_UNREADABLE(`cannot read the model server token file ${file}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, { path: file, flag: '--model-server.token-file' });
+    throw ERR_FILE_UNREADABLE(`cannot read the model server token file ${file}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, {
+      path: file,
+      flag: '--model-server.token-file',
+    });
   }
   const token = text.trim();
-  if (token === '' || /\s/.test(token)) throw ERR_INVALID_CONFIG(`the model server token file ${file} must hold one token without spaces`, { path: file, key: 'modelServer.tokenFile' });
+  if (token === '' || /\s/.test(token))
+    throw ERR_INVALID_CONFIG(`the model server token file ${file} must hold one token without spaces`, { path: file, key: 'modelServer.tokenFile' });
   return token;
 }
 
@@ -64,5 +70,8 @@ export function assertModelServerAuth(config: PowerplaneConfig, token: string, l
       { flag: '--web.listen-address' },
     );
   }
-  log.warn({ addresses: open }, 'INSECURE: the model server runs without a token on a non-loopback address (--web.insecure-no-auth): anyone who can connect can replace or delete models');
+  log.warn(
+    { addresses: open },
+    'INSECURE: the model server runs without a token on a non-loopback address (--web.insecure-no-auth): anyone who can connect can replace or delete models',
+  );
 }

@@ -51,7 +51,11 @@ export function keplerModelQuery(body: unknown): { query: ModelQuery; weight: bo
   let machineSpec;
   if (b.machine_spec !== undefined && b.machine_spec !== null) {
     if (typeof b.machine_spec !== 'object' || Array.isArray(b.machine_spec)) bad('machine_spec must be an object', 'machine_spec');
-    const known = Object.fromEntries(Object.entries(b.machine_spec as Record<string, unknown>).filter(([k, v]) => ['processor', 'vendor', 'cores', 'chips', 'memory', 'frequency', 'threads_per_core'].includes(k) && v !== null && v !== ''));
+    const known = Object.fromEntries(
+      Object.entries(b.machine_spec as Record<string, unknown>).filter(
+        ([k, v]) => ['processor', 'vendor', 'cores', 'chips', 'memory', 'frequency', 'threads_per_core'].includes(k) && v !== null && v !== '',
+      ),
+    );
     machineSpec = parseMachineSpec(known, (m) => bad(`machine_spec: ${m}`, 'machine_spec'));
   }
   const query: ModelQuery = {
@@ -74,10 +78,14 @@ export function registerKeplerRoutes(app: FastifyInstance, svc: ModelService): v
   app.post('/model', async (req, reply) => {
     const { query, weight } = keplerModelQuery(req.body);
     // the selection index narrows the candidates to the query's source and output type
-    const candidates = query.outputType && query.energySource ? await svc.store.findBySelection(query.energySource, query.outputType) : await svc.store.list();
+    const candidates =
+      query.outputType && query.energySource ? await svc.store.findBySelection(query.energySource, query.outputType) : await svc.store.list();
     const m = bestModel(candidates, query);
     if (!m) {
-      throw ERR_MODEL_NO_MATCH(`cannot find model for ${query.outputType ?? 'any output'} from ${query.energySource} with metrics ${(query.metrics ?? []).join(',') || '(any)'} at the moment`, { field: 'body' });
+      throw ERR_MODEL_NO_MATCH(
+        `cannot find model for ${query.outputType ?? 'any output'} from ${query.energySource} with metrics ${(query.metrics ?? []).join(',') || '(any)'} at the moment`,
+        { field: 'body' },
+      );
     }
     if (weight) {
       const w = (await svc.store.readWeight(m.id)) as Record<string, unknown>;
@@ -109,6 +117,8 @@ export function registerKeplerRoutes(app: FastifyInstance, svc: ModelService): v
       filter: parseFilter(q.filter, 'filter'),
     });
     if (Object.keys(found).length === 0) throw ERR_MODEL_NO_MATCH('no model matches', { field: 'query' });
-    return Object.fromEntries(Object.entries(found).map(([ot, groups]) => [ot, Object.fromEntries(Object.entries(groups).map(([g, m]) => [g, m.metadata.model_name]))]));
+    return Object.fromEntries(
+      Object.entries(found).map(([ot, groups]) => [ot, Object.fromEntries(Object.entries(groups).map(([g, m]) => [g, m.metadata.model_name]))]),
+    );
   });
 }

@@ -47,7 +47,16 @@ export function modelSummary(m: StoredModel): ModelSummary {
     kind: md.model_class,
     features: md.features,
     components: md.components,
-    accuracy: acc ? { mae: acc.aggregate.mae, mape: acc.aggregate.mape, r2: acc.aggregate.r2, samples: acc.aggregate.samples, folds: acc.folds, aggregation: acc.aggregation } : null,
+    accuracy: acc
+      ? {
+          mae: acc.aggregate.mae,
+          mape: acc.aggregate.mape,
+          r2: acc.aggregate.r2,
+          samples: acc.aggregate.samples,
+          folds: acc.folds,
+          aggregation: acc.aggregation,
+        }
+      : null,
     ...(nodeType !== undefined ? { node_type: nodeType } : {}),
     ...(md.machine_spec ? { machine_spec: md.machine_spec } : {}),
     weight: m.hasWeight,
@@ -66,7 +75,10 @@ export class ModelService {
     if (nameOrId.includes('/')) return this.store.require(nameOrId);
     const matches = await this.store.findByName(nameOrId);
     if (matches.length === 0) throw ERR_MODEL_NOT_FOUND(`no model named ${JSON.stringify(nameOrId.slice(0, 200))}`, { field: 'name' });
-    if (matches.length > 1) throw ERR_MODEL_AMBIGUOUS(`${matches.length} models are named ${nameOrId}; use an id: ${matches.map((m) => m.id).join(', ')}`, { field: 'name' });
+    if (matches.length > 1)
+      throw ERR_MODEL_AMBIGUOUS(`${matches.length} models are named ${nameOrId}; use an id: ${matches.map((m) => m.id).join(', ')}`, {
+        field: 'name',
+      });
     return matches[0];
   }
 

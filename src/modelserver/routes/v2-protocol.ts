@@ -100,7 +100,10 @@ export function parseInferRequest(body: unknown): V2InferRequest {
   }
   let outputs: V2InferRequest['outputs'];
   if (b.outputs !== undefined) {
-    if (!Array.isArray(b.outputs) || !b.outputs.every((o) => typeof o === 'object' && o !== null && typeof (o as { name?: unknown }).name === 'string')) {
+    if (
+      !Array.isArray(b.outputs) ||
+      !b.outputs.every((o) => typeof o === 'object' && o !== null && typeof (o as { name?: unknown }).name === 'string')
+    ) {
       bad('outputs must be an array of {name}', 'outputs');
     }
     outputs = b.outputs as V2InferRequest['outputs'];
@@ -117,7 +120,8 @@ export function tensorValues(t: V2Tensor, field: string): number[] {
   const range = INT_RANGE[t.datatype];
   return flat.map((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${field}.data[${i}] is not a finite number`, `${field}.data`);
-    if (range && (!Number.isInteger(v) || v < range[0] || v > range[1])) bad(`${field}.data[${i}] = ${v} is not a valid ${t.datatype}`, `${field}.data`);
+    if (range && (!Number.isInteger(v) || v < range[0] || v > range[1]))
+      bad(`${field}.data[${i}] = ${v} is not a valid ${t.datatype}`, `${field}.data`);
     return t.datatype === 'FP32' || t.datatype === 'FP16' ? Math.fround(v) : v;
   });
 }
@@ -137,7 +141,8 @@ export function inputsToRows(inputs: readonly V2Tensor[], features: readonly str
     const cols = features.map((f) => {
       const { t, i } = byName.get(f)!;
       const field = `inputs[${i}]`;
-      if (!(t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1))) bad(`${field}.shape must be [N] or [N,1] for a per-feature input, got [${t.shape.join(',')}]`, `${field}.shape`);
+      if (!(t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1)))
+        bad(`${field}.shape must be [N] or [N,1] for a per-feature input, got [${t.shape.join(',')}]`, `${field}.shape`);
       if (n !== undefined && t.shape[0] !== n) bad(`${field} has ${t.shape[0]} rows, other inputs have ${n}`, `${field}.shape`);
       n = t.shape[0];
       return tensorValues(t, field);
@@ -178,7 +183,8 @@ export function buildInferResponse(opts: {
 }): V2InferResponse {
   const wanted = opts.requested?.map((o) => o.name) ?? [...opts.components];
   for (const [i, name] of wanted.entries()) {
-    if (!opts.components.includes(name)) bad(`outputs[${i}].name ${name} is not an output of this model (${opts.components.join(', ')})`, `outputs[${i}].name`);
+    if (!opts.components.includes(name))
+      bad(`outputs[${i}].name ${name} is not an output of this model (${opts.components.join(', ')})`, `outputs[${i}].name`);
   }
   const n = opts.predictions.length;
   const cast = opts.datatype === 'FP32' ? Math.fround : (x: number) => x;
@@ -194,7 +200,13 @@ export function buildInferResponse(opts: {
 }
 
 /** Model metadata: one FP64 input per feature (shape [-1]) and one output per component (shape [-1,1]). */
-export function buildModelMetadata(name: string, versions: string[], platform: string, features: readonly string[], components: readonly string[]): V2ModelMetadata {
+export function buildModelMetadata(
+  name: string,
+  versions: string[],
+  platform: string,
+  features: readonly string[],
+  components: readonly string[],
+): V2ModelMetadata {
   return {
     name,
     versions,

@@ -29,7 +29,14 @@ export function registerV2Routes(app: FastifyInstance, svc: ModelService): void 
       }
       return m;
     };
-    const metadata = (m: StoredModel) => buildModelMetadata(m.metadata.model_name, [m.metadata.version], `powerplane-${m.metadata.model_class}`, m.metadata.features, m.metadata.components);
+    const metadata = (m: StoredModel) =>
+      buildModelMetadata(
+        m.metadata.model_name,
+        [m.metadata.version],
+        `powerplane-${m.metadata.model_class}`,
+        m.metadata.features,
+        m.metadata.components,
+      );
     type P = { name: string; version?: string };
 
     v2.get('/v2', async () => ({ name: 'powerplane-model-server', version: versionInfo().version, extensions: [] }));

@@ -49,6 +49,9 @@ test('a model-db directory imports every weight file in the layout and reports t
   assert.equal(r.imported.length, 0);
   assert.equal(r.skipped.length, 1);
   const real = await importKeplerDirectory(store, sharedDataPath('kepler-model-db/weights/v0.7'));
-  assert.deepEqual(real.imported.map((m) => m.id).sort(), ['ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_4', 'specpower-0.7.11/acpi/AbsPower/BPFOnly/LogisticRegressionTrainer_75']);
+  assert.deepEqual(real.imported.map((m) => m.id).sort(), [
+    'ec2-0.7.11/rapl-sysfs/AbsPower/BPFOnly/SGDRegressorTrainer_4',
+    'specpower-0.7.11/acpi/AbsPower/BPFOnly/LogisticRegressionTrainer_75',
+  ]);
   await assert.rejects(importKeplerWeights(store, join(dir, 'p/rapl-sysfs/AbsPower/BPFOnly/Broken_1.json')), (e) => ERR_MODEL_BAD_WEIGHTS.is(e));
 });

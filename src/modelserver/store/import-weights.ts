@@ -115,7 +115,12 @@ export interface DirectoryImport {
  * folder above `<source>/<AbsPower|DynPower>/<group>/<Trainer>_<n>.json`). Files outside that layout
  * are not considered; files that fail to load are reported, not fatal. At most `limit` files.
  */
-export async function importKeplerDirectory(store: ModelStore, dir: string, opts: Omit<ImportWeightsOptions, 'name'> = {}, limit = 10_000): Promise<DirectoryImport> {
+export async function importKeplerDirectory(
+  store: ModelStore,
+  dir: string,
+  opts: Omit<ImportWeightsOptions, 'name'> = {},
+  limit = 10_000,
+): Promise<DirectoryImport> {
   const files: string[] = [];
   const walk = async (d: string, depth: number): Promise<void> => {
     if (depth > 8 || files.length >= limit) return;

@@ -118,7 +118,8 @@ function machineSpecProblem(v: unknown): string | undefined {
   if (!isObject(v)) return 'machine_spec is not an object';
   for (const k of ['vendor', 'processor'] as const) if (v[k] !== undefined && typeof v[k] !== 'string') return `machine_spec.${k} is not a string`;
   for (const k of ['cores', 'chips', 'memory', 'frequency', 'threads_per_core'] as const) {
-    if (v[k] !== undefined && !(typeof v[k] === 'number' && Number.isFinite(v[k]) && v[k] >= 0)) return `machine_spec.${k} is not a non-negative number`;
+    if (v[k] !== undefined && !(typeof v[k] === 'number' && Number.isFinite(v[k]) && v[k] >= 0))
+      return `machine_spec.${k} is not a non-negative number`;
   }
   return undefined;
 }
@@ -139,7 +140,8 @@ export function metadataProblem(v: unknown): string | undefined {
   if (m.output_type !== 'AbsPower' && m.output_type !== 'DynPower') return 'output_type is not AbsPower or DynPower';
   for (const k of ['train_samples', 'test_samples', 'folds'] as const) if (!count(m[k])) return `${k} is not a count`;
   if (m.node_type !== undefined && !Number.isSafeInteger(m.node_type)) return 'node_type is not an integer';
-  for (const k of ['isolator', 'training_source', 'pipeline', 'energy_source', 'feature_group'] as const) if (m[k] !== undefined && typeof m[k] !== 'string') return `${k} is not a string`;
+  for (const k of ['isolator', 'training_source', 'pipeline', 'energy_source', 'feature_group'] as const)
+    if (m[k] !== undefined && typeof m[k] !== 'string') return `${k} is not a string`;
   if (m.model_file !== undefined && m.model_file !== 'model.json') return 'model_file is not model.json';
   if (m.weight !== undefined && typeof m.weight !== 'boolean') return 'weight is not a boolean';
   if (m.accuracy !== undefined) {

@@ -1,13 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseFilter, passesFilter, rankModels, bestModel, bestModelsByGroup, specSimilarity, normalizeEnergySource, normalizeProcessor } from './selection.js';
+import {
+  parseFilter,
+  passesFilter,
+  rankModels,
+  bestModel,
+  bestModelsByGroup,
+  specSimilarity,
+  normalizeEnergySource,
+  normalizeProcessor,
+} from './selection.js';
 import { fixtureMetadata } from '../../../test/modelserver/fixtures.js';
 import { locationToId, type ModelLocation, type StoredModel } from './store.js';
 import type { ModelMetadata } from './metadata.js';
 import { ERR_BAD_REQUEST } from '../../core/errors.js';
 
-function model(name: string, over: Partial<ModelMetadata> & { mae?: number; mape?: number } = {}, loc: Partial<ModelLocation> = {}, hasWeight = false): StoredModel {
+function model(
+  name: string,
+  over: Partial<ModelMetadata> & { mae?: number; mape?: number } = {},
+  loc: Partial<ModelLocation> = {},
+  hasWeight = false,
+): StoredModel {
   const l: ModelLocation = { pipeline: 'p', energySource: 'rapl-sysfs', outputType: 'AbsPower', featureGroup: 'BPFOnly', name, ...loc };
   return { id: locationToId(l), location: l, metadata: fixtureMetadata(l, over), hasWeight };
 }
@@ -20,7 +34,12 @@ test('filters parse with and without operators and reject nonsense naming the fi
   ]);
   assert.deepEqual(parseFilter('features:a,b'), [{ kind: 'features', features: ['a', 'b'] }]);
   assert.deepEqual(parseFilter(''), []);
-  for (const bad of ['mae', 'bogus:1', 'mae:<ten', 'features:']) assert.throws(() => parseFilter(bad), (e) => ERR_BAD_REQUEST.is(e) && e.details.field === 'filter', bad);
+  for (const bad of ['mae', 'bogus:1', 'mae:<ten', 'features:'])
+    assert.throws(
+      () => parseFilter(bad),
+      (e) => ERR_BAD_REQUEST.is(e) && e.details.field === 'filter',
+      bad,
+    );
 });
 
 test('filters actually filter (upstream rejected every model once a filter was set)', () => {
@@ -39,7 +58,10 @@ test('filters actually filter (upstream rejected every model once a filter was s
 test('node types match exactly: _1 does not match _10', () => {
   const m1 = model('SGD_1', { mae: 20 });
   const m10 = model('SGD_10', { mae: 1 });
-  assert.deepEqual(rankModels([m1, m10], { nodeType: 1, looseNodeType: false }).map((m) => m.location.name), ['SGD_1']);
+  assert.deepEqual(
+    rankModels([m1, m10], { nodeType: 1, looseNodeType: false }).map((m) => m.location.name),
+    ['SGD_1'],
+  );
   assert.deepEqual(rankModels([m10], { nodeType: 1, looseNodeType: false }), []);
   assert.equal(bestModel([m10], { nodeType: 1 })?.location.name, 'SGD_10', 'loose mode falls back');
   assert.equal(bestModel([m1, m10], { nodeType: -1 })?.location.name, 'SGD_10', 'any node type: lowest error');
@@ -54,7 +76,10 @@ test('a machine spec selects the closest node type', () => {
   const req = { processor: 'Intel(R) Xeon(R) Platinum 8259CL CPU @ 2.50GHz', cores: 96, chips: 2, memory: 384 };
   assert.equal(normalizeProcessor(req.processor), 'intel_xeon_platinum_8259cl');
   assert.equal(bestModel([i3, m5, m7], { machineSpec: req })?.location.name, 'SGD_0');
-  assert.equal(bestModel([i3, m5, m7], { machineSpec: { processor: 'Intel(R) Xeon(R) CPU E5-2686 v4 @ 2.30GHz', cores: 72 } })?.location.name, 'SGD_1');
+  assert.equal(
+    bestModel([i3, m5, m7], { machineSpec: { processor: 'Intel(R) Xeon(R) CPU E5-2686 v4 @ 2.30GHz', cores: 72 } })?.location.name,
+    'SGD_1',
+  );
   assert.equal(specSimilarity({ cores: 8 }, { cores: 8 }), 1);
   assert.ok(specSimilarity({ cores: 8 }, { cores: 16 }) < 1);
   assert.equal(specSimilarity({ cores: 8 }, undefined), 0);
@@ -67,9 +92,18 @@ test('metrics, source, output type, trainer and weight constrain the candidates'
   const dyn = model('dyn', {}, { outputType: 'DynPower' });
   const all = [rapl, acpi, counters, dyn];
   assert.equal(normalizeEnergySource('intel_rapl'), 'rapl-sysfs');
-  assert.deepEqual(rankModels(all, { energySource: 'intel_rapl', outputType: 'AbsPower', metrics: ['bpf_cpu_time_ms'] }).map((m) => m.location.name), ['SGDRegressorTrainer_1']);
-  assert.deepEqual(rankModels(all, { trainerName: 'SGDRegressorTrainer' }).map((m) => m.location.name), ['SGDRegressorTrainer_1']);
-  assert.deepEqual(rankModels(all, { weightOnly: true }).map((m) => m.location.name), ['SGDRegressorTrainer_1']);
+  assert.deepEqual(
+    rankModels(all, { energySource: 'intel_rapl', outputType: 'AbsPower', metrics: ['bpf_cpu_time_ms'] }).map((m) => m.location.name),
+    ['SGDRegressorTrainer_1'],
+  );
+  assert.deepEqual(
+    rankModels(all, { trainerName: 'SGDRegressorTrainer' }).map((m) => m.location.name),
+    ['SGDRegressorTrainer_1'],
+  );
+  assert.deepEqual(
+    rankModels(all, { weightOnly: true }).map((m) => m.location.name),
+    ['SGDRegressorTrainer_1'],
+  );
   const best = bestModelsByGroup(all, { energySource: 'rapl-sysfs' });
   assert.deepEqual(Object.keys(best).sort(), ['AbsPower', 'DynPower']);
   assert.deepEqual(Object.keys(best.AbsPower).sort(), ['BPFOnly', 'CounterOnly']);
@@ -107,7 +141,14 @@ test('property: bestModel (one pass) is the first of rankModels for queries with
         errorKey: fc.constantFrom('mae', 'mape', undefined),
       }),
       (specs, q) => {
-        const models = specs.map((s, i) => model(`${s.trainer}${i}_${s.nodeType}`, { mae: s.mae, features: [...s.features] }, { energySource: s.source, outputType: s.outputType }, s.weight));
+        const models = specs.map((s, i) =>
+          model(
+            `${s.trainer}${i}_${s.nodeType}`,
+            { mae: s.mae, features: [...s.features] },
+            { energySource: s.source, outputType: s.outputType },
+            s.weight,
+          ),
+        );
         assert.equal(bestModel(models, q)?.id, rankModels(models, q)[0]?.id);
       },
     ),

@@ -36,7 +36,10 @@ export function parseFilter(text: string | undefined, field = 'filter'): FilterC
     const name = part.slice(0, colon).trim();
     const value = part.slice(colon + 1).trim();
     if (name === 'features') {
-      const features = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const features = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (features.length === 0) throw ERR_BAD_REQUEST(`${field}: features needs a comma-separated list`, { field });
       out.push({ kind: 'features', features });
       continue;
@@ -46,7 +49,10 @@ export function parseFilter(text: string | undefined, field = 'filter'): FilterC
       continue;
     }
     if (!/^(mae|mape|r2|samples|test_samples|train_samples|folds|abs_max_corr|[a-z0-9]+_(mae|mape|r2))$/.test(name)) {
-      throw ERR_BAD_REQUEST(`${field}: unknown field ${JSON.stringify(name)} (use mae, mape, r2, <component>_mae, <component>_mape, samples, folds, features, trainer)`, { field });
+      throw ERR_BAD_REQUEST(
+        `${field}: unknown field ${JSON.stringify(name)} (use mae, mape, r2, <component>_mae, <component>_mape, samples, folds, features, trainer)`,
+        { field },
+      );
     }
     const m = /^(<=|>=|<|>|=)?\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)$/i.exec(value);
     if (!m) throw ERR_BAD_REQUEST(`${field}: ${name} needs a number with an optional <, <=, >, >= or =, got ${JSON.stringify(value)}`, { field });
@@ -64,11 +70,16 @@ export function passesFilter(meta: ModelMetadata, clauses: readonly FilterClause
     const v = metadataNumber(meta, c.field);
     if (v === undefined || !Number.isFinite(v)) return false;
     switch (c.op) {
-      case '<': return v < c.value;
-      case '<=': return v <= c.value;
-      case '>': return v > c.value;
-      case '>=': return v >= c.value;
-      case '=': return v === c.value;
+      case '<':
+        return v < c.value;
+      case '<=':
+        return v <= c.value;
+      case '>':
+        return v > c.value;
+      case '>=':
+        return v >= c.value;
+      case '=':
+        return v === c.value;
     }
   });
 }

@@ -31,7 +31,10 @@ export async function removeStoreLeftovers(root: string, minAgeMs: number, now =
       if (!e.isDirectory()) continue;
       const path = join(dir, e.name);
       if (LEFTOVER.test(e.name)) {
-        const changed = await stat(path).then((s) => s.mtimeMs, () => now);
+        const changed = await stat(path).then(
+          (s) => s.mtimeMs,
+          () => now,
+        );
         if (now - changed >= minAgeMs) {
           await rm(path, { recursive: true, force: true });
           removed.push(path);

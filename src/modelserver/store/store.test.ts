@@ -13,7 +13,11 @@ const tmpStore = () => new ModelStore(mkdtempSync(join(tmpdir(), 'pp-store-')), 
 
 test('save writes the layout, metadata carries Kepler flat keys, list and get find it', async () => {
   const store = tmpStore();
-  const saved = await store.save(loc, { model: fixtureModel(), metadata: fixtureMetadata(loc, { mae: 4.567, mape: 2.1 }), weight: { package: { All_Weights: {} } } });
+  const saved = await store.save(loc, {
+    model: fixtureModel(),
+    metadata: fixtureMetadata(loc, { mae: 4.567, mape: 2.1 }),
+    weight: { package: { All_Weights: {} } },
+  });
   assert.equal(saved.id, 'p1/rapl-sysfs/AbsPower/BPFOnly/linear_1');
   const dir = join(store.root, saved.id);
   assert.deepEqual(readdirSync(dir).sort(), ['metadata.json', 'model.json', 'weight.json']);
@@ -23,7 +27,10 @@ test('save writes the layout, metadata carries Kepler flat keys, list and get fi
   assert.equal(meta.package_mape, 2.1);
   assert.equal(meta.weight, true);
   const list = await store.list();
-  assert.deepEqual(list.map((m) => m.id), [saved.id]);
+  assert.deepEqual(
+    list.map((m) => m.id),
+    [saved.id],
+  );
   assert.equal((await store.get(saved.id))?.hasWeight, true);
   assert.deepEqual(await store.readWeight(saved.id), { package: { All_Weights: {} } });
   assert.equal((await store.readModel(saved.id)).kind, 'linear');
@@ -43,12 +50,28 @@ test('saving again replaces the directory as a whole and leaves no temp files', 
 
 test('ids and names that could escape the store are rejected', async () => {
   const store = tmpStore();
-  for (const id of ['../../etc/passwd', 'a/b/AbsPower/d/..', 'a/b/AbsPower/d', '/abs/b/AbsPower/d/e', 'a/b/AbsPower/d/e\0x', 'a/b/Watts/d/e', 'a/b/AbsPower/d/' + 'x'.repeat(200), 'a/b/AbsPower//e', 'a\\b/c/AbsPower/d/e']) {
+  for (const id of [
+    '../../etc/passwd',
+    'a/b/AbsPower/d/..',
+    'a/b/AbsPower/d',
+    '/abs/b/AbsPower/d/e',
+    'a/b/AbsPower/d/e\0x',
+    'a/b/Watts/d/e',
+    'a/b/AbsPower/d/' + 'x'.repeat(200),
+    'a/b/AbsPower//e',
+    'a\\b/c/AbsPower/d/e',
+  ]) {
     await assert.rejects(store.get(id), (e) => ERR_MODEL_INVALID_NAME.is(e), id);
     await assert.rejects(store.delete(id), (e) => ERR_MODEL_INVALID_NAME.is(e), id);
   }
-  await assert.rejects(store.save({ ...loc, name: '..' }, { model: fixtureModel(), metadata: fixtureMetadata(loc) }), (e) => ERR_MODEL_INVALID_NAME.is(e) && e.details.field === 'name');
-  await assert.rejects(store.save({ ...loc, featureGroup: 'a/b' }, { model: fixtureModel(), metadata: fixtureMetadata(loc) }), (e) => ERR_MODEL_INVALID_NAME.is(e) && e.details.field === 'feature_group');
+  await assert.rejects(
+    store.save({ ...loc, name: '..' }, { model: fixtureModel(), metadata: fixtureMetadata(loc) }),
+    (e) => ERR_MODEL_INVALID_NAME.is(e) && e.details.field === 'name',
+  );
+  await assert.rejects(
+    store.save({ ...loc, featureGroup: 'a/b' }, { model: fixtureModel(), metadata: fixtureMetadata(loc) }),
+    (e) => ERR_MODEL_INVALID_NAME.is(e) && e.details.field === 'feature_group',
+  );
   assert.deepEqual(idToLocation('a/b/DynPower/c/d'), { pipeline: 'a', energySource: 'b', outputType: 'DynPower', featureGroup: 'c', name: 'd' });
 });
 
@@ -59,13 +82,22 @@ test('malformed model directories are reported and skipped, not fatal', async ()
   await store.save(loc, { model: fixtureModel(), metadata: fixtureMetadata(loc) });
   mkdirSync(join(root, 'p1/rapl-sysfs/AbsPower/BPFOnly/broken'), { recursive: true });
   writeFileSync(join(root, 'p1/rapl-sysfs/AbsPower/BPFOnly/broken/metadata.json'), '{"format": ');
-  assert.deepEqual((await store.list()).map((m) => m.location.name), ['linear_1']);
+  assert.deepEqual(
+    (await store.list()).map((m) => m.location.name),
+    ['linear_1'],
+  );
   assert.equal(problems.length, 1);
   assert.match(problems[0], /broken/);
   await store.list();
   assert.equal(problems.length, 1, 'reported once, not at every re-scan');
-  assert.deepEqual((await store.listInvalid()).map((m) => m.id), ['p1/rapl-sysfs/AbsPower/BPFOnly/broken']);
-  writeFileSync(join(root, 'p1/rapl-sysfs/AbsPower/BPFOnly/broken/metadata.json'), JSON.stringify({ ...fixtureMetadata(loc), accuracy: { aggregate: { mae: 1, mape: 1, r2: 1, samples: 1 }, perComponent: { nope: {} } } }));
+  assert.deepEqual(
+    (await store.listInvalid()).map((m) => m.id),
+    ['p1/rapl-sysfs/AbsPower/BPFOnly/broken'],
+  );
+  writeFileSync(
+    join(root, 'p1/rapl-sysfs/AbsPower/BPFOnly/broken/metadata.json'),
+    JSON.stringify({ ...fixtureMetadata(loc), accuracy: { aggregate: { mae: 1, mape: 1, r2: 1, samples: 1 }, perComponent: { nope: {} } } }),
+  );
   await store.list();
   assert.equal(problems.length, 2, 'a new problem is reported');
   assert.match(problems[1], /accuracy\.perComponent\.nope is not one of the components/);
@@ -109,9 +141,15 @@ test('a model saved while the directory is being re-scanned is not lost by the s
   const other = { ...loc, name: 'during-scan' };
   await store.save(other, { model: fixtureModel(), metadata: fixtureMetadata(other) });
   await scanning;
-  assert.deepEqual((await store.list()).map((m) => m.location.name), ['during-scan', 'linear_1']);
+  assert.deepEqual(
+    (await store.list()).map((m) => m.location.name),
+    ['during-scan', 'linear_1'],
+  );
   await store.delete(locationToId(other));
-  assert.deepEqual((await store.list()).map((m) => m.location.name), ['linear_1']);
+  assert.deepEqual(
+    (await store.list()).map((m) => m.location.name),
+    ['linear_1'],
+  );
 });
 
 test('re-scans skip unchanged feature groups yet see what another process saves or deletes there', async () => {
@@ -121,7 +159,11 @@ test('re-scans skip unchanged feature groups yet see what another process saves 
   const dyn = { ...loc, outputType: 'DynPower' as const, name: 'dyn_1' };
   await store.save(loc, { model: fixtureModel(), metadata: fixtureMetadata(loc) });
   await store.save(dyn, { model: fixtureModel(), metadata: fixtureMetadata(dyn) });
-  const names = async () => (await store.list()).map((m) => m.location.name).sort().join(',');
+  const names = async () =>
+    (await store.list())
+      .map((m) => m.location.name)
+      .sort()
+      .join(',');
   /** Reads until the background re-scan shows `want` (each read after the first may start one). */
   const until = async (want: string) => {
     for (let i = 0; i < 500 && (await names()) !== want; i++) await new Promise((r) => setTimeout(r, 10));
@@ -133,5 +175,8 @@ test('re-scans skip unchanged feature groups yet see what another process saves 
   await until('added_2,dyn_1,linear_1');
   await other.delete(locationToId(dyn));
   await until('added_2,linear_1');
-  assert.deepEqual((await store.findBySelection('rapl-sysfs', 'AbsPower')).map((m) => m.location.name), ['added_2', 'linear_1']);
+  assert.deepEqual(
+    (await store.findBySelection('rapl-sysfs', 'AbsPower')).map((m) => m.location.name),
+    ['added_2', 'linear_1'],
+  );
 });

@@ -80,7 +80,11 @@ export function locationToId(loc: ModelLocation): string {
 /** Parses and validates a model id (`pipeline/source/OutputType/group/name`). */
 export function idToLocation(id: string): ModelLocation {
   const parts = typeof id === 'string' ? id.split('/') : [];
-  if (parts.length !== 5) throw ERR_MODEL_INVALID_NAME(`model id must be pipeline/energy_source/output_type/feature_group/name, got ${JSON.stringify(String(id).slice(0, 200))}`, { field: 'id' });
+  if (parts.length !== 5)
+    throw ERR_MODEL_INVALID_NAME(
+      `model id must be pipeline/energy_source/output_type/feature_group/name, got ${JSON.stringify(String(id).slice(0, 200))}`,
+      { field: 'id' },
+    );
   const [pipeline, energySource, outputType, featureGroup, name] = parts;
   return validateLocation({ pipeline, energySource, outputType: outputType as OutputType, featureGroup, name });
 }
@@ -120,7 +124,10 @@ async function subdirs(dir: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return entries.filter((e) => e.isDirectory() && !segmentProblem(e.name)).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && !segmentProblem(e.name))
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Options of {@link ModelStore}. */
@@ -212,7 +219,11 @@ export class ModelStore {
       await rm(tmp, { recursive: true, force: true });
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC' || code === 'EDQUOT') {
-        throw ERR_STORE_FULL(`model ${id} was not saved: the model store ${this.root} has no space left (${code}); free space or move --model-server.store-dir`, { path: this.root }, { cause: err });
+        throw ERR_STORE_FULL(
+          `model ${id} was not saved: the model store ${this.root} has no space left (${code}); free space or move --model-server.store-dir`,
+          { path: this.root },
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -240,7 +251,8 @@ export class ModelStore {
   /** The look-up indexes of the current index, rebuilt only when it changed. */
   private async lookup(): Promise<ModelIndex> {
     const index = await this.currentIndex();
-    if (this.lookups?.of !== index || this.lookups.writes !== this.writes) this.lookups = { of: index, writes: this.writes, index: buildModelIndex(index.values()) };
+    if (this.lookups?.of !== index || this.lookups.writes !== this.writes)
+      this.lookups = { of: index, writes: this.writes, index: buildModelIndex(index.values()) };
     return this.lookups.index;
   }
 
@@ -351,7 +363,10 @@ export class ModelStore {
     const raw = await readJson(path);
     const problem = metadataProblem(raw);
     if (problem) throw ERR_MODEL_CORRUPT(`${path}: ${problem}`, { path });
-    const hasWeight = await stat(join(dir, 'weight.json')).then((s) => s.isFile(), () => false);
+    const hasWeight = await stat(join(dir, 'weight.json')).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     const metadata: ModelMetadata = {
       ...(raw as ModelMetadata),
       model_name: loc.name,
@@ -404,7 +419,10 @@ export class ModelStore {
   /** Deletes a model; false when it did not exist. */
   async delete(id: string): Promise<boolean> {
     const dir = this.dirOf(id);
-    const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
+    const exists = await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!exists) return false;
     const parent = dirname(dir);
     const trash = join(parent, `.${idToLocation(id).name}.deleted-${randomBytes(6).toString('hex')}`);

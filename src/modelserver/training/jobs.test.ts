@@ -39,13 +39,19 @@ test('the queue is bounded and forgets old finished jobs', async () => {
   const gate = new Promise<void>((r) => (release = r));
   const first = q.submit({}, () => gate);
   const second = q.submit({}, async () => 2);
-  assert.throws(() => q.submit({}, async () => 3), (e) => ERR_JOB_QUEUE_FULL.is(e) && e.status === 429);
+  assert.throws(
+    () => q.submit({}, async () => 3),
+    (e) => ERR_JOB_QUEUE_FULL.is(e) && e.status === 429,
+  );
   release();
   await q.idle();
   assert.equal(q.get(first.id), undefined);
   assert.equal(q.get(second.id)?.result, 2);
   await q.close();
-  assert.throws(() => q.submit({}, async () => 4), (e) => ERR_JOB_QUEUE_FULL.is(e));
+  assert.throws(
+    () => q.submit({}, async () => 4),
+    (e) => ERR_JOB_QUEUE_FULL.is(e),
+  );
 });
 
 test('close aborts the running job and fails the queued ones', async () => {

@@ -81,7 +81,8 @@ export function checkPrometheusUrl(url: string, field = 'url'): URL {
   } catch {
     throw ERR_TRAINING_DATA(`${JSON.stringify(url)} is not a URL`, { field });
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw ERR_TRAINING_DATA(`Prometheus URL must be http or https, got ${u.protocol}`, { field });
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw ERR_TRAINING_DATA(`Prometheus URL must be http or https, got ${u.protocol}`, { field });
   if (u.username || u.password) throw ERR_TRAINING_DATA('put no credentials in the Prometheus URL', { field });
   return u;
 }
@@ -106,7 +107,8 @@ async function queryRange(base: URL, query: string, o: PrometheusSourceOptions):
     throw ERR_UPSTREAM(`Prometheus answered ${res.status} with non-JSON for ${query}`, { field: 'url' });
   }
   if (!res.ok || body.status !== 'success') throw ERR_TRAINING_DATA(`Prometheus rejected ${query}: ${body.error ?? res.status}`, { field: 'query' });
-  if (body.data?.resultType !== 'matrix' || !Array.isArray(body.data.result)) throw ERR_UPSTREAM(`Prometheus returned no matrix for ${query}`, { field: 'url' });
+  if (body.data?.resultType !== 'matrix' || !Array.isArray(body.data.result))
+    throw ERR_UPSTREAM(`Prometheus returned no matrix for ${query}`, { field: 'url' });
   return body.data.result;
 }
 
@@ -117,7 +119,9 @@ export async function datasetFromPrometheus(o: PrometheusSourceOptions): Promise
   if (!(o.step > 0)) throw ERR_TRAINING_DATA('step must be positive', { field: 'step' });
   const points = Math.floor((o.end - o.start) / o.step) + 1;
   if (points > MAX_POINTS_PER_SERIES) {
-    throw ERR_TRAINING_DATA(`the range has ${points} steps; Prometheus allows ${MAX_POINTS_PER_SERIES}: use a larger step or a shorter range`, { field: 'step' });
+    throw ERR_TRAINING_DATA(`the range has ${points} steps; Prometheus allows ${MAX_POINTS_PER_SERIES}: use a larger step or a shorter range`, {
+      field: 'step',
+    });
   }
   const names = [...o.features, ...o.targets];
   const queries = names.map((n) => {
@@ -135,7 +139,11 @@ export async function datasetFromPrometheus(o: PrometheusSourceOptions): Promise
         if (Number.isFinite(x)) m.set(`${node}\u0000${t}`, x);
       }
     }
-    if (m.size === 0) throw ERR_TRAINING_DATA(`no samples for ${names[i]} between ${new Date(o.start * 1000).toISOString()} and ${new Date(o.end * 1000).toISOString()} (query: ${queries[i]})`, { field: 'query' });
+    if (m.size === 0)
+      throw ERR_TRAINING_DATA(
+        `no samples for ${names[i]} between ${new Date(o.start * 1000).toISOString()} and ${new Date(o.end * 1000).toISOString()} (query: ${queries[i]})`,
+        { field: 'query' },
+      );
     return m;
   });
   const keys = [...columns[0].keys()].filter((k) => columns.every((c) => c.has(k)));

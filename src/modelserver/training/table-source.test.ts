@@ -26,24 +26,42 @@ test('the calibration file: named target, time window, bad cells reported with p
   assert.deepEqual(a.span, [105, 110]);
   const b = datasetFromCsvText(text, 'cal.csv', { features: 'cpu_busy_ratio,bpf_cpu_time_ms' });
   assert.deepEqual(b.data.components, ['package', 'dram']);
-  assert.throws(() => datasetFromCsvText(text.replace('0.5', 'x'), 'cal.csv', { features: 'cpu_busy_ratio' }), (e) => ERR_MALFORMED_FILE.is(e) && e.details.path === 'cal.csv' && e.details.line === 3);
-  assert.throws(() => datasetFromCsvText(text, 'cal.csv', { features: 'nope' }), (e) => ERR_MALFORMED_FILE.is(e) && e.details.field === 'features');
-  assert.throws(() => datasetFromCsvText(text, 'cal.csv', { features: 'cpu_busy_ratio', target: 'watts' }), (e) => ERR_MALFORMED_FILE.is(e) && e.details.field === 'target');
+  assert.throws(
+    () => datasetFromCsvText(text.replace('0.5', 'x'), 'cal.csv', { features: 'cpu_busy_ratio' }),
+    (e) => ERR_MALFORMED_FILE.is(e) && e.details.path === 'cal.csv' && e.details.line === 3,
+  );
+  assert.throws(
+    () => datasetFromCsvText(text, 'cal.csv', { features: 'nope' }),
+    (e) => ERR_MALFORMED_FILE.is(e) && e.details.field === 'features',
+  );
+  assert.throws(
+    () => datasetFromCsvText(text, 'cal.csv', { features: 'cpu_busy_ratio', target: 'watts' }),
+    (e) => ERR_MALFORMED_FILE.is(e) && e.details.field === 'target',
+  );
   assert.equal(componentName('platform_watts'), 'platform');
   assert.equal(componentName('watts'), 'watts');
 });
 
 test("the agent's calibration file: ISO timestamps, and a torn last row is skipped", () => {
   const header = calibrationHeader(['package', 'dram']);
-  const rows = [0.1, 0.5, 0.9].map((u, i) => `${new Date(Date.UTC(2026, 0, 1, 0, 0, i * 5)).toISOString()},${u},${u * 4000},${i * 400},${(20 + 50 * u).toFixed(6)},${(3 + u).toFixed(6)}`);
+  const rows = [0.1, 0.5, 0.9].map(
+    (u, i) =>
+      `${new Date(Date.UTC(2026, 0, 1, 0, 0, i * 5)).toISOString()},${u},${u * 4000},${i * 400},${(20 + 50 * u).toFixed(6)},${(3 + u).toFixed(6)}`,
+  );
   const text = [header, ...rows].join('\n') + '\n' + '2026-01-01T00:00:15.000Z,0.3,12';
   const start = Date.UTC(2026, 0, 1, 0, 0, 5) / 1000;
   const { data, span } = datasetFromCsvText(text, 'cal.csv', { features: 'CPUUsage', start, dropIncompleteLastLine: true });
   assert.deepEqual(data.features, ['bpf_cpu_time_ms', 'cpu_busy_ratio']);
   assert.deepEqual(data.components, ['package', 'dram']);
-  assert.deepEqual(data.X, [[2000, 0.5], [3600, 0.9]]);
+  assert.deepEqual(data.X, [
+    [2000, 0.5],
+    [3600, 0.9],
+  ]);
   assert.deepEqual(span, [start, start + 5]);
-  assert.throws(() => datasetFromCsvText(text, 'cal.csv', { features: 'CPUUsage' }), (e) => ERR_MALFORMED_FILE.is(e));
+  assert.throws(
+    () => datasetFromCsvText(text, 'cal.csv', { features: 'CPUUsage' }),
+    (e) => ERR_MALFORMED_FILE.is(e),
+  );
   assert.equal(timestampCell('1700000000'), 1700000000);
   assert.equal(timestampCell('1700000000000'), 1700000000);
   assert.ok(Number.isNaN(timestampCell('yesterday')));

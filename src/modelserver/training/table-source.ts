@@ -83,15 +83,23 @@ export function datasetFromCsvText(text: string, path: string, sel: TableSelecti
       throw ERR_MALFORMED_FILE(`${path}: no column ${f} (columns: ${header.join(', ')})`, { path, line: 1, field: 'features' });
     }
   }
-  if (features.length === 0) throw ERR_TRAINING_DATA(`${path}: none of the features ${wanted.join(', ')} is a column (columns: ${header.join(', ')})`, { path, field: 'features' });
+  if (features.length === 0)
+    throw ERR_TRAINING_DATA(`${path}: none of the features ${wanted.join(', ')} is a column (columns: ${header.join(', ')})`, {
+      path,
+      field: 'features',
+    });
 
   let targetCols: number[];
   if (sel.target !== undefined && sel.target.trim() !== '') {
-    targetCols = sel.target.split(',').map((t) => t.trim()).filter(Boolean).map((t) => {
-      const j = header.indexOf(t);
-      if (j < 0) throw ERR_MALFORMED_FILE(`${path}: no target column ${t} (columns: ${header.join(', ')})`, { path, line: 1, field: 'target' });
-      return j;
-    });
+    targetCols = sel.target
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .map((t) => {
+        const j = header.indexOf(t);
+        if (j < 0) throw ERR_MALFORMED_FILE(`${path}: no target column ${t} (columns: ${header.join(', ')})`, { path, line: 1, field: 'target' });
+        return j;
+      });
   } else {
     targetCols = header.map((h, j) => (/_(watts|power)$/.test(h) ? j : -1)).filter((j) => j >= 0);
     if (targetCols.length === 0) throw ERR_TRAINING_DATA(`${path}: no *_watts or *_power column; name the target`, { path, field: 'target' });
@@ -109,7 +117,12 @@ export function datasetFromCsvText(text: string, path: string, sel: TableSelecti
   for (const r of table.rows) {
     if (ts >= 0) {
       const t = timestampCell(r.cells[ts]);
-      if (!Number.isFinite(t)) throw ERR_MALFORMED_FILE(`${path}:${r.line}: timestamp ${JSON.stringify(r.cells[ts])} is neither Unix seconds nor an ISO 8601 time`, { path, line: r.line, field: 'timestamp' });
+      if (!Number.isFinite(t))
+        throw ERR_MALFORMED_FILE(`${path}:${r.line}: timestamp ${JSON.stringify(r.cells[ts])} is neither Unix seconds nor an ISO 8601 time`, {
+          path,
+          line: r.line,
+          field: 'timestamp',
+        });
       if ((sel.start !== undefined && t < sel.start) || (sel.end !== undefined && t > sel.end)) continue;
       first = Math.min(first, t);
       last = Math.max(last, t);
@@ -122,13 +135,23 @@ export function datasetFromCsvText(text: string, path: string, sel: TableSelecti
   if (sel.target === undefined || sel.target.trim() === '') {
     const keep = components.map((_, k) => Y.some((y) => y[k] !== 0));
     if (keep.some(Boolean) && !keep.every(Boolean)) {
-      notes.push(`dropped all-zero target column(s) ${targetCols.filter((_, k) => !keep[k]).map((j) => header[j]).join(', ')}`);
+      notes.push(
+        `dropped all-zero target column(s) ${targetCols
+          .filter((_, k) => !keep[k])
+          .map((j) => header[j])
+          .join(', ')}`,
+      );
       components = components.filter((_, k) => keep[k]);
       Y = Y.map((y) => y.filter((_, k) => keep[k]));
     }
   }
-  if (new Set(components).size !== components.length) throw ERR_TRAINING_DATA(`${path}: target columns name the same component twice (${components.join(', ')})`, { path, field: 'target' });
-  if (X.length === 0) throw ERR_TRAINING_DATA(`${path}: no rows${sel.start !== undefined || sel.end !== undefined ? ' in the time window' : ''}`, { path, field: 'start' });
+  if (new Set(components).size !== components.length)
+    throw ERR_TRAINING_DATA(`${path}: target columns name the same component twice (${components.join(', ')})`, { path, field: 'target' });
+  if (X.length === 0)
+    throw ERR_TRAINING_DATA(`${path}: no rows${sel.start !== undefined || sel.end !== undefined ? ' in the time window' : ''}`, {
+      path,
+      field: 'start',
+    });
   return {
     data: { features, components, X, Y, ...(group >= 0 ? { groups } : {}) },
     notes,

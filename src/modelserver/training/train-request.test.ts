@@ -18,7 +18,13 @@ test('defaults: five folds, all trainers but ratio, AbsPower; Prometheus gets th
   assert.equal(r.outputType, 'AbsPower');
   assert.equal(r.pipeline, 'powerplane');
   assert.equal(r.start, undefined);
-  const p = parseTrainFields({ kind: 'prometheus', url: 'http://prom:9090', queries: {} }, { features: 'CPUBusy', end: '1000000' }, http, undefined, 2_000_000);
+  const p = parseTrainFields(
+    { kind: 'prometheus', url: 'http://prom:9090', queries: {} },
+    { features: 'CPUBusy', end: '1000000' },
+    http,
+    undefined,
+    2_000_000,
+  );
   assert.deepEqual([p.start, p.end], [1_000_000 - 3600, 1_000_000]);
 });
 
@@ -41,14 +47,29 @@ test('each invalid field is named as the user wrote it: flag for the CLI, field 
     [{ features: 'a', machine_spec: 'cores=many' }, 'machine_spec'],
   ];
   for (const [raw, field] of cases) {
-    assert.throws(() => parseTrainFields(csv, raw, http), (e) => ERR_BAD_REQUEST.is(e) && e.details.field === field, JSON.stringify(raw));
-    assert.throws(() => parseTrainFields(csv, raw, cli, flag), (e) => ERR_INVALID_FLAG.is(e) && e.details.flag === flag(field) && e.message.startsWith(flag(field)), JSON.stringify(raw));
+    assert.throws(
+      () => parseTrainFields(csv, raw, http),
+      (e) => ERR_BAD_REQUEST.is(e) && e.details.field === field,
+      JSON.stringify(raw),
+    );
+    assert.throws(
+      () => parseTrainFields(csv, raw, cli, flag),
+      (e) => ERR_INVALID_FLAG.is(e) && e.details.flag === flag(field) && e.message.startsWith(flag(field)),
+      JSON.stringify(raw),
+    );
   }
-  assert.throws(() => parseTrainFields({ kind: 'prometheus', url: 'gopher://x', queries: {} }, { features: 'a' }, http), (e) => ERR_BAD_REQUEST.is(e) && e.details.field === 'from');
+  assert.throws(
+    () => parseTrainFields({ kind: 'prometheus', url: 'gopher://x', queries: {} }, { features: 'a' }, http),
+    (e) => ERR_BAD_REQUEST.is(e) && e.details.field === 'from',
+  );
 });
 
 test('machine specs: key=value, JSON, objects, and local', () => {
-  assert.deepEqual(parseMachineSpec('processor=intel_xeon_e5_2686v4,cores=72,memory=503', fail), { processor: 'intel_xeon_e5_2686v4', cores: 72, memory: 503 });
+  assert.deepEqual(parseMachineSpec('processor=intel_xeon_e5_2686v4,cores=72,memory=503', fail), {
+    processor: 'intel_xeon_e5_2686v4',
+    cores: 72,
+    memory: 503,
+  });
   assert.deepEqual(parseMachineSpec('{"cores": 8, "chips": 1}', fail), { cores: 8, chips: 1 });
   assert.deepEqual(parseMachineSpec({ frequency: '2400' }, fail), { frequency: 2400 });
   assert.equal(parseMachineSpec('local', fail).cores, cpus().length);

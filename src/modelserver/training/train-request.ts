@@ -81,7 +81,14 @@ export interface RawTrainFields {
 export type FieldNamer = (field: string) => string;
 
 const list = (v: unknown): string[] | undefined =>
-  v === undefined ? undefined : Array.isArray(v) ? v.map(String) : String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  v === undefined
+    ? undefined
+    : Array.isArray(v)
+      ? v.map(String)
+      : String(v)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
 
 /**
  * Validates request fields into a {@link TrainRequest}. `nameOf` turns a field name into what the user
@@ -115,7 +122,8 @@ export function parseTrainFields(
     step = typeof raw.step === 'number' ? raw.step : Number(String(raw.step).replace(/s$/, ''));
     if (!(step > 0) || !Number.isFinite(step)) err('step', `${JSON.stringify(raw.step)} is not a positive number of seconds`);
   }
-  if (raw.features === undefined || String(raw.features).trim() === '') err('features', 'is required (a feature group such as BPFOnly, or a comma list of columns)');
+  if (raw.features === undefined || String(raw.features).trim() === '')
+    err('features', 'is required (a feature group such as BPFOnly, or a comma list of columns)');
   const features = Array.isArray(raw.features) ? raw.features.map(String).join(',') : String(raw.features);
   try {
     resolveFeatures(features);
@@ -125,16 +133,19 @@ export function parseTrainFields(
   const target = list(raw.target)?.join(',');
   const trainers = list(raw.trainers) ?? [...DEFAULT_TRAINERS];
   if (trainers.length === 0) err('trainers', 'is empty');
-  for (const t of trainers) if (!TRAINER_NAMES.includes(t)) err('trainers', `unknown trainer ${JSON.stringify(t)} (known: ${TRAINER_NAMES.join(', ')})`);
+  for (const t of trainers)
+    if (!TRAINER_NAMES.includes(t)) err('trainers', `unknown trainer ${JSON.stringify(t)} (known: ${TRAINER_NAMES.join(', ')})`);
   let folds = 5;
   if (raw.folds !== undefined && raw.folds !== '') {
     folds = Number(raw.folds);
     if (!Number.isInteger(folds) || folds < 2 || folds > 100) err('folds', `${JSON.stringify(raw.folds)} is not an integer from 2 to 100`);
   }
   const outputType = (raw.output_type ?? 'AbsPower') as OutputType;
-  if (outputType !== 'AbsPower' && outputType !== 'DynPower') err('output_type', `must be AbsPower or DynPower, got ${JSON.stringify(raw.output_type)}`);
+  if (outputType !== 'AbsPower' && outputType !== 'DynPower')
+    err('output_type', `must be AbsPower or DynPower, got ${JSON.stringify(raw.output_type)}`);
   const isolator = raw.isolator === undefined ? 'min' : String(raw.isolator);
-  if (!(ISOLATORS as readonly string[]).includes(isolator) || isolator === 'profile') err('isolator', `must be min or none, got ${JSON.stringify(raw.isolator)}`);
+  if (!(ISOLATORS as readonly string[]).includes(isolator) || isolator === 'profile')
+    err('isolator', `must be min or none, got ${JSON.stringify(raw.isolator)}`);
   const segment = (field: string, v: unknown): string | undefined => {
     if (v === undefined || v === '') return undefined;
     try {
@@ -166,7 +177,25 @@ export function parseTrainFields(
       err('from', errorMessage(e));
     }
   }
-  return { source, start, end, step, features, target, trainers, folds, outputType, isolator, pipeline, energySource, featureGroup, name, nodeType, machineSpec, version };
+  return {
+    source,
+    start,
+    end,
+    step,
+    features,
+    target,
+    trainers,
+    folds,
+    outputType,
+    isolator,
+    pipeline,
+    energySource,
+    featureGroup,
+    name,
+    nodeType,
+    machineSpec,
+    version,
+  };
 }
 
 /** This machine's spec: normalised CPU name, logical CPUs, memory in GiB, nominal MHz. */
@@ -223,7 +252,13 @@ export function describeSource(s: TrainSource): string {
 
 /** Loads the request's data set from its source. */
 export async function loadTrainingData(req: TrainRequest): Promise<SourcedDataset> {
-  const sel = { features: req.features, target: req.target, start: req.start, end: req.end, dropIncompleteLastLine: req.source.kind === 'calibration' };
+  const sel = {
+    features: req.features,
+    target: req.target,
+    start: req.start,
+    end: req.end,
+    dropIncompleteLastLine: req.source.kind === 'calibration',
+  };
   switch (req.source.kind) {
     case 'csv-text':
       return datasetFromCsvText(req.source.text, req.source.label, sel);

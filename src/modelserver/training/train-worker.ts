@@ -13,5 +13,8 @@ try {
   parentPort!.postMessage({ type: 'done', outcome });
 } catch (err) {
   const e = err as { code?: string; message?: string; status?: number; exitCode?: number; details?: unknown };
-  parentPort!.postMessage({ type: 'error', error: { code: e.code ?? 'PP_INTERNAL', message: e.message ?? String(err), status: e.status, exitCode: e.exitCode, details: e.details } });
+  parentPort!.postMessage({
+    type: 'error',
+    error: { code: e.code ?? 'PP_INTERNAL', message: e.message ?? String(err), status: e.status, exitCode: e.exitCode, details: e.details },
+  });
 }

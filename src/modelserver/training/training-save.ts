@@ -80,7 +80,12 @@ export function modelName(trainer: string, trainers: number, opts: Pick<SaveOpti
 }
 
 /** Saves every successful trainer's model; returns the summary. */
-export async function saveTrainingOutcome(store: ModelStore, outcome: TrainingOutcome, plan: TrainingPlan, opts: SaveOptions): Promise<TrainingSummary> {
+export async function saveTrainingOutcome(
+  store: ModelStore,
+  outcome: TrainingOutcome,
+  plan: TrainingPlan,
+  opts: SaveOptions,
+): Promise<TrainingSummary> {
   const energySource = opts.energySource ?? defaultEnergySource(outcome.components);
   const featureGroup = opts.featureGroup ?? featureGroupName(outcome.features);
   const created = new Date().toISOString();
@@ -120,15 +125,16 @@ export async function saveTrainingOutcome(store: ModelStore, outcome: TrainingOu
     };
     const isBest = o.trainer === outcome.best;
     const a = o.accuracy.aggregate;
-    const plot = isBest && o.predictions
-      ? measuredVsPredictedSvg(
-          outcome.components.map((c, k) => ({ name: c, measured: outcome.measured.map((r) => r[k]), predicted: o.predictions!.map((r) => r[k]) })),
-          {
-            title: `${name}: measured vs predicted (${plan.outputType})`,
-            subtitle: `${o.accuracy.folds}-fold CV on ${a.samples} samples · MAE ${a.mae.toFixed(2)} W · MAPE ${a.mape.toFixed(2)} % · R² ${a.r2.toFixed(3)}`,
-          },
-        )
-      : undefined;
+    const plot =
+      isBest && o.predictions
+        ? measuredVsPredictedSvg(
+            outcome.components.map((c, k) => ({ name: c, measured: outcome.measured.map((r) => r[k]), predicted: o.predictions!.map((r) => r[k]) })),
+            {
+              title: `${name}: measured vs predicted (${plan.outputType})`,
+              subtitle: `${o.accuracy.folds}-fold CV on ${a.samples} samples · MAE ${a.mae.toFixed(2)} W · MAPE ${a.mape.toFixed(2)} % · R² ${a.r2.toFixed(3)}`,
+            },
+          )
+        : undefined;
     const saved = await store.save(
       { pipeline: opts.pipeline, energySource, outputType: plan.outputType, featureGroup, name },
       { model: o.model, metadata, weight: o.weight, plot },
@@ -147,5 +153,13 @@ export async function saveTrainingOutcome(store: ModelStore, outcome: TrainingOu
       trainMs: o.trainMs,
     });
   }
-  return { features: outcome.features, components: outcome.components, samples: outcome.samples, outputType: plan.outputType, best, bestTrainer: outcome.best, trainers };
+  return {
+    features: outcome.features,
+    components: outcome.components,
+    samples: outcome.samples,
+    outputType: plan.outputType,
+    best,
+    bestTrainer: outcome.best,
+    trainers,
+  };
 }

@@ -7,7 +7,7 @@ function synthetic(n: number): Dataset {
   const X: number[][] = [];
   const Y: number[][] = [];
   for (let i = 0; i < n; i++) {
-    const u = (i * 37) % 101 / 100;
+    const u = ((i * 37) % 101) / 100;
     X.push([u * 4000]);
     Y.push([30 + 0.02 * u * 4000, 5 + 0.001 * u * 4000]);
   }
@@ -16,7 +16,9 @@ function synthetic(n: number): Dataset {
 
 test('every trainer is cross-validated; linear recovers a linear law; bad trainers are reported', async () => {
   const steps: string[] = [];
-  const out = await trainAll(synthetic(60), { trainers: ['linear', 'knn', 'nope'], folds: 5, outputType: 'AbsPower', isolator: 'none' }, (d, t, l) => steps.push(`${d}/${t} ${l}`));
+  const out = await trainAll(synthetic(60), { trainers: ['linear', 'knn', 'nope'], folds: 5, outputType: 'AbsPower', isolator: 'none' }, (d, t, l) =>
+    steps.push(`${d}/${t} ${l}`),
+  );
   assert.equal(out.samples, 60);
   assert.equal(out.best, 'linear');
   const lin = out.outcomes.find((o) => o.trainer === 'linear')!;

@@ -123,5 +123,13 @@ export async function trainAll(data: Dataset, plan: TrainingPlan, progress: Trai
   progress(total, total, 'done');
   const ok = outcomes.filter((o) => o.accuracy && Number.isFinite(o.accuracy.aggregate.mae));
   ok.sort((a, b) => a.accuracy!.aggregate.mae - b.accuracy!.aggregate.mae);
-  return { features: [...train.features], components: [...train.components], samples: train.X.length, measured: train.Y, idle, outcomes, best: ok[0]?.trainer };
+  return {
+    features: [...train.features],
+    components: [...train.components],
+    samples: train.X.length,
+    measured: train.Y,
+    idle,
+    outcomes,
+    best: ok[0]?.trainer,
+  };
 }

@@ -8,7 +8,15 @@ import { ERR_OPERATOR_CRD_SCHEMA } from '../errors.js';
 const j = (s: unknown) => JSON.parse(JSON.stringify(s)) as JsonSchema;
 
 test('enums get a type, literal unions become enums, maps drop empty properties', () => {
-  const s = toCrdSchema(j(Type.Object({ e: Type.Enum(['a', 'b']), u: Type.Union([Type.Literal('x'), Type.Literal('y')]), m: Type.Object({}, { additionalProperties: Type.Integer() }) })));
+  const s = toCrdSchema(
+    j(
+      Type.Object({
+        e: Type.Enum(['a', 'b']),
+        u: Type.Union([Type.Literal('x'), Type.Literal('y')]),
+        m: Type.Object({}, { additionalProperties: Type.Integer() }),
+      }),
+    ),
+  );
   const props = s.properties as Record<string, JsonSchema>;
   assert.deepEqual(props.e, { enum: ['a', 'b'], type: 'string' });
   assert.deepEqual(props.u, { enum: ['x', 'y'], type: 'string' });
@@ -31,25 +39,50 @@ test('unknown values preserve unknown fields; exclusive bounds become booleans',
 });
 
 test('constructs a CRD cannot express are rejected', () => {
-  assert.throws(() => toCrdSchema({ type: 'object', patternProperties: { '^a': { type: 'string' }, '^b': { type: 'string' } } }), (e) => ERR_OPERATOR_CRD_SCHEMA.is(e));
-  assert.throws(() => toCrdSchema(j(Type.Union([Type.String(), Type.Null()]))), (e) => ERR_OPERATOR_CRD_SCHEMA.is(e));
-  assert.throws(() => toCrdSchema({ $ref: '#/x' }), (e) => ERR_OPERATOR_CRD_SCHEMA.is(e));
+  assert.throws(
+    () => toCrdSchema({ type: 'object', patternProperties: { '^a': { type: 'string' }, '^b': { type: 'string' } } }),
+    (e) => ERR_OPERATOR_CRD_SCHEMA.is(e),
+  );
+  assert.throws(
+    () => toCrdSchema(j(Type.Union([Type.String(), Type.Null()]))),
+    (e) => ERR_OPERATOR_CRD_SCHEMA.is(e),
+  );
+  assert.throws(
+    () => toCrdSchema({ $ref: '#/x' }),
+    (e) => ERR_OPERATOR_CRD_SCHEMA.is(e),
+  );
 });
 
 test('structuralViolations finds every rule break', () => {
   const bad: JsonSchema = {
     type: 'object',
-    properties: { a: {}, b: { type: 'array' }, c: { type: 'object', properties: {}, additionalProperties: { type: 'string' } }, d: { type: 'string', enum: [1] } },
+    properties: {
+      a: {},
+      b: { type: 'array' },
+      c: { type: 'object', properties: {}, additionalProperties: { type: 'string' } },
+      d: { type: 'string', enum: [1] },
+    },
     additionalProperties: false,
     required: ['zz'],
   };
   const v = structuralViolations(bad).join('\n');
-  for (const needle of ['$.a: missing type', '$.b: array without items', 'mutually exclusive', 'enum value 1', 'additionalProperties: false', 'required zz']) assert.match(v, new RegExp(needle.replace(/[$.*]/g, '\\$&')));
+  for (const needle of [
+    '$.a: missing type',
+    '$.b: array without items',
+    'mutually exclusive',
+    'enum value 1',
+    'additionalProperties: false',
+    'required zz',
+  ])
+    assert.match(v, new RegExp(needle.replace(/[$.*]/g, '\\$&')));
 });
 
 test('every generated CRD schema is structural, with status subresource and printer columns', () => {
   const crds = buildCrds();
-  assert.deepEqual(crds.map((c) => c.spec.names.kind), ['PowerMonitor', 'PowerNode', 'Estimator', 'PowerCapPolicy']);
+  assert.deepEqual(
+    crds.map((c) => c.spec.names.kind),
+    ['PowerMonitor', 'PowerNode', 'Estimator', 'PowerCapPolicy'],
+  );
   for (const c of crds) {
     const v = c.spec.versions[0];
     assert.deepEqual(structuralViolations(v.schema.openAPIV3Schema), [], c.metadata.name);

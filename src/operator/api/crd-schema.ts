@@ -40,7 +40,8 @@ export function toCrdSchema(schema: JsonSchema, path = '$'): JsonSchema {
     // Type.Record: one pattern over every key becomes additionalProperties (keys cannot be constrained in a CRD).
     const { patternProperties, ...rest } = src;
     const patterns = Object.values(patternProperties as Record<string, JsonSchema>);
-    if (patterns.length !== 1) throw ERR_OPERATOR_CRD_SCHEMA(`${path}: patternProperties with ${patterns.length} patterns cannot be expressed`, { field: path });
+    if (patterns.length !== 1)
+      throw ERR_OPERATOR_CRD_SCHEMA(`${path}: patternProperties with ${patterns.length} patterns cannot be expressed`, { field: path });
     src = { ...rest, type: 'object', additionalProperties: patterns[0] };
   }
   if ('const' in src) {
@@ -49,9 +50,11 @@ export function toCrdSchema(schema: JsonSchema, path = '$'): JsonSchema {
   }
   for (const [k, v] of Object.entries(src)) {
     if (DROPPED_KEYS.has(k)) continue;
-    if (k === 'anyOf' || k === 'oneOf' || k === 'allOf' || k === 'not') throw ERR_OPERATOR_CRD_SCHEMA(`${path}: ${k} is not supported in powerplane CRD schemas`, { field: path });
+    if (k === 'anyOf' || k === 'oneOf' || k === 'allOf' || k === 'not')
+      throw ERR_OPERATOR_CRD_SCHEMA(`${path}: ${k} is not supported in powerplane CRD schemas`, { field: path });
     if (FORBIDDEN_KEYS.includes(k)) throw ERR_OPERATOR_CRD_SCHEMA(`${path}: ${k} is not allowed in a structural schema`, { field: path });
-    if (k === 'type' && (v === 'null' || Array.isArray(v))) throw ERR_OPERATOR_CRD_SCHEMA(`${path}: type ${JSON.stringify(v)} is not allowed (no null unions)`, { field: path });
+    if (k === 'type' && (v === 'null' || Array.isArray(v)))
+      throw ERR_OPERATOR_CRD_SCHEMA(`${path}: type ${JSON.stringify(v)} is not allowed (no null unions)`, { field: path });
     if (k === 'properties') {
       const props = v as Record<string, JsonSchema>;
       if (Object.keys(props).length === 0 && src.additionalProperties !== undefined) continue;
@@ -103,19 +106,23 @@ export function structuralViolations(schema: JsonSchema, path = '$'): string[] {
     if (k in schema) errs.push(`${path}: ${k} is not allowed`);
   }
   if (schema.additionalProperties === false) errs.push(`${path}: additionalProperties: false is not allowed`);
-  if (schema.properties !== undefined && schema.additionalProperties !== undefined) errs.push(`${path}: properties and additionalProperties are mutually exclusive`);
+  if (schema.properties !== undefined && schema.additionalProperties !== undefined)
+    errs.push(`${path}: properties and additionalProperties are mutually exclusive`);
   if (schema.type === 'array' && schema.items === undefined) errs.push(`${path}: array without items`);
   if (Array.isArray(schema.enum)) {
     for (const e of schema.enum) {
-      if (jsonType(e) !== schema.type && !(schema.type === 'number' && jsonType(e) === 'integer')) errs.push(`${path}: enum value ${JSON.stringify(e)} is not of type ${String(schema.type)}`);
+      if (jsonType(e) !== schema.type && !(schema.type === 'number' && jsonType(e) === 'integer'))
+        errs.push(`${path}: enum value ${JSON.stringify(e)} is not of type ${String(schema.type)}`);
     }
   }
   if (Array.isArray(schema.required)) {
     const props = (schema.properties ?? {}) as Record<string, unknown>;
     for (const r of schema.required as string[]) if (!(r in props)) errs.push(`${path}: required ${r} is not a property`);
   }
-  for (const [name, p] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) errs.push(...structuralViolations(p, `${path}.${name}`));
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') errs.push(...structuralViolations(schema.additionalProperties as JsonSchema, `${path}.*`));
+  for (const [name, p] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>))
+    errs.push(...structuralViolations(p, `${path}.${name}`));
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+    errs.push(...structuralViolations(schema.additionalProperties as JsonSchema, `${path}.*`));
   if (schema.items && typeof schema.items === 'object') errs.push(...structuralViolations(schema.items as JsonSchema, `${path}[]`));
   return errs;
 }

@@ -7,7 +7,13 @@
  */
 import type { TSchema } from 'typebox';
 import { GROUP, VERSION } from '../../api/v1alpha1/common.js';
-import { PowerMonitorSpec, PowerMonitorStatus, POWER_MONITOR_KIND, POWER_MONITOR_PLURAL, POWER_MONITOR_NAME } from '../../api/v1alpha1/powermonitor.js';
+import {
+  PowerMonitorSpec,
+  PowerMonitorStatus,
+  POWER_MONITOR_KIND,
+  POWER_MONITOR_PLURAL,
+  POWER_MONITOR_NAME,
+} from '../../api/v1alpha1/powermonitor.js';
 import { PowerNodeStatus, POWER_NODE_KIND, POWER_NODE_PLURAL } from '../../api/v1alpha1/powernode.js';
 import { EstimatorSpec, EstimatorStatus, ESTIMATOR_KIND, ESTIMATOR_PLURAL } from '../../api/v1alpha1/estimator.js';
 import { PowerCapPolicySpec, PowerCapPolicyStatus, POWER_CAP_POLICY_KIND, POWER_CAP_POLICY_PLURAL } from '../../api/v1alpha1/powercappolicy.js';
@@ -62,7 +68,14 @@ function crd(input: CrdInput): CustomResourceDefinition {
     metadata: { name: `${input.plural}.${GROUP}`, labels: { 'app.kubernetes.io/part-of': 'powerplane', 'app.kubernetes.io/component': 'crd' } },
     spec: {
       group: GROUP,
-      names: { kind: input.kind, listKind: `${input.kind}List`, plural: input.plural, singular: input.kind.toLowerCase(), shortNames: input.shortNames, categories: ['powerplane'] },
+      names: {
+        kind: input.kind,
+        listKind: `${input.kind}List`,
+        plural: input.plural,
+        singular: input.kind.toLowerCase(),
+        shortNames: input.shortNames,
+        categories: ['powerplane'],
+      },
       scope: input.scope,
       versions: [
         {

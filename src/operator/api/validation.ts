@@ -17,7 +17,14 @@ import { monitorEntry, type PluginEntry } from '../../estimator/monitors/registr
 import { predictorEntry } from '../../estimator/predictors/registry.js';
 import { NODE_SETTINGS_DIR } from '../components/agent-config.js';
 import { resolveSpec } from '../components/spec.js';
-import { PowerMonitorSpec, POWER_MONITOR_NAME, AGENT_FIELD_KEYS, OPERATOR_KEYS, agentConfigKeys, type PowerMonitorSpec as PowerMonitorSpecT } from '../../api/v1alpha1/powermonitor.js';
+import {
+  PowerMonitorSpec,
+  POWER_MONITOR_NAME,
+  AGENT_FIELD_KEYS,
+  OPERATOR_KEYS,
+  agentConfigKeys,
+  type PowerMonitorSpec as PowerMonitorSpecT,
+} from '../../api/v1alpha1/powermonitor.js';
 import { EstimatorSpec, type EstimatorSpec as EstimatorSpecT, type NodeConfig } from '../../api/v1alpha1/estimator.js';
 import { PowerCapPolicySpec, type PowerCapPolicySpec as PowerCapPolicySpecT } from '../../api/v1alpha1/powercappolicy.js';
 
@@ -87,7 +94,11 @@ export function agentConfigProblems(spec: PowerMonitorSpecT): Problem[] {
   for (const key of inputKeys(config)) {
     if (named.has(key)) continue;
     if (key in OPERATOR_KEYS) problems.push({ field: at(key), message: `set by the operator from ${OPERATOR_KEYS[key]}; it cannot be set here` });
-    else if (!keySpec(key)) problems.push({ field: at(key), message: `not a powerplane key${KEPLER_ALIASES.has(key) ? `; write ${KEPLER_ALIASES.get(key)}` : ' (Kepler file keys are read from config files only)'}` });
+    else if (!keySpec(key))
+      problems.push({
+        field: at(key),
+        message: `not a powerplane key${KEPLER_ALIASES.has(key) ? `; write ${KEPLER_ALIASES.get(key)}` : ' (Kepler file keys are read from config files only)'}`,
+      });
     else if (!agentKeys.has(key)) problems.push({ field: at(key), message: 'not an agent key (it configures the model server or the estimator)' });
   }
   return problems;
@@ -96,7 +107,11 @@ export function agentConfigProblems(spec: PowerMonitorSpecT): Problem[] {
 /** Checks a PowerMonitor's name and spec. */
 export function powerMonitorProblems(name: string, spec: unknown): Problem[] {
   const problems: Problem[] = [];
-  if (name !== POWER_MONITOR_NAME) problems.push({ field: 'metadata.name', message: `only one PowerMonitor, named ${POWER_MONITOR_NAME}, is reconciled; got ${JSON.stringify(name)}` });
+  if (name !== POWER_MONITOR_NAME)
+    problems.push({
+      field: 'metadata.name',
+      message: `only one PowerMonitor, named ${POWER_MONITOR_NAME}, is reconciled; got ${JSON.stringify(name)}`,
+    });
   const s = (spec ?? {}) as PowerMonitorSpecT;
   // A schema pattern (durations' minimum) is only a necessary condition: where the agent's own rules
   // name a field, say what the agent would say instead of the pattern.
@@ -111,17 +126,27 @@ export function powerMonitorProblems(name: string, spec: unknown): Problem[] {
   problems.push(...agentProblems);
   if (schemaErrs.length > 0) return [...problems, ...schemaErrs];
   const storage = s.modelServer?.storage;
-  if (storage?.type === 'nfs' && (!storage.server || !storage.path)) problems.push({ field: 'spec.modelServer.storage.server', message: 'storage type nfs needs server and path' });
-  if (storage?.type === 'pvc' && !storage.claimName) problems.push({ field: 'spec.modelServer.storage.claimName', message: 'storage type pvc needs claimName' });
-  if (storage?.type === 'hostPath' && storage.path !== undefined && !storage.path.startsWith('/')) problems.push({ field: 'spec.modelServer.storage.path', message: 'hostPath path must be absolute' });
+  if (storage?.type === 'nfs' && (!storage.server || !storage.path))
+    problems.push({ field: 'spec.modelServer.storage.server', message: 'storage type nfs needs server and path' });
+  if (storage?.type === 'pvc' && !storage.claimName)
+    problems.push({ field: 'spec.modelServer.storage.claimName', message: 'storage type pvc needs claimName' });
+  if (storage?.type === 'hostPath' && storage.path !== undefined && !storage.path.startsWith('/'))
+    problems.push({ field: 'spec.modelServer.storage.path', message: 'hostPath path must be absolute' });
   for (const d of duplicates(s.agent?.meters)) problems.push({ field: 'spec.agent.meters', message: `meter ${d} is listed twice` });
   const mounts = (s.agent?.secrets ?? []).map((x) => x.mountPath.replace(/\/+$/, ''));
   for (const d of duplicates(mounts)) problems.push({ field: 'spec.agent.secrets', message: `mountPath ${d} is used twice` });
   for (const m of mounts) {
-    if (['/host/sys', '/host/proc', '/etc/powerplane', '/tmp', NODE_SETTINGS_DIR].some((r) => m === r || m.startsWith(`${r}/`) || r.startsWith(`${m}/`)) || m === '') problems.push({ field: 'spec.agent.secrets', message: `mountPath ${m || '/'} overlaps a path the agent needs` });
+    if (
+      ['/host/sys', '/host/proc', '/etc/powerplane', '/tmp', NODE_SETTINGS_DIR].some(
+        (r) => m === r || m.startsWith(`${r}/`) || r.startsWith(`${m}/`),
+      ) ||
+      m === ''
+    )
+      problems.push({ field: 'spec.agent.secrets', message: `mountPath ${m || '/'} overlaps a path the agent needs` });
   }
   for (const d of duplicates(s.export?.levels)) problems.push({ field: 'spec.export.levels', message: `level ${d} is listed twice` });
-  if (s.grafana?.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.grafana.namespace)) problems.push({ field: 'spec.grafana.namespace', message: 'must be a namespace name' });
+  if (s.grafana?.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.grafana.namespace))
+    problems.push({ field: 'spec.grafana.namespace', message: 'must be a namespace name' });
   return problems;
 }
 
@@ -150,7 +175,10 @@ function refreshIntervalProblems(cfg: NodeConfig | undefined, prefix: string): P
 }
 
 function configsOf(s: EstimatorSpecT): Array<[string, NodeConfig | undefined]> {
-  return [['spec.defaultNodeConfig', s.defaultNodeConfig], ...Object.entries(s.nodeConfigOverrides ?? {}).map(([n, c]): [string, NodeConfig] => [`spec.nodeConfigOverrides.${n}`, c])];
+  return [
+    ['spec.defaultNodeConfig', s.defaultNodeConfig],
+    ...Object.entries(s.nodeConfigOverrides ?? {}).map(([n, c]): [string, NodeConfig] => [`spec.nodeConfigOverrides.${n}`, c]),
+  ];
 }
 
 /** Problems of one NodeConfig (prefix names where it sits). */
@@ -207,15 +235,24 @@ export function powerCapPolicyProblems(spec: unknown): Problem[] {
   if (schemaErrs.length > 0) return schemaErrs;
   const problems: Problem[] = [];
   const forms = (['watts', 'percentOfPeak', 'percentOfAverage'] as const).filter((k) => s.budget[k] !== undefined);
-  if (forms.length !== 1) problems.push({ field: 'spec.budget', message: `exactly one of watts, percentOfPeak, percentOfAverage must be set, got ${forms.length === 0 ? 'none' : forms.join(' and ')}` });
+  if (forms.length !== 1)
+    problems.push({
+      field: 'spec.budget',
+      message: `exactly one of watts, percentOfPeak, percentOfAverage must be set, got ${forms.length === 0 ? 'none' : forms.join(' and ')}`,
+    });
   const act = s.thresholds?.act ?? 0.95;
   const release = s.thresholds?.release ?? 0.8;
-  if (!(release > 0 && release < act && act <= 1)) problems.push({ field: 'spec.thresholds.release', message: `need 0 < release < act ≤ 1, got release ${release} and act ${act}` });
+  if (!(release > 0 && release < act && act <= 1))
+    problems.push({ field: 'spec.thresholds.release', message: `need 0 < release < act ≤ 1, got release ${release} and act ${act}` });
   if ((s.targets ?? []).length === 0 && !s.selector) problems.push({ field: 'spec.targets', message: 'name targets or set spec.selector' });
   const keys = (s.targets ?? []).map((t) => `${t.kind}/${t.name}`);
   for (const d of duplicates(keys)) problems.push({ field: 'spec.targets', message: `target ${d} is listed twice` });
   for (const d of duplicates(s.actions)) problems.push({ field: 'spec.actions', message: `action ${d} is listed twice` });
-  for (const [field, url] of [['spec.notify.alertmanagerUrl', s.notify?.alertmanagerUrl], ['spec.notify.webhookUrl', s.notify?.webhookUrl], ['spec.prometheusUrl', s.prometheusUrl]] as const) {
+  for (const [field, url] of [
+    ['spec.notify.alertmanagerUrl', s.notify?.alertmanagerUrl],
+    ['spec.notify.webhookUrl', s.notify?.webhookUrl],
+    ['spec.prometheusUrl', s.prometheusUrl],
+  ] as const) {
     if (url === undefined) continue;
     try {
       new URL(url);

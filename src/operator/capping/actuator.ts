@@ -52,16 +52,24 @@ function specFor(kind: ResolvedTarget['kind'], n: number | null): Record<string,
 export async function limitTarget(kube: ActuatorKube, t: ResolvedTarget, n: number, policyKey: string): Promise<WriteOutcome> {
   if (!t.object) return { ok: false, conflict: false, reason: 'target not found' };
   if (t.cappedBy && t.cappedBy !== policyKey) return { ok: false, conflict: true, reason: `already limited by policy ${t.cappedBy}` };
-  if (changedByOther(t)) return { ok: false, conflict: true, reason: `${t.field} is ${String(liveValue(t))}, not the ${String(t.currentLimit)} the capper wrote: another writer owns it now` };
+  if (changedByOther(t))
+    return {
+      ok: false,
+      conflict: true,
+      reason: `${t.field} is ${String(liveValue(t))}, not the ${String(t.currentLimit)} the capper wrote: another writer owns it now`,
+    };
   const first = t.currentLimit === undefined;
   const remembered = originalOf(t.object);
-  const original = remembered !== undefined ? remembered : liveValue(t) ?? null;
+  const original = remembered !== undefined ? remembered : (liveValue(t) ?? null);
   const annotations = { [ANNOTATIONS.policy]: policyKey, [ANNOTATIONS.original]: JSON.stringify(original), [ANNOTATIONS.limit]: String(n) };
   const before = liveValue(t);
   const metadata = { name: t.name, namespace: t.namespace, annotations };
   try {
     if (t.kind === 'ScaledObject' || t.kind === 'InferenceService') {
-      await kube.apply({ apiVersion: TARGET_REFS[t.kind].apiVersion, kind: t.kind, metadata, spec: specFor(t.kind, n) } as KubeObject, { fieldManager: CAPPER_FIELD_MANAGER, force: first });
+      await kube.apply({ apiVersion: TARGET_REFS[t.kind].apiVersion, kind: t.kind, metadata, spec: specFor(t.kind, n) } as KubeObject, {
+        fieldManager: CAPPER_FIELD_MANAGER,
+        force: first,
+      });
     } else {
       await kube.apply({ apiVersion: 'apps/v1', kind: t.kind, metadata } as KubeObject, { fieldManager: CAPPER_FIELD_MANAGER, force: first });
       await scaleTo(kube, TARGET_REFS[t.kind], t.name, t.namespace, n, CAPPER_FIELD_MANAGER);
@@ -88,7 +96,13 @@ export async function restoreTarget(kube: ActuatorKube, t: ResolvedTarget): Prom
   }
   const before = liveValue(t);
   if (t.kind === 'ScaledObject' || t.kind === 'InferenceService') {
-    await kube.mergePatch(ref, t.name, t.namespace, { metadata: { annotations: dropAnnotations }, spec: specFor(t.kind, original) }, CAPPER_FIELD_MANAGER);
+    await kube.mergePatch(
+      ref,
+      t.name,
+      t.namespace,
+      { metadata: { annotations: dropAnnotations }, spec: specFor(t.kind, original) },
+      CAPPER_FIELD_MANAGER,
+    );
   } else {
     if (typeof original === 'number') await scaleTo(kube, ref, t.name, t.namespace, original, CAPPER_FIELD_MANAGER);
     await kube.mergePatch(ref, t.name, t.namespace, { metadata: { annotations: dropAnnotations } }, CAPPER_FIELD_MANAGER);

@@ -27,8 +27,18 @@ export const UPDATES_ANNOTATION = 'powerplane.io/capping-updates';
 
 /** The pod as the plug-in reads it. */
 export interface PodObject {
-  metadata?: { name?: string; generateName?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> };
-  spec?: { containers?: Array<{ name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }>; affinity?: { nodeAffinity?: { preferredDuringSchedulingIgnoredDuringExecution?: unknown[] } } };
+  metadata?: {
+    name?: string;
+    generateName?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }>;
+  };
+  spec?: {
+    containers?: Array<{ name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }>;
+    affinity?: { nodeAffinity?: { preferredDuringSchedulingIgnoredDuringExecution?: unknown[] } };
+  };
 }
 
 /** One JSON patch operation. */
@@ -41,7 +51,12 @@ export interface PatchOp {
 const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** The patch for a recommendation (requests/limits, preferred nodes) and its one-line summary. Pure. */
-export function podPatch(pod: PodObject, policyKey: string, rec: NonNullable<CapTargetStatus['recommendation']>, opts: { setRequests: boolean; migrate: boolean }): { ops: PatchOp[]; summary: string } {
+export function podPatch(
+  pod: PodObject,
+  policyKey: string,
+  rec: NonNullable<CapTargetStatus['recommendation']>,
+  opts: { setRequests: boolean; migrate: boolean },
+): { ops: PatchOp[]; summary: string } {
   const ops: PatchOp[] = [];
   const changes: string[] = [];
   const containers = pod.spec?.containers ?? [];
@@ -67,18 +82,29 @@ export function podPatch(pod: PodObject, policyKey: string, rec: NonNullable<Cap
     if (changes.length === 0) ops.length = 0;
   }
   if (opts.migrate && (rec.preferredNodes ?? []).length > 0) {
-    const terms = rec.preferredNodes!.map((n, i) => ({ weight: Math.max(1, 100 - i * 10), preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [n] }] } }));
+    const terms = rec.preferredNodes!.map((n, i) => ({
+      weight: Math.max(1, 100 - i * 10),
+      preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [n] }] },
+    }));
     const aff = pod.spec?.affinity;
     if (!aff) ops.push({ op: 'add', path: '/spec/affinity', value: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: terms } } });
-    else if (!aff.nodeAffinity) ops.push({ op: 'add', path: '/spec/affinity/nodeAffinity', value: { preferredDuringSchedulingIgnoredDuringExecution: terms } });
-    else if (!aff.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution) ops.push({ op: 'add', path: '/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution', value: terms });
-    else for (const t of terms) ops.push({ op: 'add', path: '/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/-', value: t });
+    else if (!aff.nodeAffinity)
+      ops.push({ op: 'add', path: '/spec/affinity/nodeAffinity', value: { preferredDuringSchedulingIgnoredDuringExecution: terms } });
+    else if (!aff.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution)
+      ops.push({ op: 'add', path: '/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution', value: terms });
+    else
+      for (const t of terms) ops.push({ op: 'add', path: '/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/-', value: t });
     changes.push(`preferred nodes ${rec.preferredNodes!.join(', ')}`);
   }
   if (ops.length === 0) return { ops, summary: '' };
   const summary = `Pod updated by PowerCapPolicy ${policyKey}: ${changes.join('; ')}`;
   if (!pod.metadata?.annotations) ops.push({ op: 'add', path: '/metadata/annotations', value: { [UPDATES_ANNOTATION]: summary } });
-  else ops.push({ op: pod.metadata.annotations[UPDATES_ANNOTATION] === undefined ? 'add' : 'replace', path: `/metadata/annotations/${esc(UPDATES_ANNOTATION)}`, value: summary });
+  else
+    ops.push({
+      op: pod.metadata.annotations[UPDATES_ANNOTATION] === undefined ? 'add' : 'replace',
+      path: `/metadata/annotations/${esc(UPDATES_ANNOTATION)}`,
+      value: summary,
+    });
   return { ops, summary };
 }
 
@@ -127,7 +153,11 @@ export class PodAdmission {
 
   /** Answers one AdmissionReview request for a pod (always allowed). */
   async admit(req: PodAdmissionRequest): Promise<AdmissionReviewResponse> {
-    const allow = (extra: Record<string, unknown> = {}): AdmissionReviewResponse => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: req.uid, allowed: true, ...extra } });
+    const allow = (extra: Record<string, unknown> = {}): AdmissionReviewResponse => ({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: req.uid, allowed: true, ...extra },
+    });
     const namespace = req.namespace ?? req.object.metadata?.namespace;
     if (req.operation !== 'CREATE' || !namespace) return allow();
     try {
@@ -142,9 +172,16 @@ export class PodAdmission {
       if (over && !canAct && !req.dryRun) await this.#alert(policy, key, target, mode);
       const rec = target.recommendation;
       if (mode !== 'Enforce' || !rec) return allow();
-      const { ops, summary } = podPatch(req.object, key, rec, { setRequests: actions.has('SetRequests'), migrate: actions.has('Migrate') && (rec.migrate ?? []).length > 0 });
+      const { ops, summary } = podPatch(req.object, key, rec, {
+        setRequests: actions.has('SetRequests'),
+        migrate: actions.has('Migrate') && (rec.migrate ?? []).length > 0,
+      });
       if (ops.length === 0) return allow();
-      return allow({ patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(ops)).toString('base64'), auditAnnotations: { 'powerplane.io/capping': summary.slice(0, 1000) } });
+      return allow({
+        patchType: 'JSONPatch',
+        patch: Buffer.from(JSON.stringify(ops)).toString('base64'),
+        auditAnnotations: { 'powerplane.io/capping': summary.slice(0, 1000) },
+      });
     } catch (err) {
       this.#d.log.warn({ err, namespace }, 'capping admission: pod admitted unchanged');
       return allow({ warnings: ['powerplane capping plug-in could not evaluate this pod; admitted unchanged'] });
@@ -177,7 +214,16 @@ export class PodAdmission {
     this.#lastAlert.set(key, now);
     const s = policy.status ?? {};
     const message = `a new pod of ${target.kind}/${target.name} is admitted while ${s.currentWatts ?? '?'} W is over the act line of the ${s.budgetWatts ?? '?'} W budget, and the policy cannot act (${mode === 'Enforce' ? 'no allowed action' : `mode ${mode}`})`;
-    const n = { policy: key, namespace: policy.metadata.namespace ?? '', severity: 'warning' as const, reason: 'OverBudget', message, target: `${target.kind}/${target.name}`, budgetWatts: s.budgetWatts, currentWatts: s.currentWatts };
+    const n = {
+      policy: key,
+      namespace: policy.metadata.namespace ?? '',
+      severity: 'warning' as const,
+      reason: 'OverBudget',
+      message,
+      target: `${target.kind}/${target.name}`,
+      budgetWatts: s.budgetWatts,
+      currentWatts: s.currentWatts,
+    };
     await this.#d.notifier.event({ ...policy, apiVersion: POWER_CAP_POLICY_REF.apiVersion, kind: POWER_CAP_POLICY_REF.kind }, n);
     if ((policy.spec.actions ?? ['LimitReplicas', 'Alert']).includes('Alert')) await this.#d.notifier.alert(n, policy.spec.notify ?? {});
   }

@@ -59,20 +59,22 @@ export class AgentPowerSource implements PodPowerSource {
     if (urls.length === 0) throw new Error('no agent pods found (and no Prometheus configured)');
     const out = new Map<string, number>();
     let answered = 0;
-    await Promise.all(urls.map(async (u) => {
-      try {
-        const res = await fetch(`${u.replace(/\/+$/, '')}/api/v1/workloads?level=pod`, { signal: AbortSignal.timeout(this.#o.timeoutMs ?? 5000) });
-        if (!res.ok) return;
-        const body = (await res.json()) as { items?: PodView[] };
-        answered++;
-        for (const v of body.items ?? []) {
-          if (v.namespace !== namespace) continue;
-          out.set(v.name, (out.get(v.name) ?? 0) + podViewWatts(v, sel));
+    await Promise.all(
+      urls.map(async (u) => {
+        try {
+          const res = await fetch(`${u.replace(/\/+$/, '')}/api/v1/workloads?level=pod`, { signal: AbortSignal.timeout(this.#o.timeoutMs ?? 5000) });
+          if (!res.ok) return;
+          const body = (await res.json()) as { items?: PodView[] };
+          answered++;
+          for (const v of body.items ?? []) {
+            if (v.namespace !== namespace) continue;
+            out.set(v.name, (out.get(v.name) ?? 0) + podViewWatts(v, sel));
+          }
+        } catch {
+          // One unreachable agent: its pods have no data this round.
         }
-      } catch {
-        // One unreachable agent: its pods have no data this round.
-      }
-    }));
+      }),
+    );
     if (answered === 0) throw new Error(`none of ${urls.length} agents answered`);
     return out;
   }

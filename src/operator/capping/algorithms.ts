@@ -10,7 +10,10 @@ import { CATALOG_CONFIGMAP, parseCatalogConfigMap } from '../../capping/plugins/
 import type { CappingAlgorithm } from '../../capping/algorithm/types.js';
 
 /** A resolver reading the catalog ConfigMap of `namespace`. */
-export function catalogAlgorithmResolver(kube: Pick<KubeClient, 'getOrUndefined'>, namespace: string): (spec: { name: string; parameters?: Record<string, unknown> }) => Promise<CappingAlgorithm> {
+export function catalogAlgorithmResolver(
+  kube: Pick<KubeClient, 'getOrUndefined'>,
+  namespace: string,
+): (spec: { name: string; parameters?: Record<string, unknown> }) => Promise<CappingAlgorithm> {
   return async (spec) => {
     if (BUILTIN_NAMES.has(spec.name)) return createAlgorithm(spec.name, spec.parameters ?? {});
     const cm = await kube.getOrUndefined({ apiVersion: 'v1', kind: 'ConfigMap' }, CATALOG_CONFIGMAP, namespace);

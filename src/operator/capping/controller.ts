@@ -17,7 +17,15 @@ import type { CappingAlgorithm, NodeState, TargetState } from '../../capping/alg
 import type { GuardedDecisions } from '../../capping/algorithm/guard.js';
 import { API_VERSION, type Condition } from '../../api/v1alpha1/common.js';
 import {
-  POWER_CAP_POLICY_KIND, POWER_CAP_POLICY_REF, TARGET_KINDS, type CapActionRecord, type CapTargetStatus, type PowerCapPolicy, type PowerCapPolicySpec, type PowerCapPolicyStatus, type TargetKind,
+  POWER_CAP_POLICY_KIND,
+  POWER_CAP_POLICY_REF,
+  TARGET_KINDS,
+  type CapActionRecord,
+  type CapTargetStatus,
+  type PowerCapPolicy,
+  type PowerCapPolicySpec,
+  type PowerCapPolicyStatus,
+  type TargetKind,
 } from '../../api/v1alpha1/powercappolicy.js';
 import { defaultedPowerCapPolicySpec, powerCapPolicyProblems } from '../api/validation.js';
 import { FIELD_MANAGER } from '../components/labels.js';
@@ -31,7 +39,15 @@ import { Notifier } from './notify.js';
 import { podCpuMilli, preferredNodes, type NodeCostSource } from './node-costs.js';
 import { DEFAULT_ZONES, type PodPowerSource } from './power-source.js';
 import {
-  buildState, newPolicyMemory, observe, resolveBudget, resolveThresholds, secondsSinceActions, targetLabel, type PolicyMemory, type TargetReading,
+  buildState,
+  newPolicyMemory,
+  observe,
+  resolveBudget,
+  resolveThresholds,
+  secondsSinceActions,
+  targetLabel,
+  type PolicyMemory,
+  type TargetReading,
 } from './recommender.js';
 import { ANNOTATIONS, TARGET_REFS, availableKinds, listTargetSpecs, resolveTargets, type ResolvedTarget } from './targets.js';
 import { errorMessage } from '../../core/errors.js';
@@ -116,7 +132,15 @@ export class CappingController {
 
     const problems = powerCapPolicyProblems(policy.spec);
     if (problems.length > 0) {
-      cond({ type: 'RecommendationProvided', status: 'False', reason: 'InvalidSpec', message: problems.map((p) => `${p.field}: ${p.message}`).join('; ').slice(0, 32768) });
+      cond({
+        type: 'RecommendationProvided',
+        status: 'False',
+        reason: 'InvalidSpec',
+        message: problems
+          .map((p) => `${p.field}: ${p.message}`)
+          .join('; ')
+          .slice(0, 32768),
+      });
       await this.#writeStatus(policy, { ...old, observedGeneration: gen, conditions, lastEvaluation: nowIso });
       return;
     }
@@ -162,8 +186,20 @@ export class CappingController {
     const missing = readings.filter((r) => r.target.state === 'Ok' && r.watts === undefined).map((r) => targetLabel(r.target));
     const noData = sourceError !== undefined || okTargets.length === 0 || missing.length === okTargets.length;
     if (sourceError) cond({ type: 'MetricsUnavailable', status: 'True', reason: 'SourceUnreachable', message: `${sourceError}: no action is taken` });
-    else if (missing.length > 0) cond({ type: 'MetricsUnavailable', status: 'True', reason: 'NoPowerData', message: `no power data for ${missing.join(', ')} (from ${source.kind}): their limits are held` });
-    else cond({ type: 'MetricsUnavailable', status: 'False', reason: 'PowerDataPresent', message: `power of ${okTargets.length} targets read from ${source.kind}` });
+    else if (missing.length > 0)
+      cond({
+        type: 'MetricsUnavailable',
+        status: 'True',
+        reason: 'NoPowerData',
+        message: `no power data for ${missing.join(', ')} (from ${source.kind}): their limits are held`,
+      });
+    else
+      cond({
+        type: 'MetricsUnavailable',
+        status: 'False',
+        reason: 'PowerDataPresent',
+        message: `power of ${okTargets.length} targets read from ${source.kind}`,
+      });
 
     const budget = resolveBudget(spec, memory.total, nowS);
     const maxReady = Math.max(0, ...okTargets.map((t) => t.readySeconds));
@@ -180,14 +216,37 @@ export class CappingController {
     // Recommend.
     let decisions: GuardedDecisions | undefined;
     if (noData || !('watts' in budget)) {
-      const why = noData ? (sourceError ?? (okTargets.length === 0 ? 'no target could be resolved' : 'no power data for any target')) : 'pending' in budget ? budget.pending : '';
-      cond({ type: 'RecommendationProvided', status: 'False', reason: noData ? 'MetricsUnavailable' : 'BudgetPending', message: `${why}: nothing is recommended, every limit is held` });
+      const why = noData
+        ? (sourceError ?? (okTargets.length === 0 ? 'no target could be resolved' : 'no power data for any target'))
+        : 'pending' in budget
+          ? budget.pending
+          : '';
+      cond({
+        type: 'RecommendationProvided',
+        status: 'False',
+        reason: noData ? 'MetricsUnavailable' : 'BudgetPending',
+        message: `${why}: nothing is recommended, every limit is held`,
+      });
       cond({ type: 'OverBudget', status: 'Unknown', reason: noData ? 'MetricsUnavailable' : 'BudgetPending', message: why });
     } else {
-      const state = buildState({ policyKey: key, spec, thresholds: th, budgetWatts: budget.watts, readings, currentWatts, forecastWatts: forecast, nodes: this.#d.nodes(), sinceAction: secondsSinceActions(old.actions, nowS), nowSeconds: nowS });
+      const state = buildState({
+        policyKey: key,
+        spec,
+        thresholds: th,
+        budgetWatts: budget.watts,
+        readings,
+        currentWatts,
+        forecastWatts: forecast,
+        nodes: this.#d.nodes(),
+        sinceAction: secondsSinceActions(old.actions, nowS),
+        nowSeconds: nowS,
+      });
       let algorithm: CappingAlgorithm | undefined;
       try {
-        algorithm = await this.#d.algorithm({ name: spec.algorithm?.name ?? DEFAULT_ALGORITHM, parameters: spec.algorithm?.parameters as Record<string, unknown> | undefined });
+        algorithm = await this.#d.algorithm({
+          name: spec.algorithm?.name ?? DEFAULT_ALGORITHM,
+          parameters: spec.algorithm?.parameters as Record<string, unknown> | undefined,
+        });
       } catch (err) {
         decisions = holdEverything(state, `algorithm ${spec.algorithm?.name}: ${errorMessage(err)}`);
         cond({ type: 'RecommendationProvided', status: 'False', reason: 'AlgorithmUnknown', message: errorMessage(err) });
@@ -200,7 +259,12 @@ export class CappingController {
           cond({ type: 'RecommendationProvided', status: 'False', reason: step.hold.code, message: step.hold.reason });
           await this.notifier.event(policy, { severity: 'warning', reason: step.hold.code, message: step.hold.reason });
         } else {
-          cond({ type: 'RecommendationProvided', status: 'True', reason: 'Recommended', message: `algorithm ${algorithm.name} over ${state.targets.length} targets` });
+          cond({
+            type: 'RecommendationProvided',
+            status: 'True',
+            reason: 'Recommended',
+            message: `algorithm ${algorithm.name} over ${state.targets.length} targets`,
+          });
         }
       }
       const pressure = Math.max(currentWatts, forecast ?? 0);
@@ -209,9 +273,21 @@ export class CappingController {
       if (decisions) decisions = restoreBelowRelease(decisions, state.targets, memory.belowReleaseSince, nowS, th);
       const act = th.act * budget.watts;
       const over = currentWatts >= act;
-      cond(over
-        ? { type: 'OverBudget', status: 'True', reason: currentWatts > budget.watts ? 'AboveBudget' : 'AboveActThreshold', message: `${round1(currentWatts)} W ≥ act ${th.act} × budget ${round1(budget.watts)} W` }
-        : { type: 'OverBudget', status: 'False', reason: 'WithinBudget', message: `${round1(currentWatts)} W < act ${th.act} × budget ${round1(budget.watts)} W` });
+      cond(
+        over
+          ? {
+              type: 'OverBudget',
+              status: 'True',
+              reason: currentWatts > budget.watts ? 'AboveBudget' : 'AboveActThreshold',
+              message: `${round1(currentWatts)} W ≥ act ${th.act} × budget ${round1(budget.watts)} W`,
+            }
+          : {
+              type: 'OverBudget',
+              status: 'False',
+              reason: 'WithinBudget',
+              message: `${round1(currentWatts)} W < act ${th.act} × budget ${round1(budget.watts)} W`,
+            },
+      );
     }
 
     // Act.
@@ -219,7 +295,11 @@ export class CappingController {
     const states = new Map<string, CapTargetStatus['state']>();
     const limiting = mode === 'Enforce' && allowed.has('LimitReplicas');
     if (!limiting) {
-      for (const r of await this.#restoreTargets(targets.filter((t) => t.cappedBy === key), mode === 'Enforce' ? 'LimitReplicas not allowed' : `mode ${mode}`)) record(r);
+      for (const r of await this.#restoreTargets(
+        targets.filter((t) => t.cappedBy === key),
+        mode === 'Enforce' ? 'LimitReplicas not allowed' : `mode ${mode}`,
+      ))
+        record(r);
     }
     if (decisions) {
       for (const d of decisions.targets) {
@@ -229,10 +309,19 @@ export class CappingController {
         if (!limiting) {
           const last = [...actions].reverse().find((a) => a.target === targetLabel(t));
           const change = `max replicas ${d.previousLimit} → ${d.maxReplicas}`;
-          if (!(last?.dryRun && last.change === change)) record({ target: targetLabel(t), action: 'LimitReplicas', change, reason: `${mode === 'Enforce' ? 'not allowed' : 'DryRun'}: would ${what}; ${d.reason}`.slice(0, 1024), dryRun: true });
+          if (!(last?.dryRun && last.change === change))
+            record({
+              target: targetLabel(t),
+              action: 'LimitReplicas',
+              change,
+              reason: `${mode === 'Enforce' ? 'not allowed' : 'DryRun'}: would ${what}; ${d.reason}`.slice(0, 1024),
+              dryRun: true,
+            });
           continue;
         }
-        const outcome: WriteOutcome | undefined = d.uncapped ? await restoreTarget(this.#d.kube, t) : await limitTarget(this.#d.kube, t, d.maxReplicas, key);
+        const outcome: WriteOutcome | undefined = d.uncapped
+          ? await restoreTarget(this.#d.kube, t)
+          : await limitTarget(this.#d.kube, t, d.maxReplicas, key);
         if (!outcome) continue;
         if (outcome.ok) {
           t.live = d.uncapped ? t.userMax : d.maxReplicas;
@@ -245,34 +334,76 @@ export class CappingController {
           const t = byId.get(p.target);
           if (!t) continue;
           const outcome = await evictPod(this.#d.kube, p.pod, namespace);
-          const change = outcome === 'evicted' ? `pod ${p.pod} evicted` : outcome === 'blocked' ? `pod ${p.pod} not evicted: a PodDisruptionBudget allows no disruption now (retried next interval)` : `pod ${p.pod} already gone`;
+          const change =
+            outcome === 'evicted'
+              ? `pod ${p.pod} evicted`
+              : outcome === 'blocked'
+                ? `pod ${p.pod} not evicted: a PodDisruptionBudget allows no disruption now (retried next interval)`
+                : `pod ${p.pod} already gone`;
           record({ target: targetLabel(t), action: p.action, change, reason: p.reason });
           if (outcome === 'evicted') this.#d.metrics.action(namespace, policy.metadata.name, p.action, targetLabel(t));
-          if (t.object) await this.notifier.event(t.object, { severity: outcome === 'evicted' ? 'info' : 'warning', reason: outcome === 'evicted' ? `PowerCap${p.action}` : 'PowerCapEvictionBlocked', message: `${change}: ${p.reason}` });
+          if (t.object)
+            await this.notifier.event(t.object, {
+              severity: outcome === 'evicted' ? 'info' : 'warning',
+              reason: outcome === 'evicted' ? `PowerCap${p.action}` : 'PowerCapEvictionBlocked',
+              message: `${change}: ${p.reason}`,
+            });
         }
       }
       await this.#alerts(policy, key, spec, mode, decisions, memory, nowS, th.cooldownSeconds, statusBase, allowed, record);
     }
 
     const enforcingCount = targets.filter((t) => t.cappedBy === key).length;
-    cond(mode === 'Enforce'
-      ? { type: 'Enforcing', status: 'True', reason: 'Enforce', message: `mode Enforce; actions ${[...allowed].join(', ')}; ${enforcingCount} targets limited` }
-      : { type: 'Enforcing', status: 'False', reason: 'DryRun', message: 'mode DryRun: recommendations are recorded, nothing is changed' });
+    cond(
+      mode === 'Enforce'
+        ? {
+            type: 'Enforcing',
+            status: 'True',
+            reason: 'Enforce',
+            message: `mode Enforce; actions ${[...allowed].join(', ')}; ${enforcingCount} targets limited`,
+          }
+        : { type: 'Enforcing', status: 'False', reason: 'DryRun', message: 'mode DryRun: recommendations are recorded, nothing is changed' },
+    );
 
     const added = await this.#migrationCosts(readings, decisions);
     const targetStatus = readings.map((r) => this.#targetStatus(r, decisions, states.get(r.target.id), added.get(r.target.id)));
-    const status: PowerCapPolicyStatus = { ...statusBase, overBudget: conditions.find((c) => c.type === 'OverBudget')?.status === 'True', conditions, targets: targetStatus, actions };
+    const status: PowerCapPolicyStatus = {
+      ...statusBase,
+      overBudget: conditions.find((c) => c.type === 'OverBudget')?.status === 'True',
+      conditions,
+      targets: targetStatus,
+      actions,
+    };
     await this.#writeStatus(policy, status);
-    this.#d.metrics.observe(namespace, policy.metadata.name, { budget: statusBase.budgetWatts, current: statusBase.currentWatts, forecast: statusBase.forecastWatts, overBudget: statusBase.budgetWatts !== undefined && statusBase.currentWatts !== undefined ? status.overBudget : undefined });
+    this.#d.metrics.observe(namespace, policy.metadata.name, {
+      budget: statusBase.budgetWatts,
+      current: statusBase.currentWatts,
+      forecast: statusBase.forecastWatts,
+      overBudget: statusBase.budgetWatts !== undefined && statusBase.currentWatts !== undefined ? status.overBudget : undefined,
+    });
     return requeue;
   }
 
-  async #recordWrite(policy: PowerCapPolicy, key: string, t: ResolvedTarget, outcome: WriteOutcome, action: string, reason: string, record: (r: Omit<CapActionRecord, 'time'>) => void, states: Map<string, CapTargetStatus['state']>): Promise<void> {
+  async #recordWrite(
+    policy: PowerCapPolicy,
+    key: string,
+    t: ResolvedTarget,
+    outcome: WriteOutcome,
+    action: string,
+    reason: string,
+    record: (r: Omit<CapActionRecord, 'time'>) => void,
+    states: Map<string, CapTargetStatus['state']>,
+  ): Promise<void> {
     const namespace = policy.metadata.namespace ?? '';
     if (outcome.ok) {
       record({ target: targetLabel(t), action, change: outcome.change, reason: reason.slice(0, 1024) });
       this.#d.metrics.action(namespace, policy.metadata.name, action, targetLabel(t));
-      if (t.object) await this.notifier.event(t.object, { severity: 'info', reason: action === 'Restore' ? 'PowerCapRestored' : 'PowerCapLimited', message: `${outcome.change} by PowerCapPolicy ${key}: ${reason}` });
+      if (t.object)
+        await this.notifier.event(t.object, {
+          severity: 'info',
+          reason: action === 'Restore' ? 'PowerCapRestored' : 'PowerCapLimited',
+          message: `${outcome.change} by PowerCapPolicy ${key}: ${reason}`,
+        });
       return;
     }
     if (outcome.conflict) states.set(t.id, 'ConflictingWriter');
@@ -280,26 +411,59 @@ export class CappingController {
     const change = `not changed: ${outcome.reason}`;
     if (!(last && last.target === targetLabel(t) && last.change === change)) {
       record({ target: targetLabel(t), action, change: change.slice(0, 512), reason: reason.slice(0, 1024) });
-      if (t.object) await this.notifier.event(t.object, { severity: 'warning', reason: 'PowerCapConflict', message: `PowerCapPolicy ${key}: ${outcome.reason}` });
+      if (t.object)
+        await this.notifier.event(t.object, { severity: 'warning', reason: 'PowerCapConflict', message: `PowerCapPolicy ${key}: ${outcome.reason}` });
     }
   }
 
   async #alerts(
-    policy: PowerCapPolicy, key: string, spec: PowerCapPolicySpec, mode: Mode, decisions: GuardedDecisions, memory: PolicyMemory, nowS: number, cooldownS: number,
-    status: PowerCapPolicyStatus, allowed: ReadonlySet<string>, record: (r: Omit<CapActionRecord, 'time'>) => void,
+    policy: PowerCapPolicy,
+    key: string,
+    spec: PowerCapPolicySpec,
+    mode: Mode,
+    decisions: GuardedDecisions,
+    memory: PolicyMemory,
+    nowS: number,
+    cooldownS: number,
+    status: PowerCapPolicyStatus,
+    allowed: ReadonlySet<string>,
+    record: (r: Omit<CapActionRecord, 'time'>) => void,
   ): Promise<void> {
     const alerts = [...decisions.alerts];
     const overAct = status.currentWatts !== undefined && status.budgetWatts !== undefined && conditionsOver(status, spec);
     const canAct = mode === 'Enforce' && ['LimitReplicas', 'Evict', 'Migrate'].some((a) => allowed.has(a as never));
-    if (overAct && !canAct) alerts.push({ severity: 'warning', reason: `${status.currentWatts} W is over the act line of the ${status.budgetWatts} W budget and the policy cannot act (${mode === 'Enforce' ? 'no allowed action' : `mode ${mode}`})` });
+    if (overAct && !canAct)
+      alerts.push({
+        severity: 'warning',
+        reason: `${status.currentWatts} W is over the act line of the ${status.budgetWatts} W budget and the policy cannot act (${mode === 'Enforce' ? 'no allowed action' : `mode ${mode}`})`,
+      });
     if (alerts.length === 0) return;
     if (memory.lastAlertSeconds !== undefined && nowS - memory.lastAlertSeconds < cooldownS) return;
     memory.lastAlertSeconds = nowS;
     for (const a of alerts) {
-      const n = { policy: key, namespace: policy.metadata.namespace ?? '', severity: a.severity, reason: 'OverBudget', message: a.reason, target: a.target, budgetWatts: status.budgetWatts, currentWatts: status.currentWatts };
+      const n = {
+        policy: key,
+        namespace: policy.metadata.namespace ?? '',
+        severity: a.severity,
+        reason: 'OverBudget',
+        message: a.reason,
+        target: a.target,
+        budgetWatts: status.budgetWatts,
+        currentWatts: status.currentWatts,
+      };
       await this.notifier.event(policy, n);
       if (allowed.has('Alert')) await this.notifier.alert(n, spec.notify ?? {});
-      record({ target: a.target ? a.target.split('/').filter((_, i) => i !== 1).join('/') : `PowerCapPolicy/${policy.metadata.name}`, action: 'Alert', change: `alert (${a.severity})`, reason: a.reason.slice(0, 1024) });
+      record({
+        target: a.target
+          ? a.target
+              .split('/')
+              .filter((_, i) => i !== 1)
+              .join('/')
+          : `PowerCapPolicy/${policy.metadata.name}`,
+        action: 'Alert',
+        change: `alert (${a.severity})`,
+        reason: a.reason.slice(0, 1024),
+      });
     }
   }
 
@@ -308,7 +472,10 @@ export class CappingController {
    * node, from the estimator. A target without CPU requests, or an estimator that does not answer, gets
    * none (its destinations rank by PowerNode headroom).
    */
-  async #migrationCosts(readings: readonly TargetReading[], decisions: GuardedDecisions | undefined): Promise<Map<string, ReadonlyMap<string, number>>> {
+  async #migrationCosts(
+    readings: readonly TargetReading[],
+    decisions: GuardedDecisions | undefined,
+  ): Promise<Map<string, ReadonlyMap<string, number>>> {
     const out = new Map<string, ReadonlyMap<string, number>>();
     const source = this.#d.nodeCosts;
     if (!source || !decisions?.pods.some((p) => p.action === 'Migrate')) return out;
@@ -318,10 +485,16 @@ export class CappingController {
       const cpu = podCpuMilli(t.workload?.object);
       if (cpu === undefined) continue;
       if (!bySize.has(cpu)) {
-        bySize.set(cpu, source.addedWatts(cpu).catch((err: unknown) => {
-          this.#d.log.warn({ err, cpuMilli: cpu }, 'capping: the estimator gave no per-node costs; Migrate destinations rank by PowerNode headroom');
-          return undefined;
-        }));
+        bySize.set(
+          cpu,
+          source.addedWatts(cpu).catch((err: unknown) => {
+            this.#d.log.warn(
+              { err, cpuMilli: cpu },
+              'capping: the estimator gave no per-node costs; Migrate destinations rank by PowerNode headroom',
+            );
+            return undefined;
+          }),
+        );
       }
       const costs = await bySize.get(cpu);
       if (costs) out.set(t.id, costs);
@@ -329,24 +502,45 @@ export class CappingController {
     return out;
   }
 
-  #targetStatus(r: TargetReading, decisions: GuardedDecisions | undefined, override: CapTargetStatus['state'] | undefined, added?: ReadonlyMap<string, number>): CapTargetStatus {
+  #targetStatus(
+    r: TargetReading,
+    decisions: GuardedDecisions | undefined,
+    override: CapTargetStatus['state'] | undefined,
+    added?: ReadonlyMap<string, number>,
+  ): CapTargetStatus {
     const t = r.target;
     const d = decisions?.targets.find((x) => x.target === t.id);
     const pods = decisions?.pods.filter((p) => p.target === t.id) ?? [];
     const req = decisions?.requests.find((x) => x.target === t.id);
-    const state: CapTargetStatus['state'] = override ?? (t.state !== 'Ok' ? t.state : changedByOther(t) ? 'ConflictingWriter' : r.watts === undefined ? 'MetricsUnavailable' : 'Ok');
-    const recommendation = d && r.watts !== undefined
-      ? {
-        maxReplicas: d.maxReplicas,
-        ...(pods.some((p) => p.action === 'Evict') ? { evict: pods.filter((p) => p.action === 'Evict').map((p) => p.pod) } : {}),
-        ...(pods.some((p) => p.action === 'Migrate') ? { migrate: pods.filter((p) => p.action === 'Migrate').map((p) => p.pod) } : {}),
-        ...(req?.requests ? { requests: req.requests } : {}),
-        ...(req?.limits ? { limits: req.limits } : {}),
-        ...(req?.container ? { container: req.container } : {}),
-        ...(pods.some((p) => p.action === 'Migrate') ? { preferredNodes: preferredNodes(this.#d.nodes(), pods.filter((p) => p.action === 'Migrate'), t, added) } : {}),
-      }
-      : undefined;
-    const reason = t.state !== 'Ok' ? t.reason : r.watts === undefined ? 'no power data for its pods: nothing recommended, limit held' : d?.reason ?? 'no recommendation';
+    const state: CapTargetStatus['state'] =
+      override ?? (t.state !== 'Ok' ? t.state : changedByOther(t) ? 'ConflictingWriter' : r.watts === undefined ? 'MetricsUnavailable' : 'Ok');
+    const recommendation =
+      d && r.watts !== undefined
+        ? {
+            maxReplicas: d.maxReplicas,
+            ...(pods.some((p) => p.action === 'Evict') ? { evict: pods.filter((p) => p.action === 'Evict').map((p) => p.pod) } : {}),
+            ...(pods.some((p) => p.action === 'Migrate') ? { migrate: pods.filter((p) => p.action === 'Migrate').map((p) => p.pod) } : {}),
+            ...(req?.requests ? { requests: req.requests } : {}),
+            ...(req?.limits ? { limits: req.limits } : {}),
+            ...(req?.container ? { container: req.container } : {}),
+            ...(pods.some((p) => p.action === 'Migrate')
+              ? {
+                  preferredNodes: preferredNodes(
+                    this.#d.nodes(),
+                    pods.filter((p) => p.action === 'Migrate'),
+                    t,
+                    added,
+                  ),
+                }
+              : {}),
+          }
+        : undefined;
+    const reason =
+      t.state !== 'Ok'
+        ? t.reason
+        : r.watts === undefined
+          ? 'no power data for its pods: nothing recommended, limit held'
+          : (d?.reason ?? 'no recommendation');
     return {
       kind: t.kind,
       name: t.name,
@@ -392,7 +586,15 @@ export class CappingController {
   }
 
   async #writeStatus(policy: PowerCapPolicy, status: PowerCapPolicyStatus): Promise<void> {
-    await this.#d.kube.applyStatus({ apiVersion: API_VERSION, kind: POWER_CAP_POLICY_KIND, metadata: { name: policy.metadata.name, namespace: policy.metadata.namespace }, status }, { fieldManager: FIELD_MANAGER, force: true });
+    await this.#d.kube.applyStatus(
+      {
+        apiVersion: API_VERSION,
+        kind: POWER_CAP_POLICY_KIND,
+        metadata: { name: policy.metadata.name, namespace: policy.metadata.namespace },
+        status,
+      },
+      { fieldManager: FIELD_MANAGER, force: true },
+    );
   }
 }
 
@@ -401,7 +603,13 @@ export class CappingController {
  * stayed below release × budget for the stabilization window, and whose last change is older than the
  * cooldown, is restored (whatever smaller raise the algorithm proposed). Pure.
  */
-export function restoreBelowRelease(d: GuardedDecisions, targets: readonly TargetState[], belowSince: number | undefined, nowS: number, th: { cooldownSeconds: number; stabilizationWindowSeconds: number }): GuardedDecisions {
+export function restoreBelowRelease(
+  d: GuardedDecisions,
+  targets: readonly TargetState[],
+  belowSince: number | undefined,
+  nowS: number,
+  th: { cooldownSeconds: number; stabilizationWindowSeconds: number },
+): GuardedDecisions {
   if (belowSince === undefined || nowS - belowSince < th.stabilizationWindowSeconds) return d;
   const byId = new Map(targets.map((t) => [t.id, t]));
   return {
@@ -410,7 +618,13 @@ export function restoreBelowRelease(d: GuardedDecisions, targets: readonly Targe
       const t = byId.get(x.target);
       if (!t || t.currentLimit === undefined || x.change === 'lower') return x;
       if (t.secondsSinceLastAction !== undefined && t.secondsSinceLastAction < th.cooldownSeconds) return x;
-      return { ...x, maxReplicas: t.maxReplicas, change: 'raise', uncapped: true, reason: `power below the release line for ${Math.round(nowS - belowSince)}s (stabilization window ${th.stabilizationWindowSeconds}s): the user's value is restored` };
+      return {
+        ...x,
+        maxReplicas: t.maxReplicas,
+        change: 'raise',
+        uncapped: true,
+        reason: `power below the release line for ${Math.round(nowS - belowSince)}s (stabilization window ${th.stabilizationWindowSeconds}s): the user's value is restored`,
+      };
     }),
   };
 }

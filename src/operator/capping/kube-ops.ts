@@ -11,9 +11,22 @@ import type { KindRef } from '../../kube/types.js';
 import { PATCH_CONTENT_TYPE } from '../../kube/client.js';
 
 /** Sets `spec.replicas` through the scale subresource. */
-export async function scaleTo(kube: Pick<KubeClient, 'resource' | 'transport'>, ref: KindRef, name: string, namespace: string, replicas: number, fieldManager: string): Promise<void> {
+export async function scaleTo(
+  kube: Pick<KubeClient, 'resource' | 'transport'>,
+  ref: KindRef,
+  name: string,
+  namespace: string,
+  replicas: number,
+  fieldManager: string,
+): Promise<void> {
   const info = await kube.resource(ref);
-  await kube.transport.request({ method: 'PATCH', path: resourcePath(info, namespace, name, 'scale'), body: { spec: { replicas } }, contentType: PATCH_CONTENT_TYPE.merge, query: { fieldManager } });
+  await kube.transport.request({
+    method: 'PATCH',
+    path: resourcePath(info, namespace, name, 'scale'),
+    body: { spec: { replicas } },
+    contentType: PATCH_CONTENT_TYPE.merge,
+    query: { fieldManager },
+  });
 }
 
 /** Outcome of an eviction. */
@@ -23,7 +36,11 @@ export type EvictionOutcome = 'evicted' | 'blocked' | 'gone';
 export async function evictPod(kube: Pick<KubeClient, 'resource' | 'transport'>, name: string, namespace: string): Promise<EvictionOutcome> {
   const info = await kube.resource({ apiVersion: 'v1', kind: 'Pod' });
   try {
-    await kube.transport.request({ method: 'POST', path: resourcePath(info, namespace, name, 'eviction'), body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } } });
+    await kube.transport.request({
+      method: 'POST',
+      path: resourcePath(info, namespace, name, 'eviction'),
+      body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
+    });
     return 'evicted';
   } catch (err) {
     if (err instanceof KubeError && err.httpStatus === 429) return 'blocked';

@@ -12,11 +12,36 @@ const POLICY_LABELS = ['namespace', 'policy'] as const;
 /** The capping metrics in their own registry. */
 export class CappingMetrics {
   readonly registry = new Registry();
-  readonly budget = new Gauge({ name: 'powerplane_powercap_budget_watts', help: 'Budget of the PowerCapPolicy in watts (relative budgets resolved)', labelNames: POLICY_LABELS, registers: [this.registry] });
-  readonly current = new Gauge({ name: 'powerplane_powercap_current_watts', help: "Power of the policy's targets in watts", labelNames: POLICY_LABELS, registers: [this.registry] });
-  readonly forecast = new Gauge({ name: 'powerplane_powercap_forecast_watts', help: "Forecast power of the policy's targets at the next interval, in watts", labelNames: POLICY_LABELS, registers: [this.registry] });
-  readonly overBudget = new Gauge({ name: 'powerplane_powercap_over_budget', help: '1 when the targets draw more than act × budget, else 0', labelNames: POLICY_LABELS, registers: [this.registry] });
-  readonly actions = new Counter({ name: 'powerplane_powercap_actions_total', help: 'Actions the capper took, by action and target (Kind/name)', labelNames: [...POLICY_LABELS, 'action', 'target'], registers: [this.registry] });
+  readonly budget = new Gauge({
+    name: 'powerplane_powercap_budget_watts',
+    help: 'Budget of the PowerCapPolicy in watts (relative budgets resolved)',
+    labelNames: POLICY_LABELS,
+    registers: [this.registry],
+  });
+  readonly current = new Gauge({
+    name: 'powerplane_powercap_current_watts',
+    help: "Power of the policy's targets in watts",
+    labelNames: POLICY_LABELS,
+    registers: [this.registry],
+  });
+  readonly forecast = new Gauge({
+    name: 'powerplane_powercap_forecast_watts',
+    help: "Forecast power of the policy's targets at the next interval, in watts",
+    labelNames: POLICY_LABELS,
+    registers: [this.registry],
+  });
+  readonly overBudget = new Gauge({
+    name: 'powerplane_powercap_over_budget',
+    help: '1 when the targets draw more than act × budget, else 0',
+    labelNames: POLICY_LABELS,
+    registers: [this.registry],
+  });
+  readonly actions = new Counter({
+    name: 'powerplane_powercap_actions_total',
+    help: 'Actions the capper took, by action and target (Kind/name)',
+    labelNames: [...POLICY_LABELS, 'action', 'target'],
+    registers: [this.registry],
+  });
 
   /** Records one round of a policy (undefined values remove the series). */
   observe(namespace: string, policy: string, v: { budget?: number; current?: number; forecast?: number; overBudget?: boolean }): void {

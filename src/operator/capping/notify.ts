@@ -36,7 +36,13 @@ export function buildCoreEvent(about: KubeObject, n: Pick<Notification, 'severit
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name, namespace: about.metadata.namespace },
-    involvedObject: { apiVersion: about.apiVersion, kind: about.kind, name: about.metadata.name, namespace: about.metadata.namespace, uid: about.metadata.uid },
+    involvedObject: {
+      apiVersion: about.apiVersion,
+      kind: about.kind,
+      name: about.metadata.name,
+      namespace: about.metadata.namespace,
+      uid: about.metadata.uid,
+    },
     reason: n.reason,
     message: n.message.slice(0, 1024),
     type: n.severity === 'info' ? 'Normal' : 'Warning',
@@ -110,7 +116,12 @@ export class Notifier {
 
   async #post(url: string, body: unknown, channel: 'alertmanager' | 'webhook'): Promise<void> {
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.#o.timeoutMs ?? 5000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.#o.timeoutMs ?? 5000),
+      });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       await res.arrayBuffer();
     } catch (err) {

@@ -59,7 +59,9 @@ export class PrometheusPowerSource implements PodPowerSource {
 
   async #query(q: string): Promise<NonNullable<NonNullable<PromAnswer['data']>['result']>> {
     const base = this.#o.url.replace(/\/+$/, '');
-    const res = await (this.#o.fetch ?? fetch)(`${base}/api/v1/query?query=${encodeURIComponent(q)}`, { signal: AbortSignal.timeout(this.#o.timeoutMs ?? 10_000) });
+    const res = await (this.#o.fetch ?? fetch)(`${base}/api/v1/query?query=${encodeURIComponent(q)}`, {
+      signal: AbortSignal.timeout(this.#o.timeoutMs ?? 10_000),
+    });
     const body = (await res.json().catch(() => ({}))) as PromAnswer;
     if (!res.ok || body.status !== 'success') throw new Error(`Prometheus at ${base} answered ${res.status}: ${body.error ?? 'no success status'}`);
     return body.data?.result ?? [];

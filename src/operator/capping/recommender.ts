@@ -68,7 +68,8 @@ export function resolveBudget(spec: PowerCapPolicySpec, total: ShortSeries, nowS
   const windowS = seconds(rel.window, 3600);
   const samples = total.window(nowSeconds, windowS);
   const covered = samples.length > 0 ? nowSeconds - samples[0][0] : 0;
-  if (covered < windowS / 2) return { pending: `a relative budget needs half its window (${windowS / 2}s) of history; watched ${Math.round(covered)}s` };
+  if (covered < windowS / 2)
+    return { pending: `a relative budget needs half its window (${windowS / 2}s) of history; watched ${Math.round(covered)}s` };
   const ref = b.percentOfPeak ? total.max(nowSeconds, windowS)! : total.mean(nowSeconds, windowS)!;
   return { watts: (rel.percent / 100) * ref };
 }
@@ -107,7 +108,13 @@ export const targetLabel = (t: Pick<ResolvedTarget, 'kind' | 'name'>) => `${t.ki
  * Folds one reading into the memory: per target, watts per replica into its histogram and the total
  * into the series. Returns the per-target readings (p50/p90 after this sample).
  */
-export function observe(memory: PolicyMemory, targets: readonly ResolvedTarget[], podWatts: ReadonlyMap<string, number>, work: ReadonlyMap<string, number>, nowSeconds: number): { readings: TargetReading[]; currentWatts: number; complete: boolean } {
+export function observe(
+  memory: PolicyMemory,
+  targets: readonly ResolvedTarget[],
+  podWatts: ReadonlyMap<string, number>,
+  work: ReadonlyMap<string, number>,
+  nowSeconds: number,
+): { readings: TargetReading[]; currentWatts: number; complete: boolean } {
   const readings: TargetReading[] = [];
   let total = 0;
   let complete = true;
@@ -191,7 +198,12 @@ export function buildState(input: {
     policy: {
       name: input.policyKey,
       budgetWatts: input.budgetWatts,
-      thresholds: { act: th.act, release: th.release, cooldownSeconds: th.cooldownSeconds, stabilizationWindowSeconds: th.stabilizationWindowSeconds },
+      thresholds: {
+        act: th.act,
+        release: th.release,
+        cooldownSeconds: th.cooldownSeconds,
+        stabilizationWindowSeconds: th.stabilizationWindowSeconds,
+      },
       actions: [...(spec.actions ?? ['LimitReplicas', 'Alert'])],
       includeIdle: spec.budget.includeIdle ?? false,
       intervalSeconds: th.intervalSeconds,

@@ -55,13 +55,31 @@ export function formatSummaries(list: readonly PolicySummary[]): string {
   const rows = [['NAMESPACE', 'NAME', 'MODE', 'BUDGET(W)', 'CURRENT(W)', 'FORECAST(W)', 'OVER', 'METRICS']];
   for (const p of list) {
     const metrics = p.conditions.MetricsUnavailable?.status === 'True' ? 'unavailable' : p.conditions.MetricsUnavailable ? 'ok' : '-';
-    rows.push([p.namespace, p.name, p.mode, w(p.budgetWatts), w(p.currentWatts), w(p.forecastWatts), p.overBudget === undefined ? '-' : p.overBudget ? 'yes' : 'no', metrics]);
+    rows.push([
+      p.namespace,
+      p.name,
+      p.mode,
+      w(p.budgetWatts),
+      w(p.currentWatts),
+      w(p.forecastWatts),
+      p.overBudget === undefined ? '-' : p.overBudget ? 'yes' : 'no',
+      metrics,
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  let out = rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+  let out =
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n';
   for (const p of list) {
     out += `\n${p.namespace}/${p.name}:\n`;
-    for (const t of p.targets) out += `  ${t.kind}/${t.name}: ${t.state}, replicas ${w(t.replicas)}, max ${w(t.maxReplicas)}${t.recommendation?.maxReplicas !== undefined ? `, recommended max ${t.recommendation.maxReplicas}` : ''}${t.watts !== undefined ? `, ${t.watts} W` : ''} — ${t.reason}\n`;
+    for (const t of p.targets)
+      out += `  ${t.kind}/${t.name}: ${t.state}, replicas ${w(t.replicas)}, max ${w(t.maxReplicas)}${t.recommendation?.maxReplicas !== undefined ? `, recommended max ${t.recommendation.maxReplicas}` : ''}${t.watts !== undefined ? `, ${t.watts} W` : ''} — ${t.reason}\n`;
     if (p.lastActions.length === 0) out += '  no actions yet\n';
     for (const a of p.lastActions) out += `  ${a.time} ${a.action}${a.dryRun ? ' (dry run)' : ''} ${a.target}: ${a.change} — ${a.reason}\n`;
   }
@@ -78,8 +96,10 @@ export function registerCapStatusCommand(cap: Command): void {
     .option('--kubeconfig <file>', 'kubeconfig file (default: in-cluster, $KUBECONFIG, ~/.kube/config)')
     .action(
       action(async (opts: { namespace?: string; output: string; kubeconfig?: string }) => {
-        if (opts.output !== 'text' && opts.output !== 'json') throw ERR_INVALID_FLAG(`-o/--output must be text or json, got ${JSON.stringify(opts.output)}`, { flag: '--output' });
-        if (opts.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.namespace)) throw ERR_INVALID_FLAG(`--namespace must be a namespace name, got ${JSON.stringify(opts.namespace)}`, { flag: '--namespace' });
+        if (opts.output !== 'text' && opts.output !== 'json')
+          throw ERR_INVALID_FLAG(`-o/--output must be text or json, got ${JSON.stringify(opts.output)}`, { flag: '--output' });
+        if (opts.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.namespace))
+          throw ERR_INVALID_FLAG(`--namespace must be a namespace name, got ${JSON.stringify(opts.namespace)}`, { flag: '--namespace' });
         // The Kubernetes client loads only when the command runs (not for --help).
         const [{ loadKubeConfig }, { KubeClient }] = await Promise.all([import('../../kube/kubeconfig.js'), import('../../kube/client.js')]);
         const kube = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: opts.kubeconfig }).kubeConfig });

@@ -98,7 +98,12 @@ function live(pod: KubeObject): boolean {
 }
 
 function toPod(p: KubeObject): TargetPod {
-  return { name: p.metadata.name ?? '', node: (p.spec as { nodeName?: string } | undefined)?.nodeName, ready: isReady(p), labels: p.metadata.labels ?? {} };
+  return {
+    name: p.metadata.name ?? '',
+    node: (p.spec as { nodeName?: string } | undefined)?.nodeName,
+    ready: isReady(p),
+    labels: p.metadata.labels ?? {},
+  };
 }
 
 /** Matches labels against a policy selector. Pure. */
@@ -138,7 +143,13 @@ export function podsByWorkload(pods: readonly KubeObject[], replicaSets: readonl
 }
 
 /** The spec.targets entries plus the objects spec.selector picks (explicit entries win). */
-export async function listTargetSpecs(kube: TargetKube, namespace: string, targets: readonly CapTarget[], selector: CapSelector | undefined, available: ReadonlySet<TargetKind>): Promise<CapTarget[]> {
+export async function listTargetSpecs(
+  kube: TargetKube,
+  namespace: string,
+  targets: readonly CapTarget[],
+  selector: CapSelector | undefined,
+  available: ReadonlySet<TargetKind>,
+): Promise<CapTarget[]> {
   const out = [...targets];
   if (!selector) return out;
   const seen = new Set(out.map((t) => `${t.kind}/${t.name}`));
@@ -185,15 +196,28 @@ export function originalOf(o: KubeObject | undefined): number | null | undefined
 }
 
 /** Resolves every target of a policy. */
-export async function resolveTargets(kube: TargetKube, namespace: string, specs: readonly CapTarget[], available: ReadonlySet<TargetKind>): Promise<ResolvedTarget[]> {
+export async function resolveTargets(
+  kube: TargetKube,
+  namespace: string,
+  specs: readonly CapTarget[],
+  available: ReadonlySet<TargetKind>,
+): Promise<ResolvedTarget[]> {
   const pods = (await kube.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace })).items;
   const replicaSets = (await kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet' }, { namespace })).items;
   const byWorkload = podsByWorkload(pods, replicaSets);
   const out: ResolvedTarget[] = [];
   for (const t of specs) {
     const base = {
-      kind: t.kind, name: t.name, namespace, id: `${t.kind}/${namespace}/${t.name}`, minReplicas: t.minReplicas ?? 1, priority: t.priority ?? 0,
-      pods: [] as TargetPod[], userMax: 0, field: '', readySeconds: 30,
+      kind: t.kind,
+      name: t.name,
+      namespace,
+      id: `${t.kind}/${namespace}/${t.name}`,
+      minReplicas: t.minReplicas ?? 1,
+      priority: t.priority ?? 0,
+      pods: [] as TargetPod[],
+      userMax: 0,
+      field: '',
+      readySeconds: 30,
     };
     if (!available.has(t.kind)) {
       const crd = OPTIONAL_CRDS[t.kind]!;
@@ -212,17 +236,25 @@ export async function resolveTargets(kube: TargetKube, namespace: string, specs:
       const ref = (spec.scaleTargetRef ?? {}) as { kind?: string; name?: string };
       const wkind = (ref.kind ?? 'Deployment') as 'Deployment' | 'StatefulSet';
       if (wkind !== 'Deployment' && wkind !== 'StatefulSet') {
-        out.push({ ...common, state: 'TargetUnsupported', reason: `scaleTargetRef kind ${wkind} is not supported (Deployment or StatefulSet)`, field: 'spec.maxReplicaCount' });
+        out.push({
+          ...common,
+          state: 'TargetUnsupported',
+          reason: `scaleTargetRef kind ${wkind} is not supported (Deployment or StatefulSet)`,
+          field: 'spec.maxReplicaCount',
+        });
         continue;
       }
       const wobj = ref.name ? await kube.getOrUndefined(TARGET_REFS[wkind], ref.name, namespace) : undefined;
       const live = typeof spec.maxReplicaCount === 'number' ? spec.maxReplicaCount : KEDA_DEFAULT_MAX;
       out.push({
-        ...common, state: 'Ok', reason: '', field: 'spec.maxReplicaCount',
+        ...common,
+        state: 'Ok',
+        reason: '',
+        field: 'spec.maxReplicaCount',
         workload: { kind: wkind, name: ref.name ?? '', object: wobj },
         pods: byWorkload.get(`${wkind}/${ref.name}`) ?? [],
         desiredReplicas: (wobj?.spec as { replicas?: number } | undefined)?.replicas,
-        userMax: original === undefined ? live : original ?? KEDA_DEFAULT_MAX,
+        userMax: original === undefined ? live : (original ?? KEDA_DEFAULT_MAX),
         live,
         readySeconds: readySecondsOf(wobj),
       });
@@ -230,12 +262,17 @@ export async function resolveTargets(kube: TargetKube, namespace: string, specs:
     }
     if (t.kind === 'InferenceService') {
       const predictor = (spec.predictor ?? {}) as { maxReplicas?: number; minReplicas?: number };
-      const isvcPods = pods.filter((p) => live(p) && p.metadata.labels?.[KSERVE_LABELS.isvc] === t.name && p.metadata.labels?.[KSERVE_LABELS.component] === 'predictor').map(toPod);
+      const isvcPods = pods
+        .filter((p) => live(p) && p.metadata.labels?.[KSERVE_LABELS.isvc] === t.name && p.metadata.labels?.[KSERVE_LABELS.component] === 'predictor')
+        .map(toPod);
       const live0 = predictor.maxReplicas ?? 0;
       // KServe treats maxReplicas 0 (or unset) as "no maximum": the user's maximum is then the replicas running now.
-      const userMax = original === undefined ? live0 : original ?? 0;
+      const userMax = original === undefined ? live0 : (original ?? 0);
       out.push({
-        ...common, state: 'Ok', reason: '', field: 'spec.predictor.maxReplicas',
+        ...common,
+        state: 'Ok',
+        reason: '',
+        field: 'spec.predictor.maxReplicas',
         pods: isvcPods,
         userMax: userMax > 0 ? userMax : Math.max(isvcPods.length, predictor.minReplicas ?? 1),
         live: predictor.maxReplicas,
@@ -244,7 +281,10 @@ export async function resolveTargets(kube: TargetKube, namespace: string, specs:
     }
     const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
     out.push({
-      ...common, state: 'Ok', reason: '', field: 'scale',
+      ...common,
+      state: 'Ok',
+      reason: '',
+      field: 'scale',
       workload: { kind: t.kind, name: t.name, object: obj },
       pods: byWorkload.get(`${t.kind}/${t.name}`) ?? [],
       desiredReplicas: replicas,

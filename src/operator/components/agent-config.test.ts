@@ -7,7 +7,8 @@ import { agentConfig, restartHash } from './agent-config.js';
 import { buildAgentDaemonSet, CONFIG_HASH_ANNOTATION } from './agent.js';
 import { resolveSpec } from './spec.js';
 
-const podHash = (spec: object) => (buildAgentDaemonSet(resolveSpec(spec), 'img').spec as any).template.metadata.annotations[CONFIG_HASH_ANNOTATION] as string;
+const podHash = (spec: object) =>
+  (buildAgentDaemonSet(resolveSpec(spec), 'img').spec as any).template.metadata.annotations[CONFIG_HASH_ANNOTATION] as string;
 
 test('the pod-template hash changes for exactly the restart keys of the schema, one key at a time', () => {
   const base = podHash({});
@@ -17,7 +18,10 @@ test('the pod-template hash changes for exactly the restart keys of the schema, 
     const v = generatedValue(keySpec(key)!, i);
     if (podHash({ agent: { config: nestKeys([[key, v.file]]) } }) !== base) moved.push(key);
   });
-  assert.deepEqual(moved, keys.filter((k) => reloadClass(k) === 'restart'));
+  assert.deepEqual(
+    moved,
+    keys.filter((k) => reloadClass(k) === 'restart'),
+  );
   assert.ok(moved.length > 0 && moved.length < keys.length);
   // kube.podInformer.mode is hot for the agent, so the operator no longer rolls the pods for it
   assert.equal(reloadClass('kube.podInformer.mode'), 'hot');
@@ -26,7 +30,12 @@ test('the pod-template hash changes for exactly the restart keys of the schema, 
 });
 
 test('order: structured fields, then spec.agent.config over them, then the keys the operator sets', () => {
-  const cfg = agentConfig(resolveSpec({ agent: { interval: '3s', port: 9100, config: { monitor: { interval: '4s', staleness: '1s' } } }, export: { idlePolicy: 'cpu-share' } }));
+  const cfg = agentConfig(
+    resolveSpec({
+      agent: { interval: '3s', port: 9100, config: { monitor: { interval: '4s', staleness: '1s' } } },
+      export: { idlePolicy: 'cpu-share' },
+    }),
+  );
   assert.equal(cfg.monitor?.interval, 4000, 'spec.agent.config wins over agent.interval');
   assert.equal(cfg.monitor?.staleness, 1000);
   assert.equal(cfg.attribution?.idlePolicy, 'cpu-share');

@@ -65,16 +65,32 @@ export function buildAgentConfigMap(spec: ResolvedSpec, cfg: AgentConfig = agent
  * Builds the agent DaemonSet. `secretVersions` maps each Secret of `spec.agent.secrets` to its
  * resourceVersion; their hash in the pod template rolls the pods when a Secret changes.
  */
-export function buildAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}, cfg: AgentConfig = agentConfig(spec)): KubeObject<V1DaemonSet> {
+export function buildAgentDaemonSet(
+  spec: ResolvedSpec,
+  defaultImage: string,
+  secretVersions: Record<string, string> = {},
+  cfg: AgentConfig = agentConfig(spec),
+): KubeObject<V1DaemonSet> {
   return agentDaemonSet(spec, defaultImage, secretVersions, cfg, false);
 }
 
 /** Builds the GPU agent DaemonSet (only meaningful with `spec.agent.gpu.enabled`). */
-export function buildGpuAgentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string> = {}, cfg: AgentConfig = agentConfig(spec)): KubeObject<V1DaemonSet> {
+export function buildGpuAgentDaemonSet(
+  spec: ResolvedSpec,
+  defaultImage: string,
+  secretVersions: Record<string, string> = {},
+  cfg: AgentConfig = agentConfig(spec),
+): KubeObject<V1DaemonSet> {
   return agentDaemonSet(spec, defaultImage, secretVersions, cfg, true);
 }
 
-function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions: Record<string, string>, cfg: AgentConfig, gpuVariant: boolean): KubeObject<V1DaemonSet> {
+function agentDaemonSet(
+  spec: ResolvedSpec,
+  defaultImage: string,
+  secretVersions: Record<string, string>,
+  cfg: AgentConfig,
+  gpuVariant: boolean,
+): KubeObject<V1DaemonSet> {
   const a = spec.agent;
   const g = a.gpu;
   const secrets = a.secrets ?? [];
@@ -112,7 +128,9 @@ function agentDaemonSet(spec: ResolvedSpec, defaultImage: string, secretVersions
                 affinity: {
                   nodeAffinity: {
                     requiredDuringSchedulingIgnoredDuringExecution: {
-                      nodeSelectorTerms: [{ matchExpressions: Object.entries(g.nodeSelector).map(([key, value]) => ({ key, operator: 'NotIn', values: [value] })) }],
+                      nodeSelectorTerms: [
+                        { matchExpressions: Object.entries(g.nodeSelector).map(([key, value]) => ({ key, operator: 'NotIn', values: [value] })) },
+                      ],
                     },
                   },
                 },

@@ -24,7 +24,9 @@ export function defaultDashboardDir(): string {
 export function loadDashboardFiles(dir: string = defaultDashboardDir()): DashboardFile[] {
   if (!existsSync(dir)) return [];
   const out: DashboardFile[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const path = join(dir, file);
     if (statSync(path).size > MAX_DASHBOARD_BYTES) continue;
     const json = readFileSync(path, 'utf8');
@@ -33,7 +35,11 @@ export function loadDashboardFiles(dir: string = defaultDashboardDir()): Dashboa
     } catch (err) {
       throw ERR_MALFORMED_FILE(`dashboard ${path} is not JSON: ${errorMessage(err)}`, { path });
     }
-    const name = file.slice(0, -'.json'.length).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+    const name = file
+      .slice(0, -'.json'.length)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '');
     out.push({ name, json });
   }
   return out;

@@ -15,14 +15,16 @@ export interface DashboardFile {
 
 /** Builds one ConfigMap per dashboard in `namespace`. */
 export function buildDashboardConfigMaps(dashboards: readonly DashboardFile[], namespace: string): KubeObject<V1ConfigMap>[] {
-  return dashboards.map((d): KubeObject<V1ConfigMap> => ({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: {
-      name: `${NAMES.dashboardPrefix}${d.name}`,
-      namespace,
-      labels: { ...componentLabels('dashboards'), grafana_dashboard: '1' },
-    },
-    data: { [`${d.name}.json`]: d.json },
-  }));
+  return dashboards.map(
+    (d): KubeObject<V1ConfigMap> => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: `${NAMES.dashboardPrefix}${d.name}`,
+        namespace,
+        labels: { ...componentLabels('dashboards'), grafana_dashboard: '1' },
+      },
+      data: { [`${d.name}.json`]: d.json },
+    }),
+  );
 }

@@ -14,11 +14,23 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
 const owner = { apiVersion: 'powerplane.io/v1alpha1', kind: 'PowerMonitor', name: 'powerplane', uid: 'u-1' };
-const none: BuildContext = { image: 'img:1', crds: { serviceMonitor: false, prometheusRule: false, scc: false, machineConfig: false }, dashboards: [] };
-const all: BuildContext = { image: 'img:1', crds: { serviceMonitor: true, prometheusRule: true, scc: true, machineConfig: true }, dashboards: [{ name: 'd', json: '{}' }] };
+const none: BuildContext = {
+  image: 'img:1',
+  crds: { serviceMonitor: false, prometheusRule: false, scc: false, machineConfig: false },
+  dashboards: [],
+};
+const all: BuildContext = {
+  image: 'img:1',
+  crds: { serviceMonitor: true, prometheusRule: true, scc: true, machineConfig: true },
+  dashboards: [{ name: 'd', json: '{}' }],
+};
 
 test('every object is labelled managed-by/part-of/component and owned by the PowerMonitor', () => {
-  const { objects } = buildDesiredState(resolveSpec({ modelServer: { enabled: true }, estimator: { enabled: true }, openshift: { scc: true, machineConfig: { enabled: true } } }), owner, all);
+  const { objects } = buildDesiredState(
+    resolveSpec({ modelServer: { enabled: true }, estimator: { enabled: true }, openshift: { scc: true, machineConfig: { enabled: true } } }),
+    owner,
+    all,
+  );
   for (const o of objects) {
     const l = o.metadata.labels ?? {};
     assert.equal(l['app.kubernetes.io/managed-by'], 'powerplane-operator', `${o.kind}/${o.metadata.name}`);
@@ -51,8 +63,12 @@ test('the agent DaemonSet: hostPID, read-only host mounts, not privileged, only 
 });
 
 test('collect/export changes change the ConfigMap only; agent changes change the pod template hash', () => {
-  const hash = (spec: object) => (buildDesiredState(resolveSpec(spec), owner, none).objects.find((o) => o.kind === 'DaemonSet')!.spec as any).template.metadata.annotations[CONFIG_HASH_ANNOTATION];
-  const cm = (spec: object) => (buildDesiredState(resolveSpec(spec), owner, none).objects.find((o) => o.kind === 'ConfigMap')!.data as Record<string, string>)['config.yaml'];
+  const hash = (spec: object) =>
+    (buildDesiredState(resolveSpec(spec), owner, none).objects.find((o) => o.kind === 'DaemonSet')!.spec as any).template.metadata.annotations[
+      CONFIG_HASH_ANNOTATION
+    ];
+  const cm = (spec: object) =>
+    (buildDesiredState(resolveSpec(spec), owner, none).objects.find((o) => o.kind === 'ConfigMap')!.data as Record<string, string>)['config.yaml'];
   assert.equal(hash({}), hash({ export: { levels: ['node'] }, collect: { gpu: false } }));
   assert.notEqual(cm({}), cm({ export: { levels: ['node'] } }));
   assert.notEqual(hash({}), hash({ agent: { meters: ['model'] } }));
@@ -62,7 +78,11 @@ test('the agent config file loads with the core config loader, keys and values i
   const dir = mkdtempSync(join(tmpdir(), 'pp-agentcfg-'));
   try {
     const file = join(dir, 'config.yaml');
-    const spec = resolveSpec({ collect: { gpu: false, pods: true }, export: { levels: ['node', 'pod'], idlePolicy: 'cpu-share' }, agent: { interval: '10s', podSource: 'apiserver' } });
+    const spec = resolveSpec({
+      collect: { gpu: false, pods: true },
+      export: { levels: ['node', 'pod'], idlePolicy: 'cpu-share' },
+      agent: { interval: '10s', podSource: 'apiserver' },
+    });
     const cm = buildDesiredState(spec, owner, none).objects.find((o) => o.kind === 'ConfigMap')!;
     writeFileSync(file, (cm.data as Record<string, string>)['config.yaml']);
     const { config, warnings } = loadConfig({ file });
@@ -90,7 +110,9 @@ test('optional integrations: auto follows the CRDs, off never installs, on witho
   assert.equal(on.integrations.serviceMonitor, 'CRDMissing');
   assert.equal(on.missing.length, 1);
   assert.ok(kinds({}, all).includes('ConfigMap'));
-  const dash = buildDesiredState(resolveSpec({ grafana: { namespace: 'monitoring' } }), owner, all).objects.find((o) => o.metadata.name === 'powerplane-dashboard-d')!;
+  const dash = buildDesiredState(resolveSpec({ grafana: { namespace: 'monitoring' } }), owner, all).objects.find(
+    (o) => o.metadata.name === 'powerplane-dashboard-d',
+  )!;
   assert.equal(dash.metadata.namespace, 'monitoring');
   assert.equal(dash.metadata.labels!.grafana_dashboard, '1');
 });
@@ -98,24 +120,40 @@ test('optional integrations: auto follows the CRDs, off never installs, on witho
 test('model store volumes by storage type', () => {
   assert.deepEqual(modelStoreVolume({ type: 'emptyDir' }), { name: 'models', emptyDir: {} });
   assert.deepEqual(modelStoreVolume({ type: 'hostPath', path: '/data' }), { name: 'models', hostPath: { path: '/data', type: 'DirectoryOrCreate' } });
-  assert.deepEqual(modelStoreVolume({ type: 'nfs', server: 'nfs.local', path: '/exports' }), { name: 'models', nfs: { server: 'nfs.local', path: '/exports' } });
+  assert.deepEqual(modelStoreVolume({ type: 'nfs', server: 'nfs.local', path: '/exports' }), {
+    name: 'models',
+    nfs: { server: 'nfs.local', path: '/exports' },
+  });
   assert.deepEqual(modelStoreVolume({ type: 'pvc', claimName: 'models' }), { name: 'models', persistentVolumeClaim: { claimName: 'models' } });
 });
 
 test('spec.agent.gpu: a GPU agent DaemonSet on GPU nodes (NVIDIA env, runtime class or read-only driver mount, same privileges); the plain agent avoids them', () => {
-  const daemonSets = (spec: Parameters<typeof resolveSpec>[0]) => buildDesiredState(resolveSpec(spec), owner, none).objects.filter((o) => o.kind === 'DaemonSet');
-  assert.deepEqual(daemonSets({}).map((d) => d.metadata.name), ['powerplane-agent'], 'off by default');
+  const daemonSets = (spec: Parameters<typeof resolveSpec>[0]) =>
+    buildDesiredState(resolveSpec(spec), owner, none).objects.filter((o) => o.kind === 'DaemonSet');
+  assert.deepEqual(
+    daemonSets({}).map((d) => d.metadata.name),
+    ['powerplane-agent'],
+    'off by default',
+  );
 
   const [plain, gpu] = daemonSets({ agent: { meters: ['rapl', 'model'], gpu: { enabled: true, runtimeClassName: 'nvidia' } } });
   assert.equal(gpu.metadata.name, 'powerplane-agent-gpu');
   const p = (plain.spec as any).template.spec;
   const g = (gpu.spec as any).template.spec;
   assert.deepEqual(g.nodeSelector, { 'kubernetes.io/os': 'linux', 'nvidia.com/gpu.present': 'true' });
-  assert.deepEqual(p.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'NotIn', values: ['true'] }] }]);
+  assert.deepEqual(p.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
+    { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'NotIn', values: ['true'] }] },
+  ]);
   assert.equal(g.runtimeClassName, 'nvidia');
   assert.equal(p.runtimeClassName, undefined);
   const c = g.containers[0];
-  assert.deepEqual(c.env.filter((e: any) => e.name.startsWith('NVIDIA_')), [{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }, { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'utility' }]);
+  assert.deepEqual(
+    c.env.filter((e: any) => e.name.startsWith('NVIDIA_')),
+    [
+      { name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' },
+      { name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'utility' },
+    ],
+  );
   assert.ok(c.args.includes('--meter=rapl,model,gpu'));
   assert.ok(!c.args.some((a: string) => a.startsWith('--gpu.nvml-library')), 'the runtime puts the library on the loader path');
   assert.deepEqual(c.securityContext, p.containers[0].securityContext, 'no privileges beyond the plain agent');
@@ -125,25 +163,40 @@ test('spec.agent.gpu: a GPU agent DaemonSet on GPU nodes (NVIDIA env, runtime cl
   const matches = (s: Record<string, string>, l: Record<string, string>) => Object.entries(s).every(([k, v]) => l[k] === v);
   assert.equal(matches(sel(plain), podLabels(gpu)), false);
   assert.equal(matches(sel(gpu), podLabels(plain)), false);
-  const svc = buildDesiredState(resolveSpec({ agent: { gpu: { enabled: true } } }), owner, none).objects.find((o) => o.kind === 'Service' && o.metadata.name === 'powerplane-agent')!;
+  const svc = buildDesiredState(resolveSpec({ agent: { gpu: { enabled: true } } }), owner, none).objects.find(
+    (o) => o.kind === 'Service' && o.metadata.name === 'powerplane-agent',
+  )!;
   assert.ok(matches((svc.spec as any).selector, podLabels(plain)) && matches((svc.spec as any).selector, podLabels(gpu)));
 
   // driverRoot: the host's library directory read-only, loaded by path; a custom GPU node label
-  const [, mounted] = daemonSets({ agent: { gpu: { enabled: true, driverRoot: '/run/nvidia/driver/usr/lib64', nodeSelector: { 'example.com/accelerator': 'h200' } } } });
+  const [, mounted] = daemonSets({
+    agent: { gpu: { enabled: true, driverRoot: '/run/nvidia/driver/usr/lib64', nodeSelector: { 'example.com/accelerator': 'h200' } } },
+  });
   const m = (mounted.spec as any).template.spec;
-  assert.deepEqual(m.volumes.find((v: any) => v.name === 'nvidia-driver'), { name: 'nvidia-driver', hostPath: { path: '/run/nvidia/driver/usr/lib64', type: 'Directory' } });
-  assert.deepEqual(m.containers[0].volumeMounts.find((v: any) => v.name === 'nvidia-driver'), { name: 'nvidia-driver', mountPath: '/host/nvidia-driver', readOnly: true });
+  assert.deepEqual(
+    m.volumes.find((v: any) => v.name === 'nvidia-driver'),
+    { name: 'nvidia-driver', hostPath: { path: '/run/nvidia/driver/usr/lib64', type: 'Directory' } },
+  );
+  assert.deepEqual(
+    m.containers[0].volumeMounts.find((v: any) => v.name === 'nvidia-driver'),
+    { name: 'nvidia-driver', mountPath: '/host/nvidia-driver', readOnly: true },
+  );
   assert.ok(m.containers[0].args.includes('--gpu.nvml-library=/host/nvidia-driver/libnvidia-ml.so.1'));
   assert.deepEqual(m.nodeSelector, { 'kubernetes.io/os': 'linux', 'example.com/accelerator': 'h200' });
   assert.equal(m.runtimeClassName, undefined);
 });
 
-test('the estimator may list and watch pods (the scheduler extender\'s pod watch) and nothing more on pods', () => {
+test("the estimator may list and watch pods (the scheduler extender's pod watch) and nothing more on pods", () => {
   const { objects } = buildDesiredState(resolveSpec({ estimator: { enabled: true } }), owner, none);
-  const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'powerplane-estimator') as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+  const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'powerplane-estimator') as unknown as {
+    rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+  };
   assert.ok(role, 'the estimator ClusterRole');
   const onPods = role.rules.filter((r) => r.apiGroups.includes('') && r.resources.some((x) => x === 'pods' || x.startsWith('pods/')));
-  assert.deepEqual(onPods.map((r) => [r.resources, r.verbs]), [[['pods'], ['list', 'watch']]]);
+  assert.deepEqual(
+    onPods.map((r) => [r.resources, r.verbs]),
+    [[['pods'], ['list', 'watch']]],
+  );
 });
 
 test('the operator ClusterRole drops a rule an earlier one already grants, and keeps narrower-by-name ones apart', () => {
@@ -154,10 +207,13 @@ test('the operator ClusterRole drops a rule an earlier one already grants, and k
     { apiGroups: [''], resources: ['secrets'], verbs: ['delete'] },
     { apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get'] },
   ]);
-  assert.deepEqual(rules.map((r) => [r.resources, r.verbs, r.resourceNames]), [
-    [['pods'], ['get', 'list', 'watch'], undefined],
-    [['secrets'], ['delete'], ['token']],
-    [['secrets'], ['delete'], undefined],
-    [['pods', 'nodes'], ['get'], undefined],
-  ]);
+  assert.deepEqual(
+    rules.map((r) => [r.resources, r.verbs, r.resourceNames]),
+    [
+      [['pods'], ['get', 'list', 'watch'], undefined],
+      [['secrets'], ['delete'], ['token']],
+      [['secrets'], ['delete'], undefined],
+      [['pods', 'nodes'], ['get'], undefined],
+    ],
+  );
 });

@@ -76,16 +76,19 @@ export function buildDesiredState(spec: ResolvedSpec, owner: Owner, ctx: BuildCo
   const cfg = agentConfig(spec, { nodeSettingsNamespace: ctx.nodeSettings?.namespace });
   objects.push(buildAgentConfigMap(spec, cfg), buildAgentService(spec), buildAgentDaemonSet(spec, ctx.image, ctx.secretVersions, cfg));
   if (spec.agent.gpu.enabled) objects.push(buildGpuAgentDaemonSet(spec, ctx.image, ctx.secretVersions, cfg));
-  if (ctx.nodeSettings) objects.push(...buildNodeSettingsObjects(ctx.nodeSettings.nodes, { namespace: ctx.nodeSettings.namespace, agentNamespace: ns }));
+  if (ctx.nodeSettings)
+    objects.push(...buildNodeSettingsObjects(ctx.nodeSettings.nodes, { namespace: ctx.nodeSettings.namespace, agentNamespace: ns }));
   if (spec.modelServer.enabled) objects.push(...buildModelServerManifests(spec, ctx.image));
   if (spec.estimator.enabled) objects.push(...buildEstimatorRbac(ns), ...buildEstimatorManifests(spec, ctx.image));
   if (spec.scheduler.enabled) {
-    objects.push(...buildScheduler({
-      namespace: ns,
-      image: spec.scheduler.image ?? kubeSchedulerImage(ctx.kubeVersion ?? ''),
-      estimatorUrl: `http://${NAMES.estimator}.${ns}.svc:${spec.estimator.port}`,
-      policy: spec.scheduler.policy,
-    }));
+    objects.push(
+      ...buildScheduler({
+        namespace: ns,
+        image: spec.scheduler.image ?? kubeSchedulerImage(ctx.kubeVersion ?? ''),
+        estimatorUrl: `http://${NAMES.estimator}.${ns}.svc:${spec.estimator.port}`,
+        policy: spec.scheduler.policy,
+      }),
+    );
   }
   if (integrations.serviceMonitor === 'Installed') objects.push(buildServiceMonitor(spec));
   if (integrations.prometheusRule === 'Installed') objects.push(buildPrometheusRule(spec));

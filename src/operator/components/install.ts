@@ -13,7 +13,16 @@ import type { KubeObject } from '../../kube/types.js';
 import { GROUP } from '../../api/v1alpha1/common.js';
 import { buildCrds } from '../api/crds.js';
 import { componentLabels, selectorLabels, NAMES } from './labels.js';
-import { AGENT_RULES, ESTIMATOR_RULES, buildServiceAccount, buildClusterRole, buildClusterRoleBinding, buildRole, buildRoleBinding, type PolicyRule } from './rbac.js';
+import {
+  AGENT_RULES,
+  ESTIMATOR_RULES,
+  buildServiceAccount,
+  buildClusterRole,
+  buildClusterRoleBinding,
+  buildRole,
+  buildRoleBinding,
+  type PolicyRule,
+} from './rbac.js';
 import { buildWebhookConfigurations, WEBHOOK_CONFIG_NAME, WEBHOOK_SERVICE_NAME } from '../webhook/configurations.js';
 import { buildScheduler, buildSchedulerClusterRole, SCHEDULER_NAME, type SchedulerOptions } from './scheduler.js';
 
@@ -66,7 +75,12 @@ export const OPERATOR_CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['create'] },
-  { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'update', 'patch'], resourceNames: [WEBHOOK_CONFIG_NAME] },
+  {
+    apiGroups: ['admissionregistration.k8s.io'],
+    resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+    verbs: ['get', 'update', 'patch'],
+    resourceNames: [WEBHOOK_CONFIG_NAME],
+  },
 ];
 
 /** The operator's rules in its own namespace. */
@@ -104,7 +118,10 @@ export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
     {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: ns, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' } },
+      metadata: {
+        name: ns,
+        labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' },
+      },
     } satisfies KubeObject<V1Namespace>,
     relabel(buildServiceAccount(OPERATOR_NAME, ns, 'operator')),
     relabel(buildClusterRole(OPERATOR_NAME, 'operator', dedupeRules([...OPERATOR_CLUSTER_RULES, ...AGENT_RULES, ...ESTIMATOR_RULES]))),
@@ -117,7 +134,11 @@ export function buildInstallManifests(opts: InstallOptions): KubeObject[] {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: WEBHOOK_SERVICE_NAME, namespace: ns, labels },
-      spec: { type: 'ClusterIP', selector: selectorLabels('operator'), ports: [{ name: 'webhook', port: 443, targetPort: 'webhook', protocol: 'TCP' }] },
+      spec: {
+        type: 'ClusterIP',
+        selector: selectorLabels('operator'),
+        ports: [{ name: 'webhook', port: 443, targetPort: 'webhook', protocol: 'TCP' }],
+      },
     } satisfies KubeObject<V1Service>,
     ...buildWebhookConfigurations({ service: { namespace: ns, name: WEBHOOK_SERVICE_NAME, port: 443 } }).map(relabel),
     ...(opts.scheduler ? buildScheduler({ ...opts.scheduler, namespace: ns }).map(schedulerObject) : []),

@@ -26,7 +26,17 @@ export const NAMES = {
 } as const;
 
 /** The component label values. */
-export type ComponentName = 'namespace' | 'agent' | 'model-server' | 'estimator' | 'monitoring' | 'dashboards' | 'openshift' | 'operator' | 'webhook' | 'scheduler';
+export type ComponentName =
+  | 'namespace'
+  | 'agent'
+  | 'model-server'
+  | 'estimator'
+  | 'monitoring'
+  | 'dashboards'
+  | 'openshift'
+  | 'operator'
+  | 'webhook'
+  | 'scheduler';
 
 /** Standard labels of one operand component. */
 export function componentLabels(component: ComponentName, name = `powerplane-${component}`): Record<string, string> {

@@ -18,8 +18,14 @@ bmcs:
 test("Kepler's Redfish BMC file gives each node its own BMC: endpoint, user, TLS choice and password", () => {
   const { nodes, problems } = parseNodeSettings(KEPLER_FILE);
   assert.deepEqual(problems, []);
-  assert.deepEqual(nodes.get('node-a'), { config: { platform: { redfish: { endpoint: 'https://10.0.0.11', username: 'admin', insecureSkipVerify: true } } }, redfishPassword: 'pass-a' });
-  assert.deepEqual(nodes.get('node-b'), { config: { platform: { redfish: { endpoint: 'https://10.0.0.12', username: 'root' } } }, redfishPassword: 'pass-b' });
+  assert.deepEqual(nodes.get('node-a'), {
+    config: { platform: { redfish: { endpoint: 'https://10.0.0.11', username: 'admin', insecureSkipVerify: true } } },
+    redfishPassword: 'pass-a',
+  });
+  assert.deepEqual(nodes.get('node-b'), {
+    config: { platform: { redfish: { endpoint: 'https://10.0.0.12', username: 'root' } } },
+    redfishPassword: 'pass-b',
+  });
   assert.deepEqual(nodes.get('node-c'), { config: { platform: { ipmi: { exporterUrl: 'http://ipmi-exporter:9290/ipmi?target=10.0.0.13' } } } });
 });
 
@@ -38,7 +44,10 @@ test('mistakes are named by field, and with any mistake no node gets anything', 
   ];
   for (const [text, field] of cases) {
     const { nodes, problems } = parseNodeSettings(text);
-    assert.ok(problems.some((p) => p.field === field), `${JSON.stringify(text)}: ${JSON.stringify(problems)}`);
+    assert.ok(
+      problems.some((p) => p.field === field),
+      `${JSON.stringify(text)}: ${JSON.stringify(problems)}`,
+    );
     assert.equal(nodes.size, 0);
   }
 });
@@ -47,16 +56,31 @@ test("one Secret per node holds that node's entry only; the agent's Role may get
   const { nodes } = parseNodeSettings(KEPLER_FILE);
   const objects = buildNodeSettingsObjects(nodes, { namespace: 'powerplane-system', agentNamespace: 'powerplane' });
   const secrets = objects.filter((o) => o.kind === 'Secret');
-  assert.deepEqual(secrets.map((s) => s.metadata.name), ['powerplane-node-node-a', 'powerplane-node-node-b', 'powerplane-node-node-c']);
-  const text = (name: string) => JSON.stringify(Object.values(secrets.find((s) => s.metadata.name === name)!.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString()));
+  assert.deepEqual(
+    secrets.map((s) => s.metadata.name),
+    ['powerplane-node-node-a', 'powerplane-node-node-b', 'powerplane-node-node-c'],
+  );
+  const text = (name: string) =>
+    JSON.stringify(
+      Object.values(secrets.find((s) => s.metadata.name === name)!.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString()),
+    );
   assert.match(text('powerplane-node-node-a'), /pass-a/);
   assert.doesNotMatch(text('powerplane-node-node-a'), /pass-b|10\.0\.0\.12|10\.0\.0\.13/);
   assert.doesNotMatch(text('powerplane-node-node-b'), /pass-a|10\.0\.0\.11/);
   const a = secrets[0].data as Record<string, string>;
-  assert.deepEqual(parse(Buffer.from(a['config.yaml'], 'base64').toString()), { platform: { redfish: { endpoint: 'https://10.0.0.11', username: 'admin', insecureSkipVerify: true } } });
+  assert.deepEqual(parse(Buffer.from(a['config.yaml'], 'base64').toString()), {
+    platform: { redfish: { endpoint: 'https://10.0.0.11', username: 'admin', insecureSkipVerify: true } },
+  });
   const role = objects.find((o) => o.kind === 'Role')!;
   assert.equal(role.metadata.name, NODE_SETTINGS_ROLE);
-  assert.deepEqual(role.rules, [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['powerplane-node-node-a', 'powerplane-node-node-b', 'powerplane-node-node-c'] }]);
+  assert.deepEqual(role.rules, [
+    {
+      apiGroups: [''],
+      resources: ['secrets'],
+      verbs: ['get'],
+      resourceNames: ['powerplane-node-node-a', 'powerplane-node-node-b', 'powerplane-node-node-c'],
+    },
+  ]);
   const binding = objects.find((o) => o.kind === 'RoleBinding')!;
   assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'powerplane-agent', namespace: 'powerplane' }]);
   assert.deepEqual(buildNodeSettingsObjects(new Map(), { namespace: 'x', agentNamespace: 'y' }), []);

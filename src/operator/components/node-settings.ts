@@ -70,7 +70,11 @@ function urlProblem(field: string, value: unknown, credentials: boolean): Proble
   if (u.username || u.password) return { field, message: 'put credentials in username and password, not in the URL' };
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const loopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
-  if (credentials && u.protocol === 'http:' && !loopback) return { field, message: `refusing to send credentials over plain http to ${u.host}; use https (with insecure: true for a self-signed BMC certificate)` };
+  if (credentials && u.protocol === 'http:' && !loopback)
+    return {
+      field,
+      message: `refusing to send credentials over plain http to ${u.host}; use https (with insecure: true for a self-signed BMC certificate)`,
+    };
   return undefined;
 }
 
@@ -78,12 +82,16 @@ function bmcProblems(id: string, bmc: unknown): Problem[] {
   const at = `bmcs.${id}`;
   if (!isMap(bmc)) return [{ field: at, message: 'must be a mapping of endpoint, username, password, insecure, ipmiExporterUrl' }];
   const out: Problem[] = [];
-  for (const k of Object.keys(bmc)) if (!BMC_FIELDS.has(k)) out.push({ field: `${at}.${k}`, message: `unknown field; known: ${[...BMC_FIELDS].join(', ')}` });
-  for (const k of ['username', 'password'] as const) if (bmc[k] !== undefined && typeof bmc[k] !== 'string') out.push({ field: `${at}.${k}`, message: 'must be a string' });
+  for (const k of Object.keys(bmc))
+    if (!BMC_FIELDS.has(k)) out.push({ field: `${at}.${k}`, message: `unknown field; known: ${[...BMC_FIELDS].join(', ')}` });
+  for (const k of ['username', 'password'] as const)
+    if (bmc[k] !== undefined && typeof bmc[k] !== 'string') out.push({ field: `${at}.${k}`, message: 'must be a string' });
   if (bmc.insecure !== undefined && typeof bmc.insecure !== 'boolean') out.push({ field: `${at}.insecure`, message: 'must be true or false' });
-  if (bmc.endpoint === undefined && bmc.ipmiExporterUrl === undefined) out.push({ field: at, message: 'needs endpoint (Redfish) or ipmiExporterUrl' });
+  if (bmc.endpoint === undefined && bmc.ipmiExporterUrl === undefined)
+    out.push({ field: at, message: 'needs endpoint (Redfish) or ipmiExporterUrl' });
   const credentials = typeof bmc.username === 'string' && bmc.username !== '';
-  if (credentials && (typeof bmc.password !== 'string' || bmc.password === '')) out.push({ field: `${at}.password`, message: 'username is set but password is empty' });
+  if (credentials && (typeof bmc.password !== 'string' || bmc.password === ''))
+    out.push({ field: `${at}.password`, message: 'username is set but password is empty' });
   if (bmc.endpoint !== undefined) {
     const p = urlProblem(`${at}.endpoint`, bmc.endpoint, credentials);
     if (p) out.push(p);
@@ -99,7 +107,11 @@ function bmcProblems(id: string, bmc: unknown): Problem[] {
 export function nodeSettingsOf(bmc: Bmc): NodeSettings {
   const platform: NodeSettings['config']['platform'] = {};
   if (bmc.endpoint !== undefined) {
-    platform.redfish = { endpoint: bmc.endpoint, ...(bmc.username ? { username: bmc.username } : {}), ...(bmc.insecure !== undefined ? { insecureSkipVerify: bmc.insecure } : {}) };
+    platform.redfish = {
+      endpoint: bmc.endpoint,
+      ...(bmc.username ? { username: bmc.username } : {}),
+      ...(bmc.insecure !== undefined ? { insecureSkipVerify: bmc.insecure } : {}),
+    };
   }
   if (bmc.ipmiExporterUrl !== undefined) platform.ipmi = { exporterUrl: bmc.ipmiExporterUrl };
   return { config: { platform }, ...(bmc.username && bmc.password ? { redfishPassword: bmc.password } : {}) };
@@ -131,7 +143,8 @@ export function parseNodeSettings(text: string): { nodes: Map<string, NodeSettin
   for (const [id, bmc] of Object.entries(bmcMap)) problems.push(...bmcProblems(id, bmc));
   for (const [node, id] of Object.entries(nodeMap as Record<string, unknown>)) {
     if (!NODE_NAME.test(node) || node.length > 253) problems.push({ field: `nodes.${node}`, message: 'not a node name (a DNS subdomain)' });
-    else if (typeof id !== 'string' || !(id in bmcMap)) problems.push({ field: `nodes.${node}`, message: `names BMC ${JSON.stringify(id)}, which bmcs does not define` });
+    else if (typeof id !== 'string' || !(id in bmcMap))
+      problems.push({ field: `nodes.${node}`, message: `names BMC ${JSON.stringify(id)}, which bmcs does not define` });
   }
   if (problems.length > 0) return { nodes, problems };
   for (const [node, id] of Object.entries(nodeMap as Record<string, string>)) nodes.set(node, nodeSettingsOf(bmcMap[id] as Bmc));
@@ -153,7 +166,12 @@ export function buildNodeSettingsSecret(node: string, settings: NodeSettings, na
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name, namespace, labels: { ...componentLabels('agent', name), [NODE_SETTINGS_LABEL]: 'true' }, annotations: { [NODE_ANNOTATION]: node } },
+    metadata: {
+      name,
+      namespace,
+      labels: { ...componentLabels('agent', name), [NODE_SETTINGS_LABEL]: 'true' },
+      annotations: { [NODE_ANNOTATION]: node },
+    },
     type: 'Opaque',
     data: {
       [NODE_SETTINGS_CONFIG_KEY]: b64(stringify(settings.config)),
@@ -172,7 +190,9 @@ export function buildNodeSettingsObjects(nodes: ReadonlyMap<string, NodeSettings
   const secrets = names.map((n) => buildNodeSettingsSecret(n, nodes.get(n)!, target.namespace));
   return [
     ...secrets,
-    buildRole(NODE_SETTINGS_ROLE, target.namespace, 'agent', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: secrets.map((s) => s.metadata.name!) }]),
+    buildRole(NODE_SETTINGS_ROLE, target.namespace, 'agent', [
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: secrets.map((s) => s.metadata.name!) },
+    ]),
     buildRoleBinding(NODE_SETTINGS_ROLE, target.namespace, 'agent', { name: NAMES.agent, namespace: target.agentNamespace }),
   ];
 }

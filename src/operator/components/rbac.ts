@@ -49,7 +49,12 @@ export const ESTIMATOR_RULES: PolicyRule[] = [
 
 /** Builds a ServiceAccount. */
 export function buildServiceAccount(name: string, namespace: string, component: ComponentName, automount = true): KubeObject<V1ServiceAccount> {
-  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels: componentLabels(component) }, automountServiceAccountToken: automount };
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace, labels: componentLabels(component) },
+    automountServiceAccountToken: automount,
+  };
 }
 
 /** Builds a ClusterRole. */
@@ -58,7 +63,11 @@ export function buildClusterRole(name: string, component: ComponentName, rules: 
 }
 
 /** Builds a ClusterRoleBinding of a ClusterRole to one ServiceAccount. */
-export function buildClusterRoleBinding(name: string, component: ComponentName, sa: { name: string; namespace: string }): KubeObject<V1ClusterRoleBinding> {
+export function buildClusterRoleBinding(
+  name: string,
+  component: ComponentName,
+  sa: { name: string; namespace: string },
+): KubeObject<V1ClusterRoleBinding> {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
@@ -74,7 +83,12 @@ export function buildRole(name: string, namespace: string, component: ComponentN
 }
 
 /** Builds a RoleBinding of a Role to one ServiceAccount. */
-export function buildRoleBinding(name: string, namespace: string, component: ComponentName, sa: { name: string; namespace: string }): KubeObject<V1RoleBinding> {
+export function buildRoleBinding(
+  name: string,
+  namespace: string,
+  component: ComponentName,
+  sa: { name: string; namespace: string },
+): KubeObject<V1RoleBinding> {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',

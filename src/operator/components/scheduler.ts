@@ -47,7 +47,11 @@ export const SCHEDULER_RULES: PolicyRule[] = [
   { apiGroups: [''], resources: ['persistentvolumeclaims', 'persistentvolumes'], verbs: ['get', 'list', 'watch', 'patch', 'update'] },
   { apiGroups: ['apps'], resources: ['replicasets', 'statefulsets'], verbs: READ },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
-  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses', 'csinodes', 'csidrivers', 'csistoragecapacities', 'volumeattachments'], verbs: READ },
+  {
+    apiGroups: ['storage.k8s.io'],
+    resources: ['storageclasses', 'csinodes', 'csidrivers', 'csistoragecapacities', 'volumeattachments'],
+    verbs: READ,
+  },
   { apiGroups: ['resource.k8s.io'], resources: ['resourceclaims', 'resourceslices', 'deviceclasses', 'resourceclaimtemplates'], verbs: READ },
   { apiGroups: ['resource.k8s.io'], resources: ['resourceclaims/status'], verbs: ['patch', 'update'] },
 ];
@@ -105,7 +109,12 @@ export function buildScheduler(o: SchedulerOptions): KubeObject[] {
   return [
     buildServiceAccount(SCHEDULER_NAME, o.namespace, 'scheduler'),
     buildClusterRoleBinding(SCHEDULER_NAME, 'scheduler', { name: SCHEDULER_NAME, namespace: o.namespace }),
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: SCHEDULER_NAME, namespace: o.namespace, labels }, data: { [CONFIG_KEY]: config } } satisfies KubeObject<V1ConfigMap>,
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: SCHEDULER_NAME, namespace: o.namespace, labels },
+      data: { [CONFIG_KEY]: config },
+    } satisfies KubeObject<V1ConfigMap>,
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',

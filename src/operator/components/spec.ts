@@ -38,7 +38,12 @@ export interface ResolvedSpec {
   };
   collect: { pods: boolean; gpu: boolean; platform: boolean };
   export: { levels: Array<(typeof METRIC_LEVELS)[number]>; idlePolicy: 'none' | 'cpu-share' | 'requests'; maxTerminated: number };
-  modelServer: { enabled: boolean; image?: string; port: number; storage: { type: 'emptyDir' | 'hostPath' | 'nfs' | 'pvc'; path?: string; server?: string; claimName?: string } };
+  modelServer: {
+    enabled: boolean;
+    image?: string;
+    port: number;
+    storage: { type: 'emptyDir' | 'hostPath' | 'nfs' | 'pvc'; path?: string; server?: string; claimName?: string };
+  };
   estimator: { enabled: boolean; image?: string; replicas: number; port: number };
   scheduler: { enabled: boolean; image?: string; policy: 'watts' | 'spread' | 'temperature' };
   prometheus: { serviceMonitor: 'auto' | 'on' | 'off'; rules: 'auto' | 'on' | 'off'; scrapeInterval: string };

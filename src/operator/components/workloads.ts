@@ -115,7 +115,10 @@ export function buildModelServerManifests(spec: ResolvedSpec, defaultImage: stri
       replicas: 1,
       // 0440: readable by the container's group (fsGroup), not by others.
       volumes: [modelStoreVolume(m.storage), { name: 'token', secret: { secretName: NAMES.modelServerToken, defaultMode: 0o440 } }],
-      volumeMounts: [{ name: 'models', mountPath: '/data/models' }, { name: 'token', mountPath: MODEL_SERVER_TOKEN_DIR, readOnly: true }],
+      volumeMounts: [
+        { name: 'models', mountPath: '/data/models' },
+        { name: 'token', mountPath: MODEL_SERVER_TOKEN_DIR, readOnly: true },
+      ],
     }),
     service(NAMES.modelServer, spec.namespace, 'model-server', m.port),
   ];

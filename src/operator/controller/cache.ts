@@ -69,7 +69,8 @@ export class OperatorCache implements ObjectReader {
   /** Objects of a kind the operator manages (label selector), from the cache when possible. */
   async listManaged(ref: KindRef): Promise<KubeObject[]> {
     const inf = this.#informers.get(refKey(ref));
-    if (inf?.hasSynced()) return inf.list().filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === MANAGED_SELECTOR['app.kubernetes.io/managed-by']);
+    if (inf?.hasSynced())
+      return inf.list().filter((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === MANAGED_SELECTOR['app.kubernetes.io/managed-by']);
     return (await this.#kube.list(ref, { labelSelector: MANAGED_SELECTOR })).items;
   }
 }

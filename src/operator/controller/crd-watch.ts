@@ -27,9 +27,14 @@ export class CrdWatch {
   constructor(kube: KubeClient, names: readonly string[], onChange: (name: string, served: boolean) => void) {
     this.#informers = names.map((name) => {
       const inf = new Informer(kube, CRD_REF, { fieldSelector: { 'metadata.name': name } });
-      const fire = (served: boolean) => { if (this.#started) onChange(name, served); };
-      inf.on('add', (o: KubeObject) => fire(!o.metadata.deletionTimestamp))
-        .on('update', (o: KubeObject, old: KubeObject) => { if (Boolean(o.metadata.deletionTimestamp) !== Boolean(old.metadata.deletionTimestamp)) fire(!o.metadata.deletionTimestamp); })
+      const fire = (served: boolean) => {
+        if (this.#started) onChange(name, served);
+      };
+      inf
+        .on('add', (o: KubeObject) => fire(!o.metadata.deletionTimestamp))
+        .on('update', (o: KubeObject, old: KubeObject) => {
+          if (Boolean(o.metadata.deletionTimestamp) !== Boolean(old.metadata.deletionTimestamp)) fire(!o.metadata.deletionTimestamp);
+        })
         .on('delete', () => fire(false));
       return inf;
     });

@@ -16,7 +16,6 @@ import type { OperatorKube, ObjectReader } from '../reconciler/types.js';
 import { setCondition } from './status.js';
 import type { QueueResult } from './queue.js';
 
-
 /** What the Estimator controller needs. */
 export interface EstimatorControllerDeps {
   kube: OperatorKube;
@@ -32,10 +31,12 @@ export interface EstimatorControllerDeps {
 export function estimatorErrors(est: EstimatorResource, nodeNames: ReadonlySet<string>): EstimatorStatus['errors'] {
   const errors: EstimatorStatus['errors'] = [];
   const spec = est.spec ?? {};
-  for (const p of nodeConfigProblems(spec.defaultNodeConfig, 'spec.defaultNodeConfig')) errors.push({ node: '*', monitor: monitorOf(p.field, spec as Record<string, unknown>), message: `${p.field}: ${p.message}` });
+  for (const p of nodeConfigProblems(spec.defaultNodeConfig, 'spec.defaultNodeConfig'))
+    errors.push({ node: '*', monitor: monitorOf(p.field, spec as Record<string, unknown>), message: `${p.field}: ${p.message}` });
   for (const [node, cfg] of Object.entries(spec.nodeConfigOverrides ?? {})) {
     if (!nodeNames.has(node)) errors.push({ node, monitor: 'override', message: `spec.nodeConfigOverrides.${node}: no such node (no PowerNode)` });
-    for (const p of nodeConfigProblems(cfg, `spec.nodeConfigOverrides.${node}`)) errors.push({ node, monitor: monitorOf(p.field, spec as Record<string, unknown>), message: `${p.field}: ${p.message}` });
+    for (const p of nodeConfigProblems(cfg, `spec.nodeConfigOverrides.${node}`))
+      errors.push({ node, monitor: monitorOf(p.field, spec as Record<string, unknown>), message: `${p.field}: ${p.message}` });
   }
   return errors;
 }
@@ -50,7 +51,10 @@ export function servingMessage(powerNodes: number): string {
 
 /** The monitor or predictor type a problem's field points at. */
 function monitorOf(field: string, spec: Record<string, unknown>): string {
-  const path = field.replace(/^spec\./, '').replace(/\[(\d+)\]/g, '.$1').split('.');
+  const path = field
+    .replace(/^spec\./, '')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.');
   let cur: unknown = spec;
   for (const p of path.slice(0, -1)) cur = (cur as Record<string, unknown> | undefined)?.[p];
   return String((cur as { type?: unknown } | undefined)?.type ?? 'unknown');
@@ -73,22 +77,51 @@ export class EstimatorController {
     const nowIso = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
     const nodes = this.#d.powerNodes();
     const problems = estimatorSchemaProblems(est.spec);
-    const errors = problems.length > 0 ? problems.map((p) => ({ node: '*', monitor: 'spec', message: `${p.field}: ${p.message}` })) : estimatorErrors(est, new Set(nodes.map((n) => n.metadata.name)));
+    const errors =
+      problems.length > 0
+        ? problems.map((p) => ({ node: '*', monitor: 'spec', message: `${p.field}: ${p.message}` }))
+        : estimatorErrors(est, new Set(nodes.map((n) => n.metadata.name)));
     const old = est.status;
     const gen = est.metadata.generation;
-    let conditions = setCondition(old?.conditions, problems.length > 0
-      ? { type: 'Reconciled', status: 'False', reason: 'InvalidSpec', message: errors.map((e) => e.message).join('; ').slice(0, 32768) }
-      : { type: 'Reconciled', status: 'True', reason: 'ReconcileSuccess', message: 'spec accepted' }, gen, nowIso);
-    conditions = setCondition(conditions, errors.length === 0
-      ? { type: 'Available', status: 'True', reason: 'ServingNodes', message: servingMessage(nodes.length) }
-      : { type: 'Available', status: 'False', reason: 'MonitorErrors', message: `${errors.length} monitor errors; ${servingMessage(nodes.length)}` }, gen, nowIso);
+    let conditions = setCondition(
+      old?.conditions,
+      problems.length > 0
+        ? {
+            type: 'Reconciled',
+            status: 'False',
+            reason: 'InvalidSpec',
+            message: errors
+              .map((e) => e.message)
+              .join('; ')
+              .slice(0, 32768),
+          }
+        : { type: 'Reconciled', status: 'True', reason: 'ReconcileSuccess', message: 'spec accepted' },
+      gen,
+      nowIso,
+    );
+    conditions = setCondition(
+      conditions,
+      errors.length === 0
+        ? { type: 'Available', status: 'True', reason: 'ServingNodes', message: servingMessage(nodes.length) }
+        : {
+            type: 'Available',
+            status: 'False',
+            reason: 'MonitorErrors',
+            message: `${errors.length} monitor errors; ${servingMessage(nodes.length)}`,
+          },
+      gen,
+      nowIso,
+    );
     const content = { conditions, nodesSeen: nodes.length, errors };
     const oldContent = old ? { conditions: old.conditions, nodesSeen: old.nodesSeen, errors: old.errors } : undefined;
     const refreshMs = this.#d.refreshMs ?? 300_000;
     const fresh = old?.lastRefresh !== undefined && now.getTime() - Date.parse(old.lastRefresh) < refreshMs;
     if (fresh && stableJson(content) === stableJson(oldContent)) return { requeueAfterMs: refreshMs };
     const status: EstimatorStatus = { ...content, lastRefresh: nowIso };
-    await this.#d.kube.applyStatus<EstimatorResource>({ apiVersion: API_VERSION, kind: ESTIMATOR_KIND, metadata: { name, namespace }, status }, { fieldManager: FIELD_MANAGER, force: true });
+    await this.#d.kube.applyStatus<EstimatorResource>(
+      { apiVersion: API_VERSION, kind: ESTIMATOR_KIND, metadata: { name, namespace }, status },
+      { fieldManager: FIELD_MANAGER, force: true },
+    );
     return { requeueAfterMs: refreshMs };
   }
 }

@@ -38,7 +38,6 @@ import { AgentPowerSource } from '../capping/agent-power.js';
 import { catalogAlgorithmResolver } from '../capping/algorithms.js';
 import { POWER_CAP_POLICY_REF, type PowerCapPolicySpec } from '../../api/v1alpha1/powercappolicy.js';
 
-
 /** Options of {@link OperatorManager}. */
 export interface OperatorManagerOptions {
   kube: KubeClient;
@@ -103,10 +102,24 @@ export class OperatorManager {
   constructor(opts: OperatorManagerOptions) {
     this.#o = opts;
     this.#identity = opts.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`;
-    const events = new EventRecorder({ kube: opts.kube, source: { controller: EVENT_CONTROLLER, instance: this.#identity }, onError: (err) => opts.log.debug({ err }, 'event not recorded') });
+    const events = new EventRecorder({
+      kube: opts.kube,
+      source: { controller: EVENT_CONTROLLER, instance: this.#identity },
+      onError: (err) => opts.log.debug({ err }, 'event not recorded'),
+    });
     this.cache = new OperatorCache(opts.kube, [POWER_MONITOR_REF, POWER_NODE_REF, ESTIMATOR_REF, POWER_CAP_POLICY_REF]);
     const powerNodes = () => this.cache.informer<PowerNode>(POWER_NODE_REF)?.list() ?? [];
-    this.powerMonitors = new PowerMonitorController({ kube: opts.kube, reader: this.cache, powerNodes, image: opts.image, namespace: opts.namespace, dashboards: opts.dashboards, log: opts.log.child({ controller: 'powermonitor' }), events, cleanupPollMs: opts.cleanupPollMs });
+    this.powerMonitors = new PowerMonitorController({
+      kube: opts.kube,
+      reader: this.cache,
+      powerNodes,
+      image: opts.image,
+      namespace: opts.namespace,
+      dashboards: opts.dashboards,
+      log: opts.log.child({ controller: 'powermonitor' }),
+      events,
+      cleanupPollMs: opts.cleanupPollMs,
+    });
     this.#crds = new CrdWatch(opts.kube, OPTIONAL_KIND_CRDS, (name, served) => {
       opts.log.info({ crd: name, served }, served ? 'optional CRD installed: reconciling' : 'optional CRD removed: reconciling');
       opts.kube.resolver.invalidate();
@@ -123,7 +136,10 @@ export class OperatorManager {
         const url = spec.prometheusUrl ?? cap.prometheusUrl;
         return url ? new PrometheusPowerSource({ url }) : new AgentPowerSource({ kube: opts.kube, urls: cap.agentUrls });
       },
-      nodes: () => powerNodes().filter((n) => n.status).map((n) => ({ name: n.metadata.name, watts: Math.max(0, n.status!.watts) })),
+      nodes: () =>
+        powerNodes()
+          .filter((n) => n.status)
+          .map((n) => ({ name: n.metadata.name, watts: Math.max(0, n.status!.watts) })),
       ...(cap.nodeCosts ? { nodeCosts: cap.nodeCosts } : {}),
       metrics: this.cappingMetrics,
       now: cap.now,
@@ -152,7 +168,12 @@ export class OperatorManager {
       return;
     }
     const identity = this.#identity;
-    const lock = new LeaseLock(this.#o.kube, { name: LEADER_LEASE_NAME, namespace: this.#o.namespace, identity, leaseDurationSeconds: this.#o.lease?.durationSeconds });
+    const lock = new LeaseLock(this.#o.kube, {
+      name: LEADER_LEASE_NAME,
+      namespace: this.#o.namespace,
+      identity,
+      leaseDurationSeconds: this.#o.lease?.durationSeconds,
+    });
     this.#elector = new LeaderElector(lock, {
       retryPeriodMs: this.#o.lease?.retryPeriodMs,
       renewDeadlineMs: this.#o.lease?.renewDeadlineMs,
@@ -177,7 +198,8 @@ export class OperatorManager {
 
   /** Resolves when every queue is idle (tests, benchmarks). */
   async idle(): Promise<void> {
-    for (let i = 0; i < 3; i++) await Promise.all([this.#install?.idle(), this.#status?.idle(), this.#estimatorQueue?.idle(), this.#cappingQueue?.idle()]);
+    for (let i = 0; i < 3; i++)
+      await Promise.all([this.#install?.idle(), this.#status?.idle(), this.#estimatorQueue?.idle(), this.#cappingQueue?.idle()]);
   }
 
   /** Queues an install reconcile (tests, benchmarks). */
@@ -218,10 +240,17 @@ export class OperatorManager {
   #wire(): void {
     const pmInf = this.cache.informer(POWER_MONITOR_REF)!;
     const installOnChange = (o: KubeObject, old?: KubeObject) => {
-      const changed = !old || o.metadata.generation !== old.metadata.generation || o.metadata.deletionTimestamp !== old.metadata.deletionTimestamp || stableFinalizers(o) !== stableFinalizers(old);
+      const changed =
+        !old ||
+        o.metadata.generation !== old.metadata.generation ||
+        o.metadata.deletionTimestamp !== old.metadata.deletionTimestamp ||
+        stableFinalizers(o) !== stableFinalizers(old);
       if (changed) this.#install?.add(o.metadata.name ?? '');
     };
-    pmInf.on('add', (o) => installOnChange(o)).on('update', installOnChange).on('delete', (o) => this.#install?.add(o.metadata.name ?? ''));
+    pmInf
+      .on('add', (o) => installOnChange(o))
+      .on('update', installOnChange)
+      .on('delete', (o) => this.#install?.add(o.metadata.name ?? ''));
 
     for (const [ref, inf] of this.cache.informers()) {
       if (ref.apiVersion === API_VERSION) continue;
@@ -232,7 +261,8 @@ export class OperatorManager {
       inf.on('update', (o, old) => {
         const owner = ownerName(o);
         if (!owner) return;
-        const specChanged = o.metadata.generation === undefined || o.metadata.generation !== old.metadata.generation || stableMeta(o) !== stableMeta(old);
+        const specChanged =
+          o.metadata.generation === undefined || o.metadata.generation !== old.metadata.generation || stableMeta(o) !== stableMeta(old);
         if (specChanged) this.#install?.add(owner);
         if (o.kind === 'DaemonSet' || ref.kind === 'DaemonSet') this.#status?.add(owner);
       });
@@ -246,22 +276,32 @@ export class OperatorManager {
     const nodeInf = this.cache.informer(POWER_NODE_REF)!;
     const onNodes = (countChanged: boolean) => {
       this.#status?.add(POWER_MONITOR_NAME, this.#o.nodeStatusDelayMs ?? 10_000);
-      if (countChanged) for (const e of this.cache.informer(ESTIMATOR_REF)?.list() ?? []) this.#estimatorQueue?.add(`${e.metadata.namespace}/${e.metadata.name}`);
+      if (countChanged)
+        for (const e of this.cache.informer(ESTIMATOR_REF)?.list() ?? []) this.#estimatorQueue?.add(`${e.metadata.namespace}/${e.metadata.name}`);
     };
-    nodeInf.on('add', () => onNodes(true)).on('update', () => onNodes(false)).on('delete', () => onNodes(true));
+    nodeInf
+      .on('add', () => onNodes(true))
+      .on('update', () => onNodes(false))
+      .on('delete', () => onNodes(true));
 
     const capInf = this.cache.informer(POWER_CAP_POLICY_REF)!;
     const capKey = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
-    const capChanged = (o: KubeObject, old?: KubeObject) => !old || o.metadata.generation !== old.metadata.generation || o.metadata.deletionTimestamp !== old.metadata.deletionTimestamp;
-    capInf.on('add', (o) => this.#cappingQueue?.add(capKey(o))).on('update', (o, old) => {
-      if (capChanged(o, old)) this.#cappingQueue?.add(capKey(o));
-    }).on('delete', (o) => this.#cappingQueue?.add(capKey(o)));
+    const capChanged = (o: KubeObject, old?: KubeObject) =>
+      !old || o.metadata.generation !== old.metadata.generation || o.metadata.deletionTimestamp !== old.metadata.deletionTimestamp;
+    capInf
+      .on('add', (o) => this.#cappingQueue?.add(capKey(o)))
+      .on('update', (o, old) => {
+        if (capChanged(o, old)) this.#cappingQueue?.add(capKey(o));
+      })
+      .on('delete', (o) => this.#cappingQueue?.add(capKey(o)));
 
     const estInf = this.cache.informer(ESTIMATOR_REF)!;
     const estKey = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
-    estInf.on('add', (o) => this.#estimatorQueue?.add(estKey(o))).on('update', (o, old) => {
-      if (o.metadata.generation !== old.metadata.generation) this.#estimatorQueue?.add(estKey(o));
-    });
+    estInf
+      .on('add', (o) => this.#estimatorQueue?.add(estKey(o)))
+      .on('update', (o, old) => {
+        if (o.metadata.generation !== old.metadata.generation) this.#estimatorQueue?.add(estKey(o));
+      });
   }
 }
 

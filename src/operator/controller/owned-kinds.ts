@@ -20,12 +20,28 @@ export const OWNED_KINDS: readonly OwnedKind[] = [
   { ref: { apiVersion: 'v1', kind: 'Service' }, namespaced: true },
   { ref: { apiVersion: 'v1', kind: 'ConfigMap' }, namespaced: true },
   { ref: { apiVersion: 'v1', kind: 'ServiceAccount' }, namespaced: true },
-  { ref: { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' }, crd: { group: 'monitoring.coreos.com', plural: 'servicemonitors' }, namespaced: true },
-  { ref: { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' }, crd: { group: 'monitoring.coreos.com', plural: 'prometheusrules' }, namespaced: true },
+  {
+    ref: { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
+    crd: { group: 'monitoring.coreos.com', plural: 'servicemonitors' },
+    namespaced: true,
+  },
+  {
+    ref: { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' },
+    crd: { group: 'monitoring.coreos.com', plural: 'prometheusrules' },
+    namespaced: true,
+  },
   { ref: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' }, namespaced: false },
   { ref: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' }, namespaced: false },
-  { ref: { apiVersion: 'security.openshift.io/v1', kind: 'SecurityContextConstraints' }, crd: { group: 'security.openshift.io', plural: 'securitycontextconstraints' }, namespaced: false },
-  { ref: { apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig' }, crd: { group: 'machineconfiguration.openshift.io', plural: 'machineconfigs' }, namespaced: false },
+  {
+    ref: { apiVersion: 'security.openshift.io/v1', kind: 'SecurityContextConstraints' },
+    crd: { group: 'security.openshift.io', plural: 'securitycontextconstraints' },
+    namespaced: false,
+  },
+  {
+    ref: { apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig' },
+    crd: { group: 'machineconfiguration.openshift.io', plural: 'machineconfigs' },
+    namespaced: false,
+  },
   { ref: { apiVersion: 'v1', kind: 'Namespace' }, namespaced: false },
 ];
 

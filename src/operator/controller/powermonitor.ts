@@ -12,7 +12,13 @@ import type { Logger } from '../../core/logger.js';
 import type { EventRecorder, EventType } from '../../kube/event-recorder.js';
 import type { KubeObject } from '../../kube/types.js';
 import { API_VERSION } from '../../api/v1alpha1/common.js';
-import { POWER_MONITOR_KIND, POWER_MONITOR_NAME, POWER_MONITOR_REF, type PowerMonitor, type PowerMonitorStatus } from '../../api/v1alpha1/powermonitor.js';
+import {
+  POWER_MONITOR_KIND,
+  POWER_MONITOR_NAME,
+  POWER_MONITOR_REF,
+  type PowerMonitor,
+  type PowerMonitorStatus,
+} from '../../api/v1alpha1/powermonitor.js';
 import type { PowerNode } from '../../api/v1alpha1/powernode.js';
 import { powerMonitorProblems } from '../api/validation.js';
 import { resolveSpec } from '../components/spec.js';
@@ -30,7 +36,6 @@ import { CONTINUE, type OperatorKube, type ObjectReader, type Step } from '../re
 import { setCondition, availableCondition, daemonSetCounts, mergeAgentDaemonSets, aggregatePowerNodes, type ConditionInput } from './status.js';
 import { OWNED_KINDS, objectRefKey } from './owned-kinds.js';
 import type { QueueResult } from './queue.js';
-
 
 /** What the controller needs. */
 export interface PowerMonitorControllerDeps {
@@ -104,7 +109,9 @@ export class PowerMonitorController {
       this.#d.log.warn({ powermonitor: name, step: outcome.step, err: r.error }, 'reconcile failed');
       const message = r.error instanceof Error ? r.error.message : String(r.error);
       await this.#event(pm, 'Warning', 'ReconcileError', outcome.step, `${outcome.step}: ${message}`);
-      await this.#writeStatus(pm, { reconciled: { type: 'Reconciled', status: 'False', reason: 'ReconcileError', message: `${outcome.step}: ${message}`.slice(0, 32768) } }).catch(() => undefined);
+      await this.#writeStatus(pm, {
+        reconciled: { type: 'Reconciled', status: 'False', reason: 'ReconcileError', message: `${outcome.step}: ${message}`.slice(0, 32768) },
+      }).catch(() => undefined);
       return { failed: true };
     }
     return undefined;
@@ -141,13 +148,22 @@ export class PowerMonitorController {
           if (!hasFinalizer(ctx.pm)) return { action: 'stop' };
           // Objects already terminating are left to their own finalizers (a Namespace waits for the
           // namespace controller, which an API server without controllers never runs).
-          const left = [...(await this.#ownedObjects(ctx.pm)), ...(await this.#nodeSettingsObjects(ctx.pm))].filter((o) => !o.metadata.deletionTimestamp);
+          const left = [...(await this.#ownedObjects(ctx.pm)), ...(await this.#nodeSettingsObjects(ctx.pm))].filter(
+            (o) => !o.metadata.deletionTimestamp,
+          );
           for (const o of left) if (await deleteObject(d.kube, o)) ctx.stats.deleted++;
           if (await deleteModelServerToken(d.kube, resolveSpec(ctx.pm.spec).namespace, ctx.pm.metadata.uid ?? '')) ctx.stats.deleted++;
-          if (left.length > 0) return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
+          if (left.length > 0)
+            return { action: 'requeue', afterMs: d.cleanupPollMs ?? 1000, reason: `waiting for ${left.length} objects to be deleted` };
           await removeFinalizer(d.kube, ctx.pm);
           d.log.info({ powermonitor: ctx.pm.metadata.name }, 'everything the PowerMonitor installed is deleted; finalizer removed');
-          await this.#event(ctx.pm, 'Normal', 'Deleted', 'Cleanup', `deleted ${ctx.stats.deleted} objects the PowerMonitor installed; finalizer removed`);
+          await this.#event(
+            ctx.pm,
+            'Normal',
+            'Deleted',
+            'Cleanup',
+            `deleted ${ctx.stats.deleted} objects the PowerMonitor installed; finalizer removed`,
+          );
           return { action: 'stop' };
         },
       },
@@ -177,7 +193,10 @@ export class PowerMonitorController {
           const owner = { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, name: ctx.pm.metadata.name, uid: ctx.pm.metadata.uid ?? '' };
           const spec = resolveSpec(ctx.pm.spec);
           const secretVersions: Record<string, string> = {};
-          const refs = [...(spec.agent.secrets ?? []).map((r) => ({ field: 'spec.agent.secrets', name: r.name })), ...(spec.agent.nodeSettingsSecretRef ? [{ field: 'spec.agent.nodeSettingsSecretRef', name: spec.agent.nodeSettingsSecretRef.name }] : [])];
+          const refs = [
+            ...(spec.agent.secrets ?? []).map((r) => ({ field: 'spec.agent.secrets', name: r.name })),
+            ...(spec.agent.nodeSettingsSecretRef ? [{ field: 'spec.agent.nodeSettingsSecretRef', name: spec.agent.nodeSettingsSecretRef.name }] : []),
+          ];
           const secrets = new Map<string, KubeObject>();
           for (const ref of refs) {
             const secret = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Secret' }, ref.name, spec.namespace);
@@ -192,11 +211,19 @@ export class PowerMonitorController {
             const raw = (secrets.get(nsRef.name)!.data as Record<string, string> | undefined)?.[nsRef.key];
             if (raw === undefined) return this.#stopInstall(ctx.pm, 'InvalidNodeSettings', `${at}: no such key`);
             const parsed = parseNodeSettings(Buffer.from(raw, 'base64').toString('utf8'));
-            if (parsed.problems.length > 0) return this.#stopInstall(ctx.pm, 'InvalidNodeSettings', `${at}: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+            if (parsed.problems.length > 0)
+              return this.#stopInstall(ctx.pm, 'InvalidNodeSettings', `${at}: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
             nodeSettings = parsed.nodes;
           }
           const kubeVersion = spec.scheduler.enabled && !spec.scheduler.image ? await this.#kubeVersion() : undefined;
-          const desired = buildDesiredState(spec, owner, { image: d.image, crds, dashboards: d.dashboards, secretVersions, kubeVersion, ...(nodeSettings ? { nodeSettings: { nodes: nodeSettings, namespace: d.namespace } } : {}) });
+          const desired = buildDesiredState(spec, owner, {
+            image: d.image,
+            crds,
+            dashboards: d.dashboards,
+            secretVersions,
+            kubeVersion,
+            ...(nodeSettings ? { nodeSettings: { nodes: nodeSettings, namespace: d.namespace } } : {}),
+          });
           // A namespace that exists and is not the operator's (e.g. the operator's own, or `monitoring`)
           // is used as it is: never labelled, owned, or deleted with the PowerMonitor.
           const ns = await d.kube.getOrUndefined({ apiVersion: 'v1', kind: 'Namespace' }, spec.namespace); // not from the cache: it holds only the operator's namespaces
@@ -246,13 +273,32 @@ export class PowerMonitorController {
         name: 'status',
         run: async (ctx) => {
           const desired = ctx.desired!;
-          const skipped = Object.entries(desired.integrations).filter(([, s]) => s === 'CRDMissing').map(([k]) => k);
-          const reconciled: ConditionInput = desired.missing.length > 0
-            ? { type: 'Reconciled', status: 'False', reason: 'IntegrationUnavailable', message: `installed without ${desired.missing.join(', ')}: the CRD is not served` }
-            : { type: 'Reconciled', status: 'True', reason: 'ReconcileSuccess', message: `${desired.objects.length} objects installed${skipped.length ? `; skipped (CRD not served): ${skipped.join(', ')}` : ''}` };
+          const skipped = Object.entries(desired.integrations)
+            .filter(([, s]) => s === 'CRDMissing')
+            .map(([k]) => k);
+          const reconciled: ConditionInput =
+            desired.missing.length > 0
+              ? {
+                  type: 'Reconciled',
+                  status: 'False',
+                  reason: 'IntegrationUnavailable',
+                  message: `installed without ${desired.missing.join(', ')}: the CRD is not served`,
+                }
+              : {
+                  type: 'Reconciled',
+                  status: 'True',
+                  reason: 'ReconcileSuccess',
+                  message: `${desired.objects.length} objects installed${skipped.length ? `; skipped (CRD not served): ${skipped.join(', ')}` : ''}`,
+                };
           await this.#writeStatus(ctx.pm, { reconciled, integrations: desired.integrations });
           if (ctx.stats.applied > 0 || ctx.stats.deleted > 0) {
-            await this.#event(ctx.pm, 'Normal', 'Installed', 'Install', `applied ${ctx.stats.applied} objects, deleted ${ctx.stats.deleted}, ${ctx.stats.unchanged} unchanged`);
+            await this.#event(
+              ctx.pm,
+              'Normal',
+              'Installed',
+              'Install',
+              `applied ${ctx.stats.applied} objects, deleted ${ctx.stats.deleted}, ${ctx.stats.unchanged} unchanged`,
+            );
           }
           if (desired.missing.length > 0) await this.#event(ctx.pm, 'Warning', 'IntegrationUnavailable', 'Install', reconciled.message);
           return CONTINUE;
@@ -278,7 +324,12 @@ export class PowerMonitorController {
       const k = OWNED_KINDS.find((o) => o.ref.kind === kind)!;
       return this.#d.kube.crdExists(k.crd!.group, k.crd!.plural);
     };
-    const [serviceMonitor, prometheusRule, scc, machineConfig] = await Promise.all([exists('ServiceMonitor'), exists('PrometheusRule'), exists('SecurityContextConstraints'), exists('MachineConfig')]);
+    const [serviceMonitor, prometheusRule, scc, machineConfig] = await Promise.all([
+      exists('ServiceMonitor'),
+      exists('PrometheusRule'),
+      exists('SecurityContextConstraints'),
+      exists('MachineConfig'),
+    ]);
     return { serviceMonitor, prometheusRule, scc, machineConfig };
   }
 
@@ -313,24 +364,39 @@ export class PowerMonitorController {
     const crds = await this.#optionalCrds();
     for (const k of OWNED_KINDS) {
       if (k.crd) {
-        const present = { servicemonitors: crds.serviceMonitor, prometheusrules: crds.prometheusRule, securitycontextconstraints: crds.scc, machineconfigs: crds.machineConfig }[k.crd.plural];
+        const present = {
+          servicemonitors: crds.serviceMonitor,
+          prometheusrules: crds.prometheusRule,
+          securitycontextconstraints: crds.scc,
+          machineconfigs: crds.machineConfig,
+        }[k.crd.plural];
         if (!present) continue;
       }
       const items = await this.#d.reader.listManaged(k.ref);
       for (const o of items) {
-        if ((o.metadata.ownerReferences ?? []).some((r) => r.uid === pm.metadata.uid)) out.push({ ...o, apiVersion: k.ref.apiVersion, kind: k.ref.kind });
+        if ((o.metadata.ownerReferences ?? []).some((r) => r.uid === pm.metadata.uid))
+          out.push({ ...o, apiVersion: k.ref.apiVersion, kind: k.ref.kind });
       }
     }
     return out;
   }
 
-  async #writeStatus(pm: PowerMonitor, upd: { reconciled?: ConditionInput; available?: ConditionInput; integrations?: PowerMonitorStatus['integrations']; ignored?: boolean }): Promise<void> {
+  async #writeStatus(
+    pm: PowerMonitor,
+    upd: { reconciled?: ConditionInput; available?: ConditionInput; integrations?: PowerMonitorStatus['integrations']; ignored?: boolean },
+  ): Promise<void> {
     const now = this.#now();
     const gen = pm.metadata.generation;
     const old = pm.status ?? {};
     let conditions = old.conditions;
     const reconciled = upd.reconciled ?? old.conditions?.find((c) => c.type === 'Reconciled');
-    if (reconciled) conditions = setCondition(conditions, { type: 'Reconciled', status: reconciled.status, reason: reconciled.reason, message: reconciled.message }, gen, now);
+    if (reconciled)
+      conditions = setCondition(
+        conditions,
+        { type: 'Reconciled', status: reconciled.status, reason: reconciled.reason, message: reconciled.message },
+        gen,
+        now,
+      );
     let status: PowerMonitorStatus;
     if (upd.ignored) {
       conditions = setCondition(conditions, upd.available!, gen, now);
@@ -347,7 +413,10 @@ export class PowerMonitorController {
     if (json === stableJson(old)) return;
     const last = this.#lastStatus.get(pm.metadata.name);
     if (last && last.json === json && !rvNewer(pm.metadata.resourceVersion, last.rv)) return; // the cache is behind our own write
-    const written = await this.#d.kube.applyStatus<PowerMonitor>({ apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, metadata: { name: pm.metadata.name }, status }, { fieldManager: FIELD_MANAGER, force: true });
+    const written = await this.#d.kube.applyStatus<PowerMonitor>(
+      { apiVersion: API_VERSION, kind: POWER_MONITOR_KIND, metadata: { name: pm.metadata.name }, status },
+      { fieldManager: FIELD_MANAGER, force: true },
+    );
     this.#lastStatus.set(pm.metadata.name, { json, rv: written?.metadata?.resourceVersion });
   }
 }

@@ -7,7 +7,10 @@ const keepAlive = setInterval(() => undefined, 1000);
 after(() => clearInterval(keepAlive));
 
 test('backoff doubles and is capped', () => {
-  assert.deepEqual([1, 2, 3, 4].map((n) => queueBackoff(n, 100, 500)), [100, 200, 400, 500]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((n) => queueBackoff(n, 100, 500)),
+    [100, 200, 400, 500],
+  );
 });
 
 test('keys added in a burst run once; a key added while running runs again; never concurrently', async () => {
@@ -15,14 +18,19 @@ test('keys added in a burst run once; a key added while running runs again; neve
   let active = 0;
   let maxActive = 0;
   let release: (() => void) | undefined;
-  const q = new WorkQueue(async (k) => {
-    active++;
-    maxActive = Math.max(maxActive, active);
-    runs.push(k);
-    if (runs.length === 2) await new Promise<void>((r) => (release = r));
-    active--;
-  }, { coalesceMs: 5 });
-  q.add('a'); q.add('a'); q.add('a');
+  const q = new WorkQueue(
+    async (k) => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      runs.push(k);
+      if (runs.length === 2) await new Promise<void>((r) => (release = r));
+      active--;
+    },
+    { coalesceMs: 5 },
+  );
+  q.add('a');
+  q.add('a');
+  q.add('a');
   await q.idle();
   assert.deepEqual(runs, ['a']);
   q.add('a');

@@ -13,7 +13,12 @@ import type { KubeObject } from '../../kube/types.js';
 export type ConditionInput = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>;
 
 /** Sets `next` in `conditions` (a new list), keeping lastTransitionTime when the status did not change. */
-export function setCondition(conditions: readonly Condition[] | undefined, next: ConditionInput, generation: number | undefined, now: string): Condition[] {
+export function setCondition(
+  conditions: readonly Condition[] | undefined,
+  next: ConditionInput,
+  generation: number | undefined,
+  now: string,
+): Condition[] {
   const list = [...(conditions ?? [])];
   const i = list.findIndex((c) => c.type === next.type);
   const prev = i >= 0 ? list[i] : undefined;
@@ -59,11 +64,36 @@ export function availableCondition(ds: KubeObject | undefined): ConditionInput {
   if (!ds) return { type: 'Available', status: 'False', reason: 'DaemonSetNotFound', message: 'the agent DaemonSet does not exist yet' };
   const c = daemonSetCounts(ds);
   const observed = (ds.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
-  if ((ds.metadata.generation ?? 0) > observed) return { type: 'Available', status: 'Unknown', reason: 'DaemonSetOutOfSync', message: 'the DaemonSet controller has not observed the latest spec yet' };
-  if (c.desiredNumberScheduled === 0 || c.numberReady === 0) return { type: 'Available', status: 'False', reason: 'DaemonSetPodsNotRunning', message: `${c.numberReady} of ${c.desiredNumberScheduled} agent pods ready; check spec.agent.nodeSelector and tolerations` };
-  if (c.updatedNumberScheduled < c.desiredNumberScheduled) return { type: 'Available', status: 'Unknown', reason: 'DaemonSetRolloutInProgress', message: `${c.updatedNumberScheduled} of ${c.desiredNumberScheduled} agent pods updated` };
-  if (c.numberAvailable < c.desiredNumberScheduled) return { type: 'Available', status: 'Unknown', reason: 'DaemonSetPartiallyAvailable', message: `${c.numberAvailable} of ${c.desiredNumberScheduled} agent pods available` };
-  if (c.numberUnavailable > 0) return { type: 'Available', status: 'False', reason: 'DaemonSetPartiallyAvailable', message: `${c.numberUnavailable} agent pods unavailable` };
+  if ((ds.metadata.generation ?? 0) > observed)
+    return {
+      type: 'Available',
+      status: 'Unknown',
+      reason: 'DaemonSetOutOfSync',
+      message: 'the DaemonSet controller has not observed the latest spec yet',
+    };
+  if (c.desiredNumberScheduled === 0 || c.numberReady === 0)
+    return {
+      type: 'Available',
+      status: 'False',
+      reason: 'DaemonSetPodsNotRunning',
+      message: `${c.numberReady} of ${c.desiredNumberScheduled} agent pods ready; check spec.agent.nodeSelector and tolerations`,
+    };
+  if (c.updatedNumberScheduled < c.desiredNumberScheduled)
+    return {
+      type: 'Available',
+      status: 'Unknown',
+      reason: 'DaemonSetRolloutInProgress',
+      message: `${c.updatedNumberScheduled} of ${c.desiredNumberScheduled} agent pods updated`,
+    };
+  if (c.numberAvailable < c.desiredNumberScheduled)
+    return {
+      type: 'Available',
+      status: 'Unknown',
+      reason: 'DaemonSetPartiallyAvailable',
+      message: `${c.numberAvailable} of ${c.desiredNumberScheduled} agent pods available`,
+    };
+  if (c.numberUnavailable > 0)
+    return { type: 'Available', status: 'False', reason: 'DaemonSetPartiallyAvailable', message: `${c.numberUnavailable} agent pods unavailable` };
   return { type: 'Available', status: 'True', reason: 'DaemonSetReady', message: `${c.numberReady} agent pods ready` };
 }
 

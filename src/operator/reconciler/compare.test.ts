@@ -8,7 +8,18 @@ test('isSubset ignores server-defaulted fields but not changed or missing ones',
   const desired = { spec: { a: 1, list: [{ name: 'x', port: 80 }] } };
   assert.ok(isSubset(desired, { spec: { a: 1, b: 2, list: [{ name: 'x', port: 80, protocol: 'TCP' }] }, status: {} }));
   assert.ok(!isSubset(desired, { spec: { a: 2, list: [{ name: 'x', port: 80 }] } }));
-  assert.ok(!isSubset(desired, { spec: { a: 1, list: [{ name: 'x', port: 80 }, { name: 'y', port: 81 }] } }), 'extra list items count');
+  assert.ok(
+    !isSubset(desired, {
+      spec: {
+        a: 1,
+        list: [
+          { name: 'x', port: 80 },
+          { name: 'y', port: 81 },
+        ],
+      },
+    }),
+    'extra list items count',
+  );
   assert.ok(!isSubset(desired, { spec: { list: [{ name: 'x', port: 80 }] } }));
 });
 
@@ -36,7 +47,11 @@ test('the applied hash follows content; rvNewer compares integer versions', () =
   const b = withAppliedHash<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { k: '2' } });
   const c = withAppliedHash<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
   assert.notEqual(a.metadata.annotations![APPLIED_HASH_ANNOTATION], b.metadata.annotations![APPLIED_HASH_ANNOTATION]);
-  assert.notEqual(a.metadata.annotations![APPLIED_HASH_ANNOTATION], c.metadata.annotations![APPLIED_HASH_ANNOTATION], 'a field that stops being set changes the hash');
+  assert.notEqual(
+    a.metadata.annotations![APPLIED_HASH_ANNOTATION],
+    c.metadata.annotations![APPLIED_HASH_ANNOTATION],
+    'a field that stops being set changes the hash',
+  );
   assert.ok(!isSubset(a, b));
   assert.ok(rvNewer('10', '9'));
   assert.ok(!rvNewer('9', '10'));

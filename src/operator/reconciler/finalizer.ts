@@ -18,7 +18,12 @@ export function hasFinalizer(obj: Pick<KubeObject, 'metadata'>): boolean {
 }
 
 async function applyFinalizer(kube: OperatorKube, obj: KubeObject, present: boolean): Promise<KubeObject> {
-  const metadata = { name: obj.metadata.name, namespace: obj.metadata.namespace, resourceVersion: obj.metadata.resourceVersion, ...(present ? { finalizers: [FINALIZER] } : {}) };
+  const metadata = {
+    name: obj.metadata.name,
+    namespace: obj.metadata.namespace,
+    resourceVersion: obj.metadata.resourceVersion,
+    ...(present ? { finalizers: [FINALIZER] } : {}),
+  };
   return kube.apply({ apiVersion: obj.apiVersion, kind: obj.kind, metadata }, { fieldManager: FIELD_MANAGER });
 }
 

@@ -15,11 +15,21 @@ test('steps run in order until one stops or requeues', async () => {
 });
 
 test('a 409 from a step requeues; other errors stop with the error', async () => {
-  const conflict: Step<null> = { name: 'apply', run: async () => { throw kubeErrorFromResponse(409, { kind: 'Status', reason: 'Conflict', code: 409, message: 'stale' }, 'PATCH x'); } };
+  const conflict: Step<null> = {
+    name: 'apply',
+    run: async () => {
+      throw kubeErrorFromResponse(409, { kind: 'Status', reason: 'Conflict', code: 409, message: 'stale' }, 'PATCH x');
+    },
+  };
   const r = await runSteps([conflict], null);
   assert.deepEqual(r.result, { action: 'requeue', reason: 'conflict in apply', conflict: true });
-  const boom: Step<null> = { name: 'boom', run: async () => { throw new Error('boom'); } };
+  const boom: Step<null> = {
+    name: 'boom',
+    run: async () => {
+      throw new Error('boom');
+    },
+  };
   const s = await runSteps([boom], null);
   assert.equal(s.result.action, 'stop');
-  assert.equal(((s.result as { error: Error }).error).message, 'boom');
+  assert.equal((s.result as { error: Error }).error.message, 'boom');
 });

@@ -20,7 +20,8 @@ export async function runSteps<C>(steps: readonly Step<C>[], ctx: C): Promise<Ru
     try {
       result = await step.run(ctx);
     } catch (err) {
-      if (isConflict(err) || isAlreadyExists(err)) return { result: { action: 'requeue', reason: `conflict in ${step.name}`, conflict: true }, step: step.name };
+      if (isConflict(err) || isAlreadyExists(err))
+        return { result: { action: 'requeue', reason: `conflict in ${step.name}`, conflict: true }, step: step.name };
       return { result: { action: 'stop', error: err }, step: step.name };
     }
     if (result.action !== 'continue') return { result, step: step.name };

@@ -20,7 +20,10 @@ export interface Step<C> {
 }
 
 /** The client calls reconcilers make. */
-export type OperatorKube = Pick<KubeClient, 'get' | 'getOrUndefined' | 'list' | 'create' | 'apply' | 'applyStatus' | 'deleteIfExists' | 'crdExists' | 'resource' | 'transport'>;
+export type OperatorKube = Pick<
+  KubeClient,
+  'get' | 'getOrUndefined' | 'list' | 'create' | 'apply' | 'applyStatus' | 'deleteIfExists' | 'crdExists' | 'resource' | 'transport'
+>;
 
 /** Reads live objects, from an informer cache when one covers the kind, else from the API server. */
 export interface ObjectReader {

@@ -5,7 +5,14 @@
  * with fast-json-patch. Objects being deleted are always admitted, so finalizers can be removed.
  */
 import jsonPatch from 'fast-json-patch';
-import { powerMonitorProblems, estimatorProblems, powerCapPolicyProblems, defaultedPowerMonitorSpec, defaultedEstimatorSpec, type Problem } from '../api/validation.js';
+import {
+  powerMonitorProblems,
+  estimatorProblems,
+  powerCapPolicyProblems,
+  defaultedPowerMonitorSpec,
+  defaultedEstimatorSpec,
+  type Problem,
+} from '../api/validation.js';
 import { ERR_OPERATOR_BAD_REVIEW } from '../errors.js';
 
 /** The part of an AdmissionReview request the webhook reads. */
@@ -45,19 +52,25 @@ export interface AdmissionReviewResponse {
 export function parseAdmissionReview(body: unknown): AdmissionRequest {
   const b = body as { apiVersion?: unknown; kind?: unknown; request?: Record<string, unknown> } | null;
   if (!b || typeof b !== 'object' || b.kind !== 'AdmissionReview') throw ERR_OPERATOR_BAD_REVIEW('body is not an AdmissionReview', { field: 'kind' });
-  if (b.apiVersion !== 'admission.k8s.io/v1') throw ERR_OPERATOR_BAD_REVIEW(`apiVersion must be admission.k8s.io/v1, got ${JSON.stringify(b.apiVersion)}`, { field: 'apiVersion' });
+  if (b.apiVersion !== 'admission.k8s.io/v1')
+    throw ERR_OPERATOR_BAD_REVIEW(`apiVersion must be admission.k8s.io/v1, got ${JSON.stringify(b.apiVersion)}`, { field: 'apiVersion' });
   const r = b.request;
   if (!r || typeof r !== 'object') throw ERR_OPERATOR_BAD_REVIEW('request is missing', { field: 'request' });
   if (typeof r.uid !== 'string' || r.uid === '') throw ERR_OPERATOR_BAD_REVIEW('request.uid is missing', { field: 'request.uid' });
-  if (!['CREATE', 'UPDATE', 'DELETE', 'CONNECT'].includes(r.operation as string)) throw ERR_OPERATOR_BAD_REVIEW('request.operation is invalid', { field: 'request.operation' });
+  if (!['CREATE', 'UPDATE', 'DELETE', 'CONNECT'].includes(r.operation as string))
+    throw ERR_OPERATOR_BAD_REVIEW('request.operation is invalid', { field: 'request.operation' });
   const object = (r.object ?? {}) as AdmissionRequest['object'];
   if (typeof object !== 'object') throw ERR_OPERATOR_BAD_REVIEW('request.object is not an object', { field: 'request.object' });
   const ui = (r.userInfo ?? {}) as { username?: unknown; extra?: unknown };
   const extra = ui.extra && typeof ui.extra === 'object' ? (ui.extra as Record<string, string[]>) : {};
   return {
-    uid: r.uid, operation: r.operation as AdmissionRequest['operation'], name: String(r.name ?? object.metadata?.name ?? ''),
-    ...(typeof r.namespace === 'string' && r.namespace !== '' ? { namespace: r.namespace } : {}), dryRun: r.dryRun === true,
-    object, userInfo: { username: typeof ui.username === 'string' ? ui.username : '', extra },
+    uid: r.uid,
+    operation: r.operation as AdmissionRequest['operation'],
+    name: String(r.name ?? object.metadata?.name ?? ''),
+    ...(typeof r.namespace === 'string' && r.namespace !== '' ? { namespace: r.namespace } : {}),
+    dryRun: r.dryRun === true,
+    object,
+    userInfo: { username: typeof ui.username === 'string' ? ui.username : '', extra },
   };
 }
 
@@ -93,7 +106,9 @@ export function validateEstimator(req: AdmissionRequest): AdmissionReviewRespons
 function specToDefault(req: AdmissionRequest): unknown {
   const spec = req.object.spec;
   if (spec !== undefined && spec !== null && (typeof spec !== 'object' || Array.isArray(spec))) {
-    throw ERR_OPERATOR_BAD_REVIEW(`request.object.spec must be an object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`, { field: 'request.object.spec' });
+    throw ERR_OPERATOR_BAD_REVIEW(`request.object.spec must be an object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`, {
+      field: 'request.object.spec',
+    });
   }
   return spec;
 }
@@ -125,6 +140,11 @@ export function mutateEstimator(req: AdmissionRequest): AdmissionReviewResponse 
 export function validatePowerNode(req: AdmissionRequest, agentServiceAccountSuffix = ':powerplane-agent'): AdmissionReviewResponse {
   const { username, extra } = req.userInfo;
   const node = extra[NODE_NAME_EXTRA]?.[0];
-  if (!username.startsWith('system:serviceaccount:') || !username.endsWith(agentServiceAccountSuffix) || !node || node === req.name) return envelope({ uid: req.uid, allowed: true });
-  return envelope({ uid: req.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: `metadata.name: the agent on node ${node} may only write PowerNode ${node}, not ${req.name}` } });
+  if (!username.startsWith('system:serviceaccount:') || !username.endsWith(agentServiceAccountSuffix) || !node || node === req.name)
+    return envelope({ uid: req.uid, allowed: true });
+  return envelope({
+    uid: req.uid,
+    allowed: false,
+    status: { code: 403, reason: 'Forbidden', message: `metadata.name: the agent on node ${node} may only write PowerNode ${node}, not ${req.name}` },
+  });
 }

@@ -53,13 +53,19 @@ export function certificatesFromCertManagerSecret(secret: KubeObject | undefined
 }
 
 /** Applies the Issuer and Certificate and waits (up to `timeoutMs`) for cert-manager's Secret. */
-export async function certManagerCertificates(kube: Pick<KubeClient, 'apply' | 'getOrUndefined'>, opts: { namespace: string; hosts: readonly string[]; timeoutMs?: number; pollMs?: number }): Promise<WebhookCertificates> {
+export async function certManagerCertificates(
+  kube: Pick<KubeClient, 'apply' | 'getOrUndefined'>,
+  opts: { namespace: string; hosts: readonly string[]; timeoutMs?: number; pollMs?: number },
+): Promise<WebhookCertificates> {
   for (const o of buildCertManagerObjects(opts.namespace, opts.hosts)) await kube.apply(o, { fieldManager: FIELD_MANAGER, force: true });
   const end = Date.now() + (opts.timeoutMs ?? 120_000);
   for (;;) {
-    const certs = certificatesFromCertManagerSecret(await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Secret' }, CERT_MANAGER_NAMES.secret, opts.namespace));
+    const certs = certificatesFromCertManagerSecret(
+      await kube.getOrUndefined({ apiVersion: 'v1', kind: 'Secret' }, CERT_MANAGER_NAMES.secret, opts.namespace),
+    );
     if (certs) return certs;
-    if (Date.now() > end) throw ERR_OPERATOR_CERT(`cert-manager did not write Secret ${opts.namespace}/${CERT_MANAGER_NAMES.secret} in time; is cert-manager running?`);
+    if (Date.now() > end)
+      throw ERR_OPERATOR_CERT(`cert-manager did not write Secret ${opts.namespace}/${CERT_MANAGER_NAMES.secret} in time; is cert-manager running?`);
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 1000));
   }
 }

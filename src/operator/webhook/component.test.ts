@@ -5,7 +5,11 @@ import { silentLogger } from '../../core/logger.js';
 import { createWebhookComponent } from './component.js';
 import { WEBHOOK_PATHS } from './configurations.js';
 
-const review = (spec: unknown) => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u1', operation: 'CREATE', name: 'powerplane', object: { metadata: { name: 'powerplane' }, spec } } });
+const review = (spec: unknown) => ({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  request: { uid: 'u1', operation: 'CREATE', name: 'powerplane', object: { metadata: { name: 'powerplane' }, spec } },
+});
 
 test('mutate routes: a spec that is not an object and deep nesting are 400 naming the field, never 500', async () => {
   const server = await createServer({ log: silentLogger(), components: [createWebhookComponent()] });
@@ -18,7 +22,11 @@ test('mutate routes: a spec that is not an object and deep nesting are 400 namin
     for (const path of [WEBHOOK_PATHS.mutatePowerMonitor, WEBHOOK_PATHS.mutateEstimator]) {
       for (const spec of ['x', 5, [1], true]) {
         const r = await post(path, JSON.stringify(review(spec)));
-        assert.deepEqual([r.status, r.json.code, r.json.field], [400, 'PP_OPERATOR_BAD_REVIEW', 'request.object.spec'], `${path} ${JSON.stringify(spec)}`);
+        assert.deepEqual(
+          [r.status, r.json.code, r.json.field],
+          [400, 'PP_OPERATOR_BAD_REVIEW', 'request.object.spec'],
+          `${path} ${JSON.stringify(spec)}`,
+        );
       }
       const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
       const nested = await post(path, JSON.stringify(review('SPEC')).replace('"SPEC"', deep));

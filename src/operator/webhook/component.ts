@@ -5,7 +5,17 @@
 import type { Component } from '../../core/component.js';
 import { WEBHOOK_PATHS } from './configurations.js';
 import type { PodAdmission, PodAdmissionRequest } from '../capping/admission.js';
-import { parseAdmissionReview, validatePowerMonitor, mutatePowerMonitor, validateEstimator, mutateEstimator, validatePowerNode, validatePowerCapPolicy, type AdmissionRequest, type AdmissionReviewResponse } from './admission.js';
+import {
+  parseAdmissionReview,
+  validatePowerMonitor,
+  mutatePowerMonitor,
+  validateEstimator,
+  mutateEstimator,
+  validatePowerNode,
+  validatePowerCapPolicy,
+  type AdmissionRequest,
+  type AdmissionReviewResponse,
+} from './admission.js';
 
 const HANDLERS: Record<string, (req: AdmissionRequest) => AdmissionReviewResponse> = {
   [WEBHOOK_PATHS.validatePowerMonitor]: validatePowerMonitor,

@@ -10,7 +10,13 @@
  * (an invalid PowerMonitor gets Reconciled=False/InvalidSpec), so nothing depends on the webhook for
  * safety. They never match pods or namespaces, so the operator cannot block its own restart.
  */
-import type { AdmissionregistrationV1WebhookClientConfig, V1MutatingWebhook, V1MutatingWebhookConfiguration, V1ValidatingWebhook, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
+import type {
+  AdmissionregistrationV1WebhookClientConfig,
+  V1MutatingWebhook,
+  V1MutatingWebhookConfiguration,
+  V1ValidatingWebhook,
+  V1ValidatingWebhookConfiguration,
+} from '@kubernetes/client-node';
 import type { KubeObject } from '../../kube/types.js';
 import { GROUP, VERSION } from '../../api/v1alpha1/common.js';
 import { componentLabels } from '../components/labels.js';
@@ -68,7 +74,14 @@ function clientConfig(target: WebhookTarget, path: string, caBundle?: string): A
   return caBundle ? { ...base, caBundle } : base;
 }
 
-function hook(name: string, plural: string | string[], scope: 'Cluster' | 'Namespaced', path: string, target: WebhookTarget, caBundle?: string): V1ValidatingWebhook {
+function hook(
+  name: string,
+  plural: string | string[],
+  scope: 'Cluster' | 'Namespaced',
+  path: string,
+  target: WebhookTarget,
+  caBundle?: string,
+): V1ValidatingWebhook {
   return {
     name,
     admissionReviewVersions: ['v1'],
@@ -77,7 +90,9 @@ function hook(name: string, plural: string | string[], scope: 'Cluster' | 'Names
     matchPolicy: 'Equivalent',
     timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
     clientConfig: clientConfig(target, path, caBundle),
-    rules: [{ apiGroups: [GROUP], apiVersions: [VERSION], operations: ['CREATE', 'UPDATE'], resources: Array.isArray(plural) ? plural : [plural], scope }],
+    rules: [
+      { apiGroups: [GROUP], apiVersions: [VERSION], operations: ['CREATE', 'UPDATE'], resources: Array.isArray(plural) ? plural : [plural], scope },
+    ],
   };
 }
 
@@ -101,7 +116,10 @@ export function buildWebhookConfigurations(target: WebhookTarget, caBundle?: str
       kind: 'MutatingWebhookConfiguration',
       metadata,
       webhooks: [
-        { ...hook(`mpowermonitor.${GROUP}`, 'powermonitors', 'Cluster', WEBHOOK_PATHS.mutatePowerMonitor, target, caBundle), reinvocationPolicy: 'Never' },
+        {
+          ...hook(`mpowermonitor.${GROUP}`, 'powermonitors', 'Cluster', WEBHOOK_PATHS.mutatePowerMonitor, target, caBundle),
+          reinvocationPolicy: 'Never',
+        },
         { ...hook(`mestimator.${GROUP}`, 'estimators', 'Namespaced', WEBHOOK_PATHS.mutateEstimator, target, caBundle), reinvocationPolicy: 'Never' },
         podHook(target, caBundle),
       ],

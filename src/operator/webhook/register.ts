@@ -39,7 +39,11 @@ export function clientConfigSwaps(stored: KubeObject, desired: KubeObject): Json
 }
 
 /** Registers (or updates) both webhook configurations with `caPem` as their caBundle. */
-export async function registerWebhooks(kube: Pick<KubeClient, 'apply' | 'getOrUndefined' | 'jsonPatch'>, target: WebhookTarget, caPem: string): Promise<void> {
+export async function registerWebhooks(
+  kube: Pick<KubeClient, 'apply' | 'getOrUndefined' | 'jsonPatch'>,
+  target: WebhookTarget,
+  caPem: string,
+): Promise<void> {
   for (const cfg of buildWebhookConfigurations(target, Buffer.from(caPem).toString('base64'))) {
     const stored = await kube.getOrUndefined(cfg, cfg.metadata.name!);
     const swaps = stored ? clientConfigSwaps(stored, cfg) : [];

@@ -7,7 +7,21 @@
  */
 import { generateKeyPairSync, createHash, randomBytes, sign, createPublicKey, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { sequence, set, oid, utf8String, integer, integerFromBytes, explicit, implicitPrimitive, time, bitString, octetString, boolean, tlv } from './der.js';
+import {
+  sequence,
+  set,
+  oid,
+  utf8String,
+  integer,
+  integerFromBytes,
+  explicit,
+  implicitPrimitive,
+  time,
+  bitString,
+  octetString,
+  boolean,
+  tlv,
+} from './der.js';
 import { ERR_OPERATOR_CERT } from '../errors.js';
 
 /** A PEM key pair and certificate. */
@@ -49,7 +63,9 @@ function extension(id: string, critical: boolean, value: Buffer): Buffer {
 function keyId(spkiDer: Buffer): Buffer {
   // SubjectPublicKeyInfo = SEQUENCE { AlgorithmIdentifier, BIT STRING }; the key is the last bytes after the BIT STRING header.
   const ecPointLength = 65; // uncompressed P-256 point
-  return createHash('sha1').update(spkiDer.subarray(spkiDer.length - ecPointLength)).digest();
+  return createHash('sha1')
+    .update(spkiDer.subarray(spkiDer.length - ecPointLength))
+    .digest();
 }
 
 function sanExtension(hosts: readonly string[]): Buffer {
@@ -113,7 +129,10 @@ function buildCertificate(i: CertInput): string {
 }
 
 function toPem(label: string, der: Buffer): string {
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -136,7 +155,17 @@ export function createWebhookCertificates(opts: CertOptions): WebhookCertificate
   const days = opts.days ?? 365;
   const ca = newKey();
   const caKeyId = keyId(ca.publicKey.export({ type: 'spki', format: 'der' }));
-  const caCert = buildCertificate({ subject: 'powerplane-webhook-ca', issuer: 'powerplane-webhook-ca', publicKey: ca.publicKey, signingKey: ca.privateKey, issuerKeyId: caKeyId, notBefore: new Date(now.getTime() - 5 * 60_000), notAfter: new Date(now.getTime() + 10 * days * DAY_MS), isCa: true, hosts: [] });
+  const caCert = buildCertificate({
+    subject: 'powerplane-webhook-ca',
+    issuer: 'powerplane-webhook-ca',
+    publicKey: ca.publicKey,
+    signingKey: ca.privateKey,
+    issuerKeyId: caKeyId,
+    notBefore: new Date(now.getTime() - 5 * 60_000),
+    notAfter: new Date(now.getTime() + 10 * days * DAY_MS),
+    isCa: true,
+    hosts: [],
+  });
   const caPem = { certPem: caCert, keyPem: ca.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
   return { ca: caPem, serving: issueServingCertificate(caPem, opts) };
 }
@@ -148,7 +177,17 @@ export function issueServingCertificate(ca: CertificatePem, opts: CertOptions): 
   const caKey = createPrivateKey(ca.keyPem);
   const caKeyId = keyId(createPublicKey(caKey).export({ type: 'spki', format: 'der' }));
   const leaf = newKey();
-  const certPem = buildCertificate({ subject: opts.hosts[0], issuer: 'powerplane-webhook-ca', publicKey: leaf.publicKey, signingKey: caKey, issuerKeyId: caKeyId, notBefore: new Date(now.getTime() - 5 * 60_000), notAfter: new Date(now.getTime() + (opts.days ?? 365) * DAY_MS), isCa: false, hosts: opts.hosts });
+  const certPem = buildCertificate({
+    subject: opts.hosts[0],
+    issuer: 'powerplane-webhook-ca',
+    publicKey: leaf.publicKey,
+    signingKey: caKey,
+    issuerKeyId: caKeyId,
+    notBefore: new Date(now.getTime() - 5 * 60_000),
+    notAfter: new Date(now.getTime() + (opts.days ?? 365) * DAY_MS),
+    isCa: false,
+    hosts: opts.hosts,
+  });
   return { certPem, keyPem: leaf.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 

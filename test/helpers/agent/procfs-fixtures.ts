@@ -63,19 +63,69 @@ function writeTask(dir: string, t: FixtureProcess): void {
 
 /** The `/proc/<pid>/stat` line of a fixture process (52 fields, as Linux 5.x writes). */
 export function pidStatLine(p: FixtureProcess): string {
-  const f: Array<string | number> = [p.pid, `(${p.comm})`, 'S', p.ppid ?? 1, p.pid, p.pid, 0, -1, 4194560, 100, 0, 0, 0, p.utime, p.stime, 0, 0, 20, 0, p.threads ?? 1, 0, p.startTime ?? p.pid];
+  const f: Array<string | number> = [
+    p.pid,
+    `(${p.comm})`,
+    'S',
+    p.ppid ?? 1,
+    p.pid,
+    p.pid,
+    0,
+    -1,
+    4194560,
+    100,
+    0,
+    0,
+    0,
+    p.utime,
+    p.stime,
+    0,
+    0,
+    20,
+    0,
+    p.threads ?? 1,
+    0,
+    p.startTime ?? p.pid,
+  ];
   while (f.length < 52) f.push(0);
   return f.join(' ') + '\n';
 }
 
 /** A minimal `/proc/<pid>/status` (what process-level exporters read besides `stat`). */
 export function pidStatusText(p: FixtureProcess): string {
-  return [
-    `Name:\t${p.comm}`, 'Umask:\t0022', 'State:\tS (sleeping)', `Tgid:\t${p.pid}`, 'Ngid:\t0', `Pid:\t${p.pid}`, `PPid:\t${p.ppid ?? 1}`, 'TracerPid:\t0',
-    'Uid:\t0\t0\t0\t0', 'Gid:\t0\t0\t0\t0', 'FDSize:\t64', 'VmPeak:\t10000 kB', 'VmSize:\t10000 kB', 'VmLck:\t0 kB', 'VmPin:\t0 kB', 'VmHWM:\t2000 kB',
-    'VmRSS:\t2000 kB', 'RssAnon:\t1000 kB', 'RssFile:\t1000 kB', 'RssShmem:\t0 kB', 'VmData:\t1000 kB', 'VmStk:\t132 kB', 'VmExe:\t100 kB', 'VmLib:\t1000 kB',
-    'VmPTE:\t40 kB', 'VmSwap:\t0 kB', `Threads:\t${p.threads ?? 1}`, 'voluntary_ctxt_switches:\t10', 'nonvoluntary_ctxt_switches:\t1',
-  ].join('\n') + '\n';
+  return (
+    [
+      `Name:\t${p.comm}`,
+      'Umask:\t0022',
+      'State:\tS (sleeping)',
+      `Tgid:\t${p.pid}`,
+      'Ngid:\t0',
+      `Pid:\t${p.pid}`,
+      `PPid:\t${p.ppid ?? 1}`,
+      'TracerPid:\t0',
+      'Uid:\t0\t0\t0\t0',
+      'Gid:\t0\t0\t0\t0',
+      'FDSize:\t64',
+      'VmPeak:\t10000 kB',
+      'VmSize:\t10000 kB',
+      'VmLck:\t0 kB',
+      'VmPin:\t0 kB',
+      'VmHWM:\t2000 kB',
+      'VmRSS:\t2000 kB',
+      'RssAnon:\t1000 kB',
+      'RssFile:\t1000 kB',
+      'RssShmem:\t0 kB',
+      'VmData:\t1000 kB',
+      'VmStk:\t132 kB',
+      'VmExe:\t100 kB',
+      'VmLib:\t1000 kB',
+      'VmPTE:\t40 kB',
+      'VmSwap:\t0 kB',
+      `Threads:\t${p.threads ?? 1}`,
+      'voluntary_ctxt_switches:\t10',
+      'nonvoluntary_ctxt_switches:\t1',
+    ].join('\n') + '\n'
+  );
 }
 
 /** A cgroup v2 file for a container of the given runtime, in the layout that runtime uses. */
@@ -159,7 +209,10 @@ export class ProcfsFixture {
   /** Writes `stat` and every process's files; removes directories of removed processes. */
   write(): this {
     const c = this.cpu;
-    writeAtomicSync(join(this.root, 'stat'), `cpu  ${c.user} ${c.nice} ${c.system} ${c.idle} ${c.iowait} ${c.irq} ${c.softirq} ${c.steal} 0 0\ncpu0 ${c.user} ${c.nice} ${c.system} ${c.idle} ${c.iowait} ${c.irq} ${c.softirq} ${c.steal} 0 0\n`);
+    writeAtomicSync(
+      join(this.root, 'stat'),
+      `cpu  ${c.user} ${c.nice} ${c.system} ${c.idle} ${c.iowait} ${c.irq} ${c.softirq} ${c.steal} 0 0\ncpu0 ${c.user} ${c.nice} ${c.system} ${c.idle} ${c.iowait} ${c.irq} ${c.softirq} ${c.steal} 0 0\n`,
+    );
     for (const pid of this.written) {
       if (!this.procs.has(pid)) {
         rmSync(join(this.root, String(pid)), { recursive: true, force: true });
@@ -172,13 +225,22 @@ export class ProcfsFixture {
         mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, 'cgroup'), p.cgroup ?? '0::/user.slice\n');
         writeFileSync(join(dir, 'cmdline'), (p.cmdline ?? [p.comm]).map((a) => a + '\0').join(''));
-        writeFileSync(join(dir, 'environ'), Object.entries(p.environ ?? {}).map(([k, v]) => `${k}=${v}\0`).join(''));
+        writeFileSync(
+          join(dir, 'environ'),
+          Object.entries(p.environ ?? {})
+            .map(([k, v]) => `${k}=${v}\0`)
+            .join(''),
+        );
         writeFileSync(join(dir, 'comm'), p.comm + '\n');
         writeFileSync(join(dir, 'status'), pidStatusText(p));
-        writeFileSync(join(dir, 'limits'), 'Limit                     Soft Limit           Hard Limit           Units     \nMax open files            1024                 1048576              files     \n');
+        writeFileSync(
+          join(dir, 'limits'),
+          'Limit                     Soft Limit           Hard Limit           Units     \nMax open files            1024                 1048576              files     \n',
+        );
         mkdirSync(join(dir, 'fd'), { recursive: true });
         writeFileSync(join(dir, 'io'), IO_TEXT);
-        for (let k = 1; k < (p.threads ?? 0); k++) writeTask(join(dir, 'task', String(p.pid * 100 + k)), { ...p, pid: p.pid * 100 + k, utime: 0, stime: 0 });
+        for (let k = 1; k < (p.threads ?? 0); k++)
+          writeTask(join(dir, 'task', String(p.pid * 100 + k)), { ...p, pid: p.pid * 100 + k, utime: 0, stime: 0 });
         this.written.add(p.pid);
       }
       writeAtomicSync(join(dir, 'stat'), pidStatLine(p));
