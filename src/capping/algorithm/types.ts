@@ -138,7 +138,7 @@ export const NodeStateSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type NodeState = Static<typeof NodeStateSchema>;
+export type CapNodeState = Static<typeof NodeStateSchema>;
 
 /** Everything an algorithm sees. */
 export const CappingStateSchema = Type.Object(

@@ -14,7 +14,7 @@ import {
   CAPPING_API_VERSION,
   type CappingAlgorithm,
   type CappingState,
-  type NodeState,
+  type CapNodeState,
   type PodState,
   type TargetState,
 } from '../algorithm/types.js';
@@ -375,7 +375,7 @@ function buildState(
     if (l.lastAction !== undefined) target.secondsSinceLastAction = t - l.lastAction;
     targets.push(target);
   }
-  const nodes: NodeState[] = s.nodes.map((n, k) => ({
+  const nodes: CapNodeState[] = s.nodes.map((n, k) => ({
     name: n.name,
     watts: round(n.idleWatts + nodeWatts[k], 1),
     idleWatts: n.idleWatts,

@@ -15,7 +15,7 @@
 import type { KubeClient } from '../../kube/client.js';
 import type { Logger } from '../../core/logger.js';
 import type { PowerCapPolicy, CapTargetStatus } from '../../api/v1alpha1/powercappolicy.js';
-import type { AdmissionReviewResponse } from '../webhook/admission.js';
+import type { AdmissionRequest, AdmissionReviewResponse } from '../webhook/admission.js';
 import { KSERVE_LABELS, TARGET_REFS } from './targets.js';
 import type { Notifier } from './notify.js';
 import { POWER_CAP_POLICY_REF } from '../../api/v1alpha1/powercappolicy.js';
@@ -118,14 +118,8 @@ export interface PodAdmissionDeps {
   alertEveryMs?: number;
 }
 
-/** The request fields the plug-in reads. */
-export interface PodAdmissionRequest {
-  uid: string;
-  operation: string;
-  namespace?: string;
-  dryRun?: boolean;
-  object: PodObject;
-}
+/** An admission request for a pod: the fields the plug-in reads, with the object as a Pod. */
+export type PodAdmissionRequest = Pick<AdmissionRequest, 'uid' | 'operation' | 'namespace' | 'dryRun'> & { object: PodObject };
 
 /** The `Kind/name` workloads a pod belongs to (its Deployment or StatefulSet, its InferenceService). */
 async function podWorkloads(kube: PodAdmissionDeps['kube'], pod: PodObject, namespace: string): Promise<{ workload?: string; isvc?: string }> {

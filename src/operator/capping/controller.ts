@@ -13,7 +13,7 @@ import type { Logger } from '../../core/logger.js';
 import type { KubeClient } from '../../kube/client.js';
 import { runCappingStep, holdEverything } from '../../capping/algorithm/step.js';
 import { DEFAULT_ALGORITHM } from '../../capping/algorithms/registry.js';
-import type { CappingAlgorithm, NodeState, TargetState } from '../../capping/algorithm/types.js';
+import type { CappingAlgorithm, CapNodeState, TargetState } from '../../capping/algorithm/types.js';
 import type { GuardedDecisions } from '../../capping/algorithm/guard.js';
 import { API_VERSION, type Condition } from '../../api/v1alpha1/common.js';
 import {
@@ -64,7 +64,7 @@ export interface CappingControllerDeps {
   /** The power source of a policy (its spec.prometheusUrl, the operator's default, or the agents). */
   powerSource(spec: PowerCapPolicySpec): PodPowerSource;
   /** Nodes with their power (PowerNodes). */
-  nodes(): NodeState[];
+  nodes(): CapNodeState[];
   /** The estimator's per-node cost curves, which rank Migrate destinations; absent: PowerNode headroom and watts rank them. */
   nodeCosts?: NodeCostSource;
   metrics: CappingMetrics;

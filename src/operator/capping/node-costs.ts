@@ -8,7 +8,7 @@
 import { fetchText } from '../../estimator/http-client.js';
 import { decodeInf } from '../../estimator/client.js';
 import { parseCpuMilli } from '../../estimator/monitors/quantity.js';
-import type { NodeState } from '../../capping/algorithm/types.js';
+import type { CapNodeState } from '../../capping/algorithm/types.js';
 import type { KubeObject } from '../../kube/types.js';
 
 /** Watts one pod of `cpuMilli` adds on each node, by node name (+Inf: the estimator cannot place it there). */
@@ -80,7 +80,7 @@ export function podCpuMilli(workload: KubeObject | undefined): number | undefine
  * after), then by PowerNode headroom and watts; never a node a moved pod leaves.
  */
 export function preferredNodes(
-  nodes: readonly NodeState[],
+  nodes: readonly CapNodeState[],
   moves: ReadonlyArray<{ pod: string; toNode?: string }>,
   t: { pods: ReadonlyArray<{ name: string; node?: string }> },
   added?: ReadonlyMap<string, number>,

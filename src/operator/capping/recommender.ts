@@ -7,7 +7,7 @@
  * no `wattsPerReplica`, so the shared guard holds its limit: missing metrics never scale anything.
  */
 import { parseDuration } from '../../core/duration.js';
-import { CAPPING_API_VERSION, type CappingState, type NodeState, type TargetState } from '../../capping/algorithm/types.js';
+import { CAPPING_API_VERSION, type CappingState, type CapNodeState, type TargetState } from '../../capping/algorithm/types.js';
 import { emptyGuardMemory, type GuardMemory } from '../../capping/algorithm/guard.js';
 import type { CapActionRecord, PowerCapPolicySpec } from '../../api/v1alpha1/powercappolicy.js';
 import { DecayingHistogram, ShortSeries } from './history.js';
@@ -158,7 +158,7 @@ export function buildState(input: {
   readings: readonly TargetReading[];
   currentWatts: number;
   forecastWatts?: number;
-  nodes: readonly NodeState[];
+  nodes: readonly CapNodeState[];
   sinceAction: ReadonlyMap<string, number>;
   nowSeconds: number;
 }): CappingState {

@@ -4,7 +4,7 @@
  */
 import type { Component } from '../../core/component.js';
 import { WEBHOOK_PATHS } from './configurations.js';
-import type { PodAdmission, PodAdmissionRequest } from '../capping/admission.js';
+import type { PodAdmission, PodObject } from '../capping/admission.js';
 import {
   parseAdmissionReview,
   validatePowerMonitor,
@@ -41,7 +41,11 @@ export function createWebhookComponent(opts: WebhookComponentOptions = {}): Comp
         app.post(path, async (req) => handler(parseAdmissionReview(req.body)));
       }
       const pods = opts.pods;
-      if (pods) app.post(WEBHOOK_PATHS.mutatePod, async (req) => pods.admit(parseAdmissionReview(req.body) as unknown as PodAdmissionRequest));
+      if (pods)
+        app.post(WEBHOOK_PATHS.mutatePod, async (req) => {
+          const review = parseAdmissionReview(req.body);
+          return pods.admit({ ...review, object: review.object as PodObject });
+        });
     },
   };
 }
