@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:https';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeletPodList } from '../../src/agent/pods/kubelet.js';
@@ -12,6 +11,7 @@ import { createPodResolver } from '../../src/agent/pods/index.js';
 import { defaultConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startFakeApiServer } from '../fake-apiserver/index.js';
+import { OpensslPki } from '../helpers/tls.js';
 
 const A = 'a'.repeat(64);
 const PODS = {
@@ -25,29 +25,9 @@ const PODS = {
 };
 
 async function fakeKubelet(dir: string, expectToken: () => string | undefined): Promise<{ server: Server; port: number; seen: string[] }> {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=kubelet',
-    ],
-    { stdio: 'ignore' },
-  );
+  const pki = new OpensslPki(dir, 1).selfSigned('kubelet', '/CN=kubelet');
   const seen: string[] = [];
-  const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+  const server = createServer({ key: pki.pem('kubelet.key'), cert: pki.pem('kubelet.crt') }, (req, res) => {
     const auth = req.headers.authorization ?? '';
     seen.push(auth);
     const want = expectToken();

@@ -6,7 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
+import { OpensslPki } from '../helpers/tls.js';
 import type { AddressInfo } from 'node:net';
 
 /** A running loopback server. */
@@ -56,29 +56,9 @@ export function serve(handler: Handler): Promise<TestServer> {
 /** Starts an HTTPS server with a fresh self-signed certificate (openssl). */
 export function serveHttps(handler: Handler): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pp-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  const pki = new OpensslPki(dir, 1).selfSigned('server', '/CN=127.0.0.1');
   const requests: TestServer['requests'] = [];
-  const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, wrap(handler, requests));
+  const server = createHttpsServer({ key: pki.pem('server.key'), cert: pki.pem('server.crt') }, wrap(handler, requests));
   return start(server, 'https', requests);
 }
 

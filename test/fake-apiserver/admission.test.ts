@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { ApiException, CoreV1Api } from '@kubernetes/client-node';
 import { rulesMatch, selectorMatches } from './admission.js';
 import { startFakeApiServer, type FakeApiServer } from './index.js';
 import { builtinResources } from './registry.js';
+import { OpensslPki } from '../helpers/tls.js';
 
 const configmaps = builtinResources().find((d) => d.plural === 'configmaps')!;
 
@@ -25,30 +25,8 @@ test('rules match operations, groups, versions, resources, subresources and scop
 
 /** A self-signed certificate for 127.0.0.1 made with openssl. */
 function selfSigned(dir: string): { key: string; cert: string } {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=webhook',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  const pki = new OpensslPki(dir, 1).selfSigned('webhook', '/CN=webhook', ['subjectAltName=IP:127.0.0.1']);
+  return { key: pki.pem('webhook.key'), cert: pki.pem('webhook.crt') };
 }
 
 describe('fake API server: admission webhooks', () => {
