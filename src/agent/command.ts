@@ -16,13 +16,11 @@ import { createDashboardComponent } from '../dashboard/component.js';
 /** Default listen address of `powerplane agent`. */
 export const AGENT_LISTEN_ADDRESS = '0.0.0.0:28282';
 
-/** Config keys (and prefixes) the agent command takes as flags. */
-export const AGENT_CONFIG_KEYS = [
+/** Config keys (and prefixes) of the node agent itself, besides the web server's: shared by `agent` and `up`. */
+export const AGENT_NODE_KEYS = [
   'log.',
   'host.',
   'monitor.',
-  ...WEB_SERVER_KEYS,
-  'web.ui',
   'kube.',
   'metrics',
   'meter',
@@ -33,6 +31,9 @@ export const AGENT_CONFIG_KEYS = [
   'calibration.',
   'dashboard.',
 ];
+
+/** Config keys (and prefixes) the agent command takes as flags. */
+export const AGENT_CONFIG_KEYS = [...AGENT_NODE_KEYS, ...WEB_SERVER_KEYS, 'web.ui'];
 
 /** Registers `powerplane agent`. */
 export function registerAgentCommands(program: Command): void {

@@ -10,6 +10,7 @@ import { createServer, closeOnSignals, WEB_SERVER_KEYS } from '../core/server.js
 import { webServerOptions } from '../core/web-config.js';
 import type { Component, ComponentContext } from '../core/component.js';
 import { createAgentComponent } from '../agent/component.js';
+import { AGENT_NODE_KEYS } from '../agent/command.js';
 import { createModelServerComponent } from '../modelserver/component.js';
 import { createEstimatorComponent } from '../estimator/component.js';
 import { createDashboardComponent } from '../dashboard/component.js';
@@ -20,24 +21,7 @@ export const UP_LISTEN_ADDRESS = '127.0.0.1:28282';
 /** Registers `powerplane up`. */
 export function registerUpCommand(program: Command): void {
   const cmd = program.command('up').description(`run agent, model server, estimator and dashboard for this machine (default ${UP_LISTEN_ADDRESS})`);
-  addConfigOptions(cmd, [
-    'log.',
-    'host.',
-    'monitor.',
-    ...WEB_SERVER_KEYS,
-    'web.insecureNoAuth',
-    'kube.',
-    'metrics',
-    'meter',
-    'model.',
-    'platform.',
-    'gpu.',
-    'attribution.',
-    'calibration.',
-    'dashboard.',
-    'modelServer.',
-    'estimator.',
-  ]);
+  addConfigOptions(cmd, [...AGENT_NODE_KEYS, ...WEB_SERVER_KEYS, 'web.insecureNoAuth', 'modelServer.', 'estimator.']);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       // One machine: every level, per-process series included (the agent alone keeps process series opt-in).
