@@ -56,6 +56,23 @@ test('Fake nodes answer from exact slopes, equal to the DP over predicted curves
   est.stop();
 });
 
+test('all-linear requests (groups ordered by slope) answer as the general solver does with explain, for every cpu_milli', async () => {
+  const nodes = Array.from({ length: 40 }, (_v, i) => fakeNode(i, 50 + ((i * 37) % 200), 5 + ((i * 11) % 7), 1 + (i % 5)));
+  const all = states(nodes, createFakePredictor());
+  const broken = new NodeState({ node: fakeNode(99, 10, 1, 64), monitors: [], predictor: new Error('bad predictor'), refreshMs: 60_000 });
+  const est = new Estimator('ns', 'e', [...all, broken]);
+  for (const cpu of [250, 1000, 2500, 6000]) {
+    for (const n of [1, 7, 60, 200]) {
+      const fast = await est.estimate(cpu, n);
+      const general = await est.estimate(cpu, n, { explain: true });
+      assert.deepEqual(fast.watt_increases, general.watt_increases, `cpu_milli=${cpu} N=${n}`);
+    }
+  }
+  // 5 kinds of capacity: at 6000 mCPU only the 5-core nodes (8 of them) take one each
+  assert.deepEqual((await est.estimate(6000, 9)).watt_increases.slice(7), [(await est.estimate(6000, 8)).watt_increases[7], Infinity]);
+  est.stop();
+});
+
 test('the node snapshot is reused between requests and rebuilt after a refresh', async () => {
   let cpuUsedMilli = 0;
   const monitor: NodeMonitor = { type: 'Test', read: async () => ({ cpuUsedMilli }) };

@@ -7,7 +7,9 @@
  * identity and status, and orders each group by free CPU. A request then only splits each group by
  * capacity (a linear pass), predicts W(0..N) once per group (cached per inputs for the refresh period,
  * as typed arrays), turns the watts into cost curves (or exact slopes, for linear predictors) and
- * solves the placement exactly ({@link PlacementSolver}). Long work yields to the event loop, and an
+ * solves the placement exactly ({@link PlacementSolver}). When every predictor is linear, the groups
+ * ordered by slope are kept with the snapshot per cpu_milli, and a request (without `explain`) is only a
+ * walk down that order ({@link linearTotals}). Long work yields to the event loop, and an
  * answer not ready within the deadline becomes a 503 with Retry-After while the work goes on: a retry
  * with the same question gets its result.
  */
@@ -16,6 +18,7 @@ import { costCurve, workloadCapacity } from './costs.js';
 import { ErrEstimator, ErrEstimatorDeadlineExceeded, ErrEstimatorNoNodesAvailable } from './errors.js';
 import type { CostGroup, PlacementSolution } from './minplus.js';
 import { STALE_AFTER_INTERVALS, statusKey, type NodeState } from './node-state.js';
+import { linearTotals, orderBySlope, type SlopeGroup } from './linear.js';
 import { infiniteReasons } from './reasons.js';
 import { PlacementSolver } from './solver.js';
 import type { NodeStatus } from './types.js';
@@ -75,6 +78,11 @@ export interface NodeSnapshot {
   groups: BaseGroup[];
   /** When a reading in it goes stale (ms since epoch). */
   validUntil: number;
+  /**
+   * By cpu_milli: the groups ordered by exact slope when every predictor is linear (see
+   * {@link linearTotals}), null when one is not.
+   */
+  bySlope: Map<number, SlopeGroup[] | null>;
 }
 
 /** The nodes of one request that share a cost curve: `base.nodes[from..to)`, each taking at most `capacity`. */
@@ -221,7 +229,7 @@ export class Estimator {
         slopes: new Map(),
       });
     }
-    this.snap = { version: ++this.version, groups, validUntil };
+    this.snap = { version: ++this.version, groups, validUntil, bySlope: new Map() };
     return this.snap;
   }
 
@@ -255,6 +263,9 @@ export class Estimator {
     const explain = opts.explain ?? false;
     if (n === 0) return explain ? { watt_increases: [], explain: [] } : { watt_increases: [] };
     const snap = this.snapshot();
+    // every predictor linear: the greedy answer from the groups ordered by slope, now (no groups, no solve)
+    const ordered = explain ? null : this.orderedBySlope(snap, cpuMilli);
+    if (ordered) return { watt_increases: checkedTotals(linearTotals(ordered, cpuMilli, n)) };
     const grouping = opts.grouping ?? true;
     const key = `${snap.version}|${cpuMilli}|${n}|${explain}|${grouping}`;
     let job = this.late.get(key);
@@ -285,6 +296,25 @@ export class Estimator {
       `the estimation for cpu_milli=${cpuMilli}, num_workloads=${n} is not ready within ${deadlineMs / 1000} s; it goes on, retry later`,
       { retryAfterSeconds: Math.max(1, Math.ceil(deadlineMs / 1000)) },
     );
+  }
+
+  /** The snapshot's groups ordered by slope for `cpuMilli` (remembered per snapshot); null when a predictor is not linear. */
+  private orderedBySlope(snap: NodeSnapshot, cpuMilli: number): SlopeGroup[] | null {
+    let ordered = snap.bySlope.get(cpuMilli);
+    if (ordered !== undefined) return ordered;
+    const groups: SlopeGroup[] = [];
+    for (const base of snap.groups) {
+      const slope = this.slope(base, cpuMilli);
+      if (slope === undefined) {
+        ordered = null;
+        break;
+      }
+      groups.push({ slope, free: base.free });
+    }
+    if (ordered === undefined) ordered = orderBySlope(groups);
+    if (snap.bySlope.size >= SLOPES_PER_GROUP) snap.bySlope.clear();
+    snap.bySlope.set(cpuMilli, ordered);
+    return ordered;
   }
 
   /** The estimation itself (no deadline), given the request's groups and their linear cost groups. */
@@ -418,9 +448,7 @@ export class Estimator {
 
   /** The answer from a solution: the totals, and per k the workloads per node when `explain`. */
   private answer(sol: PlacementSolution, groups: RequestGroup[], explain: boolean): EstimateResult {
-    const watt_increases = Array.from(sol.totals.subarray(1));
-    if (watt_increases.some((v) => Number.isNaN(v) || v === -Infinity))
-      throw ErrEstimator('one or more errors found err=the result has -Inf or NaN (ErrEstimator)');
+    const watt_increases = checkedTotals(Array.from(sol.totals.subarray(1)));
     if (!explain) return { watt_increases };
     const out = watt_increases.map((w, i): PlacementExplanation => {
       const counts = sol.counts?.[i];
@@ -435,4 +463,11 @@ export class Estimator {
     });
     return { watt_increases, explain: out };
   }
+}
+
+/** `totals` when none is -Inf or NaN, else ErrEstimator (as WAO answers). */
+function checkedTotals(totals: number[]): number[] {
+  for (const v of totals)
+    if (Number.isNaN(v) || v === -Infinity) throw ErrEstimator('one or more errors found err=the result has -Inf or NaN (ErrEstimator)');
+  return totals;
 }
