@@ -104,6 +104,8 @@ export class Estimator {
   private readonly late = new Map<string, Promise<EstimateResult>>();
   private readonly solver: PlacementSolver;
   private readonly deadlineMs: number;
+  /** See {@link largestNodeMilli}: the nodes and their allocatable CPU are fixed for an Estimator's life. */
+  private readonly largestMilli: number | undefined;
 
   constructor(
     readonly namespace: string,
@@ -115,13 +117,14 @@ export class Estimator {
     this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.solver = opts.solver ?? new PlacementSolver({ maxSolveMs: 10 * this.deadlineMs });
     for (const n of nodes) n.onUpdate = () => (this.dirty = true);
+    let max: number | undefined;
+    for (const n of nodes) if (n.node.allocatableMilli !== undefined) max = Math.max(max ?? 0, n.node.allocatableMilli);
+    this.largestMilli = max;
   }
 
   /** Largest allocatable CPU over the nodes (millicores), when any node's is known. */
   largestNodeMilli(): number | undefined {
-    let max: number | undefined;
-    for (const n of this.nodes) if (n.node.allocatableMilli !== undefined) max = Math.max(max ?? 0, n.node.allocatableMilli);
-    return max;
+    return this.largestMilli;
   }
 
   /** Starts every node's monitor loop. */

@@ -37,6 +37,15 @@ export function encodeInf(v: number): number {
   return v === Infinity ? INF_WIRE : v;
 }
 
+/** The integer ≥ 0 at `b[field]`, else ErrEstimatorInvalidRequest naming the field. */
+function intField(b: Record<string, unknown>, field: string): number {
+  const v = b[field];
+  if (v === undefined || v === null) throw ErrEstimatorInvalidRequest(`${field} is required`, { field });
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw ErrEstimatorInvalidRequest(`${field} must be an integer`, { field });
+  if (v < 0) throw ErrEstimatorInvalidRequest(`${field} must not be negative`, { field });
+  return v;
+}
+
 /** A request of `{cpu_milli, num_workloads}` validated: integers ≥ 0 within the limits, else ErrEstimatorInvalidRequest naming the field. */
 export function validateEstimateRequest(
   body: unknown,
@@ -45,15 +54,8 @@ export function validateEstimateRequest(
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw ErrEstimatorInvalidRequest('the body must be a JSON object {cpu_milli, num_workloads}', { field: 'body' });
   const b = body as Record<string, unknown>;
-  const int = (field: string): number => {
-    const v = b[field];
-    if (v === undefined || v === null) throw ErrEstimatorInvalidRequest(`${field} is required`, { field });
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw ErrEstimatorInvalidRequest(`${field} must be an integer`, { field });
-    if (v < 0) throw ErrEstimatorInvalidRequest(`${field} must not be negative`, { field });
-    return v;
-  };
-  const cpuMilli = int('cpu_milli');
-  const numWorkloads = int('num_workloads');
+  const cpuMilli = intField(b, 'cpu_milli');
+  const numWorkloads = intField(b, 'num_workloads');
   if (b.watt_increases !== undefined && !Array.isArray(b.watt_increases))
     throw ErrEstimatorInvalidRequest('watt_increases must be an array when given', { field: 'watt_increases' });
   if (numWorkloads > limits.maxWorkloads)
