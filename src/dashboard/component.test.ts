@@ -5,7 +5,8 @@ import { createServer } from '../core/server.js';
 import { silentLogger } from '../core/logger.js';
 import { loadConfig } from '../core/config.js';
 import { createDashboardComponent } from './component.js';
-import { ERR_INVALID_CONFIG } from '../core/errors.js';
+import { ERR_BAD_REQUEST, ERR_INVALID_CONFIG } from '../core/errors.js';
+import { workloadsQuery } from './routes.js';
 import { createStubAgent, stubNode, stubWorkload } from '../../test/dashboard/stub-agent.js';
 
 async function start(withAgent: boolean) {
@@ -167,4 +168,25 @@ test('a history length above the limit is a config error naming the key', async 
     createDashboardComponent({ config, log: silentLogger() }),
     (err: unknown) => ERR_INVALID_CONFIG.is(err) && err.details.key === 'dashboard.historyLength' && err.exitCode === 2,
   );
+});
+
+test('the workloads history query: a known level, an optional id of 1 to 256 characters, nothing else', () => {
+  assert.deepEqual(workloadsQuery({ level: 'process' }), { level: 'process', id: undefined });
+  assert.deepEqual(workloadsQuery({ level: 'pod', id: 'ns/p' }), { level: 'pod', id: 'ns/p' });
+  const field = (q: Record<string, unknown>) => {
+    try {
+      workloadsQuery(q);
+    } catch (err) {
+      assert.ok(ERR_BAD_REQUEST.is(err));
+      return (err as { details?: { field?: string } }).details?.field;
+    }
+    return 'accepted';
+  };
+  assert.equal(field({}), 'level');
+  assert.equal(field({ level: 'cluster' }), 'level');
+  assert.equal(field({ level: ['pod', 'pod'] }), 'level');
+  assert.equal(field({ level: 'pod', id: '' }), 'id');
+  assert.equal(field({ level: 'pod', id: 'x'.repeat(257) }), 'id');
+  assert.equal(field({ level: 'pod', id: ['a', 'b'] }), 'id');
+  assert.equal(field({ level: 'pod', sort: 'watts' }), 'sort');
 });
