@@ -185,12 +185,18 @@ for (const c of CASES) {
   process.stderr.write(`startup ${JSON.stringify(row)}\n`);
 }
 
+/** Whether the CLI ran from its V8 code cache (the launcher says so with POWERPLANE_CODE_CACHE_REPORT=1). */
+const codeCache =
+  /^code cache: (\w+)$/m.exec(
+    spawnSync(process.execPath, [main, 'version'], { encoding: 'utf8', env: { ...process.env, POWERPLANE_CODE_CACHE_REPORT: '1' } }).stderr,
+  )?.[1] ?? 'not reported (a build without the launcher)';
+
 process.stdout.write(
   JSON.stringify(
     {
       bench: 'startup',
       quick,
-      inputs: { runs: RUNS, cli: mainArg > 0 ? main : 'dist/src/cli/main.js (built)', cluster: 'none' },
+      inputs: { runs: RUNS, cli: mainArg > 0 ? main : 'dist/src/cli/main.js (built)', codeCache, cluster: 'none' },
       targets: {
         'every command within 3x the bare server (worst ratio)': Math.max(
           ...rows.filter((r) => r.ratioToBare !== undefined).map((r) => r.ratioToBare as number),
