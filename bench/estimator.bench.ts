@@ -12,9 +12,11 @@
  *   textbook C (the goal, ≤ 1.5) and ÷ the same kernel in C (for reference);
  * - WAO's exhaustive reference at the sizes where it runs;
  * - requests/s and CPU per request over real HTTP on loopback (autocannon) against `powerplane estimator`
- *   pinned to one core, 100 nodes × N = 10, beside a compiled estimator server
- *   (bench/reference/estimator-server.c, cc -O2: the same request, nodes and exact DP) and a bare fastify
- *   server answering a fixed body (the floor of any Node server) on the same core; ratios powerplane ÷ each.
+ *   pinned to one core, 100 nodes × N = 10, beside a Go DP server (bench/reference/estimator-server.go:
+ *   net/http + encoding/json, GOMAXPROCS=1; built when `go` is on PATH, else null with the reason; goal:
+ *   powerplane ≤ 2× its CPU per request), a compiled one (bench/reference/estimator-server.c, cc -O2,
+ *   epoll: the same request, nodes and exact DP) and a bare fastify server answering a fixed body (the
+ *   floor of any Node server) on the same core; ratios powerplane ÷ each.
  * Ratios are always powerplane ÷ reference (< 1 = powerplane cheaper). CPU times, not wall times, are
  * compared, since the machine may be shared.
  *
@@ -225,6 +227,30 @@ function buildReference(dir: string, name: string): string | undefined {
   } catch (err) {
     process.stderr.write(`cc failed, no compiled reference: ${errorMessage(err)}\n`);
     return undefined;
+  }
+}
+
+/**
+ * Builds bench/reference/estimator-server.go with `go build` (stdlib only; caches in `dir`); the binary,
+ * or why there is none (Go not installed, or the build failed).
+ */
+function buildGoReference(dir: string): { bin?: string; reason?: string } {
+  const bin = join(dir, 'estimator-server-go');
+  let version: string;
+  try {
+    version = execFileSync('go', ['version'], { stdio: 'pipe' }).toString().trim();
+  } catch {
+    return { reason: 'go is not on PATH (e.g. apt-get install golang-go), so the Go DP server was not built' };
+  }
+  try {
+    execFileSync('go', ['build', '-o', bin, fileURLToPath(new URL('./reference/estimator-server.go', import.meta.url))], {
+      stdio: 'pipe',
+      cwd: dir,
+      env: { ...process.env, GOCACHE: join(dir, 'go-cache'), GOPATH: join(dir, 'go-path'), GOFLAGS: '', GO111MODULE: 'off' },
+    });
+    return { bin, reason: version };
+  } catch (err) {
+    return { reason: `go build failed: ${errorMessage(err)}` };
   }
 }
 
@@ -440,8 +466,13 @@ async function httpThroughput(): Promise<unknown> {
   });
   const bin = buildReference(dir, 'estimator-server');
   const compiled = bin ? await measureServer([bin, String(port + 2000), nodesFile], port + 2000, path, body) : undefined;
+  const go = buildGoReference(dir);
+  const goServer = go.bin
+    ? await measureServer([go.bin, String(port + 3000), nodesFile], port + 3000, path, body, { ...process.env, GOMAXPROCS: '1' })
+    : undefined;
   const ratio = (ref: Record<string, unknown> | undefined) =>
     ref ? round3((powerplane.cpuMsPerRequest as number) / (ref.cpuMsPerRequest as number)) : null;
+  const same = (ref: Record<string, unknown> | undefined) => (ref ? JSON.stringify(ref.answer) === JSON.stringify(powerplane.answer) : null);
   return {
     nodes: 100,
     numWorkloads: 10,
@@ -449,12 +480,16 @@ async function httpThroughput(): Promise<unknown> {
     connections: 10,
     durationS: quick ? 3 : 10,
     powerplane,
+    goServer: goServer ?? null,
+    /** The Go toolchain used, or why there is no Go figure. */
+    goServerBuild: go.reason,
     compiledServer: compiled ?? null,
     bareFastify: floor,
-    sameAnswer: compiled ? JSON.stringify(compiled.answer) === JSON.stringify(powerplane.answer) : null,
-    cpuPerRequestRatio: { toCompiledServer: ratio(compiled), toBareFastify: ratio(floor) },
+    sameAnswer: { goServer: same(goServer), compiledServer: same(compiled) },
+    cpuPerRequestRatio: { toGoServer: ratio(goServer), toCompiledServer: ratio(compiled), toBareFastify: ratio(floor) },
     note:
-      'compiledServer: bench/reference/estimator-server.c (cc -O2; epoll, HTTP/1.1 keep-alive, the exact min-plus DP over the same 100 Fake nodes, same request and answer); ' +
+      'goServer: bench/reference/estimator-server.go (go build; net/http + encoding/json, GOMAXPROCS=1, the exact min-plus DP over the same 100 Fake nodes, same request and answer: the Go DP server issue 17 measures against); ' +
+      'compiledServer: bench/reference/estimator-server.c (cc -O2; epoll, hand-written HTTP/1.1 keep-alive, the same DP: far leaner than any Go net/http server); ' +
       'bareFastify: a fastify server answering a fixed body without estimating, the least any Node server spends per request; all pinned to core 0 in turn',
   };
 }
@@ -487,6 +522,8 @@ process.stdout.write(
         '5000 nodes x N=100 < 250 ms': find(5000, 100)?.groupedMs.p50 ?? null,
         '10000 nodes x N=10000 convex < 1000 ms (first request, wall)':
           (convexRows as { firstRequestMs: { wall: number } } | null)?.firstRequestMs.wall ?? null,
+        'per-request CPU <= 2x the Go DP server (ratio powerplane / Go, 100 nodes x N=10 over HTTP)':
+          (http as { cpuPerRequestRatio?: { toGoServer: number | null } } | null)?.cpuPerRequestRatio?.toGoServer ?? null,
         // the goal compares with the textbook DP compiled from C: the faster of its plain and pruned loops
         'general DP <= 1.5x textbook compiled DP (worst ratio powerplane / faster of plain, pruned C)': worstDp('ratioToFasterCompiled'),
         // for reference, not the goal: the same 4 x 4 tiled kernel compiled from C
