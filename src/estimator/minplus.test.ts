@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { solvePlacement, isConvex, minPlusPower, nodeCurve, placementWork, type CostGroup } from './minplus.js';
+import { solvePlacement, isConvex, minPlusPower, nodeCurve, placementWork, CONVEXITY_ULPS, type CostGroup } from './minplus.js';
 import { minPlusConvolve } from './convolve.js';
 import { exhaustiveLeastCosts } from '../../test/helpers/estimator/exhaustive.js';
 import { costCurve } from './costs.js';
@@ -357,5 +357,39 @@ test('property: the fold with reused buffers equals the textbook fold from the i
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+test('property: the one-pass convexity test decides as the two-pass definition (magnitude first, then increments)', () => {
+  const definition = (c: Float64Array, scale: number): boolean => {
+    let f = c.length - 1;
+    while (f >= 0 && c[f] === Infinity) f--;
+    let mag = Math.abs(scale);
+    for (let k = 0; k <= f; k++) {
+      if (c[k] === Infinity) return false;
+      if (Math.abs(c[k]) > mag) mag = Math.abs(c[k]);
+    }
+    const tol = CONVEXITY_ULPS * Number.EPSILON * mag;
+    for (let k = 1; k < f; k++) if (c[k + 1] - c[k] < c[k] - c[k - 1] - tol) return false;
+    return true;
+  };
+  // near-linear curves with noise at the scale of the tolerance, a late large value, and odd entries
+  const curve = fc
+    .record({
+      base: fc.constantFrom(0, 1, 1e3, 1e5),
+      slope: fc.double({ min: -5, max: 40, noNaN: true }),
+      noise: fc.array(fc.integer({ min: -64, max: 64 }), { minLength: 1, maxLength: 40 }),
+      late: fc.option(
+        fc.tuple(fc.nat(39), fc.oneof(fc.double({ min: -1e7, max: 1e7, noNaN: true }), fc.constantFrom(Infinity, -Infinity, Number.NaN))),
+      ),
+    })
+    .map(({ base, slope, noise, late }) => {
+      const c = Float64Array.from(noise, (e, k) => base + k * slope + e * Number.EPSILON * base * 2);
+      if (late && late[0] < c.length) c[late[0]] = late[1];
+      return c;
+    });
+  fc.assert(
+    fc.property(curve, fc.constantFrom(0, 10, 1e6), (c, scale) => assert.equal(isConvex(c, scale), definition(c, scale))),
+    { numRuns: 2000 },
   );
 });

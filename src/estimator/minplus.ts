@@ -69,20 +69,25 @@ export const CONVEXITY_ULPS = 64;
  * curve's largest finite value or `scale`, the magnitude of the watts it came from): that is rounding
  * noise, not a dent, so linear curves stay convex at any N. The greedy answer for such a curve differs
  * from the DP's by at most that tolerance per workload.
+ *
+ * One pass, which stops at the first dent: the tolerance grows with the magnitude seen so far, and a
+ * smaller tolerance only finds more candidates, so the full magnitude is read only when a fall exceeds
+ * the running one.
  */
 export function isConvex(c: Float64Array, scale = 0): boolean {
   const f = lastFinite(c);
-  // an +Inf entry followed by a finite one is not convex
   let mag = Math.abs(scale);
+  let whole = false; // mag covers all of c[0..f]
   for (let k = 0; k <= f; k++) {
     const v = c[k];
+    // an +Inf entry followed by a finite one is not convex
     if (v === Infinity) return false;
-    const a = Math.abs(v);
-    if (a > mag) mag = a;
-  }
-  const tol = CONVEXITY_ULPS * Number.EPSILON * mag;
-  for (let k = 1; k < f; k++) {
-    if (c[k + 1] - c[k] < c[k] - c[k - 1] - tol) return false;
+    if (!whole && Math.abs(v) > mag) mag = Math.abs(v);
+    if (k < 2 || !(c[k] - c[k - 1] < c[k - 1] - c[k - 2] - CONVEXITY_ULPS * Number.EPSILON * mag)) continue;
+    if (whole) return false;
+    for (let i = k + 1; i <= f; i++) if (Math.abs(c[i]) > mag) mag = Math.abs(c[i]);
+    whole = true;
+    if (c[k] - c[k - 1] < c[k - 1] - c[k - 2] - CONVEXITY_ULPS * Number.EPSILON * mag) return false;
   }
   return true;
 }
