@@ -323,7 +323,8 @@ async function dpAgainstCompiled(): Promise<unknown[]> {
       writeFileSync(input, buf);
     }
     // powerplane in a worker thread of its own (as the estimator's long solves run) and here in the
-    // benchmark's main thread, whose isolate has loaded everything else
+    // benchmark's main thread, where tsx's loading has left V8 checking typed arrays for detachment
+    // (bench/lib/dp-worker.ts)
     const worker = await startDpWorker({ curves, warmUp: Array.from({ length: 5 }, (_v, i) => randomCurves(50, n, i)), n });
     const compiled = { plain: Infinity, pruned: Infinity, tiled: Infinity };
     let identical = true;
@@ -563,7 +564,7 @@ process.stdout.write(
         // the goal compares with the textbook DP compiled from C: the faster of its plain and pruned loops;
         // powerplane in a worker thread, as the estimator runs long solves, and in the benchmark's main thread
         'general DP <= 1.5x textbook compiled DP (worst ratio powerplane / faster of plain, pruned C)': worstDp('ratioToFasterCompiled'),
-        'the same in the main thread (worst ratio)': worstDp('ratioToFasterCompiledMainThread'),
+        'the same in the benchmark main thread, under tsx (worst ratio)': worstDp('ratioToFasterCompiledMainThread'),
         // for reference, not the goal: the same 4 x 4 tiled kernel compiled from C
         'general DP / same kernel compiled (worst ratio powerplane / tiled C)': worstDp('ratioToSameKernelCompiled'),
       },
