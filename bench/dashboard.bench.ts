@@ -1,7 +1,8 @@
 // Benchmark of the dashboard: the cost of recording one agent refresh into the chart history, the
-// size and serialization time of the history served to the page, the heap a full history holds,
-// the latency of the history route over real HTTP, and the page's weight (files the browser loads).
-// History lengths: BENCH_DASHBOARD_LENGTHS=180,720 to reduce. Prints one JSON document.
+// size and serialization time of the history served to the page, the heap a full history holds
+// (and a full day of it against issue 17's goal), the latency of the history route over real HTTP,
+// and the page's weight (files the browser loads). History lengths: BENCH_DASHBOARD_LENGTHS=180,720
+// to reduce; the full day (17,280 refreshes) always runs. Prints one JSON document.
 import { machineInfo, percentile } from './lib/machine.js';
 import { ChartHistory, DASHBOARD_LEVELS } from '../src/dashboard/history.js';
 import { HISTORY_TOP_PER_LEVEL, createDashboardComponent } from '../src/dashboard/component.js';
@@ -13,6 +14,18 @@ import type { NodeView, WorkloadLevel, WorkloadView } from '../src/core/contract
 import { createStubAgent, stubAgentRoutes } from '../test/dashboard/stub-agent.js';
 
 const LENGTHS = (process.env.BENCH_DASHBOARD_LENGTHS ?? '180,720,2880').split(',').map(Number);
+/** Agent refresh interval of the recorded history (ms): the default `--monitor.interval`. */
+const INTERVAL_MS = 5000;
+/** A day of refreshes at 5 s. */
+const FULL_DAY = 17_280;
+/** Issue 17's goal for a full day of history. */
+const FULL_DAY_TARGET_MIB = 32;
+/**
+ * The full day's heap before the history was tiered (every refresh kept as an object, one caption per
+ * workload id): measured with this bench (BENCH_DASHBOARD_LENGTHS=17280) at commit 7721e4a on the
+ * 2-core AMD EPYC VM, Node v20.20.2, load average 2.59, 2026-12-03; issue 17 reported 92 MiB.
+ */
+const FULL_DAY_BEFORE = { heapMiB: 92.217, commit: '7721e4a', loadAverage1m: 2.59, date: '2026-12-03' };
 /** Share of the top workloads replaced by new ids at each refresh (churn). */
 const CHURN = 0.1;
 const HTTP_REQUESTS = 200;
@@ -70,8 +83,8 @@ function workloads(step: number): Record<WorkloadLevel, WorkloadView[]> {
 function historyFigures(length: number): Record<string, unknown> {
   gc();
   const heap0 = process.memoryUsage().heapUsed;
-  const h = new ChartHistory({ length, topPerLevel: HISTORY_TOP_PER_LEVEL });
-  const inputs = Array.from({ length: 2 * length }, (_, i) => ({ n: node(i * 5000), w: workloads(i) }));
+  const h = new ChartHistory({ length, topPerLevel: HISTORY_TOP_PER_LEVEL, intervalMs: INTERVAL_MS });
+  const inputs = Array.from({ length: 2 * length }, (_, i) => ({ n: node(i * INTERVAL_MS), w: workloads(i) }));
   const times: number[] = [];
   for (const { n, w } of inputs) {
     const t0 = performance.now();
@@ -97,6 +110,7 @@ function historyFigures(length: number): Record<string, unknown> {
     levels: DASHBOARD_LEVELS.length,
     recordMicros: { p50: round(percentile(times.slice(length), 50)), p99: round(percentile(times.slice(length), 99)) },
     heapMiB: round(heapBytes / 2 ** 20, 3),
+    tiers: h.stats(),
     nodeHistory: ser(() => h.node()),
     workloadHistoryOneLevel: ser(() => h.workloads('pod')),
   };
@@ -111,7 +125,7 @@ async function httpFigures(length: number): Promise<Record<string, unknown>> {
   });
   const url = await server.listen('127.0.0.1:0');
   try {
-    for (let i = 0; i < length; i++) agent.refresh(node(i * 5000), workloads(i));
+    for (let i = 0; i < length; i++) agent.refresh(node(i * INTERVAL_MS), workloads(i));
     const times: number[] = [];
     for (let i = 0; i < HTTP_REQUESTS; i++) {
       const t0 = performance.now();
@@ -130,13 +144,28 @@ async function httpFigures(length: number): Promise<Record<string, unknown>> {
   }
 }
 
+/** A full day of history against the goal, with the figure before tiering. */
+function fullDayFigures(): Record<string, unknown> {
+  const figures = historyFigures(FULL_DAY);
+  const heapMiB = figures.heapMiB as number;
+  return {
+    ...figures,
+    target: `≤ ${FULL_DAY_TARGET_MIB} MiB of heap for a full day (${FULL_DAY.toLocaleString('en')} refreshes at 5 s)`,
+    targetMiB: FULL_DAY_TARGET_MIB,
+    meetsTarget: heapMiB <= FULL_DAY_TARGET_MIB,
+    before: FULL_DAY_BEFORE,
+    ratioToBefore: round(heapMiB / FULL_DAY_BEFORE.heapMiB, 3),
+  };
+}
+
 const assets = loadAssets();
 const pageFiles = [...assets.entries()];
 const result = {
   bench: 'dashboard',
-  inputs: { lengths: LENGTHS, churn: CHURN, topPerLevel: HISTORY_TOP_PER_LEVEL, zones: 4 },
+  inputs: { lengths: LENGTHS, fullDay: FULL_DAY, intervalMs: INTERVAL_MS, churn: CHURN, topPerLevel: HISTORY_TOP_PER_LEVEL, zones: 4 },
   history: LENGTHS.map(historyFigures),
-  http: [await httpFigures(Math.min(...LENGTHS)), await httpFigures(Math.max(...LENGTHS))],
+  fullDay: fullDayFigures(),
+  http: [await httpFigures(Math.min(...LENGTHS)), await httpFigures(FULL_DAY)],
   page: {
     files: pageFiles.length,
     totalKiB: round(pageFiles.reduce((s, [, a]) => s + a.body.length, 0) / 1024, 1),

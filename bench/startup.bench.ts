@@ -44,8 +44,9 @@ writeFileSync(
 );
 
 /**
- * Detects whether a run resolves @kubernetes/client-node: an ESM resolve hook (module.register) that
- * appends to the file named by PP_PROBE_FILE. Used in one extra run per command, not in the timed ones.
+ * Detects whether a run loads @kubernetes/client-node: a preload that appends to the file named by
+ * PP_PROBE_FILE whenever the module is resolved, by require() (the built CLI is CommonJS) or by import
+ * (an ESM resolve hook, module.register). Used in one extra run per command, not in the timed ones.
  */
 const HOOKS = join(dir, 'hooks.mjs');
 writeFileSync(
@@ -55,7 +56,19 @@ export async function resolve(spec, ctx, next) { const r = await next(spec, ctx)
 `,
 );
 const PROBE = join(dir, 'probe.mjs');
-writeFileSync(PROBE, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(HOOKS).href)});\n`);
+writeFileSync(
+  PROBE,
+  `import Module, { register } from 'node:module';
+import { appendFileSync } from 'node:fs';
+register(${JSON.stringify(pathToFileURL(HOOKS).href)});
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const file = resolveFilename.call(this, request, ...rest);
+  if (file.includes('@kubernetes/client-node')) appendFileSync(process.env.PP_PROBE_FILE, file + '\\n');
+  return file;
+};
+`,
+);
 
 /** A port free right now (the machine is shared: never guess one). */
 function freePort(): Promise<number> {
@@ -172,12 +185,18 @@ for (const c of CASES) {
   process.stderr.write(`startup ${JSON.stringify(row)}\n`);
 }
 
+/** Whether the CLI ran from its V8 code cache (the launcher says so with POWERPLANE_CODE_CACHE_REPORT=1). */
+const codeCache =
+  /^code cache: (\w+)$/m.exec(
+    spawnSync(process.execPath, [main, 'version'], { encoding: 'utf8', env: { ...process.env, POWERPLANE_CODE_CACHE_REPORT: '1' } }).stderr,
+  )?.[1] ?? 'not reported (a build without the launcher)';
+
 process.stdout.write(
   JSON.stringify(
     {
       bench: 'startup',
       quick,
-      inputs: { runs: RUNS, cli: mainArg > 0 ? main : 'dist/src/cli/main.js (built)', cluster: 'none' },
+      inputs: { runs: RUNS, cli: mainArg > 0 ? main : 'dist/src/cli/main.js (built)', codeCache, cluster: 'none' },
       targets: {
         'every command within 3x the bare server (worst ratio)': Math.max(
           ...rows.filter((r) => r.ratioToBare !== undefined).map((r) => r.ratioToBare as number),

@@ -217,7 +217,12 @@ export const ConfigSchema = Type.Object({
     maxSamples: int('restart', 100000, 'Samples kept in the rolling calibration file', { min: 10 }),
   }),
   dashboard: Type.Object({
-    historyLength: int('restart', 180, 'Points of chart history kept in memory per series', { min: 10 }),
+    historyLength: int(
+      'restart',
+      180,
+      'Agent refreshes of chart history kept in memory (the last hour one point per refresh, older ones as 1-minute averages)',
+      { min: 10 },
+    ),
   }),
   modelServer: Type.Object({
     storeDir: str('restart', '.powerplane/models', 'Model directory of the model server'),

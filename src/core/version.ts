@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 
 /** Root of the package (works from src/ under tsx and from dist/src/ when built). */
 export const PACKAGE_ROOT: string = (() => {
@@ -29,12 +29,19 @@ function builtCommit(): string {
 
 let cached: { version: string; commit: string; node: string } | undefined;
 
-/** Version of powerplane, the git commit it was built from (`POWERPLANE_COMMIT`, else git, else the build's record, else `unknown`), and Node's. */
+/** True when this code runs from the build in dist/ (whose commit the build recorded), not from src/. */
+const RUNNING_BUILT = fileURLToPath(import.meta.url).includes(`${sep}dist${sep}`);
+
+/**
+ * Version of powerplane, the git commit it comes from, and Node's. The commit is `POWERPLANE_COMMIT`;
+ * else, run from dist/, the build's record (no git process at start-up, and the checkout may have moved
+ * on since the build); else git's HEAD; else `unknown`.
+ */
 export function versionInfo(): { version: string; commit: string; node: string } {
   if (cached) return cached;
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-  let commit = process.env.POWERPLANE_COMMIT ?? '';
-  if (!commit) {
+  let commit = process.env.POWERPLANE_COMMIT || (RUNNING_BUILT ? builtCommit() : '');
+  if (!commit || commit === 'unknown') {
     try {
       commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
         .toString()

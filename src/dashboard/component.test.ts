@@ -5,11 +5,12 @@ import { createServer } from '../core/server.js';
 import { silentLogger } from '../core/logger.js';
 import { loadConfig } from '../core/config.js';
 import { createDashboardComponent } from './component.js';
-import { ERR_INVALID_CONFIG } from '../core/errors.js';
+import { ERR_BAD_REQUEST, ERR_INVALID_CONFIG } from '../core/errors.js';
+import { workloadsQuery } from './routes.js';
 import { createStubAgent, stubNode, stubWorkload } from '../../test/dashboard/stub-agent.js';
 
-async function start(withAgent: boolean) {
-  const { config } = loadConfig({ flags: { 'dashboard.historyLength': '10', 'monitor.interval': '2s' } });
+async function start(withAgent: boolean, flags: Record<string, string> = { 'dashboard.historyLength': '10', 'monitor.interval': '2s' }) {
+  const { config } = loadConfig({ flags });
   const agent = createStubAgent();
   const comp = await createDashboardComponent({ config, log: silentLogger(), ...(withAgent ? { agent } : {}) });
   const server = await createServer({ log: silentLogger(), components: [comp] });
@@ -74,6 +75,45 @@ test('serves the page, its files and uPlot with security headers', async () => {
     const missing = await fetch(`${url}/dashboard/..%2f..%2fpackage.json`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { code: string }).code, 'PP_NOT_FOUND');
+  } finally {
+    await server.close();
+  }
+});
+
+test('a history longer than an hour is served with its 1-minute averages marked as such', async () => {
+  const { agent, server, url } = await start(true, { 'dashboard.historyLength': '1000', 'monitor.interval': '5s' });
+  try {
+    // 80 minutes of 5 s refreshes from a minute boundary; the package zone alternates 10 and 20 W.
+    for (let i = 0; i < 960; i++)
+      agent.refresh(stubNode(6_000_000 + i * 5000, i % 2 ? 20 : 10, 3), { process: [stubWorkload('process', '42', 'stress', 4)] });
+    const node = (await (await fetch(`${url}/api/v1/history/node`)).json()) as {
+      timestamps: number[];
+      watts: number[];
+      segments: { start: number; end: number; stepMs: number; averaged: boolean }[];
+      gaps: number[];
+    };
+    const k = node.segments[0].end;
+    assert.deepEqual(node.segments, [
+      { start: 0, end: k, stepMs: 60_000, averaged: true },
+      { start: k, end: node.timestamps.length, stepMs: 5000, averaged: false },
+    ]);
+    assert.equal(node.timestamps.length - k, 720, 'the last hour one point per refresh');
+    assert.deepEqual(
+      node.timestamps.slice(0, k),
+      Array.from({ length: k }, (_, i) => 6_000_000 + i * 60_000),
+    );
+    assert.ok(
+      node.watts.slice(0, k).every((w) => w === 18),
+      'each minute: the mean of six 13 W and six 23 W refreshes',
+    );
+    assert.deepEqual(node.gaps, []);
+    const wl = (await (await fetch(`${url}/api/v1/history/workloads?level=process`)).json()) as {
+      segments: unknown[];
+      series: { id: string; watts: number[]; partial: number[] }[];
+    };
+    assert.deepEqual(wl.segments, node.segments);
+    assert.deepEqual(wl.series[0].partial, []);
+    assert.equal(wl.series[0].watts.length, node.timestamps.length);
   } finally {
     await server.close();
   }
@@ -167,4 +207,25 @@ test('a history length above the limit is a config error naming the key', async 
     createDashboardComponent({ config, log: silentLogger() }),
     (err: unknown) => ERR_INVALID_CONFIG.is(err) && err.details.key === 'dashboard.historyLength' && err.exitCode === 2,
   );
+});
+
+test('the workloads history query: a known level, an optional id of 1 to 256 characters, nothing else', () => {
+  assert.deepEqual(workloadsQuery({ level: 'process' }), { level: 'process', id: undefined });
+  assert.deepEqual(workloadsQuery({ level: 'pod', id: 'ns/p' }), { level: 'pod', id: 'ns/p' });
+  const field = (q: Record<string, unknown>) => {
+    try {
+      workloadsQuery(q);
+    } catch (err) {
+      assert.ok(ERR_BAD_REQUEST.is(err));
+      return (err as { details?: { field?: string } }).details?.field;
+    }
+    return 'accepted';
+  };
+  assert.equal(field({}), 'level');
+  assert.equal(field({ level: 'cluster' }), 'level');
+  assert.equal(field({ level: ['pod', 'pod'] }), 'level');
+  assert.equal(field({ level: 'pod', id: '' }), 'id');
+  assert.equal(field({ level: 'pod', id: 'x'.repeat(257) }), 'id');
+  assert.equal(field({ level: 'pod', id: ['a', 'b'] }), 'id');
+  assert.equal(field({ level: 'pod', sort: 'watts' }), 'sort');
 });

@@ -21,7 +21,7 @@ export const HISTORY_TOP_PER_LEVEL = 25;
 export const MAX_STREAMS = 64;
 /** Comment heartbeat on the event stream (ms). */
 export const STREAM_HEARTBEAT_MS = 15_000;
-/** Largest `dashboard.historyLength`: about 28 hours at 5 s, some 115 MiB with heavy workload churn (see bench/dashboard.bench.ts). */
+/** Largest `dashboard.historyLength`: about 28 hours at 5 s (the last hour at full resolution, older minutes averaged; see bench/dashboard.bench.ts). */
 export const MAX_HISTORY_LENGTH = 20_000;
 
 /** Creates the dashboard component. */
@@ -35,7 +35,9 @@ export async function createDashboardComponent(ctx: ComponentContext): Promise<C
   }
   const assets = loadAssets();
   const agent = ctx.agent;
-  const history = agent ? new ChartHistory({ length: ctx.config.dashboard.historyLength, topPerLevel: HISTORY_TOP_PER_LEVEL }) : undefined;
+  const history = agent
+    ? new ChartHistory({ length: ctx.config.dashboard.historyLength, topPerLevel: HISTORY_TOP_PER_LEVEL, intervalMs: ctx.config.monitor.interval })
+    : undefined;
   const hub = new EventStreamHub({ maxClients: MAX_STREAMS, heartbeatMs: STREAM_HEARTBEAT_MS });
   // A cluster is configured as for the estimator: --kube.enable, or running in a pod.
   const capping = ctx.config.kube.enable || process.env.KUBERNETES_SERVICE_HOST ? clusterCappingSource(ctx.config.kube.config) : noClusterSource();

@@ -41,3 +41,17 @@ test('property: equals the tail of the pushed sequence', () => {
     }),
   );
 });
+
+test('shift removes the oldest item, also across the wrap-around', () => {
+  const r = new RingBuffer<number>(3);
+  for (const x of [1, 2, 3, 4]) r.push(x);
+  assert.equal(r.shift(), 2);
+  r.push(5);
+  r.push(6);
+  assert.deepEqual(r.toArray(), [4, 5, 6]);
+  assert.equal(r.shift(), 4);
+  assert.equal(r.shift(), 5);
+  assert.equal(r.shift(), 6);
+  assert.equal(r.shift(), undefined);
+  assert.equal(r.length, 0);
+});

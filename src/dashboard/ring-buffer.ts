@@ -36,6 +36,16 @@ export class RingBuffer<T> {
     return evicted;
   }
 
+  /** Removes and returns the oldest item, or undefined when empty. */
+  shift(): T | undefined {
+    if (this.count === 0) return undefined;
+    const item = this.items[this.start];
+    this.items[this.start] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.count--;
+    return item;
+  }
+
   /** The item `i` places from the oldest (0 = oldest), or undefined when out of range. */
   at(i: number): T | undefined {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) return undefined;

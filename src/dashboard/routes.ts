@@ -12,7 +12,7 @@ import { DASHBOARD_LEVELS } from './history.js';
 import type { EventStreamHub } from './event-stream.js';
 import type { CappingSource, CappingView } from './capping-source.js';
 import type { WorkloadLevel } from '../core/contracts.js';
-import { ERR_NOT_FOUND } from '../core/errors.js';
+import { ERR_BAD_REQUEST, ERR_NOT_FOUND } from '../core/errors.js';
 import { ERR_DASHBOARD_NO_AGENT, ERR_DASHBOARD_TOO_MANY_STREAMS } from './errors.js';
 
 /** What {@link mountDashboardRoutes} serves. */
@@ -62,7 +62,6 @@ function sendAsset(reply: FastifyReply, a: Asset, ifNoneMatch: string | undefine
 export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteOptions): void {
   const index = opts.assets.get('index.html');
   if (!index) throw new Error('dashboard static files are missing index.html');
-  const levelSchema = { type: 'string', enum: [...DASHBOARD_LEVELS] };
 
   app.get('/', async (req, reply) => sendAsset(reply, index, req.headers['if-none-match']));
   // Browsers ask for /favicon.ico whatever the page links; answer with the page's icon rather than a 404.
@@ -93,26 +92,12 @@ export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteO
     return opts.history;
   };
   app.get('/api/v1/history/node', async () => needHistory().node());
-  app.get<{ Querystring: { level: WorkloadLevel; id?: string } }>(
-    '/api/v1/history/workloads',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['level'],
-          additionalProperties: false,
-          properties: { level: levelSchema, id: { type: 'string', minLength: 1, maxLength: 256 } },
-        },
-      },
-    },
-    async (req) => {
-      const h = needHistory();
-      if (req.query.id !== undefined && !h.hasWorkload(req.query.level, req.query.id)) {
-        throw ERR_NOT_FOUND(`no history for ${req.query.level} ${JSON.stringify(req.query.id)}`, { field: 'id' });
-      }
-      return h.workloads(req.query.level, req.query.id);
-    },
-  );
+  app.get<{ Querystring: Record<string, unknown> }>('/api/v1/history/workloads', async (req) => {
+    const { level, id } = workloadsQuery(req.query);
+    const h = needHistory();
+    if (id !== undefined && !h.hasWorkload(level, id)) throw ERR_NOT_FOUND(`no history for ${level} ${JSON.stringify(id)}`, { field: 'id' });
+    return h.workloads(level, id);
+  });
 
   app.get('/api/v1/stream', async (req, reply) => {
     const h = needHistory();
@@ -122,4 +107,22 @@ export function mountDashboardRoutes(app: FastifyInstance, opts: DashboardRouteO
     hub.add(reply.raw, [{ event: 'hello', data: { intervalMs: opts.intervalMs, points: h.length } }]);
     req.raw.on('close', () => reply.raw.end());
   });
+}
+
+/** Longest workload id the history route accepts. */
+const MAX_ID_LENGTH = 256;
+
+/**
+ * Checks the query of `/api/v1/history/workloads`: `level` one of {@link DASHBOARD_LEVELS}, `id` an
+ * optional non-empty string of at most 256 characters, nothing else. Throws PP_BAD_REQUEST naming the field.
+ */
+export function workloadsQuery(query: Record<string, unknown>): { level: WorkloadLevel; id?: string } {
+  for (const key of Object.keys(query))
+    if (key !== 'level' && key !== 'id') throw ERR_BAD_REQUEST(`${key}: unknown query parameter (level and id are accepted)`, { field: key });
+  const { level, id } = query;
+  if (typeof level !== 'string' || !(DASHBOARD_LEVELS as readonly string[]).includes(level))
+    throw ERR_BAD_REQUEST(`level: must be one of ${DASHBOARD_LEVELS.join(', ')}`, { field: 'level' });
+  if (id !== undefined && (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH))
+    throw ERR_BAD_REQUEST(`id: must be one string of 1 to ${MAX_ID_LENGTH} characters`, { field: 'id' });
+  return { level: level as WorkloadLevel, id };
 }

@@ -9,6 +9,8 @@ import { whereText } from './static/where.js';
 import { bestOfRuns, inUse, noPlotText } from './static/models.js';
 // @ts-expect-error: plain JavaScript served to the browser, without type declarations
 import { budgetLine, meterFractions, recommendationText } from './static/capping-logic.js';
+// @ts-expect-error: plain JavaScript served to the browser, without type declarations
+import { chartColumns, resolutionText, stepText } from './static/history-view.js';
 
 test('power charts start at 0: 7.61–7.625 W is drawn from 0 W, not magnified', () => {
   const [lo, hi] = zeroBasedRange(7.61, 7.625) as [number, number];
@@ -67,4 +69,24 @@ test('capping: budget vs current in words and on a track that shows an overshoot
     'max 1 replica; evict p1; move p2, p3',
   );
   assert.equal(recommendationText({}), 'none');
+});
+
+test('history charts: a line break before each gap, partial marks moved with it, the resolution in words', () => {
+  const r = chartColumns([60_000, 120_000, 240_000, 245_000], [[1, 2, 3, null]], [2], [[1, 2]]);
+  assert.deepEqual(r.x, [60, 120, 180, 240, 245]);
+  assert.deepEqual(r.columns, [[1, 2, null, 3, null]]);
+  assert.deepEqual(r.partial, [[1, 3]]);
+  assert.deepEqual(chartColumns([1000], [[5]], [0]).x, [1], 'no break before the first point');
+  const segments = [
+    { start: 0, end: 2, stepMs: 60_000, averaged: true },
+    { start: 2, end: 4, stepMs: 5000, averaged: false },
+  ];
+  const time = (ms: number) => `t${ms / 1000}`;
+  assert.equal(
+    resolutionText(segments, [0, 60_000, 120_000, 125_000], time),
+    '1-min averages (time-weighted) until t120, then one point per 5-s refresh',
+  );
+  assert.equal(resolutionText(segments.slice(1), [0, 0, 0], time), 'One point per 5-s refresh');
+  assert.equal(resolutionText([], [], time), '');
+  assert.equal(stepText(2500), '2.5-s');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { solvePlacement, isConvex, minPlusPower, nodeCurve, placementWork, type CostGroup } from './minplus.js';
+import { solvePlacement, isConvex, minPlusPower, nodeCurve, placementWork, CONVEXITY_ULPS, type CostGroup } from './minplus.js';
 import { minPlusConvolve } from './convolve.js';
 import { exhaustiveLeastCosts } from '../../test/helpers/estimator/exhaustive.js';
 import { costCurve } from './costs.js';
@@ -299,5 +299,97 @@ test('property: the tiled convolution equals the textbook double loop on long gr
       assert.deepEqual([...minPlusConvolve(a, b, n)], [...want]);
     }),
     { numRuns: 200 },
+  );
+});
+
+/** The textbook double loop, truncated to n+1 (first strict minimum in ascending k). */
+const textbook = (a: Float64Array, b: Float64Array, n: number): Float64Array => {
+  const want = new Float64Array(n + 1).fill(Infinity);
+  for (let t = 0; t <= n; t++)
+    for (let k = 0; k <= t && k < b.length; k++) if (t - k < a.length && a[t - k] + b[k] < want[t]) want[t] = a[t - k] + b[k];
+  return want;
+};
+
+/** Entries that tell the paths apart: −0 against +0, NaN (never a minimum), +Inf, ties. */
+const edgy = fc.oneof(fc.double({ min: -50, max: 50 }), fc.constantFrom(0, -0, Number.NaN, Infinity, 1, 1), fc.integer({ min: -5, max: 5 }));
+
+test('property: writing into a given buffer equals the textbook loop bit for bit, whatever the buffer held', () => {
+  fc.assert(
+    fc.property(
+      fc.array(edgy, { minLength: 1, maxLength: 70 }),
+      fc.array(edgy, { minLength: 1, maxLength: 70 }),
+      fc.integer({ min: 0, max: 90 }),
+      fc.double(),
+      (ra, rb, n, junk) => {
+        const a = Float64Array.from(ra);
+        const b = Float64Array.from(rb);
+        const out = new Float64Array(n + 1).fill(junk);
+        const got = minPlusConvolve(a, b, n, undefined, out);
+        assert.equal(got, out);
+        assert.deepEqual([...got], [...textbook(a, b, n)]);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('a buffer of the wrong length, or one of the inputs, is refused as out', () => {
+  const a = Float64Array.of(0, 1, 2);
+  const b = Float64Array.of(0, 3, 4);
+  assert.throws(() => minPlusConvolve(a, b, 2, undefined, a), RangeError);
+  assert.throws(() => minPlusConvolve(a, b, 2, undefined, b), RangeError);
+  assert.throws(() => minPlusConvolve(a, b, 2, undefined, new Float64Array(2)), RangeError);
+});
+
+test('property: the fold with reused buffers equals the textbook fold from the identity bit for bit (−0, NaN, +Inf, short curves)', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 40 }),
+      fc.array(fc.array(edgy, { minLength: 1, maxLength: 45 }), { minLength: 1, maxLength: 6 }),
+      (n, rows) => {
+        const groups = rows.map((r) => ({ cost: Float64Array.from(r), count: 1 }));
+        let want: Float64Array = Float64Array.from({ length: n + 1 }, (_v, i) => (i === 0 ? 0 : Infinity));
+        for (const g of groups) want = textbook(want, g.cost, n);
+        // every group through the DP (none merged greedily), without and with explain
+        const dpOnly = groups.map(() => false);
+        assert.deepEqual([...solvePlacement(groups, n, false, dpOnly).totals], [...want]);
+        assert.deepEqual([...solvePlacement(groups, n, true, dpOnly).totals], [...want]);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('property: the one-pass convexity test decides as the two-pass definition (magnitude first, then increments)', () => {
+  const definition = (c: Float64Array, scale: number): boolean => {
+    let f = c.length - 1;
+    while (f >= 0 && c[f] === Infinity) f--;
+    let mag = Math.abs(scale);
+    for (let k = 0; k <= f; k++) {
+      if (c[k] === Infinity) return false;
+      if (Math.abs(c[k]) > mag) mag = Math.abs(c[k]);
+    }
+    const tol = CONVEXITY_ULPS * Number.EPSILON * mag;
+    for (let k = 1; k < f; k++) if (c[k + 1] - c[k] < c[k] - c[k - 1] - tol) return false;
+    return true;
+  };
+  // near-linear curves with noise at the scale of the tolerance, a late large value, and odd entries
+  const curve = fc
+    .record({
+      base: fc.constantFrom(0, 1, 1e3, 1e5),
+      slope: fc.double({ min: -5, max: 40, noNaN: true }),
+      noise: fc.array(fc.integer({ min: -64, max: 64 }), { minLength: 1, maxLength: 40 }),
+      late: fc.option(
+        fc.tuple(fc.nat(39), fc.oneof(fc.double({ min: -1e7, max: 1e7, noNaN: true }), fc.constantFrom(Infinity, -Infinity, Number.NaN))),
+      ),
+    })
+    .map(({ base, slope, noise, late }) => {
+      const c = Float64Array.from(noise, (e, k) => base + k * slope + e * Number.EPSILON * base * 2);
+      if (late && late[0] < c.length) c[late[0]] = late[1];
+      return c;
+    });
+  fc.assert(
+    fc.property(curve, fc.constantFrom(0, 10, 1e6), (c, scale) => assert.equal(isConvex(c, scale), definition(c, scale))),
+    { numRuns: 2000 },
   );
 });

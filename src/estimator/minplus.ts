@@ -69,20 +69,25 @@ export const CONVEXITY_ULPS = 64;
  * curve's largest finite value or `scale`, the magnitude of the watts it came from): that is rounding
  * noise, not a dent, so linear curves stay convex at any N. The greedy answer for such a curve differs
  * from the DP's by at most that tolerance per workload.
+ *
+ * One pass, which stops at the first dent: the tolerance grows with the magnitude seen so far, and a
+ * smaller tolerance only finds more candidates, so the full magnitude is read only when a fall exceeds
+ * the running one.
  */
 export function isConvex(c: Float64Array, scale = 0): boolean {
   const f = lastFinite(c);
-  // an +Inf entry followed by a finite one is not convex
   let mag = Math.abs(scale);
+  let whole = false; // mag covers all of c[0..f]
   for (let k = 0; k <= f; k++) {
     const v = c[k];
+    // an +Inf entry followed by a finite one is not convex
     if (v === Infinity) return false;
-    const a = v < 0 ? -v : v;
-    if (a > mag) mag = a;
-  }
-  const tol = CONVEXITY_ULPS * Number.EPSILON * mag;
-  for (let k = 1; k < f; k++) {
-    if (c[k + 1] - c[k] < c[k] - c[k - 1] - tol) return false;
+    if (!whole && Math.abs(v) > mag) mag = Math.abs(v);
+    if (k < 2 || !(c[k] - c[k - 1] < c[k - 1] - c[k - 2] - CONVEXITY_ULPS * Number.EPSILON * mag)) continue;
+    if (whole) return false;
+    for (let i = k + 1; i <= f; i++) if (Math.abs(c[i]) > mag) mag = Math.abs(c[i]);
+    whole = true;
+    if (c[k] - c[k - 1] < c[k - 1] - c[k - 2] - CONVEXITY_ULPS * Number.EPSILON * mag) return false;
   }
   return true;
 }
@@ -245,16 +250,26 @@ export function solvePlacement(
     convex.map((gi) => groups[gi]),
     n,
   );
-  let dp = identity(n);
   const args: Int32Array[] = [];
-  for (const u of units) {
+  let dp: Float64Array;
+  // without explain, the first fold (from the identity) is the first curve itself, and each later fold
+  // writes into the buffer the one before last used (two arrays in all)
+  let spare: Float64Array | undefined;
+  if (explain || units.length === 0) dp = identity(n);
+  else {
+    dp = foldIdentity(units[0].curve, n);
+    spare = new Float64Array(n + 1);
+  }
+  for (let i = spare ? 1 : 0; i < units.length; i++) {
     const arg = explain ? new Int32Array(n + 1).fill(-1) : undefined;
-    dp = minPlusConvolve(dp, u.curve, n, arg);
+    const next = minPlusConvolve(dp, units[i].curve, n, arg, spare);
+    if (spare) spare = dp;
+    dp = next;
     if (arg) args.push(arg);
   }
   // joins: totals[t] = min_b merged[t-b] + dp[b]; `split[t]` = b, the share of the non-convex units
   const split = explain ? new Int32Array(n + 1).fill(-1) : undefined;
-  const totals = units.length === 0 ? merged.curve : convex.length === 0 ? dp : minPlusConvolve(merged.curve, dp, n, split);
+  const totals = units.length === 0 ? merged.curve : convex.length === 0 ? dp : minPlusConvolve(merged.curve, dp, n, split, spare);
   if (!explain) return { totals };
   const counts: (number[][] | undefined)[] = [];
   for (let k = 1; k <= n; k++) {
@@ -286,6 +301,19 @@ function identity(n: number): Float64Array {
   const a = new Float64Array(n + 1).fill(Infinity);
   a[0] = 0;
   return a;
+}
+
+/**
+ * The min-plus convolution of the identity with `c`, as the textbook loop computes it: `0 + c[t]` where
+ * that is below +Inf (so −0 becomes +0 and NaN +Inf), +Inf elsewhere and beyond `c`.
+ */
+function foldIdentity(c: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n + 1);
+  for (let t = 0; t <= n; t++) {
+    const v = t < c.length ? 0 + c[t] : Infinity;
+    out[t] = v < Infinity ? v : Infinity;
+  }
+  return out;
 }
 
 /** Copies `c` to length n+1, padding with +Inf. */

@@ -7,7 +7,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -84,4 +84,28 @@ test('up from the bundle serves the dashboard page, its modules and uPlot', { ti
   } finally {
     child.kill('SIGTERM');
   }
+});
+
+test('the bundle loads the Kubernetes client (an ES module) when a command uses a cluster', { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-bundle-kube-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  // a cluster that refuses connections: the operator gets as far as its first API request, through the client
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+      'users: [{name: u, user: {token: t}}]',
+      'contexts: [{name: x, context: {cluster: c, user: u}}]',
+      'current-context: x',
+    ].join('\n') + '\n',
+  );
+  const r = spawnSync(process.execPath, [join(DIST, 'main.js'), 'operator', '--kubeconfig', kubeconfig], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 50_000,
+  });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /GET \/api\/v1: request to https:\/\/127\.0\.0\.1:1\/api\/v1 failed, reason: connect ECONNREFUSED/);
 });

@@ -214,6 +214,8 @@ test('workloads: the expected top process, search, sort, keyboard, history of on
   await page.keyboard.press('Enter');
   await waitText(page, '#workload-detail h2', 'stress-ng');
   await page.waitForSelector('#chart-workload canvas', WAIT);
+  // The chart says its resolution: a history this short is all at full resolution (one point per refresh).
+  assert.match((await page.textContent('#workload-resolution'))!, /^One point per 1-s refresh\./);
   await page.screenshot({ path: join(ARTIFACTS, 'workloads.png'), fullPage: true });
   // Pods (from the API server's pods of this node): the expected top pod.
   await page.selectOption('#workload-level', 'pod');
@@ -448,6 +450,48 @@ test('a measured node is presented as measured, with the meter named', async () 
     // A refresh arrives over the stream and updates the number.
     agent.refresh(stubNode(Date.now() + 1000, 50, 5), { process: [stubWorkload('process', '9', 'make', 3)] });
     await waitText(p, '#node-watts', '55.0 W');
+  } finally {
+    await p.close();
+    await server.close();
+  }
+});
+
+test('a long history: the workload chart says which part is 1-minute averages and marks partial minutes', async () => {
+  const agent = createStubAgent();
+  // Two hours of 5 s refreshes (synthetic times ending now): the older hour is averaged by minute.
+  // `flaky` is among the workloads at one refresh in three, so its averaged minutes are partial.
+  const { config } = loadConfig({ flags: { 'dashboard.historyLength': '1440' } });
+  const server = await createServer({
+    log: silentLogger(),
+    components: [stubAgentRoutes(agent), await createDashboardComponent({ config, log: silentLogger(), agent })],
+  });
+  const url = await server.listen('127.0.0.1:0');
+  const n = 1440;
+  const end = Date.now();
+  for (let i = 0; i < n; i++) {
+    const items = [stubWorkload('process', '9', 'make', 3 + (i % 4))];
+    if (i % 3 === 0 || i === n - 1) items.push(stubWorkload('process', '77', 'flaky', 1));
+    agent.refresh(stubNode(end - (n - 1 - i) * 5000, 41, 4), { process: items });
+  }
+  const p = await browser.newPage();
+  try {
+    await p.goto(`${url}/#workloads`);
+    await p.click('#tab-workloads');
+    await p.waitForSelector('#workload-table tbody tr[data-id="77"]', WAIT);
+    await p.click('#workload-table tbody tr[data-id="9"]');
+    await p.waitForSelector('#chart-workload canvas', WAIT);
+    const until = '\\d{1,2}:\\d{2}(?:\\s?[AaPp]\\.?\\s?[Mm]\\.?)?';
+    assert.match(
+      await waitText(p, '#workload-resolution', new RegExp(`^1-min averages \\(time-weighted\\) until ${until}, then one point per 5-s refresh\\.$`)),
+      /1-min averages/,
+    );
+    await p.click('#workload-table tbody tr[data-id="77"]');
+    await waitText(p, '#workload-detail h2', 'flaky');
+    assert.match(
+      await waitText(p, '#workload-resolution', /Dots: minutes when it was outside the top at some refreshes/),
+      new RegExp(`^1-min averages \\(time-weighted\\) until ${until}, then one point per 5-s refresh\\. Dots:`),
+    );
+    await p.screenshot({ path: join(ARTIFACTS, 'workload-long-history.png'), fullPage: true });
   } finally {
     await p.close();
     await server.close();

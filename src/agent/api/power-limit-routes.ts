@@ -15,12 +15,20 @@ import { ERR_AGENT_CONTENT_TYPE } from '../errors.js';
 /** Base path of the route. */
 export const POWER_LIMIT_PATH = '/api/v1/gpu/power-limits';
 
-const BODY = {
-  type: 'object',
-  required: ['watts'],
-  additionalProperties: false,
-  properties: { watts: { type: 'number', exclusiveMinimum: 0 } },
-} as const;
+/**
+ * The watts of a `PUT` body, which must be `{"watts": W}` with W a number above 0 and nothing else.
+ * Throws PP_AGENT_GPU_LIMIT_BAD_REQUEST naming the field.
+ */
+export function limitWatts(body: unknown): number {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw ERR_GPU_LIMIT_BAD_REQUEST('body: must be a JSON object {"watts": W}', { field: 'body' });
+  for (const key of Object.keys(body))
+    if (key !== 'watts') throw ERR_GPU_LIMIT_BAD_REQUEST(`${key}: unknown field (only watts is accepted)`, { field: key });
+  const watts = (body as { watts?: unknown }).watts;
+  if (typeof watts !== 'number' || !(watts > 0) || !Number.isFinite(watts))
+    throw ERR_GPU_LIMIT_BAD_REQUEST('watts: must be a number above 0', { field: 'watts' });
+  return watts;
+}
 
 /** Registers the routes on `app`. */
 export function registerPowerLimitRoutes(app: FastifyInstance, setup: GpuPowerLimitSetup): void {
@@ -30,7 +38,7 @@ export function registerPowerLimitRoutes(app: FastifyInstance, setup: GpuPowerLi
   };
   const auth = requireToken(setup.token);
   app.get(POWER_LIMIT_PATH, { onRequest: auth }, async () => ({ action: NODE_POWER_LIMIT_ACTION, devices: await action().devices() }));
-  app.put<{ Params: { gpu: string }; Body: { watts: number } }>(
+  app.put<{ Params: { gpu: string }; Body: unknown }>(
     `${POWER_LIMIT_PATH}/:gpu`,
     {
       onRequest: auth,
@@ -43,12 +51,8 @@ export function registerPowerLimitRoutes(app: FastifyInstance, setup: GpuPowerLi
         if (type !== 'application/json')
           throw ERR_AGENT_CONTENT_TYPE(`content-type must be application/json, got ${JSON.stringify(type)}`, { field: 'content-type' });
       },
-      schema: { body: BODY },
     },
-    async (req) => {
-      if (typeof req.body?.watts !== 'number') throw ERR_GPU_LIMIT_BAD_REQUEST('watts must be a number', { field: 'watts' });
-      return action().set(req.params.gpu, req.body.watts);
-    },
+    async (req) => action().set(req.params.gpu, limitWatts(req.body)),
   );
   app.delete<{ Params: { gpu: string } }>(`${POWER_LIMIT_PATH}/:gpu`, { onRequest: auth }, async (req) => ({
     devices: await action().restore(req.params.gpu),

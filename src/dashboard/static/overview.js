@@ -4,6 +4,7 @@
 import { byId, h, replace, setText } from './dom.js';
 import { watts, joules, percent, meterText } from './format.js';
 import { lineChart } from './charts.js';
+import { chartColumns } from './history-view.js';
 
 const WINDOW_S = 15 * 60;
 
@@ -12,8 +13,9 @@ const WINDOW_S = 15 * 60;
 /** @typedef {import('../history.js').HistoryPoint} HistoryPoint */
 /** @typedef {{ zone: string, path: string, values: Array<number | null> }} ZoneSeries */
 /**
- * The page's copy of the node history: times in unix seconds.
- * @typedef {{ t: number[], watts: number[], active: number[], idle: number[], busy: number[], zones: Map<string, ZoneSeries> }} History
+ * The page's copy of the node history: times in unix seconds; `gapAt`: times of points with
+ * unrecorded time before them (the charts break their lines there).
+ * @typedef {{ t: number[], watts: number[], active: number[], idle: number[], busy: number[], zones: Map<string, ZoneSeries>, gapAt: Set<number> }} History
  */
 
 /**
@@ -22,7 +24,7 @@ const WINDOW_S = 15 * 60;
  */
 export function createOverview(maxPoints) {
   /** @type {History} */
-  let hist = { t: [], watts: [], active: [], idle: [], busy: [], zones: new Map() };
+  let hist = { t: [], watts: [], active: [], idle: [], busy: [], zones: new Map(), gapAt: new Set() };
   /** @type {ReturnType<typeof lineChart> | null} */
   let zoneChart = null;
   let zoneChartKeys = '';
@@ -51,6 +53,8 @@ export function createOverview(maxPoints) {
     let from = hist.t.findIndex((t) => t >= now - WINDOW_S);
     if (from < 0) from = 0;
     const t = hist.t.slice(from);
+    const tMs = t.map((s) => s * 1000);
+    const gaps = t.flatMap((s, i) => (hist.gapAt.has(s) ? [i] : []));
     const keys = [...hist.zones.keys()].join('|');
     if (!zoneChart || keys !== zoneChartKeys) {
       zoneChart?.destroy();
@@ -62,7 +66,8 @@ export function createOverview(maxPoints) {
       });
       zoneChartKeys = keys;
     }
-    zoneChart.setData([t, hist.watts.slice(from), ...[...hist.zones.values()].map((z) => z.values.slice(from))]);
+    const zc = chartColumns(tMs, [hist.watts.slice(from), ...[...hist.zones.values()].map((z) => z.values.slice(from))], gaps);
+    zoneChart.setData([zc.x, ...zc.columns]);
     if (!activeChart) {
       activeChart = lineChart(
         byId('chart-active'),
@@ -70,7 +75,8 @@ export function createOverview(maxPoints) {
         { yLabel: 'W', yFromZero: true, y2: { label: '%', range: [0, 100] } },
       );
     }
-    activeChart.setData([t, hist.active.slice(from), hist.idle.slice(from), hist.busy.slice(from).map((b) => b * 100)]);
+    const ac = chartColumns(tMs, [hist.active.slice(from), hist.idle.slice(from), hist.busy.slice(from).map((b) => b * 100)], gaps);
+    activeChart.setData([ac.x, ...ac.columns]);
   }
 
   return {
@@ -87,6 +93,7 @@ export function createOverview(maxPoints) {
         busy: nh.busyRatio.slice(),
         /** @type {Map<string, ZoneSeries>} */
         zones: new Map(nh.zones.map((z) => [zoneKey(z), { zone: z.zone, path: z.path, values: z.watts.slice() }])),
+        gapAt: new Set(nh.gaps.map((i) => nh.timestamps[i] / 1000)),
       };
       trim();
       render();

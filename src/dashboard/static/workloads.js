@@ -6,11 +6,12 @@ import { watts, joules, seconds } from './format.js';
 import { lineChart, sparkline, seriesColor } from './charts.js';
 import { asApiError, getJson } from './api.js';
 import { whereText } from './where.js';
+import { chartColumns, resolutionText } from './history-view.js';
 
 /** @typedef {import('../../core/contracts.js').WorkloadView} WorkloadView */
 /** @typedef {import('../../core/contracts.js').WorkloadsResponse} WorkloadsResponse */
 /** @typedef {import('../../core/contracts.js').WorkloadLevel} WorkloadLevel */
-/** @typedef {{ timestamps: number[], series: import('../history.js').WorkloadSeries[] }} WorkloadHistory */
+/** @typedef {import('../history.js').WorkloadHistory} WorkloadHistory */
 
 const TOP = 200;
 /** @type {Record<WorkloadLevel, string>} */
@@ -93,10 +94,12 @@ export function createWorkloads(info) {
       items.map((w) => row(w)),
     );
     if (focusedId !== undefined) [...tbody.rows].find((tr) => tr.dataset.id === focusedId)?.focus({ preventScroll: true });
+    // Sparklines: the last 180 refreshes of the full-resolution part (not the older 1-minute averages).
+    const fullFrom = history?.segments.find((seg) => !seg.averaged)?.start ?? 0;
     for (const c of tbody.querySelectorAll('canvas.spark')) {
       if (!(c instanceof HTMLCanvasElement) || !c.dataset.id) continue;
       const s = seriesOf(c.dataset.id);
-      if (s) sparkline(c, s.watts.slice(-180), seriesColor(0));
+      if (s) sparkline(c, s.watts.slice(Math.max(fullFrom, s.watts.length - 180)), seriesColor(0));
     }
   }
 
@@ -163,6 +166,11 @@ export function createWorkloads(info) {
     );
   }
 
+  /** @param {number} ms */
+  function timeOfDay(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
   /** @param {string} id */
   function select(id) {
     selected = id;
@@ -204,8 +212,19 @@ export function createWorkloads(info) {
         w.gpuWatts !== undefined ? [h('dt', {}, 'GPU'), h('dd', {}, watts(w.gpuWatts))] : null,
         ...zones.map(([z, v]) => [h('dt', {}, `zone ${z}`), h('dd', {}, `${watts(v.watts)} · ${joules(v.joulesTotal)}`)]),
       ),
-      live && s
-        ? chartEl
+      live && s && history
+        ? [
+            chartEl,
+            h(
+              'p',
+              { class: 'muted', id: 'workload-resolution' },
+              resolutionText(history.segments, history.timestamps, timeOfDay),
+              s.partial.length
+                ? '. Dots: minutes when it was outside the top at some refreshes (the average is of the refreshes where it was in).'
+                : '.',
+              history.gaps.length ? ' Breaks: time without a recorded refresh.' : '',
+            ),
+          ]
         : h(
             'p',
             { class: 'muted' },
@@ -213,8 +232,9 @@ export function createWorkloads(info) {
           ),
     );
     if (live && s && history) {
-      detailChart = lineChart(chartEl, [{ label: 'W' }], { yLabel: 'W', height: 200 });
-      detailChart.setData([history.timestamps.map((t) => t / 1000), s.watts]);
+      const cols = chartColumns(history.timestamps, [s.watts], history.gaps, [s.partial]);
+      detailChart = lineChart(chartEl, [{ label: 'W', points: { show: true, size: 6, filter: cols.partial[0] } }], { yLabel: 'W', height: 200 });
+      detailChart.setData([cols.x, ...cols.columns]);
     }
   }
 
