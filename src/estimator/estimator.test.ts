@@ -73,6 +73,33 @@ test('all-linear requests (groups ordered by slope) answer as the general solver
   est.stop();
 });
 
+test('linear predictors without watts per core: the order by slope is found per cpu_milli, also where it changes', async () => {
+  // slope a + b·cpu: the cheapest node at 250 mCPU is the dearest at 6,000 mCPU
+  const affine: PowerPredictor = {
+    type: 'Affine',
+    identity: (node) => `Affine|${node.name}`,
+    predict: async (reqs, _s, node) => {
+      const i = Number(node.name.split('-')[1]);
+      return reqs.map((r, k) => 100 + k * (40 - 3 * i + ((1 + i) * r) / Math.max(1, k) / 1000));
+    },
+    slope: (cpu, _s, node) => {
+      const i = Number(node.name.split('-')[1]);
+      return 40 - 3 * i + ((1 + i) * cpu) / 1000;
+    },
+  };
+  const nodes = Array.from({ length: 12 }, (_v, i) => fakeNode(i, 0, 0, 2 + (i % 4)));
+  const est = new Estimator('ns', 'e', states(nodes, affine));
+  for (const cpu of [250, 6000, 1000, 250, 3000]) {
+    for (const n of [3, 25]) {
+      const fast = await est.estimate(cpu, n);
+      const general = await est.estimate(cpu, n, { explain: true });
+      assert.deepEqual(fast.watt_increases, general.watt_increases, `cpu_milli=${cpu} N=${n}`);
+    }
+  }
+  assert.equal((await est.estimate(250, 1)).watt_increases[0], 40 - 3 * 11 + (12 * 250) / 1000);
+  est.stop();
+});
+
 test('the node snapshot is reused between requests and rebuilt after a refresh', async () => {
   let cpuUsedMilli = 0;
   const monitor: NodeMonitor = { type: 'Test', read: async () => ({ cpuUsedMilli }) };

@@ -21,7 +21,7 @@ import { STALE_AFTER_INTERVALS, statusKey, type NodeState } from './node-state.j
 import { linearTotals, orderBySlope, type SlopeGroup } from './linear.js';
 import { infiniteReasons } from './reasons.js';
 import { PlacementSolver } from './solver.js';
-import type { NodeStatus } from './types.js';
+import type { NodeInfo, NodeStatus, PowerPredictor } from './types.js';
 import { errorMessage } from '../core/errors.js';
 
 /** Cached prediction values per Estimator: at least this many, else 4 rows of N+1 per node. */
@@ -83,6 +83,15 @@ export interface NodeSnapshot {
    * {@link linearTotals}), null when one is not.
    */
   bySlope: Map<number, SlopeGroup[] | null>;
+  /** The base groups in the last order by slope found (finite slopes first): the next cpu_milli tries it first. */
+  slopeOrder?: BaseGroup[];
+  /** The groups ordered by watts per core when every predictor gives it (see {@link linearTotals}), else null; undefined until asked. */
+  byCore?: SlopeGroup[] | null;
+}
+
+/** A group ordered by slope, with the base group it stands for. */
+interface OrderedGroup extends SlopeGroup {
+  base: BaseGroup;
 }
 
 /** The nodes of one request that share a cost curve: `base.nodes[from..to)`, each taking at most `capacity`. */
@@ -267,8 +276,12 @@ export class Estimator {
     if (n === 0) return explain ? { watt_increases: [], explain: [] } : { watt_increases: [] };
     const snap = this.snapshot();
     // every predictor linear: the greedy answer from the groups ordered by slope, now (no groups, no solve)
-    const ordered = explain ? null : this.orderedBySlope(snap, cpuMilli);
-    if (ordered) return { watt_increases: checkedTotals(linearTotals(ordered, cpuMilli, n)) };
+    if (!explain) {
+      const byCore = this.orderedPerCore(snap);
+      if (byCore) return { watt_increases: checkedTotals(linearTotals(byCore, cpuMilli, n, true)) };
+      const ordered = this.orderedBySlope(snap, cpuMilli);
+      if (ordered) return { watt_increases: checkedTotals(linearTotals(ordered, cpuMilli, n)) };
+    }
     const grouping = opts.grouping ?? true;
     const key = `${snap.version}|${cpuMilli}|${n}|${explain}|${grouping}`;
     let job = this.late.get(key);
@@ -301,20 +314,37 @@ export class Estimator {
     );
   }
 
-  /** The snapshot's groups ordered by slope for `cpuMilli` (remembered per snapshot); null when a predictor is not linear. */
-  private orderedBySlope(snap: NodeSnapshot, cpuMilli: number): SlopeGroup[] | null {
-    let ordered = snap.bySlope.get(cpuMilli);
-    if (ordered !== undefined) return ordered;
+  /** The snapshot's groups ordered by watts per core (once per snapshot); null when a predictor does not give it. */
+  private orderedPerCore(snap: NodeSnapshot): SlopeGroup[] | null {
+    if (snap.byCore !== undefined) return snap.byCore;
     const groups: SlopeGroup[] = [];
     for (const base of snap.groups) {
-      const slope = this.slope(base, cpuMilli);
-      if (slope === undefined) {
-        ordered = null;
-        break;
-      }
-      groups.push({ slope, free: base.free });
+      const perCore = this.exactly(base, (p, node) => p.wattsPerCore?.(base.status, node));
+      if (perCore === undefined) return (snap.byCore = null);
+      groups.push({ slope: perCore, free: base.free });
     }
-    if (ordered === undefined) ordered = orderBySlope(groups);
+    return (snap.byCore = orderBySlope(groups));
+  }
+
+  /** The snapshot's groups ordered by slope for `cpuMilli` (remembered per snapshot); null when a predictor is not linear. */
+  private orderedBySlope(snap: NodeSnapshot, cpuMilli: number): SlopeGroup[] | null {
+    let ordered: SlopeGroup[] | null | undefined = snap.bySlope.get(cpuMilli);
+    if (ordered !== undefined) return ordered;
+    // the groups in the last order found: where slopes are proportional to cpu_milli (Fake) it still
+    // holds, and the sort (adaptive, stable) only confirms it in one pass
+    const bases = snap.slopeOrder ?? snap.groups;
+    const all = new Array<OrderedGroup>(bases.length);
+    for (let i = 0; i < bases.length && ordered !== null; i++) {
+      const slope = this.computeSlope(bases[i], cpuMilli);
+      if (slope === undefined) ordered = null;
+      else all[i] = { slope, free: bases[i].free, base: bases[i] };
+    }
+    if (ordered !== null) {
+      const sorted = orderBySlope(all);
+      snap.slopeOrder = sorted.map((g) => g.base);
+      for (const g of all) if (!Number.isFinite(g.slope)) snap.slopeOrder.push(g.base);
+      ordered = sorted;
+    }
     if (snap.bySlope.size >= SLOPES_PER_GROUP) snap.bySlope.clear();
     snap.bySlope.set(cpuMilli, ordered);
     return ordered;
@@ -402,11 +432,18 @@ export class Estimator {
   }
 
   private computeSlope(base: BaseGroup, cpuMilli: number): number | undefined {
+    return this.exactly(base, (p, node) => p.slope?.(cpuMilli, base.status, node));
+  }
+
+  /**
+   * An exact figure of a group's predictor (`get` answers undefined when it has none): +Inf when the
+   * predictor is invalid or fails (the failure is kept as each node's prediction error).
+   */
+  private exactly(base: BaseGroup, get: (predictor: PowerPredictor, node: NodeInfo) => number | undefined): number | undefined {
     const state = base.nodes[0];
     if (state.predictor instanceof Error) return Infinity;
-    if (!state.predictor.slope) return undefined;
     try {
-      const s = state.predictor.slope(cpuMilli, base.status, state.node);
+      const s = get(state.predictor, state.node);
       if (s !== undefined) for (const m of base.nodes) m.lastPredictionError = undefined;
       return s === undefined || Number.isFinite(s) ? s : Infinity;
     } catch (err) {

@@ -38,6 +38,29 @@ test('linearTotals equals the greedy merge of solvePlacement bit for bit (ties, 
   );
 });
 
+test('per core: the order by watts per core gives the same totals as the slopes of every cpu_milli, bit for bit', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          slope: fc.oneof(fc.integer({ min: -5, max: 60 }), fc.constant(Infinity)),
+          free: fc.array(fc.oneof(fc.integer({ min: 0, max: 8000 }), fc.constant(Infinity)), { minLength: 1, maxLength: 4 }),
+        }),
+        { maxLength: 12 },
+      ),
+      fc.constantFrom(0, 1, 100, 250, 333, 500, 1000, 2500),
+      fc.integer({ min: 0, max: 30 }),
+      (perCore, cpuMilli, n) => {
+        const bySlope = perCore.map((g) => ({ slope: (cpuMilli / 1000) * g.slope, free: g.free }));
+        const got = linearTotals(orderBySlope(perCore), cpuMilli, n, true);
+        const want = linearTotals(orderBySlope(bySlope.filter((g, i) => Number.isFinite(perCore[i].slope))), cpuMilli, n);
+        got.forEach((v, k) => assert.ok(Object.is(v, want[k]), `k=${k + 1}: ${v} vs ${want[k]}`));
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
 test('linearTotals agrees with the textbook min-plus DP over written-out curves', () => {
   const groups: SlopeGroup[] = [
     { slope: 12.5, free: [4000, 1000] },

@@ -64,6 +64,13 @@ export interface PowerPredictor {
    * Throws when the prediction fails. Must agree with {@link predict}.
    */
   slope?(cpuMilli: number, status: NodeStatus, node: NodeInfo): number | undefined;
+  /**
+   * For predictors whose watts grow in proportion to the requested CPU: the watts per core (1,000
+   * millicores; +Inf when the node cannot take any), so the estimator orders nodes once, not per
+   * `cpu_milli`; undefined when not proportional. Throws when the prediction fails. {@link slope} must
+   * then be exactly `(cpuMilli / 1000) * wattsPerCore(status, node)`.
+   */
+  wattsPerCore?(status: NodeStatus, node: NodeInfo): number | undefined;
 }
 
 /** Username and password for HTTP basic auth. */

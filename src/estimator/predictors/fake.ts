@@ -3,7 +3,8 @@
  * The `Fake` predictor: `watts = base + requestCPUMilli/1000 × wpc`, with `base` and `wpc` read as
  * integers from WAO's node labels (default 0 when absent; a non-integer label fails the prediction).
  * Unlike WAO it does not sleep 10 ms per call. It ignores the node status. Being linear, it tells the
- * estimator its exact slope, so no curve is predicted for it.
+ * estimator its exact slope (and its watts per core, as the slope is proportional to the request), so no
+ * curve is predicted for it.
  */
 import type { NodeInfo, PowerPredictor } from '../types.js';
 import type { PredictorModule } from './registry.js';
@@ -22,6 +23,12 @@ function intLabel(node: NodeInfo, label: string): number {
   return Number(raw);
 }
 
+/** Watts per core of a node; a bad base label fails the prediction too, as in `predict`. */
+function wattsPerCore(node: NodeInfo): number {
+  intLabel(node, FAKE_PREDICTOR_LABELS.baseWatts);
+  return intLabel(node, FAKE_PREDICTOR_LABELS.wattsPerCore);
+}
+
 /** Creates the `Fake` predictor. */
 export function createFakePredictor(): PowerPredictor {
   return {
@@ -32,10 +39,8 @@ export function createFakePredictor(): PowerPredictor {
       const wpc = intLabel(node, FAKE_PREDICTOR_LABELS.wattsPerCore);
       return reqs.map((r) => base + (r / 1000) * wpc);
     },
-    slope(cpuMilli, _status, node) {
-      intLabel(node, FAKE_PREDICTOR_LABELS.baseWatts); // a bad base label fails the prediction as in predict
-      return (cpuMilli / 1000) * intLabel(node, FAKE_PREDICTOR_LABELS.wattsPerCore);
-    },
+    slope: (cpuMilli, _status, node) => (cpuMilli / 1000) * wattsPerCore(node),
+    wattsPerCore: (_status, node) => wattsPerCore(node),
   };
 }
 

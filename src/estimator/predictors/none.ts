@@ -7,7 +7,13 @@ import type { PredictorModule } from './registry.js';
 
 /** Creates the `None` predictor. */
 export function createNonePredictor(): PowerPredictor {
-  return { type: 'None', identity: () => 'None', predict: async (reqs) => reqs.map(() => Infinity), slope: () => Infinity };
+  return {
+    type: 'None',
+    identity: () => 'None',
+    predict: async (reqs) => reqs.map(() => Infinity),
+    slope: () => Infinity,
+    wattsPerCore: () => Infinity,
+  };
 }
 
 /** The `None` entry of the predictor registry. */
