@@ -17,7 +17,8 @@
  *   net/http + encoding/json, GOMAXPROCS=1; built when `go` is on PATH, else null with the reason; goal:
  *   powerplane ≤ 2× its CPU per request), a compiled one (bench/reference/estimator-server.c, cc -O2,
  *   epoll: the same request, nodes and exact DP) and a bare fastify server answering a fixed body (the
- *   floor of any Node server) on the same core; ratios powerplane ÷ each.
+ *   floor of any Node server) on the same core; ratios powerplane ÷ each. powerplane and Go are also
+ *   loaded with 100 different cpu_milli values in turn (a new cpu_milli is what caches miss).
  * Ratios are always powerplane ÷ reference (< 1 = powerplane cheaper). CPU times, not wall times, are
  * compared, since the machine may be shared.
  *
