@@ -19,21 +19,25 @@
 import type { WorkloadLevel } from '../core/contracts.js';
 import type { WorkloadCatalog } from './workload-catalog.js';
 
+/** The node's readings of one refresh, as both tiers of the history record them. */
+export interface NodeReadings {
+  watts: number;
+  activeWatts: number;
+  idleWatts: number;
+  busyRatio: number;
+  platformWatts: number | null;
+  /** Watts per zone, keyed by the history's zone key. */
+  zones: Record<string, number>;
+}
+
 /** A refresh as folded into a bucket. */
-export interface TierPoint {
+export interface TierPoint extends NodeReadings {
   /** ms since epoch. */
   t: number;
   /** Length of the interval its watts are averaged over (ms): its weight. */
   dtMs: number;
   /** True when time before this refresh's interval was not recorded (missed refreshes). */
   afterGap: boolean;
-  watts: number;
-  activeWatts: number;
-  idleWatts: number;
-  busyRatio: number;
-  platformWatts: number | null;
-  /** Watts per zone key. */
-  zones: Record<string, number>;
   /** Workloads per level as catalog slots with their watts (parallel arrays). */
   workloads: Partial<Record<WorkloadLevel, { slots: readonly number[]; watts: readonly number[] }>>;
 }

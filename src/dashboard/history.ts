@@ -16,7 +16,7 @@
  */
 import type { NodeView, WorkloadLevel, WorkloadView } from '../core/contracts.js';
 import { RingBuffer } from './ring-buffer.js';
-import { AveragedTier, type TierColumns, type TierPoint } from './averaged-tier.js';
+import { AveragedTier, type NodeReadings, type TierColumns, type TierPoint } from './averaged-tier.js';
 import { WorkloadCatalog, captionOf, type WorkloadCaption } from './workload-catalog.js';
 
 export type { WorkloadCaption } from './workload-catalog.js';
@@ -29,17 +29,10 @@ export const FULL_RESOLUTION_MS = 3_600_000;
 /** Width of the buckets older history is averaged into: one minute. */
 export const AVERAGE_STEP_MS = 60_000;
 
-/** One recorded refresh. */
-export interface HistoryPoint {
+/** One recorded refresh (zones keyed by {@link zoneKey}). */
+export interface HistoryPoint extends NodeReadings {
   /** ms since epoch. */
   t: number;
-  watts: number;
-  activeWatts: number;
-  idleWatts: number;
-  busyRatio: number;
-  platformWatts: number | null;
-  /** Watts per zone, keyed by {@link zoneKey}. */
-  zones: Record<string, number>;
   /** Watts of the top workloads per level, keyed by workload id. */
   workloads: Partial<Record<WorkloadLevel, Record<string, number>>>;
 }
