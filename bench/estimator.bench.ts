@@ -13,7 +13,7 @@
  *   (the goal, ≤ 1.5) and ÷ the same kernel in C (for reference);
  * - WAO's exhaustive reference at the sizes where it runs;
  * - requests/s and CPU per request over real HTTP on loopback (autocannon) against `powerplane estimator`
- *   pinned to one core, 100 nodes × N = 10, beside a Go DP server (bench/reference/estimator-server.go:
+ *   as users run it (the built CLI, dist/src/cli/main.js, built first when stale) pinned to one core, 100 nodes × N = 10, beside a Go DP server (bench/reference/estimator-server.go:
  *   net/http + encoding/json, GOMAXPROCS=1; built when `go` is on PATH, else null with the reason; goal:
  *   powerplane ≤ 2× its CPU per request), a compiled one (bench/reference/estimator-server.c, cc -O2,
  *   epoll: the same request, nodes and exact DP) and a bare fastify server answering a fixed body (the
@@ -504,7 +504,11 @@ async function httpThroughput(): Promise<unknown> {
       .map((n) => `${n.labels['waofed.bitmedia.co.jp/fakepcp.basewatts']} ${n.labels['waofed.bitmedia.co.jp/fakepcp.wpc']} ${n.allocatableMilli}`)
       .join('\n') + '\n',
   );
-  const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+  // the built CLI, as `npm start` and the image run it (not the sources under tsx, whose loader leaves
+  // the process checking typed arrays for detachment: see the DP section)
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync(process.execPath, [join(root, 'scripts/build-if-needed.mjs')], { cwd: root, stdio: 'inherit' });
+  const main = join(root, 'dist/src/cli/main.js');
   const body = JSON.stringify({ cpu_milli: 500, num_workloads: 10 });
   // 100 distinct cpu_milli values in turn: more than powerplane remembers per node snapshot (64), so
   // most requests order the groups by slope afresh, as a request for a new cpu_milli does
@@ -512,7 +516,7 @@ async function httpThroughput(): Promise<unknown> {
   const path = '/namespaces/default/estimators/default/values/powerconsumption';
   const port = 15656 + Math.floor(Math.random() * 1000);
   const powerplane = await measureServer(
-    [process.execPath, '--import', 'tsx', main, 'estimator', '--config', file, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'warn'],
+    [process.execPath, main, 'estimator', '--config', file, '--web.listen-address', `127.0.0.1:${port}`, '--log.level', 'warn'],
     port,
     path,
     body,
@@ -554,7 +558,7 @@ async function httpThroughput(): Promise<unknown> {
       toGoServerVariedRequests: goServer ? round3(cpuOf(powerplane.variedRequests) / cpuOf(goServer.variedRequests)) : null,
     },
     note:
-      'variedRequests: a second load where each connection cycles through 100 cpu_milli values (100..1090, N=10); ' +
+      'powerplane: the built CLI (dist/src/cli/main.js, from its code cache); variedRequests: a second load where each connection cycles through 100 cpu_milli values (100..1090, N=10); ' +
       'goServer: bench/reference/estimator-server.go (go build; net/http + encoding/json, GOMAXPROCS=1, the exact min-plus DP over the same 100 Fake nodes, same request and answer: the Go DP server issue 17 measures against); ' +
       'compiledServer: bench/reference/estimator-server.c (cc -O2; epoll, hand-written HTTP/1.1 keep-alive, the same DP: far leaner than any Go net/http server); ' +
       'bareFastify: a fastify server answering a fixed body without estimating, the least any Node server spends per request; all pinned to core 0 in turn',
