@@ -88,17 +88,21 @@ interface LevelColumns {
   partial: Uint8Array;
 }
 
-/** The columns of the buckets held, oldest first. */
-export interface TierColumns {
-  /** Bucket starts (ms since epoch). */
-  t: number[];
+/** The node's readings other than zones as columns, one entry per point. */
+export interface NodeReadingColumns {
   watts: number[];
   activeWatts: number[];
   idleWatts: number[];
   busyRatio: number[];
   platformWatts: (number | null)[];
-  /** Indices of buckets where the platform meter had no reading at some refreshes. */
+  /** Averaged points where the platform meter had no reading at some of the bucket's refreshes. */
   platformPartial: number[];
+}
+
+/** The columns of the buckets held, oldest first. */
+export interface TierColumns extends NodeReadingColumns {
+  /** Bucket starts (ms since epoch). */
+  t: number[];
   /** Indices of buckets with time that no refresh covers. */
   gaps: number[];
   /** Zones with a value in some bucket held. */

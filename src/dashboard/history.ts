@@ -16,7 +16,7 @@
  */
 import type { NodeView, WorkloadLevel, WorkloadView } from '../core/contracts.js';
 import { RingBuffer } from './ring-buffer.js';
-import { AveragedTier, type NodeReadings, type TierColumns, type TierPoint } from './averaged-tier.js';
+import { AveragedTier, type NodeReadingColumns, type NodeReadings, type TierColumns, type TierPoint } from './averaged-tier.js';
 import { WorkloadCatalog, captionOf, type WorkloadCaption } from './workload-catalog.js';
 
 export type { WorkloadCaption } from './workload-catalog.js';
@@ -50,15 +50,8 @@ export interface HistorySegment {
 }
 
 /** `GET /api/v1/history/node`: columns aligned with `timestamps`. */
-export interface NodeHistory {
+export interface NodeHistory extends NodeReadingColumns {
   timestamps: number[];
-  watts: number[];
-  activeWatts: number[];
-  idleWatts: number[];
-  busyRatio: number[];
-  platformWatts: (number | null)[];
-  /** Averaged points where the platform meter had no reading at some of the bucket's refreshes. */
-  platformPartial: number[];
   /** `partial`: averaged points where the zone had no reading at some of the bucket's refreshes (the mean is of those it had). */
   zones: { zone: string; path: string; watts: (number | null)[]; partial: number[] }[];
   /** Resolution of each part of the columns, oldest first. */
@@ -303,7 +296,7 @@ export class ChartHistory {
     const keys = [...(cols?.zones.keys() ?? [])];
     const seen = new Set(keys);
     for (const p of pts) for (const k of Object.keys(p.zones)) if (!seen.has(k)) seen.add(k), keys.push(k);
-    const column = <K extends 'watts' | 'activeWatts' | 'idleWatts' | 'busyRatio' | 'platformWatts'>(k: K): TierPoint[K][] => [
+    const column = <K extends Exclude<keyof NodeReadings, 'zones'>>(k: K): TierPoint[K][] => [
       ...((cols?.[k] ?? []) as TierPoint[K][]),
       ...pts.map((p) => p[k]),
     ];
