@@ -127,19 +127,24 @@ function topByWatts(items: readonly WorkloadView[], n: number): WorkloadView[] {
   return [...items].sort((a, b) => b.watts - a.watts || a.id.localeCompare(b.id)).slice(0, n);
 }
 
-/** Builds the point recorded for one refresh; keeps only the `topPerLevel` workloads by watts per level. */
-export function toHistoryPoint(
-  node: NodeView,
-  workloads: Partial<Record<WorkloadLevel, readonly WorkloadView[]>>,
-  topPerLevel: number,
-): HistoryPoint {
+/** The top `n` workloads by watts of each level present. */
+function topWorkloads(workloads: Partial<Record<WorkloadLevel, readonly WorkloadView[]>>, n: number): Partial<Record<WorkloadLevel, WorkloadView[]>> {
+  const tops: Partial<Record<WorkloadLevel, WorkloadView[]>> = {};
+  for (const level of DASHBOARD_LEVELS) {
+    const items = workloads[level];
+    if (items) tops[level] = topByWatts(items, n);
+  }
+  return tops;
+}
+
+/** The point of one refresh, given each level's top workloads. */
+function pointOf(node: NodeView, tops: Partial<Record<WorkloadLevel, readonly WorkloadView[]>>): HistoryPoint {
   const zones: Record<string, number> = {};
   for (const z of node.zones) zones[zoneKey(z.zone, z.path)] = z.watts;
   const byLevel: Partial<Record<WorkloadLevel, Record<string, number>>> = {};
   for (const level of DASHBOARD_LEVELS) {
-    const items = workloads[level];
-    if (!items) continue;
-    byLevel[level] = Object.fromEntries(topByWatts(items, topPerLevel).map((w) => [w.id, w.watts]));
+    const top = tops[level];
+    if (top) byLevel[level] = Object.fromEntries(top.map((w) => [w.id, w.watts]));
   }
   return {
     t: node.timestamp,
@@ -151,6 +156,15 @@ export function toHistoryPoint(
     zones,
     workloads: byLevel,
   };
+}
+
+/** Builds the point recorded for one refresh; keeps only the `topPerLevel` workloads by watts per level. */
+export function toHistoryPoint(
+  node: NodeView,
+  workloads: Partial<Record<WorkloadLevel, readonly WorkloadView[]>>,
+  topPerLevel: number,
+): HistoryPoint {
+  return pointOf(node, topWorkloads(workloads, topPerLevel));
 }
 
 /** Indices `i` (shifted by `offset`) where `flag(i)` holds. */
@@ -214,26 +228,17 @@ export class ChartHistory {
 
   /** Records one refresh and returns the point recorded. */
   record(node: NodeView, workloads: Partial<Record<WorkloadLevel, readonly WorkloadView[]>>): HistoryPoint {
-    const point = toHistoryPoint(node, workloads, this.topPerLevel);
+    // each level's top is sorted once, for the point returned and for the point stored
+    const tops = topWorkloads(workloads, this.topPerLevel);
+    const point = pointOf(node, tops);
     const previous = this.raw.last();
     const dtMs = node.intervalSeconds > 0 ? node.intervalSeconds * 1000 : this.intervalMs;
-    const stored: TierPoint = {
-      t: point.t,
-      dtMs,
-      afterGap: previous !== undefined && point.t - dtMs - previous.t > dtMs / 2,
-      watts: point.watts,
-      activeWatts: point.activeWatts,
-      idleWatts: point.idleWatts,
-      busyRatio: point.busyRatio,
-      platformWatts: point.platformWatts,
-      zones: point.zones,
-      workloads: {},
-    };
+    const afterGap = previous !== undefined && point.t - dtMs - previous.t > dtMs / 2;
+    const stored: TierPoint = { ...point, dtMs, afterGap, workloads: {} };
     for (const level of DASHBOARD_LEVELS) {
-      const items = workloads[level];
-      if (!items) continue;
+      const top = tops[level];
+      if (!top) continue;
       const catalog = this.catalogs.get(level)!;
-      const top = topByWatts(items, this.topPerLevel);
       const slots = top.map((w) => catalog.acquire(captionOf(w), point.t, w.watts));
       const prev = previous?.workloads[level]?.slots;
       const same = prev !== undefined && prev.length === slots.length && slots.every((s) => prev.includes(s));
