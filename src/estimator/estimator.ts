@@ -83,15 +83,8 @@ export interface NodeSnapshot {
    * {@link linearTotals}), null when one is not.
    */
   bySlope: Map<number, SlopeGroup[] | null>;
-  /** The base groups in the last order by slope found (finite slopes first): the next cpu_milli tries it first. */
-  slopeOrder?: BaseGroup[];
   /** The groups ordered by watts per core when every predictor gives it (see {@link linearTotals}), else null; undefined until asked. */
   byCore?: SlopeGroup[] | null;
-}
-
-/** A group ordered by slope, with the base group it stands for. */
-interface OrderedGroup extends SlopeGroup {
-  base: BaseGroup;
 }
 
 /** The nodes of one request that share a cost curve: `base.nodes[from..to)`, each taking at most `capacity`. */
@@ -100,6 +93,17 @@ export interface RequestGroup {
   from: number;
   to: number;
   capacity: number;
+}
+
+/** The snapshot's groups ordered by the exact figure `of` gives each ({@link orderBySlope}); null when it gives none for one. */
+function orderGroups(snap: NodeSnapshot, of: (base: BaseGroup) => number | undefined): SlopeGroup[] | null {
+  const groups: SlopeGroup[] = [];
+  for (const base of snap.groups) {
+    const slope = of(base);
+    if (slope === undefined) return null;
+    groups.push({ slope, free: base.free });
+  }
+  return orderBySlope(groups);
 }
 
 /** An Estimator `{namespace}/{name}` over a set of nodes. */
@@ -316,35 +320,15 @@ export class Estimator {
 
   /** The snapshot's groups ordered by watts per core (once per snapshot); null when a predictor does not give it. */
   private orderedPerCore(snap: NodeSnapshot): SlopeGroup[] | null {
-    if (snap.byCore !== undefined) return snap.byCore;
-    const groups: SlopeGroup[] = [];
-    for (const base of snap.groups) {
-      const perCore = this.exactly(base, (p, node) => p.wattsPerCore?.(base.status, node));
-      if (perCore === undefined) return (snap.byCore = null);
-      groups.push({ slope: perCore, free: base.free });
-    }
-    return (snap.byCore = orderBySlope(groups));
+    if (snap.byCore === undefined) snap.byCore = orderGroups(snap, (base) => this.exactly(base, (p, node) => p.wattsPerCore?.(base.status, node)));
+    return snap.byCore;
   }
 
   /** The snapshot's groups ordered by slope for `cpuMilli` (remembered per snapshot); null when a predictor is not linear. */
   private orderedBySlope(snap: NodeSnapshot, cpuMilli: number): SlopeGroup[] | null {
-    let ordered: SlopeGroup[] | null | undefined = snap.bySlope.get(cpuMilli);
+    let ordered = snap.bySlope.get(cpuMilli);
     if (ordered !== undefined) return ordered;
-    // the groups in the last order found: where slopes are proportional to cpu_milli (Fake) it still
-    // holds, and the sort (adaptive, stable) only confirms it in one pass
-    const bases = snap.slopeOrder ?? snap.groups;
-    const all = new Array<OrderedGroup>(bases.length);
-    for (let i = 0; i < bases.length && ordered !== null; i++) {
-      const slope = this.computeSlope(bases[i], cpuMilli);
-      if (slope === undefined) ordered = null;
-      else all[i] = { slope, free: bases[i].free, base: bases[i] };
-    }
-    if (ordered !== null) {
-      const sorted = orderBySlope(all);
-      snap.slopeOrder = sorted.map((g) => g.base);
-      for (const g of all) if (!Number.isFinite(g.slope)) snap.slopeOrder.push(g.base);
-      ordered = sorted;
-    }
+    ordered = orderGroups(snap, (base) => this.computeSlope(base, cpuMilli));
     if (snap.bySlope.size >= SLOPES_PER_GROUP) snap.bySlope.clear();
     snap.bySlope.set(cpuMilli, ordered);
     return ordered;
